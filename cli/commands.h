@@ -1,0 +1,16 @@
+/* The `qarchive` subcommands. Each takes the arguments after its name
+ * (argv[0] is the subcommand's name) and returns the process exit status. */
+#ifndef QA_COMMANDS_H
+#define QA_COMMANDS_H
+
+int cmd_cues(int argc, char **argv);
+int cmd_agenda(int argc, char **argv);
+
+/* Exit statuses shared by the subcommands. */
+enum {
+	EXIT_OK = 0,
+	EXIT_REJECTED = 1, /* the input was read and is invalid */
+	EXIT_USAGE = 2,    /* bad arguments, unreadable file, out of memory */
+};
+
+#endif

@@ -1,0 +1,56 @@
+/* qarchive: one binary, one subcommand per job. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+typedef struct command {
+	const char *name;
+	const char *summary;
+	int (*run)(int argc, char **argv);
+} command;
+
+static const command commands[] = {
+    {"cues", "parse a transcript (WebVTT or SRT) and print its cues as JSON", cmd_cues},
+    {"agenda", "parse an agenda.md and print its timed items and notes as JSON", cmd_agenda},
+};
+
+static void print_help(FILE *out)
+{
+	fprintf(out, "usage: qarchive <command> [options] [args]\n\n"
+	             "An archive of recorded talks, searchable to the moment.\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "  %-10s %s\n", "help", "show this list, or `help COMMAND` for one command");
+	fprintf(out, "\nRun `qarchive <command> --help` for a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		print_help(stderr);
+		return EXIT_USAGE;
+	}
+	const char *name = argv[1];
+	if (strcmp(name, "help") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+		if (argc > 2 && strcmp(name, "help") == 0) {
+			for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+				if (strcmp(commands[i].name, argv[2]) == 0) {
+					char help_flag[] = "--help";
+					char *args[] = {argv[2], help_flag, NULL};
+					return commands[i].run(2, args);
+				}
+			}
+			fprintf(stderr, "qarchive: no command named '%s'\n", argv[2]);
+			return EXIT_USAGE;
+		}
+		print_help(stdout);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "qarchive: unknown command '%s'\n\n", name);
+	print_help(stderr);
+	return EXIT_USAGE;
+}

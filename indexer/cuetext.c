@@ -1,0 +1,146 @@
+#include "cuetext.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "html_entities.h"
+#include "strbuf.h"
+
+/* ASCII whitespace as the cue text tokenizer knows it: tab, LF, FF, space
+ * (CR was turned into LF before parsing). */
+static bool is_tag_space(char c)
+{
+	return c == '\t' || c == '\n' || c == '\f' || c == ' ';
+}
+
+typedef struct tokenizer {
+	const char *p;
+	size_t len;
+	size_t pos;
+	bool nomem;
+} tokenizer;
+
+/* Data state: text up to the next '<' goes to plain, with references
+ * decoded. */
+static void read_text(tokenizer *t, strbuf *plain)
+{
+	while (t->pos < t->len && t->p[t->pos] != '<' && !t->nomem) {
+		char c = t->p[t->pos++];
+		if (c == '&') {
+			size_t used = html_entity_consume(t->p + t->pos, t->len - t->pos, -1, plain,
+			                                  &t->nomem);
+			if (used) {
+				t->pos += used;
+				continue;
+			}
+		}
+		if (!t->nomem && !sb_append_char(plain, c))
+			t->nomem = true;
+	}
+}
+
+/* The annotation rule of the start tag annotation state: strip leading and
+ * trailing ASCII whitespace and collapse each run of it into one space. */
+static char *collapse_annotation(const strbuf *raw)
+{
+	strbuf out = STRBUF_INIT;
+	bool pending_space = false;
+	for (size_t i = 0; i < raw->len; i++) {
+		char c = raw->data[i];
+		if (is_tag_space(c) || c == '\r') {
+			pending_space = out.len > 0;
+			continue;
+		}
+		if ((pending_space && !sb_append_char(&out, ' ')) || !sb_append_char(&out, c)) {
+			sb_free(&out);
+			return NULL;
+		}
+		pending_space = false;
+	}
+	return sb_take(&out);
+}
+
+/* Called at a '<'. Consumes one tag (start, end or timestamp tag; all of
+ * them end at '>' or at the end of the text) and, for the first <v> start
+ * tag, records the voice. Tags contribute nothing to the plain text. */
+static void read_tag(tokenizer *t, char **voice)
+{
+	size_t name_start = ++t->pos;
+	char first = t->pos < t->len ? t->p[t->pos] : '\0';
+
+	/* End tags ("</...>") and timestamp tags ("<00:01.000>") carry nothing
+	 * the index keeps: skip to '>'. */
+	if (t->pos < t->len && (first == '/' || (first >= '0' && first <= '9'))) {
+		while (t->pos < t->len && t->p[t->pos] != '>')
+			t->pos++;
+		if (t->pos < t->len)
+			t->pos++;
+		return;
+	}
+	/* Start tag: name, then ".class" parts, then an annotation after
+	 * whitespace. */
+	while (t->pos < t->len && !is_tag_space(t->p[t->pos]) && t->p[t->pos] != '.' &&
+	       t->p[t->pos] != '>')
+		t->pos++;
+	size_t name_len = t->pos - name_start;
+	bool is_voice = name_len == 1 && t->p[name_start] == 'v';
+
+	while (t->pos < t->len && t->p[t->pos] == '.') {
+		t->pos++;
+		while (t->pos < t->len && !is_tag_space(t->p[t->pos]) && t->p[t->pos] != '.' &&
+		       t->p[t->pos] != '>')
+			t->pos++;
+	}
+	strbuf annotation = STRBUF_INIT;
+	if (t->pos < t->len && is_tag_space(t->p[t->pos])) {
+		t->pos++;
+		while (t->pos < t->len && t->p[t->pos] != '>' && !t->nomem) {
+			char c = t->p[t->pos++];
+			if (c == '&') {
+				/* Start tag annotation state: references decode, with '>'
+				 * as the additional allowed character. */
+				size_t used = html_entity_consume(t->p + t->pos, t->len - t->pos,
+				                                  '>', &annotation, &t->nomem);
+				if (used) {
+					t->pos += used;
+					continue;
+				}
+			}
+			if (!t->nomem && !sb_append_char(&annotation, c))
+				t->nomem = true;
+		}
+	}
+	if (t->pos < t->len)
+		t->pos++; /* the '>' */
+	if (is_voice && !*voice && !t->nomem) {
+		*voice = collapse_annotation(&annotation);
+		if (!*voice)
+			t->nomem = true;
+	}
+	sb_free(&annotation);
+}
+
+bool cuetext_render(const char *text, size_t len, char **plain, char **voice)
+{
+	tokenizer t = {text, len, 0, false};
+	strbuf out = STRBUF_INIT;
+	char *first_voice = NULL;
+
+	while (t.pos < t.len && !t.nomem) {
+		if (t.p[t.pos] == '<')
+			read_tag(&t, &first_voice);
+		else
+			read_text(&t, &out);
+	}
+	*plain = t.nomem ? NULL : sb_take(&out);
+	if (t.nomem || !*plain) {
+		sb_free(&out);
+		free(*plain);
+		free(first_voice);
+		*plain = NULL;
+		*voice = NULL;
+		return false;
+	}
+	*voice = first_voice;
+	return true;
+}

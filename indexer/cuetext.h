@@ -1,0 +1,21 @@
+/* cuetext: the WebVTT cue text layer (WebVTT §6.4, "cue text parsing
+ * rules"), reduced to what the index needs: the plain text a viewer reads and
+ * the speaker of the first voice span.
+ */
+#ifndef QA_CUETEXT_H
+#define QA_CUETEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Tokenize WebVTT cue text and return, through the out-parameters:
+ * - *plain: the text with every tag removed and character references
+ *   decoded, the textContent of a browser's getCueAsHTML() (ruby text kept,
+ *   timestamp tags dropped);
+ * - *voice: the annotation of the first <v> tag with HTML's whitespace
+ *   stripped and collapsed ("" for a bare <v>), or NULL when there is none.
+ * Both are caller-freed with free(). Returns false only when out of memory,
+ * with both set to NULL. */
+bool cuetext_render(const char *text, size_t len, char **plain, char **voice);
+
+#endif

@@ -1,0 +1,73 @@
+/* transcript: the result every transcript parser fills in, and the entry
+ * point that picks the parser by looking at the bytes.
+ *
+ * Parsers are pure: a buffer in, cues (or an error with a line number) out.
+ * They never open files, print, or keep global state, so they can be fuzzed
+ * and reused by the CLI, the indexer and the upload path alike.
+ */
+#ifndef QA_TRANSCRIPT_H
+#define QA_TRANSCRIPT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cue.h"
+
+typedef enum transcript_status {
+	TRANSCRIPT_OK = 0,
+	TRANSCRIPT_INVALID, /* the file is rejected; error and error_line say why */
+	TRANSCRIPT_NOMEM,
+} transcript_status;
+
+typedef enum transcript_format {
+	TRANSCRIPT_UNKNOWN = 0,
+	TRANSCRIPT_WEBVTT,
+	TRANSCRIPT_SRT,
+} transcript_format;
+
+typedef struct transcript {
+	transcript_format format;
+	cue_list cues;     /* owned; empty when the file is rejected */
+	bool used_cp1252;  /* SRT only: the bytes were not UTF-8 */
+	size_t error_line; /* 1-based; 0 when the error has no line */
+	char error[256];   /* "line N: what is wrong", or "" */
+} transcript;
+
+#define TRANSCRIPT_INIT                                                                            \
+	{                                                                                          \
+		TRANSCRIPT_UNKNOWN, {NULL, 0, 0}, false, 0, ""                                     \
+	}
+
+const char *transcript_status_str(transcript_status status);
+const char *transcript_format_str(transcript_format format);
+
+/* Decide the format from the content, with the file name (may be NULL) as
+ * the tie-breaker:
+ * - text starting with "WEBVTT" (after an optional BOM) is WebVTT;
+ * - otherwise a name ending in ".vtt" is WebVTT (and will be rejected for
+ *   its missing signature: the uploader meant WebVTT and should hear so);
+ * - otherwise text whose first non-blank line is an SRT index or timing
+ *   line is SRT, as is a name ending in ".srt";
+ * - anything else is TRANSCRIPT_UNKNOWN. */
+transcript_format transcript_sniff(const char *buf, size_t len, const char *name);
+
+/* Parse buf as `format` (TRANSCRIPT_UNKNOWN: sniff first, with `name` as
+ * above) into *out, which must be TRANSCRIPT_INIT or freed. Returns
+ * TRANSCRIPT_OK, TRANSCRIPT_INVALID (out->error says why, with a line number
+ * where there is one) or TRANSCRIPT_NOMEM. */
+transcript_status transcript_parse(const char *buf, size_t len, transcript_format format,
+                                   const char *name, transcript *out);
+
+/* Free the cues; *t is left as TRANSCRIPT_INIT. NULL is a no-op. */
+void transcript_free(transcript *t);
+
+/* For parsers: reject the file. Sets error to "line N: <message>" (no
+ * prefix when line is 0), drops any cues collected so far, and returns
+ * TRANSCRIPT_INVALID. */
+transcript_status transcript_reject(transcript *t, size_t line, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+#endif
