@@ -25,6 +25,16 @@ typedef struct tokenizer {
 static void read_text(tokenizer *t, strbuf *plain)
 {
 	while (t->pos < t->len && t->p[t->pos] != '<' && !t->nomem) {
+		/* Copy the run up to the next '&' or '<' in one go. */
+		size_t run = 0;
+		while (t->pos + run < t->len && t->p[t->pos + run] != '<' && t->p[t->pos + run] != '&')
+			run++;
+		if (run) {
+			if (!sb_append(plain, t->p + t->pos, run))
+				t->nomem = true;
+			t->pos += run;
+			continue;
+		}
 		char c = t->p[t->pos++];
 		if (c == '&') {
 			size_t used = html_entity_consume(t->p + t->pos, t->len - t->pos, -1, plain,

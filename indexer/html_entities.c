@@ -106,7 +106,16 @@ size_t html_entity_consume(const char *p, size_t len, int additional, strbuf *ou
 	/* Named: the longest name in the table that the input starts with. Names
 	 * without ';' are HTML's legacy forms ("&amp", "&not"), so "&notit;"
 	 * reads as "¬it;" just as a browser shows it. */
-	for (size_t n = len < longest_name ? len : longest_name; n > 0; n--) {
+	/* Names are letters and digits, ending in an optional ';', so no match
+	 * can run past the first other byte: that bounds the search. */
+	size_t run = 0;
+	while (run < len && run < longest_name &&
+	       ((p[run] >= 'a' && p[run] <= 'z') || (p[run] >= 'A' && p[run] <= 'Z') ||
+	        (p[run] >= '0' && p[run] <= '9')))
+		run++;
+	if (run < len && p[run] == ';')
+		run++;
+	for (size_t n = run < longest_name ? run : longest_name; n > 0; n--) {
 		const named_ref *ref = find_exact(p, n);
 		if (ref) {
 			if (!sb_append_str(out, ref->value)) {

@@ -202,11 +202,15 @@ char *srt_plain_text(const char *text, size_t len)
 			i += skip;
 			continue;
 		}
-		if (!sb_append_char(&out, text[i])) {
+		/* Copy up to the next possible tag start in one go. */
+		size_t run = 1;
+		while (i + run < len && text[i + run] != '<' && text[i + run] != '{')
+			run++;
+		if (!sb_append(&out, text + i, run)) {
 			sb_free(&out);
 			return NULL;
 		}
-		i++;
+		i += run;
 	}
 	return sb_take(&out);
 }

@@ -35,6 +35,26 @@ static void emit(normalizer *n, unsigned cp)
 		n->ok = false;
 }
 
+/* Length of the run at p of ASCII bytes that need no rewriting (no CR, no
+ * NUL): the common case, copied in one append instead of byte by byte. */
+static size_t plain_ascii_run(const unsigned char *p, size_t len)
+{
+	size_t i = 0;
+	while (i < len && p[i] < 0x80 && p[i] != '\r' && p[i] != 0)
+		i++;
+	return i;
+}
+
+/* Emit a plain ASCII run: the first byte through emit() (it may be the LF
+ * of a CRLF), the rest in bulk. */
+static void emit_ascii_run(normalizer *n, const unsigned char *p, size_t run)
+{
+	emit(n, p[0]);
+	if (run > 1 && n->ok && !sb_append(n->out, (const char *)p + 1, run - 1))
+		n->ok = false;
+	n->after_cr = false;
+}
+
 /* The WHATWG UTF-8 decoder (Encoding Standard, "UTF-8 decoder"): it replaces
  * each maximal invalid subpart with one U+FFFD, exactly as browsers do, so
  * our cue text matches what a <track> element shows. */
@@ -45,6 +65,12 @@ static void decode_utf8(normalizer *n, const unsigned char *p, size_t len)
 	while (i < len) {
 		unsigned b = p[i];
 		if (needed == 0) {
+			size_t run = plain_ascii_run(p + i, len - i);
+			if (run > 1) {
+				emit_ascii_run(n, p + i, run);
+				i += run;
+				continue;
+			}
 			i++;
 			if (b < 0x80) {
 				emit(n, b);
@@ -93,8 +119,14 @@ static void decode_utf8(normalizer *n, const unsigned char *p, size_t len)
 
 static void decode_cp1252(normalizer *n, const unsigned char *p, size_t len)
 {
-	for (size_t i = 0; i < len; i++) {
-		unsigned b = p[i];
+	for (size_t i = 0; i < len;) {
+		size_t run = plain_ascii_run(p + i, len - i);
+		if (run > 1) {
+			emit_ascii_run(n, p + i, run);
+			i += run;
+			continue;
+		}
+		unsigned b = p[i++];
 		emit(n, b >= 0x80 && b <= 0x9F ? cp1252_high[b - 0x80] : b);
 	}
 }

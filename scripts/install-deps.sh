@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs the Debian packages qarchive needs, only those that are missing,
+# with one `apt-get update` first. Works on a minimal Debian 12 as root.
+#
+# usage: scripts/install-deps.sh run|test
+#   run:  what building and running qarchive needs
+#   test: that, plus what the tests need (clang/libFuzzer, ffmpeg for test media)
+set -euo pipefail
+
+run_packages=(
+  gcc g++ make cmake ninja-build pkg-config python3
+  libjansson-dev
+  libavformat-dev libavcodec-dev libavutil-dev
+)
+test_packages=(
+  clang libclang-rt-14-dev
+  ffmpeg
+)
+
+case "${1:-}" in
+  run) wanted=("${run_packages[@]}") ;;
+  test) wanted=("${run_packages[@]}" "${test_packages[@]}") ;;
+  *) echo "usage: $0 run|test" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${wanted[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: missing packages: ${missing[*]}" >&2
+  echo "install-deps: run as root, or: sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"
