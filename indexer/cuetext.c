@@ -27,7 +27,8 @@ static void read_text(tokenizer *t, strbuf *plain)
 	while (t->pos < t->len && t->p[t->pos] != '<' && !t->nomem) {
 		/* Copy the run up to the next '&' or '<' in one go. */
 		size_t run = 0;
-		while (t->pos + run < t->len && t->p[t->pos + run] != '<' && t->p[t->pos + run] != '&')
+		while (t->pos + run < t->len && t->p[t->pos + run] != '<' &&
+		       t->p[t->pos + run] != '&')
 			run++;
 		if (run) {
 			if (!sb_append(plain, t->p + t->pos, run))
@@ -37,8 +38,8 @@ static void read_text(tokenizer *t, strbuf *plain)
 		}
 		char c = t->p[t->pos++];
 		if (c == '&') {
-			size_t used = html_entity_consume(t->p + t->pos, t->len - t->pos, -1, plain,
-			                                  &t->nomem);
+			size_t used = html_entity_consume(t->p + t->pos, t->len - t->pos, -1, false,
+			                                  plain, &t->nomem);
 			if (used) {
 				t->pos += used;
 				continue;
@@ -107,10 +108,12 @@ static void read_tag(tokenizer *t, char **voice)
 		while (t->pos < t->len && t->p[t->pos] != '>' && !t->nomem) {
 			char c = t->p[t->pos++];
 			if (c == '&') {
-				/* Start tag annotation state: references decode, with '>'
-				 * as the additional allowed character. */
-				size_t used = html_entity_consume(t->p + t->pos, t->len - t->pos,
-				                                  '>', &annotation, &t->nomem);
+				/* Start tag annotation state: references decode as in
+				 * an HTML attribute, with '>' as the additional allowed
+				 * character. */
+				size_t used =
+				    html_entity_consume(t->p + t->pos, t->len - t->pos, '>', true,
+				                        &annotation, &t->nomem);
 				if (used) {
 					t->pos += used;
 					continue;

@@ -93,7 +93,13 @@ static size_t consume_numeric(const char *p, size_t len, strbuf *out, bool *nome
 	return i;
 }
 
-size_t html_entity_consume(const char *p, size_t len, int additional, strbuf *out, bool *nomem)
+static bool is_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+size_t html_entity_consume(const char *p, size_t len, int additional, bool in_attribute,
+                           strbuf *out, bool *nomem)
 {
 	if (len == 0)
 		return 0;
@@ -109,15 +115,16 @@ size_t html_entity_consume(const char *p, size_t len, int additional, strbuf *ou
 	/* Names are letters and digits, ending in an optional ';', so no match
 	 * can run past the first other byte: that bounds the search. */
 	size_t run = 0;
-	while (run < len && run < longest_name &&
-	       ((p[run] >= 'a' && p[run] <= 'z') || (p[run] >= 'A' && p[run] <= 'Z') ||
-	        (p[run] >= '0' && p[run] <= '9')))
+	while (run < len && run < longest_name && is_alnum(p[run]))
 		run++;
 	if (run < len && p[run] == ';')
 		run++;
 	for (size_t n = run < longest_name ? run : longest_name; n > 0; n--) {
 		const named_ref *ref = find_exact(p, n);
 		if (ref) {
+			if (in_attribute && p[n - 1] != ';' && n < len &&
+			    (p[n] == '=' || is_alnum(p[n])))
+				return 0;
 			if (!sb_append_str(out, ref->value)) {
 				*nomem = true;
 				return 0;

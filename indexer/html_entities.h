@@ -15,8 +15,12 @@
  * reference starts there, append its value to out and return how many bytes
  * after the '&' it used (> 0). Return 0 when there is none: the caller keeps
  * the '&' as text. `additional` is the additional allowed character (a byte
- * that ends the attempt, e.g. '>' inside a tag), or -1 for none. On out of
+ * that ends the attempt, e.g. '>' inside a tag), or -1 for none.
+ * `in_attribute` applies HTML's rule for references "consumed as part of an
+ * attribute" (the WebVTT tag annotation): a legacy name without ';' that is
+ * followed by '=' or a letter or digit is not a reference ("&ampB" stays). On out of
  * memory sets *nomem and returns 0. */
-size_t html_entity_consume(const char *p, size_t len, int additional, strbuf *out, bool *nomem);
+size_t html_entity_consume(const char *p, size_t len, int additional, bool in_attribute,
+                           strbuf *out, bool *nomem);
 
 #endif

@@ -70,6 +70,20 @@ static bool contains_arrow(const text_line *l)
 	return false;
 }
 
+/* "12:" or "1:2" at the start (after blanks): the shape of an SRT timestamp,
+ * never of a cue number. */
+static bool starts_like_timestamp(const text_line *l)
+{
+	size_t i = 0, digits = 0;
+	while (i < l->len && is_space(l->p[i]))
+		i++;
+	while (i < l->len && l->p[i] >= '0' && l->p[i] <= '9') {
+		i++;
+		digits++;
+	}
+	return digits >= 1 && digits <= 2 && i < l->len && l->p[i] == ':';
+}
+
 static bool is_index(const text_line *l)
 {
 	size_t n = trimmed_len(l), i = 0;
@@ -159,10 +173,39 @@ static bool starts_with_nocase(const char *s, size_t len, const char *word)
 	return true;
 }
 
+/* Where the next byte c is at or after `from` (len when there is none).
+ * srt_plain_text asks with (almost) increasing `from`, so the last full
+ * search is remembered: without it, a line of unclosed "{\" or "<font "
+ * rescans the rest of the text at each one, which is quadratic. */
+typedef struct byte_finder {
+	char c;
+	bool known;
+	size_t from; /* the last full search started here... */
+	size_t at;   /* ...and found c here (len: nowhere) */
+} byte_finder;
+
+static size_t byte_find(byte_finder *f, const char *text, size_t len, size_t from)
+{
+	if (f->known && from <= f->from) {
+		/* Only [from, f->from) is unsearched: a few bytes, since a tag
+		 * check looks at most a tag name past the current '<'. */
+		const char *p = memchr(text + from, f->c, f->from - from);
+		return p ? (size_t)(p - text) : f->at;
+	}
+	if (!f->known || f->at < from) {
+		const char *p = memchr(text + from, f->c, len - from);
+		f->known = true;
+		f->from = from;
+		f->at = p ? (size_t)(p - text) : len;
+	}
+	return f->at;
+}
+
 /* If text[i] ('<') starts one of SRT's formatting tags (<i> <b> <u> <s>,
  * their end tags, <font ...> and </font>, any case), return its length up
  * to and including '>'; otherwise 0, and the '<' is ordinary text. */
-static size_t formatting_tag_len(const char *text, size_t len, size_t i)
+static size_t formatting_tag_len(const char *text, size_t len, size_t i, byte_finder *gt,
+                                 byte_finder *lf)
 {
 	static const char *const names[] = {"i", "b", "u", "s", "font"};
 	size_t j = i + 1;
@@ -176,10 +219,10 @@ static size_t formatting_tag_len(const char *text, size_t len, size_t i)
 		bool is_font = nlen == 4;
 		if (text[after] != '>' && !(is_font && is_space(text[after])))
 			continue;
-		const char *close = memchr(text + after, '>', len - after);
-		if (!close || memchr(text + after, '\n', (size_t)(close - (text + after))))
+		size_t close = byte_find(gt, text, len, after);
+		if (close == len || byte_find(lf, text, len, after) < close)
 			return 0;
-		return (size_t)(close - (text + i)) + 1;
+		return close - i + 1;
 	}
 	return 0;
 }
@@ -187,16 +230,17 @@ static size_t formatting_tag_len(const char *text, size_t len, size_t i)
 char *srt_plain_text(const char *text, size_t len)
 {
 	strbuf out = STRBUF_INIT;
+	byte_finder gt = {'>', false, 0, 0}, lf = {'\n', false, 0, 0}, brace = {'}', false, 0, 0};
 	size_t i = 0;
 	while (i < len) {
 		size_t skip = 0;
 		if (text[i] == '<') {
-			skip = formatting_tag_len(text, len, i);
+			skip = formatting_tag_len(text, len, i, &gt, &lf);
 		} else if (text[i] == '{' && i + 1 < len && text[i + 1] == '\\') {
 			/* An ASS override block such as {\an8} or {\pos(10,20)}. */
-			const char *close = memchr(text + i, '}', len - i);
-			if (close)
-				skip = (size_t)(close - (text + i)) + 1;
+			size_t close = byte_find(&brace, text, len, i);
+			if (close < len)
+				skip = close - i + 1;
 		}
 		if (skip) {
 			i += skip;
@@ -287,15 +331,27 @@ transcript_status srt_parse(const char *buf, size_t len, transcript *out)
 			break;
 
 		text_line index_line, timing = l;
-		bool has_index = !contains_arrow(&l);
+		/* A block starts with its timing line or with an index line. A
+		 * first line that starts like a timestamp is a timing line gone
+		 * wrong (no arrow), reported as such on its own line. */
+		bool has_index = !contains_arrow(&l) && !starts_like_timestamp(&l);
 		if (has_index) {
 			index_line = l;
-			if (!read_line(&r, &timing) || is_blank(&timing)) {
-				status =
-				    transcript_reject(out, l.number + 1,
-				                      "expected a timing line (00:00:01,000 --> "
-				                      "00:00:02,000) after cue number \"%.*s\"",
-				                      quote_len(&l), l.p);
+			bool more = read_line(&r, &timing);
+			if (!is_index(&l) && (!more || !contains_arrow(&timing))) {
+				status = transcript_reject(
+				    out, l.number,
+				    "\"%.*s\" is neither a cue number nor a timing line (a blank "
+				    "line inside a cue's text?)",
+				    quote_len(&l), l.p);
+				goto out;
+			}
+			if (!more || is_blank(&timing)) {
+				status = transcript_reject(out, more ? timing.number : l.number,
+				                           "expected a timing line (00:00:01,000 "
+				                           "--> 00:00:02,000) after cue "
+				                           "number \"%.*s\"",
+				                           quote_len(&l), l.p);
 				goto out;
 			}
 		}
