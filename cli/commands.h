@@ -5,6 +5,7 @@
 
 int cmd_cues(int argc, char **argv);
 int cmd_agenda(int argc, char **argv);
+int cmd_probe(int argc, char **argv);
 
 /* Exit statuses shared by the subcommands. */
 enum {

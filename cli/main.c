@@ -13,6 +13,7 @@ typedef struct command {
 static const command commands[] = {
     {"cues", "parse a transcript (WebVTT or SRT) and print its cues as JSON", cmd_cues},
     {"agenda", "parse an agenda.md and print its timed items and notes as JSON", cmd_agenda},
+    {"probe", "read a recording's duration, streams, chapters and tags as JSON", cmd_probe},
 };
 
 static void print_help(FILE *out)

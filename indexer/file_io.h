@@ -10,4 +10,9 @@
  * *len. On failure returns an errno value and sets *data to NULL. */
 int file_read_all(const char *path, char **data, size_t *len);
 
+/* Read at most cap bytes from the start of the file at path into buf, for
+ * sniffing a file's kind without reading a multi-gigabyte recording whole.
+ * Returns 0 and sets *len, or an errno value. */
+int file_read_head(const char *path, char *buf, size_t cap, size_t *len);
+
 #endif
