@@ -6,6 +6,9 @@
 int cmd_cues(int argc, char **argv);
 int cmd_agenda(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
+int cmd_index(int argc, char **argv);
+int cmd_search(int argc, char **argv);
+int cmd_list(int argc, char **argv);
 
 /* Exit statuses shared by the subcommands. */
 enum {

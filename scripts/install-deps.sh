@@ -11,6 +11,7 @@ run_packages=(
   gcc g++ make cmake ninja-build pkg-config python3
   libjansson-dev
   libavformat-dev libavcodec-dev libavutil-dev
+  libsodium-dev libxapian-dev
 )
 test_packages=(
   clang libclang-rt-14-dev

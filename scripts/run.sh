@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds qarchive (optimized) and runs it on the bundled archive in
-# transcripts/. Until the index and the server land, it checks every bundled
-# transcript and agenda and prints what each recording holds.
+# Builds qarchive (optimized), indexes the bundled archive in transcripts/
+# and searches it. (When the web server lands, it serves the archive at
+# http://127.0.0.1:8080.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh run
@@ -10,31 +10,26 @@ cmake --preset release
 cmake --build --preset release -j "$(nproc 2>/dev/null || echo 2)"
 qarchive=build-release/qarchive
 
-found=0
-failed=0
-for dir in transcripts/*/; do
-  [ -d "$dir" ] || continue
-  for t in "$dir"transcript.vtt "$dir"transcript.srt; do
-    [ -f "$t" ] || continue
-    found=$((found + 1))
-    if out=$("$qarchive" cues "$t"); then
-      python3 - "$t" "$out" <<'PY'
-import json, sys
-path, doc = sys.argv[1], json.loads(sys.argv[2])
-cues = doc["cues"]
-speakers = sorted({c["voice"] for c in cues if c["voice"]})
-words = sum(len(c["plain"].split()) for c in cues)
-end = max((c["end"] for c in cues), default=0)
-print("%-60s %-6s %4d cues %6d words %3d:%02d  %s" % (
-    path, doc["format"], len(cues), words, end // 60, end % 60, ", ".join(speakers)))
-PY
-    else
-      failed=$((failed + 1))
-    fi
-  done
-  if [ -f "${dir}agenda.md" ] && ! "$qarchive" agenda "${dir}agenda.md" > /dev/null; then
-    failed=$((failed + 1))
-  fi
+# The archive served is a copy of transcripts/ in the build tree (later,
+# with generated demo media beside each transcript); its index state in
+# .qarchive/ is carried over from the previous run, so indexing is
+# incremental.
+archive=build-release/archive
+rm -rf "$archive.new"
+cp -a transcripts "$archive.new"
+if [ -d "$archive/.qarchive" ]; then
+  mv "$archive/.qarchive" "$archive.new/.qarchive"
+fi
+rm -rf "$archive"
+mv "$archive.new" "$archive"
+
+"$qarchive" index --archive "$archive"
+"$qarchive" list --archive "$archive"
+
+# Until the web server lands: a few searches, each landing on its moment.
+for q in "weights_only" "torch.compile python 3.13" "fully sharded data parallel" \
+         "multi-cloud CI" "PrivateUse1"; do
+  echo
+  echo "\$ qarchive search \"$q\""
+  "$qarchive" search --archive "$archive" --limit 3 "$q"
 done
-echo "qarchive: $found transcripts checked, $failed with errors"
-[ "$failed" -eq 0 ]

@@ -1,0 +1,101 @@
+/* qarchive index: make the index match the archive. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "archive.h"
+#include "commands.h"
+#include "index_update.h"
+
+static const char usage[] =
+    "usage: qarchive index [--archive DIR] [--force] [--quiet]\n\n"
+    "Make the archive's index match its recordings: new and changed recordings\n"
+    "are indexed, removed ones deleted, unchanged ones skipped. All changes are\n"
+    "committed at once: an interrupted run leaves the previous index usable.\n\n"
+    "  --archive DIR  the archive (default: $QARCHIVE_ARCHIVE, else ./archive)\n"
+    "  --force        reindex every recording\n"
+    "  --quiet        no progress bar, no summary (problems are still reported)\n\n"
+    "Exit status: 0 all indexed, 1 some recordings failed (reported on stderr,\n"
+    "the rest indexed), 2 usage error or nothing indexed (e.g. the index is busy).\n";
+
+typedef struct progress_state {
+	bool bar; /* stderr is a terminal: redraw a progress bar */
+	bool drawn;
+} progress_state;
+
+static void on_problem(const char *message, void *ctx)
+{
+	progress_state *ps = ctx;
+	if (ps->drawn) {
+		fputs("\r\033[K", stderr); /* clear the bar, print, redraw later */
+		ps->drawn = false;
+	}
+	fprintf(stderr, "qarchive index: %s\n", message);
+}
+
+static void on_progress(const index_report *r, void *ctx)
+{
+	progress_state *ps = ctx;
+	if (!ps->bar)
+		return;
+	const int width = 30;
+	int filled = r->total ? (int)(width * r->done / r->total) : width;
+	double rate = r->seconds > 0 ? (double)r->cues / r->seconds : 0;
+	fprintf(stderr, "\r\033[K[%.*s%*s] %zu/%zu recordings, %zu cues, %.0f cues/s", filled,
+	        "##############################", width - filled, "", r->done, r->total, r->cues,
+	        rate);
+	fflush(stderr);
+	ps->drawn = true;
+}
+
+int cmd_index(int argc, char **argv)
+{
+	const char *archive_flag = NULL;
+	bool force = false, quiet = false;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			fputs(usage, stdout);
+			return EXIT_OK;
+		} else if (strcmp(argv[i], "--archive") == 0 && i + 1 < argc) {
+			archive_flag = argv[++i];
+		} else if (strcmp(argv[i], "--force") == 0) {
+			force = true;
+		} else if (strcmp(argv[i], "--quiet") == 0) {
+			quiet = true;
+		} else {
+			fprintf(stderr, "qarchive index: unexpected argument '%s'\n\n%s", argv[i],
+			        usage);
+			return EXIT_USAGE;
+		}
+	}
+	char *archive = NULL;
+	if (archive_resolve_dir(archive_flag, &archive) != ARCHIVE_OK) {
+		fputs("qarchive index: out of memory\n", stderr);
+		return EXIT_USAGE;
+	}
+	progress_state ps = {!quiet && isatty(STDERR_FILENO), false};
+	index_callbacks cb = {on_progress, on_problem, &ps};
+	index_report r;
+	char err[1024];
+	index_update_status st = index_update(archive, force, &cb, &r, err, sizeof err);
+	if (ps.drawn)
+		fputs("\r\033[K", stderr);
+	int rc;
+	if (st == INDEX_UPDATE_OK || st == INDEX_UPDATE_SOME_FAILED) {
+		if (!quiet)
+			printf("indexed %zu, unchanged %zu, removed %zu, failed %zu of %zu "
+			       "recordings in "
+			       "%s: %zu cues, %zu words in %.2f s (%.0f cues/s)\n",
+			       r.indexed, r.unchanged, r.removed, r.failed, r.total, archive,
+			       r.cues, r.words, r.seconds,
+			       r.seconds > 0 ? (double)r.cues / r.seconds : 0);
+		rc = st == INDEX_UPDATE_OK ? EXIT_OK : EXIT_REJECTED;
+	} else {
+		fprintf(stderr, "qarchive index: %s\n", err[0] ? err : index_update_status_str(st));
+		rc = EXIT_USAGE;
+	}
+	free(archive);
+	return rc;
+}

@@ -1,0 +1,227 @@
+/* qarchive search: query the index from the command line. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "archive.h"
+#include "commands.h"
+#include "index_update.h"
+#include "json_out.h"
+#include "search.h"
+#include "strbuf.h"
+#include "synonyms.h"
+#include "xindex.h"
+
+static const char usage[] =
+    "usage: qarchive search [--json] [--release R] [--kind K] [--speaker S]\n"
+    "                       [--limit N] [--page P] [--exact] [--archive DIR] QUERY...\n\n"
+    "Search the archive's transcripts, titles, agendas and notes; each hit is a\n"
+    "moment: the time in the recording where the words were said.\n\n"
+    "QUERY: words (all required), \"a phrase\", AND / OR / NOT, flex* wildcards,\n"
+    "and fields: release:2.9  kind:tac-meeting  speaker:\"Maya Chen\"  year:2025\n"
+    "title:word. Abbreviations and spoken forms match each other (FSDP and\n"
+    "\"fully sharded data parallel\"; torch.compile and \"torch dot compile\")\n"
+    "unless --exact (no stemming, no synonyms).\n\n"
+    "  --json      print {\"total\", \"suggestion\", \"hits\", \"facets\", ...}\n"
+    "  --limit N   recordings per page (default 10), up to 3 moments each\n"
+    "  --page P    page of recordings (default 1)\n\n"
+    "Exit status: 0 searched (even with no hits), 1 the query is not valid\n"
+    "syntax, 2 usage error or no index (run `qarchive index`).\n";
+
+static bool parse_unsigned(const char *s, unsigned *out)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+	if (end == s || *end || v == 0 || v > 1000)
+		return false;
+	*out = (unsigned)v;
+	return true;
+}
+
+/* "12:34" or "1:02:03". */
+static void format_time(double t, char *out, size_t size)
+{
+	long s = (long)t;
+	if (s >= 3600)
+		snprintf(out, size, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+	else
+		snprintf(out, size, "%02ld:%02ld", s / 60, s % 60);
+}
+
+/* A snippet for a terminal: <mark> as bold (or nothing when not a
+ * terminal), the HTML escapes undone. */
+static void print_snippet(const char *html, bool tty)
+{
+	static const struct {
+		const char *from, *to;
+	} entities[] = {
+	    {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}};
+	for (const char *p = html; *p;) {
+		if (strncmp(p, "<mark>", 6) == 0) {
+			fputs(tty ? "\033[1m" : "", stdout);
+			p += 6;
+			continue;
+		}
+		if (strncmp(p, "</mark>", 7) == 0) {
+			fputs(tty ? "\033[0m" : "", stdout);
+			p += 7;
+			continue;
+		}
+		bool done = false;
+		for (size_t i = 0; i < sizeof entities / sizeof entities[0] && *p == '&'; i++) {
+			size_t n = strlen(entities[i].from);
+			if (strncmp(p, entities[i].from, n) == 0) {
+				fputs(entities[i].to, stdout);
+				p += n;
+				done = true;
+				break;
+			}
+		}
+		if (!done)
+			putchar(*p++);
+	}
+}
+
+static void print_readable(json_t *result)
+{
+	bool tty = isatty(STDOUT_FILENO);
+	json_t *hits = json_object_get(result, "hits");
+	const char *suggestion = json_string_value(json_object_get(result, "suggestion"));
+	json_int_t total = json_integer_value(json_object_get(result, "total"));
+	printf("%lld recording%s match", (long long)total, total == 1 ? "" : "s");
+	if (json_is_string(json_object_get(result, "match")) &&
+	    strcmp(json_string_value(json_object_get(result, "match")), "any") == 0)
+		printf(" some of the words");
+	if (suggestion)
+		printf(" (did you mean: %s?)", suggestion);
+	printf("\n");
+	size_t i;
+	json_t *hit;
+	json_array_foreach(hits, i, hit)
+	{
+		char when[32];
+		format_time(json_number_value(json_object_get(hit, "t")), when, sizeof when);
+		printf("%8s  %s — ", when, json_string_value(json_object_get(hit, "title")));
+		print_snippet(json_string_value(json_object_get(hit, "snippet")), tty);
+		printf("\n          /watch/%s?t=%.0f\n",
+		       json_string_value(json_object_get(hit, "recording")),
+		       json_number_value(json_object_get(hit, "t")));
+	}
+}
+
+/* The synonyms stored in the index at `qarchive index` time (or none). */
+static synonyms *load_synonyms(qx_db *db)
+{
+	char *text = NULL;
+	synonyms *syn = NULL;
+	size_t line;
+	char err[256];
+	if (qx_db_get_metadata(db, INDEX_META_SYNONYMS, &text) == QX_OK && text[0])
+		synonyms_parse(text, strlen(text), &syn, &line, err, sizeof err);
+	free(text);
+	return syn;
+}
+
+int cmd_search(int argc, char **argv)
+{
+	search_request req = {NULL, NULL, NULL, NULL, 1, 10, false};
+	const char *archive_flag = NULL;
+	bool json = false;
+	strbuf query = STRBUF_INIT;
+	int rc = EXIT_USAGE;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		bool has_value = i + 1 < argc;
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			fputs(usage, stdout);
+			sb_free(&query);
+			return EXIT_OK;
+		} else if (strcmp(a, "--json") == 0) {
+			json = true;
+		} else if (strcmp(a, "--exact") == 0) {
+			req.exact = true;
+		} else if (strcmp(a, "--release") == 0 && has_value) {
+			req.release = argv[++i];
+		} else if (strcmp(a, "--kind") == 0 && has_value) {
+			req.kind = argv[++i];
+		} else if (strcmp(a, "--speaker") == 0 && has_value) {
+			req.speaker = argv[++i];
+		} else if (strcmp(a, "--archive") == 0 && has_value) {
+			archive_flag = argv[++i];
+		} else if ((strcmp(a, "--limit") == 0 || strcmp(a, "--page") == 0) && has_value) {
+			if (!parse_unsigned(argv[++i], a[2] == 'l' ? &req.per_page : &req.page)) {
+				fprintf(stderr,
+				        "qarchive search: %s wants a number from 1 to 1000\n", a);
+				sb_free(&query);
+				return EXIT_USAGE;
+			}
+		} else if (a[0] == '-' && a[1] == '-' && a[2] != '\0') {
+			fprintf(stderr, "qarchive search: unknown option '%s'\n\n%s", a, usage);
+			sb_free(&query);
+			return EXIT_USAGE;
+		} else {
+			if ((query.len && !sb_append_char(&query, ' ')) ||
+			    !sb_append_str(&query, a)) {
+				sb_free(&query);
+				return EXIT_USAGE;
+			}
+		}
+	}
+	if (!query.len && !req.release && !req.kind && !req.speaker) {
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	req.query = query.data ? query.data : "";
+
+	char *archive = NULL, *path = NULL, *open_err = NULL;
+	qx_db *db = NULL;
+	synonyms *syn = NULL;
+	json_t *result = NULL;
+	if (archive_resolve_dir(archive_flag, &archive) != ARCHIVE_OK ||
+	    !(path = index_path(archive)))
+		goto out;
+	qx_status qs = qx_db_open(path, false, &db, &open_err);
+	if (qs != QX_OK) {
+		if (qs == QX_NOT_FOUND)
+			fprintf(stderr,
+			        "qarchive search: %s has no index yet: run `qarchive index "
+			        "--archive %s`\n",
+			        archive, archive);
+		else
+			fprintf(stderr, "qarchive search: %s: %s\n", path,
+			        open_err ? open_err : qx_status_str(qs));
+		goto out;
+	}
+	syn = load_synonyms(db);
+	char err[512];
+	search_status st = search_run(db, syn, &req, &result, err, sizeof err);
+	if (st == SEARCH_BAD_QUERY) {
+		fprintf(stderr, "qarchive search: %s\n", err);
+		rc = EXIT_REJECTED;
+		goto out;
+	}
+	if (st != SEARCH_OK) {
+		fprintf(stderr, "qarchive search: %s\n", err);
+		goto out;
+	}
+	if (json) {
+		rc = json_out_print(result, stdout) ? EXIT_USAGE : EXIT_OK;
+		result = NULL;
+	} else {
+		print_readable(result);
+		rc = EXIT_OK;
+	}
+out:
+	json_decref(result);
+	synonyms_free(syn);
+	qx_db_close(db);
+	free(open_err);
+	free(path);
+	free(archive);
+	sb_free(&query);
+	return rc;
+}

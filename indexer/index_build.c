@@ -1,0 +1,495 @@
+#include "index_build.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "agenda.h"
+#include "agenda_merge.h"
+#include "file_io.h"
+#include "index_schema.h"
+#include "media_probe.h"
+#include "media_subtitles.h"
+#include "strbuf.h"
+#include "text_decode.h"
+#include "tokenize.h"
+#include "transcript.h"
+
+const char *index_build_status_str(index_build_status status)
+{
+	switch (status) {
+	case INDEX_BUILD_OK:
+		return "ok";
+	case INDEX_BUILD_BAD_INPUT:
+		return "invalid recording";
+	case INDEX_BUILD_INDEX:
+		return "index error";
+	case INDEX_BUILD_NOMEM:
+		return "out of memory";
+	}
+	return "unknown status";
+}
+
+/* Everything read from a recording's files, before the index is touched:
+ * a bad file leaves the recording's old documents in place. */
+typedef struct inputs {
+	const cue_list *cues; /* points into one of the two below */
+	transcript transcript;
+	media_subtitles subtitles;
+	const char *transcript_source; /* "file", "media" or NULL */
+	media_info media;
+	bool has_media;
+	agenda agenda; /* agenda.md merged with the media's chapters */
+	char *notes;   /* normalized notes.md text, or NULL */
+} inputs;
+
+static void inputs_free(inputs *in)
+{
+	transcript_free(&in->transcript);
+	media_subtitles_free(&in->subtitles);
+	media_info_free(&in->media);
+	agenda_free(&in->agenda);
+	free(in->notes);
+}
+
+static index_build_status read_file(const char *path, char **data, size_t *len, char *err,
+                                    size_t errlen)
+{
+	int e = file_read_all(path, data, len);
+	if (e == 0)
+		return INDEX_BUILD_OK;
+	snprintf(err, errlen, "%s: cannot read: %s", path, strerror(e));
+	return INDEX_BUILD_BAD_INPUT;
+}
+
+static index_build_status load_inputs(const recording *rec, inputs *in, char *err, size_t errlen)
+{
+	char *data = NULL;
+	size_t len;
+	index_build_status st;
+	static const cue_list no_cues = {NULL, 0, 0};
+	in->cues = &no_cues;
+
+	if (rec->media_path) {
+		media_status ms = media_probe_file(rec->media_path, &in->media);
+		if (ms == MEDIA_NOMEM)
+			return INDEX_BUILD_NOMEM;
+		if (ms != MEDIA_OK) {
+			snprintf(err, errlen, "%s: not a playable recording: %s", rec->media_path,
+			         in->media.error);
+			return INDEX_BUILD_BAD_INPUT;
+		}
+		in->has_media = true;
+	}
+	if (rec->transcript_path) {
+		if ((st = read_file(rec->transcript_path, &data, &len, err, errlen)) !=
+		    INDEX_BUILD_OK)
+			return st;
+		transcript_status ts = transcript_parse(data, len, TRANSCRIPT_UNKNOWN,
+		                                        rec->transcript_path, &in->transcript);
+		free(data);
+		if (ts == TRANSCRIPT_NOMEM)
+			return INDEX_BUILD_NOMEM;
+		if (ts != TRANSCRIPT_OK) {
+			snprintf(err, errlen, "%s: %s", rec->transcript_path, in->transcript.error);
+			return INDEX_BUILD_BAD_INPUT;
+		}
+		in->cues = &in->transcript.cues;
+		in->transcript_source = "file";
+	} else if (in->has_media) {
+		media_status ms = media_subtitles_read_file(rec->media_path, -1, &in->subtitles);
+		if (ms == MEDIA_NOMEM)
+			return INDEX_BUILD_NOMEM;
+		if (ms == MEDIA_OK) {
+			in->cues = &in->subtitles.cues;
+			in->transcript_source = "media";
+		} else if (ms != MEDIA_NO_SUBTITLES) {
+			snprintf(err, errlen, "%s: %s", rec->media_path, in->subtitles.error);
+			return INDEX_BUILD_BAD_INPUT;
+		}
+	}
+	agenda md = AGENDA_INIT;
+	if (rec->agenda_path) {
+		if ((st = read_file(rec->agenda_path, &data, &len, err, errlen)) != INDEX_BUILD_OK)
+			return st;
+		agenda_status as = agenda_parse(data, len, &md);
+		free(data);
+		if (as == AGENDA_NOMEM)
+			return INDEX_BUILD_NOMEM;
+		if (as != AGENDA_OK) {
+			snprintf(err, errlen, "%s: %s", rec->agenda_path, md.error);
+			agenda_free(&md);
+			return INDEX_BUILD_BAD_INPUT;
+		}
+	}
+	agenda_status as =
+	    agenda_merge(&md, in->media.chapters, in->media.chapter_count, &in->agenda);
+	agenda_free(&md);
+	if (as != AGENDA_OK)
+		return INDEX_BUILD_NOMEM;
+	if (rec->notes_path) {
+		if ((st = read_file(rec->notes_path, &data, &len, err, errlen)) != INDEX_BUILD_OK)
+			return st;
+		strbuf sb = STRBUF_INIT;
+		bool ok = text_normalize(data, len, TEXT_UTF8_REPLACE, &sb, NULL);
+		free(data);
+		if (!ok || !(in->notes = sb_take(&sb))) {
+			sb_free(&sb);
+			return INDEX_BUILD_NOMEM;
+		}
+	}
+	return INDEX_BUILD_OK;
+}
+
+/* One document under construction. */
+typedef struct builder {
+	qx_db *db;
+	qx_doc *doc;
+	unsigned pos;  /* next position */
+	size_t words;  /* words added */
+	bool spelling; /* feed words to the spelling dictionary */
+	bool failed;
+} builder;
+
+/* How a text joins the document. */
+typedef enum text_mode {
+	TEXT_SEPARATE,  /* positions, then a gap: no phrase spans into the next text */
+	TEXT_CONTINUED, /* positions run on into the next text (consecutive cues) */
+	TEXT_UNPLACED,  /* no positions (a cue's speaker: not part of what was said) */
+} text_mode;
+
+/* Index text; words also feed spelling. */
+static void add_text(builder *b, const char *prefix, const char *text, unsigned wdf, text_mode mode)
+{
+	if (b->failed || !text || !*text)
+		return;
+	token_list tokens = TOKEN_LIST_INIT;
+	unsigned next = b->pos;
+	if (!tokenize_text(text, strlen(text), b->pos, &tokens, &next)) {
+		b->failed = true;
+		return;
+	}
+	for (size_t i = 0; i < tokens.count && !b->failed; i++) {
+		const token *t = &tokens.items[i];
+		if (qx_doc_add_text_term(b->doc, prefix, t->term, t->pos, mode != TEXT_UNPLACED,
+		                         wdf, false) != QX_OK)
+			b->failed = true;
+		if (t->flags & TOKEN_WORD) {
+			b->words++;
+			if (b->spelling && qx_db_add_spelling(b->db, t->term, 1) != QX_OK)
+				b->failed = true;
+		}
+	}
+	token_list_free(&tokens);
+	if (mode == TEXT_SEPARATE)
+		b->pos = next + 1; /* a phrase never spans a title and a description */
+	else if (mode == TEXT_CONTINUED)
+		b->pos = next;
+}
+
+/* The boolean terms and values every document of the recording carries. */
+static void add_recording_terms(builder *b, const recording *rec)
+{
+	const recording_meta *m = &rec->meta;
+	char term[512], year[8];
+	struct {
+		const char *prefix, *value;
+	} terms[] = {
+	    {INDEX_TERM_RECORDING, rec->id},
+	    {INDEX_TERM_KIND, recording_kind_str(m->kind)},
+	    {INDEX_TERM_RELEASE, m->release},
+	    {INDEX_TERM_YEAR, year},
+	};
+	snprintf(year, sizeof year, "%04d", m->year);
+	for (size_t i = 0; i < sizeof terms / sizeof terms[0]; i++) {
+		if (!terms[i].value || !*terms[i].value)
+			continue;
+		snprintf(term, sizeof term, "%s%s", terms[i].prefix, terms[i].value);
+		if (qx_doc_add_boolean_term(b->doc, term) != QX_OK)
+			b->failed = true;
+	}
+	strbuf speakers = STRBUF_INIT;
+	for (size_t i = 0; i < m->speaker_count; i++) {
+		snprintf(term, sizeof term, "%s%s", INDEX_TERM_SPEAKER, m->speakers[i].name);
+		if (qx_doc_add_boolean_term(b->doc, term) != QX_OK)
+			b->failed = true;
+		if ((speakers.len && !sb_append_char(&speakers, '\n')) ||
+		    !sb_append_str(&speakers, m->speakers[i].name))
+			b->failed = true;
+	}
+	char date[16];
+	size_t date_len;
+	double yyyymmdd = m->year * 10000.0 + m->month * 100 + m->day;
+	if (qx_sortable_serialise(yyyymmdd, date, &date_len) != QX_OK ||
+	    qx_doc_set_value(b->doc, INDEX_SLOT_RECORDING, rec->id, strlen(rec->id)) != QX_OK ||
+	    qx_doc_set_value(b->doc, INDEX_SLOT_DATE, date, date_len) != QX_OK ||
+	    qx_doc_set_value(b->doc, INDEX_SLOT_KIND, recording_kind_str(m->kind),
+	                     strlen(recording_kind_str(m->kind))) != QX_OK ||
+	    qx_doc_set_value(b->doc, INDEX_SLOT_YEAR, year, strlen(year)) != QX_OK ||
+	    (m->release && qx_doc_set_value(b->doc, INDEX_SLOT_RELEASE, m->release,
+	                                    strlen(m->release)) != QX_OK) ||
+	    (speakers.len &&
+	     qx_doc_set_value(b->doc, INDEX_SLOT_SPEAKERS, speakers.data, speakers.len) != QX_OK))
+		b->failed = true;
+	sb_free(&speakers);
+}
+
+/* Finish a document: type term, data, and replace it under its unique id. */
+static index_build_status commit_doc(builder *b, const recording *rec, const char *type, unsigned n,
+                                     json_t *data, index_build_counts *counts, char *err,
+                                     size_t errlen)
+{
+	index_build_status st = INDEX_BUILD_OK;
+	char term[512];
+	char *json = data ? json_dumps(data, JSON_COMPACT | JSON_REAL_PRECISION(10)) : NULL;
+	snprintf(term, sizeof term, "%s%s", INDEX_TERM_DOCTYPE, type);
+	if (!json || b->failed || qx_doc_add_boolean_term(b->doc, term) != QX_OK ||
+	    qx_doc_set_data(b->doc, json, strlen(json)) != QX_OK) {
+		st = INDEX_BUILD_NOMEM;
+		snprintf(err, errlen, "%s: out of memory building the index", rec->id);
+		goto out;
+	}
+	snprintf(term, sizeof term, "%s%s#%u", INDEX_TERM_UNIQUE, rec->id, n);
+	if (qx_doc_add_boolean_term(b->doc, term) != QX_OK ||
+	    qx_db_replace(b->db, term, b->doc) != QX_OK) {
+		st = INDEX_BUILD_INDEX;
+		snprintf(err, errlen, "%s: %s", rec->id, qx_db_errmsg(b->db));
+		goto out;
+	}
+	if (counts)
+		counts->documents++;
+out:
+	free(json);
+	json_decref(data);
+	return st;
+}
+
+static bool builder_start(builder *b, qx_db *db, const recording *rec)
+{
+	*b = (builder){db, qx_doc_new(), 1, 0, true, false};
+	if (!b->doc)
+		return false;
+	add_recording_terms(b, rec);
+	return !b->failed;
+}
+
+/* Passages: windows of about INDEX_PASSAGE_WORDS words; each starts with
+ * the previous one's last cue, so a phrase said across the seam between two
+ * windows is still found. */
+static index_build_status add_passages(qx_db *db, const recording *rec, const cue_list *cues,
+                                       unsigned *n, index_build_counts *counts, char *err,
+                                       size_t errlen)
+{
+	size_t first = 0;
+	while (first < cues->count) {
+		builder b;
+		if (!builder_start(&b, db, rec)) {
+			qx_doc_free(b.doc);
+			return INDEX_BUILD_NOMEM;
+		}
+		/* The overlapping cue was counted already: only new words feed
+		 * spelling, and only new cues count. */
+		json_t *list = json_array();
+		size_t last = first;
+		for (size_t k = first; k < cues->count; k++) {
+			const cue *c = &cues->items[k];
+			b.spelling = k > first || first == 0;
+			unsigned p = b.pos;
+			size_t words_before = b.words;
+			add_text(&b, "", c->plain, INDEX_WEIGHT_TEXT, TEXT_CONTINUED);
+			if (c->voice && *c->voice)
+				add_text(&b, "", c->voice, INDEX_WEIGHT_SPEAKER, TEXT_UNPLACED);
+			json_array_append_new(list,
+			                      json_pack("{s:f, s:f, s:i, s:s, s:s?}", "s", c->start,
+			                                "e", c->end, "p", (json_int_t)p, "text",
+			                                c->plain, "v", c->voice));
+			if (counts && (k > first || first == 0)) {
+				counts->cues++;
+				counts->words += b.words - words_before;
+			}
+			last = k;
+			if (b.words >= INDEX_PASSAGE_WORDS &&
+			    k - first + 1 >= INDEX_PASSAGE_MIN_CUES)
+				break;
+		}
+		json_t *data =
+		    json_pack("{s:s, s:s, s:f, s:f, s:o}", "r", rec->id, "type", "passage", "start",
+		              cues->items[first].start, "end", cues->items[last].end, "cues", list);
+		index_build_status st =
+		    commit_doc(&b, rec, "passage", (*n)++, data, counts, err, errlen);
+		qx_doc_free(b.doc);
+		if (st != INDEX_BUILD_OK)
+			return st;
+		if (last + 1 >= cues->count)
+			break;
+		first = last > first ? last : last + 1;
+	}
+	return INDEX_BUILD_OK;
+}
+
+static json_t *summary_json(const recording *rec, const inputs *in, const char *fingerprint)
+{
+	const recording_meta *m = &rec->meta;
+	json_t *speakers = json_array(), *agenda = json_array();
+	for (size_t i = 0; i < m->speaker_count; i++)
+		json_array_append_new(speakers,
+		                      json_pack("{s:s, s:s?}", "name", m->speakers[i].name, "role",
+		                                m->speakers[i].role));
+	for (size_t i = 0; i < in->agenda.count; i++) {
+		const agenda_entry *e = &in->agenda.entries[i];
+		if (e->kind == AGENDA_ITEM)
+			json_array_append_new(
+			    agenda, json_pack("{s:f, s:s}", "start", e->start, "title", e->title));
+	}
+	double duration = in->has_media && in->media.has_duration ? in->media.duration : 0;
+	for (size_t i = 0; i < in->cues->count; i++)
+		if (!in->has_media && in->cues->items[i].end > duration)
+			duration = in->cues->items[i].end;
+	const char *media = rec->media_path ? strrchr(rec->media_path, '/') : NULL;
+	return json_pack("{s:s, s:s, s:s, s:s?, s:s, s:i, s:o, s:s?, s:b, s:s?, s:i, s:f, s:s?, "
+	                 "s:o, s:s}",
+	                 "id", rec->id, "title", m->title, "kind", recording_kind_str(m->kind),
+	                 "release", m->release, "date", m->date, "year", (json_int_t)m->year,
+	                 "speakers", speakers, "description", m->description, "has_transcript",
+	                 in->cues->count > 0, "transcript_source", in->transcript_source,
+	                 "cue_count", (json_int_t)in->cues->count, "duration", duration, "media",
+	                 media ? media + 1 : NULL, "agenda", agenda, "fingerprint", fingerprint);
+}
+
+static index_build_status write_documents(qx_db *db, const recording *rec, const inputs *in,
+                                          const char *fingerprint, index_build_counts *counts,
+                                          char *err, size_t errlen)
+{
+	const recording_meta *m = &rec->meta;
+	unsigned n = 0;
+	builder b;
+	index_build_status st;
+	char term[512];
+
+	snprintf(term, sizeof term, "%s%s", INDEX_TERM_RECORDING, rec->id);
+	if (qx_db_delete(db, term) != QX_OK) {
+		snprintf(err, errlen, "%s: %s", rec->id, qx_db_errmsg(db));
+		return INDEX_BUILD_INDEX;
+	}
+	if ((st = add_passages(db, rec, in->cues, &n, counts, err, errlen)) != INDEX_BUILD_OK)
+		return st;
+
+	/* About: title (also under title:), speakers, description. */
+	if (!builder_start(&b, db, rec))
+		goto nomem;
+	add_text(&b, "", m->title, INDEX_WEIGHT_TITLE, TEXT_SEPARATE);
+	add_text(&b, INDEX_PREFIX_TITLE, m->title, 1, TEXT_SEPARATE);
+	for (size_t i = 0; i < m->speaker_count; i++)
+		add_text(&b, "", m->speakers[i].name, INDEX_WEIGHT_SPEAKER, TEXT_SEPARATE);
+	add_text(&b, "", m->description, INDEX_WEIGHT_TEXT, TEXT_SEPARATE);
+	st = commit_doc(&b, rec, "about", n++,
+	                json_pack("{s:s, s:s, s:f, s:f, s:s++}", "r", rec->id, "type", "about",
+	                          "start", 0.0, "end", 0.0, "text", m->title, ". ",
+	                          m->description ? m->description : ""),
+	                counts, err, errlen);
+	qx_doc_free(b.doc);
+	if (st != INDEX_BUILD_OK)
+		return st;
+
+	/* Agenda items (or chapters), each at its moment. */
+	for (size_t i = 0; i < in->agenda.count; i++) {
+		const agenda_entry *e = &in->agenda.entries[i];
+		if (e->kind != AGENDA_ITEM)
+			continue;
+		double end = e->start;
+		for (size_t k = i + 1; k < in->agenda.count; k++)
+			if (in->agenda.entries[k].kind == AGENDA_ITEM) {
+				end = in->agenda.entries[k].start;
+				break;
+			}
+		if (!builder_start(&b, db, rec))
+			goto nomem;
+		add_text(&b, "", e->title, INDEX_WEIGHT_AGENDA, TEXT_SEPARATE);
+		st =
+		    commit_doc(&b, rec, "agenda", n++,
+		               json_pack("{s:s, s:s, s:f, s:f, s:s}", "r", rec->id, "type",
+		                         "agenda", "start", e->start, "end", end, "text", e->title),
+		               counts, err, errlen);
+		qx_doc_free(b.doc);
+		if (st != INDEX_BUILD_OK)
+			return st;
+	}
+
+	/* Notes: notes.md and the agenda's untimed lines. */
+	strbuf notes = STRBUF_INIT;
+	if (in->notes)
+		sb_append_str(&notes, in->notes);
+	for (size_t i = 0; i < in->agenda.count; i++)
+		if (in->agenda.entries[i].kind == AGENDA_NOTE)
+			sb_append_str(&notes, "\n"),
+			    sb_append_str(&notes, in->agenda.entries[i].title);
+	if (notes.len) {
+		if (!builder_start(&b, db, rec)) {
+			sb_free(&notes);
+			goto nomem;
+		}
+		add_text(&b, "", notes.data, INDEX_WEIGHT_TEXT, TEXT_SEPARATE);
+		st = commit_doc(&b, rec, "notes", n++,
+		                json_pack("{s:s, s:s, s:f, s:f, s:s}", "r", rec->id, "type",
+		                          "notes", "start", 0.0, "end", 0.0, "text", notes.data),
+		                counts, err, errlen);
+		qx_doc_free(b.doc);
+		sb_free(&notes);
+		if (st != INDEX_BUILD_OK)
+			return st;
+	}
+
+	json_t *summary = summary_json(rec, in, fingerprint);
+	char *text = summary ? json_dumps(summary, JSON_COMPACT | JSON_REAL_PRECISION(10)) : NULL;
+	json_decref(summary);
+	if (!text)
+		goto nomem;
+	snprintf(term, sizeof term, "%s%s", INDEX_META_RECORDING, rec->id);
+	qx_status qs = qx_db_set_metadata(db, term, text);
+	free(text);
+	if (qs != QX_OK) {
+		snprintf(err, errlen, "%s: %s", rec->id, qx_db_errmsg(db));
+		return INDEX_BUILD_INDEX;
+	}
+	return INDEX_BUILD_OK;
+nomem:
+	qx_doc_free(b.doc);
+	snprintf(err, errlen, "%s: out of memory", rec->id);
+	return INDEX_BUILD_NOMEM;
+}
+
+index_build_status index_build_recording(qx_db *db, const recording *rec, const char *fingerprint,
+                                         index_build_counts *counts, char *err, size_t errlen)
+{
+	inputs in;
+	memset(&in, 0, sizeof in);
+	in.transcript = (transcript)TRANSCRIPT_INIT;
+	in.subtitles = (media_subtitles)MEDIA_SUBTITLES_INIT;
+	in.media = (media_info)MEDIA_INFO_INIT;
+	in.agenda = (agenda)AGENDA_INIT;
+	index_build_status st = load_inputs(rec, &in, err, errlen);
+	if (st == INDEX_BUILD_OK)
+		st = write_documents(db, rec, &in, fingerprint, counts, err, errlen);
+	else if (st == INDEX_BUILD_NOMEM)
+		snprintf(err, errlen, "%s: out of memory", rec->id);
+	inputs_free(&in);
+	return st;
+}
+
+index_build_status index_build_remove(qx_db *db, const char *id, char *err, size_t errlen)
+{
+	char term[512];
+	snprintf(term, sizeof term, "%s%s", INDEX_TERM_RECORDING, id);
+	if (qx_db_delete(db, term) != QX_OK)
+		goto fail;
+	snprintf(term, sizeof term, "%s%s", INDEX_META_RECORDING, id);
+	/* Xapian deletes a metadata key by setting it to "". */
+	if (qx_db_set_metadata(db, term, "") != QX_OK)
+		goto fail;
+	return INDEX_BUILD_OK;
+fail:
+	snprintf(err, errlen, "%s: %s", id, qx_db_errmsg(db));
+	return INDEX_BUILD_INDEX;
+}

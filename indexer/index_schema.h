@@ -1,0 +1,57 @@
+/* index_schema: how a recording is laid out in the Xapian index. Shared by
+ * the code that writes documents (index_build.c) and the code that searches
+ * them (search.c), so the two cannot drift apart.
+ *
+ * Each recording becomes several documents, all carrying the boolean term
+ * INDEX_TERM_RECORDING + id:
+ * - passages: windows of consecutive cues (phrase search works inside a
+ *   window; windows overlap by one cue so it works across their seams too);
+ * - one "about" document: title, speakers and description, at t = 0;
+ * - one document per agenda item (or chapter), at the item's start;
+ * - one "notes" document.
+ * A document's data is JSON (index_build.c documents the fields).
+ */
+#ifndef QA_INDEX_SCHEMA_H
+#define QA_INDEX_SCHEMA_H
+
+/* Value slots. */
+enum {
+	INDEX_SLOT_RECORDING = 0, /* recording id: collapsing and grouping */
+	INDEX_SLOT_DATE = 1,      /* sortable YYYYMMDD */
+	INDEX_SLOT_RELEASE = 2,   /* facet */
+	INDEX_SLOT_KIND = 3,      /* facet */
+	INDEX_SLOT_SPEAKERS = 4,  /* facet: names separated by '\n' */
+	INDEX_SLOT_YEAR = 5,      /* facet */
+};
+
+/* Boolean term prefixes (filters). */
+#define INDEX_TERM_UNIQUE    "Q"        /* one per document: "Q<id>#<n>" */
+#define INDEX_TERM_RECORDING "XREC"     /* + recording id */
+#define INDEX_TERM_RELEASE   "XRELEASE" /* + release, e.g. "2.6" */
+#define INDEX_TERM_KIND      "XKIND"    /* + kind, e.g. "tac-meeting" */
+#define INDEX_TERM_SPEAKER   "XSPEAKER" /* + speaker name as written */
+#define INDEX_TERM_YEAR      "XYEAR"    /* + four-digit year */
+#define INDEX_TERM_DOCTYPE   "XTYPE"    /* + passage | about | agenda | notes */
+
+/* Free-text prefixes (besides the unprefixed text of everything). */
+#define INDEX_PREFIX_TITLE "S"
+
+/* Index-wide metadata keys. */
+#define INDEX_META_RECORDING "rec:" /* + id: the recording's summary JSON */
+#define INDEX_META_SCHEMA    "schema"
+#define INDEX_SCHEMA_VERSION "1"
+
+/* Passage windows: close a window once it holds this many words (and at
+ * least INDEX_PASSAGE_MIN_CUES cues). About a paragraph of speech, 20-40 s:
+ * long enough for BM25 to see context, short enough that the moment found
+ * is the moment meant. */
+#define INDEX_PASSAGE_WORDS    60
+#define INDEX_PASSAGE_MIN_CUES 2
+
+/* Weights (within-document frequency per occurrence). */
+#define INDEX_WEIGHT_TITLE   5
+#define INDEX_WEIGHT_AGENDA  3
+#define INDEX_WEIGHT_SPEAKER 2
+#define INDEX_WEIGHT_TEXT    1
+
+#endif

@@ -1,0 +1,310 @@
+#include "index_update.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "archive.h"
+#include "file_io.h"
+#include "index_build.h"
+#include "index_schema.h"
+#include "recording.h"
+#include "synonyms.h"
+#include "xindex.h"
+
+const char *index_update_status_str(index_update_status status)
+{
+	switch (status) {
+	case INDEX_UPDATE_OK:
+		return "ok";
+	case INDEX_UPDATE_SOME_FAILED:
+		return "some recordings failed";
+	case INDEX_UPDATE_BUSY:
+		return "the index is busy";
+	case INDEX_UPDATE_FAILED:
+		return "indexing failed";
+	case INDEX_UPDATE_NOMEM:
+		return "out of memory";
+	}
+	return "unknown status";
+}
+
+static char *join_path(const char *a, const char *b)
+{
+	size_t n = strlen(a) + strlen(b) + 2;
+	char *out = malloc(n);
+	if (out)
+		snprintf(out, n, "%s/%s", a, b);
+	return out;
+}
+
+char *index_path(const char *archive_dir)
+{
+	char *state = join_path(archive_dir, ARCHIVE_STATE_NAME);
+	char *path = state ? join_path(state, INDEX_DIR_NAME) : NULL;
+	free(state);
+	return path;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void problem(const index_callbacks *cb, const char *fmt, const char *a, const char *b)
+{
+	char message[1024];
+	snprintf(message, sizeof message, fmt, a, b);
+	if (cb && cb->problem)
+		cb->problem(message, cb->ctx);
+}
+
+/* The recordings the index holds: id -> fingerprint, from their summaries. */
+typedef struct stored {
+	char **ids;
+	char **fingerprints;
+	bool *seen;
+	size_t count, cap;
+	bool nomem;
+} stored;
+
+static bool collect_stored(const char *key, const char *value, void *ctx)
+{
+	stored *s = ctx;
+	if (s->count == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		char **ids = realloc(s->ids, cap * sizeof *ids);
+		if (ids)
+			s->ids = ids;
+		char **fps = realloc(s->fingerprints, cap * sizeof *fps);
+		if (fps)
+			s->fingerprints = fps;
+		bool *seen = realloc(s->seen, cap * sizeof *seen);
+		if (seen)
+			s->seen = seen;
+		if (!ids || !fps || !seen) {
+			s->nomem = true;
+			return false;
+		}
+		s->cap = cap;
+	}
+	json_t *summary = json_loads(value, 0, NULL);
+	const char *fp = json_string_value(json_object_get(summary, "fingerprint"));
+	s->ids[s->count] = strdup(key + strlen(INDEX_META_RECORDING));
+	s->fingerprints[s->count] = strdup(fp ? fp : "");
+	s->seen[s->count] = false;
+	json_decref(summary);
+	if (!s->ids[s->count] || !s->fingerprints[s->count]) {
+		free(s->ids[s->count]);
+		free(s->fingerprints[s->count]);
+		s->nomem = true;
+		return false;
+	}
+	s->count++;
+	return true;
+}
+
+static void stored_free(stored *s)
+{
+	for (size_t i = 0; i < s->count; i++) {
+		free(s->ids[i]);
+		free(s->fingerprints[i]);
+	}
+	free(s->ids);
+	free(s->fingerprints);
+	free(s->seen);
+}
+
+static ptrdiff_t stored_find(const stored *s, const char *id)
+{
+	for (size_t i = 0; i < s->count; i++)
+		if (strcmp(s->ids[i], id) == 0)
+			return (ptrdiff_t)i;
+	return -1;
+}
+
+/* Validate the archive's synonyms.txt and store its text in the index
+ * (an empty value when there is none). A bad file is reported and the
+ * previous synonyms kept. */
+static qx_status store_synonyms(qx_db *db, const char *archive_dir, const index_callbacks *cb,
+                                index_report *report)
+{
+	char *path = join_path(archive_dir, INDEX_SYNONYMS_FILE);
+	if (!path)
+		return QX_NOMEM;
+	char *data = NULL;
+	size_t len = 0;
+	qx_status st = QX_OK;
+	if (file_read_all(path, &data, &len) != 0) {
+		st = qx_db_set_metadata(db, INDEX_META_SYNONYMS, "");
+		goto out;
+	}
+	synonyms *syn = NULL;
+	size_t line = 0;
+	char err[256];
+	if (synonyms_parse(data, len, &syn, &line, err, sizeof err) != SYNONYMS_OK) {
+		(void)line; /* err already names the line */
+		problem(cb, "%s: %s", path, err);
+		report->failed++;
+		goto out;
+	}
+	synonyms_free(syn);
+	st = qx_db_set_metadata(db, INDEX_META_SYNONYMS, data);
+out:
+	free(data);
+	free(path);
+	return st;
+}
+
+index_update_status index_update(const char *archive_dir, bool force, const index_callbacks *cb,
+                                 index_report *report, char *err, size_t errlen)
+{
+	index_update_status status = INDEX_UPDATE_OK;
+	archive_listing listing = ARCHIVE_LISTING_INIT;
+	stored st = {0};
+	char *state = NULL, *path = NULL, *old_schema = NULL;
+	qx_db *db = NULL;
+	bool in_transaction = false;
+	double started = now();
+	memset(report, 0, sizeof *report);
+	err[0] = '\0';
+
+	if (archive_list(archive_dir, &listing, err, errlen) != ARCHIVE_OK ||
+	    archive_state_dir(archive_dir, &state) != ARCHIVE_OK) {
+		if (!err[0])
+			snprintf(err, errlen, "%s: cannot create the state directory", archive_dir);
+		status = INDEX_UPDATE_FAILED;
+		goto out;
+	}
+	for (size_t i = 0; i < listing.ignored_count; i++)
+		problem(cb, "%s/%s: no recording.json: not a recording, ignored", archive_dir,
+		        listing.ignored[i]);
+	if (!(path = index_path(archive_dir))) {
+		status = INDEX_UPDATE_NOMEM;
+		goto out;
+	}
+	char *open_err = NULL;
+	qx_status qs = qx_db_open(path, true, &db, &open_err);
+	if (qs != QX_OK) {
+		snprintf(err, errlen, "%s: %s", path,
+		         qs == QX_LOCKED ? "the index is busy: another qarchive is writing to it"
+		                         : (open_err ? open_err : qx_status_str(qs)));
+		free(open_err);
+		status = qs == QX_LOCKED ? INDEX_UPDATE_BUSY : INDEX_UPDATE_FAILED;
+		goto out;
+	}
+	/* An index written by another layout version is rebuilt whole. */
+	if (qx_db_get_metadata(db, INDEX_META_SCHEMA, &old_schema) != QX_OK)
+		goto index_error;
+	if (strcmp(old_schema, INDEX_SCHEMA_VERSION) != 0)
+		force = true;
+	if (qx_db_each_metadata(db, INDEX_META_RECORDING, collect_stored, &st) != QX_OK)
+		goto index_error;
+	if (st.nomem) {
+		status = INDEX_UPDATE_NOMEM;
+		goto out;
+	}
+	if (qx_db_begin(db) != QX_OK)
+		goto index_error;
+	in_transaction = true;
+	/* A test hook: hold the writer's lock for a while, so tests can run a
+	 * second writer, a search, or a kill -9 against a run in progress. */
+	const char *pause = getenv("QARCHIVE_INDEX_PAUSE");
+	if (pause && atoi(pause) > 0)
+		sleep((unsigned)atoi(pause));
+
+	report->total = listing.recording_count;
+	for (size_t i = 0; i < listing.recording_count; i++) {
+		const char *name = listing.recordings[i];
+		char *dir = join_path(archive_dir, name);
+		char fingerprint[ARCHIVE_FINGERPRINT_HEX + 1];
+		char message[512] = "";
+		recording rec = RECORDING_INIT;
+		ptrdiff_t known = stored_find(&st, name);
+		if (known >= 0)
+			st.seen[known] = true; /* present: not to be removed, even if it fails */
+		if (!dir) {
+			status = INDEX_UPDATE_NOMEM;
+			goto out;
+		}
+		if (recording_load_dir(dir, &rec, message, sizeof message) != RECORDING_OK ||
+		    archive_fingerprint(dir, fingerprint, message, sizeof message) != ARCHIVE_OK) {
+			problem(cb, "%s%s", message,
+			        known >= 0 ? " (its previous version stays indexed)" : "");
+			report->failed++;
+		} else if (!force && known >= 0 &&
+		           strcmp(st.fingerprints[known], fingerprint) == 0) {
+			report->unchanged++;
+		} else {
+			index_build_counts counts = {0};
+			index_build_status bs = index_build_recording(
+			    db, &rec, fingerprint, &counts, message, sizeof message);
+			if (bs == INDEX_BUILD_OK) {
+				report->indexed++;
+				report->cues += counts.cues;
+				report->words += counts.words;
+			} else if (bs == INDEX_BUILD_BAD_INPUT) {
+				problem(cb, "%s%s", message,
+				        known >= 0 ? " (its previous version stays indexed)" : "");
+				report->failed++;
+			} else {
+				/* The index itself failed: nothing of this run is kept. */
+				snprintf(err, errlen, "%s", message);
+				recording_free(&rec);
+				free(dir);
+				status = bs == INDEX_BUILD_NOMEM ? INDEX_UPDATE_NOMEM
+				                                 : INDEX_UPDATE_FAILED;
+				goto out;
+			}
+		}
+		recording_free(&rec);
+		free(dir);
+		report->done++;
+		report->seconds = now() - started;
+		if (cb && cb->progress)
+			cb->progress(report, cb->ctx);
+	}
+	for (size_t i = 0; i < st.count; i++) {
+		if (st.seen[i])
+			continue;
+		char message[512];
+		if (index_build_remove(db, st.ids[i], message, sizeof message) != INDEX_BUILD_OK) {
+			snprintf(err, errlen, "%s", message);
+			status = INDEX_UPDATE_FAILED;
+			goto out;
+		}
+		report->removed++;
+	}
+	if (store_synonyms(db, archive_dir, cb, report) != QX_OK ||
+	    qx_db_set_metadata(db, INDEX_META_SCHEMA, INDEX_SCHEMA_VERSION) != QX_OK)
+		goto index_error;
+	if (qx_db_commit(db) != QX_OK)
+		goto index_error;
+	in_transaction = false;
+	report->seconds = now() - started;
+	if (report->failed)
+		status = INDEX_UPDATE_SOME_FAILED;
+	goto out;
+
+index_error:
+	snprintf(err, errlen, "%s: %s", path ? path : archive_dir, qx_db_errmsg(db));
+	status = INDEX_UPDATE_FAILED;
+out:
+	if (in_transaction)
+		qx_db_cancel(db);
+	if (status == INDEX_UPDATE_NOMEM && !err[0])
+		snprintf(err, errlen, "out of memory");
+	qx_db_close(db);
+	stored_free(&st);
+	archive_listing_free(&listing);
+	free(old_schema);
+	free(state);
+	free(path);
+	return status;
+}

@@ -1,0 +1,56 @@
+/* search: a user's query against the index, answered as moments.
+ *
+ * Results are grouped by recording, ranked by each recording's best match,
+ * with up to SEARCH_MOMENTS_PER_RECORDING moments each. A moment's `t` is the
+ * start of the cue that holds the first matched word, so a deep link starts
+ * right where it was said. Synonyms (transcripts/synonyms.txt) widen the
+ * query unless it is exact; a misspelled query gets a suggestion from the
+ * archive's own words.
+ */
+#ifndef QA_SEARCH_H
+#define QA_SEARCH_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "synonyms.h"
+#include "xindex.h"
+
+#define SEARCH_MOMENTS_PER_RECORDING 3
+
+typedef enum search_status {
+	SEARCH_OK = 0,
+	SEARCH_BAD_QUERY, /* the query does not parse: err is a message for the user */
+	SEARCH_BUSY,      /* the index kept changing underneath: try again */
+	SEARCH_FAILED,    /* the index could not be read: err says why */
+	SEARCH_NOMEM,
+} search_status;
+
+typedef struct search_request {
+	const char *query;   /* QueryParser syntax: words, "phrases", AND/OR/NOT, flex*,
+	                      * release:2.9, kind:tac-meeting, speaker:"Name" */
+	const char *release; /* filters; NULL for any */
+	const char *kind;
+	const char *speaker;
+	unsigned page;     /* 1-based page of recordings */
+	unsigned per_page; /* recordings per page */
+	bool exact;        /* no stemming, no synonyms */
+} search_request;
+
+const char *search_status_str(search_status status);
+
+/* Run req against db (a read handle; reopened once if a writer commits
+ * meanwhile). syn may be NULL. On SEARCH_OK *out is
+ *   {"query", "total" (matching recordings), "page", "per_page",
+ *    "match": "all"|"any", "suggestion": string|null,
+ *    "hits": [{"recording", "title", "release", "kind", "date", "type",
+ *              "start", "end", "t", "snippet"}],
+ *    "facets": {"release": {value: recordings}, "kind": {...},
+ *               "speaker": {...}, "year": {...}}}
+ * (caller releases with json_decref); otherwise *out is NULL and err holds
+ * a one-line message. */
+search_status search_run(qx_db *db, const synonyms *syn, const search_request *req, json_t **out,
+                         char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,215 @@
+/* xindex: the C interface to Xapian, and the only way qarchive reaches it.
+ *
+ * Opaque handles, a `qx_status` from every fallible call, and the detail of
+ * the last failure kept on the handle (qx_db_errmsg). No C++ type or
+ * exception crosses this header: the implementation (xindex.cc, the only C++
+ * in the tree) catches everything at the boundary. Compiles as C and C++.
+ *
+ * Threads: a qx_db, and every qx_mset made from it, must be used by one
+ * thread at a time. Give each thread its own read handle.
+ */
+#ifndef QA_XINDEX_H
+#define QA_XINDEX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+/* The implementation promises not to throw: every exception becomes a
+ * status at this boundary. */
+#define QX_NOEXCEPT noexcept
+#else
+#define QX_NOEXCEPT
+#endif
+
+typedef enum qx_status {
+	QX_OK = 0,
+	QX_NOT_FOUND,    /* no database at that path (opening for reading) */
+	QX_LOCKED,       /* another writer holds the lock: "the index is busy" */
+	QX_RETRY,        /* a writer changed the database under this reader:
+	                  * qx_db_reopen() and run the search again */
+	QX_QUERY_SYNTAX, /* the query string does not parse; errmsg says where */
+	QX_CORRUPT,      /* the database files are damaged */
+	QX_XAPIAN,       /* any other Xapian error (I/O, disk full, ...) */
+	QX_NOMEM,
+	QX_INVALID,  /* the caller passed something unusable (NULL, read-only handle) */
+	QX_INTERNAL, /* an unexpected exception: a bug */
+} qx_status;
+
+/* A static, human-readable name for a status. */
+const char *qx_status_str(qx_status status) QX_NOEXCEPT;
+
+typedef struct qx_db qx_db;
+typedef struct qx_doc qx_doc;
+typedef struct qx_mset qx_mset;
+
+/* ---- databases ------------------------------------------------------- */
+
+/* Open the database at path. A writable open creates it if missing and
+ * takes Xapian's single-writer lock (QX_LOCKED when another process holds
+ * it); a read-only open of a missing database gives QX_NOT_FOUND. On success
+ * *out is the new handle (caller closes with qx_db_close); on failure *out is
+ * NULL and, if errmsg is not NULL, *errmsg is a message the caller frees
+ * with free(). */
+qx_status qx_db_open(const char *path, bool writable, qx_db **out, char **errmsg) QX_NOEXCEPT;
+
+/* Close the handle (a writer's uncommitted changes are discarded). NULL is a
+ * no-op. */
+void qx_db_close(qx_db *db) QX_NOEXCEPT;
+
+/* The message of the last failed call on db: borrowed, valid until the next
+ * call on db. "" after a success. */
+const char *qx_db_errmsg(const qx_db *db) QX_NOEXCEPT;
+
+/* Readers: move to the latest committed revision. *changed (may be NULL)
+ * says whether there was a newer one. */
+qx_status qx_db_reopen(qx_db *db, bool *changed) QX_NOEXCEPT;
+
+/* The number of documents. */
+qx_status qx_db_doc_count(qx_db *db, unsigned *out) QX_NOEXCEPT;
+
+/* Writers: group changes so that they become visible all at once, or not at
+ * all (a crash before qx_db_commit leaves the last committed state).
+ * qx_db_commit without qx_db_begin commits the changes made so far;
+ * qx_db_cancel without qx_db_begin is QX_INVALID. */
+qx_status qx_db_begin(qx_db *db) QX_NOEXCEPT;
+qx_status qx_db_commit(qx_db *db) QX_NOEXCEPT;
+qx_status qx_db_cancel(qx_db *db) QX_NOEXCEPT;
+
+/* Writers: add doc, replacing every document that has unique_term (which
+ * doc should carry too). doc is not consumed. */
+qx_status qx_db_replace(qx_db *db, const char *unique_term, const qx_doc *doc) QX_NOEXCEPT;
+
+/* Writers: delete every document that has term. */
+qx_status qx_db_delete(qx_db *db, const char *term) QX_NOEXCEPT;
+
+/* Writers: record words for spelling suggestions (freq_inc occurrences). */
+qx_status qx_db_add_spelling(qx_db *db, const char *word, unsigned freq_inc) QX_NOEXCEPT;
+
+/* User metadata: small key/value strings stored with the database and
+ * committed with it. get: *value is "" when the key is absent; caller frees
+ * *value with free(). */
+qx_status qx_db_set_metadata(qx_db *db, const char *key, const char *value) QX_NOEXCEPT;
+qx_status qx_db_get_metadata(qx_db *db, const char *key, char **value) QX_NOEXCEPT;
+
+/* Call fn(key, value, ctx) for each metadata key starting with prefix, in
+ * key order; fn returns false to stop. Strings are borrowed for the call. */
+qx_status qx_db_each_metadata(qx_db *db, const char *prefix,
+                              bool (*fn)(const char *key, const char *value, void *ctx),
+                              void *ctx) QX_NOEXCEPT;
+
+/* ---- documents -------------------------------------------------------- */
+
+/* A document being built. Caller frees with qx_doc_free. NULL on out of
+ * memory. */
+qx_doc *qx_doc_new(void) QX_NOEXCEPT;
+void qx_doc_free(qx_doc *doc) QX_NOEXCEPT;
+
+/* Add a text term at a position (positions make phrase search work), or
+ * without one. The term is lowercased (Unicode) and, unless `exact_only`,
+ * its English stem is added too with a "Z" prefix, at the same position, as
+ * Xapian's QueryParser expects for stemmed queries. prefix ("" for none) is
+ * put in front of both. wdf_inc weighs the occurrence (1 normally; more for
+ * a title). */
+qx_status qx_doc_add_text_term(qx_doc *doc, const char *prefix, const char *term, unsigned pos,
+                               bool positional, unsigned wdf_inc, bool exact_only) QX_NOEXCEPT;
+
+/* Add a term exactly as given (a boolean filter such as "XRELEASE2.6"), with
+ * no weight. */
+qx_status qx_doc_add_boolean_term(qx_doc *doc, const char *term) QX_NOEXCEPT;
+
+/* Set value slot `slot` (sorting, collapsing, facets) to bytes[0..len). */
+qx_status qx_doc_set_value(qx_doc *doc, unsigned slot, const char *bytes, size_t len) QX_NOEXCEPT;
+
+/* Set the document's data (what a hit hands back). */
+qx_status qx_doc_set_data(qx_doc *doc, const char *bytes, size_t len) QX_NOEXCEPT;
+
+/* ---- searching -------------------------------------------------------- */
+
+/* A field the query syntax accepts as "name:value". */
+typedef struct qx_field {
+	const char *name;   /* as the user types it, e.g. "release" */
+	const char *prefix; /* the term prefix, e.g. "XRELEASE" */
+	bool boolean;       /* a filter (exact value) rather than free text */
+} qx_field;
+
+typedef struct qx_search_params {
+	const char *query; /* the user's query, QueryParser syntax */
+	bool exact;        /* no stemming: terms match as typed */
+	/* Required filter terms. Terms with the same prefix (the leading run of
+	 * upper-case ASCII letters) are alternatives (OR); different prefixes
+	 * must all match (AND). */
+	const char *const *filters;
+	size_t filter_count;
+	const qx_field *fields;
+	size_t field_count;
+	unsigned offset; /* first hit to return */
+	unsigned limit;  /* how many */
+	/* Collapsing: at most collapse_max hits per distinct value of this slot
+	 * (-1: none). */
+	int collapse_slot;
+	unsigned collapse_max;
+	/* Facets: for each slot, count the matching documents' values. A value
+	 * may hold several, separated by '\n'. When count_slot >= 0, each facet
+	 * value counts the distinct values of that slot (e.g. recordings) rather
+	 * than documents. */
+	const unsigned *facet_slots;
+	size_t facet_count;
+	int count_slot;
+	bool suggest;   /* compute a spelling suggestion for the query */
+	bool match_any; /* terms are alternatives (OR) rather than all required */
+	/* Words dropped from queries unless quoted (the, how, ...). */
+	const char *const *stopwords;
+	size_t stopword_count;
+} qx_search_params;
+
+/* Run a search. On success *out holds the hits (caller frees with
+ * qx_mset_free, before closing db). Returns QX_QUERY_SYNTAX with a message
+ * for an unparsable query, QX_RETRY when the database changed underneath
+ * (reopen and retry), or another failure status; details in
+ * qx_db_errmsg(db). */
+qx_status qx_db_search(qx_db *db, const qx_search_params *params, qx_mset **out) QX_NOEXCEPT;
+
+void qx_mset_free(qx_mset *mset) QX_NOEXCEPT;
+
+/* Hits in this page, and the estimated (exact for small archives) number
+ * of matches in all, after collapsing. */
+unsigned qx_mset_size(const qx_mset *mset) QX_NOEXCEPT;
+unsigned qx_mset_total(const qx_mset *mset) QX_NOEXCEPT;
+
+/* The i-th hit of the page: its document data (borrowed, valid until
+ * qx_mset_free; *len bytes), relevance percentage and weight. */
+qx_status qx_mset_hit(qx_mset *mset, unsigned i, const char **data, size_t *len, int *percent,
+                      double *weight) QX_NOEXCEPT;
+
+/* The lowest position at which any of the query's terms occurs in the i-th
+ * hit. *found is false when the match has no positional term (e.g. a
+ * filter-only query). */
+qx_status qx_mset_first_position(qx_mset *mset, unsigned i, unsigned *pos, bool *found) QX_NOEXCEPT;
+
+/* A snippet of text with the query's terms marked <mark>...</mark>, HTML
+ * escaped, at most about `length` characters. Caller frees *out. */
+qx_status qx_mset_snippet(qx_mset *mset, const char *text, size_t length, char **out) QX_NOEXCEPT;
+
+/* The spelling suggestion (a corrected query), or "" for none. Borrowed,
+ * valid until qx_mset_free. */
+const char *qx_mset_suggestion(const qx_mset *mset) QX_NOEXCEPT;
+
+/* Facet counts for the k-th facet slot of the search: calls fn for each
+ * value with its count, most frequent first. */
+qx_status qx_mset_each_facet(qx_mset *mset, size_t k,
+                             bool (*fn)(const char *value, unsigned count, void *ctx),
+                             void *ctx) QX_NOEXCEPT;
+
+/* ---- helpers ------------------------------------------------------- */
+
+/* A double as bytes that sort in numeric order (for value slots). Writes at
+ * most 16 bytes to out and sets *len. */
+qx_status qx_sortable_serialise(double value, char out[16], size_t *len) QX_NOEXCEPT;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,315 @@
+#!/usr/bin/env python3
+"""End-to-end tests of `qarchive index` and `qarchive search` on a test
+archive with planted content (Python 3 standard library only).
+
+usage: test_search.py QARCHIVE
+
+Each check prints nothing when it passes; the last line is
+"N passed, N failed".
+"""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+QARCHIVE = os.path.abspath(sys.argv[1])
+passed = failed = 0
+
+
+def check(ok, what):
+    global passed, failed
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL: " + what)
+
+
+def run(*args, env=None, timeout=120):
+    e = dict(os.environ)
+    e.update(env or {})
+    p = subprocess.run([QARCHIVE] + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=timeout, env=e)
+    return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+
+def search(archive, *args):
+    rc, out, err = run("search", "--json", "--archive", archive, *args)
+    if rc != 0:
+        return rc, None, err
+    return rc, json.loads(out), err
+
+
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def vtt(cues):
+    out = ["WEBVTT", ""]
+    for start, voice, text in cues:
+        def ts(t):
+            return "%02d:%02d:%06.3f" % (t // 3600, t % 3600 // 60, t % 60)
+        out += ["%s --> %s" % (ts(start), ts(start + 4.5)), "<v %s>%s" % (voice, text), ""]
+    return "\n".join(out)
+
+
+FILLER = [
+    "the weather was lovely on the way to the studio this morning",
+    "we had coffee and talked about the schedule for the afternoon",
+    "someone asked whether the slides will be shared after the session",
+    "yes they will be posted on the community site next week",
+]
+
+
+def build_archive(root):
+    # A release Q&A with planted identifiers, a phrase split across two
+    # cues, a spoken form and filler between them so passages differ.
+    cues = [
+        (10.0, "Ann Host", "Welcome to the release Q and A everyone."),
+        (15.0, "Bo Dev", "You can raise torch._dynamo.config.cache_size_limit to avoid"),
+        (20.0, "Bo Dev", "recompilations when the input shapes keep changing."),
+    ]
+    t = 25.0
+    for i in range(12):
+        cues.append((t, "Ann Host", FILLER[i % 4]))
+        t += 5
+    cues += [
+        (t, "Bo Dev", "For large models the fully sharded"),            # 85
+        (t + 5, "Bo Dev", "data parallel API got faster in this release."),  # 90
+    ]
+    t += 10
+    for i in range(12):
+        cues.append((t, "Ann Host", FILLER[i % 4]))
+        t += 5
+    bench_t = t  # 155
+    cues.append((bench_t, "Bo Dev", "We benchmarked bfloat16 training with max-autotune enabled."))
+    t += 5
+    for i in range(12):
+        cues.append((t, "Ann Host", FILLER[i % 4]))
+        t += 5
+    spoken_t = t  # 220
+    cues.append((spoken_t, "Bo Dev", "And torch dot compile now works on Python 3.13."))
+    write(os.path.join(root, "2025-01-10-alpha", "recording.json"), json.dumps({
+        "title": "Alpha Release Live Q&A", "kind": "release-qa", "release": "2.6",
+        "date": "2025-01-10", "speakers": ["Ann Host", {"name": "Bo Dev", "role": "engineer"}],
+        "description": "Questions about the **alpha** release."}))
+    write(os.path.join(root, "2025-01-10-alpha", "transcript.vtt"), vtt(cues))
+
+    # A TAC meeting: SRT transcript, agenda and notes.
+    srt = []
+    for i, (start, text) in enumerate([(0, "Chair: welcome, let's approve the minutes."),
+                                       (60, "Chair: next, the multi-cloud CI update."),
+                                       (65, "Dee: we moved the nightly jobs to a second provider."),
+                                       (120, "Chair: any other business?")]):
+        srt += [str(i + 1), "00:%02d:%02d,000 --> 00:%02d:%02d,500" % (
+            start // 60, start % 60, start // 60, start % 60 + 4), text, ""]
+    write(os.path.join(root, "2025-03-11-tac", "recording.json"), json.dumps({
+        "title": "TAC Meeting March", "kind": "tac-meeting", "release": None,
+        "date": "2025-03-11", "speakers": ["Chair Cy", "Dee Member"]}))
+    write(os.path.join(root, "2025-03-11-tac", "transcript.srt"), "\n".join(srt))
+    write(os.path.join(root, "2025-03-11-tac", "agenda.md"),
+          "# Agenda\n\n- 00:00:00 Welcome\n- 00:01:00 Multi-cloud CI\n- 00:02:00 Any other business\n")
+    write(os.path.join(root, "2025-03-11-tac", "notes.md"),
+          "## Action items\n\n- Ask hardware donors about runner quotas.\n")
+
+    # A webinar with no transcript: its title and description are searchable.
+    write(os.path.join(root, "2025-05-01-helion", "recording.json"), json.dumps({
+        "title": "Helion kernels deep dive", "kind": "webinar", "release": "helion",
+        "date": "2025-05-01", "speakers": ["Eve Speaker"],
+        "description": "How Helion autotuning picks block sizes."}))
+
+    # Only an abbreviation in speech: found by its spelled-out form.
+    write(os.path.join(root, "2025-06-01-fsdp", "recording.json"), json.dumps({
+        "title": "Distributed office hours", "kind": "other", "release": "2.7",
+        "date": "2025-06-01", "speakers": ["Fay Dev"]}))
+    write(os.path.join(root, "2025-06-01-fsdp", "transcript.vtt"),
+          vtt([(5.0, "Fay Dev", "Today we only talk about FSDP and checkpoints.")]))
+
+    write(os.path.join(root, "synonyms.txt"),
+          "# test synonyms\nfsdp, fully sharded data parallel\ntorch.compile, torch dot compile\n")
+
+
+def ffmpeg(cwd, *args):
+    cmd = ["ffmpeg", "-nostdin", "-v", "error", "-y", *args]
+    r = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=120)
+    if r.returncode != 0:
+        sys.exit("test_search: ffmpeg failed: %s\n%s" % (" ".join(cmd), r.stderr))
+
+
+def add_media_recordings(root):
+    """Issue 4's ingest rules: a recording whose only transcript is the
+    subtitle stream inside its media, with chapters and no agenda.md; and an
+    audio-only recording with neither transcript nor subtitles."""
+    d = os.path.join(root, "2025-08-01-embedded")
+    write(os.path.join(d, "recording.json"), json.dumps({
+        "title": "Embedded subtitles session", "kind": "webinar", "date": "2025-08-01"}))
+    write(os.path.join(d, "subs.srt"),
+          "1\n00:00:00,500 --> 00:00:01,500\nHello and welcome.\n\n"
+          "2\n00:00:02,000 --> 00:00:03,500\nQuantization with torchao is next.\n")
+    write(os.path.join(d, "meta.txt"),
+          ";FFMETADATA1\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=2000\ntitle=Opening\n\n"
+          "[CHAPTER]\nTIMEBASE=1/1000\nSTART=2000\nEND=4000\ntitle=Quantization corner\n")
+    ffmpeg(d, "-f", "lavfi", "-i", "testsrc=size=64x48:rate=10:duration=4", "-f", "lavfi",
+           "-i", "sine=frequency=440:duration=4", "-i", "subs.srt", "-i", "meta.txt",
+           "-map", "0:v", "-map", "1:a", "-map", "2:s", "-map_chapters", "3", "-c:v", "mpeg4",
+           "-c:a", "aac", "-c:s", "mov_text", "-metadata:s:s:0", "language=eng", "media.mp4")
+    os.remove(os.path.join(d, "subs.srt"))
+    os.remove(os.path.join(d, "meta.txt"))
+    d = os.path.join(root, "2025-08-02-audio")
+    write(os.path.join(d, "recording.json"), json.dumps({
+        "title": "Audio only roundtable", "kind": "other", "date": "2025-08-02",
+        "description": "A roundtable about compilers."}))
+    ffmpeg(d, "-f", "lavfi", "-i", "sine=frequency=440:duration=3", "-c:a", "aac", "media.m4a")
+
+
+def moments(result, recording):
+    return [h for h in result["hits"] if h["recording"] == recording]
+
+
+def first_t(result, recording):
+    m = moments(result, recording)
+    return m[0]["t"] if m else None
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="qa_search_")
+    root = os.path.join(tmp, "archive")
+    try:
+        build_archive(root)
+        # A broken recording: reported with file and line, the rest indexed.
+        write(os.path.join(root, "2025-02-02-broken", "recording.json"), '{"title": "x",\n "kind": }')
+        rc, out, err = run("index", "--archive", root)
+        check(rc == 1, "index with a broken recording exits 1 (got %d: %s)" % (rc, err))
+        check("2025-02-02-broken/recording.json: line 2" in err, "broken recording named with its line: " + err)
+        check("indexed 4" in out and "failed 1" in out, "summary line: " + out)
+
+        # Identifiers, by the whole and by parts; t is the cue's start.
+        for q in ["cache_size_limit", "torch._dynamo.config.cache_size_limit", "dynamo",
+                  "cache size limit"]:
+            rc, r, err = search(root, q)
+            check(rc == 0 and first_t(r, "2025-01-10-alpha") == 15.0,
+                  "%s lands at 15.0: %s" % (q, r and r["hits"][:1] or err))
+        # A phrase said across two cues.
+        rc, r, _ = search(root, '"fully sharded data parallel"')
+        check(r and first_t(r, "2025-01-10-alpha") == 85.0, "phrase across cues at 85: %s" % (r and r["hits"]))
+        # Code-aware words, stemming.
+        for q, want in [("max-autotune", 155.0), ("autotune", 155.0), ("bfloat16", 155.0),
+                        ("benchmarking", 155.0), ("recompilation", 20.0)]:
+            rc, r, _ = search(root, q)
+            check(r and first_t(r, "2025-01-10-alpha") == want, "%s at %s: %s" % (q, want, r and r["hits"][:1]))
+        # Synonyms: a spoken form found by the identifier, an abbreviation by
+        # its spelled-out form; --exact turns them off.
+        rc, r, _ = search(root, "torch.compile")
+        check(r and first_t(r, "2025-01-10-alpha") == 220.0, "torch.compile finds 'torch dot compile': %s" % (r and r["hits"]))
+        rc, r, _ = search(root, "fully sharded data parallel")
+        check(r and first_t(r, "2025-06-01-fsdp") == 5.0, "spelled-out form finds FSDP: %s" % (r and r["hits"]))
+        rc, r, _ = search(root, "--exact", "torch.compile")
+        check(r is not None and not moments(r, "2025-01-10-alpha"), "--exact: no synonym: %s" % (r and r["hits"]))
+        # Snippets mark the words and escape HTML.
+        rc, r, _ = search(root, "bfloat16")
+        snip = r["hits"][0]["snippet"] if r and r["hits"] else ""
+        check("<mark>" in snip and "bfloat16" in snip.lower(), "snippet marks the word: " + snip)
+        # Filters: flags and field syntax; facets count recordings.
+        rc, r, _ = search(root, "--kind", "tac-meeting", "cloud")
+        check(r and [h["recording"] for h in r["hits"]] and all(h["recording"] == "2025-03-11-tac" for h in r["hits"]),
+              "--kind filter: %s" % (r and r["hits"]))
+        check(r and first_t(r, "2025-03-11-tac") == 60.0, "agenda/transcript moment at 60: %s" % (r and r["hits"]))
+        rc, r, _ = search(root, "release:helion autotuning")
+        check(r and r["total"] == 1 and r["hits"][0]["recording"] == "2025-05-01-helion", "release: field: %s" % (r and r["hits"]))
+        rc, r, _ = search(root, "--release", "2.7", "checkpoints")
+        check(r and r["total"] == 1, "--release filter: %s" % r)
+        rc, r, _ = search(root, '--speaker', 'Bo Dev', 'release')
+        check(r and r["total"] == 1 and r["hits"][0]["recording"] == "2025-01-10-alpha", "--speaker filter: %s" % (r and r["total"]))
+        rc, r, _ = search(root, "release OR donors OR checkpoints OR helion")
+        check(r and r["facets"]["kind"].get("tac-meeting") == 1 and r["facets"]["release"].get("2.6") == 1,
+              "facets: %s" % (r and r["facets"]))
+        check(r and r["total"] == len({h["recording"] for h in r["hits"]}), "total counts recordings")
+        # Notes are searchable; a recording without a transcript is found by its description.
+        rc, r, _ = search(root, "donors")
+        check(r and r["hits"] and r["hits"][0]["recording"] == "2025-03-11-tac", "notes searchable")
+        # At most three moments per recording, distinct times.
+        rc, r, _ = search(root, "weather")
+        ts = [h["t"] for h in moments(r, "2025-01-10-alpha")] if r else []
+        check(1 <= len(ts) <= 3 and len(set(ts)) == len(ts), "up to 3 distinct moments: %s" % ts)
+        # Spelling suggestion from the archive's own words.
+        rc, r, _ = search(root, "recompilatons")
+        check(r and r["suggestion"] == "recompilations", "suggestion: %s" % (r and r["suggestion"]))
+        # Readable output.
+        rc, out, _ = run("search", "--archive", root, "bfloat16")
+        check(rc == 0 and "02:35  Alpha Release Live Q&A" in out, "readable list: " + out)
+
+        # Incremental: nothing changed -> all unchanged.
+        rc, out, err = run("index", "--archive", root)
+        check("indexed 0, unchanged 4" in out, "second run skips unchanged: " + out)
+        shutil.rmtree(os.path.join(root, "2025-02-02-broken"))
+        write(os.path.join(root, "2025-06-01-fsdp", "transcript.vtt"),
+              vtt([(7.0, "Fay Dev", "Today we talk about FSDP and sharded checkpoints.")]))
+        shutil.rmtree(os.path.join(root, "2025-05-01-helion"))
+        rc, out, err = run("index", "--archive", root)
+        check(rc == 0 and "indexed 1, unchanged 2, removed 1" in out, "changed and removed: " + out + err)
+        rc, r, _ = search(root, "checkpoints")
+        check(r and first_t(r, "2025-06-01-fsdp") == 7.0, "reindexed recording moved: %s" % (r and r["hits"]))
+        rc, r, _ = search(root, "helion")
+        check(r and r["total"] == 0, "removed recording gone")
+
+        # Two writers: the second is told the index is busy; killing the
+        # first mid-run leaves the previous index intact.
+        write(os.path.join(root, "2025-07-01-new", "recording.json"), json.dumps({
+            "title": "Newcomer session", "kind": "other", "date": "2025-07-01"}))
+        first = subprocess.Popen([QARCHIVE, "index", "--archive", root], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, env=dict(os.environ, QARCHIVE_INDEX_PAUSE="5"))
+        time.sleep(1.5)
+        rc, out, err = run("index", "--archive", root)
+        check(rc == 2 and "busy" in err, "second writer: busy (%d %s)" % (rc, err))
+        rc, r, err = search(root, "checkpoints")
+        check(rc == 0 and r and r["total"] == 1, "search works while indexing: %s" % err)
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+        rc, r, err = search(root, "newcomer")
+        check(rc == 0 and r and r["total"] == 0, "killed run committed nothing")
+        rc, r, err = search(root, "checkpoints")
+        check(rc == 0 and r and r["total"] == 1, "previous index intact after kill: %s" % err)
+        rc, out, err = run("index", "--archive", root)
+        check(rc == 0 and "indexed 1" in out, "next run catches up: " + out + err)
+
+        # Media: cues from the embedded subtitle stream, chapters as agenda
+        # items; a recording with neither transcript nor subtitles is still
+        # found by its metadata and marked as having no transcript.
+        add_media_recordings(root)
+        rc, out, err = run("index", "--archive", root)
+        check(rc == 0 and "indexed 2" in out, "media recordings indexed: " + out + err)
+        rc, r, _ = search(root, "torchao")
+        check(r and first_t(r, "2025-08-01-embedded") == 2.0, "embedded subtitle cue at 2.0: %s" % (r and r["hits"]))
+        rc, r, _ = search(root, '"quantization corner"')
+        hit = r and moments(r, "2025-08-01-embedded")
+        check(hit and hit[0]["type"] == "agenda" and hit[0]["t"] == 2.0, "chapter as agenda item: %s" % hit)
+        rc, r, _ = search(root, "roundtable compilers")
+        check(r and r["total"] == 1 and r["hits"][0]["recording"] == "2025-08-02-audio", "no-transcript recording found")
+        rc, out, err = run("list", "--json", "--archive", root)
+        listed = {x["id"]: x for x in json.loads(out)} if rc == 0 else {}
+        check(listed.get("2025-08-02-audio", {}).get("has_transcript") is False, "marked no transcript")
+        check(listed.get("2025-08-01-embedded", {}).get("transcript_source") == "media", "transcript from media")
+        check([a["title"] for a in listed.get("2025-08-01-embedded", {}).get("agenda", [])] == ["Opening", "Quantization corner"],
+              "chapters listed as agenda: %s" % listed.get("2025-08-01-embedded"))
+        rc, out, err = run("list", "--archive", root)
+        check(rc == 0 and "no transcript" in out and "Audio only roundtable" in out, "readable list: " + out)
+
+        # Errors: no index, a query syntax error, usage.
+        rc, out, err = run("search", "--archive", os.path.join(tmp, "nowhere"), "x")
+        check(rc == 2 and "qarchive index" in err, "no index: " + err)
+        rc, out, err = run("search", "--archive", root, "--limit", "0", "x")
+        check(rc == 2, "bad --limit")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

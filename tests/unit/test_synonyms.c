@@ -1,0 +1,346 @@
+/* synonyms: the synonyms.txt format, and the query rewrite for Xapian's
+ * QueryParser. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "harness.h"
+#include "strbuf.h"
+#include "synonyms.h"
+
+static const char *const sample = "# A comment line\n"
+                                  "\n"
+                                  "fsdp, fully sharded data parallel\n"
+                                  "torch.compile, torch dot compile\n"
+                                  "  bf16 ,bfloat16,  brain   float 16  # trailing comment\n"
+                                  "c#, csharp #comment\n"
+                                  "foo, bar baz, bar\n"
+                                  "don\xE2\x80\x99t, do not\n"
+                                  "research and development, r&d\n";
+
+static synonyms *load(const char *text)
+{
+	synonyms *s = NULL;
+	size_t line = 99;
+	char err[128] = "x";
+	synonyms_status st = synonyms_parse(text, strlen(text), &s, &line, err, sizeof err);
+	CHECK(st == SYNONYMS_OK);
+	CHECK(line == 0);
+	CHECK_STR(err, "");
+	if (st != SYNONYMS_OK)
+		abort();
+	return s;
+}
+
+static void check_rewrite(const synonyms *s, const char *query, const char *want, const char *file,
+                          int line)
+{
+	char *out = (char *)"unset";
+	bool ok = synonyms_rewrite_query(s, query, &out);
+	harness_check(ok, query, file, line);
+	harness_check_str(ok ? out : NULL, want, query, file, line);
+	if (ok)
+		free(out);
+}
+
+#define CHECK_REWRITE(s, query, want) check_rewrite(s, query, want, __FILE__, __LINE__)
+
+/* text must be rejected at want_line with "line N: " leading the message. */
+static void check_rejected(const char *text, size_t want_line, const char *file, int line)
+{
+	synonyms *s = (synonyms *)1;
+	size_t got_line = 0;
+	char err[200];
+	synonyms_status st = synonyms_parse(text, strlen(text), &s, &got_line, err, sizeof err);
+	harness_check(st == SYNONYMS_INVALID, text, file, line);
+	harness_check(s == NULL, "no set when rejected", file, line);
+	harness_check_num((double)got_line, (double)want_line, 0, text, file, line);
+	char prefix[32];
+	int n = snprintf(prefix, sizeof prefix, "line %zu: ", want_line);
+	harness_check(strncmp(err, prefix, (size_t)n) == 0, err, file, line);
+}
+
+#define CHECK_REJECTED(text, line) check_rejected(text, line, __FILE__, __LINE__)
+
+static void test_parse(void)
+{
+	synonyms *s = load(sample);
+	CHECK(synonyms_group_count(s) == 7);
+	CHECK(synonyms_member_count(s, 0) == 2);
+	CHECK_STR(synonyms_member(s, 0, 1), "fully sharded data parallel");
+	CHECK(synonyms_member_count(s, 2) == 3);
+	CHECK_STR(synonyms_member(s, 2, 0), "bf16");
+	CHECK_STR(synonyms_member(s, 2, 2), "brain float 16"); /* spaces collapsed */
+	CHECK(synonyms_member_count(s, 3) == 2);               /* "c#" is no comment */
+	CHECK_STR(synonyms_member(s, 3, 0), "c#");
+	CHECK_STR(synonyms_member(s, 3, 1), "csharp");
+	CHECK(synonyms_member_count(s, 99) == 0);
+	CHECK(synonyms_member(s, 0, 2) == NULL);
+	CHECK(synonyms_member(s, 99, 0) == NULL);
+	synonyms_free(s);
+
+	/* CRLF, lone CR, a BOM, no final newline, whitespace-only lines. */
+	s = load("\xEF\xBB\xBF"
+	         "a, b\r\nc, d\re, f\n \t \n#x\ng, h");
+	CHECK(synonyms_group_count(s) == 4);
+	CHECK_STR(synonyms_member(s, 0, 0), "a");
+	CHECK_STR(synonyms_member(s, 3, 1), "h");
+	synonyms_free(s);
+
+	/* Empty and comment-only files give an empty set. */
+	s = load("");
+	CHECK(synonyms_group_count(s) == 0);
+	CHECK_REWRITE(s, "fsdp", "fsdp");
+	synonyms_free(s);
+	s = load("# nothing\n\n   \n");
+	CHECK(synonyms_group_count(s) == 0);
+	synonyms_free(s);
+
+	synonyms_free(NULL);
+	CHECK(synonyms_group_count(NULL) == 0);
+	CHECK_STR(synonyms_status_str(SYNONYMS_OK), "ok");
+	CHECK_STR(synonyms_status_str(SYNONYMS_INVALID), "invalid synonyms file");
+	CHECK_STR(synonyms_status_str(SYNONYMS_NOMEM), "out of memory");
+}
+
+static void test_parse_errors(void)
+{
+	CHECK_REJECTED("fsdp\n", 1);
+	CHECK_REJECTED("a, b\n\n# c\nlonely # only one\n", 4);
+	CHECK_REJECTED("a, b\nc,, d\n", 2);
+	CHECK_REJECTED("a, b,\n", 1);
+	CHECK_REJECTED(", a, b\n", 1);
+	CHECK_REJECTED("a, b\r\nc, , d\r\n", 2);
+	CHECK_REJECTED("a, \"b c\"\n", 1);
+	CHECK_REJECTED("a, \xE2\x80\x9C"
+	               "b\xE2\x80\x9D\n",
+	               1);
+	CHECK_REJECTED("a, f(x)\n", 1);
+	CHECK_REJECTED("a, b)\n", 1);
+	CHECK_REJECTED("a, release:2.9\n", 1);
+	CHECK_REJECTED("fp8, fp8!\n", 1);
+	CHECK_REJECTED("flex, flex*\n", 1);
+	CHECK_REJECTED("x, +y\n", 1);
+	CHECK_REJECTED("x, -y\n", 1);
+	CHECK_REJECTED("a, b\nx, AND\n", 2);
+	CHECK_REJECTED("or, either\n", 1);
+	CHECK_REJECTED("x, near/3\n", 1);
+	CHECK_REJECTED("a, b\nc, d\nA, e\n", 3);      /* a member in two groups */
+	CHECK_REJECTED("a, b, c, B\n", 1);            /* twice in one group */
+	CHECK_REJECTED("p q, r\nx, y\ns, P  Q\n", 3); /* phrases compare by words */
+	CHECK_REJECTED("don't, x\ndon\xE2\x80\x99t, y\n", 2);
+	CHECK_REJECTED("a, b\n\xFF, c\n", 2); /* not a word */
+	CHECK_REJECTED("a, b,# c\n", 1);      /* a '#' after ',' is no comment */
+
+	/* A phrase may contain an operator word (quoted, it is a word). */
+	synonyms *s = load("research and development, r&d\nbread AND butter, toast\n");
+	synonyms_free(s);
+
+	/* error_line and err may be NULL; err is cut to errlen. */
+	s = (synonyms *)1;
+	CHECK(synonyms_parse("x\n", 2, &s, NULL, NULL, 0) == SYNONYMS_INVALID);
+	CHECK(s == NULL);
+	char small[8];
+	size_t line = 0;
+	CHECK(synonyms_parse("x\n", 2, &s, &line, small, sizeof small) == SYNONYMS_INVALID);
+	CHECK_STR(small, "line 1:");
+	CHECK(line == 1);
+}
+
+static void test_rewrite_examples(void)
+{
+	synonyms *s = load(sample);
+	CHECK_REWRITE(s, "fsdp checkpoint", "(fsdp OR \"fully sharded data parallel\") checkpoint");
+	CHECK_REWRITE(s, "how to use torch dot compile",
+	              "how to use (torch.compile OR \"torch dot compile\")");
+	CHECK_REWRITE(s, "torch.compile", "(torch.compile OR \"torch dot compile\")");
+	CHECK_REWRITE(s, "FSDP", "(fsdp OR \"fully sharded data parallel\")");
+	CHECK_REWRITE(s, "Fully Sharded  DATA\tparallel",
+	              "(fsdp OR \"fully sharded data parallel\")");
+	CHECK_REWRITE(s, "bfloat16 vs BF16",
+	              "(bf16 OR bfloat16 OR \"brain float 16\") vs "
+	              "(bf16 OR bfloat16 OR \"brain float 16\")");
+	CHECK_REWRITE(s, "C# tips", "(c# OR csharp) tips");
+	CHECK_REWRITE(s, "don't", "(don\xE2\x80\x99t OR \"do not\")");
+	CHECK_REWRITE(s, "research and development", "(\"research and development\" OR r&d)");
+	CHECK_REWRITE(s, "", "");
+	CHECK_REWRITE(s, "   ", "   ");
+	CHECK_REWRITE(s, "nothing here", "nothing here");
+	CHECK_REWRITE(NULL, "fsdp", "fsdp");
+	synonyms_free(s);
+}
+
+static void test_rewrite_matching(void)
+{
+	synonyms *s = load(sample);
+	/* Longest match first, and a partial phrase is left alone. */
+	CHECK_REWRITE(s, "bar baz bar", "(foo OR \"bar baz\" OR bar) (foo OR \"bar baz\" OR bar)");
+	CHECK_REWRITE(s, "fully sharded data", "fully sharded data");
+	CHECK_REWRITE(s, "fully sharded data fsdp",
+	              "fully sharded data (fsdp OR \"fully sharded data parallel\")");
+	CHECK_REWRITE(s, "torch dot", "torch dot");
+	/* The whole query word must match: no match inside identifiers. */
+	CHECK_REWRITE(s, "fsdp.wrap fsdp2 myfsdp", "fsdp.wrap fsdp2 myfsdp");
+	CHECK_REWRITE(s, "torch.compile.x torch-compile", "torch.compile.x torch-compile");
+	/* Trailing sentence punctuation stays after the ')'. */
+	CHECK_REWRITE(s, "fsdp? torch.compile, ok.",
+	              "(fsdp OR \"fully sharded data parallel\")? "
+	              "(torch.compile OR \"torch dot compile\"), ok.");
+	CHECK_REWRITE(s, "torch dot compile!", "(torch.compile OR \"torch dot compile\")!");
+	/* Punctuation inside a phrase breaks it. */
+	CHECK_REWRITE(s, "torch, dot compile", "torch, dot compile");
+	/* Brackets: inside a group is fine; glued to a word is not a group. */
+	CHECK_REWRITE(s, "(fsdp OR x)", "((fsdp OR \"fully sharded data parallel\") OR x)");
+	CHECK_REWRITE(s, "x -(fsdp)", "x -((fsdp OR \"fully sharded data parallel\"))");
+	CHECK_REWRITE(s, "f(fsdp) fsdp(x)", "f(fsdp) fsdp(x)");
+	CHECK_REWRITE(s, "(torch dot compile)", "((torch.compile OR \"torch dot compile\"))");
+	CHECK_REWRITE(s, "(torch dot) compile", "(torch dot) compile");
+	/* Spacing is kept byte for byte around a replacement. */
+	CHECK_REWRITE(s, "  a\t\tfsdp  \n b ",
+	              "  a\t\t(fsdp OR \"fully sharded data parallel\")  \n b ");
+	synonyms_free(s);
+}
+
+static void test_rewrite_exclusions(void)
+{
+	synonyms *s = load(sample);
+	/* Quoted text is exact, with ASCII or curly quotes, closed or not. */
+	CHECK_REWRITE(s, "\"fsdp checkpoint\" fsdp",
+	              "\"fsdp checkpoint\" (fsdp OR \"fully sharded data parallel\")");
+	CHECK_REWRITE(s, "\"torch dot compile\"", "\"torch dot compile\"");
+	CHECK_REWRITE(s,
+	              "\xE2\x80\x9C"
+	              "fsdp\xE2\x80\x9D",
+	              "\xE2\x80\x9C"
+	              "fsdp\xE2\x80\x9D");
+	CHECK_REWRITE(s, "\"fsdp", "\"fsdp");
+	CHECK_REWRITE(s, "x \"a fsdp", "x \"a fsdp");
+	CHECK_REWRITE(s, "fsdp\"x\"", "fsdp\"x\"");
+	CHECK_REWRITE(s, "torch \"dot\" compile", "torch \"dot\" compile");
+	/* field:value. */
+	CHECK_REWRITE(s, "release:2.9 fsdp",
+	              "release:2.9 (fsdp OR \"fully sharded data parallel\")");
+	CHECK_REWRITE(s, "title:fsdp", "title:fsdp");
+	CHECK_REWRITE(s, "speaker:\"fsdp\"", "speaker:\"fsdp\"");
+	CHECK_REWRITE(s, "speaker:foo(fsdp)", "speaker:foo(fsdp)");
+	CHECK_REWRITE(s, "title:(fsdp)", "title:(fsdp)");
+	CHECK_REWRITE(s, "title:(x fsdp)", "title:(x (fsdp OR \"fully sharded data parallel\"))");
+	/* Operators are never rewritten, and end a phrase. */
+	CHECK_REWRITE(s, "fsdp AND torch.compile",
+	              "(fsdp OR \"fully sharded data parallel\") AND "
+	              "(torch.compile OR \"torch dot compile\")");
+	CHECK_REWRITE(s, "research AND development", "research AND development");
+	CHECK_REWRITE(s, "torch NEAR dot compile", "torch NEAR dot compile");
+	CHECK_REWRITE(s, "fsdp NEAR/3 x", "(fsdp OR \"fully sharded data parallel\") NEAR/3 x");
+	CHECK_REWRITE(s, "torch ADJ/2 dot compile", "torch ADJ/2 dot compile");
+	CHECK_REWRITE(s, "OR XOR NOT", "OR XOR NOT");
+	/* Love/hate and synonym prefixes, wildcards. */
+	CHECK_REWRITE(s, "+fsdp -fsdp ~fsdp", "+fsdp -fsdp ~fsdp");
+	CHECK_REWRITE(s, "-torch.compile +torch dot compile", "-torch.compile +torch dot compile");
+	CHECK_REWRITE(s, "fsdp* flex*", "fsdp* flex*");
+	CHECK_REWRITE(s, "torch dot compile*", "torch dot compile*");
+	/* Other punctuation on the word. */
+	CHECK_REWRITE(s, "'fsdp' [fsdp] fsdp's fsdp+", "'fsdp' [fsdp] fsdp's fsdp+");
+	synonyms_free(s);
+}
+
+/* ---- Linear time on pathological input --------------------------------- */
+
+static double cpu_seconds(void)
+{
+	return (double)clock() / CLOCKS_PER_SEC;
+}
+
+static char *repeated(const char *unit, size_t bytes)
+{
+	strbuf sb = STRBUF_INIT;
+	size_t n = strlen(unit);
+	while (sb.len < bytes)
+		if (!sb_append(&sb, unit, n))
+			abort();
+	char *s = sb_take(&sb);
+	if (!s)
+		abort();
+	return s;
+}
+
+static void rewrite_repeated(const synonyms *s, const char *unit, size_t bytes)
+{
+	char *q = repeated(unit, bytes), *out = NULL;
+	CHECK(synonyms_rewrite_query(s, q, &out));
+	CHECK(out != NULL);
+	free(out);
+	free(q);
+}
+
+static void check_linear_rewrite(const synonyms *s, const char *unit)
+{
+	double t0 = cpu_seconds();
+	rewrite_repeated(s, unit, 128 * 1024);
+	double t1 = cpu_seconds();
+	rewrite_repeated(s, unit, 1024 * 1024);
+	double t2 = cpu_seconds();
+	printf("rewrite 1 MB of \"%s\": %.3f s (1/8: %.3f s)\n", unit, t2 - t1, t1 - t0);
+	harness_check(t2 - t1 <= 16 * (t1 - t0) + 0.5, unit, __FILE__, __LINE__);
+	harness_check(t2 - t1 < 20, "1 MB within 20 s", __FILE__, __LINE__);
+}
+
+static void parse_repeated(const char *unit, size_t bytes)
+{
+	char *text = repeated(unit, bytes);
+	synonyms *s = NULL;
+	synonyms_status st = synonyms_parse(text, strlen(text), &s, NULL, NULL, 0);
+	CHECK(st == SYNONYMS_OK || st == SYNONYMS_INVALID);
+	synonyms_free(s);
+	free(text);
+}
+
+static void test_pathological(void)
+{
+	synonyms *s = load(sample);
+	check_linear_rewrite(s, "(");
+	check_linear_rewrite(s, "a.");
+	check_linear_rewrite(s, "\"");
+	check_linear_rewrite(s, "fully "); /* every word starts a phrase prefix */
+	check_linear_rewrite(s, "fully sharded data ");
+	check_linear_rewrite(s, "fsdp "); /* every word rewritten */
+	check_linear_rewrite(s, "x:(");
+	check_linear_rewrite(s, "A.");
+	synonyms_free(s);
+
+	double t0 = cpu_seconds();
+	parse_repeated("a, b\n", 1024 * 1024); /* rejected: duplicates, at line 2 */
+	parse_repeated("a.a, ", 1024 * 1024);  /* one huge line, duplicate members */
+	parse_repeated("(((((", 1024 * 1024);
+	double t1 = cpu_seconds();
+	printf("parse 3 x 1 MB: %.3f s\n", t1 - t0);
+	CHECK(t1 - t0 < 20);
+
+	/* 100k distinct groups parse, and a query still rewrites fast. */
+	strbuf file = STRBUF_INIT;
+	for (int i = 0; i < 100000; i++) {
+		char line[64];
+		snprintf(line, sizeof line, "w%d, v%d x%d\n", i, i, i);
+		if (!sb_append_str(&file, line))
+			abort();
+	}
+	s = load(file.data);
+	CHECK(synonyms_group_count(s) == 100000);
+	CHECK_REWRITE(s, "w99999 v5 x5", "(w99999 OR \"v99999 x99999\") (w5 OR \"v5 x5\")");
+	check_linear_rewrite(s, "v1 ");
+	synonyms_free(s);
+	sb_free(&file);
+}
+
+int main(void)
+{
+	RUN(test_parse);
+	RUN(test_parse_errors);
+	RUN(test_rewrite_examples);
+	RUN(test_rewrite_matching);
+	RUN(test_rewrite_exclusions);
+	RUN(test_pathological);
+	return harness_finish();
+}

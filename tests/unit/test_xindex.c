@@ -1,0 +1,374 @@
+/* Unit tests for xindex, the C API over Xapian: documents, transactions,
+ * metadata, search (phrases, stemming, filters, facets, collapsing,
+ * suggestions, positions, snippets) and every failure status. This file is
+ * also compiled as C++ (test_xindex_cxx) to check that xindex.h is valid in
+ * both languages. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "xindex.h"
+
+static char tmp_root[256];
+
+static void path_in_tmp(char *out, size_t size, const char *name)
+{
+	snprintf(out, size, "%s/%s", tmp_root, name);
+}
+
+static void add_doc(qx_db *db, const char *id, const char *const *words, size_t n,
+                    const char *release, const char *speakers)
+{
+	qx_doc *doc = qx_doc_new();
+	CHECK(doc != NULL);
+	for (size_t i = 0; i < n; i++)
+		CHECK(qx_doc_add_text_term(doc, "", words[i], (unsigned)i + 1, true, 1, false) ==
+		      QX_OK);
+	char term[64];
+	snprintf(term, sizeof term, "XREC%s", id);
+	CHECK(qx_doc_add_boolean_term(doc, term) == QX_OK);
+	snprintf(term, sizeof term, "XRELEASE%s", release);
+	CHECK(qx_doc_add_boolean_term(doc, term) == QX_OK);
+	CHECK(qx_doc_set_value(doc, 0, id, strlen(id)) == QX_OK);
+	CHECK(qx_doc_set_value(doc, 2, release, strlen(release)) == QX_OK);
+	CHECK(qx_doc_set_value(doc, 4, speakers, strlen(speakers)) == QX_OK);
+	CHECK(qx_doc_set_data(doc, id, strlen(id)) == QX_OK);
+	snprintf(term, sizeof term, "Q%s", id);
+	CHECK(qx_doc_add_boolean_term(doc, term) == QX_OK);
+	CHECK(qx_db_replace(db, term, doc) == QX_OK);
+	for (size_t i = 0; i < n; i++)
+		CHECK(qx_db_add_spelling(db, words[i], 1) == QX_OK);
+	qx_doc_free(doc);
+}
+
+/* A small index: three documents in two releases. */
+static void build_index(const char *path)
+{
+	qx_db *db = NULL;
+	char *err = NULL;
+	CHECK(qx_db_open(path, true, &db, &err) == QX_OK);
+	CHECK(err == NULL);
+	CHECK(qx_db_begin(db) == QX_OK);
+	static const char *const a[] = {"torch", "compile", "makes", "models", "faster"};
+	static const char *const b[] = {"we", "compiled", "the", "kernels", "with", "triton"};
+	static const char *const c[] = {"distributed", "training", "with", "fsdp2", "and", "torch"};
+	add_doc(db, "a", a, 5, "2.6", "Ann\nBo");
+	add_doc(db, "b", b, 6, "2.7", "Bo");
+	add_doc(db, "c", c, 6, "2.6", "Cy");
+	CHECK(qx_db_set_metadata(db, "rec:a", "{\"title\":\"A\"}") == QX_OK);
+	CHECK(qx_db_set_metadata(db, "rec:b", "{\"title\":\"B\"}") == QX_OK);
+	CHECK(qx_db_commit(db) == QX_OK);
+	qx_db_close(db);
+}
+
+static qx_mset *search(qx_db *db, const char *query, const char *const *filters, size_t nf)
+{
+	static const qx_field fields[] = {{"release", "XRELEASE", true}};
+	static const unsigned facets[] = {2, 4};
+	qx_search_params p = {0};
+	p.query = query;
+	p.filters = filters;
+	p.filter_count = nf;
+	p.fields = fields;
+	p.field_count = 1;
+	p.limit = 10;
+	p.collapse_slot = -1;
+	p.facet_slots = facets;
+	p.facet_count = 2;
+	p.count_slot = 0;
+	p.suggest = true;
+	qx_mset *ms = NULL;
+	qx_status st = qx_db_search(db, &p, &ms);
+	if (st != QX_OK) {
+		fprintf(stderr, "search %s: %s: %s\n", query, qx_status_str(st), qx_db_errmsg(db));
+		return NULL;
+	}
+	return ms;
+}
+
+static const char *hit_data(qx_mset *ms, unsigned i, char *buf, size_t size)
+{
+	const char *data;
+	size_t len;
+	if (qx_mset_hit(ms, i, &data, &len, NULL, NULL) != QX_OK)
+		return "";
+	snprintf(buf, size, "%.*s", (int)len, data);
+	return buf;
+}
+
+static void test_open_missing_read_only(void)
+{
+	char path[512];
+	path_in_tmp(path, sizeof path, "missing");
+	qx_db *db = (qx_db *)1;
+	char *err = NULL;
+	CHECK(qx_db_open(path, false, &db, &err) == QX_NOT_FOUND);
+	CHECK(db == NULL);
+	CHECK(err != NULL && strlen(err) > 0);
+	free(err);
+}
+
+static void test_search_basics(void)
+{
+	char path[512], buf[64];
+	path_in_tmp(path, sizeof path, "basic");
+	build_index(path);
+	qx_db *db = NULL;
+	CHECK(qx_db_open(path, false, &db, NULL) == QX_OK);
+	unsigned count = 0;
+	CHECK(qx_db_doc_count(db, &count) == QX_OK);
+	CHECK(count == 3);
+
+	/* Stemming: "compiling" finds "compile" and "compiled". */
+	qx_mset *ms = search(db, "compiling", NULL, 0);
+	CHECK(ms && qx_mset_size(ms) == 2 && qx_mset_total(ms) == 2);
+	qx_mset_free(ms);
+
+	/* Phrase. */
+	ms = search(db, "\"torch compile\"", NULL, 0);
+	CHECK(ms && qx_mset_size(ms) == 1);
+	CHECK_STR(hit_data(ms, 0, buf, sizeof buf), "a");
+	qx_mset_free(ms);
+
+	/* Positions: the first matched term of "models faster" is at 4. */
+	ms = search(db, "faster models", NULL, 0);
+	unsigned pos = 0;
+	bool found = false;
+	CHECK(ms && qx_mset_first_position(ms, 0, &pos, &found) == QX_OK && found && pos == 4);
+	char *snippet = NULL;
+	CHECK(qx_mset_snippet(ms, "torch compile makes models <faster> & better", 200, &snippet) ==
+	      QX_OK);
+	CHECK(snippet && strstr(snippet, "<mark>models</mark>"));
+	CHECK(snippet && strstr(snippet, "&lt;") && !strstr(snippet, "<faster>"));
+	free(snippet);
+	qx_mset_free(ms);
+
+	/* Filters: a term filter and a field:value in the query. */
+	static const char *const r26[] = {"XRELEASE2.6"};
+	ms = search(db, "torch", r26, 1);
+	CHECK(ms && qx_mset_size(ms) == 2);
+	qx_mset_free(ms);
+	static const char *const either[] = {"XRELEASE2.6", "XRELEASE2.7"};
+	ms = search(db, "with", either, 2);
+	CHECK(ms && qx_mset_size(ms) == 2); /* same prefix: OR */
+	qx_mset_free(ms);
+	ms = search(db, "torch release:2.7", NULL, 0);
+	CHECK(ms && qx_mset_size(ms) == 0);
+	qx_mset_free(ms);
+
+	/* Filter-only query matches every filtered document. */
+	ms = search(db, "", r26, 1);
+	CHECK(ms && qx_mset_size(ms) == 2);
+	qx_mset_free(ms);
+	qx_db_close(db);
+}
+
+struct facet_seen {
+	char text[256];
+};
+
+static bool collect(const char *value, unsigned count, void *ctx)
+{
+	struct facet_seen *f = ctx;
+	size_t n = strlen(f->text);
+	snprintf(f->text + n, sizeof f->text - n, "%s=%u;", value, count);
+	return true;
+}
+
+static void test_facets_and_suggestion(void)
+{
+	char path[512];
+	path_in_tmp(path, sizeof path, "facets");
+	build_index(path);
+	qx_db *db = NULL;
+	CHECK(qx_db_open(path, false, &db, NULL) == QX_OK);
+	qx_mset *ms = search(db, "torch OR triton", NULL, 0);
+	CHECK(ms != NULL);
+	struct facet_seen releases = {""}, speakers = {""};
+	CHECK(qx_mset_each_facet(ms, 0, collect, &releases) == QX_OK);
+	CHECK(qx_mset_each_facet(ms, 1, collect, &speakers) == QX_OK);
+	CHECK_STR(releases.text, "2.6=2;2.7=1;");
+	/* Multi-valued: "Ann\nBo" counts for both; Bo is in two documents. */
+	CHECK_STR(speakers.text, "Bo=2;Ann=1;Cy=1;");
+	qx_mset_free(ms);
+
+	ms = search(db, "tritno", NULL, 0);
+	CHECK(ms && qx_mset_size(ms) == 0);
+	CHECK_STR(ms ? qx_mset_suggestion(ms) : "", "triton");
+	qx_mset_free(ms);
+	qx_db_close(db);
+}
+
+static bool collect_key(const char *key, const char *value, void *ctx)
+{
+	struct facet_seen *f = ctx;
+	size_t n = strlen(f->text);
+	(void)value;
+	snprintf(f->text + n, sizeof f->text - n, "%s;", key);
+	return true;
+}
+
+static void test_metadata_and_delete(void)
+{
+	char path[512];
+	path_in_tmp(path, sizeof path, "meta");
+	build_index(path);
+	qx_db *db = NULL;
+	CHECK(qx_db_open(path, true, &db, NULL) == QX_OK);
+	char *value = NULL;
+	CHECK(qx_db_get_metadata(db, "rec:a", &value) == QX_OK);
+	CHECK_STR(value, "{\"title\":\"A\"}");
+	free(value);
+	CHECK(qx_db_get_metadata(db, "absent", &value) == QX_OK);
+	CHECK_STR(value, "");
+	free(value);
+	struct facet_seen keys = {""};
+	CHECK(qx_db_each_metadata(db, "rec:", collect_key, &keys) == QX_OK);
+	CHECK_STR(keys.text, "rec:a;rec:b;");
+	CHECK(qx_db_begin(db) == QX_OK);
+	CHECK(qx_db_delete(db, "XRECa") == QX_OK);
+	CHECK(qx_db_commit(db) == QX_OK);
+	unsigned count = 0;
+	CHECK(qx_db_doc_count(db, &count) == QX_OK && count == 2);
+
+	/* Cancelled changes vanish. */
+	CHECK(qx_db_begin(db) == QX_OK);
+	CHECK(qx_db_delete(db, "XRECb") == QX_OK);
+	CHECK(qx_db_cancel(db) == QX_OK);
+	CHECK(qx_db_doc_count(db, &count) == QX_OK && count == 2);
+	qx_db_close(db);
+}
+
+static void test_writer_lock(void)
+{
+	char path[512];
+	path_in_tmp(path, sizeof path, "lock");
+	build_index(path);
+	qx_db *first = NULL, *second = NULL;
+	char *err = NULL;
+	CHECK(qx_db_open(path, true, &first, NULL) == QX_OK);
+	CHECK(qx_db_open(path, true, &second, &err) == QX_LOCKED);
+	CHECK(second == NULL);
+	CHECK(err && strstr(err, "busy"));
+	free(err);
+	qx_db_close(first);
+	CHECK(qx_db_open(path, true, &second, NULL) == QX_OK);
+	qx_db_close(second);
+}
+
+static void test_reader_sees_commit_after_reopen(void)
+{
+	char path[512];
+	path_in_tmp(path, sizeof path, "reopen");
+	build_index(path);
+	qx_db *reader = NULL, *writer = NULL;
+	CHECK(qx_db_open(path, false, &reader, NULL) == QX_OK);
+	CHECK(qx_db_open(path, true, &writer, NULL) == QX_OK);
+	static const char *const d[] = {"helion", "kernels"};
+	add_doc(writer, "d", d, 2, "helion", "Di");
+	CHECK(qx_db_commit(writer) == QX_OK);
+	qx_mset *ms = search(reader, "helion", NULL, 0);
+	CHECK(ms && qx_mset_size(ms) == 0); /* still the old revision */
+	qx_mset_free(ms);
+	bool changed = false;
+	CHECK(qx_db_reopen(reader, &changed) == QX_OK && changed);
+	ms = search(reader, "helion", NULL, 0);
+	CHECK(ms && qx_mset_size(ms) == 1);
+	qx_mset_free(ms);
+	qx_db_close(writer);
+	qx_db_close(reader);
+}
+
+static void test_read_only_refuses_writes(void)
+{
+	char path[512];
+	path_in_tmp(path, sizeof path, "ro");
+	build_index(path);
+	qx_db *db = NULL;
+	CHECK(qx_db_open(path, false, &db, NULL) == QX_OK);
+	CHECK(qx_db_begin(db) == QX_INVALID);
+	CHECK(strstr(qx_db_errmsg(db), "read-only") != NULL);
+	CHECK(qx_db_set_metadata(db, "k", "v") == QX_INVALID);
+	qx_db_close(db);
+}
+
+static void test_invalid_arguments(void)
+{
+	CHECK(qx_db_reopen(NULL, NULL) == QX_INVALID);
+	CHECK(qx_doc_add_text_term(NULL, "", "x", 1, true, 1, false) == QX_INVALID);
+	qx_doc *doc = qx_doc_new();
+	CHECK(qx_doc_add_text_term(doc, "", "", 1, true, 1, false) == QX_INVALID);
+	/* An absurdly long term is skipped, not an exception. */
+	char longword[400];
+	memset(longword, 'x', sizeof longword - 1);
+	longword[sizeof longword - 1] = '\0';
+	CHECK(qx_doc_add_text_term(doc, "", longword, 1, true, 1, false) == QX_OK);
+	qx_doc_free(doc);
+	qx_db_close(NULL);
+	qx_doc_free(NULL);
+	qx_mset_free(NULL);
+	CHECK_STR(qx_status_str(QX_LOCKED), "the index is busy");
+}
+
+/* A damaged file in the database gives a clear status, not a crash. */
+static void test_truncated_database(void)
+{
+	char path[512], file[600];
+	path_in_tmp(path, sizeof path, "truncated");
+	build_index(path);
+	snprintf(file, sizeof file, "%s/postlist.glass", path);
+	CHECK(truncate(file, 100) == 0);
+	qx_db *db = NULL;
+	char *err = NULL;
+	qx_status st = qx_db_open(path, false, &db, &err);
+	if (st == QX_OK) {
+		qx_mset *ms = search(db, "torch", NULL, 0);
+		CHECK(ms == NULL);
+		qx_mset_free(ms);
+		CHECK(strlen(qx_db_errmsg(db)) > 0);
+		qx_db_close(db);
+	} else {
+		CHECK(st == QX_CORRUPT || st == QX_XAPIAN);
+		CHECK(err && strlen(err) > 0);
+	}
+	free(err);
+}
+
+static void test_sortable(void)
+{
+	char a[16], b[16];
+	size_t la, lb;
+	CHECK(qx_sortable_serialise(20250205, a, &la) == QX_OK);
+	CHECK(qx_sortable_serialise(20251105, b, &lb) == QX_OK);
+	size_t n = la < lb ? la : lb;
+	CHECK(memcmp(a, b, n) < 0 || (memcmp(a, b, n) == 0 && la < lb));
+}
+
+int main(void)
+{
+	const char *base = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	snprintf(tmp_root, sizeof tmp_root, "%s/qa_xindex_XXXXXX", base);
+	if (!mkdtemp(tmp_root)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	RUN(test_open_missing_read_only);
+	RUN(test_search_basics);
+	RUN(test_facets_and_suggestion);
+	RUN(test_metadata_and_delete);
+	RUN(test_writer_lock);
+	RUN(test_reader_sees_commit_after_reopen);
+	RUN(test_read_only_refuses_writes);
+	RUN(test_invalid_arguments);
+	RUN(test_truncated_database);
+	RUN(test_sortable);
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp_root);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", tmp_root);
+	return harness_finish();
+}
