@@ -15,7 +15,8 @@
  * - Inside a word, one character between two word characters is kept:
  *   an apostrophe (' U+2019 U+201B, all stored as ASCII '), '&' (AT&T),
  *   U+00B7, U+2027; but between two ASCII digits only ',' '.' ';' U+2044
- *   ("2.6", "3,000", "v2.6.1" are one word; "9&9" is two). Zero-width
+ *   ("2.6", "3,000", "v2.6.1" are one word; "9&9" is two; digits of other
+ *   scripts count as letters here, where Xapian sees digits). Zero-width
  *   characters (U+200B-U+200D, U+2060, U+FEFF) between word characters are
  *   dropped.
  * - Up to three '+' or '#' right after a word belong to it ("c++", "c#")

@@ -303,6 +303,9 @@ def main():
         # Errors: no index, a query syntax error, usage.
         rc, out, err = run("search", "--archive", os.path.join(tmp, "nowhere"), "x")
         check(rc == 2 and "qarchive index" in err, "no index: " + err)
+        rc, out, err = run("search", "--archive", root, "checkpoints AND")
+        check(rc == 1 and "query" in err and len(err.strip().splitlines()) == 1,
+              "syntax error: one line, exit 1: %d %s" % (rc, err))
         rc, out, err = run("search", "--archive", root, "--limit", "0", "x")
         check(rc == 2, "bad --limit")
     finally:

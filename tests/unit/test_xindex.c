@@ -160,6 +160,20 @@ static void test_search_basics(void)
 	CHECK(ms && qx_mset_size(ms) == 0);
 	qx_mset_free(ms);
 
+	/* A query syntax error is a status with a message, not zero hits. */
+	static const qx_field no_fields[] = {{"release", "XRELEASE", true}};
+	qx_search_params bad = {0};
+	bad.query = "torch AND";
+	bad.fields = no_fields;
+	bad.field_count = 1;
+	bad.limit = 10;
+	bad.collapse_slot = -1;
+	bad.count_slot = -1;
+	qx_mset *none = (qx_mset *)1;
+	CHECK(qx_db_search(db, &bad, &none) == QX_QUERY_SYNTAX);
+	CHECK(none == NULL);
+	CHECK(strstr(qx_db_errmsg(db), "AND") != NULL);
+
 	/* Filter-only query matches every filtered document. */
 	ms = search(db, "", r26, 1);
 	CHECK(ms && qx_mset_size(ms) == 2);
