@@ -1,5 +1,7 @@
 #include "archive.h"
 
+#include "path.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -53,20 +55,6 @@ static archive_status io_error(int errnum, const char *path, char *err, size_t e
 		snprintf(why, sizeof why, "error %d", errnum);
 	set_error(err, errlen, "%s: %s", path, why);
 	return errnum == ENOMEM ? ARCHIVE_NOMEM : ARCHIVE_IO;
-}
-
-static char *path_join(const char *dir, const char *name)
-{
-	size_t d = strlen(dir), n = strlen(name);
-	bool slash = d > 0 && dir[d - 1] != '/';
-	char *p = malloc(d + slash + n + 1);
-	if (!p)
-		return NULL;
-	memcpy(p, dir, d);
-	if (slash)
-		p[d] = '/';
-	memcpy(p + d + slash, name, n + 1);
-	return p;
 }
 
 archive_status archive_resolve_dir(const char *flag_value, char **out)

@@ -12,6 +12,7 @@
 #include "file_io.h"
 #include "index_build.h"
 #include "index_schema.h"
+#include "path.h"
 #include "recording.h"
 #include "synonyms.h"
 #include "xindex.h"
@@ -33,19 +34,10 @@ const char *index_update_status_str(index_update_status status)
 	return "unknown status";
 }
 
-static char *join_path(const char *a, const char *b)
-{
-	size_t n = strlen(a) + strlen(b) + 2;
-	char *out = malloc(n);
-	if (out)
-		snprintf(out, n, "%s/%s", a, b);
-	return out;
-}
-
 char *index_path(const char *archive_dir)
 {
-	char *state = join_path(archive_dir, ARCHIVE_STATE_NAME);
-	char *path = state ? join_path(state, INDEX_DIR_NAME) : NULL;
+	char *state = path_join(archive_dir, ARCHIVE_STATE_NAME);
+	char *path = state ? path_join(state, INDEX_DIR_NAME) : NULL;
 	free(state);
 	return path;
 }
@@ -135,7 +127,7 @@ static ptrdiff_t stored_find(const stored *s, const char *id)
 static qx_status store_synonyms(qx_db *db, const char *archive_dir, const index_callbacks *cb,
                                 index_report *report)
 {
-	char *path = join_path(archive_dir, INDEX_SYNONYMS_FILE);
+	char *path = path_join(archive_dir, INDEX_SYNONYMS_FILE);
 	if (!path)
 		return QX_NOMEM;
 	char *data = NULL;
@@ -222,7 +214,7 @@ index_update_status index_update(const char *archive_dir, bool force, const inde
 	report->total = listing.recording_count;
 	for (size_t i = 0; i < listing.recording_count; i++) {
 		const char *name = listing.recordings[i];
-		char *dir = join_path(archive_dir, name);
+		char *dir = path_join(archive_dir, name);
 		char fingerprint[ARCHIVE_FINGERPRINT_HEX + 1];
 		char message[512] = "";
 		recording rec = RECORDING_INIT;

@@ -1,5 +1,7 @@
 #include "recording.h"
 
+#include "path.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
@@ -425,20 +427,6 @@ void recording_free(recording *rec)
 	free(rec->notes_path);
 	recording empty = RECORDING_INIT;
 	*rec = empty;
-}
-
-static char *path_join(const char *dir, const char *name)
-{
-	size_t d = strlen(dir), n = strlen(name);
-	bool slash = d > 0 && dir[d - 1] != '/';
-	char *p = malloc(d + slash + n + 1);
-	if (!p)
-		return NULL;
-	memcpy(p, dir, d);
-	if (slash)
-		p[d] = '/';
-	memcpy(p + d + slash, name, n + 1);
-	return p;
 }
 
 /* <dir>/<name> into *out when it exists; NULL when it does not. Anything

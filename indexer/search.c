@@ -87,11 +87,11 @@ static void filters_free(filters *f)
 	f->count = 0;
 }
 
-static qx_search_params base_params(const char *query, const search_request *req)
+qx_search_params search_base_params(const char *query, bool exact)
 {
 	qx_search_params p = {0};
 	p.query = query;
-	p.exact = req->exact;
+	p.exact = exact;
 	p.fields = fields;
 	p.field_count = sizeof fields / sizeof fields[0];
 	p.collapse_slot = -1;
@@ -219,7 +219,7 @@ static search_status add_moments(qx_db *db, const char *query, const search_requ
 		terms[i] = f->terms[i];
 	terms[f->count] = rec_term;
 
-	qx_search_params p = base_params(query, req);
+	qx_search_params p = search_base_params(query, req->exact);
 	p.filters = terms;
 	p.filter_count = f->count + 1;
 	p.match_any = match_any;
@@ -301,7 +301,7 @@ static search_status run_once(qx_db *db, const synonyms *syn, const search_reque
 	unsigned per_page = req->per_page ? req->per_page : 10;
 	unsigned page = req->page ? req->page : 1;
 	bool match_any = false;
-	qx_search_params p = base_params(query, req);
+	qx_search_params p = search_base_params(query, req->exact);
 	p.filters = (const char *const *)f.terms;
 	p.filter_count = f.count;
 	p.offset = (page - 1) * per_page;

@@ -40,6 +40,13 @@ typedef struct search_request {
 
 const char *search_status_str(search_status status);
 
+/* The query settings every search uses (its fields such as release: and
+ * speaker:, stopwords, stemming unless exact), with no filters, collapsing
+ * or facets: for callers that run qx_db_search themselves and must parse
+ * queries exactly as search_run does (the benchmark's raw-engine
+ * reference). The strings are static. */
+qx_search_params search_base_params(const char *query, bool exact);
+
 /* Run req against db (a read handle; reopened once if a writer commits
  * meanwhile). syn may be NULL. On SEARCH_OK *out is
  *   {"query", "total" (matching recordings), "page", "per_page",

@@ -297,6 +297,51 @@ static void test_reader_sees_commit_after_reopen(void)
 	qx_db_close(reader);
 }
 
+/* A reader left on an old revision while a writer commits again and again
+ * gets QX_RETRY (Xapian's DatabaseModifiedError) once that revision is
+ * recycled; after qx_db_reopen the same search works. */
+static void test_modified_database_asks_for_retry(void)
+{
+	char path[512], word[32], unique[32];
+	path_in_tmp(path, sizeof path, "modified");
+	qx_db *writer = NULL, *reader = NULL;
+	CHECK(qx_db_open(path, true, &writer, NULL) == QX_OK);
+	qx_search_params p = {0};
+	p.query = "common";
+	p.limit = 10;
+	p.collapse_slot = -1;
+	p.count_slot = -1;
+	qx_status st = QX_OK;
+	for (int round = 0; round < 40 && st != QX_RETRY; round++) {
+		for (int i = 0; i < 2000; i++) {
+			qx_doc *d = qx_doc_new();
+			snprintf(word, sizeof word, "w%d_%d", round, i);
+			snprintf(unique, sizeof unique, "Q%d", i);
+			qx_doc_add_text_term(d, "", word, 1, true, 1, false);
+			qx_doc_add_text_term(d, "", "common", 2, true, 1, false);
+			qx_doc_add_boolean_term(d, unique);
+			CHECK(qx_db_replace(writer, unique, d) == QX_OK);
+			qx_doc_free(d);
+		}
+		CHECK(qx_db_commit(writer) == QX_OK);
+		if (!reader)
+			CHECK(qx_db_open(path, false, &reader, NULL) == QX_OK);
+		qx_mset *ms = NULL;
+		st = qx_db_search(reader, &p, &ms);
+		CHECK(st == QX_OK || st == QX_RETRY);
+		qx_mset_free(ms);
+	}
+	CHECK(st == QX_RETRY);
+	CHECK(strstr(qx_db_errmsg(reader), "reopen") != NULL);
+	CHECK(qx_db_reopen(reader, NULL) == QX_OK);
+	qx_mset *ms = NULL;
+	CHECK(qx_db_search(reader, &p, &ms) == QX_OK);
+	CHECK(ms && qx_mset_total(ms) == 2000);
+	qx_mset_free(ms);
+	qx_db_close(reader);
+	qx_db_close(writer);
+}
+
 static void test_read_only_refuses_writes(void)
 {
 	char path[512];
@@ -376,6 +421,7 @@ int main(void)
 	RUN(test_metadata_and_delete);
 	RUN(test_writer_lock);
 	RUN(test_reader_sees_commit_after_reopen);
+	RUN(test_modified_database_asks_for_retry);
 	RUN(test_read_only_refuses_writes);
 	RUN(test_invalid_arguments);
 	RUN(test_truncated_database);
