@@ -409,7 +409,6 @@ static const bench_query queries[] = {
 #define NQ (sizeof queries / sizeof queries[0])
 
 enum { S_OURS, S_MAIN, S_RAW, S_FTS, S_N };
-static const char *const system_names[S_N] = {"ours", "main", "raw", "fts5"};
 
 typedef struct ctx {
 	qx_db *db;
@@ -624,7 +623,6 @@ static int cmd_query(const char *archive, const char *fts_path, int reps)
 	       sum_med[S_OURS], sum_med[S_MAIN], sum_med[S_RAW], sum_med[S_FTS],
 	       sum_med[S_OURS] / sum_med[S_RAW], exp(log_ratio / NQ), worst_ratio,
 	       sum_med[S_MAIN] / sum_med[S_RAW], reps, NQ);
-	(void)system_names;
 	free(samples);
 	sqlite3_finalize(c.fts_q);
 	sqlite3_finalize(c.fts_qf);

@@ -5,5 +5,12 @@
 typedef qx_status (*open_fn)(const char *, bool, qx_db **, char **);
 typedef qx_status (*search_fn)(qx_db *, const qx_search_params *, qx_mset **);
 
-const open_fn xindex_header_open = qx_db_open;
-const search_fn xindex_header_search = qx_db_search;
+bool xindex_header_check(void);
+
+bool xindex_header_check(void)
+{
+	open_fn open = qx_db_open;
+	search_fn search = qx_db_search;
+	qx_field field = {"release", "XRELEASE", true};
+	return open != 0 && search != 0 && field.boolean;
+}
