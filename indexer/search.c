@@ -206,64 +206,18 @@ static json_t *moment(qx_mset *ms, unsigned i, json_t *summary, const char *id)
 	return hit;
 }
 
-/* Up to SEARCH_MOMENTS_PER_RECORDING moments of one recording, best first,
- * with distinct times, appended to hits. */
-static search_status add_moments(qx_db *db, const char *query, const search_request *req,
-                                 const filters *f, bool match_any, const char *id, json_t *hits,
-                                 char *err, size_t errlen)
-{
-	const char *terms[5];
-	char rec_term[300];
-	snprintf(rec_term, sizeof rec_term, "%s%s", INDEX_TERM_RECORDING, id);
-	for (size_t i = 0; i < f->count; i++)
-		terms[i] = f->terms[i];
-	terms[f->count] = rec_term;
-
-	qx_search_params p = search_base_params(query, req->exact);
-	p.filters = terms;
-	p.filter_count = f->count + 1;
-	p.match_any = match_any;
-	p.limit = SEARCH_MOMENTS_PER_RECORDING * 3;
-	qx_mset *ms = NULL;
-	qx_status st = qx_db_search(db, &p, &ms);
-	if (st != QX_OK)
-		return from_qx(st, db, err, errlen);
-	json_t *summary = recording_summary(db, id);
-	if (!summary)
-		summary = json_object();
+/* One recording on the page: its moments, in rank order, moments in what
+ * was said (passages, agenda items) before those that only point at the
+ * start (description, notes). */
+typedef struct group {
+	const char *id; /* borrowed from the hit's data (kept alive in `doc`) */
+	json_t *doc;    /* the first hit's data, owning id */
+	json_t *summary;
+	json_t *timed;
+	json_t *later;
 	double taken[SEARCH_MOMENTS_PER_RECORDING];
-	size_t n = 0;
-	search_status status = SEARCH_OK;
-	/* Moments in what was said (passages, agenda items) come first; a
-	 * match in the description or notes, which only points at the start,
-	 * fills the remaining places. */
-	json_t *later = json_array();
-	for (unsigned i = 0; i < qx_mset_size(ms) && n < SEARCH_MOMENTS_PER_RECORDING; i++) {
-		json_t *hit = moment(ms, i, summary, id);
-		if (!hit) {
-			status = SEARCH_NOMEM;
-			snprintf(err, errlen, "out of memory");
-			break;
-		}
-		double t = number_or(hit, "t", 0);
-		bool dup = false;
-		for (size_t k = 0; k < n; k++)
-			dup |= fabs(taken[k] - t) < 0.001;
-		if (dup) {
-			json_decref(hit);
-			continue;
-		}
-		const char *type = json_string_value(json_object_get(hit, "type"));
-		bool timed = type && (strcmp(type, "passage") == 0 || strcmp(type, "agenda") == 0);
-		taken[n++] = t;
-		json_array_append_new(timed ? hits : later, hit);
-	}
-	json_array_extend(hits, later);
-	json_decref(later);
-	json_decref(summary);
-	qx_mset_free(ms);
-	return status;
-}
+	size_t count;
+} group;
 
 /* Does the query use operators or quotes, so that falling back from "all
  * words" to "any word" would change what the user asked for? */
@@ -273,6 +227,55 @@ static bool has_syntax(const char *q)
 	       strchr(q, ':') || strchr(q, '*') || strchr(q, '+') || strchr(q, '(');
 }
 
+/* Find or add the group of hit i's recording among the first `want`
+ * recordings (in rank order). Returns its index, or -1 when the hit belongs
+ * to a recording past the page. */
+static long group_of(qx_db *db, qx_mset *ms, unsigned i, group *groups, size_t *ngroups,
+                     size_t want)
+{
+	const char *data;
+	size_t len;
+	if (qx_mset_hit(ms, i, &data, &len, NULL, NULL) != QX_OK)
+		return -1;
+	json_t *doc = json_loadb(data, len, 0, NULL);
+	const char *id = json_string_value(json_object_get(doc, "r"));
+	if (!id) {
+		json_decref(doc);
+		return -1;
+	}
+	for (size_t k = 0; k < *ngroups; k++) {
+		if (strcmp(groups[k].id, id) == 0) {
+			json_decref(doc);
+			return (long)k;
+		}
+	}
+	if (*ngroups == want) {
+		json_decref(doc);
+		return -1;
+	}
+	group *g = &groups[(*ngroups)++];
+	g->doc = doc;
+	g->id = id;
+	g->summary = recording_summary(db, id);
+	if (!g->summary)
+		g->summary = json_object();
+	g->timed = json_array();
+	g->later = json_array();
+	g->count = 0;
+	return (long)(*ngroups - 1);
+}
+
+static void groups_free(group *groups, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		json_decref(groups[k].doc);
+		json_decref(groups[k].summary);
+		json_decref(groups[k].timed);
+		json_decref(groups[k].later);
+	}
+	free(groups);
+}
+
 static search_status run_once(qx_db *db, const synonyms *syn, const search_request *req,
                               json_t **out, char *err, size_t errlen)
 {
@@ -280,6 +283,8 @@ static search_status run_once(qx_db *db, const synonyms *syn, const search_reque
 	filters f = {{NULL}, 0};
 	char *query = NULL;
 	qx_mset *ms = NULL;
+	group *groups = NULL;
+	size_t ngroups = 0;
 	json_t *result = NULL, *hits = NULL, *facets = NULL;
 
 	if (!filters_add(&f, INDEX_TERM_RELEASE, req->release) ||
@@ -300,39 +305,49 @@ static search_status run_once(qx_db *db, const synonyms *syn, const search_reque
 
 	unsigned per_page = req->per_page ? req->per_page : 10;
 	unsigned page = req->page ? req->page : 1;
-	bool match_any = false;
+	size_t want = (size_t)page * per_page; /* recordings up to the end of this page */
+	bool match_any = false, suggested = false;
+
+	/* One query answers the page: collapsing keeps each recording's best
+	 * SEARCH_MOMENTS_PER_RECORDING documents, in rank order, so the first
+	 * `want` recordings are among the first want * that many hits; the
+	 * facet spy counts the recordings (the total) and the facets. */
 	qx_search_params p = search_base_params(query, req->exact);
 	p.filters = (const char *const *)f.terms;
 	p.filter_count = f.count;
-	p.offset = (page - 1) * per_page;
-	p.limit = per_page;
+	p.offset = 0;
+	p.limit = (unsigned)(want * SEARCH_MOMENTS_PER_RECORDING);
 	p.collapse_slot = INDEX_SLOT_RECORDING;
-	p.collapse_max = 1;
+	p.collapse_max = SEARCH_MOMENTS_PER_RECORDING;
 	p.facet_slots = facet_slots;
 	p.facet_count = sizeof facet_slots / sizeof facet_slots[0];
 	p.count_slot = INDEX_SLOT_RECORDING;
-	p.suggest = !req->exact;
-	for (int attempt = 0; attempt < 2; attempt++) {
-		p.match_any = match_any;
-		qx_status st = qx_db_search(db, &p, &ms);
-		if (st != QX_OK) {
-			status = from_qx(st, db, err, errlen);
-			goto out;
+	qx_status st = qx_db_search(db, &p, &ms);
+	if (st == QX_OK && qx_mset_groups(ms) == 0) {
+		/* Nothing. Ask again for a spelling suggestion ("did you mean"
+		 * only when the words as typed found nothing together: Xapian also
+		 * offers corrections for rare words that were found), and rank a
+		 * natural question whose words were never said together by any of
+		 * its words instead; the answer says so ("match": "any"). */
+		suggested = !req->exact;
+		match_any = !has_syntax(req->query) && strchr(req->query, ' ') != NULL;
+		if (suggested || match_any) {
+			qx_mset_free(ms);
+			ms = NULL;
+			p.suggest = suggested;
+			p.match_any = match_any;
+			st = qx_db_search(db, &p, &ms);
 		}
-		/* Every word required finds nothing: a question phrased
-		 * differently from how it was answered. Rank by any word
-		 * instead, and say so. */
-		if (qx_mset_total(ms) > 0 || match_any || has_syntax(req->query) ||
-		    !strchr(req->query, ' '))
-			break;
-		qx_mset_free(ms);
-		ms = NULL;
-		match_any = true;
+	}
+	if (st != QX_OK) {
+		status = from_qx(st, db, err, errlen);
+		goto out;
 	}
 
 	hits = json_array();
 	facets = json_object();
-	if (!hits || !facets) {
+	groups = calloc(want ? want : 1, sizeof *groups);
+	if (!hits || !facets || !groups) {
 		status = SEARCH_NOMEM;
 		goto out;
 	}
@@ -344,27 +359,39 @@ static search_status run_once(qx_db *db, const synonyms *syn, const search_reque
 			goto out;
 		}
 	}
+	size_t first = want - per_page; /* groups before this are on earlier pages */
 	for (unsigned i = 0; i < qx_mset_size(ms); i++) {
-		const char *data;
-		size_t len;
-		if (qx_mset_hit(ms, i, &data, &len, NULL, NULL) != QX_OK)
+		long k = group_of(db, ms, i, groups, &ngroups, want);
+		if (k < (long)first)
 			continue;
-		json_t *doc = json_loadb(data, len, 0, NULL);
-		const char *id = json_string_value(json_object_get(doc, "r"));
-		if (id)
-			status = add_moments(db, query, req, &f, match_any, id, hits, err, errlen);
-		json_decref(doc);
-		if (status != SEARCH_OK)
+		group *g = &groups[k];
+		if (g->count == SEARCH_MOMENTS_PER_RECORDING)
+			continue;
+		json_t *hit = moment(ms, i, g->summary, g->id);
+		if (!hit) {
+			status = SEARCH_NOMEM;
 			goto out;
+		}
+		double t = number_or(hit, "t", 0);
+		bool dup = false;
+		for (size_t m = 0; m < g->count; m++)
+			dup |= fabs(g->taken[m] - t) < 0.001;
+		if (dup) {
+			json_decref(hit);
+			continue;
+		}
+		g->taken[g->count++] = t;
+		const char *type = json_string_value(json_object_get(hit, "type"));
+		bool timed = type && (strcmp(type, "passage") == 0 || strcmp(type, "agenda") == 0);
+		json_array_append_new(timed ? g->timed : g->later, hit);
 	}
-	/* "Did you mean" only when the words as typed found nothing together:
-	 * Xapian offers corrections for rare words too, which would second-
-	 * guess queries that worked. */
-	const char *suggestion = qx_mset_suggestion(ms);
-	if (!match_any && qx_mset_total(ms) > 0)
-		suggestion = "";
+	for (size_t k = first; k < ngroups; k++) {
+		json_array_extend(hits, groups[k].timed);
+		json_array_extend(hits, groups[k].later);
+	}
+	const char *suggestion = suggested ? qx_mset_suggestion(ms) : "";
 	result = json_pack("{s:s, s:i, s:i, s:i, s:s, s:o, s:O, s:O}", "query", req->query, "total",
-	                   (json_int_t)qx_mset_total(ms), "page", (json_int_t)page, "per_page",
+	                   (json_int_t)qx_mset_groups(ms), "page", (json_int_t)page, "per_page",
 	                   (json_int_t)per_page, "match", match_any ? "any" : "all", "suggestion",
 	                   suggestion[0] ? json_string(suggestion) : json_null(), "hits", hits,
 	                   "facets", facets);
@@ -373,6 +400,7 @@ static search_status run_once(qx_db *db, const synonyms *syn, const search_reque
 out:
 	if (status == SEARCH_NOMEM)
 		snprintf(err, errlen, "out of memory");
+	groups_free(groups, ngroups);
 	json_decref(hits);
 	json_decref(facets);
 	qx_mset_free(ms);

@@ -13,7 +13,7 @@
 #include <map>
 #include <memory>
 #include <new>
-#include <set>
+#include <unordered_set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -40,33 +40,33 @@ namespace
 {
 
 // Counts facet values over every matching document. A value slot may hold
-// several values separated by '\n' (a recording's speakers); with a
-// count_slot, each facet value counts distinct groups (recordings), not
-// documents (passages).
+// several values separated by '\n' (a recording's speakers). With a
+// count_slot, documents are grouped by that slot's value (a recording) and
+// only a group's first document is counted: facet values are the same for
+// every document of a group, so each facet value counts groups, and the
+// rest of a group costs one value read.
 class FacetSpy : public Xapian::MatchSpy
 {
       public:
 	FacetSpy(std::vector<unsigned> slots, int count_slot)
-	    : slots_(std::move(slots)), count_slot_(count_slot), counts_(slots_.size()),
-	      seen_(slots_.size())
+	    : slots_(std::move(slots)), count_slot_(count_slot), counts_(slots_.size())
 	{
 	}
 
 	void operator()(const Xapian::Document &doc, double) override
 	{
-		std::string group = count_slot_ >= 0 ? doc.get_value(unsigned(count_slot_)) : "";
+		if (count_slot_ >= 0 &&
+		    !groups_.insert(doc.get_value(unsigned(count_slot_))).second)
+			return;
 		for (size_t k = 0; k < slots_.size(); k++) {
 			const std::string values = doc.get_value(slots_[k]);
 			size_t start = 0;
-			while (start <= values.size()) {
+			while (start < values.size()) {
 				size_t end = values.find('\n', start);
 				if (end == std::string::npos)
 					end = values.size();
-				if (end > start) {
-					std::string v = values.substr(start, end - start);
-					if (count_slot_ < 0 || seen_[k].insert({v, group}).second)
-						counts_[k][v]++;
-				}
+				if (end > start)
+					counts_[k][values.substr(start, end - start)]++;
 				start = end + 1;
 			}
 		}
@@ -83,11 +83,17 @@ class FacetSpy : public Xapian::MatchSpy
 		return out;
 	}
 
+	// Distinct groups among the matches (count_slot only).
+	size_t groups() const
+	{
+		return groups_.size();
+	}
+
       private:
 	std::vector<unsigned> slots_;
 	int count_slot_;
 	std::vector<std::map<std::string, unsigned>> counts_;
-	std::vector<std::set<std::pair<std::string, std::string>>> seen_;
+	std::unordered_set<std::string> groups_;
 };
 
 // Map the exception being handled to a status, saving its message. Called
@@ -556,7 +562,7 @@ qx_status qx_db_search(qx_db *db, const qx_search_params *params, qx_mset **out)
 			result->enquire.set_collapse_key(unsigned(params->collapse_slot),
 			                                 params->collapse_max ? params->collapse_max
 			                                                      : 1);
-		if (params->facet_count) {
+		if (params->facet_count || params->count_slot >= 0) {
 			std::vector<unsigned> slots(params->facet_slots,
 			                            params->facet_slots + params->facet_count);
 			result->spy.reset(new FacetSpy(slots, params->count_slot));
@@ -587,6 +593,11 @@ unsigned qx_mset_size(const qx_mset *mset) noexcept
 unsigned qx_mset_total(const qx_mset *mset) noexcept
 {
 	return mset ? mset->mset.get_matches_estimated() : 0;
+}
+
+unsigned qx_mset_groups(const qx_mset *mset) noexcept
+{
+	return mset && mset->spy ? unsigned(mset->spy->groups()) : 0;
 }
 
 qx_status qx_mset_hit(qx_mset *mset, unsigned i, const char **data, size_t *len, int *percent,

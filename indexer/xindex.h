@@ -151,9 +151,10 @@ typedef struct qx_search_params {
 	int collapse_slot;
 	unsigned collapse_max;
 	/* Facets: for each slot, count the matching documents' values. A value
-	 * may hold several, separated by '\n'. When count_slot >= 0, each facet
-	 * value counts the distinct values of that slot (e.g. recordings) rather
-	 * than documents. */
+	 * may hold several, separated by '\n'. When count_slot >= 0, matches
+	 * are grouped by that slot's value (e.g. a recording) and each group is
+	 * counted once, from its first document: the facet slots must hold the
+	 * same values in every document of a group. */
 	const unsigned *facet_slots;
 	size_t facet_count;
 	int count_slot;
@@ -177,6 +178,10 @@ void qx_mset_free(qx_mset *mset) QX_NOEXCEPT;
  * of matches in all, after collapsing. */
 unsigned qx_mset_size(const qx_mset *mset) QX_NOEXCEPT;
 unsigned qx_mset_total(const qx_mset *mset) QX_NOEXCEPT;
+
+/* With count_slot >= 0: the number of distinct groups (recordings) among
+ * all the matches. 0 otherwise. */
+unsigned qx_mset_groups(const qx_mset *mset) QX_NOEXCEPT;
 
 /* The i-th hit of the page: its document data (borrowed, valid until
  * qx_mset_free; *len bytes), relevance percentage and weight. */
