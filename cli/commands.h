@@ -9,6 +9,7 @@ int cmd_probe(int argc, char **argv);
 int cmd_index(int argc, char **argv);
 int cmd_search(int argc, char **argv);
 int cmd_list(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 /* Exit statuses shared by the subcommands. */
 enum {

@@ -17,6 +17,7 @@ static const command commands[] = {
     {"search", "search the archive; every hit is a moment in a recording", cmd_search},
     {"list", "list the indexed recordings", cmd_list},
     {"probe", "read a recording's duration, streams, chapters and tags as JSON", cmd_probe},
+    {"serve", "serve the archive over HTTP: search API, media, captions, feeds", cmd_serve},
 };
 
 static void print_help(FILE *out)

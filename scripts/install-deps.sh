@@ -3,8 +3,9 @@
 # with one `apt-get update` first. Works on a minimal Debian 12 as root.
 #
 # usage: scripts/install-deps.sh run|test
-#   run:  what building and running qarchive needs
-#   test: that, plus what the tests need (clang/libFuzzer, ffmpeg for test media)
+#   run:  what building and running qarchive needs, and generating the demo
+#         media (espeak-ng, ffmpeg, fonts-dejavu-core for the title cards)
+#   test: that, plus what the tests need (clang/libFuzzer)
 set -euo pipefail
 
 run_packages=(
@@ -12,10 +13,11 @@ run_packages=(
   libjansson-dev
   libavformat-dev libavcodec-dev libavutil-dev
   libsodium-dev libxapian-dev
+  libmicrohttpd-dev
+  espeak-ng ffmpeg fonts-dejavu-core
 )
 test_packages=(
   clang libclang-rt-14-dev
-  ffmpeg
 )
 
 case "${1:-}" in

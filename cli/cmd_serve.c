@@ -1,0 +1,98 @@
+/* qarchive serve: the archive over HTTP until SIGINT or SIGTERM. */
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "archive.h"
+#include "commands.h"
+#include "media_probe.h"
+#include "server.h"
+
+static const char usage[] =
+    "usage: qarchive serve [--archive DIR] [--listen ADDR] [--port N] [--threads N]\n\n"
+    "Serve the archive over HTTP: the search API, the recordings' media (with\n"
+    "byte ranges), captions and chapters as WebVTT, Atom feeds, and the pages.\n"
+    "New commits by `qarchive index` show without a restart. Requests are logged\n"
+    "in Common Log Format on stderr; SIGINT or SIGTERM stops the server.\n\n"
+    "  --listen ADDR  the IP address to listen on (default 127.0.0.1: this\n"
+    "                 machine only; 0.0.0.0 or :: for every interface)\n"
+    "  --port N       TCP port (default 8080)\n"
+    "  --threads N    worker threads (default: one per CPU)\n\n"
+    "Exit status: 0 stopped by a signal, 2 usage error or cannot listen.\n";
+
+static bool parse_number(const char *s, unsigned long max, unsigned *out)
+{
+	char *end;
+	if (*s < '0' || *s > '9')
+		return false;
+	unsigned long v = strtoul(s, &end, 10);
+	if (*end || v == 0 || v > max)
+		return false;
+	*out = (unsigned)v;
+	return true;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	const char *archive_flag = NULL;
+	http_server_config cfg = {NULL, "127.0.0.1", 8080, 0};
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		bool has_value = i + 1 < argc;
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			fputs(usage, stdout);
+			return EXIT_OK;
+		} else if (strcmp(a, "--archive") == 0 && has_value) {
+			archive_flag = argv[++i];
+		} else if (strcmp(a, "--listen") == 0 && has_value) {
+			cfg.listen = argv[++i];
+		} else if (strcmp(a, "--port") == 0 && has_value) {
+			if (!parse_number(argv[++i], 65535, &cfg.port)) {
+				fprintf(stderr, "qarchive serve: --port wants 1 to 65535\n");
+				return EXIT_USAGE;
+			}
+		} else if (strcmp(a, "--threads") == 0 && has_value) {
+			if (!parse_number(argv[++i], 256, &cfg.threads)) {
+				fprintf(stderr, "qarchive serve: --threads wants 1 to 256\n");
+				return EXIT_USAGE;
+			}
+		} else {
+			fprintf(stderr, "qarchive serve: unexpected argument '%s'\n\n%s", a, usage);
+			return EXIT_USAGE;
+		}
+	}
+	char *archive = NULL;
+	if (archive_resolve_dir(archive_flag, &archive) != ARCHIVE_OK)
+		return EXIT_USAGE;
+	cfg.archive_dir = archive;
+
+	/* Block the stop signals before any thread exists, so every MHD
+	 * worker inherits the mask and only sigwait below receives them. A
+	 * client that hangs up mid-sendfile must not kill the process. */
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	media_log_silence();
+
+	http_server *server = NULL;
+	char err[512];
+	if (http_server_start(&cfg, &server, err, sizeof err) != HTTP_SERVER_OK) {
+		fprintf(stderr, "qarchive serve: %s\n", err);
+		free(archive);
+		return EXIT_USAGE;
+	}
+	fprintf(stderr, "qarchive serve: %s on http://%s%s%s:%u/ with %u threads\n", archive,
+	        strchr(cfg.listen, ':') ? "[" : "", cfg.listen, strchr(cfg.listen, ':') ? "]" : "",
+	        cfg.port, http_server_threads(server));
+	int sig = 0;
+	sigwait(&stop, &sig);
+	fprintf(stderr, "qarchive serve: %s, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	http_server_stop(server);
+	free(archive);
+	return EXIT_OK;
+}

@@ -1,0 +1,27 @@
+/* handlers: one function per route (routes.c lists them), each in its own
+ * file. Each returns the HTTP status and fills *out (request.h). */
+#ifndef QA_HTTP_HANDLERS_H
+#define QA_HTTP_HANDLERS_H
+
+#include "request.h"
+
+typedef unsigned (*http_handler)(http_request *req, http_reply *out);
+
+unsigned http_handle_healthz(http_request *req, http_reply *out);        /* h_healthz.c */
+unsigned http_handle_api_search(http_request *req, http_reply *out);     /* h_api_search.c */
+unsigned http_handle_api_recordings(http_request *req, http_reply *out); /* h_api_recordings.c */
+unsigned http_handle_api_recording(http_request *req, http_reply *out);  /* h_api_recording.c */
+unsigned http_handle_media(http_request *req, http_reply *out);          /* h_media.c */
+unsigned http_handle_captions(http_request *req, http_reply *out);       /* h_captions.c */
+unsigned http_handle_chapters(http_request *req, http_reply *out);       /* h_chapters.c */
+unsigned http_handle_feed(http_request *req, http_reply *out);           /* h_feed.c */
+unsigned http_handle_opensearch(http_request *req, http_reply *out);     /* h_opensearch.c */
+
+/* The pages: placeholders until the page author's templates land
+ * (h_pages.c says what each will show). */
+unsigned http_handle_home(http_request *req, http_reply *out);
+unsigned http_handle_search_page(http_request *req, http_reply *out);
+unsigned http_handle_watch(http_request *req, http_reply *out);
+unsigned http_handle_static(http_request *req, http_reply *out);
+
+#endif

@@ -1,0 +1,177 @@
+#include "recording_files.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "file_io.h"
+#include "index_schema.h"
+#include "path.h"
+
+bool http_recording_id_from(const char *rest, const char *suffix, char id[RECORDING_ID_MAX + 1])
+{
+	size_t n = strlen(rest), k = strlen(suffix);
+	if (n <= k || n - k > RECORDING_ID_MAX || strcmp(rest + n - k, suffix) != 0)
+		return false;
+	memcpy(id, rest, n - k);
+	id[n - k] = '\0';
+	return recording_id_valid(id);
+}
+
+unsigned http_recording_summary(http_request *req, http_reply *out, const char *id,
+                                json_t **summary)
+{
+	*summary = NULL;
+	if (!recording_id_valid(id))
+		return http_reply_error(out, 404, "no such recording");
+	unsigned st = http_request_db(req, out);
+	if (st)
+		return st;
+	char key[sizeof INDEX_META_RECORDING + RECORDING_ID_MAX];
+	snprintf(key, sizeof key, "%s%s", INDEX_META_RECORDING, id);
+	char *text = NULL;
+	qx_status qs = qx_db_get_metadata(req->db->db, key, &text);
+	if (qs == QX_RETRY) {
+		/* A commit landed between the reopen and this read. */
+		qx_db_reopen(req->db->db, NULL);
+		qs = qx_db_get_metadata(req->db->db, key, &text);
+	}
+	if (qs != QX_OK)
+		return http_reply_error(out, 500, "the index could not be read: %s",
+		                        qx_db_errmsg(req->db->db));
+	if (!text[0]) {
+		free(text);
+		return http_reply_error(out, 404, "no recording %s", id);
+	}
+	*summary = json_loads(text, 0, NULL);
+	free(text);
+	if (!*summary)
+		return http_reply_error(out, 500, "the index holds a damaged summary for %s", id);
+	return 0;
+}
+
+static bool collect(const char *key, const char *value, void *ctx)
+{
+	(void)key;
+	json_t *summary = json_loads(value, 0, NULL);
+	if (summary)
+		json_array_append_new(ctx, summary);
+	return true;
+}
+
+static int newest_first(const void *a, const void *b)
+{
+	json_t *ra = *(json_t *const *)a, *rb = *(json_t *const *)b;
+	const char *da = json_string_value(json_object_get(ra, "date"));
+	const char *db = json_string_value(json_object_get(rb, "date"));
+	int c = strcmp(db ? db : "", da ? da : "");
+	if (c)
+		return c;
+	const char *ia = json_string_value(json_object_get(ra, "id"));
+	const char *ib = json_string_value(json_object_get(rb, "id"));
+	return strcmp(ia ? ia : "", ib ? ib : "");
+}
+
+unsigned http_recordings_newest(http_request *req, http_reply *out, json_t **list)
+{
+	*list = NULL;
+	unsigned st = http_request_db(req, out);
+	if (st)
+		return st;
+	json_t *all = json_array();
+	if (!all)
+		return http_reply_error(out, 500, "out of memory");
+	qx_status qs = qx_db_each_metadata(req->db->db, INDEX_META_RECORDING, collect, all);
+	if (qs == QX_RETRY) {
+		json_array_clear(all);
+		qx_db_reopen(req->db->db, NULL);
+		qs = qx_db_each_metadata(req->db->db, INDEX_META_RECORDING, collect, all);
+	}
+	if (qs != QX_OK) {
+		json_decref(all);
+		return http_reply_error(out, 500, "the index could not be read: %s",
+		                        qx_db_errmsg(req->db->db));
+	}
+	size_t n = json_array_size(all);
+	json_t **items = malloc((n ? n : 1) * sizeof *items);
+	json_t *sorted = json_array();
+	if (!items || !sorted) {
+		free(items);
+		json_decref(sorted);
+		json_decref(all);
+		return http_reply_error(out, 500, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++)
+		items[i] = json_array_get(all, i);
+	qsort(items, n, sizeof *items, newest_first);
+	for (size_t i = 0; i < n; i++)
+		json_array_append(sorted, items[i]);
+	free(items);
+	json_decref(all);
+	*list = sorted;
+	return 0;
+}
+
+unsigned http_recording_load(http_request *req, http_reply *out, const char *id, recording *rec)
+{
+	char err[512];
+	if (!recording_id_valid(id))
+		return http_reply_error(out, 404, "no such recording");
+	char *dir = path_join(req->server->archive_dir, id);
+	if (!dir)
+		return http_reply_error(out, 500, "out of memory");
+	recording_status rs = recording_load_dir(dir, rec, err, sizeof err);
+	free(dir);
+	if (rs == RECORDING_NOMEM)
+		return http_reply_error(out, 500, "out of memory");
+	if (rs != RECORDING_OK)
+		return http_reply_error(out, 404, "recording %s is no longer readable", id);
+	return 0;
+}
+
+unsigned http_transcript_load(const recording *rec, http_transcript *t, http_reply *out)
+{
+	static const cue_list none = {NULL, 0, 0};
+	*t = (http_transcript){
+	    .cues = &none, .source = NULL, .file = TRANSCRIPT_INIT, .media = MEDIA_SUBTITLES_INIT};
+	if (rec->transcript_path) {
+		char *data = NULL;
+		size_t len = 0;
+		if (file_read_all(rec->transcript_path, &data, &len) != 0)
+			return http_reply_error(out, 500, "the transcript of %s cannot be read",
+			                        rec->id);
+		transcript_status ts =
+		    transcript_parse(data, len, TRANSCRIPT_UNKNOWN, rec->transcript_path, &t->file);
+		free(data);
+		if (ts == TRANSCRIPT_NOMEM)
+			return http_reply_error(out, 500, "out of memory");
+		if (ts != TRANSCRIPT_OK)
+			return http_reply_error(out, 500,
+			                        "the transcript of %s no longer parses: %s",
+			                        rec->id, t->file.error);
+		t->cues = &t->file.cues;
+		t->source = t->file.format == TRANSCRIPT_WEBVTT ? "webvtt" : "srt";
+		return 0;
+	}
+	if (rec->media_path) {
+		media_status ms = media_subtitles_read_file(rec->media_path, -1, &t->media);
+		if (ms == MEDIA_NO_SUBTITLES)
+			return 0;
+		if (ms == MEDIA_NOMEM)
+			return http_reply_error(out, 500, "out of memory");
+		if (ms != MEDIA_OK)
+			return http_reply_error(out, 500, "the subtitles of %s cannot be read",
+			                        rec->id);
+		t->cues = &t->media.cues;
+		t->source = "media";
+	}
+	return 0;
+}
+
+void http_transcript_free(http_transcript *t)
+{
+	if (!t)
+		return;
+	transcript_free(&t->file);
+	media_subtitles_free(&t->media);
+}

@@ -1,0 +1,121 @@
+/* request: what a route handler gets and what it hands back.
+ *
+ * A handler is `unsigned handler(http_request *req, http_reply *out)`: it
+ * returns the HTTP status and fills *out with a body (or an fd to send
+ * from, or just an error message). respond.c turns the reply into a
+ * libmicrohttpd response, adds the headers every response carries, and
+ * renders an error status without a body as HTML or JSON by the route's
+ * format. Handlers never touch MHD responses.
+ */
+#ifndef QA_HTTP_REQUEST_H
+#define QA_HTTP_REQUEST_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "db_pool.h"
+
+struct MHD_Connection;
+struct MHD_Daemon;
+
+/* The running server (server.c); handlers read its settings. */
+struct http_server {
+	char *archive_dir;    /* owned */
+	char *index_path;     /* owned */
+	char *default_origin; /* owned: "http://LISTEN:PORT", for links when a request has
+	                       * no usable Host header */
+	http_db_pool *pool;   /* owned */
+	struct MHD_Daemon *daemon;
+	unsigned threads;
+};
+
+/* How errors on a route are rendered. */
+typedef enum http_format {
+	HTTP_FORMAT_HTML = 0,
+	HTTP_FORMAT_JSON,
+} http_format;
+
+typedef struct http_request {
+	struct http_server *server;  /* borrowed */
+	struct MHD_Connection *conn; /* borrowed, for headers and query arguments */
+	bool head;                   /* HEAD: MHD sends the headers of the GET answer only */
+	const char *path;            /* the percent-decoded path, without the query */
+	const char *rest;            /* path after the route's prefix ("" for exact routes) */
+	http_format format;
+	http_db *db; /* on loan while the handler runs (http_request_db) */
+} http_request;
+
+#define HTTP_REPLY_MAX_HEADERS 10
+
+typedef struct http_reply_header {
+	char *name;  /* owned */
+	char *value; /* owned */
+} http_reply_header;
+
+typedef struct http_reply {
+	const char *content_type; /* static string, or NULL for none */
+	char *body;               /* owned (malloc): sent as is; NULL for no body */
+	size_t len;
+	/* A file instead of a body: `length` bytes of fd from `offset`, sent
+	 * zero-copy. The reply owns fd until respond.c hands it to MHD. -1 when
+	 * unused. */
+	int fd;
+	uint64_t offset;
+	uint64_t length;
+	char *message; /* owned: for an error status without a body, the message
+	                * the error page or JSON shows */
+	http_reply_header headers[HTTP_REPLY_MAX_HEADERS];
+	size_t header_count;
+} http_reply;
+
+#define HTTP_REPLY_INIT                                                                            \
+	{                                                                                          \
+		.content_type = NULL, .body = NULL, .len = 0, .fd = -1, .offset = 0, .length = 0,  \
+		.message = NULL, .header_count = 0                                                 \
+	}
+
+void http_reply_free(http_reply *r);
+
+/* A query-string argument, percent- and '+'-decoded by MHD; NULL when
+ * absent (or given without '='). Borrowed for the request. */
+const char *http_query(const http_request *req, const char *name);
+
+/* A request header (case-insensitive name); NULL when absent. */
+const char *http_header(const http_request *req, const char *name);
+
+/* Set the body to a copy of text / take ownership of body (malloc'ed,
+ * len bytes). Returns false when out of memory. */
+bool http_reply_text(http_reply *r, const char *content_type, const char *text);
+void http_reply_take(http_reply *r, const char *content_type, char *body, size_t len);
+
+/* Set the body to value as JSON (steals the reference; NULL means the
+ * caller ran out of memory building it). Returns 200, or 500. */
+unsigned http_reply_json(http_reply *r, json_t *value);
+
+/* Add a response header (both copied). Returns false when out of memory or
+ * full. */
+bool http_reply_header_add(http_reply *r, const char *name, const char *value);
+
+/* Record an error message for respond.c to render; returns status, so a
+ * handler can `return http_reply_error(out, 404, "no recording %s", id);`. */
+unsigned http_reply_error(http_reply *r, unsigned status, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* Borrow an index handle for this request (returned by the dispatcher
+ * after the handler). Returns 0 with req->db set, or an error status with
+ * the message in *out: 503 (no index yet, or busy), 500 otherwise. */
+unsigned http_request_db(http_request *req, http_reply *out);
+
+/* The origin ("http://host:port") links in feeds and OpenSearch use: from
+ * the Host header when it is a plausible host[:port], else the address the
+ * server listens on. Written to out (at least 300 bytes). */
+void http_request_origin(const http_request *req, char *out, size_t size);
+
+#endif

@@ -1,0 +1,87 @@
+#include "search_params.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *nonempty(const char *s)
+{
+	return s && s[0] ? s : NULL;
+}
+
+static bool parse_number(const char *s, unsigned max, unsigned *out)
+{
+	if (!s)
+		return true;
+	char *end;
+	if (*s < '0' || *s > '9')
+		return false;
+	unsigned long v = strtoul(s, &end, 10);
+	if (*end || v == 0 || v > max)
+		return false;
+	*out = (unsigned)v;
+	return true;
+}
+
+bool http_search_params(const http_request *req, search_request *sr, char *err, size_t errlen)
+{
+	*sr = (search_request){.query = http_query(req, "q"),
+	                       .release = nonempty(http_query(req, "release")),
+	                       .kind = nonempty(http_query(req, "kind")),
+	                       .speaker = nonempty(http_query(req, "speaker")),
+	                       .page = 1,
+	                       .per_page = HTTP_SEARCH_DEFAULT_LIMIT,
+	                       .exact = false};
+	if (!sr->query)
+		sr->query = "";
+	if (!parse_number(http_query(req, "page"), HTTP_SEARCH_MAX_PAGE, &sr->page)) {
+		snprintf(err, errlen, "page: expected a number from 1 to %d", HTTP_SEARCH_MAX_PAGE);
+		return false;
+	}
+	if (!parse_number(http_query(req, "limit"), HTTP_SEARCH_MAX_LIMIT, &sr->per_page)) {
+		snprintf(err, errlen, "limit: expected a number from 1 to %d",
+		         HTTP_SEARCH_MAX_LIMIT);
+		return false;
+	}
+	const char *exact = http_query(req, "exact");
+	if (exact) {
+		if (!strcasecmp(exact, "1") || !strcasecmp(exact, "true") ||
+		    !strcasecmp(exact, "yes") || !strcasecmp(exact, "on")) {
+			sr->exact = true;
+		} else if (exact[0] && strcasecmp(exact, "0") && strcasecmp(exact, "false") &&
+		           strcasecmp(exact, "no") && strcasecmp(exact, "off")) {
+			snprintf(err, errlen, "exact: expected 1 or 0");
+			return false;
+		}
+	}
+	if (!sr->query[0] && !sr->release && !sr->kind && !sr->speaker) {
+		snprintf(err, errlen, "q: missing (give a query, or a release, kind or speaker)");
+		return false;
+	}
+	return true;
+}
+
+unsigned http_search_run(http_request *req, const search_request *sr, http_reply *out,
+                         json_t **result)
+{
+	*result = NULL;
+	unsigned st = http_request_db(req, out);
+	if (st)
+		return st;
+	char err[512];
+	switch (search_run(req->db->db, req->db->syn, sr, result, err, sizeof err)) {
+	case SEARCH_OK:
+		return 0;
+	case SEARCH_BAD_QUERY:
+		return http_reply_error(out, 400, "%s", err);
+	case SEARCH_BUSY:
+		http_reply_header_add(out, "Retry-After", "1");
+		return http_reply_error(out, 503, "%s", err);
+	case SEARCH_FAILED:
+		return http_reply_error(out, 500, "%s", err);
+	case SEARCH_NOMEM:
+		return http_reply_error(out, 500, "out of memory");
+	}
+	return http_reply_error(out, 500, "unknown search status");
+}

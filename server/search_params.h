@@ -1,0 +1,30 @@
+/* search_params: a search_request from a URL's query string, checked the
+ * way `qarchive search` checks its options; shared by /api/search, the
+ * saved-search feed and (later) the search page. */
+#ifndef QA_HTTP_SEARCH_PARAMS_H
+#define QA_HTTP_SEARCH_PARAMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "request.h"
+#include "search.h"
+
+#define HTTP_SEARCH_DEFAULT_LIMIT 10
+#define HTTP_SEARCH_MAX_LIMIT     100
+#define HTTP_SEARCH_MAX_PAGE      1000
+
+/* Fill *sr from q, release, kind, speaker, page, limit and exact (strings
+ * borrowed from the request). Empty filters count as absent. page is
+ * 1..1000, limit 1..100, exact one of 1/true/yes/0/false/no/"" . Returns
+ * true, or false with a message for the user in err. */
+bool http_search_params(const http_request *req, search_request *sr, char *err, size_t errlen);
+
+/* Run sr on req's index handle (borrowed through http_request_db). Returns
+ * 0 with *result set (caller releases), or an error status with the
+ * message in out: 400 for a query syntax error, 503 when the index is
+ * busy, 500 otherwise. */
+unsigned http_search_run(http_request *req, const search_request *sr, http_reply *out,
+                         json_t **result);
+
+#endif

@@ -1,0 +1,337 @@
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "db_pool.h"
+#include "escape.h"
+#include "index_update.h"
+#include "request.h"
+#include "respond.h"
+#include "routes.h"
+
+/* Limits. A worker thread runs an event loop over many connections, so a
+ * client that sends half a request holds one of CONNECTION_LIMIT slots
+ * (per IP: PER_IP_LIMIT) until TIMEOUT_SECONDS of silence, and never a
+ * thread. MEMORY_LIMIT bounds what one connection may buffer (request
+ * line and headers; we take no bodies): MHD's default is 32 KiB, doubled
+ * for long search URLs. */
+#define CONNECTION_LIMIT 1000
+#define PER_IP_LIMIT     256
+#define MEMORY_LIMIT     (64 * 1024)
+#define TIMEOUT_SECONDS  30
+#define MAX_THREADS      256
+
+/* What one request needs from the request line to the access log line,
+ * in *req_cls: created when MHD has read the request line (on_uri), freed
+ * when the request completes (on_completed). */
+typedef struct request_state {
+	char *target; /* owned: the request-target as sent, before any decoding */
+	char method[16];
+	char version[16];
+	char remote[INET6_ADDRSTRLEN];
+	time_t received;
+	unsigned status; /* 0 until answered */
+	uint64_t bytes;
+	bool answered;
+} request_state;
+
+const char *http_server_status_str(http_server_status status)
+{
+	switch (status) {
+	case HTTP_SERVER_OK:
+		return "ok";
+	case HTTP_SERVER_BAD_ADDRESS:
+		return "not an IP address";
+	case HTTP_SERVER_LISTEN:
+		return "cannot listen";
+	case HTTP_SERVER_NOMEM:
+		return "out of memory";
+	}
+	return "unknown status";
+}
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	(void)cls;
+	request_state *st = calloc(1, sizeof *st);
+	if (!st)
+		return NULL;
+	st->target = strdup(uri ? uri : "");
+	st->received = time(NULL);
+	strcpy(st->remote, "-");
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET,
+			          &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+			          st->remote, sizeof st->remote);
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6,
+			          &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+			          st->remote, sizeof st->remote);
+	}
+	return st;
+}
+
+/* Append s to the log line with bytes that could forge a line or break
+ * the quoted field (controls, '"', '\\', non-ASCII) as \xHH. */
+static void log_escaped(char *out, size_t size, size_t *n, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	for (const unsigned char *p = (const unsigned char *)s; *p && *n + 5 < size; p++) {
+		if (*p < 0x20 || *p >= 0x7f || *p == '"' || *p == '\\') {
+			out[(*n)++] = '\\';
+			out[(*n)++] = 'x';
+			out[(*n)++] = hex[*p >> 4];
+			out[(*n)++] = hex[*p & 15];
+		} else {
+			out[(*n)++] = (char)*p;
+		}
+	}
+	out[*n] = '\0';
+}
+
+/* Common Log Format: host ident authuser [date] "request" status bytes,
+ * one write(2) per line so lines from several threads never interleave. */
+static void log_request(const request_state *st)
+{
+	char line[2048], date[64], tail[64];
+	struct tm tm;
+	size_t n;
+	gmtime_r(&st->received, &tm);
+	strftime(date, sizeof date, "%d/%b/%Y:%H:%M:%S +0000", &tm);
+	n = (size_t)snprintf(line, sizeof line, "%s - - [%s] \"", st->remote, date);
+	log_escaped(line, sizeof line - 96, &n, st->method[0] ? st->method : "-");
+	line[n++] = ' ';
+	log_escaped(line, sizeof line - 96, &n, st->target ? st->target : "-");
+	if (st->version[0]) {
+		line[n++] = ' ';
+		log_escaped(line, sizeof line - 96, &n, st->version);
+	}
+	if (st->status && st->bytes)
+		snprintf(tail, sizeof tail, "\" %u %llu\n", st->status,
+		         (unsigned long long)st->bytes);
+	else if (st->status)
+		snprintf(tail, sizeof tail, "\" %u -\n", st->status);
+	else
+		snprintf(tail, sizeof tail, "\" - -\n");
+	memcpy(line + n, tail, strlen(tail) + 1);
+	n += strlen(tail);
+	ssize_t w = write(STDERR_FILENO, line, n);
+	(void)w;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	request_state *st = *req_cls;
+	if (!st)
+		return;
+	if (st->method[0])
+		log_request(st);
+	free(st->target);
+	free(st);
+	*req_cls = NULL;
+}
+
+/* RFC 9110 §4.2.3 / RFC 3986 §6: we compare decoded paths, so reject what a
+ * decoder could turn into a different path: a dot segment ("." or ".."
+ * between slashes) is never in a link of ours. */
+static bool has_dot_segment(const char *path)
+{
+	for (const char *p = path; (p = strchr(p, '/')); p++) {
+		if (p[1] == '.' && (p[2] == '/' || p[2] == '\0'))
+			return true;
+		if (p[1] == '.' && p[2] == '.' && (p[3] == '/' || p[3] == '\0'))
+			return true;
+	}
+	return false;
+}
+
+static enum MHD_Result dispatch(http_server *s, struct MHD_Connection *conn, request_state *st)
+{
+	http_request req = {.server = s, .conn = conn, .head = strcmp(st->method, "HEAD") == 0};
+	http_reply reply = HTTP_REPLY_INIT;
+	char *path = NULL;
+	unsigned status;
+	const char *target = st->target ? st->target : "";
+	size_t path_len = strcspn(target, "?#");
+	bool nomem = false;
+
+	const http_route *route = NULL;
+	if (target[0] != '/' || !http_path_decode(target, path_len, &path, &nomem)) {
+		req.format = strncmp(target, "/api/", 5) == 0 ? HTTP_FORMAT_JSON : HTTP_FORMAT_HTML;
+		status = nomem ? http_reply_error(&reply, 500, "out of memory")
+		               : http_reply_error(&reply, 400,
+		                                  "bad path: an encoded '/', '\\' or NUL, a "
+		                                  "backslash, a control character or a "
+		                                  "malformed %%-escape");
+		goto respond;
+	}
+	req.path = path;
+	route = http_route_find(path, &req.rest, &req.format);
+	if (has_dot_segment(path)) {
+		status = http_reply_error(&reply, 400, "bad path: '.' and '..' segments");
+	} else if (!route) {
+		status = http_reply_error(&reply, 404, "nothing here: %s", path);
+	} else if (!(http_method_bit(st->method) & route->methods)) {
+		char allow[64];
+		http_route_allow(route, allow, sizeof allow);
+		http_reply_header_add(&reply, MHD_HTTP_HEADER_ALLOW, allow);
+		status = http_reply_error(&reply, 405, "%s is not allowed here; use %s", st->method,
+		                          allow);
+	} else {
+		status = route->handler(&req, &reply);
+		http_db_pool_release(s->pool, req.db);
+		req.db = NULL;
+	}
+respond:;
+	uint64_t bytes = 0;
+	enum MHD_Result rc = http_respond(&req, status, &reply, &bytes);
+	st->status = status;
+	st->bytes = bytes;
+	free(path);
+	return rc;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **req_cls)
+{
+	(void)upload_data;
+	request_state *st = *req_cls;
+	if (!st) {
+		/* on_uri ran out of memory: nothing to log with, nothing to answer
+		 * with either. */
+		return MHD_NO;
+	}
+	if (!st->target && !(st->target = strdup(url)))
+		return MHD_NO;
+	if (st->answered) {
+		/* A body we did not ask for (every route is GET or HEAD): the
+		 * answer is queued; discard the rest. */
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (!st->method[0]) {
+		snprintf(st->method, sizeof st->method, "%s", method);
+		snprintf(st->version, sizeof st->version, "%s", version);
+		/* The first call has the headers only. For a bodiless request,
+		 * wait for the next call (which comes at once): answering now
+		 * would tell MHD the request was not read to its end, and it
+		 * would close the connection instead of keeping it alive. A
+		 * request with a body is answered now, unread (no route takes
+		 * one), and its connection closed. */
+		const char *length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		                                                 MHD_HTTP_HEADER_CONTENT_LENGTH);
+		bool has_body = (length && strcmp(length, "0") != 0) ||
+		                MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		                                            MHD_HTTP_HEADER_TRANSFER_ENCODING);
+		if (!has_body)
+			return MHD_YES;
+	}
+	st->answered = true;
+	return dispatch(cls, conn, st);
+}
+
+static unsigned cpu_count(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > MAX_THREADS ? MAX_THREADS : (unsigned)n;
+}
+
+http_server_status http_server_start(const http_server_config *cfg, http_server **out, char *err,
+                                     size_t errlen)
+{
+	*out = NULL;
+	union {
+		struct sockaddr sa;
+		struct sockaddr_in v4;
+		struct sockaddr_in6 v6;
+	} addr;
+	memset(&addr, 0, sizeof addr);
+	bool v6 = false;
+	if (inet_pton(AF_INET, cfg->listen, &addr.v4.sin_addr) == 1) {
+		addr.v4.sin_family = AF_INET;
+		addr.v4.sin_port = htons((uint16_t)cfg->port);
+	} else if (inet_pton(AF_INET6, cfg->listen, &addr.v6.sin6_addr) == 1) {
+		addr.v6.sin6_family = AF_INET6;
+		addr.v6.sin6_port = htons((uint16_t)cfg->port);
+		v6 = true;
+	} else {
+		snprintf(err, errlen, "--listen %s: not an IPv4 or IPv6 address", cfg->listen);
+		return HTTP_SERVER_BAD_ADDRESS;
+	}
+
+	http_server *s = calloc(1, sizeof *s);
+	if (!s)
+		return HTTP_SERVER_NOMEM;
+	s->threads =
+	    cfg->threads ? (cfg->threads > MAX_THREADS ? MAX_THREADS : cfg->threads) : cpu_count();
+	char origin[128];
+	snprintf(origin, sizeof origin, v6 ? "http://[%s]:%u" : "http://%s:%u", cfg->listen,
+	         cfg->port);
+	s->archive_dir = strdup(cfg->archive_dir);
+	s->index_path = index_path(cfg->archive_dir);
+	s->default_origin = strdup(origin);
+	if (!s->archive_dir || !s->index_path || !s->default_origin ||
+	    http_db_pool_new(s->index_path, s->threads, &s->pool) != HTTP_DB_OK) {
+		http_server_stop(s);
+		return HTTP_SERVER_NOMEM;
+	}
+
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
+	if (v6)
+		flags |= MHD_USE_IPv6;
+	s->daemon = MHD_start_daemon(
+	    flags, (uint16_t)cfg->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &addr.sa,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->threads, MHD_OPTION_CONNECTION_LIMIT,
+	    (unsigned)CONNECTION_LIMIT, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)PER_IP_LIMIT,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)MEMORY_LIMIT, MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned)TIMEOUT_SECONDS, MHD_OPTION_URI_LOG_CALLBACK, on_uri, (void *)s,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, (void *)s, MHD_OPTION_END);
+	if (!s->daemon) {
+		snprintf(err, errlen,
+		         "cannot listen on %s port %u (in use, or not an address of "
+		         "this machine?)",
+		         cfg->listen, cfg->port);
+		http_server_stop(s);
+		return HTTP_SERVER_LISTEN;
+	}
+	*out = s;
+	return HTTP_SERVER_OK;
+}
+
+unsigned http_server_threads(const http_server *s)
+{
+	return s->threads;
+}
+
+void http_server_stop(http_server *s)
+{
+	if (!s)
+		return;
+	if (s->daemon)
+		MHD_stop_daemon(s->daemon);
+	http_db_pool_free(s->pool);
+	free(s->archive_dir);
+	free(s->index_path);
+	free(s->default_origin);
+	free(s);
+}

@@ -1,0 +1,579 @@
+#!/usr/bin/env python3
+"""End-to-end tests of `qarchive serve` (Python 3 standard library only).
+
+usage: test_http.py QARCHIVE
+
+Builds a small archive in a temporary directory (WebVTT, SRT and
+media-embedded transcripts, an agenda, media made with the ffmpeg CLI, a
+title with markup in it), indexes it, starts the server on a free
+127.0.0.1 port, checks every route, then stops it by PID with SIGTERM.
+Each failed check prints a line; the last line is "N passed, N failed".
+"""
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import xml.etree.ElementTree as ET
+
+QARCHIVE = os.path.abspath(sys.argv[1])
+passed = failed = 0
+ATOM = "{http://www.w3.org/2005/Atom}"
+OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
+XSS_TITLE = 'Evil <script>alert("t")</script> & co'
+
+
+def check(ok, what):
+    global passed, failed
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL: " + what, flush=True)
+
+
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def ffmpeg(cwd, *args):
+    cmd = ["ffmpeg", "-nostdin", "-v", "error", "-y", *args]
+    r = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=120)
+    if r.returncode != 0:
+        sys.exit("test_http: ffmpeg failed: %s\n%s" % (" ".join(cmd), r.stderr))
+
+
+def recording(root, rid, **meta):
+    write(os.path.join(root, rid, "recording.json"), json.dumps(meta))
+    return os.path.join(root, rid)
+
+
+def build_archive(root):
+    d = recording(root, "2025-01-10-alpha", title="Alpha Release Live Q&A", kind="release-qa",
+                  release="2.6", date="2025-01-10", speakers=["Ann Host", "Bo Dev"],
+                  description="Questions about the **alpha** release.")
+    write(os.path.join(d, "transcript.vtt"),
+          "WEBVTT\n\n"
+          "intro\n00:00:10.000 --> 00:00:14.500 align:start position:10%\n"
+          "<v Ann Host>Welcome to the release Q and A everyone.\n\n"
+          "00:00:15.000 --> 00:00:19.500\n<v Bo Dev>Raise <i>cache_size_limit</i> to avoid "
+          "recompilations &amp; retraces.\n\n"
+          "00:00:20.000 --> 00:00:24.500\n<v Bo Dev>bfloat16 training got faster.\n")
+
+    d = recording(root, "2025-03-11-tac", title="TAC Meeting March", kind="tac-meeting",
+                  date="2025-03-11", speakers=["Chair Cy", "Dee Member"])
+    write(os.path.join(d, "transcript.srt"),
+          "1\r\n00:00:00,000 --> 00:00:04,500\r\nChair: welcome, let's approve the minutes.\r\n\r\n"
+          "2\r\n00:01:00,000 --> 00:01:04,500\r\n<i>Chair:</i> next, the multi-cloud CI update.\r\n\r\n"
+          "3\r\n00:01:05,000 --> 00:01:09,000\r\nDee: 1 < 2 && x > y, said \"Dee\".\r\n"
+          "second line\r\n\r\n"
+          "4\r\n00:02:00,000 --> 00:02:04,000\r\nChair: any other business?\r\n")
+    write(os.path.join(d, "agenda.md"),
+          "# Agenda\n\n- 00:00:00 Welcome\n- 00:01:00 Multi-cloud CI & <runners>\n"
+          "- 00:02:00 Any other business\n")
+    write(os.path.join(d, "notes.md"), "## Action items\n\n- Ask donors about quotas.\n")
+
+    # Media with an embedded subtitle stream (the only transcript) and
+    # chapters; a few KB.
+    d = recording(root, "2025-08-01-embedded", title="Embedded subtitles session",
+                  kind="webinar", date="2025-08-01")
+    write(os.path.join(d, "subs.srt"),
+          "1\n00:00:00,500 --> 00:00:01,500\nHello and welcome.\n\n"
+          "2\n00:00:02,000 --> 00:00:03,500\nQuantization with torchao is next.\n")
+    write(os.path.join(d, "meta.txt"),
+          ";FFMETADATA1\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=2000\ntitle=Opening\n\n"
+          "[CHAPTER]\nTIMEBASE=1/1000\nSTART=2000\nEND=4000\ntitle=Quantization corner\n")
+    ffmpeg(d, "-f", "lavfi", "-i", "testsrc=size=64x48:rate=10:duration=4", "-f", "lavfi",
+           "-i", "sine=frequency=440:duration=4", "-i", "subs.srt", "-i", "meta.txt",
+           "-map", "0:v", "-map", "1:a", "-map", "2:s", "-map_chapters", "3", "-c:v", "mpeg4",
+           "-c:a", "aac", "-c:s", "mov_text", "-metadata:s:s:0", "language=eng", "media.mp4")
+    os.remove(os.path.join(d, "subs.srt"))
+    os.remove(os.path.join(d, "meta.txt"))
+
+    d = recording(root, "2025-08-02-audio", title="Audio only roundtable", kind="other",
+                  date="2025-08-02", description="A roundtable about compilers.")
+    ffmpeg(d, "-f", "lavfi", "-i", "sine=frequency=440:duration=2", "-c:a", "aac", "media.m4a")
+
+    # Markup in the title and description must come out escaped everywhere.
+    d = recording(root, "2025-09-01-xss", title=XSS_TITLE, kind="other", date="2025-09-01",
+                  description="<img src=x onerror=alert(1)> payload")
+    write(os.path.join(d, "transcript.vtt"),
+          "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nplanted payload &lt;script&gt; zebra\n")
+    write(os.path.join(root, "synonyms.txt"), "fsdp, fully sharded data parallel\n")
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Server:
+    def __init__(self, archive):
+        self.port = free_port()
+        self.log_path = os.path.join(os.path.dirname(archive), "serve.log")
+        self.log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(
+            [QARCHIVE, "serve", "--archive", archive, "--port", str(self.port), "--threads", "4"],
+            stdout=subprocess.DEVNULL, stderr=self.log)
+
+    def stderr(self):
+        with open(self.log_path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+
+    def request(self, method, path, headers=None, conn=None):
+        c = conn or http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        c.request(method, path, headers=headers or {})
+        r = c.getresponse()
+        body = r.read()
+        if not conn:
+            c.close()
+        return r.status, {k.lower(): v for k, v in r.getheaders()}, body
+
+    def get(self, path, headers=None):
+        return self.request("GET", path, headers)
+
+    def json(self, path):
+        st, h, body = self.get(path)
+        try:
+            return st, h, json.loads(body)
+        except ValueError:
+            return st, h, None
+
+
+def run(*args):
+    p = subprocess.run([QARCHIVE] + list(args), capture_output=True, text=True, timeout=120)
+    return p.returncode, p.stdout, p.stderr
+
+
+def test_headers(srv):
+    for path in ["/healthz", "/api/recordings", "/nope", "/media/2025-08-01-embedded",
+                 "/captions/2025-03-11-tac.vtt", "/feed.xml", "/"]:
+        st, h, _ = srv.get(path)
+        check(h.get("x-content-type-options") == "nosniff", "nosniff on " + path)
+        csp = h.get("content-security-policy", "")
+        check("default-src 'self'" in csp and "script-src 'self'" in csp and
+              "object-src 'none'" in csp and "frame-ancestors 'none'" in csp and
+              "unsafe-inline" not in csp, "CSP on %s: %s" % (path, csp))
+        check(h.get("referrer-policy") == "same-origin", "Referrer-Policy on " + path)
+
+
+def test_api(srv, archive):
+    st, h, j = srv.json("/healthz")
+    check(st == 200 and j == {"status": "ok", "recordings": 5}, "healthz: %s %s" % (st, j))
+    check(h.get("content-type") == "application/json", "healthz is JSON")
+    st, h, _ = srv.request("HEAD", "/healthz")
+    check(st == 200, "HEAD /healthz")
+
+    # The same JSON as the CLI.
+    for q, extra in [("welcome", ""), ("torchao", "&limit=2"), ("release", "&kind=release-qa"),
+                     ("fully sharded data parallel", "&exact=1")]:
+        st, h, j = srv.json("/api/search?q=" + q.replace(" ", "+") + extra)
+        args = ["search", "--json", "--archive", archive]
+        if "limit=2" in extra:
+            args += ["--limit", "2"]
+        if "kind" in extra:
+            args += ["--kind", "release-qa"]
+        if "exact" in extra:
+            args += ["--exact"]
+        rc, out, err = run(*(args + [q]))
+        check(st == 200 and rc == 0 and j == json.loads(out), "api/search %s equals the CLI: %s" % (q, j))
+    st, h, j = srv.json("/api/search?q=torchao")
+    check(j and j["hits"] and j["hits"][0]["recording"] == "2025-08-01-embedded" and
+          j["hits"][0]["t"] == 2.0, "torchao found in the embedded subtitles: %s" % j)
+    for bad in ["/api/search?q=welcome+AND", "/api/search?q=x&limit=0", "/api/search?q=x&limit=abc",
+                "/api/search?q=x&page=-1", "/api/search?q=x&exact=maybe", "/api/search",
+                "/api/search?q="]:
+        st, h, j = srv.json(bad)
+        check(st == 400 and isinstance(j, dict) and isinstance(j.get("error"), str) and
+              h.get("content-type") == "application/json", "400 JSON for %s: %s %s" % (bad, st, j))
+
+    st, h, j = srv.json("/api/recordings")
+    ids = [r["id"] for r in j["recordings"]] if j else []
+    check(st == 200 and j["total"] == 5 and ids == ["2025-09-01-xss", "2025-08-02-audio",
+          "2025-08-01-embedded", "2025-03-11-tac", "2025-01-10-alpha"], "recordings newest first: %s" % ids)
+    rc, out, _ = run("list", "--json", "--archive", archive)
+    check(sorted(json.loads(out), key=lambda r: r["id"]) == sorted(j["recordings"], key=lambda r: r["id"]),
+          "recordings are list --json's summaries")
+
+    st, h, j = srv.json("/api/recordings/2025-03-11-tac")
+    check(st == 200 and j["id"] == "2025-03-11-tac" and j["transcript_format"] == "srt" and
+          len(j["cues"]) == 4 and set(j["cues"][0]) == {"id", "start", "end", "text", "plain", "voice", "settings"} and
+          [a["title"] for a in j["agenda"]] == ["Welcome", "Multi-cloud CI & <runners>", "Any other business"] and
+          j["notes"].startswith("## Action items") and j["urls"]["media"] is None and
+          j["urls"]["captions"] == "/captions/2025-03-11-tac.vtt", "recording detail: %s" % j)
+    st, h, j = srv.json("/api/recordings/2025-08-01-embedded")
+    check(st == 200 and j["transcript_format"] == "media" and [c["plain"] for c in j["cues"]] ==
+          ["Hello and welcome.", "Quantization with torchao is next."] and
+          [a["title"] for a in j["agenda"]] == ["Opening", "Quantization corner"] and
+          j["urls"]["media"] == "/media/2025-08-01-embedded", "embedded detail: %s" % j)
+    st, h, j = srv.json("/api/recordings/2025-08-02-audio")
+    check(st == 200 and j["cues"] == [] and j["transcript_format"] is None and j["has_transcript"] is False,
+          "no-transcript detail: %s" % j)
+    for bad in ["/api/recordings/nope", "/api/recordings/.hidden", "/api/recordings/a%20b",
+                "/api/recordings/2025-03-11-tac/extra"]:
+        st, h, j = srv.json(bad)
+        check(st == 404 and j and "error" in j, "404 JSON for %s: %s %s" % (bad, st, j))
+    st, h, j = srv.json("/api/nothing")
+    check(st == 404 and j and "error" in j, "unknown /api/ route: JSON 404")
+
+
+def test_media(srv, archive):
+    path = os.path.join(archive, "2025-08-01-embedded", "media.mp4")
+    data = open(path, "rb").read()
+    size = len(data)
+    check(size > 1000, "test media is more than 1000 bytes (%d)" % size)
+    url = "/media/2025-08-01-embedded"
+    st, h, body = srv.get(url)
+    check(st == 200 and body == data, "full media: %s, %d bytes" % (st, len(body)))
+    check(h.get("content-type") == "video/mp4", "mp4 type: %s" % h.get("content-type"))
+    check(h.get("accept-ranges") == "bytes", "Accept-Ranges")
+    check(h.get("content-length") == str(size), "Content-Length")
+    etag, lm = h.get("etag", ""), h.get("last-modified", "")
+    check(re.fullmatch(r'"[^"]+"', etag) is not None, "strong ETag: " + etag)
+    check(re.fullmatch(r"[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT", lm) is not None,
+          "Last-Modified: " + lm)
+
+    def rng(spec, extra=None):
+        hdr = {"Range": spec}
+        hdr.update(extra or {})
+        return srv.get(url, hdr)
+
+    st, h, body = rng("bytes=0-0")
+    check(st == 206 and body == data[:1] and h.get("content-range") == "bytes 0-0/%d" % size and
+          h.get("content-length") == "1", "bytes=0-0: %s %s" % (st, h.get("content-range")))
+    st, h, body = rng("bytes=-500")
+    check(st == 206 and body == data[-500:] and
+          h.get("content-range") == "bytes %d-%d/%d" % (size - 500, size - 1, size), "bytes=-500: %s %s" % (st, h.get("content-range")))
+    st, h, body = rng("bytes=100-%d" % (size + 5000))
+    check(st == 206 and body == data[100:] and
+          h.get("content-range") == "bytes 100-%d/%d" % (size - 1, size), "end past EOF clamped: %s" % h.get("content-range"))
+    st, h, body = rng("bytes=10-")
+    check(st == 206 and body == data[10:], "open-ended range")
+    st, h, body = rng("bytes=-%d" % (size * 2))
+    check(st == 206 and body == data, "suffix longer than the file: whole file as 206")
+    st, h, body = rng("bytes=100-199")
+    check(st == 206 and body == data[100:200], "middle range")
+    for spec in ["bytes=%d-" % size, "bytes=%d-%d" % (size + 10, size + 20), "bytes=-0"]:
+        st, h, body = rng(spec)
+        check(st == 416 and h.get("content-range") == "bytes */%d" % size,
+              "unsatisfiable %s: %s %s" % (spec, st, h.get("content-range")))
+    for spec in ["bytes=5-1", "pages=0-1", "bytes=abc", "bytes="]:
+        st, h, body = rng(spec)
+        check(st == 200 and body == data, "invalid Range %r ignored: %s" % (spec, st))
+    st, h, body = rng("bytes=0-0,5-9")
+    check(st == 200 and body == data, "multiple ranges answered with the whole file: %s" % st)
+
+    st, h, body = srv.get(url, {"If-None-Match": etag})
+    check(st == 304 and body == b"" and h.get("etag") == etag, "If-None-Match → 304: %s" % st)
+    st, h, body = srv.get(url, {"If-None-Match": '"other", ' + etag})
+    check(st == 304, "If-None-Match list → 304")
+    st, h, body = srv.get(url, {"If-None-Match": '"other"'})
+    check(st == 200 and body == data, "If-None-Match mismatch → 200")
+    st, h, body = srv.get(url, {"If-Modified-Since": lm})
+    check(st == 304, "If-Modified-Since equal → 304: %s" % st)
+    st, h, body = srv.get(url, {"If-Modified-Since": "Sun, 06 Nov 1994 08:49:37 GMT"})
+    check(st == 200 and body == data, "If-Modified-Since older → 200")
+    st, h, body = rng("bytes=0-9", {"If-Range": '"wrong"'})
+    check(st == 200 and body == data, "If-Range with a wrong ETag → full 200: %s" % st)
+    st, h, body = rng("bytes=0-9", {"If-Range": etag})
+    check(st == 206 and body == data[:10], "If-Range with the ETag → 206: %s" % st)
+    st, h, body = rng("bytes=0-9", {"If-Range": lm})
+    check(st == 206 and body == data[:10], "If-Range with the date → 206: %s" % st)
+    st, h, body = srv.get(url, {"If-Match": '"wrong"'})
+    check(st == 412, "If-Match mismatch → 412: %s" % st)
+
+    st, h, body = srv.request("HEAD", url)
+    check(st == 200 and body == b"" and h.get("content-length") == str(size) and
+          h.get("accept-ranges") == "bytes" and h.get("etag") == etag, "HEAD media: %s %s" % (st, h))
+    st, h, body = srv.request("HEAD", url, {"Range": "bytes=0-0"})
+    check(st in (200, 206) and body == b"", "HEAD with Range: no body")
+
+    audio = open(os.path.join(archive, "2025-08-02-audio", "media.m4a"), "rb").read()
+    st, h, body = srv.get("/media/2025-08-02-audio")
+    check(st == 200 and body == audio and h.get("content-type") == "audio/mp4", "m4a as audio/mp4")
+    st, h, body = srv.get("/media/2025-03-11-tac")
+    check(st == 404, "recording without media: 404")
+    st, h, body = srv.get("/media/nope")
+    check(st == 404 and b"<" in body and h.get("content-type", "").startswith("text/html"), "unknown media: HTML 404")
+
+    # Keep-alive: several requests on one connection, ranges among them.
+    c = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
+    ok = True
+    for i in range(3):
+        st, h, body = srv.request("GET", url, {"Range": "bytes=%d-%d" % (i, i + 9)}, conn=c)
+        ok = ok and st == 206 and body == data[i:i + 10]
+    c.close()
+    check(ok, "keep-alive range requests")
+
+
+def test_traversal(srv):
+    for path in ["/media/..%2f..%2fetc%2fpasswd", "/media/%2e%2e", "/media/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+                 "/captions/a%00b.vtt", "/media/..", "/media/..%5c..%5cetc%5cpasswd",
+                 "/media/2025-08-01-embedded%00", "/media/%252e%252e", "/captions/..%2fx.vtt",
+                 "/chapters/%2e%2e%2f%2e%2e.vtt", "/api/recordings/..%2f..", "/static/..%2f..%2fetc%2fpasswd",
+                 "/media/.%2e/.%2e/etc/passwd", "/media/\\..\\..\\etc\\passwd"]:
+        c = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
+        c.putrequest("GET", path, skip_accept_encoding=True)
+        c.endheaders()
+        r = c.getresponse()
+        body = r.read()
+        c.close()
+        check(r.status in (400, 404) and b"root:" not in body, "traversal %s: %s" % (path, r.status))
+    # Raw, without http.client's checks: dot segments as sent.
+    s = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
+    s.sendall(b"GET /media/../../../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    got = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        got += chunk
+    s.close()
+    check(got.startswith(b"HTTP/1.1 400") and b"root:" not in got, "raw dot segments: %r" % got[:40])
+
+
+def test_captions(srv):
+    st, h, body = srv.get("/captions/2025-03-11-tac.vtt")
+    text = body.decode()
+    check(st == 200 and h.get("content-type", "").startswith("text/vtt"), "captions type: %s" % h.get("content-type"))
+    check(text.startswith("WEBVTT\n") and "00:01:00.000 --> 00:01:04.500" in text and
+          "00:00:00.000 --> 00:00:04.500" in text, "SRT times converted: " + text)
+    check("1 &lt; 2 &amp;&amp; x &gt; y" in text and "<i>" not in text and "\r" not in text and
+          "second line" in text, "SRT text escaped for WebVTT: " + text)
+    blocks = [b for b in text.split("\n\n") if b.strip()]
+    check(len(blocks) == 5, "4 cues and the header: %d blocks" % len(blocks))
+    # Every cue block: optional id, one timing line, non-empty text lines, no stray -->.
+    ok = all(sum("-->" in line for line in b.split("\n")) == 1 for b in blocks[1:])
+    check(ok, "exactly one --> per cue")
+
+    st, h, body = srv.get("/captions/2025-01-10-alpha.vtt")
+    text = body.decode()
+    check(st == 200 and "<v Ann Host>Welcome" in text and "intro\n00:00:10.000 --> 00:00:14.500" in text and
+          "position:10%" in text and "align:start" in text and "&amp; retraces" in text,
+          "WebVTT source kept with voices, ids, settings: " + text)
+    st, h, body = srv.get("/captions/2025-08-01-embedded.vtt")
+    check(st == 200 and "00:00:02.000 --> 00:00:03.500\nQuantization with torchao is next." in body.decode(),
+          "media subtitles as WebVTT: %s" % body)
+    st, h, body = srv.get("/captions/2025-08-02-audio.vtt")
+    check(st == 200 and body.decode().strip() == "WEBVTT", "no transcript: empty WebVTT")
+    for bad in ["/captions/nope.vtt", "/captions/2025-03-11-tac", "/captions/2025-03-11-tac.srt",
+                "/captions/.vtt"]:
+        st, h, body = srv.get(bad)
+        check(st == 404, "captions 404 for " + bad)
+
+    st, h, body = srv.get("/chapters/2025-03-11-tac.vtt")
+    text = body.decode()
+    check(st == 200 and text.startswith("WEBVTT\n") and
+          "00:00:00.000 --> 00:01:00.000\nWelcome" in text and
+          "00:01:00.000 --> 00:02:00.000\nMulti-cloud CI &amp; &lt;runners&gt;" in text and
+          "00:02:00.000 --> " in text, "chapters from agenda.md: " + text)
+    st, h, body = srv.get("/chapters/2025-08-01-embedded.vtt")
+    text = body.decode()
+    check(st == 200 and "00:00:00.000 --> 00:00:02.000\nOpening" in text and
+          "00:00:02.000 --> 00:00:04.0" in text and "Quantization corner" in text,
+          "chapters from the media: " + text)
+    st, h, body = srv.get("/chapters/nope.vtt")
+    check(st == 404, "chapters 404")
+
+
+def test_feeds(srv):
+    st, h, body = srv.get("/feed.xml", {"Host": "archive.example:8080"})
+    check(st == 200 and h.get("content-type", "").startswith("application/atom+xml"), "feed type")
+    try:
+        root = ET.fromstring(body)
+    except ET.ParseError as e:
+        root = None
+        check(False, "feed is well-formed XML: %s" % e)
+    if root is not None:
+        entries = root.findall(ATOM + "entry")
+        titles = [e.findtext(ATOM + "title") for e in entries]
+        check(root.tag == ATOM + "feed" and len(entries) == 5 and titles[0] == XSS_TITLE,
+              "feed entries newest first, title round-trips: %s" % titles)
+        check(root.find(ATOM + "id") is not None and root.find(ATOM + "updated") is not None and
+              root.find(ATOM + "author") is not None, "feed has id, updated, author")
+        link = entries[0].find(ATOM + "link").get("href")
+        check(link == "http://archive.example:8080/watch/2025-09-01-xss", "absolute entry link: " + link)
+    check(b"<script>" not in body and b"<img" not in body, "no raw markup in the feed")
+    st, h, body = srv.get("/feed.xml", {"Host": 'evil"><x'})
+    check(st == 200 and b'evil"' not in body, "a hostile Host header is not reflected")
+
+    st, h, body = srv.get("/feed.xml?q=welcome")
+    try:
+        root = ET.fromstring(body)
+        entries = root.findall(ATOM + "entry")
+        links = [e.find(ATOM + "link").get("href") for e in entries]
+        check(st == 200 and len(entries) >= 2 and
+              any(re.search(r"/watch/2025-01-10-alpha\?t=10&q=welcome$", l) for l in links) and
+              any(re.search(r"/watch/2025-08-01-embedded\?t=0&q=welcome$", l) for l in links),
+              "saved search: one entry per moment: %s" % links)
+        dates = [e.findtext(ATOM + "updated") for e in entries]
+        check(dates == sorted(dates, reverse=True), "saved search newest first: %s" % dates)
+    except ET.ParseError as e:
+        check(False, "saved-search feed is well-formed: %s" % e)
+    st, h, body = srv.get("/feed.xml?q=zebra")
+    check(st == 200 and b"<script>" not in body and b"<mark>" not in body, "snippet escaped in the feed")
+    root = ET.fromstring(body)
+    content = root.find(ATOM + "entry").find(ATOM + "content")
+    check(content.get("type") == "html" and "<mark>zebra</mark>" in content.text and
+          "&lt;script&gt;" in content.text, "html content carries the snippet: %s" % content.text)
+    st, h, body = srv.get("/feed.xml?q=%3Cscript%3E+AND")
+    check(st == 400 and b"<script>" not in body, "bad saved search: 400, escaped")
+    st, h, body = srv.get("/feed.xml?q=%3Cb%3Enothing%3C%2Fb%3E")
+    check(st == 200 and b"<b>" not in body, "query echoed escaped in the feed title")
+    ET.fromstring(body)
+
+    st, h, body = srv.get("/opensearch.xml", {"Host": "archive.example"})
+    check(st == 200 and h.get("content-type", "").startswith("application/opensearchdescription+xml"),
+          "opensearch type")
+    root = ET.fromstring(body)
+    urls = {u.get("type"): u.get("template") for u in root.findall(OPENSEARCH + "Url")}
+    check(root.tag == OPENSEARCH + "OpenSearchDescription" and root.findtext(OPENSEARCH + "ShortName") and
+          urls.get("text/html") == "http://archive.example/search?q={searchTerms}" and
+          urls.get("application/json") == "http://archive.example/api/search?q={searchTerms}",
+          "opensearch urls: %s" % urls)
+
+
+def test_routes(srv):
+    st, h, body = srv.get("/nope")
+    check(st == 404 and h.get("content-type", "").startswith("text/html") and b"/nope" in body, "HTML 404")
+    st, h, body = srv.get("/nope%3Cscript%3E")
+    check(st == 404 and b"<script>" not in body, "404 page escapes the path")
+    for method in ["POST", "PUT", "DELETE", "OPTIONS"]:
+        st, h, body = srv.request(method, "/api/search?q=x")
+        check(st == 405 and h.get("allow") == "GET, HEAD", "%s → 405 with Allow: %s %s" % (method, st, h.get("allow")))
+    c = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
+    c.request("POST", "/healthz", body=b"x" * 1000, headers={"Content-Type": "text/plain"})
+    r = c.getresponse()
+    r.read()
+    c.close()
+    check(r.status == 405, "POST with a body → 405")
+    for path in ["/", "/search?q=x", "/watch/2025-01-10-alpha"]:
+        st, h, body = srv.get(path)
+        check(st == 200 and h.get("content-type", "").startswith("text/html"), "placeholder page " + path)
+    st, h, body = srv.get("/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E%22")
+    check(b"<script>" not in body and b'alert(1)&lt;/script&gt;&quot;' in body, "query escaped in the search page")
+    st, h, body = srv.get("/watch/2025-09-01-xss")
+    check(st == 200 and b"<script>" not in body and b"&lt;script&gt;" in body, "title escaped in the watch page")
+    st, h, body = srv.get("/watch/nope")
+    check(st == 404, "watch unknown → 404")
+
+
+def test_live_reindex(srv, archive):
+    st, h, j = srv.json("/api/search?q=kumquat")
+    check(st == 200 and j["total"] == 0, "kumquat not there yet")
+    d = recording(archive, "2025-10-01-late", title="Late addition", kind="other", date="2025-10-01")
+    write(os.path.join(d, "transcript.vtt"), "WEBVTT\n\n00:00:07.000 --> 00:00:09.000\nwe talk about kumquat trees\n")
+    rc, out, err = run("index", "--archive", archive)
+    check(rc == 0, "index while serving: " + err)
+    st, h, j = srv.json("/api/search?q=kumquat")
+    check(st == 200 and j["total"] == 1 and j["hits"][0]["t"] == 7.0, "new recording found without restart: %s" % j)
+    st, h, j = srv.json("/healthz")
+    check(j and j["recordings"] == 6, "healthz counts it")
+    st, h, body = srv.get("/captions/2025-10-01-late.vtt")
+    check(st == 200 and b"kumquat" in body, "its captions too")
+
+
+def test_slow_client(srv):
+    # Half a request, then silence: it holds a connection, not a worker.
+    stalled = []
+    for _ in range(8):
+        s = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
+        s.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+        stalled.append(s)
+    t0 = time.time()
+    results = []
+
+    def worker():
+        try:
+            results.append(srv.get("/api/search?q=welcome")[0])
+        except Exception as e:  # noqa: BLE001
+            results.append(repr(e))
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    took = time.time() - t0
+    check(results == [200] * 8 and took < 5, "requests beside stalled clients: %s in %.1f s" % (results, took))
+    for s in stalled:
+        s.close()
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="qa_http_")
+    archive = os.path.join(tmp, "archive")
+    srv = None
+    try:
+        build_archive(archive)
+        rc, out, err = run("index", "--archive", archive)
+        if rc != 0:
+            sys.exit("test_http: index failed: " + out + err)
+        srv = Server(archive)
+        deadline = time.time() + 30
+        up = False
+        while time.time() < deadline and srv.proc.poll() is None:
+            try:
+                if srv.get("/healthz")[0] == 200:
+                    up = True
+                    break
+            except OSError:
+                time.sleep(0.1)
+        check(up, "server answers /healthz: " + srv.stderr())
+        if not up:
+            return 1
+        for test in [test_headers, test_api, test_media, test_traversal, test_captions, test_feeds,
+                     test_routes, test_live_reindex, test_slow_client]:
+            try:
+                if test in (test_api, test_media, test_live_reindex):
+                    test(srv, archive)
+                else:
+                    test(srv)
+            except Exception as e:  # a crash in one group should not hide the others
+                import traceback
+                traceback.print_exc()
+                check(False, "%s raised %r" % (test.__name__, e))
+
+        log = srv.stderr()
+        clf = re.compile(r'^127\.0\.0\.1 - - \[\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}\] '
+                         r'"(GET|HEAD|POST|PUT|DELETE|OPTIONS) \S+ HTTP/1\.[01]" \d{3} (\d+|-)$', re.M)
+        lines = clf.findall(log)
+        check(len(lines) > 100, "CLF lines on stderr: %d" % len(lines))
+        check(re.search(r'"GET /media/2025-08-01-embedded HTTP/1\.1" 206 1$', log, re.M) is not None,
+              "CLF logs a 206 with its byte count")
+        check(re.search(r'"GET /api/search\?q=welcome\+AND HTTP/1\.1" 400 \d+$', log, re.M) is not None,
+              "CLF logs the raw request target")
+        check(re.search(r'"HEAD /healthz HTTP/1\.1" 200 -$', log, re.M) is not None, "CLF: HEAD has no bytes")
+
+        srv.proc.send_signal(signal.SIGTERM)
+        try:
+            rc = srv.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            srv.proc.kill()
+            rc = srv.proc.wait()
+        log = srv.stderr()
+        check(rc == 0, "SIGTERM: exit 0 (got %s)" % rc)
+        check("LeakSanitizer" not in log and "ERROR: AddressSanitizer" not in log and
+              "runtime error" not in log, "no sanitizer report: " + log[-3000:])
+    finally:
+        if srv and srv.proc.poll() is None:
+            srv.proc.kill()
+            srv.proc.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

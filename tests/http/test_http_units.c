@@ -1,0 +1,201 @@
+/* The server's pure parts: Range (RFC 9110 §14), HTTP dates (§5.6.7),
+ * entity tags (§8.8.3), escaping, path decoding and the WebVTT writer. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "escape.h"
+#include "harness.h"
+#include "range.h"
+#include "vtt_write.h"
+
+static http_range_status range(const char *h, uint64_t size, uint64_t *f, uint64_t *l)
+{
+	*f = *l = 12345;
+	return http_range_parse(h, size, f, l);
+}
+
+static void test_range(void)
+{
+	uint64_t f, l;
+	CHECK(range("bytes=0-0", 1000, &f, &l) == HTTP_RANGE_SINGLE && f == 0 && l == 0);
+	CHECK(range("bytes=-500", 1000, &f, &l) == HTTP_RANGE_SINGLE && f == 500 && l == 999);
+	CHECK(range("bytes=-5000", 1000, &f, &l) == HTTP_RANGE_SINGLE && f == 0 && l == 999);
+	CHECK(range("bytes=100-99999", 1000, &f, &l) == HTTP_RANGE_SINGLE && f == 100 && l == 999);
+	CHECK(range("bytes=999-", 1000, &f, &l) == HTTP_RANGE_SINGLE && f == 999 && l == 999);
+	CHECK(range("BYTES = 1-2", 1000, &f, &l) == HTTP_RANGE_SINGLE && f == 1 && l == 2);
+	CHECK(range("bytes= 1-2 ,", 1000, &f, &l) == HTTP_RANGE_SINGLE && f == 1 && l == 2);
+	CHECK(range("bytes=1000-", 1000, &f, &l) == HTTP_RANGE_UNSATISFIABLE);
+	CHECK(range("bytes=1000-2000", 1000, &f, &l) == HTTP_RANGE_UNSATISFIABLE);
+	CHECK(range("bytes=-0", 1000, &f, &l) == HTTP_RANGE_UNSATISFIABLE);
+	CHECK(range("bytes=0-", 0, &f, &l) == HTTP_RANGE_UNSATISFIABLE);
+	CHECK(range("bytes=-5", 0, &f, &l) == HTTP_RANGE_UNSATISFIABLE);
+	CHECK(range("bytes=99999999999999999999999-", 1000, &f, &l) == HTTP_RANGE_UNSATISFIABLE);
+	CHECK(range("bytes=0-99999999999999999999999", 1000, &f, &l) == HTTP_RANGE_SINGLE &&
+	      l == 999);
+	CHECK(range("bytes=0-0,5-9", 1000, &f, &l) == HTTP_RANGE_MULTIPLE);
+	CHECK(range("bytes=0-0,2000-", 1000, &f, &l) == HTTP_RANGE_MULTIPLE);
+	CHECK(range("bytes=2000-,3000-", 1000, &f, &l) == HTTP_RANGE_UNSATISFIABLE);
+	/* Invalid syntax or another unit: ignored (a 200). */
+	CHECK(range(NULL, 1000, &f, &l) == HTTP_RANGE_NONE);
+	CHECK(range("bytes=5-1", 1000, &f, &l) == HTTP_RANGE_NONE);
+	CHECK(range("bytes=", 1000, &f, &l) == HTTP_RANGE_NONE);
+	CHECK(range("bytes=-", 1000, &f, &l) == HTTP_RANGE_NONE);
+	CHECK(range("bytes=a-b", 1000, &f, &l) == HTTP_RANGE_NONE);
+	CHECK(range("bytes=1-2x", 1000, &f, &l) == HTTP_RANGE_NONE);
+	CHECK(range("bytes=--1", 1000, &f, &l) == HTTP_RANGE_NONE);
+	CHECK(range("pages=0-1", 1000, &f, &l) == HTTP_RANGE_NONE);
+	CHECK(range("bytes 0-1", 1000, &f, &l) == HTTP_RANGE_NONE);
+	/* Beyond 4 GiB. */
+	uint64_t big = 6ull << 30;
+	CHECK(range("bytes=5368709120-", big, &f, &l) == HTTP_RANGE_SINGLE && f == 5ull << 30 &&
+	      l == big - 1);
+}
+
+static void test_dates(void)
+{
+	char buf[30];
+	time_t t;
+	http_date_format(784111777, buf);
+	CHECK_STR(buf, "Sun, 06 Nov 1994 08:49:37 GMT");
+	http_date_format(0, buf);
+	CHECK_STR(buf, "Thu, 01 Jan 1970 00:00:00 GMT");
+	CHECK(http_date_parse("Sun, 06 Nov 1994 08:49:37 GMT", &t) && t == 784111777);
+	CHECK(http_date_parse("Sunday, 06-Nov-94 08:49:37 GMT", &t) && t == 784111777);
+	CHECK(http_date_parse("Sun Nov  6 08:49:37 1994", &t) && t == 784111777);
+	CHECK(http_date_parse("Thu, 29 Feb 2024 23:59:59 GMT", &t) && t == 1709251199);
+	CHECK(!http_date_parse("Sun, 06 Nov 1994 08:49:37 PST", &t));
+	CHECK(!http_date_parse("Sun, 06 Foo 1994 08:49:37 GMT", &t));
+	CHECK(!http_date_parse("Sun, 06 Nov 1994 08:49:37 GMT trailing", &t));
+	CHECK(!http_date_parse("yesterday", &t));
+	CHECK(!http_date_parse("", &t));
+	CHECK(!http_date_parse(NULL, &t));
+}
+
+static void test_etags(void)
+{
+	const char *e = "\"abc-1\"";
+	CHECK(http_etag_match_weak("\"abc-1\"", e));
+	CHECK(http_etag_match_weak("W/\"abc-1\"", e));
+	CHECK(http_etag_match_weak("\"x\", \"abc-1\"", e));
+	CHECK(http_etag_match_weak("*", e));
+	CHECK(!http_etag_match_weak("\"abc\"", e));
+	CHECK(!http_etag_match_weak("abc-1", e));
+	CHECK(!http_etag_match_weak(NULL, e));
+	CHECK(http_etag_match_strong("\"abc-1\"", e));
+	CHECK(!http_etag_match_strong("W/\"abc-1\"", e));
+	CHECK(!http_etag_match_strong("\"abc-2\"", e));
+}
+
+static char *esc(bool (*fn)(strbuf *, const char *), const char *s)
+{
+	static char out[512];
+	strbuf sb = STRBUF_INIT;
+	fn(&sb, s);
+	snprintf(out, sizeof out, "%s", sb.data ? sb.data : "");
+	sb_free(&sb);
+	return out;
+}
+
+static void test_escape(void)
+{
+	CHECK_STR(esc(http_escape_html, "<script>alert(\"x\")</script> & 'y'"),
+	          "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;");
+	CHECK_STR(esc(http_escape_attr, "\" onmouseover=\"x"), "&quot; onmouseover=&quot;x");
+	CHECK_STR(esc(http_escape_html, NULL), "");
+	CHECK_STR(esc(http_escape_xml, "a\x01"
+	                               "b\tc<"),
+	          "ab\tc&lt;");
+	CHECK_STR(esc(http_escape_url, "a b/c?d=é&~"), "a%20b%2Fc%3Fd%3D%C3%A9%26~");
+	CHECK_STR(esc(http_escape_vtt_text, "a --> b\n\n  \nc & <d>\n"),
+	          "a --&gt; b\nc &amp; &lt;d&gt;");
+	CHECK_STR(esc(http_escape_vtt_text, "\n\nonly\n\n"), "only");
+}
+
+static void test_path_decode(void)
+{
+	char *out;
+	bool nomem;
+	const char *good = "/media/abc%2Dd%20e";
+	CHECK(http_path_decode(good, strlen(good), &out, &nomem));
+	CHECK_STR(out, "/media/abc-d e");
+	free(out);
+	const char *bad[] = {"/media/..%2f..%2fetc",
+	                     "/media/a%2Fb",
+	                     "/a%00b",
+	                     "/a%5cb",
+	                     "/a\\b",
+	                     "/a%zz",
+	                     "/a%2",
+	                     "/a%",
+	                     "/a%0a"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		CHECK(!http_path_decode(bad[i], strlen(bad[i]), &out, &nomem) && !out && !nomem);
+	}
+	/* Decoding stops at the given length (the query is not part of the path). */
+	CHECK(http_path_decode("/x?%00", 2, &out, &nomem));
+	CHECK_STR(out, "/x");
+	free(out);
+}
+
+static void test_vtt_write(void)
+{
+	cue items[3] = {
+	    {.id = "1",
+	     .start = 0.5,
+	     .end = 2,
+	     .text = "<i>x</i>",
+	     .plain = "a --> b\n\nc < d",
+	     .voice = "Ann <&> Lee"},
+	    {.id = "00:00:01.000 --> 00:00:02.000",
+	     .start = 3661.25,
+	     .end = 3662,
+	     .text = "t",
+	     .plain = "t",
+	     .voice = NULL},
+	    {.id = "", .start = -1, .end = 1, .text = "", .plain = "", .voice = NULL},
+	};
+	cue_list list = {items, 3, 3};
+	strbuf sb = STRBUF_INIT;
+	CHECK(http_vtt_write_cues(&sb, &list, false));
+	CHECK_STR(sb.data, "WEBVTT\n\n1\n00:00:00.500 --> 00:00:02.000\n<v Ann &lt;&amp;&gt; "
+	                   "Lee>a --&gt; b\nc &lt; d\n\n01:01:01.250 --> 01:01:02.000\nt\n\n"
+	                   "00:00:00.000 --> 00:00:01.000\n\n");
+	sb_free(&sb);
+
+	cue_settings s = cue_settings_default();
+	s.present = true;
+	s.align = "start";
+	s.position_auto = false;
+	s.position = 10;
+	cue vtt = {.id = "",
+	           .start = 1,
+	           .end = 2,
+	           .text = "<v A>x --> y\n\nz",
+	           .plain = "",
+	           .settings = s};
+	cue_list one = {&vtt, 1, 1};
+	CHECK(http_vtt_write_cues(&sb, &one, true));
+	CHECK_STR(sb.data,
+	          "WEBVTT\n\n00:00:01.000 --> 00:00:02.000 position:10% align:start\n<v A>x --&gt; "
+	          "y\nz\n");
+	sb_free(&sb);
+
+	http_chapter ch[2] = {{0, "Intro & <hello>"}, {60, ""}};
+	CHECK(http_vtt_write_chapters(&sb, ch, 2, 30));
+	CHECK_STR(sb.data, "WEBVTT\n\nchapter-1\n00:00:00.000 --> 00:01:00.000\nIntro &amp; "
+	                   "&lt;hello&gt;\n\nchapter-2\n00:01:00.000 --> 00:02:00.000\n\n");
+	sb_free(&sb);
+}
+
+int main(void)
+{
+	RUN(test_range);
+	RUN(test_dates);
+	RUN(test_etags);
+	RUN(test_escape);
+	RUN(test_path_decode);
+	RUN(test_vtt_write);
+	return harness_finish();
+}
