@@ -1,5 +1,6 @@
 #include "index_update.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "archive.h"
 #include "file_io.h"
 #include "index_build.h"
+#include "index_generation.h"
 #include "index_schema.h"
 #include "path.h"
 #include "recording.h"
@@ -154,6 +156,31 @@ out:
 	return st;
 }
 
+/* Documents a full build adds between commits: Xapian's own default
+ * (XAPIAN_FLUSH_THRESHOLD). */
+#define INDEX_COMMIT_DOCUMENTS 10000
+
+static const char *failed_note(bool was_indexed, bool full_build)
+{
+	if (!was_indexed)
+		return "";
+	return full_build ? " (left out of the rebuilt index)"
+	                  : " (its previous version stays indexed)";
+}
+
+static index_update_status open_writer(const char *path, qx_db **db, char *err, size_t errlen)
+{
+	char *open_err = NULL;
+	qx_status qs = qx_db_open(path, true, db, &open_err);
+	if (qs == QX_OK)
+		return INDEX_UPDATE_OK;
+	snprintf(err, errlen, "%s: %s", path,
+	         qs == QX_LOCKED ? "the index is busy: another qarchive is writing to it"
+	                         : (open_err ? open_err : qx_status_str(qs)));
+	free(open_err);
+	return qs == QX_LOCKED ? INDEX_UPDATE_BUSY : INDEX_UPDATE_FAILED;
+}
+
 index_update_status index_update(const char *archive_dir, bool force, const index_callbacks *cb,
                                  index_report *report, char *err, size_t errlen)
 {
@@ -161,8 +188,11 @@ index_update_status index_update(const char *archive_dir, bool force, const inde
 	archive_listing listing = ARCHIVE_LISTING_INIT;
 	stored st = {0};
 	char *state = NULL, *path = NULL, *old_schema = NULL;
-	qx_db *db = NULL;
-	bool in_transaction = false;
+	qx_db *db = NULL;     /* where this run writes */
+	qx_db *holder = NULL; /* the index in use, held (locked) during a full build */
+	char *gen_name = NULL, *gen_dir = NULL, *current = NULL;
+	bool in_transaction = false, full_build = false, published = false;
+	size_t uncommitted = 0;
 	double started = now();
 	memset(report, 0, sizeof *report);
 	err[0] = '\0';
@@ -181,30 +211,74 @@ index_update_status index_update(const char *archive_dir, bool force, const inde
 		status = INDEX_UPDATE_NOMEM;
 		goto out;
 	}
-	char *open_err = NULL;
-	qx_status qs = qx_db_open(path, true, &db, &open_err);
-	if (qs != QX_OK) {
-		snprintf(err, errlen, "%s: %s", path,
-		         qs == QX_LOCKED ? "the index is busy: another qarchive is writing to it"
-		                         : (open_err ? open_err : qx_status_str(qs)));
-		free(open_err);
-		status = qs == QX_LOCKED ? INDEX_UPDATE_BUSY : INDEX_UPDATE_FAILED;
-		goto out;
+	/* Which way to build: see index_generation.h. A full build (no index
+	 * yet, --force, or an index of another schema) writes a new generation
+	 * with periodic commits and publishes it at the end; an incremental run
+	 * updates the index in place in one transaction. Either way, only
+	 * whole runs become visible. */
+	if (access(path, F_OK) == 0) {
+		if ((status = open_writer(path, &holder, err, errlen)) != INDEX_UPDATE_OK)
+			goto out;
+		if (qx_db_get_metadata(holder, INDEX_META_SCHEMA, &old_schema) != QX_OK) {
+			db = holder;
+			goto index_error;
+		}
+		if (strcmp(old_schema, INDEX_SCHEMA_VERSION) != 0)
+			force = true;
+		if (qx_db_each_metadata(holder, INDEX_META_RECORDING, collect_stored, &st) !=
+		    QX_OK) {
+			db = holder;
+			goto index_error;
+		}
+		if (st.nomem) {
+			status = INDEX_UPDATE_NOMEM;
+			goto out;
+		}
+		full_build = force && index_generation_is_stub(path);
+		if (index_generation_is_stub(path)) {
+			/* We hold the lock: no other build is running, so any
+			 * other generation is a leftover. */
+			current = index_generation_current(path);
+			index_generation_remove_others(state, current);
+		}
+	} else {
+		full_build = true;
 	}
-	/* An index written by another layout version is rebuilt whole. */
-	if (qx_db_get_metadata(db, INDEX_META_SCHEMA, &old_schema) != QX_OK)
-		goto index_error;
-	if (strcmp(old_schema, INDEX_SCHEMA_VERSION) != 0)
-		force = true;
-	if (qx_db_each_metadata(db, INDEX_META_RECORDING, collect_stored, &st) != QX_OK)
-		goto index_error;
-	if (st.nomem) {
-		status = INDEX_UPDATE_NOMEM;
-		goto out;
+	if (full_build) {
+		int e = index_generation_create(state, &gen_name, &gen_dir);
+		if (e) {
+			snprintf(err, errlen, "%s: cannot create a new index: %s", state,
+			         strerror(e));
+			status = INDEX_UPDATE_FAILED;
+			goto out;
+		}
+		if ((status = open_writer(gen_dir, &db, err, errlen)) != INDEX_UPDATE_OK)
+			goto out;
+		if (!holder) {
+			/* The first index of this archive: publish it (empty) now,
+			 * exclusively, so that a second qarchive started meanwhile
+			 * finds it and waits for its lock instead of building a
+			 * rival. Until this run commits, searches see no results, as
+			 * before. */
+			e = index_generation_publish(path, gen_name, true);
+			if (e) {
+				snprintf(
+				    err, errlen, "%s: %s", path,
+				    e == EEXIST
+				        ? "the index is busy: another qarchive is writing to it"
+				        : strerror(e));
+				status = e == EEXIST ? INDEX_UPDATE_BUSY : INDEX_UPDATE_FAILED;
+				goto out;
+			}
+			published = true;
+		}
+	} else {
+		db = holder;
+		holder = NULL;
+		if (qx_db_begin(db) != QX_OK)
+			goto index_error;
+		in_transaction = true;
 	}
-	if (qx_db_begin(db) != QX_OK)
-		goto index_error;
-	in_transaction = true;
 	/* A test hook: hold the writer's lock for a while, so tests can run a
 	 * second writer, a search, or a kill -9 against a run in progress. */
 	const char *pause = getenv("QARCHIVE_INDEX_PAUSE");
@@ -227,8 +301,7 @@ index_update_status index_update(const char *archive_dir, bool force, const inde
 		}
 		if (recording_load_dir(dir, &rec, message, sizeof message) != RECORDING_OK ||
 		    archive_fingerprint(dir, fingerprint, message, sizeof message) != ARCHIVE_OK) {
-			problem(cb, "%s%s", message,
-			        known >= 0 ? " (its previous version stays indexed)" : "");
+			problem(cb, "%s%s", message, failed_note(known >= 0, full_build));
 			report->failed++;
 		} else if (!force && known >= 0 &&
 		           strcmp(st.fingerprints[known], fingerprint) == 0) {
@@ -241,9 +314,9 @@ index_update_status index_update(const char *archive_dir, bool force, const inde
 				report->indexed++;
 				report->cues += counts.cues;
 				report->words += counts.words;
+				uncommitted += counts.documents;
 			} else if (bs == INDEX_BUILD_BAD_INPUT) {
-				problem(cb, "%s%s", message,
-				        known >= 0 ? " (its previous version stays indexed)" : "");
+				problem(cb, "%s%s", message, failed_note(known >= 0, full_build));
 				report->failed++;
 			} else {
 				/* The index itself failed: nothing of this run is kept. */
@@ -257,6 +330,13 @@ index_update_status index_update(const char *archive_dir, bool force, const inde
 		}
 		recording_free(&rec);
 		free(dir);
+		/* A full build commits as it goes, as Xapian's own indexers do:
+		 * nothing is visible until the generation is published. */
+		if (full_build && uncommitted >= INDEX_COMMIT_DOCUMENTS) {
+			if (qx_db_commit(db) != QX_OK)
+				goto index_error;
+			uncommitted = 0;
+		}
 		report->done++;
 		report->seconds = now() - started;
 		if (cb && cb->progress)
@@ -266,7 +346,9 @@ index_update_status index_update(const char *archive_dir, bool force, const inde
 		if (st.seen[i])
 			continue;
 		char message[512];
-		if (index_build_remove(db, st.ids[i], message, sizeof message) != INDEX_BUILD_OK) {
+		/* A new generation never had the recording: nothing to delete. */
+		if (!full_build &&
+		    index_build_remove(db, st.ids[i], message, sizeof message) != INDEX_BUILD_OK) {
 			snprintf(err, errlen, "%s", message);
 			status = INDEX_UPDATE_FAILED;
 			goto out;
@@ -279,6 +361,23 @@ index_update_status index_update(const char *archive_dir, bool force, const inde
 	if (qx_db_commit(db) != QX_OK)
 		goto index_error;
 	in_transaction = false;
+	if (full_build && !published) {
+		/* Close the new generation, switch the stub to it, then let go of
+		 * the old one's lock and remove it. */
+		qx_db_close(db);
+		db = NULL;
+		int e = index_generation_publish(path, gen_name, false);
+		if (e) {
+			snprintf(err, errlen, "%s: cannot switch to the new index: %s", path,
+			         strerror(e));
+			status = INDEX_UPDATE_FAILED;
+			goto out;
+		}
+		qx_db_close(holder);
+		holder = NULL;
+		index_generation_remove_others(state, gen_name);
+	}
+	published = true;
 	report->seconds = now() - started;
 	if (report->failed)
 		status = INDEX_UPDATE_SOME_FAILED;
@@ -290,6 +389,16 @@ index_error:
 out:
 	if (in_transaction)
 		qx_db_cancel(db);
+	qx_db_close(holder);
+	if (gen_dir && !published) {
+		/* An unfinished new generation is never used: remove it. */
+		qx_db_close(db);
+		db = NULL;
+		index_generation_remove_others(state, current);
+	}
+	free(gen_name);
+	free(gen_dir);
+	free(current);
 	if (status == INDEX_UPDATE_NOMEM && !err[0])
 		snprintf(err, errlen, "out of memory");
 	qx_db_close(db);

@@ -300,6 +300,31 @@ def main():
         rc, out, err = run("list", "--archive", root)
         check(rc == 0 and "no transcript" in out and "Audio only roundtable" in out, "readable list: " + out)
 
+        # A full rebuild (--force) writes a new generation and switches to
+        # it at the end: killed half-way, the index in use is untouched and
+        # the leftover is cleaned up by the next run.
+        state = os.path.join(root, ".qarchive")
+        stub = open(os.path.join(state, "index")).read()
+        check(stub.startswith("auto index-"), "the index is a stub naming a generation: %r" % stub)
+        first = subprocess.Popen([QARCHIVE, "index", "--force", "--archive", root], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, env=dict(os.environ, QARCHIVE_INDEX_PAUSE="4"))
+        time.sleep(1.5)
+        rc, out, err = run("index", "--archive", root)
+        check(rc == 2 and "busy" in err, "writer during a rebuild: busy (%d %s)" % (rc, err))
+        rc, r, err = search(root, "checkpoints")
+        check(rc == 0 and r and r["total"] == 1, "search during a rebuild: %s" % err)
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+        check(open(os.path.join(state, "index")).read() == stub, "killed rebuild: stub unchanged")
+        rc, r, err = search(root, "checkpoints")
+        check(rc == 0 and r and r["total"] == 1, "killed rebuild: index intact: %s" % err)
+        rc, out, err = run("index", "--force", "--archive", root)
+        gens = [d for d in os.listdir(state) if d.startswith("index-")]
+        check(rc == 0 and len(gens) == 1 and open(os.path.join(state, "index")).read() == "auto %s\n" % gens[0]
+              and "auto " + gens[0] != stub.strip(), "rebuild switches generation, leftovers removed: %s %s" % (gens, out + err))
+        rc, r, err = search(root, "checkpoints")
+        check(rc == 0 and r and r["total"] == 1, "after the rebuild: %s" % err)
+
         # Errors: no index, a query syntax error, usage.
         rc, out, err = run("search", "--archive", os.path.join(tmp, "nowhere"), "x")
         check(rc == 2 and "qarchive index" in err, "no index: " + err)

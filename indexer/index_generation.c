@@ -1,0 +1,149 @@
+#include "index_generation.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "path.h"
+
+#define GENERATION_PREFIX "index-"
+#define STUB_KEYWORD      "auto "
+
+bool index_generation_is_stub(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+char *index_generation_current(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	char line[256];
+	char *name = NULL;
+	if (fgets(line, sizeof line, f) && strncmp(line, STUB_KEYWORD, strlen(STUB_KEYWORD)) == 0) {
+		line[strcspn(line, "\r\n")] = '\0';
+		name = strdup(line + strlen(STUB_KEYWORD));
+	}
+	fclose(f);
+	return name;
+}
+
+int index_generation_create(const char *state_dir, char **name, char **dir)
+{
+	*name = *dir = NULL;
+	char buf[96];
+	for (unsigned attempt = 0; attempt < 100; attempt++) {
+		snprintf(buf, sizeof buf, GENERATION_PREFIX "%lld-%ld-%u", (long long)time(NULL),
+		         (long)getpid(), attempt);
+		char *path = path_join(state_dir, buf);
+		if (!path)
+			return ENOMEM;
+		if (mkdir(path, 0755) == 0) {
+			*dir = path;
+			*name = strdup(buf);
+			if (!*name) {
+				free(*dir);
+				*dir = NULL;
+				return ENOMEM;
+			}
+			return 0;
+		}
+		int e = errno;
+		free(path);
+		if (e != EEXIST)
+			return e;
+	}
+	return EEXIST;
+}
+
+/* fsync the directory holding path, so a rename or link in it is durable. */
+static void sync_parent(const char *path)
+{
+	char *copy = strdup(path);
+	if (!copy)
+		return;
+	char *slash = strrchr(copy, '/');
+	if (slash)
+		*slash = '\0';
+	int fd = open(slash ? copy : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	free(copy);
+}
+
+int index_generation_publish(const char *path, const char *name, bool exclusive)
+{
+	size_t n = strlen(path) + 32;
+	char *tmp = malloc(n);
+	if (!tmp)
+		return ENOMEM;
+	snprintf(tmp, n, "%s.tmp-%ld", path, (long)getpid());
+	int err = 0;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		err = errno;
+		goto out;
+	}
+	char line[256];
+	int len = snprintf(line, sizeof line, STUB_KEYWORD "%s\n", name);
+	if (write(fd, line, (size_t)len) != len || fsync(fd) != 0)
+		err = errno ? errno : EIO;
+	if (close(fd) != 0 && !err)
+		err = errno;
+	if (!err && (exclusive ? link(tmp, path) : rename(tmp, path)) != 0)
+		err = errno;
+	if (!err)
+		sync_parent(path);
+out:
+	unlink(tmp); /* after link(), or on failure; after rename() it is gone */
+	free(tmp);
+	return err;
+}
+
+/* A generation directory holds only files (Xapian's glass tables). */
+static void remove_directory(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		char *file = path_join(dir, e->d_name);
+		if (file)
+			unlink(file);
+		free(file);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+void index_generation_remove_others(const char *state_dir, const char *keep)
+{
+	DIR *d = opendir(state_dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, GENERATION_PREFIX, strlen(GENERATION_PREFIX)) != 0 ||
+		    (keep && strcmp(e->d_name, keep) == 0))
+			continue;
+		char *dir = path_join(state_dir, e->d_name);
+		struct stat st;
+		if (dir && lstat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+			remove_directory(dir);
+		free(dir);
+	}
+	closedir(d);
+}

@@ -1,0 +1,40 @@
+/* index_generation: the index as generations behind a Xapian stub file.
+ *
+ * <state>/index is a stub file ("auto index-<id>") naming the generation
+ * in use, a Xapian database directory beside it. Readers and writers open
+ * the stub and Xapian follows it. A full build writes a new generation with
+ * Xapian's ordinary periodic commits (fast: no giant transaction) and then
+ * publishes it by renaming a new stub over the old one, which is atomic: a
+ * reader sees the old index or the new one, and a build killed half-way
+ * leaves the old one in use. An index made before this layout (a plain
+ * directory at <state>/index) still opens; it is simply updated in place.
+ */
+#ifndef QA_INDEX_GENERATION_H
+#define QA_INDEX_GENERATION_H
+
+#include <stdbool.h>
+
+/* Is path a stub file (as opposed to missing, or a database directory)? */
+bool index_generation_is_stub(const char *path);
+
+/* The generation the stub at path names ("index-..."), or NULL (not a stub,
+ * unreadable, out of memory). Caller frees. */
+char *index_generation_current(const char *path);
+
+/* Make a new, empty generation directory in state_dir. On success returns
+ * 0 and sets *name ("index-<time>-<pid>") and *dir (its path), both caller
+ * freed; otherwise an errno value. */
+int index_generation_create(const char *state_dir, char **name, char **dir);
+
+/* Point the stub at path to generation `name`: a temporary stub is written
+ * and fsynced, then renamed over path (replace) or linked to path only if
+ * path does not exist yet (exclusive: EEXIST when another process got there
+ * first). Returns 0 or an errno value. */
+int index_generation_publish(const char *path, const char *name, bool exclusive);
+
+/* Remove every generation directory in state_dir but `keep` (may be NULL):
+ * leftovers of builds that were interrupted or replaced. Only call while
+ * holding the index's writer lock, so no build in progress is touched. */
+void index_generation_remove_others(const char *state_dir, const char *keep);
+
+#endif
