@@ -19,7 +19,7 @@ typedef void (*fuzz_parse_fn)(const char *buf, size_t len);
 
 static inline void fuzz_feed_one(fuzz_parse_fn parse, const uint8_t *data, size_t len)
 {
-	char *copy = malloc(len ? len : 1);
+	char *copy = calloc(1, len ? len : 1);
 	if (!copy)
 		return;
 	if (len)
