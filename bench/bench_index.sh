@@ -65,7 +65,7 @@ sync
 run "qarchive index (fresh)" "$qarchive" index --archive "$archive" > "$work/index.out"
 cat "$work/index.out"
 ours_s=$secs ours_rss=$rss_mb
-ours_mb=$(size_mb "$archive/.qarchive/index")
+ours_mb=$(size_mb "$archive/.qarchive")
 cues=$(sed -n 's/.*: \([0-9]*\) cues, \([0-9]*\) words.*/\1/p' "$work/index.out")
 words=$(sed -n 's/.*: \([0-9]*\) cues, \([0-9]*\) words.*/\2/p' "$work/index.out")
 run "qarchive index (no change)" "$qarchive" index --archive "$archive"

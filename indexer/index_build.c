@@ -236,7 +236,7 @@ static void add_recording_terms(builder *b, const recording *rec)
 	sb_free(&speakers);
 }
 
-/* Finish a document: type term, data, and replace it under its unique id. */
+/* Finish a document: type term, data, unique id; add it. */
 static index_build_status commit_doc(builder *b, const recording *rec, const char *type, unsigned n,
                                      json_t *data, index_build_counts *counts, char *err,
                                      size_t errlen)
@@ -251,9 +251,11 @@ static index_build_status commit_doc(builder *b, const recording *rec, const cha
 		snprintf(err, errlen, "%s: out of memory building the index", rec->id);
 		goto out;
 	}
+	/* The recording's old documents were all deleted first (by its
+	 * recording term), so each document is simply added: no lookup of its
+	 * unique term needed. */
 	snprintf(term, sizeof term, "%s%s#%u", INDEX_TERM_UNIQUE, rec->id, n);
-	if (qx_doc_add_boolean_term(b->doc, term) != QX_OK ||
-	    qx_db_replace(b->db, term, b->doc) != QX_OK) {
+	if (qx_doc_add_boolean_term(b->doc, term) != QX_OK || qx_db_add(b->db, b->doc) != QX_OK) {
 		st = INDEX_BUILD_INDEX;
 		snprintf(err, errlen, "%s: %s", rec->id, qx_db_errmsg(b->db));
 		goto out;

@@ -13,6 +13,8 @@
 #include <map>
 #include <memory>
 #include <new>
+#include <cctype>
+#include <set>
 #include <unordered_set>
 #include <string>
 #include <utility>
@@ -376,6 +378,16 @@ qx_status qx_db_replace(qx_db *db, const char *unique_term, const qx_doc *doc) n
 	});
 }
 
+qx_status qx_db_add(qx_db *db, const qx_doc *doc) noexcept
+{
+	return guarded(db, true, [&] {
+		if (!doc)
+			return QX_INVALID;
+		db->writer().add_document(doc->doc);
+		return QX_OK;
+	});
+}
+
 qx_status qx_db_delete(qx_db *db, const char *term) noexcept
 {
 	return guarded(db, true, [&] {
@@ -464,14 +476,14 @@ qx_status qx_doc_add_text_term(qx_doc *doc, const char *prefix, const char *term
 			doc->doc.add_posting(p + word, pos, wdf_inc);
 		else
 			doc->doc.add_term(p + word, wdf_inc);
+		// The stem carries no positions, as with Xapian's TermGenerator:
+		// phrases match the words as said, and positions stored twice
+		// would double the largest table for nothing
+		// (qx_mset_first_position maps a stem back to its words).
 		if (!exact_only) {
 			std::string stem = doc->stemmer(word);
-			if (!stem.empty()) {
-				if (positional)
-					doc->doc.add_posting("Z" + p + stem, pos, wdf_inc);
-				else
-					doc->doc.add_term("Z" + p + stem, wdf_inc);
-			}
+			if (!stem.empty())
+				doc->doc.add_term("Z" + p + stem, wdf_inc);
 		}
 		return QX_OK;
 	});
@@ -627,12 +639,31 @@ qx_status qx_mset_first_position(qx_mset *mset, unsigned i, unsigned *pos, bool 
 	return mset_guarded(mset, i, [&](const Xapian::MSetIterator &it) {
 		Xapian::docid did = *it;
 		const Xapian::Database &db = *mset->db->db;
-		for (auto t = mset->enquire.get_matching_terms_begin(it);
-		     t != mset->enquire.get_matching_terms_end(it); ++t) {
-			auto p = db.positionlist_begin(did, *t);
-			if (p != db.positionlist_end(did, *t) && (!*found || *p < *pos)) {
+		std::set<std::string> stems; // matched "Z" terms: stems, no positions
+		auto consider = [&](const std::string &term) {
+			auto p = db.positionlist_begin(did, term);
+			if (p != db.positionlist_end(did, term) && (!*found || *p < *pos)) {
 				*pos = *p;
 				*found = true;
+			}
+		};
+		for (auto t = mset->enquire.get_matching_terms_begin(it);
+		     t != mset->enquire.get_matching_terms_end(it); ++t) {
+			const std::string term = *t;
+			if (term.size() > 1 && term[0] == 'Z' && std::islower((unsigned char)term[1]))
+				stems.insert(term.substr(1));
+			else
+				consider(term);
+		}
+		// A stemmed match: the document's own words with that stem hold
+		// the positions.
+		if (!stems.empty()) {
+			for (auto t = db.termlist_begin(did); t != db.termlist_end(did); ++t) {
+				const std::string word = *t;
+				if (word.empty() || (word[0] >= 'A' && word[0] <= 'Z'))
+					continue; // prefixed: a stem, a filter, a field
+				if (stems.count(mset->stemmer(word)))
+					consider(word);
 			}
 		}
 		return QX_OK;

@@ -81,6 +81,9 @@ qx_status qx_db_cancel(qx_db *db) QX_NOEXCEPT;
  * doc should carry too). doc is not consumed. */
 qx_status qx_db_replace(qx_db *db, const char *unique_term, const qx_doc *doc) QX_NOEXCEPT;
 
+/* Writers: add doc as a new document. doc is not consumed. */
+qx_status qx_db_add(qx_db *db, const qx_doc *doc) QX_NOEXCEPT;
+
 /* Writers: delete every document that has term. */
 qx_status qx_db_delete(qx_db *db, const char *term) QX_NOEXCEPT;
 
@@ -108,8 +111,9 @@ void qx_doc_free(qx_doc *doc) QX_NOEXCEPT;
 
 /* Add a text term at a position (positions make phrase search work), or
  * without one. The term is lowercased (Unicode) and, unless `exact_only`,
- * its English stem is added too with a "Z" prefix, at the same position, as
- * Xapian's QueryParser expects for stemmed queries. prefix ("" for none) is
+ * its English stem is added too with a "Z" prefix (without a position, as
+ * Xapian's TermGenerator does), as Xapian's QueryParser expects for stemmed
+ * queries. prefix ("" for none) is
  * put in front of both. wdf_inc weighs the occurrence (1 normally; more for
  * a title). */
 qx_status qx_doc_add_text_term(qx_doc *doc, const char *prefix, const char *term, unsigned pos,
