@@ -16,6 +16,7 @@
 #include "text_decode.h"
 #include "tokenize.h"
 #include "transcript.h"
+#include "word_count.h"
 
 const char *index_build_status_str(index_build_status status)
 {
@@ -147,9 +148,10 @@ static index_build_status load_inputs(const recording *rec, inputs *in, char *er
 typedef struct builder {
 	qx_db *db;
 	qx_doc *doc;
-	unsigned pos;  /* next position */
-	size_t words;  /* words added */
-	bool spelling; /* feed words to the spelling dictionary */
+	unsigned pos;        /* next position */
+	size_t words;        /* words added */
+	bool spelling;       /* feed words to the spelling dictionary */
+	word_count *spelled; /* the recording's words for it (shared) */
 	bool failed;
 } builder;
 
@@ -178,7 +180,9 @@ static void add_text(builder *b, const char *prefix, const char *text, unsigned 
 			b->failed = true;
 		if (t->flags & TOKEN_WORD) {
 			b->words++;
-			if (b->spelling && qx_db_add_spelling(b->db, t->term, 1) != QX_OK)
+			/* Only words are worth suggesting: not numbers ("2.6"). */
+			bool letters = !(t->term[0] >= '0' && t->term[0] <= '9');
+			if (b->spelling && letters && !word_count_add(b->spelled, t->term))
 				b->failed = true;
 		}
 	}
@@ -268,9 +272,9 @@ out:
 	return st;
 }
 
-static bool builder_start(builder *b, qx_db *db, const recording *rec)
+static bool builder_start(builder *b, qx_db *db, const recording *rec, word_count *spelled)
 {
-	*b = (builder){db, qx_doc_new(), 1, 0, true, false};
+	*b = (builder){db, qx_doc_new(), 1, 0, true, spelled, false};
 	if (!b->doc)
 		return false;
 	add_recording_terms(b, rec);
@@ -281,13 +285,13 @@ static bool builder_start(builder *b, qx_db *db, const recording *rec)
  * the previous one's last cue, so a phrase said across the seam between two
  * windows is still found. */
 static index_build_status add_passages(qx_db *db, const recording *rec, const cue_list *cues,
-                                       unsigned *n, index_build_counts *counts, char *err,
-                                       size_t errlen)
+                                       word_count *spelled, unsigned *n, index_build_counts *counts,
+                                       char *err, size_t errlen)
 {
 	size_t first = 0;
 	while (first < cues->count) {
 		builder b;
-		if (!builder_start(&b, db, rec)) {
+		if (!builder_start(&b, db, rec, spelled)) {
 			qx_doc_free(b.doc);
 			return INDEX_BUILD_NOMEM;
 		}
@@ -360,9 +364,9 @@ static json_t *summary_json(const recording *rec, const inputs *in, const char *
 	                 media ? media + 1 : NULL, "agenda", agenda, "fingerprint", fingerprint);
 }
 
-static index_build_status write_documents(qx_db *db, const recording *rec, const inputs *in,
-                                          const char *fingerprint, index_build_counts *counts,
-                                          char *err, size_t errlen)
+static index_build_status write_all(qx_db *db, const recording *rec, const inputs *in,
+                                    const char *fingerprint, word_count *spelled,
+                                    index_build_counts *counts, char *err, size_t errlen)
 {
 	const recording_meta *m = &rec->meta;
 	unsigned n = 0;
@@ -375,11 +379,12 @@ static index_build_status write_documents(qx_db *db, const recording *rec, const
 		snprintf(err, errlen, "%s: %s", rec->id, qx_db_errmsg(db));
 		return INDEX_BUILD_INDEX;
 	}
-	if ((st = add_passages(db, rec, in->cues, &n, counts, err, errlen)) != INDEX_BUILD_OK)
+	if ((st = add_passages(db, rec, in->cues, spelled, &n, counts, err, errlen)) !=
+	    INDEX_BUILD_OK)
 		return st;
 
 	/* About: title (also under title:), speakers, description. */
-	if (!builder_start(&b, db, rec))
+	if (!builder_start(&b, db, rec, spelled))
 		goto nomem;
 	add_text(&b, "", m->title, INDEX_WEIGHT_TITLE, TEXT_SEPARATE);
 	add_text(&b, INDEX_PREFIX_TITLE, m->title, 1, TEXT_SEPARATE);
@@ -406,7 +411,7 @@ static index_build_status write_documents(qx_db *db, const recording *rec, const
 				end = in->agenda.entries[k].start;
 				break;
 			}
-		if (!builder_start(&b, db, rec))
+		if (!builder_start(&b, db, rec, spelled))
 			goto nomem;
 		add_text(&b, "", e->title, INDEX_WEIGHT_AGENDA, TEXT_SEPARATE);
 		st =
@@ -428,7 +433,7 @@ static index_build_status write_documents(qx_db *db, const recording *rec, const
 			sb_append_str(&notes, "\n"),
 			    sb_append_str(&notes, in->agenda.entries[i].title);
 	if (notes.len) {
-		if (!builder_start(&b, db, rec)) {
+		if (!builder_start(&b, db, rec, spelled)) {
 			sb_free(&notes);
 			goto nomem;
 		}
@@ -460,6 +465,32 @@ nomem:
 	qx_doc_free(b.doc);
 	snprintf(err, errlen, "%s: out of memory", rec->id);
 	return INDEX_BUILD_NOMEM;
+}
+
+static bool add_spelling(const char *word, unsigned count, void *ctx)
+{
+	return qx_db_add_spelling(ctx, word, count) == QX_OK;
+}
+
+/* Write the documents, then the recording's words to the spelling
+ * dictionary, each once with its count (far fewer calls than one per
+ * occurrence). */
+static index_build_status write_documents(qx_db *db, const recording *rec, const inputs *in,
+                                          const char *fingerprint, index_build_counts *counts,
+                                          char *err, size_t errlen)
+{
+	word_count *spelled = word_count_new();
+	if (!spelled) {
+		snprintf(err, errlen, "%s: out of memory", rec->id);
+		return INDEX_BUILD_NOMEM;
+	}
+	index_build_status st = write_all(db, rec, in, fingerprint, spelled, counts, err, errlen);
+	if (st == INDEX_BUILD_OK && !word_count_each(spelled, add_spelling, db)) {
+		snprintf(err, errlen, "%s: %s", rec->id, qx_db_errmsg(db));
+		st = INDEX_BUILD_INDEX;
+	}
+	word_count_free(spelled);
+	return st;
 }
 
 index_build_status index_build_recording(qx_db *db, const recording *rec, const char *fingerprint,
