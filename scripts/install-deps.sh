@@ -5,7 +5,8 @@
 # usage: scripts/install-deps.sh run|test
 #   run:  what building and running qarchive needs, and generating the demo
 #         media (espeak-ng, ffmpeg, fonts-dejavu-core for the title cards)
-#   test: that, plus what the tests need (clang/libFuzzer)
+#   test: that, plus what the tests need (clang/libFuzzer; Node.js, npm and
+#         Chromium for the browser tests)
 set -euo pipefail
 
 run_packages=(
@@ -13,11 +14,12 @@ run_packages=(
   libjansson-dev
   libavformat-dev libavcodec-dev libavutil-dev
   libsodium-dev libxapian-dev
-  libmicrohttpd-dev
+  libmicrohttpd-dev libcmark-dev
   espeak-ng ffmpeg fonts-dejavu-core
 )
 test_packages=(
   clang libclang-rt-14-dev
+  nodejs npm chromium
 )
 
 case "${1:-}" in
@@ -28,6 +30,12 @@ esac
 
 missing=()
 for p in "${wanted[@]}"; do
+  # A Node.js installed another way (NodeSource's nodejs bundles npm and
+  # conflicts with Debian's npm package) serves the browser tests as well.
+  case "$p" in
+    nodejs) command -v node >/dev/null 2>&1 && continue ;;
+    npm) command -v npm >/dev/null 2>&1 && continue ;;
+  esac
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
     missing+=("$p")
   fi

@@ -17,11 +17,11 @@ unsigned http_handle_chapters(http_request *req, http_reply *out);       /* h_ch
 unsigned http_handle_feed(http_request *req, http_reply *out);           /* h_feed.c */
 unsigned http_handle_opensearch(http_request *req, http_reply *out);     /* h_opensearch.c */
 
-/* The pages: placeholders until the page author's templates land
- * (h_pages.c says what each will show). */
-unsigned http_handle_home(http_request *req, http_reply *out);
-unsigned http_handle_search_page(http_request *req, http_reply *out);
-unsigned http_handle_watch(http_request *req, http_reply *out);
-unsigned http_handle_static(http_request *req, http_reply *out);
+/* The pages (HTML that works without JavaScript; html.h is their frame)
+ * and the assets of web/ compiled in. */
+unsigned http_handle_home(http_request *req, http_reply *out);        /* page_home.c */
+unsigned http_handle_search_page(http_request *req, http_reply *out); /* page_search.c */
+unsigned http_handle_watch(http_request *req, http_reply *out);       /* page_watch.c */
+unsigned http_handle_static(http_request *req, http_reply *out);      /* h_static.c */
 
 #endif

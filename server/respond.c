@@ -7,7 +7,7 @@
 
 #include <jansson.h>
 
-#include "escape.h"
+#include "html.h"
 #include "strbuf.h"
 
 const char *http_reason(unsigned status)
@@ -38,26 +38,11 @@ const char *http_reason(unsigned status)
 	}
 }
 
-/* TO BE REPLACED by the page author: the site's error page. It must keep
- * escaping the message (it may quote the request). */
+/* The site's error page (html.c), which escapes the message: it may
+ * quote the request. */
 char *http_error_html(unsigned status, const char *message)
 {
-	strbuf sb = STRBUF_INIT;
-	char title[64];
-	snprintf(title, sizeof title, "%u %s", status, http_reason(status));
-	bool ok =
-	    sb_append_str(&sb, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
-	                       "charset=\"utf-8\">\n<title>") &&
-	    sb_append_str(&sb, title) &&
-	    sb_append_str(&sb, " — qarchive</title>\n</head>\n<body>\n<h1>") &&
-	    sb_append_str(&sb, title) && sb_append_str(&sb, "</h1>\n<p>") &&
-	    http_escape_html(&sb, message) &&
-	    sb_append_str(&sb, "</p>\n<p><a href=\"/\">The archive</a></p>\n</body>\n</html>\n");
-	if (!ok) {
-		sb_free(&sb);
-		return NULL;
-	}
-	return sb_take(&sb);
+	return http_html_error_page(status, message);
 }
 
 /* Give an error status without a body its page or JSON object. */

@@ -31,8 +31,8 @@ const char *http_reason(unsigned status);
 enum MHD_Result http_respond(const http_request *req, unsigned status, http_reply *reply,
                              uint64_t *bytes);
 
-/* The page for an HTML error: a placeholder template the page author
- * replaces (web/). Caller frees; NULL when out of memory. */
+/* The page for an HTML error (the site's frame, html.h), the message
+ * escaped. Caller frees; NULL when out of memory. */
 char *http_error_html(unsigned status, const char *message);
 
 #endif

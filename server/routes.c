@@ -17,7 +17,7 @@ static const http_route routes[] = {
     {GET_HEAD, "/chapters/", HTTP_MATCH_PREFIX, HTTP_FORMAT_HTML, http_handle_chapters},
     {GET_HEAD, "/feed.xml", HTTP_MATCH_EXACT, HTTP_FORMAT_HTML, http_handle_feed},
     {GET_HEAD, "/opensearch.xml", HTTP_MATCH_EXACT, HTTP_FORMAT_HTML, http_handle_opensearch},
-    /* The pages (placeholders until web/ lands: see h_pages.c). */
+    /* The pages, and web/'s CSS and JavaScript (compiled in). */
     {GET_HEAD, "/", HTTP_MATCH_EXACT, HTTP_FORMAT_HTML, http_handle_home},
     {GET_HEAD, "/search", HTTP_MATCH_EXACT, HTTP_FORMAT_HTML, http_handle_search_page},
     {GET_HEAD, "/watch/", HTTP_MATCH_PREFIX, HTTP_FORMAT_HTML, http_handle_watch},

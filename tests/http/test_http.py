@@ -461,13 +461,117 @@ def test_routes(srv):
     check(r.status == 405, "POST with a body → 405")
     for path in ["/", "/search?q=x", "/watch/2025-01-10-alpha"]:
         st, h, body = srv.get(path)
-        check(st == 200 and h.get("content-type", "").startswith("text/html"), "placeholder page " + path)
+        check(st == 200 and h.get("content-type", "").startswith("text/html"), "page " + path)
     st, h, body = srv.get("/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E%22")
     check(b"<script>" not in body and b'alert(1)&lt;/script&gt;&quot;' in body, "query escaped in the search page")
     st, h, body = srv.get("/watch/2025-09-01-xss")
     check(st == 200 and b"<script>" not in body and b"&lt;script&gt;" in body, "title escaped in the watch page")
     st, h, body = srv.get("/watch/nope")
     check(st == 404, "watch unknown → 404")
+
+
+def no_inline_code(body):
+    """The CSP forbids inline scripts and styles: none may be written."""
+    return (re.search(rb"<script(?![^>]*\bsrc=\"/static/)", body) is None and
+            re.search(rb"<style|\sstyle=|\son[a-z]+=", body) is None)
+
+
+def test_static(srv):
+    st, h, css = srv.get("/static/style.css")
+    etag = h.get("etag", "")
+    check(st == 200 and h.get("content-type") == "text/css; charset=utf-8" and b"{" in css,
+          "style.css: %s %s" % (st, h.get("content-type")))
+    check(re.fullmatch(r'"[0-9a-f]{16}"', etag) is not None and h.get("cache-control") == "no-cache",
+          "style.css: strong ETag, revalidated: %s %s" % (etag, h.get("cache-control")))
+    st, h, body = srv.get("/static/style.css", {"If-None-Match": etag})
+    check(st == 304 and body == b"" and h.get("etag") == etag, "If-None-Match → 304: %s" % st)
+    st, h, body = srv.get("/static/style.css", {"If-None-Match": '"0000000000000000"'})
+    check(st == 200 and body == css, "another ETag → 200")
+    st, h, body = srv.get("/static/style.css?v=" + etag.strip('"'))
+    check(st == 200 and "immutable" in h.get("cache-control", ""), "versioned URL is immutable")
+    st, h, js = srv.get("/static/watch.js")
+    check(st == 200 and h.get("content-type") == "text/javascript; charset=utf-8" and b"currentTime" in js,
+          "watch.js served")
+    st, h, body = srv.request("HEAD", "/static/watch.js")
+    check(st == 200 and body == b"" and h.get("content-length") == str(len(js)), "HEAD /static/watch.js")
+    for bad in ["/static/", "/static/nope.css", "/static/style.css/", "/static/..%2fstyle.css",
+                "/static/%2e%2e/style.css"]:
+        st, h, body = srv.get(bad)
+        check(st in (400, 404), "%s → 400/404: %s" % (bad, st))
+    st, h, body = srv.get("/")
+    m = re.search(rb'href="/static/style\.css\?v=([0-9a-f]{16})"', body)
+    check(m is not None and m.group(1).decode() == etag.strip('"'), "pages link the current style.css")
+
+
+def test_pages(srv):
+    st, h, body = srv.get("/")
+    check(st == 200 and b'<link rel="search" type="application/opensearchdescription+xml"' in body and
+          b'type="application/atom+xml"' in body and b'action="/search"' in body, "home: search box, OpenSearch, feed")
+    check(no_inline_code(body), "home: no inline script or style")
+    order = [body.find(b'id="release-qa"'), body.find(b'id="tac-meeting"'), body.find(b'id="webinar"'),
+             body.find(b'id="other"')]
+    check(all(i > 0 for i in order) and order == sorted(order), "home: groups in order %s" % order)
+    check(body.find(b"/watch/2025-09-01-xss") < body.find(b"/watch/2025-08-02-audio") and
+          b"Evil &lt;script&gt;" in body and b"<script>alert" not in body, "home: newest first, titles escaped")
+
+    st, h, body = srv.get("/search?q=welcome")
+    check(st == 200 and b'class="results"' in body and no_inline_code(body), "search: results")
+    check(re.search(rb'href="/watch/2025-01-10-alpha\?t=10&amp;q=welcome"><span class="ts">0:10</span>', body)
+          is not None, "search: a moment links to /watch/<id>?t=N&q=, with its time")
+    check(b"<mark>" in body.lower() or b"<mark>" in body, "search: snippets mark the words")
+    check(re.search(rb'href="/search\?q=welcome&amp;kind=release-qa">Release Q&amp;A <span class="count">1</span>',
+                    body) is not None, "search: kind facet link with count")
+    st, h, body = srv.get("/search?q=welcome&kind=release-qa")
+    check(st == 200 and b'href="/search?q=welcome" aria-current="true" class="on"' in body and
+          re.search(rb'<a class="chip" href="/search\?q=welcome">', body) is not None and
+          b'<input type="hidden" name="kind" value="release-qa">' in body, "search: active filter can be removed")
+    st, h, body = srv.get("/search?q=welcome+AND")
+    check(st == 400 and b'role="alert"' in body and b'<form class="big-search"' in body and
+          b'value="welcome AND"' in body, "search: a syntax error is a 400 page with the form")
+    st, h, body = srv.get("/search")
+    check(st == 200 and b"How to search" in body, "search: no query shows the form and help")
+    st, h, body = srv.get("/search?q=x&page=0")
+    check(st == 400 and b"page:" in body, "search: a bad page number is a 400 page")
+    st, h, body = srv.get("/search?q=zzzqqqxxx")
+    check(st == 200 and b"Nothing found" in body and b"zzzqqqxxx" in body, "search: empty state")
+    st, h, j = srv.json("/api/search?q=welcom")
+    st, h, body = srv.get("/search?q=welcom")
+    if j and j.get("suggestion"):
+        check(b"Did you mean" in body and b"/search?q=" in body, "search: did you mean")
+    st, h, body = srv.get("/search?q=welcome&page=7")
+    check(st == 200 and b"Back to the first page" in body, "search: past the last page")
+
+    st, h, body = srv.get("/watch/2025-03-11-tac?t=1:00")
+    check(st == 200 and b"<h1>TAC Meeting March</h1>" in body and b"<title>TAC Meeting March" in body,
+          "watch: title and heading")
+    check(b"no audio or video" in body and b"<video" not in body, "watch: no media, transcript still shown")
+    check(re.search(rb'<li class="cue" id="cue-2" data-start="60" data-end="64.5" aria-current="true">'
+                    rb'<a class="ts" href="/watch/2025-03-11-tac\?t=60" data-t="60">1:00</a>', body) is not None,
+          "watch: the cue at t is current, its time a link")
+    check(b"1 &lt; 2 &amp;&amp; x &gt; y" in body, "watch: cue text escaped")
+    check(b'<span class="title">Multi-cloud CI &amp; &lt;runners&gt;</span>' in body, "watch: agenda escaped")
+    check(b'<h4>Action items</h4>' in body and b"<li>Ask donors about quotas.</li>" in body,
+          "watch: notes rendered from markdown")
+    check(no_inline_code(body) and b'<script src="/static/watch.js?v=' in body, "watch: script from /static only")
+    for t, want in [("754", b"754"), ("12m34s", b"754"), ("1h2m3s", b"3723"), ("12:34", b"754"), ("bogus", b"0")]:
+        st, h, body = srv.get("/watch/2025-08-01-embedded?t=" + t)
+        check(st == 200 and b'data-start="' + want + b'"' in body, "watch: t=%s" % t)
+    st, h, body = srv.get("/watch/2025-08-01-embedded?t=2&end=3.5")
+    check(re.search(rb'<video id="player"[^>]* src="/media/2025-08-01-embedded#t=2,3\.5"', body) is not None and
+          b'<track kind="captions" src="/captions/2025-08-01-embedded.vtt" srclang="en" label="English" default>'
+          in body and b'<track kind="chapters" src="/chapters/2025-08-01-embedded.vtt"' in body and
+          b"Quantization with torchao is next." in body and b'class="clip-note"' in body,
+          "watch: video with a clip fragment, captions, chapters, cues from the media")
+    st, h, body = srv.get("/watch/2025-08-02-audio")
+    check(b'<audio id="player"' in body and b"Transcript pending" in body and b'kind="captions"' not in body,
+          "watch: audio, transcript pending")
+    st, h, body = srv.get("/watch/2025-09-01-xss?q=%3Cscript%3E")
+    check(b"<img src=x" not in body and b"&lt;img src=x onerror=alert(1)&gt; payload" not in body and
+          b"<script>" not in body and b'value="&lt;script&gt;"' in body,
+          "watch: description through cmark's safe mode, query escaped")
+    for bad in ["/watch/..%2f..%2fetc", "/watch/../../etc/passwd", "/watch/.hidden", "/watch/"]:
+        st, h, body = srv.get(bad)
+        check(st in (400, 404), "watch: %s → %s" % (bad, st))
 
 
 def test_live_reindex(srv, archive):
@@ -534,7 +638,7 @@ def main():
         if not up:
             return 1
         for test in [test_headers, test_api, test_media, test_traversal, test_captions, test_feeds,
-                     test_routes, test_live_reindex, test_slow_client]:
+                     test_routes, test_static, test_pages, test_live_reindex, test_slow_client]:
             try:
                 if test in (test_api, test_media, test_live_reindex):
                     test(srv, archive)

@@ -1,5 +1,7 @@
 /* The server's pure parts: Range (RFC 9110 §14), HTTP dates (§5.6.7),
- * entity tags (§8.8.3), escaping, path decoding and the WebVTT writer. */
+ * entity tags (§8.8.3), escaping, path decoding, the WebVTT writer, and
+ * the pages' helpers (moments in URLs, times, markdown, assets). */
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,8 +9,10 @@
 
 #include "escape.h"
 #include "harness.h"
+#include "html.h"
 #include "range.h"
 #include "vtt_write.h"
+#include "web_assets.h"
 
 static http_range_status range(const char *h, uint64_t size, uint64_t *f, uint64_t *l)
 {
@@ -189,6 +193,111 @@ static void test_vtt_write(void)
 	sb_free(&sb);
 }
 
+static double timecode(const char *s)
+{
+	double t = -1;
+	return http_timecode_parse(s, &t) ? t : -1;
+}
+
+static void test_timecode(void)
+{
+	CHECK(timecode("754") == 754);
+	CHECK(timecode("754.5") == 754.5);
+	CHECK(timecode("0") == 0);
+	CHECK(timecode("12:34") == 754);
+	CHECK(timecode("1:02:03") == 3723);
+	CHECK(timecode("01:02:03.250") == 3723.25);
+	CHECK(timecode("12m34s") == 754);
+	CHECK(timecode("1h2m3s") == 3723);
+	CHECK(timecode("1h") == 3600);
+	CHECK(timecode("90s") == 90);
+	CHECK(timecode("2m") == 120);
+	CHECK(timecode("1m30.5s") == 90.5);
+	/* Refused: empty, signs, junk, units out of order or twice, seconds or
+	 * minutes of 60 and more after the first part, absurd values. */
+	const char *bad[] = {"",      "-5",          "+5",     "abc",  "12:",  ":12", "1:2:3:4",
+	                     "12:60", "1:60:00",     "1.5:00", "2s1m", "1m1m", "12x", "1h2",
+	                     "m",     "99999999999", "754 ",   "7 54", "1e3",  "0x10"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		double t = 5;
+		CHECK(!http_timecode_parse(bad[i], &t) && t == 0);
+	}
+	double t = 5;
+	CHECK(!http_timecode_parse(NULL, &t) && t == 0);
+}
+
+static void test_html_helpers(void)
+{
+	strbuf sb = STRBUF_INIT;
+	CHECK(http_html_time(&sb, 0) && http_html_time(&sb, 754.9) && http_html_time(&sb, 3723) &&
+	      http_html_time(&sb, -3) && http_html_time(&sb, NAN));
+	CHECK_STR(sb.data, "0:0012:341:02:030:000:00");
+	sb_clear(&sb);
+	CHECK(sb_append_str(&sb, "") && http_html_seconds(&sb, 754) && sb_append_char(&sb, ' ') &&
+	      http_html_seconds(&sb, 157.49) && sb_append_char(&sb, ' ') &&
+	      http_html_seconds(&sb, 1.0005) && sb_append_char(&sb, ' ') &&
+	      http_html_seconds(&sb, -1));
+	CHECK_STR(sb.data, "754 157.49 1.001 0");
+	sb_clear(&sb);
+	CHECK(sb_append_str(&sb, "") && http_html_duration(&sb, 42) && sb_append_char(&sb, '|') &&
+	      http_html_duration(&sb, 978.6) && sb_append_char(&sb, '|') &&
+	      http_html_duration(&sb, 3900));
+	CHECK_STR(sb.data, "42 s|16 min|1 h 5 min");
+	sb_clear(&sb);
+	CHECK(http_html_date(&sb, "2025-10-22") && http_html_date(&sb, "<b>"));
+	CHECK_STR(sb.data, "<time datetime=\"2025-10-22\">22 Oct 2025</time>&lt;b&gt;");
+	sb_clear(&sb);
+	CHECK(http_html_search_href(&sb, "a&b \"c\"", NULL, "tac-meeting", "", 2));
+	CHECK_STR(sb.data, "/search?q=a%26b%20%22c%22&amp;kind=tac-meeting&amp;page=2");
+	sb_clear(&sb);
+	CHECK(sb_append_str(&sb, "") && http_html_release(&sb, "2.9") && sb_append_char(&sb, '|') &&
+	      http_html_release(&sb, "helion") && sb_append_char(&sb, '|') &&
+	      http_html_release(&sb, "<x>"));
+	CHECK_STR(sb.data, "Release 2.9|Helion|&lt;x&gt;");
+	sb_free(&sb);
+}
+
+static void test_markdown(void)
+{
+	strbuf sb = STRBUF_INIT;
+	/* Safe mode: raw HTML and javascript: links never come through. */
+	CHECK(http_html_markdown(&sb,
+	                         "# Title\n\n<script>alert(1)</script>\n\n"
+	                         "<b onmouseover=\"x()\">b</b> [x](javascript:alert(1)) "
+	                         "![i](javascript:alert(2))\n",
+	                         2));
+	CHECK(strstr(sb.data, "<h3>Title</h3>") != NULL);
+	CHECK(strstr(sb.data, "<script") == NULL && strstr(sb.data, "onmouseover") == NULL &&
+	      strstr(sb.data, "javascript:") == NULL);
+	sb_clear(&sb);
+	/* Bare URLs become links, without the sentence's punctuation. */
+	CHECK(http_html_markdown(&sb,
+	                         "See https://example.org/a_(b). And (http://x.org/y), "
+	                         "`https://code.example` and [t](https://l.example).\n",
+	                         0));
+	CHECK_STR(
+	    sb.data,
+	    "<p>See <a href=\"https://example.org/a_(b)\">https://example.org/a_(b)</a>. "
+	    "And (<a href=\"http://x.org/y\">http://x.org/y</a>), "
+	    "<code>https://code.example</code> and <a href=\"https://l.example\">t</a>.</p>\n");
+	sb_clear(&sb);
+	CHECK(http_html_markdown(&sb, "######## deep\n\n###### six\n", 2));
+	CHECK(strstr(sb.data, "<h6>six</h6>") != NULL);
+	sb_free(&sb);
+}
+
+static void test_assets(void)
+{
+	const http_asset *css = http_asset_find("style.css");
+	const http_asset *js = http_asset_find("watch.js");
+	CHECK(css && strcmp(css->type, "text/css; charset=utf-8") == 0 && css->len > 100);
+	CHECK(js && strcmp(js->type, "text/javascript; charset=utf-8") == 0 && js->len > 100);
+	CHECK(css && strlen(css->etag) == 18 && css->etag[0] == '"' &&
+	      strncmp(css->etag + 1, css->version, 16) == 0);
+	CHECK(http_asset_find("../style.css") == NULL && http_asset_find("") == NULL &&
+	      http_asset_find(NULL) == NULL && http_asset_find("style.css/") == NULL);
+}
+
 int main(void)
 {
 	RUN(test_range);
@@ -197,5 +306,9 @@ int main(void)
 	RUN(test_escape);
 	RUN(test_path_decode);
 	RUN(test_vtt_write);
+	RUN(test_timecode);
+	RUN(test_html_helpers);
+	RUN(test_markdown);
+	RUN(test_assets);
 	return harness_finish();
 }

@@ -1,0 +1,81 @@
+/* html: what every page shares: the frame (head, site header with the
+ * search box, footer), the error page, times, dates and labels, URLs of
+ * the search page, and markdown rendered safely.
+ *
+ * Every function appends to a strbuf and returns false only when out of
+ * memory. Strings from the archive or the request are escaped here
+ * (escape.h); nothing a caller passes is inserted raw unless its name says
+ * it is HTML.
+ */
+#ifndef QA_HTTP_HTML_H
+#define QA_HTTP_HTML_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "request.h"
+#include "strbuf.h"
+
+typedef struct http_page {
+	const char *title;  /* the page's name, plain text: "<title> — qarchive" */
+	const char *query;  /* the header search box's value; NULL for empty */
+	bool header_search; /* show the search box in the header (the home page has its own) */
+	const char *script; /* an asset of web/ to load with defer ("watch.js"), or NULL */
+	const char *page;   /* the <body> class: "home", "search", "watch", "error" */
+} http_page;
+
+/* <!DOCTYPE html> through the opening <main id="main">. */
+bool http_html_begin(strbuf *sb, const http_page *page);
+
+/* </main>, the footer, </body></html>. */
+bool http_html_end(strbuf *sb);
+
+/* Hand sb's text to out as text/html with `status` (no-cache, since pages
+ * follow the index); sb is emptied. ok false (an append failed) gives 500.
+ * Returns the status. */
+unsigned http_html_reply(http_reply *out, unsigned status, strbuf *sb, bool ok);
+
+/* The site's page for an error status, message escaped (it may quote the
+ * request). Caller frees; NULL when out of memory. */
+char *http_html_error_page(unsigned status, const char *message);
+
+/* A moment as people write it: "12:34", or "1:02:03" from an hour on
+ * (seconds rounded down; negative or not finite is 0:00). */
+bool http_html_time(strbuf *sb, double seconds);
+
+/* A moment for a URL (?t=, #t=): whole seconds as "754", else up to
+ * three decimals without trailing zeros ("157.49"). */
+bool http_html_seconds(strbuf *sb, double seconds);
+
+/* A duration in words: "45 s", "16 min", "1 h 5 min". */
+bool http_html_duration(strbuf *sb, double seconds);
+
+/* "2025-10-22" as "22 Oct 2025" in <time datetime="...">; other text is
+ * escaped as is. */
+bool http_html_date(strbuf *sb, const char *iso);
+
+/* What a kind is called on the pages ("Release Q&A" for "release-qa");
+ * unknown kinds as given. Static strings, or kind itself. */
+const char *http_html_kind_label(const char *kind);
+
+/* A release as shown: "helion" → "Helion", "2.9" → "Release 2.9". */
+bool http_html_release(strbuf *sb, const char *release);
+
+/* The search page's URL for these parameters, already escaped for a
+ * double-quoted attribute ("&amp;" between them); empty or NULL ones are
+ * left out, page only when above 1. */
+bool http_html_search_href(strbuf *sb, const char *q, const char *release, const char *kind,
+                           const char *speaker, unsigned page);
+
+/* Markdown rendered with cmark in its safe mode (raw HTML and javascript:
+ * style links are dropped, never passed through), headings moved down
+ * `shift` levels (so a notes file's "# Title" sits under the page's <h2>),
+ * appended as HTML. */
+bool http_html_markdown(strbuf *sb, const char *markdown, int shift);
+
+/* Parse a moment given in a URL (?t=, ?end=): "754", "754.5", "12:34",
+ * "1:02:03", "12m34s", "1h2m3s", "90s", "2m". Returns false for anything
+ * else, or a value past 100 days. */
+bool http_timecode_parse(const char *s, double *out);
+
+#endif

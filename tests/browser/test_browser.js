@@ -1,0 +1,483 @@
+#!/usr/bin/env node
+/* Browser tests of qarchive's pages in headless Chromium (Debian's
+ * /usr/bin/chromium, driven by playwright-core).
+ *
+ * usage: node test_browser.js --qarchive PATH --source DIR --work DIR [--chromium PATH]
+ *
+ * Installs playwright-core (pinned in package-lock.json) into WORK when it
+ * is missing, builds a small archive in WORK/archive (the bundled
+ * transcripts without media, a one-minute demo recording with video made by
+ * ffmpeg, and a recording full of markup), indexes it, starts
+ * `qarchive serve` on a free 127.0.0.1 port and checks what a person does:
+ * search from the home page and land on the moment, click a cue, watch the
+ * highlighted cue follow playback, click an agenda item, clips, and that
+ * planted markup never runs or shows unescaped. Screenshots of every page
+ * on a phone and a laptop go to WORK/screenshots/. The server and the
+ * browser are stopped by PID at the end.
+ *
+ * Each failed check prints a line; the last line is "N passed, N failed".
+ */
+'use strict';
+
+const childProcess = require('child_process');
+const fs = require('fs');
+const http = require('http');
+const net = require('net');
+const path = require('path');
+
+function argument(name, fallback) {
+  const i = process.argv.indexOf('--' + name);
+  if (i > 0 && i + 1 < process.argv.length) return process.argv[i + 1];
+  if (fallback !== undefined) return fallback;
+  console.error('usage: test_browser.js --qarchive PATH --source DIR --work DIR [--chromium PATH]');
+  process.exit(2);
+}
+
+const QARCHIVE = path.resolve(argument('qarchive'));
+const SOURCE = path.resolve(argument('source'));
+const WORK = path.resolve(argument('work'));
+const CHROMIUM = argument('chromium', '/usr/bin/chromium');
+const HERE = __dirname;
+const DEMO = '2025-12-01-zephyr-checkpoints';
+const XSS = '2025-12-02-markup';
+const PAYLOAD = `<img src=x onerror="window.__pwned='img'"><script>window.__pwned='script'</script>`;
+
+let passed = 0;
+let failed = 0;
+function check(ok, what) {
+  if (ok) {
+    passed++;
+  } else {
+    failed++;
+    console.log('FAIL: ' + what);
+  }
+}
+
+function write(file, text) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+}
+
+function run(cmd, args, options) {
+  const r = childProcess.spawnSync(cmd, args, { encoding: 'utf8', ...options });
+  if (r.error) throw new Error(`${cmd}: ${r.error.message}`);
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+/* playwright-core, installed with `npm ci` from the committed lock file
+ * into WORK (never into the source tree). */
+function loadPlaywright() {
+  const want = JSON.parse(fs.readFileSync(path.join(HERE, 'package.json'), 'utf8')).dependencies['playwright-core'];
+  const installed = path.join(WORK, 'node_modules', 'playwright-core', 'package.json');
+  let have = null;
+  try { have = JSON.parse(fs.readFileSync(installed, 'utf8')).version; } catch (e) { have = null; }
+  if (have !== want) {
+    for (const f of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(HERE, f), path.join(WORK, f));
+    console.log(`installing playwright-core ${want} into ${WORK}`);
+    run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: WORK, stdio: 'inherit', env: { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' } });
+  }
+  return require(path.join(WORK, 'node_modules', 'playwright-core'));
+}
+
+/* The demo recording: a minute of test pattern and tone, 20 cues of three
+ * seconds, an agenda, and notes with markup that must not run. */
+function demoVtt() {
+  const lines = [
+    ['Ana Ruiz', 'Welcome to the Zephyr checkpoints session.'],
+    ['Ana Ruiz', 'Today we look at saving sharded state without stalls.'],
+    ['Ben Okafor', 'Thanks Ana. Zephyr writes each shard from its own rank.'],
+    ['Ben Okafor', 'The writes overlap with the next training step.'],
+    ['Ben Okafor', 'So the GPU never waits for the file system.'],
+    ['Ana Ruiz', 'How does loading work when the world size changes?'],
+    ['Ben Okafor', 'Resharding happens on load, from the saved metadata.'],
+    ['Ben Okafor', 'You can save on eight ranks and load on sixteen.'],
+    ['Ana Ruiz', 'Let us move to the second topic, incremental saves.'],
+    ['Ben Okafor', 'Only the tensors that changed since the last save are written.'],
+    ['Ben Okafor', 'Optimizer state usually dominates the bytes on disk.'],
+    ['Ana Ruiz', 'Is there a checksum on every shard?'],
+    ['Ben Okafor', 'Yes, a digest per shard, verified when it is read.'],
+    ['Ana Ruiz', 'Now the audience questions.'],
+    ['Ana Ruiz', 'Does Zephyr work with FSDP two?'],
+    ['Ben Okafor', 'It does, through the distributed state dict helpers.'],
+    ['Ana Ruiz', 'What about object storage such as S3?'],
+    ['Ben Okafor', 'A storage writer plugin handles that case.'],
+    ['Ana Ruiz', 'That is all the time we have.'],
+    ['Ana Ruiz', 'Thanks everyone for joining.'],
+  ];
+  const stamp = (s) => `00:00:${String(Math.floor(s)).padStart(2, '0')}.${String(Math.round((s % 1) * 1000)).padStart(3, '0')}`;
+  let out = 'WEBVTT\n\n';
+  lines.forEach(([voice, text], i) => {
+    out += `${stamp(i * 3)} --> ${stamp(i * 3 + 2.9)}\n<v ${voice}>${text}\n\n`;
+  });
+  return { vtt: out, count: lines.length };
+}
+
+function buildArchive(root) {
+  fs.rmSync(root, { recursive: true, force: true });
+  fs.mkdirSync(root, { recursive: true });
+  const bundled = path.join(SOURCE, 'transcripts');
+  for (const id of fs.readdirSync(bundled)) {
+    const src = path.join(bundled, id);
+    if (!fs.statSync(src).isDirectory()) {
+      fs.copyFileSync(src, path.join(root, id));
+      continue;
+    }
+    fs.mkdirSync(path.join(root, id));
+    for (const f of fs.readdirSync(src))
+      if (/^(recording\.json|transcript\.(vtt|srt)|agenda\.md|notes\.md)$/.test(f))
+        fs.copyFileSync(path.join(src, f), path.join(root, id, f));
+  }
+
+  const demo = path.join(root, DEMO);
+  write(path.join(demo, 'recording.json'), JSON.stringify({
+    title: 'Webinar: Zephyr checkpoints',
+    kind: 'webinar',
+    release: '2.9',
+    date: '2025-12-01',
+    speakers: [{ name: 'Ana Ruiz', role: 'Host' }, { name: 'Ben Okafor', role: 'Distributed checkpointing' }],
+    description: 'Saving and loading **sharded** checkpoints with Zephyr.',
+  }));
+  write(path.join(demo, 'transcript.vtt'), demoVtt().vtt);
+  write(path.join(demo, 'agenda.md'), '# Agenda\n\n- 00:00:00 Welcome\n- 00:00:24 Incremental saves\n- 00:00:39 Audience questions\n');
+  write(path.join(demo, 'notes.md'), '## Links\n\n- [Zephyr design doc](https://example.org/zephyr)\n- [a trap](javascript:window.__pwned=1)\n\n' +
+    PAYLOAD + '\n\nInline <b onmouseover="window.__pwned=2">raw html</b> is dropped.\n');
+  run('ffmpeg', ['-nostdin', '-v', 'error', '-y',
+    '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25:duration=60',
+    '-f', 'lavfi', '-i', 'sine=frequency=330:beep_factor=2:duration=60',
+    '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-profile:v', 'baseline',
+    '-c:a', 'aac', '-b:a', '64k', '-movflags', '+faststart', 'media.mp4'], { cwd: demo });
+
+  const xss = path.join(root, XSS);
+  write(path.join(xss, 'recording.json'), JSON.stringify({
+    title: 'Markup ' + PAYLOAD + ' & co',
+    kind: 'other',
+    date: '2025-12-02',
+    speakers: [{ name: 'Eve <b>Bold</b>', role: '"quoted" <i>role</i>' }],
+    description: 'Description ' + PAYLOAD,
+  }));
+  const esc = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  write(path.join(xss, 'transcript.vtt'), 'WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Mallory>zebrafish ' + esc(PAYLOAD) + '\n\n' +
+    '00:00:04.000 --> 00:00:06.000\n<v Mallory>second zebrafish cue\n');
+  write(path.join(xss, 'notes.md'), 'Notes ' + PAYLOAD + '\n');
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = s.address().port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function get(port, p) {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path: p }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => { body += c; });
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function startServer(archive) {
+  const port = await freePort();
+  const log = fs.openSync(path.join(WORK, 'serve.log'), 'w');
+  const proc = childProcess.spawn(QARCHIVE, ['serve', '--archive', archive, '--port', String(port), '--threads', '4'],
+    { stdio: ['ignore', 'ignore', log] });
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await get(port, '/healthz')).status === 200) return { proc, port };
+    } catch (e) { /* not listening yet */ }
+    await sleep(100);
+  }
+  proc.kill('SIGTERM');
+  throw new Error('qarchive serve did not start: ' + fs.readFileSync(path.join(WORK, 'serve.log'), 'utf8'));
+}
+
+function stopServer(proc) {
+  return new Promise((resolve) => {
+    if (proc.exitCode !== null) return resolve(proc.exitCode);
+    const timer = setTimeout(() => proc.kill('SIGKILL'), 10000);
+    proc.on('exit', (code) => { clearTimeout(timer); resolve(code); });
+    process.kill(proc.pid, 'SIGTERM');
+  });
+}
+
+/* Watches a page for what must never happen: a dialog, a script the CSP
+ * had to block, a JavaScript error, or a planted payload running. */
+function guard(page, problems) {
+  page.on('dialog', (d) => { problems.push('dialog: ' + d.message()); d.dismiss().catch(() => {}); });
+  page.on('pageerror', (e) => problems.push('page error: ' + e.message));
+  page.on('console', (m) => {
+    /* A page that is an error on purpose (404, 400) logs its own status. */
+    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push('console error: ' + m.text());
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400 && r.request().resourceType() !== 'document') problems.push(`${r.status()} for ${r.url()}`);
+  });
+}
+
+const INIT = () => {
+  window.__csp = [];
+  document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
+};
+
+async function videoState(page) {
+  return page.evaluate(() => {
+    const v = document.getElementById('player');
+    const cur = document.querySelector('.cue[aria-current="true"]');
+    const cues = [...document.querySelectorAll('.cue')];
+    return {
+      t: v ? v.currentTime : NaN,
+      paused: v ? v.paused : true,
+      ready: v ? v.readyState : 0,
+      current: cur ? cues.indexOf(cur) : -1,
+      starts: cues.map((c) => parseFloat(c.dataset.start)),
+    };
+  });
+}
+
+async function waitFor(page, fn, arg, timeout) {
+  try {
+    await page.waitForFunction(fn, arg, { timeout: timeout || 10000, polling: 100 });
+    return true;
+  } catch (e) {
+    return false;
+  }
+}
+
+async function main() {
+  fs.mkdirSync(WORK, { recursive: true });
+  const { chromium } = loadPlaywright();
+  const archive = path.join(WORK, 'archive');
+  buildArchive(archive);
+  run(QARCHIVE, ['index', '--archive', archive]);
+  const { proc, port } = await startServer(archive);
+  const base = `http://127.0.0.1:${port}`;
+  let browser = null;
+  try {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync',
+        '--autoplay-policy=no-user-gesture-required', '--mute-audio'],
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    await context.addInitScript(INIT);
+    const page = await context.newPage();
+    const problems = [];
+    guard(page, problems);
+
+    /* 1. Search from the home page, click the first moment, land on it. */
+    await page.goto(base + '/');
+    check(await page.title() === 'The archive — qarchive', 'home title: ' + await page.title());
+    check(await page.locator('link[rel="search"][href="/opensearch.xml"]').count() === 1, 'home links OpenSearch');
+    check(await page.locator('section#webinar a[href="/watch/' + DEMO + '"]').count() === 1, 'the demo is listed under Webinars');
+    await page.fill('#q', 'zephyr shard');
+    await Promise.all([page.waitForURL(/\/search\?q=zephyr\+shard/), page.press('#q', 'Enter')]);
+    const firstResult = await page.locator('.results .result h2 a').first().getAttribute('href');
+    check(firstResult && firstResult.startsWith('/watch/' + DEMO), 'first result is the demo: ' + firstResult);
+    const moment = page.locator('.results .moment').first();
+    const href = await moment.getAttribute('href');
+    const hitT = parseFloat(new URL(href, base).searchParams.get('t'));
+    check(/^\/watch\/[^?]+\?t=[0-9.]+&q=zephyr%20shard$/.test(href), 'moment link carries t and q: ' + href);
+    check(await moment.locator('mark').count() > 0, 'snippet marks the matched words');
+    check(!isNaN(hitT) && hitT > 0, 'the hit has a time: ' + hitT);
+    await Promise.all([page.waitForURL(/\/watch\//), moment.click()]);
+    const landed = await waitFor(page, (t) => {
+      const v = document.getElementById('player');
+      return v && v.readyState >= 1 && Math.abs(v.currentTime - t) < 1;
+    }, hitT);
+    let st = await videoState(page);
+    check(landed, `player lands within 1 s of the hit: t=${hitT} currentTime=${st.t}`);
+    check(st.current >= 0 && st.starts[st.current] <= hitT + 0.01 && (st.current + 1 >= st.starts.length || st.starts[st.current + 1] > hitT),
+      'the cue at t is marked: ' + st.current);
+    check(await page.locator('.cue .text mark').count() >= 1, 'words of q marked in the transcript');
+    check(await page.locator('.cue .text mark', { hasText: /^shard$/i }).count() >= 2, '"shard" marked');
+    check((await page.getAttribute('#player', 'src')).endsWith('#t=' + hitT), 'media fragment in src');
+    check(await page.locator('#player track[kind="captions"][src="/captions/' + DEMO + '.vtt"]').count() === 1, 'captions track');
+    check(await page.locator('#player track[kind="chapters"]').count() === 1, 'chapters track');
+    check(await page.locator('.player-tools').isVisible(), 'player tools shown with scripts on');
+
+    /* 2. Clicking a cue seeks there, without loading the page again. */
+    await page.evaluate(() => { window.__same = 1; });
+    const cue = page.locator('.cue').nth(10);
+    const cueStart = parseFloat(await cue.getAttribute('data-start'));
+    await cue.locator('a.ts').click();
+    const sought = await waitFor(page, (t) => {
+      const v = document.getElementById('player');
+      return v.currentTime >= t - 0.3 && v.currentTime < t + 2;
+    }, cueStart);
+    st = await videoState(page);
+    check(sought, `cue click seeks to ${cueStart}: currentTime=${st.t}`);
+    check(await page.evaluate(() => window.__same === 1), 'cue click did not reload the page');
+    check(new URL(page.url()).searchParams.get('t') === String(cueStart), 'URL follows the seek: ' + page.url());
+
+    /* 3. During playback the highlighted cue follows the audio. */
+    await page.locator('.cue').nth(2).locator('a.ts').click();
+    await waitFor(page, () => !document.getElementById('player').paused && document.getElementById('player').currentTime > 6.2, null, 5000);
+    const before = await videoState(page);
+    /* A few seconds of playback; under a loaded CI machine allow longer. */
+    await waitFor(page, (t0) => document.getElementById('player').currentTime > t0 + 3, before.t, 12000);
+    const after = await page.evaluate(() => {
+      const v = document.getElementById('player');
+      const cues = [...document.querySelectorAll('.cue')];
+      const cur = document.querySelector('.cue[aria-current="true"]');
+      return { t: v.currentTime, paused: v.paused, current: cues.indexOf(cur), marked: cues.filter((c) => c.hasAttribute('aria-current')).length,
+        starts: cues.map((c) => parseFloat(c.dataset.start)) };
+    });
+    check(!after.paused && after.t > before.t + 2.5, `playback runs: ${before.t} → ${after.t}`);
+    check(after.current > before.current, `highlight moved: cue ${before.current} → ${after.current}`);
+    check(after.marked === 1, 'exactly one cue is current: ' + after.marked);
+    const expect = after.starts.filter((s) => s <= after.t + 0.01).length - 1;
+    check(Math.abs(after.current - expect) <= 1, `highlighted cue ${after.current} matches the time ${after.t} (cue ${expect})`);
+    const inView = await page.evaluate(() => {
+      const list = document.getElementById('cues');
+      const cur = document.querySelector('.cue[aria-current="true"]');
+      const a = list.getBoundingClientRect(), b = cur.getBoundingClientRect();
+      return b.top >= a.top - 1 && b.bottom <= a.bottom + 1;
+    });
+    check(inView, 'the current cue is kept in view');
+
+    /* 4. An agenda item seeks. */
+    const item = page.locator('.chapters li').nth(2);
+    const itemStart = parseFloat(await item.getAttribute('data-start'));
+    await item.locator('a').click();
+    check(await waitFor(page, (t) => Math.abs(document.getElementById('player').currentTime - t) < 1.5, itemStart),
+      `agenda click seeks to ${itemStart}: ${(await videoState(page)).t}`);
+    check(await waitFor(page, () => document.querySelectorAll('.chapters li[aria-current="true"]').length === 1
+      && document.querySelectorAll('.chapters li')[2].getAttribute('aria-current') === 'true', null, 3000), 'agenda item marked current');
+    await page.evaluate(() => document.getElementById('player').pause());
+
+    /* 5. Follow along can be switched off, and the moment copied. */
+    await page.click('#follow');
+    check(await page.getAttribute('#follow', 'aria-pressed') === 'false', 'follow-along toggles off');
+    await page.click('#follow');
+    await page.click('#copy-moment');
+    check(await waitFor(page, () => /\/watch\/.*\?t=\d+/.test(document.getElementById('copy-status').textContent), null, 3000),
+      'copy link reports the link: ' + await page.textContent('#copy-status'));
+    const clip = await page.evaluate(() => navigator.clipboard.readText()).catch(() => '');
+    check(/\/watch\/[^?]+\?t=\d+$/.test(clip), 'clipboard holds the moment link: ' + clip);
+
+    /* 6. Selecting a stretch of the transcript offers a clip. */
+    await page.evaluate(() => {
+      const cues = document.querySelectorAll('.cue .text');
+      const r = document.createRange();
+      r.setStart(cues[3].firstChild, 2);
+      r.setEnd(cues[5].firstChild, 5);
+      const s = window.getSelection();
+      s.removeAllRanges();
+      s.addRange(r);
+    });
+    check(await waitFor(page, () => !document.querySelector('.clip-offer').hidden, null, 3000), 'a selection offers a clip');
+    const clipHref = await page.getAttribute('.clip-offer a', 'href');
+    check(/\?t=9&end=17\.9$/.test(clipHref || ''), 'clip link spans the selected cues: ' + clipHref);
+
+    /* 7. A clip link plays just that stretch. */
+    await page.goto(base + '/watch/' + DEMO + '?t=0:10&end=14');
+    check((await page.getAttribute('#player', 'src')).endsWith('#t=10,14'), 'clip media fragment');
+    check(await page.locator('.clip-note').count() === 1, 'clip note shown');
+    await waitFor(page, () => document.getElementById('player').readyState >= 1, null, 5000);
+    await page.evaluate(() => document.getElementById('player').play());
+    const stopped = await waitFor(page, () => {
+      const v = document.getElementById('player');
+      return v.paused && v.currentTime > 13;
+    }, null, 10000);
+    st = await videoState(page);
+    check(stopped && st.t < 14.8, 'clip pauses at its end: ' + st.t);
+
+    /* t in other spellings. */
+    for (const [t, want] of [['12m34s', 754], ['1h2m3s', 3723], ['0:21', 21], ['21.5', 21.5]]) {
+      const r = await get(port, '/watch/' + DEMO + '?t=' + t);
+      check(r.body.includes('data-start="' + want + '"'), `t=${t} → ${want}`);
+    }
+
+    /* 8. Planted markup never runs and never shows unescaped. */
+    const pages = ['/', '/watch/' + XSS, '/watch/' + DEMO, '/search?q=zebrafish',
+      '/search?q=' + encodeURIComponent(PAYLOAD), '/watch/' + XSS + '?q=' + encodeURIComponent(PAYLOAD),
+      '/search?speaker=' + encodeURIComponent('Eve <b>Bold</b>'), '/nope' + encodeURIComponent(PAYLOAD)];
+    for (const p of pages) {
+      await page.goto(base + p);
+      await sleep(150);
+      const r = await page.evaluate(() => ({
+        pwned: window.__pwned,
+        csp: window.__csp,
+        imgs: document.querySelectorAll('img[src="x"]').length,
+        scripts: [...document.scripts].filter((s) => !/^\/static\//.test(s.getAttribute('src') || '')).length,
+        bold: document.querySelectorAll('b').length,
+        text: document.body.innerText,
+      }));
+      check(r.pwned === undefined, `${p}: payload ran (${r.pwned})`);
+      check(r.csp.length === 0, `${p}: CSP had to block something: ${r.csp.join(', ')}`);
+      check(r.imgs === 0 && r.scripts === 0, `${p}: planted elements in the DOM (img ${r.imgs}, script ${r.scripts})`);
+      check(r.bold === 0, `${p}: raw <b> from the archive became markup`);
+      if (p === '/watch/' + XSS)
+        check(r.text.includes('Markup <img src=x') && r.text.includes('zebrafish <img src=x'), 'the title and cue show the markup as text');
+    }
+    const raw = await get(port, '/watch/' + XSS);
+    check(!raw.body.includes('<img src=x') && !raw.body.includes("<script>window"), 'watch page HTML has the payload escaped');
+    const notes = await get(port, '/watch/' + DEMO);
+    check(!notes.body.includes('javascript:') && !notes.body.includes('onmouseover') && notes.body.includes('href="https://example.org/zephyr"'),
+      'notes: cmark safe mode drops raw HTML and javascript: links');
+    check(problems.length === 0, 'no dialogs, page errors or console errors: ' + problems.join(' | '));
+
+    /* 9. Without JavaScript the media fragment still starts the player at t. */
+    const nojs = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 800 } });
+    const plain = await nojs.newPage();
+    await plain.goto(base + '/watch/' + DEMO + '?t=33');
+    check(await plain.locator('.player-tools').isHidden() && await plain.locator('#cues a.ts[href$="?t=33"]').count() === 1,
+      'without scripts: tools hidden, times are links');
+    await nojs.close();
+
+    /* 10. Screenshots, phone and laptop. */
+    const shots = path.join(WORK, 'screenshots');
+    fs.rmSync(shots, { recursive: true, force: true });
+    fs.mkdirSync(shots, { recursive: true });
+    const views = { phone: { width: 390, height: 844 }, laptop: { width: 1280, height: 800 } };
+    const targets = {
+      home: '/',
+      search: '/search?q=torch.compile',
+      watch: '/watch/' + DEMO + '?t=21&q=zephyr',
+      'watch-transcript-only': '/watch/2025-06-18-torch-export-webinar?t=7:47&q=AOTInductor',
+      'search-empty': '/search?q=kumquats',
+    };
+    for (const [vname, viewport] of Object.entries(views)) {
+      const ctx = await browser.newContext({ viewport, deviceScaleFactor: vname === 'phone' ? 2 : 1, isMobile: vname === 'phone', hasTouch: vname === 'phone' });
+      const p = await ctx.newPage();
+      for (const [tname, url] of Object.entries(targets)) {
+        await p.goto(base + url);
+        if (tname.startsWith('watch')) await waitFor(p, () => { const v = document.getElementById('player'); return !v || v.readyState >= 2; }, null, 5000);
+        await sleep(300);
+        await p.screenshot({ path: path.join(shots, `${vname}-${tname}.png`) });
+        if (tname === 'home' || tname === 'search') await p.screenshot({ path: path.join(shots, `${vname}-${tname}-full.png`), fullPage: true });
+      }
+      await ctx.close();
+    }
+    check(fs.readdirSync(shots).length >= 14, 'screenshots saved in ' + shots);
+    console.log('screenshots: ' + shots);
+  } finally {
+    if (browser) await browser.close();
+    const code = await stopServer(proc);
+    const log = fs.readFileSync(path.join(WORK, 'serve.log'), 'utf8');
+    check(code === 0, 'server exits 0 on SIGTERM: ' + code);
+    check(!/ERROR: (Address|Leak)Sanitizer|runtime error/.test(log), 'no sanitizer report: ' + log.slice(-2000));
+  }
+}
+
+main().then(() => {
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}, (e) => {
+  console.error(e && e.stack ? e.stack : e);
+  console.log(`${passed} passed, ${failed + 1} failed`);
+  process.exit(1);
+});
