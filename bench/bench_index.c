@@ -343,21 +343,6 @@ static int cmd_fts5_load(const char *dump, const char *path)
 
 /* ---- query ---------------------------------------------------------------- */
 
-/* Copied from indexer/search.c (static there): the raw path must parse the
- * query exactly as search_run does. */
-static const char *const stopwords[] = {
-    "a",    "about", "an",    "and",  "are",    "as",   "at",   "be",    "but",   "by",
-    "can",  "could", "did",   "do",   "does",   "for",  "from", "had",   "has",   "have",
-    "how",  "i",     "if",    "in",   "into",   "is",   "it",   "its",   "me",    "my",
-    "of",   "on",    "or",    "our",  "should", "so",   "that", "the",   "their", "them",
-    "then", "there", "these", "they", "this",   "to",   "was",  "we",    "were",  "what",
-    "when", "where", "which", "who",  "why",    "will", "with", "would", "you",   "your",
-};
-static const qx_field fields[] = {
-    {"release", INDEX_TERM_RELEASE, true}, {"kind", INDEX_TERM_KIND, true},
-    {"speaker", INDEX_TERM_SPEAKER, true}, {"year", INDEX_TERM_YEAR, true},
-    {"title", INDEX_PREFIX_TITLE, false},
-};
 static const unsigned facet_slots[] = {INDEX_SLOT_RELEASE, INDEX_SLOT_KIND, INDEX_SLOT_SPEAKERS,
                                        INDEX_SLOT_YEAR};
 
@@ -445,24 +430,20 @@ static long run_xapian(ctx *c, const bench_query *q, bool main_query)
 	const char *filters[1] = {term};
 	if (q->release)
 		snprintf(term, sizeof term, "%s%s", INDEX_TERM_RELEASE, q->release);
-	qx_search_params p = {0};
-	p.query = query;
-	p.fields = fields;
-	p.field_count = sizeof fields / sizeof fields[0];
-	p.stopwords = stopwords;
-	p.stopword_count = sizeof stopwords / sizeof stopwords[0];
+	/* Parsed exactly as search_run() parses it. */
+	qx_search_params p = search_base_params(query, false);
 	p.filters = filters;
 	p.filter_count = q->release ? 1 : 0;
 	p.limit = 10;
 	p.collapse_slot = -1;
 	p.count_slot = -1;
-	if (main_query) { /* as run_once() in indexer/search.c */
+	if (main_query) { /* the one Enquire run_once() in indexer/search.c makes */
+		p.limit = 10 * SEARCH_MOMENTS_PER_RECORDING;
 		p.collapse_slot = INDEX_SLOT_RECORDING;
-		p.collapse_max = 1;
+		p.collapse_max = SEARCH_MOMENTS_PER_RECORDING;
 		p.facet_slots = facet_slots;
 		p.facet_count = sizeof facet_slots / sizeof facet_slots[0];
 		p.count_slot = INDEX_SLOT_RECORDING;
-		p.suggest = true;
 	}
 	qx_mset *ms = NULL;
 	if (qx_db_search(c->db, &p, &ms) != QX_OK)
