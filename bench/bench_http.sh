@@ -1,0 +1,314 @@
+#!/usr/bin/env bash
+# The HTTP benchmark (issue 7): `qarchive serve` measured with wrk, next to
+# the engine's own limit and next to nginx, in the same run.
+#   search: /api/search over the 1,000-hour archive at 1, 16 and 64
+#           connections (wrk rotating through 8 of bench_index's queries),
+#           next to the same 8 queries through the C API (search_run, via
+#           `bench_index query`) in the same run;
+#   media:  /media/<id> on a ~200 MB file: 64 KiB range requests at random
+#           offsets (16 connections) and full-file GETs (4 connections),
+#           next to nginx (sendfile on) serving the same file.
+# Loopback only (127.0.0.1, free ports picked at start); every server is
+# stopped by its PID on exit. Figures and method: bench/RESULTS.md ("HTTP").
+#
+# usage: bench/bench_http.sh [--secs N] [--reps N] [--work DIR] [--build DIR]
+#   --secs   duration of each wrk run (default 10)
+#   --reps   timed runs of each query through the C API (default 10)
+#   --work   bench_index.sh's work directory (default bench/work): the
+#            1,000-hour archive (indexed) and fts5.db must be there
+#   --build  a configured build directory; default: configure and build
+#            build-bench (Release, no sanitizers)
+# needs: wrk, nginx, ffmpeg, curl, python3 (apt-get install wrk nginx-light ffmpeg curl)
+set -euo pipefail
+src=$(cd "$(dirname "$0")/.." && pwd)
+secs=10 reps=10 work=$src/bench/work build=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--secs) secs=$2; shift 2 ;;
+	--reps) reps=$2; shift 2 ;;
+	--work) work=$2; shift 2 ;;
+	--build) build=$2; shift 2 ;;
+	*) sed -n '2,22p' "$0" >&2; exit 2 ;;
+	esac
+done
+for tool in wrk nginx ffmpeg curl python3; do
+	command -v "$tool" > /dev/null || {
+		echo "bench_http.sh: missing $tool (hint: apt-get install -y wrk nginx-light ffmpeg curl python3)" >&2
+		exit 2
+	}
+done
+if [ -z "$build" ]; then
+	build=$src/build-bench
+	cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF > /dev/null
+	cmake --build "$build" --target qarchive bench_index > /dev/null
+fi
+qarchive=$build/qarchive
+bench=$build/bench/bench_index
+big=$work/archive-1000-20251123
+[ -x "$qarchive" ] && [ -x "$bench" ] || { echo "bench_http.sh: missing $qarchive or $bench" >&2; exit 2; }
+[ -d "$big/.qarchive" ] && [ -f "$work/fts5.db" ] ||
+	{ echo "bench_http.sh: run bench/bench_index.sh first ($big indexed, $work/fts5.db)" >&2; exit 2; }
+
+tmp=$work/http-run
+rm -rf "$tmp"
+mkdir -p "$tmp"
+pids=()
+cleanup() {
+	local p
+	for p in "${pids[@]}"; do kill "$p" 2> /dev/null || true; done
+	for p in "${pids[@]}"; do wait "$p" 2> /dev/null || true; done
+}
+trap cleanup EXIT INT TERM
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+wait_http() { # URL: up to 30 s
+	for _ in $(seq 300); do
+		curl -fs -o /dev/null "$1" && return 0
+		sleep 0.1
+	done
+	echo "bench_http.sh: $1 never answered" >&2
+	exit 1
+}
+# serve ARCHIVE PORT: start qarchive serve, PID into $spid.
+serve() {
+	"$qarchive" serve --archive "$1" --listen 127.0.0.1 --port "$2" 2>> "$tmp/serve.log" &
+	spid=$!
+	pids+=("$spid")
+	wait_http "http://127.0.0.1:$2/healthz"
+}
+stop() {
+	kill "$1" 2> /dev/null || true
+	wait "$1" 2> /dev/null || true
+}
+
+# wrk's summary → "req/s p50 p90 p99 transfer errors" (latencies in ms,
+# transfer as wrk prints it, errors = non-2xx/3xx responses + socket errors).
+parse_wrk() {
+	awk '
+	function ms(v) {
+		if (v ~ /us$/) return v * 0.001
+		if (v ~ /ms$/) return v + 0
+		if (v ~ /m$/) return v * 60000
+		if (v ~ /s$/) return v * 1000
+		return v + 0
+	}
+	/^ +50%/ { p50 = ms($2) } /^ +90%/ { p90 = ms($2) } /^ +99%/ { p99 = ms($2) }
+	/^Requests\/sec:/ { rps = $2 } /^Transfer\/sec:/ { tr = $2 }
+	/Non-2xx or 3xx responses:/ { err += $NF }
+	/Socket errors:/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) err += $i + 0 }
+	END { printf "%s %.2f %.2f %.2f %s %d\n", rps, p50, p90, p99, tr, err }' "$1"
+}
+# run_wrk LOG CONNS URL [wrk args...]: wrk -t min(2,CONNS).
+run_wrk() {
+	local log=$1 c=$2 url=$3 t=2
+	shift 3
+	[ "$c" -lt 2 ] && t=1
+	wrk -t"$t" -c"$c" -d"${secs}s" --timeout 10s --latency "$url" "$@" > "$log" 2>&1
+}
+
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -srm); $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "versions: $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), $(nginx -v 2>&1 | sed 's/.*: //'); wrk and the server share the machine"
+echo
+
+# ---- 1. /api/search against the C API --------------------------------------
+# Eight of bench_index's 31 queries: common words, a rare word, an
+# identifier, an identifier part, a phrase, synonyms, OR.
+queries=(memory checkpoint backhulgret torch.compile dynamo '"graph break"'
+	'fully sharded data parallel' 'inductor OR triton')
+{
+	echo "paths = {"
+	for q in "${queries[@]}"; do
+		printf '  "/api/search?q=%s",\n' "$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$q")"
+	done
+	cat << 'EOF'
+}
+local i = 0
+function init(args) i = math.random(#paths) - 1 end
+function request()
+  i = i % #paths + 1
+  return wrk.format("GET", paths[i])
+end
+EOF
+} > "$tmp/search.lua"
+
+port=$(free_port)
+serve "$big" "$port"
+base=http://127.0.0.1:$port
+# Warm up (page cache, Xapian's block cache) and check every query answers 200.
+for path in $(sed -n 's/^  "\(.*\)",$/\1/p' "$tmp/search.lua"); do
+	for _ in 1 2 3; do curl -fs -o /dev/null "$base$path"; done
+done
+declare -A http
+for c in 1 16 64; do
+	run_wrk "$tmp/search-c$c.txt" "$c" "$base/api/search" -s "$tmp/search.lua"
+	http[$c]=$(parse_wrk "$tmp/search-c$c.txt")
+done
+stop "$spid"
+
+# The same queries in-process, single-threaded: bench_index's per-query
+# median of search_run (all 31 run, the eight picked out), then
+# requests/s = 8 / (sum of the eight medians), which is what one
+# connection rotating through them could reach with zero HTTP cost.
+"$bench" query "$big" "$work/fts5.db" "$reps" > "$tmp/capi.txt"
+capi_rows=""
+sum_ms=0
+for q in "${queries[@]}"; do
+	med=$(awk -F'|' -v q="\`$q\`" '{ s = $4; gsub(/^ +| +$/, "", s) } s == q { gsub(/ /, "", $8); print $8; exit }' "$tmp/capi.txt")
+	[ -n "$med" ] || { echo "bench_http.sh: no C API row for $q" >&2; exit 1; }
+	capi_rows+="| \`$q\` | $med |"$'\n'
+	sum_ms=$(awk -v a="$sum_ms" -v b="$med" 'BEGIN { print a + b }')
+done
+capi_rps=$(awk -v s="$sum_ms" -v n="${#queries[@]}" 'BEGIN { printf "%.1f", n * 1000 / s }')
+cores=$(nproc)
+
+echo "### /api/search, 1,000-hour archive ($big)"
+echo
+echo "| path | connections | requests/s | p50 ms | p90 ms | p99 ms | errors | vs C API 1 thread | vs C API x $cores cores |"
+echo "|---|---|---|---|---|---|---|---|---|"
+printf '| C API (search_run, in-process) | 1 thread | %s | %.2f (mean of medians) | | | 0 | 1.00x | |\n' \
+	"$capi_rps" "$(awk -v s="$sum_ms" -v n="${#queries[@]}" 'BEGIN { print s / n }')"
+for c in 1 16 64; do
+	read -r rps p50 p90 p99 _ err <<< "${http[$c]}"
+	printf '| HTTP /api/search | %s | %s | %s | %s | %s | %s | %.2fx | %.2fx |\n' "$c" "$rps" "$p50" "$p90" "$p99" "$err" \
+		"$(awk -v a="$rps" -v b="$capi_rps" 'BEGIN { print a / b }')" \
+		"$(awk -v a="$rps" -v b="$capi_rps" -v k="$cores" 'BEGIN { print a / (b * k) }')"
+done
+echo
+echo "C API per-query medians ($reps runs each, ms):"
+echo
+echo "| query | search_run median ms |"
+echo "|---|---|"
+printf '%s' "$capi_rows"
+echo
+
+# ---- 2. /media against nginx ------------------------------------------------
+# A one-recording archive whose media.mp4 is a real (tiny) MP4 followed by a
+# ~200 MB top-level "free" box of random bytes: libavformat probes it as a
+# playable recording, and the bytes served are incompressible. Kept between
+# runs.
+small=$work/http-archive
+rec=2023-01-02-release-qa-0192
+media=$small/$rec/media.mp4
+if [ ! -f "$small/.complete" ]; then
+	rm -rf "$small"
+	mkdir -p "$small/$rec"
+	cp "$big/$rec/recording.json" "$big/$rec/transcript.vtt" "$small/$rec/"
+	ffmpeg -loglevel error -y -f lavfi -i testsrc=duration=2:size=160x120:rate=10 \
+		-c:v libx264 -pix_fmt yuv420p "$tmp/head.mp4"
+	free_len=$((200 * 1024 * 1024))
+	{
+		cat "$tmp/head.mp4"
+		python3 -c 'import struct, sys; sys.stdout.buffer.write(struct.pack(">I", int(sys.argv[1]) + 8) + b"free")' "$free_len"
+		head -c "$free_len" /dev/urandom
+	} > "$media"
+	"$qarchive" index --archive "$small" > /dev/null
+	touch "$small/.complete"
+fi
+size=$(stat -c %s "$media")
+
+mkdir -p "$tmp/nginx/logs"
+nport=$(free_port)
+cat > "$tmp/nginx/nginx.conf" << EOF
+# Minimal static server for bench_http.sh: same file, loopback only.
+daemon off;
+user root;
+worker_processes $cores;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    sendfile on;
+    tcp_nopush off;
+    tcp_nodelay on;
+    keepalive_requests 1000000;
+    client_body_temp_path $tmp/nginx/body;
+    proxy_temp_path $tmp/nginx/proxy;
+    fastcgi_temp_path $tmp/nginx/fastcgi;
+    uwsgi_temp_path $tmp/nginx/uwsgi;
+    scgi_temp_path $tmp/nginx/scgi;
+    types { video/mp4 mp4; }
+    server {
+        listen 127.0.0.1:$nport;
+        root $small;
+    }
+}
+EOF
+
+cat > "$tmp/range.lua" << 'EOF'
+-- wrk -s range.lua URL -- SIZE: 64 KiB ranges at random offsets.
+local size
+local n = 0
+function setup(thread)
+  n = n + 1
+  thread:set("seed", n)
+end
+function init(args)
+  size = tonumber(args[1])
+  math.randomseed(os.time() * 100 + seed)
+end
+function request()
+  local off = math.random(0, size - 65536)
+  return wrk.format("GET", nil, { Range = "bytes=" .. off .. "-" .. (off + 65535) })
+end
+EOF
+
+port=$(free_port)
+serve "$small" "$port"
+nginx -c "$tmp/nginx/nginx.conf" -p "$tmp/nginx" &
+npid=$!
+pids+=("$npid")
+wait_http "http://127.0.0.1:$nport/$rec/media.mp4"
+declare -A murl=([qarchive]="http://127.0.0.1:$port/media/$rec" [nginx]="http://127.0.0.1:$nport/$rec/media.mp4")
+declare -A mres
+for srv in qarchive nginx; do
+	# Both must answer a range with 206 and exactly 64 KiB, and the full file intact.
+	got=$(curl -fs -r 1000-66535 -o /dev/null -w '%{http_code} %{size_download}' "${murl[$srv]}")
+	[ "$got" = "206 65536" ] || { echo "bench_http.sh: $srv range: $got" >&2; exit 1; }
+	got=$(curl -fs -o /dev/null -w '%{http_code} %{size_download}' "${murl[$srv]}")
+	[ "$got" = "200 $size" ] || { echo "bench_http.sh: $srv full: $got" >&2; exit 1; }
+done
+for test in range full; do
+	for srv in qarchive nginx; do
+		if [ $test = range ]; then
+			run_wrk "$tmp/$srv-range.txt" 16 "${murl[$srv]}" -s "$tmp/range.lua" -- "$size"
+		else
+			run_wrk "$tmp/$srv-full.txt" 4 "${murl[$srv]}"
+		fi
+		mres[$srv-$test]=$(parse_wrk "$tmp/$srv-$test.txt")
+	done
+done
+stop "$spid"
+stop "$npid"
+
+mbps() { # wrk's Transfer/sec → MB/s (10^6)
+	awk -v t="$1" 'BEGIN {
+		v = t + 0
+		if (t ~ /GB$/) v *= 1073741824; else if (t ~ /MB$/) v *= 1048576; else if (t ~ /KB$/) v *= 1024
+		printf "%.0f", v / 1e6 }'
+}
+echo "### /media, $(awk -v s="$size" 'BEGIN { printf "%.1f", s / 1e6 }') MB file ($media)"
+echo
+echo "| test | server | requests/s | p50 ms | p99 ms | MB/s | errors | qarchive / nginx |"
+echo "|---|---|---|---|---|---|---|---|"
+for test in range full; do
+	label="64 KiB range, random offset, 16 conn"
+	[ $test = full ] && label="full file GET, 4 conn"
+	read -r nrps _ _ _ ntr _ <<< "${mres[nginx-$test]}"
+	for srv in qarchive nginx; do
+		read -r rps p50 _ p99 tr err <<< "${mres[$srv-$test]}"
+		ratio=""
+		if [ $srv = qarchive ]; then
+			if [ $test = range ]; then
+				ratio=$(awk -v a="$rps" -v b="$nrps" 'BEGIN { printf "%.2fx (req/s)", a / b }')
+			else
+				ratio=$(awk -v a="$(mbps "$tr")" -v b="$(mbps "$ntr")" 'BEGIN { printf "%.2fx (MB/s)", a / b }')
+			fi
+		fi
+		printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$srv" "$rps" "$p50" "$p99" "$(mbps "$tr")" "$err" "$ratio"
+	done
+done
+echo
+echo "wrk outputs: $tmp"
