@@ -41,15 +41,9 @@ unsigned http_handle_chapters(http_request *req, http_reply *out)
 		st = http_reply_error(out, 500, "out of memory");
 		goto out;
 	}
-	size_t len = sb.len;
-	char *text = sb_take(&sb);
-	if (!text) {
-		st = http_reply_error(out, 500, "out of memory");
-		goto out;
-	}
-	http_reply_take(out, "text/vtt; charset=utf-8", text, len);
-	http_reply_header_add(out, "Cache-Control", "no-cache");
-	st = 200;
+	st = http_reply_strbuf(out, "text/vtt; charset=utf-8", &sb);
+	if (st == 200)
+		http_reply_header_add(out, "Cache-Control", "no-cache");
 out:
 	sb_free(&sb);
 	free(chapters);

@@ -41,6 +41,16 @@ void http_reply_take(http_reply *r, const char *content_type, char *body, size_t
 	r->content_type = content_type;
 }
 
+unsigned http_reply_strbuf(http_reply *r, const char *content_type, strbuf *sb)
+{
+	size_t len = sb->len;
+	char *text = sb_take(sb);
+	if (!text)
+		return http_reply_error(r, 500, "out of memory");
+	http_reply_take(r, content_type, text, len);
+	return 200;
+}
+
 bool http_reply_text(http_reply *r, const char *content_type, const char *text)
 {
 	char *copy = strdup(text);

@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "db_pool.h"
+#include "strbuf.h"
 
 struct MHD_Connection;
 struct MHD_Daemon;
@@ -91,6 +92,10 @@ const char *http_header(const http_request *req, const char *name);
  * len bytes). Returns false when out of memory. */
 bool http_reply_text(http_reply *r, const char *content_type, const char *text);
 void http_reply_take(http_reply *r, const char *content_type, char *body, size_t len);
+
+/* Take the text built in *sb as the body (sb is left empty). Returns 200, or
+ * 500 when out of memory. */
+unsigned http_reply_strbuf(http_reply *r, const char *content_type, strbuf *sb);
 
 /* Set the body to value as JSON (steals the reference; NULL means the
  * caller ran out of memory building it). Returns 200, or 500. */
