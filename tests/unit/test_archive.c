@@ -13,80 +13,13 @@
 
 #include "archive.h"
 #include "harness.h"
+#include "test_fs.h"
 
 /* ---- temporary folders ---- */
 
-static char *path_join(const char *dir, const char *name)
-{
-	size_t n = strlen(dir) + strlen(name) + 2;
-	char *p = malloc(n);
-	if (!p)
-		abort();
-	snprintf(p, n, "%s/%s", dir, name);
-	return p;
-}
-
-static char *make_tmpdir(void)
-{
-	const char *base = getenv("TMPDIR");
-	char *template = path_join(base && base[0] ? base : "/tmp", "qa-archive-XXXXXX");
-	if (!mkdtemp(template)) {
-		perror("mkdtemp");
-		abort();
-	}
-	return template;
-}
-
-static void rm_rf(const char *path)
-{
-	struct stat st;
-	if (lstat(path, &st) != 0)
-		return;
-	if (S_ISDIR(st.st_mode)) {
-		DIR *d = opendir(path);
-		if (d) {
-			struct dirent *ent;
-			while ((ent = readdir(d))) {
-				if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0)
-					continue;
-				char *sub = path_join(path, ent->d_name);
-				rm_rf(sub);
-				free(sub);
-			}
-			closedir(d);
-		}
-		rmdir(path);
-	} else {
-		unlink(path);
-	}
-}
-
-static char *make_subdir(const char *dir, const char *name)
-{
-	char *p = path_join(dir, name);
-	if (mkdir(p, 0755) != 0) {
-		perror(p);
-		abort();
-	}
-	return p;
-}
-
-static void write_file(const char *dir, const char *name, const char *content)
-{
-	char *p = path_join(dir, name);
-	FILE *f = fopen(p, "wb");
-	if (!f) {
-		perror(p);
-		abort();
-	}
-	fputs(content, f);
-	fclose(f);
-	free(p);
-}
-
 static void rename_in(const char *dir, const char *from, const char *to)
 {
-	char *a = path_join(dir, from), *b = path_join(dir, to);
+	char *a = tfs_path_join(dir, from), *b = tfs_path_join(dir, to);
 	if (rename(a, b) != 0) {
 		perror(a);
 		abort();
@@ -97,7 +30,7 @@ static void rename_in(const char *dir, const char *from, const char *to)
 
 static void set_mtime(const char *dir, const char *name, time_t sec, long nsec)
 {
-	char *p = path_join(dir, name);
+	char *p = tfs_path_join(dir, name);
 	struct timespec times[2] = {{sec, nsec}, {sec, nsec}};
 	if (utimensat(AT_FDCWD, p, times, 0) != 0) {
 		perror(p);
@@ -156,30 +89,30 @@ static void test_resolve_dir(void)
 
 static void test_list(void)
 {
-	char *tmp = make_tmpdir();
+	char *tmp = tfs_make_tmpdir("qa-archive");
 	char *names[] = {"b-rec", "a-rec", "B-upper", "no-json", ".qarchive", ".hidden-rec"};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		char *d = make_subdir(tmp, names[i]);
+		char *d = tfs_make_subdir(tmp, names[i]);
 		if (strcmp(names[i], "no-json") != 0)
-			write_file(d, "recording.json", "{}");
+			tfs_write_file(d, "recording.json", "{}");
 		free(d);
 	}
-	char *empty = make_subdir(tmp, "empty");
+	char *empty = tfs_make_subdir(tmp, "empty");
 	free(empty);
-	write_file(tmp, "README.md", "not a recording");
-	write_file(tmp, "recording.json", "{}"); /* at the top: not a recording */
+	tfs_write_file(tmp, "README.md", "not a recording");
+	tfs_write_file(tmp, "recording.json", "{}"); /* at the top: not a recording */
 	/* A symlinked recording folder is listed; a dangling symlink is not. */
-	char *b = path_join(tmp, "b-rec"), *link = path_join(tmp, "c-link");
+	char *b = tfs_path_join(tmp, "b-rec"), *link = tfs_path_join(tmp, "c-link");
 	CHECK(symlink(b, link) == 0);
 	free(b);
 	free(link);
-	link = path_join(tmp, "dangling");
+	link = tfs_path_join(tmp, "dangling");
 	CHECK(symlink("/nonexistent/qarchive/xyz", link) == 0);
 	free(link);
 	/* A folder whose recording.json is a folder is still listed: loading it
 	 * says what is wrong, which beats silently ignoring it. */
-	char *odd = make_subdir(tmp, "odd");
-	char *odd_json = make_subdir(odd, "recording.json");
+	char *odd = tfs_make_subdir(tmp, "odd");
+	char *odd_json = tfs_make_subdir(odd, "recording.json");
 	free(odd_json);
 	free(odd);
 
@@ -202,19 +135,19 @@ static void test_list(void)
 	archive_listing_free(NULL);
 
 	/* A trailing slash changes nothing. */
-	char *slashed = path_join(tmp, "");
+	char *slashed = tfs_path_join(tmp, "");
 	CHECK(archive_list(slashed, &l, err, sizeof err) == ARCHIVE_OK);
 	CHECK(l.recording_count == 5);
 	archive_listing_free(&l);
 	free(slashed);
 
-	rm_rf(tmp);
+	tfs_rm_rf(tmp);
 	free(tmp);
 }
 
 static void test_list_empty_and_missing(void)
 {
-	char *tmp = make_tmpdir();
+	char *tmp = tfs_make_tmpdir("qa-archive");
 	archive_listing l = ARCHIVE_LISTING_INIT;
 	char err[512], want[600];
 
@@ -222,19 +155,19 @@ static void test_list_empty_and_missing(void)
 	CHECK(l.recording_count == 0 && l.ignored_count == 0);
 	archive_listing_free(&l);
 
-	char *missing = path_join(tmp, "no-such-archive");
+	char *missing = tfs_path_join(tmp, "no-such-archive");
 	CHECK(archive_list(missing, &l, err, sizeof err) == ARCHIVE_NOT_FOUND);
 	snprintf(want, sizeof want, "%s: no such archive directory", missing);
 	CHECK_STR(err, want);
 	CHECK(l.recordings == NULL && l.ignored == NULL);
 	free(missing);
 
-	write_file(tmp, "file", "x");
-	char *file = path_join(tmp, "file");
+	tfs_write_file(tmp, "file", "x");
+	char *file = tfs_path_join(tmp, "file");
 	CHECK(archive_list(file, &l, err, sizeof err) == ARCHIVE_NOT_FOUND);
 	snprintf(want, sizeof want, "%s: not a directory", file);
 	CHECK_STR(err, want);
-	char *under_file = path_join(file, "x");
+	char *under_file = tfs_path_join(file, "x");
 	CHECK(archive_list(under_file, &l, NULL, 0) == ARCHIVE_NOT_FOUND);
 	free(under_file);
 	free(file);
@@ -245,7 +178,7 @@ static void test_list_empty_and_missing(void)
 	CHECK_STR(archive_status_str(ARCHIVE_NOMEM), "out of memory");
 	CHECK_STR(archive_status_str(ARCHIVE_INTERNAL), "internal error");
 
-	rm_rf(tmp);
+	tfs_rm_rf(tmp);
 	free(tmp);
 }
 
@@ -253,12 +186,12 @@ static void test_list_empty_and_missing(void)
 
 static void test_state_dir(void)
 {
-	char *tmp = make_tmpdir();
+	char *tmp = tfs_make_tmpdir("qa-archive");
 	char *state = NULL;
 	mode_t old_mask = umask(022);
 
 	CHECK(archive_state_dir(tmp, &state) == ARCHIVE_OK);
-	char *want = path_join(tmp, ".qarchive");
+	char *want = tfs_path_join(tmp, ".qarchive");
 	CHECK_STR(state, want);
 	struct stat st;
 	CHECK(stat(want, &st) == 0 && S_ISDIR(st.st_mode));
@@ -271,9 +204,9 @@ static void test_state_dir(void)
 	free(want);
 
 	/* mkdir -p: missing parents are made too. */
-	char *deep = path_join(tmp, "x/y//z");
+	char *deep = tfs_path_join(tmp, "x/y//z");
 	CHECK(archive_state_dir(deep, &state) == ARCHIVE_OK);
-	want = path_join(deep, ".qarchive");
+	want = tfs_path_join(deep, ".qarchive");
 	CHECK_STR(state, want);
 	CHECK(stat(want, &st) == 0 && S_ISDIR(st.st_mode));
 	free(state);
@@ -281,14 +214,14 @@ static void test_state_dir(void)
 	free(deep);
 
 	/* A file in the way: ARCHIVE_IO with errno ENOTDIR. */
-	char *other = make_subdir(tmp, "other");
-	write_file(other, ".qarchive", "x");
+	char *other = tfs_make_subdir(tmp, "other");
+	tfs_write_file(other, ".qarchive", "x");
 	errno = 0;
 	CHECK(archive_state_dir(other, &state) == ARCHIVE_IO);
 	CHECK(errno == ENOTDIR);
 	CHECK(state == NULL);
-	write_file(tmp, "plain", "x");
-	char *plain = path_join(tmp, "plain");
+	tfs_write_file(tmp, "plain", "x");
+	char *plain = tfs_path_join(tmp, "plain");
 	CHECK(archive_state_dir(plain, &state) == ARCHIVE_IO);
 	CHECK(errno == ENOTDIR || errno == EEXIST);
 	CHECK(state == NULL);
@@ -296,7 +229,7 @@ static void test_state_dir(void)
 	free(other);
 
 	umask(old_mask);
-	rm_rf(tmp);
+	tfs_rm_rf(tmp);
 	free(tmp);
 }
 
@@ -314,19 +247,19 @@ static void fingerprint(const char *dir, char out[65])
 /* A recording with all the files; media.mp4 with a fixed mtime. */
 static char *make_recording(const char *tmp, const char *name)
 {
-	char *dir = make_subdir(tmp, name);
-	write_file(dir, "recording.json", "{\"title\": \"t\"}");
-	write_file(dir, "transcript.vtt", "WEBVTT\n\n00:01.000 --> 00:02.000\nhello\n");
-	write_file(dir, "agenda.md", "- 00:00 Start\n");
-	write_file(dir, "notes.md", "notes\n");
-	write_file(dir, "media.mp4", "0123456789");
+	char *dir = tfs_make_subdir(tmp, name);
+	tfs_write_file(dir, "recording.json", "{\"title\": \"t\"}");
+	tfs_write_file(dir, "transcript.vtt", "WEBVTT\n\n00:01.000 --> 00:02.000\nhello\n");
+	tfs_write_file(dir, "agenda.md", "- 00:00 Start\n");
+	tfs_write_file(dir, "notes.md", "notes\n");
+	tfs_write_file(dir, "media.mp4", "0123456789");
 	set_mtime(dir, "media.mp4", 1700000000, 5);
 	return dir;
 }
 
 static void test_fingerprint_stable(void)
 {
-	char *tmp = make_tmpdir();
+	char *tmp = tfs_make_tmpdir("qa-archive");
 	char *dir = make_recording(tmp, "rec");
 	char a[65], b[65];
 	fingerprint(dir, a);
@@ -336,9 +269,9 @@ static void test_fingerprint_stable(void)
 	CHECK(strspn(a, "0123456789abcdef") == ARCHIVE_FINGERPRINT_HEX);
 
 	/* Files the indexer does not read do not count. */
-	write_file(dir, "README.txt", "x");
-	write_file(dir, ".DS_Store", "x");
-	char *sub = make_subdir(dir, "extras");
+	tfs_write_file(dir, "README.txt", "x");
+	tfs_write_file(dir, ".DS_Store", "x");
+	char *sub = tfs_make_subdir(dir, "extras");
 	free(sub);
 	fingerprint(dir, b);
 	CHECK_STR(a, b);
@@ -351,14 +284,14 @@ static void test_fingerprint_stable(void)
 	free(copy);
 
 	free(dir);
-	rm_rf(tmp);
+	tfs_rm_rf(tmp);
 	free(tmp);
 }
 
 /* Apply `change` to a fresh recording and return whether the fingerprint moved. */
 static bool changes(void (*change)(const char *dir))
 {
-	char *tmp = make_tmpdir();
+	char *tmp = tfs_make_tmpdir("qa-archive");
 	char *dir = make_recording(tmp, "rec");
 	char before[65], after[65];
 	fingerprint(dir, before);
@@ -366,30 +299,30 @@ static bool changes(void (*change)(const char *dir))
 	fingerprint(dir, after);
 	bool moved = strcmp(before, after) != 0;
 	free(dir);
-	rm_rf(tmp);
+	tfs_rm_rf(tmp);
 	free(tmp);
 	return moved;
 }
 
 static void edit_json(const char *dir)
 {
-	write_file(dir, "recording.json", "{\"title\": \"u\"}"); /* same size */
+	tfs_write_file(dir, "recording.json", "{\"title\": \"u\"}"); /* same size */
 }
 static void edit_transcript(const char *dir)
 {
-	write_file(dir, "transcript.vtt", "WEBVTT\n\n00:01.000 --> 00:02.000\nhellO\n");
+	tfs_write_file(dir, "transcript.vtt", "WEBVTT\n\n00:01.000 --> 00:02.000\nhellO\n");
 }
 static void edit_agenda(const char *dir)
 {
-	write_file(dir, "agenda.md", "- 00:01 Start\n");
+	tfs_write_file(dir, "agenda.md", "- 00:01 Start\n");
 }
 static void edit_notes(const char *dir)
 {
-	write_file(dir, "notes.md", "notes\n\n");
+	tfs_write_file(dir, "notes.md", "notes\n\n");
 }
 static void remove_notes(const char *dir)
 {
-	char *p = path_join(dir, "notes.md");
+	char *p = tfs_path_join(dir, "notes.md");
 	unlink(p);
 	free(p);
 }
@@ -399,7 +332,7 @@ static void rename_transcript(const char *dir)
 }
 static void add_transcript(const char *dir)
 {
-	write_file(dir, "transcript.srt", "");
+	tfs_write_file(dir, "transcript.srt", "");
 }
 static void rename_media(const char *dir)
 {
@@ -408,11 +341,11 @@ static void rename_media(const char *dir)
 }
 static void add_media(const char *dir)
 {
-	write_file(dir, "media.webm", "");
+	tfs_write_file(dir, "media.webm", "");
 }
 static void grow_media(const char *dir)
 {
-	write_file(dir, "media.mp4", "0123456789a");
+	tfs_write_file(dir, "media.mp4", "0123456789a");
 	set_mtime(dir, "media.mp4", 1700000000, 5);
 }
 static void touch_media_ns(const char *dir)
@@ -425,13 +358,13 @@ static void touch_media_s(const char *dir)
 }
 static void rewrite_media_same_identity(const char *dir)
 {
-	write_file(dir, "media.mp4", "9876543210"); /* same size, mtime restored */
+	tfs_write_file(dir, "media.mp4", "9876543210"); /* same size, mtime restored */
 	set_mtime(dir, "media.mp4", 1700000000, 5);
 }
 static void add_unrelated(const char *dir)
 {
-	write_file(dir, "cover.jpg", "x");
-	write_file(dir, "agenda.md.bak", "x");
+	tfs_write_file(dir, "cover.jpg", "x");
+	tfs_write_file(dir, "agenda.md.bak", "x");
 }
 
 static void test_fingerprint_changes(void)
@@ -459,9 +392,9 @@ static void test_fingerprint_changes(void)
  * minutes. */
 static void test_fingerprint_big_media(void)
 {
-	char *tmp = make_tmpdir();
+	char *tmp = tfs_make_tmpdir("qa-archive");
 	char *dir = make_recording(tmp, "rec");
-	char *media = path_join(dir, "media.mkv");
+	char *media = tfs_path_join(dir, "media.mkv");
 	int fd = open(media, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	CHECK(fd >= 0);
 	off_t size = (off_t)64 << 30;
@@ -481,17 +414,17 @@ static void test_fingerprint_big_media(void)
 	chmod(media, 0644);
 	free(media);
 	free(dir);
-	rm_rf(tmp);
+	tfs_rm_rf(tmp);
 	free(tmp);
 }
 
 static void test_fingerprint_errors(void)
 {
-	char *tmp = make_tmpdir();
+	char *tmp = tfs_make_tmpdir("qa-archive");
 	char out[65] = "junk";
 	char err[512], want[600];
 
-	char *missing = path_join(tmp, "missing");
+	char *missing = tfs_path_join(tmp, "missing");
 	CHECK(archive_fingerprint(missing, out, err, sizeof err) == ARCHIVE_NOT_FOUND);
 	snprintf(want, sizeof want, "%s: no such directory", missing);
 	CHECK_STR(err, want);
@@ -499,7 +432,7 @@ static void test_fingerprint_errors(void)
 	free(missing);
 
 	/* An empty folder still has a fingerprint, distinct from a recording's. */
-	char *empty = make_subdir(tmp, "empty");
+	char *empty = tfs_make_subdir(tmp, "empty");
 	char a[65], b[65];
 	fingerprint(empty, a);
 	char *dir = make_recording(tmp, "rec");
@@ -508,7 +441,7 @@ static void test_fingerprint_errors(void)
 	free(empty);
 
 	/* A FIFO named like a transcript must not hang the fingerprint. */
-	char *fifo = path_join(dir, "transcript.srt");
+	char *fifo = tfs_path_join(dir, "transcript.srt");
 	CHECK(mkfifo(fifo, 0644) == 0);
 	double t0 = now();
 	fingerprint(dir, a);
@@ -517,7 +450,7 @@ static void test_fingerprint_errors(void)
 	free(fifo);
 
 	free(dir);
-	rm_rf(tmp);
+	tfs_rm_rf(tmp);
 	free(tmp);
 }
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "test_fs.h"
 #include "recording.h"
 
 #ifndef QA_TRANSCRIPTS_DIR
@@ -16,74 +17,6 @@
 #endif
 
 /* ---- temporary folders ---- */
-
-static char *path_join(const char *dir, const char *name)
-{
-	size_t n = strlen(dir) + strlen(name) + 2;
-	char *p = malloc(n);
-	if (!p)
-		abort();
-	snprintf(p, n, "%s/%s", dir, name);
-	return p;
-}
-
-static char *make_tmpdir(void)
-{
-	const char *base = getenv("TMPDIR");
-	char *template = path_join(base && base[0] ? base : "/tmp", "qa-recording-XXXXXX");
-	if (!mkdtemp(template)) {
-		perror("mkdtemp");
-		abort();
-	}
-	return template;
-}
-
-static void rm_rf(const char *path)
-{
-	struct stat st;
-	if (lstat(path, &st) != 0)
-		return;
-	if (S_ISDIR(st.st_mode)) {
-		DIR *d = opendir(path);
-		if (d) {
-			struct dirent *ent;
-			while ((ent = readdir(d))) {
-				if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0)
-					continue;
-				char *sub = path_join(path, ent->d_name);
-				rm_rf(sub);
-				free(sub);
-			}
-			closedir(d);
-		}
-		rmdir(path);
-	} else {
-		unlink(path);
-	}
-}
-
-static char *make_subdir(const char *dir, const char *name)
-{
-	char *p = path_join(dir, name);
-	if (mkdir(p, 0755) != 0) {
-		perror(p);
-		abort();
-	}
-	return p;
-}
-
-static void write_file(const char *dir, const char *name, const char *content)
-{
-	char *p = path_join(dir, name);
-	FILE *f = fopen(p, "wb");
-	if (!f) {
-		perror(p);
-		abort();
-	}
-	fputs(content, f);
-	fclose(f);
-	free(p);
-}
 
 static bool ends_with(const char *s, const char *suffix)
 {
@@ -382,9 +315,9 @@ static void test_ids(void)
 
 static void test_load_bad_id(void)
 {
-	char *tmp = make_tmpdir();
-	char *dir = make_subdir(tmp, "bad id");
-	write_file(dir, "recording.json", minimal_json);
+	char *tmp = tfs_make_tmpdir("qa-recording");
+	char *dir = tfs_make_subdir(tmp, "bad id");
+	tfs_write_file(dir, "recording.json", minimal_json);
 	char err[512], want[512];
 	recording r = RECORDING_INIT;
 	CHECK(recording_load_dir(dir, &r, err, sizeof err) == RECORDING_BAD_ID);
@@ -396,13 +329,13 @@ static void test_load_bad_id(void)
 	CHECK(r.id == NULL && r.dir == NULL && r.meta.title == NULL);
 	free(dir);
 
-	dir = make_subdir(tmp, ".hidden");
-	write_file(dir, "recording.json", minimal_json);
+	dir = tfs_make_subdir(tmp, ".hidden");
+	tfs_write_file(dir, "recording.json", minimal_json);
 	CHECK(recording_load_dir(dir, &r, err, sizeof err) == RECORDING_BAD_ID);
 	free(dir);
 	CHECK(recording_load_dir("/", &r, err, sizeof err) == RECORDING_BAD_ID);
 	CHECK(recording_load_dir("", &r, err, sizeof err) == RECORDING_BAD_ID);
-	rm_rf(tmp);
+	tfs_rm_rf(tmp);
 	free(tmp);
 }
 
@@ -452,8 +385,8 @@ static void test_bundled(void)
 	while (d && (ent = readdir(d))) {
 		if (ent->d_name[0] == '.')
 			continue;
-		char *dir = path_join(QA_TRANSCRIPTS_DIR, ent->d_name);
-		char *json = path_join(dir, "recording.json");
+		char *dir = tfs_path_join(QA_TRANSCRIPTS_DIR, ent->d_name);
+		char *json = tfs_path_join(dir, "recording.json");
 		if (access(json, F_OK) == 0) {
 			recording_status st = recording_load_dir(dir, &r, err, sizeof err);
 			if (st != RECORDING_OK)
@@ -472,11 +405,11 @@ static void test_bundled(void)
 
 static void test_discovery(void)
 {
-	char *tmp = make_tmpdir();
-	char *dir = make_subdir(tmp, "rec-1");
+	char *tmp = tfs_make_tmpdir("qa-recording");
+	char *dir = tfs_make_subdir(tmp, "rec-1");
 	char err[512];
 	recording r = RECORDING_INIT;
-	write_file(dir, "recording.json", minimal_json);
+	tfs_write_file(dir, "recording.json", minimal_json);
 
 	CHECK(recording_load_dir(dir, &r, err, sizeof err) == RECORDING_OK);
 	CHECK_STR(r.id, "rec-1");
@@ -486,38 +419,38 @@ static void test_discovery(void)
 	recording_free(&r);
 
 	/* Things that are not ours are ignored; "media." has no extension. */
-	write_file(dir, "media.", "");
-	write_file(dir, "transcript.txt", "");
-	write_file(dir, "README", "");
-	write_file(dir, "transcript.srt", "1\n00:00:01,000 --> 00:00:02,000\nHi\n");
+	tfs_write_file(dir, "media.", "");
+	tfs_write_file(dir, "transcript.txt", "");
+	tfs_write_file(dir, "README", "");
+	tfs_write_file(dir, "transcript.srt", "1\n00:00:01,000 --> 00:00:02,000\nHi\n");
 	CHECK(recording_load_dir(dir, &r, err, sizeof err) == RECORDING_OK);
 	CHECK(ends_with(r.transcript_path, "/rec-1/transcript.srt"));
 	CHECK(r.media_path == NULL);
 	recording_free(&r);
 
-	write_file(dir, "transcript.vtt", "WEBVTT\n");
-	write_file(dir, "media.mp4", "x");
-	write_file(dir, "media.mkv", "x");
-	write_file(dir, "agenda.md", "- 00:00 Start\n");
-	write_file(dir, "notes.md", "Notes\n");
+	tfs_write_file(dir, "transcript.vtt", "WEBVTT\n");
+	tfs_write_file(dir, "media.mp4", "x");
+	tfs_write_file(dir, "media.mkv", "x");
+	tfs_write_file(dir, "agenda.md", "- 00:00 Start\n");
+	tfs_write_file(dir, "notes.md", "Notes\n");
 	/* With trailing slashes: they do not reach the id or the paths. */
-	char *slashed = path_join(dir, "/");
+	char *slashed = tfs_path_join(dir, "/");
 	CHECK(recording_load_dir(slashed, &r, err, sizeof err) == RECORDING_OK);
 	CHECK_STR(r.id, "rec-1");
 	CHECK_STR(r.dir, dir);
-	char *want = path_join(dir, "transcript.vtt");
+	char *want = tfs_path_join(dir, "transcript.vtt");
 	CHECK_STR(r.transcript_path, want);
 	free(want);
-	want = path_join(dir, "media.mkv"); /* the least name of the media.* files */
+	want = tfs_path_join(dir, "media.mkv"); /* the least name of the media.* files */
 	CHECK_STR(r.media_path, want);
 	free(want);
-	want = path_join(dir, "agenda.md");
+	want = tfs_path_join(dir, "agenda.md");
 	CHECK_STR(r.agenda_path, want);
 	free(want);
-	want = path_join(dir, "notes.md");
+	want = tfs_path_join(dir, "notes.md");
 	CHECK_STR(r.notes_path, want);
 	free(want);
-	want = path_join(dir, "recording.json");
+	want = tfs_path_join(dir, "recording.json");
 	CHECK_STR(r.json_path, want);
 	free(want);
 	recording_free(&r);
@@ -527,9 +460,9 @@ static void test_discovery(void)
 	free(slashed);
 
 	/* A symlinked media file counts (archives may point at big files elsewhere). */
-	char *target = path_join(tmp, "elsewhere.webm");
-	write_file(tmp, "elsewhere.webm", "x");
-	char *link = path_join(dir, "media.0");
+	char *target = tfs_path_join(tmp, "elsewhere.webm");
+	tfs_write_file(tmp, "elsewhere.webm", "x");
+	char *link = tfs_path_join(dir, "media.0");
 	CHECK(symlink(target, link) == 0);
 	CHECK(recording_load_dir(dir, &r, err, sizeof err) == RECORDING_OK);
 	CHECK_STR(r.media_path, link);
@@ -538,7 +471,7 @@ static void test_discovery(void)
 	free(link);
 
 	/* Something the indexer would read that is not a file is an error. */
-	char *agenda = path_join(dir, "agenda.md");
+	char *agenda = tfs_path_join(dir, "agenda.md");
 	unlink(agenda);
 	CHECK(mkdir(agenda, 0755) == 0);
 	CHECK(recording_load_dir(dir, &r, err, sizeof err) == RECORDING_INVALID);
@@ -549,15 +482,15 @@ static void test_discovery(void)
 	free(agenda);
 
 	free(dir);
-	rm_rf(tmp);
+	tfs_rm_rf(tmp);
 	free(tmp);
 }
 
 static void test_load_errors(void)
 {
-	char *tmp = make_tmpdir();
-	char *dir = make_subdir(tmp, "rec");
-	char *json = path_join(dir, "recording.json");
+	char *tmp = tfs_make_tmpdir("qa-recording");
+	char *dir = tfs_make_subdir(tmp, "rec");
+	char *json = tfs_path_join(dir, "recording.json");
 	char err[512], want[600];
 	recording r = RECORDING_INIT;
 
@@ -565,12 +498,12 @@ static void test_load_errors(void)
 	snprintf(want, sizeof want, "%s: %s", json, strerror(ENOENT));
 	CHECK_STR(err, want);
 
-	write_file(dir, "recording.json", "{\n  \"title\": \"x\",\n  \"kind\" \"other\"\n}");
+	tfs_write_file(dir, "recording.json", "{\n  \"title\": \"x\",\n  \"kind\" \"other\"\n}");
 	CHECK(recording_load_dir(dir, &r, err, sizeof err) == RECORDING_INVALID);
 	snprintf(want, sizeof want, "%s: line 3, column 16: ':' expected near '\"other\"'", json);
 	CHECK_STR(err, want);
 
-	write_file(dir, "recording.json", "{\"kind\": \"other\", \"date\": \"2025-01-01\"}");
+	tfs_write_file(dir, "recording.json", "{\"kind\": \"other\", \"date\": \"2025-01-01\"}");
 	CHECK(recording_load_dir(dir, &r, err, sizeof err) == RECORDING_INVALID);
 	snprintf(want, sizeof want, "%s: title: missing", json);
 	CHECK_STR(err, want);
@@ -584,13 +517,13 @@ static void test_load_errors(void)
 	CHECK_STR(err, want);
 
 	/* No such folder at all. */
-	char *gone = path_join(tmp, "gone");
+	char *gone = tfs_path_join(tmp, "gone");
 	CHECK(recording_load_dir(gone, &r, NULL, 0) == RECORDING_IO);
 	free(gone);
 
 	free(json);
 	free(dir);
-	rm_rf(tmp);
+	tfs_rm_rf(tmp);
 	free(tmp);
 }
 
