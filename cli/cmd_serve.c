@@ -1,6 +1,7 @@
 /* qarchive serve: the archive over HTTP until SIGINT or SIGTERM. */
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,8 @@
 #include "server.h"
 
 static const char usage[] =
-    "usage: qarchive serve [--archive DIR] [--listen ADDR] [--port N] [--threads N]\n\n"
+    "usage: qarchive serve [--archive DIR] [--listen ADDR] [--port N] [--threads N]\n"
+    "                      [--max-upload SIZE]\n\n"
     "Serve the archive over HTTP: the search API, the recordings' media (with\n"
     "byte ranges), captions and chapters as WebVTT, Atom feeds, and the pages.\n"
     "New commits by `qarchive index` show without a restart. Requests are logged\n"
@@ -19,7 +21,9 @@ static const char usage[] =
     "  --listen ADDR  the IP address to listen on (default 127.0.0.1: this\n"
     "                 machine only; 0.0.0.0 or :: for every interface)\n"
     "  --port N       TCP port (default 8080)\n"
-    "  --threads N    worker threads (default: one per CPU)\n\n"
+    "  --threads N    worker threads (default: one per CPU)\n"
+    "  --max-upload SIZE  the largest media file an upload may carry, in bytes\n"
+    "                 or with a K, M, G or T suffix (powers of 1024; default 8G)\n\n"
     "Exit status: 0 stopped by a signal, 2 usage error or cannot listen.\n";
 
 static bool parse_number(const char *s, unsigned long max, unsigned *out)
@@ -34,10 +38,50 @@ static bool parse_number(const char *s, unsigned long max, unsigned *out)
 	return true;
 }
 
+/* "8G", "500M", "1048576": a byte count with an optional binary suffix. */
+static bool parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	if (*s < '0' || *s > '9')
+		return false;
+	unsigned long long v = strtoull(s, &end, 10);
+	unsigned shift = 0;
+	switch (*end) {
+	case 'K':
+	case 'k':
+		shift = 10;
+		end++;
+		break;
+	case 'M':
+	case 'm':
+		shift = 20;
+		end++;
+		break;
+	case 'G':
+	case 'g':
+		shift = 30;
+		end++;
+		break;
+	case 'T':
+	case 't':
+		shift = 40;
+		end++;
+		break;
+	default:
+		break;
+	}
+	if (*end == 'B' || *end == 'b')
+		end++;
+	if (*end || v == 0 || v > (UINT64_MAX >> 1) >> shift)
+		return false;
+	*out = (uint64_t)v << shift;
+	return true;
+}
+
 int cmd_serve(int argc, char **argv)
 {
 	const char *archive_flag = NULL;
-	http_server_config cfg = {NULL, "127.0.0.1", 8080, 0};
+	http_server_config cfg = {NULL, "127.0.0.1", 8080, 0, HTTP_DEFAULT_MAX_UPLOAD};
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		bool has_value = i + 1 < argc;
@@ -56,6 +100,12 @@ int cmd_serve(int argc, char **argv)
 		} else if (strcmp(a, "--threads") == 0 && has_value) {
 			if (!parse_number(argv[++i], 256, &cfg.threads)) {
 				fprintf(stderr, "qarchive serve: --threads wants 1 to 256\n");
+				return EXIT_USAGE;
+			}
+		} else if (strcmp(a, "--max-upload") == 0 && has_value) {
+			if (!parse_size(argv[++i], &cfg.max_upload)) {
+				fprintf(stderr, "qarchive serve: --max-upload wants a size such as "
+				                "8G, 500M or 1048576\n");
 				return EXIT_USAGE;
 			}
 		} else {

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include <jansson.h>
+#include <pthread.h>
 
 #include "db_pool.h"
 #include "strbuf.h"
@@ -32,6 +33,12 @@ struct http_server {
 	http_db_pool *pool;   /* owned */
 	struct MHD_Daemon *daemon;
 	unsigned threads;
+	uint64_t max_upload; /* bytes: the largest media file an upload may carry */
+	/* Handlers running on threads of their own (body routes): stopping
+	 * waits for them, since their connections are suspended. */
+	pthread_mutex_t jobs_lock;
+	pthread_cond_t jobs_done;
+	unsigned jobs;
 };
 
 /* How errors on a route are rendered. */
@@ -43,11 +50,15 @@ typedef enum http_format {
 typedef struct http_request {
 	struct http_server *server;  /* borrowed */
 	struct MHD_Connection *conn; /* borrowed, for headers and query arguments */
+	const char *method;          /* "GET", "POST", ... as sent */
+	const char *remote;          /* the client's IP address, "-" when unknown */
 	bool head;                   /* HEAD: MHD sends the headers of the GET answer only */
 	const char *path;            /* the percent-decoded path, without the query */
 	const char *rest;            /* path after the route's prefix ("" for exact routes) */
 	http_format format;
-	http_db *db; /* on loan while the handler runs (http_request_db) */
+	http_db *db;         /* on loan while the handler runs (http_request_db) */
+	void *body;          /* a body route's context (body.h), NULL on other routes */
+	int64_t body_length; /* Content-Length, -1 when absent (chunked) */
 } http_request;
 
 #define HTTP_REPLY_MAX_HEADERS 10

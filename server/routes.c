@@ -1,61 +1,102 @@
 #include "routes.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #define GET_HEAD (HTTP_METHOD_GET | HTTP_METHOD_HEAD)
 
-/* First match wins, so an exact route goes before a prefix that covers it.
- * HEAD is answered as GET without the body (MHD drops it). */
+/* The first route whose path matches wins, so an exact route goes before a
+ * prefix that covers it. Routes for the same path with other methods come
+ * right after it. HEAD is answered as GET without the body (MHD drops it)
+ * unless a route takes HEAD alone. */
 static const http_route routes[] = {
-    {GET_HEAD, "/healthz", HTTP_MATCH_EXACT, HTTP_FORMAT_JSON, http_handle_healthz},
-    {GET_HEAD, "/api/search", HTTP_MATCH_EXACT, HTTP_FORMAT_JSON, http_handle_api_search},
-    {GET_HEAD, "/api/recordings", HTTP_MATCH_EXACT, HTTP_FORMAT_JSON, http_handle_api_recordings},
-    {GET_HEAD, "/api/recordings/", HTTP_MATCH_PREFIX, HTTP_FORMAT_JSON, http_handle_api_recording},
-    {GET_HEAD, "/media/", HTTP_MATCH_PREFIX, HTTP_FORMAT_HTML, http_handle_media},
-    {GET_HEAD, "/captions/", HTTP_MATCH_PREFIX, HTTP_FORMAT_HTML, http_handle_captions},
-    {GET_HEAD, "/chapters/", HTTP_MATCH_PREFIX, HTTP_FORMAT_HTML, http_handle_chapters},
-    {GET_HEAD, "/feed.xml", HTTP_MATCH_EXACT, HTTP_FORMAT_HTML, http_handle_feed},
-    {GET_HEAD, "/opensearch.xml", HTTP_MATCH_EXACT, HTTP_FORMAT_HTML, http_handle_opensearch},
+    {GET_HEAD, "/healthz", HTTP_MATCH_EXACT, HTTP_FORMAT_JSON, http_handle_healthz, NULL},
+    {GET_HEAD, "/api/search", HTTP_MATCH_EXACT, HTTP_FORMAT_JSON, http_handle_api_search, NULL},
+    {GET_HEAD, "/api/recordings", HTTP_MATCH_EXACT, HTTP_FORMAT_JSON, http_handle_api_recordings,
+     NULL},
+    {GET_HEAD, "/api/recordings/", HTTP_MATCH_PREFIX, HTTP_FORMAT_JSON, http_handle_api_recording,
+     NULL},
+    {GET_HEAD, "/media/", HTTP_MATCH_PREFIX, HTTP_FORMAT_HTML, http_handle_media, NULL},
+    {GET_HEAD, "/captions/", HTTP_MATCH_PREFIX, HTTP_FORMAT_HTML, http_handle_captions, NULL},
+    {GET_HEAD, "/chapters/", HTTP_MATCH_PREFIX, HTTP_FORMAT_HTML, http_handle_chapters, NULL},
+    {GET_HEAD, "/feed.xml", HTTP_MATCH_EXACT, HTTP_FORMAT_HTML, http_handle_feed, NULL},
+    {GET_HEAD, "/opensearch.xml", HTTP_MATCH_EXACT, HTTP_FORMAT_HTML, http_handle_opensearch, NULL},
     /* The pages, and web/'s CSS and JavaScript (compiled in). */
-    {GET_HEAD, "/", HTTP_MATCH_EXACT, HTTP_FORMAT_HTML, http_handle_home},
-    {GET_HEAD, "/search", HTTP_MATCH_EXACT, HTTP_FORMAT_HTML, http_handle_search_page},
-    {GET_HEAD, "/watch/", HTTP_MATCH_PREFIX, HTTP_FORMAT_HTML, http_handle_watch},
-    {GET_HEAD, "/static/", HTTP_MATCH_PREFIX, HTTP_FORMAT_HTML, http_handle_static},
+    {GET_HEAD, "/", HTTP_MATCH_EXACT, HTTP_FORMAT_HTML, http_handle_home, NULL},
+    {GET_HEAD, "/search", HTTP_MATCH_EXACT, HTTP_FORMAT_HTML, http_handle_search_page, NULL},
+    {GET_HEAD, "/watch/", HTTP_MATCH_PREFIX, HTTP_FORMAT_HTML, http_handle_watch, NULL},
+    {GET_HEAD, "/static/", HTTP_MATCH_PREFIX, HTTP_FORMAT_HTML, http_handle_static, NULL},
+};
+
+static const struct {
+	const char *name;
+	unsigned bit;
+} methods[] = {
+    {"GET", HTTP_METHOD_GET},         {"HEAD", HTTP_METHOD_HEAD},   {"POST", HTTP_METHOD_POST},
+    {"PUT", HTTP_METHOD_PUT},         {"PATCH", HTTP_METHOD_PATCH}, {"DELETE", HTTP_METHOD_DELETE},
+    {"OPTIONS", HTTP_METHOD_OPTIONS},
 };
 
 unsigned http_method_bit(const char *method)
 {
-	if (strcmp(method, "GET") == 0)
-		return HTTP_METHOD_GET;
-	if (strcmp(method, "HEAD") == 0)
-		return HTTP_METHOD_HEAD;
+	for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
+		if (strcmp(method, methods[i].name) == 0)
+			return methods[i].bit;
 	return 0;
 }
 
-const http_route *http_route_find(const char *path, const char **rest, http_format *format)
+static bool path_matches(const http_route *r, const char *path)
 {
-	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
-		const http_route *r = &routes[i];
-		size_t n = strlen(r->path);
-		bool hit = r->match == HTTP_MATCH_EXACT ? strcmp(path, r->path) == 0
-		                                        : strncmp(path, r->path, n) == 0;
-		if (hit) {
-			*rest = r->match == HTTP_MATCH_EXACT ? "" : path + n;
-			*format = r->format;
-			return r;
-		}
-	}
+	return r->match == HTTP_MATCH_EXACT ? strcmp(path, r->path) == 0
+	                                    : strncmp(path, r->path, strlen(r->path)) == 0;
+}
+
+static bool same_path(const http_route *a, const http_route *b)
+{
+	return a->match == b->match && strcmp(a->path, b->path) == 0;
+}
+
+const http_route *http_route_find(const char *path, unsigned method, const char **rest,
+                                  http_format *format, unsigned *allowed)
+{
+	const size_t count = sizeof routes / sizeof routes[0];
+	size_t i = 0;
+	while (i < count && !path_matches(&routes[i], path))
+		i++;
 	*rest = "";
-	*format = strncmp(path, "/api/", 5) == 0 || strcmp(path, "/api") == 0 ? HTTP_FORMAT_JSON
-	                                                                      : HTTP_FORMAT_HTML;
+	*allowed = 0;
+	if (i == count) {
+		*format = strncmp(path, "/api/", 5) == 0 || strcmp(path, "/api") == 0
+		              ? HTTP_FORMAT_JSON
+		              : HTTP_FORMAT_HTML;
+		return NULL;
+	}
+	/* The first route that matches the path decides; the routes right
+	 * after it with the same path take the other methods. */
+	const http_route *first = &routes[i];
+	*format = first->format;
+	for (; i < count && same_path(&routes[i], first); i++) {
+		if (routes[i].methods & method) {
+			*rest = first->match == HTTP_MATCH_EXACT ? "" : path + strlen(first->path);
+			*format = routes[i].format;
+			return &routes[i];
+		}
+		*allowed |= routes[i].methods;
+	}
 	return NULL;
 }
 
-void http_route_allow(const http_route *route, char *out, size_t size)
+void http_methods_str(unsigned bits, char *out, size_t size)
 {
-	snprintf(out, size, "%s%s%s", route->methods & HTTP_METHOD_GET ? "GET" : "",
-	         (route->methods & HTTP_METHOD_GET) && (route->methods & HTTP_METHOD_HEAD) ? ", "
-	                                                                                   : "",
-	         route->methods & HTTP_METHOD_HEAD ? "HEAD" : "");
+	size_t n = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+		if (!(bits & methods[i].bit))
+			continue;
+		int w = snprintf(out + n, size - n, "%s%s", n ? ", " : "", methods[i].name);
+		if (w < 0 || (size_t)w >= size - n)
+			break;
+		n += (size_t)w;
+	}
 }

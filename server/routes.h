@@ -4,12 +4,18 @@
 
 #include <stddef.h>
 
+#include "body.h"
 #include "handlers.h"
 #include "request.h"
 
 enum {
 	HTTP_METHOD_GET = 1u << 0,
 	HTTP_METHOD_HEAD = 1u << 1,
+	HTTP_METHOD_POST = 1u << 2,
+	HTTP_METHOD_PUT = 1u << 3,
+	HTTP_METHOD_PATCH = 1u << 4,
+	HTTP_METHOD_DELETE = 1u << 5,
+	HTTP_METHOD_OPTIONS = 1u << 6,
 };
 
 typedef enum http_match {
@@ -23,18 +29,27 @@ typedef struct http_route {
 	http_match match;
 	http_format format; /* how errors on this route are rendered */
 	http_handler handler;
+	/* For a route that takes a request body: how the body is read as it
+	 * arrives (body.h). The handler then runs once the body is in, on a
+	 * thread of its own (it may fsync, probe media, commit the index)
+	 * while the connection waits suspended. NULL: no body is read. */
+	const http_body_ops *body;
 } http_route;
 
 /* The method's HTTP_METHOD_* bit, 0 for any other method. */
 unsigned http_method_bit(const char *method);
 
-/* The route for path, or NULL (then *format says how to render the 404:
- * JSON under /api/, HTML elsewhere). *rest is the part after the route's
- * prefix ("" for an exact route). */
-const http_route *http_route_find(const char *path, const char **rest, http_format *format);
+/* The route for path and method (an HTTP_METHOD_* bit), or NULL. Several
+ * routes may share a path with different methods. When none matches,
+ * *allowed holds the methods the path does take (0: no route has the
+ * path, a 404; otherwise a 405) and *format says how to render the error
+ * (the format of the path's routes; JSON under /api/, HTML elsewhere).
+ * *rest is the part after the route's prefix ("" for an exact route). */
+const http_route *http_route_find(const char *path, unsigned method, const char **rest,
+                                  http_format *format, unsigned *allowed);
 
-/* "GET, HEAD" for the Allow header of a 405 (RFC 9110 §10.2.1). out holds
- * at least 64 bytes. */
-void http_route_allow(const http_route *route, char *out, size_t size);
+/* "GET, HEAD, POST" for the Allow header of a 405 (RFC 9110 §10.2.1), from
+ * HTTP_METHOD_* bits. out holds at least 64 bytes. */
+void http_methods_str(unsigned methods, char *out, size_t size);
 
 #endif

@@ -1,6 +1,8 @@
 #include "server.h"
 
 #include <arpa/inet.h>
+#include <inttypes.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -32,6 +34,11 @@
 #define TIMEOUT_SECONDS  30
 #define MAX_THREADS      256
 
+/* A body route's body may exceed what its begin() allowed only when sent
+ * chunked (no Content-Length to refuse up front); past this much over the
+ * server's upload limit the connection is dropped rather than read on. */
+#define BODY_SLACK (16u * 1024 * 1024)
+
 /* What one request needs from the request line to the access log line,
  * in *req_cls: created when MHD has read the request line (on_uri), freed
  * when the request completes (on_completed). */
@@ -44,6 +51,27 @@ typedef struct request_state {
 	unsigned status; /* 0 until answered */
 	uint64_t bytes;
 	bool answered;
+
+	/* Set on the first call, when the headers are in. */
+	bool routed;
+	char *path; /* owned: the percent-decoded path */
+	const http_route *route;
+	http_request req;
+	http_reply reply;
+	/* An error to answer instead of running the handler: routing (400,
+	 * 404, 405), a body refused by begin() or data(). 0: none. */
+	unsigned pending;
+	/* A body route's context from begin(), freed by its ops->free. */
+	void *body_ctx;
+	bool body_begun;
+	uint64_t body_read;
+	/* A body route's handler runs on a thread while the connection is
+	 * suspended; job_done is set (release) before the connection is
+	 * resumed, and the next call answers with job_status. */
+	bool job_started;
+	int job_done;
+	unsigned job_status;
+	http_server *server;
 } request_state;
 
 const char *http_server_status_str(http_server_status status)
@@ -67,6 +95,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	request_state *st = calloc(1, sizeof *st);
 	if (!st)
 		return NULL;
+	st->reply = (http_reply)HTTP_REPLY_INIT; /* fd -1: calloc's 0 would be stdin */
 	st->target = strdup(uri ? uri : "");
 	st->received = time(NULL);
 	strcpy(st->remote, "-");
@@ -145,6 +174,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 		return;
 	if (st->method[0])
 		log_request(st);
+	if (st->route && st->route->body && st->body_begun)
+		st->route->body->free(st->body_ctx);
+	http_reply_free(&st->reply);
+	free(st->path);
 	free(st->target);
 	free(st);
 	*req_cls = NULL;
@@ -164,57 +197,127 @@ static bool has_dot_segment(const char *path)
 	return false;
 }
 
-static enum MHD_Result dispatch(http_server *s, struct MHD_Connection *conn, request_state *st)
+/* Decode and route the request once its headers are in: st->route, or
+ * st->pending with the error in st->reply. */
+static void route_request(http_server *s, struct MHD_Connection *conn, request_state *st)
 {
-	http_request req = {.server = s, .conn = conn, .head = strcmp(st->method, "HEAD") == 0};
-	http_reply reply = HTTP_REPLY_INIT;
-	char *path = NULL;
-	unsigned status;
+	st->routed = true;
+	st->server = s;
+	st->req = (http_request){.server = s,
+	                         .conn = conn,
+	                         .method = st->method,
+	                         .remote = st->remote,
+	                         .head = strcmp(st->method, "HEAD") == 0,
+	                         .body_length = -1};
+	const char *length =
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (length) {
+		char *end;
+		unsigned long long n = strtoull(length, &end, 10);
+		if (*length >= '0' && *length <= '9' && !*end && n <= INT64_MAX)
+			st->req.body_length = (int64_t)n;
+	}
 	const char *target = st->target ? st->target : "";
 	size_t path_len = strcspn(target, "?#");
 	bool nomem = false;
+	if (target[0] != '/' || !http_path_decode(target, path_len, &st->path, &nomem)) {
+		st->req.format =
+		    strncmp(target, "/api/", 5) == 0 ? HTTP_FORMAT_JSON : HTTP_FORMAT_HTML;
+		st->pending = nomem ? http_reply_error(&st->reply, 500, "out of memory")
+		                    : http_reply_error(&st->reply, 400,
+		                                       "bad path: an encoded '/', '\\' or NUL, a "
+		                                       "backslash, a control character or a "
+		                                       "malformed %%-escape");
+		return;
+	}
+	st->req.path = st->path;
+	unsigned allowed = 0;
+	st->route = http_route_find(st->path, http_method_bit(st->method), &st->req.rest,
+	                            &st->req.format, &allowed);
+	if (has_dot_segment(st->path)) {
+		st->route = NULL;
+		st->pending = http_reply_error(&st->reply, 400, "bad path: '.' and '..' segments");
+	} else if (!st->route && !allowed) {
+		st->pending = http_reply_error(&st->reply, 404, "nothing here: %s", st->path);
+	} else if (!st->route) {
+		char allow[96];
+		http_methods_str(allowed, allow, sizeof allow);
+		http_reply_header_add(&st->reply, MHD_HTTP_HEADER_ALLOW, allow);
+		st->pending = http_reply_error(&st->reply, 405, "%s is not allowed here; use %s",
+		                               st->method, allow);
+	} else if (st->route->body) {
+		st->body_begun = true;
+		st->pending = st->route->body->begin(&st->req, &st->reply, &st->body_ctx);
+		st->req.body = st->body_ctx;
+	}
+}
 
-	const http_route *route = NULL;
-	if (target[0] != '/' || !http_path_decode(target, path_len, &path, &nomem)) {
-		req.format = strncmp(target, "/api/", 5) == 0 ? HTTP_FORMAT_JSON : HTTP_FORMAT_HTML;
-		status = nomem ? http_reply_error(&reply, 500, "out of memory")
-		               : http_reply_error(&reply, 400,
-		                                  "bad path: an encoded '/', '\\' or NUL, a "
-		                                  "backslash, a control character or a "
-		                                  "malformed %%-escape");
-		goto respond;
-	}
-	req.path = path;
-	route = http_route_find(path, &req.rest, &req.format);
-	if (has_dot_segment(path)) {
-		status = http_reply_error(&reply, 400, "bad path: '.' and '..' segments");
-	} else if (!route) {
-		status = http_reply_error(&reply, 404, "nothing here: %s", path);
-	} else if (!(http_method_bit(st->method) & route->methods)) {
-		char allow[64];
-		http_route_allow(route, allow, sizeof allow);
-		http_reply_header_add(&reply, MHD_HTTP_HEADER_ALLOW, allow);
-		status = http_reply_error(&reply, 405, "%s is not allowed here; use %s", st->method,
-		                          allow);
-	} else {
-		status = route->handler(&req, &reply);
-		http_db_pool_release(s->pool, req.db);
-		req.db = NULL;
-	}
-respond:;
+/* Queue the answer: st->pending's error, or status with st->reply. */
+static enum MHD_Result answer(request_state *st, unsigned status)
+{
 	uint64_t bytes = 0;
-	enum MHD_Result rc = http_respond(&req, status, &reply, &bytes);
+	st->answered = true;
+	enum MHD_Result rc = http_respond(&st->req, status, &st->reply, &bytes);
 	st->status = status;
 	st->bytes = bytes;
-	free(path);
 	return rc;
+}
+
+static unsigned run_handler(request_state *st)
+{
+	unsigned status = st->route->handler(&st->req, &st->reply);
+	http_db_pool_release(st->server->pool, st->req.db);
+	st->req.db = NULL;
+	return status;
+}
+
+/* A body route's handler, on its own thread while the connection is
+ * suspended, so a slow commit (fsync, probing, indexing) holds neither
+ * the worker's event loop nor the other connections on it. */
+static void *job_main(void *arg)
+{
+	request_state *st = arg;
+	http_server *s = st->server;
+	st->job_status = run_handler(st);
+	__atomic_store_n(&st->job_done, 1, __ATOMIC_RELEASE);
+	MHD_resume_connection(st->req.conn);
+	pthread_mutex_lock(&s->jobs_lock);
+	s->jobs--;
+	pthread_cond_broadcast(&s->jobs_done);
+	pthread_mutex_unlock(&s->jobs_lock);
+	return NULL;
+}
+
+static bool start_job(http_server *s, request_state *st)
+{
+	pthread_attr_t attr;
+	pthread_t thread;
+	if (pthread_attr_init(&attr) != 0)
+		return false;
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_mutex_lock(&s->jobs_lock);
+	s->jobs++;
+	pthread_mutex_unlock(&s->jobs_lock);
+	st->job_started = true;
+	MHD_suspend_connection(st->req.conn);
+	int rc = pthread_create(&thread, &attr, job_main, st);
+	pthread_attr_destroy(&attr);
+	if (rc != 0) {
+		MHD_resume_connection(st->req.conn);
+		st->job_started = false;
+		pthread_mutex_lock(&s->jobs_lock);
+		s->jobs--;
+		pthread_mutex_unlock(&s->jobs_lock);
+		return false;
+	}
+	return true;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **req_cls)
 {
-	(void)upload_data;
+	http_server *s = cls;
 	request_state *st = *req_cls;
 	if (!st) {
 		/* on_uri ran out of memory: nothing to log with, nothing to answer
@@ -224,30 +327,55 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (!st->target && !(st->target = strdup(url)))
 		return MHD_NO;
 	if (st->answered) {
-		/* A body we did not ask for (every route is GET or HEAD): the
-		 * answer is queued; discard the rest. */
+		/* The rest of a body we answered before reading: discard it. */
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	if (!st->method[0]) {
+	if (!st->routed) {
 		snprintf(st->method, sizeof st->method, "%s", method);
 		snprintf(st->version, sizeof st->version, "%s", version);
+		route_request(s, conn, st);
 		/* The first call has the headers only. For a bodiless request,
 		 * wait for the next call (which comes at once): answering now
 		 * would tell MHD the request was not read to its end, and it
 		 * would close the connection instead of keeping it alive. A
-		 * request with a body is answered now, unread (no route takes
-		 * one), and its connection closed. */
-		const char *length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-		                                                 MHD_HTTP_HEADER_CONTENT_LENGTH);
-		bool has_body = (length && strcmp(length, "0") != 0) ||
+		 * body nobody will read (an error, or a route that takes none)
+		 * is answered now, unread, and the connection closed. */
+		bool has_body = (st->req.body_length > 0) ||
 		                MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 		                                            MHD_HTTP_HEADER_TRANSFER_ENCODING);
-		if (!has_body)
+		if (!has_body || (st->route && st->route->body && !st->pending))
 			return MHD_YES;
+		if (st->pending)
+			return answer(st, st->pending);
+		return answer(st, run_handler(st));
 	}
-	st->answered = true;
-	return dispatch(cls, conn, st);
+	if (*upload_data_size > 0) {
+		size_t n = *upload_data_size;
+		*upload_data_size = 0;
+		st->body_read += n;
+		if (st->body_read > s->max_upload + BODY_SLACK)
+			return MHD_NO;
+		if (!st->pending && st->route && st->route->body)
+			st->pending = st->route->body->data(&st->req, st->body_ctx, upload_data, n,
+			                                    &st->reply);
+		return MHD_YES;
+	}
+	/* The request is read to its end. */
+	if (st->pending)
+		return answer(st, st->pending);
+	if (st->route->body) {
+		if (!st->job_started) {
+			if (start_job(s, st))
+				return MHD_YES;
+			return answer(st, http_reply_error(&st->reply, 503,
+			                                   "the server is too busy; try again"));
+		}
+		if (!__atomic_load_n(&st->job_done, __ATOMIC_ACQUIRE))
+			return MHD_YES; /* not ours to answer yet (a spurious call) */
+		return answer(st, st->job_status);
+	}
+	return answer(st, run_handler(st));
 }
 
 static unsigned cpu_count(void)
@@ -282,6 +410,9 @@ http_server_status http_server_start(const http_server_config *cfg, http_server 
 	http_server *s = calloc(1, sizeof *s);
 	if (!s)
 		return HTTP_SERVER_NOMEM;
+	pthread_mutex_init(&s->jobs_lock, NULL);
+	pthread_cond_init(&s->jobs_done, NULL);
+	s->max_upload = cfg->max_upload ? cfg->max_upload : HTTP_DEFAULT_MAX_UPLOAD;
 	s->threads =
 	    cfg->threads ? (cfg->threads > MAX_THREADS ? MAX_THREADS : cfg->threads) : cpu_count();
 	char origin[128];
@@ -296,7 +427,8 @@ http_server_status http_server_start(const http_server_config *cfg, http_server 
 		return HTTP_SERVER_NOMEM;
 	}
 
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG |
+	                 MHD_ALLOW_SUSPEND_RESUME;
 	if (v6)
 		flags |= MHD_USE_IPv6;
 	s->daemon = MHD_start_daemon(
@@ -327,11 +459,20 @@ void http_server_stop(http_server *s)
 {
 	if (!s)
 		return;
-	if (s->daemon)
+	if (s->daemon) {
+		/* A suspended connection must be resumed before the daemon
+		 * stops: wait for the handlers running on their own threads. */
+		pthread_mutex_lock(&s->jobs_lock);
+		while (s->jobs > 0)
+			pthread_cond_wait(&s->jobs_done, &s->jobs_lock);
+		pthread_mutex_unlock(&s->jobs_lock);
 		MHD_stop_daemon(s->daemon);
+	}
 	http_db_pool_free(s->pool);
 	free(s->archive_dir);
 	free(s->index_path);
 	free(s->default_origin);
+	pthread_mutex_destroy(&s->jobs_lock);
+	pthread_cond_destroy(&s->jobs_done);
 	free(s);
 }

@@ -12,6 +12,7 @@
 #define QA_HTTP_SERVER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct http_server http_server;
 
@@ -20,7 +21,10 @@ typedef struct http_server_config {
 	const char *listen;      /* an IPv4 or IPv6 literal, e.g. "127.0.0.1" */
 	unsigned port;           /* 1..65535 */
 	unsigned threads;        /* worker threads (and index handles); 0: one per CPU */
+	uint64_t max_upload;     /* bytes of media an upload may carry; 0: the default */
 } http_server_config;
+
+#define HTTP_DEFAULT_MAX_UPLOAD (8ull << 30) /* 8 GiB */
 
 typedef enum http_server_status {
 	HTTP_SERVER_OK = 0,

@@ -1,0 +1,70 @@
+/* form_body: an HTML form's body (multipart/form-data or
+ * application/x-www-form-urlencoded) read as it arrives.
+ *
+ * libmicrohttpd's post processor splits the body into parts; text fields
+ * are kept in memory (bounded), file parts are written to temp files of
+ * their own in a folder the caller names (the archive's uploads/tmp, so
+ * that the ingest can rename them into the archive instead of copying), so
+ * memory use does not depend on the size of the files. The temp files are
+ * removed by form_body_free unless the caller moved them away.
+ *
+ * A route uses it from its body ops (body.h): form_body_begin from begin,
+ * form_body_data from data, and reads the fields in its handler after
+ * form_body_finish.
+ */
+#ifndef QA_HTTP_FORM_BODY_H
+#define QA_HTTP_FORM_BODY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "request.h"
+
+/* Bounds on what is held in memory: one text field, and all of them. */
+#define FORM_TEXT_MAX  (1u << 20)
+#define FORM_TEXTS_MAX (4u << 20)
+
+typedef struct form_file {
+	char *field;        /* owned: the form field's name */
+	char *filename;     /* owned: the name the client gave (a hint only), never NULL */
+	char *content_type; /* owned: as the client said, or "" */
+	char *path;         /* owned: the temp file holding the bytes */
+	uint64_t size;
+} form_file;
+
+typedef struct form_body form_body;
+
+/* Start reading req's body into *out. tmp_dir must exist (files are made
+ * there with mkstemp); each file may hold at most max_file bytes. Returns 0,
+ * or 415 (not a form body), 413 (Content-Length says too much: more than
+ * max_file plus room for the text fields), 500 (out of memory), with the
+ * message in *reply. */
+unsigned form_body_begin(http_request *req, http_reply *reply, const char *tmp_dir,
+                         uint64_t max_file, form_body **out);
+
+/* One chunk of the body. Returns 0, or the error to answer (400 malformed,
+ * 413 a field or file over its bound, 500 a write failed) with the message
+ * in *reply; after an error the form is unusable. */
+unsigned form_body_data(form_body *f, const char *data, size_t len, http_reply *reply);
+
+/* The body is complete: close the files. Returns 0, or 400 (the body ended
+ * inside a part) / 500 with the message in *reply. */
+unsigned form_body_finish(form_body *f, http_reply *reply);
+
+/* The last value of text field name, NULL when absent. Borrowed. */
+const char *form_text(const form_body *f, const char *name);
+
+/* The count of values of text field name, and the i-th (0-based) of
+ * them: for fields given several times (one speaker per field). */
+size_t form_text_count(const form_body *f, const char *name);
+const char *form_text_at(const form_body *f, const char *name, size_t i);
+
+/* The file sent as field name, NULL when absent or sent empty with no
+ * name (a browser's file input left blank). Borrowed; the caller may
+ * rename file->path away (form_body_free then finds nothing to remove). */
+const form_file *form_file_get(const form_body *f, const char *name);
+
+/* Remove the temp files still there and free everything. NULL-safe. */
+void form_body_free(form_body *f);
+
+#endif
