@@ -1,0 +1,46 @@
+/* upload_commit: the last step of every upload, whichever way it came
+ * (POST /api/recordings, the /upload form, or a tus upload's last byte):
+ * staged files become a recording in the archive, indexed.
+ *
+ * The ingest (indexer/ingest.h) validates first — the metadata, the media
+ * (it must probe as a recording), the transcript and agenda (errors carry
+ * their line) — and only then moves the files into a new folder of the
+ * archive (fsync, rename) and indexes that recording. Nothing is left
+ * behind on failure.
+ */
+#ifndef QA_HTTP_UPLOAD_COMMIT_H
+#define QA_HTTP_UPLOAD_COMMIT_H
+
+#include "request.h"
+
+/* The fields of a new recording as a form or tus Upload-Metadata gives
+ * them: all borrowed, NULL (or "") when absent. */
+typedef struct upload_fields {
+	const char *title;
+	const char *kind;        /* release-qa | webinar | tac-meeting | other */
+	const char *release;     /* "2.9", "helion", ... */
+	const char *date;        /* YYYY-MM-DD */
+	const char *speakers;    /* one per line or comma-separated; "Name (role)" */
+	const char *description; /* markdown */
+	/* Texts given inline (a pasted agenda, a transcript in tus metadata). */
+	const char *transcript_text;
+	const char *agenda_text;
+	const char *notes_text;
+	/* Staged files under <archive>/.qarchive/uploads/: moved into the
+	 * archive on success (the caller's cleanup then finds nothing). */
+	const char *media_path;
+	const char *media_name; /* the client's file name, a hint only */
+	const char *transcript_path;
+	const char *transcript_name;
+	const char *agenda_path;
+	const char *notes_path;
+	const char *uploaded_by; /* the staff name, for the log */
+} upload_fields;
+
+/* Make the recording. Returns 201 with {"id": ..., "url": "/watch/<id>",
+ * "indexed": true|false} in *out and a Location header; or 400 with
+ * {"error": "<field>: <what is wrong>"} (e.g. "transcript: line 12: ...",
+ * "media: not a media file: ..."), or 500/503, with the message in *out. */
+unsigned upload_commit(http_request *req, const upload_fields *fields, http_reply *out);
+
+#endif
