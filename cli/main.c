@@ -18,6 +18,8 @@ static const command commands[] = {
     {"list", "list the indexed recordings", cmd_list},
     {"probe", "read a recording's duration, streams, chapters and tags as JSON", cmd_probe},
     {"serve", "serve the archive over HTTP: search API, media, captions, feeds", cmd_serve},
+    {"user", "add, remove or list the staff accounts, or set a password", cmd_user},
+    {"token", "add, remove or list the API tokens for uploads", cmd_token},
 };
 
 static void print_help(FILE *out)

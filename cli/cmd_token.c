@@ -1,0 +1,109 @@
+/* qarchive token: named API tokens for scripts that upload (issue #8), such
+ * as a CI job. The store is server/accounts.c; this is its command line. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "accounts.h"
+#include "archive.h"
+#include "commands.h"
+
+static const char usage[] =
+    "usage: qarchive token add|remove NAME [--archive DIR]\n"
+    "       qarchive token list [--archive DIR]\n\n"
+    "Manage the API tokens that scripts send instead of a password. They are\n"
+    "kept in DIR/.qarchive/accounts.json (mode 0600), only as hashes, so a\n"
+    "token is shown once, when it is made. A running `qarchive serve` sees\n"
+    "changes at once.\n\n"
+    "  add NAME     make a token called NAME (a label such as ci-upload) and\n"
+    "               print it on stdout: qat_<16 hex digits>_<43 characters>\n"
+    "  remove NAME  remove the token called NAME: it stops working at once\n"
+    "  list         print each token's name, id and when it was made\n\n"
+    "Names are 1 to 64 of A-Z a-z 0-9 . _ @ -, not starting with '.' or '-'.\n\n"
+    "Exit status: 0 done, 1 refused (invalid name, the token exists already or\n"
+    "does not exist), 2 usage error or the accounts file cannot be read or\n"
+    "written.\n";
+
+static int exit_status(accounts_status st)
+{
+	switch (st) {
+	case ACCOUNTS_OK:
+		return EXIT_OK;
+	case ACCOUNTS_BAD_NAME:
+	case ACCOUNTS_BAD_PASSWORD:
+	case ACCOUNTS_EXISTS:
+	case ACCOUNTS_NOT_FOUND:
+	case ACCOUNTS_BAD_CREDENTIALS:
+		return EXIT_REJECTED;
+	case ACCOUNTS_CORRUPT:
+	case ACCOUNTS_IO:
+	case ACCOUNTS_NOMEM:
+	case ACCOUNTS_INTERNAL:
+		return EXIT_USAGE;
+	}
+	return EXIT_USAGE;
+}
+
+int cmd_token(int argc, char **argv)
+{
+	const char *archive_flag = NULL;
+	const char *args[2] = {NULL, NULL};
+	int nargs = 0;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			fputs(usage, stdout);
+			return EXIT_OK;
+		} else if (strcmp(argv[i], "--archive") == 0 && i + 1 < argc) {
+			archive_flag = argv[++i];
+		} else if (argv[i][0] != '-' && nargs < 2) {
+			args[nargs++] = argv[i];
+		} else {
+			fprintf(stderr, "qarchive token: unexpected argument '%s'\n\n%s", argv[i],
+			        usage);
+			return EXIT_USAGE;
+		}
+	}
+	const char *action = args[0], *name = args[1];
+	bool list = action && strcmp(action, "list") == 0;
+	bool known =
+	    action && (list || strcmp(action, "add") == 0 || strcmp(action, "remove") == 0);
+	if (!known || (list ? name != NULL : name == NULL)) {
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	char *archive = NULL;
+	if (archive_resolve_dir(archive_flag, &archive) != ARCHIVE_OK)
+		return EXIT_USAGE;
+
+	char err[512] = "";
+	accounts_status st;
+	if (list) {
+		accounts_entry *tokens = NULL;
+		size_t n = 0;
+		st = accounts_token_list(archive, &tokens, &n, err, sizeof err);
+		for (size_t i = 0; i < n; i++)
+			printf("%-24s %s  %s\n", tokens[i].name, tokens[i].id, tokens[i].created);
+		free(tokens);
+	} else if (strcmp(action, "remove") == 0) {
+		st = accounts_token_remove(archive, name, err, sizeof err);
+	} else {
+		char token[ACCOUNTS_TOKEN_SIZE];
+		st = accounts_token_add(archive, name, token, sizeof token, err, sizeof err);
+		if (st == ACCOUNTS_OK && (printf("%s\n", token) < 0 || fflush(stdout) != 0)) {
+			/* A token nobody saw is only a risk: take it back. */
+			accounts_token_remove(archive, name, NULL, 0);
+			snprintf(err, sizeof err, "could not print the token, so it was removed");
+			st = ACCOUNTS_IO;
+		} else if (st == ACCOUNTS_OK) {
+			fprintf(stderr, "qarchive token add: this is the only time the token is "
+			                "shown: only its hash is kept\n");
+		}
+		memset(token, 0, sizeof token);
+	}
+	if (st != ACCOUNTS_OK)
+		fprintf(stderr, "qarchive token %s: %s\n", action,
+		        err[0] ? err : accounts_status_str(st));
+	free(archive);
+	return exit_status(st);
+}
