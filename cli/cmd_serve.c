@@ -13,7 +13,7 @@
 
 static const char usage[] =
     "usage: qarchive serve [--archive DIR] [--listen ADDR] [--port N] [--threads N]\n"
-    "                      [--max-upload SIZE]\n\n"
+    "                      [--max-upload SIZE] [--secure-cookies] [--private]\n\n"
     "Serve the archive over HTTP: the search API, the recordings' media (with\n"
     "byte ranges), captions and chapters as WebVTT, Atom feeds, and the pages.\n"
     "New commits by `qarchive index` show without a restart. Requests are logged\n"
@@ -23,7 +23,13 @@ static const char usage[] =
     "  --port N       TCP port (default 8080)\n"
     "  --threads N    worker threads (default: one per CPU)\n"
     "  --max-upload SIZE  the largest media file an upload may carry, in bytes\n"
-    "                 or with a K, M, G or T suffix (powers of 1024; default 8G)\n\n"
+    "                 or with a K, M, G or T suffix (powers of 1024; default 8G)\n"
+    "  --secure-cookies  mark session cookies Secure: the server sits behind a\n"
+    "                 TLS-terminating proxy and is reached over https only\n"
+    "  --private      reading the archive needs an account too (by default only\n"
+    "                 uploads and edits do)\n\n"
+    "Staff sign in at /login with accounts made by `qarchive user add`; scripts\n"
+    "send `Authorization: Bearer TOKEN` with a token from `qarchive token add`.\n\n"
     "Exit status: 0 stopped by a signal, 2 usage error or cannot listen.\n";
 
 static bool parse_number(const char *s, unsigned long max, unsigned *out)
@@ -81,7 +87,8 @@ static bool parse_size(const char *s, uint64_t *out)
 int cmd_serve(int argc, char **argv)
 {
 	const char *archive_flag = NULL;
-	http_server_config cfg = {NULL, "127.0.0.1", 8080, 0, HTTP_DEFAULT_MAX_UPLOAD};
+	http_server_config cfg = {NULL,  "127.0.0.1", 8080, 0, HTTP_DEFAULT_MAX_UPLOAD,
+	                          false, false};
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		bool has_value = i + 1 < argc;
@@ -102,6 +109,10 @@ int cmd_serve(int argc, char **argv)
 				fprintf(stderr, "qarchive serve: --threads wants 1 to 256\n");
 				return EXIT_USAGE;
 			}
+		} else if (strcmp(a, "--secure-cookies") == 0) {
+			cfg.secure_cookies = true;
+		} else if (strcmp(a, "--private") == 0) {
+			cfg.private_read = true;
 		} else if (strcmp(a, "--max-upload") == 0 && has_value) {
 			if (!parse_size(argv[++i], &cfg.max_upload)) {
 				fprintf(stderr, "qarchive serve: --max-upload wants a size such as "

@@ -294,3 +294,34 @@ void form_body_free(form_body *f)
 	free(f->tmp_dir);
 	free(f);
 }
+
+static unsigned begin_fields(http_request *req, http_reply *out, void **ctx)
+{
+	form_body *f = NULL;
+	unsigned st = form_body_begin(req, out, req->server->upload_tmp_dir, 0, &f);
+	*ctx = f;
+	return st;
+}
+
+static unsigned begin_upload(http_request *req, http_reply *out, void **ctx)
+{
+	form_body *f = NULL;
+	unsigned st =
+	    form_body_begin(req, out, req->server->upload_tmp_dir, req->server->max_upload, &f);
+	*ctx = f;
+	return st;
+}
+
+static unsigned data(http_request *req, void *ctx, const char *bytes, size_t len, http_reply *out)
+{
+	(void)req;
+	return form_body_data(ctx, bytes, len, out);
+}
+
+static void release(void *ctx)
+{
+	form_body_free(ctx);
+}
+
+const http_body_ops form_ops_fields = {begin_fields, data, release};
+const http_body_ops form_ops_upload = {begin_upload, data, release};

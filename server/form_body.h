@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "body.h"
 #include "request.h"
 
 /* Bounds on what is held in memory: one text field, and all of them. */
@@ -66,5 +67,13 @@ const form_file *form_file_get(const form_body *f, const char *name);
 
 /* Remove the temp files still there and free everything. NULL-safe. */
 void form_body_free(form_body *f);
+
+/* Body ops (body.h) that read a form into a form_body (req->body in the
+ * handler, which calls form_body_finish first): form_ops_fields for forms
+ * of text fields only (sign in, sign out: any file part is refused), and
+ * form_ops_upload for forms with files up to the server's --max-upload.
+ * Temp files go to the server's upload_tmp_dir. */
+extern const http_body_ops form_ops_fields;
+extern const http_body_ops form_ops_upload;
 
 #endif

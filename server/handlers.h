@@ -24,4 +24,10 @@ unsigned http_handle_search_page(http_request *req, http_reply *out); /* page_se
 unsigned http_handle_watch(http_request *req, http_reply *out);       /* page_watch.c */
 unsigned http_handle_static(http_request *req, http_reply *out);      /* h_static.c */
 
+/* Staff: sign in and out (page_login.c). POST /login and /logout take a
+ * form body (form_ops_fields, form_body.h). */
+unsigned http_handle_login_page(http_request *req, http_reply *out);
+unsigned http_handle_login(http_request *req, http_reply *out);
+unsigned http_handle_logout(http_request *req, http_reply *out);
+
 #endif

@@ -34,6 +34,14 @@ struct http_server {
 	struct MHD_Daemon *daemon;
 	unsigned threads;
 	uint64_t max_upload; /* bytes: the largest media file an upload may carry */
+	/* Staff: accounts.json (cached), the signed-in sessions, failed
+	 * logins per client (accounts.h, sessions.h, login_throttle.h). */
+	struct accounts_cache *accounts;
+	struct session_store *sessions;
+	struct login_throttle *throttle;
+	bool secure_cookies;  /* behind TLS: cookies get Secure */
+	bool private_read;    /* reading needs an account too */
+	char *upload_tmp_dir; /* owned: <archive>/.qarchive/uploads/tmp, for form files */
 	/* Handlers running on threads of their own (body routes): stopping
 	 * waits for them, since their connections are suspended. */
 	pthread_mutex_t jobs_lock;

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "form_body.h"
+
 #define GET_HEAD (HTTP_METHOD_GET | HTTP_METHOD_HEAD)
 
 /* The first route whose path matches wins, so an exact route goes before a
@@ -27,6 +29,12 @@ static const http_route routes[] = {
     {GET_HEAD, "/search", HTTP_MATCH_EXACT, HTTP_FORMAT_HTML, http_handle_search_page, NULL},
     {GET_HEAD, "/watch/", HTTP_MATCH_PREFIX, HTTP_FORMAT_HTML, http_handle_watch, NULL},
     {GET_HEAD, "/static/", HTTP_MATCH_PREFIX, HTTP_FORMAT_HTML, http_handle_static, NULL},
+    /* Staff. */
+    {GET_HEAD, "/login", HTTP_MATCH_EXACT, HTTP_FORMAT_HTML, http_handle_login_page, NULL},
+    {HTTP_METHOD_POST, "/login", HTTP_MATCH_EXACT, HTTP_FORMAT_HTML, http_handle_login,
+     &form_ops_fields},
+    {HTTP_METHOD_POST, "/logout", HTTP_MATCH_EXACT, HTTP_FORMAT_HTML, http_handle_logout,
+     &form_ops_fields},
 };
 
 static const struct {

@@ -1,6 +1,8 @@
 #include "server.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <sys/stat.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <netinet/in.h>
@@ -15,12 +17,16 @@
 
 #include <microhttpd.h>
 
+#include "accounts.h"
+#include "auth_gate.h"
 #include "db_pool.h"
 #include "escape.h"
 #include "index_update.h"
+#include "login_throttle.h"
 #include "request.h"
 #include "respond.h"
 #include "routes.h"
+#include "sessions.h"
 
 /* Limits. A worker thread runs an event loop over many connections, so a
  * client that sends half a request holds one of CONNECTION_LIMIT slots
@@ -85,6 +91,8 @@ const char *http_server_status_str(http_server_status status)
 		return "cannot listen";
 	case HTTP_SERVER_NOMEM:
 		return "out of memory";
+	case HTTP_SERVER_STATE_DIR:
+		return "cannot make the archive's state folder";
 	}
 	return "unknown status";
 }
@@ -197,6 +205,40 @@ static bool has_dot_segment(const char *path)
 	return false;
 }
 
+/* What a private archive (--private) still shows to everybody: the way to
+ * sign in, and what that page needs. */
+static bool public_path(const char *path)
+{
+	return strcmp(path, "/login") == 0 || strcmp(path, "/logout") == 0 ||
+	       strcmp(path, "/healthz") == 0 || strncmp(path, "/static/", 8) == 0;
+}
+
+/* --private: a request without a session or token is sent to sign in (a
+ * page) or refused (the API, media). */
+static void gate_private(request_state *st)
+{
+	http_staff who;
+	unsigned status = http_require_staff(&st->req, &st->reply, false, &who);
+	if (!status)
+		return;
+	bool page = st->req.format == HTTP_FORMAT_HTML && (st->route->methods & HTTP_METHOD_GET) &&
+	            strncmp(st->path, "/media/", 7) != 0 &&
+	            strncmp(st->path, "/captions/", 10) != 0 &&
+	            strncmp(st->path, "/chapters/", 10) != 0;
+	if (status == 401 && page) {
+		http_reply_free(&st->reply);
+		strbuf location = STRBUF_INIT;
+		if (sb_append_str(&location, "/login?next=") &&
+		    http_escape_url(&location, st->target ? st->target : "/") &&
+		    http_reply_header_add(&st->reply, MHD_HTTP_HEADER_LOCATION, location.data))
+			status = 303;
+		else
+			status = http_reply_error(&st->reply, 500, "out of memory");
+		sb_free(&location);
+	}
+	st->pending = status;
+}
+
 /* Decode and route the request once its headers are in: st->route, or
  * st->pending with the error in st->reply. */
 static void route_request(http_server *s, struct MHD_Connection *conn, request_state *st)
@@ -245,7 +287,10 @@ static void route_request(http_server *s, struct MHD_Connection *conn, request_s
 		http_reply_header_add(&st->reply, MHD_HTTP_HEADER_ALLOW, allow);
 		st->pending = http_reply_error(&st->reply, 405, "%s is not allowed here; use %s",
 		                               st->method, allow);
-	} else if (st->route->body) {
+	} else if (s->private_read && !public_path(st->path)) {
+		gate_private(st);
+	}
+	if (!st->pending && st->route && st->route->body) {
 		st->body_begun = true;
 		st->pending = st->route->body->begin(&st->req, &st->reply, &st->body_ctx);
 		st->req.body = st->body_ctx;
@@ -378,6 +423,29 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	return answer(st, run_handler(st));
 }
 
+/* <archive>/.qarchive/uploads/tmp, where form files are written while they
+ * arrive (on the archive's filesystem, so the ingest renames them in). */
+static bool upload_dirs(http_server *s, char *err, size_t errlen)
+{
+	const char *parts[] = {"/.qarchive", "/.qarchive/uploads", "/.qarchive/uploads/tmp"};
+	size_t n = strlen(s->archive_dir);
+	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+		free(s->upload_tmp_dir);
+		s->upload_tmp_dir = malloc(n + strlen(parts[i]) + 1);
+		if (!s->upload_tmp_dir) {
+			snprintf(err, errlen, "out of memory");
+			return false;
+		}
+		memcpy(s->upload_tmp_dir, s->archive_dir, n);
+		strcpy(s->upload_tmp_dir + n, parts[i]);
+		if (mkdir(s->upload_tmp_dir, 0700) != 0 && errno != EEXIST) {
+			snprintf(err, errlen, "%s: %s", s->upload_tmp_dir, strerror(errno));
+			return false;
+		}
+	}
+	return true;
+}
+
 static unsigned cpu_count(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -420,6 +488,20 @@ http_server_status http_server_start(const http_server_config *cfg, http_server 
 	         cfg->port);
 	s->archive_dir = strdup(cfg->archive_dir);
 	s->index_path = index_path(cfg->archive_dir);
+	s->secure_cookies = cfg->secure_cookies;
+	s->private_read = cfg->private_read;
+	s->sessions =
+	    session_store_new(SESSION_DEFAULT_IDLE, SESSION_DEFAULT_ABSOLUTE, SESSION_DEFAULT_MAX);
+	s->throttle = login_throttle_new(LOGIN_THROTTLE_DEFAULT_SIZE);
+	if (!s->sessions || !s->throttle ||
+	    accounts_cache_new(cfg->archive_dir, &s->accounts) != ACCOUNTS_OK) {
+		http_server_stop(s);
+		return HTTP_SERVER_NOMEM;
+	}
+	if (!upload_dirs(s, err, errlen)) {
+		http_server_stop(s);
+		return HTTP_SERVER_STATE_DIR;
+	}
 	s->default_origin = strdup(origin);
 	if (!s->archive_dir || !s->index_path || !s->default_origin ||
 	    http_db_pool_new(s->index_path, s->threads, &s->pool) != HTTP_DB_OK) {
@@ -472,6 +554,10 @@ void http_server_stop(http_server *s)
 	free(s->archive_dir);
 	free(s->index_path);
 	free(s->default_origin);
+	accounts_cache_free(s->accounts);
+	session_store_free(s->sessions);
+	login_throttle_free(s->throttle);
+	free(s->upload_tmp_dir);
 	pthread_mutex_destroy(&s->jobs_lock);
 	pthread_cond_destroy(&s->jobs_done);
 	free(s);

@@ -11,6 +11,7 @@
 #ifndef QA_HTTP_SERVER_H
 #define QA_HTTP_SERVER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,6 +23,8 @@ typedef struct http_server_config {
 	unsigned port;           /* 1..65535 */
 	unsigned threads;        /* worker threads (and index handles); 0: one per CPU */
 	uint64_t max_upload;     /* bytes of media an upload may carry; 0: the default */
+	bool secure_cookies;     /* behind TLS: session cookies get Secure */
+	bool private_read;       /* reading the archive needs an account too */
 } http_server_config;
 
 #define HTTP_DEFAULT_MAX_UPLOAD (8ull << 30) /* 8 GiB */
@@ -31,6 +34,7 @@ typedef enum http_server_status {
 	HTTP_SERVER_BAD_ADDRESS, /* listen is not an IP address literal */
 	HTTP_SERVER_LISTEN,      /* the daemon could not start (port in use, ...) */
 	HTTP_SERVER_NOMEM,
+	HTTP_SERVER_STATE_DIR, /* <archive>/.qarchive/uploads cannot be made */
 } http_server_status;
 
 const char *http_server_status_str(http_server_status status);
