@@ -18,6 +18,10 @@ static const command commands[] = {
     {"list", "list the indexed recordings", cmd_list},
     {"probe", "read a recording's duration, streams, chapters and tags as JSON", cmd_probe},
     {"serve", "serve the archive over HTTP: search API, media, captions, feeds", cmd_serve},
+    {"add", "add a recording (media, transcript, agenda, notes) to the archive", cmd_add},
+    {"edit", "change a recording's metadata, transcript, agenda or notes", cmd_edit},
+    {"remove", "delete a recording from the archive and the index", cmd_remove},
+    {"recover", "clean up after an interrupted upload or delete, then index", cmd_recover},
 };
 
 static void print_help(FILE *out)
