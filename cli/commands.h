@@ -12,6 +12,10 @@ int cmd_list(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_token(int argc, char **argv);
+int cmd_add(int argc, char **argv);
+int cmd_edit(int argc, char **argv);
+int cmd_remove(int argc, char **argv);
+int cmd_recover(int argc, char **argv);
 
 /* Exit statuses shared by the subcommands. */
 enum {

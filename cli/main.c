@@ -20,6 +20,10 @@ static const command commands[] = {
     {"serve", "serve the archive over HTTP: search API, media, captions, feeds", cmd_serve},
     {"user", "add, remove or list the staff accounts, or set a password", cmd_user},
     {"token", "add, remove or list the API tokens for uploads", cmd_token},
+    {"add", "add a recording (media, transcript, agenda, notes) to the archive", cmd_add},
+    {"edit", "change a recording's metadata, transcript, agenda or notes", cmd_edit},
+    {"remove", "delete a recording from the archive and the index", cmd_remove},
+    {"recover", "clean up after an interrupted upload or delete, then index", cmd_recover},
 };
 
 static void print_help(FILE *out)

@@ -1,9 +1,11 @@
 #include "index_update.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -181,6 +183,92 @@ static index_update_status open_writer(const char *path, qx_db **db, char *err, 
 	return qs == QX_LOCKED ? INDEX_UPDATE_BUSY : INDEX_UPDATE_FAILED;
 }
 
+/* Open the index in use (path: the stub, or a plain database directory)
+ * for writing. Xapian reads the stub and then takes the lock of the
+ * generation it names; a full build may publish a new generation in
+ * between and then remove the old one, with this writer in it. So the stub
+ * is read before and after the open: publishing always names a new
+ * generation, so if both reads agree, the generation locked is the one in
+ * use, and it stays so while the lock is held (a full build publishes only
+ * while holding the lock of the generation in use, see index_update). */
+static index_update_status open_current_writer(const char *path, qx_db **db, char *err,
+                                               size_t errlen)
+{
+	for (int attempt = 0; attempt < 3; attempt++) {
+		char *before = index_generation_current(path);
+		index_update_status st = open_writer(path, db, err, errlen);
+		if (st != INDEX_UPDATE_OK || !before) {
+			free(before);
+			return st;
+		}
+		char *after = index_generation_current(path);
+		bool same = after && strcmp(before, after) == 0;
+		free(before);
+		free(after);
+		if (same)
+			return INDEX_UPDATE_OK;
+		qx_db_close(*db);
+		*db = NULL;
+	}
+	snprintf(err, errlen, "%s: the index is busy: it is being replaced by a full rebuild",
+	         path);
+	return INDEX_UPDATE_BUSY;
+}
+
+/* What index_one did with a recording. */
+typedef enum one_outcome {
+	ONE_INDEXED,   /* (re)indexed */
+	ONE_UNCHANGED, /* its fingerprint matched: skipped */
+} one_outcome;
+
+/* Bring recording `name` of archive_dir up to date in db (a writer in a
+ * transaction or a new generation): load it, fingerprint it, and unless
+ * its fingerprint equals `known` (NULL: always), rebuild its documents.
+ * Returns INDEX_UPDATE_OK with *outcome set; INDEX_UPDATE_SOME_FAILED when
+ * the recording is bad (message names the file and line; its documents are
+ * left as they were); INDEX_UPDATE_FAILED or INDEX_UPDATE_NOMEM when the
+ * index itself failed (message says why; the run must not be committed). */
+static index_update_status index_one(qx_db *db, const char *archive_dir, const char *name,
+                                     const char *known, one_outcome *outcome,
+                                     index_build_counts *counts, char *message, size_t msglen)
+{
+	index_update_status status = INDEX_UPDATE_OK;
+	char fingerprint[ARCHIVE_FINGERPRINT_HEX + 1];
+	recording rec = RECORDING_INIT;
+	char *dir = path_join(archive_dir, name);
+	message[0] = '\0';
+	if (!dir)
+		return INDEX_UPDATE_NOMEM;
+	if (recording_load_dir(dir, &rec, message, msglen) != RECORDING_OK ||
+	    archive_fingerprint(dir, fingerprint, message, msglen) != ARCHIVE_OK) {
+		status = INDEX_UPDATE_SOME_FAILED;
+	} else if (known && strcmp(known, fingerprint) == 0) {
+		*outcome = ONE_UNCHANGED;
+	} else {
+		index_build_status bs =
+		    index_build_recording(db, &rec, fingerprint, counts, message, msglen);
+		if (bs == INDEX_BUILD_OK)
+			*outcome = ONE_INDEXED;
+		else if (bs == INDEX_BUILD_BAD_INPUT)
+			status = INDEX_UPDATE_SOME_FAILED;
+		else
+			status = bs == INDEX_BUILD_NOMEM ? INDEX_UPDATE_NOMEM : INDEX_UPDATE_FAILED;
+	}
+	recording_free(&rec);
+	free(dir);
+	return status;
+}
+
+/* A test hook: hold the writer's lock for QARCHIVE_INDEX_PAUSE seconds, so
+ * tests can run a second writer, a search, or a kill -9 against a run in
+ * progress. */
+static void index_pause(void)
+{
+	const char *pause = getenv("QARCHIVE_INDEX_PAUSE");
+	if (pause && atoi(pause) > 0)
+		sleep((unsigned)atoi(pause));
+}
+
 index_update_status index_update(const char *archive_dir, bool force, const index_callbacks *cb,
                                  index_report *report, char *err, size_t errlen)
 {
@@ -217,7 +305,7 @@ index_update_status index_update(const char *archive_dir, bool force, const inde
 	 * updates the index in place in one transaction. Either way, only
 	 * whole runs become visible. */
 	if (access(path, F_OK) == 0) {
-		if ((status = open_writer(path, &holder, err, errlen)) != INDEX_UPDATE_OK)
+		if ((status = open_current_writer(path, &holder, err, errlen)) != INDEX_UPDATE_OK)
 			goto out;
 		if (qx_db_get_metadata(holder, INDEX_META_SCHEMA, &old_schema) != QX_OK) {
 			db = holder;
@@ -279,57 +367,46 @@ index_update_status index_update(const char *archive_dir, bool force, const inde
 			goto index_error;
 		in_transaction = true;
 	}
-	/* A test hook: hold the writer's lock for a while, so tests can run a
-	 * second writer, a search, or a kill -9 against a run in progress. */
-	const char *pause = getenv("QARCHIVE_INDEX_PAUSE");
-	if (pause && atoi(pause) > 0)
-		sleep((unsigned)atoi(pause));
+	/* List the archive again now that this run holds the writer's lock:
+	 * a recording added or deleted before (index_update_recording, which
+	 * takes the same lock) is then seen as it is, not as it was when this
+	 * run started: otherwise a recording indexed meanwhile would be
+	 * deleted from the index as "removed". */
+	archive_listing_free(&listing);
+	if (archive_list(archive_dir, &listing, err, errlen) != ARCHIVE_OK) {
+		status = INDEX_UPDATE_FAILED;
+		goto out;
+	}
+	index_pause();
 
 	report->total = listing.recording_count;
 	for (size_t i = 0; i < listing.recording_count; i++) {
 		const char *name = listing.recordings[i];
-		char *dir = path_join(archive_dir, name);
-		char fingerprint[ARCHIVE_FINGERPRINT_HEX + 1];
 		char message[512] = "";
-		recording rec = RECORDING_INIT;
 		ptrdiff_t known = stored_find(&st, name);
 		if (known >= 0)
 			st.seen[known] = true; /* present: not to be removed, even if it fails */
-		if (!dir) {
-			status = INDEX_UPDATE_NOMEM;
-			goto out;
-		}
-		if (recording_load_dir(dir, &rec, message, sizeof message) != RECORDING_OK ||
-		    archive_fingerprint(dir, fingerprint, message, sizeof message) != ARCHIVE_OK) {
+		index_build_counts counts = {0};
+		one_outcome outcome = ONE_INDEXED;
+		index_update_status os = index_one(
+		    db, archive_dir, name, !force && known >= 0 ? st.fingerprints[known] : NULL,
+		    &outcome, &counts, message, sizeof message);
+		if (os == INDEX_UPDATE_SOME_FAILED) {
 			problem(cb, "%s%s", message, failed_note(known >= 0, full_build));
 			report->failed++;
-		} else if (!force && known >= 0 &&
-		           strcmp(st.fingerprints[known], fingerprint) == 0) {
+		} else if (os != INDEX_UPDATE_OK) {
+			/* The index itself failed: nothing of this run is kept. */
+			snprintf(err, errlen, "%s", message);
+			status = os;
+			goto out;
+		} else if (outcome == ONE_UNCHANGED) {
 			report->unchanged++;
 		} else {
-			index_build_counts counts = {0};
-			index_build_status bs = index_build_recording(
-			    db, &rec, fingerprint, &counts, message, sizeof message);
-			if (bs == INDEX_BUILD_OK) {
-				report->indexed++;
-				report->cues += counts.cues;
-				report->words += counts.words;
-				uncommitted += counts.documents;
-			} else if (bs == INDEX_BUILD_BAD_INPUT) {
-				problem(cb, "%s%s", message, failed_note(known >= 0, full_build));
-				report->failed++;
-			} else {
-				/* The index itself failed: nothing of this run is kept. */
-				snprintf(err, errlen, "%s", message);
-				recording_free(&rec);
-				free(dir);
-				status = bs == INDEX_BUILD_NOMEM ? INDEX_UPDATE_NOMEM
-				                                 : INDEX_UPDATE_FAILED;
-				goto out;
-			}
+			report->indexed++;
+			report->cues += counts.cues;
+			report->words += counts.words;
+			uncommitted += counts.documents;
 		}
-		recording_free(&rec);
-		free(dir);
 		/* A full build commits as it goes, as Xapian's own indexers do:
 		 * nothing is visible until the generation is published. */
 		if (full_build && uncommitted >= INDEX_COMMIT_DOCUMENTS) {
@@ -406,6 +483,156 @@ out:
 	archive_listing_free(&listing);
 	free(old_schema);
 	free(state);
+	free(path);
+	return status;
+}
+
+/* One attempt of index_update_recording. *delegated says whether this
+ * attempt ran the full index_update (at most once per call). */
+static index_update_status update_recording_once(const char *archive_dir, const char *id,
+                                                 const char *path, bool *delegated, bool *removed,
+                                                 char *err, size_t errlen)
+{
+	index_update_status status = INDEX_UPDATE_OK;
+	qx_db *db = NULL;
+	char *schema = NULL, *dir = NULL, *json = NULL;
+	bool in_transaction = false;
+	char message[512] = "";
+
+	/* No index yet, or one of another schema: that is a whole build, which
+	 * index_update does (in a new generation, published atomically). It
+	 * indexes this recording too; the one-recording pass below then runs
+	 * again for this recording's own status. */
+	if (access(path, F_OK) != 0) {
+		index_report report;
+		if (*delegated) {
+			snprintf(err, errlen, "%s: no index", path);
+			status = INDEX_UPDATE_FAILED;
+			goto out;
+		}
+		status = index_update(archive_dir, false, NULL, &report, err, errlen);
+		*delegated = status != INDEX_UPDATE_BUSY;
+		if (status != INDEX_UPDATE_OK && status != INDEX_UPDATE_SOME_FAILED)
+			goto out;
+		status = INDEX_UPDATE_OK;
+		err[0] = '\0';
+	}
+	if ((status = open_current_writer(path, &db, err, errlen)) != INDEX_UPDATE_OK)
+		goto out;
+	if (qx_db_get_metadata(db, INDEX_META_SCHEMA, &schema) != QX_OK)
+		goto index_error;
+	if (strcmp(schema, INDEX_SCHEMA_VERSION) != 0) {
+		if (*delegated) {
+			snprintf(err, errlen, "%s: the index has schema \"%s\", not \"%s\"", path,
+			         schema, INDEX_SCHEMA_VERSION);
+			status = INDEX_UPDATE_FAILED;
+			goto out;
+		}
+		qx_db_close(db);
+		db = NULL;
+		index_report report;
+		status = index_update(archive_dir, false, NULL, &report, err, errlen);
+		*delegated = status != INDEX_UPDATE_BUSY;
+		if (status == INDEX_UPDATE_OK || status == INDEX_UPDATE_SOME_FAILED) {
+			err[0] = '\0';
+			status = update_recording_once(archive_dir, id, path, delegated, removed,
+			                               err, errlen);
+		}
+		goto out;
+	}
+	if (qx_db_begin(db) != QX_OK)
+		goto index_error;
+	in_transaction = true;
+	index_pause();
+	if (!(dir = path_join(archive_dir, id)) || !(json = path_join(dir, "recording.json"))) {
+		status = INDEX_UPDATE_NOMEM;
+		goto out;
+	}
+	/* As archive_list sees it: a folder without recording.json (or no
+	 * folder) is not a recording, so it has no place in the index. */
+	struct stat st;
+	if (lstat(json, &st) != 0 && (errno == ENOENT || errno == ENOTDIR)) {
+		if (index_build_remove(db, id, message, sizeof message) != INDEX_BUILD_OK) {
+			snprintf(err, errlen, "%s", message);
+			status = INDEX_UPDATE_FAILED;
+			goto out;
+		}
+		*removed = true;
+	} else {
+		one_outcome outcome;
+		status =
+		    index_one(db, archive_dir, id, NULL, &outcome, NULL, message, sizeof message);
+		if (status != INDEX_UPDATE_OK) {
+			snprintf(err, errlen, "%s%s", message,
+			         status == INDEX_UPDATE_SOME_FAILED
+			             ? " (not indexed; its previous version, if any, stays)"
+			             : "");
+			goto out;
+		}
+	}
+	if (qx_db_commit(db) != QX_OK)
+		goto index_error;
+	in_transaction = false;
+	goto out;
+
+index_error:
+	snprintf(err, errlen, "%s: %s", path, qx_db_errmsg(db));
+	status = INDEX_UPDATE_FAILED;
+out:
+	if (in_transaction)
+		qx_db_cancel(db);
+	qx_db_close(db);
+	if (status == INDEX_UPDATE_NOMEM && !err[0])
+		snprintf(err, errlen, "out of memory");
+	free(schema);
+	free(json);
+	free(dir);
+	return status;
+}
+
+static void sleep_ms(unsigned ms)
+{
+	struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+index_update_status index_update_recording(const char *archive_dir, const char *id,
+                                           unsigned wait_ms, bool *removed, char *err,
+                                           size_t errlen)
+{
+	bool delegated = false, gone = false;
+	err[0] = '\0';
+	if (removed)
+		*removed = false;
+	if (!recording_id_valid(id)) {
+		snprintf(err, errlen, "invalid recording id \"%.*s\"", 64, id ? id : "");
+		return INDEX_UPDATE_FAILED;
+	}
+	char *path = index_path(archive_dir);
+	if (!path) {
+		snprintf(err, errlen, "out of memory");
+		return INDEX_UPDATE_NOMEM;
+	}
+	/* Another writer (qarchive index, another upload) holds the lock: try
+	 * again with a backoff from 50 ms doubling to 1 s, until wait_ms have
+	 * passed. A commit of one recording takes milliseconds; only a whole
+	 * index run holds the lock longer. */
+	double deadline = now() + wait_ms / 1000.0;
+	unsigned backoff = 50;
+	index_update_status status;
+	for (;;) {
+		status =
+		    update_recording_once(archive_dir, id, path, &delegated, &gone, err, errlen);
+		double left = deadline - now();
+		if (status != INDEX_UPDATE_BUSY || left <= 0)
+			break;
+		unsigned pause = left * 1000 < backoff ? (unsigned)(left * 1000) + 1 : backoff;
+		sleep_ms(pause);
+		backoff = backoff >= 500 ? 1000 : backoff * 2;
+	}
+	if (removed)
+		*removed = gone;
 	free(path);
 	return status;
 }

@@ -60,4 +60,42 @@ char *index_path(const char *archive_dir);
 index_update_status index_update(const char *archive_dir, bool force, const index_callbacks *cb,
                                  index_report *report, char *err, size_t errlen);
 
+/* How long index_update_recording waits for a busy index by default, in
+ * milliseconds: a one-recording commit takes milliseconds, so only a whole
+ * `qarchive index` run (or a rebuild) holds the lock longer than this. */
+#define INDEX_UPDATE_WAIT_MS 10000
+
+/* Bring one recording's documents up to date, after an upload, an edit or
+ * a delete: in one transaction, delete recording `id`'s documents and, if
+ * <archive_dir>/<id>/recording.json exists, index the folder again (always:
+ * its fingerprint is not compared) and store its new fingerprint, so the
+ * next index_update sees it as unchanged. If there is no such folder (or it
+ * has no recording.json, which archive_list would not count as a
+ * recording), the recording is only deleted from the index and *removed
+ * (may be NULL) is set. The per-recording work is index_update's own.
+ *
+ * Writers take turns through Xapian's lock, which this shares with
+ * index_update: while another writer holds it (INDEX_UPDATE_BUSY), this
+ * retries with a backoff from 50 ms to 1 s for up to wait_ms milliseconds
+ * (0: one try). A full rebuild running meanwhile is never written into:
+ * the generation opened is checked to be the one in use (see
+ * index_generation.h), and index_update lists the archive only once it
+ * holds the lock, so a recording indexed here before it started is not
+ * taken for removed.
+ *
+ * When the archive has no index yet, or one of another schema, this runs
+ * index_update (a whole build, which indexes every recording) and then
+ * the one-recording pass.
+ *
+ * Returns INDEX_UPDATE_OK (committed); INDEX_UPDATE_SOME_FAILED (the
+ * recording's files are invalid: nothing was changed, its previous
+ * documents stay; err names the file and line); INDEX_UPDATE_BUSY (still
+ * busy after wait_ms: nothing changed; the next index_update catches up);
+ * INDEX_UPDATE_FAILED (id is not a valid recording id, or the index
+ * failed: nothing committed); INDEX_UPDATE_NOMEM. Except for
+ * INDEX_UPDATE_OK, err holds a one-line message. */
+index_update_status index_update_recording(const char *archive_dir, const char *id,
+                                           unsigned wait_ms, bool *removed, char *err,
+                                           size_t errlen);
+
 #endif

@@ -1,0 +1,88 @@
+/* qarchive add: a new recording from files, as a staff upload makes one. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "archive.h"
+#include "commands.h"
+#include "ingest.h"
+#include "json_out.h"
+#include "recording_flags.h"
+
+static const char usage[] =
+    "usage: qarchive add [--archive DIR] --title T --kind K --date YYYY-MM-DD\n"
+    "                    [--release R] [--speaker NAME]... [--description-file F]\n"
+    "                    [--media F] [--transcript F] [--agenda F] [--notes F]\n"
+    "                    [--index-wait SECONDS] [--json]\n\n"
+    "Add a recording to the archive and index it, as an upload does: the\n"
+    "metadata is validated, the media probed, the transcript (WebVTT or SRT, by\n"
+    "content) and agenda parsed, and only then is the recording folder made,\n"
+    "whole, under a new id from the date and title (2026-11-20-my-title, then\n"
+    "-2, -3, ... if taken). The files are copied; kind is one of release-qa,\n"
+    "webinar, tac-meeting, other.\n\n"
+    "  --index-wait S  wait up to S seconds (default 10) for a busy index; then\n"
+    "                  the recording is in the archive and `qarchive index`\n"
+    "                  indexes it later\n"
+    "  --json          print {\"id\": ..., \"indexed\": true|false}\n\n"
+    "Prints the new id. Errors are one line naming the input:\n"
+    "  qarchive add: transcript: line 12: ...\n\n"
+    "Exit status: 0 added (also when the index was busy: see stderr), 1 an\n"
+    "input is invalid (nothing was added), 2 usage error, unreadable file or\n"
+    "I/O error.\n";
+
+int cmd_add(int argc, char **argv)
+{
+	recording_flags f;
+	if (!recording_flags_init(&f)) {
+		fputs("qarchive add: out of memory\n", stderr);
+		return EXIT_USAGE;
+	}
+	int rc = EXIT_USAGE;
+	char *archive = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			fputs(usage, stdout);
+			rc = EXIT_OK;
+			goto out;
+		}
+		int r = recording_flags_parse(&f, argc, argv, &i, "add", false);
+		if (r < 0)
+			goto out;
+		if (r == 0) {
+			fprintf(stderr, "qarchive add: unexpected argument '%s'\n\n%s", argv[i],
+			        usage);
+			goto out;
+		}
+	}
+	if (archive_resolve_dir(f.archive, &archive) != ARCHIVE_OK) {
+		fputs("qarchive add: out of memory\n", stderr);
+		goto out;
+	}
+	ingest_input in = INGEST_INPUT_INIT;
+	in.metadata = f.fields;
+	in.media.path = in.media.name = f.media;
+	in.transcript.path = in.transcript.name = f.transcript;
+	in.agenda.path = in.agenda.name = f.agenda;
+	in.notes.path = in.notes.name = f.notes;
+	in.options = f.options;
+	char id[INGEST_ID_SIZE];
+	ingest_error err;
+	ingest_status st = ingest_recording(archive, &in, id, sizeof id, &err);
+	rc = recording_flags_exit(st);
+	if (st != INGEST_OK) {
+		fprintf(stderr, "qarchive add: %s\n", err.message);
+		goto out;
+	}
+	if (!err.indexed)
+		fprintf(stderr, "qarchive add: %s\n", err.message);
+	if (f.json)
+		json_out_print(json_pack("{s:s, s:b}", "id", id, "indexed", err.indexed), stdout);
+	else
+		printf("%s\n", id);
+out:
+	free(archive);
+	recording_flags_free(&f);
+	return rc;
+}

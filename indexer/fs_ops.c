@@ -1,0 +1,231 @@
+/* Built with _GNU_SOURCE (CMakeLists.txt) for renameat2 and RENAME_NOREPLACE. */
+#include "fs_ops.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Copy buffer: large enough that a multi-gigabyte recording is a few
+ * thousand reads, small enough for a worker thread's heap. */
+#define COPY_CHUNK (1 << 20)
+
+const char *fs_strerror(int errnum, char *buf, size_t len)
+{
+	/* This file has _GNU_SOURCE, so strerror_r is the GNU one: it may
+	 * return a static string instead of filling buf. */
+	const char *msg = strerror_r(errnum, buf, len);
+	if (msg != buf)
+		snprintf(buf, len, "%s", msg ? msg : "unknown error");
+	return buf;
+}
+
+int fs_sync_dir(int dirfd, const char *path)
+{
+	int fd = dirfd >= 0 ? dirfd : open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	int err = fsync(fd) == 0 ? 0 : errno;
+	/* Some file systems cannot fsync a directory; their entries are then
+	 * as durable as they get. */
+	if (err == EINVAL || err == EROFS)
+		err = 0;
+	if (fd != dirfd)
+		close(fd);
+	return err;
+}
+
+int fs_sync_file_at(int dirfd, const char *name)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return errno;
+	int err = fsync(fd) == 0 ? 0 : errno;
+	close(fd);
+	return err;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno;
+		if (n == 0)
+			return EIO;
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Finish a file written through fd: fsync and close, or remove it. */
+static int finish(int fd, int err, int dirfd, const char *name)
+{
+	if (!err && fsync(fd) != 0)
+		err = errno;
+	if (close(fd) != 0 && !err)
+		err = errno;
+	if (err)
+		unlinkat(dirfd, name, 0);
+	return err;
+}
+
+int fs_write_file_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode)
+{
+	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+	if (fd < 0)
+		return errno;
+	return finish(fd, write_all(fd, data, len), dirfd, name);
+}
+
+int fs_copy_file_at(const char *src, int dirfd, const char *name, mode_t mode)
+{
+	int in = open(src, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return errno;
+	struct stat st;
+	int err = fstat(in, &st) != 0    ? errno
+	          : S_ISDIR(st.st_mode)  ? EISDIR
+	          : !S_ISREG(st.st_mode) ? EINVAL
+	                                 : 0;
+	if (err) {
+		close(in);
+		return err;
+	}
+	char *buf = malloc(COPY_CHUNK);
+	int out =
+	    buf ? openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode)
+	        : -1;
+	if (out < 0) {
+		err = buf ? errno : ENOMEM;
+		free(buf);
+		close(in);
+		return err;
+	}
+	for (;;) {
+		ssize_t n = read(in, buf, COPY_CHUNK);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			err = errno;
+		if (n <= 0)
+			break;
+		if ((err = write_all(out, buf, (size_t)n)) != 0)
+			break;
+	}
+	free(buf);
+	close(in);
+	return finish(out, err, dirfd, name);
+}
+
+int fs_rename_noreplace(int olddirfd, const char *old, int newdirfd, const char *new)
+{
+	if (renameat2(olddirfd, old, newdirfd, new, RENAME_NOREPLACE) == 0)
+		return 0;
+	int err = errno;
+	if (err != EINVAL && err != ENOSYS)
+		return err;
+	/* No RENAME_NOREPLACE here: claim the name with mkdirat, then
+	 * rename onto the empty directory (rename(2) replaces it). */
+	struct stat st;
+	if (fstatat(olddirfd, old, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		return errno;
+	if (!S_ISDIR(st.st_mode))
+		return EINVAL;
+	if (mkdirat(newdirfd, new, 0700) != 0)
+		return errno;
+	if (renameat(olddirfd, old, newdirfd, new) != 0) {
+		err = errno;
+		unlinkat(newdirfd, new, AT_REMOVEDIR);
+		return err;
+	}
+	return 0;
+}
+
+int fs_remove_tree_at(int dirfd, const char *name)
+{
+	struct stat st;
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		return errno == ENOENT ? 0 : errno;
+	if (!S_ISDIR(st.st_mode))
+		return unlinkat(dirfd, name, 0) == 0 || errno == ENOENT ? 0 : errno;
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		int err = errno;
+		close(fd);
+		return err;
+	}
+	int err = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		int sub = fs_remove_tree_at(fd, e->d_name);
+		if (sub && !err)
+			err = sub;
+	}
+	closedir(d); /* closes fd */
+	if (unlinkat(dirfd, name, AT_REMOVEDIR) != 0 && errno != ENOENT && !err)
+		err = errno;
+	return err;
+}
+
+int fs_lock(int fd)
+{
+	while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		if (errno != EINTR)
+			return errno;
+	}
+	return 0;
+}
+
+int fs_remove_unlocked_entries(int dirfd, const char *prefix, size_t *removed)
+{
+	int dup_fd = dup(dirfd);
+	if (dup_fd < 0)
+		return errno;
+	DIR *d = fdopendir(dup_fd);
+	if (!d) {
+		int err = errno;
+		close(dup_fd);
+		return err;
+	}
+	size_t plen = prefix ? strlen(prefix) : 0;
+	int err = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
+		    strncmp(e->d_name, prefix ? prefix : "", plen) != 0)
+			continue;
+		/* O_NONBLOCK: a FIFO left there must not block the open. A
+		 * symlink fails with ELOOP: nobody can hold a lock on it, it is
+		 * simply removed. */
+		int fd = openat(dirfd, e->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (fd >= 0 && fs_lock(fd) != 0) {
+			close(fd); /* in use by a live process */
+			continue;
+		}
+		/* Remove while holding the lock, so the entry cannot be taken
+		 * up again meanwhile by something that locks first. */
+		int sub = fs_remove_tree_at(dirfd, e->d_name);
+		if (fd >= 0)
+			close(fd);
+		if (sub && !err)
+			err = sub;
+		else if (!sub && removed)
+			(*removed)++;
+	}
+	closedir(d);
+	return err;
+}

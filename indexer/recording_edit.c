@@ -1,0 +1,339 @@
+#include "recording_edit.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "file_io.h"
+#include "fs_ops.h"
+#include "ingest_internal.h"
+#include "path.h"
+#include "recording.h"
+#include "state_dirs.h"
+
+static const ingest_options default_options = INGEST_OPTIONS_INIT;
+
+/* An open recording folder: its path and a descriptor every change goes
+ * through, so a folder renamed meanwhile (deleted into the trash) takes the
+ * change with it rather than a new folder appearing at the old path. */
+typedef struct folder {
+	char *dir;
+	int fd;
+} folder;
+
+static void folder_close(folder *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	free(f->dir);
+	f->dir = NULL;
+	f->fd = -1;
+}
+
+static ingest_status not_found(const char *archive_dir, const char *id, ingest_error *err)
+{
+	return ingest_fail(err, INGEST_NOT_FOUND, "id", "no recording \"%.*s\" in %s", 64,
+	                   id ? id : "", archive_dir);
+}
+
+/* Open recording id of archive_dir: a valid id naming a folder (or a
+ * symlink to one) that holds recording.json. */
+static ingest_status folder_open(const char *archive_dir, const char *id, folder *f,
+                                 ingest_error *err)
+{
+	f->dir = NULL;
+	f->fd = -1;
+	if (!recording_id_valid(id))
+		return not_found(archive_dir, id, err);
+	if (!(f->dir = path_join(archive_dir, id)))
+		return ingest_fail(err, INGEST_NOMEM, "", "out of memory");
+	f->fd = open(f->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (f->fd < 0) {
+		int e = errno;
+		ingest_status st = e == ENOENT || e == ENOTDIR
+		                       ? not_found(archive_dir, id, err)
+		                       : ingest_fail_errno(err, e, "", "cannot open", f->dir);
+		folder_close(f);
+		return st;
+	}
+	struct stat st;
+	if (fstatat(f->fd, "recording.json", &st, 0) != 0) {
+		int e = errno;
+		ingest_status s = e == ENOENT
+		                      ? not_found(archive_dir, id, err)
+		                      : ingest_fail_errno(err, e, "", "cannot read", f->dir);
+		folder_close(f);
+		return s;
+	}
+	return INGEST_OK;
+}
+
+/* Remove name in the folder; its absence is fine. */
+static ingest_status remove_file(folder *f, const char *name, ingest_error *err)
+{
+	if (unlinkat(f->fd, name, 0) == 0 || errno == ENOENT)
+		return INGEST_OK;
+	char *path = path_join(f->dir, name);
+	ingest_status st = ingest_fail_errno(err, errno, "", "cannot remove", path ? path : name);
+	free(path);
+	return st;
+}
+
+/* The change is in the folder: make it durable, consume the staged input,
+ * and re-index. */
+static ingest_status finish(const char *archive_dir, const char *id, folder *f,
+                            const ingest_file *file, const ingest_options *options,
+                            ingest_error *err)
+{
+	int e = fs_sync_dir(f->fd, f->dir);
+	if (e)
+		return ingest_fail_errno(err, e, "", "cannot sync", f->dir);
+	if (file && file->path && !file->text && !options->copy)
+		unlink(file->path);
+	ingest_index(archive_dir, id, options, err);
+	return INGEST_OK;
+}
+
+ingest_status recording_update_metadata(const char *archive_dir, const char *id,
+                                        const json_t *fields, const ingest_options *options,
+                                        ingest_error *err)
+{
+	folder f;
+	recording_meta meta = RECORDING_META_INIT;
+	json_t *merged = NULL;
+	char *old = NULL, *json_path = NULL, *text = NULL;
+	size_t old_len = 0;
+	ingest_status st;
+	ingest_error_clear(err);
+	if (!options)
+		options = &default_options;
+	if ((st = folder_open(archive_dir, id, &f, err)) != INGEST_OK)
+		return st;
+	if (!json_is_object(fields)) {
+		st = ingest_fail(err, INGEST_BAD_INPUT, "metadata", "expected a JSON object");
+		goto out;
+	}
+	if (!(json_path = path_join(f.dir, "recording.json"))) {
+		st = ingest_fail(err, INGEST_NOMEM, "", "out of memory");
+		goto out;
+	}
+	int e = file_read_all(json_path, &old, &old_len);
+	if (e) {
+		st = ingest_fail_errno(err, e, "", "cannot read", json_path);
+		goto out;
+	}
+	/* Keys not given keep their values, unknown ones included (a
+	 * recording.json written by hand may carry more than we read). A file
+	 * that no longer parses is replaced by the fields alone. */
+	merged = json_loadb(old, old_len, JSON_REJECT_DUPLICATES, NULL);
+	if (!json_is_object(merged)) {
+		json_decref(merged);
+		merged = json_object();
+	}
+	const char *key;
+	json_t *value;
+	/* jansson's iteration macro takes a non-const object; it only reads. */
+	json_object_foreach((json_t *)fields, key, value)
+	{
+		if (!merged || (json_is_null(value) ? (json_object_del(merged, key), 0)
+		                                    : json_object_set(merged, key, value)) != 0) {
+			st = ingest_fail(err, INGEST_NOMEM, "", "out of memory");
+			goto out;
+		}
+	}
+	if ((st = ingest_check_metadata(merged, &meta, err)) != INGEST_OK)
+		goto out;
+	char *dumped = json_dumps(merged, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	size_t n = dumped ? strlen(dumped) : 0;
+	if (dumped && (text = realloc(dumped, n + 2)) != NULL)
+		memcpy(text + n, "\n", 2);
+	else
+		free(dumped);
+	if (!text) {
+		st = ingest_fail(err, INGEST_NOMEM, "", "out of memory");
+		goto out;
+	}
+	if ((st = ingest_replace_file_at(f.fd, f.dir, "recording.json", text, n + 1, err)) !=
+	    INGEST_OK)
+		goto out;
+	st = finish(archive_dir, id, &f, NULL, options, err);
+out:
+	recording_meta_free(&meta);
+	json_decref(merged);
+	free(old);
+	free(text);
+	free(json_path);
+	folder_close(&f);
+	return st;
+}
+
+/* With no transcript file left, the media's subtitle stream becomes the
+ * transcript: it must decode, as for an upload. */
+static ingest_status check_media_subtitles(folder *f, ingest_error *err)
+{
+	recording rec = RECORDING_INIT;
+	ingest_status st = INGEST_OK;
+	char ext[16];
+	/* A folder that does not load is the indexer's to report. */
+	if (recording_load_dir(f->dir, &rec, NULL, 0) == RECORDING_OK && rec.media_path)
+		st = ingest_check_media(rec.media_path, NULL, true, ext, sizeof ext, err);
+	recording_free(&rec);
+	return st;
+}
+
+ingest_status recording_replace_transcript(const char *archive_dir, const char *id,
+                                           const ingest_file *file, const ingest_options *options,
+                                           ingest_error *err)
+{
+	folder f;
+	char *data = NULL;
+	size_t len = 0;
+	const char *ext = NULL;
+	ingest_status st;
+	ingest_error_clear(err);
+	if (!options)
+		options = &default_options;
+	if ((st = folder_open(archive_dir, id, &f, err)) != INGEST_OK)
+		return st;
+	if (!ingest_file_given(file)) {
+		if ((st = check_media_subtitles(&f, err)) != INGEST_OK ||
+		    (st = remove_file(&f, "transcript.vtt", err)) != INGEST_OK ||
+		    (st = remove_file(&f, "transcript.srt", err)) != INGEST_OK)
+			goto out;
+		st = finish(archive_dir, id, &f, NULL, options, err);
+		goto out;
+	}
+	if ((st = ingest_read_text(file, "transcript", &data, &len, err)) != INGEST_OK ||
+	    (st = ingest_check_transcript(data, len, file->name, &ext, err)) != INGEST_OK)
+		goto out;
+	const char *name = strcmp(ext, "vtt") == 0 ? "transcript.vtt" : "transcript.srt";
+	const char *other = strcmp(ext, "vtt") == 0 ? "transcript.srt" : "transcript.vtt";
+	if ((st = ingest_replace_file_at(f.fd, f.dir, name, data, len, err)) != INGEST_OK)
+		goto out;
+	/* The .vtt wins when both exist (recording.h): until the other one is
+	 * gone, a new .srt is not yet the transcript. Failing that, take the
+	 * new one back out so nothing has changed. */
+	if ((st = remove_file(&f, other, err)) != INGEST_OK) {
+		if (strcmp(ext, "srt") == 0)
+			unlinkat(f.fd, name, 0);
+		goto out;
+	}
+	st = finish(archive_dir, id, &f, file, options, err);
+out:
+	free(data);
+	folder_close(&f);
+	return st;
+}
+
+/* agenda.md or notes.md: replace with a validated file, or remove. */
+static ingest_status replace_text_file(const char *archive_dir, const char *id, const char *name,
+                                       const char *field, const ingest_file *file,
+                                       ingest_status (*check)(const char *, size_t, ingest_error *),
+                                       const ingest_options *options, ingest_error *err)
+{
+	folder f;
+	char *data = NULL;
+	size_t len = 0;
+	ingest_status st;
+	ingest_error_clear(err);
+	if (!options)
+		options = &default_options;
+	if ((st = folder_open(archive_dir, id, &f, err)) != INGEST_OK)
+		return st;
+	if (!ingest_file_given(file))
+		st = remove_file(&f, name, err);
+	else if ((st = ingest_read_text(file, field, &data, &len, err)) == INGEST_OK &&
+	         (st = check(data, len, err)) == INGEST_OK)
+		st = ingest_replace_file_at(f.fd, f.dir, name, data, len, err);
+	if (st == INGEST_OK)
+		st = finish(archive_dir, id, &f, file, options, err);
+	free(data);
+	folder_close(&f);
+	return st;
+}
+
+ingest_status recording_replace_agenda(const char *archive_dir, const char *id,
+                                       const ingest_file *file, const ingest_options *options,
+                                       ingest_error *err)
+{
+	return replace_text_file(archive_dir, id, "agenda.md", "agenda", file, ingest_check_agenda,
+	                         options, err);
+}
+
+ingest_status recording_replace_notes(const char *archive_dir, const char *id,
+                                      const ingest_file *file, const ingest_options *options,
+                                      ingest_error *err)
+{
+	return replace_text_file(archive_dir, id, "notes.md", "notes", file, ingest_check_notes,
+	                         options, err);
+}
+
+ingest_status recording_delete(const char *archive_dir, const char *id,
+                               const ingest_options *options, ingest_error *err)
+{
+	folder f;
+	char message[512];
+	char *trash = NULL, *slot = NULL;
+	int trash_fd = -1, archive_fd = -1;
+	ingest_status st;
+	ingest_error_clear(err);
+	if (!options)
+		options = &default_options;
+	if ((st = folder_open(archive_dir, id, &f, err)) != INGEST_OK)
+		return st;
+	folder_close(&f);
+	switch (state_dirs_create(archive_dir, message, sizeof message)) {
+	case ARCHIVE_OK:
+		break;
+	case ARCHIVE_NOMEM:
+		return ingest_fail(err, INGEST_NOMEM, "", "out of memory");
+	case ARCHIVE_NOT_FOUND:
+	case ARCHIVE_IO:
+	case ARCHIVE_INTERNAL:
+		return ingest_fail(err, INGEST_IO, "", "%s", message);
+	}
+	/* trash/<id>.XXXXXX: a fresh empty folder that rename(2) replaces
+	 * atomically with the recording's. */
+	if (!(trash = state_dirs_path(archive_dir, STATE_TRASH_DIR)) ||
+	    !(slot = malloc(strlen(trash) + strlen(id) + 16))) {
+		st = ingest_fail(err, INGEST_NOMEM, "", "out of memory");
+		goto out;
+	}
+	sprintf(slot, "%s/%s.XXXXXX", trash, id);
+	if ((trash_fd = open(trash, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+	    (archive_fd = open(archive_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		st = ingest_fail_errno(err, errno, "", "cannot open",
+		                       trash_fd < 0 ? trash : archive_dir);
+		goto out;
+	}
+	if (!mkdtemp(slot)) {
+		st = ingest_fail_errno(err, errno, "", "cannot create a folder in", trash);
+		goto out;
+	}
+	const char *slot_name = strrchr(slot, '/') + 1;
+	if (renameat(archive_fd, id, trash_fd, slot_name) != 0) {
+		int e = errno;
+		unlinkat(trash_fd, slot_name, AT_REMOVEDIR);
+		/* Deleted by someone else meanwhile. */
+		st = e == ENOENT ? not_found(archive_dir, id, err)
+		                 : ingest_fail_errno(err, e, "", "cannot move to the trash:", id);
+		goto out;
+	}
+	/* Gone from the archive: the delete has happened. */
+	fs_sync_dir(archive_fd, archive_dir);
+	fs_sync_dir(trash_fd, trash);
+	ingest_index(archive_dir, id, options, err);
+	fs_remove_tree_at(trash_fd, slot_name);
+out:
+	if (trash_fd >= 0)
+		close(trash_fd);
+	if (archive_fd >= 0)
+		close(archive_fd);
+	free(slot);
+	free(trash);
+	return st;
+}

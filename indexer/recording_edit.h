@@ -1,0 +1,67 @@
+/* recording_edit: change or delete a recording already in the archive
+ * (staff upload's edit and delete).
+ *
+ * Every change is validated first with the rules ingest.h applies to an
+ * upload (same messages, same ingest_error), then made atomically: the new
+ * file is written as a temp file in the recording's folder
+ * (".qarchive-tmp-*", flocked while written, so ingest_recover can tell a
+ * live one from a crash's leftover), fsynced, renamed over the old one, and
+ * the folder fsynced. A reader sees the old file or the new one, never a
+ * mix. Then that one recording is re-indexed (index_update_recording,
+ * unless options->no_index); err->indexed says whether the index has the
+ * change (see ingest.h: the archive has it either way).
+ *
+ * A recording's id never changes, not even when its title or date do.
+ *
+ * For every function: archive_dir must exist; id must name a recording
+ * (a folder of archive_dir holding recording.json), else INGEST_NOT_FOUND
+ * (err->field "id"). options may be NULL (INGEST_OPTIONS_INIT). err is
+ * required and always filled in. Returns INGEST_OK; INGEST_BAD_INPUT (the
+ * field and why); INGEST_NOT_FOUND; INGEST_BUSY (media deadline, see
+ * ingest.h); INGEST_IO; INGEST_NOMEM. On failure nothing was changed.
+ */
+#ifndef QA_RECORDING_EDIT_H
+#define QA_RECORDING_EDIT_H
+
+#include <jansson.h>
+
+#include "ingest.h"
+
+/* Update recording.json with `fields` (borrowed; an object of
+ * recording.json's keys): each key given replaces the old value, a key
+ * given as null removes an optional one (release, speakers, description;
+ * for title, kind and date null is an error: they are required), keys not
+ * given keep their values. The result is validated as a whole
+ * (recording_parse_json) and written as ingest writes it. */
+ingest_status recording_update_metadata(const char *archive_dir, const char *id,
+                                        const json_t *fields, const ingest_options *options,
+                                        ingest_error *err);
+
+/* Replace the transcript with `file` (see ingest_file; NULL or an empty
+ * ingest_file removes it, leaving the recording "transcript pending" unless
+ * its media has a subtitle stream). The new one is stored as transcript.vtt
+ * or transcript.srt by its sniffed format, and the other one removed. */
+ingest_status recording_replace_transcript(const char *archive_dir, const char *id,
+                                           const ingest_file *file, const ingest_options *options,
+                                           ingest_error *err);
+
+/* Replace agenda.md with `file` (a path or text; NULL or empty removes it). */
+ingest_status recording_replace_agenda(const char *archive_dir, const char *id,
+                                       const ingest_file *file, const ingest_options *options,
+                                       ingest_error *err);
+
+/* Replace notes.md with `file` (a path or text; NULL or empty removes it). */
+ingest_status recording_replace_notes(const char *archive_dir, const char *id,
+                                      const ingest_file *file, const ingest_options *options,
+                                      ingest_error *err);
+
+/* Delete the recording: its folder is renamed into .qarchive/trash/ (it
+ * disappears from the archive at once, whole), the archive directory is
+ * fsynced, the recording is deleted from the index, and then the trashed
+ * folder is removed. Killed half-way, what is left in the trash is removed
+ * by ingest_recover and the index caught up by index_update. options: only
+ * no_index and index_wait_ms apply. */
+ingest_status recording_delete(const char *archive_dir, const char *id,
+                               const ingest_options *options, ingest_error *err);
+
+#endif
