@@ -1,4 +1,5 @@
 /* qarchive serve: the archive over HTTP until SIGINT or SIGTERM. */
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -7,6 +8,8 @@
 #include <string.h>
 
 #include "archive.h"
+#include "index_update.h"
+#include "ingest.h"
 #include "commands.h"
 #include "media_probe.h"
 #include "server.h"
@@ -84,6 +87,55 @@ static bool parse_size(const char *s, uint64_t *out)
 	return true;
 }
 
+/* Before serving: clean up what a killed server left (half-received
+ * uploads, half-built recordings, interrupted deletes). Fast, and done
+ * before the first request so no stale temp file is mistaken for a live
+ * one. */
+static bool recover(const char *archive)
+{
+	size_t removed = 0;
+	ingest_error err = INGEST_ERROR_INIT;
+	if (ingest_recover(archive, &removed, &err) != INGEST_OK) {
+		fprintf(stderr, "qarchive serve: %s\n", err.message);
+		return false;
+	}
+	if (removed)
+		fprintf(stderr, "qarchive serve: removed %zu stale upload file%s\n", removed,
+		        removed == 1 ? "" : "s");
+	return true;
+}
+
+static void report_problem(const char *message, void *ctx)
+{
+	(void)ctx;
+	fprintf(stderr, "qarchive serve: index: %s\n", message);
+}
+
+/* Then, while already serving: the same incremental `qarchive index`, so a
+ * recording that reached the archive but not the index (the server was
+ * killed while indexing it) becomes searchable. Unchanged recordings are
+ * skipped by their fingerprint, so this is quick on a big archive. */
+static char *catch_up_archive;
+
+static void *catch_up(void *arg)
+{
+	const char *archive = arg;
+	index_callbacks cb = {NULL, report_problem, NULL};
+	index_report report;
+	char err[512];
+	index_update_status st = index_update(archive, false, &cb, &report, err, sizeof err);
+	if (st == INDEX_UPDATE_OK || st == INDEX_UPDATE_SOME_FAILED) {
+		if (report.indexed || report.removed)
+			fprintf(stderr,
+			        "qarchive serve: index caught up: %zu indexed, %zu removed\n",
+			        report.indexed, report.removed);
+	} else {
+		fprintf(stderr, "qarchive serve: index not caught up: %s\n",
+		        st == INDEX_UPDATE_BUSY ? "another process is writing it" : err);
+	}
+	return NULL;
+}
+
 int cmd_serve(int argc, char **argv)
 {
 	const char *archive_flag = NULL;
@@ -140,6 +192,11 @@ int cmd_serve(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	media_log_silence();
 
+	if (!recover(archive)) {
+		free(archive);
+		return EXIT_USAGE;
+	}
+
 	http_server *server = NULL;
 	char err[512];
 	if (http_server_start(&cfg, &server, err, sizeof err) != HTTP_SERVER_OK) {
@@ -150,10 +207,15 @@ int cmd_serve(int argc, char **argv)
 	fprintf(stderr, "qarchive serve: %s on http://%s%s%s:%u/ with %u threads\n", archive,
 	        strchr(cfg.listen, ':') ? "[" : "", cfg.listen, strchr(cfg.listen, ':') ? "]" : "",
 	        cfg.port, http_server_threads(server));
+	pthread_t indexer;
+	catch_up_archive = archive;
+	if (pthread_create(&indexer, NULL, catch_up, archive) == 0)
+		pthread_detach(indexer); /* left behind at exit: its commits are atomic */
 	int sig = 0;
 	sigwait(&stop, &sig);
 	fprintf(stderr, "qarchive serve: %s, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	http_server_stop(server);
-	free(archive);
+	/* archive stays allocated (in catch_up_archive): the catch-up thread
+	 * may still read it. */
 	return EXIT_OK;
 }

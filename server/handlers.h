@@ -30,4 +30,9 @@ unsigned http_handle_login_page(http_request *req, http_reply *out);
 unsigned http_handle_login(http_request *req, http_reply *out);
 unsigned http_handle_logout(http_request *req, http_reply *out);
 
+/* POST /api/recordings: a new recording from a multipart form
+ * (h_api_recordings_post.c; its body ops check the credentials first). */
+unsigned http_handle_api_recordings_post(http_request *req, http_reply *out);
+extern const struct http_body_ops api_recordings_post_ops;
+
 #endif

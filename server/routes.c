@@ -17,6 +17,8 @@ static const http_route routes[] = {
     {GET_HEAD, "/api/search", HTTP_MATCH_EXACT, HTTP_FORMAT_JSON, http_handle_api_search, NULL},
     {GET_HEAD, "/api/recordings", HTTP_MATCH_EXACT, HTTP_FORMAT_JSON, http_handle_api_recordings,
      NULL},
+    {HTTP_METHOD_POST, "/api/recordings", HTTP_MATCH_EXACT, HTTP_FORMAT_JSON,
+     http_handle_api_recordings_post, &api_recordings_post_ops},
     {GET_HEAD, "/api/recordings/", HTTP_MATCH_PREFIX, HTTP_FORMAT_JSON, http_handle_api_recording,
      NULL},
     {GET_HEAD, "/media/", HTTP_MATCH_PREFIX, HTTP_FORMAT_HTML, http_handle_media, NULL},

@@ -1,8 +1,6 @@
 #include "server.h"
 
 #include <arpa/inet.h>
-#include <errno.h>
-#include <sys/stat.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <netinet/in.h>
@@ -27,6 +25,7 @@
 #include "respond.h"
 #include "routes.h"
 #include "sessions.h"
+#include "state_dirs.h"
 
 /* Limits. A worker thread runs an event loop over many connections, so a
  * client that sends half a request holds one of CONNECTION_LIMIT slots
@@ -427,21 +426,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
  * arrive (on the archive's filesystem, so the ingest renames them in). */
 static bool upload_dirs(http_server *s, char *err, size_t errlen)
 {
-	const char *parts[] = {"/.qarchive", "/.qarchive/uploads", "/.qarchive/uploads/tmp"};
-	size_t n = strlen(s->archive_dir);
-	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
-		free(s->upload_tmp_dir);
-		s->upload_tmp_dir = malloc(n + strlen(parts[i]) + 1);
-		if (!s->upload_tmp_dir) {
-			snprintf(err, errlen, "out of memory");
-			return false;
-		}
-		memcpy(s->upload_tmp_dir, s->archive_dir, n);
-		strcpy(s->upload_tmp_dir + n, parts[i]);
-		if (mkdir(s->upload_tmp_dir, 0700) != 0 && errno != EEXIST) {
-			snprintf(err, errlen, "%s: %s", s->upload_tmp_dir, strerror(errno));
-			return false;
-		}
+	if (state_dirs_create(s->archive_dir, err, errlen) != ARCHIVE_OK)
+		return false;
+	s->upload_tmp_dir = state_dirs_path(s->archive_dir, STATE_UPLOADS_TMP_DIR);
+	if (!s->upload_tmp_dir) {
+		snprintf(err, errlen, "out of memory");
+		return false;
 	}
 	return true;
 }
