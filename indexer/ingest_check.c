@@ -403,6 +403,70 @@ static ingest_status check_vtt_timings(const char *data, size_t len, const cue_l
 	return st;
 }
 
+static bool starts_with_word(const char *p, size_t n, const char *word)
+{
+	size_t w = strlen(word);
+	return n >= w && memcmp(p, word, w) == 0 && (n == w || p[w] == ' ' || p[w] == '\t');
+}
+
+/* The other way a cue is dropped without a word: a block of text after the
+ * header with no timing line at all (a typo such as "->" or a missing
+ * timing line). NOTE, STYLE and REGION blocks are meant to give no cue. A
+ * block's timing line is its first line, or its second after an id. */
+static ingest_status check_vtt_blocks(const char *data, size_t len, ingest_error *err)
+{
+	strbuf norm = STRBUF_INIT;
+	if (!text_normalize(data, len, TEXT_UTF8_REPLACE, &norm, NULL)) {
+		sb_free(&norm);
+		return ingest_fail(err, INGEST_NOMEM, "", "out of memory");
+	}
+	ingest_status st = INGEST_OK;
+	size_t line = 1, block_line = 0, block_lines = 0;
+	bool in_header = true, block_ok = false;
+	const char *first = NULL;
+	size_t first_len = 0;
+	for (size_t start = 0; start <= norm.len && st == INGEST_OK; line++) {
+		const char *p = norm.data ? norm.data + start : "";
+		const char *nl = start < norm.len ? memchr(p, '\n', norm.len - start) : NULL;
+		size_t n = start < norm.len ? (nl ? (size_t)(nl - p) : norm.len - start) : 0;
+		bool arrow = false;
+		for (size_t i = 0; i + 2 < n && !arrow; i++)
+			arrow = p[i] == '-' && p[i + 1] == '-' && p[i + 2] == '>';
+		if (n == 0) {
+			/* A blank line (or the end) closes the block. */
+			if (block_lines && !in_header && !block_ok)
+				st = ingest_fail(err, INGEST_BAD_INPUT, "transcript",
+				                 "line %zu: a block without a cue timing line (\"%.*s%s\"; "
+				                 "expected HH:MM:SS.mmm --> HH:MM:SS.mmm before the "
+				                 "text); the cue would be dropped",
+				                 block_line, first_len > 60 ? 60 : (int)first_len, first,
+				                 first_len > 60 ? "..." : "");
+			if (block_lines)
+				in_header = false;
+			block_lines = 0;
+		} else {
+			block_lines++;
+			if (block_lines == 1) {
+				block_line = line;
+				first = p;
+				first_len = n;
+				block_ok = starts_with_word(p, n, "NOTE") ||
+				           starts_with_word(p, n, "STYLE") ||
+				           starts_with_word(p, n, "REGION");
+			}
+			if (arrow && block_lines <= 2)
+				block_ok = true;
+			if (arrow && in_header)
+				in_header = false, block_ok = true; /* the header ends at a timing line */
+		}
+		if (start == norm.len)
+			break;
+		start += n + 1;
+	}
+	sb_free(&norm);
+	return st;
+}
+
 ingest_status ingest_check_transcript(const char *data, size_t len, const char *name,
                                       const char **ext, ingest_error *err)
 {
@@ -415,6 +479,8 @@ ingest_status ingest_check_transcript(const char *data, size_t len, const char *
 		st = ingest_fail(err, INGEST_BAD_INPUT, "transcript", "%s", t.error);
 	else if (t.format == TRANSCRIPT_WEBVTT)
 		st = check_vtt_timings(data, len, &t.cues, err);
+	if (st == INGEST_OK && t.format == TRANSCRIPT_WEBVTT)
+		st = check_vtt_blocks(data, len, err);
 	if (st == INGEST_OK && t.cues.count == 0)
 		/* Accepted by the parser, but an upload whose transcript yields
 		 * nothing is a mistake. */

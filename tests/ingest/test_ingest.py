@@ -271,6 +271,11 @@ def test_refusals(a):
     expect_refused(a, "bad SRT", ["qarchive add: transcript: line 6: "], "--transcript", "bad.srt")
     expect_refused(a, "bad WebVTT cue", ["qarchive add: transcript: line 6: malformed cue timing"],
                    "--transcript", "bad.vtt")
+    write(path("no-timing.vtt"), "WEBVTT\n\nNOTE fine\n\n00:00:01.000 --> 00:00:02.000\nkept\n\n"
+          "00:00:04.000 -> 00:00:05.500\na typo drops this cue\n")
+    expect_refused(a, "WebVTT block without a timing line",
+                   ["qarchive add: transcript: line 8: a block without a cue timing line",
+                    "00:00:04.000 -> 00:00:05.500"], "--transcript", "no-timing.vtt")
     expect_refused(a, "random bytes", ["qarchive add: media: not a media file: "],
                    "--media", "random.mp4")
     expect_refused(a, "a transcript as media", ["media: not a media file"], "--media", "talk.vtt")
