@@ -273,7 +273,7 @@ static void choose_extension(const media_info *info, const char *name, char *ext
 		if (strcmp(format, c->demuxer) != 0)
 			continue;
 		const char *chosen = video ? c->video_ext : c->audio_ext;
-		if (strcmp(c->demuxer, "matroska,webm") == 0 && webm)
+		if (strcmp(format, "matroska,webm") == 0 && webm) /* format == c->demuxer */
 			chosen = "webm";
 		if (word_in(c->hints, hint) && !(video && word_in(audio_only_exts, hint)) &&
 		    !(!video && word_in(video_exts, hint)) && !(strcmp(hint, "webm") == 0 && !webm))
@@ -435,12 +435,13 @@ static ingest_status check_vtt_blocks(const char *data, size_t len, ingest_error
 		if (n == 0) {
 			/* A blank line (or the end) closes the block. */
 			if (block_lines && !in_header && !block_ok)
-				st = ingest_fail(err, INGEST_BAD_INPUT, "transcript",
-				                 "line %zu: a block without a cue timing line (\"%.*s%s\"; "
-				                 "expected HH:MM:SS.mmm --> HH:MM:SS.mmm before the "
-				                 "text); the cue would be dropped",
-				                 block_line, first_len > 60 ? 60 : (int)first_len, first,
-				                 first_len > 60 ? "..." : "");
+				st = ingest_fail(
+				    err, INGEST_BAD_INPUT, "transcript",
+				    "line %zu: a block without a cue timing line (\"%.*s%s\"; "
+				    "expected HH:MM:SS.mmm --> HH:MM:SS.mmm before the "
+				    "text); the cue would be dropped",
+				    block_line, first_len > 60 ? 60 : (int)first_len, first,
+				    first_len > 60 ? "..." : "");
 			if (block_lines)
 				in_header = false;
 			block_lines = 0;
@@ -457,7 +458,8 @@ static ingest_status check_vtt_blocks(const char *data, size_t len, ingest_error
 			if (arrow && block_lines <= 2)
 				block_ok = true;
 			if (arrow && in_header)
-				in_header = false, block_ok = true; /* the header ends at a timing line */
+				in_header = false,
+				block_ok = true; /* the header ends at a timing line */
 		}
 		if (start == norm.len)
 			break;
