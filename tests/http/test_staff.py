@@ -723,8 +723,9 @@ def test_upload_1gb(a, token):
         boundary = "bigBoundary9x"
         pre = ("--%s\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nOne gigabyte\r\n"
                "--%s\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nother\r\n"
+               "--%s\r\nContent-Disposition: form-data; name=\"date\"\r\n\r\n2026-04-01\r\n"
                "--%s\r\nContent-Disposition: form-data; name=\"media\"; filename=\"big.wav\"\r\n"
-               "Content-Type: audio/wav\r\n\r\n" % (boundary, boundary, boundary)).encode()
+               "Content-Type: audio/wav\r\n\r\n" % ((boundary,) * 4)).encode()
         post = ("\r\n--%s--\r\n" % boundary).encode()
 
         def body():
