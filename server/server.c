@@ -30,12 +30,18 @@
 /* Limits. A worker thread runs an event loop over many connections, so a
  * client that sends half a request holds one of CONNECTION_LIMIT slots
  * (per IP: PER_IP_LIMIT) until TIMEOUT_SECONDS of silence, and never a
- * thread. MEMORY_LIMIT bounds what one connection may buffer (request
- * line and headers; we take no bodies): MHD's default is 32 KiB, doubled
- * for long search URLs. */
+ * thread. MEMORY_LIMIT bounds what one connection may buffer: the request
+ * line and headers, and the read buffer a body passes through (bodies go
+ * on to their route chunk by chunk, body.h). MHD's default is 32 KiB; a
+ * tus upload carries its metadata in a header, an inline transcript
+ * included (~60 KB an hour, a third more in Base64; h_tus.c takes up to
+ * 256 KiB of it, about three hours), so 512 KiB. The cost: MHD
+ * mmaps each connection's pool and zeroes it between requests, so a
+ * kept-alive connection holds its 512 KiB: at CONNECTION_LIMIT that is up
+ * to 500 MiB, against 64 MiB at the 64 KiB we had. */
 #define CONNECTION_LIMIT 1000
 #define PER_IP_LIMIT     256
-#define MEMORY_LIMIT     (64 * 1024)
+#define MEMORY_LIMIT     (512 * 1024)
 #define TIMEOUT_SECONDS  30
 #define MAX_THREADS      256
 
