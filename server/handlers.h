@@ -3,6 +3,7 @@
 #ifndef QA_HTTP_HANDLERS_H
 #define QA_HTTP_HANDLERS_H
 
+#include "body.h"
 #include "request.h"
 
 typedef unsigned (*http_handler)(http_request *req, http_reply *out);
@@ -16,6 +17,18 @@ unsigned http_handle_captions(http_request *req, http_reply *out);       /* h_ca
 unsigned http_handle_chapters(http_request *req, http_reply *out);       /* h_chapters.c */
 unsigned http_handle_feed(http_request *req, http_reply *out);           /* h_feed.c */
 unsigned http_handle_opensearch(http_request *req, http_reply *out);     /* h_opensearch.c */
+
+/* Resumable uploads, tus 1.0 (h_tus.c): OPTIONS and POST /api/uploads,
+ * HEAD, PATCH and DELETE /api/uploads/<id>. POST, PATCH and DELETE are
+ * body routes, read by these ops (body.h). */
+unsigned http_handle_tus_options(http_request *req, http_reply *out);
+unsigned http_handle_tus_create(http_request *req, http_reply *out);
+unsigned http_handle_tus_head(http_request *req, http_reply *out);
+unsigned http_handle_tus_patch(http_request *req, http_reply *out);
+unsigned http_handle_tus_delete(http_request *req, http_reply *out);
+extern const http_body_ops http_tus_create_body;
+extern const http_body_ops http_tus_patch_body;
+extern const http_body_ops http_tus_delete_body;
 
 /* The pages (HTML that works without JavaScript; html.h is their frame)
  * and the assets of web/ compiled in. */
