@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "archive.h"
 #include "index_update.h"
@@ -13,6 +14,7 @@
 #include "commands.h"
 #include "media_probe.h"
 #include "server.h"
+#include "tus_store.h"
 
 static const char usage[] =
     "usage: qarchive serve [--archive DIR] [--listen ADDR] [--port N] [--threads N]\n"
@@ -102,6 +104,24 @@ static bool recover(const char *archive)
 	if (removed)
 		fprintf(stderr, "qarchive serve: removed %zu stale upload file%s\n", removed,
 		        removed == 1 ? "" : "s");
+	/* Resumable uploads survive restarts (clients resume them); those
+	 * nobody resumed for a week, or that ended a day ago, go. A failure
+	 * here stops nothing: the upload routes report their own. */
+	tus_store *tus = NULL;
+	char *msg = NULL;
+	size_t expired = 0;
+	if (tus_store_open(archive, &tus, &msg) != TUS_OK ||
+	    tus_store_expire(tus, (int64_t)time(NULL), TUS_KEEP_UNFINISHED, TUS_KEEP_OVER,
+	                     &expired) != TUS_OK)
+		fprintf(stderr, "qarchive serve: resumable uploads: %s\n",
+		        tus   ? tus_store_errmsg(tus)
+		        : msg ? msg
+		              : "out of memory");
+	else if (expired)
+		fprintf(stderr, "qarchive serve: removed %zu expired resumable upload%s\n", expired,
+		        expired == 1 ? "" : "s");
+	tus_store_close(tus);
+	free(msg);
 	return true;
 }
 

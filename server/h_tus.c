@@ -73,13 +73,10 @@
 #define ECHO_MAX      8192
 #define ECHO_PAIR_MAX 1024
 
-/* Expiry: uploads nobody resumed for a week, and uploads that ended a day
- * ago (their HEAD has told the client the outcome by then), checked at
- * most once an hour, on the first upload request after the server starts
- * and then with the requests that come. */
-#define EXPIRE_EVERY      3600
-#define EXPIRE_UNFINISHED (7 * 24 * 3600)
-#define EXPIRE_OVER       (24 * 3600)
+/* Expiry (TUS_KEEP_* in tus_store.h): `qarchive serve` runs it at start,
+ * and the upload requests at most once an hour after that, on their own
+ * threads. */
+#define EXPIRE_EVERY 3600
 
 /* When expiry last ran (Unix seconds; 0: not yet in this process). One
  * server runs per process; a second one would only share the schedule. */
@@ -95,7 +92,7 @@ static void maybe_expire(tus_store *s)
 	if (!__atomic_compare_exchange_n(&last_expiry, &last, now, false, __ATOMIC_RELAXED,
 	                                 __ATOMIC_RELAXED))
 		return;
-	tus_store_expire(s, now, EXPIRE_UNFINISHED, EXPIRE_OVER, NULL);
+	tus_store_expire(s, now, TUS_KEEP_UNFINISHED, TUS_KEEP_OVER, NULL);
 }
 
 /* tus 1.0: "The Tus-Resumable header MUST be included in every request and

@@ -46,6 +46,13 @@
 /* The folder, under <archive>/.qarchive/. */
 #define TUS_STORE_DIR "uploads/tus"
 
+/* How long the server keeps uploads (tus_store_expire): a week without
+ * progress for an unfinished one (a laptop closed over a weekend still
+ * resumes), a day for one that ended (its HEAD has told the client the
+ * outcome by then). */
+#define TUS_KEEP_UNFINISHED (7 * 24 * 3600)
+#define TUS_KEEP_OVER       (24 * 3600)
+
 typedef enum tus_status {
 	TUS_OK = 0,
 	TUS_NOT_FOUND, /* no upload with that id (or not an id at all) */
