@@ -74,8 +74,8 @@
 #define ECHO_PAIR_MAX 1024
 
 /* Expiry (TUS_KEEP_* in tus_store.h): `qarchive serve` runs it at start,
- * and the upload requests at most once an hour after that, on their own
- * threads. */
+ * and the upload requests at most once an hour, on their own threads (the
+ * first of them runs it again: a folder scan, cheap). */
 #define EXPIRE_EVERY 3600
 
 /* When expiry last ran (Unix seconds; 0: not yet in this process). One
