@@ -12,30 +12,38 @@
 
 const char *http_reason(unsigned status)
 {
-	switch (status) {
-	case 200:
-		return "OK";
-	case 206:
-		return "Partial Content";
-	case 304:
-		return "Not Modified";
-	case 400:
-		return "Bad Request";
-	case 404:
-		return "Not Found";
-	case 405:
-		return "Method Not Allowed";
-	case 412:
-		return "Precondition Failed";
-	case 416:
-		return "Range Not Satisfiable";
-	case 500:
-		return "Internal Server Error";
-	case 503:
-		return "Service Unavailable";
-	default:
-		return "Unknown";
-	}
+	/* RFC 9110 §15 (429 and 431: RFC 6585). */
+	static const struct {
+		unsigned status;
+		const char *reason;
+	} reasons[] = {
+	    {200, "OK"},
+	    {201, "Created"},
+	    {204, "No Content"},
+	    {206, "Partial Content"},
+	    {303, "See Other"},
+	    {304, "Not Modified"},
+	    {400, "Bad Request"},
+	    {401, "Unauthorized"},
+	    {403, "Forbidden"},
+	    {404, "Not Found"},
+	    {405, "Method Not Allowed"},
+	    {409, "Conflict"},
+	    {410, "Gone"},
+	    {412, "Precondition Failed"},
+	    {413, "Content Too Large"},
+	    {415, "Unsupported Media Type"},
+	    {416, "Range Not Satisfiable"},
+	    {423, "Locked"},
+	    {429, "Too Many Requests"},
+	    {431, "Request Header Fields Too Large"},
+	    {500, "Internal Server Error"},
+	    {503, "Service Unavailable"},
+	};
+	for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++)
+		if (reasons[i].status == status)
+			return reasons[i].reason;
+	return "Unknown";
 }
 
 /* The site's error page (html.c), which escapes the message: it may
