@@ -67,9 +67,12 @@ static bool recording_item(strbuf *sb, json_t *rec, group g)
 	if (ok && json_is_number(duration) && json_number_value(duration) > 0)
 		ok =
 		    sb_append_str(sb, " · ") && http_html_duration(sb, json_number_value(duration));
-	if (ok && !json_is_true(json_object_get(rec, "has_transcript")))
-		ok = sb_append_str(sb, " · <em>no transcript</em>");
-	if (ok && json_is_null(json_object_get(rec, "media")))
+	/* A recording accepted without a transcript (an upload with neither
+	 * a transcript file nor a subtitle stream) is waiting for one. */
+	bool has_transcript = json_is_true(json_object_get(rec, "has_transcript"));
+	if (ok && !has_transcript)
+		ok = sb_append_str(sb, " · <em>transcript pending</em>");
+	else if (ok && json_is_null(json_object_get(rec, "media")))
 		ok = sb_append_str(sb, " · <em>transcript only</em>");
 	return ok && sb_append_str(sb, "</span></li>\n");
 }

@@ -61,8 +61,11 @@ static bool player(strbuf *sb, const watch *w, json_t *summary, bool has_cues)
 {
 	const char *media = str(summary, "media");
 	if (!media || json_is_null(json_object_get(summary, "media")))
-		return sb_append_str(sb, "<p class=\"no-media\">This recording has no audio or "
-		                         "video here; its transcript is below.</p>\n");
+		return sb_append_str(sb, has_cues ? "<p class=\"no-media\">This recording has no "
+		                                    "audio or video here; its transcript is "
+		                                    "below.</p>\n"
+		                                  : "<p class=\"no-media\">This recording has no "
+		                                    "audio or video here.</p>\n");
 	const char *tag = audio_only(media) ? "audio" : "video";
 	bool ok = sb_append_str(sb, "<div class=\"player\">\n<") && sb_append_str(sb, tag) &&
 	          sb_append_str(sb, " id=\"player\" controls preload=\"metadata\" "
@@ -140,7 +143,7 @@ static size_t cue_at(const cue_list *cues, double t)
 }
 
 static bool transcript_section(strbuf *sb, const watch *w, const http_transcript *tr,
-                               json_t *summary, bool unreadable)
+                               bool unreadable)
 {
 	const cue_list *cues = tr->cues;
 	bool ok = sb_append_str(sb, "<section class=\"transcript\" id=\"transcript\" "
@@ -152,13 +155,17 @@ static bool transcript_section(strbuf *sb, const watch *w, const http_transcript
 		                       "</div>\n");
 	ok = ok && sb_append_str(sb, "</div>\n");
 	if (ok && cues->count == 0) {
-		const char *why =
-		    unreadable ? "The transcript could not be read; try again later."
-		    : json_is_null(json_object_get(summary, "media"))
-		        ? "No transcript: this recording has neither a transcript nor subtitles."
-		        : "Transcript pending: this recording has no transcript yet.";
-		return sb_append_str(sb, "<p class=\"empty\">") && http_escape_html(sb, why) &&
-		       sb_append_str(sb, "</p>\n</section>\n");
+		/* A recording with neither a transcript file nor a subtitle
+		 * stream is accepted (staff add the transcript later): it is
+		 * pending, and its title, description, agenda and notes are
+		 * searchable meanwhile. */
+		const char *why = unreadable
+		                      ? "The transcript could not be read; try again later."
+		                      : "Transcript pending: this recording has no transcript yet. "
+		                        "Its description, agenda and notes are searchable "
+		                        "meanwhile.";
+		return sb_append_str(sb, "<p class=\"empty transcript-pending\">") &&
+		       http_escape_html(sb, why) && sb_append_str(sb, "</p>\n</section>\n");
 	}
 	if (ok)
 		ok = sb_append_str(
@@ -293,14 +300,14 @@ unsigned http_handle_watch(http_request *req, http_reply *out)
 	                  .header_search = true,
 	                  .script = "watch.js",
 	                  .page = "watch"};
-	bool ok =
-	    http_html_begin(&sb, &page) && sb_append_str(&sb, "<article class=\"recording\">\n") &&
-	    heading(&sb, summary) &&
-	    sb_append_str(&sb, "<div class=\"watch\">\n<div class=\"watch-main\">\n") &&
-	    player(&sb, &w, summary, tr.cues->count > 0) &&
-	    agenda(&sb, &w, json_object_get(summary, "agenda")) && sb_append_str(&sb, "</div>\n") &&
-	    transcript_section(&sb, &w, &tr, summary, unreadable) && about(&sb, summary, notes) &&
-	    sb_append_str(&sb, "</div>\n</article>\n") && http_html_end(&sb);
+	bool ok = http_html_begin(&sb, &page) &&
+	          sb_append_str(&sb, "<article class=\"recording\">\n") && heading(&sb, summary) &&
+	          sb_append_str(&sb, "<div class=\"watch\">\n<div class=\"watch-main\">\n") &&
+	          player(&sb, &w, summary, tr.cues->count > 0) &&
+	          agenda(&sb, &w, json_object_get(summary, "agenda")) &&
+	          sb_append_str(&sb, "</div>\n") && transcript_section(&sb, &w, &tr, unreadable) &&
+	          about(&sb, summary, notes) && sb_append_str(&sb, "</div>\n</article>\n") &&
+	          http_html_end(&sb);
 	st = http_html_reply(out, 200, &sb, ok);
 out:
 	sb_free(&sb);

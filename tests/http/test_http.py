@@ -532,6 +532,9 @@ def test_pages(srv):
     check(all(i > 0 for i in order) and order == sorted(order), "home: groups in order %s" % order)
     check(body.find(b"/watch/2025-09-01-xss") < body.find(b"/watch/2025-08-02-audio") and
           b"Evil &lt;script&gt;" in body and b"<script>alert" not in body, "home: newest first, titles escaped")
+    m = re.search(rb'<a href="/watch/2025-08-02-audio">.*?</li>', body, re.S)
+    check(m is not None and b"transcript pending" in m.group(0) and b"transcript only" not in m.group(0),
+          "home: a recording without a transcript is listed as transcript pending")
 
     st, h, body = srv.get("/search?q=welcome")
     check(st == 200 and b'class="results"' in body and no_inline_code(body), "search: results")
