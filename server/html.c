@@ -35,6 +35,9 @@ bool http_html_begin(strbuf *sb, const http_page *page)
 	                            "title=\"qarchive\" href=\"/opensearch.xml\">\n"
 	                            "<link rel=\"alternate\" type=\"application/atom+xml\" "
 	                            "title=\"Newest recordings\" href=\"/feed.xml\">\n");
+	if (ok && page->csrf)
+		ok = sb_append_str(sb, "<meta name=\"csrf-token\" content=\"") &&
+		     http_escape_attr(sb, page->csrf) && sb_append_str(sb, "\">\n");
 	if (ok && page->script)
 		ok = sb_append_str(sb, "<script src=\"") && asset_href(sb, page->script) &&
 		     sb_append_str(sb, "\" defer></script>\n");
@@ -51,6 +54,9 @@ bool http_html_begin(strbuf *sb, const http_page *page)
 		                   "name=\"q\" placeholder=\"Search what was said\" value=\"") &&
 		     http_escape_attr(sb, page->query) &&
 		     sb_append_str(sb, "\">\n<button type=\"submit\">Search</button>\n</form>\n");
+	if (ok && page->user)
+		ok = sb_append_str(sb, "<nav class=\"staff-nav\" aria-label=\"Staff\">"
+		                       "<a href=\"/upload\">Upload</a></nav>\n");
 	return ok && sb_append_str(sb, "</div></header>\n<main id=\"main\" class=\"wrap\">\n");
 }
 
@@ -60,6 +66,7 @@ bool http_html_end(strbuf *sb)
 	                         "<a href=\"/\">All recordings</a>\n"
 	                         "<a href=\"/feed.xml\">Atom feed</a>\n"
 	                         "<a href=\"/api/recordings\">JSON API</a>\n"
+	                         "<a href=\"/upload\">Upload (staff)</a>\n"
 	                         "</div></footer>\n</body>\n</html>\n");
 }
 

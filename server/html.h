@@ -22,12 +22,17 @@ typedef struct http_page {
 	bool header_search; /* show the search box in the header (the home page has its own) */
 	const char *script; /* an asset of web/ to load with defer ("watch.js"), or NULL */
 	const char *page;   /* the <body> class: "home", "search", "watch", "error" */
+	const char *user;   /* the signed-in staff member (http_session_user), or NULL:
+	                     * the header then links to /upload */
+	const char *csrf;   /* for a page whose script changes things: the session's CSRF
+	                     * token as <meta name="csrf-token">, else NULL */
 } http_page;
 
 /* <!DOCTYPE html> through the opening <main id="main">. */
 bool http_html_begin(strbuf *sb, const http_page *page);
 
-/* </main>, the footer, </body></html>. */
+/* </main>, the footer (which links to /upload for everyone: a visitor who
+ * follows it is sent to sign in first), </body></html>. */
 bool http_html_end(strbuf *sb);
 
 /* Hand sb's text to out as text/html with `status` (no-cache, since pages

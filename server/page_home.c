@@ -9,6 +9,7 @@
 #include "handlers.h"
 #include "html.h"
 #include "recording_files.h"
+#include "session_cookie.h"
 
 static const char *str(json_t *o, const char *key)
 {
@@ -91,7 +92,9 @@ unsigned http_handle_home(http_request *req, http_reply *out)
 		hours += json_number_value(json_object_get(rec, "duration")) / 3600;
 	}
 	strbuf sb = STRBUF_INIT;
-	http_page page = {.title = "The archive", .page = "home"};
+	char user[SESSION_USER_SIZE], csrf[SESSION_TOKEN_SIZE];
+	bool staff = http_session_user(req, user, csrf);
+	http_page page = {.title = "The archive", .page = "home", .user = staff ? user : NULL};
 	char stats[128];
 	snprintf(stats, sizeof stats, "%zu recording%s, %.0f hour%s of talk.", n, n == 1 ? "" : "s",
 	         hours, hours >= 0.5 && hours < 1.5 ? "" : "s");

@@ -20,6 +20,7 @@
 #include "handlers.h"
 #include "html.h"
 #include "search_params.h"
+#include "session_cookie.h"
 
 static const char *str(json_t *o, const char *key)
 {
@@ -30,6 +31,7 @@ static const char *str(json_t *o, const char *key)
 typedef struct state {
 	const char *q, *release, *kind, *speaker;
 	unsigned page;
+	const char *user; /* signed-in staff, for the header; NULL for visitors */
 } state;
 
 static bool href(strbuf *sb, const state *s, unsigned page)
@@ -267,7 +269,7 @@ static bool empty_state(strbuf *sb, const state *s)
 static unsigned user_error(http_reply *out, const state *s, const char *message)
 {
 	strbuf sb = STRBUF_INIT;
-	http_page page = {.title = "Search", .query = s->q, .page = "search"};
+	http_page page = {.title = "Search", .query = s->q, .page = "search", .user = s->user};
 	bool ok = http_html_begin(&sb, &page) && sb_append_str(&sb, "<h1>Search</h1>\n") &&
 	          search_form(&sb, s) &&
 	          sb_append_str(&sb, "<p class=\"error\" role=\"alert\"><strong>That search "
@@ -283,15 +285,18 @@ unsigned http_handle_search_page(http_request *req, http_reply *out)
 	char err[512];
 	json_t *result = NULL;
 	bool params_ok = http_search_params(req, &sr, err, sizeof err);
+	char user[SESSION_USER_SIZE], csrf[SESSION_TOKEN_SIZE];
+	bool staff = http_session_user(req, user, csrf);
 	state s = {.q = sr.query,
 	           .release = sr.release,
 	           .kind = sr.kind,
 	           .speaker = sr.speaker,
-	           .page = sr.page};
+	           .page = sr.page,
+	           .user = staff ? user : NULL};
 	if (!s.q[0] && !s.release && !s.kind && !s.speaker) {
 		/* No query yet: the form and how to write one. */
 		strbuf sb = STRBUF_INIT;
-		http_page page = {.title = "Search", .page = "search"};
+		http_page page = {.title = "Search", .page = "search", .user = s.user};
 		bool ok = http_html_begin(&sb, &page) &&
 		          sb_append_str(&sb, "<h1>Search the archive</h1>\n") &&
 		          search_form(&sb, &s) && sb_append_str(&sb, help_html) &&
@@ -321,7 +326,7 @@ unsigned http_handle_search_page(http_request *req, http_reply *out)
 	strbuf sb = STRBUF_INIT;
 	char title[300];
 	snprintf(title, sizeof title, "%.200s: search", s.q[0] ? s.q : "Filtered");
-	http_page page = {.title = title, .query = s.q, .page = "search"};
+	http_page page = {.title = title, .query = s.q, .page = "search", .user = s.user};
 	bool ok = http_html_begin(&sb, &page) && sb_append_str(&sb, "<h1>");
 	if (ok && s.q[0])
 		ok = sb_append_str(&sb, "Results for <q>") && http_escape_html(&sb, s.q) &&

@@ -22,6 +22,7 @@
 #include "handlers.h"
 #include "html.h"
 #include "recording_files.h"
+#include "session_cookie.h"
 
 static const char *str(json_t *o, const char *key)
 {
@@ -42,6 +43,7 @@ static bool audio_only(const char *media)
 
 typedef struct watch {
 	const char *id;
+	bool staff;    /* signed in: links to edit and delete */
 	const char *q; /* NULL when absent or empty */
 	bool has_t, has_end;
 	double t, end;
@@ -164,8 +166,12 @@ static bool transcript_section(strbuf *sb, const watch *w, const http_transcript
 		                      : "Transcript pending: this recording has no transcript yet. "
 		                        "Its description, agenda and notes are searchable "
 		                        "meanwhile.";
-		return sb_append_str(sb, "<p class=\"empty transcript-pending\">") &&
-		       http_escape_html(sb, why) && sb_append_str(sb, "</p>\n</section>\n");
+		ok = sb_append_str(sb, "<p class=\"empty transcript-pending\">") &&
+		     http_escape_html(sb, why);
+		if (ok && w->staff && !unreadable)
+			ok = sb_append_str(sb, " <a href=\"/edit/") && http_escape_url(sb, w->id) &&
+			     sb_append_str(sb, "#f-transcript\">Add the transcript</a>.");
+		return ok && sb_append_str(sb, "</p>\n</section>\n");
 	}
 	if (ok)
 		ok = sb_append_str(
@@ -235,7 +241,19 @@ static bool about(strbuf *sb, json_t *summary, const char *notes)
 	return ok && sb_append_str(sb, "</div>\n");
 }
 
-static bool heading(strbuf *sb, json_t *summary)
+/* For signed-in staff: change or delete the recording (page_edit.c,
+ * page_delete.c). Visitors see nothing of it. */
+static bool staff_actions(strbuf *sb, const watch *w)
+{
+	if (!w->staff)
+		return true;
+	return sb_append_str(sb, "<p class=\"staff-actions\"><a href=\"/edit/") &&
+	       http_escape_url(sb, w->id) &&
+	       sb_append_str(sb, "\">Edit</a> <a class=\"danger\" href=\"/delete/") &&
+	       http_escape_url(sb, w->id) && sb_append_str(sb, "\">Delete</a></p>\n");
+}
+
+static bool heading(strbuf *sb, json_t *summary, const watch *w)
 {
 	const char *kind = str(summary, "kind"), *release = str(summary, "release");
 	json_t *duration = json_object_get(summary, "duration");
@@ -260,7 +278,8 @@ static bool heading(strbuf *sb, json_t *summary)
 		const char *name = json_is_string(sp) ? json_string_value(sp) : str(sp, "name");
 		ok = sb_append_str(sb, i == 0 ? " · " : ", ") && http_escape_html(sb, name);
 	}
-	return ok && sb_append_str(sb, "</p>\n</header>\n");
+	return ok && sb_append_str(sb, "</p>\n") && staff_actions(sb, w) &&
+	       sb_append_str(sb, "</header>\n");
 }
 
 unsigned http_handle_watch(http_request *req, http_reply *out)
@@ -294,20 +313,24 @@ unsigned http_handle_watch(http_request *req, http_reply *out)
 	w.has_end =
 	    http_timecode_parse(http_query(req, "end"), &w.end) && w.end > (w.has_t ? w.t : 0);
 
+	char user[SESSION_USER_SIZE], csrf[SESSION_TOKEN_SIZE];
+	w.staff = http_session_user(req, user, csrf);
+
 	const char *title = str(summary, "title");
 	http_page page = {.title = title ? title : w.id,
+	                  .user = w.staff ? user : NULL,
 	                  .query = w.q,
 	                  .header_search = true,
 	                  .script = "watch.js",
 	                  .page = "watch"};
-	bool ok = http_html_begin(&sb, &page) &&
-	          sb_append_str(&sb, "<article class=\"recording\">\n") && heading(&sb, summary) &&
-	          sb_append_str(&sb, "<div class=\"watch\">\n<div class=\"watch-main\">\n") &&
-	          player(&sb, &w, summary, tr.cues->count > 0) &&
-	          agenda(&sb, &w, json_object_get(summary, "agenda")) &&
-	          sb_append_str(&sb, "</div>\n") && transcript_section(&sb, &w, &tr, unreadable) &&
-	          about(&sb, summary, notes) && sb_append_str(&sb, "</div>\n</article>\n") &&
-	          http_html_end(&sb);
+	bool ok =
+	    http_html_begin(&sb, &page) && sb_append_str(&sb, "<article class=\"recording\">\n") &&
+	    heading(&sb, summary, &w) &&
+	    sb_append_str(&sb, "<div class=\"watch\">\n<div class=\"watch-main\">\n") &&
+	    player(&sb, &w, summary, tr.cues->count > 0) &&
+	    agenda(&sb, &w, json_object_get(summary, "agenda")) && sb_append_str(&sb, "</div>\n") &&
+	    transcript_section(&sb, &w, &tr, unreadable) && about(&sb, summary, notes) &&
+	    sb_append_str(&sb, "</div>\n</article>\n") && http_html_end(&sb);
 	st = http_html_reply(out, 200, &sb, ok);
 out:
 	sb_free(&sb);
