@@ -48,4 +48,12 @@ unsigned http_handle_logout(http_request *req, http_reply *out);
 unsigned http_handle_api_recordings_post(http_request *req, http_reply *out);
 extern const struct http_body_ops api_recordings_post_ops;
 
+/* Staff pages (#8): add a recording (page_upload.c), change one
+ * (page_edit.c), delete one (page_delete.c). GET shows the form to
+ * signed-in staff and sends anybody else to sign in; POST takes a form
+ * body (http_staff_form_upload or form_ops_fields, staff_form.h) whose
+ * first field is the session's CSRF token. */
+unsigned http_handle_edit_page(http_request *req, http_reply *out);
+unsigned http_handle_delete_page(http_request *req, http_reply *out);
+
 #endif

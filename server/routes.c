@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "form_body.h"
+#include "staff_form.h"
 
 #define GET_HEAD (HTTP_METHOD_GET | HTTP_METHOD_HEAD)
 
@@ -48,6 +49,8 @@ static const http_route routes[] = {
      &form_ops_fields},
     {HTTP_METHOD_POST, "/logout", HTTP_MATCH_EXACT, HTTP_FORMAT_HTML, http_handle_logout,
      &form_ops_fields},
+    {GET_HEAD, "/edit/", HTTP_MATCH_PREFIX, HTTP_FORMAT_HTML, http_handle_edit_page, NULL},
+    {GET_HEAD, "/delete/", HTTP_MATCH_PREFIX, HTTP_FORMAT_HTML, http_handle_delete_page, NULL},
 };
 
 static const struct {

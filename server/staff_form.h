@@ -1,0 +1,110 @@
+/* staff_form: what the staff pages share (/upload, /edit/<id>,
+ * /delete/<id>): the gate a state-changing form passes, the line that says
+ * who is signed in (with its sign-out button), and a recording's details as
+ * form fields, each with the value it had and the error that concerns it.
+ *
+ * Every value is escaped here (escape.h); a field's error sits next to it
+ * in <p class="field-error" id="<field>-error">, rendered (hidden) even
+ * when there is none, so that web/upload.js can show an error from the
+ * server's JSON in the same place as the no-JavaScript form does.
+ */
+#ifndef QA_HTTP_STAFF_FORM_H
+#define QA_HTTP_STAFF_FORM_H
+
+#include <stdbool.h>
+
+#include "auth_gate.h"
+#include "body.h"
+#include "form_body.h"
+#include "request.h"
+#include "strbuf.h"
+
+/* A mistake to show on a form. */
+typedef struct http_form_error {
+	/* The input it concerns, as the ingest names them ("title", "kind",
+	 * "release", "date", "speakers", "description", "media",
+	 * "transcript", "agenda", "notes"); NULL or any other name: the form
+	 * as a whole. Borrowed. */
+	const char *field;
+	const char *message; /* borrowed, one line; NULL: no error */
+} http_form_error;
+
+/* A recording's details as a form holds them: each borrowed, NULL or ""
+ * for empty. speakers is one per line ("Name" or "Name (role)"). */
+typedef struct http_recording_form {
+	const char *title;
+	const char *kind;
+	const char *release;
+	const char *date;
+	const char *speakers;
+	const char *description;
+	const char *agenda;
+	const char *notes;
+	char *owned[8]; /* what http_recording_form_read allocated */
+} http_recording_form;
+
+/* The fields above as a form body sent them, with each CRLF made LF
+ * (browsers send a textarea's line breaks as CRLF, HTML §4.10.21.8; the
+ * archive's files use LF). Returns false when out of memory. Free with
+ * http_recording_form_free (also after a failure). */
+bool http_recording_form_read(const form_body *form, http_recording_form *v);
+void http_recording_form_free(http_recording_form *v);
+
+/* Body ops for the staff forms that carry files (POST /upload, /edit/<id>):
+ * form_ops_upload, but a request that is not staff (http_require_staff,
+ * without the CSRF check, which needs the body) is refused before its body
+ * is read, so nobody else can fill the upload folder. */
+extern const http_body_ops http_staff_form_upload;
+
+/* The gate of a state-changing staff form: finish reading the form, then
+ * require staff (a session or a Bearer token) and the session's CSRF token
+ * in the form's "csrf" field. Returns 0 with *who filled; otherwise the
+ * status with its message in *out: the form's own errors (400, 413, 500),
+ * 401 (not signed in), or 403 (the CSRF token is missing or stale). */
+unsigned http_staff_form_check(http_request *req, http_reply *out, http_staff *who);
+
+/* Whether err names this field. */
+bool http_form_error_for(const http_form_error *err, const char *field);
+
+/* "Signed in as NAME" and a sign-out button (a POST /logout form carrying
+ * the session's CSRF token). */
+bool http_form_signed_in(strbuf *sb, const char *user, const char *csrf);
+
+/* The error box at the top of a form: always there (hidden without an
+ * error, for the script to fill), with err's message and, when note is
+ * not NULL, a second line (e.g. that files must be chosen again). */
+bool http_form_error_box(strbuf *sb, const http_form_error *err, const char *note);
+
+/* The hidden first field of every staff form: the session's CSRF token. */
+bool http_form_csrf(strbuf *sb, const char *csrf);
+
+/* The details fieldset: title, kind (a <select>), release, date
+ * (type=date), speakers and description (textareas), with v's values and
+ * err next to its field. */
+bool http_form_details(strbuf *sb, const http_recording_form *v, const http_form_error *err);
+
+/* A <textarea> field with a label, a hint (plain text, may be NULL), the
+ * value and its error slot. name is also the field the error names; the
+ * element's id is "f-<name>". */
+bool http_form_textarea(strbuf *sb, const char *name, const char *label, const char *hint,
+                        const char *value, unsigned rows, const http_form_error *err);
+
+/* A file input with a label and hint; accept (may be NULL) as the
+ * attribute. error_field is the field an error about it names (the agenda
+ * file's errors name "agenda", as the pasted agenda's do); NULL: none. */
+bool http_form_file(strbuf *sb, const char *name, const char *label, const char *hint,
+                    const char *accept, bool required, const char *error_field,
+                    const http_form_error *err);
+
+/* The error slot of field (see above), with err's message when it names
+ * the field. */
+bool http_form_field_error(strbuf *sb, const char *field, const http_form_error *err);
+
+/* Today's date as YYYY-MM-DD in the server's time zone. */
+void http_form_today(char out[11]);
+
+/* A 303 to path, for the pages that send visitors to sign in first:
+ * /login?next=<path>. Returns 303, or 500 when out of memory. */
+unsigned http_form_sign_in_first(http_reply *out, const char *path);
+
+#endif
