@@ -15,6 +15,7 @@
 #include "escape.h"
 #include "handlers.h"
 #include "html.h"
+#include "recording_edit.h"
 #include "recording_files.h"
 #include "session_cookie.h"
 #include "staff_form.h"
@@ -63,4 +64,35 @@ unsigned http_handle_delete_page(http_request *req, http_reply *out)
 		st = confirm_page(out, 200, id, rec.meta.title, user, csrf, NULL);
 	recording_free(&rec);
 	return st;
+}
+
+unsigned http_handle_delete(http_request *req, http_reply *out)
+{
+	const char *id = req->rest;
+	http_staff who;
+	unsigned st = http_staff_form_check(req, out, &who);
+	if (st)
+		return st;
+	ingest_error err = INGEST_ERROR_INIT;
+	ingest_options options = INGEST_OPTIONS_INIT;
+	ingest_status is = recording_delete(req->server->archive_dir, id, &options, &err);
+	switch (is) {
+	case INGEST_OK:
+		fprintf(stderr, "qarchive serve: %s deleted recording %s%s%s\n", who.name, id,
+		        err.indexed ? "" : "; the index catches up later: ", err.message);
+		http_reply_header_add(out, MHD_HTTP_HEADER_LOCATION, "/");
+		return 303;
+	case INGEST_NOT_FOUND:
+		return http_reply_error(out, 404, "no recording %s (deleted already?)", id);
+	case INGEST_BAD_INPUT:
+		return http_reply_error(out, 400, "%s", err.message);
+	case INGEST_BUSY:
+		http_reply_header_add(out, MHD_HTTP_HEADER_RETRY_AFTER, "30");
+		return http_reply_error(out, 503, "%s", err.message);
+	case INGEST_IO:
+	case INGEST_NOMEM:
+		break;
+	}
+	return http_reply_error(out, 500, "the recording could not be deleted: %s",
+	                        err.message[0] ? err.message : ingest_status_str(is));
 }

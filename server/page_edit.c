@@ -19,6 +19,8 @@
 #include "file_io.h"
 #include "handlers.h"
 #include "html.h"
+#include "index_update.h"
+#include "recording_edit.h"
 #include "recording_files.h"
 #include "session_cookie.h"
 #include "staff_form.h"
@@ -133,6 +135,186 @@ out:
 	free(agenda);
 	free(notes);
 	sb_free(&speakers);
+	recording_free(&rec);
+	return st;
+}
+
+/* What one POST changed, for the note shown when a later change fails. */
+typedef struct applied {
+	const char *names[4];
+	size_t count;
+} applied;
+
+/* One change's verdict: 0 to go on, else the status to answer with (the
+ * form again for the editor's mistake). */
+static unsigned verdict(http_reply *out, ingest_status st, const ingest_error *err, applied *done,
+                        const char *what)
+{
+	switch (st) {
+	case INGEST_OK:
+		done->names[done->count++] = what;
+		return 0;
+	case INGEST_BAD_INPUT:
+		return 400;
+	case INGEST_NOT_FOUND:
+		return http_reply_error(out, 404, "%s", err->message);
+	case INGEST_BUSY:
+		http_reply_header_add(out, MHD_HTTP_HEADER_RETRY_AFTER, "30");
+		return http_reply_error(out, 503, "%s", err->message);
+	case INGEST_IO:
+	case INGEST_NOMEM:
+		return http_reply_error(out, 500, "the change could not be saved: %s",
+		                        err->message[0] ? err->message : ingest_status_str(st));
+	}
+	return http_reply_error(out, 500, "unknown ingest status");
+}
+
+/* recording.json's fields from the form: an optional field left empty is
+ * removed (null), so clearing the release in the form clears it. */
+static json_t *metadata(const http_recording_form *v)
+{
+	json_t *speakers = http_form_speakers(v->speakers);
+	if (!speakers)
+		return NULL;
+	bool some = json_array_size(speakers) > 0;
+	json_t *o = json_pack(
+	    "{s:s, s:s, s:s, s:o, s:o, s:o}", "title", v->title ? v->title : "", "kind",
+	    v->kind ? v->kind : "", "date", v->date ? v->date : "", "release",
+	    v->release && v->release[0] ? json_string(v->release) : json_null(), "speakers",
+	    some ? speakers : json_null(), "description",
+	    v->description && v->description[0] ? json_string(v->description) : json_null());
+	if (!some)
+		json_decref(speakers);
+	return o;
+}
+
+/* Whether the form's text differs from the file's (both LF). */
+static bool differs(const char *form_text, const char *path)
+{
+	char *now = text_file(path);
+	bool d = !now || strcmp(now, form_text ? form_text : "") != 0;
+	free(now);
+	return d;
+}
+
+/* Apply the form to recording id, then index it once. *err tells what
+ * went wrong; done what was saved before. */
+static unsigned apply(http_request *req, http_reply *out, const char *id,
+                      const http_recording_form *v, const recording *rec, ingest_error *err,
+                      applied *done)
+{
+	const char *archive = req->server->archive_dir;
+	form_body *form = req->body;
+	/* Every change is written first and the recording indexed once at the
+	 * end, rather than once per change. */
+	ingest_options options = INGEST_OPTIONS_INIT;
+	options.no_index = true;
+	unsigned st = 0;
+
+	json_t *fields = metadata(v);
+	if (!fields)
+		return http_reply_error(out, 500, "out of memory");
+	st = verdict(out, recording_update_metadata(archive, id, fields, &options, err), err, done,
+	             "the details");
+	json_decref(fields);
+
+	const form_file *transcript = form_file_get(form, "transcript");
+	if (!st && transcript) {
+		ingest_file file = {.path = transcript->path, .name = transcript->filename};
+		st = verdict(out, recording_replace_transcript(archive, id, &file, &options, err),
+		             err, done, "the transcript");
+	}
+	if (!st && differs(v->agenda, rec->agenda_path)) {
+		ingest_file file = {.text = v->agenda,
+		                    .text_len = v->agenda ? strlen(v->agenda) : 0};
+		st = verdict(out,
+		             recording_replace_agenda(archive, id, file.text_len ? &file : NULL,
+		                                      &options, err),
+		             err, done, "the agenda");
+	}
+	if (!st && differs(v->notes, rec->notes_path)) {
+		ingest_file file = {.text = v->notes, .text_len = v->notes ? strlen(v->notes) : 0};
+		st = verdict(out,
+		             recording_replace_notes(archive, id, file.text_len ? &file : NULL,
+		                                     &options, err),
+		             err, done, "the notes");
+	}
+
+	if (done->count > 0) {
+		char why[512];
+		index_update_status is = index_update_recording(archive, id, INDEX_UPDATE_WAIT_MS,
+		                                                NULL, why, sizeof why);
+		if (is != INDEX_UPDATE_OK)
+			fprintf(stderr,
+			        "qarchive serve: recording %s changed, not indexed yet (the next "
+			        "`qarchive index` catches up): %s\n",
+			        id, why);
+	}
+	return st;
+}
+
+unsigned http_handle_edit(http_request *req, http_reply *out)
+{
+	const char *id = req->rest;
+	http_staff who;
+	recording rec = RECORDING_INIT;
+	http_recording_form v;
+	unsigned st = http_staff_form_check(req, out, &who);
+	if (!http_recording_form_read(req->body, &v)) {
+		http_reply_free(out);
+		st = http_reply_error(out, 500, "out of memory");
+		goto out;
+	}
+	if (st == 403 && who.name[0]) {
+		/* A stale form: again, with a fresh token and what was typed. */
+		http_reply_free(out);
+		http_form_error stale = {NULL, "The form had expired. Check it and save again."};
+		st = edit_form(out, 403, id, who.name, who.csrf, &v, &stale,
+		               "A chosen transcript file is not kept: choose it again.",
+		               HAS_TRANSCRIPT_UNKNOWN);
+		goto out;
+	}
+	if (st || (st = http_recording_load(req, out, id, &rec)))
+		goto out;
+
+	ingest_error err = INGEST_ERROR_INIT;
+	applied done = {{NULL}, 0};
+	st = apply(req, out, id, &v, &rec, &err, &done);
+	if (done.count > 0)
+		fprintf(stderr, "qarchive serve: %s edited recording %s\n", who.name, id);
+	if (st == 400) {
+		/* What was saved stays saved (each change is atomic on its own):
+		 * the note says which, so the editor knows what is left. */
+		char note[256] = "";
+		size_t n = 0;
+		for (size_t i = 0; i < done.count && n < sizeof note; i++)
+			n += (size_t)snprintf(note + n, sizeof note - n, "%s%s",
+			                      i == 0               ? "Saved: "
+			                      : i + 1 < done.count ? ", "
+			                                           : " and ",
+			                      done.names[i]);
+		if (done.count > 0 && n < sizeof note)
+			snprintf(note + n, sizeof note - n, ". The rest was not.");
+		if (form_file_get(req->body, "transcript") && n < sizeof note)
+			snprintf(note + strlen(note), sizeof note - strlen(note),
+			         "%sA chosen transcript file is not kept: choose it again.",
+			         done.count ? " " : "");
+		http_form_error bad = {err.field, err.message};
+		bool has = rec.transcript_path != NULL;
+		for (size_t i = 0; i < done.count; i++)
+			has = has || strcmp(done.names[i], "the transcript") == 0;
+		st = edit_form(out, 400, id, who.name, who.csrf, &v, &bad, note[0] ? note : NULL,
+		               has ? HAS_TRANSCRIPT_FILE : HAS_NO_TRANSCRIPT);
+	} else if (!st) {
+		strbuf location = STRBUF_INIT;
+		st = sb_append_str(&location, "/watch/") && http_escape_url(&location, id) &&
+		             http_reply_header_add(out, MHD_HTTP_HEADER_LOCATION, location.data)
+		         ? 303
+		         : http_reply_error(out, 500, "out of memory");
+		sb_free(&location);
+	}
+out:
+	http_recording_form_free(&v);
 	recording_free(&rec);
 	return st;
 }

@@ -50,7 +50,11 @@ static const http_route routes[] = {
     {HTTP_METHOD_POST, "/logout", HTTP_MATCH_EXACT, HTTP_FORMAT_HTML, http_handle_logout,
      &form_ops_fields},
     {GET_HEAD, "/edit/", HTTP_MATCH_PREFIX, HTTP_FORMAT_HTML, http_handle_edit_page, NULL},
+    {HTTP_METHOD_POST, "/edit/", HTTP_MATCH_PREFIX, HTTP_FORMAT_HTML, http_handle_edit,
+     &http_staff_form_upload},
     {GET_HEAD, "/delete/", HTTP_MATCH_PREFIX, HTTP_FORMAT_HTML, http_handle_delete_page, NULL},
+    {HTTP_METHOD_POST, "/delete/", HTTP_MATCH_PREFIX, HTTP_FORMAT_HTML, http_handle_delete,
+     &form_ops_fields},
 };
 
 static const struct {
