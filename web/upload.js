@@ -1,0 +1,445 @@
+/* qarchive: the upload page, enhanced with a resumable upload.
+ *
+ * The page works without this file: the form posts to /upload as
+ * multipart. With it, the form is sent with a small tus 1.0 client of ours
+ * (https://tus.io/protocols/resumable-upload) to the form's data-tus
+ * endpoint (/api/uploads):
+ *   POST  the details as Upload-Metadata (each value Base64; the
+ *         transcript, agenda and notes as text read from the chosen files
+ *         and the textareas), Upload-Length → 201 and a Location;
+ *   PATCH the media in chunks from Upload-Offset, with a progress bar;
+ *         the last chunk's 204 says which recording it became
+ *         (Qarchive-Recording-Id, Qarchive-Recording-Url);
+ *   HEAD  after a dropped connection, a 409, or a server error: where the
+ *         server stands, then on from there, with a growing wait between
+ *         tries.
+ * The upload's URL is kept in localStorage under the file's name, size and
+ * modification time and the title, so that after a reload (or a closed
+ * tab) choosing the same file again continues the upload instead of
+ * starting it over. It is removed when the upload is over.
+ *
+ * Requests carry the session cookie and the page's CSRF token (<meta
+ * name="csrf-token">) as X-CSRF-Token. An error from the server ({"error":
+ * "title: missing"}, the field first) is shown at the top of the form and
+ * next to its field; nothing typed is lost. Text from the server or the
+ * files is only ever set with textContent.
+ */
+(function () {
+  'use strict';
+
+  var form = document.getElementById('upload-form');
+  if (!form || !window.XMLHttpRequest || !window.FileReader || !window.TextEncoder ||
+      !window.TextDecoder || !window.Promise || !window.Blob || !Blob.prototype.slice) return;
+
+  var endpoint = form.getAttribute('data-tus') || '/api/uploads';
+  var tokenMeta = document.querySelector('meta[name="csrf-token"]');
+  var csrf = tokenMeta ? tokenMeta.getAttribute('content') : '';
+  /* 8 MiB a PATCH: a lost request costs at most that much again, and a
+   * progress event comes often enough on any link. */
+  var CHUNK = 8 * 1024 * 1024;
+  /* Waits before each retry after a network error or a server error (ms);
+   * after the last, the user is asked to press Upload again. */
+  var RETRY_WAITS = [1000, 2000, 4000, 8000, 15000, 30000, 30000, 30000];
+  /* The server takes Upload-Metadata up to 256 KiB; a longer one (a very
+   * long transcript) goes with the plain form post instead. */
+  var METADATA_MAX = 250 * 1024;
+  var KEY_PREFIX = 'qarchive-upload:';
+
+  var status = document.getElementById('upload-status');
+  var progress = document.getElementById('upload-progress');
+  var figures = document.getElementById('upload-figures');
+  var message = document.getElementById('upload-message');
+  var done = document.getElementById('upload-done');
+  var link = document.getElementById('upload-link');
+  var submit = document.getElementById('upload-submit');
+  var errorBox = document.getElementById('form-error');
+  var errorText = document.getElementById('form-error-text');
+  var busy = false;
+
+  function field(name) {
+    return form.elements.namedItem(name);
+  }
+
+  function value(name) {
+    var el = field(name);
+    return el && typeof el.value === 'string' ? el.value : '';
+  }
+
+  function sleep(ms) {
+    return new Promise(function (resolve) { setTimeout(resolve, ms); });
+  }
+
+  function mb(bytes) {
+    return (bytes / 1e6).toFixed(bytes < 1e7 ? 2 : 1) + ' MB';
+  }
+
+  function percent(part, whole) {
+    return whole > 0 ? Math.floor(part / whole * 100) : 0;
+  }
+
+  function say(text) {
+    message.textContent = text;
+  }
+
+  function showProgress(sent, size) {
+    progress.max = size;
+    progress.value = sent;
+    figures.textContent = mb(sent) + ' of ' + mb(size) + ' (' + percent(sent, size) + '%)';
+  }
+
+  /* Errors: one at the top of the form, and the same next to its field. */
+  function clearErrors() {
+    errorBox.hidden = true;
+    errorText.textContent = '';
+    var slots = form.querySelectorAll('.field-error');
+    for (var i = 0; i < slots.length; i++) {
+      slots[i].hidden = true;
+      slots[i].textContent = '';
+    }
+    var marked = form.querySelectorAll('[aria-invalid="true"], .field.invalid');
+    for (var j = 0; j < marked.length; j++) {
+      marked[j].removeAttribute('aria-invalid');
+      marked[j].classList.remove('invalid');
+    }
+  }
+
+  /* The inputs an error about `name` concerns. */
+  function inputsFor(name) {
+    if (name === 'agenda') return [field('agenda'), field('agenda_file')];
+    return [field(name)];
+  }
+
+  function showError(text, name) {
+    errorText.textContent = text;
+    errorBox.hidden = false;
+    var slot = name ? document.getElementById(name + '-error') : null;
+    if (slot) {
+      slot.textContent = text;
+      slot.hidden = false;
+      inputsFor(name).forEach(function (input) {
+        if (!input || !input.setAttribute) return;
+        input.setAttribute('aria-invalid', 'true');
+        var wrap = input.closest('.field');
+        if (wrap) wrap.classList.add('invalid');
+      });
+    }
+    errorBox.scrollIntoView({ block: 'center' });
+  }
+
+  /* The field an error message names: "transcript: line 12: ..." (tus
+   * errors come as "Upload-Metadata: title: missing"). */
+  function fieldOf(text) {
+    var m = /^([a-z_]+):/.exec(text);
+    return m ? m[1] : null;
+  }
+
+  function UploadError(text, name, keep) {
+    this.text = text;
+    this.field = name || null;
+    this.keep = !!keep; /* the upload can go on later: keep its URL */
+  }
+
+  /* A file's text: UTF-8, or else Windows-1252 as the server reads an SRT
+   * that is not UTF-8 (so nothing is mangled on the way). */
+  function readText(file) {
+    return new Promise(function (resolve, reject) {
+      var reader = new FileReader();
+      reader.onload = function () {
+        var bytes = new Uint8Array(reader.result);
+        try {
+          resolve(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+        } catch (e) {
+          resolve(new TextDecoder('windows-1252').decode(bytes));
+        }
+      };
+      reader.onerror = function () { reject(reader.error); };
+      reader.readAsArrayBuffer(file);
+    });
+  }
+
+  /* RFC 4648 Base64 of a string's UTF-8, as tus's Upload-Metadata wants. */
+  function base64(text) {
+    var bytes = new TextEncoder().encode(text);
+    var binary = '';
+    for (var i = 0; i < bytes.length; i += 0x8000)
+      binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+    return btoa(binary);
+  }
+
+  function metadataHeader(pairs) {
+    var out = [];
+    Object.keys(pairs).forEach(function (key) {
+      if (pairs[key]) out.push(key + ' ' + base64(pairs[key]));
+    });
+    return out.join(',');
+  }
+
+  function storageKey(file, title) {
+    return KEY_PREFIX + JSON.stringify([file.name, file.size, file.lastModified, title]);
+  }
+
+  function stored(key) {
+    try { return window.localStorage.getItem(key); } catch (e) { return null; }
+  }
+
+  function store(key, url) {
+    try { window.localStorage.setItem(key, url); } catch (e) { /* private mode: no resume */ }
+  }
+
+  function forget(key) {
+    try { window.localStorage.removeItem(key); } catch (e) { /* nothing kept */ }
+  }
+
+  /* One request. Resolves with the XHR for any HTTP status; rejects when
+   * no answer came (network error, timeout). */
+  function send(method, url, headers, body, onProgress) {
+    return new Promise(function (resolve, reject) {
+      var xhr = new XMLHttpRequest();
+      xhr.open(method, url);
+      xhr.setRequestHeader('Tus-Resumable', '1.0.0');
+      xhr.setRequestHeader('X-CSRF-Token', csrf);
+      Object.keys(headers).forEach(function (h) { xhr.setRequestHeader(h, headers[h]); });
+      if (onProgress && xhr.upload)
+        xhr.upload.onprogress = function (e) { onProgress(e.loaded); };
+      xhr.onload = function () { resolve(xhr); };
+      xhr.onerror = function () { reject(new Error('network')); };
+      xhr.ontimeout = function () { reject(new Error('timeout')); };
+      xhr.onabort = function () { reject(new Error('aborted')); };
+      xhr.send(body === undefined ? null : body);
+    });
+  }
+
+  /* The server's words for a refusal: its JSON "error", the field first. */
+  function refusal(xhr) {
+    var text = '';
+    try { text = JSON.parse(xhr.responseText).error || ''; } catch (e) { text = ''; }
+    text = String(text).replace(/^Upload-Metadata: /, '');
+    switch (xhr.status) {
+      case 401:
+        return new UploadError('You are signed out. Sign in again in another tab, then press ' +
+          'Upload: the upload continues where it stopped.', null, true);
+      case 403:
+        return new UploadError('This page has expired. Reload it and choose the same file: ' +
+          'the upload continues where it stopped.', null, true);
+      case 413:
+        return new UploadError(text || 'media: the file is larger than this server takes.', 'media');
+      case 404:
+      case 410:
+        return new UploadError(text || 'The server no longer has this upload (it failed or ' +
+          'expired). Press Upload to start it again.');
+      default:
+        if (!text) text = 'The server answered ' + xhr.status + ' ' + xhr.statusText + '.';
+        return new UploadError(text, fieldOf(text));
+    }
+  }
+
+  /* Statuses worth another try after a wait: the link, or the server,
+   * may be back by then (409: we and the server disagree on the offset;
+   * 423: the previous request still holds the upload). */
+  function retryable(code) {
+    return code === 409 || code === 423 || code === 429 || code >= 500;
+  }
+
+  function recordingOf(xhr) {
+    var id = xhr.getResponseHeader('Qarchive-Recording-Id');
+    if (!id) return null;
+    var url = xhr.getResponseHeader('Qarchive-Recording-Url') || '';
+    if (!/^\/watch\/[^/?#]+$/.test(url)) url = '/watch/' + encodeURIComponent(id);
+    return { id: id, url: url };
+  }
+
+  /* Where the server stands: {offset, metadata, recording}, or a refusal. */
+  function head(url) {
+    return send('HEAD', url, {}).then(function (xhr) {
+      if (xhr.status !== 200 && xhr.status !== 204) {
+        if (retryable(xhr.status)) throw new Error('retry ' + xhr.status);
+        throw refusal(xhr);
+      }
+      var offset = parseInt(xhr.getResponseHeader('Upload-Offset'), 10);
+      if (!(offset >= 0)) throw new UploadError('The server did not say how much it has.');
+      return {
+        offset: offset,
+        metadata: xhr.getResponseHeader('Upload-Metadata') || '',
+        recording: recordingOf(xhr),
+      };
+    });
+  }
+
+  /* PATCH from offset to the end, chunk by chunk; after a failure, wait,
+   * ask the server (HEAD) and go on from its offset. Resolves with the
+   * recording. */
+  function upload(url, file, offset) {
+    var tries = 0;
+    function next() {
+      var end = Math.min(offset + CHUNK, file.size);
+      var from = offset;
+      return send('PATCH', url, {
+        'Content-Type': 'application/offset+octet-stream',
+        'Upload-Offset': String(from),
+      }, file.slice(from, end), function (loaded) {
+        showProgress(Math.min(from + loaded, file.size), file.size);
+      }).then(function (xhr) {
+        if (xhr.status === 204) {
+          tries = 0;
+          var recording = recordingOf(xhr);
+          if (recording) {
+            showProgress(file.size, file.size);
+            return recording;
+          }
+          var at = parseInt(xhr.getResponseHeader('Upload-Offset'), 10);
+          if (!(at > from)) throw new UploadError('The server did not take the bytes sent.', null, true);
+          offset = at;
+          showProgress(offset, file.size);
+          if (offset >= file.size) return recover(false);
+          return next();
+        }
+        if (!retryable(xhr.status)) throw refusal(xhr);
+        return recover(xhr.status !== 409);
+      }, function () {
+        return recover(true);
+      });
+    }
+    function recover(wait) {
+      if (tries >= RETRY_WAITS.length)
+        return Promise.reject(new UploadError('The connection keeps failing. Press Upload to try ' +
+          'again: the upload continues where it stopped.', null, true));
+      var ms = wait ? RETRY_WAITS[tries] : 0;
+      tries++;
+      if (ms) say('Connection lost. Trying again in ' + Math.round(ms / 1000) + ' s…');
+      return sleep(ms).then(function () { return head(url); }).then(function (at) {
+        if (at.recording) return at.recording;
+        offset = at.offset;
+        say('Uploading…');
+        showProgress(offset, file.size);
+        return next();
+      }, function (e) {
+        if (e instanceof UploadError) throw e;
+        return recover(true);
+      });
+    }
+    return next();
+  }
+
+  function create(file, metadata) {
+    return send('POST', endpoint, {
+      'Upload-Length': String(file.size),
+      'Upload-Metadata': metadata,
+    }).then(function (xhr) {
+      if (xhr.status === 201 && xhr.getResponseHeader('Location'))
+        return new URL(xhr.getResponseHeader('Location'), window.location.href).pathname;
+      /* No tus here, or details too long for a header: the plain post. */
+      if (xhr.status === 404 || xhr.status === 405 || xhr.status === 431) return null;
+      throw refusal(xhr);
+    });
+  }
+
+  /* The plain form post: what the page does without scripts. */
+  function postForm(why) {
+    say(why);
+    figures.textContent = '';
+    progress.removeAttribute('value'); /* indeterminate */
+    HTMLFormElement.prototype.submit.call(form);
+  }
+
+  function finish(recording, key) {
+    forget(key);
+    say('Uploaded: the recording is in the archive.');
+    link.href = recording.url;
+    done.hidden = false;
+    submit.textContent = 'Uploaded';
+    link.focus();
+  }
+
+  function start() {
+    clearErrors();
+    var media = field('media');
+    var file = media && media.files && media.files[0];
+    if (!file) {
+      showError('media: choose the recording\'s video or audio file.', 'media');
+      return;
+    }
+    var transcriptInput = field('transcript');
+    var agendaInput = field('agenda_file');
+    var transcriptFile = transcriptInput && transcriptInput.files[0];
+    var agendaFile = agendaInput && agendaInput.files[0];
+    if (agendaFile && value('agenda').trim()) {
+      showError('agenda: choose a file or paste the agenda, not both.', 'agenda');
+      return;
+    }
+    busy = true;
+    submit.disabled = true;
+    status.hidden = false;
+    done.hidden = true;
+    say('Preparing…');
+    showProgress(0, file.size);
+    var key = storageKey(file, value('title'));
+    var metadata;
+    Promise.all([
+      transcriptFile ? readText(transcriptFile) : '',
+      agendaFile ? readText(agendaFile) : value('agenda'),
+    ]).then(function (texts) {
+      metadata = metadataHeader({
+        title: value('title'),
+        kind: value('kind'),
+        release: value('release'),
+        date: value('date'),
+        speakers: value('speakers'),
+        description: value('description'),
+        filename: file.name,
+        transcript: texts[0],
+        agenda: texts[1],
+        notes: value('notes'),
+      });
+      if (metadata.length > METADATA_MAX) return 'form';
+      var saved = stored(key);
+      if (!saved) return null;
+      return head(saved).then(function (at) {
+        if (at.metadata !== metadata) {
+          /* Started with other details: those cannot change now. */
+          forget(key);
+          send('DELETE', saved, {}).catch(function () { /* expires by itself */ });
+          return null;
+        }
+        if (at.recording) return at;
+        if (at.offset > 0)
+          say('Resuming: ' + percent(at.offset, file.size) + '% already uploaded');
+        showProgress(at.offset, file.size);
+        return { url: saved, offset: at.offset };
+      }, function (e) {
+        if (!(e instanceof UploadError))
+          throw new UploadError('The server cannot be reached. Press Upload to try again: ' +
+            'the upload continues where it stopped.', null, true);
+        if (e.keep) throw e;
+        forget(key); /* gone or failed on the server: start again */
+        return null;
+      });
+    }).then(function (resume) {
+      if (resume === 'form')
+        return postForm('Uploading (the transcript is too long to resume, so this upload ' +
+          'starts over if the connection drops)…');
+      if (resume && resume.recording) return finish(resume.recording, key);
+      if (resume) return upload(resume.url, file, resume.offset).then(function (r) { finish(r, key); });
+      return create(file, metadata).then(function (url) {
+        if (!url) return postForm('Uploading…');
+        store(key, url);
+        say('Uploading…');
+        return upload(url, file, 0).then(function (r) { finish(r, key); });
+      });
+    }).catch(function (e) {
+      var err = e instanceof UploadError ? e
+        : new UploadError('The upload failed: ' + (e && e.message ? e.message : e), null, true);
+      if (!err.keep) forget(key);
+      say('Not uploaded.');
+      /* Refused before any byte went: the error says it all. */
+      if (!(Number(progress.value) > 0)) status.hidden = true;
+      showError(err.text, err.field);
+      busy = false;
+      submit.disabled = false;
+    });
+  }
+
+  form.addEventListener('submit', function (e) {
+    e.preventDefault();
+    if (!busy) start();
+  });
+})();
