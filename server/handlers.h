@@ -53,6 +53,8 @@ extern const struct http_body_ops api_recordings_post_ops;
  * signed-in staff and sends anybody else to sign in; POST takes a form
  * body (http_staff_form_upload or form_ops_fields, staff_form.h) whose
  * first field is the session's CSRF token. */
+unsigned http_handle_upload_page(http_request *req, http_reply *out);
+unsigned http_handle_upload(http_request *req, http_reply *out);
 unsigned http_handle_edit_page(http_request *req, http_reply *out);
 unsigned http_handle_edit(http_request *req, http_reply *out);
 unsigned http_handle_delete_page(http_request *req, http_reply *out);

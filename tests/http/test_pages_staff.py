@@ -1,0 +1,462 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the staff pages (#8): /upload, /edit/<id>,
+/delete/<id>, and their CSRF tokens (Python 3 standard library only).
+
+usage: test_pages_staff.py QARCHIVE
+
+Builds a small archive in a temporary directory, adds a staff user with
+`qarchive user add`, starts `qarchive serve` on a free 127.0.0.1 port,
+signs in through the form, then uploads through the no-JavaScript form
+(multipart, with an MP4 made by ffmpeg at test time and a WebVTT
+transcript), edits and deletes, checking what the pages, the search and
+the listing show after each step. Stops the server by PID with SIGTERM.
+Each failed check prints a line; the last line is "N passed, N failed".
+"""
+import html
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import uuid
+
+QARCHIVE = os.path.abspath(sys.argv[1])
+PASSWORD = "pw12345678"
+WORD = "zanzibarquokka"
+XSS_TITLE = 'Quokka <script>alert("t")</script> & "friends"'
+passed = failed = 0
+
+
+def check(ok, what):
+    global passed, failed
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL: " + what, flush=True)
+
+
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def run(*args, stdin=None):
+    p = subprocess.run([QARCHIVE] + list(args), input=stdin, capture_output=True, text=True,
+                       timeout=120)
+    return p.returncode, p.stdout, p.stderr
+
+
+def make_media(path):
+    """A few seconds of test pattern and tone, as a small MP4."""
+    cmd = ["ffmpeg", "-nostdin", "-v", "error", "-y",
+           "-f", "lavfi", "-i", "testsrc=size=64x48:rate=10:duration=6",
+           "-f", "lavfi", "-i", "sine=frequency=440:duration=6",
+           "-c:v", "mpeg4", "-c:a", "aac", "-shortest", path]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    if r.returncode != 0:
+        sys.exit("test_pages_staff: ffmpeg failed: %s\n%s" % (" ".join(cmd), r.stderr))
+
+
+VTT = ("WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nWelcome to the upload test.\n\n"
+       "00:00:04.000 --> 00:00:05.500\nToday we talk about the " + WORD + " at length.\n")
+BAD_VTT_LINE = 5
+BAD_SRT = ("1\n00:00:01,000 --> 00:00:02,000\nfine\n\n"
+           "2\n00:00:03,000 -> nonsense\nbroken timing\n")
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def multipart(fields, files):
+    """fields: [(name, value)], files: [(name, filename, bytes)]."""
+    boundary = "----qarchive" + uuid.uuid4().hex
+    out = []
+    for name, value in fields:
+        out.append(("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n" %
+                    (boundary, name)).encode() + value.encode() + b"\r\n")
+    for name, filename, data in files:
+        out.append(("--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\n"
+                    "Content-Type: application/octet-stream\r\n\r\n" %
+                    (boundary, name, filename)).encode() + data + b"\r\n")
+    out.append(("--%s--\r\n" % boundary).encode())
+    return b"".join(out), "multipart/form-data; boundary=" + boundary
+
+
+class Server:
+    def __init__(self, archive):
+        self.port = free_port()
+        self.log_path = os.path.join(os.path.dirname(archive), "serve.log")
+        self.log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(
+            [QARCHIVE, "serve", "--archive", archive, "--port", str(self.port), "--threads", "4"],
+            stdout=subprocess.DEVNULL, stderr=self.log)
+        self.cookies = {}
+
+    def stderr(self):
+        with open(self.log_path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+
+    def request(self, method, path, body=None, headers=None, cookies=True):
+        h = dict(headers or {})
+        if cookies and self.cookies:
+            h["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        c.request(method, path, body=body, headers=h)
+        r = c.getresponse()
+        data = r.read()
+        for k, v in r.getheaders():
+            if k.lower() == "set-cookie":
+                name, _, rest = v.partition("=")
+                value = rest.split(";")[0]
+                if "Max-Age=0" in v:
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = value
+        c.close()
+        return r.status, {k.lower(): v for k, v in r.getheaders()}, data
+
+    def get(self, path, cookies=True):
+        return self.request("GET", path, cookies=cookies)
+
+    def post_form(self, path, fields, cookies=True):
+        body = urllib.parse.urlencode(fields)
+        return self.request("POST", path, body,
+                            {"Content-Type": "application/x-www-form-urlencoded"}, cookies)
+
+    def post_multipart(self, path, fields, files=(), cookies=True):
+        body, ctype = multipart(fields, files)
+        return self.request("POST", path, body, {"Content-Type": ctype}, cookies)
+
+    def json(self, path):
+        st, h, body = self.get(path)
+        try:
+            return st, json.loads(body)
+        except ValueError:
+            return st, None
+
+
+def form_csrf(body):
+    m = re.search(rb'name="csrf" value="([^"]*)"', body)
+    return m.group(1).decode() if m else None
+
+
+def sign_in(srv, name):
+    st, h, body = srv.get("/login?next=/upload")
+    token = form_csrf(body)
+    st, h, body = srv.post_form("/login", {"csrf": token, "name": name, "password": PASSWORD,
+                                           "next": "/upload"})
+    return st == 303 and h.get("location") == "/upload" and "qarchive_session" in srv.cookies
+
+
+def search(srv, q):
+    st, j = srv.json("/api/search?q=" + urllib.parse.quote(q))
+    return j["hits"] if st == 200 and j else None
+
+
+def test_signed_out(srv, rid):
+    for path in ["/upload", "/edit/" + rid, "/delete/" + rid]:
+        st, h, body = srv.get(path, cookies=False)
+        check(st == 303 and h.get("location") == "/login?next=" + path,
+              "%s signed out: 303 to sign in (%s %s)" % (path, st, h.get("location")))
+    st, h, body = srv.get("/watch/" + rid, cookies=False)
+    check(st == 200 and b"/edit/" not in body and b"/delete/" not in body and
+          b'class="staff-nav"' not in body, "watch: visitors see no Edit or Delete")
+    check(b'<a href="/upload">Upload (staff)</a>' in body, "footer links to /upload")
+    # A POST without a session is refused before its body is read.
+    st, h, body = srv.post_multipart("/upload", [("csrf", "x"), ("title", "t")], cookies=False)
+    check(st == 401, "POST /upload signed out: 401 (%s)" % st)
+    st, h, body = srv.post_form("/delete/" + rid, {"csrf": "x"}, cookies=False)
+    check(st == 401, "POST /delete signed out: 401 (%s)" % st)
+
+
+def test_csrf(srv, rid, media):
+    for token, what in [(None, "missing"), ("not-the-token", "wrong")]:
+        fields = [("title", "CSRF probe " + what), ("kind", "other"), ("date", "2025-05-05")]
+        if token is not None:
+            fields.insert(0, ("csrf", token))
+        st, h, body = srv.post_multipart("/upload", fields, [("media", "m.mp4", media)])
+        check(st == 403, "POST /upload, CSRF %s: 403 (%s)" % (what, st))
+        check(b'value="CSRF probe ' + what.encode() + b'"' in body,
+              "POST /upload, CSRF %s: the form comes back with the title kept" % what)
+        st, h, body = srv.post_multipart("/edit/" + rid, fields)
+        check(st == 403, "POST /edit, CSRF %s: 403 (%s)" % (what, st))
+        st, h, body = srv.post_form("/delete/" + rid, {"csrf": token} if token else {})
+        check(st == 403, "POST /delete, CSRF %s: 403 (%s)" % (what, st))
+        st, h, body = srv.post_form("/logout", {"csrf": token} if token else {})
+        check(st == 403, "POST /logout, CSRF %s: 403 (%s)" % (what, st))
+    st, h, body = srv.get("/watch/" + rid)
+    check(st == 200 and "qarchive_session" in srv.cookies, "still there and still signed in")
+    check(not search(srv, "CSRF probe"), "nothing uploaded without the token")
+
+
+def test_upload_page(srv):
+    st, h, body = srv.get("/upload")
+    check(st == 200, "GET /upload signed in: %s" % st)
+    token = form_csrf(body)
+    meta = re.search(rb'<meta name="csrf-token" content="([^"]*)">', body)
+    check(token and meta and meta.group(1).decode() == token, "the page carries the CSRF token twice")
+    form = re.search(rb'<form class="staff-form" id="upload-form"[^>]*>\s*<input ([^>]*)>', body)
+    check(form is not None and b'name="csrf"' in form.group(1), "csrf is the form's first field")
+    check(b'Signed in as <strong>ann</strong>' in body and b'action="/logout"' in body,
+          "signed in as, with a sign-out form")
+    check(re.search(rb'<select id="f-kind" name="kind" required>', body) is not None, "kind is a select")
+    check(re.search(rb'<input type="date" id="f-date" name="date" value="\d{4}-\d\d-\d\d"', body)
+          is not None, "date input defaults to today")
+    check(re.search(rb'<input type="file" id="f-media" name="media"[^>]* accept="audio/\*,video/\*" required>',
+                    body) is not None, "media input: required, audio or video")
+    check(re.search(rb'<input type="file" id="f-transcript" name="transcript"[^>]* accept="\.vtt,\.srt', body)
+          is not None, "transcript input: .vtt, .srt")
+    check(b'<textarea id="f-speakers"' in body and b'<textarea id="f-notes"' in body and
+          b'name="agenda_file"' in body and b'<textarea id="f-agenda"' in body,
+          "speakers, notes, agenda file and text")
+    check(b'<progress id="upload-progress"' in body and b'<script src="/static/upload.js?v=' in body,
+          "progress bar and upload.js")
+    check(b"<script>" not in body and b"style=" not in body, "no inline script or style")
+    st, h, js = srv.get("/static/upload.js")
+    check(st == 200 and h.get("content-type", "").startswith("text/javascript"), "upload.js served")
+    return token
+
+
+def upload_fields(token, title, **extra):
+    fields = [("csrf", token), ("title", title), ("kind", "webinar"), ("release", "2.9"),
+              ("date", "2025-06-01"), ("speakers", "Ana Ruiz (Host)\r\nBen Okafor"),
+              ("description", "A **test** upload."), ("agenda", ""), ("notes", "")]
+    for k, v in extra.items():
+        fields = [(n, v if n == k else old) for n, old in fields]
+    return fields
+
+
+def test_upload_errors(srv, token, media):
+    # A transcript that does not parse: the form again, the line named, input kept.
+    st, h, body = srv.post_multipart(
+        "/upload", upload_fields(token, XSS_TITLE, notes="Keep <these> notes"),
+        [("media", "talk.mp4", media), ("transcript", "bad.srt", BAD_SRT.encode())])
+    check(st == 400, "bad transcript: 400 (%s)" % st)
+    slot = re.search(rb'<p class="field-error" id="transcript-error">([^<]*)</p>', body)
+    check(slot is not None and slot.group(1).startswith(b"transcript: line ") and
+          re.search(rb"line \d+", slot.group(1)) is not None,
+          "bad transcript: the error next to the transcript names the line: %r" %
+          (slot.group(1) if slot else body[:2000]))
+    check(re.search(rb'<div class="form-error" id="form-error" role="alert">', body) is not None,
+          "bad transcript: the error at the top too")
+    want = html.escape(XSS_TITLE, quote=True).replace("&#x27;", "&#39;").encode()
+    check(b'<input type="text" id="f-title" name="title" value="' + want + b'"' in body,
+          "bad transcript: the title is kept, escaped")
+    check(b"<script>alert" not in body, "bad transcript: the title never appears raw")
+    check(b"Keep &lt;these&gt; notes</textarea>" in body and b"Ana Ruiz (Host)\nBen Okafor</textarea>" in body,
+          "bad transcript: textareas kept (line breaks as LF)")
+    check(b'<option value="webinar" selected>' in body and b'value="2025-06-01"' in body,
+          "bad transcript: kind and date kept")
+    check(b"choose the media file" in body, "bad transcript: says the files must be chosen again")
+
+    st, h, body = srv.post_multipart("/upload", upload_fields(token, "No media here"))
+    check(st == 400 and re.search(rb'id="media-error">media: ', body) is not None,
+          "no media: 400, error next to the media input (%s)" % st)
+    st, h, body = srv.post_multipart("/upload", upload_fields(token, "Bad kind", kind="talk"),
+                                     [("media", "talk.mp4", media)])
+    check(st == 400 and re.search(rb'id="kind-error">kind: ', body) is not None,
+          "bad kind: 400, error next to the kind (%s)" % st)
+    st, h, body = srv.post_multipart("/upload", upload_fields(token, "Not media"),
+                                     [("media", "talk.mp4", b"this is not a video" * 50)])
+    check(st == 400 and re.search(rb'id="media-error">media: ', body) is not None,
+          "not media: 400, error next to the media input (%s)" % st)
+    check(not search(srv, "Quokka") and not search(srv, "Not media"), "nothing was added")
+
+
+def test_upload(srv, token, media, archive):
+    st, h, body = srv.post_multipart(
+        "/upload", upload_fields(token, "Upload test: the " + WORD,
+                                 agenda="- 00:00:00 Welcome\r\n- 00:00:04 The topic\r\n",
+                                 notes="## Sources\r\n\r\n- https://example.org/q\r\n"),
+        [("media", "talk.mp4", media), ("transcript", "talk.vtt", VTT.encode())])
+    loc = h.get("location", "")
+    check(st == 303 and re.fullmatch(r"/watch/[A-Za-z0-9._-]+", loc) is not None,
+          "upload: 303 to the new recording (%s %s %s)" % (st, loc, body[:500]))
+    rid = loc[len("/watch/"):]
+    st, h, body = srv.get(loc)
+    check(st == 200 and b"Upload test: the " + WORD.encode() in body and b"<video" in body,
+          "upload: its page plays it")
+    check(b'<a href="/edit/' + rid.encode() + b'">Edit</a>' in body, "upload: staff see Edit")
+    hits = search(srv, WORD) or []
+    mine = [x for x in hits if x["recording"] == rid]
+    check(mine and any(abs(x["t"] - 4.0) < 0.01 for x in mine),
+          "upload: the transcript's word is found at 0:04: %s" % hits)
+    st, h, body = srv.get("/search?q=" + WORD)
+    check(st == 200 and re.search(rb'href="/watch/' + re.escape(rid.encode()) + rb'\?t=4&amp;q=' +
+                                  WORD.encode(), body) is not None, "upload: the search page links to 0:04")
+    st, j = srv.json("/api/recordings/" + rid)
+    check(st == 200 and j and j.get("release") == "2.9" and
+          [s.get("name") for s in j.get("speakers", [])] == ["Ana Ruiz", "Ben Okafor"],
+          "upload: details stored: %s" % j)
+    with open(os.path.join(archive, rid, "agenda.md"), encoding="utf-8") as f:
+        check("\r" not in f.read(), "upload: agenda stored with LF line breaks")
+    return rid
+
+
+def test_upload_pending(srv, token, media):
+    st, h, body = srv.post_multipart("/upload", upload_fields(token, "Pending transcript talk"),
+                                     [("media", "talk.mp4", media)])
+    check(st == 303, "upload without a transcript: 303 (%s %s)" % (st, body[:300]))
+    rid = h.get("location", "")[len("/watch/"):]
+    st, h, body = srv.get("/watch/" + rid)
+    check(b"Transcript pending" in body and b'id="cues"' not in body,
+          "watch: transcript pending, a note instead of the transcript")
+    st, h, body = srv.get("/")
+    m = re.search(rb'<a href="/watch/' + re.escape(rid.encode()) + rb'">.*?</li>', body, re.S)
+    check(m is not None and b"transcript pending" in m.group(0), "home: transcript pending")
+    return rid
+
+
+def test_edit(srv, rid, archive):
+    st, h, body = srv.get("/edit/" + rid)
+    check(st == 200 and b'value="Upload test: the ' + WORD.encode() + b'"' in body and
+          b"Ana Ruiz (Host)\nBen Okafor</textarea>" in body and
+          b"- 00:00:04 The topic\n</textarea>" in body,
+          "edit page: filled in from the recording")
+    token = form_csrf(body)
+    fields = [("csrf", token), ("title", "Renamed pelicanwatch session"), ("kind", "webinar"),
+              ("release", "2.9"), ("date", "2025-06-01"), ("speakers", "Ana Ruiz (Host)"),
+              ("description", "A **test** upload."), ("agenda", "- 00:00:00 Welcome\r\n"),
+              ("notes", "Edited notes")]
+    bad = [(k, "2025-13-45" if k == "date" else v) for k, v in fields]
+    st, h, body = srv.post_multipart("/edit/" + rid, bad)
+    check(st == 400 and re.search(rb'id="date-error">date: ', body) is not None and
+          b'value="Renamed pelicanwatch session"' in body,
+          "edit, bad date: 400, the error by the date, input kept (%s)" % st)
+    st, h, body = srv.post_multipart("/edit/" + rid, fields,
+                                     [("transcript", "bad.srt", BAD_SRT.encode())])
+    check(st == 400 and re.search(rb'id="transcript-error">transcript: line \d+', body) is not None,
+          "edit, bad transcript: 400 naming the line (%s)" % st)
+    st, h, body = srv.post_multipart("/edit/" + rid, fields)
+    check(st == 303 and h.get("location") == "/watch/" + rid, "edit: 303 back (%s %s)" % (st, body[:300]))
+    hits = search(srv, "pelicanwatch") or []
+    check(any(x["recording"] == rid for x in hits), "edit: the new title is searchable: %s" % hits)
+    check(any(x["recording"] == rid and abs(x["t"] - 4.0) < 0.01 for x in search(srv, WORD) or []),
+          "edit: the transcript is still there")
+    st, h, body = srv.get("/")
+    check(b"Renamed pelicanwatch session" in body and b"Upload test: the" not in body,
+          "edit: the listing shows the new title")
+    st, h, body = srv.get("/watch/" + rid)
+    check(b"Edited notes" in body and b"The topic" not in body, "edit: notes and agenda replaced")
+    # Replacing the transcript.
+    st, h, body = srv.post_multipart("/edit/" + rid, fields, [
+        ("transcript", "new.vtt", b"WEBVTT\n\n00:00:02.000 --> 00:00:03.000\nnow about flamingos\n")])
+    check(st == 303, "edit: transcript replaced (%s)" % st)
+    check(any(x["recording"] == rid and abs(x["t"] - 2.0) < 0.01 for x in search(srv, "flamingos") or []) and
+          not any(x["recording"] == rid for x in search(srv, WORD) or []),
+          "edit: the new transcript is searchable, the old one gone")
+
+
+def test_delete(srv, rid, archive):
+    st, h, body = srv.get("/delete/" + rid)
+    check(st == 200 and b"for good?" in body and b"Renamed pelicanwatch session" in body and
+          b'href="/watch/' + rid.encode() + b'"' in body, "delete: asks first, with a way back")
+    token = form_csrf(body)
+    st, h, body = srv.post_form("/delete/" + rid, {"csrf": token})
+    check(st == 303 and h.get("location") == "/", "delete: 303 home (%s %s)" % (st, body[:300]))
+    st, j = srv.json("/api/recordings/" + rid)
+    check(st == 404, "delete: gone from the API (%s)" % st)
+    check(not search(srv, "pelicanwatch") and not search(srv, "flamingos"), "delete: gone from search")
+    st, h, body = srv.get("/")
+    check(b"/watch/" + rid.encode() not in body, "delete: gone from the listing")
+    check(not os.path.exists(os.path.join(archive, rid)), "delete: its folder is gone")
+    st, h, body = srv.get("/delete/" + rid)
+    check(st == 404, "delete page of a deleted recording: 404 (%s)" % st)
+
+
+def test_sign_out(srv):
+    st, h, body = srv.get("/upload")
+    token = form_csrf(body)
+    st, h, body = srv.post_form("/logout", {"csrf": token})
+    check(st == 303 and "qarchive_session" not in srv.cookies, "sign out: 303, cookie cleared")
+    st, h, body = srv.get("/upload")
+    check(st == 303 and h.get("location") == "/login?next=/upload", "signed out again: sent to sign in")
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="qa_staff_")
+    archive = os.path.join(tmp, "archive")
+    srv = None
+    try:
+        d = os.path.join(archive, "2025-01-10-alpha")
+        write(os.path.join(d, "recording.json"), json.dumps({
+            "title": "Alpha Q&A", "kind": "release-qa", "release": "2.6", "date": "2025-01-10"}))
+        write(os.path.join(d, "transcript.vtt"), "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nhello\n")
+        rc, out, err = run("index", "--archive", archive)
+        if rc != 0:
+            sys.exit("test_pages_staff: index failed: " + out + err)
+        rc, out, err = run("user", "add", "ann", "--archive", archive, stdin=PASSWORD + "\n")
+        if rc != 0:
+            sys.exit("test_pages_staff: user add failed: " + out + err)
+        media_path = os.path.join(tmp, "talk.mp4")
+        make_media(media_path)
+        with open(media_path, "rb") as f:
+            media = f.read()
+
+        srv = Server(archive)
+        deadline = time.time() + 30
+        up = False
+        while time.time() < deadline and srv.proc.poll() is None:
+            try:
+                if srv.get("/healthz")[0] == 200:
+                    up = True
+                    break
+            except OSError:
+                time.sleep(0.1)
+        check(up, "server answers /healthz: " + srv.stderr())
+        if not up:
+            return 1
+
+        test_signed_out(srv, "2025-01-10-alpha")
+        check(sign_in(srv, "ann"), "sign in through the form")
+        try:
+            token = test_upload_page(srv)
+            test_csrf(srv, "2025-01-10-alpha", media)
+            test_upload_errors(srv, token, media)
+            rid = test_upload(srv, token, media, archive)
+            test_upload_pending(srv, token, media)
+            test_edit(srv, rid, archive)
+            test_delete(srv, rid, archive)
+            test_sign_out(srv)
+        except Exception as e:  # report, and still check the server's exit
+            import traceback
+            traceback.print_exc()
+            check(False, "raised %r" % e)
+        left = os.listdir(os.path.join(archive, ".qarchive", "uploads", "tmp"))
+        check(left == [], "no temp files left behind: %s" % left)
+
+        srv.proc.send_signal(signal.SIGTERM)
+        try:
+            rc = srv.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            srv.proc.kill()
+            rc = srv.proc.wait()
+        log = srv.stderr()
+        check(rc == 0, "SIGTERM: exit 0 (got %s)" % rc)
+        check("LeakSanitizer" not in log and "ERROR: AddressSanitizer" not in log and
+              "runtime error" not in log, "no sanitizer report: " + log[-3000:])
+    finally:
+        if srv and srv.proc.poll() is None:
+            srv.proc.kill()
+            srv.proc.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
