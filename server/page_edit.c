@@ -169,22 +169,41 @@ static unsigned verdict(http_reply *out, ingest_status st, const ingest_error *e
 	return http_reply_error(out, 500, "unknown ingest status");
 }
 
-/* recording.json's fields from the form: an optional field left empty is
- * removed (null), so clearing the release in the form clears it. */
+/* recording.json's fields from the form. A field the form sent empty is
+ * removed (null), so clearing the release in the form clears it; one it
+ * did not send at all is left as it is (title, kind and date are
+ * required: sent empty, or not at all, they are refused as missing). */
 static json_t *metadata(const http_recording_form *v)
 {
-	json_t *speakers = http_form_speakers(v->speakers);
-	if (!speakers)
+	json_t *o = json_object();
+	bool ok = o != NULL;
+	const struct {
+		const char *key, *value;
+		bool required;
+	} texts[] = {{"title", v->title, true},
+	             {"kind", v->kind, true},
+	             {"date", v->date, true},
+	             {"release", v->release, false},
+	             {"description", v->description, false}};
+	for (size_t i = 0; ok && i < sizeof texts / sizeof texts[0]; i++) {
+		const char *value = texts[i].value;
+		if (!value && !texts[i].required)
+			continue;
+		json_t *j = value && value[0] ? json_string(value) : json_null();
+		ok = j && json_object_set_new(o, texts[i].key, j) == 0;
+	}
+	if (ok && v->speakers) {
+		json_t *list = http_form_speakers(v->speakers);
+		if (list && json_array_size(list) == 0) {
+			json_decref(list);
+			list = json_null();
+		}
+		ok = list && json_object_set_new(o, "speakers", list) == 0;
+	}
+	if (!ok) {
+		json_decref(o);
 		return NULL;
-	bool some = json_array_size(speakers) > 0;
-	json_t *o = json_pack(
-	    "{s:s, s:s, s:s, s:o, s:o, s:o}", "title", v->title ? v->title : "", "kind",
-	    v->kind ? v->kind : "", "date", v->date ? v->date : "", "release",
-	    v->release && v->release[0] ? json_string(v->release) : json_null(), "speakers",
-	    some ? speakers : json_null(), "description",
-	    v->description && v->description[0] ? json_string(v->description) : json_null());
-	if (!some)
-		json_decref(speakers);
+	}
 	return o;
 }
 
@@ -224,7 +243,9 @@ static unsigned apply(http_request *req, http_reply *out, const char *id,
 		st = verdict(out, recording_replace_transcript(archive, id, &file, &options, err),
 		             err, done, "the transcript");
 	}
-	if (!st && differs(v->agenda, rec->agenda_path)) {
+	/* The agenda and notes only when the form sent them and they
+	 * changed: an unchanged text is not written (nor re-validated). */
+	if (!st && v->agenda && differs(v->agenda, rec->agenda_path)) {
 		ingest_file file = {.text = v->agenda,
 		                    .text_len = v->agenda ? strlen(v->agenda) : 0};
 		st = verdict(out,
@@ -232,7 +253,7 @@ static unsigned apply(http_request *req, http_reply *out, const char *id,
 		                                      &options, err),
 		             err, done, "the agenda");
 	}
-	if (!st && differs(v->notes, rec->notes_path)) {
+	if (!st && v->notes && differs(v->notes, rec->notes_path)) {
 		ingest_file file = {.text = v->notes, .text_len = v->notes ? strlen(v->notes) : 0};
 		st = verdict(out,
 		             recording_replace_notes(archive, id, file.text_len ? &file : NULL,

@@ -337,6 +337,10 @@ def test_edit(srv, rid, archive):
     check(st == 400 and re.search(rb'id="date-error">date: ', body) is not None and
           b'value="Renamed pelicanwatch session"' in body,
           "edit, bad date: 400, the error by the date, input kept (%s)" % st)
+    empty = [(k, "" if k == "title" else v) for k, v in fields]
+    st, h, body = srv.post_multipart("/edit/" + rid, empty)
+    check(st == 400 and re.search(rb'id="title-error">title: ', body) is not None,
+          "edit, empty title: 400, the error by the title (%s)" % st)
     st, h, body = srv.post_multipart("/edit/" + rid, fields,
                                      [("transcript", "bad.srt", BAD_SRT.encode())])
     check(st == 400 and re.search(rb'id="transcript-error">transcript: line \d+', body) is not None,
@@ -352,6 +356,14 @@ def test_edit(srv, rid, archive):
           "edit: the listing shows the new title")
     st, h, body = srv.get("/watch/" + rid)
     check(b"Edited notes" in body and b"The topic" not in body, "edit: notes and agenda replaced")
+    # Fields a client leaves out are kept as they are (a script's partial edit).
+    st, h, body = srv.post_multipart("/edit/" + rid, [(k, v) for k, v in fields
+                                                      if k in ("csrf", "title", "kind", "date")])
+    check(st == 303, "edit, only the required fields: 303 (%s)" % st)
+    st, j = srv.json("/api/recordings/" + rid)
+    st2, h, body = srv.get("/watch/" + rid)
+    check(j and j.get("release") == "2.9" and j.get("description") and b"Edited notes" in body and
+          b"Welcome" in body, "edit: fields not sent are kept: %s" % j)
     # Replacing the transcript.
     st, h, body = srv.post_multipart("/edit/" + rid, fields, [
         ("transcript", "new.vtt", b"WEBVTT\n\n00:00:02.000 --> 00:00:03.000\nnow about flamingos\n")])
