@@ -141,9 +141,9 @@ bool http_form_error_for(const http_form_error *err, const char *field)
 
 bool http_form_signed_in(strbuf *sb, const char *user, const char *csrf)
 {
-	return sb_append_str(sb, "<div class=\"signed-in\">Signed in as <strong>") &&
+	return sb_append_str(sb, "<div class=\"signed-in\"><span>Signed in as <strong>") &&
 	       http_escape_html(sb, user) &&
-	       sb_append_str(sb, "</strong>\n<form method=\"post\" action=\"/logout\">") &&
+	       sb_append_str(sb, "</strong></span>\n<form method=\"post\" action=\"/logout\">") &&
 	       http_form_csrf(sb, csrf) &&
 	       sb_append_str(sb, "<button type=\"submit\" class=\"link\">Sign out</button></form>"
 	                         "\n</div>\n");

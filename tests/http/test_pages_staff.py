@@ -211,7 +211,7 @@ def test_upload_page(srv):
     check(token and meta and meta.group(1).decode() == token, "the page carries the CSRF token twice")
     form = re.search(rb'<form class="staff-form" id="upload-form"[^>]*>\s*<input ([^>]*)>', body)
     check(form is not None and b'name="csrf"' in form.group(1), "csrf is the form's first field")
-    check(b'Signed in as <strong>ann</strong>' in body and b'action="/logout"' in body,
+    check(b'Signed in as <strong>ann</strong></span>' in body and b'action="/logout"' in body,
           "signed in as, with a sign-out form")
     check(re.search(rb'<select id="f-kind" name="kind" required>', body) is not None, "kind is a select")
     check(re.search(rb'<input type="date" id="f-date" name="date" value="\d{4}-\d\d-\d\d"', body)
