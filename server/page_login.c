@@ -60,7 +60,7 @@ static unsigned login_form(http_request *req, http_reply *out, unsigned status, 
 	http_page page = {.title = "Sign in", .header_search = true, .page = "login"};
 	bool ok =
 	    http_html_begin(&sb, &page) &&
-	    sb_append_str(&sb, "<h1>Sign in</h1>\n<p class=\"lede\">For staff who add and "
+	    sb_append_str(&sb, "<h1>Sign in</h1>\n<p class=\"lead\">For staff who add and "
 	                       "edit recordings. Reading the archive needs no account.</p>\n");
 	if (ok && error)
 		ok = sb_append_str(&sb, "<p class=\"form-error\" role=\"alert\">") &&
