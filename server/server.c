@@ -226,6 +226,9 @@ static void gate_private(request_state *st)
 	unsigned status = http_require_staff(&st->req, &st->reply, false, &who);
 	if (!status)
 		return;
+	if (strncmp(st->path, "/api/uploads", 12) == 0)
+		/* tus: every response but OPTIONS's names the protocol version. */
+		http_reply_header_add(&st->reply, "Tus-Resumable", "1.0.0");
 	bool page = st->req.format == HTTP_FORMAT_HTML && (st->route->methods & HTTP_METHOD_GET) &&
 	            strncmp(st->path, "/media/", 7) != 0 &&
 	            strncmp(st->path, "/captions/", 10) != 0 &&
