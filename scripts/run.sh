@@ -29,6 +29,17 @@ for q in "weights_only" "torch.compile python 3.13" "fully sharded data parallel
   "$qarchive" search --archive "$archive" --limit 3 "$q"
 done
 
+# A staff account for trying uploads at /upload: made once, with a random
+# password kept beside the archive (readable by this user only).
+password_file=build-release/demo-staff-password
+if [ -z "$("$qarchive" user list --archive "$archive")" ]; then
+  (umask 077; python3 -c 'import secrets; print(secrets.token_urlsafe(12))' > "$password_file")
+  "$qarchive" user add staff --archive "$archive" < "$password_file"
+fi
+
 echo
 echo "Serving the archive at http://127.0.0.1:8080 (Ctrl-C to stop)"
+if [ -f "$password_file" ]; then
+  echo "Staff sign-in at http://127.0.0.1:8080/login: name 'staff', password in $password_file"
+fi
 exec "$qarchive" serve --archive "$archive" --listen 127.0.0.1 --port 8080
