@@ -20,19 +20,13 @@
  */
 'use strict';
 
-const childProcess = require('child_process');
 const fs = require('fs');
-const http = require('http');
-const net = require('net');
 const path = require('path');
+const qa = require('../lib/qa_test');
+const { check, run, get, sleep, stopServer } = qa;
 
-function argument(name, fallback) {
-  const i = process.argv.indexOf('--' + name);
-  if (i > 0 && i + 1 < process.argv.length) return process.argv[i + 1];
-  if (fallback !== undefined) return fallback;
-  console.error('usage: test_upload.js --qarchive PATH --work DIR [--chromium PATH]');
-  process.exit(2);
-}
+const USAGE = 'usage: test_upload.js --qarchive PATH --work DIR [--chromium PATH]';
+const argument = (name, fallback) => qa.argument(name, fallback, USAGE);
 
 const QARCHIVE = path.resolve(argument('qarchive'));
 const WORK = path.resolve(argument('work'));
@@ -45,42 +39,15 @@ const CUE_START = 4;
 /* The client's chunk (web/upload.js): the resume test stops after one. */
 const CHUNK = 8 * 1024 * 1024;
 
-let passed = 0;
-let failed = 0;
-function check(ok, what) {
-  if (ok) {
-    passed++;
-  } else {
-    failed++;
-    console.log('FAIL: ' + what);
-  }
-}
-
 function write(file, text) {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, text);
 }
 
-function run(cmd, args, options) {
-  const r = childProcess.spawnSync(cmd, args, { encoding: 'utf8', ...options });
-  if (r.error) throw new Error(`${cmd}: ${r.error.message}`);
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
-
 /* playwright-core from the committed lock file, installed into WORK by
  * `npm ci` when missing (test_browser.js does the same). */
 function loadPlaywright() {
-  const want = JSON.parse(fs.readFileSync(path.join(HERE, 'package.json'), 'utf8')).dependencies['playwright-core'];
-  const installed = path.join(WORK, 'node_modules', 'playwright-core', 'package.json');
-  let have = null;
-  try { have = JSON.parse(fs.readFileSync(installed, 'utf8')).version; } catch (e) { have = null; }
-  if (have !== want) {
-    for (const f of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(HERE, f), path.join(WORK, f));
-    console.log(`installing playwright-core ${want} into ${WORK}`);
-    run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: WORK, stdio: 'inherit', env: { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' } });
-  }
-  return require(path.join(WORK, 'node_modules', 'playwright-core'));
+  return qa.loadPinned(HERE, WORK, 'playwright-core', { env: { PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' } });
 }
 
 function ffmpeg(cwd, args) {
@@ -105,55 +72,6 @@ function buildArchive(root) {
   write(path.join(d, 'transcript.vtt'), 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nhello there\n');
   run(QARCHIVE, ['index', '--archive', root]);
   run(QARCHIVE, ['user', 'add', USER, '--archive', root], { input: PASSWORD + '\n' });
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = s.address().port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function get(port, p) {
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: p }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => { body += c; });
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-  });
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function startServer(archive, log) {
-  const port = await freePort();
-  const fd = fs.openSync(log, 'w');
-  const proc = childProcess.spawn(QARCHIVE, ['serve', '--archive', archive, '--port', String(port), '--threads', '4'],
-    { stdio: ['ignore', 'ignore', fd] });
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await get(port, '/healthz')).status === 200) return { proc, port };
-    } catch (e) { /* not listening yet */ }
-    await sleep(100);
-  }
-  proc.kill('SIGTERM');
-  throw new Error('qarchive serve did not start: ' + fs.readFileSync(log, 'utf8'));
-}
-
-function stopServer(proc) {
-  return new Promise((resolve) => {
-    if (proc.exitCode !== null) return resolve(proc.exitCode);
-    const timer = setTimeout(() => proc.kill('SIGKILL'), 10000);
-    proc.on('exit', (code) => { clearTimeout(timer); resolve(code); });
-    process.kill(proc.pid, 'SIGTERM');
-  });
 }
 
 /* What must never happen on these pages: a dialog, a page error, a
@@ -226,15 +144,13 @@ async function main() {
   for (const f of fs.readdirSync(shots)) if (f.startsWith('upload-')) fs.rmSync(path.join(shots, f));
 
   const log = path.join(WORK, 'serve-upload.log');
-  const { proc, port } = await startServer(archive, log);
+  const { proc, port } = await qa.startServer(QARCHIVE, archive, log);
   const base = `http://127.0.0.1:${port}`;
   let browser = null;
   try {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync',
-        '--autoplay-policy=no-user-gesture-required', '--mute-audio'],
+      args: qa.CHROMIUM_ARGS,
     });
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     await context.addInitScript(INIT);
@@ -386,11 +302,7 @@ async function main() {
   }
 }
 
-main().then(() => {
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed ? 1 : 0);
-}, (e) => {
+main().then(() => qa.report(), (e) => {
   console.error(e && e.stack ? e.stack : e);
-  console.log(`${passed} passed, ${failed + 1} failed`);
-  process.exit(1);
+  qa.report(1);
 });

@@ -23,20 +23,14 @@ import threading
 import time
 import xml.etree.ElementTree as ET
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import qa_test  # noqa: E402
+from qa_test import check, free_port  # noqa: E402
+
 QARCHIVE = os.path.abspath(sys.argv[1])
-passed = failed = 0
 ATOM = "{http://www.w3.org/2005/Atom}"
 OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
 XSS_TITLE = 'Evil <script>alert("t")</script> & co'
-
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL: " + what, flush=True)
 
 
 def write(path, text):
@@ -109,14 +103,6 @@ def build_archive(root):
     write(os.path.join(d, "transcript.vtt"),
           "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nplanted payload &lt;script&gt; zebra\n")
     write(os.path.join(root, "synonyms.txt"), "fsdp, fully sharded data parallel\n")
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 class Server:
@@ -697,8 +683,7 @@ def main():
             srv.proc.kill()
             srv.proc.wait()
         shutil.rmtree(tmp, ignore_errors=True)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return qa_test.report()
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,20 +26,14 @@ import time
 import urllib.parse
 import uuid
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import qa_test  # noqa: E402
+from qa_test import check, free_port  # noqa: E402
+
 QARCHIVE = os.path.abspath(sys.argv[1])
 PASSWORD = "pw12345678"
 WORD = "zanzibarquokka"
 XSS_TITLE = 'Quokka <script>alert("t")</script> & "friends"'
-passed = failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL: " + what, flush=True)
 
 
 def write(path, text):
@@ -73,27 +66,9 @@ BAD_SRT = ("1\n00:00:01,000 --> 00:00:02,000\nfine\n\n"
            "2\n00:00:03,000 -> nonsense\nbroken timing\n")
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 def multipart(fields, files):
     """fields: [(name, value)], files: [(name, filename, bytes)]."""
-    boundary = "----qarchive" + uuid.uuid4().hex
-    out = []
-    for name, value in fields:
-        out.append(("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n" %
-                    (boundary, name)).encode() + value.encode() + b"\r\n")
-    for name, filename, data in files:
-        out.append(("--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\n"
-                    "Content-Type: application/octet-stream\r\n\r\n" %
-                    (boundary, name, filename)).encode() + data + b"\r\n")
-    out.append(("--%s--\r\n" % boundary).encode())
-    return b"".join(out), "multipart/form-data; boundary=" + boundary
+    return qa_test.multipart(fields, files, "----qarchive" + uuid.uuid4().hex)
 
 
 class Server:
@@ -466,8 +441,7 @@ def main():
             srv.proc.kill()
             srv.proc.wait()
         shutil.rmtree(tmp, ignore_errors=True)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return qa_test.report()
 
 
 if __name__ == "__main__":

@@ -24,26 +24,19 @@ import threading
 import time
 import urllib.parse
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import qa_test  # noqa: E402
+from qa_test import check, free_port  # noqa: E402
+
 QARCHIVE = os.path.abspath(sys.argv[1])
 BIG = "--big" in sys.argv[2:]
 PASSWORD = "pw12345678"
-passed = failed = 0
 servers = []
 WORK = None
 
 # The hooks are for this test to set on purpose, never inherited.
 for hook in ("QARCHIVE_INDEX_PAUSE", "QARCHIVE_INGEST_PAUSE"):
     os.environ.pop(hook, None)
-
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL: " + what, flush=True)
-    return ok
 
 
 def write(p, text, mode="w"):
@@ -68,14 +61,6 @@ def run(*args, stdin=None, env=None):
     p = subprocess.run([QARCHIVE, *args], input=stdin, capture_output=True, text=True,
                        timeout=120, env=env)
     return p.returncode, p.stdout, p.stderr
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def wait_for(predicate, seconds=30, step=0.1):
@@ -198,17 +183,7 @@ class Server:
 
 
 def multipart(fields, files=(), boundary="qarchiveTestBoundary7MA4YWxk"):
-    """fields: [(name, text)]; files: [(name, filename, bytes)]."""
-    out = []
-    for name, value in fields:
-        out.append(("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n" %
-                    (boundary, name)).encode() + value.encode() + b"\r\n")
-    for name, filename, data in files:
-        out.append(("--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\n"
-                    "Content-Type: application/octet-stream\r\n\r\n" %
-                    (boundary, name, filename)).encode() + data + b"\r\n")
-    out.append(("--%s--\r\n" % boundary).encode())
-    return b"".join(out), "multipart/form-data; boundary=" + boundary
+    return qa_test.multipart(fields, files, boundary)
 
 
 def post_upload(srv, fields, files=(), headers=None):
@@ -792,8 +767,7 @@ def main():
                 srv.proc.kill()
                 srv.proc.wait()
         shutil.rmtree(WORK, ignore_errors=True)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return qa_test.report()
 
 
 if __name__ == "__main__":

@@ -22,33 +22,25 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import qa_test  # noqa: E402
+from qa_test import check, free_port  # noqa: E402
+
 QARCHIVE = os.path.abspath(sys.argv[1])
 WORK = os.path.abspath(sys.argv[2])
 MAX_UPLOAD = 1 << 20
-passed = failed = 0
 
 # A sanitizer report must never pass unnoticed.
-ENV = dict(os.environ)
-ENV["ASAN_OPTIONS"] = (ENV.get("ASAN_OPTIONS", "") + ":detect_leaks=1").lstrip(":")
+ENV = qa_test.sanitizer_env()
 
 TRANSCRIPT = ("WEBVTT\n\n"
               "00:00:00.500 --> 00:00:01.500\nWelcome to the resumable session.\n\n"
               "00:00:02.000 --> 00:00:03.000\nToday: the pomegranate scheduler.\n")
-
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL: " + what, flush=True)
 
 
 def run(*args, stdin=None):
@@ -75,14 +67,6 @@ def metadata(**fields):
 
 GOOD = dict(title="Resumable session", kind="webinar", date="2025-11-05",
             speakers="Ann Host (Host), Bo Dev", filename="session.mp4")
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 class Server:
@@ -515,8 +499,7 @@ def main():
             srv.proc.kill()
             srv.proc.wait()
         shutil.rmtree(tmp, ignore_errors=True)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return qa_test.report()
 
 
 if __name__ == "__main__":

@@ -19,25 +19,18 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import qa_test  # noqa: E402
+from qa_test import check, free_port  # noqa: E402
+
 QARCHIVE = os.path.abspath(sys.argv[1])
 WORK = os.path.abspath(sys.argv[2])
 GROWTH_LIMIT = 64 << 20
-passed = failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL: " + what, flush=True)
 
 
 def run(*args):
@@ -50,14 +43,6 @@ def ffmpeg(*args):
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     if r.returncode != 0:
         sys.exit("test_upload_big: ffmpeg failed: %s\n%s" % (" ".join(cmd), r.stderr))
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def peak_rss(pid):
@@ -195,8 +180,7 @@ def main():
             proc.kill()
             proc.wait()
         shutil.rmtree(tmp, ignore_errors=True)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return qa_test.report()
 
 
 if __name__ == "__main__":

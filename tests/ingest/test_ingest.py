@@ -22,24 +22,16 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import qa_test  # noqa: E402
+from qa_test import check  # noqa: E402
+
 QARCHIVE, WORK = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-passed = failed = 0
 
 # A sanitizer report must never pass as exit status 1 ("rejected").
-ENV = dict(os.environ)
-ENV["ASAN_OPTIONS"] = (ENV.get("ASAN_OPTIONS", "") + ":exitcode=97:detect_leaks=1").lstrip(":")
-ENV["UBSAN_OPTIONS"] = (ENV.get("UBSAN_OPTIONS", "") + ":exitcode=97:print_stacktrace=1").lstrip(":")
+ENV = qa_test.sanitizer_env(exitcode=97)
 for hook in ("QARCHIVE_INDEX_PAUSE", "QARCHIVE_INGEST_PAUSE"):
     ENV.pop(hook, None)
-
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL: {what}", flush=True)
 
 
 def path(*names):
@@ -461,8 +453,7 @@ def main():
     test_kill_during_indexing(a)
     test_busy_index(a)
     test_search_during_upload(a)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return qa_test.report()
 
 
 if __name__ == "__main__":

@@ -15,13 +15,14 @@ import shutil
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import qa_test  # noqa: E402
+from qa_test import check  # noqa: E402
+
 QARCHIVE, WORK = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-passed = failed = 0
 
 # A sanitizer report must never pass as exit status 1 ("rejected").
-ENV = dict(os.environ)
-ENV["ASAN_OPTIONS"] = (ENV.get("ASAN_OPTIONS", "") + ":exitcode=97:detect_leaks=1").lstrip(":")
-ENV["UBSAN_OPTIONS"] = (ENV.get("UBSAN_OPTIONS", "") + ":exitcode=97:print_stacktrace=1").lstrip(":")
+ENV = qa_test.sanitizer_env(exitcode=97)
 
 SRT_EN = """1
 00:00:00,500 --> 00:00:01,250
@@ -70,15 +71,6 @@ title=Q&A
 """
 
 CHAPTERS = [(0.0, "Intro"), (1.5, "Main part"), (2.75, "Q&A")]
-
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL: {what}", flush=True)
 
 
 def path(name):
@@ -293,8 +285,7 @@ def main():
     for test in (test_probe_mp4, test_probe_mkv_m4a, test_probe_errors, test_cues_embedded,
                  test_cues_stream_choice, test_cues_errors):
         test()
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return qa_test.report()
 
 
 if __name__ == "__main__":

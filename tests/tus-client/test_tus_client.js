@@ -27,16 +27,11 @@
 const childProcess = require('child_process');
 const fs = require('fs');
 const http = require('http');
-const net = require('net');
 const path = require('path');
+const qa = require('../lib/qa_test');
+const { check, run, freePort, sleep } = qa;
 
-function argument(name, fallback) {
-  const i = process.argv.indexOf('--' + name);
-  if (i > 0 && i + 1 < process.argv.length) return process.argv[i + 1];
-  if (fallback !== undefined) return fallback;
-  console.error('usage: test_tus_client.js --qarchive PATH --work DIR');
-  process.exit(2);
-}
+const argument = (name, fallback) => qa.argument(name, fallback, 'usage: test_tus_client.js --qarchive PATH --work DIR');
 
 const HERE = __dirname;
 const WORK = path.resolve(argument('work'));
@@ -54,38 +49,10 @@ const META = {
   transcript: TRANSCRIPT,
 };
 
-let passed = 0;
-let failed = 0;
-function check(ok, what) {
-  if (ok) {
-    passed++;
-  } else {
-    failed++;
-    console.log('FAIL: ' + what);
-  }
-}
-
-function run(cmd, args, options) {
-  const r = childProcess.spawnSync(cmd, args, { encoding: 'utf8', ...options });
-  if (r.error) throw new Error(`${cmd}: ${r.error.message}`);
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
-
 /* tus-js-client, installed with `npm ci` from the committed lock file into
  * WORK (never into the source tree). */
 function loadTus() {
-  const want = JSON.parse(fs.readFileSync(path.join(HERE, 'package.json'), 'utf8')).dependencies['tus-js-client'];
-  const installed = path.join(WORK, 'node_modules', 'tus-js-client', 'package.json');
-  let have = null;
-  try { have = JSON.parse(fs.readFileSync(installed, 'utf8')).version; } catch (e) { have = null; }
-  if (have !== want && ROLE === 'main') {
-    fs.mkdirSync(WORK, { recursive: true });
-    for (const f of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(HERE, f), path.join(WORK, f));
-    console.log(`installing tus-js-client ${want} into ${WORK}`);
-    run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: WORK, stdio: 'inherit' });
-  }
-  return require(path.join(WORK, 'node_modules', 'tus-js-client'));
+  return qa.loadPinned(HERE, WORK, 'tus-js-client', { install: ROLE === 'main' });
 }
 
 function options(tus, endpoint, token, extra) {
@@ -152,17 +119,6 @@ function roleSecond(tus) {
 
 /* ---- the test ---- */
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 function request(port, method, urlPath, headers) {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, method, path: urlPath, headers: headers || {} }, (res) => {
@@ -174,8 +130,6 @@ function request(port, method, urlPath, headers) {
     req.end();
   });
 }
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /* Start a client process of the resume case; resolves with its output
  * lines as they come through onLine, and with the exit when it ends. */
@@ -333,8 +287,5 @@ if (ROLE === 'first') {
   main().catch((e) => {
     console.log(e.stack);
     check(false, 'raised ' + e.message);
-  }).finally(() => {
-    console.log(`${passed} passed, ${failed} failed`);
-    process.exit(failed ? 1 : 0);
-  });
+  }).finally(() => qa.report());
 }
