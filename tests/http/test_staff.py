@@ -411,6 +411,10 @@ def test_private(a, token):
             st, h, j = srv.json("GET", "/api/search?q=marmalade", hdr)
             check(st == 200 and j and j.get("hits"),
                   "--private: /api/search with a %s: %s" % (what, st))
+        st, h, j = srv.json("POST", "/api/uploads")
+        check(st == 401 and h.get("Tus-Resumable") == "1.0.0",
+              "--private: a tus request without credentials: 401 with Tus-Resumable: %s %s" %
+              (st, h.get("Tus-Resumable")))
         st, h, _ = srv.request("GET", "/", {"Authorization": "Bearer nope"})
         check(st in (303, 401), "--private: a bad token is not let in: %s" % st)
     finally:
@@ -562,6 +566,19 @@ def test_upload(a, token):
                                {"Cookie": "qarchive_session=%s" % session,
                                 "X-CSRF-Token": "wrong"})
         check(st == 403, "session upload with a wrong CSRF token: 403 (%s %s)" % (st, j))
+        # The upload page hands the session's token to its script.
+        st, h, page = srv.request("GET", "/upload", {"Cookie": "qarchive_session=%s" % session})
+        m = re.search(rb'<meta name="csrf-token" content="([^"]+)"', page or b"")
+        check(st == 200 and m, "/upload shows the session's CSRF token: %s" % st)
+        if m:
+            token_csrf = m.group(1).decode()
+            for how, extra, hdrs in [("X-CSRF-Token header", [], {"X-CSRF-Token": token_csrf}),
+                                     ("csrf field", [("csrf", token_csrf)], {})]:
+                hdrs = dict(hdrs, Cookie="qarchive_session=%s" % session)
+                st, h, j = post_upload(srv, meta("Session " + how) + extra,
+                                       [("media", "talk.mp4", media("talk.mp4"))], hdrs)
+                check(st == 201 and isinstance(j, dict) and j.get("id"),
+                      "session upload with the %s: 201 (%s %s)" % (how, st, j))
 
         st, h, j = post_upload(srv, meta("Audio only"), [("media", "a.m4a", media("audio.m4a"))],
                                bearer(token))
