@@ -127,7 +127,9 @@ unsigned http_handle_login(http_request *req, http_reply *out)
 	accounts_status as =
 	    accounts_cache_check_password(req->server->accounts, name, password, err, sizeof err);
 	if (as == ACCOUNTS_BAD_CREDENTIALS || as == ACCOUNTS_NOT_FOUND || as == ACCOUNTS_BAD_NAME) {
-		login_throttle_failure(req->server->throttle, req->remote, now);
+		/* The wait counts from the answer, not the request: checking
+		 * the password (argon2id) takes a while. */
+		login_throttle_failure(req->server->throttle, req->remote, time(NULL));
 		return login_form(req, out, 401, name, next, "Wrong name or password.");
 	}
 	if (as != ACCOUNTS_OK)
