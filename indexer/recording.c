@@ -348,18 +348,17 @@ static json_t *speaker_from_text(const char *s, size_t len)
 	while (end && (s[end - 1] == ' ' || s[end - 1] == '\t' || s[end - 1] == '\r'))
 		end--;
 	const char *open = memchr(s, '(', end);
-	json_t *name = NULL, *role = NULL;
-	if (open && s[end - 1] == ')') {
-		name = speaker_part(s, (size_t)(open - s));
-		role = speaker_part(open + 1, end - (size_t)(open - s) - 2);
+	if (!open || s[end - 1] != ')') {
+		json_t *name = speaker_part(s, len);
+		return name ? json_pack("{s:o}", "name", name) : NULL;
 	}
-	if (!name) {
-		json_decref(role);
-		role = NULL;
-		name = speaker_part(s, len);
-	}
+	/* "(role)" with no name keeps its empty name, so that
+	 * recording_parse_json says "speakers[N].name: ..." to the person who
+	 * typed it. */
+	json_t *name = speaker_part(s, (size_t)(open - s));
+	json_t *role = speaker_part(open + 1, end - (size_t)(open - s) - 2);
 	if (!name)
-		return NULL;
+		name = json_string("");
 	return role ? json_pack("{s:o, s:o}", "name", name, "role", role)
 	            : json_pack("{s:o}", "name", name);
 }

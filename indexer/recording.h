@@ -114,8 +114,8 @@ recording_status recording_parse_json(const char *buf, size_t len, recording_met
  * "Name (role)", the role running from the first '(' to a final ')';
  * spaces, tabs and CRs around names and roles are dropped. An entry
  * becomes {"name": ...}, plus "role" when the role is not empty; "(role)"
- * alone, with no name before it, is taken whole as a name. Blank entries
- * are skipped, so "" and NULL give an empty array.
+ * alone keeps an empty name, which recording_parse_json rejects. Blank
+ * entries are skipped, so "" and NULL give an empty array.
  *
  * Returns a new array (caller json_decrefs), or NULL when out of memory. */
 json_t *recording_speakers_from_text(const char *text);

@@ -178,9 +178,9 @@ static void test_speakers_from_text(void)
 	expect_speakers(" Ada Lovelace ( host ) , Alan Turing,, ",
 	                "[{\"name\":\"Ada Lovelace\",\"role\":\"host\"},"
 	                "{\"name\":\"Alan Turing\"}]");
-	/* An empty role is no role; a role with no name is taken as a name. */
+	/* An empty role is no role; a role with no name keeps the empty name. */
 	expect_speakers("Ada ()\n(host)\nAda (host (EU))",
-	                "[{\"name\":\"Ada\"},{\"name\":\"(host)\"},"
+	                "[{\"name\":\"Ada\"},{\"name\":\"\",\"role\":\"host\"},"
 	                "{\"name\":\"Ada\",\"role\":\"host (EU)\"}]");
 	/* A '(' without a final ')' is part of the name. */
 	expect_speakers("Ada (host) x", "[{\"name\":\"Ada (host) x\"}]");
