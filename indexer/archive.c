@@ -1,12 +1,12 @@
 #include "archive.h"
 
+#include "errmsg.h"
 #include "path.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -32,28 +32,10 @@ const char *archive_status_str(archive_status status)
 	return "unknown status";
 }
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static void
-set_error(char *err, size_t errlen, const char *fmt, ...)
-{
-	if (!err || errlen == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
-/* "<path>: <strerror>" in err, and the status errnum maps to. XSI
- * strerror_r: strerror is not thread-safe. */
+/* "<path>: <strerror>" in err, and the status errnum maps to. */
 static archive_status io_error(int errnum, const char *path, char *err, size_t errlen)
 {
-	char why[128];
-	if (strerror_r(errnum, why, sizeof why) != 0)
-		snprintf(why, sizeof why, "error %d", errnum);
-	set_error(err, errlen, "%s: %s", path, why);
+	errmsg_set_errno(err, errlen, path, errnum);
 	return errnum == ENOMEM ? ARCHIVE_NOMEM : ARCHIVE_IO;
 }
 
@@ -155,7 +137,7 @@ static bool not_hidden(const char *name)
 static archive_status not_found(int errnum, const char *dir, const char *what, char *err,
                                 size_t errlen)
 {
-	set_error(err, errlen, "%s: %s", dir, errnum == ENOTDIR ? "not a directory" : what);
+	errmsg_set(err, errlen, "%s: %s", dir, errnum == ENOTDIR ? "not a directory" : what);
 	return ARCHIVE_NOT_FOUND;
 }
 
@@ -179,7 +161,7 @@ archive_status archive_list(const char *archive_dir, archive_listing *out, char 
 	name_list all = {NULL, 0, 0}, recordings = {NULL, 0, 0}, ignored = {NULL, 0, 0};
 	char *sub = NULL, *json = NULL;
 	*out = empty;
-	set_error(err, errlen, "%s", "");
+	errmsg_set(err, errlen, "%s", "");
 
 	struct stat st_dir;
 	if (stat(archive_dir, &st_dir) != 0) {
@@ -232,7 +214,7 @@ archive_status archive_list(const char *archive_dir, archive_listing *out, char 
 	ignored = (name_list){NULL, 0, 0};
 out:
 	if (st == ARCHIVE_NOMEM)
-		set_error(err, errlen, "out of memory");
+		errmsg_set(err, errlen, "out of memory");
 	free(sub);
 	free(json);
 	names_free(&all);
@@ -325,13 +307,13 @@ static archive_status hash_content(const char *path, unsigned char digest[32], c
 		goto out;
 	}
 	if (!S_ISREG(s.st_mode)) {
-		set_error(err, errlen, "%s: not a regular file", path);
+		errmsg_set(err, errlen, "%s: not a regular file", path);
 		st = ARCHIVE_IO;
 		goto out;
 	}
 	if (!(buf = malloc(chunk))) {
 		st = ARCHIVE_NOMEM;
-		set_error(err, errlen, "out of memory");
+		errmsg_set(err, errlen, "out of memory");
 		goto out;
 	}
 	crypto_generichash_state h;
@@ -364,9 +346,9 @@ archive_status archive_fingerprint(const char *recording_dir, char out[65], char
 	name_list names = {NULL, 0, 0};
 	char *path = NULL;
 	out[0] = '\0';
-	set_error(err, errlen, "%s", "");
+	errmsg_set(err, errlen, "%s", "");
 	if (sodium_init() < 0) {
-		set_error(err, errlen, "libsodium could not be initialised");
+		errmsg_set(err, errlen, "libsodium could not be initialised");
 		return ARCHIVE_INTERNAL;
 	}
 	archive_status st = read_names(recording_dir, fingerprinted, &names, err, errlen);
@@ -387,7 +369,7 @@ archive_status archive_fingerprint(const char *recording_dir, char out[65], char
 		const char *name = names.items[i];
 		if (!(path = path_join(recording_dir, name))) {
 			st = ARCHIVE_NOMEM;
-			set_error(err, errlen, "out of memory");
+			errmsg_set(err, errlen, "out of memory");
 			goto out;
 		}
 		struct stat s;

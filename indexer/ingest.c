@@ -124,7 +124,7 @@ ingest_status ingest_recording(const char *archive_dir, const ingest_input *in, 
 	memset(&s, 0, sizeof s);
 	s.meta = (recording_meta)RECORDING_META_INIT;
 	ingest_status st = INGEST_OK;
-	char state_err[512], media_name[32] = "", id[INGEST_ID_SIZE] = "";
+	char media_name[32] = "", id[INGEST_ID_SIZE] = "";
 	char *tmp_dir = NULL, *staging = NULL;
 	const char *staging_name = NULL;
 	int tmp_fd = -1, stage_fd = -1, archive_fd = -1;
@@ -137,16 +137,8 @@ ingest_status ingest_recording(const char *archive_dir, const ingest_input *in, 
 	if (id_size < INGEST_ID_SIZE)
 		return ingest_fail(err, INGEST_IO, "", "id buffer too small (%zu bytes, need %d)",
 		                   id_size, INGEST_ID_SIZE);
-	switch (state_dirs_create(archive_dir, state_err, sizeof state_err)) {
-	case ARCHIVE_OK:
-		break;
-	case ARCHIVE_NOMEM:
-		return ingest_fail(err, INGEST_NOMEM, "", "out of memory");
-	case ARCHIVE_NOT_FOUND:
-	case ARCHIVE_IO:
-	case ARCHIVE_INTERNAL:
-		return ingest_fail(err, INGEST_IO, "", "%s", state_err);
-	}
+	if ((st = ingest_state_dirs(archive_dir, err)) != INGEST_OK)
+		return st;
 	if ((st = validate(in, &s, err)) != INGEST_OK)
 		goto out;
 
@@ -291,19 +283,12 @@ ingest_status ingest_recover(const char *archive_dir, size_t *removed, ingest_er
 	char message[512], failed[512] = "";
 	size_t count = 0;
 	int first = 0;
+	ingest_status st;
 	ingest_error_clear(err);
 	if (removed)
 		*removed = 0;
-	switch (state_dirs_create(archive_dir, message, sizeof message)) {
-	case ARCHIVE_OK:
-		break;
-	case ARCHIVE_NOMEM:
-		return ingest_fail(err, INGEST_NOMEM, "", "out of memory");
-	case ARCHIVE_NOT_FOUND:
-	case ARCHIVE_IO:
-	case ARCHIVE_INTERNAL:
-		return ingest_fail(err, INGEST_IO, "", "%s", message);
-	}
+	if ((st = ingest_state_dirs(archive_dir, err)) != INGEST_OK)
+		return st;
 	for (size_t i = 0; i < sizeof stale / sizeof stale[0]; i++) {
 		char *path = state_dirs_path(archive_dir, stale[i]);
 		if (!path)

@@ -16,6 +16,7 @@
 #include "index_update.h"
 #include "media_probe.h"
 #include "media_subtitles.h"
+#include "state_dirs.h"
 #include "strbuf.h"
 #include "text_decode.h"
 #include "transcript.h"
@@ -81,6 +82,23 @@ ingest_status ingest_fail_errno(ingest_error *err, int errnum, const char *field
 	return ingest_fail(err, INGEST_IO, field, "%s%s%s: %s", what ? what : "",
 	                   what && what[0] ? " " : "", path ? path : "",
 	                   fs_strerror(errnum, why, sizeof why));
+}
+
+ingest_status ingest_state_dirs(const char *archive_dir, ingest_error *err)
+{
+	char message[512];
+	switch (state_dirs_create(archive_dir, message, sizeof message)) {
+	case ARCHIVE_OK:
+		return INGEST_OK;
+	case ARCHIVE_NOMEM:
+		return ingest_fail(err, INGEST_NOMEM, "", "out of memory");
+	case ARCHIVE_NOT_FOUND:
+	case ARCHIVE_IO:
+	case ARCHIVE_INTERNAL:
+		return ingest_fail(err, INGEST_IO, "", "%s", message);
+	}
+	/* Not reached: the switch covers every archive_status. */
+	return ingest_fail(err, INGEST_IO, "", "%s", message);
 }
 
 bool ingest_file_given(const ingest_file *f)

@@ -42,6 +42,11 @@ ingest_status ingest_fail(ingest_error *err, ingest_status status, const char *f
 ingest_status ingest_fail_errno(ingest_error *err, int errnum, const char *field, const char *what,
                                 const char *path);
 
+/* state_dirs_create for archive_dir, its failure as an ingest error:
+ * INGEST_NOMEM ("out of memory") or INGEST_IO with state_dirs_create's
+ * message. */
+ingest_status ingest_state_dirs(const char *archive_dir, ingest_error *err);
+
 /* Whether f names an input (a path, or text, possibly empty text). */
 bool ingest_file_given(const ingest_file *f);
 

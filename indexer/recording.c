@@ -329,6 +329,60 @@ static recording_status parse_speakers(const json_t *root, recording_meta *m, er
 	return RECORDING_OK;
 }
 
+/* s[0..len) without surrounding spaces, tabs and CRs, as a new JSON
+ * string; NULL when nothing is left. */
+static json_t *speaker_part(const char *s, size_t len)
+{
+	while (len && (*s == ' ' || *s == '\t' || *s == '\r'))
+		s++, len--;
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
+		len--;
+	return len ? json_stringn(s, len) : NULL;
+}
+
+/* One entry, "Name" or "Name (role)": an object, or NULL when the entry is
+ * blank (or out of memory: the caller tells them apart). */
+static json_t *speaker_from_text(const char *s, size_t len)
+{
+	size_t end = len;
+	while (end && (s[end - 1] == ' ' || s[end - 1] == '\t' || s[end - 1] == '\r'))
+		end--;
+	const char *open = memchr(s, '(', end);
+	if (!open || s[end - 1] != ')') {
+		json_t *name = speaker_part(s, len);
+		return name ? json_pack("{s:o}", "name", name) : NULL;
+	}
+	/* "(role)" with no name keeps its empty name, so that
+	 * recording_parse_json says "speakers[N].name: ..." to the person who
+	 * typed it. */
+	json_t *name = speaker_part(s, (size_t)(open - s));
+	json_t *role = speaker_part(open + 1, end - (size_t)(open - s) - 2);
+	if (!name)
+		name = json_string("");
+	return role ? json_pack("{s:o, s:o}", "name", name, "role", role)
+	            : json_pack("{s:o}", "name", name);
+}
+
+json_t *recording_speakers_from_text(const char *text)
+{
+	json_t *list = json_array();
+	const char *p = text ? text : "";
+	const char *seps = strchr(p, '\n') ? "\n" : ",";
+	while (list && *p) {
+		size_t len = strcspn(p, seps);
+		json_t *one = speaker_from_text(p, len);
+		bool blank = true;
+		for (size_t i = 0; blank && i < len; i++)
+			blank = p[i] == ' ' || p[i] == '\t' || p[i] == '\r';
+		if ((!one && !blank) || (one && json_array_append_new(list, one) != 0)) {
+			json_decref(list);
+			return NULL;
+		}
+		p += len + (p[len] != '\0');
+	}
+	return list;
+}
+
 void recording_meta_free(recording_meta *meta)
 {
 	if (!meta)

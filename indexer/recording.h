@@ -19,6 +19,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <jansson.h>
+
 /* An id is at most this many bytes: ASCII letters, digits, '-', '_', '.',
  * not starting with '.'. Safe in a URL path segment and as a file name. */
 #define RECORDING_ID_MAX 128
@@ -105,6 +107,18 @@ const char *recording_kind_str(recording_kind kind); /* "release-qa", "webinar",
  * RECORDING_META_INIT. */
 recording_status recording_parse_json(const char *buf, size_t len, recording_meta *out, char *err,
                                       size_t errlen);
+
+/* The speakers typed as text, as recording.json's "speakers" array: one
+ * per line when text holds a line break, else separated by commas (what a
+ * tus client's metadata or a script sends). Each is "Name" or
+ * "Name (role)", the role running from the first '(' to a final ')';
+ * spaces, tabs and CRs around names and roles are dropped. An entry
+ * becomes {"name": ...}, plus "role" when the role is not empty; "(role)"
+ * alone keeps an empty name, which recording_parse_json rejects. Blank
+ * entries are skipped, so "" and NULL give an empty array.
+ *
+ * Returns a new array (caller json_decrefs), or NULL when out of memory. */
+json_t *recording_speakers_from_text(const char *text);
 
 /* Free the strings and speakers; *meta is left as RECORDING_META_INIT.
  * NULL is a no-op. */

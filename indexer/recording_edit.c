@@ -276,7 +276,6 @@ ingest_status recording_delete(const char *archive_dir, const char *id,
                                const ingest_options *options, ingest_error *err)
 {
 	folder f;
-	char message[512];
 	char *trash = NULL, *slot = NULL;
 	int trash_fd = -1, archive_fd = -1;
 	ingest_status st;
@@ -286,16 +285,8 @@ ingest_status recording_delete(const char *archive_dir, const char *id,
 	if ((st = folder_open(archive_dir, id, &f, err)) != INGEST_OK)
 		return st;
 	folder_close(&f);
-	switch (state_dirs_create(archive_dir, message, sizeof message)) {
-	case ARCHIVE_OK:
-		break;
-	case ARCHIVE_NOMEM:
-		return ingest_fail(err, INGEST_NOMEM, "", "out of memory");
-	case ARCHIVE_NOT_FOUND:
-	case ARCHIVE_IO:
-	case ARCHIVE_INTERNAL:
-		return ingest_fail(err, INGEST_IO, "", "%s", message);
-	}
+	if ((st = ingest_state_dirs(archive_dir, err)) != INGEST_OK)
+		return st;
 	/* trash/<id>.XXXXXX: a fresh empty folder that rename(2) replaces
 	 * atomically with the recording's. */
 	if (!(trash = state_dirs_path(archive_dir, STATE_TRASH_DIR)) ||

@@ -1,28 +1,14 @@
 #include "state_dirs.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "errmsg.h"
 #include "fs_ops.h"
 #include "path.h"
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static void
-set_error(char *err, size_t errlen, const char *fmt, ...)
-{
-	if (!err || errlen == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 char *state_dirs_path(const char *archive_dir, const char *name)
 {
@@ -38,23 +24,23 @@ archive_status state_dirs_create(const char *archive_dir, char *err, size_t errl
 	                                   STATE_UPLOADS_TUS_DIR, STATE_TRASH_DIR};
 	char why[128];
 	struct stat st;
-	set_error(err, errlen, "%s", "");
+	errmsg_set(err, errlen, "%s", "");
 	if (stat(archive_dir, &st) != 0) {
 		int errnum = errno;
-		set_error(err, errlen, "%s: %s", archive_dir,
-		          errnum == ENOENT ? "no such archive directory"
-		                           : fs_strerror(errnum, why, sizeof why));
+		errmsg_set(err, errlen, "%s: %s", archive_dir,
+		           errnum == ENOENT ? "no such archive directory"
+		                            : fs_strerror(errnum, why, sizeof why));
 		return errnum == ENOENT ? ARCHIVE_NOT_FOUND : ARCHIVE_IO;
 	}
 	if (!S_ISDIR(st.st_mode)) {
-		set_error(err, errlen, "%s: not a directory", archive_dir);
+		errmsg_set(err, errlen, "%s: not a directory", archive_dir);
 		return ARCHIVE_NOT_FOUND;
 	}
 	char *state = NULL;
 	archive_status as = archive_state_dir(archive_dir, &state);
 	if (as != ARCHIVE_OK) {
-		set_error(err, errlen, "%s/%s: %s", archive_dir, ARCHIVE_STATE_NAME,
-		          fs_strerror(errno, why, sizeof why));
+		errmsg_set(err, errlen, "%s/%s: %s", archive_dir, ARCHIVE_STATE_NAME,
+		           fs_strerror(errno, why, sizeof why));
 		return as;
 	}
 	free(state);
@@ -66,8 +52,8 @@ archive_status state_dirs_create(const char *archive_dir, char *err, size_t errl
 		if (errnum == EEXIST)
 			errnum = stat(path, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
 		if (errnum) {
-			set_error(err, errlen, "%s: %s", path,
-			          fs_strerror(errnum, why, sizeof why));
+			errmsg_set(err, errlen, "%s: %s", path,
+			           fs_strerror(errnum, why, sizeof why));
 			free(path);
 			return errnum == ENOMEM ? ARCHIVE_NOMEM : ARCHIVE_IO;
 		}

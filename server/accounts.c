@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sodium.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +16,7 @@
 #include <jansson.h>
 
 #include "archive.h"
+#include "errmsg.h"
 #include "path.h"
 
 /* BLAKE2b-256 of a token; hex in the file. */
@@ -80,35 +80,16 @@ bool accounts_name_valid(const char *name)
 	return true;
 }
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static void
-set_error(char *err, size_t errlen, const char *fmt, ...)
-{
-	if (!err || errlen == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
-/* "<path>: <strerror>" in err, and the status errnum maps to. XSI
- * strerror_r: strerror is not thread-safe, and the server checks
- * credentials on several threads. */
+/* "<path>: <strerror>" in err, and the status errnum maps to. */
 static accounts_status io_error(int errnum, const char *path, char *err, size_t errlen)
 {
-	char why[128];
-	if (strerror_r(errnum, why, sizeof why) != 0)
-		snprintf(why, sizeof why, "error %d", errnum);
-	set_error(err, errlen, "%s: %s", path, why);
+	errmsg_set_errno(err, errlen, path, errnum);
 	return errnum == ENOMEM ? ACCOUNTS_NOMEM : ACCOUNTS_IO;
 }
 
 static accounts_status nomem(char *err, size_t errlen)
 {
-	set_error(err, errlen, "out of memory");
+	errmsg_set(err, errlen, "out of memory");
 	return ACCOUNTS_NOMEM;
 }
 
@@ -116,17 +97,17 @@ accounts_status accounts_name_check(const char *name, char *err, size_t errlen)
 {
 	if (accounts_name_valid(name))
 		return ACCOUNTS_OK;
-	set_error(err, errlen,
-	          "'%.80s' is not a valid name: use 1 to %d of A-Z a-z 0-9 . _ @ -, "
-	          "not starting with '.' or '-'",
-	          name ? name : "", ACCOUNTS_NAME_MAX);
+	errmsg_set(err, errlen,
+	           "'%.80s' is not a valid name: use 1 to %d of A-Z a-z 0-9 . _ @ -, "
+	           "not starting with '.' or '-'",
+	           name ? name : "", ACCOUNTS_NAME_MAX);
 	return ACCOUNTS_BAD_NAME;
 }
 
 static accounts_status sodium_ready(char *err, size_t errlen)
 {
 	if (sodium_init() < 0) {
-		set_error(err, errlen, "libsodium could not be initialised");
+		errmsg_set(err, errlen, "libsodium could not be initialised");
 		return ACCOUNTS_INTERNAL;
 	}
 	return ACCOUNTS_OK;
@@ -243,17 +224,17 @@ static accounts_status validate(json_t *root, const char *path, acc_data *d, cha
 	accounts_status st = ACCOUNTS_CORRUPT;
 	acc_data out = {NULL, 0, NULL, 0};
 	if (!json_is_object(root)) {
-		set_error(err, errlen, "%s: not a JSON object", path);
+		errmsg_set(err, errlen, "%s: not a JSON object", path);
 		goto out;
 	}
 	json_t *users = json_object_get(root, "users");
 	json_t *tokens = json_object_get(root, "tokens");
 	if (users && !json_is_array(users)) {
-		set_error(err, errlen, "%s: \"users\" is not an array", path);
+		errmsg_set(err, errlen, "%s: \"users\" is not an array", path);
 		goto out;
 	}
 	if (tokens && !json_is_array(tokens)) {
-		set_error(err, errlen, "%s: \"tokens\" is not an array", path);
+		errmsg_set(err, errlen, "%s: \"tokens\" is not an array", path);
 		goto out;
 	}
 	size_t nu = json_array_size(users), nt = json_array_size(tokens);
@@ -268,25 +249,26 @@ static accounts_status validate(json_t *root, const char *path, acc_data *d, cha
 		const char *pw = str_member(u, "password");
 		acc_user rec;
 		if (!json_is_object(u) || !accounts_name_valid(name)) {
-			set_error(err, errlen, "%s: users[%zu]: no valid \"name\"", path, i);
+			errmsg_set(err, errlen, "%s: users[%zu]: no valid \"name\"", path, i);
 			goto out;
 		}
 		if (!pw || strncmp(pw, PASSWORD_PREFIX, strlen(PASSWORD_PREFIX)) != 0 ||
 		    strlen(pw) >= sizeof rec.password) {
-			set_error(err, errlen,
-			          "%s: users[%zu] (%s): \"password\" is not an %s hash", path, i,
-			          name, PASSWORD_PREFIX);
+			errmsg_set(err, errlen,
+			           "%s: users[%zu] (%s): \"password\" is not an %s hash", path, i,
+			           name, PASSWORD_PREFIX);
 			goto out;
 		}
 		if (!get_created(u, rec.created)) {
-			set_error(err, errlen, "%s: users[%zu] (%s): bad \"created\"", path, i,
-			          name);
+			errmsg_set(err, errlen, "%s: users[%zu] (%s): bad \"created\"", path, i,
+			           name);
 			goto out;
 		}
 		for (size_t j = 0; j < i; j++) {
 			if (strcmp(str_member(json_array_get(users, j), "name"), name) == 0) {
-				set_error(err, errlen, "%s: users[%zu]: the name %s is taken twice",
-				          path, i, name);
+				errmsg_set(err, errlen,
+				           "%s: users[%zu]: the name %s is taken twice", path, i,
+				           name);
 				goto out;
 			}
 		}
@@ -302,32 +284,32 @@ static accounts_status validate(json_t *root, const char *path, acc_data *d, cha
 		const char *hash = str_member(t, "hash");
 		acc_token rec;
 		if (!json_is_object(t) || !accounts_name_valid(name)) {
-			set_error(err, errlen, "%s: tokens[%zu]: no valid \"name\"", path, i);
+			errmsg_set(err, errlen, "%s: tokens[%zu]: no valid \"name\"", path, i);
 			goto out;
 		}
 		if (!id || !is_lower_hex(id, ACCOUNTS_TOKEN_ID_LEN)) {
-			set_error(err, errlen, "%s: tokens[%zu] (%s): \"id\" is not %d hex digits",
-			          path, i, name, ACCOUNTS_TOKEN_ID_LEN);
+			errmsg_set(err, errlen, "%s: tokens[%zu] (%s): \"id\" is not %d hex digits",
+			           path, i, name, ACCOUNTS_TOKEN_ID_LEN);
 			goto out;
 		}
 		if (!hash || !is_lower_hex(hash, TOKEN_HASH_HEX)) {
-			set_error(err, errlen,
-			          "%s: tokens[%zu] (%s): \"hash\" is not %d hex digits", path, i,
-			          name, TOKEN_HASH_HEX);
+			errmsg_set(err, errlen,
+			           "%s: tokens[%zu] (%s): \"hash\" is not %d hex digits", path, i,
+			           name, TOKEN_HASH_HEX);
 			goto out;
 		}
 		if (!get_created(t, rec.created)) {
-			set_error(err, errlen, "%s: tokens[%zu] (%s): bad \"created\"", path, i,
-			          name);
+			errmsg_set(err, errlen, "%s: tokens[%zu] (%s): bad \"created\"", path, i,
+			           name);
 			goto out;
 		}
 		for (size_t j = 0; j < i; j++) {
 			json_t *o = json_array_get(tokens, j);
 			if (strcmp(str_member(o, "name"), name) == 0 ||
 			    strcmp(str_member(o, "id"), id) == 0) {
-				set_error(err, errlen,
-				          "%s: tokens[%zu]: the name %s or id %s is taken twice",
-				          path, i, name, id);
+				errmsg_set(err, errlen,
+				           "%s: tokens[%zu]: the name %s or id %s is taken twice",
+				           path, i, name, id);
 				goto out;
 			}
 		}
@@ -335,7 +317,8 @@ static accounts_status validate(json_t *root, const char *path, acc_data *d, cha
 		strcpy(rec.id, id);
 		if (sodium_hex2bin(rec.hash, sizeof rec.hash, hash, TOKEN_HASH_HEX, NULL, NULL,
 		                   NULL) != 0) {
-			set_error(err, errlen, "%s: tokens[%zu] (%s): bad \"hash\"", path, i, name);
+			errmsg_set(err, errlen, "%s: tokens[%zu] (%s): bad \"hash\"", path, i,
+			           name);
 			goto out;
 		}
 		if (d)
@@ -372,7 +355,7 @@ static accounts_status read_json(const char *path, json_t **root, file_key *key,
 		goto out;
 	}
 	if (!S_ISREG(sb.st_mode)) {
-		set_error(err, errlen, "%s: not a regular file", path);
+		errmsg_set(err, errlen, "%s: not a regular file", path);
 		st = ACCOUNTS_IO;
 		goto out;
 	}
@@ -400,7 +383,7 @@ static accounts_status read_json(const char *path, json_t **root, file_key *key,
 	json_error_t jerr;
 	*root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!*root) {
-		set_error(err, errlen, "%s: line %d: %s", path, jerr.line, jerr.text);
+		errmsg_set(err, errlen, "%s: line %d: %s", path, jerr.line, jerr.text);
 		st = ACCOUNTS_CORRUPT;
 		goto out;
 	}
@@ -449,7 +432,7 @@ static accounts_status load_archive(const char *archive, acc_data *d, char *err,
 	st = load_data(path, d, &key, err, errlen);
 	struct stat sb;
 	if (st == ACCOUNTS_OK && !key.exists && stat(archive, &sb) != 0) {
-		set_error(err, errlen, "%s: no such archive directory", archive);
+		errmsg_set(err, errlen, "%s: no such archive directory", archive);
 		st = ACCOUNTS_IO;
 	}
 	free(path);
@@ -692,7 +675,7 @@ static accounts_status make_state_dir(const char *archive, char **out, char *err
 	struct stat sb;
 	if (mkdir(*out, 0700) != 0 && errno != EEXIST) {
 		if (errno == ENOENT && stat(archive, &sb) != 0) {
-			set_error(err, errlen, "%s: no such archive directory", archive);
+			errmsg_set(err, errlen, "%s: no such archive directory", archive);
 			st = ACCOUNTS_IO;
 		} else {
 			st = io_error(errno, *out, err, errlen);
@@ -748,7 +731,7 @@ static accounts_status modify(const char *archive, change_fn change, void *ctx, 
 	if (st == ACCOUNTS_CORRUPT) {
 		size_t used = err ? strlen(err) : 0;
 		if (err && used < errlen)
-			set_error(err + used, errlen - used, " (not changed)");
+			errmsg_set(err + used, errlen - used, " (not changed)");
 	}
 	if (st)
 		goto out;
@@ -821,7 +804,7 @@ static accounts_status change_user(json_t *root, void *ctx, char *err, size_t er
 	long i = find_named(users, c->name);
 	if (c->op == USER_ADD) {
 		if (i >= 0) {
-			set_error(err, errlen, "a user named '%s' already exists", c->name);
+			errmsg_set(err, errlen, "a user named '%s' already exists", c->name);
 			return ACCOUNTS_EXISTS;
 		}
 		char created[ACCOUNTS_CREATED_SIZE];
@@ -833,7 +816,7 @@ static accounts_status change_user(json_t *root, void *ctx, char *err, size_t er
 		return ACCOUNTS_OK;
 	}
 	if (i < 0) {
-		set_error(err, errlen, "no user named '%s'", c->name);
+		errmsg_set(err, errlen, "no user named '%s'", c->name);
 		return ACCOUNTS_NOT_FOUND;
 	}
 	int rc = c->op == USER_REMOVE ? json_array_remove(users, (size_t)i)
@@ -845,7 +828,8 @@ static accounts_status change_user(json_t *root, void *ctx, char *err, size_t er
 static accounts_status check_password_rule(const char *password, char *err, size_t errlen)
 {
 	if (!password || strlen(password) < ACCOUNTS_PASSWORD_MIN) {
-		set_error(err, errlen, "a password needs at least %d bytes", ACCOUNTS_PASSWORD_MIN);
+		errmsg_set(err, errlen, "a password needs at least %d bytes",
+		           ACCOUNTS_PASSWORD_MIN);
 		return ACCOUNTS_BAD_PASSWORD;
 	}
 	return ACCOUNTS_OK;
@@ -869,7 +853,7 @@ static accounts_status user_write(const char *archive, user_change *c, const cha
 		                      crypto_pwhash_OPSLIMIT_INTERACTIVE,
 		                      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
 			/* libsodium's only failure here is not getting the 64 MiB. */
-			set_error(err, errlen, "could not hash the password (out of memory?)");
+			errmsg_set(err, errlen, "could not hash the password (out of memory?)");
 			return ACCOUNTS_INTERNAL;
 		}
 		c->hash = hash;
@@ -912,19 +896,19 @@ static accounts_status change_token(json_t *root, void *ctx, char *err, size_t e
 	long i = find_named(tokens, c->name);
 	if (!c->id) {
 		if (i < 0) {
-			set_error(err, errlen, "no token named '%s'", c->name);
+			errmsg_set(err, errlen, "no token named '%s'", c->name);
 			return ACCOUNTS_NOT_FOUND;
 		}
 		return json_array_remove(tokens, (size_t)i) == 0 ? ACCOUNTS_OK : nomem(err, errlen);
 	}
 	if (i >= 0) {
-		set_error(err, errlen, "a token named '%s' already exists", c->name);
+		errmsg_set(err, errlen, "a token named '%s' already exists", c->name);
 		return ACCOUNTS_EXISTS;
 	}
 	for (size_t j = 0; j < json_array_size(tokens); j++) {
 		if (strcmp(str_member(json_array_get(tokens, j), "id"), c->id) == 0) {
 			/* 2^-64 per pair; the caller draws a new id and tries again. */
-			set_error(err, errlen, "token id %s is taken", c->id);
+			errmsg_set(err, errlen, "token id %s is taken", c->id);
 			c->id_taken = true;
 			return ACCOUNTS_EXISTS;
 		}
@@ -944,7 +928,7 @@ accounts_status accounts_token_add(const char *archive, const char *name, char *
 	if (out_token && size)
 		out_token[0] = '\0';
 	if (!out_token || size < ACCOUNTS_TOKEN_SIZE) {
-		set_error(err, errlen, "the token buffer is too small");
+		errmsg_set(err, errlen, "the token buffer is too small");
 		return ACCOUNTS_INTERNAL;
 	}
 	if (!accounts_name_valid(name))
@@ -1056,7 +1040,7 @@ static accounts_status refresh(accounts_cache *c, char *err, size_t errlen)
 		c->err[0] = '\0';
 		accounts_status st = load_data(c->path, &d, &read_key, c->err, sizeof c->err);
 		if (st == ACCOUNTS_IO || st == ACCOUNTS_NOMEM) {
-			set_error(err, errlen, "%s", c->err);
+			errmsg_set(err, errlen, "%s", c->err);
 			return st;
 		}
 		data_free(&c->data);
@@ -1066,7 +1050,7 @@ static accounts_status refresh(accounts_cache *c, char *err, size_t errlen)
 		c->loaded = true;
 	}
 	if (c->status)
-		set_error(err, errlen, "%s", c->err);
+		errmsg_set(err, errlen, "%s", c->err);
 	return c->status;
 }
 

@@ -20,6 +20,7 @@
 #include "handlers.h"
 #include "html.h"
 #include "index_update.h"
+#include "recording.h"
 #include "recording_edit.h"
 #include "recording_files.h"
 #include "session_cookie.h"
@@ -193,7 +194,7 @@ static json_t *metadata(const http_recording_form *v)
 		ok = j && json_object_set_new(o, texts[i].key, j) == 0;
 	}
 	if (ok && v->speakers) {
-		json_t *list = http_form_speakers(v->speakers);
+		json_t *list = recording_speakers_from_text(v->speakers);
 		if (list && json_array_size(list) == 0) {
 			json_decref(list);
 			list = json_null();

@@ -54,48 +54,6 @@ void http_recording_form_free(http_recording_form *v)
 	*v = (http_recording_form){0};
 }
 
-/* s[0..len) without surrounding white space, as a new JSON string; NULL
- * when nothing is left (or out of memory: the caller checks its array). */
-static json_t *trimmed(const char *s, size_t len)
-{
-	while (len && (*s == ' ' || *s == '\t'))
-		s++, len--;
-	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-		len--;
-	return len ? json_stringn(s, len) : NULL;
-}
-
-json_t *http_form_speakers(const char *text)
-{
-	json_t *list = json_array();
-	for (const char *p = text ? text : ""; list && *p;) {
-		size_t len = strcspn(p, "\n");
-		const char *open = memchr(p, '(', len);
-		json_t *one = NULL, *name = NULL, *role = NULL;
-		size_t end = len;
-		while (end && (p[end - 1] == ' ' || p[end - 1] == '\t'))
-			end--;
-		if (open && end && p[end - 1] == ')') {
-			name = trimmed(p, (size_t)(open - p));
-			role = trimmed(open + 1, end - (size_t)(open - p) - 2);
-		}
-		if (!name) {
-			json_decref(role);
-			role = NULL;
-			name = trimmed(p, len);
-		}
-		if (name)
-			one = role ? json_pack("{s:o, s:o}", "name", name, "role", role)
-			           : json_pack("{s:o}", "name", name);
-		if (name && (!one || json_array_append_new(list, one) != 0)) {
-			json_decref(list);
-			return NULL;
-		}
-		p += len + (p[len] == '\n');
-	}
-	return list;
-}
-
 static unsigned staff_begin(http_request *req, http_reply *out, void **ctx)
 {
 	http_staff who;

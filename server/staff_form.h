@@ -13,8 +13,6 @@
 
 #include <stdbool.h>
 
-#include <jansson.h>
-
 #include "auth_gate.h"
 #include "body.h"
 #include "form_body.h"
@@ -51,12 +49,6 @@ typedef struct http_recording_form {
  * http_recording_form_free (also after a failure). */
 bool http_recording_form_read(const form_body *form, http_recording_form *v);
 void http_recording_form_free(http_recording_form *v);
-
-/* The speakers as recording.json holds them, from the form's text: one
- * per line, "Name" or "Name (role)"; blank lines are skipped. Returns a
- * new JSON array (caller releases; empty for no speakers), or NULL when
- * out of memory. */
-json_t *http_form_speakers(const char *text);
 
 /* Body ops for the staff forms that carry files (POST /upload, /edit/<id>):
  * form_ops_upload, but a request that is not staff (http_require_staff,

@@ -47,56 +47,6 @@ static const char *text_value(const tus_metadata *m, const char *key, char *err,
 	return blank(v) ? NULL : v;
 }
 
-/* One speaker from "Name (role)" or "Name" (trimmed by the validator). */
-static json_t *speaker_json(const char *s, size_t len)
-{
-	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
-		len--;
-	const char *open = NULL;
-	if (len > 0 && s[len - 1] == ')')
-		for (size_t i = len - 1; i-- > 0;)
-			if (s[i] == '(') {
-				open = s + i;
-				break;
-			}
-	if (!open)
-		return json_stringn(s, len);
-	json_t *o = json_object();
-	if (o && (json_object_set_new(o, "name", json_stringn(s, (size_t)(open - s))) ||
-	          json_object_set_new(o, "role",
-	                              json_stringn(open + 1, (size_t)(s + len - open - 2))))) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
-}
-
-/* The speakers as recording.json's array: one per line when there is a
- * line break, else comma-separated; blank entries are skipped. */
-static json_t *speakers_json(const char *s)
-{
-	char sep = strchr(s, '\n') ? '\n' : ',';
-	json_t *a = json_array();
-	while (a && *s) {
-		size_t n = strcspn(s, sep == '\n' ? "\n" : ",");
-		size_t lead = 0;
-		while (lead < n && (s[lead] == ' ' || s[lead] == '\t'))
-			lead++;
-		bool empty = true;
-		for (size_t i = lead; i < n; i++)
-			if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
-				empty = false;
-		if (!empty && json_array_append_new(a, speaker_json(s + lead, n - lead)) != 0) {
-			json_decref(a);
-			return NULL;
-		}
-		s += n;
-		if (*s)
-			s++;
-	}
-	return a;
-}
-
 /* recording.json's rules (recording_parse_json), over the fields as they
  * would be written: the messages name the same keys. */
 static tus_fields_status check_meta(const upload_fields *f, char *err, size_t errlen)
@@ -114,7 +64,8 @@ static tus_fields_status check_meta(const upload_fields *f, char *err, size_t er
 	if (f->date)
 		nomem |= json_object_set_new(o, "date", json_string(f->date)) != 0;
 	if (f->speakers)
-		nomem |= json_object_set_new(o, "speakers", speakers_json(f->speakers)) != 0;
+		nomem |= json_object_set_new(o, "speakers",
+		                             recording_speakers_from_text(f->speakers)) != 0;
 	if (f->description)
 		nomem |= json_object_set_new(o, "description", json_string(f->description)) != 0;
 	char *text = nomem ? NULL : json_dumps(o, JSON_COMPACT);

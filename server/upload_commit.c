@@ -8,56 +8,12 @@
 
 #include "escape.h"
 #include "ingest.h"
+#include "recording.h"
 #include "strbuf.h"
 
 static bool given(const char *s)
 {
 	return s && *s;
-}
-
-/* Copy s[0..len) without the surrounding white space into a new string. */
-static json_t *trimmed(const char *s, size_t len)
-{
-	while (len && (*s == ' ' || *s == '\t' || *s == '\r'))
-		s++, len--;
-	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
-		len--;
-	return len ? json_stringn(s, len) : NULL;
-}
-
-/* One speaker as typed: "Name" or "Name (role)". */
-static json_t *speaker(const char *s, size_t len)
-{
-	const char *open = memchr(s, '(', len);
-	if (open && len && s[len - 1] == ')') {
-		json_t *name = trimmed(s, (size_t)(open - s));
-		json_t *role = trimmed(open + 1, len - (size_t)(open - s) - 2);
-		if (name)
-			return json_pack("{s:o, s:o}", "name", name, "role",
-			                 role ? role : json_null());
-		json_decref(role);
-	}
-	json_t *name = trimmed(s, len);
-	return name ? json_pack("{s:o}", "name", name) : NULL;
-}
-
-/* Speakers one per line; a single line may list them separated by commas
- * (what a tus client's metadata or a script sends). */
-static json_t *speakers(const char *text)
-{
-	json_t *list = json_array();
-	char sep = strchr(text, '\n') ? '\n' : ',';
-	for (const char *p = text; list && *p;) {
-		const char *end = strchr(p, sep);
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-		json_t *one = speaker(p, len);
-		if (one && json_array_append_new(list, one) != 0) {
-			json_decref(list);
-			return NULL;
-		}
-		p += len + (end ? 1 : 0);
-	}
-	return list;
 }
 
 static json_t *metadata(const upload_fields *f)
@@ -75,7 +31,7 @@ static json_t *metadata(const upload_fields *f)
 		if (given(texts[i].value))
 			ok = json_object_set_new(o, texts[i].key, json_string(texts[i].value)) == 0;
 	if (ok && given(f->speakers)) {
-		json_t *list = speakers(f->speakers);
+		json_t *list = recording_speakers_from_text(f->speakers);
 		ok = list && json_object_set_new(o, "speakers", list) == 0;
 	}
 	if (!ok) {

@@ -154,6 +154,38 @@ static void test_speakers(void)
 	recording_meta_free(&m);
 }
 
+/* The array as compact JSON, for comparing whole results; "NULL" for NULL. */
+static void expect_speakers(const char *text, const char *want)
+{
+	json_t *list = recording_speakers_from_text(text);
+	char *got = list ? json_dumps(list, JSON_COMPACT) : NULL;
+	CHECK_STR(got ? got : "NULL", want);
+	free(got);
+	json_decref(list);
+}
+
+static void test_speakers_from_text(void)
+{
+	expect_speakers(NULL, "[]");
+	expect_speakers("", "[]");
+	expect_speakers(" \n\t\r\n", "[]");
+	expect_speakers("Ada", "[{\"name\":\"Ada\"}]");
+	/* One per line when there is a line break: commas stay in names. */
+	expect_speakers("Ada Lovelace (host)\r\n\nLovelace, Ada\n",
+	                "[{\"name\":\"Ada Lovelace\",\"role\":\"host\"},"
+	                "{\"name\":\"Lovelace, Ada\"}]");
+	/* Else comma-separated, as a tus client or a script sends them. */
+	expect_speakers(" Ada Lovelace ( host ) , Alan Turing,, ",
+	                "[{\"name\":\"Ada Lovelace\",\"role\":\"host\"},"
+	                "{\"name\":\"Alan Turing\"}]");
+	/* An empty role is no role; a role with no name keeps the empty name. */
+	expect_speakers("Ada ()\n(host)\nAda (host (EU))",
+	                "[{\"name\":\"Ada\"},{\"name\":\"\",\"role\":\"host\"},"
+	                "{\"name\":\"Ada\",\"role\":\"host (EU)\"}]");
+	/* A '(' without a final ')' is part of the name. */
+	expect_speakers("Ada (host) x", "[{\"name\":\"Ada (host) x\"}]");
+}
+
 #define BASE "\"title\": \"t\", \"kind\": \"other\", \"date\": \"2025-01-01\""
 
 static void test_validation_errors(void)
@@ -532,6 +564,7 @@ int main(void)
 	RUN(test_full);
 	RUN(test_minimal);
 	RUN(test_speakers);
+	RUN(test_speakers_from_text);
 	RUN(test_validation_errors);
 	RUN(test_bad_dates);
 	RUN(test_quoting);
