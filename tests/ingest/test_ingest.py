@@ -424,9 +424,11 @@ def test_search_during_upload(a):
     rid = "2026-12-05-slow-upload"
     p = spawn("add", "--archive", a, "--title", "Slow Upload", "--kind", "other", "--date",
               "2026-12-05", "--media", "talk.mp4", "--transcript", "new.srt",
-              env={"QARCHIVE_INGEST_PAUSE": "2"})
+              env={"QARCHIVE_INGEST_PAUSE": "4"})
     results = []
-    deadline = time.time() + 1.5
+    # Searches under ASan on a loaded machine take up to a second each: a
+    # 3 s window inside the 4 s pause leaves room for several.
+    deadline = time.time() + 3
     while time.time() < deadline:
         results.append(search(a, "flexattention")["total"])
     p.communicate(timeout=120)
