@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "accounts.h"
+#include "action_args.h"
 #include "archive.h"
 #include "commands.h"
 
@@ -164,31 +165,13 @@ static accounts_status precheck(const char *archive, const char *action, const c
 
 int cmd_user(int argc, char **argv)
 {
-	const char *archive_flag = NULL;
-	const char *args[2] = {NULL, NULL};
-	int nargs = 0;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			fputs(usage, stdout);
-			return EXIT_OK;
-		} else if (strcmp(argv[i], "--archive") == 0 && i + 1 < argc) {
-			archive_flag = argv[++i];
-		} else if (argv[i][0] != '-' && nargs < 2) {
-			args[nargs++] = argv[i];
-		} else {
-			fprintf(stderr, "qarchive user: unexpected argument '%s'\n\n%s", argv[i],
-			        usage);
-			return EXIT_USAGE;
-		}
-	}
-	const char *action = args[0], *name = args[1];
-	bool list = action && strcmp(action, "list") == 0;
-	bool known = action && (list || strcmp(action, "add") == 0 ||
-	                        strcmp(action, "passwd") == 0 || strcmp(action, "remove") == 0);
-	if (!known || (list ? name != NULL : name == NULL)) {
-		fputs(usage, stderr);
-		return EXIT_USAGE;
-	}
+	static const char *const actions[] = {"add", "passwd", "remove", "list", NULL};
+	action_args args;
+	int rc = action_args_parse(argc, argv, "user", usage, actions, &args);
+	if (rc >= 0)
+		return rc;
+	const char *action = args.action, *name = args.name, *archive_flag = args.archive;
+	bool list = strcmp(action, "list") == 0;
 	char cmd[32];
 	snprintf(cmd, sizeof cmd, "user %s", action);
 	char *archive = NULL;

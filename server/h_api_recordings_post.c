@@ -15,36 +15,12 @@
  *
  * 201 {"id", "url", "indexed"}; 401 without credentials (refused before
  * the body is read); 400 {"error", "field"} naming what is wrong; 413 over
- * --max-upload; 415 not a form.
+ * --max-upload; 415 not a form. The body ops are the staff forms'
+ * (http_staff_form_upload): credentials are checked before the body is read.
  */
-#include <string.h>
-
-#include "auth_gate.h"
-#include "form_body.h"
 #include "handlers.h"
+#include "staff_form.h"
 #include "upload_commit.h"
-
-static unsigned begin(http_request *req, http_reply *out, void **ctx)
-{
-	http_staff who;
-	unsigned st = http_require_staff(req, out, false, &who);
-	if (st)
-		return st;
-	return form_ops_upload.begin(req, out, ctx);
-}
-
-static unsigned data(http_request *req, void *ctx, const char *bytes, size_t len, http_reply *out)
-{
-	return form_ops_upload.data(req, ctx, bytes, len, out);
-}
-
-static void release(void *ctx)
-{
-	form_ops_upload.free(ctx);
-}
-
-/* form_ops_upload, after the credentials are checked. */
-const http_body_ops api_recordings_post_ops = {begin, data, release};
 
 /* The path of file field name, or NULL. */
 static const char *file_path(const form_body *form, const char *name, const char **client_name)
@@ -58,16 +34,10 @@ static const char *file_path(const form_body *form, const char *name, const char
 unsigned http_handle_api_recordings_post(http_request *req, http_reply *out)
 {
 	form_body *form = req->body;
-	unsigned st = form_body_finish(form, out);
+	http_staff who;
+	unsigned st = http_staff_form_check(req, out, &who);
 	if (st)
 		return st;
-	http_staff who;
-	if ((st = http_require_staff(req, out, false, &who)))
-		return st;
-	if (!http_staff_csrf_ok(&who, form_text(form, "csrf")) &&
-	    !http_staff_csrf_ok(&who, http_header(req, "X-CSRF-Token")))
-		return http_reply_error(
-		    out, 403, "missing or stale CSRF token: reload the page and try again");
 	upload_fields f = {
 	    .title = form_text(form, "title"),
 	    .kind = form_text(form, "kind"),

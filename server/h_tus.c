@@ -492,15 +492,6 @@ static unsigned patch_data(http_request *req, void *ctx, const char *data, size_
 
 const http_body_ops http_tus_patch_body = {patch_begin, patch_data, patch_free};
 
-/* The error text of an upload_commit reply: its JSON "error", else its
- * message. Borrowed from root or r. */
-static const char *commit_error(const http_reply *r, json_t **root)
-{
-	*root = r->body ? json_loadb(r->body, r->len, 0, NULL) : NULL;
-	const char *e = json_string_value(json_object_get(*root, "error"));
-	return e ? e : r->message ? r->message : "the upload could not become a recording";
-}
-
 /* The last byte is in: the upload becomes a recording. */
 static unsigned complete(http_request *req, patch_ctx *p, http_reply *out)
 {
@@ -526,44 +517,26 @@ static unsigned complete(http_request *req, patch_ctx *p, http_reply *out)
 	fields.media_path = tus_append_data_path(p->append);
 	fields.uploaded_by = info->owner;
 
-	http_reply commit = HTTP_REPLY_INIT;
-	unsigned status = upload_commit(req, &fields, &commit);
+	upload_result res;
+	unsigned status = upload_commit_run(req->server->archive_dir, &fields, &res);
 	tus_metadata_free(m);
-	json_t *root = NULL;
 	if (status == 201) {
-		root = commit.body ? json_loadb(commit.body, commit.len, 0, NULL) : NULL;
-		const char *id = json_string_value(json_object_get(root, "id"));
-		const char *url = json_string_value(json_object_get(root, "url"));
-		if (!id) {
-			status = http_reply_error(
-			    out, 500, "the recording was made but its id was not reported");
-		} else {
-			/* The recording exists whatever happens next; if the info
-			 * cannot say so, a later HEAD reports the data as lost
-			 * rather than taking the bytes again. */
-			tus_append_finish(p->append, id);
-			add_count(out, "Upload-Offset", info->length);
-			add_recording(out, id, url);
-			status = 204;
-		}
-	} else if (status >= 400 && status < 500) {
+		/* The recording exists whatever happens next; if the info cannot
+		 * say so, a later HEAD reports the data as lost rather than
+		 * taking the bytes again. */
+		tus_append_finish(p->append, res.id);
+		add_count(out, "Upload-Offset", info->length);
+		add_recording(out, res.id, res.url);
+		return 204;
+	}
+	if (status == 400)
 		/* The ingest's verdict on the files (media that does not probe,
 		 * a transcript error): final, the upload is over. */
-		tus_append_fail(p->append, commit_error(&commit, &root));
-		http_reply_free(out);
-		*out = commit;
-		commit = (http_reply)HTTP_REPLY_INIT;
-	} else {
-		/* Our side (the index busy, a disk error): the bytes stay, and
-		 * the upload reports all but its last byte, so the client's
-		 * retry sends it and the commit runs again (tus_store.h). */
-		http_reply_free(out);
-		*out = commit;
-		commit = (http_reply)HTTP_REPLY_INIT;
-	}
-	json_decref(root);
-	http_reply_free(&commit);
-	return status;
+		tus_append_fail(p->append, res.message);
+	/* Otherwise our side (the index busy, a disk error): the bytes stay,
+	 * and the upload reports all but its last byte, so the client's
+	 * retry sends it and the commit runs again (tus_store.h). */
+	return upload_result_reply(status, &res, out);
 }
 
 static unsigned patch(http_request *req, http_reply *out)

@@ -44,9 +44,8 @@ unsigned http_handle_login(http_request *req, http_reply *out);
 unsigned http_handle_logout(http_request *req, http_reply *out);
 
 /* POST /api/recordings: a new recording from a multipart form
- * (h_api_recordings_post.c; its body ops check the credentials first). */
+ * (h_api_recordings_post.c; body ops http_staff_form_upload). */
 unsigned http_handle_api_recordings_post(http_request *req, http_reply *out);
-extern const struct http_body_ops api_recordings_post_ops;
 
 /* Staff pages (#8): add a recording (page_upload.c), change one
  * (page_edit.c), delete one (page_delete.c). GET shows the form to

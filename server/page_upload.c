@@ -91,17 +91,6 @@ unsigned http_handle_upload_page(http_request *req, http_reply *out)
 	return upload_form(out, 200, user, csrf, &v, NULL, false);
 }
 
-/* The field an ingest message names: "transcript: line 12: ..." →
- * "transcript". Written to field (size bytes); "" when there is none. */
-static void field_of(const char *message, char *field, size_t size)
-{
-	size_t n = strspn(message, "abcdefghijklmnopqrstuvwxyz_");
-	if (message[n] != ':' || n == 0 || n >= size)
-		n = 0;
-	memcpy(field, message, n);
-	field[n] = '\0';
-}
-
 /* POST /upload once the form is read: st is the gate's verdict
  * (http_staff_form_check), v what the form says. */
 static unsigned upload(http_request *req, http_reply *out, unsigned st, const http_staff *who,
@@ -142,40 +131,25 @@ static unsigned upload(http_request *req, http_reply *out, unsigned st, const ht
 	                        .transcript_name = transcript ? transcript->filename : NULL,
 	                        .agenda_path = agenda ? agenda->path : NULL,
 	                        .uploaded_by = who->name};
-	http_reply commit = HTTP_REPLY_INIT;
-	st = upload_commit(req, &fields, &commit);
-	json_t *root = NULL;
-	if (st == 201 || st == 400)
-		root = commit.body ? json_loadb(commit.body, commit.len, 0, NULL) : NULL;
+	upload_result res;
+	st = upload_commit_run(req->server->archive_dir, &fields, &res);
 	if (st == 201) {
 		/* Post/Redirect/Get: a reload of the recording's page does not
 		 * upload it twice. */
-		const char *url = json_string_value(json_object_get(root, "url"));
-		if (!url || !http_reply_header_add(out, MHD_HTTP_HEADER_LOCATION, url))
-			st = http_reply_error(out, 500,
-			                      "the recording was made, but its address "
-			                      "was not reported: see the home page");
-		else
-			st = 303;
-	} else if (st == 400) {
-		const char *message = json_string_value(json_object_get(root, "error"));
-		const char *given = json_string_value(json_object_get(root, "field"));
-		char field[32];
-		if (!message)
-			message = commit.message ? commit.message : "the upload was refused";
-		field_of(message, field, sizeof field);
-		http_form_error err = {given ? given : field, message};
-		st = upload_form(out, 400, who->name, who->csrf, v, &err, files);
-	} else {
-		/* Not the uploader's mistake (503 busy, 500): the error page
-		 * says so, with whatever headers (Retry-After) came with it. */
-		http_reply_free(out);
-		*out = commit;
-		commit = (http_reply)HTTP_REPLY_INIT;
+		if (!http_reply_header_add(out, MHD_HTTP_HEADER_LOCATION, res.url))
+			return http_reply_error(out, 500,
+			                        "the recording was made, but its address "
+			                        "was not reported: see the home page");
+		return 303;
 	}
-	json_decref(root);
-	http_reply_free(&commit);
-	return st;
+	if (st == 400) {
+		http_form_error err = {res.field, res.message};
+		return upload_form(out, 400, who->name, who->csrf, v, &err, files);
+	}
+	/* Not the uploader's mistake (503 busy, 500): the error page says so,
+	 * with whatever headers (Retry-After) come with it. */
+	http_reply_free(out);
+	return upload_result_reply(st, &res, out);
 }
 
 unsigned http_handle_upload(http_request *req, http_reply *out)

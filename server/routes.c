@@ -19,7 +19,7 @@ static const http_route routes[] = {
     {GET_HEAD, "/api/recordings", HTTP_MATCH_EXACT, HTTP_FORMAT_JSON, http_handle_api_recordings,
      NULL},
     {HTTP_METHOD_POST, "/api/recordings", HTTP_MATCH_EXACT, HTTP_FORMAT_JSON,
-     http_handle_api_recordings_post, &api_recordings_post_ops},
+     http_handle_api_recordings_post, &http_staff_form_upload},
     {GET_HEAD, "/api/recordings/", HTTP_MATCH_PREFIX, HTTP_FORMAT_JSON, http_handle_api_recording,
      NULL},
     /* Resumable uploads (tus 1.0). */

@@ -84,7 +84,8 @@ unsigned http_staff_form_check(http_request *req, http_reply *out, http_staff *w
 		return st;
 	if ((st = http_require_staff(req, out, false, who)))
 		return st;
-	if (!http_staff_csrf_ok(who, form_text(form, "csrf")))
+	if (!http_staff_csrf_ok(who, form_text(form, "csrf")) &&
+	    !http_staff_csrf_ok(who, http_header(req, "X-CSRF-Token")))
 		return http_reply_error(
 		    out, 403,
 		    "the form's CSRF token is missing or stale: reload the page "

@@ -58,7 +58,7 @@ extern const http_body_ops http_staff_form_upload;
 
 /* The gate of a state-changing staff form: finish reading the form, then
  * require staff (a session or a Bearer token) and the session's CSRF token
- * in the form's "csrf" field. Returns 0 with *who filled; otherwise the
+ * in the form's "csrf" field (or, from a script, the X-CSRF-Token header). Returns 0 with *who filled; otherwise the
  * status with its message in *out: the form's own errors (400, 413, 500),
  * 401 (not signed in), or 403 (the CSRF token is missing or stale). */
 unsigned http_staff_form_check(http_request *req, http_reply *out, http_staff *who);

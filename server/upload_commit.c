@@ -6,10 +6,8 @@
 
 #include <microhttpd.h>
 
-#include "escape.h"
 #include "ingest.h"
 #include "recording.h"
-#include "strbuf.h"
 
 static bool given(const char *s)
 {
@@ -54,18 +52,20 @@ static ingest_file file_or_text(const char *path, const char *name, const char *
 	return file;
 }
 
-unsigned upload_commit(http_request *req, const upload_fields *fields, http_reply *out)
+unsigned upload_commit_run(const char *archive_dir, const upload_fields *fields, upload_result *res)
 {
-	if (!given(fields->media_path))
-		return http_reply_json(out, json_pack("{s:s, s:s}", "error",
-		                                      "media: missing: choose the recording's "
-		                                      "video or audio file",
-		                                      "field", "media")) == 200
-		           ? 400
-		           : 500;
+	*res = (upload_result){.field = ""};
+	if (!given(fields->media_path)) {
+		res->field = "media";
+		snprintf(res->message, sizeof res->message,
+		         "media: missing: choose the recording's video or audio file");
+		return 400;
+	}
 	json_t *meta = metadata(fields);
-	if (!meta)
-		return http_reply_error(out, 500, "out of memory");
+	if (!meta) {
+		snprintf(res->message, sizeof res->message, "out of memory");
+		return 500;
+	}
 	ingest_input in = INGEST_INPUT_INIT;
 	in.metadata = meta;
 	in.media = file_or_text(fields->media_path, fields->media_name, NULL);
@@ -73,40 +73,60 @@ unsigned upload_commit(http_request *req, const upload_fields *fields, http_repl
 	    file_or_text(fields->transcript_path, fields->transcript_name, fields->transcript_text);
 	in.agenda = file_or_text(fields->agenda_path, NULL, fields->agenda_text);
 	in.notes = file_or_text(fields->notes_path, NULL, fields->notes_text);
-	char id[INGEST_ID_SIZE];
 	ingest_error err = INGEST_ERROR_INIT;
-	ingest_status st = ingest_recording(req->server->archive_dir, &in, id, sizeof id, &err);
+	ingest_status st = ingest_recording(archive_dir, &in, res->id, sizeof res->id, &err);
 	json_decref(meta);
 
 	switch (st) {
 	case INGEST_OK:
-		break;
+		res->indexed = err.indexed;
+		/* An id is letters, digits, '-', '_' and '.' (recording.h):
+		 * nothing to escape in a path. */
+		snprintf(res->url, sizeof res->url, "/watch/%s", res->id);
+		fprintf(stderr, "qarchive serve: %s added recording %s%s\n",
+		        given(fields->uploaded_by) ? fields->uploaded_by : "staff", res->id,
+		        err.indexed ? "" : " (not indexed yet)");
+		return 201;
 	case INGEST_BAD_INPUT:
-		if (http_reply_json(out, json_pack("{s:s, s:s}", "error", err.message, "field",
-		                                   err.field)) != 200)
-			return 500;
+		res->field = err.field;
+		snprintf(res->message, sizeof res->message, "%s", err.message);
 		return 400;
 	case INGEST_BUSY:
-		http_reply_header_add(out, MHD_HTTP_HEADER_RETRY_AFTER, "30");
-		return http_reply_error(out, 503, "%s", err.message);
+		snprintf(res->message, sizeof res->message, "%s", err.message);
+		return 503;
 	case INGEST_NOT_FOUND:
 	case INGEST_IO:
 	case INGEST_NOMEM:
-		return http_reply_error(out, 500, "the recording could not be stored: %s",
-		                        err.message[0] ? err.message : ingest_status_str(st));
+		break;
 	}
-	fprintf(stderr, "qarchive serve: %s added recording %s%s\n",
-	        given(fields->uploaded_by) ? fields->uploaded_by : "staff", id,
-	        err.indexed ? "" : " (not indexed yet)");
+	snprintf(res->message, sizeof res->message, "the recording could not be stored: %s",
+	         err.message[0] ? err.message : ingest_status_str(st));
+	return 500;
+}
 
-	strbuf url = STRBUF_INIT, api = STRBUF_INIT;
-	bool ok = sb_append_str(&url, "/watch/") && http_escape_url(&url, id) &&
-	          sb_append_str(&api, "/api/recordings/") && http_escape_url(&api, id) &&
-	          http_reply_header_add(out, MHD_HTTP_HEADER_LOCATION, api.data);
-	unsigned status = ok ? http_reply_json(out, json_pack("{s:s, s:s, s:b}", "id", id, "url",
-	                                                      url.data, "indexed", err.indexed))
-	                     : http_reply_error(out, 500, "out of memory");
-	sb_free(&url);
-	sb_free(&api);
-	return status == 200 ? 201 : status;
+unsigned upload_result_reply(unsigned status, const upload_result *res, http_reply *out)
+{
+	if (status == 400)
+		return http_reply_json(out, json_pack("{s:s, s:s}", "error", res->message, "field",
+		                                      res->field)) == 200
+		           ? 400
+		           : 500;
+	if (status == 503)
+		http_reply_header_add(out, MHD_HTTP_HEADER_RETRY_AFTER, "30");
+	if (status != 201)
+		return http_reply_error(out, status, "%s", res->message);
+	char api[sizeof "/api/recordings/" + INGEST_ID_SIZE];
+	snprintf(api, sizeof api, "/api/recordings/%s", res->id);
+	if (!http_reply_header_add(out, MHD_HTTP_HEADER_LOCATION, api))
+		return http_reply_error(out, 500, "out of memory");
+	unsigned st = http_reply_json(out, json_pack("{s:s, s:s, s:b}", "id", res->id, "url",
+	                                             res->url, "indexed", res->indexed));
+	return st == 200 ? 201 : st;
+}
+
+unsigned upload_commit(http_request *req, const upload_fields *fields, http_reply *out)
+{
+	upload_result res;
+	unsigned status = upload_commit_run(req->server->archive_dir, fields, &res);
+	return upload_result_reply(status, &res, out);
 }

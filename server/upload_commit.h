@@ -11,6 +11,9 @@
 #ifndef QA_HTTP_UPLOAD_COMMIT_H
 #define QA_HTTP_UPLOAD_COMMIT_H
 
+#include <stdbool.h>
+
+#include "ingest.h"
 #include "request.h"
 
 /* The fields of a new recording as a form or tus Upload-Metadata gives
@@ -37,7 +40,27 @@ typedef struct upload_fields {
 	const char *uploaded_by; /* the staff name, for the log */
 } upload_fields;
 
-/* Make the recording. Returns 201 with {"id": ..., "url": "/watch/<id>",
+/* What became of an upload, for callers that answer in their own way (the
+ * form's page, tus). */
+typedef struct upload_result {
+	char id[INGEST_ID_SIZE];      /* 201: the new recording's id */
+	char url[INGEST_ID_SIZE + 8]; /* 201: its page, "/watch/<id>" */
+	bool indexed;                 /* 201: searchable already */
+	const char *field;            /* 400: the input at fault ("media", "transcript",
+	                               * ...; static), "" when none */
+	char message[600];            /* 400, 500, 503: one line, the field first */
+} upload_result;
+
+/* Make the recording of archive_dir from fields. Returns 201, or 400 (the
+ * uploader's mistake), 503 (try again later) or 500, with *res filled in.
+ * Writes no reply. */
+unsigned upload_commit_run(const char *archive_dir, const upload_fields *fields,
+                           upload_result *res);
+
+/* The API's answer for upload_commit_run's status and result (as below). */
+unsigned upload_result_reply(unsigned status, const upload_result *res, http_reply *out);
+
+/* Make the recording and answer as the API does. Returns 201 with {"id": ..., "url": "/watch/<id>",
  * "indexed": true|false} in *out and a Location header; or 400 with
  * {"error": "<field>: <what is wrong>"} (e.g. "transcript: line 12: ...",
  * "media: not a media file: ..."), or 500/503, with the message in *out. */
