@@ -6,7 +6,8 @@
 #   run:  what building and running qarchive needs, and generating the demo
 #         media (espeak-ng, ffmpeg, fonts-dejavu-core for the title cards)
 #   test: that, plus what the tests need (clang/libFuzzer; Node.js, npm and
-#         Chromium for the browser tests)
+#         Chromium for the browser tests; SQLite, scriptindex and GNU time for the
+#         index benchmark's smoke test)
 set -euo pipefail
 
 run_packages=(
@@ -20,6 +21,7 @@ run_packages=(
 test_packages=(
   clang libclang-rt-14-dev
   nodejs npm chromium
+  libsqlite3-dev xapian-omega time
 )
 
 case "${1:-}" in
