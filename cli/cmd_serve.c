@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "media_probe.h"
 #include "server.h"
+#include "site.h"
 #include "tus_store.h"
 
 static const char usage[] =
@@ -159,8 +160,10 @@ static void *catch_up(void *arg)
 int cmd_serve(int argc, char **argv)
 {
 	const char *archive_flag = NULL;
-	http_server_config cfg = {NULL,  "127.0.0.1", 8080, 0, HTTP_DEFAULT_MAX_UPLOAD,
-	                          false, false};
+	http_server_config cfg = {.site = &qa_site,
+	                          .listen = "127.0.0.1",
+	                          .port = 8080,
+	                          .max_upload = HTTP_DEFAULT_MAX_UPLOAD};
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		bool has_value = i + 1 < argc;

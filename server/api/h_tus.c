@@ -1,0 +1,599 @@
+/* h_tus: resumable uploads with the tus 1.0 protocol
+ * (https://tus.io/protocols/resumable-upload): the core protocol and the
+ * creation and termination extensions, so that any tus client works
+ * unchanged. A large file over a slow or flaky link resumes where it broke
+ * off instead of starting over.
+ *
+ *   OPTIONS /api/uploads       what the server speaks (no account needed)
+ *   POST    /api/uploads       create an upload: Upload-Length, Upload-Metadata
+ *                              -> 201, Location: /api/uploads/<id>
+ *   HEAD    /api/uploads/<id>  where it stands: Upload-Offset, Upload-Length
+ *   PATCH   /api/uploads/<id>  bytes at Upload-Offset, as
+ *                              application/offset+octet-stream -> 204
+ *   DELETE  /api/uploads/<id>  drop it -> 204
+ *
+ * Every request but OPTIONS needs staff credentials (auth_gate.h) and
+ * `Tus-Resumable: 1.0.0`. When the last byte is in, the upload becomes a
+ * recording exactly as a POST /api/recordings would (upload_commit.h), and
+ * the PATCH's 204 (and any later HEAD) carries `Qarchive-Recording-Id` and
+ * `Qarchive-Recording-Url`; a 400 from the ingest is answered as it is,
+ * and the upload is over.
+ *
+ * Upload-Metadata carries the recording's fields, each value Base64 as tus
+ * says: title, kind, date (required), release, speakers (comma-separated
+ * or one per line, "Name (role)"), description, filename (the media's
+ * original name), and optional inline texts: transcript (WebVTT or SRT),
+ * agenda, notes. They are checked when the upload is created
+ * (tus_fields.h), so a client learns of a mistake before it sends the
+ * media. Other keys are ignored.
+ *
+ * Size: headers count against a connection's memory (MEMORY_LIMIT in
+ * server.c, 512 KiB), so the metadata, inline transcript included, is
+ * bounded by TUS_METADATA_MAX below (431 past it): an hour's transcript
+ * is ~60 KB, about three hours' fit. Longer texts go as files through
+ * POST /api/recordings.
+ *
+ * The bytes go straight to the upload's data file as they arrive
+ * (tus_store.h), so memory use does not depend on the file's size; a
+ * dropped connection keeps what arrived, and the client resumes from the
+ * offset a HEAD reports. POST, PATCH and DELETE are body routes (body.h)
+ * so that their handlers, which fsync, run on threads of their own and
+ * never hold up a worker's other connections.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "auth_gate.h"
+#include "body.h"
+#include "api.h"
+#include "recording.h"
+#include "strbuf.h"
+#include "tus_fields.h"
+#include "tus_metadata.h"
+#include "tus_store.h"
+#include "upload_commit.h"
+
+#define TUS_VERSION "1.0.0"
+
+/* The largest Upload-Metadata we take: about three hours of transcript
+ * (~60 KB an hour, and Base64 adds a third), half the connection's
+ * 512 KiB, so that the request line, the other headers and MHD's buffers
+ * still fit and the client gets this JSON 431 rather than MHD's page. */
+#define TUS_METADATA_MAX (256u * 1024)
+
+/* What a HEAD echoes of the metadata (metadata_echo): all of it up to
+ * ECHO_MAX, else the pairs of at most ECHO_PAIR_MAX up to ECHO_MAX. */
+#define ECHO_MAX      8192
+#define ECHO_PAIR_MAX 1024
+
+/* Expiry (TUS_KEEP_* in tus_store.h): `qarchive serve` runs it at start,
+ * and the upload requests at most once an hour, on their own threads (the
+ * first of them runs it again: a folder scan, cheap). */
+#define EXPIRE_EVERY 3600
+
+/* When expiry last ran (Unix seconds; 0: not yet in this process). One
+ * server runs per process; a second one would only share the schedule. */
+static int64_t last_expiry;
+
+static void maybe_expire(tus_store *s)
+{
+	int64_t now = (int64_t)time(NULL);
+	int64_t last = __atomic_load_n(&last_expiry, __ATOMIC_RELAXED);
+	if (last != 0 && now - last < EXPIRE_EVERY)
+		return;
+	/* One thread runs it; the others go on. */
+	if (!__atomic_compare_exchange_n(&last_expiry, &last, now, false, __ATOMIC_RELAXED,
+	                                 __ATOMIC_RELAXED))
+		return;
+	tus_store_expire(s, now, TUS_KEEP_UNFINISHED, TUS_KEEP_OVER, NULL);
+}
+
+/* tus 1.0: "The Tus-Resumable header MUST be included in every request and
+ * response except for OPTIONS requests", errors included. */
+static unsigned tus_answer(http_reply *out, unsigned status)
+{
+	if (status != 0)
+		http_reply_header_add(out, "Tus-Resumable", TUS_VERSION);
+	return status;
+}
+
+/* tus 1.0 §Tus-Resumable: a version we do not speak is a 412 that lists
+ * the ones we do. */
+static unsigned check_version(http_request *req, http_reply *out)
+{
+	const char *v = http_header(req, "Tus-Resumable");
+	if (v && strcmp(v, TUS_VERSION) == 0)
+		return 0;
+	http_reply_header_add(out, "Tus-Version", TUS_VERSION);
+	if (!v)
+		return http_reply_error(
+		    out, 412, "Tus-Resumable: " TUS_VERSION " is required (a tus client)");
+	return http_reply_error(
+	    out, 412, "Tus-Resumable %.40s is not supported; this server speaks " TUS_VERSION, v);
+}
+
+/* The protocol version, then the credentials: every route but OPTIONS. */
+static unsigned check_request(http_request *req, http_reply *out, http_staff *who)
+{
+	unsigned status = check_version(req, out);
+	if (status == 0)
+		status = http_require_staff(req, out, true, who);
+	return status;
+}
+
+/* A byte count as tus sends it: decimal digits only (no sign, no
+ * spaces), at most INT64_MAX. */
+static bool parse_count(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+	if (!s || !*s)
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > (uint64_t)(INT64_MAX - (*s - '0')) / 10)
+			return false;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	*out = v;
+	return true;
+}
+
+static bool add_count(http_reply *out, const char *name, uint64_t n)
+{
+	char buf[24];
+	snprintf(buf, sizeof buf, "%llu", (unsigned long long)n);
+	return http_reply_header_add(out, name, buf);
+}
+
+/* The HTTP status for a store status, with the store's message. */
+static unsigned store_error(http_reply *out, tus_store *s, tus_status rc)
+{
+	const char *msg = s ? tus_store_errmsg(s) : tus_status_str(rc);
+	switch (rc) {
+	case TUS_OK:
+		break;
+	case TUS_NOT_FOUND:
+		return http_reply_error(out, 404, "%s", msg);
+	case TUS_GONE:
+		return http_reply_error(out, 410, "%s", msg);
+	case TUS_CONFLICT:
+		return http_reply_error(out, 409, "%s", msg);
+	case TUS_LOCKED:
+		return http_reply_error(out, 423, "%s", msg);
+	case TUS_TOO_LONG:
+		return http_reply_error(out, 400, "%s", msg);
+	case TUS_IO:
+		return http_reply_error(out, 500, "the upload store failed: %s", msg);
+	case TUS_NOMEM:
+		return http_reply_error(out, 500, "out of memory");
+	}
+	return http_reply_error(out, 500, "unknown upload store status");
+}
+
+static unsigned open_store(http_request *req, http_reply *out, tus_store **s)
+{
+	char *err = NULL;
+	tus_status rc = tus_store_open(req->server->archive_dir, s, &err);
+	if (rc == TUS_OK)
+		return 0;
+	unsigned status = rc == TUS_NOMEM ? http_reply_error(out, 500, "out of memory")
+	                                  : http_reply_error(out, 500, "the upload store: %s",
+	                                                     err ? err : tus_status_str(rc));
+	free(err);
+	return status;
+}
+
+/* The recording headers of a finished upload. */
+static void add_recording(http_reply *out, const char *id, const char *url)
+{
+	char buf[sizeof "/watch/" + RECORDING_ID_MAX];
+	if (!url) {
+		snprintf(buf, sizeof buf, "/watch/%s", id);
+		url = buf;
+	}
+	http_reply_header_add(out, "Qarchive-Recording-Id", id);
+	http_reply_header_add(out, "Qarchive-Recording-Url", url);
+}
+
+/* ---- OPTIONS /api/uploads ---- */
+
+unsigned http_handle_tus_options(http_request *req, http_reply *out)
+{
+	add_count(out, "Tus-Max-Size", req->server->max_upload);
+	http_reply_header_add(out, "Tus-Version", TUS_VERSION);
+	http_reply_header_add(out, "Tus-Extension", "creation,termination");
+	return tus_answer(out, 204);
+}
+
+/* ---- POST /api/uploads (creation) ---- */
+
+typedef struct create_ctx {
+	http_staff who;
+	uint64_t length;
+	char *metadata; /* owned: the header as sent, "" when none */
+} create_ctx;
+
+static void create_free(void *ctx)
+{
+	create_ctx *c = ctx;
+	if (!c)
+		return;
+	free(c->metadata);
+	free(c);
+}
+
+static unsigned create_check(http_request *req, http_reply *out, create_ctx *c)
+{
+	unsigned status = check_request(req, out, &c->who);
+	if (status)
+		return status;
+	if (http_header(req, "Upload-Defer-Length"))
+		return http_reply_error(out, 400,
+		                        "Upload-Defer-Length is not supported: send Upload-Length "
+		                        "(the file's size in bytes)");
+	const char *length = http_header(req, "Upload-Length");
+	if (!length)
+		return http_reply_error(out, 400,
+		                        "Upload-Length is required: the file's size in bytes");
+	if (!parse_count(length, &c->length))
+		return http_reply_error(out, 400, "Upload-Length: not a byte count: %.40s", length);
+	if (c->length > req->server->max_upload)
+		return http_reply_error(out, 413,
+		                        "the file is %llu bytes, more than this server's limit of "
+		                        "%llu bytes (qarchive serve --max-upload)",
+		                        (unsigned long long)c->length,
+		                        (unsigned long long)req->server->max_upload);
+	if (c->length == 0)
+		return http_reply_error(out, 400,
+		                        "Upload-Length is 0: an empty file is not a recording");
+	const char *header = http_header(req, "Upload-Metadata");
+	if (header && strlen(header) > TUS_METADATA_MAX)
+		return http_reply_error(
+		    out, 431,
+		    "Upload-Metadata is %zu bytes; at most %u are taken. Send a "
+		    "long transcript as a file with POST /api/recordings",
+		    strlen(header), TUS_METADATA_MAX);
+	tus_metadata *m = NULL;
+	char *err = NULL;
+	tus_metadata_status ms = tus_metadata_parse(header, &m, &err);
+	if (ms != TUS_METADATA_OK) {
+		status =
+		    ms == TUS_METADATA_NOMEM
+		        ? http_reply_error(out, 500, "out of memory")
+		        : http_reply_error(out, 400, "%s", err ? err : "malformed Upload-Metadata");
+		free(err);
+		return status;
+	}
+	char why[512];
+	upload_fields fields = {0};
+	tus_fields_status fs = tus_fields_from_metadata(m, &fields, why, sizeof why);
+	tus_metadata_free(m);
+	if (fs == TUS_FIELDS_NOMEM)
+		return http_reply_error(out, 500, "out of memory");
+	if (fs != TUS_FIELDS_OK)
+		return http_reply_error(out, 400, "Upload-Metadata: %s", why);
+	if (!(c->metadata = strdup(header ? header : "")))
+		return http_reply_error(out, 500, "out of memory");
+	return 0;
+}
+
+/* Everything is checked here, before any body: the client hears about a
+ * missing title before it sends the media. */
+static unsigned create_begin(http_request *req, http_reply *out, void **ctx)
+{
+	create_ctx *c = calloc(1, sizeof *c);
+	*ctx = c;
+	if (!c)
+		return tus_answer(out, http_reply_error(out, 500, "out of memory"));
+	return tus_answer(out, create_check(req, out, c));
+}
+
+/* tus creation-with-upload (bytes in the POST) is not among the
+ * extensions we announce. */
+static unsigned no_body(http_request *req, void *ctx, const char *data, size_t len, http_reply *out)
+{
+	(void)req;
+	(void)ctx;
+	(void)data;
+	(void)len;
+	return tus_answer(out, http_reply_error(out, 400,
+	                                        "no body here: send the bytes with PATCH "
+	                                        "(tus creation-with-upload is not supported)"));
+}
+
+const http_body_ops http_tus_create_body = {create_begin, no_body, create_free};
+
+unsigned http_handle_tus_create(http_request *req, http_reply *out)
+{
+	create_ctx *c = req->body;
+	tus_store *s = NULL;
+	char id[TUS_ID_LEN + 1];
+	unsigned status = open_store(req, out, &s);
+	if (status)
+		return tus_answer(out, status);
+	maybe_expire(s);
+	tus_status rc = tus_store_create(s, c->length, c->metadata, c->who.name, id);
+	if (rc != TUS_OK) {
+		status = store_error(out, s, rc);
+		tus_store_close(s);
+		return tus_answer(out, status);
+	}
+	tus_store_close(s);
+	/* An absolute-path reference (RFC 9110 §10.2.2 allows any URI
+	 * reference); clients resolve it against the request's URL. */
+	char location[64];
+	snprintf(location, sizeof location, "/api/uploads/%s", id);
+	http_reply_header_add(out, "Location", location);
+	return tus_answer(out, 201);
+}
+
+/* ---- HEAD /api/uploads/<id> ---- */
+
+/* The Upload-Metadata a HEAD echoes (tus 1.0 §HEAD: the server MAY): the
+ * header as sent when it is short, else only its short pairs (title,
+ * kind, date, filename, ...), never an inline transcript. Clients cap
+ * response headers far below what we take in (Node's HTTP parser at
+ * 16 KiB in all, Python's http.client at 64 KiB a line), and a client
+ * that cannot read the HEAD cannot resume. Caller frees; NULL when out of
+ * memory. */
+static char *metadata_echo(const char *sent)
+{
+	strbuf sb = STRBUF_INIT;
+	if (strlen(sent) <= ECHO_MAX)
+		return strdup(sent);
+	for (const char *p = sent; *p;) {
+		size_t n = strcspn(p, ",");
+		size_t lead = strspn(p, " \t");
+		bool keep = lead < n && n - lead <= ECHO_PAIR_MAX && sb.len + n + 1 <= ECHO_MAX;
+		if (keep && ((sb.len && !sb_append_char(&sb, ',')) ||
+		             !sb_append(&sb, p + lead, n - lead))) {
+			sb_free(&sb);
+			return NULL;
+		}
+		p += n;
+		if (*p)
+			p++;
+	}
+	return sb_take(&sb);
+}
+
+static unsigned head(http_request *req, http_reply *out)
+{
+	http_staff who;
+	unsigned status = check_request(req, out, &who);
+	if (status)
+		return status;
+	if (!tus_id_valid(req->rest))
+		return http_reply_error(out, 404, "no upload %.64s", req->rest);
+	tus_store *s = NULL;
+	if ((status = open_store(req, out, &s)))
+		return status;
+	tus_info info = TUS_INFO_INIT;
+	tus_status rc = tus_store_info(s, req->rest, &info);
+	if (rc != TUS_OK) {
+		status = store_error(out, s, rc);
+	} else if (info.state == TUS_STATE_FAILED) {
+		/* tus 1.0 §HEAD: an upload that is no more is a 404, 410 or
+		 * 403 without Upload-Offset. */
+		status = http_reply_error(out, 410, "upload %s failed: %s", req->rest, info.error);
+	} else {
+		add_count(out, "Upload-Offset", info.offset);
+		add_count(out, "Upload-Length", info.length);
+		char *echo = metadata_echo(info.metadata);
+		if (echo && echo[0])
+			http_reply_header_add(out, "Upload-Metadata", echo);
+		free(echo);
+		/* tus 1.0 §HEAD: "The Server MUST prevent the client and/or
+		 * proxies from caching the response". */
+		http_reply_header_add(out, "Cache-Control", "no-store");
+		if (info.state == TUS_STATE_FINISHED)
+			add_recording(out, info.recording, NULL);
+		status = 200;
+	}
+	tus_info_clear(&info);
+	tus_store_close(s);
+	return status;
+}
+
+unsigned http_handle_tus_head(http_request *req, http_reply *out)
+{
+	return tus_answer(out, head(req, out));
+}
+
+/* ---- PATCH /api/uploads/<id> ---- */
+
+typedef struct patch_ctx {
+	http_staff who;
+	tus_store *store;
+	tus_append *append; /* holds the upload's lock until the handler is done */
+} patch_ctx;
+
+static void patch_free(void *ctx)
+{
+	patch_ctx *p = ctx;
+	if (!p)
+		return;
+	/* A dropped connection ends here without the handler: the bytes that
+	 * arrived stay, and the client resumes from them. */
+	tus_append_close(p->append);
+	tus_store_close(p->store);
+	free(p);
+}
+
+/* tus 1.0 §PATCH: "All PATCH requests MUST use Content-Type:
+ * application/offset+octet-stream". Parameters, if any, are ignored. */
+static bool offset_octet_stream(const char *type)
+{
+	static const char want[] = "application/offset+octet-stream";
+	if (!type || strncasecmp(type, want, sizeof want - 1) != 0)
+		return false;
+	char next = type[sizeof want - 1];
+	return next == '\0' || next == ';' || next == ' ' || next == '\t';
+}
+
+static unsigned patch_check(http_request *req, http_reply *out, patch_ctx *p)
+{
+	unsigned status = check_request(req, out, &p->who);
+	if (status)
+		return status;
+	if (!offset_octet_stream(http_header(req, "Content-Type")))
+		return http_reply_error(out, 415,
+		                        "Content-Type must be application/offset+octet-stream "
+		                        "(tus 1.0 PATCH)");
+	if (!tus_id_valid(req->rest))
+		return http_reply_error(out, 404, "no upload %.64s", req->rest);
+	uint64_t offset;
+	const char *header = http_header(req, "Upload-Offset");
+	if (!header)
+		return http_reply_error(out, 400, "Upload-Offset is required");
+	if (!parse_count(header, &offset))
+		return http_reply_error(out, 400, "Upload-Offset: not a byte count: %.40s", header);
+	if ((status = open_store(req, out, &p->store)))
+		return status;
+	tus_status rc = tus_store_append_open(p->store, req->rest, offset, &p->append);
+	if (rc != TUS_OK)
+		return store_error(out, p->store, rc);
+	const tus_info *info = tus_append_info(p->append);
+	if (req->body_length >= 0 && (uint64_t)req->body_length > info->length - offset)
+		return http_reply_error(out, 400,
+		                        "%lld bytes at offset %llu go past the upload's length of "
+		                        "%llu (Upload-Length)",
+		                        (long long)req->body_length, (unsigned long long)offset,
+		                        (unsigned long long)info->length);
+	return 0;
+}
+
+/* Credentials, the offset and the lock, all before the body: a client
+ * that may not write, or writes at the wrong place, sends nothing. */
+static unsigned patch_begin(http_request *req, http_reply *out, void **ctx)
+{
+	patch_ctx *p = calloc(1, sizeof *p);
+	*ctx = p;
+	if (!p)
+		return tus_answer(out, http_reply_error(out, 500, "out of memory"));
+	return tus_answer(out, patch_check(req, out, p));
+}
+
+/* Each chunk goes to the data file as it arrives. */
+static unsigned patch_data(http_request *req, void *ctx, const char *data, size_t len,
+                           http_reply *out)
+{
+	(void)req;
+	patch_ctx *p = ctx;
+	tus_status rc = tus_append_write(p->append, data, len);
+	return rc == TUS_OK ? 0 : tus_answer(out, store_error(out, p->store, rc));
+}
+
+const http_body_ops http_tus_patch_body = {patch_begin, patch_data, patch_free};
+
+/* The last byte is in: the upload becomes a recording. */
+static unsigned complete(http_request *req, patch_ctx *p, http_reply *out)
+{
+	const tus_info *info = tus_append_info(p->append);
+	tus_metadata *m = NULL;
+	upload_fields fields = {0};
+	char why[512] = "";
+	tus_metadata_status ms = tus_metadata_parse(info->metadata, &m, NULL);
+	tus_fields_status fs = ms == TUS_METADATA_OK
+	                           ? tus_fields_from_metadata(m, &fields, why, sizeof why)
+	                       : ms == TUS_METADATA_NOMEM ? TUS_FIELDS_NOMEM
+	                                                  : TUS_FIELDS_INVALID;
+	if (fs != TUS_FIELDS_OK) {
+		tus_metadata_free(m);
+		if (fs == TUS_FIELDS_NOMEM)
+			return http_reply_error(out, 500, "out of memory");
+		/* Checked at creation: only a change of rules since then. */
+		char error[600];
+		snprintf(error, sizeof error, "Upload-Metadata: %s", why[0] ? why : "malformed");
+		tus_append_fail(p->append, error);
+		return http_reply_error(out, 400, "%s", error);
+	}
+	fields.media_path = tus_append_data_path(p->append);
+	fields.uploaded_by = info->owner;
+
+	upload_result res;
+	unsigned status = upload_commit_run(req->server->archive_dir, &fields, &res);
+	tus_metadata_free(m);
+	if (status == 201) {
+		/* The recording exists whatever happens next; if the info cannot
+		 * say so, a later HEAD reports the data as lost rather than
+		 * taking the bytes again. */
+		tus_append_finish(p->append, res.id);
+		add_count(out, "Upload-Offset", info->length);
+		add_recording(out, res.id, res.url);
+		return 204;
+	}
+	if (status == 400)
+		/* The ingest's verdict on the files (media that does not probe,
+		 * a transcript error): final, the upload is over. */
+		tus_append_fail(p->append, res.message);
+	/* Otherwise our side (the index busy, a disk error): the bytes stay,
+	 * and the upload reports all but its last byte, so the client's
+	 * retry sends it and the commit runs again (tus_store.h). */
+	return upload_result_reply(status, &res, out);
+}
+
+static unsigned patch(http_request *req, http_reply *out)
+{
+	patch_ctx *p = req->body;
+	tus_status rc = tus_append_sync(p->append);
+	if (rc != TUS_OK)
+		return store_error(out, p->store, rc);
+	/* tus 1.0 §PATCH: 204 with the new offset, now on disk. */
+	const tus_info *info = tus_append_info(p->append);
+	unsigned status;
+	if (tus_append_offset(p->append) < info->length) {
+		add_count(out, "Upload-Offset", tus_append_offset(p->append));
+		status = 204;
+	} else {
+		status = complete(req, p, out);
+	}
+	/* Unlock now rather than when the connection is done with the
+	 * request, so the client's next PATCH never finds it locked. */
+	tus_append_close(p->append);
+	p->append = NULL;
+	maybe_expire(p->store);
+	return status;
+}
+
+unsigned http_handle_tus_patch(http_request *req, http_reply *out)
+{
+	return tus_answer(out, patch(req, out));
+}
+
+/* ---- DELETE /api/uploads/<id> (termination) ---- */
+
+static unsigned delete_begin(http_request *req, http_reply *out, void **ctx)
+{
+	http_staff who;
+	*ctx = NULL;
+	return tus_answer(out, check_request(req, out, &who));
+}
+
+static void delete_free(void *ctx)
+{
+	(void)ctx;
+}
+
+const http_body_ops http_tus_delete_body = {delete_begin, no_body, delete_free};
+
+unsigned http_handle_tus_delete(http_request *req, http_reply *out)
+{
+	if (!tus_id_valid(req->rest))
+		return tus_answer(out, http_reply_error(out, 404, "no upload %.64s", req->rest));
+	tus_store *s = NULL;
+	unsigned status = open_store(req, out, &s);
+	if (status)
+		return tus_answer(out, status);
+	tus_status rc = tus_store_terminate(s, req->rest);
+	status = rc == TUS_OK ? 204 : store_error(out, s, rc);
+	maybe_expire(s);
+	tus_store_close(s);
+	return tus_answer(out, status);
+}

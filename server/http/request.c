@@ -1,0 +1,167 @@
+#include "request.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+void http_reply_free(http_reply *r)
+{
+	if (!r)
+		return;
+	free(r->body);
+	free(r->message);
+	if (r->fd >= 0)
+		close(r->fd);
+	for (size_t i = 0; i < r->header_count; i++) {
+		free(r->headers[i].name);
+		free(r->headers[i].value);
+	}
+	*r = (http_reply)HTTP_REPLY_INIT;
+}
+
+const char *http_query(const http_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *http_header(const http_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *http_cookie(const http_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
+}
+
+void http_reply_take(http_reply *r, const char *content_type, char *body, size_t len)
+{
+	free(r->body);
+	r->body = body;
+	r->len = len;
+	r->content_type = content_type;
+}
+
+unsigned http_reply_strbuf(http_reply *r, const char *content_type, strbuf *sb)
+{
+	size_t len = sb->len;
+	char *text = sb_take(sb);
+	if (!text)
+		return http_reply_error(r, 500, "out of memory");
+	http_reply_take(r, content_type, text, len);
+	return 200;
+}
+
+bool http_reply_text(http_reply *r, const char *content_type, const char *text)
+{
+	char *copy = strdup(text);
+	if (!copy)
+		return false;
+	http_reply_take(r, content_type, copy, strlen(copy));
+	return true;
+}
+
+unsigned http_reply_json(http_reply *r, json_t *value)
+{
+	char *text = value ? json_dumps(value, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
+	json_decref(value);
+	if (!text)
+		return http_reply_error(r, 500, "out of memory");
+	http_reply_take(r, "application/json", text, strlen(text));
+	return 200;
+}
+
+bool http_reply_header_add(http_reply *r, const char *name, const char *value)
+{
+	if (r->header_count == HTTP_REPLY_MAX_HEADERS)
+		return false;
+	char *n = strdup(name), *v = strdup(value);
+	if (!n || !v) {
+		free(n);
+		free(v);
+		return false;
+	}
+	r->headers[r->header_count].name = n;
+	r->headers[r->header_count].value = v;
+	r->header_count++;
+	return true;
+}
+
+unsigned http_reply_error(http_reply *r, unsigned status, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	free(r->message);
+	r->message = strdup(buf); /* NULL: respond.c falls back to the reason phrase */
+	return status;
+}
+
+unsigned http_request_db(http_request *req, http_reply *out)
+{
+	if (req->db)
+		return 0;
+	char err[512] = "";
+	switch (http_db_pool_acquire(req->server->pool, &req->db, err, sizeof err)) {
+	case HTTP_DB_OK:
+		return 0;
+	case HTTP_DB_NO_INDEX:
+		return http_reply_error(out, 503,
+		                        "the archive has no index yet: run `qarchive index`");
+	case HTTP_DB_FAILED:
+		return http_reply_error(out, 500, "the index could not be read: %s", err);
+	case HTTP_DB_NOMEM:
+		return http_reply_error(out, 500, "out of memory");
+	}
+	return http_reply_error(out, 500, "unknown index status");
+}
+
+/* RFC 9110 §7.2: Host = uri-host [ ":" port ]. We accept a registered name
+ * or IPv4 address of letters, digits, '-', '.', an IPv6 literal in
+ * brackets, and a numeric port: enough for every real client, and nothing
+ * that could break out of an XML attribute or a URL. */
+static bool host_plausible(const char *h)
+{
+	size_t n = strlen(h);
+	if (n == 0 || n > 255)
+		return false;
+	const char *p = h;
+	if (*p == '[') {
+		for (p++; *p && *p != ']'; p++)
+			if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') ||
+			      (*p >= 'A' && *p <= 'F') || *p == ':' || *p == '.'))
+				return false;
+		if (*p++ != ']')
+			return false;
+	} else {
+		for (; *p && *p != ':'; p++)
+			if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
+			      (*p >= 'A' && *p <= 'Z') || *p == '-' || *p == '.'))
+				return false;
+		if (p == h)
+			return false;
+	}
+	if (*p == ':') {
+		if (!*++p)
+			return false;
+		for (; *p; p++)
+			if (*p < '0' || *p > '9')
+				return false;
+	}
+	return *p == '\0';
+}
+
+void http_request_origin(const http_request *req, char *out, size_t size)
+{
+	const char *host = http_header(req, MHD_HTTP_HEADER_HOST);
+	if (host && host_plausible(host))
+		snprintf(out, size, "http://%s", host);
+	else
+		snprintf(out, size, "%s", req->server->default_origin);
+}

@@ -1,0 +1,564 @@
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "accounts.h"
+#include "auth_gate.h"
+#include "db_pool.h"
+#include "escape.h"
+#include "index_update.h"
+#include "login_throttle.h"
+#include "request.h"
+#include "respond.h"
+#include "routes.h"
+#include "sessions.h"
+#include "state_dirs.h"
+
+/* Limits. A worker thread runs an event loop over many connections, so a
+ * client that sends half a request holds one of CONNECTION_LIMIT slots
+ * (per IP: PER_IP_LIMIT) until TIMEOUT_SECONDS of silence, and never a
+ * thread. MEMORY_LIMIT bounds what one connection may buffer: the request
+ * line and headers, and the read buffer a body passes through (bodies go
+ * on to their route chunk by chunk, body.h). MHD's default is 32 KiB; a
+ * tus upload carries its metadata in a header, an inline transcript
+ * included (~60 KB an hour, a third more in Base64; h_tus.c takes up to
+ * 256 KiB of it, about three hours), so 512 KiB. The cost: MHD
+ * mmaps each connection's pool and zeroes it between requests, so a
+ * kept-alive connection holds its 512 KiB: at CONNECTION_LIMIT that is up
+ * to 500 MiB, against 64 MiB at the 64 KiB we had. */
+#define CONNECTION_LIMIT 1000
+#define PER_IP_LIMIT     256
+#define MEMORY_LIMIT     (512 * 1024)
+#define TIMEOUT_SECONDS  30
+#define MAX_THREADS      256
+
+/* A body route's body may exceed what its begin() allowed only when sent
+ * chunked (no Content-Length to refuse up front); past this much over the
+ * server's upload limit the connection is dropped rather than read on. */
+#define BODY_SLACK (16u * 1024 * 1024)
+
+/* What one request needs from the request line to the access log line,
+ * in *req_cls: created when MHD has read the request line (on_uri), freed
+ * when the request completes (on_completed). */
+typedef struct request_state {
+	char *target; /* owned: the request-target as sent, before any decoding */
+	char method[16];
+	char version[16];
+	char remote[INET6_ADDRSTRLEN];
+	time_t received;
+	unsigned status; /* 0 until answered */
+	uint64_t bytes;
+	bool answered;
+
+	/* Set on the first call, when the headers are in. */
+	bool routed;
+	char *path; /* owned: the percent-decoded path */
+	const http_route *route;
+	http_request req;
+	http_reply reply;
+	/* An error to answer instead of running the handler: routing (400,
+	 * 404, 405), a body refused by begin() or data(). 0: none. */
+	unsigned pending;
+	/* A body route's context from begin(), freed by its ops->free. */
+	void *body_ctx;
+	bool body_begun;
+	uint64_t body_read;
+	/* A body route's handler runs on a thread while the connection is
+	 * suspended; job_done is set (release) before the connection is
+	 * resumed, and the next call answers with job_status. */
+	bool job_started;
+	int job_done;
+	unsigned job_status;
+	http_server *server;
+} request_state;
+
+const char *http_server_status_str(http_server_status status)
+{
+	switch (status) {
+	case HTTP_SERVER_OK:
+		return "ok";
+	case HTTP_SERVER_BAD_ADDRESS:
+		return "not an IP address";
+	case HTTP_SERVER_LISTEN:
+		return "cannot listen";
+	case HTTP_SERVER_NOMEM:
+		return "out of memory";
+	case HTTP_SERVER_STATE_DIR:
+		return "cannot make the archive's state folder";
+	}
+	return "unknown status";
+}
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	(void)cls;
+	request_state *st = calloc(1, sizeof *st);
+	if (!st)
+		return NULL;
+	st->reply = (http_reply)HTTP_REPLY_INIT; /* fd -1: calloc's 0 would be stdin */
+	st->target = strdup(uri ? uri : "");
+	st->received = time(NULL);
+	strcpy(st->remote, "-");
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET,
+			          &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+			          st->remote, sizeof st->remote);
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6,
+			          &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+			          st->remote, sizeof st->remote);
+	}
+	return st;
+}
+
+/* Append s to the log line with bytes that could forge a line or break
+ * the quoted field (controls, '"', '\\', non-ASCII) as \xHH. */
+static void log_escaped(char *out, size_t size, size_t *n, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	for (const unsigned char *p = (const unsigned char *)s; *p && *n + 5 < size; p++) {
+		if (*p < 0x20 || *p >= 0x7f || *p == '"' || *p == '\\') {
+			out[(*n)++] = '\\';
+			out[(*n)++] = 'x';
+			out[(*n)++] = hex[*p >> 4];
+			out[(*n)++] = hex[*p & 15];
+		} else {
+			out[(*n)++] = (char)*p;
+		}
+	}
+	out[*n] = '\0';
+}
+
+/* Common Log Format: host ident authuser [date] "request" status bytes,
+ * one write(2) per line so lines from several threads never interleave. */
+static void log_request(const request_state *st)
+{
+	char line[2048], date[64], tail[64];
+	struct tm tm;
+	size_t n;
+	gmtime_r(&st->received, &tm);
+	strftime(date, sizeof date, "%d/%b/%Y:%H:%M:%S +0000", &tm);
+	n = (size_t)snprintf(line, sizeof line, "%s - - [%s] \"", st->remote, date);
+	log_escaped(line, sizeof line - 96, &n, st->method[0] ? st->method : "-");
+	line[n++] = ' ';
+	log_escaped(line, sizeof line - 96, &n, st->target ? st->target : "-");
+	if (st->version[0]) {
+		line[n++] = ' ';
+		log_escaped(line, sizeof line - 96, &n, st->version);
+	}
+	if (st->status && st->bytes)
+		snprintf(tail, sizeof tail, "\" %u %llu\n", st->status,
+		         (unsigned long long)st->bytes);
+	else if (st->status)
+		snprintf(tail, sizeof tail, "\" %u -\n", st->status);
+	else
+		snprintf(tail, sizeof tail, "\" - -\n");
+	memcpy(line + n, tail, strlen(tail) + 1);
+	n += strlen(tail);
+	ssize_t w = write(STDERR_FILENO, line, n);
+	(void)w;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	request_state *st = *req_cls;
+	if (!st)
+		return;
+	if (st->method[0])
+		log_request(st);
+	if (st->route && st->route->body && st->body_begun)
+		st->route->body->free(st->body_ctx);
+	http_reply_free(&st->reply);
+	free(st->path);
+	free(st->target);
+	free(st);
+	*req_cls = NULL;
+}
+
+/* RFC 9110 §4.2.3 / RFC 3986 §6: we compare decoded paths, so reject what a
+ * decoder could turn into a different path: a dot segment ("." or ".."
+ * between slashes) is never in a link of ours. */
+static bool has_dot_segment(const char *path)
+{
+	for (const char *p = path; (p = strchr(p, '/')); p++) {
+		if (p[1] == '.' && (p[2] == '/' || p[2] == '\0'))
+			return true;
+		if (p[1] == '.' && p[2] == '.' && (p[3] == '/' || p[3] == '\0'))
+			return true;
+	}
+	return false;
+}
+
+/* What a private archive (--private) still shows to everybody: the way to
+ * sign in, and what that page needs. */
+static bool public_path(const char *path)
+{
+	return strcmp(path, "/login") == 0 || strcmp(path, "/logout") == 0 ||
+	       strcmp(path, "/healthz") == 0 || strncmp(path, "/static/", 8) == 0;
+}
+
+/* --private: a request without a session or token is sent to sign in (a
+ * page) or refused (the API, media). */
+static void gate_private(request_state *st)
+{
+	http_staff who;
+	unsigned status = http_require_staff(&st->req, &st->reply, false, &who);
+	if (!status)
+		return;
+	if (strncmp(st->path, "/api/uploads", 12) == 0)
+		/* tus: every response but OPTIONS's names the protocol version. */
+		http_reply_header_add(&st->reply, "Tus-Resumable", "1.0.0");
+	bool page = st->req.format == HTTP_FORMAT_HTML && (st->route->methods & HTTP_METHOD_GET) &&
+	            strncmp(st->path, "/media/", 7) != 0 &&
+	            strncmp(st->path, "/captions/", 10) != 0 &&
+	            strncmp(st->path, "/chapters/", 10) != 0;
+	if (status == 401 && page) {
+		http_reply_free(&st->reply);
+		strbuf location = STRBUF_INIT;
+		if (sb_append_str(&location, "/login?next=") &&
+		    http_escape_url(&location, st->target ? st->target : "/") &&
+		    http_reply_header_add(&st->reply, MHD_HTTP_HEADER_LOCATION, location.data))
+			status = 303;
+		else
+			status = http_reply_error(&st->reply, 500, "out of memory");
+		sb_free(&location);
+	}
+	st->pending = status;
+}
+
+/* Decode and route the request once its headers are in: st->route, or
+ * st->pending with the error in st->reply. */
+static void route_request(http_server *s, struct MHD_Connection *conn, request_state *st)
+{
+	st->routed = true;
+	st->server = s;
+	st->req = (http_request){.server = s,
+	                         .conn = conn,
+	                         .method = st->method,
+	                         .remote = st->remote,
+	                         .head = strcmp(st->method, "HEAD") == 0,
+	                         .body_length = -1};
+	const char *length =
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (length) {
+		char *end;
+		unsigned long long n = strtoull(length, &end, 10);
+		if (*length >= '0' && *length <= '9' && !*end && n <= INT64_MAX)
+			st->req.body_length = (int64_t)n;
+	}
+	const char *target = st->target ? st->target : "";
+	size_t path_len = strcspn(target, "?#");
+	bool nomem = false;
+	if (target[0] != '/' || !http_path_decode(target, path_len, &st->path, &nomem)) {
+		st->req.format =
+		    strncmp(target, "/api/", 5) == 0 ? HTTP_FORMAT_JSON : HTTP_FORMAT_HTML;
+		st->pending = nomem ? http_reply_error(&st->reply, 500, "out of memory")
+		                    : http_reply_error(&st->reply, 400,
+		                                       "bad path: an encoded '/', '\\' or NUL, a "
+		                                       "backslash, a control character or a "
+		                                       "malformed %%-escape");
+		return;
+	}
+	st->req.path = st->path;
+	unsigned allowed = 0;
+	st->route = http_route_find(s->site, st->path, http_method_bit(st->method), &st->req.rest,
+	                            &st->req.format, &allowed);
+	if (has_dot_segment(st->path)) {
+		st->route = NULL;
+		st->pending = http_reply_error(&st->reply, 400, "bad path: '.' and '..' segments");
+	} else if (!st->route && !allowed) {
+		st->pending = http_reply_error(&st->reply, 404, "nothing here: %s", st->path);
+	} else if (!st->route) {
+		char allow[96];
+		http_methods_str(allowed, allow, sizeof allow);
+		http_reply_header_add(&st->reply, MHD_HTTP_HEADER_ALLOW, allow);
+		st->pending = http_reply_error(&st->reply, 405, "%s is not allowed here; use %s",
+		                               st->method, allow);
+	} else if (s->private_read && !public_path(st->path)) {
+		gate_private(st);
+	}
+	if (!st->pending && st->route && st->route->body) {
+		st->body_begun = true;
+		st->pending = st->route->body->begin(&st->req, &st->reply, &st->body_ctx);
+		st->req.body = st->body_ctx;
+	}
+}
+
+/* Queue the answer: st->pending's error, or status with st->reply. */
+static enum MHD_Result answer(request_state *st, unsigned status)
+{
+	uint64_t bytes = 0;
+	st->answered = true;
+	enum MHD_Result rc = http_respond(&st->req, status, &st->reply, &bytes);
+	st->status = status;
+	st->bytes = bytes;
+	return rc;
+}
+
+static unsigned run_handler(request_state *st)
+{
+	unsigned status = st->route->handler(&st->req, &st->reply);
+	http_db_pool_release(st->server->pool, st->req.db);
+	st->req.db = NULL;
+	return status;
+}
+
+/* A body route's handler, on its own thread while the connection is
+ * suspended, so a slow commit (fsync, probing, indexing) holds neither
+ * the worker's event loop nor the other connections on it. */
+static void *job_main(void *arg)
+{
+	request_state *st = arg;
+	http_server *s = st->server;
+	st->job_status = run_handler(st);
+	__atomic_store_n(&st->job_done, 1, __ATOMIC_RELEASE);
+	MHD_resume_connection(st->req.conn);
+	pthread_mutex_lock(&s->jobs_lock);
+	s->jobs--;
+	pthread_cond_broadcast(&s->jobs_done);
+	pthread_mutex_unlock(&s->jobs_lock);
+	return NULL;
+}
+
+static bool start_job(http_server *s, request_state *st)
+{
+	pthread_attr_t attr;
+	pthread_t thread;
+	if (pthread_attr_init(&attr) != 0)
+		return false;
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_mutex_lock(&s->jobs_lock);
+	s->jobs++;
+	pthread_mutex_unlock(&s->jobs_lock);
+	st->job_started = true;
+	MHD_suspend_connection(st->req.conn);
+	int rc = pthread_create(&thread, &attr, job_main, st);
+	pthread_attr_destroy(&attr);
+	if (rc != 0) {
+		MHD_resume_connection(st->req.conn);
+		st->job_started = false;
+		pthread_mutex_lock(&s->jobs_lock);
+		s->jobs--;
+		pthread_mutex_unlock(&s->jobs_lock);
+		return false;
+	}
+	return true;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **req_cls)
+{
+	http_server *s = cls;
+	request_state *st = *req_cls;
+	if (!st) {
+		/* on_uri ran out of memory: nothing to log with, nothing to answer
+		 * with either. */
+		return MHD_NO;
+	}
+	if (!st->target && !(st->target = strdup(url)))
+		return MHD_NO;
+	if (st->answered) {
+		/* The rest of a body we answered before reading: discard it. */
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (!st->routed) {
+		snprintf(st->method, sizeof st->method, "%s", method);
+		snprintf(st->version, sizeof st->version, "%s", version);
+		route_request(s, conn, st);
+		/* The first call has the headers only. For a bodiless request,
+		 * wait for the next call (which comes at once): answering now
+		 * would tell MHD the request was not read to its end, and it
+		 * would close the connection instead of keeping it alive. A
+		 * body nobody will read (an error, or a route that takes none)
+		 * is answered now, unread, and the connection closed. */
+		bool has_body = (st->req.body_length > 0) ||
+		                MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		                                            MHD_HTTP_HEADER_TRANSFER_ENCODING);
+		if (!has_body || (st->route && st->route->body && !st->pending))
+			return MHD_YES;
+		if (st->pending)
+			return answer(st, st->pending);
+		return answer(st, run_handler(st));
+	}
+	if (*upload_data_size > 0) {
+		size_t n = *upload_data_size;
+		*upload_data_size = 0;
+		st->body_read += n;
+		if (st->body_read > s->max_upload + BODY_SLACK)
+			return MHD_NO;
+		if (!st->pending && st->route && st->route->body)
+			st->pending = st->route->body->data(&st->req, st->body_ctx, upload_data, n,
+			                                    &st->reply);
+		return MHD_YES;
+	}
+	/* The request is read to its end. */
+	if (st->pending)
+		return answer(st, st->pending);
+	if (st->route->body) {
+		if (!st->job_started) {
+			if (start_job(s, st))
+				return MHD_YES;
+			return answer(st, http_reply_error(&st->reply, 503,
+			                                   "the server is too busy; try again"));
+		}
+		if (!__atomic_load_n(&st->job_done, __ATOMIC_ACQUIRE))
+			return MHD_YES; /* not ours to answer yet (a spurious call) */
+		return answer(st, st->job_status);
+	}
+	return answer(st, run_handler(st));
+}
+
+/* <archive>/.qarchive/uploads/tmp, where form files are written while they
+ * arrive (on the archive's filesystem, so the ingest renames them in). */
+static bool upload_dirs(http_server *s, char *err, size_t errlen)
+{
+	if (state_dirs_create(s->archive_dir, err, errlen) != ARCHIVE_OK)
+		return false;
+	s->upload_tmp_dir = state_dirs_path(s->archive_dir, STATE_UPLOADS_TMP_DIR);
+	if (!s->upload_tmp_dir) {
+		snprintf(err, errlen, "out of memory");
+		return false;
+	}
+	return true;
+}
+
+static unsigned cpu_count(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > MAX_THREADS ? MAX_THREADS : (unsigned)n;
+}
+
+http_server_status http_server_start(const http_server_config *cfg, http_server **out, char *err,
+                                     size_t errlen)
+{
+	*out = NULL;
+	union {
+		struct sockaddr sa;
+		struct sockaddr_in v4;
+		struct sockaddr_in6 v6;
+	} addr;
+	memset(&addr, 0, sizeof addr);
+	bool v6 = false;
+	if (inet_pton(AF_INET, cfg->listen, &addr.v4.sin_addr) == 1) {
+		addr.v4.sin_family = AF_INET;
+		addr.v4.sin_port = htons((uint16_t)cfg->port);
+	} else if (inet_pton(AF_INET6, cfg->listen, &addr.v6.sin6_addr) == 1) {
+		addr.v6.sin6_family = AF_INET6;
+		addr.v6.sin6_port = htons((uint16_t)cfg->port);
+		v6 = true;
+	} else {
+		snprintf(err, errlen, "--listen %s: not an IPv4 or IPv6 address", cfg->listen);
+		return HTTP_SERVER_BAD_ADDRESS;
+	}
+
+	http_server *s = calloc(1, sizeof *s);
+	if (!s)
+		return HTTP_SERVER_NOMEM;
+	pthread_mutex_init(&s->jobs_lock, NULL);
+	pthread_cond_init(&s->jobs_done, NULL);
+	s->max_upload = cfg->max_upload ? cfg->max_upload : HTTP_DEFAULT_MAX_UPLOAD;
+	s->threads =
+	    cfg->threads ? (cfg->threads > MAX_THREADS ? MAX_THREADS : cfg->threads) : cpu_count();
+	char origin[128];
+	snprintf(origin, sizeof origin, v6 ? "http://[%s]:%u" : "http://%s:%u", cfg->listen,
+	         cfg->port);
+	s->archive_dir = strdup(cfg->archive_dir);
+	s->index_path = index_path(cfg->archive_dir);
+	s->site = cfg->site;
+	s->secure_cookies = cfg->secure_cookies;
+	s->private_read = cfg->private_read;
+	s->sessions =
+	    session_store_new(SESSION_DEFAULT_IDLE, SESSION_DEFAULT_ABSOLUTE, SESSION_DEFAULT_MAX);
+	s->throttle = login_throttle_new(LOGIN_THROTTLE_DEFAULT_SIZE);
+	if (!s->sessions || !s->throttle ||
+	    accounts_cache_new(cfg->archive_dir, &s->accounts) != ACCOUNTS_OK) {
+		http_server_stop(s);
+		return HTTP_SERVER_NOMEM;
+	}
+	if (!upload_dirs(s, err, errlen)) {
+		http_server_stop(s);
+		return HTTP_SERVER_STATE_DIR;
+	}
+	s->default_origin = strdup(origin);
+	if (!s->archive_dir || !s->index_path || !s->default_origin ||
+	    http_db_pool_new(s->index_path, s->threads, &s->pool) != HTTP_DB_OK) {
+		http_server_stop(s);
+		return HTTP_SERVER_NOMEM;
+	}
+
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG |
+	                 MHD_ALLOW_SUSPEND_RESUME;
+	if (v6)
+		flags |= MHD_USE_IPv6;
+	s->daemon = MHD_start_daemon(
+	    flags, (uint16_t)cfg->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &addr.sa,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->threads, MHD_OPTION_CONNECTION_LIMIT,
+	    (unsigned)CONNECTION_LIMIT, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)PER_IP_LIMIT,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)MEMORY_LIMIT, MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned)TIMEOUT_SECONDS, MHD_OPTION_URI_LOG_CALLBACK, on_uri, (void *)s,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, (void *)s, MHD_OPTION_END);
+	if (!s->daemon) {
+		snprintf(err, errlen,
+		         "cannot listen on %s port %u (in use, or not an address of "
+		         "this machine?)",
+		         cfg->listen, cfg->port);
+		http_server_stop(s);
+		return HTTP_SERVER_LISTEN;
+	}
+	*out = s;
+	return HTTP_SERVER_OK;
+}
+
+unsigned http_server_threads(const http_server *s)
+{
+	return s->threads;
+}
+
+void http_server_stop(http_server *s)
+{
+	if (!s)
+		return;
+	if (s->daemon) {
+		/* A suspended connection must be resumed before the daemon
+		 * stops: wait for the handlers running on their own threads. */
+		pthread_mutex_lock(&s->jobs_lock);
+		while (s->jobs > 0)
+			pthread_cond_wait(&s->jobs_done, &s->jobs_lock);
+		pthread_mutex_unlock(&s->jobs_lock);
+		MHD_stop_daemon(s->daemon);
+	}
+	http_db_pool_free(s->pool);
+	free(s->archive_dir);
+	free(s->index_path);
+	free(s->default_origin);
+	accounts_cache_free(s->accounts);
+	session_store_free(s->sessions);
+	login_throttle_free(s->throttle);
+	free(s->upload_tmp_dir);
+	pthread_mutex_destroy(&s->jobs_lock);
+	pthread_cond_destroy(&s->jobs_done);
+	free(s);
+}

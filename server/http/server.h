@@ -1,0 +1,59 @@
+/* server: `qarchive serve`, the archive over HTTP (libmicrohttpd).
+ *
+ * One daemon with an internal polling thread pool (one event loop per
+ * worker, so a slow client occupies a connection slot, never a thread),
+ * bound to one address (loopback unless told otherwise). Requests are
+ * routed by the site's table (cfg->site, server/site/); each handler answers from the
+ * index (through a small pool of read handles, reopened per request so a
+ * commit by `qarchive index` shows at once) and the archive's folders.
+ * Every request is logged in Common Log Format on stderr.
+ */
+#ifndef QA_HTTP_SERVER_H
+#define QA_HTTP_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "routes.h"
+
+typedef struct http_server http_server;
+
+typedef struct http_server_config {
+	const http_site *site;   /* borrowed, lives as long as the server: what it answers */
+	const char *archive_dir; /* borrowed for the call: the archive (copied) */
+	const char *listen;      /* an IPv4 or IPv6 literal, e.g. "127.0.0.1" */
+	unsigned port;           /* 1..65535 */
+	unsigned threads;        /* worker threads (and index handles); 0: one per CPU */
+	uint64_t max_upload;     /* bytes of media an upload may carry; 0: the default */
+	bool secure_cookies;     /* behind TLS: session cookies get Secure */
+	bool private_read;       /* reading the archive needs an account too */
+} http_server_config;
+
+#define HTTP_DEFAULT_MAX_UPLOAD (8ull << 30) /* 8 GiB */
+
+typedef enum http_server_status {
+	HTTP_SERVER_OK = 0,
+	HTTP_SERVER_BAD_ADDRESS, /* listen is not an IP address literal */
+	HTTP_SERVER_LISTEN,      /* the daemon could not start (port in use, ...) */
+	HTTP_SERVER_NOMEM,
+	HTTP_SERVER_STATE_DIR, /* <archive>/.qarchive/uploads cannot be made */
+} http_server_status;
+
+const char *http_server_status_str(http_server_status status);
+
+/* Start serving cfg->archive_dir. On success *out is the running server
+ * (stop and free it with http_server_stop); on failure *out is NULL and err
+ * holds a one-line message. The index need not exist yet: until it does,
+ * routes that need it answer 503. */
+http_server_status http_server_start(const http_server_config *cfg, http_server **out, char *err,
+                                     size_t errlen);
+
+/* The number of worker threads the server runs. */
+unsigned http_server_threads(const http_server *s);
+
+/* Stop accepting, finish (or drop) open connections, join the workers and
+ * free everything. NULL is a no-op. */
+void http_server_stop(http_server *s);
+
+#endif

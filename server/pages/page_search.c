@@ -1,0 +1,393 @@
+/* GET /search?q=&release=&kind=&speaker=&page=: the search page.
+ *
+ * Results come from search_run (through http_search_params and
+ * http_search_run, as /api/search), grouped by recording with up to three
+ * moments each. Every moment links straight to /watch/<id>?t=N&q=..., so
+ * the player starts where it was said and the words are marked. Facets
+ * (release, kind, speaker) add or remove a filter; "did you mean" offers
+ * the suggestion; pages of ten recordings.
+ *
+ * The snippets are the one piece of HTML from elsewhere: Xapian's
+ * MSet::snippet escapes the text and adds only <mark>, so they go in as
+ * they are. Everything else is escaped here (escape.h, html.h).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "escape.h"
+#include "pages.h"
+#include "html.h"
+#include "search_params.h"
+#include "session_cookie.h"
+
+static const char *str(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+/* The filters of the request, the query, and where to link. */
+typedef struct state {
+	const char *q, *release, *kind, *speaker;
+	unsigned page;
+	const char *user; /* signed-in staff, for the header; NULL for visitors */
+} state;
+
+static bool href(strbuf *sb, const state *s, unsigned page)
+{
+	return http_html_search_href(sb, s->q, s->release, s->kind, s->speaker, page);
+}
+
+static const char help_html[] =
+    "<details class=\"help\">\n<summary>How to search</summary>\n<ul>\n"
+    "<li>All words are required: <code>torch.compile python 3.13</code></li>\n"
+    "<li>A phrase: <code>\"fully sharded data parallel\"</code></li>\n"
+    "<li><code>OR</code>, <code>NOT</code>, and a prefix: <code>flex*</code></li>\n"
+    "<li>Fields: <code>speaker:\"Maya Chen\"</code>, <code>release:2.7</code>, "
+    "<code>kind:tac-meeting</code>, <code>year:2025</code>, <code>title:export</code></li>\n"
+    "<li>Code is found whole and by its parts: <code>cache_size_limit</code></li>\n"
+    "</ul>\n</details>\n";
+
+/* The page's own search box: the query, plus the active filters as hidden
+ * fields so a new query keeps them. */
+static bool search_form(strbuf *sb, const state *s)
+{
+	bool ok = sb_append_str(sb, "<form class=\"big-search\" action=\"/search\" method=\"get\" "
+	                            "role=\"search\">\n<label for=\"q\" class=\"vh\">Search the "
+	                            "archive</label>\n<div class=\"row\"><input type=\"search\" "
+	                            "id=\"q\" name=\"q\" value=\"") &&
+	          http_escape_attr(sb, s->q) &&
+	          sb_append_str(sb, "\" placeholder=\"Search what was said\">\n<button "
+	                            "type=\"submit\">Search</button></div>\n");
+	const char *names[] = {"release", "kind", "speaker"};
+	const char *values[] = {s->release, s->kind, s->speaker};
+	for (int i = 0; ok && i < 3; i++)
+		if (values[i])
+			ok = sb_append_str(sb, "<input type=\"hidden\" name=\"") &&
+			     sb_append_str(sb, names[i]) && sb_append_str(sb, "\" value=\"") &&
+			     http_escape_attr(sb, values[i]) && sb_append_str(sb, "\">\n");
+	return ok && sb_append_str(sb, "</form>\n");
+}
+
+/* What a facet value is called: kinds get their label, releases theirs. */
+static bool facet_label(strbuf *sb, const char *field, const char *value)
+{
+	if (strcmp(field, "kind") == 0)
+		return http_escape_html(sb, http_html_kind_label(value));
+	if (strcmp(field, "release") == 0)
+		return http_html_release(sb, value);
+	return http_escape_html(sb, value);
+}
+
+/* The active filters, each a link that removes it. */
+static bool filter_chips(strbuf *sb, const state *s)
+{
+	if (!s->release && !s->kind && !s->speaker)
+		return true;
+	bool ok = sb_append_str(sb, "<p class=\"chips\">Only ");
+	const char *fields[] = {"release", "kind", "speaker"};
+	const char *values[] = {s->release, s->kind, s->speaker};
+	for (int i = 0; ok && i < 3; i++) {
+		if (!values[i])
+			continue;
+		state without = *s;
+		if (i == 0)
+			without.release = NULL;
+		else if (i == 1)
+			without.kind = NULL;
+		else
+			without.speaker = NULL;
+		ok = sb_append_str(sb, "<a class=\"chip\" href=\"") && href(sb, &without, 1) &&
+		     sb_append_str(sb, "\">") && facet_label(sb, fields[i], values[i]) &&
+		     sb_append_str(sb, " <span aria-hidden=\"true\">×</span><span class=\"vh\"> "
+		                       "(remove this filter)</span></a> ");
+	}
+	return ok && sb_append_str(sb, "</p>\n");
+}
+
+/* One facet field: each value a link that adds the filter (or removes it,
+ * when it is the active one), with its count of recordings. */
+static bool facet_list(strbuf *sb, const state *s, json_t *facets, const char *field,
+                       const char *heading, size_t shown)
+{
+	json_t *values = json_object_get(facets, field);
+	const char *active = strcmp(field, "release") == 0 ? s->release
+	                     : strcmp(field, "kind") == 0  ? s->kind
+	                                                   : s->speaker;
+	if (json_object_size(values) == 0)
+		return true;
+	bool ok = sb_append_str(sb, "<section class=\"facet\">\n<h3>") &&
+	          sb_append_str(sb, heading) && sb_append_str(sb, "</h3>\n<ul>\n");
+	const char *value;
+	json_t *count;
+	size_t i = 0;
+	json_object_foreach(values, value, count)
+	{
+		if (!ok)
+			break;
+		if (i == shown)
+			ok = sb_append_str(sb, "</ul>\n<details><summary>More</summary>\n<ul>\n");
+		i++;
+		bool on = active && strcmp(active, value) == 0;
+		state next = *s;
+		const char *v = on ? NULL : value;
+		if (strcmp(field, "release") == 0)
+			next.release = v;
+		else if (strcmp(field, "kind") == 0)
+			next.kind = v;
+		else
+			next.speaker = v;
+		char n[32];
+		snprintf(n, sizeof n, "%lld", (long long)json_integer_value(count));
+		ok = ok && sb_append_str(sb, "<li><a href=\"") && href(sb, &next, 1) &&
+		     sb_append_str(sb, on ? "\" aria-current=\"true\" class=\"on\">" : "\">") &&
+		     facet_label(sb, field, value) &&
+		     (!on || sb_append_str(sb, "<span class=\"vh\"> (selected: remove)</span>")) &&
+		     sb_append_str(sb, " <span class=\"count\">") && sb_append_str(sb, n) &&
+		     sb_append_str(sb, "</span></a></li>\n");
+	}
+	if (ok && i > shown)
+		ok = sb_append_str(sb, "</ul>\n</details>\n<ul>\n");
+	return ok && sb_append_str(sb, "</ul>\n</section>\n");
+}
+
+/* The link to a moment: where it was said, with the query to mark. */
+static bool moment_href(strbuf *sb, const state *s, const char *id, const char *type, double t)
+{
+	bool timed = !type || strcmp(type, "passage") == 0 || strcmp(type, "agenda") == 0;
+	bool ok = sb_append_str(sb, "/watch/") && http_escape_url(sb, id);
+	if (ok && timed)
+		ok = sb_append_str(sb, "?t=") && http_html_seconds(sb, t);
+	if (ok && s->q && s->q[0])
+		ok = sb_append_str(sb, timed ? "&amp;q=" : "?q=") && http_escape_url(sb, s->q);
+	if (ok && !timed)
+		ok = sb_append_str(sb, strcmp(type, "notes") == 0 ? "#notes" : "#about");
+	return ok;
+}
+
+static bool moment_item(strbuf *sb, const state *s, json_t *hit)
+{
+	const char *type = str(hit, "type"), *snippet = str(hit, "snippet");
+	double t = json_number_value(json_object_get(hit, "t"));
+	bool timed = !type || strcmp(type, "passage") == 0 || strcmp(type, "agenda") == 0;
+	bool ok = sb_append_str(sb, "<li><a class=\"moment\" href=\"") &&
+	          moment_href(sb, s, str(hit, "recording"), type, t) &&
+	          sb_append_str(sb, "\"><span class=\"ts\">");
+	if (ok && timed)
+		ok = http_html_time(sb, t);
+	else if (ok)
+		ok = sb_append_str(sb, strcmp(type, "notes") == 0 ? "Notes" : "About");
+	ok = ok && sb_append_str(sb, "</span> <span class=\"snippet\">");
+	if (ok && type && strcmp(type, "agenda") == 0)
+		ok = sb_append_str(sb, "<span class=\"tag\">Agenda</span> ");
+	/* Escaped by Xapian, <mark> added: inserted as is (see above). */
+	return ok && sb_append_str(sb, snippet && snippet[0] ? snippet : "…") &&
+	       sb_append_str(sb, "</span></a></li>\n");
+}
+
+static bool result_group(strbuf *sb, const state *s, json_t *hits, size_t from, size_t to)
+{
+	json_t *first = json_array_get(hits, from);
+	const char *id = str(first, "recording"), *release = str(first, "release");
+	bool ok = sb_append_str(sb, "<li class=\"result\">\n<h2><a href=\"/watch/") &&
+	          http_escape_url(sb, id);
+	if (ok && s->q && s->q[0])
+		ok = sb_append_str(sb, "?q=") && http_escape_url(sb, s->q);
+	ok = ok && sb_append_str(sb, "\">") && http_escape_html(sb, str(first, "title")) &&
+	     sb_append_str(sb, "</a></h2>\n<p class=\"meta\">") &&
+	     http_escape_html(sb, http_html_kind_label(str(first, "kind")));
+	if (ok && release)
+		ok = sb_append_str(sb, " · ") && http_html_release(sb, release);
+	ok = ok && sb_append_str(sb, " · ") && http_html_date(sb, str(first, "date")) &&
+	     sb_append_str(sb, "</p>\n<ul class=\"moments\">\n");
+	for (size_t i = from; ok && i < to; i++)
+		ok = moment_item(sb, s, json_array_get(hits, i));
+	return ok && sb_append_str(sb, "</ul>\n</li>\n");
+}
+
+static bool pagination(strbuf *sb, const state *s, unsigned pages)
+{
+	if (pages <= 1)
+		return true;
+	char n[16];
+	bool ok = sb_append_str(sb, "<nav class=\"pages\" aria-label=\"Result pages\"><ul>\n");
+	if (ok && s->page > 1)
+		ok = sb_append_str(sb, "<li><a rel=\"prev\" href=\"") && href(sb, s, s->page - 1) &&
+		     sb_append_str(sb, "\">← Previous</a></li>\n");
+	/* The first, the last, and two either side of the current page. */
+	bool gap = false;
+	for (unsigned p = 1; ok && p <= pages; p++) {
+		bool near = p == 1 || p == pages || (p + 2 >= s->page && p <= s->page + 2);
+		if (!near) {
+			if (!gap)
+				ok = sb_append_str(sb, "<li class=\"gap\">…</li>\n");
+			gap = true;
+			continue;
+		}
+		gap = false;
+		snprintf(n, sizeof n, "%u", p);
+		if (p == s->page)
+			ok = sb_append_str(sb, "<li><a aria-current=\"page\" href=\"") &&
+			     href(sb, s, p) && sb_append_str(sb, "\">");
+		else
+			ok = sb_append_str(sb, "<li><a href=\"") && href(sb, s, p) &&
+			     sb_append_str(sb, "\"><span class=\"vh\">Page </span>");
+		ok = ok && sb_append_str(sb, n) && sb_append_str(sb, "</a></li>\n");
+	}
+	if (ok && s->page < pages)
+		ok = sb_append_str(sb, "<li><a rel=\"next\" href=\"") && href(sb, s, s->page + 1) &&
+		     sb_append_str(sb, "\">Next →</a></li>\n");
+	return ok && sb_append_str(sb, "</ul></nav>\n");
+}
+
+static bool empty_state(strbuf *sb, const state *s)
+{
+	bool ok = sb_append_str(sb, "<div class=\"empty\">\n<h2>Nothing found</h2>\n<p>No moment "
+	                            "in the archive matches ");
+	if (ok && s->q && s->q[0])
+		ok = sb_append_str(sb, "<q>") && http_escape_html(sb, s->q) &&
+		     sb_append_str(sb, "</q>");
+	else
+		ok = ok && sb_append_str(sb, "these filters");
+	ok = ok && sb_append_str(sb, ".</p>\n<ul>\n<li>Check the spelling, or use fewer "
+	                             "words: every word is required.</li>\n<li>Try another "
+	                             "word for it: <em>compile</em> finds <em>compiling</em>, and "
+	                             "abbreviations such as FSDP find what they stand "
+	                             "for.</li>\n");
+	if (ok && (s->release || s->kind || s->speaker)) {
+		state all = {.q = s->q, .page = 1};
+		ok = sb_append_str(sb, "<li><a href=\"") && href(sb, &all, 1) &&
+		     sb_append_str(sb, "\">Search without the filters</a>.</li>\n");
+	}
+	return ok && sb_append_str(sb, "<li>Or <a href=\"/\">browse every recording</a>.</li>\n"
+	                               "</ul>\n</div>\n");
+}
+
+/* The page around an error the user can fix (a query that does not parse,
+ * a bad page number): 400 with the form and the message. */
+static unsigned user_error(http_reply *out, const state *s, const char *message)
+{
+	strbuf sb = STRBUF_INIT;
+	http_page page = {.title = "Search", .query = s->q, .page = "search", .user = s->user};
+	bool ok = http_html_begin(&sb, &page) && sb_append_str(&sb, "<h1>Search</h1>\n") &&
+	          search_form(&sb, s) &&
+	          sb_append_str(&sb, "<p class=\"error\" role=\"alert\"><strong>That search "
+	                             "could not be run.</strong> ") &&
+	          http_escape_html(&sb, message) && sb_append_str(&sb, "</p>\n") &&
+	          sb_append_str(&sb, help_html) && http_html_end(&sb);
+	return http_html_reply(out, 400, &sb, ok);
+}
+
+unsigned http_handle_search_page(http_request *req, http_reply *out)
+{
+	search_request sr;
+	char err[512];
+	json_t *result = NULL;
+	bool params_ok = http_search_params(req, &sr, err, sizeof err);
+	char user[SESSION_USER_SIZE], csrf[SESSION_TOKEN_SIZE];
+	bool staff = http_session_user(req, user, csrf);
+	state s = {.q = sr.query,
+	           .release = sr.release,
+	           .kind = sr.kind,
+	           .speaker = sr.speaker,
+	           .page = sr.page,
+	           .user = staff ? user : NULL};
+	if (!s.q[0] && !s.release && !s.kind && !s.speaker) {
+		/* No query yet: the form and how to write one. */
+		strbuf sb = STRBUF_INIT;
+		http_page page = {.title = "Search", .page = "search", .user = s.user};
+		bool ok = http_html_begin(&sb, &page) &&
+		          sb_append_str(&sb, "<h1>Search the archive</h1>\n") &&
+		          search_form(&sb, &s) && sb_append_str(&sb, help_html) &&
+		          http_html_end(&sb);
+		return http_html_reply(out, 200, &sb, ok);
+	}
+	if (!params_ok)
+		return user_error(out, &s, err);
+	unsigned st = http_search_run(req, &sr, out, &result);
+	if (st == 400) {
+		char message[512];
+		snprintf(message, sizeof message, "%s", out->message ? out->message : "bad query");
+		return user_error(out, &s, message);
+	}
+	if (st)
+		return st;
+
+	json_t *hits = json_object_get(result, "hits");
+	json_t *facets = json_object_get(result, "facets");
+	const char *suggestion = str(result, "suggestion");
+	const char *match = str(result, "match");
+	json_int_t total = json_integer_value(json_object_get(result, "total"));
+	unsigned per_page = sr.per_page ? sr.per_page : 1;
+	unsigned pages = (unsigned)((total + per_page - 1) / per_page);
+	size_t n = json_array_size(hits);
+
+	strbuf sb = STRBUF_INIT;
+	char title[300];
+	snprintf(title, sizeof title, "%.200s: search", s.q[0] ? s.q : "Filtered");
+	http_page page = {.title = title, .query = s.q, .page = "search", .user = s.user};
+	bool ok = http_html_begin(&sb, &page) && sb_append_str(&sb, "<h1>");
+	if (ok && s.q[0])
+		ok = sb_append_str(&sb, "Results for <q>") && http_escape_html(&sb, s.q) &&
+		     sb_append_str(&sb, "</q>");
+	else
+		ok = ok && sb_append_str(&sb, "Recordings");
+	ok = ok && sb_append_str(&sb, "</h1>\n") && search_form(&sb, &s) &&
+	     sb_append_str(&sb, "<div class=\"search-layout\">\n<div class=\"results-col\">\n") &&
+	     filter_chips(&sb, &s);
+	if (ok && suggestion && suggestion[0]) {
+		state sug = s;
+		sug.q = suggestion;
+		ok = sb_append_str(&sb, "<p class=\"suggest\">Did you mean <a href=\"") &&
+		     href(&sb, &sug, 1) && sb_append_str(&sb, "\">") &&
+		     http_escape_html(&sb, suggestion) && sb_append_str(&sb, "</a>?</p>\n");
+	}
+	if (ok && n == 0 && total > 0) {
+		state first = s;
+		ok = sb_append_str(&sb, "<p class=\"empty\">There are fewer pages than that. <a "
+		                        "href=\"") &&
+		     href(&sb, &first, 1) &&
+		     sb_append_str(&sb, "\">Back to the first page</a>.</p>\n");
+	} else if (ok && n == 0) {
+		ok = empty_state(&sb, &s);
+	} else if (ok) {
+		char count[160];
+		snprintf(count, sizeof count, "%lld recording%s", (long long)total,
+		         total == 1 ? "" : "s");
+		ok = sb_append_str(&sb, "<p class=\"count\" role=\"status\">") &&
+		     sb_append_str(&sb, count) &&
+		     sb_append_str(&sb, total == 1 ? " matches" : " match");
+		if (ok && pages > 1) {
+			snprintf(count, sizeof count, " · page %u of %u", s.page, pages);
+			ok = sb_append_str(&sb, count);
+		}
+		ok = ok && sb_append_str(&sb, ".");
+		if (ok && match && strcmp(match, "any") == 0)
+			ok = sb_append_str(&sb, " No recording has every word, so these have some "
+			                        "of them.");
+		ok = ok && sb_append_str(&sb, "</p>\n<ol class=\"results\">\n");
+		size_t from = 0;
+		for (size_t i = 1; ok && i <= n; i++) {
+			const char *a = str(json_array_get(hits, from), "recording");
+			const char *b = i < n ? str(json_array_get(hits, i), "recording") : NULL;
+			if (i < n && a && b && strcmp(a, b) == 0)
+				continue;
+			ok = result_group(&sb, &s, hits, from, i);
+			from = i;
+		}
+		ok = ok && sb_append_str(&sb, "</ol>\n") && pagination(&sb, &s, pages);
+	}
+	ok = ok && sb_append_str(&sb, "</div>\n");
+	if (ok && total > 0)
+		ok = sb_append_str(&sb, "<aside class=\"facets\" aria-labelledby=\"facets-h\">\n"
+		                        "<h2 id=\"facets-h\">Narrow down</h2>\n") &&
+		     facet_list(&sb, &s, facets, "release", "Release", 12) &&
+		     facet_list(&sb, &s, facets, "kind", "Kind", 12) &&
+		     facet_list(&sb, &s, facets, "speaker", "Speaker", 8) &&
+		     sb_append_str(&sb, "</aside>\n");
+	ok = ok && sb_append_str(&sb, "</div>\n") && sb_append_str(&sb, help_html) &&
+	     http_html_end(&sb);
+	json_decref(result);
+	return http_html_reply(out, 200, &sb, ok);
+}

@@ -1,0 +1,342 @@
+/* GET /watch/<id>?t=754[&end=800][&q=...]: one recording.
+ *
+ * Works with scripts off: the player's src carries a media fragment
+ * (#t=START or #t=START,END, W3C Media Fragments URI 1.0 §4.2.1), so the
+ * browser itself starts at the moment (and stops at the end of a clip);
+ * every cue's and agenda item's time is a link to ?t=N. watch.js then
+ * enhances: seeking without reloading, following the spoken cue, marking
+ * the words of ?q=, copying a link to the moment, clips from a selection.
+ *
+ * t and end accept 754, 754.5, 12:34, 1:02:03, 12m34s, 1h2m3s
+ * (http_timecode_parse); anything else is ignored rather than refused, so
+ * a mangled shared link still opens the recording.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "escape.h"
+#include "file_io.h"
+#include "pages.h"
+#include "html.h"
+#include "recording_files.h"
+#include "session_cookie.h"
+
+static const char *str(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+/* Whether the media file (by its extension) is sound only: then <audio>. */
+static bool audio_only(const char *media)
+{
+	static const char *const audio[] = {"m4a",  "mp3", "aac",  "oga", "ogg",
+	                                    "opus", "wav", "flac", "mka"};
+	const char *dot = media ? strrchr(media, '.') : NULL;
+	for (size_t i = 0; dot && i < sizeof audio / sizeof audio[0]; i++)
+		if (strcasecmp(dot + 1, audio[i]) == 0)
+			return true;
+	return false;
+}
+
+typedef struct watch {
+	const char *id;
+	bool staff;    /* signed in: links to edit and delete */
+	const char *q; /* NULL when absent or empty */
+	bool has_t, has_end;
+	double t, end;
+} watch;
+
+/* /watch/<id>?t=N[&q=...], escaped for an attribute. */
+static bool moment_href(strbuf *sb, const watch *w, double t)
+{
+	bool ok = sb_append_str(sb, "/watch/") && http_escape_url(sb, w->id) &&
+	          sb_append_str(sb, "?t=") && http_html_seconds(sb, t);
+	if (ok && w->q)
+		ok = sb_append_str(sb, "&amp;q=") && http_escape_url(sb, w->q);
+	return ok;
+}
+
+static bool player(strbuf *sb, const watch *w, json_t *summary, bool has_cues)
+{
+	const char *media = str(summary, "media");
+	if (!media || json_is_null(json_object_get(summary, "media")))
+		return sb_append_str(sb, has_cues ? "<p class=\"no-media\">This recording has no "
+		                                    "audio or video here; its transcript is "
+		                                    "below.</p>\n"
+		                                  : "<p class=\"no-media\">This recording has no "
+		                                    "audio or video here.</p>\n");
+	const char *tag = audio_only(media) ? "audio" : "video";
+	bool ok = sb_append_str(sb, "<div class=\"player\">\n<") && sb_append_str(sb, tag) &&
+	          sb_append_str(sb, " id=\"player\" controls preload=\"metadata\" "
+	                            "playsinline src=\"/media/") &&
+	          http_escape_url(sb, w->id);
+	if (ok && (w->has_t || w->has_end)) {
+		ok = sb_append_str(sb, "#t=") && http_html_seconds(sb, w->has_t ? w->t : 0);
+		if (ok && w->has_end)
+			ok = sb_append_char(sb, ',') && http_html_seconds(sb, w->end);
+	}
+	ok = ok && sb_append_str(sb, "\" data-start=\"") &&
+	     http_html_seconds(sb, w->has_t ? w->t : 0) && sb_append_char(sb, '"');
+	if (ok && w->has_end)
+		ok = sb_append_str(sb, " data-end=\"") && http_html_seconds(sb, w->end) &&
+		     sb_append_char(sb, '"');
+	ok = ok && sb_append_str(sb, ">\n");
+	if (ok && has_cues)
+		ok = sb_append_str(sb, "<track kind=\"captions\" src=\"/captions/") &&
+		     http_escape_url(sb, w->id) &&
+		     sb_append_str(sb, ".vtt\" srclang=\"en\" label=\"English\" default>\n");
+	if (ok && json_array_size(json_object_get(summary, "agenda")) > 0)
+		ok = sb_append_str(sb, "<track kind=\"chapters\" src=\"/chapters/") &&
+		     http_escape_url(sb, w->id) &&
+		     sb_append_str(sb, ".vtt\" srclang=\"en\" label=\"Chapters\">\n");
+	ok =
+	    ok && sb_append_str(sb, "<p>This browser cannot play it here: <a href=\"/media/") &&
+	    http_escape_url(sb, w->id) &&
+	    sb_append_str(sb, "\">download the recording</a>.</p>\n") && sb_append_str(sb, "</") &&
+	    sb_append_str(sb, tag) &&
+	    sb_append_str(sb, ">\n<div class=\"player-tools\" hidden>\n"
+	                      "<button type=\"button\" id=\"copy-moment\">Copy link to this "
+	                      "moment</button>\n<input type=\"text\" id=\"copy-fallback\" "
+	                      "readonly hidden aria-label=\"Link to this moment\">\n"
+	                      "<span id=\"copy-status\" role=\"status\"></span>\n</div>\n</div>\n");
+	if (ok && w->has_end) {
+		ok = sb_append_str(sb, "<p class=\"clip-note\">This link plays a clip, from ") &&
+		     http_html_time(sb, w->has_t ? w->t : 0) && sb_append_str(sb, " to ") &&
+		     http_html_time(sb, w->end) && sb_append_str(sb, ". <a href=\"") &&
+		     moment_href(sb, w, w->has_t ? w->t : 0) &&
+		     sb_append_str(sb, "\">Keep playing past the end</a>.</p>\n");
+	}
+	return ok;
+}
+
+static bool agenda(strbuf *sb, const watch *w, json_t *items)
+{
+	size_t n = json_array_size(items);
+	if (n == 0)
+		return true;
+	bool ok = sb_append_str(sb, "<section class=\"agenda\" aria-labelledby=\"agenda-h\">\n"
+	                            "<h2 id=\"agenda-h\">Agenda</h2>\n<ol class=\"chapters\">\n");
+	for (size_t i = 0; ok && i < n; i++) {
+		json_t *item = json_array_get(items, i);
+		double start = json_number_value(json_object_get(item, "start"));
+		ok = sb_append_str(sb, "<li data-start=\"") && http_html_seconds(sb, start) &&
+		     sb_append_str(sb, "\"><a href=\"") && moment_href(sb, w, start) &&
+		     sb_append_str(sb, "\" data-t=\"") && http_html_seconds(sb, start) &&
+		     sb_append_str(sb, "\"><span class=\"ts\">") && http_html_time(sb, start) &&
+		     sb_append_str(sb, "</span> <span class=\"title\">") &&
+		     http_escape_html(sb, str(item, "title")) &&
+		     sb_append_str(sb, "</span></a></li>\n");
+	}
+	return ok && sb_append_str(sb, "</ol>\n</section>\n");
+}
+
+/* The index of the cue being spoken at t: the last that starts at or
+ * before it (cues are in time order; an overlap goes to the later one). */
+static size_t cue_at(const cue_list *cues, double t)
+{
+	size_t at = 0;
+	for (size_t i = 0; i < cues->count; i++)
+		if (cues->items[i].start <= t + 0.001)
+			at = i;
+	return at;
+}
+
+static bool transcript_section(strbuf *sb, const watch *w, const http_transcript *tr,
+                               bool unreadable)
+{
+	const cue_list *cues = tr->cues;
+	bool ok = sb_append_str(sb, "<section class=\"transcript\" id=\"transcript\" "
+	                            "aria-labelledby=\"transcript-h\">\n<div class=\"bar\">\n"
+	                            "<h2 id=\"transcript-h\">Transcript</h2>\n");
+	if (ok && cues->count > 0)
+		ok = sb_append_str(sb, "<div class=\"tools\" hidden>\n<button type=\"button\" "
+		                       "id=\"follow\" aria-pressed=\"true\">Follow along</button>\n"
+		                       "</div>\n");
+	ok = ok && sb_append_str(sb, "</div>\n");
+	if (ok && cues->count == 0) {
+		/* A recording with neither a transcript file nor a subtitle
+		 * stream is accepted (staff add the transcript later): it is
+		 * pending, and its title, description, agenda and notes are
+		 * searchable meanwhile. */
+		const char *why = unreadable
+		                      ? "The transcript could not be read; try again later."
+		                      : "Transcript pending: this recording has no transcript yet. "
+		                        "Its description, agenda and notes are searchable "
+		                        "meanwhile.";
+		ok = sb_append_str(sb, "<p class=\"empty transcript-pending\">") &&
+		     http_escape_html(sb, why);
+		if (ok && w->staff && !unreadable)
+			ok = sb_append_str(sb, " <a href=\"/edit/") && http_escape_url(sb, w->id) &&
+			     sb_append_str(sb, "#f-transcript\">Add the transcript</a>.");
+		return ok && sb_append_str(sb, "</p>\n</section>\n");
+	}
+	if (ok)
+		ok = sb_append_str(
+		    sb, "<p class=\"clip-offer\" hidden></p>\n"
+		        "<p class=\"hint\">Select a stretch of the transcript to get a "
+		        "link to just that clip.</p>\n<ol class=\"cues\" id=\"cues\">\n");
+	size_t current = w->has_t ? cue_at(cues, w->t) : (size_t)-1;
+	const char *last_voice = NULL;
+	char num[32];
+	for (size_t i = 0; ok && i < cues->count; i++) {
+		const cue *c = &cues->items[i];
+		snprintf(num, sizeof num, "%zu", i + 1);
+		ok = sb_append_str(sb, "<li class=\"cue\" id=\"cue-") && sb_append_str(sb, num) &&
+		     sb_append_str(sb, "\" data-start=\"") && http_html_seconds(sb, c->start) &&
+		     sb_append_str(sb, "\" data-end=\"") && http_html_seconds(sb, c->end) &&
+		     sb_append_char(sb, '"') &&
+		     (i != current || sb_append_str(sb, " aria-current=\"true\"")) &&
+		     sb_append_str(sb, "><a class=\"ts\" href=\"") &&
+		     moment_href(sb, w, c->start) && sb_append_str(sb, "\" data-t=\"") &&
+		     http_html_seconds(sb, c->start) && sb_append_str(sb, "\">") &&
+		     http_html_time(sb, c->start) && sb_append_str(sb, "</a> ");
+		if (ok && c->voice && (!last_voice || strcmp(last_voice, c->voice) != 0))
+			ok = sb_append_str(sb, "<span class=\"voice\">") &&
+			     http_escape_html(sb, c->voice) && sb_append_str(sb, "</span> ");
+		if (c->voice)
+			last_voice = c->voice;
+		ok = ok && sb_append_str(sb, "<span class=\"text\">") &&
+		     http_escape_html(sb, c->plain) && sb_append_str(sb, "</span></li>\n");
+	}
+	return ok && sb_append_str(sb, "</ol>\n</section>\n");
+}
+
+static bool about(strbuf *sb, json_t *summary, const char *notes)
+{
+	const char *description = str(summary, "description");
+	json_t *speakers = json_object_get(summary, "speakers");
+	bool ok = sb_append_str(sb, "<div class=\"about\">\n");
+	if (ok && description && description[0])
+		ok = sb_append_str(sb, "<section id=\"about\" aria-labelledby=\"about-h\">\n<h2 "
+		                       "id=\"about-h\">About</h2>\n<div class=\"prose\">\n") &&
+		     http_html_markdown(sb, description, 2) &&
+		     sb_append_str(sb, "</div>\n</section>\n");
+	if (ok && json_array_size(speakers) > 0) {
+		ok =
+		    sb_append_str(sb, "<section aria-labelledby=\"speakers-h\">\n<h2 "
+		                      "id=\"speakers-h\">Speakers</h2>\n<ul class=\"speakers\">\n");
+		for (size_t i = 0; ok && i < json_array_size(speakers); i++) {
+			json_t *sp = json_array_get(speakers, i);
+			const char *name =
+			    json_is_string(sp) ? json_string_value(sp) : str(sp, "name");
+			const char *role = json_is_object(sp) ? str(sp, "role") : NULL;
+			ok = sb_append_str(sb, "<li><a href=\"") &&
+			     http_html_search_href(sb, NULL, NULL, NULL, name, 1) &&
+			     sb_append_str(sb, "\">") && http_escape_html(sb, name) &&
+			     sb_append_str(sb, "</a>");
+			if (ok && role && role[0])
+				ok = sb_append_str(sb, " <span class=\"role\">") &&
+				     http_escape_html(sb, role) && sb_append_str(sb, "</span>");
+			ok = ok && sb_append_str(sb, "</li>\n");
+		}
+		ok = ok && sb_append_str(sb, "</ul>\n</section>\n");
+	}
+	if (ok && notes && notes[0])
+		ok = sb_append_str(sb, "<section id=\"notes\" aria-labelledby=\"notes-h\">\n<h2 "
+		                       "id=\"notes-h\">Notes</h2>\n<div class=\"prose\">\n") &&
+		     http_html_markdown(sb, notes, 2) && sb_append_str(sb, "</div>\n</section>\n");
+	return ok && sb_append_str(sb, "</div>\n");
+}
+
+/* For signed-in staff: change or delete the recording (page_edit.c,
+ * page_delete.c). Visitors see nothing of it. */
+static bool staff_actions(strbuf *sb, const watch *w)
+{
+	if (!w->staff)
+		return true;
+	return sb_append_str(sb, "<p class=\"staff-actions\"><a href=\"/edit/") &&
+	       http_escape_url(sb, w->id) &&
+	       sb_append_str(sb, "\">Edit</a> <a class=\"danger\" href=\"/delete/") &&
+	       http_escape_url(sb, w->id) && sb_append_str(sb, "\">Delete</a></p>\n");
+}
+
+static bool heading(strbuf *sb, json_t *summary, const watch *w)
+{
+	const char *kind = str(summary, "kind"), *release = str(summary, "release");
+	json_t *duration = json_object_get(summary, "duration");
+	json_t *speakers = json_object_get(summary, "speakers");
+	bool ok =
+	    sb_append_str(sb, "<header class=\"rec-head\">\n<p class=\"kicker\"><a href=\"") &&
+	    http_html_search_href(sb, NULL, NULL, kind, NULL, 1) && sb_append_str(sb, "\">") &&
+	    http_escape_html(sb, http_html_kind_label(kind)) && sb_append_str(sb, "</a>");
+	if (ok && release)
+		ok = sb_append_str(sb, " · <a href=\"") &&
+		     http_html_search_href(sb, NULL, release, NULL, NULL, 1) &&
+		     sb_append_str(sb, "\">") && http_html_release(sb, release) &&
+		     sb_append_str(sb, "</a>");
+	ok = ok && sb_append_str(sb, "</p>\n<h1>") && http_escape_html(sb, str(summary, "title")) &&
+	     sb_append_str(sb, "</h1>\n<p class=\"meta\">") &&
+	     http_html_date(sb, str(summary, "date"));
+	if (ok && json_is_number(duration) && json_number_value(duration) > 0)
+		ok =
+		    sb_append_str(sb, " · ") && http_html_duration(sb, json_number_value(duration));
+	for (size_t i = 0; ok && i < json_array_size(speakers); i++) {
+		json_t *sp = json_array_get(speakers, i);
+		const char *name = json_is_string(sp) ? json_string_value(sp) : str(sp, "name");
+		ok = sb_append_str(sb, i == 0 ? " · " : ", ") && http_escape_html(sb, name);
+	}
+	return ok && sb_append_str(sb, "</p>\n") && staff_actions(sb, w) &&
+	       sb_append_str(sb, "</header>\n");
+}
+
+unsigned http_handle_watch(http_request *req, http_reply *out)
+{
+	json_t *summary = NULL;
+	recording rec = RECORDING_INIT;
+	http_transcript tr = {0};
+	char *notes = NULL;
+	strbuf sb = STRBUF_INIT;
+	watch w = {.id = req->rest};
+	unsigned st = http_recording_summary(req, out, w.id, &summary);
+	if (st || (st = http_recording_load(req, out, w.id, &rec)))
+		goto out;
+	/* A transcript that no longer reads is a note on the page, not a
+	 * failed page: the player, agenda and notes still help. */
+	bool unreadable = http_transcript_load(&rec, &tr, out) != 0;
+	if (unreadable) {
+		http_transcript_free(&tr);
+		free(out->message);
+		out->message = NULL;
+		static const cue_list none = {NULL, 0, 0};
+		tr = (http_transcript){.cues = &none};
+	}
+	size_t len;
+	if (rec.notes_path && file_read_all(rec.notes_path, &notes, &len) != 0)
+		notes = NULL; /* unreadable since indexing: show none */
+
+	const char *q = http_query(req, "q");
+	w.q = q && q[0] ? q : NULL;
+	w.has_t = http_timecode_parse(http_query(req, "t"), &w.t);
+	w.has_end =
+	    http_timecode_parse(http_query(req, "end"), &w.end) && w.end > (w.has_t ? w.t : 0);
+
+	char user[SESSION_USER_SIZE], csrf[SESSION_TOKEN_SIZE];
+	w.staff = http_session_user(req, user, csrf);
+
+	const char *title = str(summary, "title");
+	http_page page = {.title = title ? title : w.id,
+	                  .user = w.staff ? user : NULL,
+	                  .query = w.q,
+	                  .header_search = true,
+	                  .script = "watch.js",
+	                  .page = "watch"};
+	bool ok =
+	    http_html_begin(&sb, &page) && sb_append_str(&sb, "<article class=\"recording\">\n") &&
+	    heading(&sb, summary, &w) &&
+	    sb_append_str(&sb, "<div class=\"watch\">\n<div class=\"watch-main\">\n") &&
+	    player(&sb, &w, summary, tr.cues->count > 0) &&
+	    agenda(&sb, &w, json_object_get(summary, "agenda")) && sb_append_str(&sb, "</div>\n") &&
+	    transcript_section(&sb, &w, &tr, unreadable) && about(&sb, summary, notes) &&
+	    sb_append_str(&sb, "</div>\n</article>\n") && http_html_end(&sb);
+	st = http_html_reply(out, 200, &sb, ok);
+out:
+	sb_free(&sb);
+	free(notes);
+	http_transcript_free(&tr);
+	recording_free(&rec);
+	json_decref(summary);
+	return st;
+}
