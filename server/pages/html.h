@@ -44,17 +44,6 @@ unsigned http_html_reply(http_reply *out, unsigned status, strbuf *sb, bool ok);
  * request). Caller frees; NULL when out of memory. */
 char *http_html_error_page(unsigned status, const char *message);
 
-/* A moment as people write it: "12:34", or "1:02:03" from an hour on
- * (seconds rounded down; negative or not finite is 0:00). */
-bool http_html_time(strbuf *sb, double seconds);
-
-/* A moment for a URL (?t=, #t=): whole seconds as "754", else up to
- * three decimals without trailing zeros ("157.49"). */
-bool http_html_seconds(strbuf *sb, double seconds);
-
-/* A duration in words: "45 s", "16 min", "1 h 5 min". */
-bool http_html_duration(strbuf *sb, double seconds);
-
 /* "2025-10-22" as "22 Oct 2025" in <time datetime="...">; other text is
  * escaped as is. */
 bool http_html_date(strbuf *sb, const char *iso);
@@ -77,10 +66,5 @@ bool http_html_search_href(strbuf *sb, const char *q, const char *release, const
  * `shift` levels (so a notes file's "# Title" sits under the page's <h2>),
  * appended as HTML. */
 bool http_html_markdown(strbuf *sb, const char *markdown, int shift);
-
-/* Parse a moment given in a URL (?t=, ?end=): "754", "754.5", "12:34",
- * "1:02:03", "12m34s", "1h2m3s", "90s", "2m". Returns false for anything
- * else, or a value past 100 days. */
-bool http_timecode_parse(const char *s, double *out);
 
 #endif

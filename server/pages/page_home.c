@@ -10,6 +10,7 @@
 #include "html.h"
 #include "recording_files.h"
 #include "session_cookie.h"
+#include "timecode.h"
 
 static const char *str(json_t *o, const char *key)
 {
@@ -66,8 +67,7 @@ static bool recording_item(strbuf *sb, json_t *rec, group g)
 	if (ok && g != GROUP_RELEASE && g != GROUP_HELION && release)
 		ok = sb_append_str(sb, " · ") && http_html_release(sb, release);
 	if (ok && json_is_number(duration) && json_number_value(duration) > 0)
-		ok =
-		    sb_append_str(sb, " · ") && http_html_duration(sb, json_number_value(duration));
+		ok = sb_append_str(sb, " · ") && timecode_duration(sb, json_number_value(duration));
 	/* A recording accepted without a transcript (an upload with neither
 	 * a transcript file nor a subtitle stream) is waiting for one. */
 	bool has_transcript = json_is_true(json_object_get(rec, "has_transcript"));

@@ -162,8 +162,7 @@ unsigned http_handle_logout(http_request *req, http_reply *out)
 			return http_reply_error(out, 403,
 			                        "missing or stale CSRF token: reload the page and "
 			                        "sign out again");
-		const char *id =
-		    http_cookie(req, SESSION_COOKIE);
+		const char *id = http_cookie(req, SESSION_COOKIE);
 		session_destroy(req->server->sessions, id);
 	}
 	http_session_cookie_clear(out, req);

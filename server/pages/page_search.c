@@ -21,6 +21,7 @@
 #include "html.h"
 #include "search_params.h"
 #include "session_cookie.h"
+#include "timecode.h"
 
 static const char *str(json_t *o, const char *key)
 {
@@ -158,7 +159,7 @@ static bool moment_href(strbuf *sb, const state *s, const char *id, const char *
 	bool timed = !type || strcmp(type, "passage") == 0 || strcmp(type, "agenda") == 0;
 	bool ok = sb_append_str(sb, "/watch/") && http_escape_url(sb, id);
 	if (ok && timed)
-		ok = sb_append_str(sb, "?t=") && http_html_seconds(sb, t);
+		ok = sb_append_str(sb, "?t=") && timecode_seconds(sb, t);
 	if (ok && s->q && s->q[0])
 		ok = sb_append_str(sb, timed ? "&amp;q=" : "?q=") && http_escape_url(sb, s->q);
 	if (ok && !timed)
@@ -175,7 +176,7 @@ static bool moment_item(strbuf *sb, const state *s, json_t *hit)
 	          moment_href(sb, s, str(hit, "recording"), type, t) &&
 	          sb_append_str(sb, "\"><span class=\"ts\">");
 	if (ok && timed)
-		ok = http_html_time(sb, t);
+		ok = timecode_clock(sb, t);
 	else if (ok)
 		ok = sb_append_str(sb, strcmp(type, "notes") == 0 ? "Notes" : "About");
 	ok = ok && sb_append_str(sb, "</span> <span class=\"snippet\">");

@@ -8,7 +8,7 @@
  * the words of ?q=, copying a link to the moment, clips from a selection.
  *
  * t and end accept 754, 754.5, 12:34, 1:02:03, 12m34s, 1h2m3s
- * (http_timecode_parse); anything else is ignored rather than refused, so
+ * (timecode_parse); anything else is ignored rather than refused, so
  * a mangled shared link still opens the recording.
  */
 #include <math.h>
@@ -23,6 +23,7 @@
 #include "html.h"
 #include "recording_files.h"
 #include "session_cookie.h"
+#include "timecode.h"
 
 static const char *str(json_t *o, const char *key)
 {
@@ -53,7 +54,7 @@ typedef struct watch {
 static bool moment_href(strbuf *sb, const watch *w, double t)
 {
 	bool ok = sb_append_str(sb, "/watch/") && http_escape_url(sb, w->id) &&
-	          sb_append_str(sb, "?t=") && http_html_seconds(sb, t);
+	          sb_append_str(sb, "?t=") && timecode_seconds(sb, t);
 	if (ok && w->q)
 		ok = sb_append_str(sb, "&amp;q=") && http_escape_url(sb, w->q);
 	return ok;
@@ -74,14 +75,14 @@ static bool player(strbuf *sb, const watch *w, json_t *summary, bool has_cues)
 	                            "playsinline src=\"/media/") &&
 	          http_escape_url(sb, w->id);
 	if (ok && (w->has_t || w->has_end)) {
-		ok = sb_append_str(sb, "#t=") && http_html_seconds(sb, w->has_t ? w->t : 0);
+		ok = sb_append_str(sb, "#t=") && timecode_seconds(sb, w->has_t ? w->t : 0);
 		if (ok && w->has_end)
-			ok = sb_append_char(sb, ',') && http_html_seconds(sb, w->end);
+			ok = sb_append_char(sb, ',') && timecode_seconds(sb, w->end);
 	}
 	ok = ok && sb_append_str(sb, "\" data-start=\"") &&
-	     http_html_seconds(sb, w->has_t ? w->t : 0) && sb_append_char(sb, '"');
+	     timecode_seconds(sb, w->has_t ? w->t : 0) && sb_append_char(sb, '"');
 	if (ok && w->has_end)
-		ok = sb_append_str(sb, " data-end=\"") && http_html_seconds(sb, w->end) &&
+		ok = sb_append_str(sb, " data-end=\"") && timecode_seconds(sb, w->end) &&
 		     sb_append_char(sb, '"');
 	ok = ok && sb_append_str(sb, ">\n");
 	if (ok && has_cues)
@@ -104,8 +105,8 @@ static bool player(strbuf *sb, const watch *w, json_t *summary, bool has_cues)
 	                      "<span id=\"copy-status\" role=\"status\"></span>\n</div>\n</div>\n");
 	if (ok && w->has_end) {
 		ok = sb_append_str(sb, "<p class=\"clip-note\">This link plays a clip, from ") &&
-		     http_html_time(sb, w->has_t ? w->t : 0) && sb_append_str(sb, " to ") &&
-		     http_html_time(sb, w->end) && sb_append_str(sb, ". <a href=\"") &&
+		     timecode_clock(sb, w->has_t ? w->t : 0) && sb_append_str(sb, " to ") &&
+		     timecode_clock(sb, w->end) && sb_append_str(sb, ". <a href=\"") &&
 		     moment_href(sb, w, w->has_t ? w->t : 0) &&
 		     sb_append_str(sb, "\">Keep playing past the end</a>.</p>\n");
 	}
@@ -122,10 +123,10 @@ static bool agenda(strbuf *sb, const watch *w, json_t *items)
 	for (size_t i = 0; ok && i < n; i++) {
 		json_t *item = json_array_get(items, i);
 		double start = json_number_value(json_object_get(item, "start"));
-		ok = sb_append_str(sb, "<li data-start=\"") && http_html_seconds(sb, start) &&
+		ok = sb_append_str(sb, "<li data-start=\"") && timecode_seconds(sb, start) &&
 		     sb_append_str(sb, "\"><a href=\"") && moment_href(sb, w, start) &&
-		     sb_append_str(sb, "\" data-t=\"") && http_html_seconds(sb, start) &&
-		     sb_append_str(sb, "\"><span class=\"ts\">") && http_html_time(sb, start) &&
+		     sb_append_str(sb, "\" data-t=\"") && timecode_seconds(sb, start) &&
+		     sb_append_str(sb, "\"><span class=\"ts\">") && timecode_clock(sb, start) &&
 		     sb_append_str(sb, "</span> <span class=\"title\">") &&
 		     http_escape_html(sb, str(item, "title")) &&
 		     sb_append_str(sb, "</span></a></li>\n");
@@ -185,14 +186,14 @@ static bool transcript_section(strbuf *sb, const watch *w, const http_transcript
 		const cue *c = &cues->items[i];
 		snprintf(num, sizeof num, "%zu", i + 1);
 		ok = sb_append_str(sb, "<li class=\"cue\" id=\"cue-") && sb_append_str(sb, num) &&
-		     sb_append_str(sb, "\" data-start=\"") && http_html_seconds(sb, c->start) &&
-		     sb_append_str(sb, "\" data-end=\"") && http_html_seconds(sb, c->end) &&
+		     sb_append_str(sb, "\" data-start=\"") && timecode_seconds(sb, c->start) &&
+		     sb_append_str(sb, "\" data-end=\"") && timecode_seconds(sb, c->end) &&
 		     sb_append_char(sb, '"') &&
 		     (i != current || sb_append_str(sb, " aria-current=\"true\"")) &&
 		     sb_append_str(sb, "><a class=\"ts\" href=\"") &&
 		     moment_href(sb, w, c->start) && sb_append_str(sb, "\" data-t=\"") &&
-		     http_html_seconds(sb, c->start) && sb_append_str(sb, "\">") &&
-		     http_html_time(sb, c->start) && sb_append_str(sb, "</a> ");
+		     timecode_seconds(sb, c->start) && sb_append_str(sb, "\">") &&
+		     timecode_clock(sb, c->start) && sb_append_str(sb, "</a> ");
 		if (ok && c->voice && (!last_voice || strcmp(last_voice, c->voice) != 0))
 			ok = sb_append_str(sb, "<span class=\"voice\">") &&
 			     http_escape_html(sb, c->voice) && sb_append_str(sb, "</span> ");
@@ -271,8 +272,7 @@ static bool heading(strbuf *sb, json_t *summary, const watch *w)
 	     sb_append_str(sb, "</h1>\n<p class=\"meta\">") &&
 	     http_html_date(sb, str(summary, "date"));
 	if (ok && json_is_number(duration) && json_number_value(duration) > 0)
-		ok =
-		    sb_append_str(sb, " · ") && http_html_duration(sb, json_number_value(duration));
+		ok = sb_append_str(sb, " · ") && timecode_duration(sb, json_number_value(duration));
 	for (size_t i = 0; ok && i < json_array_size(speakers); i++) {
 		json_t *sp = json_array_get(speakers, i);
 		const char *name = json_is_string(sp) ? json_string_value(sp) : str(sp, "name");
@@ -309,9 +309,8 @@ unsigned http_handle_watch(http_request *req, http_reply *out)
 
 	const char *q = http_query(req, "q");
 	w.q = q && q[0] ? q : NULL;
-	w.has_t = http_timecode_parse(http_query(req, "t"), &w.t);
-	w.has_end =
-	    http_timecode_parse(http_query(req, "end"), &w.end) && w.end > (w.has_t ? w.t : 0);
+	w.has_t = timecode_parse(http_query(req, "t"), &w.t);
+	w.has_end = timecode_parse(http_query(req, "end"), &w.end) && w.end > (w.has_t ? w.t : 0);
 
 	char user[SESSION_USER_SIZE], csrf[SESSION_TOKEN_SIZE];
 	w.staff = http_session_user(req, user, csrf);

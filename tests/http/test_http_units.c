@@ -11,6 +11,7 @@
 #include "harness.h"
 #include "html.h"
 #include "range.h"
+#include "timecode.h"
 #include "vtt_write.h"
 #include "web_assets.h"
 
@@ -196,7 +197,7 @@ static void test_vtt_write(void)
 static double timecode(const char *s)
 {
 	double t = -1;
-	return http_timecode_parse(s, &t) ? t : -1;
+	return timecode_parse(s, &t) ? t : -1;
 }
 
 static void test_timecode(void)
@@ -220,28 +221,28 @@ static void test_timecode(void)
 	                     "m",     "99999999999", "754 ",   "7 54", "1e3",  "0x10"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		double t = 5;
-		CHECK(!http_timecode_parse(bad[i], &t) && t == 0);
+		CHECK(!timecode_parse(bad[i], &t) && t == 0);
 	}
 	double t = 5;
-	CHECK(!http_timecode_parse(NULL, &t) && t == 0);
+	CHECK(!timecode_parse(NULL, &t) && t == 0);
 }
 
 static void test_html_helpers(void)
 {
 	strbuf sb = STRBUF_INIT;
-	CHECK(http_html_time(&sb, 0) && http_html_time(&sb, 754.9) && http_html_time(&sb, 3723) &&
-	      http_html_time(&sb, -3) && http_html_time(&sb, NAN));
+	CHECK(timecode_clock(&sb, 0) && timecode_clock(&sb, 754.9) && timecode_clock(&sb, 3723) &&
+	      timecode_clock(&sb, -3) && timecode_clock(&sb, NAN));
 	CHECK_STR(sb.data, "0:0012:341:02:030:000:00");
 	sb_clear(&sb);
-	CHECK(sb_append_str(&sb, "") && http_html_seconds(&sb, 754) && sb_append_char(&sb, ' ') &&
-	      http_html_seconds(&sb, 157.49) && sb_append_char(&sb, ' ') &&
-	      http_html_seconds(&sb, 1.0005) && sb_append_char(&sb, ' ') &&
-	      http_html_seconds(&sb, -1));
+	CHECK(sb_append_str(&sb, "") && timecode_seconds(&sb, 754) && sb_append_char(&sb, ' ') &&
+	      timecode_seconds(&sb, 157.49) && sb_append_char(&sb, ' ') &&
+	      timecode_seconds(&sb, 1.0005) && sb_append_char(&sb, ' ') &&
+	      timecode_seconds(&sb, -1));
 	CHECK_STR(sb.data, "754 157.49 1.001 0");
 	sb_clear(&sb);
-	CHECK(sb_append_str(&sb, "") && http_html_duration(&sb, 42) && sb_append_char(&sb, '|') &&
-	      http_html_duration(&sb, 978.6) && sb_append_char(&sb, '|') &&
-	      http_html_duration(&sb, 3900));
+	CHECK(sb_append_str(&sb, "") && timecode_duration(&sb, 42) && sb_append_char(&sb, '|') &&
+	      timecode_duration(&sb, 978.6) && sb_append_char(&sb, '|') &&
+	      timecode_duration(&sb, 3900));
 	CHECK_STR(sb.data, "42 s|16 min|1 h 5 min");
 	sb_clear(&sb);
 	CHECK(http_html_date(&sb, "2025-10-22") && http_html_date(&sb, "<b>"));
