@@ -2,8 +2,9 @@
  *
  * Opaque handles, a `qx_status` from every fallible call, and the detail of
  * the last failure kept on the handle (qx_db_errmsg). No C++ type or
- * exception crosses this header: the implementation (xindex.cc, the only C++
- * in the tree) catches everything at the boundary. Compiles as C and C++.
+ * exception crosses this header: the implementation (xindex_*.cc, the only
+ * C++ in the tree) catches everything at the boundary. Compiles as C and
+ * C++.
  *
  * Threads: a qx_db, and every qx_mset made from it, must be used by one
  * thread at a time. Give each thread its own read handle.

@@ -1,0 +1,125 @@
+// xindex_internal.h: what the xindex_*.cc files share, and nothing else
+// includes. The handles behind xindex.h's opaque types, the facet counter
+// an mset owns, and the boundary every exported function goes through:
+// `fail` turns the exception being handled into a qx_status (the one
+// mapping), and `guarded`/`mset_guarded` wrap a whole body in it.
+#ifndef QA_XINDEX_INTERNAL_H
+#define QA_XINDEX_INTERNAL_H
+
+#include "xindex.h"
+
+#include <xapian.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+struct qx_db {
+	std::unique_ptr<Xapian::Database> db; // a WritableDatabase when writable
+	bool writable = false;
+	bool in_transaction = false;
+	std::string errmsg;
+	std::string path;
+
+	Xapian::WritableDatabase &writer()
+	{
+		return *static_cast<Xapian::WritableDatabase *>(db.get());
+	}
+};
+
+struct qx_doc {
+	Xapian::Document doc;
+	Xapian::Stem stemmer{"english"};
+};
+
+namespace xindex
+{
+
+// Counts facet values over every matching document (xindex_facets.cc).
+class FacetSpy : public Xapian::MatchSpy
+{
+      public:
+	FacetSpy(std::vector<unsigned> slots, int count_slot);
+	void operator()(const Xapian::Document &doc, double) override;
+	// Values of facet k, most frequent first (then by value, for a stable
+	// order).
+	std::vector<std::pair<std::string, unsigned>> sorted(size_t k) const;
+	// Distinct groups among the matches (count_slot only).
+	size_t groups() const
+	{
+		return groups_.size();
+	}
+
+      private:
+	std::vector<unsigned> slots_;
+	int count_slot_;
+	std::vector<std::map<std::string, unsigned>> counts_;
+	std::unordered_set<std::string> groups_;
+};
+
+// Map the exception being handled to a status, saving its message in
+// *errmsg (if not NULL). Call only from inside a catch block.
+qx_status fail(std::string *errmsg) noexcept;
+
+// A malloc'd copy of s for a C caller to free(); throws std::bad_alloc.
+char *dup_string(const std::string &s);
+
+// The body of every qx_db call: clear the message, refuse a read-only
+// handle where a writer is needed, run fn, map exceptions.
+template <typename Fn> qx_status guarded(qx_db *db, bool need_writer, Fn &&fn) noexcept
+{
+	if (!db)
+		return QX_INVALID;
+	try {
+		db->errmsg.clear();
+		if (need_writer && !db->writable) {
+			db->errmsg = "the index was opened read-only";
+			return QX_INVALID;
+		}
+		return fn();
+	} catch (...) {
+		return fail(&db->errmsg);
+	}
+}
+
+} // namespace xindex
+
+struct qx_mset {
+	qx_db *db;
+	Xapian::Enquire enquire;
+	Xapian::MSet mset;
+	Xapian::Stem stemmer;
+	std::string suggestion;
+	std::unique_ptr<xindex::FacetSpy> spy;
+	std::map<unsigned, std::string> data_cache; // hit index -> document data
+
+	explicit qx_mset(qx_db *d) : db(d), enquire(*d->db)
+	{
+	}
+};
+
+namespace xindex
+{
+
+// The body of every call on the i-th hit of mset: clear the message, check
+// i, run fn on the hit, map exceptions (messages go on the mset's db).
+template <typename Fn> qx_status mset_guarded(qx_mset *mset, unsigned i, Fn &&fn) noexcept
+{
+	if (!mset)
+		return QX_INVALID;
+	try {
+		mset->db->errmsg.clear();
+		if (i >= mset->mset.size())
+			return QX_INVALID;
+		return fn(mset->mset[i]);
+	} catch (...) {
+		return fail(&mset->db->errmsg);
+	}
+}
+
+} // namespace xindex
+
+#endif
