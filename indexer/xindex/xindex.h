@@ -55,8 +55,10 @@ typedef struct qx_mset qx_mset;
  * with free(). */
 qx_status qx_db_open(const char *path, bool writable, qx_db **out, char **errmsg) QX_NOEXCEPT;
 
-/* Close the handle (a writer's uncommitted changes are discarded). NULL is a
- * no-op. */
+/* Close the handle. A writer's uncommitted changes are discarded, whether
+ * or not qx_db_begin was called (error paths rely on it: what was not
+ * committed never reaches the disk); qx_db_commit first to keep them. NULL
+ * is a no-op. */
 void qx_db_close(qx_db *db) QX_NOEXCEPT;
 
 /* The message of the last failed call on db: borrowed, valid until the next
@@ -71,9 +73,11 @@ qx_status qx_db_reopen(qx_db *db, bool *changed) QX_NOEXCEPT;
 qx_status qx_db_doc_count(qx_db *db, unsigned *out) QX_NOEXCEPT;
 
 /* Writers: group changes so that they become visible all at once, or not at
- * all (a crash before qx_db_commit leaves the last committed state).
- * qx_db_commit without qx_db_begin commits the changes made so far;
- * qx_db_cancel without qx_db_begin is QX_INVALID. */
+ * all (a crash, or qx_db_close, before qx_db_commit leaves the last
+ * committed state). qx_db_begin first commits changes made before it, and
+ * is QX_INVALID while a transaction it began is open. qx_db_commit without
+ * qx_db_begin commits the changes made so far; qx_db_cancel without
+ * qx_db_begin is QX_INVALID. */
 qx_status qx_db_begin(qx_db *db) QX_NOEXCEPT;
 qx_status qx_db_commit(qx_db *db) QX_NOEXCEPT;
 qx_status qx_db_cancel(qx_db *db) QX_NOEXCEPT;

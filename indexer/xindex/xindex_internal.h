@@ -20,7 +20,12 @@
 struct qx_db {
 	std::unique_ptr<Xapian::Database> db; // a WritableDatabase when writable
 	bool writable = false;
+	// Every change a writer makes is inside a Xapian transaction, so that
+	// closing can discard it (xindex_db.cc): one is open (in_transaction)
+	// and qx_db_begin opened it (explicit_transaction), or the first
+	// change did (see writing()).
 	bool in_transaction = false;
+	bool explicit_transaction = false;
 	std::string errmsg;
 	std::string path;
 
@@ -84,6 +89,10 @@ template <typename Fn> qx_status guarded(qx_db *db, bool need_writer, Fn &&fn) n
 		return fail(&db->errmsg);
 	}
 }
+
+// The writer of db, inside a transaction (starting one if none is open):
+// every change goes through this, so that qx_db_close can discard it.
+Xapian::WritableDatabase &writing(qx_db *db);
 
 } // namespace xindex
 

@@ -9,7 +9,7 @@ qx_status qx_db_set_metadata(qx_db *db, const char *key, const char *value) noex
 	return guarded(db, true, [&] {
 		if (!key || !*key || !value)
 			return QX_INVALID;
-		db->writer().set_metadata(key, value);
+		xindex::writing(db).set_metadata(key, value);
 		return QX_OK;
 	});
 }

@@ -257,6 +257,51 @@ static void test_metadata_and_delete(void)
 	qx_db_close(db);
 }
 
+static unsigned doc_count_at(const char *path)
+{
+	qx_db *db = NULL;
+	unsigned count = 0;
+	CHECK(qx_db_open(path, false, &db, NULL) == QX_OK);
+	CHECK(qx_db_doc_count(db, &count) == QX_OK);
+	qx_db_close(db);
+	return count;
+}
+
+/* xindex.h: closing a writer discards what it did not commit, with or
+ * without qx_db_begin (Xapian's own close() would commit it), and keeps
+ * what it did. */
+static void test_close_discards_uncommitted(void)
+{
+	char path[512];
+	path_in_tmp(path, sizeof path, "close");
+	static const char *const w[] = {"kept"};
+	qx_db *db = NULL;
+	CHECK(qx_db_open(path, true, &db, NULL) == QX_OK);
+	add_doc(db, "a", w, 1, "2.6", "Ann");
+	qx_db_close(db);
+	CHECK(doc_count_at(path) == 0);
+
+	CHECK(qx_db_open(path, true, &db, NULL) == QX_OK);
+	add_doc(db, "a", w, 1, "2.6", "Ann");
+	CHECK(qx_db_set_metadata(db, "k", "committed") == QX_OK);
+	CHECK(qx_db_commit(db) == QX_OK);
+	add_doc(db, "b", w, 1, "2.6", "Ann");
+	CHECK(qx_db_set_metadata(db, "k", "not committed") == QX_OK);
+	qx_db_close(db);
+	CHECK(doc_count_at(path) == 1);
+
+	CHECK(qx_db_open(path, true, &db, NULL) == QX_OK);
+	char *value = NULL;
+	CHECK(qx_db_get_metadata(db, "k", &value) == QX_OK);
+	CHECK_STR(value, "committed");
+	free(value);
+	CHECK(qx_db_begin(db) == QX_OK);
+	CHECK(qx_db_begin(db) == QX_INVALID); /* no nesting */
+	add_doc(db, "c", w, 1, "2.6", "Ann");
+	qx_db_close(db);
+	CHECK(doc_count_at(path) == 1);
+}
+
 static void test_writer_lock(void)
 {
 	char path[512];
@@ -419,6 +464,7 @@ int main(void)
 	RUN(test_search_basics);
 	RUN(test_facets_and_suggestion);
 	RUN(test_metadata_and_delete);
+	RUN(test_close_discards_uncommitted);
 	RUN(test_writer_lock);
 	RUN(test_reader_sees_commit_after_reopen);
 	RUN(test_modified_database_asks_for_retry);
