@@ -34,6 +34,11 @@ qx_status fail(std::string *errmsg) noexcept
 		} catch (const Xapian::DatabaseNotFoundError &e) {
 			status = QX_NOT_FOUND;
 			text = "no index here: " + e.get_msg();
+		} catch (const Xapian::InvalidArgumentError &e) {
+			// An argument Xapian refuses (a term or key over its
+			// length limit) came from the caller.
+			status = QX_INVALID;
+			text = "invalid argument: " + e.get_msg();
 		} catch (const Xapian::Error &e) {
 			status = QX_XAPIAN;
 			text = e.get_type() + std::string(": ") + e.get_msg();

@@ -31,15 +31,19 @@ Xapian::WritableDatabase &writing(qx_db *db)
 
 qx_status qx_db_open(const char *path, bool writable, qx_db **out, char **errmsg) noexcept
 {
-	*out = nullptr;
+	if (out)
+		*out = nullptr;
 	if (errmsg)
 		*errmsg = nullptr;
 	std::string message;
 	qx_status status = QX_OK;
 	qx_db *db = nullptr;
 	try {
-		if (!path)
-			return QX_INVALID;
+		if (!out || !path) {
+			status = xindex::invalid(&message,
+			                         out ? "no path given" : "no place for the handle");
+			goto refused;
+		}
 		db = new qx_db;
 		db->path = path;
 		db->writable = writable;
@@ -52,6 +56,7 @@ qx_status qx_db_open(const char *path, bool writable, qx_db **out, char **errmsg
 	} catch (...) {
 		status = xindex::fail(&message);
 	}
+refused:
 	delete db;
 	if (errmsg) {
 		try {
@@ -101,6 +106,8 @@ qx_status qx_db_reopen(qx_db *db, bool *changed) noexcept
 qx_status qx_db_doc_count(qx_db *db, unsigned *out) noexcept
 {
 	return guarded(db, false, [&] {
+		if (!out)
+			return xindex::invalid(&db->errmsg, "no place for the count");
 		*out = db->db->get_doccount();
 		return QX_OK;
 	});

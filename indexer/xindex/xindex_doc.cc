@@ -3,6 +3,7 @@
 // value slots.
 #include "xindex_internal.h"
 
+#include <cmath>
 #include <cstring>
 
 namespace
@@ -81,7 +82,9 @@ qx_status qx_doc_add_boolean_term(qx_doc *doc, const char *term) noexcept
 qx_status qx_doc_set_value(qx_doc *doc, unsigned slot, const char *bytes, size_t len) noexcept
 {
 	return doc_guarded(doc, [&] {
-		doc->doc.add_value(slot, std::string(bytes, len));
+		if (!bytes && len)
+			return QX_INVALID;
+		doc->doc.add_value(slot, std::string(bytes ? bytes : "", len));
 		return QX_OK;
 	});
 }
@@ -89,13 +92,18 @@ qx_status qx_doc_set_value(qx_doc *doc, unsigned slot, const char *bytes, size_t
 qx_status qx_doc_set_data(qx_doc *doc, const char *bytes, size_t len) noexcept
 {
 	return doc_guarded(doc, [&] {
-		doc->doc.set_data(std::string(bytes, len));
+		if (!bytes && len)
+			return QX_INVALID;
+		doc->doc.set_data(std::string(bytes ? bytes : "", len));
 		return QX_OK;
 	});
 }
 
 qx_status qx_sortable_serialise(double value, char out[16], size_t *len) noexcept
 {
+	// NaN has no place in a sort order (Xapian leaves it undefined).
+	if (!out || !len || std::isnan(value))
+		return QX_INVALID;
 	try {
 		std::string s = Xapian::sortable_serialise(value);
 		if (s.size() > 16)

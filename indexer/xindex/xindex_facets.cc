@@ -60,8 +60,11 @@ qx_status qx_mset_each_facet(qx_mset *mset, size_t k,
 		return QX_INVALID;
 	try {
 		mset->db->errmsg.clear();
-		if (!mset->spy)
-			return QX_INVALID;
+		if (!fn)
+			return xindex::invalid(&mset->db->errmsg, "no function to call");
+		if (!mset->spy || k >= mset->spy->facet_count())
+			return xindex::invalid(&mset->db->errmsg,
+			                       "no such facet: the search had fewer facet slots");
 		for (const auto &entry : mset->spy->sorted(k))
 			if (!fn(entry.first.c_str(), entry.second, ctx))
 				break;

@@ -29,6 +29,8 @@ qx_status qx_mset_hit(qx_mset *mset, unsigned i, const char **data, size_t *len,
 	// The document's data is copied into a per-hit cache so the pointer
 	// stays valid until qx_mset_free.
 	return mset_guarded(mset, i, [&](const Xapian::MSetIterator &it) {
+		if (!data || !len)
+			return xindex::invalid(&mset->db->errmsg, "no place for the data");
 		Xapian::Document doc = it.get_document();
 		auto &cache = mset->data_cache;
 		auto found = cache.find(i);
@@ -46,8 +48,11 @@ qx_status qx_mset_hit(qx_mset *mset, unsigned i, const char **data, size_t *len,
 
 qx_status qx_mset_first_position(qx_mset *mset, unsigned i, unsigned *pos, bool *found) noexcept
 {
-	*found = false;
+	if (found)
+		*found = false;
 	return mset_guarded(mset, i, [&](const Xapian::MSetIterator &it) {
+		if (!pos || !found)
+			return xindex::invalid(&mset->db->errmsg, "no place for the position");
 		Xapian::docid did = *it;
 		const Xapian::Database &db = *mset->db->db;
 		std::set<std::string> stems; // matched "Z" terms: stems, no positions
@@ -84,11 +89,15 @@ qx_status qx_mset_first_position(qx_mset *mset, unsigned i, unsigned *pos, bool 
 
 qx_status qx_mset_snippet(qx_mset *mset, const char *text, size_t length, char **out) noexcept
 {
-	*out = nullptr;
-	if (!mset || !text)
+	if (out)
+		*out = nullptr;
+	if (!mset)
 		return QX_INVALID;
 	try {
 		mset->db->errmsg.clear();
+		if (!text || !out)
+			return xindex::invalid(&mset->db->errmsg,
+			                       "no text, or no place for the snippet");
 		std::string snippet = mset->mset.snippet(text, length, mset->stemmer,
 		                                         Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
 		                                             Xapian::MSet::SNIPPET_EXHAUSTIVE,

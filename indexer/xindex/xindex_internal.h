@@ -49,9 +49,13 @@ class FacetSpy : public Xapian::MatchSpy
       public:
 	FacetSpy(std::vector<unsigned> slots, int count_slot);
 	void operator()(const Xapian::Document &doc, double) override;
-	// Values of facet k, most frequent first (then by value, for a stable
-	// order).
+	// Values of facet k (k < facet_count()), most frequent first (then by
+	// value, for a stable order).
 	std::vector<std::pair<std::string, unsigned>> sorted(size_t k) const;
+	size_t facet_count() const
+	{
+		return slots_.size();
+	}
 	// Distinct groups among the matches (count_slot only).
 	size_t groups() const
 	{
@@ -71,6 +75,14 @@ qx_status fail(std::string *errmsg) noexcept;
 
 // A malloc'd copy of s for a C caller to free(); throws std::bad_alloc.
 char *dup_string(const std::string &s);
+
+// Refuse an unusable argument: QX_INVALID, with why in *errmsg. A bad
+// argument to this noexcept API is a status, never undefined behaviour.
+inline qx_status invalid(std::string *errmsg, const char *why)
+{
+	*errmsg = why;
+	return QX_INVALID;
+}
 
 // The body of every qx_db call: clear the message, refuse a read-only
 // handle where a writer is needed, run fn, map exceptions.
@@ -122,7 +134,7 @@ template <typename Fn> qx_status mset_guarded(qx_mset *mset, unsigned i, Fn &&fn
 	try {
 		mset->db->errmsg.clear();
 		if (i >= mset->mset.size())
-			return QX_INVALID;
+			return invalid(&mset->db->errmsg, "no such hit");
 		return fn(mset->mset[i]);
 	} catch (...) {
 		return fail(&mset->db->errmsg);

@@ -16,10 +16,11 @@ qx_status qx_db_set_metadata(qx_db *db, const char *key, const char *value) noex
 
 qx_status qx_db_get_metadata(qx_db *db, const char *key, char **value) noexcept
 {
-	*value = nullptr;
+	if (value)
+		*value = nullptr;
 	return guarded(db, false, [&] {
-		if (!key || !*key)
-			return QX_INVALID;
+		if (!key || !*key || !value)
+			return xindex::invalid(&db->errmsg, "no key, or no place for the value");
 		*value = xindex::dup_string(db->db->get_metadata(key));
 		return QX_OK;
 	});
@@ -30,6 +31,8 @@ qx_status qx_db_each_metadata(qx_db *db, const char *prefix,
                               void *ctx) noexcept
 {
 	return guarded(db, false, [&] {
+		if (!fn)
+			return xindex::invalid(&db->errmsg, "no function to call");
 		std::string p = prefix ? prefix : "";
 		for (auto it = db->db->metadata_keys_begin(p); it != db->db->metadata_keys_end(p);
 		     ++it) {

@@ -17,6 +17,27 @@ std::string term_prefix(const std::string &term)
 	return term.substr(0, n);
 }
 
+// Why params cannot be used (a count with no array, a NULL string in an
+// array), or NULL when they can.
+const char *unusable(const qx_search_params &p)
+{
+	if (!p.query)
+		return "no query";
+	if ((p.filter_count && !p.filters) || (p.field_count && !p.fields) ||
+	    (p.facet_count && !p.facet_slots) || (p.stopword_count && !p.stopwords))
+		return "a count with no array";
+	for (size_t i = 0; i < p.filter_count; i++)
+		if (!p.filters[i])
+			return "a NULL filter term";
+	for (size_t i = 0; i < p.field_count; i++)
+		if (!p.fields[i].name || !p.fields[i].prefix)
+			return "a field with no name or prefix";
+	for (size_t i = 0; i < p.stopword_count; i++)
+		if (!p.stopwords[i])
+			return "a NULL stopword";
+	return nullptr;
+}
+
 // Parse the user's query. The stemmer is kept on the mset (snippets and
 // positions stem as the query did), the suggestion too when asked for.
 Xapian::Query parse(const qx_search_params &params, const Xapian::Database &db, qx_mset &result)
@@ -93,11 +114,15 @@ void run(const qx_search_params &params, const Xapian::Database &db, qx_mset &re
 
 qx_status qx_db_search(qx_db *db, const qx_search_params *params, qx_mset **out) noexcept
 {
+	if (!out)
+		return QX_INVALID;
 	*out = nullptr;
 	std::unique_ptr<qx_mset> result;
 	qx_status status = xindex::guarded(db, false, [&] {
-		if (!params || !params->query)
-			return QX_INVALID;
+		if (!params)
+			return xindex::invalid(&db->errmsg, "no search parameters");
+		if (const char *why = unusable(*params))
+			return xindex::invalid(&db->errmsg, why);
 		result.reset(new qx_mset(db));
 		result->enquire.set_query(filtered(parse(*params, *db->db, *result), *params));
 		run(*params, *db->db, *result);
