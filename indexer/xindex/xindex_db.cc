@@ -108,6 +108,7 @@ qx_status qx_db_doc_count(qx_db *db, unsigned *out) noexcept
 	return guarded(db, false, [&] {
 		if (!out)
 			return xindex::invalid(&db->errmsg, "no place for the count");
+		xindex::read_point(db);
 		*out = db->db->get_doccount();
 		return QX_OK;
 	});

@@ -31,6 +31,7 @@ qx_status qx_mset_hit(qx_mset *mset, unsigned i, const char **data, size_t *len,
 	return mset_guarded(mset, i, [&](const Xapian::MSetIterator &it) {
 		if (!data || !len)
 			return xindex::invalid(&mset->db->errmsg, "no place for the data");
+		xindex::read_point(mset->db);
 		Xapian::Document doc = it.get_document();
 		auto &cache = mset->data_cache;
 		auto found = cache.find(i);
@@ -53,6 +54,7 @@ qx_status qx_mset_first_position(qx_mset *mset, unsigned i, unsigned *pos, bool 
 	return mset_guarded(mset, i, [&](const Xapian::MSetIterator &it) {
 		if (!pos || !found)
 			return xindex::invalid(&mset->db->errmsg, "no place for the position");
+		xindex::read_point(mset->db);
 		Xapian::docid did = *it;
 		const Xapian::Database &db = *mset->db->db;
 		std::set<std::string> stems; // matched "Z" terms: stems, no positions
@@ -98,6 +100,7 @@ qx_status qx_mset_snippet(qx_mset *mset, const char *text, size_t length, char *
 		if (!text || !out)
 			return xindex::invalid(&mset->db->errmsg,
 			                       "no text, or no place for the snippet");
+		xindex::read_point(mset->db);
 		std::string snippet = mset->mset.snippet(text, length, mset->stemmer,
 		                                         Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
 		                                             Xapian::MSet::SNIPPET_EXHAUSTIVE,

@@ -28,6 +28,10 @@ struct qx_db {
 	bool explicit_transaction = false;
 	std::string errmsg;
 	std::string path;
+	// The test hook (xindex_test.h): reads to let through, then reads to
+	// fail as though a writer had recycled this revision.
+	unsigned fault_after = 0;
+	unsigned fault_times = 0;
 
 	Xapian::WritableDatabase &writer()
 	{
@@ -75,6 +79,10 @@ qx_status fail(std::string *errmsg) noexcept;
 
 // A malloc'd copy of s for a C caller to free(); throws std::bad_alloc.
 char *dup_string(const std::string &s);
+
+// Every call that reads the database calls this first: it throws the
+// failure a test armed with qx_test_fail_reads (xindex_test.h), if any.
+void read_point(qx_db *db);
 
 // Refuse an unusable argument: QX_INVALID, with why in *errmsg. A bad
 // argument to this noexcept API is a status, never undefined behaviour.

@@ -21,6 +21,7 @@ qx_status qx_db_get_metadata(qx_db *db, const char *key, char **value) noexcept
 	return guarded(db, false, [&] {
 		if (!key || !*key || !value)
 			return xindex::invalid(&db->errmsg, "no key, or no place for the value");
+		xindex::read_point(db);
 		*value = xindex::dup_string(db->db->get_metadata(key));
 		return QX_OK;
 	});
@@ -33,6 +34,7 @@ qx_status qx_db_each_metadata(qx_db *db, const char *prefix,
 	return guarded(db, false, [&] {
 		if (!fn)
 			return xindex::invalid(&db->errmsg, "no function to call");
+		xindex::read_point(db);
 		std::string p = prefix ? prefix : "";
 		for (auto it = db->db->metadata_keys_begin(p); it != db->db->metadata_keys_end(p);
 		     ++it) {

@@ -123,6 +123,7 @@ qx_status qx_db_search(qx_db *db, const qx_search_params *params, qx_mset **out)
 			return xindex::invalid(&db->errmsg, "no search parameters");
 		if (const char *why = unusable(*params))
 			return xindex::invalid(&db->errmsg, why);
+		xindex::read_point(db);
 		result.reset(new qx_mset(db));
 		result->enquire.set_query(filtered(parse(*params, *db->db, *result), *params));
 		run(*params, *db->db, *result);

@@ -12,6 +12,7 @@
 
 #include "harness.h"
 #include "xindex.h"
+#include "xindex_test.h"
 
 static char tmp_root[256];
 
@@ -387,6 +388,101 @@ static void test_modified_database_asks_for_retry(void)
 	qx_db_close(writer);
 }
 
+/* Replace documents Q0..Q<n-1>, each with the word "common" and data
+ * "<round>:<i>", and commit. */
+static void replace_round(qx_db *writer, int round, int n)
+{
+	char word[32], unique[32], data[32];
+	for (int i = 0; i < n; i++) {
+		qx_doc *d = qx_doc_new();
+		snprintf(word, sizeof word, "w%d_%d", round, i);
+		snprintf(unique, sizeof unique, "Q%d", i);
+		snprintf(data, sizeof data, "%d:%d", round, i);
+		CHECK(qx_doc_add_text_term(d, "", word, 1, true, 1, false) == QX_OK);
+		CHECK(qx_doc_add_text_term(d, "", "common", 2, true, 1, false) == QX_OK);
+		CHECK(qx_doc_add_boolean_term(d, unique) == QX_OK);
+		CHECK(qx_doc_set_data(d, data, strlen(data)) == QX_OK);
+		CHECK(qx_db_replace(writer, unique, d) == QX_OK);
+		qx_doc_free(d);
+	}
+	CHECK(qx_db_commit(writer) == QX_OK);
+}
+
+/* An mset reads its hits' data and positions lazily, from the revision the
+ * search ran on. Xapian keeps a revision for its readers only until the
+ * writer has committed twice more; here it commits three times, replacing
+ * every document, before the reader reads its first hit: those lazy reads
+ * must fail with QX_RETRY (not stale data, not another status), and after
+ * qx_db_reopen the same search reads every hit. */
+static void test_lazy_reads_ask_for_retry(void)
+{
+	char path[512];
+	path_in_tmp(path, sizeof path, "lazy");
+	qx_db *writer = NULL, *reader = NULL;
+	CHECK(qx_db_open(path, true, &writer, NULL) == QX_OK);
+	replace_round(writer, 0, 2000);
+	CHECK(qx_db_open(path, false, &reader, NULL) == QX_OK);
+	qx_search_params p = {0};
+	p.query = "common";
+	p.limit = 10;
+	p.collapse_slot = -1;
+	p.count_slot = -1;
+	qx_mset *ms = NULL;
+	CHECK(qx_db_search(reader, &p, &ms) == QX_OK && qx_mset_size(ms) == 10);
+	for (int round = 1; round <= 3; round++)
+		replace_round(writer, round, 2000);
+
+	const char *data = NULL;
+	size_t len = 0;
+	unsigned pos = 0;
+	bool found = false;
+	CHECK(qx_mset_hit(ms, 0, &data, &len, NULL, NULL) == QX_RETRY);
+	CHECK(strstr(qx_db_errmsg(reader), "reopen") != NULL);
+	CHECK(qx_mset_first_position(ms, 0, &pos, &found) == QX_RETRY);
+	qx_mset_free(ms);
+
+	CHECK(qx_db_reopen(reader, NULL) == QX_OK);
+	CHECK(qx_db_search(reader, &p, &ms) == QX_OK && qx_mset_size(ms) == 10);
+	unsigned fresh = 0;
+	for (unsigned i = 0; i < qx_mset_size(ms); i++)
+		fresh += qx_mset_hit(ms, i, &data, &len, NULL, NULL) == QX_OK && len > 2 &&
+		         strncmp(data, "3:", 2) == 0;
+	CHECK(fresh == 10);
+	CHECK(qx_mset_first_position(ms, 0, &pos, &found) == QX_OK && found && pos == 2);
+	qx_mset_free(ms);
+	qx_db_close(reader);
+	qx_db_close(writer);
+}
+
+/* The test hook of xindex_test.h: the chosen reads fail with QX_RETRY and
+ * a message, the others succeed, and reopening does not disarm it. */
+static void test_injected_read_failures(void)
+{
+	char path[512];
+	path_in_tmp(path, sizeof path, "inject");
+	build_index(path);
+	qx_db *db = NULL;
+	unsigned count = 0;
+	CHECK(qx_db_open(path, false, &db, NULL) == QX_OK);
+	CHECK(qx_test_fail_reads(NULL, 0, 1) == QX_INVALID);
+	CHECK(!qx_test_failures_pending(db));
+	CHECK(qx_test_fail_reads(db, 1, 2) == QX_OK && qx_test_failures_pending(db));
+	qx_mset *ms = search(db, "torch", NULL, 0); /* read 1: let through */
+	CHECK(ms != NULL);
+	CHECK(qx_db_reopen(db, NULL) == QX_OK);
+	const char *data = NULL;
+	size_t len = 0;
+	CHECK(qx_mset_hit(ms, 0, &data, &len, NULL, NULL) == QX_RETRY);
+	CHECK(strstr(qx_db_errmsg(db), "injected") != NULL);
+	CHECK(qx_db_doc_count(db, &count) == QX_RETRY && qx_test_failures_pending(db) == false);
+	CHECK(qx_mset_hit(ms, 0, &data, &len, NULL, NULL) == QX_OK);
+	CHECK(qx_db_doc_count(db, &count) == QX_OK && count == 3);
+	qx_mset_free(ms);
+	CHECK(qx_test_fail_reads(db, 0, 1) == QX_OK && qx_test_fail_reads(db, 0, 0) == QX_OK);
+	CHECK(!qx_test_failures_pending(db) && qx_db_doc_count(db, &count) == QX_OK);
+	qx_db_close(db);
+}
+
 static void test_read_only_refuses_writes(void)
 {
 	char path[512];
@@ -628,6 +724,8 @@ int main(void)
 	RUN(test_writer_lock);
 	RUN(test_reader_sees_commit_after_reopen);
 	RUN(test_modified_database_asks_for_retry);
+	RUN(test_lazy_reads_ask_for_retry);
+	RUN(test_injected_read_failures);
 	RUN(test_read_only_refuses_writes);
 	RUN(test_invalid_arguments);
 	RUN(test_facet_index_out_of_range);
