@@ -61,6 +61,24 @@ static search_status from_qx(qx_status st, qx_db *db, char *err, size_t errlen)
 	}
 }
 
+/* What every read of one attempt at a search needs: the handle, the match
+ * set, and where a failure goes. Every qx_ call's status goes through
+ * check(), so a QX_RETRY from any read (the search itself, or the lazy
+ * reads of hit data, positions, snippets and summaries that follow) ends
+ * the attempt as SEARCH_BUSY, and search_run runs the whole search again
+ * on the newest revision. */
+typedef struct reader {
+	qx_db *db;
+	qx_mset *ms;
+	char *err;
+	size_t errlen;
+} reader;
+
+static search_status check(const reader *r, qx_status st)
+{
+	return st == QX_OK ? SEARCH_OK : from_qx(st, r->db, r->err, r->errlen);
+}
+
 /* Filter terms for the request's --release/--kind/--speaker. */
 typedef struct filters {
 	char *terms[4];
@@ -101,21 +119,117 @@ qx_search_params search_base_params(const char *query, bool exact)
 	return p;
 }
 
-static bool add_facet(const char *value, unsigned count, void *ctx)
+/* The filter terms and the query as searched: widened by synonyms unless
+ * exact. The caller frees both, whatever the status. */
+static search_status prepare(const synonyms *syn, const search_request *req, filters *f,
+                             char **query)
 {
-	return json_object_set_new(ctx, value, json_integer(count)) == 0;
+	if (!filters_add(f, INDEX_TERM_RELEASE, req->release) ||
+	    !filters_add(f, INDEX_TERM_KIND, req->kind) ||
+	    !filters_add(f, INDEX_TERM_SPEAKER, req->speaker))
+		return SEARCH_NOMEM;
+	if (!req->exact && syn)
+		return synonyms_rewrite_query(syn, req->query, query) ? SEARCH_OK : SEARCH_NOMEM;
+	*query = strdup(req->query);
+	return *query ? SEARCH_OK : SEARCH_NOMEM;
 }
 
-/* The recording's summary, stored in the index's metadata at index time. */
-static json_t *recording_summary(qx_db *db, const char *id)
+/* The recordings a page shows: groups [first, want) in rank order. */
+typedef struct page {
+	unsigned number, per_page;
+	size_t want;  /* recordings up to the end of this page */
+	size_t first; /* groups before this are on earlier pages */
+} page;
+
+static page page_of(const search_request *req)
 {
-	char key[256], *value = NULL;
-	snprintf(key, sizeof key, "%s%s", INDEX_META_RECORDING, id);
-	if (qx_db_get_metadata(db, key, &value) != QX_OK)
-		return NULL;
-	json_t *summary = json_loads(value, 0, NULL);
-	free(value);
-	return summary;
+	page pg;
+	pg.per_page = req->per_page ? req->per_page : 10;
+	pg.number = req->page ? req->page : 1;
+	pg.want = (size_t)pg.number * pg.per_page;
+	pg.first = pg.want - pg.per_page;
+	return pg;
+}
+
+/* Does the query use operators or quotes, so that falling back from "all
+ * words" to "any word" would change what the user asked for? */
+static bool has_syntax(const char *q)
+{
+	return strchr(q, '"') || strstr(q, " OR ") || strstr(q, " AND ") || strstr(q, "NOT ") ||
+	       strchr(q, ':') || strchr(q, '*') || strchr(q, '+') || strchr(q, '(');
+}
+
+/* Run the search into r->ms. One query answers the page: collapsing keeps
+ * each recording's best SEARCH_MOMENTS_PER_RECORDING documents, in rank
+ * order, so the first `want` recordings are among the first want * that
+ * many hits; the facet spy counts the recordings (the total) and the
+ * facets. *match_any and *suggested say whether the fallback ran. */
+static search_status find_matches(reader *r, const search_request *req, const char *query,
+                                  const filters *f, size_t want, bool *match_any, bool *suggested)
+{
+	qx_search_params p = search_base_params(query, req->exact);
+	p.filters = (const char *const *)f->terms;
+	p.filter_count = f->count;
+	p.offset = 0;
+	p.limit = (unsigned)(want * SEARCH_MOMENTS_PER_RECORDING);
+	p.collapse_slot = INDEX_SLOT_RECORDING;
+	p.collapse_max = SEARCH_MOMENTS_PER_RECORDING;
+	p.facet_slots = facet_slots;
+	p.facet_count = sizeof facet_slots / sizeof facet_slots[0];
+	p.count_slot = INDEX_SLOT_RECORDING;
+	search_status st = check(r, qx_db_search(r->db, &p, &r->ms));
+	if (st != SEARCH_OK || qx_mset_groups(r->ms) != 0)
+		return st;
+	/* Nothing. Ask again for a spelling suggestion ("did you mean" only
+	 * when the words as typed found nothing together: Xapian also offers
+	 * corrections for rare words that were found), and rank a natural
+	 * question whose words were never said together by any of its words
+	 * instead; the answer says so ("match": "any"). */
+	*suggested = !req->exact;
+	*match_any = !has_syntax(req->query) && strchr(req->query, ' ') != NULL;
+	if (!*suggested && !*match_any)
+		return SEARCH_OK;
+	qx_mset_free(r->ms);
+	r->ms = NULL;
+	p.suggest = *suggested;
+	p.match_any = *match_any;
+	return check(r, qx_db_search(r->db, &p, &r->ms));
+}
+
+/* Where qx_mset_each_facet puts one facet's values. */
+typedef struct facet_sink {
+	json_t *values;
+	bool nomem;
+} facet_sink;
+
+static bool add_facet(const char *value, unsigned count, void *ctx)
+{
+	facet_sink *sink = ctx;
+	if (json_object_set_new(sink->values, value, json_integer(count)) == 0)
+		return true;
+	sink->nomem = true;
+	return false;
+}
+
+/* {"release": {value: recordings}, "kind": ..., ...} into *out. */
+static search_status page_facets(const reader *r, json_t **out)
+{
+	json_t *facets = json_object();
+	search_status st = facets ? SEARCH_OK : SEARCH_NOMEM;
+	for (size_t k = 0; st == SEARCH_OK && k < sizeof facet_slots / sizeof facet_slots[0]; k++) {
+		facet_sink sink = {json_object(), false};
+		if (!sink.values || json_object_set_new(facets, facet_names[k], sink.values) != 0) {
+			st = SEARCH_NOMEM;
+			break;
+		}
+		st = check(r, qx_mset_each_facet(r->ms, k, add_facet, &sink));
+		if (st == SEARCH_OK && sink.nomem)
+			st = SEARCH_NOMEM;
+	}
+	if (st != SEARCH_OK)
+		json_decref(facets);
+	*out = st == SEARCH_OK ? facets : NULL;
+	return st;
 }
 
 static double number_or(json_t *obj, const char *key, double fallback)
@@ -124,86 +238,101 @@ static double number_or(json_t *obj, const char *key, double fallback)
 	return json_is_number(v) ? json_number_value(v) : fallback;
 }
 
-/* Work out the moment of hit i: the cue holding the first matched position
- * (passages), or the document's own start (agenda items, about, notes).
- * Returns the hit object, or NULL on failure. */
-static json_t *moment(qx_mset *ms, unsigned i, json_t *summary, const char *id)
+/* Hit i's document data, parsed, into *doc (caller releases). */
+static search_status hit_doc(const reader *r, unsigned i, json_t **doc)
 {
 	const char *data;
 	size_t len;
-	if (qx_mset_hit(ms, i, &data, &len, NULL, NULL) != QX_OK)
-		return NULL;
-	json_t *doc = json_loadb(data, len, 0, NULL);
-	if (!doc)
-		return NULL;
-	double start = number_or(doc, "start", 0), end = number_or(doc, "end", start);
-	double t = start;
-	const char *type = json_string_value(json_object_get(doc, "type"));
-	json_t *cues = json_object_get(doc, "cues");
-	const char *text = json_string_value(json_object_get(doc, "text"));
-	char *joined = NULL;
+	json_error_t error;
+	*doc = NULL;
+	search_status st = check(r, qx_mset_hit(r->ms, i, &data, &len, NULL, NULL));
+	if (st != SEARCH_OK)
+		return st;
+	if ((*doc = json_loadb(data, len, 0, &error)) != NULL)
+		return SEARCH_OK;
+	if (json_error_code(&error) == json_error_out_of_memory)
+		return SEARCH_NOMEM;
+	snprintf(r->err, r->errlen,
+	         "a hit's data in the index is not JSON (%s): `qarchive index --force` rebuilds it",
+	         error.text);
+	return SEARCH_FAILED;
+}
 
-	if (json_is_array(cues) && json_array_size(cues) > 0) {
-		unsigned pos;
-		bool found = false;
-		size_t at = 0;
-		if (qx_mset_first_position(ms, i, &pos, &found) == QX_OK && found) {
-			/* The last cue whose first position is at or before pos. */
-			for (size_t k = 0; k < json_array_size(cues); k++) {
-				json_t *c = json_array_get(cues, k);
-				if (number_or(c, "p", 0) <= pos)
-					at = k;
-			}
-		}
-		t = number_or(json_array_get(cues, at), "s", start);
-		/* Snippet source: the matched cue and the next two. */
-		size_t total = 0;
-		for (size_t k = at; k < json_array_size(cues) && k < at + 3; k++) {
-			const char *ct =
-			    json_string_value(json_object_get(json_array_get(cues, k), "text"));
-			total += (ct ? strlen(ct) : 0) + 1;
-		}
-		joined = calloc(1, total + 1);
-		if (joined) {
-			for (size_t k = at; k < json_array_size(cues) && k < at + 3; k++) {
-				const char *ct = json_string_value(
-				    json_object_get(json_array_get(cues, k), "text"));
-				if (!ct)
-					continue;
-				if (*joined)
-					strcat(joined, " ");
-				strcat(joined, ct);
-			}
-			text = joined;
-		}
+/* The recording's summary, stored in the index's metadata at index time,
+ * into *out ({} when it has none). */
+static search_status recording_summary(const reader *r, const char *id, json_t **out)
+{
+	char key[256], *value = NULL;
+	snprintf(key, sizeof key, "%s%s", INDEX_META_RECORDING, id);
+	*out = NULL;
+	search_status st = check(r, qx_db_get_metadata(r->db, key, &value));
+	if (st != SEARCH_OK)
+		return st;
+	*out = json_loads(value, 0, NULL);
+	free(value);
+	if (!*out)
+		*out = json_object();
+	return *out ? SEARCH_OK : SEARCH_NOMEM;
+}
+
+/* The cue of hit i that holds its first matched position: the last cue
+ * whose first position is at or before it (0 when the match has none). */
+static search_status matched_cue(const reader *r, unsigned i, json_t *cues, size_t *at)
+{
+	unsigned pos;
+	bool found = false;
+	*at = 0;
+	search_status st = check(r, qx_mset_first_position(r->ms, i, &pos, &found));
+	if (st != SEARCH_OK || !found)
+		return st;
+	for (size_t k = 0; k < json_array_size(cues); k++)
+		if (number_or(json_array_get(cues, k), "p", 0) <= pos)
+			*at = k;
+	return SEARCH_OK;
+}
+
+/* The snippet source of a passage: the matched cue and the next two,
+ * joined by spaces. Caller frees; NULL when out of memory. */
+static char *cues_text(json_t *cues, size_t at)
+{
+	size_t total = 0;
+	for (size_t k = at; k < json_array_size(cues) && k < at + 3; k++) {
+		const char *ct =
+		    json_string_value(json_object_get(json_array_get(cues, k), "text"));
+		total += (ct ? strlen(ct) : 0) + 1;
 	}
-	/* Notes and descriptions are markdown over several lines: a snippet is
-	 * one line. */
-	char *flat = text ? strdup(text) : NULL;
-	if (flat) {
-		size_t w = 0;
-		for (size_t r = 0; flat[r]; r++) {
-			bool space = flat[r] == '\n' || flat[r] == '\t' || flat[r] == ' ';
-			if (space && (w == 0 || flat[w - 1] == ' '))
-				continue;
-			flat[w++] = space ? ' ' : flat[r];
-		}
-		flat[w] = '\0';
+	char *joined = calloc(1, total + 1);
+	if (!joined)
+		return NULL;
+	for (size_t k = at; k < json_array_size(cues) && k < at + 3; k++) {
+		const char *ct =
+		    json_string_value(json_object_get(json_array_get(cues, k), "text"));
+		if (!ct)
+			continue;
+		if (*joined)
+			strcat(joined, " ");
+		strcat(joined, ct);
 	}
-	char *snippet = NULL;
-	if (qx_mset_snippet(ms, flat ? flat : "", 240, &snippet) != QX_OK)
-		snippet = NULL;
-	free(flat);
-	json_t *hit = json_pack(
-	    "{s:s, s:O?, s:O?, s:O?, s:O?, s:s, s:f, s:f, s:f, s:s}", "recording", id, "title",
-	    json_object_get(summary, "title"), "release", json_object_get(summary, "release"),
-	    "kind", json_object_get(summary, "kind"), "date", json_object_get(summary, "date"),
-	    "type", type ? type : "passage", "start", start, "end", end, "t",
-	    floor(t * 1000 + 0.5) / 1000, "snippet", snippet ? snippet : "");
-	free(snippet);
-	free(joined);
-	json_decref(doc);
-	return hit;
+	return joined;
+}
+
+/* Notes and descriptions are markdown over several lines: a snippet is one
+ * line. A copy of text with each run of white space one space. Caller
+ * frees; NULL when out of memory. */
+static char *one_line(const char *text)
+{
+	char *flat = strdup(text);
+	if (!flat)
+		return NULL;
+	size_t w = 0;
+	for (size_t r = 0; flat[r]; r++) {
+		bool space = flat[r] == '\n' || flat[r] == '\t' || flat[r] == ' ';
+		if (space && (w == 0 || flat[w - 1] == ' '))
+			continue;
+		flat[w++] = space ? ' ' : flat[r];
+	}
+	flat[w] = '\0';
+	return flat;
 }
 
 /* One recording on the page: its moments, in rank order, moments in what
@@ -219,196 +348,190 @@ typedef struct group {
 	size_t count;
 } group;
 
-/* Does the query use operators or quotes, so that falling back from "all
- * words" to "any word" would change what the user asked for? */
-static bool has_syntax(const char *q)
+/* The moment of hit i, in *hit: the cue holding the first matched
+ * position (passages), or the document's own start (agenda items, about,
+ * notes), with a snippet. */
+static search_status moment(const reader *r, unsigned i, const group *g, json_t **hit)
 {
-	return strchr(q, '"') || strstr(q, " OR ") || strstr(q, " AND ") || strstr(q, "NOT ") ||
-	       strchr(q, ':') || strchr(q, '*') || strchr(q, '+') || strchr(q, '(');
+	json_t *doc = NULL;
+	char *joined = NULL, *flat = NULL, *snippet = NULL;
+	*hit = NULL;
+	search_status st = hit_doc(r, i, &doc);
+	if (st != SEARCH_OK)
+		return st;
+	double start = number_or(doc, "start", 0), end = number_or(doc, "end", start);
+	double t = start;
+	const char *type = json_string_value(json_object_get(doc, "type"));
+	json_t *cues = json_object_get(doc, "cues");
+	const char *text = json_string_value(json_object_get(doc, "text"));
+	if (json_is_array(cues) && json_array_size(cues) > 0) {
+		size_t at;
+		if ((st = matched_cue(r, i, cues, &at)) != SEARCH_OK)
+			goto out;
+		t = number_or(json_array_get(cues, at), "s", start);
+		if (!(text = joined = cues_text(cues, at))) {
+			st = SEARCH_NOMEM;
+			goto out;
+		}
+	}
+	if (!(flat = one_line(text ? text : ""))) {
+		st = SEARCH_NOMEM;
+		goto out;
+	}
+	if ((st = check(r, qx_mset_snippet(r->ms, flat, 240, &snippet))) != SEARCH_OK)
+		goto out;
+	*hit = json_pack(
+	    "{s:s, s:O?, s:O?, s:O?, s:O?, s:s, s:f, s:f, s:f, s:s}", "recording", g->id, "title",
+	    json_object_get(g->summary, "title"), "release", json_object_get(g->summary, "release"),
+	    "kind", json_object_get(g->summary, "kind"), "date",
+	    json_object_get(g->summary, "date"), "type", type ? type : "passage", "start", start,
+	    "end", end, "t", floor(t * 1000 + 0.5) / 1000, "snippet", snippet);
+	if (!*hit)
+		st = SEARCH_NOMEM;
+out:
+	free(snippet);
+	free(flat);
+	free(joined);
+	json_decref(doc);
+	return st;
+}
+
+/* The groups found so far, in rank order. */
+typedef struct groups {
+	group *items; /* room for a page's `want` */
+	size_t count;
+} groups;
+
+static void groups_free(groups *gs)
+{
+	for (size_t k = 0; k < gs->count; k++) {
+		json_decref(gs->items[k].doc);
+		json_decref(gs->items[k].summary);
+		json_decref(gs->items[k].timed);
+		json_decref(gs->items[k].later);
+	}
+	free(gs->items);
 }
 
 /* Find or add the group of hit i's recording among the first `want`
- * recordings (in rank order). Returns its index, or -1 when the hit belongs
- * to a recording past the page. */
-static long group_of(qx_db *db, qx_mset *ms, unsigned i, group *groups, size_t *ngroups,
-                     size_t want)
+ * recordings (in rank order). *k is its index, or -1 when the hit belongs
+ * to a recording past the page or names none. */
+static search_status group_of(const reader *r, unsigned i, groups *gs, size_t want, long *k)
 {
-	const char *data;
-	size_t len;
-	if (qx_mset_hit(ms, i, &data, &len, NULL, NULL) != QX_OK)
-		return -1;
-	json_t *doc = json_loadb(data, len, 0, NULL);
+	json_t *doc;
+	*k = -1;
+	search_status st = hit_doc(r, i, &doc);
+	if (st != SEARCH_OK)
+		return st;
 	const char *id = json_string_value(json_object_get(doc, "r"));
-	if (!id) {
-		json_decref(doc);
-		return -1;
-	}
-	for (size_t k = 0; k < *ngroups; k++) {
-		if (strcmp(groups[k].id, id) == 0) {
-			json_decref(doc);
-			return (long)k;
+	for (size_t n = 0; id && n < gs->count; n++) {
+		if (strcmp(gs->items[n].id, id) == 0) {
+			*k = (long)n;
+			break;
 		}
 	}
-	if (*ngroups == want) {
+	if (!id || *k >= 0 || gs->count == want) {
 		json_decref(doc);
-		return -1;
+		return SEARCH_OK;
 	}
-	group *g = &groups[(*ngroups)++];
-	g->doc = doc;
-	g->id = id;
-	g->summary = recording_summary(db, id);
-	if (!g->summary)
-		g->summary = json_object();
-	g->timed = json_array();
-	g->later = json_array();
-	g->count = 0;
-	return (long)(*ngroups - 1);
+	/* Counted at once, so that groups_free releases what is set here. */
+	group *g = &gs->items[gs->count++];
+	*g = (group){id, doc, NULL, json_array(), json_array(), {0}, 0};
+	if ((st = recording_summary(r, id, &g->summary)) != SEARCH_OK)
+		return st;
+	if (!g->timed || !g->later)
+		return SEARCH_NOMEM;
+	*k = (long)(gs->count - 1);
+	return SEARCH_OK;
 }
 
-static void groups_free(group *groups, size_t n)
+/* Place hit i on the page: as a moment of its recording's group, unless
+ * that group is on an earlier page, already full, or already has a moment
+ * at the same time. */
+static search_status place_hit(const reader *r, unsigned i, groups *gs, const page *pg)
 {
-	for (size_t k = 0; k < n; k++) {
-		json_decref(groups[k].doc);
-		json_decref(groups[k].summary);
-		json_decref(groups[k].timed);
-		json_decref(groups[k].later);
+	long k;
+	search_status st = group_of(r, i, gs, pg->want, &k);
+	if (st != SEARCH_OK || k < (long)pg->first)
+		return st;
+	group *g = &gs->items[k];
+	if (g->count == SEARCH_MOMENTS_PER_RECORDING)
+		return SEARCH_OK;
+	json_t *hit;
+	if ((st = moment(r, i, g, &hit)) != SEARCH_OK)
+		return st;
+	double t = number_or(hit, "t", 0);
+	for (size_t m = 0; m < g->count; m++) {
+		if (fabs(g->taken[m] - t) < 0.001) {
+			json_decref(hit);
+			return SEARCH_OK;
+		}
 	}
-	free(groups);
+	g->taken[g->count++] = t;
+	const char *type = json_string_value(json_object_get(hit, "type"));
+	bool timed = type && (strcmp(type, "passage") == 0 || strcmp(type, "agenda") == 0);
+	return json_array_append_new(timed ? g->timed : g->later, hit) == 0 ? SEARCH_OK
+	                                                                    : SEARCH_NOMEM;
 }
 
+/* The page's moments into *out: its recordings in rank order, each with its
+ * moments. */
+static search_status page_hits(const reader *r, const page *pg, json_t **out)
+{
+	groups gs = {calloc(pg->want ? pg->want : 1, sizeof(group)), 0};
+	json_t *hits = json_array();
+	search_status st = gs.items && hits ? SEARCH_OK : SEARCH_NOMEM;
+	for (unsigned i = 0; st == SEARCH_OK && i < qx_mset_size(r->ms); i++)
+		st = place_hit(r, i, &gs, pg);
+	for (size_t k = pg->first; st == SEARCH_OK && k < gs.count; k++)
+		if (json_array_extend(hits, gs.items[k].timed) != 0 ||
+		    json_array_extend(hits, gs.items[k].later) != 0)
+			st = SEARCH_NOMEM;
+	groups_free(&gs);
+	if (st != SEARCH_OK)
+		json_decref(hits);
+	*out = st == SEARCH_OK ? hits : NULL;
+	return st;
+}
+
+/* One attempt at the whole search: matches, facets, the page's moments,
+ * and the answer. */
 static search_status run_once(qx_db *db, const synonyms *syn, const search_request *req,
                               json_t **out, char *err, size_t errlen)
 {
-	search_status status = SEARCH_OK;
 	filters f = {{NULL}, 0};
 	char *query = NULL;
-	qx_mset *ms = NULL;
-	group *groups = NULL;
-	size_t ngroups = 0;
-	json_t *result = NULL, *hits = NULL, *facets = NULL;
-
-	if (!filters_add(&f, INDEX_TERM_RELEASE, req->release) ||
-	    !filters_add(&f, INDEX_TERM_KIND, req->kind) ||
-	    !filters_add(&f, INDEX_TERM_SPEAKER, req->speaker)) {
-		status = SEARCH_NOMEM;
-		goto out;
-	}
-	if (!req->exact && syn) {
-		if (!synonyms_rewrite_query(syn, req->query, &query)) {
-			status = SEARCH_NOMEM;
-			goto out;
-		}
-	} else if (!(query = strdup(req->query))) {
-		status = SEARCH_NOMEM;
-		goto out;
-	}
-
-	unsigned per_page = req->per_page ? req->per_page : 10;
-	unsigned page = req->page ? req->page : 1;
-	size_t want = (size_t)page * per_page; /* recordings up to the end of this page */
+	reader r = {db, NULL, err, errlen};
+	json_t *hits = NULL, *facets = NULL;
+	page pg = page_of(req);
 	bool match_any = false, suggested = false;
+	*out = NULL;
 
-	/* One query answers the page: collapsing keeps each recording's best
-	 * SEARCH_MOMENTS_PER_RECORDING documents, in rank order, so the first
-	 * `want` recordings are among the first want * that many hits; the
-	 * facet spy counts the recordings (the total) and the facets. */
-	qx_search_params p = search_base_params(query, req->exact);
-	p.filters = (const char *const *)f.terms;
-	p.filter_count = f.count;
-	p.offset = 0;
-	p.limit = (unsigned)(want * SEARCH_MOMENTS_PER_RECORDING);
-	p.collapse_slot = INDEX_SLOT_RECORDING;
-	p.collapse_max = SEARCH_MOMENTS_PER_RECORDING;
-	p.facet_slots = facet_slots;
-	p.facet_count = sizeof facet_slots / sizeof facet_slots[0];
-	p.count_slot = INDEX_SLOT_RECORDING;
-	qx_status st = qx_db_search(db, &p, &ms);
-	if (st == QX_OK && qx_mset_groups(ms) == 0) {
-		/* Nothing. Ask again for a spelling suggestion ("did you mean"
-		 * only when the words as typed found nothing together: Xapian also
-		 * offers corrections for rare words that were found), and rank a
-		 * natural question whose words were never said together by any of
-		 * its words instead; the answer says so ("match": "any"). */
-		suggested = !req->exact;
-		match_any = !has_syntax(req->query) && strchr(req->query, ' ') != NULL;
-		if (suggested || match_any) {
-			qx_mset_free(ms);
-			ms = NULL;
-			p.suggest = suggested;
-			p.match_any = match_any;
-			st = qx_db_search(db, &p, &ms);
-		}
-	}
-	if (st != QX_OK) {
-		status = from_qx(st, db, err, errlen);
-		goto out;
-	}
-
-	hits = json_array();
-	facets = json_object();
-	groups = calloc(want ? want : 1, sizeof *groups);
-	if (!hits || !facets || !groups) {
-		status = SEARCH_NOMEM;
-		goto out;
-	}
-	for (size_t k = 0; k < p.facet_count; k++) {
-		json_t *values = json_object();
-		if (!values || json_object_set_new(facets, facet_names[k], values) != 0 ||
-		    qx_mset_each_facet(ms, k, add_facet, values) != QX_OK) {
+	search_status status = prepare(syn, req, &f, &query);
+	if (status == SEARCH_OK)
+		status = find_matches(&r, req, query, &f, pg.want, &match_any, &suggested);
+	if (status == SEARCH_OK)
+		status = page_facets(&r, &facets);
+	if (status == SEARCH_OK)
+		status = page_hits(&r, &pg, &hits);
+	if (status == SEARCH_OK) {
+		const char *suggestion = suggested ? qx_mset_suggestion(r.ms) : "";
+		*out = json_pack("{s:s, s:i, s:i, s:i, s:s, s:o, s:O, s:O}", "query", req->query,
+		                 "total", (json_int_t)qx_mset_groups(r.ms), "page",
+		                 (json_int_t)pg.number, "per_page", (json_int_t)pg.per_page,
+		                 "match", match_any ? "any" : "all", "suggestion",
+		                 suggestion[0] ? json_string(suggestion) : json_null(), "hits",
+		                 hits, "facets", facets);
+		if (!*out)
 			status = SEARCH_NOMEM;
-			goto out;
-		}
 	}
-	size_t first = want - per_page; /* groups before this are on earlier pages */
-	for (unsigned i = 0; i < qx_mset_size(ms); i++) {
-		long k = group_of(db, ms, i, groups, &ngroups, want);
-		if (k < (long)first)
-			continue;
-		group *g = &groups[k];
-		if (g->count == SEARCH_MOMENTS_PER_RECORDING)
-			continue;
-		json_t *hit = moment(ms, i, g->summary, g->id);
-		if (!hit) {
-			status = SEARCH_NOMEM;
-			goto out;
-		}
-		double t = number_or(hit, "t", 0);
-		bool dup = false;
-		for (size_t m = 0; m < g->count; m++)
-			dup |= fabs(g->taken[m] - t) < 0.001;
-		if (dup) {
-			json_decref(hit);
-			continue;
-		}
-		g->taken[g->count++] = t;
-		const char *type = json_string_value(json_object_get(hit, "type"));
-		bool timed = type && (strcmp(type, "passage") == 0 || strcmp(type, "agenda") == 0);
-		json_array_append_new(timed ? g->timed : g->later, hit);
-	}
-	for (size_t k = first; k < ngroups; k++) {
-		json_array_extend(hits, groups[k].timed);
-		json_array_extend(hits, groups[k].later);
-	}
-	const char *suggestion = suggested ? qx_mset_suggestion(ms) : "";
-	result = json_pack("{s:s, s:i, s:i, s:i, s:s, s:o, s:O, s:O}", "query", req->query, "total",
-	                   (json_int_t)qx_mset_groups(ms), "page", (json_int_t)page, "per_page",
-	                   (json_int_t)per_page, "match", match_any ? "any" : "all", "suggestion",
-	                   suggestion[0] ? json_string(suggestion) : json_null(), "hits", hits,
-	                   "facets", facets);
-	if (!result)
-		status = SEARCH_NOMEM;
-out:
 	if (status == SEARCH_NOMEM)
 		snprintf(err, errlen, "out of memory");
-	groups_free(groups, ngroups);
 	json_decref(hits);
 	json_decref(facets);
-	qx_mset_free(ms);
+	qx_mset_free(r.ms);
 	free(query);
 	filters_free(&f);
-	*out = status == SEARCH_OK ? result : NULL;
-	if (status != SEARCH_OK)
-		json_decref(result);
 	return status;
 }
 
@@ -418,8 +541,15 @@ search_status search_run(qx_db *db, const synonyms *syn, const search_request *r
 	*out = NULL;
 	err[0] = '\0';
 	search_status status = run_once(db, syn, req, out, err, errlen);
-	/* A writer committed while we read: move to its revision, once. */
-	if (status == SEARCH_BUSY && qx_db_reopen(db, NULL) == QX_OK)
+	/* A writer committed often enough to recycle the revision this reader
+	 * was on, noticed by the search or by any later read of its hits: move
+	 * to the newest revision and run the whole search again, once. */
+	if (status == SEARCH_BUSY) {
+		qx_status st = qx_db_reopen(db, NULL);
+		if (st != QX_OK)
+			return from_qx(st, db, err, errlen);
+		err[0] = '\0';
 		status = run_once(db, syn, req, out, err, errlen);
+	}
 	return status;
 }

@@ -2,8 +2,9 @@
  *
  * Opaque handles, a `qx_status` from every fallible call, and the detail of
  * the last failure kept on the handle (qx_db_errmsg). No C++ type or
- * exception crosses this header: the implementation (xindex.cc, the only C++
- * in the tree) catches everything at the boundary. Compiles as C and C++.
+ * exception crosses this header: the implementation (xindex_*.cc, the only
+ * C++ in the tree) catches everything at the boundary. Compiles as C and
+ * C++.
  *
  * Threads: a qx_db, and every qx_mset made from it, must be used by one
  * thread at a time. Give each thread its own read handle.
@@ -37,6 +38,21 @@ typedef enum qx_status {
 	QX_INTERNAL, /* an unexpected exception: a bug */
 } qx_status;
 
+/* Statuses every call can return, besides QX_OK; each call below names
+ * only those particular to it. Details are in qx_db_errmsg (for a call on
+ * a qx_db or an mset made from it).
+ * - QX_INVALID: a NULL handle, a NULL pointer that is not marked "may be
+ *   NULL", an index past the end, a count with no array, or an argument
+ *   Xapian refuses (a key over its length limit). Never undefined
+ *   behaviour.
+ * - QX_NOMEM, and QX_INTERNAL (an unexpected exception: a bug).
+ * - Calls that read the database: QX_RETRY (a writer committed often
+ *   enough to recycle the revision this reader was on; it can come from
+ *   any read, including the lazy ones on an mset: qx_db_reopen and run the
+ *   whole search again), QX_CORRUPT, QX_XAPIAN (I/O and the like).
+ * - Calls that write: QX_INVALID for a read-only handle, QX_CORRUPT,
+ *   QX_XAPIAN (I/O, disk full). */
+
 /* A static, human-readable name for a status. */
 const char *qx_status_str(qx_status status) QX_NOEXCEPT;
 
@@ -50,35 +66,40 @@ typedef struct qx_mset qx_mset;
  * takes Xapian's single-writer lock (QX_LOCKED when another process holds
  * it); a read-only open of a missing database gives QX_NOT_FOUND. On success
  * *out is the new handle (caller closes with qx_db_close); on failure *out is
- * NULL and, if errmsg is not NULL, *errmsg is a message the caller frees
- * with free(). */
+ * NULL (unless out is NULL: QX_INVALID) and, if errmsg is not NULL, *errmsg
+ * is a message the caller frees with free() (NULL if even that could not be
+ * allocated). */
 qx_status qx_db_open(const char *path, bool writable, qx_db **out, char **errmsg) QX_NOEXCEPT;
 
-/* Close the handle (a writer's uncommitted changes are discarded). NULL is a
- * no-op. */
+/* Close the handle. A writer's uncommitted changes are discarded, whether
+ * or not qx_db_begin was called (error paths rely on it: what was not
+ * committed never reaches the disk); qx_db_commit first to keep them. NULL
+ * is a no-op. */
 void qx_db_close(qx_db *db) QX_NOEXCEPT;
 
 /* The message of the last failed call on db: borrowed, valid until the next
  * call on db. "" after a success. */
 const char *qx_db_errmsg(const qx_db *db) QX_NOEXCEPT;
 
-/* Readers: move to the latest committed revision. *changed (may be NULL)
- * says whether there was a newer one. */
+/* Readers: move to the latest committed revision. *changed (changed may be
+ * NULL) says whether there was a newer one. */
 qx_status qx_db_reopen(qx_db *db, bool *changed) QX_NOEXCEPT;
 
-/* The number of documents. */
+/* The number of documents, in *out. */
 qx_status qx_db_doc_count(qx_db *db, unsigned *out) QX_NOEXCEPT;
 
 /* Writers: group changes so that they become visible all at once, or not at
- * all (a crash before qx_db_commit leaves the last committed state).
- * qx_db_commit without qx_db_begin commits the changes made so far;
- * qx_db_cancel without qx_db_begin is QX_INVALID. */
+ * all (a crash, or qx_db_close, before qx_db_commit leaves the last
+ * committed state). qx_db_begin first commits changes made before it, and
+ * is QX_INVALID while a transaction it began is open. qx_db_commit without
+ * qx_db_begin commits the changes made so far; qx_db_cancel without
+ * qx_db_begin is QX_INVALID. */
 qx_status qx_db_begin(qx_db *db) QX_NOEXCEPT;
 qx_status qx_db_commit(qx_db *db) QX_NOEXCEPT;
 qx_status qx_db_cancel(qx_db *db) QX_NOEXCEPT;
 
 /* Writers: add doc, replacing every document that has unique_term (which
- * doc should carry too). doc is not consumed. */
+ * doc should carry too). doc is not consumed (borrowed for the call). */
 qx_status qx_db_replace(qx_db *db, const char *unique_term, const qx_doc *doc) QX_NOEXCEPT;
 
 /* Writers: add doc as a new document. doc is not consumed. */
@@ -91,21 +112,23 @@ qx_status qx_db_delete(qx_db *db, const char *term) QX_NOEXCEPT;
 qx_status qx_db_add_spelling(qx_db *db, const char *word, unsigned freq_inc) QX_NOEXCEPT;
 
 /* User metadata: small key/value strings stored with the database and
- * committed with it. get: *value is "" when the key is absent; caller frees
- * *value with free(). */
+ * committed with it. key must not be empty. get: *value is "" when the key
+ * is absent; caller frees *value with free(); NULL on failure. */
 qx_status qx_db_set_metadata(qx_db *db, const char *key, const char *value) QX_NOEXCEPT;
 qx_status qx_db_get_metadata(qx_db *db, const char *key, char **value) QX_NOEXCEPT;
 
-/* Call fn(key, value, ctx) for each metadata key starting with prefix, in
- * key order; fn returns false to stop. Strings are borrowed for the call. */
+/* Call fn(key, value, ctx) for each metadata key starting with prefix
+ * (may be NULL: every key), in key order; fn returns false to stop.
+ * Strings are borrowed for the call. */
 qx_status qx_db_each_metadata(qx_db *db, const char *prefix,
                               bool (*fn)(const char *key, const char *value, void *ctx),
                               void *ctx) QX_NOEXCEPT;
 
 /* ---- documents -------------------------------------------------------- */
 
-/* A document being built. Caller frees with qx_doc_free. NULL on out of
- * memory. */
+/* A document being built. Caller frees with qx_doc_free (NULL is a no-op).
+ * NULL on out of memory. The qx_doc calls keep no message: their status
+ * says it all. */
 qx_doc *qx_doc_new(void) QX_NOEXCEPT;
 void qx_doc_free(qx_doc *doc) QX_NOEXCEPT;
 
@@ -113,20 +136,23 @@ void qx_doc_free(qx_doc *doc) QX_NOEXCEPT;
  * without one. The term is lowercased (Unicode) and, unless `exact_only`,
  * its English stem is added too with a "Z" prefix (without a position, as
  * Xapian's TermGenerator does), as Xapian's QueryParser expects for stemmed
- * queries. prefix ("" for none) is
- * put in front of both. wdf_inc weighs the occurrence (1 normally; more for
- * a title). */
+ * queries. prefix ("" or NULL for none) is put in front of both. wdf_inc
+ * weighs the occurrence (1 normally; more for a title). QX_INVALID for an
+ * empty term; a term too long for Xapian (noise such as a URL) is skipped
+ * with QX_OK. */
 qx_status qx_doc_add_text_term(qx_doc *doc, const char *prefix, const char *term, unsigned pos,
                                bool positional, unsigned wdf_inc, bool exact_only) QX_NOEXCEPT;
 
 /* Add a term exactly as given (a boolean filter such as "XRELEASE2.6"), with
- * no weight. */
+ * no weight. QX_INVALID for an empty term or one over 240 bytes. */
 qx_status qx_doc_add_boolean_term(qx_doc *doc, const char *term) QX_NOEXCEPT;
 
-/* Set value slot `slot` (sorting, collapsing, facets) to bytes[0..len). */
+/* Set value slot `slot` (sorting, collapsing, facets) to bytes[0..len).
+ * bytes may be NULL only when len is 0. */
 qx_status qx_doc_set_value(qx_doc *doc, unsigned slot, const char *bytes, size_t len) QX_NOEXCEPT;
 
-/* Set the document's data (what a hit hands back). */
+/* Set the document's data (what a hit hands back) to bytes[0..len). bytes
+ * may be NULL only when len is 0. */
 qx_status qx_doc_set_data(qx_doc *doc, const char *bytes, size_t len) QX_NOEXCEPT;
 
 /* ---- searching -------------------------------------------------------- */
@@ -138,6 +164,8 @@ typedef struct qx_field {
 	bool boolean;       /* a filter (exact value) rather than free text */
 } qx_field;
 
+/* Every array may be NULL only when its count is 0, and holds no NULL
+ * string. */
 typedef struct qx_search_params {
 	const char *query; /* the user's query, QueryParser syntax */
 	bool exact;        /* no stemming: terms match as typed */
@@ -170,16 +198,19 @@ typedef struct qx_search_params {
 } qx_search_params;
 
 /* Run a search. On success *out holds the hits (caller frees with
- * qx_mset_free, before closing db). Returns QX_QUERY_SYNTAX with a message
- * for an unparsable query, QX_RETRY when the database changed underneath
- * (reopen and retry), or another failure status; details in
- * qx_db_errmsg(db). */
+ * qx_mset_free, before closing db); on failure *out is NULL. Returns
+ * QX_QUERY_SYNTAX with a message for an unparsable query, QX_INVALID for
+ * unusable params (errmsg says which part), QX_RETRY when the database
+ * changed underneath (reopen and retry), or another failure status; details
+ * in qx_db_errmsg(db). The mset reads the database lazily: its hits,
+ * positions and snippets can fail the same way later. */
 qx_status qx_db_search(qx_db *db, const qx_search_params *params, qx_mset **out) QX_NOEXCEPT;
 
+/* NULL is a no-op. */
 void qx_mset_free(qx_mset *mset) QX_NOEXCEPT;
 
 /* Hits in this page, and the estimated (exact for small archives) number
- * of matches in all, after collapsing. */
+ * of matches in all, after collapsing. 0 for NULL. */
 unsigned qx_mset_size(const qx_mset *mset) QX_NOEXCEPT;
 unsigned qx_mset_total(const qx_mset *mset) QX_NOEXCEPT;
 
@@ -187,26 +218,31 @@ unsigned qx_mset_total(const qx_mset *mset) QX_NOEXCEPT;
  * all the matches. 0 otherwise. */
 unsigned qx_mset_groups(const qx_mset *mset) QX_NOEXCEPT;
 
-/* The i-th hit of the page: its document data (borrowed, valid until
- * qx_mset_free; *len bytes), relevance percentage and weight. */
+/* The i-th hit of the page (QX_INVALID past qx_mset_size): its document
+ * data (borrowed, valid until qx_mset_free; *len bytes), relevance
+ * percentage and weight (percent and weight may be NULL). Reads the
+ * database. */
 qx_status qx_mset_hit(qx_mset *mset, unsigned i, const char **data, size_t *len, int *percent,
                       double *weight) QX_NOEXCEPT;
 
 /* The lowest position at which any of the query's terms occurs in the i-th
- * hit. *found is false when the match has no positional term (e.g. a
- * filter-only query). */
+ * hit (QX_INVALID past qx_mset_size). *found is false when the match has no
+ * positional term (e.g. a filter-only query). Reads the database. */
 qx_status qx_mset_first_position(qx_mset *mset, unsigned i, unsigned *pos, bool *found) QX_NOEXCEPT;
 
 /* A snippet of text with the query's terms marked <mark>...</mark>, HTML
- * escaped, at most about `length` characters. Caller frees *out. */
+ * escaped, at most about `length` characters. Caller frees *out with
+ * free(); NULL on failure. Reads the database (term statistics). */
 qx_status qx_mset_snippet(qx_mset *mset, const char *text, size_t length, char **out) QX_NOEXCEPT;
 
-/* The spelling suggestion (a corrected query), or "" for none. Borrowed,
- * valid until qx_mset_free. */
+/* The spelling suggestion (a corrected query), or "" for none (or NULL).
+ * Borrowed, valid until qx_mset_free. */
 const char *qx_mset_suggestion(const qx_mset *mset) QX_NOEXCEPT;
 
 /* Facet counts for the k-th facet slot of the search: calls fn for each
- * value with its count, most frequent first. */
+ * value (borrowed for the call) with its count, most frequent first; fn
+ * returns false to stop. QX_INVALID when k is not below the search's
+ * facet_count. The counts were made during the search: no database read. */
 qx_status qx_mset_each_facet(qx_mset *mset, size_t k,
                              bool (*fn)(const char *value, unsigned count, void *ctx),
                              void *ctx) QX_NOEXCEPT;
@@ -214,7 +250,8 @@ qx_status qx_mset_each_facet(qx_mset *mset, size_t k,
 /* ---- helpers ------------------------------------------------------- */
 
 /* A double as bytes that sort in numeric order (for value slots). Writes at
- * most 16 bytes to out and sets *len. */
+ * most 16 bytes to out and sets *len. QX_INVALID for NaN, which has no
+ * place in an order. */
 qx_status qx_sortable_serialise(double value, char out[16], size_t *len) QX_NOEXCEPT;
 
 #ifdef __cplusplus

@@ -12,6 +12,7 @@
 
 #include "harness.h"
 #include "xindex.h"
+#include "xindex_test.h"
 
 static char tmp_root[256];
 
@@ -257,6 +258,51 @@ static void test_metadata_and_delete(void)
 	qx_db_close(db);
 }
 
+static unsigned doc_count_at(const char *path)
+{
+	qx_db *db = NULL;
+	unsigned count = 0;
+	CHECK(qx_db_open(path, false, &db, NULL) == QX_OK);
+	CHECK(qx_db_doc_count(db, &count) == QX_OK);
+	qx_db_close(db);
+	return count;
+}
+
+/* xindex.h: closing a writer discards what it did not commit, with or
+ * without qx_db_begin (Xapian's own close() would commit it), and keeps
+ * what it did. */
+static void test_close_discards_uncommitted(void)
+{
+	char path[512];
+	path_in_tmp(path, sizeof path, "close");
+	static const char *const w[] = {"kept"};
+	qx_db *db = NULL;
+	CHECK(qx_db_open(path, true, &db, NULL) == QX_OK);
+	add_doc(db, "a", w, 1, "2.6", "Ann");
+	qx_db_close(db);
+	CHECK(doc_count_at(path) == 0);
+
+	CHECK(qx_db_open(path, true, &db, NULL) == QX_OK);
+	add_doc(db, "a", w, 1, "2.6", "Ann");
+	CHECK(qx_db_set_metadata(db, "k", "committed") == QX_OK);
+	CHECK(qx_db_commit(db) == QX_OK);
+	add_doc(db, "b", w, 1, "2.6", "Ann");
+	CHECK(qx_db_set_metadata(db, "k", "not committed") == QX_OK);
+	qx_db_close(db);
+	CHECK(doc_count_at(path) == 1);
+
+	CHECK(qx_db_open(path, true, &db, NULL) == QX_OK);
+	char *value = NULL;
+	CHECK(qx_db_get_metadata(db, "k", &value) == QX_OK);
+	CHECK_STR(value, "committed");
+	free(value);
+	CHECK(qx_db_begin(db) == QX_OK);
+	CHECK(qx_db_begin(db) == QX_INVALID); /* no nesting */
+	add_doc(db, "c", w, 1, "2.6", "Ann");
+	qx_db_close(db);
+	CHECK(doc_count_at(path) == 1);
+}
+
 static void test_writer_lock(void)
 {
 	char path[512];
@@ -342,6 +388,101 @@ static void test_modified_database_asks_for_retry(void)
 	qx_db_close(writer);
 }
 
+/* Replace documents Q0..Q<n-1>, each with the word "common" and data
+ * "<round>:<i>", and commit. */
+static void replace_round(qx_db *writer, int round, int n)
+{
+	char word[32], unique[32], data[32];
+	for (int i = 0; i < n; i++) {
+		qx_doc *d = qx_doc_new();
+		snprintf(word, sizeof word, "w%d_%d", round, i);
+		snprintf(unique, sizeof unique, "Q%d", i);
+		snprintf(data, sizeof data, "%d:%d", round, i);
+		CHECK(qx_doc_add_text_term(d, "", word, 1, true, 1, false) == QX_OK);
+		CHECK(qx_doc_add_text_term(d, "", "common", 2, true, 1, false) == QX_OK);
+		CHECK(qx_doc_add_boolean_term(d, unique) == QX_OK);
+		CHECK(qx_doc_set_data(d, data, strlen(data)) == QX_OK);
+		CHECK(qx_db_replace(writer, unique, d) == QX_OK);
+		qx_doc_free(d);
+	}
+	CHECK(qx_db_commit(writer) == QX_OK);
+}
+
+/* An mset reads its hits' data and positions lazily, from the revision the
+ * search ran on. Xapian keeps a revision for its readers only until the
+ * writer has committed twice more; here it commits three times, replacing
+ * every document, before the reader reads its first hit: those lazy reads
+ * must fail with QX_RETRY (not stale data, not another status), and after
+ * qx_db_reopen the same search reads every hit. */
+static void test_lazy_reads_ask_for_retry(void)
+{
+	char path[512];
+	path_in_tmp(path, sizeof path, "lazy");
+	qx_db *writer = NULL, *reader = NULL;
+	CHECK(qx_db_open(path, true, &writer, NULL) == QX_OK);
+	replace_round(writer, 0, 2000);
+	CHECK(qx_db_open(path, false, &reader, NULL) == QX_OK);
+	qx_search_params p = {0};
+	p.query = "common";
+	p.limit = 10;
+	p.collapse_slot = -1;
+	p.count_slot = -1;
+	qx_mset *ms = NULL;
+	CHECK(qx_db_search(reader, &p, &ms) == QX_OK && qx_mset_size(ms) == 10);
+	for (int round = 1; round <= 3; round++)
+		replace_round(writer, round, 2000);
+
+	const char *data = NULL;
+	size_t len = 0;
+	unsigned pos = 0;
+	bool found = false;
+	CHECK(qx_mset_hit(ms, 0, &data, &len, NULL, NULL) == QX_RETRY);
+	CHECK(strstr(qx_db_errmsg(reader), "reopen") != NULL);
+	CHECK(qx_mset_first_position(ms, 0, &pos, &found) == QX_RETRY);
+	qx_mset_free(ms);
+
+	CHECK(qx_db_reopen(reader, NULL) == QX_OK);
+	CHECK(qx_db_search(reader, &p, &ms) == QX_OK && qx_mset_size(ms) == 10);
+	unsigned fresh = 0;
+	for (unsigned i = 0; i < qx_mset_size(ms); i++)
+		fresh += qx_mset_hit(ms, i, &data, &len, NULL, NULL) == QX_OK && len > 2 &&
+		         strncmp(data, "3:", 2) == 0;
+	CHECK(fresh == 10);
+	CHECK(qx_mset_first_position(ms, 0, &pos, &found) == QX_OK && found && pos == 2);
+	qx_mset_free(ms);
+	qx_db_close(reader);
+	qx_db_close(writer);
+}
+
+/* The test hook of xindex_test.h: the chosen reads fail with QX_RETRY and
+ * a message, the others succeed, and reopening does not disarm it. */
+static void test_injected_read_failures(void)
+{
+	char path[512];
+	path_in_tmp(path, sizeof path, "inject");
+	build_index(path);
+	qx_db *db = NULL;
+	unsigned count = 0;
+	CHECK(qx_db_open(path, false, &db, NULL) == QX_OK);
+	CHECK(qx_test_fail_reads(NULL, 0, 1) == QX_INVALID);
+	CHECK(!qx_test_failures_pending(db));
+	CHECK(qx_test_fail_reads(db, 1, 2) == QX_OK && qx_test_failures_pending(db));
+	qx_mset *ms = search(db, "torch", NULL, 0); /* read 1: let through */
+	CHECK(ms != NULL);
+	CHECK(qx_db_reopen(db, NULL) == QX_OK);
+	const char *data = NULL;
+	size_t len = 0;
+	CHECK(qx_mset_hit(ms, 0, &data, &len, NULL, NULL) == QX_RETRY);
+	CHECK(strstr(qx_db_errmsg(db), "injected") != NULL);
+	CHECK(qx_db_doc_count(db, &count) == QX_RETRY && qx_test_failures_pending(db) == false);
+	CHECK(qx_mset_hit(ms, 0, &data, &len, NULL, NULL) == QX_OK);
+	CHECK(qx_db_doc_count(db, &count) == QX_OK && count == 3);
+	qx_mset_free(ms);
+	CHECK(qx_test_fail_reads(db, 0, 1) == QX_OK && qx_test_fail_reads(db, 0, 0) == QX_OK);
+	CHECK(!qx_test_failures_pending(db) && qx_db_doc_count(db, &count) == QX_OK);
+	qx_db_close(db);
+}
+
 static void test_read_only_refuses_writes(void)
 {
 	char path[512];
@@ -371,6 +512,166 @@ static void test_invalid_arguments(void)
 	qx_doc_free(NULL);
 	qx_mset_free(NULL);
 	CHECK_STR(qx_status_str(QX_LOCKED), "the index is busy");
+}
+
+static bool count_values(const char *value, unsigned count, void *ctx)
+{
+	(void)value;
+	*(unsigned *)ctx += count;
+	return true;
+}
+
+/* A facet index past the facets of the search (or a search that counted
+ * only groups) is QX_INVALID, not a read past the end of the counts. */
+static void test_facet_index_out_of_range(void)
+{
+	char path[512];
+	path_in_tmp(path, sizeof path, "facet_range");
+	build_index(path);
+	qx_db *db = NULL;
+	CHECK(qx_db_open(path, false, &db, NULL) == QX_OK);
+	qx_mset *ms = search(db, "torch", NULL, 0); /* two facet slots */
+	unsigned seen = 0;
+	CHECK(ms && qx_mset_each_facet(ms, 1, count_values, &seen) == QX_OK && seen > 0);
+	seen = 0;
+	CHECK(qx_mset_each_facet(ms, 2, count_values, &seen) == QX_INVALID && seen == 0);
+	CHECK(qx_mset_each_facet(ms, (size_t)-1, count_values, &seen) == QX_INVALID);
+	CHECK(qx_mset_each_facet(ms, 0, NULL, NULL) == QX_INVALID);
+	CHECK(qx_mset_each_facet(NULL, 0, count_values, &seen) == QX_INVALID);
+	qx_mset_free(ms);
+
+	qx_search_params p = {0};
+	p.query = "torch";
+	p.limit = 10;
+	p.collapse_slot = -1;
+	p.count_slot = 0; /* groups, no facets */
+	CHECK(qx_db_search(db, &p, &ms) == QX_OK);
+	CHECK(qx_mset_groups(ms) == 2);
+	CHECK(qx_mset_each_facet(ms, 0, count_values, &seen) == QX_INVALID);
+	qx_mset_free(ms);
+	qx_db_close(db);
+}
+
+/* Bytes that are NULL with a length are QX_INVALID, not a read of NULL;
+ * NULL with length 0 is the empty value. */
+static void test_doc_null_bytes(void)
+{
+	qx_doc *doc = qx_doc_new();
+	CHECK(qx_doc_set_value(doc, 1, NULL, 5) == QX_INVALID);
+	CHECK(qx_doc_set_data(doc, NULL, 5) == QX_INVALID);
+	CHECK(qx_doc_set_value(doc, 1, NULL, 0) == QX_OK);
+	CHECK(qx_doc_set_data(doc, NULL, 0) == QX_OK);
+	CHECK(qx_doc_set_value(NULL, 1, "x", 1) == QX_INVALID);
+	CHECK(qx_doc_set_data(NULL, "x", 1) == QX_INVALID);
+	CHECK(qx_doc_add_boolean_term(doc, NULL) == QX_INVALID);
+	CHECK(qx_doc_add_text_term(doc, "", NULL, 1, true, 1, false) == QX_INVALID);
+	qx_doc_free(doc);
+}
+
+/* Search parameters whose counts promise more than their arrays hold. */
+static void test_search_bad_params(qx_db *db)
+{
+	static const qx_field fields[] = {{"release", "XRELEASE", true}};
+	static const qx_field no_name[] = {{NULL, "XRELEASE", true}};
+	static const char *const null_term[] = {NULL};
+	qx_search_params good = {0};
+	good.query = "torch";
+	good.fields = fields;
+	good.field_count = 1;
+	good.limit = 10;
+	good.collapse_slot = -1;
+	good.count_slot = -1;
+	qx_mset *ms = (qx_mset *)1;
+	qx_search_params p = good;
+	p.filter_count = 1;
+	CHECK(qx_db_search(db, &p, &ms) == QX_INVALID && ms == NULL);
+	p.filters = null_term;
+	CHECK(qx_db_search(db, &p, &ms) == QX_INVALID);
+	p = good;
+	p.fields = NULL;
+	CHECK(qx_db_search(db, &p, &ms) == QX_INVALID);
+	p.fields = no_name;
+	CHECK(qx_db_search(db, &p, &ms) == QX_INVALID);
+	p = good;
+	p.facet_count = 2;
+	CHECK(qx_db_search(db, &p, &ms) == QX_INVALID);
+	p = good;
+	p.stopword_count = 1;
+	CHECK(qx_db_search(db, &p, &ms) == QX_INVALID);
+	p.stopwords = null_term;
+	CHECK(qx_db_search(db, &p, &ms) == QX_INVALID);
+	CHECK(strlen(qx_db_errmsg(db)) > 0);
+	p = good;
+	p.query = NULL;
+	CHECK(qx_db_search(db, &p, &ms) == QX_INVALID);
+	CHECK(qx_db_search(db, NULL, &ms) == QX_INVALID);
+	CHECK(qx_db_search(db, &good, NULL) == QX_INVALID);
+	CHECK(qx_db_search(NULL, &good, &ms) == QX_INVALID && ms == NULL);
+	CHECK(qx_db_search(db, &good, &ms) == QX_OK && qx_mset_size(ms) == 2);
+	qx_mset_free(ms);
+}
+
+/* Every out-parameter and callback that must not be NULL, every index
+ * past the end: QX_INVALID, never a crash. */
+static void test_null_outputs_and_ranges(void)
+{
+	char path[512];
+	path_in_tmp(path, sizeof path, "null_outputs");
+	build_index(path);
+	qx_db *db = (qx_db *)1;
+	char *err = (char *)1;
+	CHECK(qx_db_open(path, false, NULL, NULL) == QX_INVALID);
+	CHECK(qx_db_open(NULL, false, &db, &err) == QX_INVALID);
+	CHECK(db == NULL && err && strlen(err) > 0);
+	free(err);
+	CHECK(qx_db_open(path, false, &db, NULL) == QX_OK);
+	CHECK(qx_db_doc_count(db, NULL) == QX_INVALID);
+	CHECK(qx_db_doc_count(NULL, NULL) == QX_INVALID);
+	CHECK(qx_db_get_metadata(db, "rec:a", NULL) == QX_INVALID);
+	char *value = (char *)1;
+	CHECK(qx_db_get_metadata(NULL, "rec:a", &value) == QX_INVALID && value == NULL);
+	CHECK(qx_db_each_metadata(db, "rec:", NULL, NULL) == QX_INVALID);
+	test_search_bad_params(db);
+
+	qx_mset *ms = search(db, "torch", NULL, 0);
+	const char *data = NULL;
+	size_t len = 0;
+	unsigned pos = 0;
+	bool found = true;
+	char *snippet = NULL;
+	CHECK(ms && qx_mset_size(ms) == 2);
+	CHECK(qx_mset_hit(ms, 2, &data, &len, NULL, NULL) == QX_INVALID);
+	CHECK(qx_mset_hit(ms, 0, NULL, &len, NULL, NULL) == QX_INVALID);
+	CHECK(qx_mset_hit(ms, 0, &data, NULL, NULL, NULL) == QX_INVALID);
+	CHECK(qx_mset_first_position(ms, 2, &pos, &found) == QX_INVALID && !found);
+	CHECK(qx_mset_first_position(ms, 0, NULL, &found) == QX_INVALID);
+	CHECK(qx_mset_first_position(ms, 0, &pos, NULL) == QX_INVALID);
+	CHECK(qx_mset_first_position(NULL, 0, &pos, &found) == QX_INVALID);
+	CHECK(qx_mset_snippet(ms, "torch", 100, NULL) == QX_INVALID);
+	CHECK(qx_mset_snippet(ms, NULL, 100, &snippet) == QX_INVALID && snippet == NULL);
+	CHECK(qx_mset_snippet(NULL, "torch", 100, &snippet) == QX_INVALID);
+	qx_mset_free(ms);
+	qx_db_close(db);
+
+	char bytes[16];
+	CHECK(qx_sortable_serialise(1.0, NULL, &len) == QX_INVALID);
+	CHECK(qx_sortable_serialise(1.0, bytes, NULL) == QX_INVALID);
+	CHECK(qx_sortable_serialise(0.0 / 0.0, bytes, &len) == QX_INVALID);
+}
+
+/* An argument Xapian itself refuses (a metadata key over its length
+ * limit) is the caller's: QX_INVALID with Xapian's message. */
+static void test_xapian_refusals_are_invalid(void)
+{
+	char path[512], key[300];
+	path_in_tmp(path, sizeof path, "refusals");
+	memset(key, 'k', sizeof key - 1);
+	key[sizeof key - 1] = '\0';
+	qx_db *db = NULL;
+	CHECK(qx_db_open(path, true, &db, NULL) == QX_OK);
+	CHECK(qx_db_set_metadata(db, key, "v") == QX_INVALID);
+	CHECK(strstr(qx_db_errmsg(db), "invalid argument") != NULL);
+	qx_db_close(db);
 }
 
 /* A damaged file in the database gives a clear status, not a crash. */
@@ -419,11 +720,18 @@ int main(void)
 	RUN(test_search_basics);
 	RUN(test_facets_and_suggestion);
 	RUN(test_metadata_and_delete);
+	RUN(test_close_discards_uncommitted);
 	RUN(test_writer_lock);
 	RUN(test_reader_sees_commit_after_reopen);
 	RUN(test_modified_database_asks_for_retry);
+	RUN(test_lazy_reads_ask_for_retry);
+	RUN(test_injected_read_failures);
 	RUN(test_read_only_refuses_writes);
 	RUN(test_invalid_arguments);
+	RUN(test_facet_index_out_of_range);
+	RUN(test_doc_null_bytes);
+	RUN(test_null_outputs_and_ranges);
+	RUN(test_xapian_refusals_are_invalid);
 	RUN(test_truncated_database);
 	RUN(test_sortable);
 	char cmd[300];

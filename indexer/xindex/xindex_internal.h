@@ -1,0 +1,154 @@
+// xindex_internal.h: what the xindex_*.cc files share, and nothing else
+// includes. The handles behind xindex.h's opaque types, the facet counter
+// an mset owns, and the boundary every exported function goes through:
+// `fail` turns the exception being handled into a qx_status (the one
+// mapping), and `guarded`/`mset_guarded` wrap a whole body in it.
+#ifndef QA_XINDEX_INTERNAL_H
+#define QA_XINDEX_INTERNAL_H
+
+#include "xindex.h"
+
+#include <xapian.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+struct qx_db {
+	std::unique_ptr<Xapian::Database> db; // a WritableDatabase when writable
+	bool writable = false;
+	// Every change a writer makes is inside a Xapian transaction, so that
+	// closing can discard it (xindex_db.cc): one is open (in_transaction)
+	// and qx_db_begin opened it (explicit_transaction), or the first
+	// change did (see writing()).
+	bool in_transaction = false;
+	bool explicit_transaction = false;
+	std::string errmsg;
+	std::string path;
+	// The test hook (xindex_test.h): reads to let through, then reads to
+	// fail as though a writer had recycled this revision.
+	unsigned fault_after = 0;
+	unsigned fault_times = 0;
+
+	Xapian::WritableDatabase &writer()
+	{
+		return *static_cast<Xapian::WritableDatabase *>(db.get());
+	}
+};
+
+struct qx_doc {
+	Xapian::Document doc;
+	Xapian::Stem stemmer{"english"};
+};
+
+namespace xindex
+{
+
+// Counts facet values over every matching document (xindex_facets.cc).
+class FacetSpy : public Xapian::MatchSpy
+{
+      public:
+	FacetSpy(std::vector<unsigned> slots, int count_slot);
+	void operator()(const Xapian::Document &doc, double) override;
+	// Values of facet k (k < facet_count()), most frequent first (then by
+	// value, for a stable order).
+	std::vector<std::pair<std::string, unsigned>> sorted(size_t k) const;
+	size_t facet_count() const
+	{
+		return slots_.size();
+	}
+	// Distinct groups among the matches (count_slot only).
+	size_t groups() const
+	{
+		return groups_.size();
+	}
+
+      private:
+	std::vector<unsigned> slots_;
+	int count_slot_;
+	std::vector<std::map<std::string, unsigned>> counts_;
+	std::unordered_set<std::string> groups_;
+};
+
+// Map the exception being handled to a status, saving its message in
+// *errmsg (if not NULL). Call only from inside a catch block.
+qx_status fail(std::string *errmsg) noexcept;
+
+// A malloc'd copy of s for a C caller to free(); throws std::bad_alloc.
+char *dup_string(const std::string &s);
+
+// Every call that reads the database calls this first: it throws the
+// failure a test armed with qx_test_fail_reads (xindex_test.h), if any.
+void read_point(qx_db *db);
+
+// Refuse an unusable argument: QX_INVALID, with why in *errmsg. A bad
+// argument to this noexcept API is a status, never undefined behaviour.
+inline qx_status invalid(std::string *errmsg, const char *why)
+{
+	*errmsg = why;
+	return QX_INVALID;
+}
+
+// The body of every qx_db call: clear the message, refuse a read-only
+// handle where a writer is needed, run fn, map exceptions.
+template <typename Fn> qx_status guarded(qx_db *db, bool need_writer, Fn &&fn) noexcept
+{
+	if (!db)
+		return QX_INVALID;
+	try {
+		db->errmsg.clear();
+		if (need_writer && !db->writable) {
+			db->errmsg = "the index was opened read-only";
+			return QX_INVALID;
+		}
+		return fn();
+	} catch (...) {
+		return fail(&db->errmsg);
+	}
+}
+
+// The writer of db, inside a transaction (starting one if none is open):
+// every change goes through this, so that qx_db_close can discard it.
+Xapian::WritableDatabase &writing(qx_db *db);
+
+} // namespace xindex
+
+struct qx_mset {
+	qx_db *db;
+	Xapian::Enquire enquire;
+	Xapian::MSet mset;
+	Xapian::Stem stemmer;
+	std::string suggestion;
+	std::unique_ptr<xindex::FacetSpy> spy;
+	std::map<unsigned, std::string> data_cache; // hit index -> document data
+
+	explicit qx_mset(qx_db *d) : db(d), enquire(*d->db)
+	{
+	}
+};
+
+namespace xindex
+{
+
+// The body of every call on the i-th hit of mset: clear the message, check
+// i, run fn on the hit, map exceptions (messages go on the mset's db).
+template <typename Fn> qx_status mset_guarded(qx_mset *mset, unsigned i, Fn &&fn) noexcept
+{
+	if (!mset)
+		return QX_INVALID;
+	try {
+		mset->db->errmsg.clear();
+		if (i >= mset->mset.size())
+			return invalid(&mset->db->errmsg, "no such hit");
+		return fn(mset->mset[i]);
+	} catch (...) {
+		return fail(&mset->db->errmsg);
+	}
+}
+
+} // namespace xindex
+
+#endif

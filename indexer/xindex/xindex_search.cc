@@ -1,0 +1,135 @@
+// Running a search: the user's query parsed as QueryParser syntax with
+// qarchive's fields, stemming and stopwords, the filters around it,
+// collapsing and facets, and the match set it gives (read in
+// xindex_hits.cc and xindex_facets.cc).
+#include "xindex_internal.h"
+
+namespace
+{
+
+// The prefix of a filter term: its leading run of upper-case ASCII letters
+// (Xapian's convention for term prefixes).
+std::string term_prefix(const std::string &term)
+{
+	size_t n = 0;
+	while (n < term.size() && term[n] >= 'A' && term[n] <= 'Z')
+		n++;
+	return term.substr(0, n);
+}
+
+// Why params cannot be used (a count with no array, a NULL string in an
+// array), or NULL when they can.
+const char *unusable(const qx_search_params &p)
+{
+	if (!p.query)
+		return "no query";
+	if ((p.filter_count && !p.filters) || (p.field_count && !p.fields) ||
+	    (p.facet_count && !p.facet_slots) || (p.stopword_count && !p.stopwords))
+		return "a count with no array";
+	for (size_t i = 0; i < p.filter_count; i++)
+		if (!p.filters[i])
+			return "a NULL filter term";
+	for (size_t i = 0; i < p.field_count; i++)
+		if (!p.fields[i].name || !p.fields[i].prefix)
+			return "a field with no name or prefix";
+	for (size_t i = 0; i < p.stopword_count; i++)
+		if (!p.stopwords[i])
+			return "a NULL stopword";
+	return nullptr;
+}
+
+// Parse the user's query. The stemmer is kept on the mset (snippets and
+// positions stem as the query did), the suggestion too when asked for.
+Xapian::Query parse(const qx_search_params &params, const Xapian::Database &db, qx_mset &result)
+{
+	Xapian::SimpleStopper stopper; // outlives qp, which points to it
+	Xapian::QueryParser qp;
+	qp.set_database(db);
+	if (!params.exact) {
+		result.stemmer = Xapian::Stem("english");
+		qp.set_stemmer(result.stemmer);
+		qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+	}
+	for (size_t i = 0; i < params.stopword_count; i++)
+		stopper.add(params.stopwords[i]);
+	if (params.stopword_count)
+		qp.set_stopper(&stopper);
+	qp.set_default_op(params.match_any ? Xapian::Query::OP_OR : Xapian::Query::OP_AND);
+	// Wildcards expand to at most this many terms: "a*" must not turn
+	// into a query over the whole vocabulary.
+	qp.set_max_expansion(256, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+	for (size_t i = 0; i < params.field_count; i++) {
+		const qx_field &f = params.fields[i];
+		if (f.boolean)
+			qp.add_boolean_prefix(f.name, f.prefix);
+		else
+			qp.add_prefix(f.name, f.prefix);
+	}
+	unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD;
+	if (params.suggest)
+		flags |= Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
+	Xapian::Query query = qp.parse_query(params.query, flags);
+	if (params.suggest)
+		result.suggestion = qp.get_corrected_query_string();
+	return query;
+}
+
+// Filters: OR within a prefix, AND across prefixes. A query with no terms
+// of its own (filters only) matches every filtered document, unweighted.
+Xapian::Query filtered(Xapian::Query query, const qx_search_params &params)
+{
+	std::map<std::string, std::vector<Xapian::Query>> by_prefix;
+	for (size_t i = 0; i < params.filter_count; i++) {
+		std::string term = params.filters[i];
+		by_prefix[term_prefix(term)].emplace_back(term);
+	}
+	for (auto &group : by_prefix) {
+		Xapian::Query any(Xapian::Query::OP_OR, group.second.begin(), group.second.end());
+		query = query.empty() ? Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, any, 0)
+		                      : Xapian::Query(Xapian::Query::OP_FILTER, query, any);
+	}
+	return query;
+}
+
+// Collapsing and facets, then the match set.
+void run(const qx_search_params &params, const Xapian::Database &db, qx_mset &result)
+{
+	if (params.collapse_slot >= 0)
+		result.enquire.set_collapse_key(unsigned(params.collapse_slot),
+		                                params.collapse_max ? params.collapse_max : 1);
+	if (params.facet_count || params.count_slot >= 0) {
+		std::vector<unsigned> slots(params.facet_slots,
+		                            params.facet_slots + params.facet_count);
+		result.spy.reset(new xindex::FacetSpy(slots, params.count_slot));
+		result.enquire.add_matchspy(result.spy.get());
+	}
+	// Look at every match, so that totals and facet counts are exact
+	// rather than estimates (archives are small: thousands of passages,
+	// not billions).
+	Xapian::doccount all = db.get_doccount();
+	result.mset = result.enquire.get_mset(params.offset, params.limit, all);
+}
+
+} // namespace
+
+qx_status qx_db_search(qx_db *db, const qx_search_params *params, qx_mset **out) noexcept
+{
+	if (!out)
+		return QX_INVALID;
+	*out = nullptr;
+	std::unique_ptr<qx_mset> result;
+	qx_status status = xindex::guarded(db, false, [&] {
+		if (!params)
+			return xindex::invalid(&db->errmsg, "no search parameters");
+		if (const char *why = unusable(*params))
+			return xindex::invalid(&db->errmsg, why);
+		xindex::read_point(db);
+		result.reset(new qx_mset(db));
+		result->enquire.set_query(filtered(parse(*params, *db->db, *result), *params));
+		run(*params, *db->db, *result);
+		return QX_OK;
+	});
+	if (status == QX_OK)
+		*out = result.release();
+	return status;
+}
