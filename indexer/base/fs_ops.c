@@ -15,16 +15,6 @@
  * thousand reads, small enough for a worker thread's heap. */
 #define COPY_CHUNK (1 << 20)
 
-const char *fs_strerror(int errnum, char *buf, size_t len)
-{
-	/* This file has _GNU_SOURCE, so strerror_r is the GNU one: it may
-	 * return a static string instead of filling buf. */
-	const char *msg = strerror_r(errnum, buf, len);
-	if (msg != buf)
-		snprintf(buf, len, "%s", msg ? msg : "unknown error");
-	return buf;
-}
-
 int fs_sync_dir(int dirfd, const char *path)
 {
 	int fd = dirfd >= 0 ? dirfd : open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

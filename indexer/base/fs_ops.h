@@ -59,7 +59,4 @@ int fs_lock(int fd);
  * entries are still tried). */
 int fs_remove_unlocked_entries(int dirfd, const char *prefix, size_t *removed);
 
-/* errno's message, thread-safe (XSI strerror_r), into buf; returns buf. */
-const char *fs_strerror(int errnum, char *buf, size_t len);
-
 #endif

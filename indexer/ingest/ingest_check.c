@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "agenda.h"
+#include "errmsg.h"
 #include "file_io.h"
 #include "fs_ops.h"
 #include "index_update.h"
@@ -76,12 +77,12 @@ ingest_status ingest_fail(ingest_error *err, ingest_status status, const char *f
 ingest_status ingest_fail_errno(ingest_error *err, int errnum, const char *field, const char *what,
                                 const char *path)
 {
-	char why[128];
+	char why[ERRMSG_WHY_SIZE];
 	if (errnum == ENOMEM)
 		return ingest_fail(err, INGEST_NOMEM, "", "out of memory");
 	return ingest_fail(err, INGEST_IO, field, "%s%s%s: %s", what ? what : "",
 	                   what && what[0] ? " " : "", path ? path : "",
-	                   fs_strerror(errnum, why, sizeof why));
+	                   errmsg_strerror(errnum, why, sizeof why));
 }
 
 ingest_status ingest_state_dirs(const char *archive_dir, ingest_error *err)

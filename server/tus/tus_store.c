@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "archive.h"
+#include "errmsg.h"
 #include "path.h"
 
 /* An info file is a few hundred bytes plus the metadata, which the
@@ -91,8 +92,9 @@ static tus_status fail(tus_store *s, tus_status status, const char *fmt, ...)
 static tus_status io_fail(tus_store *s, const char *what, const char *path)
 {
 	int errnum = errno;
+	char why[ERRMSG_WHY_SIZE];
 	return fail(s, errnum == ENOMEM ? TUS_NOMEM : TUS_IO, "%s %s: %s", what, path,
-	            strerror(errnum));
+	            errmsg_strerror(errnum, why, sizeof why));
 }
 
 bool tus_id_valid(const char *s)
@@ -156,8 +158,9 @@ tus_status tus_store_open(const char *archive_dir, tus_store **out, char **errms
 	if (as == ARCHIVE_NOMEM)
 		goto out;
 	if (as != ARCHIVE_OK) {
+		char why[ERRMSG_WHY_SIZE];
 		rc = fail(s, TUS_IO, "cannot make %s/%s: %s", archive_dir, ARCHIVE_STATE_NAME,
-		          strerror(errno));
+		          errmsg_strerror(errno, why, sizeof why));
 		goto out;
 	}
 	if (!(uploads = path_join(state, "uploads")) || !(s->dir = path_join(state, TUS_STORE_DIR)))
