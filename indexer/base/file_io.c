@@ -7,6 +7,65 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The first buffer when fstat gives no size (a pipe, /proc): one page. */
+#define FIRST_CAP 4096
+
+/* Where the read loop starts: st_size + 2, room for the content, the NUL
+ * and the one byte that the read seeing EOF asks for, so a regular file
+ * is read into one buffer that never grows. Capped at max + 2, so a size
+ * past the limit is not allocated for (max + 1 bytes read is how a file
+ * past max is told). */
+static size_t first_cap(int fd, size_t max)
+{
+	struct stat st;
+	size_t cap = FIRST_CAP;
+	if (fstat(fd, &st) == 0 && st.st_size > 0 && (uintmax_t)st.st_size < SIZE_MAX - 2)
+		cap = (size_t)st.st_size + 2;
+	if (max && max < SIZE_MAX - 2 && cap > max + 2)
+		cap = max + 2;
+	return cap;
+}
+
+int file_read_fd(int fd, size_t max, char **data, size_t *len)
+{
+	*data = NULL;
+	*len = 0;
+	size_t cap = first_cap(fd, max), used = 0;
+	char *buf = malloc(cap);
+	if (!buf)
+		return ENOMEM;
+	for (;;) {
+		if (used + 1 >= cap) {
+			char *grown = cap > SIZE_MAX / 2 ? NULL : realloc(buf, cap * 2);
+			if (!grown) {
+				free(buf);
+				return ENOMEM;
+			}
+			buf = grown;
+			cap *= 2;
+		}
+		ssize_t n = read(fd, buf + used, cap - used - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int err = errno;
+			free(buf);
+			return err;
+		}
+		if (n == 0)
+			break;
+		used += (size_t)n;
+		if (max && used > max) {
+			free(buf);
+			return EFBIG;
+		}
+	}
+	buf[used] = '\0';
+	*data = buf;
+	*len = used;
+	return 0;
+}
+
 int file_read_all(const char *path, char **data, size_t *len)
 {
 	*data = NULL;
@@ -14,52 +73,10 @@ int file_read_all(const char *path, char **data, size_t *len)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return errno;
-	int err = 0;
 	struct stat st;
-	if (fstat(fd, &st) != 0) {
-		err = errno;
-		goto out;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		err = EISDIR;
-		goto out;
-	}
-	/* st_size is a hint (pipes report 0): grow as needed. */
-	size_t cap =
-	    st.st_size > 0 && (uintmax_t)st.st_size < SIZE_MAX - 1 ? (size_t)st.st_size + 1 : 4096;
-	size_t used = 0;
-	char *buf = malloc(cap);
-	if (!buf) {
-		err = ENOMEM;
-		goto out;
-	}
-	for (;;) {
-		if (used + 1 >= cap) {
-			char *grown = cap > SIZE_MAX / 2 ? NULL : realloc(buf, cap * 2);
-			if (!grown) {
-				free(buf);
-				err = ENOMEM;
-				goto out;
-			}
-			buf = grown;
-			cap *= 2;
-		}
-		ssize_t n = read(fd, buf + used, cap - used - 1);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			err = errno;
-			free(buf);
-			goto out;
-		}
-		if (n == 0)
-			break;
-		used += (size_t)n;
-	}
-	buf[used] = '\0';
-	*data = buf;
-	*len = used;
-out:
+	int err = fstat(fd, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : 0;
+	if (!err)
+		err = file_read_fd(fd, 0, data, len);
 	close(fd);
 	return err;
 }
