@@ -1,4 +1,5 @@
-/* Built with _GNU_SOURCE (CMakeLists.txt) for renameat2 and RENAME_NOREPLACE. */
+/* Built with _GNU_SOURCE (CMakeLists.txt) for renameat2 and RENAME_NOREPLACE,
+ * and getrandom. */
 #include "fs_ops.h"
 
 #include <dirent.h>
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,6 +29,20 @@ int fs_sync_dir(int dirfd, const char *path)
 		err = 0;
 	if (fd != dirfd)
 		close(fd);
+	return err;
+}
+
+int fs_sync_parent(int dirfd, const char *name)
+{
+	const char *slash = strrchr(name, '/');
+	char *dir = slash ? strndup(name, slash == name ? 1 : (size_t)(slash - name)) : NULL;
+	if (slash && !dir)
+		return ENOMEM;
+	int fd = openat(dirfd, dir ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int err = fd < 0 ? errno : fs_sync_dir(fd, NULL);
+	if (fd >= 0)
+		close(fd);
+	free(dir);
 	return err;
 }
 
@@ -74,6 +90,68 @@ int fs_write_file_at(int dirfd, const char *name, const void *data, size_t len, 
 	if (fd < 0)
 		return errno;
 	return finish(fd, write_all(fd, data, len), dirfd, name);
+}
+
+/* A new temp file beside name (same folder, so rename(2) can move it
+ * over name): "<name's folder>/" FS_TMP_PREFIX "<12 random hex>", made
+ * with O_EXCL and flocked before anything is written, so a sweep by
+ * fs_remove_unlocked_entries never takes one in use. Returns its fd with
+ * *tmp (caller frees), or -errno. */
+static int open_temp(int dirfd, const char *name, mode_t mode, char **tmp)
+{
+	const char *slash = strrchr(name, '/');
+	size_t dir_len = slash ? (size_t)(slash - name) + 1 : 0;
+	size_t n = dir_len + sizeof FS_TMP_PREFIX + 12;
+	*tmp = malloc(n);
+	if (!*tmp)
+		return -ENOMEM;
+	int err = EEXIST;
+	/* 48 random bits: a clash is a retry, not an error (O_EXCL decides). */
+	for (unsigned attempt = 0; attempt < 100 && err == EEXIST; attempt++) {
+		unsigned char r[6];
+		if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r) {
+			unsigned long v = (unsigned long)getpid() * 2654435761u + attempt;
+			memcpy(r, &v, sizeof r < sizeof v ? sizeof r : sizeof v);
+		}
+		snprintf(*tmp, n, "%.*s" FS_TMP_PREFIX "%02x%02x%02x%02x%02x%02x", (int)dir_len,
+		         name, r[0], r[1], r[2], r[3], r[4], r[5]);
+		int fd =
+		    openat(dirfd, *tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+		if (fd >= 0) {
+			if ((err = fs_lock(fd)) == 0)
+				return fd;
+			close(fd);
+			unlinkat(dirfd, *tmp, 0);
+			break;
+		}
+		err = errno;
+	}
+	free(*tmp);
+	*tmp = NULL;
+	return -err;
+}
+
+int fs_replace_file_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
+                       bool noreplace)
+{
+	char *tmp = NULL;
+	int fd = open_temp(dirfd, name, mode, &tmp);
+	if (fd < 0)
+		return -fd;
+	int err = write_all(fd, data, len);
+	if (!err && fsync(fd) != 0)
+		err = errno;
+	/* link(2) fails with EEXIST where rename(2) would replace. */
+	if (!err && (noreplace ? linkat(dirfd, tmp, dirfd, name, 0)
+	                       : renameat(dirfd, tmp, dirfd, name)) != 0)
+		err = errno;
+	if (err || noreplace)
+		unlinkat(dirfd, tmp, 0);
+	/* Closed (unlocked) only now, so a sweep cannot remove the temp file
+	 * between the write and the rename; the data is already fsynced. */
+	close(fd);
+	free(tmp);
+	return err;
 }
 
 int fs_copy_file_at(const char *src, int dirfd, const char *name, mode_t mode)
