@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fs_ops.h"
 #include "path.h"
 
 #define GENERATION_PREFIX "index-"
@@ -64,49 +65,17 @@ int index_generation_create(const char *state_dir, char **name, char **dir)
 	return EEXIST;
 }
 
-/* fsync the directory holding path, so a rename or link in it is durable. */
-static void sync_parent(const char *path)
-{
-	char *copy = strdup(path);
-	if (!copy)
-		return;
-	char *slash = strrchr(copy, '/');
-	if (slash)
-		*slash = '\0';
-	int fd = open(slash ? copy : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-	free(copy);
-}
-
 int index_generation_publish(const char *path, const char *name, bool exclusive)
 {
-	size_t n = strlen(path) + 32;
-	char *tmp = malloc(n);
-	if (!tmp)
-		return ENOMEM;
-	snprintf(tmp, n, "%s.tmp-%ld", path, (long)getpid());
-	int err = 0;
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		err = errno;
-		goto out;
-	}
 	char line[256];
 	int len = snprintf(line, sizeof line, STUB_KEYWORD "%s\n", name);
-	if (write(fd, line, (size_t)len) != len || fsync(fd) != 0)
-		err = errno ? errno : EIO;
-	if (close(fd) != 0 && !err)
-		err = errno;
-	if (!err && (exclusive ? link(tmp, path) : rename(tmp, path)) != 0)
-		err = errno;
+	if (len < 0 || (size_t)len >= sizeof line)
+		return ENAMETOOLONG;
+	int err = fs_replace_file_at(AT_FDCWD, path, line, (size_t)len, 0644, exclusive);
+	/* The stub is in place and a reader may follow it already: a folder
+	 * that cannot be fsynced must not make the caller undo the publish. */
 	if (!err)
-		sync_parent(path);
-out:
-	unlink(tmp); /* after link(), or on failure; after rename() it is gone */
-	free(tmp);
+		fs_sync_parent(AT_FDCWD, path);
 	return err;
 }
 
