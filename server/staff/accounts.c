@@ -17,6 +17,8 @@
 
 #include "archive.h"
 #include "errmsg.h"
+#include "file_io.h"
+#include "fs_ops.h"
 #include "path.h"
 
 /* BLAKE2b-256 of a token; hex in the file. */
@@ -348,8 +350,9 @@ static accounts_status read_json(const char *path, json_t **root, file_key *key,
 		return errno == ENOENT ? ACCOUNTS_OK : io_error(errno, path, err, errlen);
 	accounts_status st = ACCOUNTS_OK;
 	char *buf = NULL;
-	size_t len = 0, cap = 0;
+	size_t len = 0;
 	struct stat sb;
+	int e;
 	if (fstat(fd, &sb) != 0) {
 		st = io_error(errno, path, err, errlen);
 		goto out;
@@ -359,26 +362,11 @@ static accounts_status read_json(const char *path, json_t **root, file_key *key,
 		st = ACCOUNTS_IO;
 		goto out;
 	}
-	for (;;) {
-		if (cap - len < 4096) {
-			cap = cap ? cap * 2 : (size_t)sb.st_size + 4096;
-			char *grown = realloc(buf, cap);
-			if (!grown) {
-				st = nomem(err, errlen);
-				goto out;
-			}
-			buf = grown;
-		}
-		ssize_t n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			st = io_error(errno, path, err, errlen);
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
+	/* From the fd just fstatted: *key is what was read, even if a writer
+	 * renames a new file into place meanwhile. */
+	if ((e = file_read_fd(fd, 0, &buf, &len)) != 0) {
+		st = io_error(e, path, err, errlen);
+		goto out;
 	}
 	json_error_t jerr;
 	*root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
@@ -604,65 +592,6 @@ accounts_status accounts_token_list(const char *archive, accounts_entry **out, s
 
 /* ---- writers ---- */
 
-/* fsync the folder, so the rename in it is durable. */
-static accounts_status sync_dir(const char *dir, char *err, size_t errlen)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return io_error(errno, dir, err, errlen);
-	accounts_status st = ACCOUNTS_OK;
-	if (fsync(fd) != 0)
-		st = io_error(errno, dir, err, errlen);
-	close(fd);
-	return st;
-}
-
-/* Replace path (in dir) by text: a temporary file, fsync, rename, fsync of
- * the folder. On failure the temporary file is removed and path is as it
- * was. */
-static accounts_status write_atomic(const char *dir, const char *path, const char *text, char *err,
-                                    size_t errlen)
-{
-	accounts_status st = ACCOUNTS_OK;
-	size_t n = strlen(path) + 8;
-	char *tmp = malloc(n);
-	if (!tmp)
-		return nomem(err, errlen);
-	snprintf(tmp, n, "%s.XXXXXX", path);
-	/* mkstemp makes the file 0600, before anything is written to it. */
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		st = io_error(errno, tmp, err, errlen);
-		free(tmp);
-		return st;
-	}
-	fcntl(fd, F_SETFD, FD_CLOEXEC);
-	size_t len = strlen(text), done = 0;
-	if (fchmod(fd, 0600) != 0)
-		st = io_error(errno, tmp, err, errlen);
-	while (!st && done < len) {
-		ssize_t w = write(fd, text + done, len - done);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			st = io_error(errno, tmp, err, errlen);
-		else
-			done += (size_t)w;
-	}
-	if (!st && fsync(fd) != 0)
-		st = io_error(errno, tmp, err, errlen);
-	if (close(fd) != 0 && !st)
-		st = io_error(errno, tmp, err, errlen);
-	if (!st && rename(tmp, path) != 0)
-		st = io_error(errno, path, err, errlen);
-	if (st)
-		unlink(tmp);
-	else
-		st = sync_dir(dir, err, errlen);
-	free(tmp);
-	return st;
-}
-
 /* "<archive>/.qarchive", made (0700: it will hold password hashes) when
  * missing. The archive itself must exist: a mistyped --archive must not
  * create a new archive. */
@@ -758,7 +687,11 @@ static accounts_status modify(const char *archive, change_fn change, void *ctx, 
 	}
 	text = with_nl;
 	memcpy(text + n, "\n", 2);
-	st = write_atomic(dir, path, text, err, errlen);
+	/* 0600: the file holds password hashes. Readers take no lock: they
+	 * see the old file or the new one. */
+	int e = fs_replace_file_at(AT_FDCWD, path, text, n + 1, 0600, false);
+	if (e || (e = fs_sync_dir(-1, dir)) != 0)
+		st = io_error(e, path, err, errlen);
 out:
 	if (lock >= 0)
 		close(lock); /* releases the flock */
