@@ -17,6 +17,8 @@
 
 #include "archive.h"
 #include "errmsg.h"
+#include "file_io.h"
+#include "fs_ops.h"
 #include "path.h"
 
 /* An info file is a few hundred bytes plus the metadata, which the
@@ -88,10 +90,10 @@ static tus_status fail(tus_store *s, tus_status status, const char *fmt, ...)
 	return status;
 }
 
-/* errno as a status: ENOMEM is ours to report as such, the rest is I/O. */
-static tus_status io_fail(tus_store *s, const char *what, const char *path)
+/* An errno value as a status: ENOMEM is ours to report as such, the rest
+ * is I/O. */
+static tus_status io_fail(tus_store *s, int errnum, const char *what, const char *path)
 {
-	int errnum = errno;
 	char why[ERRMSG_WHY_SIZE];
 	return fail(s, errnum == ENOMEM ? TUS_NOMEM : TUS_IO, "%s %s: %s", what, path,
 	            errmsg_strerror(errnum, why, sizeof why));
@@ -121,18 +123,17 @@ static char *upload_path(const tus_store *s, const char *id, const char *ext)
  * (fsync(2): syncing the file does not sync its name). */
 static tus_status sync_dir(tus_store *s)
 {
-	if (fsync(s->dir_fd) != 0)
-		return io_fail(s, "cannot sync", s->dir);
-	return TUS_OK;
+	int e = fs_sync_dir(s->dir_fd, s->dir);
+	return e ? io_fail(s, e, "cannot sync", s->dir) : TUS_OK;
 }
 
 static tus_status make_dir(tus_store *s, const char *path)
 {
 	struct stat st;
 	if (mkdir(path, 0700) != 0 && errno != EEXIST)
-		return io_fail(s, "cannot make", path);
+		return io_fail(s, errno, "cannot make", path);
 	if (stat(path, &st) != 0)
-		return io_fail(s, "cannot read", path);
+		return io_fail(s, errno, "cannot read", path);
 	if (!S_ISDIR(st.st_mode))
 		return fail(s, TUS_IO, "%s: not a directory", path);
 	return TUS_OK;
@@ -169,7 +170,7 @@ tus_status tus_store_open(const char *archive_dir, tus_store **out, char **errms
 		goto out;
 	s->dir_fd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (s->dir_fd < 0) {
-		rc = io_fail(s, "cannot open", s->dir);
+		rc = io_fail(s, errno, "cannot open", s->dir);
 		goto out;
 	}
 	rc = TUS_OK;
@@ -211,40 +212,20 @@ static tus_status read_info(tus_store *s, const char *id, tus_info *info)
 {
 	tus_status rc = TUS_NOMEM;
 	char *path = upload_path(s, id, ".info"), *text = NULL;
+	size_t got = 0;
 	json_t *root = NULL;
-	int fd = -1;
 	*info = (tus_info)TUS_INFO_INIT;
 	if (!path)
 		goto out;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		rc = errno == ENOENT ? fail(s, TUS_NOT_FOUND, "no upload %s", id)
-		                     : io_fail(s, "cannot open", path);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int e = fd < 0 ? errno : file_read_fd(fd, INFO_MAX, &text, &got);
+	if (fd >= 0)
+		close(fd);
+	if (e) {
+		rc = e == ENOENT  ? fail(s, TUS_NOT_FOUND, "no upload %s", id)
+		     : e == EFBIG ? fail(s, TUS_IO, "%s: too large to be an upload's info", path)
+		                  : io_fail(s, e, "cannot read", path);
 		goto out;
-	}
-	struct stat st;
-	if (fstat(fd, &st) != 0) {
-		rc = io_fail(s, "cannot read", path);
-		goto out;
-	}
-	if (st.st_size > INFO_MAX) {
-		rc = fail(s, TUS_IO, "%s: too large to be an upload's info", path);
-		goto out;
-	}
-	size_t size = (size_t)st.st_size, got = 0;
-	if (!(text = malloc(size + 1)))
-		goto out;
-	while (got < size) {
-		ssize_t r = read(fd, text + got, size - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			rc = io_fail(s, "cannot read", path);
-			goto out;
-		}
-		if (r == 0)
-			break;
-		got += (size_t)r;
 	}
 	json_error_t jerr;
 	root = json_loadb(text, got, JSON_REJECT_DUPLICATES, &jerr);
@@ -276,36 +257,21 @@ out:
 		fail(s, TUS_NOMEM, "out of memory");
 	if (rc != TUS_OK)
 		tus_info_clear(info);
-	if (fd >= 0)
-		close(fd);
 	json_decref(root);
 	free(text);
 	free(path);
 	return rc;
 }
 
-static bool write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return false;
-		p += w;
-		n -= (size_t)w;
-	}
-	return true;
-}
-
-/* Replace <id>.info with info, atomically: a temp file beside it (a hidden
- * name, so expiry tells it from an upload), fsync, rename, fsync of the
- * folder. A crash leaves the old info or the new one, never half. */
+/* Replace <id>.info with info, atomically (fs_replace_file_at), then
+ * fsync the folder: a crash leaves the old info or the new one, never
+ * half. The temp file's name is not an upload's, so expiry takes one a
+ * crash left behind for a stray. */
 static tus_status write_info(tus_store *s, const char *id, const tus_info *info)
 {
 	tus_status rc = TUS_NOMEM;
-	char *text = NULL, *path = upload_path(s, id, ".info"), *tmp = NULL;
-	int fd = -1;
+	char *text = NULL, *path = upload_path(s, id, ".info");
+	char name[TUS_ID_LEN + sizeof ".info"];
 	json_t *o = json_object();
 	if (!o || !path ||
 	    json_object_set_new(o, "length", json_integer((json_int_t)info->length)) ||
@@ -318,43 +284,18 @@ static tus_status write_info(tus_store *s, const char *id, const tus_info *info)
 		goto out;
 	if (!(text = json_dumps(o, JSON_COMPACT)))
 		goto out;
-	size_t n = strlen(s->dir) + sizeof "/." + TUS_ID_LEN + sizeof ".info.XXXXXX";
-	if (!(tmp = malloc(n)))
+	size_t n = strlen(text);
+	char *line = realloc(text, n + 2);
+	if (!line)
 		goto out;
-	snprintf(tmp, n, "%s/.%s.info.XXXXXX", s->dir, id);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		rc = io_fail(s, "cannot write", tmp);
-		free(tmp);
-		tmp = NULL;
-		goto out;
-	}
-	if (!write_all(fd, text, strlen(text)) || !write_all(fd, "\n", 1) || fsync(fd) != 0) {
-		rc = io_fail(s, "cannot write", tmp);
-		goto out;
-	}
-	if (close(fd) != 0) {
-		fd = -1;
-		rc = io_fail(s, "cannot write", tmp);
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp, path) != 0) {
-		rc = io_fail(s, "cannot rename to", path);
-		goto out;
-	}
-	free(tmp);
-	tmp = NULL;
-	rc = sync_dir(s);
+	text = line;
+	memcpy(text + n, "\n", 2);
+	snprintf(name, sizeof name, "%s.info", id);
+	int e = fs_replace_file_at(s->dir_fd, name, text, n + 1, 0600, false);
+	rc = e ? io_fail(s, e, "cannot write", path) : sync_dir(s);
 out:
 	if (rc == TUS_NOMEM)
 		fail(s, TUS_NOMEM, "out of memory");
-	if (fd >= 0)
-		close(fd);
-	if (tmp) {
-		unlink(tmp);
-		free(tmp);
-	}
 	json_decref(o);
 	free(text);
 	free(path);
@@ -384,7 +325,7 @@ tus_status tus_store_create(tus_store *s, uint64_t length, const char *metadata,
 		 * stray data file that expiry removes, never an info without data. */
 		int fd = open(data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 		if (fd < 0) {
-			rc = io_fail(s, "cannot make", data);
+			rc = io_fail(s, errno, "cannot make", data);
 			if (errno != EEXIST)
 				break;
 			continue;
@@ -463,7 +404,8 @@ tus_status tus_store_info(tus_store *s, const char *id, tus_info *info)
 	}
 	struct stat st;
 	if (stat(data, &st) != 0) {
-		rc = errno == ENOENT ? without_data(s, id, info) : io_fail(s, "cannot read", data);
+		rc = errno == ENOENT ? without_data(s, id, info)
+		                     : io_fail(s, errno, "cannot read", data);
 		free(data);
 		tus_info_clear(info);
 		return rc;
@@ -482,16 +424,16 @@ static tus_status open_locked(tus_store *s, const char *path, int flags, int *fd
 {
 	*fd = open(path, flags | O_CLOEXEC);
 	if (*fd < 0)
-		return errno == ENOENT ? TUS_NOT_FOUND : io_fail(s, "cannot open", path);
+		return errno == ENOENT ? TUS_NOT_FOUND : io_fail(s, errno, "cannot open", path);
 	tus_status rc = TUS_OK;
 	struct stat now;
 	if (flock(*fd, LOCK_EX | LOCK_NB) != 0)
 		rc = errno == EWOULDBLOCK ? fail(s, TUS_LOCKED,
 		                                 "the upload is busy: another request is writing "
 		                                 "to it; try again")
-		                          : io_fail(s, "cannot lock", path);
+		                          : io_fail(s, errno, "cannot lock", path);
 	else if (fstat(*fd, st) != 0)
-		rc = io_fail(s, "cannot read", path);
+		rc = io_fail(s, errno, "cannot read", path);
 	else if (stat(path, &now) != 0 || now.st_ino != st->st_ino || now.st_dev != st->st_dev)
 		rc = TUS_NOT_FOUND; /* ended by the lock's last holder */
 	if (rc != TUS_OK) {
@@ -545,7 +487,7 @@ tus_status tus_store_append_open(tus_store *s, const char *id, uint64_t offset, 
 	/* The last byte is sent again: drop the copy we hold (see "the last
 	 * byte" in the header). */
 	if (size > a->offset && ftruncate(a->fd, (off_t)a->offset) != 0) {
-		rc = io_fail(s, "cannot truncate", a->path);
+		rc = io_fail(s, errno, "cannot truncate", a->path);
 		goto out;
 	}
 	rc = TUS_OK;
@@ -586,7 +528,7 @@ tus_status tus_append_write(tus_append *a, const void *buf, size_t len)
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0)
-			return io_fail(a->store, "cannot write", a->path);
+			return io_fail(a->store, errno, "cannot write", a->path);
 		p += w;
 		len -= (size_t)w;
 		a->offset += (uint64_t)w;
@@ -597,7 +539,7 @@ tus_status tus_append_write(tus_append *a, const void *buf, size_t len)
 tus_status tus_append_sync(tus_append *a)
 {
 	if (fsync(a->fd) != 0)
-		return io_fail(a->store, "cannot sync", a->path);
+		return io_fail(a->store, errno, "cannot sync", a->path);
 	return TUS_OK;
 }
 
@@ -617,7 +559,7 @@ static tus_status end_upload(tus_append *a, char **field, const char *value)
 	if (rc != TUS_OK)
 		return rc;
 	if (unlink(a->path) != 0 && errno != ENOENT)
-		return io_fail(s, "cannot remove", a->path);
+		return io_fail(s, errno, "cannot remove", a->path);
 	return sync_dir(s);
 }
 
@@ -672,7 +614,7 @@ static tus_status remove_upload(tus_store *s, const char *id)
 	rc = TUS_OK;
 	if (unlink(info) != 0) {
 		if (errno != ENOENT) {
-			rc = io_fail(s, "cannot remove", info);
+			rc = io_fail(s, errno, "cannot remove", info);
 			goto out;
 		}
 		if (!had_data) {
@@ -681,7 +623,7 @@ static tus_status remove_upload(tus_store *s, const char *id)
 		}
 	}
 	if (had_data && unlink(data) != 0 && errno != ENOENT) {
-		rc = io_fail(s, "cannot remove", data);
+		rc = io_fail(s, errno, "cannot remove", data);
 		goto out;
 	}
 	rc = sync_dir(s);
@@ -728,7 +670,7 @@ static tus_status list_dir(tus_store *s, char ***names, size_t *count)
 	*count = 0;
 	DIR *d = opendir(s->dir);
 	if (!d)
-		return io_fail(s, "cannot read", s->dir);
+		return io_fail(s, errno, "cannot read", s->dir);
 	size_t cap = 0;
 	tus_status rc = TUS_OK;
 	struct dirent *e;
