@@ -26,6 +26,22 @@ static size_t first_cap(int fd, size_t max)
 	return cap;
 }
 
+int file_read_upto(int fd, void *buf, size_t cap, size_t *len)
+{
+	*len = 0;
+	while (*len < cap) {
+		ssize_t n = read(fd, (char *)buf + *len, cap - *len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno;
+		if (n == 0)
+			break;
+		*len += (size_t)n;
+	}
+	return 0;
+}
+
 int file_read_fd(int fd, size_t max, char **data, size_t *len)
 {
 	*data = NULL;
@@ -44,21 +60,17 @@ int file_read_fd(int fd, size_t max, char **data, size_t *len)
 			buf = grown;
 			cap *= 2;
 		}
-		ssize_t n = read(fd, buf + used, cap - used - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int err = errno;
+		size_t want = cap - used - 1, got;
+		int err = file_read_upto(fd, buf + used, want, &got);
+		used += got;
+		if (!err && max && used > max)
+			err = EFBIG;
+		if (err) {
 			free(buf);
 			return err;
 		}
-		if (n == 0)
+		if (got < want) /* end of file */
 			break;
-		used += (size_t)n;
-		if (max && used > max) {
-			free(buf);
-			return EFBIG;
-		}
 	}
 	buf[used] = '\0';
 	*data = buf;
@@ -87,22 +99,10 @@ int file_read_head(const char *path, char *buf, size_t cap, size_t *len)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return errno;
-	int err = 0;
 	struct stat st;
-	if (fstat(fd, &st) != 0)
-		err = errno;
-	else if (S_ISDIR(st.st_mode))
-		err = EISDIR;
-	while (!err && *len < cap) {
-		ssize_t n = read(fd, buf + *len, cap - *len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			err = errno;
-		if (n <= 0)
-			break;
-		*len += (size_t)n;
-	}
+	int err = fstat(fd, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : 0;
+	if (!err)
+		err = file_read_upto(fd, buf, cap, len);
 	close(fd);
 	return err;
 }

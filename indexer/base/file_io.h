@@ -1,7 +1,8 @@
 /* file_io: whole-file reads for the CLI, the indexer and the server (the
- * parsers themselves never touch files). The one read-to-the-end loop of
- * the tree: callers that need more than a path (a size limit, the fstat of
- * the very file read) open the file themselves and use file_read_fd.
+ * parsers themselves never touch files), and the one read(2) loop of the
+ * tree (file_read_upto). Callers that need more than a path (a size limit,
+ * the fstat of the very file read) open the file themselves and use
+ * file_read_fd.
  * Every function returns 0 or an errno value, never prints, and keeps no
  * state: any thread may call them. */
 #ifndef QA_FILE_IO_H
@@ -21,6 +22,12 @@ int file_read_all(const char *path, char **data, size_t *len);
  * is never allocated for); 0 means no bound. fd is not closed. Returns 0,
  * EFBIG, ENOMEM or read(2)'s errno, with *data NULL on failure. */
 int file_read_fd(int fd, size_t max, char **data, size_t *len);
+
+/* Read from fd into buf until cap bytes are in or the file ends (read(2)
+ * may return less than asked: this asks again, and again after EINTR).
+ * *len: the bytes read, also on failure. Returns 0 (*len < cap only at
+ * the end of the file) or read(2)'s errno. */
+int file_read_upto(int fd, void *buf, size_t cap, size_t *len);
 
 /* Read at most cap bytes from the start of the file at path into buf, for
  * sniffing a file's kind without reading a multi-gigabyte recording whole.

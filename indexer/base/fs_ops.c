@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "file_io.h"
+
 /* Copy buffer: large enough that a multi-gigabyte recording is a few
  * thousand reads, small enough for a worker thread's heap. */
 #define COPY_CHUNK (1 << 20)
@@ -179,14 +181,11 @@ int fs_copy_file_at(const char *src, int dirfd, const char *name, mode_t mode)
 		return err;
 	}
 	for (;;) {
-		ssize_t n = read(in, buf, COPY_CHUNK);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			err = errno;
-		if (n <= 0)
-			break;
-		if ((err = write_all(out, buf, (size_t)n)) != 0)
+		size_t n;
+		err = file_read_upto(in, buf, COPY_CHUNK, &n);
+		if (!err && n > 0)
+			err = write_all(out, buf, n);
+		if (err || n < COPY_CHUNK) /* an error, or the end of src */
 			break;
 	}
 	free(buf);

@@ -107,6 +107,40 @@ static void test_read_fd_limit(void)
 	free(path);
 }
 
+/* The head of a file: at most cap bytes; all of a shorter one. */
+static void test_read_head(void)
+{
+	tfs_write_file(dir, "head", "0123456789");
+	char *path = tfs_path_join(dir, "head");
+	char buf[16];
+	size_t len = 99;
+	CHECK(file_read_head(path, buf, 4, &len) == 0);
+	CHECK(len == 4 && memcmp(buf, "0123", 4) == 0);
+	CHECK(file_read_head(path, buf, sizeof buf, &len) == 0);
+	CHECK(len == 10 && memcmp(buf, "0123456789", 10) == 0);
+	CHECK(file_read_head(dir, buf, sizeof buf, &len) == EISDIR);
+	free(path);
+}
+
+/* read(2) on a pipe returns what is there: file_read_upto asks until cap
+ * bytes are in or the writer is gone. */
+static void test_read_upto_pipe(void)
+{
+	int p[2];
+	CHECK(pipe(p) == 0);
+	CHECK(write(p[1], "abc", 3) == 3);
+	CHECK(write(p[1], "defg", 4) == 4);
+	char buf[16];
+	size_t len = 99;
+	CHECK(file_read_upto(p[0], buf, 5, &len) == 0);
+	CHECK(len == 5 && memcmp(buf, "abcde", 5) == 0);
+	close(p[1]);
+	CHECK(file_read_upto(p[0], buf, sizeof buf, &len) == 0);
+	CHECK(len == 2 && memcmp(buf, "fg", 2) == 0);
+	CHECK(file_read_upto(-1, buf, sizeof buf, &len) == EBADF && len == 0);
+	close(p[0]);
+}
+
 int main(void)
 {
 	dir = tfs_make_tmpdir("qa-file-io");
@@ -116,6 +150,8 @@ int main(void)
 	RUN(test_large_file);
 	RUN(test_pipe);
 	RUN(test_read_fd_limit);
+	RUN(test_read_head);
+	RUN(test_read_upto_pipe);
 	tfs_rm_rf(dir);
 	free(dir);
 	return harness_finish();

@@ -1,4 +1,4 @@
-/* fs_ops: replacing a file atomically (in a folder made under $TMPDIR).
+/* fs_ops: replacing and copying files (in a folder made under $TMPDIR).
  * The other fs_ops functions are exercised through ingest's tests. */
 #include <dirent.h>
 #include <errno.h>
@@ -165,6 +165,31 @@ static void test_sweep_finds_leftovers(void)
 	close(dfd);
 }
 
+/* A copy of more than one COPY_CHUNK (1 MiB), byte for byte; the target
+ * must be new. */
+static void test_copy(void)
+{
+	size_t n = (2u << 20) + 5;
+	char *want = malloc(n);
+	CHECK(want != NULL);
+	if (!want)
+		return;
+	for (size_t i = 0; i < n; i++)
+		want[i] = (char)(i * 13 % 251);
+	int dfd = open_dir();
+	CHECK(fs_replace_file_at(dfd, "src", want, n, 0644, false) == 0);
+	char *src = tfs_path_join(dir, "src");
+	CHECK(fs_copy_file_at(src, dfd, "dst", 0600) == 0);
+	char *got = content("dst");
+	CHECK(got && memcmp(got, want, n) == 0);
+	free(got);
+	CHECK(fs_copy_file_at(src, dfd, "dst", 0600) == EEXIST);
+	CHECK(fs_copy_file_at(dir, dfd, "dst2", 0600) == EISDIR);
+	free(src);
+	free(want);
+	close(dfd);
+}
+
 int main(void)
 {
 	dir = tfs_make_tmpdir("qa-fs-ops");
@@ -175,6 +200,7 @@ int main(void)
 	RUN(test_failed_write_keeps_the_old_file);
 	RUN(test_failed_rename);
 	RUN(test_sweep_finds_leftovers);
+	RUN(test_copy);
 	tfs_rm_rf(dir);
 	free(dir);
 	return harness_finish();
