@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "file_io.h"
 #include "fs_ops.h"
 #include "path.h"
 
@@ -24,17 +25,16 @@ bool index_generation_is_stub(const char *path)
 
 char *index_generation_current(const char *path)
 {
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return NULL;
+	/* A stub is one short line (index_generation_publish writes it). */
 	char line[256];
-	char *name = NULL;
-	if (fgets(line, sizeof line, f) && strncmp(line, STUB_KEYWORD, strlen(STUB_KEYWORD)) == 0) {
-		line[strcspn(line, "\r\n")] = '\0';
-		name = strdup(line + strlen(STUB_KEYWORD));
-	}
-	fclose(f);
-	return name;
+	size_t len;
+	if (file_read_head(path, line, sizeof line - 1, &len) != 0)
+		return NULL;
+	line[len] = '\0';
+	if (strncmp(line, STUB_KEYWORD, strlen(STUB_KEYWORD)) != 0)
+		return NULL;
+	line[strcspn(line, "\r\n")] = '\0';
+	return strdup(line + strlen(STUB_KEYWORD));
 }
 
 int index_generation_create(const char *state_dir, char **name, char **dir)
