@@ -78,17 +78,32 @@ int file_read_fd(int fd, size_t max, char **data, size_t *len)
 	return 0;
 }
 
+/* Open path for reading; a directory is EISDIR (read(2) would say so only
+ * at the first read, and some callers never read). Returns 0 with *fd
+ * open, or an errno value. */
+static int open_for_read(const char *path, int *fd)
+{
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0)
+		return errno;
+	struct stat st;
+	int err = fstat(*fd, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : 0;
+	if (err) {
+		close(*fd);
+		*fd = -1;
+	}
+	return err;
+}
+
 int file_read_all(const char *path, char **data, size_t *len)
 {
 	*data = NULL;
 	*len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno;
-	struct stat st;
-	int err = fstat(fd, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : 0;
-	if (!err)
-		err = file_read_fd(fd, 0, data, len);
+	int fd;
+	int err = open_for_read(path, &fd);
+	if (err)
+		return err;
+	err = file_read_fd(fd, 0, data, len);
 	close(fd);
 	return err;
 }
@@ -96,13 +111,11 @@ int file_read_all(const char *path, char **data, size_t *len)
 int file_read_head(const char *path, char *buf, size_t cap, size_t *len)
 {
 	*len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno;
-	struct stat st;
-	int err = fstat(fd, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : 0;
-	if (!err)
-		err = file_read_upto(fd, buf, cap, len);
+	int fd;
+	int err = open_for_read(path, &fd);
+	if (err)
+		return err;
+	err = file_read_upto(fd, buf, cap, len);
 	close(fd);
 	return err;
 }
