@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "errmsg.h"
 #include "file_io.h"
 
 const char *recording_status_str(recording_status status)
@@ -66,16 +67,6 @@ set_error(errbuf e, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(e.buf, e.len, fmt, ap);
 	va_end(ap);
-}
-
-/* XSI strerror_r (we build with _POSIX_C_SOURCE, not _GNU_SOURCE): the
- * indexer may load recordings from several threads, strerror is not
- * thread-safe. */
-static const char *errno_str(int e, char *buf, size_t len)
-{
-	if (strerror_r(e, buf, len) != 0)
-		snprintf(buf, len, "error %d", e);
-	return buf;
 }
 
 /* s quoted for an error message: at most ~48 bytes of it (cut on a UTF-8
@@ -487,7 +478,7 @@ void recording_free(recording *rec)
  * there must be a regular file: the indexer will read it. */
 static recording_status find_file(const char *dir, const char *name, char **out, errbuf e)
 {
-	char why[128];
+	char why[ERRMSG_WHY_SIZE];
 	*out = NULL;
 	char *path = path_join(dir, name);
 	if (!path)
@@ -499,7 +490,7 @@ static recording_status find_file(const char *dir, const char *name, char **out,
 			free(path);
 			return RECORDING_OK;
 		}
-		set_error(e, "%s: %s", path, errno_str(errnum, why, sizeof why));
+		set_error(e, "%s: %s", path, errmsg_strerror(errnum, why, sizeof why));
 		free(path);
 		return errnum == ENOMEM ? RECORDING_NOMEM : RECORDING_IO;
 	}
@@ -516,14 +507,14 @@ static recording_status find_file(const char *dir, const char *name, char **out,
  * byte order, so the choice does not depend on readdir's order. */
 static recording_status find_media(const char *dir, char **out, errbuf e)
 {
-	char why[128];
+	char why[ERRMSG_WHY_SIZE];
 	recording_status st = RECORDING_OK;
 	char *best = NULL;
 	*out = NULL;
 	DIR *d = opendir(dir);
 	if (!d) {
 		int errnum = errno;
-		set_error(e, "%s: %s", dir, errno_str(errnum, why, sizeof why));
+		set_error(e, "%s: %s", dir, errmsg_strerror(errnum, why, sizeof why));
 		return errnum == ENOMEM ? RECORDING_NOMEM : RECORDING_IO;
 	}
 	for (;;) {
@@ -531,7 +522,8 @@ static recording_status find_media(const char *dir, char **out, errbuf e)
 		struct dirent *ent = readdir(d);
 		if (!ent) {
 			if (errno != 0) {
-				set_error(e, "%s: %s", dir, errno_str(errno, why, sizeof why));
+				set_error(e, "%s: %s", dir,
+				          errmsg_strerror(errno, why, sizeof why));
 				st = RECORDING_IO;
 				goto out;
 			}
@@ -560,7 +552,7 @@ out:
 recording_status recording_load_dir(const char *dir, recording *out, char *err, size_t errlen)
 {
 	errbuf e = {err, errlen};
-	char why[128], q[128], msg[400];
+	char why[ERRMSG_WHY_SIZE], q[128], msg[400];
 	recording r = RECORDING_INIT;
 	recording_status st = RECORDING_OK;
 	char *data = NULL;
@@ -594,7 +586,7 @@ recording_status recording_load_dir(const char *dir, recording *out, char *err, 
 	if (errnum == ENOMEM)
 		goto nomem;
 	if (errnum != 0) {
-		set_error(e, "%s: %s", r.json_path, errno_str(errnum, why, sizeof why));
+		set_error(e, "%s: %s", r.json_path, errmsg_strerror(errnum, why, sizeof why));
 		st = RECORDING_IO;
 		goto out;
 	}

@@ -7,7 +7,6 @@
 #include <sys/stat.h>
 
 #include "errmsg.h"
-#include "fs_ops.h"
 #include "path.h"
 
 char *state_dirs_path(const char *archive_dir, const char *name)
@@ -22,14 +21,14 @@ archive_status state_dirs_create(const char *archive_dir, char *err, size_t errl
 {
 	static const char *const dirs[] = {STATE_UPLOADS_DIR, STATE_UPLOADS_TMP_DIR,
 	                                   STATE_UPLOADS_TUS_DIR, STATE_TRASH_DIR};
-	char why[128];
+	char why[ERRMSG_WHY_SIZE];
 	struct stat st;
 	errmsg_set(err, errlen, "%s", "");
 	if (stat(archive_dir, &st) != 0) {
 		int errnum = errno;
 		errmsg_set(err, errlen, "%s: %s", archive_dir,
 		           errnum == ENOENT ? "no such archive directory"
-		                            : fs_strerror(errnum, why, sizeof why));
+		                            : errmsg_strerror(errnum, why, sizeof why));
 		return errnum == ENOENT ? ARCHIVE_NOT_FOUND : ARCHIVE_IO;
 	}
 	if (!S_ISDIR(st.st_mode)) {
@@ -40,7 +39,7 @@ archive_status state_dirs_create(const char *archive_dir, char *err, size_t errl
 	archive_status as = archive_state_dir(archive_dir, &state);
 	if (as != ARCHIVE_OK) {
 		errmsg_set(err, errlen, "%s/%s: %s", archive_dir, ARCHIVE_STATE_NAME,
-		           fs_strerror(errno, why, sizeof why));
+		           errmsg_strerror(errno, why, sizeof why));
 		return as;
 	}
 	free(state);
@@ -53,7 +52,7 @@ archive_status state_dirs_create(const char *archive_dir, char *err, size_t errl
 			errnum = stat(path, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
 		if (errnum) {
 			errmsg_set(err, errlen, "%s: %s", path,
-			           fs_strerror(errnum, why, sizeof why));
+			           errmsg_strerror(errnum, why, sizeof why));
 			free(path);
 			return errnum == ENOMEM ? ARCHIVE_NOMEM : ARCHIVE_IO;
 		}

@@ -14,12 +14,18 @@ void errmsg_set(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-void errmsg_set_errno(char *err, size_t errlen, const char *path, int errnum)
+const char *errmsg_strerror(int errnum, char *buf, size_t len)
 {
 	/* This file has _POSIX_C_SOURCE, not _GNU_SOURCE, so strerror_r is
-	 * the XSI one: it fills why or fails. */
-	char why[128];
-	if (strerror_r(errnum, why, sizeof why) != 0)
-		snprintf(why, sizeof why, "error %d", errnum);
-	errmsg_set(err, errlen, "%s: %s", path, why);
+	 * the XSI one: it fills buf or fails. The GNU one may return a static
+	 * string instead, which is why every caller goes through here. */
+	if (len > 0 && strerror_r(errnum, buf, len) != 0)
+		snprintf(buf, len, "error %d", errnum);
+	return buf;
+}
+
+void errmsg_set_errno(char *err, size_t errlen, const char *path, int errnum)
+{
+	char why[ERRMSG_WHY_SIZE];
+	errmsg_set(err, errlen, "%s: %s", path, errmsg_strerror(errnum, why, sizeof why));
 }

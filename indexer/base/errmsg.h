@@ -14,9 +14,19 @@ __attribute__((format(printf, 3, 4)))
 #endif
 void errmsg_set(char *err, size_t errlen, const char *fmt, ...);
 
-/* "<path>: <errnum's message>" into err, as errmsg_set. Thread-safe (XSI
- * strerror_r, not strerror): the server checks accounts on several
- * threads. */
+/* Room for any of errno's messages (glibc's longest is under 60 bytes). */
+#define ERRMSG_WHY_SIZE 128
+
+/* errnum's message ("No such file or directory") into buf (len bytes, cut
+ * to fit; "error N" for a number libc does not know) and returns buf.
+ * Thread-safe, unlike strerror(): the server and the indexer report I/O
+ * errors from several threads. The one wrapper of strerror_r in the tree:
+ * its XSI and GNU forms differ (int vs char *), and which one a file gets
+ * depends on its feature macros. */
+const char *errmsg_strerror(int errnum, char *buf, size_t len);
+
+/* "<path>: <errnum's message>" into err, as errmsg_set (thread-safe, as
+ * errmsg_strerror). */
 void errmsg_set_errno(char *err, size_t errlen, const char *path, int errnum);
 
 #endif

@@ -1,4 +1,5 @@
-/* Built with _GNU_SOURCE (CMakeLists.txt) for renameat2 and RENAME_NOREPLACE. */
+/* Built with _GNU_SOURCE (CMakeLists.txt) for renameat2 and RENAME_NOREPLACE,
+ * and getrandom. */
 #include "fs_ops.h"
 
 #include <dirent.h>
@@ -8,22 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "file_io.h"
 
 /* Copy buffer: large enough that a multi-gigabyte recording is a few
  * thousand reads, small enough for a worker thread's heap. */
 #define COPY_CHUNK (1 << 20)
-
-const char *fs_strerror(int errnum, char *buf, size_t len)
-{
-	/* This file has _GNU_SOURCE, so strerror_r is the GNU one: it may
-	 * return a static string instead of filling buf. */
-	const char *msg = strerror_r(errnum, buf, len);
-	if (msg != buf)
-		snprintf(buf, len, "%s", msg ? msg : "unknown error");
-	return buf;
-}
 
 int fs_sync_dir(int dirfd, const char *path)
 {
@@ -37,6 +31,20 @@ int fs_sync_dir(int dirfd, const char *path)
 		err = 0;
 	if (fd != dirfd)
 		close(fd);
+	return err;
+}
+
+int fs_sync_parent(int dirfd, const char *name)
+{
+	const char *slash = strrchr(name, '/');
+	char *dir = slash ? strndup(name, slash == name ? 1 : (size_t)(slash - name)) : NULL;
+	if (slash && !dir)
+		return ENOMEM;
+	int fd = openat(dirfd, dir ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int err = fd < 0 ? errno : fs_sync_dir(fd, NULL);
+	if (fd >= 0)
+		close(fd);
+	free(dir);
 	return err;
 }
 
@@ -86,6 +94,68 @@ int fs_write_file_at(int dirfd, const char *name, const void *data, size_t len, 
 	return finish(fd, write_all(fd, data, len), dirfd, name);
 }
 
+/* A new temp file beside name (same folder, so rename(2) can move it
+ * over name): "<name's folder>/" FS_TMP_PREFIX "<12 random hex>", made
+ * with O_EXCL and flocked before anything is written, so a sweep by
+ * fs_remove_unlocked_entries never takes one in use. Returns its fd with
+ * *tmp (caller frees), or -errno. */
+static int open_temp(int dirfd, const char *name, mode_t mode, char **tmp)
+{
+	const char *slash = strrchr(name, '/');
+	size_t dir_len = slash ? (size_t)(slash - name) + 1 : 0;
+	size_t n = dir_len + sizeof FS_TMP_PREFIX + 12;
+	*tmp = malloc(n);
+	if (!*tmp)
+		return -ENOMEM;
+	int err = EEXIST;
+	/* 48 random bits: a clash is a retry, not an error (O_EXCL decides). */
+	for (unsigned attempt = 0; attempt < 100 && err == EEXIST; attempt++) {
+		unsigned char r[6];
+		if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r) {
+			unsigned long v = (unsigned long)getpid() * 2654435761u + attempt;
+			memcpy(r, &v, sizeof r < sizeof v ? sizeof r : sizeof v);
+		}
+		snprintf(*tmp, n, "%.*s" FS_TMP_PREFIX "%02x%02x%02x%02x%02x%02x", (int)dir_len,
+		         name, r[0], r[1], r[2], r[3], r[4], r[5]);
+		int fd =
+		    openat(dirfd, *tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+		if (fd >= 0) {
+			if ((err = fs_lock(fd)) == 0)
+				return fd;
+			close(fd);
+			unlinkat(dirfd, *tmp, 0);
+			break;
+		}
+		err = errno;
+	}
+	free(*tmp);
+	*tmp = NULL;
+	return -err;
+}
+
+int fs_replace_file_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
+                       bool noreplace)
+{
+	char *tmp = NULL;
+	int fd = open_temp(dirfd, name, mode, &tmp);
+	if (fd < 0)
+		return -fd;
+	int err = write_all(fd, data, len);
+	if (!err && fsync(fd) != 0)
+		err = errno;
+	/* link(2) fails with EEXIST where rename(2) would replace. */
+	if (!err && (noreplace ? linkat(dirfd, tmp, dirfd, name, 0)
+	                       : renameat(dirfd, tmp, dirfd, name)) != 0)
+		err = errno;
+	if (err || noreplace)
+		unlinkat(dirfd, tmp, 0);
+	/* Closed (unlocked) only now, so a sweep cannot remove the temp file
+	 * between the write and the rename; the data is already fsynced. */
+	close(fd);
+	free(tmp);
+	return err;
+}
+
 int fs_copy_file_at(const char *src, int dirfd, const char *name, mode_t mode)
 {
 	int in = open(src, O_RDONLY | O_CLOEXEC);
@@ -111,14 +181,11 @@ int fs_copy_file_at(const char *src, int dirfd, const char *name, mode_t mode)
 		return err;
 	}
 	for (;;) {
-		ssize_t n = read(in, buf, COPY_CHUNK);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			err = errno;
-		if (n <= 0)
-			break;
-		if ((err = write_all(out, buf, (size_t)n)) != 0)
+		size_t n;
+		err = file_read_upto(in, buf, COPY_CHUNK, &n);
+		if (!err && n > 0)
+			err = write_all(out, buf, n);
+		if (err || n < COPY_CHUNK) /* an error, or the end of src */
 			break;
 	}
 	free(buf);

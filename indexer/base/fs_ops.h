@@ -20,6 +20,10 @@
 /* fsync the directory at path (dirfd < 0) or dirfd itself. */
 int fs_sync_dir(int dirfd, const char *path);
 
+/* fsync the folder that holds name (relative to dirfd, or AT_FDCWD):
+ * "." for a plain name, what comes before the last '/' for a path. */
+int fs_sync_parent(int dirfd, const char *name);
+
 /* fsync the regular file name in dirfd (AT_FDCWD for a path). */
 int fs_sync_file_at(int dirfd, const char *name);
 
@@ -27,6 +31,25 @@ int fs_sync_file_at(int dirfd, const char *name);
  * data[0..len), fsync, close. On failure the partly written file is
  * removed. */
 int fs_write_file_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode);
+
+/* Temp files of fs_replace_file_at start with this: hidden ('.'), and
+ * one name for every writer, so a sweep (fs_remove_unlocked_entries)
+ * finds what a crash left behind. */
+#define FS_TMP_PREFIX ".qarchive-tmp-"
+
+/* Replace name in dirfd (or a path, with AT_FDCWD or relative to dirfd)
+ * by data[0..len), atomically: a new temp file FS_TMP_PREFIX... in the
+ * same folder (mode: as open(2)'s, so the umask applies; flocked while it
+ * is written), fsynced, then renamed over name. A reader sees the old
+ * file or the new one, never half of one, and a crash leaves one of the
+ * two plus at most an unlocked temp file. noreplace: create name only if
+ * it does not exist (link(2) instead of rename: EEXIST when it does, for
+ * two writers racing to create it). On failure name is as it was and the
+ * temp file is removed; returns 0, EEXIST (noreplace), ENOMEM or the
+ * failing call's errno. The new name is durable once the caller fsyncs
+ * the folder (fs_sync_dir, fs_sync_parent), as with every change here. */
+int fs_replace_file_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
+                       bool noreplace);
 
 /* Copy the regular file at src into a new file name in dirfd (O_EXCL),
  * fsynced. On failure the partial copy is removed. */
@@ -58,8 +81,5 @@ int fs_lock(int fd);
  * incremented per entry removed. Returns the first error met (the other
  * entries are still tried). */
 int fs_remove_unlocked_entries(int dirfd, const char *prefix, size_t *removed);
-
-/* errno's message, thread-safe (XSI strerror_r), into buf; returns buf. */
-const char *fs_strerror(int errnum, char *buf, size_t len);
 
 #endif

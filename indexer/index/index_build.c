@@ -8,6 +8,7 @@
 
 #include "agenda.h"
 #include "agenda_merge.h"
+#include "errmsg.h"
 #include "file_io.h"
 #include "index_schema.h"
 #include "media_probe.h"
@@ -61,7 +62,8 @@ static index_build_status read_file(const char *path, char **data, size_t *len, 
 	int e = file_read_all(path, data, len);
 	if (e == 0)
 		return INDEX_BUILD_OK;
-	snprintf(err, errlen, "%s: cannot read: %s", path, strerror(e));
+	char why[ERRMSG_WHY_SIZE];
+	snprintf(err, errlen, "%s: cannot read: %s", path, errmsg_strerror(e, why, sizeof why));
 	return INDEX_BUILD_BAD_INPUT;
 }
 

@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "file_io.h"
+#include "fs_ops.h"
 #include "path.h"
 
 #define GENERATION_PREFIX "index-"
@@ -23,17 +25,16 @@ bool index_generation_is_stub(const char *path)
 
 char *index_generation_current(const char *path)
 {
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return NULL;
+	/* A stub is one short line (index_generation_publish writes it). */
 	char line[256];
-	char *name = NULL;
-	if (fgets(line, sizeof line, f) && strncmp(line, STUB_KEYWORD, strlen(STUB_KEYWORD)) == 0) {
-		line[strcspn(line, "\r\n")] = '\0';
-		name = strdup(line + strlen(STUB_KEYWORD));
-	}
-	fclose(f);
-	return name;
+	size_t len;
+	if (file_read_head(path, line, sizeof line - 1, &len) != 0)
+		return NULL;
+	line[len] = '\0';
+	if (strncmp(line, STUB_KEYWORD, strlen(STUB_KEYWORD)) != 0)
+		return NULL;
+	line[strcspn(line, "\r\n")] = '\0';
+	return strdup(line + strlen(STUB_KEYWORD));
 }
 
 int index_generation_create(const char *state_dir, char **name, char **dir)
@@ -64,49 +65,17 @@ int index_generation_create(const char *state_dir, char **name, char **dir)
 	return EEXIST;
 }
 
-/* fsync the directory holding path, so a rename or link in it is durable. */
-static void sync_parent(const char *path)
-{
-	char *copy = strdup(path);
-	if (!copy)
-		return;
-	char *slash = strrchr(copy, '/');
-	if (slash)
-		*slash = '\0';
-	int fd = open(slash ? copy : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-	free(copy);
-}
-
 int index_generation_publish(const char *path, const char *name, bool exclusive)
 {
-	size_t n = strlen(path) + 32;
-	char *tmp = malloc(n);
-	if (!tmp)
-		return ENOMEM;
-	snprintf(tmp, n, "%s.tmp-%ld", path, (long)getpid());
-	int err = 0;
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		err = errno;
-		goto out;
-	}
 	char line[256];
 	int len = snprintf(line, sizeof line, STUB_KEYWORD "%s\n", name);
-	if (write(fd, line, (size_t)len) != len || fsync(fd) != 0)
-		err = errno ? errno : EIO;
-	if (close(fd) != 0 && !err)
-		err = errno;
-	if (!err && (exclusive ? link(tmp, path) : rename(tmp, path)) != 0)
-		err = errno;
+	if (len < 0 || (size_t)len >= sizeof line)
+		return ENAMETOOLONG;
+	int err = fs_replace_file_at(AT_FDCWD, path, line, (size_t)len, 0644, exclusive);
+	/* The stub is in place and a reader may follow it already: a folder
+	 * that cannot be fsynced must not make the caller undo the publish. */
 	if (!err)
-		sync_parent(path);
-out:
-	unlink(tmp); /* after link(), or on failure; after rename() it is gone */
-	free(tmp);
+		fs_sync_parent(AT_FDCWD, path);
 	return err;
 }
 

@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "archive.h"
+#include "errmsg.h"
 #include "file_io.h"
 #include "index_build.h"
 #include "index_generation.h"
@@ -337,10 +338,11 @@ index_update_status index_update(const char *archive_dir, bool force, const inde
 		full_build = true;
 	}
 	if (full_build) {
+		char why[ERRMSG_WHY_SIZE];
 		int e = index_generation_create(state, &gen_name, &gen_dir);
 		if (e) {
 			snprintf(err, errlen, "%s: cannot create a new index: %s", state,
-			         strerror(e));
+			         errmsg_strerror(e, why, sizeof why));
 			status = INDEX_UPDATE_FAILED;
 			goto out;
 		}
@@ -358,7 +360,7 @@ index_update_status index_update(const char *archive_dir, bool force, const inde
 				    err, errlen, "%s: %s", path,
 				    e == EEXIST
 				        ? "the index is busy: another qarchive is writing to it"
-				        : strerror(e));
+				        : errmsg_strerror(e, why, sizeof why));
 				status = e == EEXIST ? INDEX_UPDATE_BUSY : INDEX_UPDATE_FAILED;
 				goto out;
 			}
@@ -447,10 +449,11 @@ index_update_status index_update(const char *archive_dir, bool force, const inde
 		 * the old one's lock and remove it. */
 		qx_db_close(db);
 		db = NULL;
+		char why[ERRMSG_WHY_SIZE];
 		int e = index_generation_publish(path, gen_name, false);
 		if (e) {
 			snprintf(err, errlen, "%s: cannot switch to the new index: %s", path,
-			         strerror(e));
+			         errmsg_strerror(e, why, sizeof why));
 			status = INDEX_UPDATE_FAILED;
 			goto out;
 		}

@@ -3,14 +3,13 @@
 #include "ingest_internal.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "agenda.h"
+#include "errmsg.h"
 #include "file_io.h"
 #include "fs_ops.h"
 #include "index_update.h"
@@ -76,12 +75,12 @@ ingest_status ingest_fail(ingest_error *err, ingest_status status, const char *f
 ingest_status ingest_fail_errno(ingest_error *err, int errnum, const char *field, const char *what,
                                 const char *path)
 {
-	char why[128];
+	char why[ERRMSG_WHY_SIZE];
 	if (errnum == ENOMEM)
 		return ingest_fail(err, INGEST_NOMEM, "", "out of memory");
 	return ingest_fail(err, INGEST_IO, field, "%s%s%s: %s", what ? what : "",
 	                   what && what[0] ? " " : "", path ? path : "",
-	                   fs_strerror(errnum, why, sizeof why));
+	                   errmsg_strerror(errnum, why, sizeof why));
 }
 
 ingest_status ingest_state_dirs(const char *archive_dir, ingest_error *err)
@@ -556,55 +555,8 @@ ingest_status ingest_check_notes(const char *data, size_t len, ingest_error *err
 ingest_status ingest_replace_file_at(int dirfd, const char *dir, const char *name, const char *data,
                                      size_t len, ingest_error *err)
 {
-	/* A unique temp name: mkstemp needs a path, and dirfd may be the only
-	 * handle on a folder that has been renamed meanwhile. */
-	char tmp[96];
-	int fd = -1, e = 0;
-	for (unsigned attempt = 0; attempt < 100 && fd < 0; attempt++) {
-		unsigned char r[6];
-		int rfd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-		if (rfd < 0 || read(rfd, r, sizeof r) != (ssize_t)sizeof r) {
-			e = rfd < 0 ? errno : EIO;
-			if (rfd >= 0)
-				close(rfd);
-			return ingest_fail_errno(err, e, "", "cannot write in", dir);
-		}
-		close(rfd);
-		snprintf(tmp, sizeof tmp, INGEST_TMP_PREFIX "%02x%02x%02x%02x%02x%02x", r[0], r[1],
-		         r[2], r[3], r[4], r[5]);
-		fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-		            INGEST_FILE_MODE);
-		e = fd < 0 ? errno : 0;
-		if (fd < 0 && e != EEXIST)
-			break;
-	}
-	if (fd < 0)
-		return ingest_fail_errno(err, e, "", "cannot write in", dir);
-	/* Locked while it is written, so ingest_recover leaves it alone. */
-	fs_lock(fd);
-	ingest_status st = INGEST_OK;
-	size_t done = 0;
-	while (done < len) {
-		ssize_t n = write(fd, data + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			e = n < 0 ? errno : EIO;
-			goto fail;
-		}
-		done += (size_t)n;
-	}
-	if (fsync(fd) != 0 || renameat(dirfd, tmp, dirfd, name) != 0) {
-		e = errno;
-		goto fail;
-	}
-	close(fd);
-	return INGEST_OK;
-fail:
-	unlinkat(dirfd, tmp, 0);
-	close(fd);
-	st = ingest_fail_errno(err, e, "", "cannot write", dir);
-	return st;
+	int e = fs_replace_file_at(dirfd, name, data, len, INGEST_FILE_MODE, false);
+	return e ? ingest_fail_errno(err, e, "", "cannot write in", dir) : INGEST_OK;
 }
 
 void ingest_index(const char *archive_dir, const char *id, const ingest_options *options,

@@ -11,13 +11,15 @@
 
 #include <jansson.h>
 
+#include "fs_ops.h"
 #include "ingest.h"
 #include "recording.h"
 
-/* Temp files in a recording's folder start with this; ingest_recover
- * removes unlocked ones. Nothing the indexer reads or fingerprints starts
- * with '.'. Staging folders in uploads/tmp/ start with INGEST_STAGING_PREFIX. */
-#define INGEST_TMP_PREFIX     ".qarchive-tmp-"
+/* Temp files in a recording's folder start with this (they are
+ * fs_replace_file_at's); ingest_recover removes unlocked ones. Nothing the
+ * indexer reads or fingerprints starts with '.'. Staging folders in
+ * uploads/tmp/ start with INGEST_STAGING_PREFIX. */
+#define INGEST_TMP_PREFIX     FS_TMP_PREFIX
 #define INGEST_STAGING_PREFIX "ingest-"
 
 /* Modes of what ends up in the archive: as a folder made by hand with the
@@ -85,9 +87,10 @@ ingest_status ingest_check_agenda(const char *data, size_t len, ingest_error *er
  * named). */
 ingest_status ingest_check_notes(const char *data, size_t len, ingest_error *err);
 
-/* Write data as `name` in the directory dirfd, replacing it atomically: a
- * flocked temp file INGEST_TMP_PREFIX..., fsynced, renamed over name. The
- * directory itself is not fsynced (the caller does, once). */
+/* Write data as `name` in the directory dirfd (dir: its path, for the
+ * message), replacing it atomically with fs_replace_file_at (mode
+ * INGEST_FILE_MODE). The directory itself is not fsynced (the caller
+ * does, once). Returns INGEST_OK, or INGEST_IO / INGEST_NOMEM in err. */
 ingest_status ingest_replace_file_at(int dirfd, const char *dir, const char *name, const char *data,
                                      size_t len, ingest_error *err);
 

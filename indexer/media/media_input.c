@@ -1,5 +1,6 @@
 #include "media_input.h"
 
+#include "errmsg.h"
 #include "text_decode.h"
 
 #include <errno.h>
@@ -123,7 +124,9 @@ media_status media_input_error(media_input *in, int averr, const char *what, cha
 		return MEDIA_TIMEOUT;
 	}
 	if (in->io_errno) {
-		snprintf(err, errlen, "%s: %s", what, strerror(in->io_errno));
+		char why[ERRMSG_WHY_SIZE];
+		snprintf(err, errlen, "%s: %s", what,
+		         errmsg_strerror(in->io_errno, why, sizeof why));
 		return MEDIA_UNREADABLE;
 	}
 	if (averr == AVERROR(ENOMEM)) {
@@ -228,7 +231,8 @@ media_status media_input_open_file(media_input *in, const char *path, char *err,
 	in->fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	if (in->fd < 0 || fstat(in->fd, &st) != 0) {
-		snprintf(err, errlen, "cannot open: %s", strerror(errno));
+		char why[ERRMSG_WHY_SIZE];
+		snprintf(err, errlen, "cannot open: %s", errmsg_strerror(errno, why, sizeof why));
 		media_input_close(in);
 		return MEDIA_UNREADABLE;
 	}

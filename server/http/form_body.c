@@ -11,6 +11,7 @@
 
 #include <microhttpd.h>
 
+#include "errmsg.h"
 #include "strbuf.h"
 
 /* What the post processor may buffer for a part's headers and a field's
@@ -86,11 +87,14 @@ static enum MHD_Result start_file(form_body *f, const char *key, const char *fil
 	memcpy(file->path + dir_len, "/part-XXXXXX", sizeof "/part-XXXXXX");
 	f->fd = mkstemp(file->path);
 	if (f->fd < 0) {
+		/* Taken before free() can touch errno. */
+		char why[ERRMSG_WHY_SIZE];
+		errmsg_strerror(errno, why, sizeof why);
 		free(file->path);
 		free(file->field);
 		free(file->filename);
 		free(file->content_type);
-		return fail(f, 500, "cannot store the upload: %s", strerror(errno));
+		return fail(f, 500, "cannot store the upload: %s", why);
 	}
 	f->file_count++;
 	return MHD_YES;
@@ -106,8 +110,11 @@ static enum MHD_Result write_file(form_body *f, const char *data, size_t size)
 		ssize_t w = write(f->fd, data, size);
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w < 0)
-			return fail(f, 500, "cannot store the upload: %s", strerror(errno));
+		if (w < 0) {
+			char why[ERRMSG_WHY_SIZE];
+			return fail(f, 500, "cannot store the upload: %s",
+			            errmsg_strerror(errno, why, sizeof why));
+		}
 		data += w;
 		size -= (size_t)w;
 		file->size += (uint64_t)w;

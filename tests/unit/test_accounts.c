@@ -480,6 +480,9 @@ static void expect_corrupt(const char *content, const char *want)
 	free(archive);
 }
 
+/* A well-formed token hash (BLAKE2b-256 as hex). */
+#define HASH64 "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+
 static void test_corrupt(void)
 {
 	/* Syntax: the line jansson stops at. */
@@ -506,6 +509,15 @@ static void test_corrupt(void)
 	               "\"hash\": \"ABCD\"}]}",
 	               "tokens[0] (t): \"hash\" is not 64 hex digits");
 	expect_corrupt("{\"tokens\": [7]}", "tokens[0]: no valid \"name\"");
+	/* Two tokens by one name, or with one id (the id finds the entry). */
+	expect_corrupt("{\"tokens\": [{\"name\": \"t\", \"id\": \"0123456789abcdef\", \"hash\": "
+	               "\"" HASH64 "\"}, {\"name\": \"t\", \"id\": \"fedcba9876543210\", "
+	               "\"hash\": \"" HASH64 "\"}]}",
+	               "tokens[1]: the name t or id fedcba9876543210 is taken twice");
+	expect_corrupt("{\"tokens\": [{\"name\": \"t\", \"id\": \"0123456789abcdef\", \"hash\": "
+	               "\"" HASH64 "\"}, {\"name\": \"u\", \"id\": \"0123456789abcdef\", "
+	               "\"hash\": \"" HASH64 "\"}]}",
+	               "tokens[1]: the name u or id 0123456789abcdef is taken twice");
 }
 
 /* A file with members this version does not know: kept by writers. */

@@ -368,9 +368,9 @@ static void test_expire(void)
 
 	/* Strays: an interrupted info write, a data file without info, junk;
 	 * old, and a new one of each that must stay. */
-	const char *strays[] = {".0123456789abcdef0123456789abcdef.info.AbC123",
+	const char *strays[] = {".qarchive-tmp-0123456789ab",
 	                        "0123456789abcdef0123456789abcdef.data", "junk"};
-	const char *fresh[] = {".fedcba9876543210fedcba9876543210.info.XyZ789",
+	const char *fresh[] = {".qarchive-tmp-ba9876543210",
 	                       "fedcba9876543210fedcba9876543210.data", "junk2"};
 	for (size_t i = 0; i < 3; i++) {
 		tfs_write_file(tus_store_dir(s), strays[i], "x");
