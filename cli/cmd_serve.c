@@ -13,6 +13,7 @@
 #include "ingest.h"
 #include "commands.h"
 #include "media_probe.h"
+#include "number.h"
 #include "server.h"
 #include "site.h"
 #include "tus_store.h"
@@ -37,58 +38,6 @@ static const char usage[] =
     "Staff sign in at /login with accounts made by `qarchive user add`; scripts\n"
     "send `Authorization: Bearer TOKEN` with a token from `qarchive token add`.\n\n"
     "Exit status: 0 stopped by a signal, 2 usage error or cannot listen.\n";
-
-static bool parse_number(const char *s, unsigned long max, unsigned *out)
-{
-	char *end;
-	if (*s < '0' || *s > '9')
-		return false;
-	unsigned long v = strtoul(s, &end, 10);
-	if (*end || v == 0 || v > max)
-		return false;
-	*out = (unsigned)v;
-	return true;
-}
-
-/* "8G", "500M", "1048576": a byte count with an optional binary suffix. */
-static bool parse_size(const char *s, uint64_t *out)
-{
-	char *end;
-	if (*s < '0' || *s > '9')
-		return false;
-	unsigned long long v = strtoull(s, &end, 10);
-	unsigned shift = 0;
-	switch (*end) {
-	case 'K':
-	case 'k':
-		shift = 10;
-		end++;
-		break;
-	case 'M':
-	case 'm':
-		shift = 20;
-		end++;
-		break;
-	case 'G':
-	case 'g':
-		shift = 30;
-		end++;
-		break;
-	case 'T':
-	case 't':
-		shift = 40;
-		end++;
-		break;
-	default:
-		break;
-	}
-	if (*end == 'B' || *end == 'b')
-		end++;
-	if (*end || v == 0 || v > (UINT64_MAX >> 1) >> shift)
-		return false;
-	*out = (uint64_t)v << shift;
-	return true;
-}
 
 /* Before serving: clean up what a killed server left (half-received
  * uploads, half-built recordings, interrupted deletes). Fast, and done
@@ -175,12 +124,12 @@ int cmd_serve(int argc, char **argv)
 		} else if (strcmp(a, "--listen") == 0 && has_value) {
 			cfg.listen = argv[++i];
 		} else if (strcmp(a, "--port") == 0 && has_value) {
-			if (!parse_number(argv[++i], 65535, &cfg.port)) {
+			if (number_parse_unsigned(argv[++i], 1, 65535, &cfg.port) != NUMBER_OK) {
 				fprintf(stderr, "qarchive serve: --port wants 1 to 65535\n");
 				return EXIT_USAGE;
 			}
 		} else if (strcmp(a, "--threads") == 0 && has_value) {
-			if (!parse_number(argv[++i], 256, &cfg.threads)) {
+			if (number_parse_unsigned(argv[++i], 1, 256, &cfg.threads) != NUMBER_OK) {
 				fprintf(stderr, "qarchive serve: --threads wants 1 to 256\n");
 				return EXIT_USAGE;
 			}
@@ -189,7 +138,10 @@ int cmd_serve(int argc, char **argv)
 		} else if (strcmp(a, "--private") == 0) {
 			cfg.private_read = true;
 		} else if (strcmp(a, "--max-upload") == 0 && has_value) {
-			if (!parse_size(argv[++i], &cfg.max_upload)) {
+			/* Up to INT64_MAX: the largest Content-Length or Upload-Length
+			 * the server reads. */
+			if (number_parse_size(argv[++i], 1, INT64_MAX, &cfg.max_upload) !=
+			    NUMBER_OK) {
 				fprintf(stderr, "qarchive serve: --max-upload wants a size such as "
 				                "8G, 500M or 1048576\n");
 				return EXIT_USAGE;

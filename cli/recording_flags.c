@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "file_io.h"
+#include "number.h"
 
 bool recording_flags_init(recording_flags *f)
 {
@@ -108,9 +109,8 @@ int recording_flags_parse(recording_flags *f, int argc, char **argv, int *i, con
 		}
 		ok = set(f, "description", s);
 	} else if (strcmp(arg, "--index-wait") == 0) {
-		char *end;
-		double seconds = strtod(value, &end);
-		if (end == value || *end || !(seconds >= 0 && seconds <= 3600)) {
+		double seconds;
+		if (number_parse_decimal(value, 0, 3600, &seconds) != NUMBER_OK) {
 			fprintf(stderr, "qarchive %s: --index-wait: expected seconds, got '%s'\n",
 			        cmd, value);
 			return -1;

@@ -21,6 +21,7 @@
 #include "escape.h"
 #include "index_update.h"
 #include "login_throttle.h"
+#include "number.h"
 #include "request.h"
 #include "respond.h"
 #include "routes.h"
@@ -261,12 +262,9 @@ static void route_request(http_server *s, struct MHD_Connection *conn, request_s
 	                         .body_length = -1};
 	const char *length =
 	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-	if (length) {
-		char *end;
-		unsigned long long n = strtoull(length, &end, 10);
-		if (*length >= '0' && *length <= '9' && !*end && n <= INT64_MAX)
-			st->req.body_length = (int64_t)n;
-	}
+	uint64_t n;
+	if (number_parse_u64(length, 0, INT64_MAX, &n) == NUMBER_OK)
+		st->req.body_length = (int64_t)n;
 	const char *target = st->target ? st->target : "";
 	size_t path_len = strcspn(target, "?#");
 	bool nomem = false;
