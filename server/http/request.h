@@ -45,10 +45,12 @@ struct http_server {
 	bool private_read;    /* reading needs an account too */
 	char *upload_tmp_dir; /* owned: <archive>/.qarchive/uploads/tmp, for form files */
 	/* Handlers running on threads of their own (body routes): stopping
-	 * waits for them, since their connections are suspended. */
+	 * waits for them, since their connections are suspended, and once
+	 * stopping is set (under jobs_lock) no new one starts. */
 	pthread_mutex_t jobs_lock;
 	pthread_cond_t jobs_done;
 	unsigned jobs;
+	bool stopping;
 };
 
 /* How errors on a route are rendered. */

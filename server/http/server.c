@@ -322,6 +322,28 @@ static unsigned run_handler(request_state *st)
 	return status;
 }
 
+/* Count a job in, unless the server is stopping. Under the lock that
+ * http_server_stop sets stopping under, so every job is either refused
+ * here or waited for there: none can suspend its connection after the
+ * wait, which libmicrohttpd would abort on when the daemon stops. */
+static bool job_enter(http_server *s)
+{
+	pthread_mutex_lock(&s->jobs_lock);
+	bool ok = !s->stopping;
+	if (ok)
+		s->jobs++;
+	pthread_mutex_unlock(&s->jobs_lock);
+	return ok;
+}
+
+static void job_leave(http_server *s)
+{
+	pthread_mutex_lock(&s->jobs_lock);
+	s->jobs--;
+	pthread_cond_broadcast(&s->jobs_done);
+	pthread_mutex_unlock(&s->jobs_lock);
+}
+
 /* A body route's handler, on its own thread while the connection is
  * suspended, so a slow commit (fsync, probing, indexing) holds neither
  * the worker's event loop nor the other connections on it. */
@@ -332,36 +354,35 @@ static void *job_main(void *arg)
 	st->job_status = run_handler(st);
 	__atomic_store_n(&st->job_done, 1, __ATOMIC_RELEASE);
 	MHD_resume_connection(st->req.conn);
-	pthread_mutex_lock(&s->jobs_lock);
-	s->jobs--;
-	pthread_cond_broadcast(&s->jobs_done);
-	pthread_mutex_unlock(&s->jobs_lock);
+	job_leave(s);
 	return NULL;
 }
 
-static bool start_job(http_server *s, request_state *st)
+/* Run st's handler on a thread of its own with the connection suspended.
+ * Returns NULL, or why it cannot run (for a 503). */
+static const char *start_job(http_server *s, request_state *st)
 {
+	if (!job_enter(s))
+		return "the server is stopping; try again shortly";
 	pthread_attr_t attr;
 	pthread_t thread;
-	if (pthread_attr_init(&attr) != 0)
-		return false;
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	pthread_mutex_lock(&s->jobs_lock);
-	s->jobs++;
-	pthread_mutex_unlock(&s->jobs_lock);
-	st->job_started = true;
-	MHD_suspend_connection(st->req.conn);
-	int rc = pthread_create(&thread, &attr, job_main, st);
-	pthread_attr_destroy(&attr);
-	if (rc != 0) {
-		MHD_resume_connection(st->req.conn);
-		st->job_started = false;
-		pthread_mutex_lock(&s->jobs_lock);
-		s->jobs--;
-		pthread_mutex_unlock(&s->jobs_lock);
-		return false;
+	int rc = pthread_attr_init(&attr);
+	if (rc == 0) {
+		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+		st->job_started = true;
+		MHD_suspend_connection(st->req.conn);
+		rc = pthread_create(&thread, &attr, job_main, st);
+		pthread_attr_destroy(&attr);
+		if (rc != 0) {
+			MHD_resume_connection(st->req.conn);
+			st->job_started = false;
+		}
 	}
-	return true;
+	if (rc != 0) {
+		job_leave(s);
+		return "the server is too busy; try again";
+	}
+	return NULL;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -417,10 +438,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return answer(st, st->pending);
 	if (st->route->body) {
 		if (!st->job_started) {
-			if (start_job(s, st))
+			const char *why = start_job(s, st);
+			if (!why)
 				return MHD_YES;
-			return answer(st, http_reply_error(&st->reply, 503,
-			                                   "the server is too busy; try again"));
+			return answer(st, http_reply_error(&st->reply, 503, "%s", why));
 		}
 		if (!__atomic_load_n(&st->job_done, __ATOMIC_ACQUIRE))
 			return MHD_YES; /* not ours to answer yet (a spurious call) */
@@ -541,8 +562,11 @@ void http_server_stop(http_server *s)
 		return;
 	if (s->daemon) {
 		/* A suspended connection must be resumed before the daemon
-		 * stops: wait for the handlers running on their own threads. */
+		 * stops (libmicrohttpd aborts otherwise): refuse new handler
+		 * threads, then wait for the running ones, which resume their
+		 * connections. The workers go on answering meanwhile. */
 		pthread_mutex_lock(&s->jobs_lock);
+		s->stopping = true;
 		while (s->jobs > 0)
 			pthread_cond_wait(&s->jobs_done, &s->jobs_lock);
 		pthread_mutex_unlock(&s->jobs_lock);

@@ -53,7 +53,9 @@ http_server_status http_server_start(const http_server_config *cfg, http_server 
 unsigned http_server_threads(const http_server *s);
 
 /* Stop accepting, finish (or drop) open connections, join the workers and
- * free everything. NULL is a no-op. */
+ * free everything. A body route's request that completes meanwhile is
+ * answered 503 instead of starting its handler; handlers already running
+ * are waited for. NULL is a no-op. */
 void http_server_stop(http_server *s);
 
 #endif
