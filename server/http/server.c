@@ -99,6 +99,8 @@ const char *http_server_status_str(http_server_status status)
 		return "out of memory";
 	case HTTP_SERVER_STATE_DIR:
 		return "cannot make the archive's state folder";
+	case HTTP_SERVER_INTERNAL:
+		return "a library could not be set up";
 	}
 	return "unknown status";
 }
@@ -470,30 +472,38 @@ static unsigned cpu_count(void)
 	return n < 1 ? 1 : n > MAX_THREADS ? MAX_THREADS : (unsigned)n;
 }
 
-http_server_status http_server_start(const http_server_config *cfg, http_server **out, char *err,
-                                     size_t errlen)
+typedef union listen_addr {
+	struct sockaddr sa;
+	struct sockaddr_in v4;
+	struct sockaddr_in6 v6;
+} listen_addr;
+
+/* cfg->listen and cfg->port as a socket address; *v6 says which family. */
+static http_server_status listen_address(const http_server_config *cfg, listen_addr *addr, bool *v6,
+                                         char *err, size_t errlen)
 {
-	*out = NULL;
-	union {
-		struct sockaddr sa;
-		struct sockaddr_in v4;
-		struct sockaddr_in6 v6;
-	} addr;
-	memset(&addr, 0, sizeof addr);
-	bool v6 = false;
-	if (inet_pton(AF_INET, cfg->listen, &addr.v4.sin_addr) == 1) {
-		addr.v4.sin_family = AF_INET;
-		addr.v4.sin_port = htons((uint16_t)cfg->port);
-	} else if (inet_pton(AF_INET6, cfg->listen, &addr.v6.sin6_addr) == 1) {
-		addr.v6.sin6_family = AF_INET6;
-		addr.v6.sin6_port = htons((uint16_t)cfg->port);
-		v6 = true;
+	memset(addr, 0, sizeof *addr);
+	*v6 = false;
+	if (inet_pton(AF_INET, cfg->listen, &addr->v4.sin_addr) == 1) {
+		addr->v4.sin_family = AF_INET;
+		addr->v4.sin_port = htons((uint16_t)cfg->port);
+	} else if (inet_pton(AF_INET6, cfg->listen, &addr->v6.sin6_addr) == 1) {
+		addr->v6.sin6_family = AF_INET6;
+		addr->v6.sin6_port = htons((uint16_t)cfg->port);
+		*v6 = true;
 	} else {
 		snprintf(err, errlen, "--listen %s: not an IPv4 or IPv6 address", cfg->listen);
 		return HTTP_SERVER_BAD_ADDRESS;
 	}
+	return HTTP_SERVER_OK;
+}
 
-	http_server *s = calloc(1, sizeof *s);
+/* Everything the requests share but the daemon, into *out (freed with
+ * http_server_stop even when this fails). */
+static http_server_status server_new(const http_server_config *cfg, bool v6, http_server **out,
+                                     char *err, size_t errlen)
+{
+	http_server *s = *out = calloc(1, sizeof *s);
 	if (!s)
 		return HTTP_SERVER_NOMEM;
 	pthread_mutex_init(&s->jobs_lock, NULL);
@@ -504,36 +514,39 @@ http_server_status http_server_start(const http_server_config *cfg, http_server 
 	char origin[128];
 	snprintf(origin, sizeof origin, v6 ? "http://[%s]:%u" : "http://%s:%u", cfg->listen,
 	         cfg->port);
-	s->archive_dir = strdup(cfg->archive_dir);
-	s->index_path = index_path(cfg->archive_dir);
 	s->site = cfg->site;
 	s->secure_cookies = cfg->secure_cookies;
 	s->private_read = cfg->private_read;
-	s->sessions =
-	    session_store_new(SESSION_DEFAULT_IDLE, SESSION_DEFAULT_ABSOLUTE, SESSION_DEFAULT_MAX);
-	s->throttle = login_throttle_new(LOGIN_THROTTLE_DEFAULT_SIZE);
-	if (!s->sessions || !s->throttle ||
-	    accounts_cache_new(cfg->archive_dir, &s->accounts) != ACCOUNTS_OK) {
-		http_server_stop(s);
+	if (!(s->archive_dir = strdup(cfg->archive_dir)) ||
+	    !(s->index_path = index_path(cfg->archive_dir)) ||
+	    !(s->default_origin = strdup(origin)) ||
+	    !(s->sessions = session_store_new(SESSION_DEFAULT_IDLE, SESSION_DEFAULT_ABSOLUTE,
+	                                      SESSION_DEFAULT_MAX)) ||
+	    !(s->throttle = login_throttle_new(LOGIN_THROTTLE_DEFAULT_SIZE)))
 		return HTTP_SERVER_NOMEM;
+	accounts_status as = accounts_cache_new(cfg->archive_dir, &s->accounts);
+	if (as == ACCOUNTS_NOMEM)
+		return HTTP_SERVER_NOMEM;
+	if (as != ACCOUNTS_OK) {
+		snprintf(err, errlen, "the staff accounts: %s", accounts_status_str(as));
+		return HTTP_SERVER_INTERNAL;
 	}
-	if (!upload_dirs(s, err, errlen)) {
-		http_server_stop(s);
+	if (!upload_dirs(s, err, errlen))
 		return HTTP_SERVER_STATE_DIR;
-	}
-	s->default_origin = strdup(origin);
-	if (!s->archive_dir || !s->index_path || !s->default_origin ||
-	    http_db_pool_new(s->index_path, s->threads, &s->pool) != HTTP_DB_OK) {
-		http_server_stop(s);
-		return HTTP_SERVER_NOMEM;
-	}
+	if (http_db_pool_new(s->index_path, s->threads, &s->pool) != HTTP_DB_OK)
+		return HTTP_SERVER_NOMEM; /* it opens nothing yet: memory is all it needs */
+	return HTTP_SERVER_OK;
+}
 
+static http_server_status start_daemon(http_server *s, const http_server_config *cfg,
+                                       const listen_addr *addr, bool v6, char *err, size_t errlen)
+{
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG |
 	                 MHD_ALLOW_SUSPEND_RESUME;
 	if (v6)
 		flags |= MHD_USE_IPv6;
 	s->daemon = MHD_start_daemon(
-	    flags, (uint16_t)cfg->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &addr.sa,
+	    flags, (uint16_t)cfg->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &addr->sa,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->threads, MHD_OPTION_CONNECTION_LIMIT,
 	    (unsigned)CONNECTION_LIMIT, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)PER_IP_LIMIT,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)MEMORY_LIMIT, MHD_OPTION_CONNECTION_TIMEOUT,
@@ -544,8 +557,32 @@ http_server_status http_server_start(const http_server_config *cfg, http_server 
 		         "cannot listen on %s port %u (in use, or not an address of "
 		         "this machine?)",
 		         cfg->listen, cfg->port);
-		http_server_stop(s);
 		return HTTP_SERVER_LISTEN;
+	}
+	return HTTP_SERVER_OK;
+}
+
+http_server_status http_server_start(const http_server_config *cfg, http_server **out, char *err,
+                                     size_t errlen)
+{
+	*out = NULL;
+	if (errlen)
+		err[0] = '\0';
+	listen_addr addr;
+	bool v6;
+	http_server *s = NULL;
+	http_server_status st = listen_address(cfg, &addr, &v6, err, errlen);
+	if (st == HTTP_SERVER_OK)
+		st = server_new(cfg, v6, &s, err, errlen);
+	if (st == HTTP_SERVER_OK)
+		st = start_daemon(s, cfg, &addr, v6, err, errlen);
+	if (st != HTTP_SERVER_OK) {
+		http_server_stop(s);
+		/* The steps say what went wrong where they know more; the rest
+		 * (out of memory) is the status itself. Never an empty err. */
+		if (errlen && !err[0])
+			snprintf(err, errlen, "%s", http_server_status_str(st));
+		return st;
 	}
 	*out = s;
 	return HTTP_SERVER_OK;
