@@ -1,14 +1,6 @@
 /* qarchive add: a new recording from files, as a staff upload makes one. */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <jansson.h>
-
-#include "archive.h"
 #include "commands.h"
 #include "ingest.h"
-#include "json_out.h"
 #include "recording_flags.h"
 
 static const char usage[] =
@@ -35,31 +27,9 @@ static const char usage[] =
 int cmd_add(int argc, char **argv)
 {
 	recording_flags f;
-	if (!recording_flags_init(&f)) {
-		fputs("qarchive add: out of memory\n", stderr);
-		return EXIT_USAGE;
-	}
-	int rc = EXIT_USAGE;
-	char *archive = NULL;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			fputs(usage, stdout);
-			rc = EXIT_OK;
-			goto out;
-		}
-		int r = recording_flags_parse(&f, argc, argv, &i, "add", false);
-		if (r < 0)
-			goto out;
-		if (r == 0) {
-			fprintf(stderr, "qarchive add: unexpected argument '%s'\n\n%s", argv[i],
-			        usage);
-			goto out;
-		}
-	}
-	if (archive_resolve_dir(f.archive, &archive) != ARCHIVE_OK) {
-		fputs("qarchive add: out of memory\n", stderr);
-		goto out;
-	}
+	cli_args_status parsed = recording_flags_parse(&f, RECORDING_ADD, usage, argc, argv);
+	if (parsed != CLI_ARGS_RUN)
+		return cli_args_exit(parsed);
 	ingest_input in = INGEST_INPUT_INIT;
 	in.metadata = f.fields;
 	in.media.path = in.media.name = f.media;
@@ -69,20 +39,8 @@ int cmd_add(int argc, char **argv)
 	in.options = f.options;
 	char id[INGEST_ID_SIZE];
 	ingest_error err;
-	ingest_status st = ingest_recording(archive, &in, id, sizeof id, &err);
-	rc = recording_flags_exit(st);
-	if (st != INGEST_OK) {
-		fprintf(stderr, "qarchive add: %s\n", err.message);
-		goto out;
-	}
-	if (!err.indexed)
-		fprintf(stderr, "qarchive add: %s\n", err.message);
-	if (f.json)
-		json_out_print(json_pack("{s:s, s:b}", "id", id, "indexed", err.indexed), stdout);
-	else
-		printf("%s\n", id);
-out:
-	free(archive);
+	ingest_status st = ingest_recording(f.archive, &in, id, sizeof id, &err);
+	int rc = recording_flags_finish(&f, st, &err, id, "");
 	recording_flags_free(&f);
 	return rc;
 }

@@ -1,5 +1,4 @@
 /* qarchive cues FILE: a transcript's cues as JSON. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include "json_out.h"
 #include "media_json.h"
 #include "media_subtitles.h"
+#include "number.h"
 #include "transcript.h"
 
 static const char usage[] =
@@ -75,10 +75,8 @@ int cmd_cues(int argc, char **argv)
 			}
 		} else if (strcmp(argv[i], "--stream") == 0 && i + 1 < argc) {
 			const char *n = argv[++i];
-			char *end;
-			errno = 0;
-			long v = strtol(n, &end, 10);
-			if (end == n || *end != '\0' || errno || v < 0 || v > 65535) {
+			unsigned v;
+			if (number_parse_unsigned(n, 0, 65535, &v) != NUMBER_OK) {
 				fprintf(stderr,
 				        "qarchive cues: --stream wants a stream index, not '%s'\n",
 				        n);

@@ -1,14 +1,11 @@
 /* qarchive edit: change a recording's metadata, transcript, agenda or notes. */
+#include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include <jansson.h>
 
-#include "archive.h"
 #include "commands.h"
 #include "index_update.h"
-#include "json_out.h"
 #include "recording_edit.h"
 #include "recording_flags.h"
 
@@ -27,70 +24,50 @@ static const char usage[] =
     "input is invalid or no such recording (the changes before it are kept),\n"
     "2 usage error, unreadable file or I/O error.\n";
 
+/* Each change given, in order, without indexing; stops at the first that
+ * fails (err says why). *changed: whether any was made. */
+static ingest_status apply_changes(const recording_flags *f, bool *changed, ingest_error *err)
+{
+	ingest_options opts = f->options;
+	opts.no_index = true; /* the recording is indexed once, after all */
+	ingest_status st = INGEST_OK;
+	ingest_file file = INGEST_FILE_NONE;
+	*changed = false;
+	if (json_object_size(f->fields) > 0) {
+		st = recording_update_metadata(f->archive, f->id, f->fields, &opts, err);
+		*changed |= st == INGEST_OK;
+	}
+	if (st == INGEST_OK && (f->transcript || f->no_transcript)) {
+		file.path = file.name = f->transcript;
+		st = recording_replace_transcript(f->archive, f->id, f->transcript ? &file : NULL,
+		                                  &opts, err);
+		*changed |= st == INGEST_OK;
+	}
+	if (st == INGEST_OK && (f->agenda || f->no_agenda)) {
+		file.path = file.name = f->agenda;
+		st = recording_replace_agenda(f->archive, f->id, f->agenda ? &file : NULL, &opts,
+		                              err);
+		*changed |= st == INGEST_OK;
+	}
+	if (st == INGEST_OK && (f->notes || f->no_notes)) {
+		file.path = file.name = f->notes;
+		st =
+		    recording_replace_notes(f->archive, f->id, f->notes ? &file : NULL, &opts, err);
+		*changed |= st == INGEST_OK;
+	}
+	return st;
+}
+
 int cmd_edit(int argc, char **argv)
 {
 	recording_flags f;
-	if (!recording_flags_init(&f)) {
-		fputs("qarchive edit: out of memory\n", stderr);
-		return EXIT_USAGE;
-	}
+	cli_args_status parsed = recording_flags_parse(&f, RECORDING_EDIT, usage, argc, argv);
+	if (parsed != CLI_ARGS_RUN)
+		return cli_args_exit(parsed);
 	int rc = EXIT_USAGE;
-	char *archive = NULL;
-	const char *id = NULL;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			fputs(usage, stdout);
-			rc = EXIT_OK;
-			goto out;
-		}
-		int r = strcmp(argv[i], "--media") == 0
-		            ? 0
-		            : recording_flags_parse(&f, argc, argv, &i, "edit", true);
-		if (r < 0)
-			goto out;
-		if (r == 0 && !id && argv[i][0] != '-') {
-			id = argv[i];
-		} else if (r == 0) {
-			fprintf(stderr, "qarchive edit: unexpected argument '%s'\n\n%s", argv[i],
-			        usage);
-			goto out;
-		}
-	}
-	if (!id) {
-		fprintf(stderr, "qarchive edit: which recording? (an ID)\n\n%s", usage);
-		goto out;
-	}
-	if (archive_resolve_dir(f.archive, &archive) != ARCHIVE_OK) {
-		fputs("qarchive edit: out of memory\n", stderr);
-		goto out;
-	}
-	/* Each change without indexing, then the recording indexed once. */
-	ingest_options opts = f.options;
-	opts.no_index = true;
+	bool changed;
 	ingest_error err = INGEST_ERROR_INIT;
-	ingest_status st = INGEST_OK;
-	bool changed = false;
-	ingest_file file = INGEST_FILE_NONE;
-	if (json_object_size(f.fields) > 0) {
-		st = recording_update_metadata(archive, id, f.fields, &opts, &err);
-		changed |= st == INGEST_OK;
-	}
-	if (st == INGEST_OK && (f.transcript || f.no_transcript)) {
-		file.path = file.name = f.transcript;
-		st = recording_replace_transcript(archive, id, f.transcript ? &file : NULL, &opts,
-		                                  &err);
-		changed |= st == INGEST_OK;
-	}
-	if (st == INGEST_OK && (f.agenda || f.no_agenda)) {
-		file.path = file.name = f.agenda;
-		st = recording_replace_agenda(archive, id, f.agenda ? &file : NULL, &opts, &err);
-		changed |= st == INGEST_OK;
-	}
-	if (st == INGEST_OK && (f.notes || f.no_notes)) {
-		file.path = file.name = f.notes;
-		st = recording_replace_notes(archive, id, f.notes ? &file : NULL, &opts, &err);
-		changed |= st == INGEST_OK;
-	}
+	ingest_status st = apply_changes(&f, &changed, &err);
 	if (st == INGEST_OK && !changed) {
 		fprintf(stderr, "qarchive edit: nothing to change\n\n%s", usage);
 		goto out;
@@ -100,23 +77,18 @@ int cmd_edit(int argc, char **argv)
 		fprintf(stderr, "qarchive edit: %s\n", err.message);
 	if (!changed)
 		goto out;
+	/* What was changed is kept even after a failure, so it is indexed. */
 	char why[512];
 	index_update_status is =
-	    index_update_recording(archive, id, f.options.index_wait_ms, NULL, why, sizeof why);
+	    index_update_recording(f.archive, f.id, f.options.index_wait_ms, NULL, why, sizeof why);
 	if (is != INDEX_UPDATE_OK)
 		fprintf(stderr,
 		        "qarchive edit: %s: not indexed yet (%s); `qarchive index` will "
 		        "catch up\n",
-		        id, why);
-	if (st != INGEST_OK)
-		goto out;
-	if (f.json)
-		json_out_print(json_pack("{s:s, s:b}", "id", id, "indexed", is == INDEX_UPDATE_OK),
-		               stdout);
-	else
-		printf("%s\n", id);
+		        f.id, why);
+	if (st == INGEST_OK)
+		recording_flags_print(&f, f.id, is == INDEX_UPDATE_OK, "");
 out:
-	free(archive);
 	recording_flags_free(&f);
 	return rc;
 }

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "archive.h"
+#include "cli_args.h"
 #include "commands.h"
 #include "index_update.h"
 
@@ -50,26 +51,22 @@ static void on_progress(const index_report *r, void *ctx)
 	ps->drawn = true;
 }
 
+enum { OPT_ARCHIVE, OPT_FORCE, OPT_QUIET, NOPTS };
+
 int cmd_index(int argc, char **argv)
 {
-	const char *archive_flag = NULL;
-	bool force = false, quiet = false;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			fputs(usage, stdout);
-			return EXIT_OK;
-		} else if (strcmp(argv[i], "--archive") == 0 && i + 1 < argc) {
-			archive_flag = argv[++i];
-		} else if (strcmp(argv[i], "--force") == 0) {
-			force = true;
-		} else if (strcmp(argv[i], "--quiet") == 0) {
-			quiet = true;
-		} else {
-			fprintf(stderr, "qarchive index: unexpected argument '%s'\n\n%s", argv[i],
-			        usage);
-			return EXIT_USAGE;
-		}
-	}
+	static const cli_option options[] = {
+	    {"--archive", OPT_ARCHIVE, true, 0},
+	    {"--force", OPT_FORCE, false, 0},
+	    {"--quiet", OPT_QUIET, false, 0},
+	    {NULL, 0, false, 0},
+	};
+	const char *given[NOPTS] = {NULL};
+	cli_args_status parsed = cli_args_parse_simple("index", usage, options, argc, argv, given);
+	if (parsed != CLI_ARGS_RUN)
+		return cli_args_exit(parsed);
+	const char *archive_flag = given[OPT_ARCHIVE];
+	bool force = given[OPT_FORCE] != NULL, quiet = given[OPT_QUIET] != NULL;
 	char *archive = NULL;
 	if (archive_resolve_dir(archive_flag, &archive) != ARCHIVE_OK) {
 		fputs("qarchive index: out of memory\n", stderr);

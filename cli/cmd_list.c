@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "archive.h"
+#include "cli_args.h"
 #include "commands.h"
 #include "index_schema.h"
 #include "index_update.h"
@@ -38,22 +39,18 @@ static int newest_first(const void *a, const void *b)
 
 int cmd_list(int argc, char **argv)
 {
-	const char *archive_flag = NULL;
-	bool json = false;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			fputs(usage, stdout);
-			return EXIT_OK;
-		} else if (strcmp(argv[i], "--json") == 0) {
-			json = true;
-		} else if (strcmp(argv[i], "--archive") == 0 && i + 1 < argc) {
-			archive_flag = argv[++i];
-		} else {
-			fprintf(stderr, "qarchive list: unexpected argument '%s'\n\n%s", argv[i],
-			        usage);
-			return EXIT_USAGE;
-		}
-	}
+	enum { OPT_ARCHIVE, OPT_JSON, NOPTS };
+	static const cli_option options[] = {
+	    {"--archive", OPT_ARCHIVE, true, 0},
+	    {"--json", OPT_JSON, false, 0},
+	    {NULL, 0, false, 0},
+	};
+	const char *given[NOPTS] = {NULL};
+	cli_args_status parsed = cli_args_parse_simple("list", usage, options, argc, argv, given);
+	if (parsed != CLI_ARGS_RUN)
+		return cli_args_exit(parsed);
+	const char *archive_flag = given[OPT_ARCHIVE];
+	bool json = given[OPT_JSON] != NULL;
 	int rc = EXIT_USAGE;
 	char *archive = NULL, *path = NULL, *err = NULL;
 	qx_db *db = NULL;

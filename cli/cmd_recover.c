@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "archive.h"
+#include "cli_args.h"
 #include "commands.h"
 #include "index_update.h"
 #include "ingest.h"
@@ -27,19 +28,15 @@ static void on_problem(const char *message, void *ctx)
 
 int cmd_recover(int argc, char **argv)
 {
+	static const cli_option options[] = {
+	    {"--archive", 0, true, 0},
+	    {NULL, 0, false, 0},
+	};
 	const char *archive_flag = NULL;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			fputs(usage, stdout);
-			return EXIT_OK;
-		} else if (strcmp(argv[i], "--archive") == 0 && i + 1 < argc) {
-			archive_flag = argv[++i];
-		} else {
-			fprintf(stderr, "qarchive recover: unexpected argument '%s'\n\n%s", argv[i],
-			        usage);
-			return EXIT_USAGE;
-		}
-	}
+	cli_args_status parsed =
+	    cli_args_parse_simple("recover", usage, options, argc, argv, &archive_flag);
+	if (parsed != CLI_ARGS_RUN)
+		return cli_args_exit(parsed);
 	char *archive = NULL;
 	if (archive_resolve_dir(archive_flag, &archive) != ARCHIVE_OK) {
 		fputs("qarchive recover: out of memory\n", stderr);

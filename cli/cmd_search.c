@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "index_update.h"
 #include "json_out.h"
+#include "number.h"
 #include "search.h"
 #include "strbuf.h"
 #include "synonyms.h"
@@ -31,16 +32,6 @@ static const char usage[] =
     "  --page P    page of recordings (default 1)\n\n"
     "Exit status: 0 searched (even with no hits), 1 the query is not valid\n"
     "syntax, 2 usage error or no index (run `qarchive index`).\n";
-
-static bool parse_unsigned(const char *s, unsigned *out)
-{
-	char *end;
-	unsigned long v = strtoul(s, &end, 10);
-	if (end == s || *end || v == 0 || v > 1000)
-		return false;
-	*out = (unsigned)v;
-	return true;
-}
 
 /* "12:34" or "1:02:03". */
 static void format_time(double t, char *out, size_t size)
@@ -153,7 +144,8 @@ int cmd_search(int argc, char **argv)
 		} else if (strcmp(a, "--archive") == 0 && has_value) {
 			archive_flag = argv[++i];
 		} else if ((strcmp(a, "--limit") == 0 || strcmp(a, "--page") == 0) && has_value) {
-			if (!parse_unsigned(argv[++i], a[2] == 'l' ? &req.per_page : &req.page)) {
+			unsigned *n = a[2] == 'l' ? &req.per_page : &req.page;
+			if (number_parse_unsigned(argv[++i], 1, 1000, n) != NUMBER_OK) {
 				fprintf(stderr,
 				        "qarchive search: %s wants a number from 1 to 1000\n", a);
 				sb_free(&query);

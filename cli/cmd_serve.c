@@ -9,10 +9,12 @@
 #include <time.h>
 
 #include "archive.h"
+#include "cli_args.h"
 #include "index_update.h"
 #include "ingest.h"
 #include "commands.h"
 #include "media_probe.h"
+#include "number.h"
 #include "server.h"
 #include "site.h"
 #include "tus_store.h"
@@ -37,58 +39,6 @@ static const char usage[] =
     "Staff sign in at /login with accounts made by `qarchive user add`; scripts\n"
     "send `Authorization: Bearer TOKEN` with a token from `qarchive token add`.\n\n"
     "Exit status: 0 stopped by a signal, 2 usage error or cannot listen.\n";
-
-static bool parse_number(const char *s, unsigned long max, unsigned *out)
-{
-	char *end;
-	if (*s < '0' || *s > '9')
-		return false;
-	unsigned long v = strtoul(s, &end, 10);
-	if (*end || v == 0 || v > max)
-		return false;
-	*out = (unsigned)v;
-	return true;
-}
-
-/* "8G", "500M", "1048576": a byte count with an optional binary suffix. */
-static bool parse_size(const char *s, uint64_t *out)
-{
-	char *end;
-	if (*s < '0' || *s > '9')
-		return false;
-	unsigned long long v = strtoull(s, &end, 10);
-	unsigned shift = 0;
-	switch (*end) {
-	case 'K':
-	case 'k':
-		shift = 10;
-		end++;
-		break;
-	case 'M':
-	case 'm':
-		shift = 20;
-		end++;
-		break;
-	case 'G':
-	case 'g':
-		shift = 30;
-		end++;
-		break;
-	case 'T':
-	case 't':
-		shift = 40;
-		end++;
-		break;
-	default:
-		break;
-	}
-	if (*end == 'B' || *end == 'b')
-		end++;
-	if (*end || v == 0 || v > (UINT64_MAX >> 1) >> shift)
-		return false;
-	*out = (uint64_t)v << shift;
-	return true;
-}
 
 /* Before serving: clean up what a killed server left (half-received
  * uploads, half-built recordings, interrupted deletes). Fast, and done
@@ -157,50 +107,84 @@ static void *catch_up(void *arg)
 	return NULL;
 }
 
+enum { OPT_ARCHIVE, OPT_LISTEN, OPT_PORT, OPT_THREADS, OPT_MAX_UPLOAD, OPT_SECURE, OPT_PRIVATE };
+
+static const cli_option options[] = {
+    {"--archive", OPT_ARCHIVE, true, 0},
+    {"--listen", OPT_LISTEN, true, 0},
+    {"--port", OPT_PORT, true, 0},
+    {"--threads", OPT_THREADS, true, 0},
+    {"--max-upload", OPT_MAX_UPLOAD, true, 0},
+    {"--secure-cookies", OPT_SECURE, false, 0},
+    {"--private", OPT_PRIVATE, false, 0},
+    {NULL, 0, false, 0},
+};
+
+typedef struct serve_flags {
+	http_server_config *cfg;
+	const char *archive; /* borrowed from argv */
+} serve_flags;
+
+/* A bad number is said as it comes, before any later option is read. */
+static bool on_option(void *ctx, const cli_option *o, const char *value)
+{
+	serve_flags *f = ctx;
+	http_server_config *cfg = f->cfg;
+	switch (o->id) {
+	case OPT_ARCHIVE:
+		f->archive = value;
+		break;
+	case OPT_LISTEN:
+		cfg->listen = value;
+		break;
+	case OPT_PORT:
+		if (number_parse_unsigned(value, 1, 65535, &cfg->port) != NUMBER_OK) {
+			fprintf(stderr, "qarchive serve: --port wants 1 to 65535\n");
+			return false;
+		}
+		break;
+	case OPT_THREADS:
+		if (number_parse_unsigned(value, 1, 256, &cfg->threads) != NUMBER_OK) {
+			fprintf(stderr, "qarchive serve: --threads wants 1 to 256\n");
+			return false;
+		}
+		break;
+	case OPT_MAX_UPLOAD:
+		/* Up to INT64_MAX: the largest Content-Length or Upload-Length
+		 * the server reads. */
+		if (number_parse_size(value, 1, INT64_MAX, &cfg->max_upload) != NUMBER_OK) {
+			fprintf(stderr, "qarchive serve: --max-upload wants a size such as "
+			                "8G, 500M or 1048576\n");
+			return false;
+		}
+		break;
+	case OPT_SECURE:
+		cfg->secure_cookies = true;
+		break;
+	case OPT_PRIVATE:
+		cfg->private_read = true;
+		break;
+	}
+	return true;
+}
+
 int cmd_serve(int argc, char **argv)
 {
-	const char *archive_flag = NULL;
 	http_server_config cfg = {.site = &qa_site,
 	                          .listen = "127.0.0.1",
 	                          .port = 8080,
 	                          .max_upload = HTTP_DEFAULT_MAX_UPLOAD};
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		bool has_value = i + 1 < argc;
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			fputs(usage, stdout);
-			return EXIT_OK;
-		} else if (strcmp(a, "--archive") == 0 && has_value) {
-			archive_flag = argv[++i];
-		} else if (strcmp(a, "--listen") == 0 && has_value) {
-			cfg.listen = argv[++i];
-		} else if (strcmp(a, "--port") == 0 && has_value) {
-			if (!parse_number(argv[++i], 65535, &cfg.port)) {
-				fprintf(stderr, "qarchive serve: --port wants 1 to 65535\n");
-				return EXIT_USAGE;
-			}
-		} else if (strcmp(a, "--threads") == 0 && has_value) {
-			if (!parse_number(argv[++i], 256, &cfg.threads)) {
-				fprintf(stderr, "qarchive serve: --threads wants 1 to 256\n");
-				return EXIT_USAGE;
-			}
-		} else if (strcmp(a, "--secure-cookies") == 0) {
-			cfg.secure_cookies = true;
-		} else if (strcmp(a, "--private") == 0) {
-			cfg.private_read = true;
-		} else if (strcmp(a, "--max-upload") == 0 && has_value) {
-			if (!parse_size(argv[++i], &cfg.max_upload)) {
-				fprintf(stderr, "qarchive serve: --max-upload wants a size such as "
-				                "8G, 500M or 1048576\n");
-				return EXIT_USAGE;
-			}
-		} else {
-			fprintf(stderr, "qarchive serve: unexpected argument '%s'\n\n%s", a, usage);
-			return EXIT_USAGE;
-		}
-	}
+	serve_flags flags = {&cfg, NULL};
+	cli_args a = {.command = "serve",
+	              .usage = usage,
+	              .options = options,
+	              .on_option = on_option,
+	              .ctx = &flags};
+	cli_args_status parsed = cli_args_parse(&a, argc, argv);
+	if (parsed != CLI_ARGS_RUN)
+		return cli_args_exit(parsed);
 	char *archive = NULL;
-	if (archive_resolve_dir(archive_flag, &archive) != ARCHIVE_OK)
+	if (archive_resolve_dir(flags.archive, &archive) != ARCHIVE_OK)
 		return EXIT_USAGE;
 	cfg.archive_dir = archive;
 

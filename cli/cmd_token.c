@@ -7,7 +7,6 @@
 
 #include "accounts.h"
 #include "action_args.h"
-#include "archive.h"
 #include "commands.h"
 
 static const char usage[] =
@@ -26,67 +25,45 @@ static const char usage[] =
     "does not exist), 2 usage error or the accounts file cannot be read or\n"
     "written.\n";
 
-static int exit_status(accounts_status st)
+/* Make the token and show it, once: only its hash is kept. */
+static accounts_status add_token(const action_args *args, char *err, size_t errlen)
 {
-	switch (st) {
-	case ACCOUNTS_OK:
-		return EXIT_OK;
-	case ACCOUNTS_BAD_NAME:
-	case ACCOUNTS_BAD_PASSWORD:
-	case ACCOUNTS_EXISTS:
-	case ACCOUNTS_NOT_FOUND:
-	case ACCOUNTS_BAD_CREDENTIALS:
-		return EXIT_REJECTED;
-	case ACCOUNTS_CORRUPT:
-	case ACCOUNTS_IO:
-	case ACCOUNTS_NOMEM:
-	case ACCOUNTS_INTERNAL:
-		return EXIT_USAGE;
+	char token[ACCOUNTS_TOKEN_SIZE];
+	accounts_status st =
+	    accounts_token_add(args->archive, args->name, token, sizeof token, err, errlen);
+	if (st == ACCOUNTS_OK && (printf("%s\n", token) < 0 || fflush(stdout) != 0)) {
+		/* A token nobody saw is only a risk: take it back. */
+		accounts_token_remove(args->archive, args->name, NULL, 0);
+		snprintf(err, errlen, "could not print the token, so it was removed");
+		st = ACCOUNTS_IO;
+	} else if (st == ACCOUNTS_OK) {
+		fprintf(stderr, "qarchive token add: this is the only time the token is "
+		                "shown: only its hash is kept\n");
 	}
-	return EXIT_USAGE;
+	memset(token, 0, sizeof token);
+	return st;
 }
 
 int cmd_token(int argc, char **argv)
 {
 	static const char *const actions[] = {"add", "remove", "list", NULL};
 	action_args args;
-	int rc = action_args_parse(argc, argv, "token", usage, actions, &args);
-	if (rc >= 0)
-		return rc;
-	const char *action = args.action, *name = args.name, *archive_flag = args.archive;
-	bool list = strcmp(action, "list") == 0;
-	char *archive = NULL;
-	if (archive_resolve_dir(archive_flag, &archive) != ARCHIVE_OK)
-		return EXIT_USAGE;
-
+	cli_args_status parsed = action_args_parse(argc, argv, "token", usage, actions, &args);
+	if (parsed != CLI_ARGS_RUN)
+		return cli_args_exit(parsed);
 	char err[512] = "";
 	accounts_status st;
-	if (list) {
+	if (strcmp(args.action, "list") == 0) {
 		accounts_entry *tokens = NULL;
 		size_t n = 0;
-		st = accounts_token_list(archive, &tokens, &n, err, sizeof err);
+		st = accounts_token_list(args.archive, &tokens, &n, err, sizeof err);
 		for (size_t i = 0; i < n; i++)
 			printf("%-24s %s  %s\n", tokens[i].name, tokens[i].id, tokens[i].created);
 		free(tokens);
-	} else if (strcmp(action, "remove") == 0) {
-		st = accounts_token_remove(archive, name, err, sizeof err);
+	} else if (strcmp(args.action, "remove") == 0) {
+		st = accounts_token_remove(args.archive, args.name, err, sizeof err);
 	} else {
-		char token[ACCOUNTS_TOKEN_SIZE];
-		st = accounts_token_add(archive, name, token, sizeof token, err, sizeof err);
-		if (st == ACCOUNTS_OK && (printf("%s\n", token) < 0 || fflush(stdout) != 0)) {
-			/* A token nobody saw is only a risk: take it back. */
-			accounts_token_remove(archive, name, NULL, 0);
-			snprintf(err, sizeof err, "could not print the token, so it was removed");
-			st = ACCOUNTS_IO;
-		} else if (st == ACCOUNTS_OK) {
-			fprintf(stderr, "qarchive token add: this is the only time the token is "
-			                "shown: only its hash is kept\n");
-		}
-		memset(token, 0, sizeof token);
+		st = add_token(&args, err, sizeof err);
 	}
-	if (st != ACCOUNTS_OK)
-		fprintf(stderr, "qarchive token %s: %s\n", action,
-		        err[0] ? err : accounts_status_str(st));
-	free(archive);
-	return exit_status(st);
+	return action_args_finish(&args, st, err);
 }

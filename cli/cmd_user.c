@@ -12,7 +12,6 @@
 
 #include "accounts.h"
 #include "action_args.h"
-#include "archive.h"
 #include "commands.h"
 
 static const char usage[] =
@@ -31,26 +30,6 @@ static const char usage[] =
     "Exit status: 0 done, 1 refused (invalid name or password, the passwords\n"
     "differ, the user exists already or does not exist), 2 usage error or the\n"
     "accounts file cannot be read or written.\n";
-
-static int exit_status(accounts_status st)
-{
-	switch (st) {
-	case ACCOUNTS_OK:
-		return EXIT_OK;
-	case ACCOUNTS_BAD_NAME:
-	case ACCOUNTS_BAD_PASSWORD:
-	case ACCOUNTS_EXISTS:
-	case ACCOUNTS_NOT_FOUND:
-	case ACCOUNTS_BAD_CREDENTIALS:
-		return EXIT_REJECTED;
-	case ACCOUNTS_CORRUPT:
-	case ACCOUNTS_IO:
-	case ACCOUNTS_NOMEM:
-	case ACCOUNTS_INTERNAL:
-		return EXIT_USAGE;
-	}
-	return EXIT_USAGE;
-}
 
 /* Wipe and free a line that held a password. */
 static void forget(char *line, size_t cap)
@@ -163,52 +142,58 @@ static accounts_status precheck(const char *archive, const char *action, const c
 	return st == ACCOUNTS_NOT_FOUND ? ACCOUNTS_OK : st;
 }
 
+/* add or passwd: a bad name, or a user that exists (add) or not (passwd),
+ * is said before the password is asked for; the write checks again.
+ * *no_password: none was given (read_password said so on stderr). */
+static accounts_status set_password(const action_args *args, bool *no_password, char *err,
+                                    size_t errlen)
+{
+	const char *archive = args->archive, *action = args->action, *name = args->name;
+	accounts_status st = accounts_name_check(name, err, errlen);
+	if (st == ACCOUNTS_OK)
+		st = precheck(archive, action, name, err, errlen);
+	if (st != ACCOUNTS_OK)
+		return st;
+	char cmd[32];
+	snprintf(cmd, sizeof cmd, "user %s", action);
+	size_t cap = 0;
+	char *pw = read_password(cmd, &cap);
+	*no_password = !pw;
+	if (!pw)
+		return ACCOUNTS_BAD_PASSWORD;
+	if (strcmp(action, "add") == 0)
+		st = accounts_user_add(archive, name, pw, err, errlen);
+	else
+		st = accounts_user_set_password(archive, name, pw, err, errlen);
+	forget(pw, cap);
+	return st;
+}
+
 int cmd_user(int argc, char **argv)
 {
 	static const char *const actions[] = {"add", "passwd", "remove", "list", NULL};
 	action_args args;
-	int rc = action_args_parse(argc, argv, "user", usage, actions, &args);
-	if (rc >= 0)
-		return rc;
-	const char *action = args.action, *name = args.name, *archive_flag = args.archive;
-	bool list = strcmp(action, "list") == 0;
-	char cmd[32];
-	snprintf(cmd, sizeof cmd, "user %s", action);
-	char *archive = NULL;
-	if (archive_resolve_dir(archive_flag, &archive) != ARCHIVE_OK)
-		return EXIT_USAGE;
-
+	cli_args_status parsed = action_args_parse(argc, argv, "user", usage, actions, &args);
+	if (parsed != CLI_ARGS_RUN)
+		return cli_args_exit(parsed);
 	char err[512] = "";
 	accounts_status st;
-	if (list) {
+	if (strcmp(args.action, "list") == 0) {
 		accounts_entry *users = NULL;
 		size_t n = 0;
-		st = accounts_user_list(archive, &users, &n, err, sizeof err);
+		st = accounts_user_list(args.archive, &users, &n, err, sizeof err);
 		for (size_t i = 0; i < n; i++)
 			printf("%-24s %s\n", users[i].name, users[i].created);
 		free(users);
-	} else if (strcmp(action, "remove") == 0) {
-		st = accounts_user_remove(archive, name, err, sizeof err);
+	} else if (strcmp(args.action, "remove") == 0) {
+		st = accounts_user_remove(args.archive, args.name, err, sizeof err);
 	} else {
-		/* A bad name, or a user that exists (add) or not (passwd), is said
-		 * before the password is asked for; the write checks again. */
-		st = accounts_name_check(name, err, sizeof err);
-		if (st == ACCOUNTS_OK)
-			st = precheck(archive, action, name, err, sizeof err);
-		size_t cap = 0;
-		char *pw = st == ACCOUNTS_OK ? read_password(cmd, &cap) : NULL;
-		if (st == ACCOUNTS_OK && !pw) {
-			free(archive);
+		bool no_password = false;
+		st = set_password(&args, &no_password, err, sizeof err);
+		if (no_password) {
+			action_args_free(&args);
 			return EXIT_REJECTED;
 		}
-		if (pw && strcmp(action, "add") == 0)
-			st = accounts_user_add(archive, name, pw, err, sizeof err);
-		else if (pw)
-			st = accounts_user_set_password(archive, name, pw, err, sizeof err);
-		forget(pw, cap);
 	}
-	if (st != ACCOUNTS_OK)
-		fprintf(stderr, "qarchive %s: %s\n", cmd, err[0] ? err : accounts_status_str(st));
-	free(archive);
-	return exit_status(st);
+	return action_args_finish(&args, st, err);
 }

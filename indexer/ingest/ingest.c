@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "archive.h"
 #include "fs_ops.h"
 #include "ingest_internal.h"
+#include "number.h"
 #include "path.h"
 #include "state_dirs.h"
 
@@ -87,9 +89,75 @@ static ingest_status validate(const ingest_input *in, staged *s, ingest_error *e
  * -9 an upload in the middle. */
 static void ingest_pause(void)
 {
-	const char *pause = getenv("QARCHIVE_INGEST_PAUSE");
-	if (pause && atoi(pause) > 0)
-		sleep((unsigned)atoi(pause));
+	unsigned seconds;
+	if (number_parse_unsigned(getenv("QARCHIVE_INGEST_PAUSE"), 1, UINT_MAX, &seconds) ==
+	    NUMBER_OK)
+		sleep(seconds);
+}
+
+/* Step 5's folder, <archive>/.qarchive/uploads/tmp/ingest-XXXXXX, and what
+ * has gone into it. Until it is in the archive, staging_close undoes it. */
+typedef struct staging {
+	char *tmp_dir; /* uploads/tmp */
+	int tmp_fd;
+	char *path;       /* the staging folder, tmp_dir/ingest-XXXXXX */
+	const char *name; /* its last part, in path; NULL once nothing is to be undone */
+	int fd;           /* the staging folder, flocked while it is ours */
+	char media_name[32];
+	bool media_moved, media_copied; /* the input media file went in this way */
+} staging;
+
+#define STAGING_INIT                                                                               \
+	{                                                                                          \
+		NULL, -1, NULL, NULL, -1, "", false, false                                         \
+	}
+
+/* Make the staging folder, lock it, and give it an archive folder's mode. */
+static ingest_status staging_open(const char *archive_dir, staging *g, ingest_error *err)
+{
+	if (!(g->tmp_dir = state_dirs_path(archive_dir, STATE_UPLOADS_TMP_DIR)) ||
+	    !(g->path = path_join(g->tmp_dir, INGEST_STAGING_PREFIX "XXXXXX")))
+		return ingest_fail(err, INGEST_NOMEM, "", "out of memory");
+	if ((g->tmp_fd = open(g->tmp_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return ingest_fail_errno(err, errno, "", "cannot open", g->tmp_dir);
+	if (!mkdtemp(g->path)) {
+		ingest_status st =
+		    ingest_fail_errno(err, errno, "", "cannot create a folder in", g->tmp_dir);
+		free(g->path);
+		g->path = NULL;
+		return st;
+	}
+	g->name = strrchr(g->path, '/') + 1;
+	if ((g->fd = open(g->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return ingest_fail_errno(err, errno, "", "cannot open", g->path);
+	fs_lock(g->fd);
+	/* mkdtemp makes it 0700; in the archive it is an ordinary folder. */
+	if (fchmod(g->fd, INGEST_DIR_MODE) != 0)
+		return ingest_fail_errno(err, errno, "", "cannot set the mode of", g->path);
+	return INGEST_OK;
+}
+
+/* The media into the staging folder as media.<ext>: moved when the caller
+ * lets it go and the file system allows, else copied. */
+static ingest_status staging_add_media(staging *g, const ingest_input *in, const char *ext,
+                                       ingest_error *err)
+{
+	snprintf(g->media_name, sizeof g->media_name, "media.%s", ext);
+	int e = EXDEV;
+	if (!in->options.copy)
+		e = renameat(AT_FDCWD, in->media.path, g->fd, g->media_name) == 0 ? 0 : errno;
+	g->media_moved = e == 0;
+	if (e == EXDEV) {
+		/* Another file system (or asked to): copy. */
+		e = fs_copy_file_at(in->media.path, g->fd, g->media_name, INGEST_FILE_MODE);
+		g->media_copied = e == 0;
+	} else if (e == 0) {
+		fchmodat(g->fd, g->media_name, INGEST_FILE_MODE, 0);
+		e = fs_sync_file_at(g->fd, g->media_name);
+	}
+	if (e)
+		return ingest_fail_errno(err, e, "media", "cannot move", in->media.path);
+	return INGEST_OK;
 }
 
 /* Write the small files into the staging folder. */
@@ -117,148 +185,123 @@ static ingest_status write_text_files(int fd, const char *dir, const staged *s, 
 	return INGEST_OK;
 }
 
+/* Step 5: every file into the staging folder, each fsynced, then the
+ * folder. */
+static ingest_status staging_fill(staging *g, const ingest_input *in, const staged *s,
+                                  ingest_error *err)
+{
+	ingest_status st = write_text_files(g->fd, g->path, s, err);
+	if (st == INGEST_OK && in->media.path)
+		st = staging_add_media(g, in, s->media_ext, err);
+	if (st != INGEST_OK)
+		return st;
+	int e = fs_sync_dir(g->fd, g->path);
+	if (e)
+		return ingest_fail_errno(err, e, "", "cannot sync", g->path);
+	return INGEST_OK;
+}
+
+/* Step 6: rename the staging folder into the archive under the first free
+ * id for meta's date and title, into id[0..INGEST_ID_SIZE). */
+static ingest_status staging_publish(staging *g, const char *archive_dir,
+                                     const recording_meta *meta, char *id, ingest_error *err)
+{
+	int archive_fd = open(archive_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (archive_fd < 0)
+		return ingest_fail_errno(err, errno, "", "cannot open", archive_dir);
+	ingest_status st = INGEST_OK;
+	int e = EEXIST;
+	for (unsigned n = 1; n <= INGEST_MAX_SUFFIX && e == EEXIST; n++) {
+		if (recording_id_make(meta->date, meta->title, n, id, INGEST_ID_SIZE) !=
+		    RECORDING_ID_OK) {
+			st = ingest_fail(err, INGEST_BAD_INPUT, "date", "expected \"YYYY-MM-DD\"");
+			goto out;
+		}
+		e = fs_rename_noreplace(g->tmp_fd, g->name, archive_fd, id);
+		if (e == ENOTEMPTY)
+			e = EEXIST;
+	}
+	if (e == EEXIST)
+		st = ingest_fail(err, INGEST_IO, "id", "ids up to %s are all taken", id);
+	else if (e)
+		st = ingest_fail_errno(err, e, "", "cannot move the recording into", archive_dir);
+	if (st != INGEST_OK)
+		goto out;
+	/* In the archive now: from here on the upload has succeeded. A failed
+	 * fsync of the directories cannot take that back (the rename is
+	 * visible); the journal commits it soon after. */
+	g->name = NULL;
+	fs_sync_dir(archive_fd, archive_dir);
+	fs_sync_dir(g->tmp_fd, g->tmp_dir);
+out:
+	close(archive_fd);
+	return st;
+}
+
+/* After step 6, when the caller let its inputs go: they are consumed. The
+ * media was moved (or, across file systems, copied: remove the original),
+ * the text files read into the new folder. */
+static void consume_inputs(const ingest_input *in, const staging *g)
+{
+	const ingest_file *texts[] = {&in->transcript, &in->agenda, &in->notes};
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		if (texts[i]->path && !texts[i]->text)
+			unlink(texts[i]->path);
+	if (g->media_copied)
+		unlink(in->media.path);
+}
+
+/* Let go of the staging folder (closing it drops the lock). If it did not
+ * reach the archive, put the media back where it was and remove it. A
+ * second call does nothing. */
+static void staging_close(staging *g, const ingest_input *in)
+{
+	if (g->name) {
+		if (g->media_moved)
+			renameat(g->fd, g->media_name, AT_FDCWD, in->media.path);
+		fs_remove_tree_at(g->tmp_fd, g->name);
+	}
+	if (g->fd >= 0)
+		close(g->fd);
+	if (g->tmp_fd >= 0)
+		close(g->tmp_fd);
+	free(g->path);
+	free(g->tmp_dir);
+	*g = (staging)STAGING_INIT;
+}
+
 ingest_status ingest_recording(const char *archive_dir, const ingest_input *in, char *id_out,
                                size_t id_size, ingest_error *err)
 {
-	staged s;
-	memset(&s, 0, sizeof s);
-	s.meta = (recording_meta)RECORDING_META_INIT;
-	ingest_status st = INGEST_OK;
-	char media_name[32] = "", id[INGEST_ID_SIZE] = "";
-	char *tmp_dir = NULL, *staging = NULL;
-	const char *staging_name = NULL;
-	int tmp_fd = -1, stage_fd = -1, archive_fd = -1;
-	bool media_moved = false, media_copied = false;
-	int e;
-
 	ingest_error_clear(err);
 	if (id_size > 0)
 		id_out[0] = '\0';
 	if (id_size < INGEST_ID_SIZE)
 		return ingest_fail(err, INGEST_IO, "", "id buffer too small (%zu bytes, need %d)",
 		                   id_size, INGEST_ID_SIZE);
-	if ((st = ingest_state_dirs(archive_dir, err)) != INGEST_OK)
+	ingest_status st = ingest_state_dirs(archive_dir, err);
+	if (st != INGEST_OK)
 		return st;
-	if ((st = validate(in, &s, err)) != INGEST_OK)
+	staged s;
+	memset(&s, 0, sizeof s);
+	s.meta = (recording_meta)RECORDING_META_INIT;
+	staging g = STAGING_INIT;
+	char id[INGEST_ID_SIZE] = "";
+	if ((st = validate(in, &s, err)) != INGEST_OK ||
+	    (st = staging_open(archive_dir, &g, err)) != INGEST_OK ||
+	    (st = staging_fill(&g, in, &s, err)) != INGEST_OK)
 		goto out;
-
-	/* Step 5: the staging folder, locked while it is ours. */
-	if (!(tmp_dir = state_dirs_path(archive_dir, STATE_UPLOADS_TMP_DIR)) ||
-	    !(staging = path_join(tmp_dir, INGEST_STAGING_PREFIX "XXXXXX"))) {
-		st = ingest_fail(err, INGEST_NOMEM, "", "out of memory");
-		goto out;
-	}
-	if ((tmp_fd = open(tmp_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		st = ingest_fail_errno(err, errno, "", "cannot open", tmp_dir);
-		goto out;
-	}
-	if (!mkdtemp(staging)) {
-		st = ingest_fail_errno(err, errno, "", "cannot create a folder in", tmp_dir);
-		free(staging);
-		staging = NULL;
-		goto out;
-	}
-	staging_name = strrchr(staging, '/') + 1;
-	if ((stage_fd = open(staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		st = ingest_fail_errno(err, errno, "", "cannot open", staging);
-		goto out;
-	}
-	fs_lock(stage_fd);
-	/* mkdtemp makes it 0700; in the archive it is an ordinary folder. */
-	if (fchmod(stage_fd, INGEST_DIR_MODE) != 0 ||
-	    (st = write_text_files(stage_fd, staging, &s, err)) != INGEST_OK) {
-		if (st == INGEST_OK)
-			st = ingest_fail_errno(err, errno, "", "cannot set the mode of", staging);
-		goto out;
-	}
-	if (in->media.path) {
-		snprintf(media_name, sizeof media_name, "media.%s", s.media_ext);
-		e = EXDEV;
-		if (!in->options.copy)
-			e = renameat(AT_FDCWD, in->media.path, stage_fd, media_name) == 0 ? 0
-			                                                                  : errno;
-		media_moved = e == 0;
-		if (e == EXDEV) {
-			/* Another file system (or asked to): copy. */
-			e = fs_copy_file_at(in->media.path, stage_fd, media_name, INGEST_FILE_MODE);
-			media_copied = e == 0;
-		} else if (e == 0) {
-			fchmodat(stage_fd, media_name, INGEST_FILE_MODE, 0);
-			e = fs_sync_file_at(stage_fd, media_name);
-		}
-		if (e) {
-			st = ingest_fail_errno(err, e, "media", "cannot move", in->media.path);
-			goto out;
-		}
-	}
-	if ((e = fs_sync_dir(stage_fd, staging)) != 0) {
-		st = ingest_fail_errno(err, e, "", "cannot sync", staging);
-		goto out;
-	}
 	ingest_pause();
-
-	/* Step 6: into the archive under the first free id. */
-	if ((archive_fd = open(archive_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		st = ingest_fail_errno(err, errno, "", "cannot open", archive_dir);
+	if ((st = staging_publish(&g, archive_dir, &s.meta, id, err)) != INGEST_OK)
 		goto out;
-	}
-	e = EEXIST;
-	for (unsigned n = 1; n <= INGEST_MAX_SUFFIX && e == EEXIST; n++) {
-		if (recording_id_make(s.meta.date, s.meta.title, n, id, sizeof id) !=
-		    RECORDING_ID_OK) {
-			st = ingest_fail(err, INGEST_BAD_INPUT, "date", "expected \"YYYY-MM-DD\"");
-			goto out;
-		}
-		e = fs_rename_noreplace(tmp_fd, staging_name, archive_fd, id);
-		if (e == ENOTEMPTY)
-			e = EEXIST;
-	}
-	if (e == EEXIST) {
-		st = ingest_fail(err, INGEST_IO, "id", "ids up to %s are all taken", id);
-		goto out;
-	}
-	if (e) {
-		st = ingest_fail_errno(err, e, "", "cannot move the recording into", archive_dir);
-		goto out;
-	}
-	/* In the archive now: from here on the upload has succeeded. A failed
-	 * fsync of the directories cannot take that back (the rename is
-	 * visible); the journal commits it soon after. */
-	staging_name = NULL;
-	fs_sync_dir(archive_fd, archive_dir);
-	fs_sync_dir(tmp_fd, tmp_dir);
 	snprintf(id_out, id_size, "%s", id);
-	/* The inputs are consumed: the media was moved (or, across file
-	 * systems, copied), the text files read into the new folder. */
-	if (!in->options.copy) {
-		const ingest_file *texts[] = {&in->transcript, &in->agenda, &in->notes};
-		for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
-			if (texts[i]->path && !texts[i]->text)
-				unlink(texts[i]->path);
-		if (media_copied)
-			unlink(in->media.path);
-	}
-	close(stage_fd); /* lets go of the lock */
-	stage_fd = -1;
-	/* Step 7. */
+	if (!in->options.copy)
+		consume_inputs(in, &g);
+	staging_close(&g, in);
+	/* Step 7, with the recording unlocked. */
 	ingest_index(archive_dir, id, &in->options, err);
-
 out:
-	if (staging_name) {
-		/* Not in the archive: put the media back where it was, remove
-		 * the staging folder. */
-		if (media_moved)
-			renameat(stage_fd, media_name, AT_FDCWD, in->media.path);
-		fs_remove_tree_at(tmp_fd, staging_name);
-	}
-	if (stage_fd >= 0)
-		close(stage_fd);
-	if (tmp_fd >= 0)
-		close(tmp_fd);
-	if (archive_fd >= 0)
-		close(archive_fd);
-	free(staging);
-	free(tmp_dir);
+	staging_close(&g, in);
 	staged_free(&s);
 	return st;
 }

@@ -53,6 +53,7 @@
 #include "auth_gate.h"
 #include "body.h"
 #include "api.h"
+#include "number.h"
 #include "recording.h"
 #include "strbuf.h"
 #include "tus_fields.h"
@@ -132,16 +133,7 @@ static unsigned check_request(http_request *req, http_reply *out, http_staff *wh
  * spaces), at most INT64_MAX. */
 static bool parse_count(const char *s, uint64_t *out)
 {
-	uint64_t v = 0;
-	if (!s || !*s)
-		return false;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || v > (uint64_t)(INT64_MAX - (*s - '0')) / 10)
-			return false;
-		v = v * 10 + (uint64_t)(*s - '0');
-	}
-	*out = v;
-	return true;
+	return number_parse_u64(s, 0, INT64_MAX, out) == NUMBER_OK;
 }
 
 static bool add_count(http_reply *out, const char *name, uint64_t n)

@@ -241,13 +241,8 @@ static const form_value *nth_text(const form_body *f, const char *name, size_t n
 	return NULL;
 }
 
-const char *form_text(const form_body *f, const char *name)
-{
-	size_t n = form_text_count(f, name);
-	return n ? nth_text(f, name, n - 1)->text.data : NULL;
-}
-
-size_t form_text_count(const form_body *f, const char *name)
+/* How many values text field name has (a field may come several times). */
+static size_t form_text_count(const form_body *f, const char *name)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < f->text_count; i++)
@@ -255,10 +250,10 @@ size_t form_text_count(const form_body *f, const char *name)
 	return n;
 }
 
-const char *form_text_at(const form_body *f, const char *name, size_t i)
+const char *form_text(const form_body *f, const char *name)
 {
-	const form_value *v = nth_text(f, name, i);
-	return v ? v->text.data : NULL;
+	size_t n = form_text_count(f, name);
+	return n ? nth_text(f, name, n - 1)->text.data : NULL;
 }
 
 const form_file *form_file_get(const form_body *f, const char *name)

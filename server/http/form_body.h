@@ -54,10 +54,6 @@ unsigned form_body_finish(form_body *f, http_reply *reply);
 
 /* The last value of text field name, NULL when absent. Borrowed. */
 const char *form_text(const form_body *f, const char *name);
-
-/* The count of values of text field name, and the i-th (0-based) of
- * them: for fields given several times (one speaker per field). */
-size_t form_text_count(const form_body *f, const char *name);
 const char *form_text_at(const form_body *f, const char *name, size_t i);
 
 /* The file sent as field name, NULL when absent or sent empty with no

@@ -56,15 +56,6 @@ unsigned http_reply_strbuf(http_reply *r, const char *content_type, strbuf *sb)
 	return 200;
 }
 
-bool http_reply_text(http_reply *r, const char *content_type, const char *text)
-{
-	char *copy = strdup(text);
-	if (!copy)
-		return false;
-	http_reply_take(r, content_type, copy, strlen(copy));
-	return true;
-}
-
 unsigned http_reply_json(http_reply *r, json_t *value)
 {
 	char *text = value ? json_dumps(value, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;

@@ -45,10 +45,12 @@ struct http_server {
 	bool private_read;    /* reading needs an account too */
 	char *upload_tmp_dir; /* owned: <archive>/.qarchive/uploads/tmp, for form files */
 	/* Handlers running on threads of their own (body routes): stopping
-	 * waits for them, since their connections are suspended. */
+	 * waits for them, since their connections are suspended, and once
+	 * stopping is set (under jobs_lock) no new one starts. */
 	pthread_mutex_t jobs_lock;
 	pthread_cond_t jobs_done;
 	unsigned jobs;
+	bool stopping;
 };
 
 /* How errors on a route are rendered. */
@@ -113,9 +115,7 @@ const char *http_header(const http_request *req, const char *name);
  * header); NULL when absent. Borrowed for the request. */
 const char *http_cookie(const http_request *req, const char *name);
 
-/* Set the body to a copy of text / take ownership of body (malloc'ed,
- * len bytes). Returns false when out of memory. */
-bool http_reply_text(http_reply *r, const char *content_type, const char *text);
+/* Take ownership of body (malloc'ed, len bytes) as the reply's body. */
 void http_reply_take(http_reply *r, const char *content_type, char *body, size_t len);
 
 /* Take the text built in *sb as the body (sb is left empty). Returns 200, or

@@ -1,27 +1,20 @@
 #include "search_params.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "number.h"
 
 static const char *nonempty(const char *s)
 {
 	return s && s[0] ? s : NULL;
 }
 
-static bool parse_number(const char *s, unsigned max, unsigned *out)
+/* An optional parameter from 1 to max: absent keeps *out's default. */
+static bool parse_count(const char *s, unsigned max, unsigned *out)
 {
-	if (!s)
-		return true;
-	char *end;
-	if (*s < '0' || *s > '9')
-		return false;
-	unsigned long v = strtoul(s, &end, 10);
-	if (*end || v == 0 || v > max)
-		return false;
-	*out = (unsigned)v;
-	return true;
+	return !s || number_parse_unsigned(s, 1, max, out) == NUMBER_OK;
 }
 
 bool http_search_params(const http_request *req, search_request *sr, char *err, size_t errlen)
@@ -35,11 +28,11 @@ bool http_search_params(const http_request *req, search_request *sr, char *err, 
 	                       .exact = false};
 	if (!sr->query)
 		sr->query = "";
-	if (!parse_number(http_query(req, "page"), HTTP_SEARCH_MAX_PAGE, &sr->page)) {
+	if (!parse_count(http_query(req, "page"), HTTP_SEARCH_MAX_PAGE, &sr->page)) {
 		snprintf(err, errlen, "page: expected a number from 1 to %d", HTTP_SEARCH_MAX_PAGE);
 		return false;
 	}
-	if (!parse_number(http_query(req, "limit"), HTTP_SEARCH_MAX_LIMIT, &sr->per_page)) {
+	if (!parse_count(http_query(req, "limit"), HTTP_SEARCH_MAX_LIMIT, &sr->per_page)) {
 		snprintf(err, errlen, "limit: expected a number from 1 to %d",
 		         HTTP_SEARCH_MAX_LIMIT);
 		return false;

@@ -21,6 +21,7 @@
 #include "escape.h"
 #include "index_update.h"
 #include "login_throttle.h"
+#include "number.h"
 #include "request.h"
 #include "respond.h"
 #include "routes.h"
@@ -98,6 +99,8 @@ const char *http_server_status_str(http_server_status status)
 		return "out of memory";
 	case HTTP_SERVER_STATE_DIR:
 		return "cannot make the archive's state folder";
+	case HTTP_SERVER_INTERNAL:
+		return "a library could not be set up";
 	}
 	return "unknown status";
 }
@@ -261,12 +264,9 @@ static void route_request(http_server *s, struct MHD_Connection *conn, request_s
 	                         .body_length = -1};
 	const char *length =
 	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-	if (length) {
-		char *end;
-		unsigned long long n = strtoull(length, &end, 10);
-		if (*length >= '0' && *length <= '9' && !*end && n <= INT64_MAX)
-			st->req.body_length = (int64_t)n;
-	}
+	uint64_t n;
+	if (number_parse_u64(length, 0, INT64_MAX, &n) == NUMBER_OK)
+		st->req.body_length = (int64_t)n;
 	const char *target = st->target ? st->target : "";
 	size_t path_len = strcspn(target, "?#");
 	bool nomem = false;
@@ -324,6 +324,28 @@ static unsigned run_handler(request_state *st)
 	return status;
 }
 
+/* Count a job in, unless the server is stopping. Under the lock that
+ * http_server_stop sets stopping under, so every job is either refused
+ * here or waited for there: none can suspend its connection after the
+ * wait, which libmicrohttpd would abort on when the daemon stops. */
+static bool job_enter(http_server *s)
+{
+	pthread_mutex_lock(&s->jobs_lock);
+	bool ok = !s->stopping;
+	if (ok)
+		s->jobs++;
+	pthread_mutex_unlock(&s->jobs_lock);
+	return ok;
+}
+
+static void job_leave(http_server *s)
+{
+	pthread_mutex_lock(&s->jobs_lock);
+	s->jobs--;
+	pthread_cond_broadcast(&s->jobs_done);
+	pthread_mutex_unlock(&s->jobs_lock);
+}
+
 /* A body route's handler, on its own thread while the connection is
  * suspended, so a slow commit (fsync, probing, indexing) holds neither
  * the worker's event loop nor the other connections on it. */
@@ -334,36 +356,35 @@ static void *job_main(void *arg)
 	st->job_status = run_handler(st);
 	__atomic_store_n(&st->job_done, 1, __ATOMIC_RELEASE);
 	MHD_resume_connection(st->req.conn);
-	pthread_mutex_lock(&s->jobs_lock);
-	s->jobs--;
-	pthread_cond_broadcast(&s->jobs_done);
-	pthread_mutex_unlock(&s->jobs_lock);
+	job_leave(s);
 	return NULL;
 }
 
-static bool start_job(http_server *s, request_state *st)
+/* Run st's handler on a thread of its own with the connection suspended.
+ * Returns NULL, or why it cannot run (for a 503). */
+static const char *start_job(http_server *s, request_state *st)
 {
+	if (!job_enter(s))
+		return "the server is stopping; try again shortly";
 	pthread_attr_t attr;
 	pthread_t thread;
-	if (pthread_attr_init(&attr) != 0)
-		return false;
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	pthread_mutex_lock(&s->jobs_lock);
-	s->jobs++;
-	pthread_mutex_unlock(&s->jobs_lock);
-	st->job_started = true;
-	MHD_suspend_connection(st->req.conn);
-	int rc = pthread_create(&thread, &attr, job_main, st);
-	pthread_attr_destroy(&attr);
-	if (rc != 0) {
-		MHD_resume_connection(st->req.conn);
-		st->job_started = false;
-		pthread_mutex_lock(&s->jobs_lock);
-		s->jobs--;
-		pthread_mutex_unlock(&s->jobs_lock);
-		return false;
+	int rc = pthread_attr_init(&attr);
+	if (rc == 0) {
+		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+		st->job_started = true;
+		MHD_suspend_connection(st->req.conn);
+		rc = pthread_create(&thread, &attr, job_main, st);
+		pthread_attr_destroy(&attr);
+		if (rc != 0) {
+			MHD_resume_connection(st->req.conn);
+			st->job_started = false;
+		}
 	}
-	return true;
+	if (rc != 0) {
+		job_leave(s);
+		return "the server is too busy; try again";
+	}
+	return NULL;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -419,10 +440,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return answer(st, st->pending);
 	if (st->route->body) {
 		if (!st->job_started) {
-			if (start_job(s, st))
+			const char *why = start_job(s, st);
+			if (!why)
 				return MHD_YES;
-			return answer(st, http_reply_error(&st->reply, 503,
-			                                   "the server is too busy; try again"));
+			return answer(st, http_reply_error(&st->reply, 503, "%s", why));
 		}
 		if (!__atomic_load_n(&st->job_done, __ATOMIC_ACQUIRE))
 			return MHD_YES; /* not ours to answer yet (a spurious call) */
@@ -451,30 +472,38 @@ static unsigned cpu_count(void)
 	return n < 1 ? 1 : n > MAX_THREADS ? MAX_THREADS : (unsigned)n;
 }
 
-http_server_status http_server_start(const http_server_config *cfg, http_server **out, char *err,
-                                     size_t errlen)
+typedef union listen_addr {
+	struct sockaddr sa;
+	struct sockaddr_in v4;
+	struct sockaddr_in6 v6;
+} listen_addr;
+
+/* cfg->listen and cfg->port as a socket address; *v6 says which family. */
+static http_server_status listen_address(const http_server_config *cfg, listen_addr *addr, bool *v6,
+                                         char *err, size_t errlen)
 {
-	*out = NULL;
-	union {
-		struct sockaddr sa;
-		struct sockaddr_in v4;
-		struct sockaddr_in6 v6;
-	} addr;
-	memset(&addr, 0, sizeof addr);
-	bool v6 = false;
-	if (inet_pton(AF_INET, cfg->listen, &addr.v4.sin_addr) == 1) {
-		addr.v4.sin_family = AF_INET;
-		addr.v4.sin_port = htons((uint16_t)cfg->port);
-	} else if (inet_pton(AF_INET6, cfg->listen, &addr.v6.sin6_addr) == 1) {
-		addr.v6.sin6_family = AF_INET6;
-		addr.v6.sin6_port = htons((uint16_t)cfg->port);
-		v6 = true;
+	memset(addr, 0, sizeof *addr);
+	*v6 = false;
+	if (inet_pton(AF_INET, cfg->listen, &addr->v4.sin_addr) == 1) {
+		addr->v4.sin_family = AF_INET;
+		addr->v4.sin_port = htons((uint16_t)cfg->port);
+	} else if (inet_pton(AF_INET6, cfg->listen, &addr->v6.sin6_addr) == 1) {
+		addr->v6.sin6_family = AF_INET6;
+		addr->v6.sin6_port = htons((uint16_t)cfg->port);
+		*v6 = true;
 	} else {
 		snprintf(err, errlen, "--listen %s: not an IPv4 or IPv6 address", cfg->listen);
 		return HTTP_SERVER_BAD_ADDRESS;
 	}
+	return HTTP_SERVER_OK;
+}
 
-	http_server *s = calloc(1, sizeof *s);
+/* Everything the requests share but the daemon, into *out (freed with
+ * http_server_stop even when this fails). */
+static http_server_status server_new(const http_server_config *cfg, bool v6, http_server **out,
+                                     char *err, size_t errlen)
+{
+	http_server *s = *out = calloc(1, sizeof *s);
 	if (!s)
 		return HTTP_SERVER_NOMEM;
 	pthread_mutex_init(&s->jobs_lock, NULL);
@@ -485,36 +514,39 @@ http_server_status http_server_start(const http_server_config *cfg, http_server 
 	char origin[128];
 	snprintf(origin, sizeof origin, v6 ? "http://[%s]:%u" : "http://%s:%u", cfg->listen,
 	         cfg->port);
-	s->archive_dir = strdup(cfg->archive_dir);
-	s->index_path = index_path(cfg->archive_dir);
 	s->site = cfg->site;
 	s->secure_cookies = cfg->secure_cookies;
 	s->private_read = cfg->private_read;
-	s->sessions =
-	    session_store_new(SESSION_DEFAULT_IDLE, SESSION_DEFAULT_ABSOLUTE, SESSION_DEFAULT_MAX);
-	s->throttle = login_throttle_new(LOGIN_THROTTLE_DEFAULT_SIZE);
-	if (!s->sessions || !s->throttle ||
-	    accounts_cache_new(cfg->archive_dir, &s->accounts) != ACCOUNTS_OK) {
-		http_server_stop(s);
+	if (!(s->archive_dir = strdup(cfg->archive_dir)) ||
+	    !(s->index_path = index_path(cfg->archive_dir)) ||
+	    !(s->default_origin = strdup(origin)) ||
+	    !(s->sessions = session_store_new(SESSION_DEFAULT_IDLE, SESSION_DEFAULT_ABSOLUTE,
+	                                      SESSION_DEFAULT_MAX)) ||
+	    !(s->throttle = login_throttle_new(LOGIN_THROTTLE_DEFAULT_SIZE)))
 		return HTTP_SERVER_NOMEM;
+	accounts_status as = accounts_cache_new(cfg->archive_dir, &s->accounts);
+	if (as == ACCOUNTS_NOMEM)
+		return HTTP_SERVER_NOMEM;
+	if (as != ACCOUNTS_OK) {
+		snprintf(err, errlen, "the staff accounts: %s", accounts_status_str(as));
+		return HTTP_SERVER_INTERNAL;
 	}
-	if (!upload_dirs(s, err, errlen)) {
-		http_server_stop(s);
+	if (!upload_dirs(s, err, errlen))
 		return HTTP_SERVER_STATE_DIR;
-	}
-	s->default_origin = strdup(origin);
-	if (!s->archive_dir || !s->index_path || !s->default_origin ||
-	    http_db_pool_new(s->index_path, s->threads, &s->pool) != HTTP_DB_OK) {
-		http_server_stop(s);
-		return HTTP_SERVER_NOMEM;
-	}
+	if (http_db_pool_new(s->index_path, s->threads, &s->pool) != HTTP_DB_OK)
+		return HTTP_SERVER_NOMEM; /* it opens nothing yet: memory is all it needs */
+	return HTTP_SERVER_OK;
+}
 
+static http_server_status start_daemon(http_server *s, const http_server_config *cfg,
+                                       const listen_addr *addr, bool v6, char *err, size_t errlen)
+{
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG |
 	                 MHD_ALLOW_SUSPEND_RESUME;
 	if (v6)
 		flags |= MHD_USE_IPv6;
 	s->daemon = MHD_start_daemon(
-	    flags, (uint16_t)cfg->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &addr.sa,
+	    flags, (uint16_t)cfg->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &addr->sa,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->threads, MHD_OPTION_CONNECTION_LIMIT,
 	    (unsigned)CONNECTION_LIMIT, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)PER_IP_LIMIT,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)MEMORY_LIMIT, MHD_OPTION_CONNECTION_TIMEOUT,
@@ -525,8 +557,32 @@ http_server_status http_server_start(const http_server_config *cfg, http_server 
 		         "cannot listen on %s port %u (in use, or not an address of "
 		         "this machine?)",
 		         cfg->listen, cfg->port);
-		http_server_stop(s);
 		return HTTP_SERVER_LISTEN;
+	}
+	return HTTP_SERVER_OK;
+}
+
+http_server_status http_server_start(const http_server_config *cfg, http_server **out, char *err,
+                                     size_t errlen)
+{
+	*out = NULL;
+	if (errlen)
+		err[0] = '\0';
+	listen_addr addr;
+	bool v6;
+	http_server *s = NULL;
+	http_server_status st = listen_address(cfg, &addr, &v6, err, errlen);
+	if (st == HTTP_SERVER_OK)
+		st = server_new(cfg, v6, &s, err, errlen);
+	if (st == HTTP_SERVER_OK)
+		st = start_daemon(s, cfg, &addr, v6, err, errlen);
+	if (st != HTTP_SERVER_OK) {
+		http_server_stop(s);
+		/* The steps say what went wrong where they know more; the rest
+		 * (out of memory) is the status itself. Never an empty err. */
+		if (errlen && !err[0])
+			snprintf(err, errlen, "%s", http_server_status_str(st));
+		return st;
 	}
 	*out = s;
 	return HTTP_SERVER_OK;
@@ -543,8 +599,11 @@ void http_server_stop(http_server *s)
 		return;
 	if (s->daemon) {
 		/* A suspended connection must be resumed before the daemon
-		 * stops: wait for the handlers running on their own threads. */
+		 * stops (libmicrohttpd aborts otherwise): refuse new handler
+		 * threads, then wait for the running ones, which resume their
+		 * connections. The workers go on answering meanwhile. */
 		pthread_mutex_lock(&s->jobs_lock);
+		s->stopping = true;
 		while (s->jobs > 0)
 			pthread_cond_wait(&s->jobs_done, &s->jobs_lock);
 		pthread_mutex_unlock(&s->jobs_lock);

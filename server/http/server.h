@@ -38,14 +38,18 @@ typedef enum http_server_status {
 	HTTP_SERVER_LISTEN,      /* the daemon could not start (port in use, ...) */
 	HTTP_SERVER_NOMEM,
 	HTTP_SERVER_STATE_DIR, /* <archive>/.qarchive/uploads cannot be made */
+	HTTP_SERVER_INTERNAL,  /* a library would not start (libsodium, a mutex) */
 } http_server_status;
 
+/* A static phrase for status, never NULL or empty. */
 const char *http_server_status_str(http_server_status status);
 
 /* Start serving cfg->archive_dir. On success *out is the running server
- * (stop and free it with http_server_stop); on failure *out is NULL and err
- * holds a one-line message. The index need not exist yet: until it does,
- * routes that need it answer 503. */
+ * (stop and free it with http_server_stop); on failure *out is NULL and
+ * err (errlen > 1) holds a one-line message, never empty. The index need
+ * not exist yet: until it does, routes that need it answer 503. Returns
+ * HTTP_SERVER_OK, HTTP_SERVER_BAD_ADDRESS, HTTP_SERVER_LISTEN,
+ * HTTP_SERVER_NOMEM, HTTP_SERVER_STATE_DIR or HTTP_SERVER_INTERNAL. */
 http_server_status http_server_start(const http_server_config *cfg, http_server **out, char *err,
                                      size_t errlen);
 
@@ -53,7 +57,9 @@ http_server_status http_server_start(const http_server_config *cfg, http_server 
 unsigned http_server_threads(const http_server *s);
 
 /* Stop accepting, finish (or drop) open connections, join the workers and
- * free everything. NULL is a no-op. */
+ * free everything. A body route's request that completes meanwhile is
+ * answered 503 instead of starting its handler; handlers already running
+ * are waited for. NULL is a no-op. */
 void http_server_stop(http_server *s);
 
 #endif

@@ -4,25 +4,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include "number.h"
+
 static const char *skip_ows(const char *p)
 {
 	while (*p == ' ' || *p == '\t')
 		p++;
-	return p;
-}
-
-/* Digits into *v, saturating at UINT64_MAX. Returns the end, or NULL when
- * there is no digit. */
-static const char *parse_u64(const char *p, uint64_t *v)
-{
-	if (*p < '0' || *p > '9')
-		return NULL;
-	uint64_t n = 0;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		unsigned d = (unsigned)(*p - '0');
-		n = n > (UINT64_MAX - d) / 10 ? UINT64_MAX : n * 10 + d;
-	}
-	*v = n;
 	return p;
 }
 
@@ -52,14 +39,14 @@ http_range_status http_range_parse(const char *header, uint64_t size, uint64_t *
 			break;
 		uint64_t a = 0, b = 0; /* set when have_a / have_b */
 		bool have_a = false, have_b = false;
-		const char *q = parse_u64(p, &a);
+		const char *q = number_scan_u64(p, &a, NULL);
 		if (q) {
 			have_a = true;
 			p = q;
 		}
 		if (*p++ != '-')
 			return HTTP_RANGE_NONE;
-		q = parse_u64(p, &b);
+		q = number_scan_u64(p, &b, NULL);
 		if (q) {
 			have_b = true;
 			p = q;

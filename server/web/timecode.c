@@ -1,9 +1,10 @@
 #include "timecode.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "number.h"
 
 static long whole_seconds(double seconds)
 {
@@ -55,22 +56,12 @@ bool timecode_duration(strbuf *sb, double seconds)
 }
 
 /* Digits with an optional fraction at *p; advances *p. */
-static bool number(const char **p, double *out, bool fraction)
+static bool number(const char **p, double *out)
 {
-	const char *s = *p;
-	if (!isdigit((unsigned char)*s))
-		return false;
-	double v = 0;
-	for (; isdigit((unsigned char)*s); s++)
-		v = v * 10 + (*s - '0');
-	if (fraction && *s == '.' && isdigit((unsigned char)s[1])) {
-		double scale = 0.1;
-		for (s++; isdigit((unsigned char)*s); s++, scale /= 10)
-			v += (*s - '0') * scale;
-	}
-	*p = s;
-	*out = v;
-	return true;
+	const char *end = number_scan_decimal(*p, out);
+	if (end)
+		*p = end;
+	return end != NULL;
 }
 
 bool timecode_parse(const char *s, double *out)
@@ -85,7 +76,7 @@ bool timecode_parse(const char *s, double *out)
 		double parts[3];
 		int n = 0;
 		for (;;) {
-			if (n == 3 || !number(&p, &parts[n], true))
+			if (n == 3 || !number(&p, &parts[n]))
 				return false;
 			n++;
 			if (*p != ':')
@@ -107,7 +98,7 @@ bool timecode_parse(const char *s, double *out)
 		static const double scale[] = {3600, 60, 1};
 		int next = 0;
 		while (*p) {
-			if (!number(&p, &v, true))
+			if (!number(&p, &v))
 				return false;
 			const char *u = strchr(units + next, *p);
 			if (!*p || !u)
@@ -117,7 +108,7 @@ bool timecode_parse(const char *s, double *out)
 			p++;
 		}
 	} else {
-		if (!number(&p, &total, true) || *p)
+		if (!number(&p, &total) || *p)
 			return false;
 	}
 	if (total > 100 * 86400.0)
