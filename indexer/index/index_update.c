@@ -312,8 +312,11 @@ index_update_status index_update(const char *archive_dir, bool force, const inde
 	if (access(path, F_OK) == 0) {
 		if ((status = open_current_writer(path, &holder, err, errlen)) != INDEX_UPDATE_OK)
 			goto out;
+		/* On a failed read the handle moves to db, where index_error
+		 * reads its message and out closes it, once. */
 		if (qx_db_get_metadata(holder, INDEX_META_SCHEMA, &old_schema) != QX_OK) {
 			db = holder;
+			holder = NULL;
 			goto index_error;
 		}
 		if (strcmp(old_schema, INDEX_SCHEMA_VERSION) != 0)
@@ -321,6 +324,7 @@ index_update_status index_update(const char *archive_dir, bool force, const inde
 		if (qx_db_each_metadata(holder, INDEX_META_RECORDING, collect_stored, &st) !=
 		    QX_OK) {
 			db = holder;
+			holder = NULL;
 			goto index_error;
 		}
 		if (st.nomem) {
