@@ -242,9 +242,11 @@ static index_update_status run_read_index(update_run *r)
 	r->full_build = r->force && stub;
 	if (stub) {
 		/* We hold the lock: no other build is running, so any other
-		 * generation is a leftover. */
+		 * generation is a leftover. Unless the stub could not be read:
+		 * then the one in use is unknown, and nothing is removed. */
 		r->current = index_generation_current(r->path);
-		index_generation_remove_others(r->state, r->current);
+		if (r->current)
+			index_generation_remove_others(r->state, r->current);
 	}
 	return INDEX_UPDATE_OK;
 }
@@ -403,13 +405,14 @@ static void run_free(update_run *r)
 {
 	if (r->in_transaction)
 		qx_db_cancel(r->db);
-	qx_db_close(r->holder);
 	if (r->gen_dir && !r->published) {
-		/* An unfinished new generation is never used: remove it. */
+		/* An unfinished new generation is never used: remove it (only
+		 * it: another build may have started one of its own). */
 		qx_db_close(r->db);
 		r->db = NULL;
-		index_generation_remove_others(r->state, r->current);
+		index_generation_remove(r->state, r->gen_name);
 	}
+	qx_db_close(r->holder);
 	qx_db_close(r->db);
 	free(r->gen_name);
 	free(r->gen_dir);
