@@ -32,6 +32,8 @@ const char *index_update_status_str(index_update_status status)
 		return "the index is busy";
 	case INDEX_UPDATE_FAILED:
 		return "indexing failed";
+	case INDEX_UPDATE_DAMAGED:
+		return INDEX_DAMAGED_MESSAGE;
 	case INDEX_UPDATE_NOMEM:
 		return "out of memory";
 	}
@@ -186,6 +188,7 @@ typedef struct update_run {
 	char *current;            /* the generation in use, when path is a stub */
 	char *gen_name, *gen_dir; /* a full build's new generation */
 	bool full_build;          /* writing a new generation, not updating in place */
+	bool unlocked;            /* rebuilding an index too damaged to open: no holder */
 	bool in_transaction;      /* an in-place run's transaction is open */
 	bool published;           /* nothing unpublished to remove on the way out */
 	size_t uncommitted;       /* documents a full build added since its last commit */
@@ -214,18 +217,11 @@ static index_update_status run_list(update_run *r)
 	return r->path ? INDEX_UPDATE_OK : INDEX_UPDATE_NOMEM;
 }
 
-/* The index exists: lock it (r->holder) and read what it holds, so that
- * unchanged recordings are skipped and removed ones deleted. Which way to
- * build is decided here (see index_generation.h): a full build (--force,
- * or an index of another schema) writes a new generation with periodic
- * commits and publishes it at the end; an incremental run updates the
- * index in place in one transaction. Either way, only whole runs become
- * visible. */
-static index_update_status run_read_index(update_run *r)
+/* Read what the locked index (r->holder) holds: its schema, and its
+ * recordings' fingerprints, so that unchanged recordings are skipped and
+ * removed ones deleted. */
+static index_update_status run_read_known(update_run *r)
 {
-	index_update_status st = index_writer_open_current(r->path, &r->holder, r->err, r->errlen);
-	if (st != INDEX_UPDATE_OK)
-		return st;
 	char *schema = NULL;
 	qx_status qs = qx_db_get_metadata(r->holder, INDEX_META_SCHEMA, &schema);
 	if (qs != QX_OK)
@@ -236,16 +232,58 @@ static index_update_status run_read_index(update_run *r)
 	qs = qx_db_each_metadata(r->holder, INDEX_META_RECORDING, collect_stored, &r->known);
 	if (qs != QX_OK)
 		return run_index_failed(r, r->holder, qs);
-	if (r->known.nomem)
-		return INDEX_UPDATE_NOMEM;
+	return r->known.nomem ? INDEX_UPDATE_NOMEM : INDEX_UPDATE_OK;
+}
+
+/* The index in use is damaged (r->err says so). Without --force that is
+ * the run's answer. With it, the run is a full build as usual, except that
+ * nothing of the damaged index is read (so nothing is reported removed);
+ * and if it was too damaged to open, no lock is held (r->unlocked): no
+ * other writer can open it either, and what the build must not do then is
+ * remove any generation but the damaged one (run_finish). */
+static index_update_status run_damaged(update_run *r)
+{
+	if (!r->force)
+		return INDEX_UPDATE_DAMAGED;
+	if (!index_generation_is_stub(r->path)) {
+		/* The old layout is updated in place: there is nothing to
+		 * switch over to a new generation. */
+		snprintf(
+		    r->err, r->errlen,
+		    "%s: the index is damaged: remove it and run `qarchive index` to rebuild it",
+		    r->path);
+		return INDEX_UPDATE_DAMAGED;
+	}
+	problem(r->cb, "%s: %s", r->path, "the index is damaged: rebuilding it from the archive");
+	r->err[0] = '\0';
+	stored_free(&r->known);
+	memset(&r->known, 0, sizeof r->known);
+	r->unlocked = !r->holder;
+	return INDEX_UPDATE_OK;
+}
+
+/* The index exists: lock it (r->holder) and read it. Which way to build is
+ * decided here (see index_generation.h): a full build (--force, or an
+ * index of another schema) writes a new generation with periodic commits
+ * and publishes it at the end; an incremental run updates the index in
+ * place in one transaction. Either way, only whole runs become visible. */
+static index_update_status run_read_index(update_run *r)
+{
+	index_update_status st = index_writer_open_current(r->path, &r->holder, r->err, r->errlen);
+	if (st == INDEX_UPDATE_OK)
+		st = run_read_known(r);
+	if (st == INDEX_UPDATE_DAMAGED)
+		st = run_damaged(r);
+	if (st != INDEX_UPDATE_OK)
+		return st;
 	bool stub = index_generation_is_stub(r->path);
 	r->full_build = r->force && stub;
 	if (stub) {
-		/* We hold the lock: no other build is running, so any other
+		r->current = index_generation_current(r->path);
+		/* Holding the lock, no other build is running, so any other
 		 * generation is a leftover. Unless the stub could not be read:
 		 * then the one in use is unknown, and nothing is removed. */
-		r->current = index_generation_current(r->path);
-		if (r->current)
+		if (r->current && r->holder)
 			index_generation_remove_others(r->state, r->current);
 	}
 	return INDEX_UPDATE_OK;
@@ -272,12 +310,13 @@ static index_update_status run_begin(update_run *r)
 		return INDEX_UPDATE_FAILED;
 	}
 	index_update_status st = index_writer_open(r->gen_dir, &r->db, r->err, r->errlen);
-	if (st != INDEX_UPDATE_OK || r->holder)
+	if (st != INDEX_UPDATE_OK || r->holder || r->unlocked)
 		return st;
-	/* The first index of this archive: publish it (empty) now, exclusively,
-	 * so that a second qarchive started meanwhile finds it and waits for
-	 * its lock instead of building a rival. Until this run commits,
-	 * searches see no results, as before. */
+	/* No holder and not a damaged index's rebuild: the first index of this
+	 * archive. Publish it (empty) now, exclusively, so that a second
+	 * qarchive started meanwhile finds it and waits for its lock instead of
+	 * building a rival. Until this run commits, searches see no results,
+	 * as before. */
 	e = index_generation_publish(r->path, r->gen_name, true);
 	if (e) {
 		snprintf(r->err, r->errlen, "%s: %s", r->path,
@@ -308,8 +347,7 @@ static index_update_status run_recording(update_run *r, const char *name)
 		report->failed++;
 	} else if (st != INDEX_UPDATE_OK) {
 		/* The index itself failed: nothing of this run is kept. */
-		snprintf(r->err, r->errlen, "%s", message);
-		return st;
+		return index_writer_report(st, r->path, message, r->err, r->errlen);
 	} else if (outcome == INDEX_WRITER_UNCHANGED) {
 		report->unchanged++;
 	} else {
@@ -358,10 +396,11 @@ static index_update_status run_recordings(update_run *r)
 			continue;
 		char message[512];
 		/* A new generation never had the recording: nothing to delete. */
-		if (!r->full_build && index_build_remove(r->db, r->known.ids[i], message,
-		                                         sizeof message) != INDEX_BUILD_OK) {
-			snprintf(r->err, r->errlen, "%s", message);
-			return INDEX_UPDATE_FAILED;
+		if (!r->full_build) {
+			index_update_status st = index_writer_from_build(
+			    index_build_remove(r->db, r->known.ids[i], message, sizeof message));
+			if (st != INDEX_UPDATE_OK)
+				return index_writer_report(st, r->path, message, r->err, r->errlen);
 		}
 		r->report->removed++;
 	}
@@ -394,7 +433,10 @@ static index_update_status run_finish(update_run *r)
 		}
 		qx_db_close(r->holder);
 		r->holder = NULL;
-		index_generation_remove_others(r->state, r->gen_name);
+		if (!r->unlocked)
+			index_generation_remove_others(r->state, r->gen_name);
+		else if (r->current)
+			index_generation_remove(r->state, r->current);
 	}
 	r->published = true;
 	return INDEX_UPDATE_OK;

@@ -45,22 +45,19 @@ static index_update_status change_recording(qx_db *db, recording_update *u)
 	 * folder) is not a recording, so it has no place in the index. */
 	struct stat st;
 	if (lstat(json, &st) != 0 && (errno == ENOENT || errno == ENOTDIR)) {
-		if (index_build_remove(db, u->id, message, sizeof message) != INDEX_BUILD_OK) {
-			snprintf(u->err, u->errlen, "%s", message);
-			status = INDEX_UPDATE_FAILED;
-			goto out;
-		}
-		u->removed = true;
-		goto out;
+		status =
+		    index_writer_from_build(index_build_remove(db, u->id, message, sizeof message));
+		u->removed = status == INDEX_UPDATE_OK;
+	} else {
+		index_writer_outcome outcome;
+		status = index_writer_refresh(db, u->archive_dir, u->id, NULL, &outcome, NULL,
+		                              message, sizeof message);
 	}
-	index_writer_outcome outcome;
-	status = index_writer_refresh(db, u->archive_dir, u->id, NULL, &outcome, NULL, message,
-	                              sizeof message);
-	if (status != INDEX_UPDATE_OK)
-		snprintf(u->err, u->errlen, "%s%s", message,
-		         status == INDEX_UPDATE_SOME_FAILED
-		             ? " (not indexed; its previous version, if any, stays)"
-		             : "");
+	if (status == INDEX_UPDATE_SOME_FAILED)
+		snprintf(u->err, u->errlen, "%s (not indexed; its previous version, if any, stays)",
+		         message);
+	else if (status != INDEX_UPDATE_OK)
+		index_writer_report(status, u->path, message, u->err, u->errlen);
 out:
 	free(json);
 	free(dir);

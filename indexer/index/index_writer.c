@@ -25,11 +25,15 @@ index_update_status index_writer_open(const char *path, qx_db **db, char *err, s
 	qx_status qs = qx_db_open(path, true, db, &open_err);
 	if (qs == QX_OK)
 		return INDEX_UPDATE_OK;
-	snprintf(err, errlen, "%s: %s", path,
-	         qs == QX_LOCKED ? "the index is busy: another qarchive is writing to it"
-	                         : (open_err ? open_err : qx_status_str(qs)));
+	index_update_status st = INDEX_UPDATE_FAILED;
+	if (qs == QX_CORRUPT)
+		st = index_writer_damaged(path, open_err, err, errlen);
+	else
+		snprintf(err, errlen, "%s: %s", path,
+		         qs == QX_LOCKED ? "the index is busy: another qarchive is writing to it"
+		                         : (open_err ? open_err : qx_status_str(qs)));
 	free(open_err);
-	return qs == QX_LOCKED ? INDEX_UPDATE_BUSY : INDEX_UPDATE_FAILED;
+	return qs == QX_LOCKED ? INDEX_UPDATE_BUSY : st;
 }
 
 index_update_status index_writer_open_current(const char *path, qx_db **db, char *err,
@@ -60,10 +64,55 @@ index_update_status index_writer_failed(qx_db *db, qx_status qs, const char *pat
                                         size_t errlen)
 {
 	const char *why = qx_db_errmsg(db);
+	if (qs == QX_CORRUPT)
+		return index_writer_damaged(path, why, err, errlen);
 	if (!why || !why[0])
 		why = qx_status_str(qs);
 	snprintf(err, errlen, "%s: %s", path, why);
 	return qs == QX_NOMEM ? INDEX_UPDATE_NOMEM : INDEX_UPDATE_FAILED;
+}
+
+index_update_status index_writer_damaged(const char *path, const char *detail, char *err,
+                                         size_t errlen)
+{
+	/* xindex words a DatabaseCorruptError "the index is damaged: <Xapian's
+	 * message>", maybe after a recording's id (index_build): the advice
+	 * says the first part, so only Xapian's part is kept. */
+	static const char said[] = "the index is damaged: ";
+	const char *part = detail ? strstr(detail, said) : NULL;
+	if (part)
+		detail = part + strlen(said);
+	if (detail && detail[0])
+		snprintf(err, errlen, "%s: %s (%s)", path, INDEX_DAMAGED_MESSAGE, detail);
+	else
+		snprintf(err, errlen, "%s: %s", path, INDEX_DAMAGED_MESSAGE);
+	return INDEX_UPDATE_DAMAGED;
+}
+
+index_update_status index_writer_from_build(index_build_status bs)
+{
+	switch (bs) {
+	case INDEX_BUILD_OK:
+		return INDEX_UPDATE_OK;
+	case INDEX_BUILD_BAD_INPUT:
+		return INDEX_UPDATE_SOME_FAILED;
+	case INDEX_BUILD_INDEX:
+		return INDEX_UPDATE_FAILED;
+	case INDEX_BUILD_DAMAGED:
+		return INDEX_UPDATE_DAMAGED;
+	case INDEX_BUILD_NOMEM:
+		return INDEX_UPDATE_NOMEM;
+	}
+	return INDEX_UPDATE_FAILED;
+}
+
+index_update_status index_writer_report(index_update_status st, const char *path,
+                                        const char *message, char *err, size_t errlen)
+{
+	if (st == INDEX_UPDATE_DAMAGED)
+		return index_writer_damaged(path, message, err, errlen);
+	snprintf(err, errlen, "%s", message);
+	return st;
 }
 
 index_update_status index_writer_refresh(qx_db *db, const char *archive_dir, const char *name,
@@ -83,14 +132,10 @@ index_update_status index_writer_refresh(qx_db *db, const char *archive_dir, con
 	} else if (known && strcmp(known, fingerprint) == 0) {
 		*outcome = INDEX_WRITER_UNCHANGED;
 	} else {
-		index_build_status bs =
-		    index_build_recording(db, &rec, fingerprint, counts, message, msglen);
-		if (bs == INDEX_BUILD_OK)
+		status = index_writer_from_build(
+		    index_build_recording(db, &rec, fingerprint, counts, message, msglen));
+		if (status == INDEX_UPDATE_OK)
 			*outcome = INDEX_WRITER_INDEXED;
-		else if (bs == INDEX_BUILD_BAD_INPUT)
-			status = INDEX_UPDATE_SOME_FAILED;
-		else
-			status = bs == INDEX_BUILD_NOMEM ? INDEX_UPDATE_NOMEM : INDEX_UPDATE_FAILED;
 	}
 	recording_free(&rec);
 	free(dir);

@@ -20,8 +20,10 @@ double index_writer_now(void);
  * taking Xapian's single-writer lock. On INDEX_UPDATE_OK *db is the handle
  * (the caller commits what it wants kept, then closes it with qx_db_close);
  * otherwise *db is NULL and err holds a message naming path:
- * INDEX_UPDATE_BUSY when another writer holds the lock, INDEX_UPDATE_FAILED
- * when it cannot be opened. */
+ * INDEX_UPDATE_BUSY when another writer holds the lock,
+ * INDEX_UPDATE_DAMAGED when the database is too damaged to open (as
+ * index_writer_damaged), INDEX_UPDATE_FAILED when it cannot be opened for
+ * another reason. */
 index_update_status index_writer_open(const char *path, qx_db **db, char *err, size_t errlen);
 
 /* index_writer_open for the index in use. Xapian reads the stub and then
@@ -37,10 +39,27 @@ index_update_status index_writer_open_current(const char *path, qx_db **db, char
                                               size_t errlen);
 
 /* A call on db (opened on path) returned qs, not QX_OK: put
- * "<path>: <why>" in err and return INDEX_UPDATE_NOMEM for QX_NOMEM, else
+ * "<path>: <why>" in err and return INDEX_UPDATE_DAMAGED for QX_CORRUPT
+ * (err as index_writer_damaged), INDEX_UPDATE_NOMEM for QX_NOMEM, else
  * INDEX_UPDATE_FAILED. */
 index_update_status index_writer_failed(qx_db *db, qx_status qs, const char *path, char *err,
                                         size_t errlen);
+
+/* The index at path is damaged: err is "<path>: " INDEX_DAMAGED_MESSAGE,
+ * then Xapian's detail (what follows "the index is damaged: " in detail,
+ * which may be NULL) in parentheses. Returns INDEX_UPDATE_DAMAGED. */
+index_update_status index_writer_damaged(const char *path, const char *detail, char *err,
+                                         size_t errlen);
+
+/* index_build's status as index_update's: BAD_INPUT is the recording's
+ * fault (SOME_FAILED), the others the index's. */
+index_update_status index_writer_from_build(index_build_status bs);
+
+/* A step on path's index failed with st (not OK or SOME_FAILED) and
+ * `message`: copy it to err, or for INDEX_UPDATE_DAMAGED write err as
+ * index_writer_damaged does. Returns st. */
+index_update_status index_writer_report(index_update_status st, const char *path,
+                                        const char *message, char *err, size_t errlen);
 
 /* What index_writer_refresh did with a recording. */
 typedef enum index_writer_outcome {
@@ -54,8 +73,8 @@ typedef enum index_writer_outcome {
  * counts (may be NULL) is incremented. Returns INDEX_UPDATE_OK with
  * *outcome set; INDEX_UPDATE_SOME_FAILED when the recording is bad
  * (message names the file and line; its documents are left as they were);
- * INDEX_UPDATE_FAILED or INDEX_UPDATE_NOMEM when the index itself failed
- * (message says why; the run must not be committed). */
+ * INDEX_UPDATE_FAILED, INDEX_UPDATE_DAMAGED or INDEX_UPDATE_NOMEM when the
+ * index itself failed (message says why; the run must not be committed). */
 index_update_status index_writer_refresh(qx_db *db, const char *archive_dir, const char *name,
                                          const char *known, index_writer_outcome *outcome,
                                          index_build_counts *counts, char *message, size_t msglen);
