@@ -40,6 +40,21 @@ const char *index_update_status_str(index_update_status status)
 	return "unknown status";
 }
 
+void index_damaged_message(const char *detail, char *out, size_t size)
+{
+	/* xindex words a DatabaseCorruptError "the index is damaged: <Xapian's
+	 * message>", maybe after a recording's id or a context: the advice says
+	 * the first part already. */
+	static const char said[] = "the index is damaged: ";
+	const char *part = detail ? strstr(detail, said) : NULL;
+	if (part)
+		detail = part + strlen(said);
+	if (detail && detail[0])
+		snprintf(out, size, "%s (%s)", INDEX_DAMAGED_MESSAGE, detail);
+	else
+		snprintf(out, size, "%s", INDEX_DAMAGED_MESSAGE);
+}
+
 char *index_path(const char *archive_dir)
 {
 	char *state = path_join(archive_dir, ARCHIVE_STATE_NAME);

@@ -35,6 +35,12 @@ typedef enum index_update_status {
  * DatabaseCorruptError: QX_CORRUPT), so that both give the same advice. */
 #define INDEX_DAMAGED_MESSAGE "the index is damaged: run `qarchive index --force` to rebuild it"
 
+/* INDEX_DAMAGED_MESSAGE, then Xapian's detail in parentheses, into
+ * out[0..size): detail is a message that came with QX_CORRUPT (may be
+ * NULL), of which only what follows xindex's own "the index is damaged: "
+ * is kept. */
+void index_damaged_message(const char *detail, char *out, size_t size);
+
 typedef struct index_report {
 	size_t total;     /* recordings in the archive */
 	size_t done;      /* looked at so far */

@@ -75,17 +75,9 @@ index_update_status index_writer_failed(qx_db *db, qx_status qs, const char *pat
 index_update_status index_writer_damaged(const char *path, const char *detail, char *err,
                                          size_t errlen)
 {
-	/* xindex words a DatabaseCorruptError "the index is damaged: <Xapian's
-	 * message>", maybe after a recording's id (index_build): the advice
-	 * says the first part, so only Xapian's part is kept. */
-	static const char said[] = "the index is damaged: ";
-	const char *part = detail ? strstr(detail, said) : NULL;
-	if (part)
-		detail = part + strlen(said);
-	if (detail && detail[0])
-		snprintf(err, errlen, "%s: %s (%s)", path, INDEX_DAMAGED_MESSAGE, detail);
-	else
-		snprintf(err, errlen, "%s: %s", path, INDEX_DAMAGED_MESSAGE);
+	char message[512];
+	index_damaged_message(detail, message, sizeof message);
+	snprintf(err, errlen, "%s: %s", path, message);
 	return INDEX_UPDATE_DAMAGED;
 }
 

@@ -45,9 +45,8 @@ index_update_status index_writer_open_current(const char *path, qx_db **db, char
 index_update_status index_writer_failed(qx_db *db, qx_status qs, const char *path, char *err,
                                         size_t errlen);
 
-/* The index at path is damaged: err is "<path>: " INDEX_DAMAGED_MESSAGE,
- * then Xapian's detail (what follows "the index is damaged: " in detail,
- * which may be NULL) in parentheses. Returns INDEX_UPDATE_DAMAGED. */
+/* The index at path is damaged: err is "<path>: " and then
+ * index_damaged_message(detail). Returns INDEX_UPDATE_DAMAGED. */
 index_update_status index_writer_damaged(const char *path, const char *detail, char *err,
                                          size_t errlen);
 

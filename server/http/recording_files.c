@@ -37,8 +37,7 @@ unsigned http_recording_summary(http_request *req, http_reply *out, const char *
 		qs = qx_db_get_metadata(req->db->db, key, &text);
 	}
 	if (qs != QX_OK)
-		return http_reply_error(out, 500, "the index could not be read: %s",
-		                        qx_db_errmsg(req->db->db));
+		return http_request_db_failed(req, out, qs);
 	if (!text[0]) {
 		free(text);
 		return http_reply_error(out, 404, "no recording %s", id);
@@ -89,8 +88,7 @@ unsigned http_recordings_newest(http_request *req, http_reply *out, json_t **lis
 	}
 	if (qs != QX_OK) {
 		json_decref(all);
-		return http_reply_error(out, 500, "the index could not be read: %s",
-		                        qx_db_errmsg(req->db->db));
+		return http_request_db_failed(req, out, qs);
 	}
 	size_t n = json_array_size(all);
 	json_t **items = malloc((n ? n : 1) * sizeof *items);

@@ -20,7 +20,8 @@
 /* The index's summary of recording `id` (what `qarchive list --json`
  * prints for it). Returns 0 with *summary set (caller releases with
  * json_decref), or an error status with the message in out: 404 for an
- * invalid or unindexed id, 503/500 when the index cannot be read. */
+ * invalid or unindexed id, 503 when the index is damaged (or missing), 500
+ * when it cannot be read for another reason. */
 unsigned http_recording_summary(http_request *req, http_reply *out, const char *id,
                                 json_t **summary);
 
