@@ -15,10 +15,11 @@
 
 static const char usage[] =
     "usage: qarchive list [--json] [--archive DIR]\n\n"
-    "List the indexed recordings, newest first: date, kind, release, whether a\n"
-    "transcript was found (from a file or the media's subtitle stream), cues,\n"
-    "and title. --json prints each recording's full summary.\n\n"
-    "Exit status: 0 listed, 2 usage error or no index.\n";
+    "List the indexed recordings, newest first (those of one date by title, as\n"
+    "the web pages list them): date, kind, release, whether a transcript was\n"
+    "found (from a file or the media's subtitle stream), cues, and title.\n"
+    "--json prints each recording's full summary.\n\n"
+    "Exit status: 0 listed, 2 usage error, no index, or the index is damaged.\n";
 
 int cmd_list(int argc, char **argv)
 {
