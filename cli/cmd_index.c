@@ -16,10 +16,12 @@ static const char usage[] =
     "are indexed, removed ones deleted, unchanged ones skipped. All changes are\n"
     "committed at once: an interrupted run leaves the previous index usable.\n\n"
     "  --archive DIR  the archive (default: $QARCHIVE_ARCHIVE, else ./archive)\n"
-    "  --force        reindex every recording\n"
+    "  --force        reindex every recording, into a new index: this also rebuilds\n"
+    "                 an index that is damaged\n"
     "  --quiet        no progress bar, no summary (problems are still reported)\n\n"
     "Exit status: 0 all indexed, 1 some recordings failed (reported on stderr,\n"
-    "the rest indexed), 2 usage error or nothing indexed (e.g. the index is busy).\n";
+    "the rest indexed), 2 usage error or nothing indexed (e.g. the index is busy,\n"
+    "or damaged: then --force rebuilds it).\n";
 
 typedef struct progress_state {
 	bool bar; /* stderr is a terminal: redraw a progress bar */

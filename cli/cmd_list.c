@@ -9,33 +9,18 @@
 #include "archive.h"
 #include "cli_args.h"
 #include "commands.h"
-#include "index_schema.h"
 #include "index_update.h"
 #include "json_out.h"
+#include "recordings_list.h"
 #include "xindex.h"
 
 static const char usage[] =
     "usage: qarchive list [--json] [--archive DIR]\n\n"
-    "List the indexed recordings, newest first: date, kind, release, whether a\n"
-    "transcript was found (from a file or the media's subtitle stream), cues,\n"
-    "and title. --json prints each recording's full summary.\n\n"
-    "Exit status: 0 listed, 2 usage error or no index.\n";
-
-static bool collect(const char *key, const char *value, void *ctx)
-{
-	(void)key;
-	json_t *summary = json_loads(value, 0, NULL);
-	if (summary)
-		json_array_append_new(ctx, summary);
-	return true;
-}
-
-static int newest_first(const void *a, const void *b)
-{
-	const char *da = json_string_value(json_object_get(*(json_t *const *)a, "date"));
-	const char *db = json_string_value(json_object_get(*(json_t *const *)b, "date"));
-	return strcmp(db ? db : "", da ? da : "");
-}
+    "List the indexed recordings, newest first (those of one date by title, as\n"
+    "the web pages list them): date, kind, release, whether a transcript was\n"
+    "found (from a file or the media's subtitle stream), cues, and title.\n"
+    "--json prints each recording's full summary.\n\n"
+    "Exit status: 0 listed, 2 usage error, no index, or the index is damaged.\n";
 
 int cmd_list(int argc, char **argv)
 {
@@ -54,33 +39,33 @@ int cmd_list(int argc, char **argv)
 	int rc = EXIT_USAGE;
 	char *archive = NULL, *path = NULL, *err = NULL;
 	qx_db *db = NULL;
-	json_t *all = json_array();
-	if (!all || archive_resolve_dir(archive_flag, &archive) != ARCHIVE_OK ||
-	    !(path = index_path(archive)))
+	json_t *sorted = NULL;
+	if (archive_resolve_dir(archive_flag, &archive) != ARCHIVE_OK ||
+	    !(path = index_path(archive))) {
+		fputs("qarchive list: out of memory\n", stderr);
 		goto out;
+	}
 	qx_status st = qx_db_open(path, false, &db, &err);
+	if (st == QX_OK)
+		st = recordings_list_newest(db, &sorted);
 	if (st != QX_OK) {
-		fprintf(stderr, "qarchive list: %s: %s\n", archive,
-		        st == QX_NOT_FOUND ? "no index yet: run `qarchive index`" : err);
+		const char *why = db ? qx_db_errmsg(db) : err;
+		char damaged[512];
+		if (st == QX_CORRUPT) {
+			index_damaged_message(why, damaged, sizeof damaged);
+			why = damaged;
+		} else if (st == QX_NOT_FOUND) {
+			why = "no index yet: run `qarchive index`";
+		} else if (!why || !why[0]) {
+			why = qx_status_str(st);
+		}
+		fprintf(stderr, "qarchive list: %s: %s\n", archive, why);
 		goto out;
 	}
-	if (qx_db_each_metadata(db, INDEX_META_RECORDING, collect, all) != QX_OK) {
-		fprintf(stderr, "qarchive list: %s\n", qx_db_errmsg(db));
-		goto out;
-	}
-	size_t n = json_array_size(all);
-	json_t **items = malloc((n ? n : 1) * sizeof *items);
-	if (!items)
-		goto out;
-	for (size_t i = 0; i < n; i++)
-		items[i] = json_array_get(all, i);
-	qsort(items, n, sizeof *items, newest_first);
-	json_t *sorted = json_array();
-	for (size_t i = 0; i < n && sorted; i++)
-		json_array_append(sorted, items[i]);
-	free(items);
+	size_t n = json_array_size(sorted);
 	if (json) {
 		rc = json_out_print(sorted, stdout) ? EXIT_USAGE : EXIT_OK;
+		sorted = NULL; /* json_out_print took it */
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -94,10 +79,9 @@ int cmd_list(int argc, char **argv)
 		       (long long)json_integer_value(json_object_get(r, "cue_count")),
 		       json_string_value(json_object_get(r, "title")));
 	}
-	json_decref(sorted);
 	rc = EXIT_OK;
 out:
-	json_decref(all);
+	json_decref(sorted);
 	qx_db_close(db);
 	free(err);
 	free(path);

@@ -28,10 +28,20 @@ const char *index_build_status_str(index_build_status status)
 		return "invalid recording";
 	case INDEX_BUILD_INDEX:
 		return "index error";
+	case INDEX_BUILD_DAMAGED:
+		return "the index is damaged";
 	case INDEX_BUILD_NOMEM:
 		return "out of memory";
 	}
 	return "unknown status";
+}
+
+/* A call on db failed with qs while writing recording id: err says why,
+ * and a damaged index is told apart (it needs a rebuild, not a retry). */
+static index_build_status refused(qx_db *db, qx_status qs, const char *id, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "%s: %s", id, qx_db_errmsg(db));
+	return qs == QX_CORRUPT ? INDEX_BUILD_DAMAGED : INDEX_BUILD_INDEX;
 }
 
 /* Everything read from a recording's files, before the index is touched:
@@ -261,9 +271,14 @@ static index_build_status commit_doc(builder *b, const recording *rec, const cha
 	 * recording term), so each document is simply added: no lookup of its
 	 * unique term needed. */
 	snprintf(term, sizeof term, "%s%s#%u", INDEX_TERM_UNIQUE, rec->id, n);
-	if (qx_doc_add_boolean_term(b->doc, term) != QX_OK || qx_db_add(b->db, b->doc) != QX_OK) {
-		st = INDEX_BUILD_INDEX;
-		snprintf(err, errlen, "%s: %s", rec->id, qx_db_errmsg(b->db));
+	if (qx_doc_add_boolean_term(b->doc, term) != QX_OK) {
+		st = INDEX_BUILD_NOMEM;
+		snprintf(err, errlen, "%s: out of memory building the index", rec->id);
+		goto out;
+	}
+	qx_status qs = qx_db_add(b->db, b->doc);
+	if (qs != QX_OK) {
+		st = refused(b->db, qs, rec->id, err, errlen);
 		goto out;
 	}
 	if (counts)
@@ -377,10 +392,9 @@ static index_build_status write_all(qx_db *db, const recording *rec, const input
 	char term[512];
 
 	snprintf(term, sizeof term, "%s%s", INDEX_TERM_RECORDING, rec->id);
-	if (qx_db_delete(db, term) != QX_OK) {
-		snprintf(err, errlen, "%s: %s", rec->id, qx_db_errmsg(db));
-		return INDEX_BUILD_INDEX;
-	}
+	qx_status qs = qx_db_delete(db, term);
+	if (qs != QX_OK)
+		return refused(db, qs, rec->id, err, errlen);
 	if ((st = add_passages(db, rec, in->cues, spelled, &n, counts, err, errlen)) !=
 	    INDEX_BUILD_OK)
 		return st;
@@ -456,12 +470,10 @@ static index_build_status write_all(qx_db *db, const recording *rec, const input
 	if (!text)
 		goto nomem;
 	snprintf(term, sizeof term, "%s%s", INDEX_META_RECORDING, rec->id);
-	qx_status qs = qx_db_set_metadata(db, term, text);
+	qs = qx_db_set_metadata(db, term, text);
 	free(text);
-	if (qs != QX_OK) {
-		snprintf(err, errlen, "%s: %s", rec->id, qx_db_errmsg(db));
-		return INDEX_BUILD_INDEX;
-	}
+	if (qs != QX_OK)
+		return refused(db, qs, rec->id, err, errlen);
 	return INDEX_BUILD_OK;
 nomem:
 	qx_doc_free(b.doc);
@@ -469,9 +481,16 @@ nomem:
 	return INDEX_BUILD_NOMEM;
 }
 
+typedef struct spelling {
+	qx_db *db;
+	qx_status qs; /* of the last call */
+} spelling;
+
 static bool add_spelling(const char *word, unsigned count, void *ctx)
 {
-	return qx_db_add_spelling(ctx, word, count) == QX_OK;
+	spelling *sp = ctx;
+	sp->qs = qx_db_add_spelling(sp->db, word, count);
+	return sp->qs == QX_OK;
 }
 
 /* Write the documents, then the recording's words to the spelling
@@ -487,10 +506,9 @@ static index_build_status write_documents(qx_db *db, const recording *rec, const
 		return INDEX_BUILD_NOMEM;
 	}
 	index_build_status st = write_all(db, rec, in, fingerprint, spelled, counts, err, errlen);
-	if (st == INDEX_BUILD_OK && !word_count_each(spelled, add_spelling, db)) {
-		snprintf(err, errlen, "%s: %s", rec->id, qx_db_errmsg(db));
-		st = INDEX_BUILD_INDEX;
-	}
+	spelling sp = {db, QX_OK};
+	if (st == INDEX_BUILD_OK && !word_count_each(spelled, add_spelling, &sp))
+		st = refused(db, sp.qs, rec->id, err, errlen);
 	word_count_free(spelled);
 	return st;
 }
@@ -517,14 +535,11 @@ index_build_status index_build_remove(qx_db *db, const char *id, char *err, size
 {
 	char term[512];
 	snprintf(term, sizeof term, "%s%s", INDEX_TERM_RECORDING, id);
-	if (qx_db_delete(db, term) != QX_OK)
-		goto fail;
-	snprintf(term, sizeof term, "%s%s", INDEX_META_RECORDING, id);
-	/* Xapian deletes a metadata key by setting it to "". */
-	if (qx_db_set_metadata(db, term, "") != QX_OK)
-		goto fail;
-	return INDEX_BUILD_OK;
-fail:
-	snprintf(err, errlen, "%s: %s", id, qx_db_errmsg(db));
-	return INDEX_BUILD_INDEX;
+	qx_status qs = qx_db_delete(db, term);
+	if (qs == QX_OK) {
+		snprintf(term, sizeof term, "%s%s", INDEX_META_RECORDING, id);
+		/* Xapian deletes a metadata key by setting it to "". */
+		qs = qx_db_set_metadata(db, term, "");
+	}
+	return qs == QX_OK ? INDEX_BUILD_OK : refused(db, qs, id, err, errlen);
 }

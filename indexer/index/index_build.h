@@ -15,6 +15,7 @@ typedef enum index_build_status {
 	INDEX_BUILD_BAD_INPUT, /* a transcript, agenda or notes file is invalid: err names
 	                        * the file and line */
 	INDEX_BUILD_INDEX,     /* the index refused a write: err says why */
+	INDEX_BUILD_DAMAGED,   /* the index is damaged (QX_CORRUPT): err says where */
 	INDEX_BUILD_NOMEM,
 } index_build_status;
 
@@ -38,7 +39,9 @@ const char *index_build_status_str(index_build_status status);
 index_build_status index_build_recording(qx_db *db, const recording *rec, const char *fingerprint,
                                          index_build_counts *counts, char *err, size_t errlen);
 
-/* Remove a recording's documents and summary. */
+/* Remove a recording's documents and summary (db: a writer). Returns
+ * INDEX_BUILD_OK, or INDEX_BUILD_INDEX / INDEX_BUILD_DAMAGED with err
+ * saying why. */
 index_build_status index_build_remove(qx_db *db, const char *id, char *err, size_t errlen);
 
 #endif

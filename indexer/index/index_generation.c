@@ -98,6 +98,17 @@ static void remove_directory(const char *dir)
 	rmdir(dir);
 }
 
+void index_generation_remove(const char *state_dir, const char *name)
+{
+	if (strncmp(name, GENERATION_PREFIX, strlen(GENERATION_PREFIX)) != 0 || strchr(name, '/'))
+		return;
+	char *dir = path_join(state_dir, name);
+	struct stat st;
+	if (dir && lstat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+		remove_directory(dir);
+	free(dir);
+}
+
 void index_generation_remove_others(const char *state_dir, const char *keep)
 {
 	DIR *d = opendir(state_dir);

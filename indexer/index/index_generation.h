@@ -32,6 +32,12 @@ int index_generation_create(const char *state_dir, char **name, char **dir);
  * first). Returns 0 or an errno value. */
 int index_generation_publish(const char *path, const char *name, bool exclusive);
 
+/* Remove generation directory `name` ("index-...", as index_generation_create
+ * or index_generation_current gave it; anything else is ignored) from
+ * state_dir. Only for a generation no writer can be using: this run's own
+ * unfinished one, or one too damaged to open. */
+void index_generation_remove(const char *state_dir, const char *name);
+
 /* Remove every generation directory in state_dir but `keep` (may be NULL):
  * leftovers of builds that were interrupted or replaced. Only call while
  * holding the index's writer lock, so no build in progress is touched. */

@@ -1,12 +1,11 @@
 #include "index_update.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -17,8 +16,8 @@
 #include "index_build.h"
 #include "index_generation.h"
 #include "index_schema.h"
+#include "index_writer.h"
 #include "path.h"
-#include "recording.h"
 #include "synonyms.h"
 #include "xindex.h"
 
@@ -33,10 +32,27 @@ const char *index_update_status_str(index_update_status status)
 		return "the index is busy";
 	case INDEX_UPDATE_FAILED:
 		return "indexing failed";
+	case INDEX_UPDATE_DAMAGED:
+		return INDEX_DAMAGED_MESSAGE;
 	case INDEX_UPDATE_NOMEM:
 		return "out of memory";
 	}
 	return "unknown status";
+}
+
+void index_damaged_message(const char *detail, char *out, size_t size)
+{
+	/* xindex words a DatabaseCorruptError "the index is damaged: <Xapian's
+	 * message>", maybe after a recording's id or a context: the advice says
+	 * the first part already. */
+	static const char said[] = "the index is damaged: ";
+	const char *part = detail ? strstr(detail, said) : NULL;
+	if (part)
+		detail = part + strlen(said);
+	if (detail && detail[0])
+		snprintf(out, size, "%s (%s)", INDEX_DAMAGED_MESSAGE, detail);
+	else
+		snprintf(out, size, "%s", INDEX_DAMAGED_MESSAGE);
 }
 
 char *index_path(const char *archive_dir)
@@ -45,13 +61,6 @@ char *index_path(const char *archive_dir)
 	char *path = state ? path_join(state, INDEX_DIR_NAME) : NULL;
 	free(state);
 	return path;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static void problem(const index_callbacks *cb, const char *fmt, const char *a, const char *b)
@@ -174,472 +183,337 @@ static const char *failed_note(bool was_indexed, bool full_build)
 	return full_build ? " (left out of the rebuilt index)"
 	                  : " (its previous version stays indexed)";
 }
+/* One run of index_update: its arguments, and what it holds until
+ * run_free releases it. */
+typedef struct update_run {
+	const char *archive_dir;
+	bool force; /* reindex everything (also set for an index of another schema) */
+	const index_callbacks *cb;
+	index_report *report;
+	char *err;
+	size_t errlen;
+	double started;
 
-static index_update_status open_writer(const char *path, qx_db **db, char *err, size_t errlen)
+	char *state;              /* <archive>/.qarchive */
+	char *path;               /* the index in use: a stub, or an old plain directory */
+	archive_listing listing;  /* the archive's recordings */
+	stored known;             /* what the index held when the run started */
+	qx_db *db;                /* where this run writes */
+	qx_db *holder;            /* the index in use, held (locked) during a full build */
+	char *current;            /* the generation in use, when path is a stub */
+	char *gen_name, *gen_dir; /* a full build's new generation */
+	bool full_build;          /* writing a new generation, not updating in place */
+	bool unlocked;            /* rebuilding an index too damaged to open: no holder */
+	bool in_transaction;      /* an in-place run's transaction is open */
+	bool published;           /* nothing unpublished to remove on the way out */
+	size_t uncommitted;       /* documents a full build added since its last commit */
+} update_run;
+
+/* A call on handle db failed with qs: err names the index. */
+static index_update_status run_index_failed(update_run *r, qx_db *db, qx_status qs)
 {
-	char *open_err = NULL;
-	qx_status qs = qx_db_open(path, true, db, &open_err);
-	if (qs == QX_OK)
+	return index_writer_failed(db, qs, r->path, r->err, r->errlen);
+}
+
+/* List the archive, make sure the state directory exists, find the index. */
+static index_update_status run_list(update_run *r)
+{
+	if (archive_list(r->archive_dir, &r->listing, r->err, r->errlen) != ARCHIVE_OK ||
+	    archive_state_dir(r->archive_dir, &r->state) != ARCHIVE_OK) {
+		if (!r->err[0])
+			snprintf(r->err, r->errlen, "%s: cannot create the state directory",
+			         r->archive_dir);
+		return INDEX_UPDATE_FAILED;
+	}
+	for (size_t i = 0; i < r->listing.ignored_count; i++)
+		problem(r->cb, "%s/%s: no recording.json: not a recording, ignored", r->archive_dir,
+		        r->listing.ignored[i]);
+	r->path = index_path(r->archive_dir);
+	return r->path ? INDEX_UPDATE_OK : INDEX_UPDATE_NOMEM;
+}
+
+/* Read what the locked index (r->holder) holds: its schema, and its
+ * recordings' fingerprints, so that unchanged recordings are skipped and
+ * removed ones deleted. */
+static index_update_status run_read_known(update_run *r)
+{
+	char *schema = NULL;
+	qx_status qs = qx_db_get_metadata(r->holder, INDEX_META_SCHEMA, &schema);
+	if (qs != QX_OK)
+		return run_index_failed(r, r->holder, qs);
+	if (strcmp(schema, INDEX_SCHEMA_VERSION) != 0)
+		r->force = true;
+	free(schema);
+	qs = qx_db_each_metadata(r->holder, INDEX_META_RECORDING, collect_stored, &r->known);
+	if (qs != QX_OK)
+		return run_index_failed(r, r->holder, qs);
+	return r->known.nomem ? INDEX_UPDATE_NOMEM : INDEX_UPDATE_OK;
+}
+
+/* The index in use is damaged (r->err says so). Without --force that is
+ * the run's answer. With it, the run is a full build as usual, except that
+ * nothing of the damaged index is read (so nothing is reported removed);
+ * and if it was too damaged to open, no lock is held (r->unlocked): no
+ * other writer can open it either, and what the build must not do then is
+ * remove any generation but the damaged one (run_finish). */
+static index_update_status run_damaged(update_run *r)
+{
+	if (!r->force)
+		return INDEX_UPDATE_DAMAGED;
+	if (!index_generation_is_stub(r->path)) {
+		/* The old layout is updated in place: there is nothing to
+		 * switch over to a new generation. */
+		snprintf(
+		    r->err, r->errlen,
+		    "%s: the index is damaged: remove it and run `qarchive index` to rebuild it",
+		    r->path);
+		return INDEX_UPDATE_DAMAGED;
+	}
+	problem(r->cb, "%s: %s", r->path, "the index is damaged: rebuilding it from the archive");
+	r->err[0] = '\0';
+	stored_free(&r->known);
+	memset(&r->known, 0, sizeof r->known);
+	r->unlocked = !r->holder;
+	return INDEX_UPDATE_OK;
+}
+
+/* The index exists: lock it (r->holder) and read it. Which way to build is
+ * decided here (see index_generation.h): a full build (--force, or an
+ * index of another schema) writes a new generation with periodic commits
+ * and publishes it at the end; an incremental run updates the index in
+ * place in one transaction. Either way, only whole runs become visible. */
+static index_update_status run_read_index(update_run *r)
+{
+	index_update_status st = index_writer_open_current(r->path, &r->holder, r->err, r->errlen);
+	if (st == INDEX_UPDATE_OK)
+		st = run_read_known(r);
+	if (st == INDEX_UPDATE_DAMAGED)
+		st = run_damaged(r);
+	if (st != INDEX_UPDATE_OK)
+		return st;
+	bool stub = index_generation_is_stub(r->path);
+	r->full_build = r->force && stub;
+	if (stub) {
+		r->current = index_generation_current(r->path);
+		/* Holding the lock, no other build is running, so any other
+		 * generation is a leftover. Unless the stub could not be read:
+		 * then the one in use is unknown, and nothing is removed. */
+		if (r->current && r->holder)
+			index_generation_remove_others(r->state, r->current);
+	}
+	return INDEX_UPDATE_OK;
+}
+
+/* Open where this run writes: a new generation for a full build, else the
+ * index in use (taken over from r->holder) in a transaction. */
+static index_update_status run_begin(update_run *r)
+{
+	if (!r->full_build) {
+		r->db = r->holder;
+		r->holder = NULL;
+		qx_status qs = qx_db_begin(r->db);
+		if (qs != QX_OK)
+			return run_index_failed(r, r->db, qs);
+		r->in_transaction = true;
 		return INDEX_UPDATE_OK;
-	snprintf(err, errlen, "%s: %s", path,
-	         qs == QX_LOCKED ? "the index is busy: another qarchive is writing to it"
-	                         : (open_err ? open_err : qx_status_str(qs)));
-	free(open_err);
-	return qs == QX_LOCKED ? INDEX_UPDATE_BUSY : INDEX_UPDATE_FAILED;
-}
-
-/* Open the index in use (path: the stub, or a plain database directory)
- * for writing. Xapian reads the stub and then takes the lock of the
- * generation it names; a full build may publish a new generation in
- * between and then remove the old one, with this writer in it. So the stub
- * is read before and after the open: publishing always names a new
- * generation, so if both reads agree, the generation locked is the one in
- * use, and it stays so while the lock is held (a full build publishes only
- * while holding the lock of the generation in use, see index_update). */
-static index_update_status open_current_writer(const char *path, qx_db **db, char *err,
-                                               size_t errlen)
-{
-	for (int attempt = 0; attempt < 3; attempt++) {
-		char *before = index_generation_current(path);
-		index_update_status st = open_writer(path, db, err, errlen);
-		if (st != INDEX_UPDATE_OK || !before) {
-			free(before);
-			return st;
-		}
-		char *after = index_generation_current(path);
-		bool same = after && strcmp(before, after) == 0;
-		free(before);
-		free(after);
-		if (same)
-			return INDEX_UPDATE_OK;
-		qx_db_close(*db);
-		*db = NULL;
 	}
-	snprintf(err, errlen, "%s: the index is busy: it is being replaced by a full rebuild",
-	         path);
-	return INDEX_UPDATE_BUSY;
+	char why[ERRMSG_WHY_SIZE];
+	int e = index_generation_create(r->state, &r->gen_name, &r->gen_dir);
+	if (e) {
+		snprintf(r->err, r->errlen, "%s: cannot create a new index: %s", r->state,
+		         errmsg_strerror(e, why, sizeof why));
+		return INDEX_UPDATE_FAILED;
+	}
+	index_update_status st = index_writer_open(r->gen_dir, &r->db, r->err, r->errlen);
+	if (st != INDEX_UPDATE_OK || r->holder || r->unlocked)
+		return st;
+	/* No holder and not a damaged index's rebuild: the first index of this
+	 * archive. Publish it (empty) now, exclusively, so that a second
+	 * qarchive started meanwhile finds it and waits for its lock instead of
+	 * building a rival. Until this run commits, searches see no results,
+	 * as before. */
+	e = index_generation_publish(r->path, r->gen_name, true);
+	if (e) {
+		snprintf(r->err, r->errlen, "%s: %s", r->path,
+		         e == EEXIST ? "the index is busy: another qarchive is writing to it"
+		                     : errmsg_strerror(e, why, sizeof why));
+		return e == EEXIST ? INDEX_UPDATE_BUSY : INDEX_UPDATE_FAILED;
+	}
+	r->published = true;
+	return INDEX_UPDATE_OK;
 }
 
-/* What index_one did with a recording. */
-typedef enum one_outcome {
-	ONE_INDEXED,   /* (re)indexed */
-	ONE_UNCHANGED, /* its fingerprint matched: skipped */
-} one_outcome;
-
-/* Bring recording `name` of archive_dir up to date in db (a writer in a
- * transaction or a new generation): load it, fingerprint it, and unless
- * its fingerprint equals `known` (NULL: always), rebuild its documents.
- * Returns INDEX_UPDATE_OK with *outcome set; INDEX_UPDATE_SOME_FAILED when
- * the recording is bad (message names the file and line; its documents are
- * left as they were); INDEX_UPDATE_FAILED or INDEX_UPDATE_NOMEM when the
- * index itself failed (message says why; the run must not be committed). */
-static index_update_status index_one(qx_db *db, const char *archive_dir, const char *name,
-                                     const char *known, one_outcome *outcome,
-                                     index_build_counts *counts, char *message, size_t msglen)
+/* Bring the archive's recording `name` up to date, and count it. */
+static index_update_status run_recording(update_run *r, const char *name)
 {
-	index_update_status status = INDEX_UPDATE_OK;
-	char fingerprint[ARCHIVE_FINGERPRINT_HEX + 1];
-	recording rec = RECORDING_INIT;
-	char *dir = path_join(archive_dir, name);
-	message[0] = '\0';
-	if (!dir)
-		return INDEX_UPDATE_NOMEM;
-	if (recording_load_dir(dir, &rec, message, msglen) != RECORDING_OK ||
-	    archive_fingerprint(dir, fingerprint, message, msglen) != ARCHIVE_OK) {
-		status = INDEX_UPDATE_SOME_FAILED;
-	} else if (known && strcmp(known, fingerprint) == 0) {
-		*outcome = ONE_UNCHANGED;
+	index_report *report = r->report;
+	char message[512] = "";
+	ptrdiff_t known = stored_find(&r->known, name);
+	if (known >= 0)
+		r->known.seen[known] = true; /* present: not to be removed, even if it fails */
+	index_build_counts counts = {0};
+	index_writer_outcome outcome = INDEX_WRITER_INDEXED;
+	index_update_status st =
+	    index_writer_refresh(r->db, r->archive_dir, name,
+	                         !r->force && known >= 0 ? r->known.fingerprints[known] : NULL,
+	                         &outcome, &counts, message, sizeof message);
+	if (st == INDEX_UPDATE_SOME_FAILED) {
+		problem(r->cb, "%s%s", message, failed_note(known >= 0, r->full_build));
+		report->failed++;
+	} else if (st != INDEX_UPDATE_OK) {
+		/* The index itself failed: nothing of this run is kept. */
+		return index_writer_report(st, r->path, message, r->err, r->errlen);
+	} else if (outcome == INDEX_WRITER_UNCHANGED) {
+		report->unchanged++;
 	} else {
-		index_build_status bs =
-		    index_build_recording(db, &rec, fingerprint, counts, message, msglen);
-		if (bs == INDEX_BUILD_OK)
-			*outcome = ONE_INDEXED;
-		else if (bs == INDEX_BUILD_BAD_INPUT)
-			status = INDEX_UPDATE_SOME_FAILED;
-		else
-			status = bs == INDEX_BUILD_NOMEM ? INDEX_UPDATE_NOMEM : INDEX_UPDATE_FAILED;
+		report->indexed++;
+		report->cues += counts.cues;
+		report->words += counts.words;
+		r->uncommitted += counts.documents;
 	}
-	recording_free(&rec);
-	free(dir);
-	return status;
+	/* A full build commits as it goes, as Xapian's own indexers do:
+	 * nothing is visible until the generation is published. */
+	if (r->full_build && r->uncommitted >= INDEX_COMMIT_DOCUMENTS) {
+		qx_status qs = qx_db_commit(r->db);
+		if (qs != QX_OK)
+			return run_index_failed(r, r->db, qs);
+		r->uncommitted = 0;
+	}
+	report->done++;
+	report->seconds = index_writer_now() - r->started;
+	if (r->cb && r->cb->progress)
+		r->cb->progress(report, r->cb->ctx);
+	return INDEX_UPDATE_OK;
 }
 
-/* A test hook: hold the writer's lock for QARCHIVE_INDEX_PAUSE seconds, so
- * tests can run a second writer, a search, or a kill -9 against a run in
- * progress. */
-static void index_pause(void)
+/* Every recording of the archive, then those the index holds that the
+ * archive no longer has. */
+static index_update_status run_recordings(update_run *r)
 {
-	const char *pause = getenv("QARCHIVE_INDEX_PAUSE");
-	if (pause && atoi(pause) > 0)
-		sleep((unsigned)atoi(pause));
-}
-
-index_update_status index_update(const char *archive_dir, bool force, const index_callbacks *cb,
-                                 index_report *report, char *err, size_t errlen)
-{
-	index_update_status status = INDEX_UPDATE_OK;
-	archive_listing listing = ARCHIVE_LISTING_INIT;
-	stored st = {0};
-	char *state = NULL, *path = NULL, *old_schema = NULL;
-	qx_db *db = NULL;     /* where this run writes */
-	qx_db *holder = NULL; /* the index in use, held (locked) during a full build */
-	char *gen_name = NULL, *gen_dir = NULL, *current = NULL;
-	bool in_transaction = false, full_build = false, published = false;
-	size_t uncommitted = 0;
-	double started = now();
-	memset(report, 0, sizeof *report);
-	err[0] = '\0';
-
-	if (archive_list(archive_dir, &listing, err, errlen) != ARCHIVE_OK ||
-	    archive_state_dir(archive_dir, &state) != ARCHIVE_OK) {
-		if (!err[0])
-			snprintf(err, errlen, "%s: cannot create the state directory", archive_dir);
-		status = INDEX_UPDATE_FAILED;
-		goto out;
-	}
-	for (size_t i = 0; i < listing.ignored_count; i++)
-		problem(cb, "%s/%s: no recording.json: not a recording, ignored", archive_dir,
-		        listing.ignored[i]);
-	if (!(path = index_path(archive_dir))) {
-		status = INDEX_UPDATE_NOMEM;
-		goto out;
-	}
-	/* Which way to build: see index_generation.h. A full build (no index
-	 * yet, --force, or an index of another schema) writes a new generation
-	 * with periodic commits and publishes it at the end; an incremental run
-	 * updates the index in place in one transaction. Either way, only
-	 * whole runs become visible. */
-	if (access(path, F_OK) == 0) {
-		if ((status = open_current_writer(path, &holder, err, errlen)) != INDEX_UPDATE_OK)
-			goto out;
-		if (qx_db_get_metadata(holder, INDEX_META_SCHEMA, &old_schema) != QX_OK) {
-			db = holder;
-			goto index_error;
-		}
-		if (strcmp(old_schema, INDEX_SCHEMA_VERSION) != 0)
-			force = true;
-		if (qx_db_each_metadata(holder, INDEX_META_RECORDING, collect_stored, &st) !=
-		    QX_OK) {
-			db = holder;
-			goto index_error;
-		}
-		if (st.nomem) {
-			status = INDEX_UPDATE_NOMEM;
-			goto out;
-		}
-		full_build = force && index_generation_is_stub(path);
-		if (index_generation_is_stub(path)) {
-			/* We hold the lock: no other build is running, so any
-			 * other generation is a leftover. */
-			current = index_generation_current(path);
-			index_generation_remove_others(state, current);
-		}
-	} else {
-		full_build = true;
-	}
-	if (full_build) {
-		char why[ERRMSG_WHY_SIZE];
-		int e = index_generation_create(state, &gen_name, &gen_dir);
-		if (e) {
-			snprintf(err, errlen, "%s: cannot create a new index: %s", state,
-			         errmsg_strerror(e, why, sizeof why));
-			status = INDEX_UPDATE_FAILED;
-			goto out;
-		}
-		if ((status = open_writer(gen_dir, &db, err, errlen)) != INDEX_UPDATE_OK)
-			goto out;
-		if (!holder) {
-			/* The first index of this archive: publish it (empty) now,
-			 * exclusively, so that a second qarchive started meanwhile
-			 * finds it and waits for its lock instead of building a
-			 * rival. Until this run commits, searches see no results, as
-			 * before. */
-			e = index_generation_publish(path, gen_name, true);
-			if (e) {
-				snprintf(
-				    err, errlen, "%s: %s", path,
-				    e == EEXIST
-				        ? "the index is busy: another qarchive is writing to it"
-				        : errmsg_strerror(e, why, sizeof why));
-				status = e == EEXIST ? INDEX_UPDATE_BUSY : INDEX_UPDATE_FAILED;
-				goto out;
-			}
-			published = true;
-		}
-	} else {
-		db = holder;
-		holder = NULL;
-		if (qx_db_begin(db) != QX_OK)
-			goto index_error;
-		in_transaction = true;
-	}
 	/* List the archive again now that this run holds the writer's lock:
 	 * a recording added or deleted before (index_update_recording, which
 	 * takes the same lock) is then seen as it is, not as it was when this
 	 * run started: otherwise a recording indexed meanwhile would be
 	 * deleted from the index as "removed". */
-	archive_listing_free(&listing);
-	if (archive_list(archive_dir, &listing, err, errlen) != ARCHIVE_OK) {
-		status = INDEX_UPDATE_FAILED;
-		goto out;
-	}
-	index_pause();
+	archive_listing_free(&r->listing);
+	if (archive_list(r->archive_dir, &r->listing, r->err, r->errlen) != ARCHIVE_OK)
+		return INDEX_UPDATE_FAILED;
+	index_writer_pause();
 
-	report->total = listing.recording_count;
-	for (size_t i = 0; i < listing.recording_count; i++) {
-		const char *name = listing.recordings[i];
-		char message[512] = "";
-		ptrdiff_t known = stored_find(&st, name);
-		if (known >= 0)
-			st.seen[known] = true; /* present: not to be removed, even if it fails */
-		index_build_counts counts = {0};
-		one_outcome outcome = ONE_INDEXED;
-		index_update_status os = index_one(
-		    db, archive_dir, name, !force && known >= 0 ? st.fingerprints[known] : NULL,
-		    &outcome, &counts, message, sizeof message);
-		if (os == INDEX_UPDATE_SOME_FAILED) {
-			problem(cb, "%s%s", message, failed_note(known >= 0, full_build));
-			report->failed++;
-		} else if (os != INDEX_UPDATE_OK) {
-			/* The index itself failed: nothing of this run is kept. */
-			snprintf(err, errlen, "%s", message);
-			status = os;
-			goto out;
-		} else if (outcome == ONE_UNCHANGED) {
-			report->unchanged++;
-		} else {
-			report->indexed++;
-			report->cues += counts.cues;
-			report->words += counts.words;
-			uncommitted += counts.documents;
-		}
-		/* A full build commits as it goes, as Xapian's own indexers do:
-		 * nothing is visible until the generation is published. */
-		if (full_build && uncommitted >= INDEX_COMMIT_DOCUMENTS) {
-			if (qx_db_commit(db) != QX_OK)
-				goto index_error;
-			uncommitted = 0;
-		}
-		report->done++;
-		report->seconds = now() - started;
-		if (cb && cb->progress)
-			cb->progress(report, cb->ctx);
+	r->report->total = r->listing.recording_count;
+	for (size_t i = 0; i < r->listing.recording_count; i++) {
+		index_update_status st = run_recording(r, r->listing.recordings[i]);
+		if (st != INDEX_UPDATE_OK)
+			return st;
 	}
-	for (size_t i = 0; i < st.count; i++) {
-		if (st.seen[i])
+	for (size_t i = 0; i < r->known.count; i++) {
+		if (r->known.seen[i])
 			continue;
 		char message[512];
 		/* A new generation never had the recording: nothing to delete. */
-		if (!full_build &&
-		    index_build_remove(db, st.ids[i], message, sizeof message) != INDEX_BUILD_OK) {
-			snprintf(err, errlen, "%s", message);
-			status = INDEX_UPDATE_FAILED;
-			goto out;
+		if (!r->full_build) {
+			index_update_status st = index_writer_from_build(
+			    index_build_remove(r->db, r->known.ids[i], message, sizeof message));
+			if (st != INDEX_UPDATE_OK)
+				return index_writer_report(st, r->path, message, r->err, r->errlen);
 		}
-		report->removed++;
+		r->report->removed++;
 	}
-	if (store_synonyms(db, archive_dir, cb, report) != QX_OK ||
-	    qx_db_set_metadata(db, INDEX_META_SCHEMA, INDEX_SCHEMA_VERSION) != QX_OK)
-		goto index_error;
-	if (qx_db_commit(db) != QX_OK)
-		goto index_error;
-	in_transaction = false;
-	if (full_build && !published) {
+	return INDEX_UPDATE_OK;
+}
+
+/* Store the synonyms and the schema, commit, and for a full build switch
+ * the stub to the new generation. */
+static index_update_status run_finish(update_run *r)
+{
+	qx_status qs = store_synonyms(r->db, r->archive_dir, r->cb, r->report);
+	if (qs == QX_OK)
+		qs = qx_db_set_metadata(r->db, INDEX_META_SCHEMA, INDEX_SCHEMA_VERSION);
+	if (qs == QX_OK)
+		qs = qx_db_commit(r->db);
+	if (qs != QX_OK)
+		return run_index_failed(r, r->db, qs);
+	r->in_transaction = false;
+	if (r->full_build && !r->published) {
 		/* Close the new generation, switch the stub to it, then let go of
 		 * the old one's lock and remove it. */
-		qx_db_close(db);
-		db = NULL;
+		qx_db_close(r->db);
+		r->db = NULL;
 		char why[ERRMSG_WHY_SIZE];
-		int e = index_generation_publish(path, gen_name, false);
+		int e = index_generation_publish(r->path, r->gen_name, false);
 		if (e) {
-			snprintf(err, errlen, "%s: cannot switch to the new index: %s", path,
-			         errmsg_strerror(e, why, sizeof why));
-			status = INDEX_UPDATE_FAILED;
-			goto out;
+			snprintf(r->err, r->errlen, "%s: cannot switch to the new index: %s",
+			         r->path, errmsg_strerror(e, why, sizeof why));
+			return INDEX_UPDATE_FAILED;
 		}
-		qx_db_close(holder);
-		holder = NULL;
-		index_generation_remove_others(state, gen_name);
+		qx_db_close(r->holder);
+		r->holder = NULL;
+		if (!r->unlocked)
+			index_generation_remove_others(r->state, r->gen_name);
+		else if (r->current)
+			index_generation_remove(r->state, r->current);
 	}
-	published = true;
-	report->seconds = now() - started;
-	if (report->failed)
-		status = INDEX_UPDATE_SOME_FAILED;
-	goto out;
-
-index_error:
-	snprintf(err, errlen, "%s: %s", path ? path : archive_dir, qx_db_errmsg(db));
-	status = INDEX_UPDATE_FAILED;
-out:
-	if (in_transaction)
-		qx_db_cancel(db);
-	qx_db_close(holder);
-	if (gen_dir && !published) {
-		/* An unfinished new generation is never used: remove it. */
-		qx_db_close(db);
-		db = NULL;
-		index_generation_remove_others(state, current);
-	}
-	free(gen_name);
-	free(gen_dir);
-	free(current);
-	if (status == INDEX_UPDATE_NOMEM && !err[0])
-		snprintf(err, errlen, "out of memory");
-	qx_db_close(db);
-	stored_free(&st);
-	archive_listing_free(&listing);
-	free(old_schema);
-	free(state);
-	free(path);
-	return status;
+	r->published = true;
+	return INDEX_UPDATE_OK;
 }
 
-/* One attempt of index_update_recording. *delegated says whether this
- * attempt ran the full index_update (at most once per call). */
-static index_update_status update_recording_once(const char *archive_dir, const char *id,
-                                                 const char *path, bool *delegated, bool *removed,
-                                                 char *err, size_t errlen)
+/* Undo what an unfinished run began, and release everything it holds. */
+static void run_free(update_run *r)
 {
-	index_update_status status = INDEX_UPDATE_OK;
-	qx_db *db = NULL;
-	char *schema = NULL, *dir = NULL, *json = NULL;
-	bool in_transaction = false;
-	char message[512] = "";
-
-	/* No index yet, or one of another schema: that is a whole build, which
-	 * index_update does (in a new generation, published atomically). It
-	 * indexes this recording too; the one-recording pass below then runs
-	 * again for this recording's own status. */
-	if (access(path, F_OK) != 0) {
-		index_report report;
-		if (*delegated) {
-			snprintf(err, errlen, "%s: no index", path);
-			status = INDEX_UPDATE_FAILED;
-			goto out;
-		}
-		status = index_update(archive_dir, false, NULL, &report, err, errlen);
-		*delegated = status != INDEX_UPDATE_BUSY;
-		if (status != INDEX_UPDATE_OK && status != INDEX_UPDATE_SOME_FAILED)
-			goto out;
-		status = INDEX_UPDATE_OK;
-		err[0] = '\0';
+	if (r->in_transaction)
+		qx_db_cancel(r->db);
+	if (r->gen_dir && !r->published) {
+		/* An unfinished new generation is never used: remove it (only
+		 * it: another build may have started one of its own). */
+		qx_db_close(r->db);
+		r->db = NULL;
+		index_generation_remove(r->state, r->gen_name);
 	}
-	if ((status = open_current_writer(path, &db, err, errlen)) != INDEX_UPDATE_OK)
-		goto out;
-	if (qx_db_get_metadata(db, INDEX_META_SCHEMA, &schema) != QX_OK)
-		goto index_error;
-	if (strcmp(schema, INDEX_SCHEMA_VERSION) != 0) {
-		if (*delegated) {
-			snprintf(err, errlen, "%s: the index has schema \"%s\", not \"%s\"", path,
-			         schema, INDEX_SCHEMA_VERSION);
-			status = INDEX_UPDATE_FAILED;
-			goto out;
-		}
-		qx_db_close(db);
-		db = NULL;
-		index_report report;
-		status = index_update(archive_dir, false, NULL, &report, err, errlen);
-		*delegated = status != INDEX_UPDATE_BUSY;
-		if (status == INDEX_UPDATE_OK || status == INDEX_UPDATE_SOME_FAILED) {
-			err[0] = '\0';
-			status = update_recording_once(archive_dir, id, path, delegated, removed,
-			                               err, errlen);
-		}
-		goto out;
-	}
-	if (qx_db_begin(db) != QX_OK)
-		goto index_error;
-	in_transaction = true;
-	index_pause();
-	if (!(dir = path_join(archive_dir, id)) || !(json = path_join(dir, "recording.json"))) {
-		status = INDEX_UPDATE_NOMEM;
-		goto out;
-	}
-	/* As archive_list sees it: a folder without recording.json (or no
-	 * folder) is not a recording, so it has no place in the index. */
-	struct stat st;
-	if (lstat(json, &st) != 0 && (errno == ENOENT || errno == ENOTDIR)) {
-		if (index_build_remove(db, id, message, sizeof message) != INDEX_BUILD_OK) {
-			snprintf(err, errlen, "%s", message);
-			status = INDEX_UPDATE_FAILED;
-			goto out;
-		}
-		*removed = true;
-	} else {
-		one_outcome outcome;
-		status =
-		    index_one(db, archive_dir, id, NULL, &outcome, NULL, message, sizeof message);
-		if (status != INDEX_UPDATE_OK) {
-			snprintf(err, errlen, "%s%s", message,
-			         status == INDEX_UPDATE_SOME_FAILED
-			             ? " (not indexed; its previous version, if any, stays)"
-			             : "");
-			goto out;
-		}
-	}
-	if (qx_db_commit(db) != QX_OK)
-		goto index_error;
-	in_transaction = false;
-	goto out;
-
-index_error:
-	snprintf(err, errlen, "%s: %s", path, qx_db_errmsg(db));
-	status = INDEX_UPDATE_FAILED;
-out:
-	if (in_transaction)
-		qx_db_cancel(db);
-	qx_db_close(db);
-	if (status == INDEX_UPDATE_NOMEM && !err[0])
-		snprintf(err, errlen, "out of memory");
-	free(schema);
-	free(json);
-	free(dir);
-	return status;
+	qx_db_close(r->holder);
+	qx_db_close(r->db);
+	free(r->gen_name);
+	free(r->gen_dir);
+	free(r->current);
+	stored_free(&r->known);
+	archive_listing_free(&r->listing);
+	free(r->state);
+	free(r->path);
 }
 
-static void sleep_ms(unsigned ms)
+index_update_status index_update(const char *archive_dir, bool force, const index_callbacks *cb,
+                                 index_report *report, char *err, size_t errlen)
 {
-	struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
-index_update_status index_update_recording(const char *archive_dir, const char *id,
-                                           unsigned wait_ms, bool *removed, char *err,
-                                           size_t errlen)
-{
-	bool delegated = false, gone = false;
+	update_run r = {.archive_dir = archive_dir,
+	                .force = force,
+	                .cb = cb,
+	                .report = report,
+	                .err = err,
+	                .errlen = errlen,
+	                .started = index_writer_now(),
+	                .listing = ARCHIVE_LISTING_INIT};
+	memset(report, 0, sizeof *report);
 	err[0] = '\0';
-	if (removed)
-		*removed = false;
-	if (!recording_id_valid(id)) {
-		snprintf(err, errlen, "invalid recording id \"%.*s\"", 64, id ? id : "");
-		return INDEX_UPDATE_FAILED;
+
+	index_update_status status = run_list(&r);
+	if (status == INDEX_UPDATE_OK) {
+		if (access(r.path, F_OK) == 0)
+			status = run_read_index(&r);
+		else
+			r.full_build = true; /* no index yet */
 	}
-	char *path = index_path(archive_dir);
-	if (!path) {
+	if (status == INDEX_UPDATE_OK)
+		status = run_begin(&r);
+	if (status == INDEX_UPDATE_OK)
+		status = run_recordings(&r);
+	if (status == INDEX_UPDATE_OK)
+		status = run_finish(&r);
+	if (status == INDEX_UPDATE_OK) {
+		report->seconds = index_writer_now() - r.started;
+		if (report->failed)
+			status = INDEX_UPDATE_SOME_FAILED;
+	}
+	run_free(&r);
+	if (status == INDEX_UPDATE_NOMEM && !err[0])
 		snprintf(err, errlen, "out of memory");
-		return INDEX_UPDATE_NOMEM;
-	}
-	/* Another writer (qarchive index, another upload) holds the lock: try
-	 * again with a backoff from 50 ms doubling to 1 s, until wait_ms have
-	 * passed. A commit of one recording takes milliseconds; only a whole
-	 * index run holds the lock longer. */
-	double deadline = now() + wait_ms / 1000.0;
-	unsigned backoff = 50;
-	index_update_status status;
-	for (;;) {
-		status =
-		    update_recording_once(archive_dir, id, path, &delegated, &gone, err, errlen);
-		double left = deadline - now();
-		if (status != INDEX_UPDATE_BUSY || left <= 0)
-			break;
-		unsigned pause = left * 1000 < backoff ? (unsigned)(left * 1000) + 1 : backoff;
-		sleep_ms(pause);
-		backoff = backoff >= 500 ? 1000 : backoff * 2;
-	}
-	if (removed)
-		*removed = gone;
-	free(path);
 	return status;
 }

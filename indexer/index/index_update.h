@@ -26,8 +26,20 @@ typedef enum index_update_status {
 	INDEX_UPDATE_SOME_FAILED, /* committed, but some recordings were skipped */
 	INDEX_UPDATE_BUSY,        /* another process is writing the index */
 	INDEX_UPDATE_FAILED,      /* nothing committed: err says why */
+	INDEX_UPDATE_DAMAGED,     /* the index is damaged: nothing committed; err says so,
+	                           * with INDEX_DAMAGED_MESSAGE's advice */
 	INDEX_UPDATE_NOMEM,
 } index_update_status;
+
+/* What the CLI and the server say about a damaged index (Xapian reports a
+ * DatabaseCorruptError: QX_CORRUPT), so that both give the same advice. */
+#define INDEX_DAMAGED_MESSAGE "the index is damaged: run `qarchive index --force` to rebuild it"
+
+/* INDEX_DAMAGED_MESSAGE, then Xapian's detail in parentheses, into
+ * out[0..size): detail is a message that came with QX_CORRUPT (may be
+ * NULL), of which only what follows xindex's own "the index is damaged: "
+ * is kept. */
+void index_damaged_message(const char *detail, char *out, size_t size);
 
 typedef struct index_report {
 	size_t total;     /* recordings in the archive */
@@ -55,8 +67,18 @@ const char *index_update_status_str(index_update_status status);
 char *index_path(const char *archive_dir);
 
 /* Bring the index of archive_dir up to date (force: reindex everything).
- * *report is filled in. Returns as above; for INDEX_UPDATE_BUSY and
- * INDEX_UPDATE_FAILED, err holds a one-line message. */
+ * *report is filled in. Returns as above; for INDEX_UPDATE_BUSY,
+ * INDEX_UPDATE_FAILED and INDEX_UPDATE_DAMAGED, err holds a one-line
+ * message.
+ *
+ * force builds a new index from the archive alone, so it also rebuilds a
+ * damaged one (cb->problem is told; *report counts nothing as removed, as
+ * what the damaged index held is not read). When the damaged index cannot
+ * even be opened, its writer's lock cannot be taken either; no other
+ * writer can open it, so the rebuild goes ahead without it. An index of
+ * the old layout (a database directory, not a stub: index_generation.h)
+ * is updated in place, so a damaged one is not rebuilt: err says to
+ * remove it. */
 index_update_status index_update(const char *archive_dir, bool force, const index_callbacks *cb,
                                  index_report *report, char *err, size_t errlen);
 
@@ -92,8 +114,10 @@ index_update_status index_update(const char *archive_dir, bool force, const inde
  * documents stay; err names the file and line); INDEX_UPDATE_BUSY (still
  * busy after wait_ms: nothing changed; the next index_update catches up);
  * INDEX_UPDATE_FAILED (id is not a valid recording id, or the index
- * failed: nothing committed); INDEX_UPDATE_NOMEM. Except for
- * INDEX_UPDATE_OK, err holds a one-line message. */
+ * failed: nothing committed); INDEX_UPDATE_DAMAGED (the index is
+ * damaged: nothing committed, and nothing rebuilt, which is for `qarchive
+ * index --force` to do); INDEX_UPDATE_NOMEM. Except for INDEX_UPDATE_OK,
+ * err holds a one-line message. */
 index_update_status index_update_recording(const char *archive_dir, const char *id,
                                            unsigned wait_ms, bool *removed, char *err,
                                            size_t errlen);

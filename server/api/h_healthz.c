@@ -1,6 +1,6 @@
 /* GET /healthz: {"status": "ok", "recordings": N} once the index can be
- * read; 503 JSON before `qarchive index` has made one. For load balancers
- * and the tests' start-up wait. */
+ * read; 503 JSON before `qarchive index` has made one, or when it is
+ * damaged. For load balancers and the tests' start-up wait. */
 #include <stdbool.h>
 
 #include "api.h"
@@ -27,8 +27,7 @@ unsigned http_handle_healthz(http_request *req, http_reply *out)
 		qs = qx_db_each_metadata(req->db->db, INDEX_META_RECORDING, count, &n);
 	}
 	if (qs != QX_OK)
-		return http_reply_error(out, 500, "the index could not be read: %s",
-		                        qx_db_errmsg(req->db->db));
+		return http_request_db_failed(req, out, qs);
 	http_reply_header_add(out, "Cache-Control", "no-store");
 	return http_reply_json(
 	    out, json_pack("{s:s, s:I}", "status", "ok", "recordings", (json_int_t)n));

@@ -60,14 +60,26 @@ void http_db_pool_free(http_db_pool *pool)
 	free(pool);
 }
 
+static http_db_status from_qx(qx_status qs)
+{
+	return qs == QX_NOT_FOUND ? HTTP_DB_NO_INDEX
+	       : qs == QX_CORRUPT ? HTTP_DB_DAMAGED
+	       : qs == QX_NOMEM   ? HTTP_DB_NOMEM
+	                          : HTTP_DB_FAILED;
+}
+
 /* Re-read the synonyms stored in the index; parse them only when their
  * text changed. A file that does not parse was rejected by `qarchive index`
  * already, so it cannot be here; if it is, search runs without synonyms. */
-static http_db_status refresh_synonyms(slot *s)
+static http_db_status refresh_synonyms(slot *s, char *err, size_t errlen)
 {
 	char *text = NULL;
-	if (qx_db_get_metadata(s->loan.db, INDEX_META_SYNONYMS, &text) != QX_OK)
-		return HTTP_DB_FAILED;
+	qx_status qs = qx_db_get_metadata(s->loan.db, INDEX_META_SYNONYMS, &text);
+	if (qs != QX_OK) {
+		snprintf(err, errlen, "cannot read the synonyms stored in the index: %s",
+		         qx_db_errmsg(s->loan.db));
+		return from_qx(qs);
+	}
 	if (s->syn_text && strcmp(s->syn_text, text) == 0) {
 		free(text);
 		return HTTP_DB_OK;
@@ -87,6 +99,37 @@ static http_db_status refresh_synonyms(slot *s)
 	return HTTP_DB_OK;
 }
 
+/* Move slot s's handle to the latest revision, or open it, and read the
+ * synonyms when they may have changed. A handle that cannot be reopened
+ * (its generation was replaced by a rebuild and removed, say) is opened
+ * afresh at once. On failure the handle is closed, so the next loan opens
+ * the index anew (after `qarchive index --force` has rebuilt a damaged
+ * one, say) rather than reusing one that failed. */
+static http_db_status slot_ready(const http_db_pool *pool, slot *s, char *err, size_t errlen)
+{
+	bool changed = true;
+	if (s->loan.db && qx_db_reopen(s->loan.db, &changed) != QX_OK) {
+		qx_db_close(s->loan.db);
+		s->loan.db = NULL;
+		changed = true;
+	}
+	if (!s->loan.db) {
+		char *msg = NULL;
+		qx_status qs = qx_db_open(pool->path, false, &s->loan.db, &msg);
+		if (qs != QX_OK) {
+			snprintf(err, errlen, "%s", msg ? msg : qx_status_str(qs));
+			free(msg);
+			return from_qx(qs);
+		}
+	}
+	http_db_status st = changed ? refresh_synonyms(s, err, errlen) : HTTP_DB_OK;
+	if (st != HTTP_DB_OK) {
+		qx_db_close(s->loan.db);
+		s->loan.db = NULL;
+	}
+	return st;
+}
+
 http_db_status http_db_pool_acquire(http_db_pool *pool, http_db **out, char *err, size_t errlen)
 {
 	*out = NULL;
@@ -104,31 +147,7 @@ http_db_status http_db_pool_acquire(http_db_pool *pool, http_db **out, char *err
 	pthread_mutex_unlock(&pool->mutex);
 
 	/* Outside the lock: opening and reopening touch the disk. */
-	http_db_status st = HTTP_DB_OK;
-	bool changed = true;
-	if (!s->loan.db) {
-		char *msg = NULL;
-		qx_status qs = qx_db_open(pool->path, false, &s->loan.db, &msg);
-		if (qs != QX_OK) {
-			st = qs == QX_NOT_FOUND ? HTTP_DB_NO_INDEX
-			     : qs == QX_NOMEM   ? HTTP_DB_NOMEM
-			                        : HTTP_DB_FAILED;
-			snprintf(err, errlen, "%s", msg ? msg : qx_status_str(qs));
-			free(msg);
-		}
-	} else {
-		qx_status qs = qx_db_reopen(s->loan.db, &changed);
-		if (qs != QX_OK) {
-			/* A handle that cannot move to the latest revision is dropped
-			 * and opened afresh by the next loan. */
-			snprintf(err, errlen, "%s", qx_db_errmsg(s->loan.db));
-			qx_db_close(s->loan.db);
-			s->loan.db = NULL;
-			st = qs == QX_NOMEM ? HTTP_DB_NOMEM : HTTP_DB_FAILED;
-		}
-	}
-	if (st == HTTP_DB_OK && changed && (st = refresh_synonyms(s)) != HTTP_DB_OK)
-		snprintf(err, errlen, "%s", "cannot read the synonyms stored in the index");
+	http_db_status st = slot_ready(pool, s, err, errlen);
 	if (st != HTTP_DB_OK) {
 		http_db_pool_release(pool, &s->loan);
 		return st;

@@ -27,6 +27,7 @@ typedef struct http_db {
 typedef enum http_db_status {
 	HTTP_DB_OK = 0,
 	HTTP_DB_NO_INDEX, /* there is no index yet (`qarchive index` has not run) */
+	HTTP_DB_DAMAGED,  /* the index is damaged (QX_CORRUPT): err has Xapian's detail */
 	HTTP_DB_FAILED,   /* the index could not be opened or reopened: err says why */
 	HTTP_DB_NOMEM,
 } http_db_status;
@@ -41,7 +42,8 @@ void http_db_pool_free(http_db_pool *pool);
 
 /* Borrow a handle, waiting while all are lent out, opened or reopened on
  * the latest revision. On HTTP_DB_OK *out is the loan (return it with
- * http_db_pool_release); otherwise *out is NULL and err says why. */
+ * http_db_pool_release); otherwise *out is NULL, err says why, and the
+ * handle was closed, so the next loan opens the index afresh. */
 http_db_status http_db_pool_acquire(http_db_pool *pool, http_db **out, char *err, size_t errlen);
 
 /* Return a loan. NULL is a no-op. */

@@ -7,6 +7,7 @@
 #include "file_io.h"
 #include "index_schema.h"
 #include "path.h"
+#include "recordings_list.h"
 
 bool http_recording_id_from(const char *rest, const char *suffix, char id[RECORDING_ID_MAX + 1])
 {
@@ -37,8 +38,7 @@ unsigned http_recording_summary(http_request *req, http_reply *out, const char *
 		qs = qx_db_get_metadata(req->db->db, key, &text);
 	}
 	if (qs != QX_OK)
-		return http_reply_error(out, 500, "the index could not be read: %s",
-		                        qx_db_errmsg(req->db->db));
+		return http_request_db_failed(req, out, qs);
 	if (!text[0]) {
 		free(text);
 		return http_reply_error(out, 404, "no recording %s", id);
@@ -50,66 +50,14 @@ unsigned http_recording_summary(http_request *req, http_reply *out, const char *
 	return 0;
 }
 
-static bool collect(const char *key, const char *value, void *ctx)
-{
-	(void)key;
-	json_t *summary = json_loads(value, 0, NULL);
-	if (summary)
-		json_array_append_new(ctx, summary);
-	return true;
-}
-
-static int newest_first(const void *a, const void *b)
-{
-	json_t *ra = *(json_t *const *)a, *rb = *(json_t *const *)b;
-	const char *da = json_string_value(json_object_get(ra, "date"));
-	const char *db = json_string_value(json_object_get(rb, "date"));
-	int c = strcmp(db ? db : "", da ? da : "");
-	if (c)
-		return c;
-	const char *ia = json_string_value(json_object_get(ra, "id"));
-	const char *ib = json_string_value(json_object_get(rb, "id"));
-	return strcmp(ia ? ia : "", ib ? ib : "");
-}
-
 unsigned http_recordings_newest(http_request *req, http_reply *out, json_t **list)
 {
 	*list = NULL;
 	unsigned st = http_request_db(req, out);
 	if (st)
 		return st;
-	json_t *all = json_array();
-	if (!all)
-		return http_reply_error(out, 500, "out of memory");
-	qx_status qs = qx_db_each_metadata(req->db->db, INDEX_META_RECORDING, collect, all);
-	if (qs == QX_RETRY) {
-		json_array_clear(all);
-		qx_db_reopen(req->db->db, NULL);
-		qs = qx_db_each_metadata(req->db->db, INDEX_META_RECORDING, collect, all);
-	}
-	if (qs != QX_OK) {
-		json_decref(all);
-		return http_reply_error(out, 500, "the index could not be read: %s",
-		                        qx_db_errmsg(req->db->db));
-	}
-	size_t n = json_array_size(all);
-	json_t **items = malloc((n ? n : 1) * sizeof *items);
-	json_t *sorted = json_array();
-	if (!items || !sorted) {
-		free(items);
-		json_decref(sorted);
-		json_decref(all);
-		return http_reply_error(out, 500, "out of memory");
-	}
-	for (size_t i = 0; i < n; i++)
-		items[i] = json_array_get(all, i);
-	qsort(items, n, sizeof *items, newest_first);
-	for (size_t i = 0; i < n; i++)
-		json_array_append(sorted, items[i]);
-	free(items);
-	json_decref(all);
-	*list = sorted;
-	return 0;
+	qx_status qs = recordings_list_newest(req->db->db, list);
+	return qs == QX_OK ? 0 : http_request_db_failed(req, out, qs);
 }
 
 unsigned http_recording_load(http_request *req, http_reply *out, const char *id, recording *rec)

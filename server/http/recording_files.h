@@ -20,13 +20,14 @@
 /* The index's summary of recording `id` (what `qarchive list --json`
  * prints for it). Returns 0 with *summary set (caller releases with
  * json_decref), or an error status with the message in out: 404 for an
- * invalid or unindexed id, 503/500 when the index cannot be read. */
+ * invalid or unindexed id, 503 when the index is damaged (or missing), 500
+ * when it cannot be read for another reason. */
 unsigned http_recording_summary(http_request *req, http_reply *out, const char *id,
                                 json_t **summary);
 
-/* Every indexed recording's summary, newest first (by date, then id).
- * Returns 0 with *list set (a JSON array; caller releases), or an error
- * status with the message in out. */
+/* Every indexed recording's summary, newest first in the order of
+ * recordings_list.h (as `qarchive list`). Returns 0 with *list set (a JSON
+ * array; caller releases), or an error status with the message in out. */
 unsigned http_recordings_newest(http_request *req, http_reply *out, json_t **list);
 
 /* Load the folder of indexed recording `id` into *rec (RECORDING_INIT;

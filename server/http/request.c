@@ -8,6 +8,8 @@
 
 #include <microhttpd.h>
 
+#include "index_update.h"
+
 void http_reply_free(http_reply *r)
 {
 	if (!r)
@@ -94,6 +96,15 @@ unsigned http_reply_error(http_reply *r, unsigned status, const char *fmt, ...)
 	return status;
 }
 
+/* Our fault, but one that a retry will not fix: 503 with the remedy, as
+ * for an archive that has no index yet. */
+static unsigned damaged(http_reply *out, const char *detail)
+{
+	char message[512];
+	index_damaged_message(detail, message, sizeof message);
+	return http_reply_error(out, 503, "%s", message);
+}
+
 unsigned http_request_db(http_request *req, http_reply *out)
 {
 	if (req->db)
@@ -105,12 +116,24 @@ unsigned http_request_db(http_request *req, http_reply *out)
 	case HTTP_DB_NO_INDEX:
 		return http_reply_error(out, 503,
 		                        "the archive has no index yet: run `qarchive index`");
+	case HTTP_DB_DAMAGED:
+		return damaged(out, err);
 	case HTTP_DB_FAILED:
 		return http_reply_error(out, 500, "the index could not be read: %s", err);
 	case HTTP_DB_NOMEM:
 		return http_reply_error(out, 500, "out of memory");
 	}
 	return http_reply_error(out, 500, "unknown index status");
+}
+
+unsigned http_request_db_failed(http_request *req, http_reply *out, qx_status qs)
+{
+	const char *why = req->db ? qx_db_errmsg(req->db->db) : qx_status_str(qs);
+	if (qs == QX_CORRUPT)
+		return damaged(out, why);
+	if (qs == QX_NOMEM)
+		return http_reply_error(out, 500, "out of memory");
+	return http_reply_error(out, 500, "the index could not be read: %s", why);
 }
 
 /* RFC 9110 §7.2: Host = uri-host [ ":" port ]. We accept a registered name

@@ -140,8 +140,14 @@ unsigned http_reply_error(http_reply *r, unsigned status, const char *fmt, ...)
 
 /* Borrow an index handle for this request (returned by the dispatcher
  * after the handler). Returns 0 with req->db set, or an error status with
- * the message in *out: 503 (no index yet, or busy), 500 otherwise. */
+ * the message in *out: 503 (no index yet, or a damaged one:
+ * INDEX_DAMAGED_MESSAGE), 500 otherwise. */
 unsigned http_request_db(http_request *req, http_reply *out);
+
+/* A read on req->db failed with qs (not QX_OK; QX_RETRY already retried):
+ * the reply, with the message in *out and the detail from the handle. 503
+ * with INDEX_DAMAGED_MESSAGE for a damaged index (QX_CORRUPT), else 500. */
+unsigned http_request_db_failed(http_request *req, http_reply *out, qx_status qs);
 
 /* The origin ("http://host:port") links in feeds and OpenSearch use: from
  * the Host header when it is a plausible host[:port], else the address the

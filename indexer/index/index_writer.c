@@ -1,0 +1,142 @@
+#include "index_writer.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "archive.h"
+#include "index_generation.h"
+#include "path.h"
+#include "recording.h"
+
+double index_writer_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+index_update_status index_writer_open(const char *path, qx_db **db, char *err, size_t errlen)
+{
+	char *open_err = NULL;
+	qx_status qs = qx_db_open(path, true, db, &open_err);
+	if (qs == QX_OK)
+		return INDEX_UPDATE_OK;
+	index_update_status st = INDEX_UPDATE_FAILED;
+	if (qs == QX_CORRUPT)
+		st = index_writer_damaged(path, open_err, err, errlen);
+	else
+		snprintf(err, errlen, "%s: %s", path,
+		         qs == QX_LOCKED ? "the index is busy: another qarchive is writing to it"
+		                         : (open_err ? open_err : qx_status_str(qs)));
+	free(open_err);
+	return qs == QX_LOCKED ? INDEX_UPDATE_BUSY : st;
+}
+
+index_update_status index_writer_open_current(const char *path, qx_db **db, char *err,
+                                              size_t errlen)
+{
+	for (int attempt = 0; attempt < 3; attempt++) {
+		char *before = index_generation_current(path);
+		index_update_status st = index_writer_open(path, db, err, errlen);
+		if (st != INDEX_UPDATE_OK || !before) {
+			free(before);
+			return st;
+		}
+		char *after = index_generation_current(path);
+		bool same = after && strcmp(before, after) == 0;
+		free(before);
+		free(after);
+		if (same)
+			return INDEX_UPDATE_OK;
+		qx_db_close(*db);
+		*db = NULL;
+	}
+	snprintf(err, errlen, "%s: the index is busy: it is being replaced by a full rebuild",
+	         path);
+	return INDEX_UPDATE_BUSY;
+}
+
+index_update_status index_writer_failed(qx_db *db, qx_status qs, const char *path, char *err,
+                                        size_t errlen)
+{
+	const char *why = qx_db_errmsg(db);
+	if (qs == QX_CORRUPT)
+		return index_writer_damaged(path, why, err, errlen);
+	if (!why || !why[0])
+		why = qx_status_str(qs);
+	snprintf(err, errlen, "%s: %s", path, why);
+	return qs == QX_NOMEM ? INDEX_UPDATE_NOMEM : INDEX_UPDATE_FAILED;
+}
+
+index_update_status index_writer_damaged(const char *path, const char *detail, char *err,
+                                         size_t errlen)
+{
+	char message[512];
+	index_damaged_message(detail, message, sizeof message);
+	snprintf(err, errlen, "%s: %s", path, message);
+	return INDEX_UPDATE_DAMAGED;
+}
+
+index_update_status index_writer_from_build(index_build_status bs)
+{
+	switch (bs) {
+	case INDEX_BUILD_OK:
+		return INDEX_UPDATE_OK;
+	case INDEX_BUILD_BAD_INPUT:
+		return INDEX_UPDATE_SOME_FAILED;
+	case INDEX_BUILD_INDEX:
+		return INDEX_UPDATE_FAILED;
+	case INDEX_BUILD_DAMAGED:
+		return INDEX_UPDATE_DAMAGED;
+	case INDEX_BUILD_NOMEM:
+		return INDEX_UPDATE_NOMEM;
+	}
+	return INDEX_UPDATE_FAILED;
+}
+
+index_update_status index_writer_report(index_update_status st, const char *path,
+                                        const char *message, char *err, size_t errlen)
+{
+	if (st == INDEX_UPDATE_DAMAGED)
+		return index_writer_damaged(path, message, err, errlen);
+	snprintf(err, errlen, "%s", message);
+	return st;
+}
+
+index_update_status index_writer_refresh(qx_db *db, const char *archive_dir, const char *name,
+                                         const char *known, index_writer_outcome *outcome,
+                                         index_build_counts *counts, char *message, size_t msglen)
+{
+	index_update_status status = INDEX_UPDATE_OK;
+	char fingerprint[ARCHIVE_FINGERPRINT_HEX + 1];
+	recording rec = RECORDING_INIT;
+	char *dir = path_join(archive_dir, name);
+	message[0] = '\0';
+	if (!dir)
+		return INDEX_UPDATE_NOMEM;
+	if (recording_load_dir(dir, &rec, message, msglen) != RECORDING_OK ||
+	    archive_fingerprint(dir, fingerprint, message, msglen) != ARCHIVE_OK) {
+		status = INDEX_UPDATE_SOME_FAILED;
+	} else if (known && strcmp(known, fingerprint) == 0) {
+		*outcome = INDEX_WRITER_UNCHANGED;
+	} else {
+		status = index_writer_from_build(
+		    index_build_recording(db, &rec, fingerprint, counts, message, msglen));
+		if (status == INDEX_UPDATE_OK)
+			*outcome = INDEX_WRITER_INDEXED;
+	}
+	recording_free(&rec);
+	free(dir);
+	return status;
+}
+
+void index_writer_pause(void)
+{
+	const char *pause = getenv("QARCHIVE_INDEX_PAUSE");
+	if (pause && atoi(pause) > 0)
+		sleep((unsigned)atoi(pause));
+}
