@@ -19,18 +19,23 @@
  * thousand reads, small enough for a worker thread's heap. */
 #define COPY_CHUNK (1 << 20)
 
+/* fsync an open directory. Some file systems cannot fsync a directory;
+ * their entries are then as durable as they get. */
+static int sync_open_dir(int fd)
+{
+	int err = fsync(fd) == 0 ? 0 : errno;
+	return err == EINVAL || err == EROFS ? 0 : err;
+}
+
 int fs_sync_dir(int dirfd, const char *path)
 {
-	int fd = dirfd >= 0 ? dirfd : open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd >= 0)
+		return sync_open_dir(dirfd);
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return errno;
-	int err = fsync(fd) == 0 ? 0 : errno;
-	/* Some file systems cannot fsync a directory; their entries are then
-	 * as durable as they get. */
-	if (err == EINVAL || err == EROFS)
-		err = 0;
-	if (fd != dirfd)
-		close(fd);
+	int err = sync_open_dir(fd);
+	close(fd);
 	return err;
 }
 
@@ -41,7 +46,7 @@ int fs_sync_parent(int dirfd, const char *name)
 	if (slash && !dir)
 		return ENOMEM;
 	int fd = openat(dirfd, dir ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int err = fd < 0 ? errno : fs_sync_dir(fd, NULL);
+	int err = fd < 0 ? errno : sync_open_dir(fd);
 	if (fd >= 0)
 		close(fd);
 	free(dir);
