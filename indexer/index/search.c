@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "index_schema.h"
+#include "index_update.h"
 #include "moment.h"
 
 /* Chosen on the tuning half of tests/search-quality: how much more a
@@ -43,6 +44,8 @@ const char *search_status_str(search_status status)
 		return "query syntax error";
 	case SEARCH_BUSY:
 		return "the index is changing; try again";
+	case SEARCH_DAMAGED:
+		return "the index is damaged";
 	case SEARCH_FAILED:
 		return "cannot read the index";
 	case SEARCH_NOMEM:
@@ -61,6 +64,10 @@ static search_status from_qx(qx_status st, qx_db *db, char *err, size_t errlen)
 		return SEARCH_BUSY;
 	case QX_NOMEM:
 		return SEARCH_NOMEM;
+	case QX_CORRUPT:
+		/* One wording wherever the damage shows (index_update.h). */
+		index_damaged_message(qx_db_errmsg(db), err, errlen);
+		return SEARCH_DAMAGED;
 	default:
 		return SEARCH_FAILED;
 	}
