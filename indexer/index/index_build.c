@@ -17,6 +17,7 @@
 #include "text_decode.h"
 #include "tokenize.h"
 #include "transcript.h"
+#include "turns.h"
 #include "word_count.h"
 
 const char *index_build_status_str(index_build_status status)
@@ -298,12 +299,25 @@ static bool builder_start(builder *b, qx_db *db, const recording *rec, word_coun
 	return !b->failed;
 }
 
+/* A passage's cue as its data lists it: start, end, first position, text,
+ * voice, and for a cue of a question, where its answer starts (turns.h). */
+static json_t *passage_cue(const cue *c, unsigned p, double answer)
+{
+	json_t *o = json_pack("{s:f, s:f, s:i, s:s, s:s?}", "s", c->start, "e", c->end, "p",
+	                      (json_int_t)p, "text", c->plain, "v", c->voice);
+	if (o && answer >= 0 && json_object_set_new(o, "a", json_real(answer)) != 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 /* Passages: windows of about INDEX_PASSAGE_WORDS words; each starts with
  * the previous one's last cue, so a phrase said across the seam between two
  * windows is still found. */
-static index_build_status add_passages(qx_db *db, const recording *rec, const cue_list *cues,
-                                       word_count *spelled, unsigned *n, index_build_counts *counts,
-                                       char *err, size_t errlen)
+static index_build_status add_windows(qx_db *db, const recording *rec, const cue_list *cues,
+                                      const double *answers, word_count *spelled, unsigned *n,
+                                      index_build_counts *counts, char *err, size_t errlen)
 {
 	size_t first = 0;
 	while (first < cues->count) {
@@ -324,10 +338,7 @@ static index_build_status add_passages(qx_db *db, const recording *rec, const cu
 			add_text(&b, "", c->plain, INDEX_WEIGHT_TEXT, TEXT_CONTINUED);
 			if (c->voice && *c->voice)
 				add_text(&b, "", c->voice, INDEX_WEIGHT_SPEAKER, TEXT_UNPLACED);
-			json_array_append_new(list,
-			                      json_pack("{s:f, s:f, s:i, s:s, s:s?}", "s", c->start,
-			                                "e", c->end, "p", (json_int_t)p, "text",
-			                                c->plain, "v", c->voice));
+			json_array_append_new(list, passage_cue(c, p, answers ? answers[k] : -1));
 			if (counts && (k > first || first == 0)) {
 				counts->cues++;
 				counts->words += b.words - words_before;
@@ -350,6 +361,20 @@ static index_build_status add_passages(qx_db *db, const recording *rec, const cu
 		first = last > first ? last : last + 1;
 	}
 	return INDEX_BUILD_OK;
+}
+
+/* The passages, with where each question's answer starts (turns.h). */
+static index_build_status add_passages(qx_db *db, const recording *rec, const cue_list *cues,
+                                       word_count *spelled, unsigned *n, index_build_counts *counts,
+                                       char *err, size_t errlen)
+{
+	double *answers;
+	if (!turns_answer_starts(cues, &answers))
+		return INDEX_BUILD_NOMEM;
+	index_build_status st =
+	    add_windows(db, rec, cues, answers, spelled, n, counts, err, errlen);
+	free(answers);
+	return st;
 }
 
 static json_t *summary_json(const recording *rec, const inputs *in, const char *fingerprint)
@@ -430,6 +455,10 @@ static index_build_status write_all(qx_db *db, const recording *rec, const input
 		if (!builder_start(&b, db, rec, spelled))
 			goto nomem;
 		add_text(&b, "", e->title, INDEX_WEIGHT_AGENDA, TEXT_SEPARATE);
+		/* An item is a part of its recording: "helion autotuning" finds
+		 * the Helion Q&A's item "How the autotuner searches". Unplaced,
+		 * so phrases and moments come from the item's own words. */
+		add_text(&b, "", rec->meta.title, INDEX_WEIGHT_TEXT, TEXT_UNPLACED);
 		st =
 		    commit_doc(&b, rec, "agenda", n++,
 		               json_pack("{s:s, s:s, s:f, s:f, s:s}", "r", rec->id, "type",

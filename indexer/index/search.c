@@ -6,6 +6,12 @@
 #include <string.h>
 
 #include "index_schema.h"
+#include "index_update.h"
+#include "moment.h"
+
+/* Chosen on the tuning half of tests/search-quality: how much more a
+ * moment holding every word of a plain query weighs than its BM25 sum. */
+#define SEARCH_COVERAGE_BOOST 1.0
 
 /* Words too common to narrow a question down ("how do I ..."). Quoted
  * phrases keep them. */
@@ -38,6 +44,8 @@ const char *search_status_str(search_status status)
 		return "query syntax error";
 	case SEARCH_BUSY:
 		return "the index is changing; try again";
+	case SEARCH_DAMAGED:
+		return "the index is damaged";
 	case SEARCH_FAILED:
 		return "cannot read the index";
 	case SEARCH_NOMEM:
@@ -56,6 +64,10 @@ static search_status from_qx(qx_status st, qx_db *db, char *err, size_t errlen)
 		return SEARCH_BUSY;
 	case QX_NOMEM:
 		return SEARCH_NOMEM;
+	case QX_CORRUPT:
+		/* One wording wherever the damage shows (index_update.h). */
+		index_damaged_message(qx_db_errmsg(db), err, errlen);
+		return SEARCH_DAMAGED;
 	default:
 		return SEARCH_FAILED;
 	}
@@ -151,12 +163,62 @@ static page page_of(const search_request *req)
 	return pg;
 }
 
-/* Does the query use operators or quotes, so that falling back from "all
- * words" to "any word" would change what the user asked for? */
+/* Is word (n bytes) a QueryParser operator, as it reads them (upper
+ * case only)? */
+static bool is_operator(const char *word, size_t n)
+{
+	static const char *const ops[] = {"AND", "OR", "NOT", "XOR", "NEAR", "ADJ"};
+	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+		if (strlen(ops[i]) <= n && strncmp(word, ops[i], strlen(ops[i])) == 0 &&
+		    (n == strlen(ops[i]) || word[strlen(ops[i])] == '/'))
+			return true;
+	return false;
+}
+
+/* Is word (n bytes) "field:..." for one of the query fields? */
+static bool is_field(const char *word, size_t n)
+{
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		size_t len = strlen(fields[i].name);
+		if (len < n && strncmp(word, fields[i].name, len) == 0 && word[len] == ':')
+			return true;
+	}
+	return false;
+}
+
+/* Does the query use the search syntax (quotes, operators, fields,
+ * +/- prefixes, wildcards), so that its words mean exactly what it says?
+ * A plain sentence ("cpu inference: fp16 or bf16", "c++ server") or a
+ * pasted error message ("cache_size_limit (8)") is not syntax, whatever
+ * punctuation it has: brackets group only around operators. */
 static bool has_syntax(const char *q)
 {
-	return strchr(q, '"') || strstr(q, " OR ") || strstr(q, " AND ") || strstr(q, "NOT ") ||
-	       strchr(q, ':') || strchr(q, '*') || strchr(q, '+') || strchr(q, '(');
+	if (strchr(q, '"') || strstr(q, "\xe2\x80\x9c"))
+		return true;
+	for (const char *p = q; *p;) {
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		size_t n = strcspn(p, " \t\n");
+		if (n && ((p[0] == '+' || p[0] == '-') && n > 1))
+			return true;
+		if (n && (is_operator(p, n) || is_field(p, n) || p[n - 1] == '*'))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+/* Does the best hit hold every word of the query? Xapian gives a hit 100%
+ * only when it matches every term; otherwise the page says that no moment
+ * has them all ("match": "any"). */
+static search_status top_holds_every_word(const reader *r, bool *match_any)
+{
+	const char *data;
+	size_t len;
+	int percent = 0;
+	search_status st = check(r, qx_mset_hit(r->ms, 0, &data, &len, &percent, NULL));
+	*match_any = st == SEARCH_OK && percent < 100;
+	return st;
 }
 
 /* Run the search into r->ms. One query answers the page: collapsing keeps
@@ -177,7 +239,14 @@ static search_status find_matches(reader *r, const search_request *req, const ch
 	p.facet_slots = facet_slots;
 	p.facet_count = sizeof facet_slots / sizeof facet_slots[0];
 	p.count_slot = INDEX_SLOT_RECORDING;
+	/* Questions as queries: a sentence's words are not all required; a
+	 * moment that holds the rarer ones, and all of them first, ranks
+	 * highest (search.h). Operators and quotes keep their meaning. */
+	if (!has_syntax(req->query))
+		p.coverage_boost = SEARCH_COVERAGE_BOOST;
 	search_status st = check(r, qx_db_search(r->db, &p, &r->ms));
+	if (st == SEARCH_OK && p.coverage_boost > 0 && qx_mset_size(r->ms) > 0)
+		st = top_holds_every_word(r, match_any);
 	if (st != SEARCH_OK || qx_mset_groups(r->ms) != 0)
 		return st;
 	/* Nothing. Ask again for a spelling suggestion ("did you mean" only
@@ -275,20 +344,19 @@ static search_status recording_summary(const reader *r, const char *id, json_t *
 	return *out ? SEARCH_OK : SEARCH_NOMEM;
 }
 
-/* The cue of hit i that holds its first matched position: the last cue
- * whose first position is at or before it (0 when the match has none). */
+/* The cue of hit i where its query terms are said closest together
+ * (moment.h), 0 when the match has no positions. */
 static search_status matched_cue(const reader *r, unsigned i, json_t *cues, size_t *at)
 {
+	qx_position *positions = NULL;
+	size_t n = 0;
 	unsigned pos;
-	bool found = false;
 	*at = 0;
-	search_status st = check(r, qx_mset_first_position(r->ms, i, &pos, &found));
-	if (st != SEARCH_OK || !found)
-		return st;
-	for (size_t k = 0; k < json_array_size(cues); k++)
-		if (number_or(json_array_get(cues, k), "p", 0) <= pos)
-			*at = k;
-	return SEARCH_OK;
+	search_status st = check(r, qx_mset_positions(r->ms, i, &positions, &n));
+	if (st == SEARCH_OK && moment_densest(positions, n, &pos))
+		*at = moment_cue_at(cues, pos);
+	free(positions);
+	return st;
 }
 
 /* The snippet source of a passage: the matched cue and the next two,
@@ -368,7 +436,7 @@ static search_status moment(const reader *r, unsigned i, const group *g, json_t 
 		size_t at;
 		if ((st = matched_cue(r, i, cues, &at)) != SEARCH_OK)
 			goto out;
-		t = number_or(json_array_get(cues, at), "s", start);
+		t = moment_play_from(cues, at);
 		if (!(text = joined = cues_text(cues, at))) {
 			st = SEARCH_NOMEM;
 			goto out;

@@ -23,6 +23,7 @@ typedef enum search_status {
 	SEARCH_OK = 0,
 	SEARCH_BAD_QUERY, /* the query does not parse: err is a message for the user */
 	SEARCH_BUSY,      /* the index kept changing underneath: try again */
+	SEARCH_DAMAGED,   /* the index files are damaged: err says how to rebuild */
 	SEARCH_FAILED,    /* the index could not be read: err says why */
 	SEARCH_NOMEM,
 } search_status;

@@ -192,6 +192,14 @@ typedef struct qx_search_params {
 	int count_slot;
 	bool suggest;   /* compute a spelling suggestion for the query */
 	bool match_any; /* terms are alternatives (OR) rather than all required */
+	/* Questions as queries: > 0 makes every term optional (OR, each
+	 * document weighed by BM25 over the terms it holds, so rarer words
+	 * count more) and adds coverage_boost times the weight again to the
+	 * documents that hold every term (AND), so a two-word query still
+	 * ranks moments with both first; the query is read as words (no
+	 * boolean operators, brackets or +/- prefixes). 0: every term is
+	 * required (or any, with match_any). Ignored with match_any. */
+	double coverage_boost;
 	/* Words dropped from queries unless quoted (the, how, ...). */
 	const char *const *stopwords;
 	size_t stopword_count;
@@ -229,6 +237,25 @@ qx_status qx_mset_hit(qx_mset *mset, unsigned i, const char **data, size_t *len,
  * hit (QX_INVALID past qx_mset_size). *found is false when the match has no
  * positional term (e.g. a filter-only query). Reads the database. */
 qx_status qx_mset_first_position(qx_mset *mset, unsigned i, unsigned *pos, bool *found) QX_NOEXCEPT;
+
+/* A position where one of the query's terms occurs in a hit: which term
+ * (numbered from 0 within the hit; a stem and the words it matched are one
+ * term) and that term's weight in the search (its largest BM25
+ * contribution: rarer terms weigh more). */
+typedef struct qx_position {
+	unsigned pos;
+	unsigned term;
+	double weight;
+} qx_position;
+
+/* Every position of the query's terms in the i-th hit, in position order
+ * (stemmed matches through the document's words with that stem). On QX_OK
+ * *out is an array of *count positions that the caller frees with free()
+ * (NULL and 0 when the match has no positional term). QX_INVALID for an i
+ * past the page or NULL out/count, QX_RETRY when the database changed
+ * underneath, QX_NOMEM, QX_XAPIAN. */
+qx_status qx_mset_positions(qx_mset *mset, unsigned i, qx_position **out,
+                            size_t *count) QX_NOEXCEPT;
 
 /* A snippet of text with the query's terms marked <mark>...</mark>, HTML
  * escaped, at most about `length` characters. Caller frees *out with

@@ -3,8 +3,9 @@
 // and the spelling suggestion.
 #include "xindex_internal.h"
 
+#include <algorithm>
 #include <cctype>
-#include <set>
+#include <cstdlib>
 
 using xindex::mset_guarded;
 
@@ -47,6 +48,52 @@ qx_status qx_mset_hit(qx_mset *mset, unsigned i, const char **data, size_t *len,
 	});
 }
 
+namespace
+{
+
+// Every position at which one of the query's terms occurs in hit `it`, with
+// that term's weight in this match set (its largest BM25 contribution, so
+// rarer words weigh more). A stemmed match ("Z" term, no positions) is
+// found through the document's own words with that stem.
+std::vector<qx_position> matched_positions(qx_mset *mset, const Xapian::MSetIterator &it)
+{
+	Xapian::docid did = *it;
+	const Xapian::Database &db = *mset->db->db;
+	std::vector<qx_position> out;
+	std::map<std::string, std::pair<unsigned, double>> stems; // stem -> (term, weight)
+	unsigned terms = 0;
+	auto collect = [&](const std::string &term, unsigned id, double weight) {
+		for (auto p = db.positionlist_begin(did, term); p != db.positionlist_end(did, term);
+		     ++p)
+			out.push_back(qx_position{*p, id, weight});
+	};
+	for (auto t = mset->enquire.get_matching_terms_begin(it);
+	     t != mset->enquire.get_matching_terms_end(it); ++t) {
+		const std::string term = *t;
+		double weight = mset->mset.get_termweight(term);
+		if (term.size() > 1 && term[0] == 'Z' && std::islower((unsigned char)term[1]))
+			stems[term.substr(1)] = {terms++, weight};
+		else
+			collect(term, terms++, weight);
+	}
+	if (!stems.empty()) {
+		for (auto t = db.termlist_begin(did); t != db.termlist_end(did); ++t) {
+			const std::string word = *t;
+			if (word.empty() || (word[0] >= 'A' && word[0] <= 'Z'))
+				continue; // prefixed: a stem, a filter, a field
+			auto stem = stems.find(mset->stemmer(word));
+			if (stem != stems.end())
+				collect(word, stem->second.first, stem->second.second);
+		}
+	}
+	std::sort(out.begin(), out.end(), [](const qx_position &a, const qx_position &b) {
+		return a.pos < b.pos || (a.pos == b.pos && a.weight > b.weight);
+	});
+	return out;
+}
+
+} // namespace
+
 qx_status qx_mset_first_position(qx_mset *mset, unsigned i, unsigned *pos, bool *found) noexcept
 {
 	if (found)
@@ -55,36 +102,34 @@ qx_status qx_mset_first_position(qx_mset *mset, unsigned i, unsigned *pos, bool 
 		if (!pos || !found)
 			return xindex::invalid(&mset->db->errmsg, "no place for the position");
 		xindex::read_point(mset->db);
-		Xapian::docid did = *it;
-		const Xapian::Database &db = *mset->db->db;
-		std::set<std::string> stems; // matched "Z" terms: stems, no positions
-		auto consider = [&](const std::string &term) {
-			auto p = db.positionlist_begin(did, term);
-			if (p != db.positionlist_end(did, term) && (!*found || *p < *pos)) {
-				*pos = *p;
-				*found = true;
-			}
-		};
-		for (auto t = mset->enquire.get_matching_terms_begin(it);
-		     t != mset->enquire.get_matching_terms_end(it); ++t) {
-			const std::string term = *t;
-			if (term.size() > 1 && term[0] == 'Z' &&
-			    std::islower((unsigned char)term[1]))
-				stems.insert(term.substr(1));
-			else
-				consider(term);
+		std::vector<qx_position> all = matched_positions(mset, it);
+		if (!all.empty()) {
+			*pos = all.front().pos;
+			*found = true;
 		}
-		// A stemmed match: the document's own words with that stem hold
-		// the positions.
-		if (!stems.empty()) {
-			for (auto t = db.termlist_begin(did); t != db.termlist_end(did); ++t) {
-				const std::string word = *t;
-				if (word.empty() || (word[0] >= 'A' && word[0] <= 'Z'))
-					continue; // prefixed: a stem, a filter, a field
-				if (stems.count(mset->stemmer(word)))
-					consider(word);
-			}
-		}
+		return QX_OK;
+	});
+}
+
+qx_status qx_mset_positions(qx_mset *mset, unsigned i, qx_position **out, size_t *count) noexcept
+{
+	if (out)
+		*out = nullptr;
+	if (count)
+		*count = 0;
+	return mset_guarded(mset, i, [&](const Xapian::MSetIterator &it) {
+		if (!out || !count)
+			return xindex::invalid(&mset->db->errmsg, "no place for the positions");
+		xindex::read_point(mset->db);
+		std::vector<qx_position> all = matched_positions(mset, it);
+		if (all.empty())
+			return QX_OK;
+		auto *copy = static_cast<qx_position *>(malloc(all.size() * sizeof(qx_position)));
+		if (!copy)
+			throw std::bad_alloc();
+		std::copy(all.begin(), all.end(), copy);
+		*out = copy;
+		*count = all.size();
 		return QX_OK;
 	});
 }

@@ -23,6 +23,8 @@ const char *unusable(const qx_search_params &p)
 {
 	if (!p.query)
 		return "no query";
+	if (!(p.coverage_boost >= 0 && p.coverage_boost < 1e6))
+		return "a coverage boost that is negative, too large or not a number";
 	if ((p.filter_count && !p.filters) || (p.field_count && !p.fields) ||
 	    (p.facet_count && !p.facet_slots) || (p.stopword_count && !p.stopwords))
 		return "a count with no array";
@@ -54,7 +56,8 @@ Xapian::Query parse(const qx_search_params &params, const Xapian::Database &db, 
 		stopper.add(params.stopwords[i]);
 	if (params.stopword_count)
 		qp.set_stopper(&stopper);
-	qp.set_default_op(params.match_any ? Xapian::Query::OP_OR : Xapian::Query::OP_AND);
+	bool optional = params.match_any || params.coverage_boost > 0;
+	qp.set_default_op(optional ? Xapian::Query::OP_OR : Xapian::Query::OP_AND);
 	// Wildcards expand to at most this many terms: "a*" must not turn
 	// into a query over the whole vocabulary.
 	qp.set_max_expansion(256, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
@@ -68,9 +71,23 @@ Xapian::Query parse(const qx_search_params &params, const Xapian::Database &db, 
 	unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD;
 	if (params.suggest)
 		flags |= Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
+	// A question or a pasted error message is words, not syntax: brackets
+	// and a leading '-' in "(8)" or "--foo" must not make it unparsable.
+	if (params.coverage_boost > 0 && !params.match_any)
+		flags &= ~unsigned(Xapian::QueryParser::FLAG_BOOLEAN |
+		                   Xapian::QueryParser::FLAG_LOVEHATE);
 	Xapian::Query query = qp.parse_query(params.query, flags);
 	if (params.suggest)
 		result.suggestion = qp.get_corrected_query_string();
+	if (params.coverage_boost > 0 && !params.match_any) {
+		// The same words, all required: a document that holds every one
+		// gets this on top of its OR weight.
+		qp.set_default_op(Xapian::Query::OP_AND);
+		Xapian::Query all = qp.parse_query(params.query, flags);
+		query = Xapian::Query(
+		    Xapian::Query::OP_OR, query,
+		    Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, all, params.coverage_boost));
+	}
 	return query;
 }
 

@@ -71,6 +71,8 @@ unsigned http_search_run(http_request *req, const search_request *sr, http_reply
 	case SEARCH_BUSY:
 		http_reply_header_add(out, "Retry-After", "1");
 		return http_reply_error(out, 503, "%s", err);
+	case SEARCH_DAMAGED:
+		return http_reply_error(out, 503, "%s", err);
 	case SEARCH_FAILED:
 		return http_reply_error(out, 500, "%s", err);
 	case SEARCH_NOMEM:

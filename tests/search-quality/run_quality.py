@@ -78,7 +78,7 @@ def score(hits, targets):
 # ---- qarchive --------------------------------------------------------------
 
 def qarchive_hits(qarchive, archive, query):
-    p = subprocess.run([qarchive, "search", "--json", "--archive", archive, "--", query],
+    p = subprocess.run([qarchive, "search", "--json", "--archive", archive, query],
                        capture_output=True, text=True, timeout=120)
     if p.returncode != 0:
         return [], (p.stderr.strip() or "exit %d" % p.returncode)

@@ -1,0 +1,62 @@
+#include "moment.h"
+
+#include <stdlib.h>
+
+bool moment_densest(const qx_position *positions, size_t n, unsigned *pos)
+{
+	double best = -1;
+	size_t end = 0;
+	/* Weights of the distinct terms inside [positions[i].pos, + span):
+	 * the window slides over sorted positions, so each term's count goes
+	 * up when it enters and down when it leaves. */
+	size_t terms = 0;
+	for (size_t i = 0; i < n; i++)
+		if (positions[i].term + 1 > terms)
+			terms = positions[i].term + 1;
+	unsigned *inside = calloc(terms ? terms : 1, sizeof *inside);
+	double score = 0;
+	if (!inside || n == 0) {
+		free(inside);
+		if (n)
+			*pos = positions[0].pos; /* out of memory: the first is still a moment */
+		return n > 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		while (end < n && positions[end].pos < positions[i].pos + MOMENT_SPAN) {
+			if (inside[positions[end].term]++ == 0)
+				score += positions[end].weight;
+			end++;
+		}
+		if (score > best + 1e-9) {
+			best = score;
+			*pos = positions[i].pos;
+		}
+		if (--inside[positions[i].term] == 0)
+			score -= positions[i].weight;
+	}
+	free(inside);
+	return true;
+}
+
+static double number_or(json_t *obj, const char *key, double fallback)
+{
+	json_t *v = json_object_get(obj, key);
+	return json_is_number(v) ? json_number_value(v) : fallback;
+}
+
+size_t moment_cue_at(json_t *cues, unsigned pos)
+{
+	size_t at = 0;
+	for (size_t k = 0; k < json_array_size(cues); k++)
+		if (number_or(json_array_get(cues, k), "p", 0) <= pos)
+			at = k;
+	return at;
+}
+
+double moment_play_from(json_t *cues, size_t at)
+{
+	json_t *cue = json_array_get(cues, at);
+	double start = number_or(cue, "s", 0);
+	double answer = number_or(cue, "a", -1);
+	return answer >= start ? answer : start;
+}

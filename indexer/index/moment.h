@@ -1,0 +1,39 @@
+/* moment: where, inside a matched passage, a search hit's moment starts.
+ *
+ * A passage is a window of cues (index_schema.h). The moment is not the
+ * window's start, nor the first word that matched: it is where the query's
+ * terms are said closest together, weighing rarer terms more (the densest
+ * run), so `t` lands on the sentence that answers. When that run is in a
+ * question read out (a short turn that asks, "Quote, ... End quote", "?"),
+ * and the passage shows who answers next, the moment is the answer's
+ * start: a developer wants the answer, and the question is a few seconds
+ * before it on the page.
+ */
+#ifndef QA_MOMENT_H
+#define QA_MOMENT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "xindex.h"
+
+/* Positions closer than this many words count as said together. */
+#define MOMENT_SPAN 12
+
+/* The first position of the densest run among positions[0..n) (sorted by
+ * position): the window of MOMENT_SPAN positions whose distinct terms weigh
+ * most, the earliest of equals. Returns false when n is 0. */
+bool moment_densest(const qx_position *positions, size_t n, unsigned *pos);
+
+/* The cue of a passage's cues (index_build.c: objects with "s" start, "p"
+ * first position, "v" voice, "text", and "a", the answer's start, on the
+ * cues of a question) that holds position pos: the last whose "p" is at or
+ * before it. 0 for an empty array. */
+size_t moment_cue_at(json_t *cues, unsigned pos);
+
+/* The time to play from for cue `at`: its start, or when it belongs to a
+ * question (its "a", set at index time by turns.h), the answer's start. */
+double moment_play_from(json_t *cues, size_t at);
+
+#endif

@@ -1,0 +1,110 @@
+#include "turns.h"
+
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+bool turns_prefix_speaker(const char *text, const char **name, size_t *len)
+{
+	const char *p = text;
+	unsigned words = 0;
+	if (!isupper((unsigned char)*p))
+		return false;
+	/* Letters, digits and the punctuation names have, up to the ':'. */
+	while (*p && *p != ':' && p - text < 48) {
+		unsigned char c = (unsigned char)*p;
+		if (c == ' ')
+			words++;
+		else if (!isalnum(c) && c < 0x80 && !strchr(".-'()", c))
+			return false;
+		p++;
+	}
+	if (*p != ':' || p == text || words > 3 || (p[1] != ' ' && p[1] != '\0'))
+		return false;
+	*name = text;
+	*len = (size_t)(p - text);
+	return true;
+}
+
+/* Does text hold a word starting with prefix (ASCII, any case)? */
+static bool has_word(const char *text, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	for (const char *p = text; *p; p++)
+		if ((p == text || !isalpha((unsigned char)p[-1])) && strncasecmp(p, prefix, n) == 0)
+			return true;
+	return false;
+}
+
+static bool cue_asks(const cue *c)
+{
+	const char *t = c->plain ? c->plain : "";
+	return strchr(t, '?') || has_word(t, "question") || has_word(t, "asks") ||
+	       has_word(t, "asked") || has_word(t, "quote");
+}
+
+/* Cue k's speaker as [*name, +*len), carrying the previous one on. */
+static void speaker_of(const cue *c, const char **name, size_t *len)
+{
+	if (c->voice && *c->voice) {
+		*name = c->voice;
+		*len = strlen(c->voice);
+	} else {
+		turns_prefix_speaker(c->plain ? c->plain : "", name, len);
+	}
+}
+
+static bool same(const char *a, size_t alen, const char *b, size_t blen)
+{
+	return a && b && alen == blen && strncmp(a, b, alen) == 0;
+}
+
+/* If the turn [first, next) asks, its answer starts with cue next. */
+static void mark_question(const cue_list *cues, size_t first, size_t next, double *answer)
+{
+	if (next - first > TURNS_QUESTION_CUES)
+		return;
+	/* The question is the turn up to its last cue that asks: what the
+	 * speaker says after it ("Any objections? Then the TAC approves ...")
+	 * is a statement in its own right. */
+	size_t last = next;
+	for (size_t j = first; j < next; j++)
+		if (cue_asks(&cues->items[j]))
+			last = j;
+	for (size_t j = first; last < next && j <= last; j++)
+		answer[j] = cues->items[next].start;
+}
+
+bool turns_answer_starts(const cue_list *cues, double **out)
+{
+	*out = NULL;
+	if (cues->count == 0)
+		return true;
+	double *answer = malloc(cues->count * sizeof *answer);
+	if (!answer)
+		return false;
+	const char *prev = NULL;
+	size_t prev_len = 0, first = 0;
+	for (size_t k = 0; k < cues->count; k++)
+		answer[k] = -1;
+	/* Walk the turns: [first, k) is one speaker's; it ends where another
+	 * speaker starts (or the transcript does). */
+	for (size_t k = 0; k <= cues->count; k++) {
+		const char *name = prev;
+		size_t len = prev_len;
+		if (k < cues->count)
+			speaker_of(&cues->items[k], &name, &len);
+		bool ends = k == cues->count || (k > 0 && name && !same(name, len, prev, prev_len));
+		if (ends) {
+			if (prev && k < cues->count)
+				mark_question(cues, first, k, answer);
+			first = k;
+		}
+		prev = name;
+		prev_len = len;
+	}
+	*out = answer;
+	return true;
+}

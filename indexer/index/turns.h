@@ -1,0 +1,33 @@
+/* turns: who speaks when in a transcript, and which turns ask.
+ *
+ * A turn is a run of cues by one speaker: the cue's voice (<v Name>), or a
+ * "Name:" prefix as Zoom and many SRT exports write it, or, for a cue with
+ * neither, the speaker before it. A turn asks when it is short (a question,
+ * not an answer with a rhetorical question in it) and has a question mark
+ * or announces or quotes a question ("here's a question from the chat",
+ * "Quote, ... End quote"); its question is the part up to the last cue
+ * that asks. The turn after it, by someone else, is the answer: search
+ * plays a moment found in a question from there.
+ */
+#ifndef QA_TURNS_H
+#define QA_TURNS_H
+
+#include <stddef.h>
+
+#include "cue.h"
+
+/* A turn longer than this many cues is someone answering or presenting. */
+#define TURNS_QUESTION_CUES 8
+
+/* For each cue of cues, the start of the answer when the cue belongs to a
+ * turn that asks, else -1: *out is an array of cues->count doubles (caller
+ * frees with free(); NULL for an empty list). Returns false when out of
+ * memory (*out NULL). */
+bool turns_answer_starts(const cue_list *cues, double **out);
+
+/* The speaker named by a "Name:" prefix of text (1 to 4 words, the first
+ * capitalised, then ':' and a space; "CHAIR (Helena Voss):" too), as
+ * [*name, *name + *len) inside text; false when text has none. */
+bool turns_prefix_speaker(const char *text, const char **name, size_t *len);
+
+#endif
