@@ -19,6 +19,17 @@ double index_writer_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The index at path is damaged: err is "<path>: " and then
+ * index_damaged_message(detail). Returns INDEX_UPDATE_DAMAGED. */
+static index_update_status index_writer_damaged(const char *path, const char *detail, char *err,
+                                                size_t errlen)
+{
+	char message[512];
+	index_damaged_message(detail, message, sizeof message);
+	snprintf(err, errlen, "%s: %s", path, message);
+	return INDEX_UPDATE_DAMAGED;
+}
+
 index_update_status index_writer_open(const char *path, qx_db **db, char *err, size_t errlen)
 {
 	char *open_err = NULL;
@@ -70,15 +81,6 @@ index_update_status index_writer_failed(qx_db *db, qx_status qs, const char *pat
 		why = qx_status_str(qs);
 	snprintf(err, errlen, "%s: %s", path, why);
 	return qs == QX_NOMEM ? INDEX_UPDATE_NOMEM : INDEX_UPDATE_FAILED;
-}
-
-index_update_status index_writer_damaged(const char *path, const char *detail, char *err,
-                                         size_t errlen)
-{
-	char message[512];
-	index_damaged_message(detail, message, sizeof message);
-	snprintf(err, errlen, "%s: %s", path, message);
-	return INDEX_UPDATE_DAMAGED;
 }
 
 index_update_status index_writer_from_build(index_build_status bs)

@@ -45,11 +45,6 @@ index_update_status index_writer_open_current(const char *path, qx_db **db, char
 index_update_status index_writer_failed(qx_db *db, qx_status qs, const char *path, char *err,
                                         size_t errlen);
 
-/* The index at path is damaged: err is "<path>: " and then
- * index_damaged_message(detail). Returns INDEX_UPDATE_DAMAGED. */
-index_update_status index_writer_damaged(const char *path, const char *detail, char *err,
-                                         size_t errlen);
-
 /* index_build's status as index_update's: BAD_INPUT is the recording's
  * fault (SOME_FAILED), the others the index's. */
 index_update_status index_writer_from_build(index_build_status bs);

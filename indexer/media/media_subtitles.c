@@ -26,7 +26,11 @@ static bool is_english(const char *lang)
 	return lang && (strcmp(lang, "eng") == 0 || strcmp(lang, "en") == 0);
 }
 
-int media_subtitles_pick(const media_info *info, int wanted, char *err, size_t errlen)
+/* Pick the stream to read among info's streams: `wanted` when it is >= 0
+ * (it must be a text subtitle stream), otherwise the first text subtitle
+ * stream tagged English ("eng" or "en"), otherwise the first text subtitle
+ * stream. Returns its index, or -1 with err[0..errlen) saying why. Pure. */
+static int media_subtitles_pick(const media_info *info, int wanted, char *err, size_t errlen)
 {
 	if (wanted >= 0) {
 		for (size_t i = 0; i < info->stream_count; i++) {

@@ -41,12 +41,6 @@ typedef struct media_subtitles {
 		{NULL, 0, 0}, -1, NULL, NULL, ""                                                   \
 	}
 
-/* Pick the stream to read among info's streams: `wanted` when it is >= 0
- * (it must be a text subtitle stream), otherwise the first text subtitle
- * stream tagged English ("eng" or "en"), otherwise the first text subtitle
- * stream. Returns its index, or -1 with err[0..errlen) saying why. Pure. */
-int media_subtitles_pick(const media_info *info, int wanted, char *err, size_t errlen);
-
 /* Read the cues of the file at path into *out (MEDIA_SUBTITLES_INIT or
  * freed), from stream `wanted` or the one media_subtitles_pick chooses
  * (wanted < 0). Returns MEDIA_OK; MEDIA_NO_SUBTITLES (no text subtitle

@@ -176,8 +176,39 @@ static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *k
 	return MHD_YES;
 }
 
-unsigned form_body_begin(http_request *req, http_reply *reply, const char *tmp_dir,
-                         uint64_t max_file, form_body **out)
+/* Remove the temp files still there and free everything. NULL-safe. */
+static void form_body_free(form_body *f)
+{
+	if (!f)
+		return;
+	close_file(f);
+	if (f->pp)
+		MHD_destroy_post_processor(f->pp);
+	for (size_t i = 0; i < f->file_count; i++) {
+		/* ENOENT when the caller moved it into the archive. */
+		unlink(f->files[i].path);
+		free(f->files[i].path);
+		free(f->files[i].field);
+		free(f->files[i].filename);
+		free(f->files[i].content_type);
+	}
+	for (size_t i = 0; i < f->text_count; i++) {
+		free(f->texts[i].name);
+		sb_free(&f->texts[i].text);
+	}
+	free(f->files);
+	free(f->texts);
+	free(f->tmp_dir);
+	free(f);
+}
+
+/* Start reading req's body into *out. tmp_dir must exist (files are made
+ * there with mkstemp); each file may hold at most max_file bytes. Returns 0,
+ * or 415 (not a form body), 413 (Content-Length says too much: more than
+ * max_file plus room for the text fields), 500 (out of memory), with the
+ * message in *reply. */
+static unsigned form_body_begin(http_request *req, http_reply *reply, const char *tmp_dir,
+                                uint64_t max_file, form_body **out)
 {
 	*out = NULL;
 	const char *type = http_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
@@ -208,7 +239,10 @@ unsigned form_body_begin(http_request *req, http_reply *reply, const char *tmp_d
 	return 0;
 }
 
-unsigned form_body_data(form_body *f, const char *data, size_t len, http_reply *reply)
+/* One chunk of the body. Returns 0, or the error to answer (400 malformed,
+ * 413 a field or file over its bound, 500 a write failed) with the message
+ * in *reply; after an error the form is unusable. */
+static unsigned form_body_data(form_body *f, const char *data, size_t len, http_reply *reply)
 {
 	if (!f->error && MHD_post_process(f->pp, data, len) != MHD_YES && !f->error)
 		fail(f, 400, "a malformed form body", NULL);
@@ -270,31 +304,6 @@ const form_file *form_file_get(const form_body *f, const char *name)
 		found = file;
 	}
 	return found;
-}
-
-void form_body_free(form_body *f)
-{
-	if (!f)
-		return;
-	close_file(f);
-	if (f->pp)
-		MHD_destroy_post_processor(f->pp);
-	for (size_t i = 0; i < f->file_count; i++) {
-		/* ENOENT when the caller moved it into the archive. */
-		unlink(f->files[i].path);
-		free(f->files[i].path);
-		free(f->files[i].field);
-		free(f->files[i].filename);
-		free(f->files[i].content_type);
-	}
-	for (size_t i = 0; i < f->text_count; i++) {
-		free(f->texts[i].name);
-		sb_free(&f->texts[i].text);
-	}
-	free(f->files);
-	free(f->texts);
-	free(f->tmp_dir);
-	free(f);
 }
 
 static unsigned begin_fields(http_request *req, http_reply *out, void **ctx)

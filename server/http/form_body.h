@@ -35,19 +35,6 @@ typedef struct form_file {
 
 typedef struct form_body form_body;
 
-/* Start reading req's body into *out. tmp_dir must exist (files are made
- * there with mkstemp); each file may hold at most max_file bytes. Returns 0,
- * or 415 (not a form body), 413 (Content-Length says too much: more than
- * max_file plus room for the text fields), 500 (out of memory), with the
- * message in *reply. */
-unsigned form_body_begin(http_request *req, http_reply *reply, const char *tmp_dir,
-                         uint64_t max_file, form_body **out);
-
-/* One chunk of the body. Returns 0, or the error to answer (400 malformed,
- * 413 a field or file over its bound, 500 a write failed) with the message
- * in *reply; after an error the form is unusable. */
-unsigned form_body_data(form_body *f, const char *data, size_t len, http_reply *reply);
-
 /* The body is complete: close the files. Returns 0, or 400 (the body ended
  * inside a part) / 500 with the message in *reply. */
 unsigned form_body_finish(form_body *f, http_reply *reply);
@@ -60,9 +47,6 @@ const char *form_text_at(const form_body *f, const char *name, size_t i);
  * name (a browser's file input left blank). Borrowed; the caller may
  * rename file->path away (form_body_free then finds nothing to remove). */
 const form_file *form_file_get(const form_body *f, const char *name);
-
-/* Remove the temp files still there and free everything. NULL-safe. */
-void form_body_free(form_body *f);
 
 /* Body ops (body.h) that read a form into a form_body (req->body in the
  * handler, which calls form_body_finish first): form_ops_fields for forms

@@ -49,7 +49,7 @@ const char *http_reason(unsigned status)
 /* The site's error page (pages/html.c for qarchive), which escapes the
  * message: it may quote the request. Without one, a bare page that says
  * only the status, so that nothing the client sent is echoed unescaped. */
-char *http_error_html(const http_site *site, unsigned status, const char *message)
+static char *http_error_html(const http_site *site, unsigned status, const char *message)
 {
 	if (site && site->error_page)
 		return site->error_page(status, message);

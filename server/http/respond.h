@@ -32,9 +32,4 @@ const char *http_reason(unsigned status);
 enum MHD_Result http_respond(const http_request *req, unsigned status, http_reply *reply,
                              uint64_t *bytes);
 
-/* The page for an HTML error: site's error_page (routes.h), the message
- * escaped; without a site, a bare page with the status only. Caller frees;
- * NULL when out of memory. */
-char *http_error_html(const http_site *site, unsigned status, const char *message);
-
 #endif

@@ -10,7 +10,8 @@
 #include "escape.h"
 #include "html.h"
 
-bool http_form_error_for(const http_form_error *err, const char *field)
+/* Whether err names this field. */
+static bool http_form_error_for(const http_form_error *err, const char *field)
 {
 	return err && err->message && err->field && strcmp(err->field, field) == 0;
 }
@@ -47,7 +48,9 @@ bool http_form_csrf(strbuf *sb, const char *csrf)
 	       http_escape_attr(sb, csrf) && sb_append_str(sb, "\">");
 }
 
-bool http_form_field_error(strbuf *sb, const char *field, const http_form_error *err)
+/* The error slot of field (see above), with err's message when it names
+ * the field. */
+static bool http_form_field_error(strbuf *sb, const char *field, const http_form_error *err)
 {
 	bool shown = http_form_error_for(err, field);
 	bool ok = sb_append_str(sb, "<p class=\"field-error\" id=\"") &&

@@ -28,9 +28,6 @@ typedef struct http_form_error {
 	const char *message; /* borrowed, one line; NULL: no error */
 } http_form_error;
 
-/* Whether err names this field. */
-bool http_form_error_for(const http_form_error *err, const char *field);
-
 /* "Signed in as NAME" and a sign-out button (a POST /logout form carrying
  * the session's CSRF token). */
 bool http_form_signed_in(strbuf *sb, const char *user, const char *csrf);
@@ -60,10 +57,6 @@ bool http_form_textarea(strbuf *sb, const char *name, const char *label, const c
 bool http_form_file(strbuf *sb, const char *name, const char *label, const char *hint,
                     const char *accept, bool required, const char *error_field,
                     const http_form_error *err);
-
-/* The error slot of field (see above), with err's message when it names
- * the field. */
-bool http_form_field_error(strbuf *sb, const char *field, const http_form_error *err);
 
 /* Today's date as YYYY-MM-DD in the server's time zone. */
 void http_form_today(char out[11]);

@@ -6,7 +6,9 @@
 
 #include "escape.h"
 
-void http_vtt_timestamp(double t, char *out, size_t size)
+/* "HH:MM:SS.mmm" (WebVTT §4.2.1; hours may exceed two digits), negative
+ * and non-finite times as 0. out holds at least 32 bytes. */
+static void http_vtt_timestamp(double t, char *out, size_t size)
 {
 	if (!isfinite(t) || t < 0)
 		t = 0;

@@ -32,8 +32,4 @@ typedef struct http_chapter {
  * memory. */
 bool http_vtt_write_chapters(strbuf *sb, const http_chapter *chapters, size_t count, double end);
 
-/* "HH:MM:SS.mmm" (WebVTT §4.2.1; hours may exceed two digits), negative
- * and non-finite times as 0. out holds at least 32 bytes. */
-void http_vtt_timestamp(double t, char *out, size_t size);
-
 #endif
