@@ -416,9 +416,29 @@ typedef struct group {
 	size_t count;
 } group;
 
+/* Did agenda item i match by words of its own? An item also carries its
+ * recording's title (unplaced: no positions), so that "helion autotuning"
+ * finds the Helion Q&A's "How the autotuner searches"; an item that
+ * matched by the title alone is not a moment of its own (the recording's
+ * "about" is). A filter-only query (weight 0) lists every item. */
+static search_status item_says_a_word(const reader *r, unsigned i, bool *said)
+{
+	const char *data;
+	size_t len, n = 0;
+	double weight = 0;
+	qx_position *positions = NULL;
+	search_status st = check(r, qx_mset_hit(r->ms, i, &data, &len, NULL, &weight));
+	if (st == SEARCH_OK)
+		st = check(r, qx_mset_positions(r->ms, i, &positions, &n));
+	free(positions);
+	*said = n > 0 || weight <= 0;
+	return st;
+}
+
 /* The moment of hit i, in *hit: the cue holding the first matched
  * position (passages), or the document's own start (agenda items, about,
- * notes), with a snippet. */
+ * notes), with a snippet; NULL for an agenda item that matched only by
+ * its recording's title (item_says_a_word). */
 static search_status moment(const reader *r, unsigned i, const group *g, json_t **hit)
 {
 	json_t *doc = NULL;
@@ -431,6 +451,10 @@ static search_status moment(const reader *r, unsigned i, const group *g, json_t 
 	double t = start;
 	const char *type = json_string_value(json_object_get(doc, "type"));
 	json_t *cues = json_object_get(doc, "cues");
+	bool said;
+	if (type && strcmp(type, "agenda") == 0 &&
+	    ((st = item_says_a_word(r, i, &said)) != SEARCH_OK || !said))
+		goto out;
 	const char *text = json_string_value(json_object_get(doc, "text"));
 	if (json_is_array(cues) && json_array_size(cues) > 0) {
 		size_t at;
@@ -526,7 +550,7 @@ static search_status place_hit(const reader *r, unsigned i, groups *gs, const pa
 	if (g->count == SEARCH_MOMENTS_PER_RECORDING)
 		return SEARCH_OK;
 	json_t *hit;
-	if ((st = moment(r, i, g, &hit)) != SEARCH_OK)
+	if ((st = moment(r, i, g, &hit)) != SEARCH_OK || !hit)
 		return st;
 	double t = number_or(hit, "t", 0);
 	for (size_t m = 0; m < g->count; m++) {
