@@ -9,6 +9,12 @@
 #include "index_update.h"
 #include "moment.h"
 
+/* Documents of one recording read to choose its moments from: more than
+ * it shows, because its "about", notes and agenda items that matched by
+ * the recording's title must not crowd out what was said (a title word
+ * said in the talk must still find the moment it was said). */
+#define SEARCH_CANDIDATES_PER_RECORDING 8
+
 /* Chosen on the tuning half of tests/search-quality: how much more a
  * moment holding every word of a plain query weighs than its BM25 sum. */
 #define SEARCH_COVERAGE_BOOST 1.0
@@ -222,7 +228,7 @@ static search_status top_holds_every_word(const reader *r, bool *match_any)
 }
 
 /* Run the search into r->ms. One query answers the page: collapsing keeps
- * each recording's best SEARCH_MOMENTS_PER_RECORDING documents, in rank
+ * each recording's best SEARCH_CANDIDATES_PER_RECORDING documents, in rank
  * order, so the first `want` recordings are among the first want * that
  * many hits; the facet spy counts the recordings (the total) and the
  * facets. *match_any and *suggested say whether the fallback ran. */
@@ -233,9 +239,9 @@ static search_status find_matches(reader *r, const search_request *req, const ch
 	p.filters = (const char *const *)f->terms;
 	p.filter_count = f->count;
 	p.offset = 0;
-	p.limit = (unsigned)(want * SEARCH_MOMENTS_PER_RECORDING);
+	p.limit = (unsigned)(want * SEARCH_CANDIDATES_PER_RECORDING);
 	p.collapse_slot = INDEX_SLOT_RECORDING;
-	p.collapse_max = SEARCH_MOMENTS_PER_RECORDING;
+	p.collapse_max = SEARCH_CANDIDATES_PER_RECORDING;
 	p.facet_slots = facet_slots;
 	p.facet_count = sizeof facet_slots / sizeof facet_slots[0];
 	p.count_slot = INDEX_SLOT_RECORDING;
