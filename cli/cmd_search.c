@@ -15,6 +15,7 @@
 #include "search.h"
 #include "strbuf.h"
 #include "synonyms.h"
+#include "vocabulary.h"
 #include "xindex.h"
 
 static const char usage[] =
@@ -104,15 +105,17 @@ static void print_readable(json_t *result)
 	}
 }
 
-/* The synonyms stored in the index at `qarchive index` time (or none). */
+/* The vocabulary a search uses: the built-in one merged with the archive's
+ * synonyms.txt, stored in the index at `qarchive index` time. A stored
+ * file that no longer parses (it did when indexed) leaves the built-in
+ * list alone; NULL only when out of memory. */
 static synonyms *load_synonyms(qx_db *db)
 {
 	char *text = NULL;
 	synonyms *syn = NULL;
-	size_t line;
-	char err[256];
-	if (qx_db_get_metadata(db, INDEX_META_SYNONYMS, &text) == QX_OK && text[0])
-		synonyms_parse(text, strlen(text), &syn, &line, err, sizeof err);
+	if (qx_db_get_metadata(db, INDEX_META_SYNONYMS, &text) != QX_OK ||
+	    vocabulary_load(text, strlen(text), &syn, NULL, NULL, 0) != SYNONYMS_OK)
+		vocabulary_load(NULL, 0, &syn, NULL, NULL, 0);
 	free(text);
 	return syn;
 }

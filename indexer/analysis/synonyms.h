@@ -1,12 +1,13 @@
 /* synonyms: groups of interchangeable search terms, and the query rewrite
  * that uses them.
  *
- * The file (transcripts/synonyms.txt) has one group per line, members
- * separated by ',':
+ * The text (the built-in vocabulary, vocabulary.h, and an archive's
+ * synonyms.txt) has one group per line, members separated by ',':
  *
  *     # Distributed training
  *     fsdp, fully sharded data parallel
- *     torch.compile, torch dot compile, torch compile
+ *     torch.compile, torch compile
+ *     -tp
  *
  * '#' starts a comment at the start of a line or after a space or tab (so
  * "c#" and "f#" are members, not comments). Blank lines are ignored;
@@ -15,6 +16,10 @@
  * separated by spaces (a phrase), where word and identifier mean what
  * tokenize.h says. Matching is case-insensitive for ASCII letters and sees
  * ' and U+2019 as the same apostrophe, exactly as the index does.
+ *
+ * A line of one member after a '-' ("-tp") is a removal: in a merge
+ * (synonyms_merge) the member leaves the base's group and belongs to none.
+ * Removals match nothing themselves.
  *
  * Input is UTF-8; a BOM is skipped; lines end in LF, CRLF or CR.
  */
@@ -47,11 +52,27 @@ const char *synonyms_status_str(synonyms_status status);
  * field prefix); has a member that is not words or identifiers ("fp8!",
  * "x*"); has a one-word member that is a QueryParser operator (AND OR NOT
  * XOR NEAR ADJ, NEAR/n, ADJ/n, any case); or repeats a member already on
- * that line or an earlier one (a member belongs to one group).
+ * that line or an earlier one (a member belongs to one group, or is
+ * removed). A '-' line is rejected when it names no member or more than
+ * one.
  *
  * Returns SYNONYMS_OK, SYNONYMS_INVALID or SYNONYMS_NOMEM. */
 synonyms_status synonyms_parse(const char *buf, size_t len, synonyms **out, size_t *error_line,
                                char *err, size_t errlen);
+
+/* The set a search uses when `over` (an archive's synonyms.txt) adds to and
+ * overrides `base` (the built-in vocabulary): every group of over, and every
+ * group of base without the members over names, in a group or on a '-'
+ * line. So a member over puts in a group leaves its base group and means
+ * only what over says, and a base group left with fewer than two members is
+ * dropped; to extend a base group, over repeats it with the new members.
+ * Groups come in order: base's, then over's. over's removals are applied,
+ * not kept. Either set may be NULL (none).
+ *
+ * On SYNONYMS_OK *out is the new set (caller frees with synonyms_free; base
+ * and over are not changed and stay the caller's). Otherwise (only
+ * SYNONYMS_NOMEM) *out is NULL. */
+synonyms_status synonyms_merge(const synonyms *base, const synonyms *over, synonyms **out);
 
 /* The groups, in file order, and their members as written (spaces
  * collapsed), in line order. Strings are borrowed from s, valid until

@@ -9,6 +9,7 @@
 #include "harness.h"
 #include "strbuf.h"
 #include "synonyms.h"
+#include "vocabulary.h"
 
 static const char *const sample = "# A comment line\n"
                                   "\n"
@@ -246,6 +247,138 @@ static void test_rewrite_exclusions(void)
 	synonyms_free(s);
 }
 
+/* ---- The built-in vocabulary and merging --------------------------------- */
+
+/* Which group (index) holds member text, or -1. */
+static long group_of(const synonyms *s, const char *text)
+{
+	for (size_t g = 0; g < synonyms_group_count(s); g++)
+		for (size_t m = 0; m < synonyms_member_count(s, g); m++)
+			if (strcmp(synonyms_member(s, g, m), text) == 0)
+				return (long)g;
+	return -1;
+}
+
+static synonyms *merged(const char *base_text, const char *over_text)
+{
+	synonyms *base = load(base_text), *over = load(over_text), *out = (synonyms *)1;
+	CHECK(synonyms_merge(base, over, &out) == SYNONYMS_OK);
+	synonyms_free(base);
+	synonyms_free(over);
+	return out;
+}
+
+static void test_removal_lines(void)
+{
+	synonyms *s = load("a, b\n-c\n  - d e  # a phrase\n");
+	CHECK(synonyms_group_count(s) == 1); /* removals are no groups */
+	/* A removal matches nothing in a query. */
+	CHECK_REWRITE(s, "c d e a", "c d e (a OR b)");
+	synonyms_free(s);
+	CHECK_REJECTED("a, b\n-\n", 2);
+	CHECK_REJECTED("-a, b\n", 1);
+	CHECK_REJECTED("-a\nx, A\n", 2); /* removed and in a group */
+	CHECK_REJECTED("x, a\n-a\n", 2);
+	CHECK_REJECTED("-a\n-a\n", 2);
+	CHECK_REJECTED("-(a)\n", 1);
+	CHECK_REJECTED("-AND\n", 1);
+	CHECK_REJECTED("--a\n", 1);
+}
+
+static void test_merge(void)
+{
+	const char *base = "fsdp, fully sharded data parallel\n"
+	                   "tp, tensor parallel, tensor parallelism\n"
+	                   "pp, pipeline parallel\n"
+	                   "hf, hugging face\n";
+	/* Adding: the archive's groups come after the built-in ones. */
+	synonyms *s = merged(base, "oota, o o t a\n");
+	CHECK(synonyms_group_count(s) == 5);
+	CHECK(group_of(s, "o o t a") == 4 && group_of(s, "fsdp") == 0);
+	CHECK_REWRITE(s, "fsdp oota",
+	              "(fsdp OR \"fully sharded data parallel\") (oota OR \"o o t a\")");
+	synonyms_free(s);
+
+	/* Overriding: a member the archive names leaves its built-in group;
+	 * a group left with one member is gone; "-x" removes x. */
+	s = merged(base, "TP, toilet paper\n"
+	                 "pipeline parallel, pipelining\n"
+	                 "-hf\n");
+	CHECK(group_of(s, "tp") == -1 && group_of(s, "TP") >= 0);
+	CHECK(group_of(s, "tensor parallel") >= 0 &&
+	      group_of(s, "tensor parallel") != group_of(s, "TP"));
+	CHECK(group_of(s, "pp") == -1); /* its group had one member left */
+	CHECK(group_of(s, "hf") == -1 && group_of(s, "hugging face") == -1);
+	CHECK(synonyms_group_count(s) == 4);
+	CHECK_REWRITE(s, "tp", "(TP OR \"toilet paper\")");
+	CHECK_REWRITE(s, "tensor parallelism", "(\"tensor parallel\" OR \"tensor parallelism\")");
+	CHECK_REWRITE(s, "pp hf", "pp hf");
+	CHECK_REWRITE(s, "pipeline parallel", "(\"pipeline parallel\" OR pipelining)");
+	synonyms_free(s);
+
+	/* Extending a built-in group: repeat it with the new member. */
+	s = merged(base, "fsdp, fully sharded data parallel, fsdp2\n");
+	CHECK(synonyms_group_count(s) == 4);
+	CHECK_REWRITE(s, "fsdp2", "(fsdp OR \"fully sharded data parallel\" OR fsdp2)");
+	synonyms_free(s);
+
+	/* Either side may be missing; the inputs stay as they were. */
+	synonyms *b = load(base), *out = NULL;
+	CHECK(synonyms_merge(b, NULL, &out) == SYNONYMS_OK && synonyms_group_count(out) == 4);
+	synonyms_free(out);
+	CHECK(synonyms_merge(NULL, b, &out) == SYNONYMS_OK && synonyms_group_count(out) == 4);
+	synonyms_free(out);
+	CHECK(synonyms_merge(NULL, NULL, &out) == SYNONYMS_OK && synonyms_group_count(out) == 0);
+	CHECK_REWRITE(out, "fsdp", "fsdp");
+	synonyms_free(out);
+	CHECK(synonyms_group_count(b) == 4 && group_of(b, "tp") == 1);
+	synonyms_free(b);
+}
+
+static void test_builtin_vocabulary(void)
+{
+	/* The built-in list parses on its own (a broken one is our bug). */
+	const char *text = vocabulary_builtin_text();
+	synonyms *s = load(text);
+	CHECK(synonyms_group_count(s) >= 80);
+	synonyms_free(s);
+
+	/* An archive without synonyms.txt still knows the field. */
+	s = NULL;
+	CHECK(vocabulary_load(NULL, 0, &s, NULL, NULL, 0) == SYNONYMS_OK && s != NULL);
+	static const char *const known[] = {
+	    "fsdp", "hsdp",          "ddp",  "tp",  "pp",   "aoti",        "aotinductor",
+	    "oom",  "out of memory", "nccl", "amp", "sdpa", "gqa",         "moe",
+	    "tma",  "amx",           "xpu",  "dcp", "hf",   "hugging face"};
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+		harness_check(group_of(s, known[i]) >= 0, known[i], __FILE__, __LINE__);
+	CHECK(group_of(s, "aoti") == group_of(s, "aotinductor"));
+	CHECK(group_of(s, "oom") == group_of(s, "out of memory"));
+	CHECK_REWRITE(s, "FSDP OOM",
+	              "(fsdp OR \"fully sharded data parallel\") "
+	              "(oom OR ooms OR \"out of memory\" OR out-of-memory)");
+	synonyms_free(s);
+
+	/* The archive's text adds and overrides; "" is no file. */
+	const char *archive = "nccl, collectives library\n-hf\n";
+	CHECK(vocabulary_load(archive, strlen(archive), &s, NULL, NULL, 0) == SYNONYMS_OK);
+	CHECK(group_of(s, "nickel") >= 0 && group_of(s, "nickel") != group_of(s, "nccl"));
+	CHECK(group_of(s, "hf") == -1 && group_of(s, "hugging face") >= 0);
+	CHECK(group_of(s, "hugging face") == group_of(s, "huggingface"));
+	CHECK_REWRITE(s, "nccl", "(nccl OR \"collectives library\")");
+	synonyms_free(s);
+	CHECK(vocabulary_load("", 0, &s, NULL, NULL, 0) == SYNONYMS_OK && group_of(s, "fsdp") >= 0);
+	synonyms_free(s);
+
+	/* A bad archive file: its line, and no set. */
+	size_t line = 0;
+	char err[128];
+	s = (synonyms *)1;
+	CHECK(vocabulary_load("a, b\nlonely\n", 12, &s, &line, err, sizeof err) ==
+	      SYNONYMS_INVALID);
+	CHECK(s == NULL && line == 2 && strncmp(err, "line 2: ", 8) == 0);
+}
+
 /* ---- Linear time on pathological input --------------------------------- */
 
 static double cpu_seconds(void)
@@ -341,6 +474,9 @@ int main(void)
 	RUN(test_rewrite_examples);
 	RUN(test_rewrite_matching);
 	RUN(test_rewrite_exclusions);
+	RUN(test_removal_lines);
+	RUN(test_merge);
+	RUN(test_builtin_vocabulary);
 	RUN(test_pathological);
 	return harness_finish();
 }
