@@ -83,16 +83,29 @@ const char *synonyms_member(const synonyms *s, size_t group, size_t member);
 
 /* Rewrite a user query for Xapian's QueryParser (FLAG_BOOLEAN,
  * FLAG_PHRASE, FLAG_LOVEHATE, not FLAG_BOOLEAN_ANY_CASE): a member found in
- * the query becomes a parenthesised OR of its whole group, phrases quoted:
+ * the query becomes a parenthesised OR of its whole group, phrases quoted,
+ * and an identifier also matches the ways it is said aloud (spoken.h):
  *
  *     fsdp checkpoint        ->  (fsdp OR "fully sharded data parallel") checkpoint
- *     use torch dot compile  ->  use (torch.compile OR "torch dot compile" OR "torch compile")
+ *     use torch dot compile  ->  use (torch.compile OR "torch compile" OR "torch dot compile")
+ *     torch._check           ->  (torch._check OR "torch dot underscore check" OR "torch check")
+ *     set underscore stance  ->  ((set underscore stance) OR set_stance OR "set stance")
  *
  * A member is found as one whitespace-separated query word (a word or an
  * identifier, "torch.compile"), or as several plain words separated only by
- * whitespace for a phrase member; at each place the longest member wins.
- * A query word may end in . , ; ! or ? ("fsdp?"), which stays after the
- * ')'. The group is written with the members as the file spells them.
+ * whitespace for a phrase member. The group is written with the members as
+ * the file spells them, then the spoken forms of its identifiers that are
+ * not members already.
+ *
+ * Outside groups, the spoken-form rules: a query word that is an
+ * identifier, or a name with '_', becomes (itself OR "each spoken form");
+ * plain words that say an identifier aloud (spoken_read: "torch dot
+ * export dot export") become ((the words) OR identifier OR "its other
+ * forms"), so the words still match what they matched, and a said
+ * identifier that is a member becomes its group. At each place the longest
+ * match wins, a member over spoken words of the same length. A query word
+ * may end in . , ; ! or ? ("fsdp?"), which stays after the ')'; a leading
+ * '@' (a decorator) is dropped, as QueryParser would ignore it.
  *
  * Left exactly as typed:
  * - anything between double quotes (", U+201C, U+201D): quoted is exact;
@@ -109,9 +122,10 @@ const char *synonyms_member(const synonyms *s, size_t group, size_t member);
  *   it, or glued to a bracket or quote on the outside ("f(x)", "a\"b\"").
  * Everything else, spacing included, is copied byte for byte.
  *
- * A NULL s rewrites nothing. On success *out is the new query (caller
- * frees with free()). Returns false only when out of memory, with *out
- * NULL. Linear in the query's length for a given synonym set. */
+ * A NULL s rewrites nothing (an empty set still applies the spoken-form
+ * rules). On success *out is the new query (caller frees with free()).
+ * Returns false only when out of memory, with *out NULL. Linear in the
+ * query's length for a given synonym set. */
 bool synonyms_rewrite_query(const synonyms *s, const char *query, char **out);
 
 /* Free everything; NULL is a no-op. */
