@@ -426,6 +426,26 @@ bool synonyms_find(const synonyms *s, const char *key, size_t *group)
 	return true;
 }
 
+bool synonyms_knows(const synonyms *s, const char *word)
+{
+	size_t g, n = strlen(word);
+	if (!s || n == 0)
+		return false;
+	if (synonyms_find(s, word, &g))
+		return true;
+	for (g = 0; g < s->count; g++) {
+		for (size_t m = 0; m < s->groups[g].count; m++) {
+			const member *mb = &s->groups[g].members[m];
+			for (const char *at = mb->phrase ? mb->key : NULL;
+			     at && (at = strstr(at, word)); at += n)
+				if ((at == mb->key || at[-1] == ' ') &&
+				    (at[n] == ' ' || at[n] == '\0'))
+					return true;
+		}
+	}
+	return false;
+}
+
 synonyms_status synonyms_parse(const char *buf, size_t len, synonyms **out, size_t *error_line,
                                char *err, size_t errlen)
 {

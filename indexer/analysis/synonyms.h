@@ -81,6 +81,12 @@ size_t synonyms_group_count(const synonyms *s);
 size_t synonyms_member_count(const synonyms *s, size_t group);
 const char *synonyms_member(const synonyms *s, size_t group, size_t member);
 
+/* Does the set know word (one term, as tokenize_text makes it): is it a
+ * member, or a word of a phrase member? Such a word is vocabulary, not a
+ * misspelling, even where the archive never says it (search's "did you
+ * mean" leaves it alone). Removals are not known. false for a NULL set. */
+bool synonyms_knows(const synonyms *s, const char *word);
+
 /* Rewrite a user query for Xapian's QueryParser (FLAG_BOOLEAN,
  * FLAG_PHRASE, FLAG_LOVEHATE, not FLAG_BOOLEAN_ANY_CASE): a member found in
  * the query becomes a parenthesised OR of its whole group, phrases quoted,
