@@ -83,12 +83,15 @@ static void print_readable(json_t *result)
 	bool tty = isatty(STDOUT_FILENO);
 	json_t *hits = json_object_get(result, "hits");
 	const char *suggestion = json_string_value(json_object_get(result, "suggestion"));
+	const char *showing = json_string_value(json_object_get(result, "showing_results_for"));
 	json_int_t total = json_integer_value(json_object_get(result, "total"));
+	if (showing)
+		printf("showing results for: %s\n", showing);
 	printf("%lld recording%s match", (long long)total, total == 1 ? "" : "s");
 	if (json_is_string(json_object_get(result, "match")) &&
 	    strcmp(json_string_value(json_object_get(result, "match")), "any") == 0)
 		printf(" some of the words");
-	if (suggestion)
+	if (suggestion && !showing)
 		printf(" (did you mean: %s?)", suggestion);
 	printf("\n");
 	size_t i;
