@@ -46,6 +46,7 @@
 #include "synonyms.h"
 #include "tokenize.h"
 #include "transcript.h"
+#include "vocabulary.h"
 #include "xindex.h"
 
 static double now(void)
@@ -507,7 +508,7 @@ static int cmd_query(const char *archive, const char *fts_path, int reps)
 	size_t line;
 	char serr[256];
 	if (qx_db_get_metadata(c.db, INDEX_META_SYNONYMS, &text) != QX_OK ||
-	    synonyms_parse(text, strlen(text), &c.syn, &line, serr, sizeof serr) != SYNONYMS_OK)
+	    vocabulary_load(text, strlen(text), &c.syn, &line, serr, sizeof serr) != SYNONYMS_OK)
 		die("synonyms", "cannot load from the index");
 	free(text);
 	/* The kind filter query carries "kind:" in its text for us; FTS5 gets

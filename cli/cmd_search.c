@@ -15,6 +15,7 @@
 #include "search.h"
 #include "strbuf.h"
 #include "synonyms.h"
+#include "vocabulary.h"
 #include "xindex.h"
 
 static const char usage[] =
@@ -82,12 +83,15 @@ static void print_readable(json_t *result)
 	bool tty = isatty(STDOUT_FILENO);
 	json_t *hits = json_object_get(result, "hits");
 	const char *suggestion = json_string_value(json_object_get(result, "suggestion"));
+	const char *showing = json_string_value(json_object_get(result, "showing_results_for"));
 	json_int_t total = json_integer_value(json_object_get(result, "total"));
+	if (showing)
+		printf("showing results for: %s\n", showing);
 	printf("%lld recording%s match", (long long)total, total == 1 ? "" : "s");
 	if (json_is_string(json_object_get(result, "match")) &&
 	    strcmp(json_string_value(json_object_get(result, "match")), "any") == 0)
 		printf(" some of the words");
-	if (suggestion)
+	if (suggestion && !showing)
 		printf(" (did you mean: %s?)", suggestion);
 	printf("\n");
 	size_t i;
@@ -104,15 +108,17 @@ static void print_readable(json_t *result)
 	}
 }
 
-/* The synonyms stored in the index at `qarchive index` time (or none). */
+/* The vocabulary a search uses: the built-in one merged with the archive's
+ * synonyms.txt, stored in the index at `qarchive index` time. A stored
+ * file that no longer parses (it did when indexed) leaves the built-in
+ * list alone; NULL only when out of memory. */
 static synonyms *load_synonyms(qx_db *db)
 {
 	char *text = NULL;
 	synonyms *syn = NULL;
-	size_t line;
-	char err[256];
-	if (qx_db_get_metadata(db, INDEX_META_SYNONYMS, &text) == QX_OK && text[0])
-		synonyms_parse(text, strlen(text), &syn, &line, err, sizeof err);
+	if (qx_db_get_metadata(db, INDEX_META_SYNONYMS, &text) != QX_OK ||
+	    vocabulary_load(text, strlen(text), &syn, NULL, NULL, 0) != SYNONYMS_OK)
+		vocabulary_load(NULL, 0, &syn, NULL, NULL, 0);
 	free(text);
 	return syn;
 }

@@ -7,34 +7,8 @@
 #include <string.h>
 
 #include "strbuf.h"
+#include "synonyms_internal.h"
 #include "tokenize.h"
-
-typedef struct member {
-	char *text; /* as written, spaces collapsed */
-	char *key;  /* tokenized form: terms joined by single spaces */
-	bool phrase;
-} member;
-
-typedef struct group {
-	member *members;
-	size_t count;
-} group;
-
-/* One member in the lookup index, sorted by key. */
-typedef struct entry {
-	const char *key; /* borrowed from its member */
-	size_t group;
-	size_t line;
-} entry;
-
-struct synonyms {
-	group *groups;
-	size_t count;
-	size_t cap;
-	entry *index;
-	size_t nindex;
-	size_t max_key; /* longest key: no longer query text can match */
-};
 
 const char *synonyms_status_str(synonyms_status status)
 {
@@ -49,18 +23,27 @@ const char *synonyms_status_str(synonyms_status status)
 	return "unknown status";
 }
 
+static void group_free(group *g)
+{
+	for (size_t m = 0; m < g->count; m++) {
+		free(g->members[m].text);
+		free(g->members[m].key);
+	}
+	free(g->members);
+	free(g->expansion);
+	*g = (group){NULL, 0, 0, NULL};
+}
+
 void synonyms_free(synonyms *s)
 {
 	if (!s)
 		return;
-	for (size_t g = 0; g < s->count; g++) {
-		for (size_t m = 0; m < s->groups[g].count; m++) {
-			free(s->groups[g].members[m].text);
-			free(s->groups[g].members[m].key);
-		}
-		free(s->groups[g].members);
-	}
+	for (size_t g = 0; g < s->count; g++)
+		group_free(&s->groups[g]);
+	for (size_t g = 0; g < s->nremoved; g++)
+		group_free(&s->removed[g]);
 	free(s->groups);
+	free(s->removed);
 	free(s->index);
 	free(s);
 }
@@ -87,14 +70,7 @@ static bool is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-static bool is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
-/* Length of a double quote at s[i] (", U+201C, U+201D: QueryParser treats
- * all three as phrase quotes), or 0. */
-static size_t quote_len(const char *s, size_t len, size_t i)
+size_t synonyms_quote_len(const char *s, size_t len, size_t i)
 {
 	if (s[i] == '"')
 		return 1;
@@ -104,11 +80,7 @@ static size_t quote_len(const char *s, size_t len, size_t i)
 	return 0;
 }
 
-/* The word or identifier that starts text[0..len), as tokenize_text reads
- * it: its end (0 when text does not start with a word character) and, when
- * key is not NULL, its term appended to key. Returns false when out of
- * memory. */
-static bool leading_core(const char *text, size_t len, size_t *core_end, strbuf *key)
+bool synonyms_leading_core(const char *text, size_t len, size_t *core_end, strbuf *key)
 {
 	token_list tokens = TOKEN_LIST_INIT;
 	*core_end = 0;
@@ -163,9 +135,7 @@ static bool is_operator_word(const char *s, size_t len, bool any_case)
 	return false;
 }
 
-/* QueryParser's operators: AND OR NOT XOR NEAR ADJ, and NEAR/n, ADJ/n. By
- * default QueryParser reads them in upper case only. */
-static bool is_query_operator(const char *s, size_t len, bool any_case)
+bool synonyms_is_operator(const char *s, size_t len, bool any_case)
 {
 	if (is_operator_word(s, len, any_case))
 		return true;
@@ -213,7 +183,7 @@ static synonyms_status make_member(parser *p, const char *s, size_t len, member 
 	size_t words = 0;
 	*m = (member){NULL, NULL, false};
 	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '(' || s[i] == ')' || quote_len(s, len, i)) {
+		if (s[i] == '(' || s[i] == ')' || synonyms_quote_len(s, len, i)) {
 			status = reject(p, p->line,
 			                "member \"%.*s\" has a double quote or a parenthesis",
 			                (int)len, s);
@@ -232,7 +202,7 @@ static synonyms_status make_member(parser *p, const char *s, size_t len, member 
 		size_t core_end;
 		if ((words && (!sb_append_char(&text, ' ') || !sb_append_char(&key, ' '))) ||
 		    !sb_append(&text, s + start, i - start) ||
-		    !leading_core(s + start, i - start, &core_end, &key))
+		    !synonyms_leading_core(s + start, i - start, &core_end, &key))
 			goto out;
 		if (core_end != i - start) {
 			status = reject(p, p->line,
@@ -244,7 +214,7 @@ static synonyms_status make_member(parser *p, const char *s, size_t len, member 
 		while (i < len && is_blank(s[i]))
 			i++;
 	}
-	if (words == 1 && is_query_operator(s, len, true)) {
+	if (words == 1 && synonyms_is_operator(s, len, true)) {
 		status = reject(p, p->line, "member \"%.*s\" is a query operator", (int)len, s);
 		goto out;
 	}
@@ -274,18 +244,74 @@ static size_t comment_start(const char *line, size_t len)
 	return len;
 }
 
+/* Append g to *list (growing it); on failure g is the caller's to free. */
+static bool push_group(group **list, size_t *count, size_t *cap, group g)
+{
+	if (*count == *cap) {
+		size_t grown_cap = *cap ? *cap * 2 : 16;
+		group *grown = realloc(*list, grown_cap * sizeof *grown);
+		if (!grown)
+			return false;
+		*list = grown;
+		*cap = grown_cap;
+	}
+	(*list)[(*count)++] = g;
+	return true;
+}
+
+/* Add one member to g. */
+static synonyms_status add_member(parser *p, group *g, size_t *cap, const char *s, size_t len)
+{
+	if (g->count == *cap) {
+		size_t grown_cap = *cap ? *cap * 2 : 4;
+		member *grown = realloc(g->members, grown_cap * sizeof *grown);
+		if (!grown)
+			return SYNONYMS_NOMEM;
+		g->members = grown;
+		*cap = grown_cap;
+	}
+	synonyms_status status = make_member(p, s, len, &g->members[g->count]);
+	if (status == SYNONYMS_OK)
+		g->count++;
+	return status;
+}
+
+/* A "-member" line: the member leaves whatever group a vocabulary merged
+ * under this file gives it (synonyms_merge), and joins none. */
+static synonyms_status parse_removal(parser *p, const char *line, size_t len)
+{
+	group g = {NULL, 0, p->line, NULL};
+	size_t cap = 0;
+	if (memchr(line, ',', len))
+		return reject(p, p->line, "a '-' line names one member, without ','");
+	size_t a = 0;
+	while (a < len && synonyms_is_space(line[a]))
+		a++;
+	if (a == len)
+		return reject(p, p->line, "a '-' line needs a member after the '-'");
+	synonyms_status status = add_member(p, &g, &cap, line + a, len - a);
+	if (status == SYNONYMS_OK &&
+	    !push_group(&p->s->removed, &p->s->nremoved, &p->s->removed_cap, g))
+		status = SYNONYMS_NOMEM;
+	if (status != SYNONYMS_OK)
+		group_free(&g);
+	return status;
+}
+
 static synonyms_status parse_line(parser *p, const char *line, size_t len)
 {
 	len = comment_start(line, len);
-	while (len > 0 && is_space(line[len - 1]))
+	while (len > 0 && synonyms_is_space(line[len - 1]))
 		len--;
 	size_t i = 0;
-	while (i < len && is_space(line[i]))
+	while (i < len && synonyms_is_space(line[i]))
 		i++;
 	if (i == len)
 		return SYNONYMS_OK;
+	if (line[i] == '-')
+		return parse_removal(p, line + i + 1, len - i - 1);
 
-	group g = {NULL, 0};
+	group g = {NULL, 0, p->line, NULL};
 	size_t cap = 0;
 	synonyms_status status = SYNONYMS_OK;
 	for (;;) {
@@ -293,28 +319,16 @@ static synonyms_status parse_line(parser *p, const char *line, size_t len)
 		while (i < len && line[i] != ',')
 			i++;
 		size_t a = start, b = i;
-		while (a < b && is_space(line[a]))
+		while (a < b && synonyms_is_space(line[a]))
 			a++;
-		while (b > a && is_space(line[b - 1]))
+		while (b > a && synonyms_is_space(line[b - 1]))
 			b--;
 		if (a == b) {
 			status = reject(p, p->line, "empty member (a stray ',')");
 			goto out;
 		}
-		if (g.count == cap) {
-			size_t grown_cap = cap ? cap * 2 : 4;
-			member *grown = realloc(g.members, grown_cap * sizeof *grown);
-			if (!grown) {
-				status = SYNONYMS_NOMEM;
-				goto out;
-			}
-			g.members = grown;
-			cap = grown_cap;
-		}
-		status = make_member(p, line + a, b - a, &g.members[g.count]);
-		if (status != SYNONYMS_OK)
+		if ((status = add_member(p, &g, &cap, line + a, b - a)) != SYNONYMS_OK)
 			goto out;
-		g.count++;
 		if (i == len)
 			break;
 		i++; /* the ',' */
@@ -323,27 +337,15 @@ static synonyms_status parse_line(parser *p, const char *line, size_t len)
 		status = reject(p, p->line, "a group needs at least two members, separated by ','");
 		goto out;
 	}
-	synonyms *s = p->s;
-	if (s->count == s->cap) {
-		size_t grown_cap = s->cap ? s->cap * 2 : 16;
-		group *grown = realloc(s->groups, grown_cap * sizeof *grown);
-		if (!grown) {
-			status = SYNONYMS_NOMEM;
-			goto out;
-		}
-		s->groups = grown;
-		s->cap = grown_cap;
-	}
-	s->groups[s->count++] = g;
-	return SYNONYMS_OK;
+	if (push_group(&p->s->groups, &p->s->count, &p->s->cap, g))
+		return SYNONYMS_OK;
+	status = SYNONYMS_NOMEM;
 out:
-	for (size_t m = 0; m < g.count; m++) {
-		free(g.members[m].text);
-		free(g.members[m].key);
-	}
-	free(g.members);
+	group_free(&g);
 	return status;
 }
+
+/* ---- The lookup index --------------------------------------------------- */
 
 static int entry_cmp(const void *a, const void *b)
 {
@@ -354,30 +356,35 @@ static int entry_cmp(const void *a, const void *b)
 	return x->line < y->line ? -1 : x->line > y->line;
 }
 
-/* Sort every member into the lookup index; a key that occurs twice is an
- * error on the later line (the earliest such line when there are several).
- */
-static synonyms_status build_index(parser *p, const size_t *lines)
+static void add_entries(synonyms *s, const group *list, size_t count, bool removal)
 {
-	synonyms *s = p->s;
-	size_t n = 0;
-	for (size_t g = 0; g < s->count; g++)
-		n += s->groups[g].count;
-	if (n == 0)
-		return SYNONYMS_OK;
-	s->index = malloc(n * sizeof *s->index);
-	if (!s->index)
-		return SYNONYMS_NOMEM;
-	for (size_t g = 0; g < s->count; g++) {
-		for (size_t m = 0; m < s->groups[g].count; m++) {
-			const char *key = s->groups[g].members[m].key;
-			s->index[s->nindex++] = (entry){key, g, lines[g]};
+	for (size_t g = 0; g < count; g++) {
+		for (size_t m = 0; m < list[g].count; m++) {
+			const char *key = list[g].members[m].key;
+			s->index[s->nindex++] = (entry){key, g, list[g].line, removal};
 			size_t klen = strlen(key);
 			if (klen > s->max_key)
 				s->max_key = klen;
 		}
 	}
-	qsort(s->index, s->nindex, sizeof *s->index, entry_cmp);
+}
+
+/* Sort every member (and removal) into the lookup index and fill the
+ * groups' expansions. A key that occurs twice is an error on the later
+ * line (the earliest such line when there are several); p may be NULL
+ * when that cannot happen (a merge). */
+static synonyms_status build_index(parser *p, synonyms *s)
+{
+	size_t n = 0;
+	for (size_t g = 0; g < s->count; g++)
+		n += s->groups[g].count;
+	n += s->nremoved;
+	if (n > 0 && !(s->index = malloc(n * sizeof *s->index)))
+		return SYNONYMS_NOMEM;
+	add_entries(s, s->groups, s->count, false);
+	add_entries(s, s->removed, s->nremoved, true);
+	if (s->nindex > 1)
+		qsort(s->index, s->nindex, sizeof *s->index, entry_cmp);
 	size_t worst = 0, dup = 0;
 	for (size_t i = 1; i < s->nindex; i++) {
 		if (strcmp(s->index[i - 1].key, s->index[i].key) == 0 &&
@@ -386,21 +393,62 @@ static synonyms_status build_index(parser *p, const size_t *lines)
 			dup = i;
 		}
 	}
-	if (worst) {
+	if (worst && p) {
 		const entry *first = &s->index[dup - 1];
 		if (first->line == worst)
 			return reject(p, worst, "member \"%s\" appears twice in the group",
 			              first->key);
-		return reject(p, worst, "member \"%s\" is already in the group on line %zu",
-		              first->key, first->line);
+		return reject(p, worst, "member \"%s\" is already on line %zu", first->key,
+		              first->line);
 	}
-	return SYNONYMS_OK;
+	return synonyms_expand_groups(s) ? SYNONYMS_OK : SYNONYMS_NOMEM;
+}
+
+size_t synonyms_lower_bound(const synonyms *s, const char *key)
+{
+	size_t lo = 0, hi = s->nindex;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(s->index[mid].key, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+bool synonyms_find(const synonyms *s, const char *key, size_t *group)
+{
+	size_t at = synonyms_lower_bound(s, key);
+	if (at >= s->nindex || strcmp(s->index[at].key, key) != 0 || s->index[at].removal)
+		return false;
+	*group = s->index[at].group;
+	return true;
+}
+
+bool synonyms_knows(const synonyms *s, const char *word)
+{
+	size_t g, n = strlen(word);
+	if (!s || n == 0)
+		return false;
+	if (synonyms_find(s, word, &g))
+		return true;
+	for (g = 0; g < s->count; g++) {
+		for (size_t m = 0; m < s->groups[g].count; m++) {
+			const member *mb = &s->groups[g].members[m];
+			for (const char *at = mb->phrase ? mb->key : NULL;
+			     at && (at = strstr(at, word)); at += n)
+				if ((at == mb->key || at[-1] == ' ') &&
+				    (at[n] == ' ' || at[n] == '\0'))
+					return true;
+		}
+	}
+	return false;
 }
 
 synonyms_status synonyms_parse(const char *buf, size_t len, synonyms **out, size_t *error_line,
                                char *err, size_t errlen)
 {
-	size_t *lines = NULL, lines_cap = 0;
 	synonyms_status status = SYNONYMS_NOMEM;
 	parser p = {NULL, 0, error_line, err, errlen};
 	*out = NULL;
@@ -419,32 +467,16 @@ synonyms_status synonyms_parse(const char *buf, size_t len, synonyms **out, size
 		while (i < len && buf[i] != '\n' && buf[i] != '\r')
 			i++;
 		p.line++;
-		size_t before = p.s->count;
 		status = parse_line(&p, buf + start, i - start);
 		if (status != SYNONYMS_OK)
 			goto out;
-		if (p.s->count != before) {
-			/* Remember each group's line for duplicate errors. */
-			if (p.s->count > lines_cap) {
-				size_t cap = p.s->cap;
-				size_t *grown = realloc(lines, cap * sizeof *grown);
-				if (!grown) {
-					status = SYNONYMS_NOMEM;
-					goto out;
-				}
-				lines = grown;
-				lines_cap = cap;
-			}
-			lines[p.s->count - 1] = p.line;
-		}
 		if (i < len && buf[i] == '\r' && i + 1 < len && buf[i + 1] == '\n')
 			i++;
 		if (i < len)
 			i++;
 	}
-	status = build_index(&p, lines);
+	status = build_index(&p, p.s);
 out:
-	free(lines);
 	if (status != SYNONYMS_OK) {
 		synonyms_free(p.s);
 		return status;
@@ -453,216 +485,70 @@ out:
 	return SYNONYMS_OK;
 }
 
-/* ---- Query rewriting --------------------------------------------------- */
+/* ---- Merging ------------------------------------------------------------ */
 
-/* One whitespace-delimited word of the query, outside quotes. */
-typedef struct unit {
-	size_t start, end;
-	size_t core_end; /* end of its word or identifier; the rest is the tail */
-	char *key;       /* its term, when rewritable */
-	size_t key_len;
-	bool rewritable;  /* may be replaced (see synonyms.h) */
-	bool bare;        /* rewritable with no tail: may sit inside a phrase match */
-	bool space_after; /* only whitespace separates it from the next unit */
-} unit;
-
-typedef struct units {
-	unit *items;
-	size_t count;
-	size_t cap;
-} units;
-
-static void units_free(units *u)
+/* Does s name key, in a group or on a '-' line? */
+static bool names(const synonyms *s, const char *key)
 {
-	for (size_t i = 0; i < u->count; i++)
-		free(u->items[i].key);
-	free(u->items);
-}
-
-/* Punctuation a query word may end with and still be rewritten: QueryParser
- * skips it after a ')'. */
-static bool is_tail_char(char c)
-{
-	return c == '.' || c == ',' || c == ';' || c == '!' || c == '?';
-}
-
-static bool classify(const char *q, size_t len, unit *u, bool seen_colon)
-{
-	size_t start = u->start, end = u->end;
-	/* QueryParser opens a group at '(' only after whitespace, a bracket,
-	 * '+' or '-': "f(x)" is two terms, and "f((a OR b))" fails to parse. */
-	bool before_ok = start == 0 || is_space(q[start - 1]) ||
-	                 (q[start - 1] == '(' &&
-	                  (start == 1 || is_space(q[start - 2]) || strchr("()+-", q[start - 2])));
-	bool after_ok = end == len || is_space(q[end]) || q[end] == ')';
-	if (!before_ok || !after_ok || seen_colon)
-		return true;
-	strbuf key = STRBUF_INIT;
-	size_t core_end;
-	if (!leading_core(q + start, end - start, &core_end, &key)) {
-		sb_free(&key);
+	if (!s)
 		return false;
-	}
-	bool ok = core_end > 0 && !is_query_operator(q + start, core_end, false);
-	for (size_t i = start + core_end; ok && i < end; i++)
-		ok = is_tail_char(q[i]);
-	if (ok) {
-		u->key_len = key.len;
-		u->key = sb_take(&key);
-		if (!u->key)
-			return false;
-		u->core_end = start + core_end;
-		u->rewritable = true;
-		u->bare = u->core_end == end;
-	}
-	sb_free(&key);
-	return true;
+	size_t at = synonyms_lower_bound(s, key);
+	return at < s->nindex && strcmp(s->index[at].key, key) == 0;
 }
 
-/* Split the query into units. Quoted text, brackets and whitespace are not
- * units; a unit ends at whitespace, ')', a quote, or '(' (but after a ':'
- * a '(' stays in the unit unless it directly follows the ':', because
- * QueryParser reads a boolean filter's value up to a space or ')'). */
-static bool lex(const char *q, size_t len, units *out)
+/* Copy g's members that `drop` does not name into *out (line kept). */
+static bool copy_group(const group *g, const synonyms *drop, group *out)
 {
-	bool space_gap = false;
-	size_t i = 0;
-	while (i < len) {
-		size_t ql = quote_len(q, len, i);
-		if (is_space(q[i])) {
-			i++;
+	*out = (group){calloc(g->count ? g->count : 1, sizeof(member)), 0, g->line, NULL};
+	if (!out->members)
+		return false;
+	for (size_t m = 0; m < g->count; m++) {
+		const member *from = &g->members[m];
+		if (names(drop, from->key))
 			continue;
-		}
-		if (ql) {
-			/* Any of the three quotes closes (QueryParser's
-			 * IN_QUOTES); an unclosed quote runs to the end. */
-			i += ql;
-			while (i < len && !quote_len(q, len, i))
-				i++;
-			if (i < len)
-				i += quote_len(q, len, i);
-			space_gap = false;
-			continue;
-		}
-		if (q[i] == '(' || q[i] == ')') {
-			i++;
-			space_gap = false;
-			continue;
-		}
-		size_t start = i;
-		bool seen_colon = false;
-		while (i < len && !is_space(q[i]) && q[i] != ')' && !quote_len(q, len, i)) {
-			if (q[i] == '(' && (!seen_colon || q[i - 1] == ':'))
-				break;
-			if (q[i] == ':')
-				seen_colon = true;
-			i++;
-		}
-		if (out->count > 0)
-			out->items[out->count - 1].space_after = space_gap;
-		if (out->count == out->cap) {
-			size_t cap = out->cap ? out->cap * 2 : 16;
-			unit *grown = realloc(out->items, cap * sizeof *grown);
-			if (!grown)
-				return false;
-			out->items = grown;
-			out->cap = cap;
-		}
-		unit *u = &out->items[out->count++];
-		*u = (unit){start, i, i, NULL, 0, false, false, false};
-		if (!classify(q, len, u, seen_colon))
+		member *to = &out->members[out->count];
+		*to = (member){strdup(from->text), strdup(from->key), from->phrase};
+		if (!to->text || !to->key) {
+			free(to->text);
+			free(to->key);
 			return false;
-		space_gap = i < len && is_space(q[i]);
+		}
+		out->count++;
 	}
 	return true;
 }
 
-/* The first index entry whose key is >= key. */
-static size_t lower_bound(const synonyms *s, const char *key)
+/* Copy the groups of from (without what drop names) into s; a group left
+ * with fewer than two members is no group. */
+static bool copy_groups(synonyms *s, const synonyms *from, const synonyms *drop)
 {
-	size_t lo = 0, hi = s->nindex;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(s->index[mid].key, key) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
+	for (size_t g = 0; from && g < from->count; g++) {
+		group copy;
+		if (!copy_group(&from->groups[g], drop, &copy)) {
+			group_free(&copy);
+			return false;
+		}
+		if (copy.count < 2)
+			group_free(&copy);
+		else if (!push_group(&s->groups, &s->count, &s->cap, copy)) {
+			group_free(&copy);
+			return false;
+		}
 	}
-	return lo;
+	return true;
 }
 
-static bool write_group(strbuf *out, const group *g)
+synonyms_status synonyms_merge(const synonyms *base, const synonyms *over, synonyms **out)
 {
-	bool ok = sb_append_char(out, '(');
-	for (size_t m = 0; ok && m < g->count; m++) {
-		if (m)
-			ok = sb_append_str(out, " OR ");
-		if (ok && g->members[m].phrase)
-			ok = sb_append_char(out, '"') && sb_append_str(out, g->members[m].text) &&
-			     sb_append_char(out, '"');
-		else if (ok)
-			ok = sb_append_str(out, g->members[m].text);
-	}
-	return ok && sb_append_char(out, ')');
-}
-
-bool synonyms_rewrite_query(const synonyms *s, const char *query, char **out)
-{
-	size_t len = strlen(query);
-	units u = {NULL, 0, 0};
-	strbuf result = STRBUF_INIT, key = STRBUF_INIT;
-	bool ok = false;
+	synonyms *s = calloc(1, sizeof *s);
 	*out = NULL;
-	if (s && s->nindex > 0 && !lex(query, len, &u))
-		goto out;
-	size_t copied = 0;
-	for (size_t k = 0; k < u.count; k++) {
-		if (!u.items[k].rewritable || u.items[k].key_len > s->max_key)
-			continue;
-		/* Longest match: grow the key one unit at a time while some
-		 * member starts with it. Keys never grow past the longest
-		 * member, so each start costs at most that much. */
-		size_t best = 0, best_group = 0, n = 1;
-		sb_clear(&key);
-		if (!sb_append(&key, u.items[k].key, u.items[k].key_len))
-			goto out;
-		for (;;) {
-			size_t at = lower_bound(s, key.data);
-			if (at < s->nindex && strcmp(s->index[at].key, key.data) == 0) {
-				best = n;
-				best_group = s->index[at].group;
-			}
-			const unit *last = &u.items[k + n - 1];
-			if (k + n >= u.count || !last->bare || !last->space_after ||
-			    !u.items[k + n].rewritable ||
-			    key.len + 1 + u.items[k + n].key_len > s->max_key)
-				break;
-			if (!sb_append_char(&key, ' '))
-				goto out;
-			at = lower_bound(s, key.data);
-			if (at >= s->nindex || strncmp(s->index[at].key, key.data, key.len) != 0)
-				break;
-			if (!sb_append(&key, u.items[k + n].key, u.items[k + n].key_len))
-				goto out;
-			n++;
-		}
-		if (!best)
-			continue;
-		const unit *first = &u.items[k], *last = &u.items[k + best - 1];
-		if (!sb_append(&result, query + copied, first->start - copied) ||
-		    !write_group(&result, &s->groups[best_group]) ||
-		    !sb_append(&result, query + last->core_end, last->end - last->core_end))
-			goto out;
-		copied = last->end;
-		k += best - 1;
+	/* Members are unique within base and within over, and what over names
+	 * leaves base: the merged index has no duplicate to report. */
+	if (!s || !copy_groups(s, base, over) || !copy_groups(s, over, NULL) ||
+	    build_index(NULL, s) != SYNONYMS_OK) {
+		synonyms_free(s);
+		return SYNONYMS_NOMEM;
 	}
-	if (!sb_append(&result, query + copied, len - copied))
-		goto out;
-	*out = sb_take(&result);
-	ok = *out != NULL;
-out:
-	units_free(&u);
-	sb_free(&result);
-	sb_free(&key);
-	return ok;
+	*out = s;
+	return SYNONYMS_OK;
 }

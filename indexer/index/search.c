@@ -8,6 +8,7 @@
 #include "index_schema.h"
 #include "index_update.h"
 #include "moment.h"
+#include "suggest.h"
 
 /* Documents of one recording read to choose its moments from: more than
  * it shows, because its "about", notes and agenda items that matched by
@@ -231,9 +232,9 @@ static search_status top_holds_every_word(const reader *r, bool *match_any)
  * each recording's best SEARCH_CANDIDATES_PER_RECORDING documents, in rank
  * order, so the first `want` recordings are among the first want * that
  * many hits; the facet spy counts the recordings (the total) and the
- * facets. *match_any and *suggested say whether the fallback ran. */
+ * facets. *match_any says whether the fallback ran. */
 static search_status find_matches(reader *r, const search_request *req, const char *query,
-                                  const filters *f, size_t want, bool *match_any, bool *suggested)
+                                  const filters *f, size_t want, bool *match_any)
 {
 	qx_search_params p = search_base_params(query, req->exact);
 	p.filters = (const char *const *)f->terms;
@@ -255,20 +256,60 @@ static search_status find_matches(reader *r, const search_request *req, const ch
 		st = top_holds_every_word(r, match_any);
 	if (st != SEARCH_OK || qx_mset_groups(r->ms) != 0)
 		return st;
-	/* Nothing. Ask again for a spelling suggestion ("did you mean" only
-	 * when the words as typed found nothing together: Xapian also offers
-	 * corrections for rare words that were found), and rank a natural
-	 * question whose words were never said together by any of its words
-	 * instead; the answer says so ("match": "any"). */
-	*suggested = !req->exact;
+	/* Nothing. Rank a natural question whose words were never said
+	 * together by any of its words instead; the answer says so ("match":
+	 * "any"). */
 	*match_any = !has_syntax(req->query) && strchr(req->query, ' ') != NULL;
-	if (!*suggested && !*match_any)
+	if (!*match_any)
 		return SEARCH_OK;
 	qx_mset_free(r->ms);
 	r->ms = NULL;
-	p.suggest = *suggested;
 	p.match_any = *match_any;
 	return check(r, qx_db_search(r->db, &p, &r->ms));
+}
+
+/* "Did you mean": the user's own query with the words the archive does
+ * not know corrected (suggest.h), into *out; NULL when there is none. */
+static search_status suggestion_for(const reader *r, const synonyms *syn, const search_request *req,
+                                    char **out)
+{
+	suggest_params sp = {req->query, !req->exact, syn, stopwords,
+	                     sizeof stopwords / sizeof stopwords[0]};
+	return check(r, suggest_query(r->db, &sp, out));
+}
+
+/* The query found nothing, or no moment with all its words (*match_any):
+ * search the suggestion instead, the same way. Its matches replace r->ms,
+ * and *showing is set, when it finds something and the query found
+ * nothing, or when its best moment holds every word where the query's did
+ * not ("grpah breaks" -> "graph breaks" rather than "breaks" alone);
+ * otherwise r->ms stays the query's. */
+static search_status follow_suggestion(reader *r, const synonyms *syn, const search_request *req,
+                                       const char *suggestion, size_t want, bool *match_any,
+                                       bool *showing)
+{
+	search_request alt = *req;
+	filters f = {{NULL}, 0};
+	char *query = NULL;
+	qx_mset *original = r->ms;
+	bool alt_any = false;
+	alt.query = suggestion;
+	r->ms = NULL;
+	search_status st = prepare(syn, &alt, &f, &query);
+	if (st == SEARCH_OK)
+		st = find_matches(r, &alt, query, &f, want, &alt_any);
+	if (st == SEARCH_OK && qx_mset_groups(r->ms) > 0 &&
+	    (qx_mset_groups(original) == 0 || !alt_any)) {
+		qx_mset_free(original);
+		*match_any = alt_any;
+		*showing = true;
+	} else {
+		qx_mset_free(r->ms);
+		r->ms = original;
+	}
+	free(query);
+	filters_free(&f);
+	return st;
 }
 
 /* Where qx_mset_each_facet puts one facet's values. */
@@ -602,24 +643,29 @@ static search_status run_once(qx_db *db, const synonyms *syn, const search_reque
 	reader r = {db, NULL, err, errlen};
 	json_t *hits = NULL, *facets = NULL;
 	page pg = page_of(req);
-	bool match_any = false, suggested = false;
+	bool match_any = false, showing = false;
+	char *suggestion = NULL;
 	*out = NULL;
 
 	search_status status = prepare(syn, req, &f, &query);
 	if (status == SEARCH_OK)
-		status = find_matches(&r, req, query, &f, pg.want, &match_any, &suggested);
+		status = find_matches(&r, req, query, &f, pg.want, &match_any);
+	if (status == SEARCH_OK)
+		status = suggestion_for(&r, syn, req, &suggestion);
+	if (status == SEARCH_OK && suggestion && (qx_mset_groups(r.ms) == 0 || match_any))
+		status = follow_suggestion(&r, syn, req, suggestion, pg.want, &match_any, &showing);
 	if (status == SEARCH_OK)
 		status = page_facets(&r, &facets);
 	if (status == SEARCH_OK)
 		status = page_hits(&r, &pg, &hits);
 	if (status == SEARCH_OK) {
-		const char *suggestion = suggested ? qx_mset_suggestion(r.ms) : "";
-		*out = json_pack("{s:s, s:i, s:i, s:i, s:s, s:o, s:O, s:O}", "query", req->query,
-		                 "total", (json_int_t)qx_mset_groups(r.ms), "page",
-		                 (json_int_t)pg.number, "per_page", (json_int_t)pg.per_page,
-		                 "match", match_any ? "any" : "all", "suggestion",
-		                 suggestion[0] ? json_string(suggestion) : json_null(), "hits",
-		                 hits, "facets", facets);
+		*out = json_pack(
+		    "{s:s, s:i, s:i, s:i, s:s, s:o, s:o, s:O, s:O}", "query", req->query, "total",
+		    (json_int_t)qx_mset_groups(r.ms), "page", (json_int_t)pg.number, "per_page",
+		    (json_int_t)pg.per_page, "match", match_any ? "any" : "all", "suggestion",
+		    suggestion ? json_string(suggestion) : json_null(), "showing_results_for",
+		    showing ? json_string(suggestion) : json_null(), "hits", hits, "facets",
+		    facets);
 		if (!*out)
 			status = SEARCH_NOMEM;
 	}
@@ -628,6 +674,7 @@ static search_status run_once(qx_db *db, const synonyms *syn, const search_reque
 	json_decref(hits);
 	json_decref(facets);
 	qx_mset_free(r.ms);
+	free(suggestion);
 	free(query);
 	filters_free(&f);
 	return status;

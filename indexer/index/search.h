@@ -3,9 +3,11 @@
  * Results are grouped by recording, ranked by each recording's best match,
  * with up to SEARCH_MOMENTS_PER_RECORDING moments each. A moment's `t` is the
  * start of the cue that holds the first matched word, so a deep link starts
- * right where it was said. Synonyms (transcripts/synonyms.txt) widen the
- * query unless it is exact; a misspelled query gets a suggestion from the
- * archive's own words.
+ * right where it was said. The vocabulary (vocabulary.h: built in, plus the
+ * archive's synonyms.txt) and identifiers' spoken forms widen the query
+ * unless it is exact. A query with words the archive does not know gets a
+ * suggestion made of the user's own words (suggest.h), and when the query
+ * finds nothing, the answer is the suggestion's.
  */
 #ifndef QA_SEARCH_H
 #define QA_SEARCH_H
@@ -49,15 +51,27 @@ const char *search_status_str(search_status status);
 qx_search_params search_base_params(const char *query, bool exact);
 
 /* Run req against db (a read handle; reopened once if a writer commits
- * meanwhile). syn may be NULL. On SEARCH_OK *out is
+ * meanwhile). syn is the vocabulary (vocabulary_load); may be NULL. On
+ * SEARCH_OK *out is
  *   {"query", "total" (matching recordings), "page", "per_page",
  *    "match": "all"|"any", "suggestion": string|null,
+ *    "showing_results_for": string|null,
  *    "hits": [{"recording", "title", "release", "kind", "date", "type",
  *              "start", "end", "t", "snippet"}],
  *    "facets": {"release": {value: recordings}, "kind": {...},
  *               "speaker": {...}, "year": {...}}}
  * (caller releases with json_decref); otherwise *out is NULL and err holds
- * a one-line message. */
+ * a one-line message.
+ *
+ * "suggestion" is the query as typed with the words the archive does not
+ * know corrected (suggest.h: joined, split or respelled), or null; it is
+ * stable (searching it gives no further suggestion). "showing_results_for"
+ * is the same string when the answer is the suggestion's: the query as
+ * typed found nothing and the suggestion found something, or the query
+ * found only some of its words ("match": "any") and the suggestion all of
+ * them. Then "total", "match", "hits" and "facets" are the suggestion's,
+ * and a page says "showing results for ..." with the query as typed one
+ * click away. null otherwise ("query" is always as typed). */
 search_status search_run(qx_db *db, const synonyms *syn, const search_request *req, json_t **out,
                          char *err, size_t errlen);
 

@@ -111,6 +111,21 @@ qx_status qx_db_delete(qx_db *db, const char *term) QX_NOEXCEPT;
 /* Writers: record words for spelling suggestions (freq_inc occurrences). */
 qx_status qx_db_add_spelling(qx_db *db, const char *word, unsigned freq_inc) QX_NOEXCEPT;
 
+/* Readers: in *freq, the number of documents whose text holds word (any
+ * prefix-free text term, lowercased as qx_doc_add_text_term stores it), or,
+ * with stemmed, its English stem (the term a stemmed query matches). 0 for
+ * a word the archive never had. QX_INVALID for an empty word. */
+qx_status qx_db_term_freq(qx_db *db, const char *word, bool stemmed, unsigned *freq) QX_NOEXCEPT;
+
+/* Readers: the spelling dictionary's (qx_db_add_spelling) most frequent
+ * word within max_edits edits of word (lowercased), for one word, never a
+ * query. *out is "" when there is none, or when word is in the dictionary
+ * and nothing nearby is more frequent (Xapian does suggest a more frequent
+ * neighbour of a word it holds: "do" -> "dot"; check the word with
+ * qx_db_term_freq first). Caller frees *out with free(); NULL on failure. */
+qx_status qx_db_spelling_suggestion(qx_db *db, const char *word, unsigned max_edits,
+                                    char **out) QX_NOEXCEPT;
+
 /* User metadata: small key/value strings stored with the database and
  * committed with it. key must not be empty. get: *value is "" when the key
  * is absent; caller frees *value with free(); NULL on failure. */

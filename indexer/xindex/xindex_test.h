@@ -24,7 +24,8 @@ extern "C" {
  * succeed, then make the `times` reads after them fail with QX_RETRY as
  * though the revision being read had been recycled. A read is a call of
  * qx_db_search, qx_db_doc_count, qx_db_get_metadata, qx_db_each_metadata,
- * qx_mset_hit, qx_mset_first_position or qx_mset_snippet (each call counts,
+ * qx_db_term_freq, qx_db_spelling_suggestion, qx_mset_hit,
+ * qx_mset_first_position or qx_mset_snippet (each call counts,
  * even when the mset answers from what it already read). qx_db_reopen does
  * not count and does not disarm. after = times = 0 disarms. QX_INVALID for
  * a NULL db. */

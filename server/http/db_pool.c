@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "index_update.h"
+#include "vocabulary.h"
 
 typedef struct slot {
 	http_db loan; /* what the borrower sees; loan.syn points at syn */
@@ -68,9 +69,10 @@ static http_db_status from_qx(qx_status qs)
 	                          : HTTP_DB_FAILED;
 }
 
-/* Re-read the synonyms stored in the index; parse them only when their
- * text changed. A file that does not parse was rejected by `qarchive index`
- * already, so it cannot be here; if it is, search runs without synonyms. */
+/* Re-read the archive's synonyms stored in the index; when their text
+ * changed, load the vocabulary again (built-in list merged with them). A
+ * file that does not parse was rejected by `qarchive index` already, so it
+ * cannot be here; if it is, search runs with the built-in list alone. */
 static http_db_status refresh_synonyms(slot *s, char *err, size_t errlen)
 {
 	char *text = NULL;
@@ -86,14 +88,18 @@ static http_db_status refresh_synonyms(slot *s, char *err, size_t errlen)
 	}
 	synonyms_free(s->syn);
 	s->syn = NULL;
+	s->loan.syn = NULL;
 	free(s->syn_text);
 	s->syn_text = text;
-	if (text[0]) {
-		size_t line;
-		char err[256];
-		if (synonyms_parse(text, strlen(text), &s->syn, &line, err, sizeof err) ==
-		    SYNONYMS_NOMEM)
-			return HTTP_DB_NOMEM;
+	synonyms_status st = vocabulary_load(text, strlen(text), &s->syn, NULL, NULL, 0);
+	if (st == SYNONYMS_INVALID)
+		st = vocabulary_load(NULL, 0, &s->syn, NULL, NULL, 0);
+	if (st != SYNONYMS_OK) {
+		/* Out of memory: forget the text, so the next loan tries again. */
+		free(s->syn_text);
+		s->syn_text = NULL;
+		snprintf(err, errlen, "out of memory");
+		return HTTP_DB_NOMEM;
 	}
 	s->loan.syn = s->syn;
 	return HTTP_DB_OK;

@@ -5,8 +5,9 @@
  * many handles as it has worker threads and lends them out under a mutex.
  * Each loan reopens its handle first (qx_db_reopen: cheap when nothing
  * changed), so a commit by `qarchive index` is visible to the next request
- * without a restart. The archive's synonyms, stored in the index, are kept
- * parsed beside each handle and re-read when a reopen found a new revision.
+ * without a restart. The vocabulary (vocabulary.h: the built-in list merged
+ * with the archive's synonyms, stored in the index) is kept parsed beside
+ * each handle and re-read when a reopen found a new revision.
  */
 #ifndef QA_HTTP_DB_POOL_H
 #define QA_HTTP_DB_POOL_H
@@ -21,7 +22,7 @@ typedef struct http_db_pool http_db_pool;
 /* A handle on loan. Both pointers are borrowed until http_db_pool_release. */
 typedef struct http_db {
 	qx_db *db;
-	const synonyms *syn; /* NULL when the archive has none */
+	const synonyms *syn; /* the vocabulary; NULL only if it could not be loaded */
 } http_db;
 
 typedef enum http_db_status {

@@ -177,6 +177,82 @@ def first_t(result, recording):
     return m[0]["t"] if m else None
 
 
+def vocabulary_checks(tmp):
+    """An archive with no synonyms.txt: the built-in vocabulary, identifiers'
+    spoken forms, and suggestions made of the user's own words."""
+    root = os.path.join(tmp, "vocab")
+    planted = [
+        (10.0, "We shard the model with fully sharded data parallel across nodes."),
+        (60.0, "To get a graph, call torch dot export dot export on the module."),
+        (110.0, "Then torch dot underscore check tells the compiler the size is positive."),
+        (160.0, "Wheels for Python 3.13 are out, including free threading builds."),
+        (210.0, "Graph breaks show up in the logs when tracing stops."),
+        (260.0, "Skip compilation with torch.compiler.set_stance in a context manager."),
+        (310.0, "The job died with an out of memory error on the last rank."),
+        (360.0, "On CI the foundation's repo, O O T A, runs scheduled workflows."),
+    ]
+    cues = []
+    for t, text in planted:
+        cues.append((t, "Gil Dev", text))
+        for k in range(1, 10):
+            cues.append((t + 5 * k, "Hal Host", FILLER[k % 4]))
+    write(os.path.join(root, "2025-09-01-vocab", "recording.json"), json.dumps({
+        "title": "Vocabulary office hours", "kind": "other", "release": "2.9",
+        "date": "2025-09-01", "speakers": ["Gil Dev", "Hal Host"]}))
+    write(os.path.join(root, "2025-09-01-vocab", "transcript.vtt"), vtt(cues))
+    rc, out, err = run("index", "--archive", root)
+    check(rc == 0 and not os.path.exists(os.path.join(root, "synonyms.txt")),
+          "vocabulary archive indexed, no synonyms.txt: " + out + err)
+    rec = "2025-09-01-vocab"
+
+    def lands(query, t, what):
+        rc, r, err = search(root, query)
+        check(rc == 0 and first_t(r, rec) == t, "%s: %r lands at %s: %s" % (
+            what, query, t, r and [(h["t"], h["snippet"]) for h in r["hits"][:2]] or err))
+        return r
+
+    # The built-in vocabulary, with no file of the archive's own.
+    lands("fsdp", 10.0, "built-in abbreviation")
+    lands("FSDP sharding across nodes", 10.0, "built-in abbreviation among words")
+    lands("OOM", 310.0, "built-in OOM")
+    # Spoken forms, both ways, by rule.
+    lands("torch.export.export", 60.0, "typed identifier, said aloud")
+    lands("torch._check", 110.0, "typed identifier with a leading underscore, said aloud")
+    lands("torch dot compiler dot set underscore stance", 260.0, "said identifier, typed in the talk")
+    lands("set_stance", 260.0, "name inside an identifier")
+    rc, r, _ = search(root, "--exact", "torch.export.export")
+    check(r is not None and not moments(r, rec), "--exact: no spoken forms: %s" % (r and r["hits"]))
+
+    # Suggestions: only unknown words, from the user's words, stable, and
+    # the results shown when the query as typed finds nothing.
+    r = lands("python3.13", 160.0, "python3.13 shows the results for python 3.13")
+    check(r and r["suggestion"] == "python 3.13" and r["showing_results_for"] == "python 3.13",
+          "python3.13 -> python 3.13: %r" % ((r and (r["suggestion"], r["showing_results_for"])),))
+    rc, r, _ = search(root, "python 3.13")
+    check(r and r["suggestion"] is None and r["showing_results_for"] is None,
+          "python 3.13 needs no suggestion: %s" % (r and r["suggestion"]))
+    rc, r, _ = search(root, "FSDP grpah breaks")
+    check(r and r["suggestion"] == "FSDP graph breaks", "suggestion from the user's words: %s" % (r and r["suggestion"]))
+    rc, r2, _ = search(root, r["suggestion"] if r and r["suggestion"] else "x")
+    check(r2 and r2["suggestion"] is None, "following the suggestion suggests nothing: %s" % (r2 and r2["suggestion"]))
+    rc, r, _ = search(root, "how do I make torch.compile skip compilaton")
+    sugg = (r and r["suggestion"]) or ""
+    check(sugg.startswith("how do I make torch.compile skip ") and sugg.endswith(" compilation")
+          and "(" not in sugg and " OR " not in sugg,
+          "no expansion leaks into the suggestion, known words kept: %r" % sugg)
+    rc, r, _ = search(root, "shard model")
+    check(r and r["suggestion"] is None and r["showing_results_for"] is None, "known words: no suggestion")
+
+    # The archive's own file adds to and overrides the built-in list.
+    write(os.path.join(root, "synonyms.txt"), "-fsdp\noota, o o t a\n")
+    rc, out, err = run("index", "--archive", root)
+    check(rc == 0, "reindex with synonyms.txt: " + out + err)
+    rc, r, _ = search(root, "fsdp")
+    check(r is not None and not moments(r, rec), "-fsdp turns the built-in group off: %s" % (r and r["hits"]))
+    lands("oota", 360.0, "the archive's own group")
+    lands("ooms", 310.0, "the rest of the built-in list stays")
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="qa_search_")
     root = os.path.join(tmp, "archive")
@@ -335,6 +411,7 @@ def main():
               "syntax error: one line, exit 1: %d %s" % (rc, err))
         rc, out, err = run("search", "--archive", root, "--limit", "0", "x")
         check(rc == 2, "bad --limit")
+        vocabulary_checks(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print("%d passed, %d failed" % (passed, failed))

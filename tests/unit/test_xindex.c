@@ -218,6 +218,55 @@ static void test_facets_and_suggestion(void)
 	qx_db_close(db);
 }
 
+/* One word at a time: document counts as a query would match them (case,
+ * stems), and the spelling dictionary's nearest word. */
+static void test_term_freq_and_spelling(void)
+{
+	char path[512];
+	path_in_tmp(path, sizeof path, "terms");
+	build_index(path);
+	qx_db *db = NULL;
+	CHECK(qx_db_open(path, false, &db, NULL) == QX_OK);
+	unsigned freq = 99;
+	CHECK(qx_db_term_freq(db, "torch", false, &freq) == QX_OK && freq == 2);
+	CHECK(qx_db_term_freq(db, "TORCH", false, &freq) == QX_OK && freq == 2);
+	CHECK(qx_db_term_freq(db, "compiles", false, &freq) == QX_OK && freq == 0);
+	/* "compile" and "compiled" share the stem "compil". */
+	CHECK(qx_db_term_freq(db, "compiles", true, &freq) == QX_OK && freq == 2);
+	CHECK(qx_db_term_freq(db, "zanzibar", true, &freq) == QX_OK && freq == 0);
+	/* Filter terms are not words of the text. */
+	CHECK(qx_db_term_freq(db, "XREC", false, &freq) == QX_OK && freq == 0);
+	char longword[400];
+	memset(longword, 'x', sizeof longword - 1);
+	longword[sizeof longword - 1] = '\0';
+	CHECK(qx_db_term_freq(db, longword, false, &freq) == QX_OK && freq == 0);
+	CHECK(qx_db_term_freq(db, "", false, &freq) == QX_INVALID && freq == 0);
+	CHECK(qx_db_term_freq(db, NULL, false, &freq) == QX_INVALID);
+	CHECK(qx_db_term_freq(db, "torch", false, NULL) == QX_INVALID);
+	CHECK(qx_db_term_freq(NULL, "torch", false, &freq) == QX_INVALID);
+
+	char *word = (char *)"unset";
+	CHECK(qx_db_spelling_suggestion(db, "Tritno", 2, &word) == QX_OK);
+	CHECK_STR(word, "triton");
+	free(word);
+	CHECK(qx_db_spelling_suggestion(db, "qqqqqqqq", 2, &word) == QX_OK);
+	CHECK_STR(word, "");
+	free(word);
+	CHECK(qx_db_spelling_suggestion(db, longword, 2, &word) == QX_OK);
+	CHECK_STR(word, "");
+	free(word);
+	word = (char *)"unset";
+	CHECK(qx_db_spelling_suggestion(db, NULL, 2, &word) == QX_INVALID && word == NULL);
+	CHECK(qx_db_spelling_suggestion(db, "x", 2, NULL) == QX_INVALID);
+
+	/* Both are reads: a recycled revision asks for a retry. */
+	CHECK(qx_test_fail_reads(db, 0, 2) == QX_OK);
+	CHECK(qx_db_term_freq(db, "torch", false, &freq) == QX_RETRY && freq == 0);
+	CHECK(qx_db_spelling_suggestion(db, "tritno", 2, &word) == QX_RETRY && word == NULL);
+	CHECK(!qx_test_failures_pending(db));
+	qx_db_close(db);
+}
+
 static bool collect_key(const char *key, const char *value, void *ctx)
 {
 	struct facet_seen *f = ctx;
@@ -719,6 +768,7 @@ int main(void)
 	RUN(test_open_missing_read_only);
 	RUN(test_search_basics);
 	RUN(test_facets_and_suggestion);
+	RUN(test_term_freq_and_spelling);
 	RUN(test_metadata_and_delete);
 	RUN(test_close_discards_uncommitted);
 	RUN(test_writer_lock);
