@@ -33,9 +33,9 @@ static const char *const stopwords[] = {
 
 /* The field:value syntax of queries. */
 static const qx_field fields[] = {
-    {"release", INDEX_TERM_RELEASE, true}, {"kind", INDEX_TERM_KIND, true},
-    {"speaker", INDEX_TERM_SPEAKER, true}, {"year", INDEX_TERM_YEAR, true},
-    {"title", INDEX_PREFIX_TITLE, false},
+    {"release", INDEX_TERM_RELEASE, true, NULL}, {"kind", INDEX_TERM_KIND, true, NULL},
+    {"speaker", INDEX_TERM_SPEAKER, true, NULL}, {"year", INDEX_TERM_YEAR, true, NULL},
+    {"title", INDEX_PREFIX_TITLE, false, NULL},
 };
 
 static const unsigned facet_slots[] = {INDEX_SLOT_RELEASE, INDEX_SLOT_KIND, INDEX_SLOT_SPEAKERS,
