@@ -263,19 +263,57 @@ static bool is_field(const char *word, size_t n)
 	return false;
 }
 
+/* The length of the filter word at p (release:2.6, speaker:"Maya Chen",
+ * its value in straight or curly quotes, as QueryParser reads it), 0 when
+ * p is not one. */
+static size_t filter_word(const char *p)
+{
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		size_t len = strlen(fields[i].name);
+		if (!fields[i].boolean || strncmp(p, fields[i].name, len) != 0 || p[len] != ':')
+			continue;
+		const char *v = p + len + 1, *close = NULL;
+		if (*v == '"')
+			close = strchr(v + 1, '"');
+		else if (strncmp(v, "\xe2\x80\x9c", 3) == 0)
+			close = strstr(v + 3, "\xe2\x80\x9d");
+		else
+			return strcspn(p, " \t\n");
+		return close ? (size_t)(close - p) + (*close == '"' ? 1 : 3) : 0;
+	}
+	return 0;
+}
+
+/* Does word (n bytes) hold a quote that starts a phrase? */
+static bool has_quote(const char *word, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (word[i] == '"' || (i + 3 <= n && memcmp(word + i, "\xe2\x80\x9c", 3) == 0))
+			return true;
+	return false;
+}
+
 /* Does the query use the search syntax (quotes, operators, fields,
  * +/- prefixes, wildcards), so that its words mean exactly what it says?
  * A plain sentence ("cpu inference: fp16 or bf16", "c++ server") or a
  * pasted error message ("cache_size_limit (8)") is not syntax, whatever
- * punctuation it has: brackets group only around operators. */
+ * punctuation it has: brackets group only around operators. Filters
+ * (speaker:maya, release:2.6) are not either: they narrow a question down
+ * without making it keywords ("speaker:ravi what do I do if my old
+ * checkpoints stopped loading"). */
 static bool has_syntax(const char *q)
 {
-	if (strchr(q, '"') || strstr(q, "\xe2\x80\x9c"))
-		return true;
 	for (const char *p = q; *p;) {
 		while (*p == ' ' || *p == '\t' || *p == '\n')
 			p++;
-		size_t n = strcspn(p, " \t\n");
+		size_t n = filter_word(p);
+		if (n) {
+			p += n;
+			continue;
+		}
+		n = strcspn(p, " \t\n");
+		if (has_quote(p, n))
+			return true;
 		if (n && ((p[0] == '+' || p[0] == '-') && n > 1))
 			return true;
 		if (n && (is_operator(p, n) || is_field(p, n) || p[n - 1] == '*'))

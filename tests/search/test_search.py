@@ -277,6 +277,10 @@ def speaker_checks(tmp):
               "%s: %s" % (args, r or err))
     rc, r, _ = search(root, "year:2024 bandwidth")
     check(r and r["total"] == 0, "year:2024 filters: %s" % (r and r["hits"]))
+    # A question with a filter is still a question: its words are not all
+    # required.
+    rc, r, _ = search(root, "speaker:marcus what is the hardest problem with bandwidth today")
+    check(r and first_t(r, "2025-03-11-prefixes") == 65.0, "question with a filter: %s" % (r and r["hits"]))
 
 
 def moments(result, recording):
