@@ -13,6 +13,7 @@
 #include "index_schema.h"
 #include "media_probe.h"
 #include "media_subtitles.h"
+#include "speaker_terms.h"
 #include "strbuf.h"
 #include "text_decode.h"
 #include "tokenize.h"
@@ -206,32 +207,66 @@ static void add_text(builder *b, const char *prefix, const char *text, unsigned 
 		b->pos = next;
 }
 
+/* Add the filter term prefix + value; the term is lower-cased
+ * (index_schema.h), as search.c lower-cases what people type. */
+static void add_filter_term(builder *b, const char *prefix, const char *value)
+{
+	char term[512], *lower = NULL;
+	if (b->failed || !value || !*value)
+		return;
+	if (qx_utf8_lower(value, &lower) != QX_OK) {
+		b->failed = true;
+		return;
+	}
+	/* Longer than Xapian's limit for a term: nobody types it whole. */
+	if (strlen(prefix) + strlen(lower) <= INDEX_TERM_MAX) {
+		snprintf(term, sizeof term, "%s%s", prefix, lower);
+		if (qx_doc_add_boolean_term(b->doc, term) != QX_OK)
+			b->failed = true;
+	}
+	free(lower);
+}
+
+/* The speaker: terms of a speaker named name[0..len): every key of the
+ * name (speaker_terms.h). */
+static void add_speaker_terms(builder *b, const char *name, size_t len)
+{
+	speaker_keys keys = SPEAKER_KEYS_INIT;
+	if (!b->failed && !speaker_keys_of(name, len, &keys))
+		b->failed = true;
+	for (size_t i = 0; i < keys.count; i++)
+		add_filter_term(b, INDEX_TERM_SPEAKER, keys.items[i]);
+	speaker_keys_free(&keys);
+}
+
+/* The speakers recording.json lists, as speaker: terms: on the documents
+ * about the whole recording, and on passages when the transcript does not
+ * say who speaks. */
+static void add_listed_speakers(builder *b, const recording *rec)
+{
+	for (size_t i = 0; i < rec->meta.speaker_count; i++)
+		add_speaker_terms(b, rec->meta.speakers[i].name,
+		                  strlen(rec->meta.speakers[i].name));
+}
+
 /* The boolean terms and values every document of the recording carries. */
 static void add_recording_terms(builder *b, const recording *rec)
 {
 	const recording_meta *m = &rec->meta;
 	char term[512], year[8];
-	struct {
-		const char *prefix, *value;
-	} terms[] = {
-	    {INDEX_TERM_RECORDING, rec->id},
-	    {INDEX_TERM_KIND, recording_kind_str(m->kind)},
-	    {INDEX_TERM_RELEASE, m->release},
-	    {INDEX_TERM_YEAR, year},
-	};
 	snprintf(year, sizeof year, "%04d", m->year);
-	for (size_t i = 0; i < sizeof terms / sizeof terms[0]; i++) {
-		if (!terms[i].value || !*terms[i].value)
-			continue;
-		snprintf(term, sizeof term, "%s%s", terms[i].prefix, terms[i].value);
-		if (qx_doc_add_boolean_term(b->doc, term) != QX_OK)
-			b->failed = true;
-	}
+	/* The recording's term is its id as is: the id names its folder. */
+	snprintf(term, sizeof term, "%s%s", INDEX_TERM_RECORDING, rec->id);
+	if (qx_doc_add_boolean_term(b->doc, term) != QX_OK)
+		b->failed = true;
+	add_filter_term(b, INDEX_TERM_KIND, recording_kind_str(m->kind));
+	add_filter_term(b, INDEX_TERM_RELEASE, m->release);
+	add_filter_term(b, INDEX_TERM_YEAR, year);
+	/* The facet counts recordings by the speakers listed, names as
+	 * written, on every document (xindex.h: a group's documents hold the
+	 * same facet values). */
 	strbuf speakers = STRBUF_INIT;
 	for (size_t i = 0; i < m->speaker_count; i++) {
-		snprintf(term, sizeof term, "%s%s", INDEX_TERM_SPEAKER, m->speakers[i].name);
-		if (qx_doc_add_boolean_term(b->doc, term) != QX_OK)
-			b->failed = true;
 		if ((speakers.len && !sb_append_char(&speakers, '\n')) ||
 		    !sb_append_str(&speakers, m->speakers[i].name))
 			b->failed = true;
@@ -290,21 +325,33 @@ out:
 	return st;
 }
 
-static bool builder_start(builder *b, qx_db *db, const recording *rec, word_count *spelled)
+/* Start a document of rec; `listed`: it carries the listed speakers'
+ * speaker: terms (add_listed_speakers). */
+static bool builder_start(builder *b, qx_db *db, const recording *rec, word_count *spelled,
+                          bool listed)
 {
 	*b = (builder){db, qx_doc_new(), 1, 0, true, spelled, false};
 	if (!b->doc)
 		return false;
 	add_recording_terms(b, rec);
+	if (listed)
+		add_listed_speakers(b, rec);
 	return !b->failed;
 }
 
 /* A passage's cue as its data lists it: start, end, first position, text,
- * voice, and for a cue of a question, where its answer starts (turns.h). */
-static json_t *passage_cue(const cue *c, unsigned p, double answer)
+ * who says it ("v": the voice or "Name:" prefix as written, carried on to
+ * the cues after it; search places a speaker's moments by it), and for a
+ * cue of a question, where its answer starts (turns.h). */
+static json_t *passage_cue(const cue *c, unsigned p, const turns_speaker *who, double answer)
 {
-	json_t *o = json_pack("{s:f, s:f, s:i, s:s, s:s?}", "s", c->start, "e", c->end, "p",
-	                      (json_int_t)p, "text", c->plain, "v", c->voice);
+	json_t *o = json_pack("{s:f, s:f, s:i, s:s}", "s", c->start, "e", c->end, "p",
+	                      (json_int_t)p, "text", c->plain);
+	if (o && who && who->name &&
+	    json_object_set_new(o, "v", json_stringn(who->name, who->len)) != 0) {
+		json_decref(o);
+		return NULL;
+	}
 	if (o && answer >= 0 && json_object_set_new(o, "a", json_real(answer)) != 0) {
 		json_decref(o);
 		return NULL;
@@ -312,17 +359,42 @@ static json_t *passage_cue(const cue *c, unsigned p, double answer)
 	return o;
 }
 
+/* What the passages take from the turns (turns.h): who says each cue
+ * (NULL when the transcript never says), and where a question's answer
+ * starts. */
+typedef struct passage_turns {
+	turns_speaker *who;
+	double *answers;
+} passage_turns;
+
+/* The speaker: terms of cue k of a passage that starts at cue first: its
+ * speaker's keys, once per change of speaker. */
+static void add_cue_speaker(builder *b, const passage_turns *t, size_t first, size_t k)
+{
+	const turns_speaker *who = t->who ? &t->who[k] : NULL;
+	if (!who || !who->name)
+		return;
+	const turns_speaker *before = k > first ? &t->who[k - 1] : NULL;
+	if (before && before->name && before->len == who->len &&
+	    memcmp(before->name, who->name, who->len) == 0)
+		return;
+	add_speaker_terms(b, who->name, who->len);
+}
+
 /* Passages: windows of about INDEX_PASSAGE_WORDS words; each starts with
  * the previous one's last cue, so a phrase said across the seam between two
  * windows is still found. */
 static index_build_status add_windows(qx_db *db, const recording *rec, const cue_list *cues,
-                                      const double *answers, word_count *spelled, unsigned *n,
+                                      const passage_turns *t, word_count *spelled, unsigned *n,
                                       index_build_counts *counts, char *err, size_t errlen)
 {
 	size_t first = 0;
 	while (first < cues->count) {
 		builder b;
-		if (!builder_start(&b, db, rec, spelled)) {
+		/* speaker: finds what a person said: a passage carries the
+		 * speakers of its cues, or, when the transcript never says who
+		 * speaks, the recording's. */
+		if (!builder_start(&b, db, rec, spelled, t->who == NULL)) {
 			qx_doc_free(b.doc);
 			return INDEX_BUILD_NOMEM;
 		}
@@ -338,7 +410,9 @@ static index_build_status add_windows(qx_db *db, const recording *rec, const cue
 			add_text(&b, "", c->plain, INDEX_WEIGHT_TEXT, TEXT_CONTINUED);
 			if (c->voice && *c->voice)
 				add_text(&b, "", c->voice, INDEX_WEIGHT_SPEAKER, TEXT_UNPLACED);
-			json_array_append_new(list, passage_cue(c, p, answers ? answers[k] : -1));
+			add_cue_speaker(&b, t, first, k);
+			json_array_append_new(list, passage_cue(c, p, t->who ? &t->who[k] : NULL,
+			                                        t->answers ? t->answers[k] : -1));
 			if (counts && (k > first || first == 0)) {
 				counts->cues++;
 				counts->words += b.words - words_before;
@@ -363,17 +437,27 @@ static index_build_status add_windows(qx_db *db, const recording *rec, const cue
 	return INDEX_BUILD_OK;
 }
 
-/* The passages, with where each question's answer starts (turns.h). */
+/* The passages, with who says each cue and where each question's answer
+ * starts (turns.h); *voiced: the transcript says who speaks. */
 static index_build_status add_passages(qx_db *db, const recording *rec, const cue_list *cues,
-                                       word_count *spelled, unsigned *n, index_build_counts *counts,
-                                       char *err, size_t errlen)
+                                       word_count *spelled, unsigned *n, bool *voiced,
+                                       index_build_counts *counts, char *err, size_t errlen)
 {
-	double *answers;
-	if (!turns_answer_starts(cues, &answers))
+	passage_turns t = {NULL, NULL};
+	*voiced = false;
+	if (!turns_speakers(cues, &t.who) || !turns_answer_starts(cues, &t.answers)) {
+		free(t.who);
 		return INDEX_BUILD_NOMEM;
-	index_build_status st =
-	    add_windows(db, rec, cues, answers, spelled, n, counts, err, errlen);
-	free(answers);
+	}
+	for (size_t k = 0; k < cues->count && !*voiced; k++)
+		*voiced = t.who[k].name != NULL;
+	if (!*voiced) {
+		free(t.who);
+		t.who = NULL;
+	}
+	index_build_status st = add_windows(db, rec, cues, &t, spelled, n, counts, err, errlen);
+	free(t.answers);
+	free(t.who);
 	return st;
 }
 
@@ -420,12 +504,14 @@ static index_build_status write_all(qx_db *db, const recording *rec, const input
 	qx_status qs = qx_db_delete(db, term);
 	if (qs != QX_OK)
 		return refused(db, qs, rec->id, err, errlen);
-	if ((st = add_passages(db, rec, in->cues, spelled, &n, counts, err, errlen)) !=
+	bool voiced;
+	if ((st = add_passages(db, rec, in->cues, spelled, &n, &voiced, counts, err, errlen)) !=
 	    INDEX_BUILD_OK)
 		return st;
 
-	/* About: title (also under title:), speakers, description. */
-	if (!builder_start(&b, db, rec, spelled))
+	/* About: title (also under title:), speakers, description; the
+	 * speakers it names are its speaker: terms. */
+	if (!builder_start(&b, db, rec, spelled, true))
 		goto nomem;
 	add_text(&b, "", m->title, INDEX_WEIGHT_TITLE, TEXT_SEPARATE);
 	add_text(&b, INDEX_PREFIX_TITLE, m->title, 1, TEXT_SEPARATE);
@@ -452,7 +538,9 @@ static index_build_status write_all(qx_db *db, const recording *rec, const input
 				end = in->agenda.entries[k].start;
 				break;
 			}
-		if (!builder_start(&b, db, rec, spelled))
+		/* speaker: finds what a person said: when the transcript says
+		 * who speaks, an item (or the notes) is not in anyone's voice. */
+		if (!builder_start(&b, db, rec, spelled, !voiced))
 			goto nomem;
 		add_text(&b, "", e->title, INDEX_WEIGHT_AGENDA, TEXT_SEPARATE);
 		/* An item is a part of its recording: "helion autotuning" finds
@@ -478,7 +566,7 @@ static index_build_status write_all(qx_db *db, const recording *rec, const input
 			sb_append_str(&notes, "\n"),
 			    sb_append_str(&notes, in->agenda.entries[i].title);
 	if (notes.len) {
-		if (!builder_start(&b, db, rec, spelled)) {
+		if (!builder_start(&b, db, rec, spelled, !voiced)) {
 			sb_free(&notes);
 			goto nomem;
 		}

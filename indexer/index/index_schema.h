@@ -24,14 +24,27 @@ enum {
 	INDEX_SLOT_YEAR = 5,      /* facet */
 };
 
-/* Boolean term prefixes (filters). */
+/* Boolean term prefixes (filters). Release, kind, year and speaker values
+ * are lower-cased (qx_utf8_lower), and search lower-cases what people
+ * type, so that kind:TAC-Meeting and speaker:maya find them.
+ *
+ * Speaker terms say who speaks in a document, one per key of a name
+ * (speaker_terms.h: "maya", "chen", "maya chen"): a passage carries the
+ * speakers of its cues (<v Name> voices, "Name:" prefixes, carried on to
+ * the cues after them; turns.h), so speaker: finds what a person said;
+ * the about, agenda and notes documents, and the passages of a transcript
+ * that never says who speaks, carry the speakers recording.json lists. */
 #define INDEX_TERM_UNIQUE    "Q"        /* one per document: "Q<id>#<n>" */
 #define INDEX_TERM_RECORDING "XREC"     /* + recording id */
 #define INDEX_TERM_RELEASE   "XRELEASE" /* + release, e.g. "2.6" */
 #define INDEX_TERM_KIND      "XKIND"    /* + kind, e.g. "tac-meeting" */
-#define INDEX_TERM_SPEAKER   "XSPEAKER" /* + speaker name as written */
+#define INDEX_TERM_SPEAKER   "XSPEAKER" /* + a key of a speaker's name */
 #define INDEX_TERM_YEAR      "XYEAR"    /* + four-digit year */
 #define INDEX_TERM_DOCTYPE   "XTYPE"    /* + passage | about | agenda | notes */
+
+/* The longest term qx_doc_add_boolean_term takes (Xapian's limit is 245
+ * bytes): a longer filter value is not written. */
+#define INDEX_TERM_MAX 240
 
 /* Free-text prefixes (besides the unprefixed text of everything). */
 #define INDEX_PREFIX_TITLE "S"
@@ -39,7 +52,10 @@ enum {
 /* Index-wide metadata keys. */
 #define INDEX_META_RECORDING "rec:" /* + id: the recording's summary JSON */
 #define INDEX_META_SCHEMA    "schema"
-#define INDEX_SCHEMA_VERSION "1"
+/* A change of terms or document data that an older index lacks: an index
+ * of another version is rebuilt in full by the next `qarchive index`
+ * (index_update.h). 2: lower-cased filter terms; speakers per passage. */
+#define INDEX_SCHEMA_VERSION "2"
 
 /* Passage windows: close a window once it holds this many words (and at
  * least INDEX_PASSAGE_MIN_CUES cues). About a paragraph of speech, 20-40 s:

@@ -1,6 +1,9 @@
 #include "moment.h"
 
 #include <stdlib.h>
+#include <string.h>
+
+#include "speaker_terms.h"
 
 bool moment_densest(const qx_position *positions, size_t n, unsigned *pos)
 {
@@ -59,4 +62,60 @@ double moment_play_from(json_t *cues, size_t at)
 	double start = number_or(cue, "s", 0);
 	double answer = number_or(cue, "a", -1);
 	return answer >= start ? answer : start;
+}
+
+/* Does one of keys find the speaker of cue (its "v")? */
+static bool said_by(json_t *cue, const char *const *keys, size_t nkeys, bool *found)
+{
+	json_t *v = json_object_get(cue, "v");
+	*found = false;
+	for (size_t i = 0; json_is_string(v) && i < nkeys && !*found; i++)
+		if (!speaker_name_has(json_string_value(v), json_string_length(v), keys[i], found))
+			return false;
+	return true;
+}
+
+bool moment_in_voice(json_t *cues, const char *const *keys, size_t nkeys, qx_position *positions,
+                     size_t *n, long *first)
+{
+	size_t count = json_array_size(cues);
+	bool *theirs = calloc(count ? count : 1, sizeof *theirs);
+	*first = -1;
+	if (!theirs)
+		return false;
+	for (size_t k = 0; k < count && nkeys; k++) {
+		if (!said_by(json_array_get(cues, k), keys, nkeys, &theirs[k])) {
+			free(theirs);
+			*first = -1;
+			return false;
+		}
+		if (theirs[k] && *first < 0)
+			*first = (long)k;
+	}
+	size_t kept = 0;
+	for (size_t i = 0; *first >= 0 && i < *n; i++)
+		if (theirs[moment_cue_at(cues, positions[i].pos)])
+			positions[kept++] = positions[i];
+	if (*first >= 0)
+		*n = kept;
+	free(theirs);
+	return true;
+}
+
+bool moment_said_by(json_t *cues, const char *const *keys, size_t nkeys,
+                    const qx_position *positions, size_t n, bool *keep)
+{
+	*keep = true;
+	if (n == 0 || nkeys == 0)
+		return true;
+	qx_position *theirs = malloc(n * sizeof *theirs);
+	if (!theirs)
+		return false;
+	memcpy(theirs, positions, n * sizeof *theirs);
+	size_t kept = n;
+	long first;
+	bool ok = moment_in_voice(cues, keys, nkeys, theirs, &kept, &first);
+	*keep = !ok || first < 0 || kept > 0;
+	free(theirs);
+	return ok;
 }

@@ -32,6 +32,26 @@ bool moment_densest(const qx_position *positions, size_t n, unsigned *pos);
  * before it. 0 for an empty array. */
 size_t moment_cue_at(json_t *cues, unsigned pos);
 
+/* With speaker: filters (keys[0..nkeys), speaker_terms.h), a moment is
+ * where one of those people speaks, not the question someone else put to
+ * them: *first is the first cue of cues whose "v" one of the keys finds
+ * (-1 when none does, or nkeys is 0), and when there is one, positions
+ * [0..*n) keep only those in such cues (*n is updated; the densest run is
+ * then theirs). Returns false when out of memory (positions untouched,
+ * *first -1). */
+bool moment_in_voice(json_t *cues, const char *const *keys, size_t nkeys, qx_position *positions,
+                     size_t *n, long *first);
+
+/* Is a passage with these cues, where the query's terms are at
+ * positions[0..n), a match for speaker: filters (keys[0..nkeys))? Not
+ * when one of those people speaks in it but only others say the terms
+ * (index_schema.h: a passage carries the speakers of all its cues). A
+ * passage none of them speaks in (matched by the speakers the recording
+ * lists, or by a NOT) and a filter with no terms are matches. Returns
+ * false when out of memory (*keep then true: it cannot tell). */
+bool moment_said_by(json_t *cues, const char *const *keys, size_t nkeys,
+                    const qx_position *positions, size_t n, bool *keep);
+
 /* The time to play from for cue `at`: its start, or when it belongs to a
  * question (its "a", set at index time by turns.h), the answer's start. */
 double moment_play_from(json_t *cues, size_t at);

@@ -8,6 +8,7 @@
 #include "index_schema.h"
 #include "index_update.h"
 #include "moment.h"
+#include "speaker_terms.h"
 #include "suggest.h"
 
 /* Documents of one recording read to choose its moments from: more than
@@ -31,11 +32,18 @@ static const char *const stopwords[] = {
     "when", "where", "which", "who",  "why",    "will", "with", "would", "you",   "your",
 };
 
-/* The field:value syntax of queries. */
+static char *filter_value(const char *typed, void *ctx);
+static char *speaker_value(const char *typed, void *ctx);
+
+/* The field:value syntax of queries. Filter values are made the index's
+ * terms here (index_schema.h), not by Xapian: lower-cased, and a speaker
+ * by the key of the name (speaker_terms.h). */
 static const qx_field fields[] = {
-    {"release", INDEX_TERM_RELEASE, true}, {"kind", INDEX_TERM_KIND, true},
-    {"speaker", INDEX_TERM_SPEAKER, true}, {"year", INDEX_TERM_YEAR, true},
-    {"title", INDEX_PREFIX_TITLE, false},
+    {"release", INDEX_TERM_RELEASE, true, filter_value},
+    {"kind", INDEX_TERM_KIND, true, filter_value},
+    {"speaker", INDEX_TERM_SPEAKER, true, speaker_value},
+    {"year", INDEX_TERM_YEAR, true, filter_value},
+    {"title", INDEX_PREFIX_TITLE, false, NULL},
 };
 
 static const unsigned facet_slots[] = {INDEX_SLOT_RELEASE, INDEX_SLOT_KIND, INDEX_SLOT_SPEAKERS,
@@ -91,6 +99,7 @@ typedef struct reader {
 	qx_mset *ms;
 	char *err;
 	size_t errlen;
+	struct filters *f; /* the search's filters and speakers */
 } reader;
 
 static search_status check(const reader *r, qx_status st)
@@ -98,30 +107,91 @@ static search_status check(const reader *r, qx_status st)
 	return st == QX_OK ? SEARCH_OK : from_qx(st, r->db, r->err, r->errlen);
 }
 
-/* Filter terms for the request's --release/--kind/--speaker. */
+/* Filter terms for the request's --release/--kind/--speaker, and the
+ * speakers whose moments are asked for: the --speaker key and those of the
+ * query's speaker: words, which the query's parse adds (speaker_value). */
 typedef struct filters {
 	char *terms[4];
 	size_t count;
+	char **speakers; /* keys (speaker_terms.h) */
+	size_t speaker_count;
 } filters;
+
+/* A release, kind or year as the index holds it: lower-cased. */
+static char *filter_value(const char *typed, void *ctx)
+{
+	(void)ctx;
+	char *lower = NULL;
+	return qx_utf8_lower(typed, &lower) == QX_OK ? lower : NULL;
+}
+
+/* A speaker as the index holds it: the key of the typed name, which the
+ * search also keeps (ctx: the filters, or NULL) to place moments where
+ * that speaker speaks. */
+static char *speaker_value(const char *typed, void *ctx)
+{
+	filters *f = ctx;
+	char *key = NULL, *kept = NULL;
+	if (!speaker_key(typed, strlen(typed), &key))
+		return NULL;
+	if (!f)
+		return key;
+	char **grown = realloc(f->speakers, (f->speaker_count + 1) * sizeof *grown);
+	if (grown)
+		f->speakers = grown;
+	if (!grown || !(kept = strdup(key))) {
+		free(key);
+		return NULL;
+	}
+	f->speakers[f->speaker_count++] = kept;
+	return key;
+}
+
+/* speaker: finds what a person said: a passage where one of the
+ * search's speakers speaks but only others say the query's words is not a
+ * match (qx_search_params.accept; ctx: the filters). */
+static bool said_by_speakers(const char *data, size_t len, const qx_position *positions, size_t n,
+                             void *ctx)
+{
+	const filters *f = ctx;
+	bool keep = true;
+	if (f->speaker_count == 0 || n == 0)
+		return true;
+	json_t *doc = json_loadb(data, len, 0, NULL);
+	json_t *cues = json_object_get(doc, "cues");
+	if (json_is_array(cues))
+		moment_said_by(cues, (const char *const *)f->speakers, f->speaker_count, positions,
+		               n, &keep);
+	json_decref(doc);
+	return keep;
+}
 
 static bool filters_add(filters *f, const char *prefix, const char *value)
 {
 	if (!value || !*value)
 		return true;
-	size_t n = strlen(prefix) + strlen(value) + 1;
-	char *term = malloc(n);
-	if (!term)
+	bool speaker = strcmp(prefix, INDEX_TERM_SPEAKER) == 0;
+	char *v = speaker ? speaker_value(value, f) : filter_value(value, NULL);
+	if (!v)
 		return false;
-	snprintf(term, n, "%s%s", prefix, value);
-	f->terms[f->count++] = term;
-	return true;
+	size_t n = strlen(prefix) + strlen(v) + 1;
+	char *term = malloc(n);
+	if (term) {
+		snprintf(term, n, "%s%s", prefix, v);
+		f->terms[f->count++] = term;
+	}
+	free(v);
+	return term != NULL;
 }
 
 static void filters_free(filters *f)
 {
 	for (size_t i = 0; i < f->count; i++)
 		free(f->terms[i]);
-	f->count = 0;
+	for (size_t i = 0; i < f->speaker_count; i++)
+		free(f->speakers[i]);
+	free(f->speakers);
+	*f = (filters){{NULL}, 0, NULL, 0};
 }
 
 qx_search_params search_base_params(const char *query, bool exact)
@@ -193,19 +263,57 @@ static bool is_field(const char *word, size_t n)
 	return false;
 }
 
+/* The length of the filter word at p (release:2.6, speaker:"Maya Chen",
+ * its value in straight or curly quotes, as QueryParser reads it), 0 when
+ * p is not one. */
+static size_t filter_word(const char *p)
+{
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		size_t len = strlen(fields[i].name);
+		if (!fields[i].boolean || strncmp(p, fields[i].name, len) != 0 || p[len] != ':')
+			continue;
+		const char *v = p + len + 1, *close = NULL;
+		if (*v == '"')
+			close = strchr(v + 1, '"');
+		else if (strncmp(v, "\xe2\x80\x9c", 3) == 0)
+			close = strstr(v + 3, "\xe2\x80\x9d");
+		else
+			return strcspn(p, " \t\n");
+		return close ? (size_t)(close - p) + (*close == '"' ? 1 : 3) : 0;
+	}
+	return 0;
+}
+
+/* Does word (n bytes) hold a quote that starts a phrase? */
+static bool has_quote(const char *word, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (word[i] == '"' || (i + 3 <= n && memcmp(word + i, "\xe2\x80\x9c", 3) == 0))
+			return true;
+	return false;
+}
+
 /* Does the query use the search syntax (quotes, operators, fields,
  * +/- prefixes, wildcards), so that its words mean exactly what it says?
  * A plain sentence ("cpu inference: fp16 or bf16", "c++ server") or a
  * pasted error message ("cache_size_limit (8)") is not syntax, whatever
- * punctuation it has: brackets group only around operators. */
+ * punctuation it has: brackets group only around operators. Filters
+ * (speaker:maya, release:2.6) are not either: they narrow a question down
+ * without making it keywords ("speaker:ravi what do I do if my old
+ * checkpoints stopped loading"). */
 static bool has_syntax(const char *q)
 {
-	if (strchr(q, '"') || strstr(q, "\xe2\x80\x9c"))
-		return true;
 	for (const char *p = q; *p;) {
 		while (*p == ' ' || *p == '\t' || *p == '\n')
 			p++;
-		size_t n = strcspn(p, " \t\n");
+		size_t n = filter_word(p);
+		if (n) {
+			p += n;
+			continue;
+		}
+		n = strcspn(p, " \t\n");
+		if (has_quote(p, n))
+			return true;
 		if (n && ((p[0] == '+' || p[0] == '-') && n > 1))
 			return true;
 		if (n && (is_operator(p, n) || is_field(p, n) || p[n - 1] == '*'))
@@ -237,6 +345,13 @@ static search_status find_matches(reader *r, const search_request *req, const ch
                                   const filters *f, size_t want, bool *match_any)
 {
 	qx_search_params p = search_base_params(query, req->exact);
+	p.field_ctx = r->f; /* the query's speaker: words join f's speakers */
+	/* Only a search that may name a speaker pays for looking at where
+	 * each match's words are. */
+	if (req->speaker || strstr(req->query, "speaker:")) {
+		p.accept = said_by_speakers;
+		p.accept_ctx = r->f;
+	}
 	p.filters = (const char *const *)f->terms;
 	p.filter_count = f->count;
 	p.offset = 0;
@@ -289,7 +404,7 @@ static search_status follow_suggestion(reader *r, const synonyms *syn, const sea
                                        bool *showing)
 {
 	search_request alt = *req;
-	filters f = {{NULL}, 0};
+	filters f = {{NULL}, 0, NULL, 0};
 	char *query = NULL;
 	qx_mset *original = r->ms;
 	bool alt_any = false;
@@ -392,16 +507,26 @@ static search_status recording_summary(const reader *r, const char *id, json_t *
 }
 
 /* The cue of hit i where its query terms are said closest together
- * (moment.h), 0 when the match has no positions. */
-static search_status matched_cue(const reader *r, unsigned i, json_t *cues, size_t *at)
+ * (moment.h), 0 when the match has no positions. With speaker: filters,
+ * among the cues of those speakers (the first of them when none holds a
+ * term), and *voiced says so. */
+static search_status matched_cue(const reader *r, unsigned i, json_t *cues, size_t *at,
+                                 bool *voiced)
 {
 	qx_position *positions = NULL;
 	size_t n = 0;
 	unsigned pos;
+	long first = -1;
 	*at = 0;
 	search_status st = check(r, qx_mset_positions(r->ms, i, &positions, &n));
+	if (st == SEARCH_OK && !moment_in_voice(cues, (const char *const *)r->f->speakers,
+	                                        r->f->speaker_count, positions, &n, &first))
+		st = SEARCH_NOMEM;
 	if (st == SEARCH_OK && moment_densest(positions, n, &pos))
 		*at = moment_cue_at(cues, pos);
+	else if (first >= 0)
+		*at = (size_t)first;
+	*voiced = first >= 0;
 	free(positions);
 	return st;
 }
@@ -505,9 +630,12 @@ static search_status moment(const reader *r, unsigned i, const group *g, json_t 
 	const char *text = json_string_value(json_object_get(doc, "text"));
 	if (json_is_array(cues) && json_array_size(cues) > 0) {
 		size_t at;
-		if ((st = matched_cue(r, i, cues, &at)) != SEARCH_OK)
+		bool voiced;
+		if ((st = matched_cue(r, i, cues, &at, &voiced)) != SEARCH_OK)
 			goto out;
-		t = moment_play_from(cues, at);
+		/* A speaker's moment is their own words, even when they ask. */
+		t = voiced ? number_or(json_array_get(cues, at), "s", start)
+		           : moment_play_from(cues, at);
 		if (!(text = joined = cues_text(cues, at))) {
 			st = SEARCH_NOMEM;
 			goto out;
@@ -638,9 +766,9 @@ static search_status page_hits(const reader *r, const page *pg, json_t **out)
 static search_status run_once(qx_db *db, const synonyms *syn, const search_request *req,
                               json_t **out, char *err, size_t errlen)
 {
-	filters f = {{NULL}, 0};
+	filters f = {{NULL}, 0, NULL, 0};
 	char *query = NULL;
-	reader r = {db, NULL, err, errlen};
+	reader r = {db, NULL, err, errlen, &f};
 	json_t *hits = NULL, *facets = NULL;
 	page pg = page_of(req);
 	bool match_any = false, showing = false;

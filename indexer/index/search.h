@@ -30,15 +30,23 @@ typedef enum search_status {
 	SEARCH_NOMEM,
 } search_status;
 
+/* Filters, in the query (release:2.9, kind:tac-meeting, year:2025,
+ * speaker:maya, speaker:"Maya Chen") or as the fields below, ignore case.
+ * speaker: takes any part of a name, whole words (speaker_terms.h:
+ * speaker:chen finds Maya Chen, speaker:zhou not Mei-Lin Zhao) and finds
+ * what the person said: where the transcript says who speaks (voices,
+ * "Name:" prefixes), passages in which they say the query's words, with
+ * the moment in their voice; otherwise the recordings that list them
+ * (index_schema.h). A query of filters only lists where they speak. */
 typedef struct search_request {
 	const char *query;   /* QueryParser syntax: words, "phrases", AND/OR/NOT, flex*,
-	                      * release:2.9, kind:tac-meeting, speaker:"Name" */
+	                      * and the filters above */
 	const char *release; /* filters; NULL for any */
 	const char *kind;
-	const char *speaker;
-	unsigned page;     /* 1-based page of recordings */
-	unsigned per_page; /* recordings per page */
-	bool exact;        /* no stemming, no synonyms */
+	const char *speaker; /* a name or any part of one */
+	unsigned page;       /* 1-based page of recordings */
+	unsigned per_page;   /* recordings per page */
+	bool exact;          /* no stemming, no synonyms */
 } search_request;
 
 const char *search_status_str(search_status status);

@@ -45,15 +45,25 @@ static bool cue_asks(const cue *c)
 	       has_word(t, "asked") || has_word(t, "quote");
 }
 
-/* Cue k's speaker as [*name, +*len), carrying the previous one on. */
-static void speaker_of(const cue *c, const char **name, size_t *len)
+bool turns_speakers(const cue_list *cues, turns_speaker **out)
 {
-	if (c->voice && *c->voice) {
-		*name = c->voice;
-		*len = strlen(c->voice);
-	} else {
-		turns_prefix_speaker(c->plain ? c->plain : "", name, len);
+	*out = NULL;
+	if (cues->count == 0)
+		return true;
+	turns_speaker *who = malloc(cues->count * sizeof *who);
+	if (!who)
+		return false;
+	turns_speaker prev = {NULL, 0};
+	for (size_t k = 0; k < cues->count; k++) {
+		const cue *c = &cues->items[k];
+		if (c->voice && *c->voice)
+			prev = (turns_speaker){c->voice, strlen(c->voice)};
+		else
+			turns_prefix_speaker(c->plain ? c->plain : "", &prev.name, &prev.len);
+		who[k] = prev;
 	}
+	*out = who;
+	return true;
 }
 
 static bool same(const char *a, size_t alen, const char *b, size_t blen)
@@ -83,28 +93,26 @@ bool turns_answer_starts(const cue_list *cues, double **out)
 	if (cues->count == 0)
 		return true;
 	double *answer = malloc(cues->count * sizeof *answer);
-	if (!answer)
+	turns_speaker *who = NULL;
+	if (!answer || !turns_speakers(cues, &who)) {
+		free(answer);
 		return false;
-	const char *prev = NULL;
-	size_t prev_len = 0, first = 0;
+	}
+	size_t first = 0;
 	for (size_t k = 0; k < cues->count; k++)
 		answer[k] = -1;
 	/* Walk the turns: [first, k) is one speaker's; it ends where another
 	 * speaker starts (or the transcript does). */
-	for (size_t k = 0; k <= cues->count; k++) {
-		const char *name = prev;
-		size_t len = prev_len;
-		if (k < cues->count)
-			speaker_of(&cues->items[k], &name, &len);
-		bool ends = k == cues->count || (k > 0 && name && !same(name, len, prev, prev_len));
-		if (ends) {
-			if (prev && k < cues->count)
+	for (size_t k = 1; k <= cues->count; k++) {
+		const turns_speaker *prev = &who[k - 1];
+		if (k == cues->count ||
+		    (who[k].name && !same(who[k].name, who[k].len, prev->name, prev->len))) {
+			if (prev->name && k < cues->count)
 				mark_question(cues, first, k, answer);
 			first = k;
 		}
-		prev = name;
-		prev_len = len;
 	}
+	free(who);
 	*out = answer;
 	return true;
 }

@@ -12,12 +12,26 @@
 #ifndef QA_TURNS_H
 #define QA_TURNS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "cue.h"
 
 /* A turn longer than this many cues is someone answering or presenting. */
 #define TURNS_QUESTION_CUES 8
+
+/* Who says a cue: [name, name + len) inside the cue's voice or text
+ * (borrowed from the cue list); name NULL when no one is named yet. */
+typedef struct turns_speaker {
+	const char *name;
+	size_t len;
+} turns_speaker;
+
+/* The speaker of each cue of cues: its voice, or its "Name:" prefix, or
+ * else the speaker of the cue before it. *out is an array of cues->count
+ * (caller frees with free(); NULL for an empty list). Returns false when
+ * out of memory (*out NULL). */
+bool turns_speakers(const cue_list *cues, turns_speaker **out);
 
 /* For each cue of cues, the start of the answer when the cue belongs to a
  * turn that asks, else -1: *out is an array of cues->count doubles (caller

@@ -172,11 +172,31 @@ qx_status qx_doc_set_data(qx_doc *doc, const char *bytes, size_t len) QX_NOEXCEP
 
 /* ---- searching -------------------------------------------------------- */
 
-/* A field the query syntax accepts as "name:value". */
+/* A position where one of the query's terms occurs in a hit: which term
+ * (numbered from 0 within the hit; a stem and the words it matched are one
+ * term) and that term's weight in the search (its largest BM25
+ * contribution: rarer terms weigh more). */
+typedef struct qx_position {
+	unsigned pos;
+	unsigned term;
+	double weight;
+} qx_position;
+
+/* A field the query syntax accepts as "name:value" (or name:"a value"). */
 typedef struct qx_field {
 	const char *name;   /* as the user types it, e.g. "release" */
 	const char *prefix; /* the term prefix, e.g. "XRELEASE" */
 	bool boolean;       /* a filter (exact value) rather than free text */
+	/* A boolean field's term is prefix + value(typed, ctx), where typed is
+	 * the value as written (quotes removed) and ctx the search's
+	 * field_ctx: how a filter is lower-cased or otherwise made to match
+	 * the index, the same way the index wrote it, and how the caller
+	 * learns which values the query named (it is called once for each
+	 * field:value each time the query is parsed). It returns a string the
+	 * search frees with free(), or NULL when out of memory (the search
+	 * fails with QX_NOMEM). NULL: Xapian's own term, prefix + the value as
+	 * typed, with a ':' between them when the value starts with a capital. */
+	char *(*value)(const char *typed, void *ctx);
 } qx_field;
 
 /* Every array may be NULL only when its count is 0, and holds no NULL
@@ -191,6 +211,7 @@ typedef struct qx_search_params {
 	size_t filter_count;
 	const qx_field *fields;
 	size_t field_count;
+	void *field_ctx; /* handed to each field's value function */
 	unsigned offset; /* first hit to return */
 	unsigned limit;  /* how many */
 	/* Collapsing: at most collapse_max hits per distinct value of this slot
@@ -218,6 +239,21 @@ typedef struct qx_search_params {
 	/* Words dropped from queries unless quoted (the, how, ...). */
 	const char *const *stopwords;
 	size_t stopword_count;
+	/* A filter that depends on where the query's words are in a document
+	 * (speaker: finds what a person said, not what was said near them):
+	 * a matching document is kept only when accept says so, given its
+	 * data (data[0..len)) and every position of the query's terms in it
+	 * (as qx_mset_positions gives them, but with weight 0: weights are
+	 * not known while matching), borrowed for the call. A document where
+	 * no term of the query has a position (a filter-only query) is kept
+	 * without asking. A document it drops counts
+	 * nowhere: not in the hits, the totals or the facets. It must not
+	 * fail; when it cannot tell (out of memory), it keeps the document.
+	 * It costs a read of every match's positions (and data): set it only
+	 * for a search that needs it. NULL: every match is kept. */
+	bool (*accept)(const char *data, size_t len, const qx_position *positions, size_t count,
+	               void *ctx);
+	void *accept_ctx;
 } qx_search_params;
 
 /* Run a search. On success *out holds the hits (caller frees with
@@ -253,16 +289,6 @@ qx_status qx_mset_hit(qx_mset *mset, unsigned i, const char **data, size_t *len,
  * positional term (e.g. a filter-only query). Reads the database. */
 qx_status qx_mset_first_position(qx_mset *mset, unsigned i, unsigned *pos, bool *found) QX_NOEXCEPT;
 
-/* A position where one of the query's terms occurs in a hit: which term
- * (numbered from 0 within the hit; a stem and the words it matched are one
- * term) and that term's weight in the search (its largest BM25
- * contribution: rarer terms weigh more). */
-typedef struct qx_position {
-	unsigned pos;
-	unsigned term;
-	double weight;
-} qx_position;
-
 /* Every position of the query's terms in the i-th hit, in position order
  * (stemmed matches through the document's words with that stem). On QX_OK
  * *out is an array of *count positions that the caller frees with free()
@@ -290,6 +316,13 @@ qx_status qx_mset_each_facet(qx_mset *mset, size_t k,
                              void *ctx) QX_NOEXCEPT;
 
 /* ---- helpers ------------------------------------------------------- */
+
+/* text (UTF-8) with every letter lower-cased as Xapian lower-cases the
+ * text it indexes (Unicode, not only ASCII), into *out: the caller frees
+ * it with free(); NULL on failure. Invalid UTF-8 bytes are read as
+ * Latin-1 characters, as Xapian reads them. QX_INVALID for a NULL text or
+ * out. */
+qx_status qx_utf8_lower(const char *text, char **out) QX_NOEXCEPT;
 
 /* A double as bytes that sort in numeric order (for value slots). Writes at
  * most 16 bytes to out and sets *len. QX_INVALID for NaN, which has no

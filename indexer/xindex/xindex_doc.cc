@@ -1,6 +1,6 @@
 // Documents being built: text terms (with their stems), boolean filter
-// terms, value slots and data; and the sortable encoding of numbers for
-// value slots.
+// terms, value slots and data; the sortable encoding of numbers for value
+// slots, and Xapian's lower-casing for terms built outside it.
 #include "xindex_internal.h"
 
 #include <cmath>
@@ -110,6 +110,21 @@ qx_status qx_sortable_serialise(double value, char out[16], size_t *len) noexcep
 			return QX_INTERNAL;
 		std::memcpy(out, s.data(), s.size());
 		*len = s.size();
+		return QX_OK;
+	} catch (...) {
+		return xindex::fail(nullptr);
+	}
+}
+
+qx_status qx_utf8_lower(const char *text, char **out) noexcept
+{
+	if (!out)
+		return QX_INVALID;
+	*out = nullptr;
+	if (!text)
+		return QX_INVALID;
+	try {
+		*out = xindex::dup_string(Xapian::Unicode::tolower(text));
 		return QX_OK;
 	} catch (...) {
 		return xindex::fail(nullptr);

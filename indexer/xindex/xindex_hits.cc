@@ -48,40 +48,33 @@ qx_status qx_mset_hit(qx_mset *mset, unsigned i, const char **data, size_t *len,
 	});
 }
 
-namespace
+namespace xindex
 {
 
-// Every position at which one of the query's terms occurs in hit `it`, with
-// that term's weight in this match set (its largest BM25 contribution, so
-// rarer words weigh more). A stemmed match ("Z" term, no positions) is
-// found through the document's own words with that stem.
-std::vector<qx_position> matched_positions(qx_mset *mset, const Xapian::MSetIterator &it)
+std::vector<qx_position> term_positions(const Xapian::Database &db, Xapian::docid did,
+                                        const std::vector<WeighedTerm> &terms,
+                                        const Xapian::Stem &stemmer)
 {
-	Xapian::docid did = *it;
-	const Xapian::Database &db = *mset->db->db;
 	std::vector<qx_position> out;
 	std::map<std::string, std::pair<unsigned, double>> stems; // stem -> (term, weight)
-	unsigned terms = 0;
 	auto collect = [&](const std::string &term, unsigned id, double weight) {
 		for (auto p = db.positionlist_begin(did, term); p != db.positionlist_end(did, term);
 		     ++p)
 			out.push_back(qx_position{*p, id, weight});
 	};
-	for (auto t = mset->enquire.get_matching_terms_begin(it);
-	     t != mset->enquire.get_matching_terms_end(it); ++t) {
-		const std::string term = *t;
-		double weight = mset->mset.get_termweight(term);
+	for (unsigned id = 0; id < terms.size(); id++) {
+		const std::string &term = terms[id].first;
 		if (term.size() > 1 && term[0] == 'Z' && std::islower((unsigned char)term[1]))
-			stems[term.substr(1)] = {terms++, weight};
+			stems[term.substr(1)] = {id, terms[id].second};
 		else
-			collect(term, terms++, weight);
+			collect(term, id, terms[id].second);
 	}
 	if (!stems.empty()) {
 		for (auto t = db.termlist_begin(did); t != db.termlist_end(did); ++t) {
 			const std::string word = *t;
 			if (word.empty() || (word[0] >= 'A' && word[0] <= 'Z'))
 				continue; // prefixed: a stem, a filter, a field
-			auto stem = stems.find(mset->stemmer(word));
+			auto stem = stems.find(stemmer(word));
 			if (stem != stems.end())
 				collect(word, stem->second.first, stem->second.second);
 		}
@@ -90,6 +83,23 @@ std::vector<qx_position> matched_positions(qx_mset *mset, const Xapian::MSetIter
 		return a.pos < b.pos || (a.pos == b.pos && a.weight > b.weight);
 	});
 	return out;
+}
+
+} // namespace xindex
+
+namespace
+{
+
+// Every position at which one of the query's terms occurs in hit `it`, with
+// that term's weight in this match set (its largest BM25 contribution, so
+// rarer words weigh more).
+std::vector<qx_position> matched_positions(qx_mset *mset, const Xapian::MSetIterator &it)
+{
+	std::vector<xindex::WeighedTerm> terms;
+	for (auto t = mset->enquire.get_matching_terms_begin(it);
+	     t != mset->enquire.get_matching_terms_end(it); ++t)
+		terms.emplace_back(*t, mset->mset.get_termweight(*t));
+	return xindex::term_positions(*mset->db->db, *it, terms, mset->stemmer);
 }
 
 } // namespace

@@ -110,6 +110,17 @@ template <typename Fn> qx_status guarded(qx_db *db, bool need_writer, Fn &&fn) n
 	}
 }
 
+// A query term and its weight.
+using WeighedTerm = std::pair<std::string, double>;
+
+// Every position at which one of terms occurs in document did, numbered by
+// the term's index in terms and carrying its weight, in position order. A
+// stem ("Z" term, no positions) is found through the document's own words
+// with that stem (stemmer: the query's). xindex_hits.cc.
+std::vector<qx_position> term_positions(const Xapian::Database &db, Xapian::docid did,
+                                        const std::vector<WeighedTerm> &terms,
+                                        const Xapian::Stem &stemmer);
+
 // The writer of db, inside a transaction (starting one if none is open):
 // every change goes through this, so that qx_db_close can discard it.
 Xapian::WritableDatabase &writing(qx_db *db);

@@ -4,6 +4,9 @@
 // xindex_hits.cc and xindex_facets.cc).
 #include "xindex_internal.h"
 
+#include <cstdlib>
+#include <new>
+
 namespace
 {
 
@@ -40,6 +43,28 @@ const char *unusable(const qx_search_params &p)
 	return nullptr;
 }
 
+// A boolean field whose terms the caller makes (qx_field.value): the
+// value as typed becomes prefix + value(typed, ctx).
+class FieldFilter : public Xapian::FieldProcessor
+{
+      public:
+	FieldFilter(const qx_field &field, void *ctx) : field_(field), ctx_(ctx)
+	{
+	}
+	Xapian::Query operator()(const std::string &typed) override
+	{
+		std::unique_ptr<char, void (*)(void *)> value(field_.value(typed.c_str(), ctx_),
+		                                              std::free);
+		if (!value)
+			throw std::bad_alloc();
+		return Xapian::Query(std::string(field_.prefix) + value.get());
+	}
+
+      private:
+	qx_field field_;
+	void *ctx_;
+};
+
 // Parse the user's query. The stemmer is kept on the mset (snippets and
 // positions stem as the query did), the suggestion too when asked for.
 Xapian::Query parse(const qx_search_params &params, const Xapian::Database &db, qx_mset &result)
@@ -63,7 +88,12 @@ Xapian::Query parse(const qx_search_params &params, const Xapian::Database &db, 
 	qp.set_max_expansion(256, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
 	for (size_t i = 0; i < params.field_count; i++) {
 		const qx_field &f = params.fields[i];
-		if (f.boolean)
+		// Each field's values are one group: speaker:a speaker:b is
+		// either speaker, as two filter terms of one prefix are.
+		if (f.boolean && f.value)
+			qp.add_boolean_prefix(f.name,
+			                      (new FieldFilter(f, params.field_ctx))->release());
+		else if (f.boolean)
 			qp.add_boolean_prefix(f.name, f.prefix);
 		else
 			qp.add_prefix(f.name, f.prefix);
@@ -108,6 +138,37 @@ Xapian::Query filtered(Xapian::Query query, const qx_search_params &params)
 	return query;
 }
 
+// Keeps the matches the caller accepts (qx_search_params.accept), given
+// where the query's terms are in each.
+class Acceptor : public Xapian::MatchDecider
+{
+      public:
+	Acceptor(const qx_search_params &params, const Xapian::Database &db, const qx_mset &result)
+	    : params_(params), db_(db), stemmer_(result.stemmer)
+	{
+		const Xapian::Query query = result.enquire.get_query();
+		for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end();
+		     ++t)
+			terms_.emplace_back(*t, 0.0);
+	}
+	bool operator()(const Xapian::Document &doc) const override
+	{
+		std::vector<qx_position> positions =
+		    xindex::term_positions(db_, doc.get_docid(), terms_, stemmer_);
+		if (positions.empty())
+			return true;
+		const std::string data = doc.get_data();
+		return params_.accept(data.data(), data.size(), positions.data(), positions.size(),
+		                      params_.accept_ctx);
+	}
+
+      private:
+	const qx_search_params &params_;
+	const Xapian::Database &db_;
+	const Xapian::Stem &stemmer_;
+	std::vector<xindex::WeighedTerm> terms_;
+};
+
 // Collapsing and facets, then the match set.
 void run(const qx_search_params &params, const Xapian::Database &db, qx_mset &result)
 {
@@ -124,7 +185,11 @@ void run(const qx_search_params &params, const Xapian::Database &db, qx_mset &re
 	// rather than estimates (archives are small: thousands of passages,
 	// not billions).
 	Xapian::doccount all = db.get_doccount();
-	result.mset = result.enquire.get_mset(params.offset, params.limit, all);
+	std::unique_ptr<Acceptor> accept;
+	if (params.accept)
+		accept.reset(new Acceptor(params, db, result));
+	result.mset =
+	    result.enquire.get_mset(params.offset, params.limit, all, nullptr, accept.get());
 }
 
 } // namespace

@@ -168,6 +168,121 @@ def add_media_recordings(root):
     ffmpeg(d, "-f", "lavfi", "-i", "sine=frequency=440:duration=3", "-c:a", "aac", "media.m4a")
 
 
+def srt(cues):
+    out = []
+    for i, (start, text) in enumerate(cues):
+        def ts(t):
+            return "%02d:%02d:%02d,000" % (t // 3600, t % 3600 // 60, t % 60)
+        out += [str(i + 1), "%s --> %s" % (ts(start), ts(start + 4)), text, ""]
+    return "\n".join(out)
+
+
+def build_speaker_archive(root):
+    """Issue 13, filters as people type them: who speaks, said three ways.
+    Voices (<v Name>) with two Mei-Lins and a Hannah; "Name:" prefixes that
+    carry on to the cues after them; and a transcript that never says who
+    speaks, whose listed speakers (another Hannah) stand for its passages.
+    Filler keeps each speaker's words in passages of their own."""
+    filler = [(None, FILLER[i % 4]) for i in range(10)]
+    said = [("Hannah Okoye", "Welcome, this is the live Q and A. Let's start.")] + \
+        [("Hannah Okoye", text) for _, text in filler] + \
+        [("Hannah Okoye", "Mei-Lin, what goes into the autotuner cache key?"),
+         ("Mei-Lin Zhou", "The kernel source and the input shapes go into the cache key.")] + \
+        [("Mei-Lin Zhou", text) for _, text in filler] + \
+        [("Mei-Lin Zhao", "Wheel variants ship next month, one per accelerator.")] + \
+        [("Mei-Lin Zhao", text) for _, text in filler] + \
+        [("Maya Chen", "If torch.load fails, pass weights_only explicitly.")]
+    cues, t = [], 0.0
+    for voice, text in said:
+        cues.append((t, voice, text))
+        t += 5
+    write(os.path.join(root, "2025-02-01-voices", "recording.json"), json.dumps({
+        "title": "Voices Q&A", "kind": "release-qa", "release": "2.6", "date": "2025-02-01",
+        "speakers": ["Hannah Okoye", "Mei-Lin Zhou", "Mei-Lin Zhao", "Maya Chen"]}))
+    write(os.path.join(root, "2025-02-01-voices", "transcript.vtt"), vtt(cues))
+
+    lines = [(0, "CHAIR (Helena Voss): Welcome. First item, the flake rate.")] + \
+        [(5 + 5 * i, FILLER[i % 4]) for i in range(10)] + \
+        [(60, "Marcus Lindqvist: Thanks, Helena."),
+         (65, "The hardest problem so far is bandwidth, not compute.")]
+    write(os.path.join(root, "2025-03-11-prefixes", "recording.json"), json.dumps({
+        "title": "TAC Meeting", "kind": "tac-meeting", "release": "Helion",
+        "date": "2025-03-11", "speakers": ["Helena Voss", "Marcus Lindqvist"]}))
+    write(os.path.join(root, "2025-03-11-prefixes", "transcript.srt"), srt(lines))
+    write(os.path.join(root, "2025-03-11-prefixes", "agenda.md"),
+          "# Agenda\n\n- 00:00:00 Flake rate\n- 00:01:00 Bandwidth\n")
+
+    lines = [(5 * i, FILLER[i % 4]) for i in range(12)] + \
+        [(60, "We run untrusted kernels in a sandbox."), (65, "That is the security model.")]
+    write(os.path.join(root, "2024-09-09-novoices", "recording.json"), json.dumps({
+        "title": "Security talk", "kind": "webinar", "date": "2024-09-09",
+        "speakers": ["Hannah Kowalczyk"]}))
+    write(os.path.join(root, "2024-09-09-novoices", "transcript.srt"), srt(lines))
+
+
+def speaker_checks(tmp):
+    root = os.path.join(tmp, "speakers")
+    build_speaker_archive(root)
+    rc, out, err = run("index", "--archive", root)
+    check(rc == 0 and "indexed 3" in out, "speaker archive indexed: " + out + err)
+    voices = "2025-02-01-voices"
+    # Every form of a name, in the query (the README's example first) and
+    # as --speaker, any case, any part: Maya's moment at 170.
+    for args in (['speaker:"Maya Chen" weights_only'], ["speaker:maya weights_only"],
+                 ["speaker:CHEN weights_only"], ['speaker:"maya chen" weights_only'],
+                 ["\u201cweights_only\u201d speaker:\u201cMaya Chen\u201d"],
+                 ["--speaker", "maya CHEN", "weights_only"], ["--speaker", "Chen", "weights_only"]):
+        rc, r, err = search(root, *args)
+        check(r and r["total"] == 1 and first_t(r, voices) == 170.0, "%s: %s" % (args, r or err))
+    # Any part of the name, whole words only: zhou is not Zhao.
+    rc, r, _ = search(root, "speaker:zhou wheel")
+    check(r and r["total"] == 0, "speaker:zhou does not find Zhao's words: %s" % (r and r["hits"]))
+    rc, r, _ = search(root, "speaker:mei-lin wheel")
+    check(r and first_t(r, voices) == 115.0, "speaker:mei-lin finds Zhao: %s" % (r and r["hits"]))
+    # Moments in their voice: the question is Hannah's, the answer Zhou's.
+    rc, r, _ = search(root, "speaker:zhou cache key")
+    check(r and first_t(r, voices) == 60.0, "Zhou's answer at 60: %s" % (r and r["hits"]))
+    rc, r, _ = search(root, "speaker:hannah cache key")
+    check(r and first_t(r, voices) == 55.0, "Hannah's question at 55: %s" % (r and r["hits"]))
+    # A filter alone lists where the person speaks, not a recording's first
+    # cues (Hannah's); speaker:hannah is either Hannah, and the facet still
+    # counts recordings by the names listed.
+    rc, r, _ = search(root, "--speaker", "Mei-Lin Zhao", "")
+    ts = [h["t"] for h in moments(r, voices)] if r else []
+    check(ts and all(115.0 <= t <= 165.0 for t in ts), "Zhao's moments only: %s" % ts)
+    rc, r, _ = search(root, "speaker:hannah")
+    check(r and r["total"] == 2, "speaker:hannah: both Hannahs: %s" % (r and r["total"]))
+    check(r and r["facets"]["speaker"].get("Hannah Okoye") == 1 and
+          r["facets"]["speaker"].get("Hannah Kowalczyk") == 1, "facet: %s" % (r and r["facets"]))
+    # "Name:" prefixes, carried on to the cues after them.
+    rc, r, _ = search(root, 'speaker:"Helena Voss" flake')
+    check(r and first_t(r, "2025-03-11-prefixes") == 0.0, "CHAIR (Helena Voss): %s" % (r and r["hits"]))
+    rc, r, _ = search(root, "speaker:marcus bandwidth")
+    check(r and first_t(r, "2025-03-11-prefixes") == 65.0, "carried-on prefix: %s" % (r and r["hits"]))
+    # Helena speaks in the passage where Marcus says "bandwidth" (her
+    # prefix carries on to the cues before his), but she did not say it;
+    # nor is the agenda item hers: the transcript says who speaks.
+    rc, r, _ = search(root, "speaker:helena bandwidth")
+    check(r and r["total"] == 0 and not r["hits"] and not r["facets"]["speaker"],
+          "Helena did not say bandwidth: %s" % r)
+    # A transcript that never says who speaks: its listed speakers'.
+    rc, r, _ = search(root, "speaker:kowalczyk sandbox")
+    check(r and first_t(r, "2024-09-09-novoices") == 60.0, "no voices: %s" % (r and r["hits"]))
+    # release:, kind:, year: in any case, in the query and as options.
+    for args in (["kind:TAC-Meeting", "bandwidth"], ["--kind", "TAC-MEETING", "bandwidth"],
+                 ["release:helion", "bandwidth"], ["--release", "HELION", "bandwidth"],
+                 ["year:2025", "bandwidth"]):
+        rc, r, err = search(root, *args)
+        check(r and r["total"] == 1 and 65.0 in [h["t"] for h in r["hits"]],
+              "%s: %s" % (args, r or err))
+    rc, r, _ = search(root, "year:2024 bandwidth")
+    check(r and r["total"] == 0, "year:2024 filters: %s" % (r and r["hits"]))
+    # A question with a filter is still a question: its words are not all
+    # required.
+    rc, r, _ = search(root, "speaker:marcus what is the hardest problem with bandwidth today")
+    check(r and first_t(r, "2025-03-11-prefixes") == 65.0, "question with a filter: %s" % (r and r["hits"]))
+
+
 def moments(result, recording):
     return [h for h in result["hits"] if h["recording"] == recording]
 
@@ -412,6 +527,7 @@ def main():
         rc, out, err = run("search", "--archive", root, "--limit", "0", "x")
         check(rc == 2, "bad --limit")
         vocabulary_checks(tmp)
+        speaker_checks(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print("%d passed, %d failed" % (passed, failed))

@@ -68,7 +68,7 @@ static void build_index(const char *path)
 
 static qx_mset *search(qx_db *db, const char *query, const char *const *filters, size_t nf)
 {
-	static const qx_field fields[] = {{"release", "XRELEASE", true}};
+	static const qx_field fields[] = {{"release", "XRELEASE", true, NULL}};
 	static const unsigned facets[] = {2, 4};
 	qx_search_params p = {0};
 	p.query = query;
@@ -162,7 +162,7 @@ static void test_search_basics(void)
 	qx_mset_free(ms);
 
 	/* A query syntax error is a status with a message, not zero hits. */
-	static const qx_field no_fields[] = {{"release", "XRELEASE", true}};
+	static const qx_field no_fields[] = {{"release", "XRELEASE", true, NULL}};
 	qx_search_params bad = {0};
 	bad.query = "torch AND";
 	bad.fields = no_fields;
@@ -620,8 +620,8 @@ static void test_doc_null_bytes(void)
 /* Search parameters whose counts promise more than their arrays hold. */
 static void test_search_bad_params(qx_db *db)
 {
-	static const qx_field fields[] = {{"release", "XRELEASE", true}};
-	static const qx_field no_name[] = {{NULL, "XRELEASE", true}};
+	static const qx_field fields[] = {{"release", "XRELEASE", true, NULL}};
+	static const qx_field no_name[] = {{NULL, "XRELEASE", true, NULL}};
 	static const char *const null_term[] = {NULL};
 	qx_search_params good = {0};
 	good.query = "torch";
@@ -747,6 +747,147 @@ static void test_truncated_database(void)
 	free(err);
 }
 
+/* A field's value function: what the query names becomes the term the
+ * caller chooses (here upper-cased, and counted through the context). */
+static char *upper_value(const char *typed, void *ctx)
+{
+	char *v = strdup(typed);
+	for (char *p = v; p && *p; p++)
+		*p = (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
+	if (ctx)
+		(*(int *)ctx)++;
+	return v;
+}
+
+static char *no_memory(const char *typed, void *ctx)
+{
+	(void)typed;
+	(void)ctx;
+	return NULL;
+}
+
+static void test_field_values(void)
+{
+	char path[512];
+	path_in_tmp(path, sizeof path, "field_values");
+	qx_db *db = NULL;
+	CHECK(qx_db_open(path, true, &db, NULL) == QX_OK);
+	qx_doc *doc = qx_doc_new();
+	CHECK(qx_doc_add_text_term(doc, "", "torch", 1, true, 1, false) == QX_OK);
+	CHECK(qx_doc_add_boolean_term(doc, "XRELEASEHELION") == QX_OK);
+	CHECK(qx_db_add(db, doc) == QX_OK);
+	qx_doc_free(doc);
+	CHECK(qx_db_commit(db) == QX_OK);
+
+	qx_field fields[] = {{"release", "XRELEASE", true, upper_value}};
+	int calls = 0;
+	qx_search_params p = {0};
+	p.fields = fields;
+	p.field_count = 1;
+	p.field_ctx = &calls;
+	p.limit = 10;
+	p.collapse_slot = -1;
+	p.count_slot = -1;
+	/* Quoted or not, the value goes through the function, and no ':' is
+	 * put between prefix and value (Xapian's way for a capital). */
+	const char *const queries[] = {"torch release:helion", "torch release:\"Helion\"",
+	                               "release:HELION"};
+	for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
+		qx_mset *ms = NULL;
+		p.query = queries[i];
+		CHECK(qx_db_search(db, &p, &ms) == QX_OK);
+		CHECK(ms && qx_mset_size(ms) == 1);
+		qx_mset_free(ms);
+	}
+	CHECK(calls == 3);
+	qx_mset *ms = (qx_mset *)1;
+	fields[0].value = no_memory;
+	p.query = "torch release:helion";
+	CHECK(qx_db_search(db, &p, &ms) == QX_NOMEM);
+	CHECK(ms == NULL);
+	qx_db_close(db);
+}
+
+/* accept: keep documents where "cache" is said at position 3 or later. */
+struct seen {
+	int calls;
+	char last[16];
+};
+
+static bool late_cache(const char *data, size_t len, const qx_position *positions, size_t n,
+                       void *ctx)
+{
+	struct seen *s = ctx;
+	s->calls++;
+	snprintf(s->last, sizeof s->last, "%.*s", (int)len, data);
+	for (size_t i = 0; i < n; i++)
+		if (positions[i].pos >= 3 && positions[i].weight == 0)
+			return true;
+	return false;
+}
+
+static void test_accept(void)
+{
+	char path[512], buf[16];
+	path_in_tmp(path, sizeof path, "accept");
+	qx_db *db = NULL;
+	CHECK(qx_db_open(path, true, &db, NULL) == QX_OK);
+	static const char *const early[] = {"cache", "key", "strict"};
+	static const char *const late[] = {"the", "strict", "cache", "key"};
+	add_doc(db, "early", early, 3, "2.6", "Ann");
+	add_doc(db, "late", late, 4, "2.6", "Bo");
+	CHECK(qx_db_commit(db) == QX_OK);
+
+	static const unsigned facets[] = {4};
+	struct seen s = {0, ""};
+	qx_search_params p = {0};
+	p.query = "caching";
+	p.limit = 10;
+	p.collapse_slot = -1;
+	p.facet_slots = facets;
+	p.facet_count = 1;
+	p.count_slot = 0;
+	p.accept = late_cache;
+	p.accept_ctx = &s;
+	qx_mset *ms = NULL;
+	/* A stem finds its words' positions; the dropped document counts
+	 * nowhere. */
+	CHECK(qx_db_search(db, &p, &ms) == QX_OK);
+	CHECK(ms && qx_mset_size(ms) == 1 && qx_mset_groups(ms) == 1);
+	CHECK_STR(hit_data(ms, 0, buf, sizeof buf), "late");
+	struct facet_seen f = {""};
+	CHECK(qx_mset_each_facet(ms, 0, collect, &f) == QX_OK);
+	CHECK_STR(f.text, "Bo=1;");
+	CHECK(s.calls == 2);
+	qx_mset_free(ms);
+
+	/* No positions (a filter-only query): kept without asking. */
+	static const char *const r26[] = {"XRELEASE2.6"};
+	p.query = "";
+	p.filters = r26;
+	p.filter_count = 1;
+	s.calls = 0;
+	CHECK(qx_db_search(db, &p, &ms) == QX_OK);
+	CHECK(ms && qx_mset_size(ms) == 2 && s.calls == 0);
+	qx_mset_free(ms);
+	qx_db_close(db);
+}
+
+static void test_utf8_lower(void)
+{
+	char *out = (char *)1;
+	CHECK(qx_utf8_lower("Maya CHEN \xc3\x93lafur", &out) == QX_OK);
+	CHECK_STR(out, "maya chen \xc3\xb3lafur");
+	free(out);
+	CHECK(qx_utf8_lower("", &out) == QX_OK);
+	CHECK_STR(out, "");
+	free(out);
+	out = (char *)1;
+	CHECK(qx_utf8_lower(NULL, &out) == QX_INVALID);
+	CHECK(out == NULL);
+	CHECK(qx_utf8_lower("x", NULL) == QX_INVALID);
+}
+
 static void test_sortable(void)
 {
 	char a[16], b[16];
@@ -784,6 +925,9 @@ int main(void)
 	RUN(test_xapian_refusals_are_invalid);
 	RUN(test_truncated_database);
 	RUN(test_sortable);
+	RUN(test_field_values);
+	RUN(test_utf8_lower);
+	RUN(test_accept);
 	char cmd[300];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp_root);
 	if (system(cmd) != 0)

@@ -11,6 +11,6 @@ bool xindex_header_check(void)
 {
 	open_fn open = qx_db_open;
 	search_fn search = qx_db_search;
-	qx_field field = {"release", "XRELEASE", true};
+	qx_field field = {"release", "XRELEASE", true, NULL};
 	return open != 0 && search != 0 && field.boolean;
 }

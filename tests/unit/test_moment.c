@@ -1,0 +1,75 @@
+/* moment: where in a passage a hit's moment is; with speaker: filters,
+ * among the cues of those speakers. */
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdlib.h>
+
+#include "harness.h"
+#include "moment.h"
+
+/* Hannah asks about the cache key (positions 0-5), Mei-Lin Zhou answers
+ * (6-12), Mei-Lin Zhao adds something (13-). */
+static json_t *passage(void)
+{
+	return json_pack("[{s:f, s:i, s:s, s:s, s:f}, {s:f, s:i, s:s, s:s}, {s:f, s:i, s:s, s:s}]",
+	                 "s", 10.0, "p", 0, "v", "Hannah Okoye", "text",
+	                 "what goes into the cache key?", "a", 14.0, "s", 14.0, "p", 6, "v",
+	                 "Mei-Lin Zhou", "text", "the source and shapes go into the cache key", "s",
+	                 20.0, "p", 13, "v", "Mei-Lin Zhao", "text", "and wheels are separate");
+}
+
+static void test_in_voice(void)
+{
+	json_t *cues = passage();
+	/* "cache" and "key" in the question and in the answer. */
+	qx_position pos[] = {{4, 0, 1.0}, {5, 1, 1.0}, {10, 0, 1.0}, {11, 1, 1.0}};
+	size_t n = 4;
+	long first = 99;
+	const char *zhou[] = {"zhou"};
+	CHECK(moment_in_voice(cues, zhou, 1, pos, &n, &first));
+	CHECK(first == 1);
+	CHECK(n == 2 && pos[0].pos == 10 && pos[1].pos == 11);
+
+	/* hannah: the question is hers; the answer is not. */
+	qx_position pos2[] = {{4, 0, 1.0}, {5, 1, 1.0}, {10, 0, 1.0}, {11, 1, 1.0}};
+	n = 4;
+	const char *hannah[] = {"hannah"};
+	CHECK(moment_in_voice(cues, hannah, 1, pos2, &n, &first));
+	CHECK(first == 0);
+	CHECK(n == 2 && pos2[0].pos == 4 && pos2[1].pos == 5);
+
+	/* Zhao said none of the words: her first cue is the moment. */
+	qx_position pos3[] = {{4, 0, 1.0}, {10, 0, 1.0}};
+	n = 2;
+	const char *zhao[] = {"mei lin zhao"};
+	CHECK(moment_in_voice(cues, zhao, 1, pos3, &n, &first));
+	CHECK(first == 2 && n == 0);
+
+	/* Nobody of that name here (a passage matched by the recording's
+	 * listed speakers), or no filter: positions stay as they are. */
+	qx_position pos4[] = {{4, 0, 1.0}, {10, 0, 1.0}};
+	n = 2;
+	const char *nobody[] = {"ravi"};
+	CHECK(moment_in_voice(cues, nobody, 1, pos4, &n, &first));
+	CHECK(first == -1 && n == 2);
+	CHECK(moment_in_voice(cues, NULL, 0, pos4, &n, &first));
+	CHECK(first == -1 && n == 2);
+	json_decref(cues);
+}
+
+static void test_densest(void)
+{
+	/* The rarer term's run wins over a run of one common term. */
+	qx_position pos[] = {{1, 0, 0.5}, {2, 0, 0.5}, {40, 0, 0.5}, {41, 1, 3.0}};
+	unsigned at = 0;
+	CHECK(moment_densest(pos, 4, &at));
+	CHECK(at == 40);
+	CHECK(!moment_densest(pos, 0, &at));
+}
+
+int main(void)
+{
+	RUN(test_in_voice);
+	RUN(test_densest);
+	return harness_finish();
+}
