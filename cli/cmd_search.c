@@ -13,6 +13,7 @@
 #include "json_out.h"
 #include "number.h"
 #include "search.h"
+#include "search_limits.h"
 #include "strbuf.h"
 #include "synonyms.h"
 #include "vocabulary.h"
@@ -34,7 +35,13 @@ static const char usage[] =
     "  --limit N   recordings per page (default 10), up to 3 moments each\n"
     "  --page P    page of recordings (default 1)\n\n"
     "Exit status: 0 searched (even with no hits), 1 the query is not valid\n"
-    "syntax, 2 usage error or no index (run `qarchive index`).\n";
+    "(its syntax, not UTF-8, or more than 1024 bytes, 64 words or 8 wildcards),\n"
+    "2 usage error or no index (run `qarchive index`).\n";
+
+/* The usage text names the caps: keep it true. */
+_Static_assert(SEARCH_MAX_QUERY_BYTES == 1024 && SEARCH_MAX_WORDS == 64 &&
+                   SEARCH_MAX_WILDCARDS == 8,
+               "qarchive search --help states the query limits");
 
 /* "12:34" or "1:02:03". */
 static void format_time(double t, char *out, size_t size)

@@ -10,6 +10,7 @@
 #include "moment.h"
 #include "speaker_terms.h"
 #include "suggest.h"
+#include "search_limits.h"
 
 /* Documents of one recording read to choose its moments from: more than
  * it shows, because its "about", notes and agenda items that matched by
@@ -808,12 +809,28 @@ static search_status run_once(qx_db *db, const synonyms *syn, const search_reque
 	return status;
 }
 
+/* Refuse what no person types before it costs anything (search_limits.h):
+ * bytes that are not UTF-8 would otherwise fail deep in the answer's JSON,
+ * and a huge query costs time and page size in proportion. */
+static search_status request_check(const search_request *req, char *err, size_t errlen)
+{
+	search_status st = search_limits_query(req->query, err, errlen);
+	if (st == SEARCH_OK && (!search_limits_filter("release", req->release, err, errlen) ||
+	                        !search_limits_filter("kind", req->kind, err, errlen) ||
+	                        !search_limits_filter("speaker", req->speaker, err, errlen)))
+		st = SEARCH_BAD_QUERY;
+	return st;
+}
+
 search_status search_run(qx_db *db, const synonyms *syn, const search_request *req, json_t **out,
                          char *err, size_t errlen)
 {
 	*out = NULL;
 	err[0] = '\0';
-	search_status status = run_once(db, syn, req, out, err, errlen);
+	search_status status = request_check(req, err, errlen);
+	if (status != SEARCH_OK)
+		return status;
+	status = run_once(db, syn, req, out, err, errlen);
 	/* A writer committed often enough to recycle the revision this reader
 	 * was on, noticed by the search or by any later read of its hits: move
 	 * to the newest revision and run the whole search again, once. */

@@ -23,7 +23,9 @@
 
 typedef enum search_status {
 	SEARCH_OK = 0,
-	SEARCH_BAD_QUERY, /* the query does not parse: err is a message for the user */
+	SEARCH_BAD_QUERY, /* the query does not parse, or is refused by search_limits.h
+	                   * (not UTF-8, too long, too many words or wildcards):
+	                   * err is a message for the user */
 	SEARCH_BUSY,      /* the index kept changing underneath: try again */
 	SEARCH_DAMAGED,   /* the index files are damaged: err says how to rebuild */
 	SEARCH_FAILED,    /* the index could not be read: err says why */
@@ -79,7 +81,11 @@ qx_search_params search_base_params(const char *query, bool exact);
  * found only some of its words ("match": "any") and the suggestion all of
  * them. Then "total", "match", "hits" and "facets" are the suggestion's,
  * and a page says "showing results for ..." with the query as typed one
- * click away. null otherwise ("query" is always as typed). */
+ * click away. null otherwise ("query" is always as typed).
+ *
+ * The request is checked before the index is read (search_limits.h): a
+ * query or filter that is not UTF-8 or is too long, or a query with too
+ * many words or wildcards, is SEARCH_BAD_QUERY. */
 search_status search_run(qx_db *db, const synonyms *syn, const search_request *req, json_t **out,
                          char *err, size_t errlen);
 

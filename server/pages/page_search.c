@@ -19,6 +19,7 @@
 #include "escape.h"
 #include "pages.h"
 #include "html.h"
+#include "search_limits.h"
 #include "search_params.h"
 #include "session_cookie.h"
 #include "timecode.h"
@@ -280,6 +281,27 @@ static unsigned user_error(http_reply *out, const state *s, const char *message)
 	return http_html_reply(out, 400, &sb, ok);
 }
 
+/* A parameter as the page may show it again: not when search_run would
+ * refuse it for its bytes or length (search_limits.h), so that a hostile
+ * query is neither echoed into the form and every link nor made into a
+ * page of invalid UTF-8. */
+static const char *echo(const char *value)
+{
+	return search_limits_echoable(value) ? value : NULL;
+}
+
+/* Whether the request asks for anything (an empty form asks nothing). */
+static bool asks(const http_request *req)
+{
+	static const char *const names[] = {"q", "release", "kind", "speaker"};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		const char *v = http_query(req, names[i]);
+		if (v && v[0])
+			return true;
+	}
+	return false;
+}
+
 unsigned http_handle_search_page(http_request *req, http_reply *out)
 {
 	search_request sr;
@@ -288,13 +310,13 @@ unsigned http_handle_search_page(http_request *req, http_reply *out)
 	bool params_ok = http_search_params(req, &sr, err, sizeof err);
 	char user[SESSION_USER_SIZE], csrf[SESSION_TOKEN_SIZE];
 	bool staff = http_session_user(req, user, csrf);
-	state s = {.q = sr.query,
-	           .release = sr.release,
-	           .kind = sr.kind,
-	           .speaker = sr.speaker,
+	state s = {.q = echo(sr.query) ? sr.query : "",
+	           .release = echo(sr.release),
+	           .kind = echo(sr.kind),
+	           .speaker = echo(sr.speaker),
 	           .page = sr.page,
 	           .user = staff ? user : NULL};
-	if (!s.q[0] && !s.release && !s.kind && !s.speaker) {
+	if (!asks(req)) {
 		/* No query yet: the form and how to write one. */
 		strbuf sb = STRBUF_INIT;
 		http_page page = {.title = "Search", .page = "search", .user = s.user};

@@ -22,6 +22,7 @@
 #include "pages.h"
 #include "html.h"
 #include "recording_files.h"
+#include "search_limits.h"
 #include "session_cookie.h"
 #include "timecode.h"
 
@@ -307,8 +308,10 @@ unsigned http_handle_watch(http_request *req, http_reply *out)
 	if (rec.notes_path && file_read_all(rec.notes_path, &notes, &len) != 0)
 		notes = NULL; /* unreadable since indexing: show none */
 
+	/* The words to mark, echoed into every moment link: not a query that
+	 * search would refuse for its bytes or length (search_limits.h). */
 	const char *q = http_query(req, "q");
-	w.q = q && q[0] ? q : NULL;
+	w.q = q && q[0] && search_limits_echoable(q) ? q : NULL;
 	w.has_t = timecode_parse(http_query(req, "t"), &w.t);
 	w.has_end = timecode_parse(http_query(req, "end"), &w.end) && w.end > (w.has_t ? w.t : 0);
 

@@ -215,6 +215,60 @@ def test_api(srv, archive):
     check(st == 404 and j and "error" in j, "unknown /api/ route: JSON 404")
 
 
+def test_hostile_queries(srv):
+    """Queries no person types (issue 13 item 6, issue 16): each is a 400 with
+    a message on every route that searches, never a 5xx, and is answered (the
+    30 s client timeout would fail the test) without echoing the query."""
+    wildcards = "+".join(chr(ord("a") + i % 26) + "*" for i in range(3000))
+    cases = [
+        ("%ff%fe", b"UTF-8"),                      # not UTF-8 at all
+        ("%c0%af", b"UTF-8"),                      # an overlong '/'
+        ("%ed%a0%80", b"UTF-8"),                   # a lone surrogate (U+D800)
+        ("caf%e9", b"UTF-8"),                      # Latin-1 "cafe"
+        ("x" * 400000, b"too long"),               # 400 KB
+        (wildcards, b"too long"),                  # 3,000 wildcards are 6,000 bytes
+        ("+".join("w%d" % i for i in range(65)), b"too many words"),
+        ("+".join("%s*" % w for w in "abcdefghi"), b"too many wildcards"),
+    ]
+    for q, why in cases:
+        label = q[:24] + ("..." if len(q) > 24 else "")
+        st, h, body = srv.get("/api/search?q=" + q)
+        try:
+            j = json.loads(body)
+        except ValueError:
+            j = None
+        check(st == 400 and j and why.decode() in j.get("error", ""),
+              "api/search?q=%s: 400 saying %s: %s %r" % (label, why, st, body[:200]))
+        st, h, body = srv.get("/search?q=" + q)
+        check(st == 400 and why in body and b'role="alert"' in body and len(body) < 32768,
+              "search?q=%s: a 400 page saying %s, %d bytes: %s" % (label, why, len(body), st))
+        if len(q) > 1024 or b"UTF-8" == why:
+            check(q.encode() not in body and b'value=""' in body,
+                  "search?q=%s: the refused query is not echoed" % label)
+        else:
+            check(('value="%s"' % q.replace("+", " ")).encode() in body,
+                  "search?q=%s: the query is in the form to fix it" % label)
+        st, h, body = srv.get("/feed.xml?q=" + q)
+        check(st == 400 and why in body and len(body) < 32768,
+              "feed.xml?q=%s: 400 saying %s: %s" % (label, why, st))
+    # Filters are text too.
+    for path in ["/api/search?q=x&release=%ff", "/api/search?speaker=%c0%af",
+                 "/search?kind=caf%e9", "/feed.xml?q=x&speaker=%ed%a0%80"]:
+        st, h, body = srv.get(path)
+        check(st == 400 and b"UTF-8" in body, "%s: 400 not UTF-8: %s %r" % (path, st, body[:200]))
+    # The watch page marks the query's words, echoed in every moment link:
+    # not a query search would refuse.
+    st, h, body = srv.get("/watch/2025-03-11-tac?q=" + "x" * 400000)
+    check(st == 200 and b"xxxx" not in body and len(body) < 65536,
+          "watch?q=<400 KB>: the page without it, %d bytes" % len(body))
+    st, h, body = srv.get("/watch/2025-03-11-tac?q=caf%e9")
+    check(st == 200 and b"caf\xe9" not in body, "watch?q=caf%e9: not echoed")
+    # Just under every cap is an ordinary search.
+    q = "+".join("%s*" % w for w in "abcdefgh") + "+" + "+".join("w%d" % i for i in range(56))
+    st, h, j = srv.json("/api/search?q=" + q)
+    check(st == 200 and j is not None, "64 words with 8 wildcards: searched: %s" % st)
+
+
 def test_media(srv, archive):
     path = os.path.join(archive, "2025-08-01-embedded", "media.mp4")
     data = open(path, "rb").read()
@@ -645,7 +699,8 @@ def main():
         check(up, "server answers /healthz: " + srv.stderr())
         if not up:
             return 1
-        for test in [test_headers, test_api, test_media, test_traversal, test_captions, test_feeds,
+        for test in [test_headers, test_api, test_hostile_queries, test_media, test_traversal,
+                     test_captions, test_feeds,
                      test_routes, test_static, test_pages, test_live_reindex, test_slow_client]:
             try:
                 if test in (test_api, test_media, test_live_reindex):
