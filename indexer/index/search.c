@@ -22,6 +22,12 @@
  * moment holding every word of a plain query weighs than its BM25 sum. */
 #define SEARCH_COVERAGE_BOOST 1.0
 
+/* A good moment weighs at least this much of its recording's best one.
+ * A moment holding every word of a plain query gets the coverage boost
+ * on top of its BM25 sum (twice the weight, at 1.0), so half the best
+ * is about where moments that hold only part of the query begin. */
+#define SEARCH_GOOD_MOMENT 0.5
+
 /* Words too common to narrow a question down ("how do I ..."). Quoted
  * phrases keep them. */
 static const char *const stopwords[] = {
@@ -108,11 +114,11 @@ static search_status check(const reader *r, qx_status st)
 	return st == QX_OK ? SEARCH_OK : from_qx(st, r->db, r->err, r->errlen);
 }
 
-/* Filter terms for the request's --release/--kind/--speaker, and the
+/* Filter terms for the request's --release/--kind/--speaker/--recording, and the
  * speakers whose moments are asked for: the --speaker key and those of the
  * query's speaker: words, which the query's parse adds (speaker_value). */
 typedef struct filters {
-	char *terms[4];
+	char *terms[5];
 	size_t count;
 	char **speakers; /* keys (speaker_terms.h) */
 	size_t speaker_count;
@@ -172,7 +178,10 @@ static bool filters_add(filters *f, const char *prefix, const char *value)
 	if (!value || !*value)
 		return true;
 	bool speaker = strcmp(prefix, INDEX_TERM_SPEAKER) == 0;
-	char *v = speaker ? speaker_value(value, f) : filter_value(value, NULL);
+	bool id = strcmp(prefix, INDEX_TERM_RECORDING) == 0; /* as the index holds it */
+	char *v = speaker ? speaker_value(value, f)
+	          : id    ? strdup(value)
+	                  : filter_value(value, NULL);
 	if (!v)
 		return false;
 	size_t n = strlen(prefix) + strlen(v) + 1;
@@ -216,7 +225,8 @@ static search_status prepare(const synonyms *syn, const search_request *req, fil
 {
 	if (!filters_add(f, INDEX_TERM_RELEASE, req->release) ||
 	    !filters_add(f, INDEX_TERM_KIND, req->kind) ||
-	    !filters_add(f, INDEX_TERM_SPEAKER, req->speaker))
+	    !filters_add(f, INDEX_TERM_SPEAKER, req->speaker) ||
+	    !filters_add(f, INDEX_TERM_RECORDING, req->recording))
 		return SEARCH_NOMEM;
 	if (!req->exact && syn)
 		return synonyms_rewrite_query(syn, req->query, query) ? SEARCH_OK : SEARCH_NOMEM;
@@ -224,11 +234,17 @@ static search_status prepare(const synonyms *syn, const search_request *req, fil
 	return *query ? SEARCH_OK : SEARCH_NOMEM;
 }
 
-/* The recordings a page shows: groups [first, want) in rank order. */
+/* The recordings a page shows: groups [first, want) in rank order, each
+ * with its moments [skip, moments) in rank order. With a recording filter
+ * a page is that one recording's moments, as many as a page of recordings
+ * shows (per_page * SEARCH_MOMENTS_PER_RECORDING). */
 typedef struct page {
 	unsigned number, per_page;
-	size_t want;  /* recordings up to the end of this page */
-	size_t first; /* groups before this are on earlier pages */
+	size_t want;    /* recordings up to the end of this page */
+	size_t first;   /* groups before this are on earlier pages */
+	size_t moments; /* a recording's moments up to the end of this page */
+	size_t skip;    /* its moments before this are on earlier pages */
+	bool one;       /* one recording's moments */
 } page;
 
 static page page_of(const search_request *req)
@@ -236,9 +252,27 @@ static page page_of(const search_request *req)
 	page pg;
 	pg.per_page = req->per_page ? req->per_page : 10;
 	pg.number = req->page ? req->page : 1;
-	pg.want = (size_t)pg.number * pg.per_page;
-	pg.first = pg.want - pg.per_page;
+	pg.one = req->recording && req->recording[0];
+	pg.want = pg.one ? 1 : (size_t)pg.number * pg.per_page;
+	pg.first = pg.one ? 0 : pg.want - pg.per_page;
+	size_t each = pg.one ? (size_t)pg.per_page * SEARCH_MOMENTS_PER_RECORDING : 0;
+	pg.moments = pg.one ? pg.number * each : SEARCH_MOMENTS_PER_RECORDING;
+	pg.skip = pg.moments - (pg.one ? each : SEARCH_MOMENTS_PER_RECORDING);
 	return pg;
+}
+
+/* How many documents of a recording the search keeps (collapse_max) to
+ * choose its moments up to the end of the page from: as many more as a
+ * page of recordings reads (SEARCH_CANDIDATES_PER_RECORDING for its
+ * SEARCH_MOMENTS_PER_RECORDING), for those that are no moment of their
+ * own (an agenda item matched by the title alone) or at the same time as
+ * another (passages sharing a cue). */
+static unsigned documents_per_recording(const search_request *req)
+{
+	page pg = page_of(req);
+	return (unsigned)((pg.moments * SEARCH_CANDIDATES_PER_RECORDING +
+	                   SEARCH_MOMENTS_PER_RECORDING - 1) /
+	                  SEARCH_MOMENTS_PER_RECORDING);
 }
 
 /* Is word (n bytes) a QueryParser operator, as it reads them (upper
@@ -338,7 +372,7 @@ static search_status top_holds_every_word(const reader *r, bool *match_any)
 }
 
 /* Run the search into r->ms. One query answers the page: collapsing keeps
- * each recording's best SEARCH_CANDIDATES_PER_RECORDING documents, in rank
+ * each recording's best documents_per_recording() documents, in rank
  * order, so the first `want` recordings are among the first want * that
  * many hits; the facet spy counts the recordings (the total) and the
  * facets. *match_any says whether the fallback ran. */
@@ -356,9 +390,9 @@ static search_status find_matches(reader *r, const search_request *req, const ch
 	p.filters = (const char *const *)f->terms;
 	p.filter_count = f->count;
 	p.offset = 0;
-	p.limit = (unsigned)(want * SEARCH_CANDIDATES_PER_RECORDING);
+	p.limit = (unsigned)(want * documents_per_recording(req));
 	p.collapse_slot = INDEX_SLOT_RECORDING;
-	p.collapse_max = SEARCH_CANDIDATES_PER_RECORDING;
+	p.collapse_max = documents_per_recording(req);
 	p.facet_slots = facet_slots;
 	p.facet_count = sizeof facet_slots / sizeof facet_slots[0];
 	p.count_slot = INDEX_SLOT_RECORDING;
@@ -585,8 +619,12 @@ typedef struct group {
 	json_t *summary;
 	json_t *timed;
 	json_t *later;
-	double taken[SEARCH_MOMENTS_PER_RECORDING];
-	size_t count;
+	double best;      /* the weight of its first hit: its best */
+	unsigned good;    /* its matches weighing SEARCH_GOOD_MOMENT * best or more */
+	unsigned matches; /* all its matches */
+	double *taken;    /* the time of each moment so far (owned), */
+	size_t count;     /* on this page or an earlier one */
+	size_t taken_cap; /* room in taken */
 } group;
 
 /* Did agenda item i match by words of its own? An item also carries its
@@ -649,11 +687,12 @@ static search_status moment(const reader *r, unsigned i, const group *g, json_t 
 	if ((st = check(r, qx_mset_snippet(r->ms, flat, 240, &snippet))) != SEARCH_OK)
 		goto out;
 	*hit = json_pack(
-	    "{s:s, s:O?, s:O?, s:O?, s:O?, s:s, s:f, s:f, s:f, s:s}", "recording", g->id, "title",
-	    json_object_get(g->summary, "title"), "release", json_object_get(g->summary, "release"),
-	    "kind", json_object_get(g->summary, "kind"), "date",
-	    json_object_get(g->summary, "date"), "type", type ? type : "passage", "start", start,
-	    "end", end, "t", floor(t * 1000 + 0.5) / 1000, "snippet", snippet);
+	    "{s:s, s:O?, s:O?, s:O?, s:O?, s:s, s:f, s:f, s:f, s:s, s:I, s:I}", "recording", g->id,
+	    "title", json_object_get(g->summary, "title"), "release",
+	    json_object_get(g->summary, "release"), "kind", json_object_get(g->summary, "kind"),
+	    "date", json_object_get(g->summary, "date"), "type", type ? type : "passage", "start",
+	    start, "end", end, "t", floor(t * 1000 + 0.5) / 1000, "snippet", snippet,
+	    "recording_moments", (json_int_t)g->good, "recording_matches", (json_int_t)g->matches);
 	if (!*hit)
 		st = SEARCH_NOMEM;
 out:
@@ -677,6 +716,7 @@ static void groups_free(groups *gs)
 		json_decref(gs->items[k].summary);
 		json_decref(gs->items[k].timed);
 		json_decref(gs->items[k].later);
+		free(gs->items[k].taken);
 	}
 	free(gs->items);
 }
@@ -704,8 +744,15 @@ static search_status group_of(const reader *r, unsigned i, groups *gs, size_t wa
 	}
 	/* Counted at once, so that groups_free releases what is set here. */
 	group *g = &gs->items[gs->count++];
-	*g = (group){id, doc, NULL, json_array(), json_array(), {0}, 0};
-	if ((st = recording_summary(r, id, &g->summary)) != SEARCH_OK)
+	*g = (group){id, doc, NULL, json_array(), json_array(), 0, 0, 0, NULL, 0, 0};
+	/* Hits come in rank order: a recording's first is its best. */
+	const char *data;
+	size_t len;
+	if ((st = check(r, qx_mset_hit(r->ms, i, &data, &len, NULL, &g->best))) != SEARCH_OK ||
+	    (st = check(r, qx_mset_group_count(r->ms, id, SEARCH_GOOD_MOMENT * g->best,
+	                                       &g->good))) != SEARCH_OK ||
+	    (st = check(r, qx_mset_group_count(r->ms, id, 0, &g->matches))) != SEARCH_OK ||
+	    (st = recording_summary(r, id, &g->summary)) != SEARCH_OK)
 		return st;
 	if (!g->timed || !g->later)
 		return SEARCH_NOMEM;
@@ -713,9 +760,25 @@ static search_status group_of(const reader *r, unsigned i, groups *gs, size_t wa
 	return SEARCH_OK;
 }
 
+/* Note time t as one of g's moments. false when out of memory. */
+static bool take(group *g, double t)
+{
+	if (g->count == g->taken_cap) {
+		size_t cap = g->taken_cap ? 2 * g->taken_cap : SEARCH_MOMENTS_PER_RECORDING;
+		double *more = realloc(g->taken, cap * sizeof *more);
+		if (!more)
+			return false;
+		g->taken = more;
+		g->taken_cap = cap;
+	}
+	g->taken[g->count++] = t;
+	return true;
+}
+
 /* Place hit i on the page: as a moment of its recording's group, unless
  * that group is on an earlier page, already full, or already has a moment
- * at the same time. */
+ * at the same time; a moment on an earlier page of one recording's moments
+ * is only noted. */
 static search_status place_hit(const reader *r, unsigned i, groups *gs, const page *pg)
 {
 	long k;
@@ -723,19 +786,22 @@ static search_status place_hit(const reader *r, unsigned i, groups *gs, const pa
 	if (st != SEARCH_OK || k < (long)pg->first)
 		return st;
 	group *g = &gs->items[k];
-	if (g->count == SEARCH_MOMENTS_PER_RECORDING)
+	if (g->count == pg->moments)
 		return SEARCH_OK;
 	json_t *hit;
 	if ((st = moment(r, i, g, &hit)) != SEARCH_OK || !hit)
 		return st;
+	/* Two moments at one time are one (overlapping passages share a cue). */
 	double t = number_or(hit, "t", 0);
-	for (size_t m = 0; m < g->count; m++) {
-		if (fabs(g->taken[m] - t) < 0.001) {
-			json_decref(hit);
-			return SEARCH_OK;
-		}
+	bool seen = false;
+	for (size_t m = 0; m < g->count && !seen; m++)
+		seen = fabs(g->taken[m] - t) < 0.001;
+	if (!seen && !take(g, t))
+		st = SEARCH_NOMEM;
+	if (seen || st != SEARCH_OK || g->count <= pg->skip) {
+		json_decref(hit);
+		return st;
 	}
-	g->taken[g->count++] = t;
 	const char *type = json_string_value(json_object_get(hit, "type"));
 	bool timed = type && (strcmp(type, "passage") == 0 || strcmp(type, "agenda") == 0);
 	return json_array_append_new(timed ? g->timed : g->later, hit) == 0 ? SEARCH_OK
@@ -817,7 +883,8 @@ static search_status request_check(const search_request *req, char *err, size_t 
 	search_status st = search_limits_query(req->query, err, errlen);
 	if (st == SEARCH_OK && (!search_limits_filter("release", req->release, err, errlen) ||
 	                        !search_limits_filter("kind", req->kind, err, errlen) ||
-	                        !search_limits_filter("speaker", req->speaker, err, errlen)))
+	                        !search_limits_filter("speaker", req->speaker, err, errlen) ||
+	                        !search_limits_filter("recording", req->recording, err, errlen)))
 		st = SEARCH_BAD_QUERY;
 	return st;
 }

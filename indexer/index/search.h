@@ -49,6 +49,10 @@ typedef struct search_request {
 	unsigned page;       /* 1-based page of recordings */
 	unsigned per_page;   /* recordings per page */
 	bool exact;          /* no stemming, no synonyms */
+	/* One recording's id (NULL for any): the page is then that recording's
+	 * moments, best first, per_page * SEARCH_MOMENTS_PER_RECORDING of them
+	 * a page: where "N more moments in this recording" leads. */
+	const char *recording;
 } search_request;
 
 const char *search_status_str(search_status status);
@@ -67,7 +71,8 @@ qx_search_params search_base_params(const char *query, bool exact);
  *    "match": "all"|"any", "suggestion": string|null,
  *    "showing_results_for": string|null,
  *    "hits": [{"recording", "title", "release", "kind", "date", "type",
- *              "start", "end", "t", "snippet"}],
+ *              "start", "end", "t", "snippet", "recording_moments",
+ *              "recording_matches"}],
  *    "facets": {"release": {value: recordings}, "kind": {...},
  *               "speaker": {...}, "year": {...}}}
  * (caller releases with json_decref); otherwise *out is NULL and err holds
@@ -82,6 +87,15 @@ qx_search_params search_base_params(const char *query, bool exact);
  * them. Then "total", "match", "hits" and "facets" are the suggestion's,
  * and a page says "showing results for ..." with the query as typed one
  * click away. null otherwise ("query" is always as typed).
+ *
+ * "recording_moments" is how many good moments the hit's recording has in
+ * all: its matches weighing at least half as much as its best one (about
+ * where moments holding only part of the query begin). A page shows up to
+ * SEARCH_MOMENTS_PER_RECORDING of them; the rest are "N more moments in
+ * this recording", and req->recording lists every moment of it that
+ * matches ("recording_matches" in all), best first. Both count matching
+ * documents: two that give one time (passages sharing a cue) are one
+ * moment in the list.
  *
  * The request is checked before the index is read (search_limits.h): a
  * query or filter that is not UTF-8 or is too long, or a query with too

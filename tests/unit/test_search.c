@@ -62,7 +62,7 @@ static void make_index(void)
 
 static search_status run(const char *query, json_t **out, char *err, size_t errlen)
 {
-	search_request req = {query, NULL, NULL, NULL, 1, 10, false};
+	search_request req = {.query = query, .page = 1, .per_page = 10};
 	return search_run(reader, NULL, &req, out, err, errlen);
 }
 
@@ -157,12 +157,131 @@ static void test_failing_again_is_busy(void)
 	CHECK(qx_test_fail_reads(reader, 0, 0) == QX_OK);
 }
 
+static search_status run_req(const search_request *req, json_t **out)
+{
+	char err[256];
+	search_status st = search_run(reader, NULL, req, out, err, sizeof err);
+	if (st != SEARCH_OK)
+		fprintf(stderr, "search_run: %s: %s\n", search_status_str(st), err);
+	return st;
+}
+
+static const char *hit_str(json_t *hit, const char *key)
+{
+	return json_string_value(json_object_get(hit, key));
+}
+
+static json_int_t hit_int(json_t *hit, const char *key)
+{
+	return json_integer_value(json_object_get(hit, key));
+}
+
+/* "N more moments in this recording": each hit says how many good moments
+ * and matches its recording has, and the recording filter lists its
+ * moments, more than three a page, page after page. */
+static void test_recording_moments(void)
+{
+	search_request req = {.query = "compile", .page = 1, .per_page = 10};
+	json_t *all = NULL, *one = NULL, *page2 = NULL;
+	CHECK(run_req(&req, &all) == SEARCH_OK);
+	json_t *hits = json_object_get(all, "hits"), *hit, *most = NULL;
+	size_t i;
+	json_array_foreach(hits, i, hit)
+	{
+		size_t shown = 0, k;
+		json_t *other;
+		json_array_foreach(hits, k, other)
+		{
+			shown +=
+			    strcmp(hit_str(other, "recording"), hit_str(hit, "recording")) == 0;
+		}
+		CHECK(hit_int(hit, "recording_moments") >= (json_int_t)shown);
+		CHECK(hit_int(hit, "recording_matches") >= hit_int(hit, "recording_moments"));
+		if (!most || hit_int(hit, "recording_moments") > hit_int(most, "recording_moments"))
+			most = hit;
+	}
+	CHECK(most && hit_int(most, "recording_moments") > SEARCH_MOMENTS_PER_RECORDING);
+	if (!most)
+		return;
+
+	req.recording = hit_str(most, "recording");
+	CHECK(run_req(&req, &one) == SEARCH_OK);
+	json_t *listed = json_object_get(one, "hits");
+	CHECK(json_integer_value(json_object_get(one, "total")) == 1);
+	CHECK(json_array_size(listed) > SEARCH_MOMENTS_PER_RECORDING);
+	CHECK((json_int_t)json_array_size(listed) <= hit_int(most, "recording_matches"));
+	json_array_foreach(listed, i, hit)
+	{
+		CHECK_STR(hit_str(hit, "recording"), req.recording);
+	}
+
+	/* Three moments a page with one recording a page: the second page
+	 * has the next three, none of the first's. */
+	req.per_page = 1;
+	json_decref(one);
+	CHECK(run_req(&req, &one) == SEARCH_OK);
+	req.page = 2;
+	CHECK(run_req(&req, &page2) == SEARCH_OK);
+	json_t *a = json_object_get(one, "hits"), *b = json_object_get(page2, "hits");
+	CHECK(json_array_size(a) == SEARCH_MOMENTS_PER_RECORDING && json_array_size(b) > 0);
+	json_array_foreach(b, i, hit)
+	{
+		size_t k;
+		json_t *earlier;
+		json_array_foreach(a, k, earlier)
+		{
+			CHECK(json_number_value(json_object_get(hit, "t")) !=
+			          json_number_value(json_object_get(earlier, "t")) ||
+			      strcmp(hit_str(hit, "type"), hit_str(earlier, "type")) != 0);
+		}
+	}
+	json_decref(page2);
+	json_decref(one);
+
+	/* A recording filter alone lists that recording's moments. */
+	search_request bare = {.query = "", .recording = req.recording, .page = 1, .per_page = 10};
+	CHECK(run_req(&bare, &one) == SEARCH_OK);
+	CHECK(json_array_size(json_object_get(one, "hits")) > SEARCH_MOMENTS_PER_RECORDING);
+	json_decref(one);
+	/* An unknown recording: nothing, not an error. */
+	bare.recording = "2000-01-01-nothing";
+	CHECK(run_req(&bare, &one) == SEARCH_OK);
+	CHECK(json_integer_value(json_object_get(one, "total")) == 0);
+	json_decref(one);
+	json_decref(all);
+}
+
+/* Requests search_limits refuses come back as SEARCH_BAD_QUERY with the
+ * reason, before the index is read. */
+static void test_refused_requests(void)
+{
+	json_t *out = (json_t *)1;
+	char err[256];
+	search_request req = {.query = "caf\xe9", .page = 1, .per_page = 10};
+	CHECK(search_run(reader, NULL, &req, &out, err, sizeof err) == SEARCH_BAD_QUERY);
+	CHECK(out == NULL && strstr(err, "UTF-8") != NULL);
+	req.query = "compile";
+	req.recording = "\xff";
+	CHECK(search_run(reader, NULL, &req, &out, err, sizeof err) == SEARCH_BAD_QUERY);
+	CHECK(strstr(err, "recording: not valid UTF-8") != NULL);
+	req.recording = NULL;
+	req.speaker = "Zo\xeb";
+	CHECK(search_run(reader, NULL, &req, &out, err, sizeof err) == SEARCH_BAD_QUERY);
+	CHECK(strstr(err, "speaker: not valid UTF-8") != NULL);
+	req.speaker = NULL;
+	req.query = "a* b* c* d* e* f* g* h* i*";
+	CHECK(search_run(reader, NULL, &req, &out, err, sizeof err) == SEARCH_BAD_QUERY);
+	CHECK(strstr(err, "wildcards") != NULL);
+}
+
 int main(void)
 {
 	make_index();
 	RUN(test_answer);
 	RUN(test_any_read_failing_once_is_retried);
 	RUN(test_failing_again_is_busy);
+	RUN(test_recording_moments);
+	RUN(test_refused_requests);
 	qx_db_close(reader);
 	tfs_rm_rf(archive);
 	free(archive);
