@@ -164,13 +164,15 @@ def test_api(srv, archive):
 
     # The same JSON as the CLI.
     for q, extra in [("welcome", ""), ("torchao", "&limit=2"), ("release", "&kind=release-qa"),
-                     ("fully sharded data parallel", "&exact=1")]:
+                     ("fully sharded data parallel", "&exact=1"), ("welcome", "&recording=2025-03-11-tac")]:
         st, h, j = srv.json("/api/search?q=" + q.replace(" ", "+") + extra)
         args = ["search", "--json", "--archive", archive]
         if "limit=2" in extra:
             args += ["--limit", "2"]
         if "kind" in extra:
             args += ["--kind", "release-qa"]
+        if "recording" in extra:
+            args += ["--recording", "2025-03-11-tac"]
         if "exact" in extra:
             args += ["--exact"]
         rc, out, err = run(*(args + [q]))
@@ -178,6 +180,15 @@ def test_api(srv, archive):
     st, h, j = srv.json("/api/search?q=torchao")
     check(j and j["hits"] and j["hits"][0]["recording"] == "2025-08-01-embedded" and
           j["hits"][0]["t"] == 2.0, "torchao found in the embedded subtitles: %s" % j)
+    # One recording's moments: ?recording= alone, or with a query.
+    st, h, j = srv.json("/api/search?q=welcome&recording=2025-03-11-tac")
+    check(st == 200 and j["total"] == 1 and j["hits"] and
+          all(x["recording"] == "2025-03-11-tac" and x["recording_matches"] >= x["recording_moments"] >= 1
+              for x in j["hits"]), "api/search?recording=: that recording's moments: %s" % j)
+    st, h, j = srv.json("/api/search?recording=2025-03-11-tac")
+    check(st == 200 and j["total"] == 1 and [x["t"] for x in j["hits"]] == [0, 60, 120] and
+          all(x["recording"] == "2025-03-11-tac" for x in j["hits"]),
+          "api/search?recording= alone lists its moments: %s" % j)
     for bad in ["/api/search?q=welcome+AND", "/api/search?q=x&limit=0", "/api/search?q=x&limit=abc",
                 "/api/search?q=x&page=-1", "/api/search?q=x&exact=maybe", "/api/search",
                 "/api/search?q="]:
@@ -252,7 +263,7 @@ def test_hostile_queries(srv):
         check(st == 400 and why in body and len(body) < 32768,
               "feed.xml?q=%s: 400 saying %s: %s" % (label, why, st))
     # Filters are text too.
-    for path in ["/api/search?q=x&release=%ff", "/api/search?speaker=%c0%af",
+    for path in ["/api/search?q=x&release=%ff", "/api/search?speaker=%c0%af", "/search?recording=%ff",
                  "/search?kind=caf%e9", "/feed.xml?q=x&speaker=%ed%a0%80"]:
         st, h, body = srv.get(path)
         check(st == 400 and b"UTF-8" in body, "%s: 400 not UTF-8: %s %r" % (path, st, body[:200]))
@@ -587,6 +598,11 @@ def test_pages(srv):
     check(st == 200 and b'href="/search?q=welcome" aria-current="true" class="on"' in body and
           re.search(rb'<a class="chip" href="/search\?q=welcome">', body) is not None and
           b'<input type="hidden" name="kind" value="release-qa">' in body, "search: active filter can be removed")
+    st, h, body = srv.get("/search?q=welcome&recording=2025-03-11-tac")
+    check(st == 200 and re.search(rb'<a class="chip" href="/search\?q=welcome">TAC Meeting March ', body) and
+          b'<input type="hidden" name="recording" value="2025-03-11-tac">' in body and
+          re.search(rb"\d+ moments? in this recording match", body) and b'class="more"' not in body,
+          "search?recording=: its moments, a chip to remove the filter, the form keeps it")
     st, h, body = srv.get("/search?q=welcome+AND")
     check(st == 400 and b'role="alert"' in body and b'<form class="big-search"' in body and
           b'value="welcome AND"' in body, "search: a syntax error is a 400 page with the form")
