@@ -128,6 +128,14 @@ static void print_readable(json_t *result, bool one)
 	if (suggestion && !showing)
 		printf(" (did you mean: %s?)", suggestion);
 	printf("\n");
+	json_t *missing = json_object_get(result, "not_found"), *word;
+	size_t k;
+	json_array_foreach(missing, k, word)
+	{
+		printf("%s%s", k ? ", " : "not found: ", json_string_value(word));
+	}
+	if (json_array_size(missing))
+		printf("\n");
 	size_t i;
 	json_t *hit;
 	json_array_foreach(hits, i, hit)

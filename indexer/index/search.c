@@ -10,6 +10,7 @@
 #include "moment.h"
 #include "speaker_terms.h"
 #include "suggest.h"
+#include "not_found.h"
 #include "search_limits.h"
 
 /* Documents of one recording read to choose its moments from: more than
@@ -828,6 +829,20 @@ static search_status page_hits(const reader *r, const page *pg, json_t **out)
 	return st;
 }
 
+/* "not_found": the words of the user's query that the archive never holds
+ * (not_found.h), into answer. */
+static search_status add_not_found(const reader *r, const search_request *req, json_t *answer)
+{
+	not_found_params p = {req->query, !req->exact,
+	                      stopwords,  sizeof stopwords / sizeof stopwords[0],
+	                      fields,     sizeof fields / sizeof fields[0]};
+	json_t *words = NULL;
+	search_status st = check(r, not_found_words(r->db, &p, &words));
+	if (st == SEARCH_OK && json_object_set_new(answer, "not_found", words) != 0)
+		st = SEARCH_NOMEM;
+	return st;
+}
+
 /* One attempt at the whole search: matches, facets, the page's moments,
  * and the answer. */
 static search_status run_once(qx_db *db, const synonyms *syn, const search_request *req,
@@ -863,6 +878,10 @@ static search_status run_once(qx_db *db, const synonyms *syn, const search_reque
 		    facets);
 		if (!*out)
 			status = SEARCH_NOMEM;
+	}
+	if (status == SEARCH_OK && (status = add_not_found(&r, req, *out)) != SEARCH_OK) {
+		json_decref(*out);
+		*out = NULL;
 	}
 	if (status == SEARCH_NOMEM)
 		snprintf(err, errlen, "out of memory");

@@ -70,6 +70,7 @@ qx_search_params search_base_params(const char *query, bool exact);
  *   {"query", "total" (matching recordings), "page", "per_page",
  *    "match": "all"|"any", "suggestion": string|null,
  *    "showing_results_for": string|null,
+ *    "not_found": [the query's words the archive never holds, as typed],
  *    "hits": [{"recording", "title", "release", "kind", "date", "type",
  *              "start", "end", "t", "snippet", "recording_moments",
  *              "recording_matches"}],

@@ -19,6 +19,7 @@
 
 #include "harness.h"
 #include "index_update.h"
+#include "not_found.h"
 #include "search.h"
 #include "test_fs.h"
 #include "xindex.h"
@@ -251,6 +252,67 @@ static void test_recording_moments(void)
 	json_decref(all);
 }
 
+/* The words of query (exact: no stems) the three recordings never hold,
+ * as search_run reports them, joined by '|'. */
+static void missing(const char *query, bool exact, char *out, size_t size)
+{
+	search_request req = {.query = query, .page = 1, .per_page = 10, .exact = exact};
+	json_t *result = NULL, *word;
+	size_t i;
+	out[0] = '\0';
+	if (run_req(&req, &result) != SEARCH_OK) {
+		snprintf(out, size, "(failed)");
+		return;
+	}
+	json_array_foreach(json_object_get(result, "not_found"), i, word)
+	{
+		size_t n = strlen(out);
+		snprintf(out + n, size - n, "%s%s", i ? "|" : "", json_string_value(word));
+	}
+	json_decref(result);
+}
+
+/* "Not found: debug": the user's own words, checked as a query matches
+ * them; never stopwords, syntax, filters, excluded words or wildcards. */
+static void test_not_found(void)
+{
+	char got[256];
+	missing("how do I make torch.compile recompile less", false, got, sizeof got);
+	CHECK_STR(got, "");
+	missing("how do I wrangle graph breaks", false, got, sizeof got);
+	CHECK_STR(got, "wrangle");
+	/* As typed, once; inside a phrase too; a field's quoted value, an
+	 * excluded word, a wildcard and an operator are not words. */
+	missing("Zanzibarquokka \"fully qqqq\" speaker:\"Nobody Here\" release:9.9 -xyzzy "
+	        "flexo* AND zanzibarquokka recompiles",
+	        false, got, sizeof got);
+	CHECK_STR(got, "Zanzibarquokka|qqqq");
+	/* Stems: "compiles" is only found by its stem. */
+	missing("compiles", false, got, sizeof got);
+	CHECK_STR(got, "");
+	missing("compiles", true, got, sizeof got);
+	CHECK_STR(got, "compiles");
+	/* A name with '_' is found by its parts, as the spoken forms search
+	 * it; not when one part is unknown. An identifier is its words. */
+	missing("graph_break_control graph_break_qqqq torch.frobnicate", false, got, sizeof got);
+	CHECK_STR(got, "graph_break_qqqq|frobnicate");
+	/* Filters alone: no words. */
+	search_request req = {.query = "", .release = "2.6", .page = 1, .per_page = 10};
+	json_t *result = NULL;
+	CHECK(run_req(&req, &result) == SEARCH_OK);
+	CHECK(json_is_array(json_object_get(result, "not_found")) &&
+	      json_array_size(json_object_get(result, "not_found")) == 0);
+	json_decref(result);
+
+	/* A read that fails is a status, not a word reported missing. */
+	not_found_params p = {.query = "wrangle graph"};
+	json_t *words = (json_t *)1;
+	CHECK(qx_test_fail_reads(reader, 0, 1) == QX_OK);
+	CHECK(not_found_words(reader, &p, &words) == QX_RETRY && words == NULL);
+	CHECK(not_found_words(reader, &p, &words) == QX_OK && json_array_size(words) == 1);
+	json_decref(words);
+}
+
 /* Requests search_limits refuses come back as SEARCH_BAD_QUERY with the
  * reason, before the index is read. */
 static void test_refused_requests(void)
@@ -282,6 +344,7 @@ int main(void)
 	RUN(test_failing_again_is_busy);
 	RUN(test_recording_moments);
 	RUN(test_refused_requests);
+	RUN(test_not_found);
 	qx_db_close(reader);
 	tfs_rm_rf(archive);
 	free(archive);
