@@ -271,6 +271,24 @@ static bool pagination(strbuf *sb, const state *s, unsigned pages)
 	return ok && sb_append_str(sb, "</ul></nav>\n");
 }
 
+/* "Not found: debug": the words of the query the archive never holds
+ * (search.h: "not_found"), crossed out as search engines show them; the
+ * label says it for those who do not see the line. */
+static bool not_found_line(strbuf *sb, json_t *result)
+{
+	json_t *words = json_object_get(result, "not_found"), *word;
+	size_t i;
+	if (json_array_size(words) == 0)
+		return true;
+	bool ok = sb_append_str(sb, "<p class=\"not-found\">Not found: ");
+	json_array_foreach(words, i, word)
+	{
+		ok = ok && (i == 0 || sb_append_str(sb, ", ")) && sb_append_str(sb, "<s>") &&
+		     http_escape_html(sb, json_string_value(word)) && sb_append_str(sb, "</s>");
+	}
+	return ok && sb_append_str(sb, "</p>\n");
+}
+
 /* "N recordings match" (or, for one recording, its moments), the page's
  * position, and whether every word was found. */
 static bool count_line(strbuf *sb, const state *s, json_t *result, unsigned pages)
@@ -457,6 +475,7 @@ unsigned http_handle_search_page(http_request *req, http_reply *out)
 		     href(&sb, &sug, 1) && sb_append_str(&sb, "\">") &&
 		     http_escape_html(&sb, suggestion) && sb_append_str(&sb, "</a>?</p>\n");
 	}
+	ok = ok && not_found_line(&sb, result);
 	if (ok && n == 0 && total > 0) {
 		state first = s;
 		ok = sb_append_str(&sb, "<p class=\"empty\">There are fewer pages than that. <a "

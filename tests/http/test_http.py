@@ -603,6 +603,11 @@ def test_pages(srv):
           b'<input type="hidden" name="recording" value="2025-03-11-tac">' in body and
           re.search(rb"\d+ moments? in this recording match", body) and b'class="more"' not in body,
           "search?recording=: its moments, a chip to remove the filter, the form keeps it")
+    st, h, body = srv.get("/search?q=welcome+kumquatz")
+    check(st == 200 and b'<p class="not-found">Not found: <s>kumquatz</s></p>' in body,
+          "search: the words found nowhere are named")
+    st, h, j = srv.json("/api/search?q=how+do+I+welcome+kumquatz+Kumquatz")
+    check(st == 200 and j["not_found"] == ["kumquatz"], "api/search: not_found: %s" % (j and j.get("not_found")))
     st, h, body = srv.get("/search?q=welcome+AND")
     check(st == 400 and b'role="alert"' in body and b'<form class="big-search"' in body and
           b'value="welcome AND"' in body, "search: a syntax error is a 400 page with the form")
