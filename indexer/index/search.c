@@ -1,6 +1,7 @@
 #include "search.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -620,12 +621,16 @@ typedef struct group {
 	json_t *summary;
 	json_t *timed;
 	json_t *later;
-	double best;      /* the weight of its first hit: its best */
-	unsigned good;    /* its matches weighing SEARCH_GOOD_MOMENT * best or more */
-	unsigned matches; /* all its matches */
-	double *taken;    /* the time of each moment so far (owned), */
-	size_t count;     /* on this page or an earlier one */
-	size_t taken_cap; /* room in taken */
+	size_t count; /* its moments up to the end of this page */
+	/* "N more moments": its matches, the good ones (weighing at least
+	 * SEARCH_GOOD_MOMENT * best, its first hit's weight), and of the good
+	 * ones among its hits, how many were read (past the page: `extra`)
+	 * and how many were a moment at a time of their own (search.h:
+	 * "recording_moments"). */
+	unsigned matches, good, good_read, good_moments, extra;
+	double best;
+	double *taken; /* the distinct times of its moments read (owned) */
+	size_t taken_count, taken_cap;
 } group;
 
 /* Did agenda item i match by words of its own? An item also carries its
@@ -647,39 +652,54 @@ static search_status item_says_a_word(const reader *r, unsigned i, bool *said)
 	return st;
 }
 
-/* The moment of hit i, in *hit: the cue holding the first matched
- * position (passages), or the document's own start (agenda items, about,
- * notes), with a snippet; NULL for an agenda item that matched only by
- * its recording's title (item_says_a_word). */
+/* Where the moment of hit i is: *t, the cue holding the first matched
+ * position (passages; *at is that cue, SIZE_MAX for other documents) or
+ * the document's own start (agenda items, about, notes), and in *doc the
+ * hit's data (caller releases); *doc is NULL for an agenda item that
+ * matched only by its recording's title (item_says_a_word). */
+static search_status moment_place(const reader *r, unsigned i, json_t **doc, double *t, size_t *at)
+{
+	*at = SIZE_MAX;
+	*t = 0;
+	search_status st = hit_doc(r, i, doc);
+	if (st != SEARCH_OK)
+		return st;
+	*t = number_or(*doc, "start", 0);
+	const char *type = json_string_value(json_object_get(*doc, "type"));
+	json_t *cues = json_object_get(*doc, "cues");
+	bool said = true, voiced = false;
+	if (type && strcmp(type, "agenda") == 0)
+		st = item_says_a_word(r, i, &said);
+	else if (json_is_array(cues) && json_array_size(cues) > 0 &&
+	         (st = matched_cue(r, i, cues, at, &voiced)) == SEARCH_OK)
+		/* A speaker's moment is their own words, even when they ask. */
+		*t = voiced ? number_or(json_array_get(cues, *at), "s", *t)
+		            : moment_play_from(cues, *at);
+	if (st != SEARCH_OK || !said) {
+		json_decref(*doc);
+		*doc = NULL;
+	}
+	return st;
+}
+
+/* The moment of hit i, in *hit: where it is (moment_place) with a
+ * snippet; NULL when the hit is no moment of its own. */
 static search_status moment(const reader *r, unsigned i, const group *g, json_t **hit)
 {
 	json_t *doc = NULL;
 	char *joined = NULL, *flat = NULL, *snippet = NULL;
+	double t;
+	size_t at;
 	*hit = NULL;
-	search_status st = hit_doc(r, i, &doc);
-	if (st != SEARCH_OK)
+	search_status st = moment_place(r, i, &doc, &t, &at);
+	if (st != SEARCH_OK || !doc)
 		return st;
 	double start = number_or(doc, "start", 0), end = number_or(doc, "end", start);
-	double t = start;
 	const char *type = json_string_value(json_object_get(doc, "type"));
-	json_t *cues = json_object_get(doc, "cues");
-	bool said;
-	if (type && strcmp(type, "agenda") == 0 &&
-	    ((st = item_says_a_word(r, i, &said)) != SEARCH_OK || !said))
-		goto out;
 	const char *text = json_string_value(json_object_get(doc, "text"));
-	if (json_is_array(cues) && json_array_size(cues) > 0) {
-		size_t at;
-		bool voiced;
-		if ((st = matched_cue(r, i, cues, &at, &voiced)) != SEARCH_OK)
-			goto out;
-		/* A speaker's moment is their own words, even when they ask. */
-		t = voiced ? number_or(json_array_get(cues, at), "s", start)
-		           : moment_play_from(cues, at);
-		if (!(text = joined = cues_text(cues, at))) {
-			st = SEARCH_NOMEM;
-			goto out;
-		}
+	if (at != SIZE_MAX && !(text = joined = cues_text(json_object_get(doc, "cues"), at))) {
+		st = SEARCH_NOMEM;
+		goto out;
 	}
 	if (!(flat = one_line(text ? text : ""))) {
 		st = SEARCH_NOMEM;
@@ -688,12 +708,11 @@ static search_status moment(const reader *r, unsigned i, const group *g, json_t 
 	if ((st = check(r, qx_mset_snippet(r->ms, flat, 240, &snippet))) != SEARCH_OK)
 		goto out;
 	*hit = json_pack(
-	    "{s:s, s:O?, s:O?, s:O?, s:O?, s:s, s:f, s:f, s:f, s:s, s:I, s:I}", "recording", g->id,
-	    "title", json_object_get(g->summary, "title"), "release",
-	    json_object_get(g->summary, "release"), "kind", json_object_get(g->summary, "kind"),
-	    "date", json_object_get(g->summary, "date"), "type", type ? type : "passage", "start",
-	    start, "end", end, "t", floor(t * 1000 + 0.5) / 1000, "snippet", snippet,
-	    "recording_moments", (json_int_t)g->good, "recording_matches", (json_int_t)g->matches);
+	    "{s:s, s:O?, s:O?, s:O?, s:O?, s:s, s:f, s:f, s:f, s:s}", "recording", g->id, "title",
+	    json_object_get(g->summary, "title"), "release", json_object_get(g->summary, "release"),
+	    "kind", json_object_get(g->summary, "kind"), "date",
+	    json_object_get(g->summary, "date"), "type", type ? type : "passage", "start", start,
+	    "end", end, "t", floor(t * 1000 + 0.5) / 1000, "snippet", snippet);
 	if (!*hit)
 		st = SEARCH_NOMEM;
 out:
@@ -745,7 +764,7 @@ static search_status group_of(const reader *r, unsigned i, groups *gs, size_t wa
 	}
 	/* Counted at once, so that groups_free releases what is set here. */
 	group *g = &gs->items[gs->count++];
-	*g = (group){id, doc, NULL, json_array(), json_array(), 0, 0, 0, NULL, 0, 0};
+	*g = (group){id, doc, NULL, json_array(), json_array(), 0, 0, 0, 0, 0, 0, 0, NULL, 0, 0};
 	/* Hits come in rank order: a recording's first is its best. */
 	const char *data;
 	size_t len;
@@ -761,10 +780,17 @@ static search_status group_of(const reader *r, unsigned i, groups *gs, size_t wa
 	return SEARCH_OK;
 }
 
-/* Note time t as one of g's moments. false when out of memory. */
-static bool take(group *g, double t)
+/* Note time t as one of g's moments: *fresh says whether it is new (two
+ * moments at one time are one: overlapping passages share a cue, answers
+ * play from their question). false when out of memory. */
+static bool take(group *g, double t, bool *fresh)
 {
-	if (g->count == g->taken_cap) {
+	*fresh = true;
+	for (size_t m = 0; m < g->taken_count && *fresh; m++)
+		*fresh = fabs(g->taken[m] - t) >= 0.001;
+	if (!*fresh)
+		return true;
+	if (g->taken_count == g->taken_cap) {
 		size_t cap = g->taken_cap ? 2 * g->taken_cap : SEARCH_MOMENTS_PER_RECORDING;
 		double *more = realloc(g->taken, cap * sizeof *more);
 		if (!more)
@@ -772,34 +798,64 @@ static bool take(group *g, double t)
 		g->taken = more;
 		g->taken_cap = cap;
 	}
-	g->taken[g->count++] = t;
+	g->taken[g->taken_count++] = t;
 	return true;
+}
+
+/* Is hit i a good moment of g's recording? Filters alone weigh nothing:
+ * then none is read for the count (search.h: all of them are counted). */
+static search_status is_good(const reader *r, unsigned i, const group *g, bool *good)
+{
+	const char *data;
+	size_t len;
+	double weight = 0;
+	*good = false;
+	search_status st = check(r, qx_mset_hit(r->ms, i, &data, &len, NULL, &weight));
+	*good = g->best > 0 && weight >= SEARCH_GOOD_MOMENT * g->best;
+	return st;
 }
 
 /* Place hit i on the page: as a moment of its recording's group, unless
  * that group is on an earlier page, already full, or already has a moment
  * at the same time; a moment on an earlier page of one recording's moments
- * is only noted. */
+ * is only noted. Up to SEARCH_MOMENTS_PER_RECORDING good hits past a full
+ * group of recordings are read for their time all the same, so that a
+ * small "N more moments" counts moments, not documents (two documents at
+ * one time are one moment), and a link to "1 more moment" has one more:
+ * a few reads per recording, where reading every good hit would cost as
+ * much as the page again. */
 static search_status place_hit(const reader *r, unsigned i, groups *gs, const page *pg)
 {
 	long k;
+	bool good, fresh = false;
+	double t = 0;
+	size_t at;
 	search_status st = group_of(r, i, gs, pg->want, &k);
 	if (st != SEARCH_OK || k < (long)pg->first)
 		return st;
 	group *g = &gs->items[k];
-	if (g->count == pg->moments)
+	bool full = g->count == pg->moments;
+	if (full && (pg->one || g->extra == SEARCH_MOMENTS_PER_RECORDING))
 		return SEARCH_OK;
-	json_t *hit;
-	if ((st = moment(r, i, g, &hit)) != SEARCH_OK || !hit)
+	if ((st = is_good(r, i, g, &good)) != SEARCH_OK || (full && !good))
 		return st;
-	/* Two moments at one time are one (overlapping passages share a cue). */
-	double t = number_or(hit, "t", 0);
-	bool seen = false;
-	for (size_t m = 0; m < g->count && !seen; m++)
-		seen = fabs(g->taken[m] - t) < 0.001;
-	if (!seen && !take(g, t))
+	json_t *hit = NULL, *doc = NULL;
+	g->good_read += good;
+	g->extra += full;
+	if (full) {
+		/* Past the page: only its time, for the count. */
+		if ((st = moment_place(r, i, &doc, &t, &at)) != SEARCH_OK || !doc)
+			return st;
+		json_decref(doc);
+	} else if ((st = moment(r, i, g, &hit)) != SEARCH_OK || !hit) {
+		return st;
+	} else {
+		t = number_or(hit, "t", 0);
+	}
+	if (!take(g, t, &fresh))
 		st = SEARCH_NOMEM;
-	if (seen || st != SEARCH_OK || g->count <= pg->skip) {
+	g->good_moments += good && fresh;
+	if (!fresh || full || st != SEARCH_OK || ++g->count <= pg->skip) {
 		json_decref(hit);
 		return st;
 	}
@@ -807,6 +863,34 @@ static search_status place_hit(const reader *r, unsigned i, groups *gs, const pa
 	bool timed = type && (strcmp(type, "passage") == 0 || strcmp(type, "agenda") == 0);
 	return json_array_append_new(timed ? g->timed : g->later, hit) == 0 ? SEARCH_OK
 	                                                                    : SEARCH_NOMEM;
+}
+
+/* Append g's moments to hits, each saying how many good moments and
+ * matches its recording has (search.h): the good moments read are counted
+ * as moments; those not read (past the documents the search keeps per
+ * recording) count one each. */
+static search_status add_group(json_t *hits, const group *g)
+{
+	json_int_t unread = g->good > g->good_read ? (json_int_t)(g->good - g->good_read) : 0;
+	json_t *moments = json_integer((json_int_t)g->good_moments + unread);
+	json_t *matches = json_integer((json_int_t)g->matches);
+	search_status st = moments && matches ? SEARCH_OK : SEARCH_NOMEM;
+	for (int list = 0; st == SEARCH_OK && list < 2; list++) {
+		json_t *hit, *from = list == 0 ? g->timed : g->later;
+		size_t i;
+		json_array_foreach(from, i, hit)
+		{
+			if (json_object_set(hit, "recording_moments", moments) != 0 ||
+			    json_object_set(hit, "recording_matches", matches) != 0 ||
+			    json_array_append(hits, hit) != 0) {
+				st = SEARCH_NOMEM;
+				break;
+			}
+		}
+	}
+	json_decref(moments);
+	json_decref(matches);
+	return st;
 }
 
 /* The page's moments into *out: its recordings in rank order, each with its
@@ -819,9 +903,7 @@ static search_status page_hits(const reader *r, const page *pg, json_t **out)
 	for (unsigned i = 0; st == SEARCH_OK && i < qx_mset_size(r->ms); i++)
 		st = place_hit(r, i, &gs, pg);
 	for (size_t k = pg->first; st == SEARCH_OK && k < gs.count; k++)
-		if (json_array_extend(hits, gs.items[k].timed) != 0 ||
-		    json_array_extend(hits, gs.items[k].later) != 0)
-			st = SEARCH_NOMEM;
+		st = add_group(hits, &gs.items[k]);
 	groups_free(&gs);
 	if (st != SEARCH_OK)
 		json_decref(hits);

@@ -94,9 +94,10 @@ qx_search_params search_base_params(const char *query, bool exact);
  * where moments holding only part of the query begin). A page shows up to
  * SEARCH_MOMENTS_PER_RECORDING of them; the rest are "N more moments in
  * this recording", and req->recording lists every moment of it that
- * matches ("recording_matches" in all), best first. Both count matching
- * documents: two that give one time (passages sharing a cue) are one
- * moment in the list.
+ * matches ("recording_matches" in all), best first. Two documents at one
+ * time are one moment: the count reads the times of a few good documents
+ * past the page (exact for a small N) and counts the rest one each, so a
+ * large N can be a little more than the list holds.
  *
  * The request is checked before the index is read (search_limits.h): a
  * query or filter that is not UTF-8 or is too long, or a query with too
