@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "suggest.h"
 #include "tokenize.h"
 
 /* The query syntax not_found skips, as QueryParser reads it. */
@@ -33,52 +34,13 @@ static bool is_field(const not_found_params *p, const char *w, size_t n)
 	return false;
 }
 
-static bool is_stopword(const not_found_params *p, const char *term)
-{
-	for (size_t i = 0; i < p->stopword_count; i++)
-		if (strcmp(p->stopwords[i], term) == 0)
-			return true;
-	return false;
-}
-
-/* Is term in the index, as such or (stemmed) by its stem? */
-static qx_status held(qx_db *db, const char *term, bool stemmed, bool *found)
-{
-	unsigned freq = 0;
-	qx_status st = qx_db_term_freq(db, term, false, &freq);
-	if (st == QX_OK && freq == 0 && stemmed)
-		st = qx_db_term_freq(db, term, true, &freq);
-	*found = freq > 0;
-	return st;
-}
-
 /* What one pass over a query gathers. */
 typedef struct scan {
 	qx_db *db;
-	const not_found_params *p;
-	json_t *words; /* the words not found, as typed */
-	json_t *seen;  /* their terms, so that each is listed once */
+	suggest_params known; /* what suggest_word_known needs */
+	json_t *words;        /* the words not found, as typed */
+	json_t *seen;         /* their terms, so that each is listed once */
 } scan;
-
-/* Token k of list (a TOKEN_WORD) is found: it, or with '_' in it, each of
- * its parts (the TOKEN_SUBPART tokens after it at its position). */
-static qx_status word_found(const scan *s, const token_list *list, size_t k, bool *found)
-{
-	const token *w = &list->items[k];
-	qx_status st = held(s->db, w->term, s->p->stemmed, found);
-	if (st != QX_OK || *found || !strchr(w->term, '_'))
-		return st;
-	bool parts = false;
-	for (size_t j = k + 1; j < list->count && list->items[j].flags == TOKEN_SUBPART &&
-	                       list->items[j].pos == w->pos;
-	     j++) {
-		if ((st = held(s->db, list->items[j].term, s->p->stemmed, &parts)) != QX_OK ||
-		    !parts)
-			return st;
-	}
-	*found = parts;
-	return QX_OK;
-}
 
 /* Check the words of text[0..len) (one chunk of the query). */
 static qx_status check_words(scan *s, const char *text, size_t len)
@@ -90,10 +52,9 @@ static qx_status check_words(scan *s, const char *text, size_t len)
 	for (size_t k = 0; st == QX_OK && k < list.count; k++) {
 		const token *w = &list.items[k];
 		bool found = true;
-		if (w->flags != TOKEN_WORD || is_stopword(s->p, w->term) ||
-		    json_object_get(s->seen, w->term))
+		if (w->flags != TOKEN_WORD || json_object_get(s->seen, w->term))
 			continue;
-		if ((st = word_found(s, &list, k, &found)) != QX_OK || found)
+		if ((st = suggest_word_known(s->db, &s->known, w->term, &found)) != QX_OK || found)
 			continue;
 		if (json_object_set_new(s->seen, w->term, json_true()) != 0 ||
 		    json_array_append_new(s->words,
@@ -115,7 +76,8 @@ static size_t after_quote(const char *q, size_t i)
 /* One chunk of the query at q[i] (up to white space; a field's quoted
  * value runs to its closing quote): its words checked unless it is
  * syntax. Sets *next past it. */
-static qx_status check_chunk(scan *s, const char *q, size_t i, size_t *next)
+static qx_status check_chunk(scan *s, const not_found_params *p, const char *q, size_t i,
+                             size_t *next)
 {
 	size_t n = 0;
 	while (q[i + n] && !is_space(q[i + n]))
@@ -125,7 +87,7 @@ static qx_status check_chunk(scan *s, const char *q, size_t i, size_t *next)
 		*next = after_quote(q, i);
 		return check_words(s, q + i, *next - i);
 	}
-	if (is_field(s->p, q + i, n)) {
+	if (is_field(p, q + i, n)) {
 		const char *colon = memchr(q + i, ':', n);
 		if (colon[1] == '"')
 			*next = after_quote(q, (size_t)(colon + 1 - q));
@@ -138,14 +100,17 @@ static qx_status check_chunk(scan *s, const char *q, size_t i, size_t *next)
 
 qx_status not_found_words(qx_db *db, const not_found_params *p, json_t **out)
 {
-	scan s = {db, p, json_array(), json_object()};
+	scan s = {db,
+	          {NULL, p->stemmed, p->syn, p->stopwords, p->stopword_count},
+	          json_array(),
+	          json_object()};
 	qx_status st = s.words && s.seen ? QX_OK : QX_NOMEM;
 	const char *q = p->query ? p->query : "";
 	for (size_t i = 0; st == QX_OK && q[i];) {
 		if (is_space(q[i]))
 			i++;
 		else
-			st = check_chunk(&s, q, i, &i);
+			st = check_chunk(&s, p, q, i, &i);
 	}
 	json_decref(s.seen);
 	if (st != QX_OK) {

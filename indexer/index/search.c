@@ -913,11 +913,16 @@ static search_status page_hits(const reader *r, const page *pg, json_t **out)
 
 /* "not_found": the words of the user's query that the archive never holds
  * (not_found.h), into answer. */
-static search_status add_not_found(const reader *r, const search_request *req, json_t *answer)
+static search_status add_not_found(const reader *r, const synonyms *syn, const search_request *req,
+                                   json_t *answer)
 {
-	not_found_params p = {req->query, !req->exact,
-	                      stopwords,  sizeof stopwords / sizeof stopwords[0],
-	                      fields,     sizeof fields / sizeof fields[0]};
+	not_found_params p = {.query = req->query,
+	                      .stemmed = !req->exact,
+	                      .syn = syn,
+	                      .stopwords = stopwords,
+	                      .stopword_count = sizeof stopwords / sizeof stopwords[0],
+	                      .fields = fields,
+	                      .field_count = sizeof fields / sizeof fields[0]};
 	json_t *words = NULL;
 	search_status st = check(r, not_found_words(r->db, &p, &words));
 	if (st == SEARCH_OK && json_object_set_new(answer, "not_found", words) != 0)
@@ -961,7 +966,7 @@ static search_status run_once(qx_db *db, const synonyms *syn, const search_reque
 		if (!*out)
 			status = SEARCH_NOMEM;
 	}
-	if (status == SEARCH_OK && (status = add_not_found(&r, req, *out)) != SEARCH_OK) {
+	if (status == SEARCH_OK && (status = add_not_found(&r, syn, req, *out)) != SEARCH_OK) {
 		json_decref(*out);
 		*out = NULL;
 	}

@@ -20,6 +20,7 @@
 #include "harness.h"
 #include "index_update.h"
 #include "not_found.h"
+#include "vocabulary.h"
 #include "search.h"
 #include "test_fs.h"
 #include "xindex.h"
@@ -324,6 +325,21 @@ static void test_not_found(void)
 	 * it; not when one part is unknown. An identifier is its words. */
 	missing("graph_break_control graph_break_qqqq torch.frobnicate", false, got, sizeof got);
 	CHECK_STR(got, "graph_break_qqqq|frobnicate");
+	/* A word of the vocabulary is searched by its expansions: not named,
+	 * as "did you mean" would not correct it either. */
+	missing("hsdp wrangle", false, got, sizeof got);
+	CHECK_STR(got, "hsdp|wrangle");
+	synonyms *vocab = NULL;
+	CHECK(vocabulary_load(NULL, 0, &vocab, NULL, NULL, 0) == SYNONYMS_OK);
+	search_request with = {.query = "hsdp wrangle", .page = 1, .per_page = 10};
+	json_t *answer = NULL;
+	char err[256];
+	CHECK(search_run(reader, vocab, &with, &answer, err, sizeof err) == SEARCH_OK);
+	json_t *named = json_object_get(answer, "not_found");
+	CHECK(json_array_size(named) == 1 &&
+	      strcmp(json_string_value(json_array_get(named, 0)), "wrangle") == 0);
+	json_decref(answer);
+	synonyms_free(vocab);
 	/* Filters alone: no words. */
 	search_request req = {.query = "", .release = "2.6", .page = 1, .per_page = 10};
 	json_t *result = NULL;
