@@ -271,6 +271,29 @@ static bool pagination(strbuf *sb, const state *s, unsigned pages)
 	return ok && sb_append_str(sb, "</ul></nav>\n");
 }
 
+/* "Did you mean ...?", a link to the suggestion's search (none: nothing). */
+static bool suggestion_line(strbuf *sb, const state *s, const char *suggestion)
+{
+	if (!suggestion || !suggestion[0])
+		return true;
+	state sug = *s;
+	sug.q = suggestion;
+	return sb_append_str(sb, "<p class=\"suggest\">Did you mean <a href=\"") &&
+	       href(sb, &sug, 1) && sb_append_str(sb, "\">") && http_escape_html(sb, suggestion) &&
+	       sb_append_str(sb, "</a>?</p>\n");
+}
+
+/* The facets beside the results: each value a link that narrows them. */
+static bool facets_aside(strbuf *sb, const state *s, json_t *facets)
+{
+	return sb_append_str(sb, "<aside class=\"facets\" aria-labelledby=\"facets-h\">\n"
+	                         "<h2 id=\"facets-h\">Narrow down</h2>\n") &&
+	       facet_list(sb, s, facets, "release", "Release", 12) &&
+	       facet_list(sb, s, facets, "kind", "Kind", 12) &&
+	       facet_list(sb, s, facets, "speaker", "Speaker", 8) &&
+	       sb_append_str(sb, "</aside>\n");
+}
+
 /* "Not found: debug": the words of the query the archive never holds
  * (search.h: "not_found"), crossed out as search engines show them; the
  * label says it for those who do not see the line. */
@@ -468,14 +491,7 @@ unsigned http_handle_search_page(http_request *req, http_reply *out)
 	ok = ok && sb_append_str(&sb, "</h1>\n") && search_form(&sb, &s) &&
 	     sb_append_str(&sb, "<div class=\"search-layout\">\n<div class=\"results-col\">\n") &&
 	     filter_chips(&sb, &s);
-	if (ok && suggestion && suggestion[0]) {
-		state sug = s;
-		sug.q = suggestion;
-		ok = sb_append_str(&sb, "<p class=\"suggest\">Did you mean <a href=\"") &&
-		     href(&sb, &sug, 1) && sb_append_str(&sb, "\">") &&
-		     http_escape_html(&sb, suggestion) && sb_append_str(&sb, "</a>?</p>\n");
-	}
-	ok = ok && not_found_line(&sb, result);
+	ok = ok && suggestion_line(&sb, &s, suggestion) && not_found_line(&sb, result);
 	if (ok && n == 0 && total > 0) {
 		state first = s;
 		ok = sb_append_str(&sb, "<p class=\"empty\">There are fewer pages than that. <a "
@@ -487,14 +503,7 @@ unsigned http_handle_search_page(http_request *req, http_reply *out)
 	} else if (ok) {
 		ok = result_list(&sb, &s, result, sr.per_page);
 	}
-	ok = ok && sb_append_str(&sb, "</div>\n");
-	if (ok && total > 0)
-		ok = sb_append_str(&sb, "<aside class=\"facets\" aria-labelledby=\"facets-h\">\n"
-		                        "<h2 id=\"facets-h\">Narrow down</h2>\n") &&
-		     facet_list(&sb, &s, facets, "release", "Release", 12) &&
-		     facet_list(&sb, &s, facets, "kind", "Kind", 12) &&
-		     facet_list(&sb, &s, facets, "speaker", "Speaker", 8) &&
-		     sb_append_str(&sb, "</aside>\n");
+	ok = ok && sb_append_str(&sb, "</div>\n") && (total == 0 || facets_aside(&sb, &s, facets));
 	ok = ok && sb_append_str(&sb, "</div>\n") && sb_append_str(&sb, help_html) &&
 	     http_html_end(&sb);
 	json_decref(result);
