@@ -413,7 +413,7 @@ static void die(const char *what, const char *msg)
  * table can show what each path found. */
 static long run_ours(ctx *c, const bench_query *q)
 {
-	search_request req = {q->query, q->release, NULL, NULL, 1, 10, false};
+	search_request req = {.query = q->query, .release = q->release, .page = 1, .per_page = 10};
 	json_t *out = NULL;
 	char err[512];
 	if (search_run(c->db, c->syn, &req, &out, err, sizeof err) != SEARCH_OK)

@@ -13,6 +13,7 @@
 #include "json_out.h"
 #include "number.h"
 #include "search.h"
+#include "search_limits.h"
 #include "strbuf.h"
 #include "synonyms.h"
 #include "vocabulary.h"
@@ -20,7 +21,8 @@
 
 static const char usage[] =
     "usage: qarchive search [--json] [--release R] [--kind K] [--speaker S]\n"
-    "                       [--limit N] [--page P] [--exact] [--archive DIR] QUERY...\n\n"
+    "                       [--recording ID] [--limit N] [--page P] [--exact]\n"
+    "                       [--archive DIR] QUERY...\n\n"
     "Search the archive's transcripts, titles, agendas and notes; each hit is a\n"
     "moment: the time in the recording where the words were said.\n\n"
     "QUERY: words (all required), \"a phrase\", AND / OR / NOT, flex* wildcards,\n"
@@ -32,9 +34,16 @@ static const char usage[] =
     "dot compile\") unless --exact (no stemming, no synonyms).\n\n"
     "  --json      print {\"total\", \"suggestion\", \"hits\", \"facets\", ...}\n"
     "  --limit N   recordings per page (default 10), up to 3 moments each\n"
-    "  --page P    page of recordings (default 1)\n\n"
+    "  --page P    page of recordings (default 1)\n"
+    "  --recording ID  only this recording: all its good moments, 3 x N a page\n\n"
     "Exit status: 0 searched (even with no hits), 1 the query is not valid\n"
-    "syntax, 2 usage error or no index (run `qarchive index`).\n";
+    "(its syntax, not UTF-8, or more than 1024 bytes, 64 words or 8 wildcards),\n"
+    "2 usage error or no index (run `qarchive index`).\n";
+
+/* The usage text names the caps: keep it true. */
+_Static_assert(SEARCH_MAX_QUERY_BYTES == 1024 && SEARCH_MAX_WORDS == 64 &&
+                   SEARCH_MAX_WILDCARDS == 8,
+               "qarchive search --help states the query limits");
 
 /* "12:34" or "1:02:03". */
 static void format_time(double t, char *out, size_t size)
@@ -80,7 +89,30 @@ static void print_snippet(const char *html, bool tty)
 	}
 }
 
-static void print_readable(json_t *result)
+/* After hit i, the last shown of its recording: how many more good
+ * moments the recording has, and how to list them (search.h). Not when
+ * the search already lists one recording (one). */
+static void print_more(json_t *hits, size_t i, bool one)
+{
+	const char *id = json_string_value(json_object_get(json_array_get(hits, i), "recording"));
+	const char *next =
+	    json_string_value(json_object_get(json_array_get(hits, i + 1), "recording"));
+	if (one || !id || (next && strcmp(id, next) == 0))
+		return;
+	size_t shown = 0;
+	for (size_t k = 0; k <= i; k++)
+		shown +=
+		    strcmp(json_string_value(json_object_get(json_array_get(hits, k), "recording")),
+		           id) == 0;
+	json_int_t all =
+	    json_integer_value(json_object_get(json_array_get(hits, i), "recording_moments"));
+	if (all > (json_int_t)shown)
+		printf("          %lld more moment%s in this recording: --recording %s\n",
+		       (long long)(all - (json_int_t)shown),
+		       all - (json_int_t)shown == 1 ? "" : "s", id);
+}
+
+static void print_readable(json_t *result, bool one)
 {
 	bool tty = isatty(STDOUT_FILENO);
 	json_t *hits = json_object_get(result, "hits");
@@ -96,6 +128,14 @@ static void print_readable(json_t *result)
 	if (suggestion && !showing)
 		printf(" (did you mean: %s?)", suggestion);
 	printf("\n");
+	json_t *missing = json_object_get(result, "not_found"), *word;
+	size_t k;
+	json_array_foreach(missing, k, word)
+	{
+		printf("%s%s", k ? ", " : "not found: ", json_string_value(word));
+	}
+	if (json_array_size(missing))
+		printf("\n");
 	size_t i;
 	json_t *hit;
 	json_array_foreach(hits, i, hit)
@@ -107,6 +147,7 @@ static void print_readable(json_t *result)
 		printf("\n          /watch/%s?t=%.0f\n",
 		       json_string_value(json_object_get(hit, "recording")),
 		       json_number_value(json_object_get(hit, "t")));
+		print_more(hits, i, one);
 	}
 }
 
@@ -127,7 +168,7 @@ static synonyms *load_synonyms(qx_db *db)
 
 int cmd_search(int argc, char **argv)
 {
-	search_request req = {NULL, NULL, NULL, NULL, 1, 10, false};
+	search_request req = {.page = 1, .per_page = 10};
 	const char *archive_flag = NULL;
 	bool json = false;
 	strbuf query = STRBUF_INIT;
@@ -149,6 +190,8 @@ int cmd_search(int argc, char **argv)
 			req.kind = argv[++i];
 		} else if (strcmp(a, "--speaker") == 0 && has_value) {
 			req.speaker = argv[++i];
+		} else if (strcmp(a, "--recording") == 0 && has_value) {
+			req.recording = argv[++i];
 		} else if (strcmp(a, "--archive") == 0 && has_value) {
 			archive_flag = argv[++i];
 		} else if ((strcmp(a, "--limit") == 0 || strcmp(a, "--page") == 0) && has_value) {
@@ -171,7 +214,7 @@ int cmd_search(int argc, char **argv)
 			}
 		}
 	}
-	if (!query.len && !req.release && !req.kind && !req.speaker) {
+	if (!query.len && !req.release && !req.kind && !req.speaker && !req.recording) {
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}
@@ -212,7 +255,7 @@ int cmd_search(int argc, char **argv)
 		rc = json_out_print(result, stdout) ? EXIT_USAGE : EXIT_OK;
 		result = NULL;
 	} else {
-		print_readable(result);
+		print_readable(result, req.recording != NULL);
 		rc = EXIT_OK;
 	}
 out:

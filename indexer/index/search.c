@@ -1,6 +1,7 @@
 #include "search.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,8 @@
 #include "moment.h"
 #include "speaker_terms.h"
 #include "suggest.h"
+#include "not_found.h"
+#include "search_limits.h"
 
 /* Documents of one recording read to choose its moments from: more than
  * it shows, because its "about", notes and agenda items that matched by
@@ -20,6 +23,12 @@
 /* Chosen on the tuning half of tests/search-quality: how much more a
  * moment holding every word of a plain query weighs than its BM25 sum. */
 #define SEARCH_COVERAGE_BOOST 1.0
+
+/* A good moment weighs at least this much of its recording's best one.
+ * A moment holding every word of a plain query gets the coverage boost
+ * on top of its BM25 sum (twice the weight, at 1.0), so half the best
+ * is about where moments that hold only part of the query begin. */
+#define SEARCH_GOOD_MOMENT 0.5
 
 /* Words too common to narrow a question down ("how do I ..."). Quoted
  * phrases keep them. */
@@ -107,11 +116,11 @@ static search_status check(const reader *r, qx_status st)
 	return st == QX_OK ? SEARCH_OK : from_qx(st, r->db, r->err, r->errlen);
 }
 
-/* Filter terms for the request's --release/--kind/--speaker, and the
+/* Filter terms for the request's --release/--kind/--speaker/--recording, and the
  * speakers whose moments are asked for: the --speaker key and those of the
  * query's speaker: words, which the query's parse adds (speaker_value). */
 typedef struct filters {
-	char *terms[4];
+	char *terms[5];
 	size_t count;
 	char **speakers; /* keys (speaker_terms.h) */
 	size_t speaker_count;
@@ -171,7 +180,10 @@ static bool filters_add(filters *f, const char *prefix, const char *value)
 	if (!value || !*value)
 		return true;
 	bool speaker = strcmp(prefix, INDEX_TERM_SPEAKER) == 0;
-	char *v = speaker ? speaker_value(value, f) : filter_value(value, NULL);
+	bool id = strcmp(prefix, INDEX_TERM_RECORDING) == 0; /* as the index holds it */
+	char *v = speaker ? speaker_value(value, f)
+	          : id    ? strdup(value)
+	                  : filter_value(value, NULL);
 	if (!v)
 		return false;
 	size_t n = strlen(prefix) + strlen(v) + 1;
@@ -215,7 +227,8 @@ static search_status prepare(const synonyms *syn, const search_request *req, fil
 {
 	if (!filters_add(f, INDEX_TERM_RELEASE, req->release) ||
 	    !filters_add(f, INDEX_TERM_KIND, req->kind) ||
-	    !filters_add(f, INDEX_TERM_SPEAKER, req->speaker))
+	    !filters_add(f, INDEX_TERM_SPEAKER, req->speaker) ||
+	    !filters_add(f, INDEX_TERM_RECORDING, req->recording))
 		return SEARCH_NOMEM;
 	if (!req->exact && syn)
 		return synonyms_rewrite_query(syn, req->query, query) ? SEARCH_OK : SEARCH_NOMEM;
@@ -223,11 +236,17 @@ static search_status prepare(const synonyms *syn, const search_request *req, fil
 	return *query ? SEARCH_OK : SEARCH_NOMEM;
 }
 
-/* The recordings a page shows: groups [first, want) in rank order. */
+/* The recordings a page shows: groups [first, want) in rank order, each
+ * with its moments [skip, moments) in rank order. With a recording filter
+ * a page is that one recording's moments, as many as a page of recordings
+ * shows (per_page * SEARCH_MOMENTS_PER_RECORDING). */
 typedef struct page {
 	unsigned number, per_page;
-	size_t want;  /* recordings up to the end of this page */
-	size_t first; /* groups before this are on earlier pages */
+	size_t want;    /* recordings up to the end of this page */
+	size_t first;   /* groups before this are on earlier pages */
+	size_t moments; /* a recording's moments up to the end of this page */
+	size_t skip;    /* its moments before this are on earlier pages */
+	bool one;       /* one recording's moments */
 } page;
 
 static page page_of(const search_request *req)
@@ -235,9 +254,27 @@ static page page_of(const search_request *req)
 	page pg;
 	pg.per_page = req->per_page ? req->per_page : 10;
 	pg.number = req->page ? req->page : 1;
-	pg.want = (size_t)pg.number * pg.per_page;
-	pg.first = pg.want - pg.per_page;
+	pg.one = req->recording && req->recording[0];
+	pg.want = pg.one ? 1 : (size_t)pg.number * pg.per_page;
+	pg.first = pg.one ? 0 : pg.want - pg.per_page;
+	size_t each = pg.one ? (size_t)pg.per_page * SEARCH_MOMENTS_PER_RECORDING : 0;
+	pg.moments = pg.one ? pg.number * each : SEARCH_MOMENTS_PER_RECORDING;
+	pg.skip = pg.moments - (pg.one ? each : SEARCH_MOMENTS_PER_RECORDING);
 	return pg;
+}
+
+/* How many documents of a recording the search keeps (collapse_max) to
+ * choose its moments up to the end of the page from: as many more as a
+ * page of recordings reads (SEARCH_CANDIDATES_PER_RECORDING for its
+ * SEARCH_MOMENTS_PER_RECORDING), for those that are no moment of their
+ * own (an agenda item matched by the title alone) or at the same time as
+ * another (passages sharing a cue). */
+static unsigned documents_per_recording(const search_request *req)
+{
+	page pg = page_of(req);
+	return (unsigned)((pg.moments * SEARCH_CANDIDATES_PER_RECORDING +
+	                   SEARCH_MOMENTS_PER_RECORDING - 1) /
+	                  SEARCH_MOMENTS_PER_RECORDING);
 }
 
 /* Is word (n bytes) a QueryParser operator, as it reads them (upper
@@ -337,7 +374,7 @@ static search_status top_holds_every_word(const reader *r, bool *match_any)
 }
 
 /* Run the search into r->ms. One query answers the page: collapsing keeps
- * each recording's best SEARCH_CANDIDATES_PER_RECORDING documents, in rank
+ * each recording's best documents_per_recording() documents, in rank
  * order, so the first `want` recordings are among the first want * that
  * many hits; the facet spy counts the recordings (the total) and the
  * facets. *match_any says whether the fallback ran. */
@@ -355,9 +392,9 @@ static search_status find_matches(reader *r, const search_request *req, const ch
 	p.filters = (const char *const *)f->terms;
 	p.filter_count = f->count;
 	p.offset = 0;
-	p.limit = (unsigned)(want * SEARCH_CANDIDATES_PER_RECORDING);
+	p.limit = (unsigned)(want * documents_per_recording(req));
 	p.collapse_slot = INDEX_SLOT_RECORDING;
-	p.collapse_max = SEARCH_CANDIDATES_PER_RECORDING;
+	p.collapse_max = documents_per_recording(req);
 	p.facet_slots = facet_slots;
 	p.facet_count = sizeof facet_slots / sizeof facet_slots[0];
 	p.count_slot = INDEX_SLOT_RECORDING;
@@ -584,8 +621,16 @@ typedef struct group {
 	json_t *summary;
 	json_t *timed;
 	json_t *later;
-	double taken[SEARCH_MOMENTS_PER_RECORDING];
-	size_t count;
+	size_t count; /* its moments up to the end of this page */
+	/* "N more moments": its matches, the good ones (weighing at least
+	 * SEARCH_GOOD_MOMENT * best, its first hit's weight), and of the good
+	 * ones among its hits, how many were read (past the page: `extra`)
+	 * and how many were a moment at a time of their own (search.h:
+	 * "recording_moments"). */
+	unsigned matches, good, good_read, good_moments, extra;
+	double best;
+	double *taken; /* the distinct times of its moments read (owned) */
+	size_t taken_count, taken_cap;
 } group;
 
 /* Did agenda item i match by words of its own? An item also carries its
@@ -607,39 +652,54 @@ static search_status item_says_a_word(const reader *r, unsigned i, bool *said)
 	return st;
 }
 
-/* The moment of hit i, in *hit: the cue holding the first matched
- * position (passages), or the document's own start (agenda items, about,
- * notes), with a snippet; NULL for an agenda item that matched only by
- * its recording's title (item_says_a_word). */
+/* Where the moment of hit i is: *t, the cue holding the first matched
+ * position (passages; *at is that cue, SIZE_MAX for other documents) or
+ * the document's own start (agenda items, about, notes), and in *doc the
+ * hit's data (caller releases); *doc is NULL for an agenda item that
+ * matched only by its recording's title (item_says_a_word). */
+static search_status moment_place(const reader *r, unsigned i, json_t **doc, double *t, size_t *at)
+{
+	*at = SIZE_MAX;
+	*t = 0;
+	search_status st = hit_doc(r, i, doc);
+	if (st != SEARCH_OK)
+		return st;
+	*t = number_or(*doc, "start", 0);
+	const char *type = json_string_value(json_object_get(*doc, "type"));
+	json_t *cues = json_object_get(*doc, "cues");
+	bool said = true, voiced = false;
+	if (type && strcmp(type, "agenda") == 0)
+		st = item_says_a_word(r, i, &said);
+	else if (json_is_array(cues) && json_array_size(cues) > 0 &&
+	         (st = matched_cue(r, i, cues, at, &voiced)) == SEARCH_OK)
+		/* A speaker's moment is their own words, even when they ask. */
+		*t = voiced ? number_or(json_array_get(cues, *at), "s", *t)
+		            : moment_play_from(cues, *at);
+	if (st != SEARCH_OK || !said) {
+		json_decref(*doc);
+		*doc = NULL;
+	}
+	return st;
+}
+
+/* The moment of hit i, in *hit: where it is (moment_place) with a
+ * snippet; NULL when the hit is no moment of its own. */
 static search_status moment(const reader *r, unsigned i, const group *g, json_t **hit)
 {
 	json_t *doc = NULL;
 	char *joined = NULL, *flat = NULL, *snippet = NULL;
+	double t;
+	size_t at;
 	*hit = NULL;
-	search_status st = hit_doc(r, i, &doc);
-	if (st != SEARCH_OK)
+	search_status st = moment_place(r, i, &doc, &t, &at);
+	if (st != SEARCH_OK || !doc)
 		return st;
 	double start = number_or(doc, "start", 0), end = number_or(doc, "end", start);
-	double t = start;
 	const char *type = json_string_value(json_object_get(doc, "type"));
-	json_t *cues = json_object_get(doc, "cues");
-	bool said;
-	if (type && strcmp(type, "agenda") == 0 &&
-	    ((st = item_says_a_word(r, i, &said)) != SEARCH_OK || !said))
-		goto out;
 	const char *text = json_string_value(json_object_get(doc, "text"));
-	if (json_is_array(cues) && json_array_size(cues) > 0) {
-		size_t at;
-		bool voiced;
-		if ((st = matched_cue(r, i, cues, &at, &voiced)) != SEARCH_OK)
-			goto out;
-		/* A speaker's moment is their own words, even when they ask. */
-		t = voiced ? number_or(json_array_get(cues, at), "s", start)
-		           : moment_play_from(cues, at);
-		if (!(text = joined = cues_text(cues, at))) {
-			st = SEARCH_NOMEM;
-			goto out;
-		}
+	if (at != SIZE_MAX && !(text = joined = cues_text(json_object_get(doc, "cues"), at))) {
+		st = SEARCH_NOMEM;
+		goto out;
 	}
 	if (!(flat = one_line(text ? text : ""))) {
 		st = SEARCH_NOMEM;
@@ -676,6 +736,7 @@ static void groups_free(groups *gs)
 		json_decref(gs->items[k].summary);
 		json_decref(gs->items[k].timed);
 		json_decref(gs->items[k].later);
+		free(gs->items[k].taken);
 	}
 	free(gs->items);
 }
@@ -703,8 +764,15 @@ static search_status group_of(const reader *r, unsigned i, groups *gs, size_t wa
 	}
 	/* Counted at once, so that groups_free releases what is set here. */
 	group *g = &gs->items[gs->count++];
-	*g = (group){id, doc, NULL, json_array(), json_array(), {0}, 0};
-	if ((st = recording_summary(r, id, &g->summary)) != SEARCH_OK)
+	*g = (group){id, doc, NULL, json_array(), json_array(), 0, 0, 0, 0, 0, 0, 0, NULL, 0, 0};
+	/* Hits come in rank order: a recording's first is its best. */
+	const char *data;
+	size_t len;
+	if ((st = check(r, qx_mset_hit(r->ms, i, &data, &len, NULL, &g->best))) != SEARCH_OK ||
+	    (st = check(r, qx_mset_group_count(r->ms, id, SEARCH_GOOD_MOMENT * g->best,
+	                                       &g->good))) != SEARCH_OK ||
+	    (st = check(r, qx_mset_group_count(r->ms, id, 0, &g->matches))) != SEARCH_OK ||
+	    (st = recording_summary(r, id, &g->summary)) != SEARCH_OK)
 		return st;
 	if (!g->timed || !g->later)
 		return SEARCH_NOMEM;
@@ -712,33 +780,117 @@ static search_status group_of(const reader *r, unsigned i, groups *gs, size_t wa
 	return SEARCH_OK;
 }
 
+/* Note time t as one of g's moments: *fresh says whether it is new (two
+ * moments at one time are one: overlapping passages share a cue, answers
+ * play from their question). false when out of memory. */
+static bool take(group *g, double t, bool *fresh)
+{
+	*fresh = true;
+	for (size_t m = 0; m < g->taken_count && *fresh; m++)
+		*fresh = fabs(g->taken[m] - t) >= 0.001;
+	if (!*fresh)
+		return true;
+	if (g->taken_count == g->taken_cap) {
+		size_t cap = g->taken_cap ? 2 * g->taken_cap : SEARCH_MOMENTS_PER_RECORDING;
+		double *more = realloc(g->taken, cap * sizeof *more);
+		if (!more)
+			return false;
+		g->taken = more;
+		g->taken_cap = cap;
+	}
+	g->taken[g->taken_count++] = t;
+	return true;
+}
+
+/* Is hit i a good moment of g's recording? Filters alone weigh nothing:
+ * then none is read for the count (search.h: all of them are counted). */
+static search_status is_good(const reader *r, unsigned i, const group *g, bool *good)
+{
+	const char *data;
+	size_t len;
+	double weight = 0;
+	*good = false;
+	search_status st = check(r, qx_mset_hit(r->ms, i, &data, &len, NULL, &weight));
+	*good = g->best > 0 && weight >= SEARCH_GOOD_MOMENT * g->best;
+	return st;
+}
+
 /* Place hit i on the page: as a moment of its recording's group, unless
  * that group is on an earlier page, already full, or already has a moment
- * at the same time. */
+ * at the same time; a moment on an earlier page of one recording's moments
+ * is only noted. Up to SEARCH_MOMENTS_PER_RECORDING good hits past a full
+ * group of recordings are read for their time all the same, so that a
+ * small "N more moments" counts moments, not documents (two documents at
+ * one time are one moment), and a link to "1 more moment" has one more:
+ * a few reads per recording, where reading every good hit would cost as
+ * much as the page again. */
 static search_status place_hit(const reader *r, unsigned i, groups *gs, const page *pg)
 {
 	long k;
+	bool good, fresh = false;
+	double t = 0;
+	size_t at;
 	search_status st = group_of(r, i, gs, pg->want, &k);
 	if (st != SEARCH_OK || k < (long)pg->first)
 		return st;
 	group *g = &gs->items[k];
-	if (g->count == SEARCH_MOMENTS_PER_RECORDING)
+	bool full = g->count == pg->moments;
+	if (full && (pg->one || g->extra == SEARCH_MOMENTS_PER_RECORDING))
 		return SEARCH_OK;
-	json_t *hit;
-	if ((st = moment(r, i, g, &hit)) != SEARCH_OK || !hit)
+	if ((st = is_good(r, i, g, &good)) != SEARCH_OK || (full && !good))
 		return st;
-	double t = number_or(hit, "t", 0);
-	for (size_t m = 0; m < g->count; m++) {
-		if (fabs(g->taken[m] - t) < 0.001) {
-			json_decref(hit);
-			return SEARCH_OK;
-		}
+	json_t *hit = NULL, *doc = NULL;
+	g->good_read += good;
+	g->extra += full;
+	if (full) {
+		/* Past the page: only its time, for the count. */
+		if ((st = moment_place(r, i, &doc, &t, &at)) != SEARCH_OK || !doc)
+			return st;
+		json_decref(doc);
+	} else if ((st = moment(r, i, g, &hit)) != SEARCH_OK || !hit) {
+		return st;
+	} else {
+		t = number_or(hit, "t", 0);
 	}
-	g->taken[g->count++] = t;
+	if (!take(g, t, &fresh))
+		st = SEARCH_NOMEM;
+	g->good_moments += good && fresh;
+	if (!fresh || full || st != SEARCH_OK || ++g->count <= pg->skip) {
+		json_decref(hit);
+		return st;
+	}
 	const char *type = json_string_value(json_object_get(hit, "type"));
 	bool timed = type && (strcmp(type, "passage") == 0 || strcmp(type, "agenda") == 0);
 	return json_array_append_new(timed ? g->timed : g->later, hit) == 0 ? SEARCH_OK
 	                                                                    : SEARCH_NOMEM;
+}
+
+/* Append g's moments to hits, each saying how many good moments and
+ * matches its recording has (search.h): the good moments read are counted
+ * as moments; those not read (past the documents the search keeps per
+ * recording) count one each. */
+static search_status add_group(json_t *hits, const group *g)
+{
+	json_int_t unread = g->good > g->good_read ? (json_int_t)(g->good - g->good_read) : 0;
+	json_t *moments = json_integer((json_int_t)g->good_moments + unread);
+	json_t *matches = json_integer((json_int_t)g->matches);
+	search_status st = moments && matches ? SEARCH_OK : SEARCH_NOMEM;
+	for (int list = 0; st == SEARCH_OK && list < 2; list++) {
+		json_t *hit, *from = list == 0 ? g->timed : g->later;
+		size_t i;
+		json_array_foreach(from, i, hit)
+		{
+			if (json_object_set(hit, "recording_moments", moments) != 0 ||
+			    json_object_set(hit, "recording_matches", matches) != 0 ||
+			    json_array_append(hits, hit) != 0) {
+				st = SEARCH_NOMEM;
+				break;
+			}
+		}
+	}
+	json_decref(moments);
+	json_decref(matches);
+	return st;
 }
 
 /* The page's moments into *out: its recordings in rank order, each with its
@@ -751,13 +903,30 @@ static search_status page_hits(const reader *r, const page *pg, json_t **out)
 	for (unsigned i = 0; st == SEARCH_OK && i < qx_mset_size(r->ms); i++)
 		st = place_hit(r, i, &gs, pg);
 	for (size_t k = pg->first; st == SEARCH_OK && k < gs.count; k++)
-		if (json_array_extend(hits, gs.items[k].timed) != 0 ||
-		    json_array_extend(hits, gs.items[k].later) != 0)
-			st = SEARCH_NOMEM;
+		st = add_group(hits, &gs.items[k]);
 	groups_free(&gs);
 	if (st != SEARCH_OK)
 		json_decref(hits);
 	*out = st == SEARCH_OK ? hits : NULL;
+	return st;
+}
+
+/* "not_found": the words of the user's query that the archive never holds
+ * (not_found.h), into answer. */
+static search_status add_not_found(const reader *r, const synonyms *syn, const search_request *req,
+                                   json_t *answer)
+{
+	not_found_params p = {.query = req->query,
+	                      .stemmed = !req->exact,
+	                      .syn = syn,
+	                      .stopwords = stopwords,
+	                      .stopword_count = sizeof stopwords / sizeof stopwords[0],
+	                      .fields = fields,
+	                      .field_count = sizeof fields / sizeof fields[0]};
+	json_t *words = NULL;
+	search_status st = check(r, not_found_words(r->db, &p, &words));
+	if (st == SEARCH_OK && json_object_set_new(answer, "not_found", words) != 0)
+		st = SEARCH_NOMEM;
 	return st;
 }
 
@@ -797,6 +966,10 @@ static search_status run_once(qx_db *db, const synonyms *syn, const search_reque
 		if (!*out)
 			status = SEARCH_NOMEM;
 	}
+	if (status == SEARCH_OK && (status = add_not_found(&r, syn, req, *out)) != SEARCH_OK) {
+		json_decref(*out);
+		*out = NULL;
+	}
 	if (status == SEARCH_NOMEM)
 		snprintf(err, errlen, "out of memory");
 	json_decref(hits);
@@ -808,12 +981,29 @@ static search_status run_once(qx_db *db, const synonyms *syn, const search_reque
 	return status;
 }
 
+/* Refuse what no person types before it costs anything (search_limits.h):
+ * bytes that are not UTF-8 would otherwise fail deep in the answer's JSON,
+ * and a huge query costs time and page size in proportion. */
+static search_status request_check(const search_request *req, char *err, size_t errlen)
+{
+	search_status st = search_limits_query(req->query, err, errlen);
+	if (st == SEARCH_OK && (!search_limits_filter("release", req->release, err, errlen) ||
+	                        !search_limits_filter("kind", req->kind, err, errlen) ||
+	                        !search_limits_filter("speaker", req->speaker, err, errlen) ||
+	                        !search_limits_filter("recording", req->recording, err, errlen)))
+		st = SEARCH_BAD_QUERY;
+	return st;
+}
+
 search_status search_run(qx_db *db, const synonyms *syn, const search_request *req, json_t **out,
                          char *err, size_t errlen)
 {
 	*out = NULL;
 	err[0] = '\0';
-	search_status status = run_once(db, syn, req, out, err, errlen);
+	search_status status = request_check(req, err, errlen);
+	if (status != SEARCH_OK)
+		return status;
+	status = run_once(db, syn, req, out, err, errlen);
 	/* A writer committed often enough to recycle the revision this reader
 	 * was on, noticed by the search or by any later read of its hits: move
 	 * to the newest revision and run the whole search again, once. */

@@ -23,7 +23,9 @@
 
 typedef enum search_status {
 	SEARCH_OK = 0,
-	SEARCH_BAD_QUERY, /* the query does not parse: err is a message for the user */
+	SEARCH_BAD_QUERY, /* the query does not parse, or is refused by search_limits.h
+	                   * (not UTF-8, too long, too many words or wildcards):
+	                   * err is a message for the user */
 	SEARCH_BUSY,      /* the index kept changing underneath: try again */
 	SEARCH_DAMAGED,   /* the index files are damaged: err says how to rebuild */
 	SEARCH_FAILED,    /* the index could not be read: err says why */
@@ -47,6 +49,10 @@ typedef struct search_request {
 	unsigned page;       /* 1-based page of recordings */
 	unsigned per_page;   /* recordings per page */
 	bool exact;          /* no stemming, no synonyms */
+	/* One recording's id (NULL for any): the page is then that recording's
+	 * moments, best first, per_page * SEARCH_MOMENTS_PER_RECORDING of them
+	 * a page: where "N more moments in this recording" leads. */
+	const char *recording;
 } search_request;
 
 const char *search_status_str(search_status status);
@@ -64,8 +70,10 @@ qx_search_params search_base_params(const char *query, bool exact);
  *   {"query", "total" (matching recordings), "page", "per_page",
  *    "match": "all"|"any", "suggestion": string|null,
  *    "showing_results_for": string|null,
+ *    "not_found": [the query's words the archive never holds, as typed],
  *    "hits": [{"recording", "title", "release", "kind", "date", "type",
- *              "start", "end", "t", "snippet"}],
+ *              "start", "end", "t", "snippet", "recording_moments",
+ *              "recording_matches"}],
  *    "facets": {"release": {value: recordings}, "kind": {...},
  *               "speaker": {...}, "year": {...}}}
  * (caller releases with json_decref); otherwise *out is NULL and err holds
@@ -79,7 +87,21 @@ qx_search_params search_base_params(const char *query, bool exact);
  * found only some of its words ("match": "any") and the suggestion all of
  * them. Then "total", "match", "hits" and "facets" are the suggestion's,
  * and a page says "showing results for ..." with the query as typed one
- * click away. null otherwise ("query" is always as typed). */
+ * click away. null otherwise ("query" is always as typed).
+ *
+ * "recording_moments" is how many good moments the hit's recording has in
+ * all: its matches weighing at least half as much as its best one (about
+ * where moments holding only part of the query begin). A page shows up to
+ * SEARCH_MOMENTS_PER_RECORDING of them; the rest are "N more moments in
+ * this recording", and req->recording lists every moment of it that
+ * matches ("recording_matches" in all), best first. Two documents at one
+ * time are one moment: the count reads the times of a few good documents
+ * past the page (exact for a small N) and counts the rest one each, so a
+ * large N can be a little more than the list holds.
+ *
+ * The request is checked before the index is read (search_limits.h): a
+ * query or filter that is not UTF-8 or is too long, or a query with too
+ * many words or wildcards, is SEARCH_BAD_QUERY. */
 search_status search_run(qx_db *db, const synonyms *syn, const search_request *req, json_t **out,
                          char *err, size_t errlen);
 

@@ -449,3 +449,9 @@ qx_status suggest_query(qx_db *db, const suggest_params *p, char **out)
 	*out = current;
 	return QX_OK;
 }
+
+qx_status suggest_word_known(qx_db *db, const suggest_params *p, const char *term, bool *out)
+{
+	ctx c = {db, p};
+	return known(&c, term, out);
+}

@@ -56,4 +56,12 @@ typedef struct suggest_params {
  * read (QX_RETRY and the rest, xindex.h; details in qx_db_errmsg). */
 qx_status suggest_query(qx_db *db, const suggest_params *p, char **out);
 
+/* Is term (one word of a query, lowercased as tokenize.h gives it) known,
+ * as above: a stopword or spoken separator, known to the vocabulary, held
+ * by the index (or by its stem), or a name with '_' whose parts are? The
+ * answer in *known; p->query is not read. Returns QX_OK or the status of a
+ * failed read. "Not found" (not_found.h) asks this, so that a word the
+ * page says was found nowhere is one a suggestion may correct. */
+qx_status suggest_word_known(qx_db *db, const suggest_params *p, const char *term, bool *known);
+
 #endif

@@ -277,6 +277,16 @@ unsigned qx_mset_total(const qx_mset *mset) QX_NOEXCEPT;
  * all the matches. 0 otherwise. */
 unsigned qx_mset_groups(const qx_mset *mset) QX_NOEXCEPT;
 
+/* With count_slot >= 0: in *count, how many of all the matches (not only
+ * this page's hits, and before collapsing) are in the group whose
+ * count_slot value is `value` (a recording's id) and weigh at least
+ * min_weight (as qx_mset_hit reports weights; 0 counts every match). 0 for
+ * a group with no match. Counted during the search: no database read.
+ * QX_INVALID for a NULL value or count, or a search without count_slot;
+ * *count is 0 then. */
+qx_status qx_mset_group_count(qx_mset *mset, const char *value, double min_weight,
+                              unsigned *count) QX_NOEXCEPT;
+
 /* The i-th hit of the page (QX_INVALID past qx_mset_size): its document
  * data (borrowed, valid until qx_mset_free; *len bytes), relevance
  * percentage and weight (percent and weight may be NULL). Reads the

@@ -13,7 +13,7 @@
 #include <map>
 #include <memory>
 #include <string>
-#include <unordered_set>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -60,17 +60,27 @@ class FacetSpy : public Xapian::MatchSpy
 	{
 		return slots_.size();
 	}
+	// Whether matches are grouped (a count_slot was given).
+	bool grouping() const
+	{
+		return count_slot_ >= 0;
+	}
 	// Distinct groups among the matches (count_slot only).
 	size_t groups() const
 	{
 		return groups_.size();
 	}
+	// Matches in group `value` weighing at least min_weight (count_slot
+	// only; 0 for a group with none).
+	size_t group_count(const std::string &value, double min_weight) const;
 
       private:
 	std::vector<unsigned> slots_;
 	int count_slot_;
 	std::vector<std::map<std::string, unsigned>> counts_;
-	std::unordered_set<std::string> groups_;
+	// Each group's matches, by weight: one double a match, against the
+	// document read the spy makes for each anyway.
+	std::unordered_map<std::string, std::vector<double>> groups_;
 };
 
 // Map the exception being handled to a status, saving its message in

@@ -1,4 +1,4 @@
-/* GET /api/search?q=&release=&kind=&speaker=&page=&limit=&exact= : the
+/* GET /api/search?q=&release=&kind=&speaker=&recording=&page=&limit=&exact= : the
  * JSON `qarchive search --json` prints (search.h); 400 {"error"} for a bad
  * parameter or a query that does not parse. */
 #include "api.h"

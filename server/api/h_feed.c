@@ -2,7 +2,7 @@
  * GET /feed.xml?q=...: a saved search ("tell me when X is said"): one
  * entry per matching moment, newest recordings first, each linking to
  * /watch/<id>?t=N. The other /api/search parameters (release, kind,
- * speaker, exact, limit) narrow it the same way. Every string from the
+ * speaker, recording, exact, limit) narrow it the same way. Every string from the
  * archive or the query is XML-escaped (escape.h); links are absolute, from
  * the Host header (request.h). */
 #include <math.h>
@@ -211,7 +211,7 @@ unsigned http_handle_feed(http_request *req, http_reply *out)
 	http_request_origin(req, f.origin, sizeof f.origin);
 	const char *q = http_query(req, "q");
 	bool search = (q && q[0]) || http_query(req, "release") || http_query(req, "kind") ||
-	              http_query(req, "speaker");
+	              http_query(req, "speaker") || http_query(req, "recording");
 	unsigned st = search ? saved_search(req, out, &f) : newest(req, out, &f);
 	if (st) {
 		sb_free(&f.sb);

@@ -23,6 +23,7 @@ bool http_search_params(const http_request *req, search_request *sr, char *err, 
 	                       .release = nonempty(http_query(req, "release")),
 	                       .kind = nonempty(http_query(req, "kind")),
 	                       .speaker = nonempty(http_query(req, "speaker")),
+	                       .recording = nonempty(http_query(req, "recording")),
 	                       .page = 1,
 	                       .per_page = HTTP_SEARCH_DEFAULT_LIMIT,
 	                       .exact = false};
@@ -48,8 +49,9 @@ bool http_search_params(const http_request *req, search_request *sr, char *err, 
 			return false;
 		}
 	}
-	if (!sr->query[0] && !sr->release && !sr->kind && !sr->speaker) {
-		snprintf(err, errlen, "q: missing (give a query, or a release, kind or speaker)");
+	if (!sr->query[0] && !sr->release && !sr->kind && !sr->speaker && !sr->recording) {
+		snprintf(err, errlen,
+		         "q: missing (give a query, or a release, kind, speaker or recording)");
 		return false;
 	}
 	return true;

@@ -14,7 +14,7 @@
 #define HTTP_SEARCH_MAX_LIMIT     100
 #define HTTP_SEARCH_MAX_PAGE      1000
 
-/* Fill *sr from q, release, kind, speaker, page, limit and exact (strings
+/* Fill *sr from q, release, kind, speaker, recording, page, limit and exact (strings
  * borrowed from the request). Empty filters count as absent. page is
  * 1..1000, limit 1..100, exact one of 1/true/yes/0/false/no/"" . Returns
  * true, or false with a message for the user in err. */

@@ -155,7 +155,7 @@ static bool param(strbuf *sb, bool *first, const char *name, const char *value)
 }
 
 bool http_html_search_href(strbuf *sb, const char *q, const char *release, const char *kind,
-                           const char *speaker, unsigned page)
+                           const char *speaker, const char *recording, unsigned page)
 {
 	bool first = true;
 	char num[16] = "";
@@ -163,7 +163,8 @@ bool http_html_search_href(strbuf *sb, const char *q, const char *release, const
 		snprintf(num, sizeof num, "%u", page);
 	return sb_append_str(sb, "/search") && param(sb, &first, "q", q) &&
 	       param(sb, &first, "release", release) && param(sb, &first, "kind", kind) &&
-	       param(sb, &first, "speaker", speaker) && param(sb, &first, "page", num);
+	       param(sb, &first, "speaker", speaker) && param(sb, &first, "recording", recording) &&
+	       param(sb, &first, "page", num);
 }
 
 /* Where a bare http(s) URL in text starts, or NULL. */

@@ -59,7 +59,7 @@ bool http_html_release(strbuf *sb, const char *release);
  * double-quoted attribute ("&amp;" between them); empty or NULL ones are
  * left out, page only when above 1. */
 bool http_html_search_href(strbuf *sb, const char *q, const char *release, const char *kind,
-                           const char *speaker, unsigned page);
+                           const char *speaker, const char *recording, unsigned page);
 
 /* Markdown rendered with cmark in its safe mode (raw HTML and javascript:
  * style links are dropped, never passed through), headings moved down

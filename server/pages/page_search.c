@@ -1,11 +1,14 @@
-/* GET /search?q=&release=&kind=&speaker=&page=: the search page.
+/* GET /search?q=&release=&kind=&speaker=&recording=&page=: the search page.
  *
  * Results come from search_run (through http_search_params and
  * http_search_run, as /api/search), grouped by recording with up to three
- * moments each. Every moment links straight to /watch/<id>?t=N&q=..., so
- * the player starts where it was said and the words are marked. Facets
- * (release, kind, speaker) add or remove a filter; "did you mean" offers
- * the suggestion; pages of ten recordings.
+ * moments each; a recording with more good moments says "N more moments
+ * in this recording", a link to the same search with ?recording=, which
+ * lists that recording's moments, thirty a page. Every moment links
+ * straight to /watch/<id>?t=N&q=..., so the player starts where it was
+ * said and the words are marked. Facets (release, kind, speaker) add or
+ * remove a filter; "did you mean" offers the suggestion; pages of ten
+ * recordings.
  *
  * The snippets are the one piece of HTML from elsewhere: Xapian's
  * MSet::snippet escapes the text and adds only <mark>, so they go in as
@@ -19,6 +22,7 @@
 #include "escape.h"
 #include "pages.h"
 #include "html.h"
+#include "search_limits.h"
 #include "search_params.h"
 #include "session_cookie.h"
 #include "timecode.h"
@@ -31,13 +35,15 @@ static const char *str(json_t *o, const char *key)
 /* The filters of the request, the query, and where to link. */
 typedef struct state {
 	const char *q, *release, *kind, *speaker;
+	const char *recording;       /* one recording's moments (its id), or NULL */
+	const char *recording_title; /* its title, for the filter's chip */
 	unsigned page;
 	const char *user; /* signed-in staff, for the header; NULL for visitors */
 } state;
 
 static bool href(strbuf *sb, const state *s, unsigned page)
 {
-	return http_html_search_href(sb, s->q, s->release, s->kind, s->speaker, page);
+	return http_html_search_href(sb, s->q, s->release, s->kind, s->speaker, s->recording, page);
 }
 
 static const char help_html[] =
@@ -61,9 +67,9 @@ static bool search_form(strbuf *sb, const state *s)
 	          http_escape_attr(sb, s->q) &&
 	          sb_append_str(sb, "\" placeholder=\"Search what was said\">\n<button "
 	                            "type=\"submit\">Search</button></div>\n");
-	const char *names[] = {"release", "kind", "speaker"};
-	const char *values[] = {s->release, s->kind, s->speaker};
-	for (int i = 0; ok && i < 3; i++)
+	const char *names[] = {"release", "kind", "speaker", "recording"};
+	const char *values[] = {s->release, s->kind, s->speaker, s->recording};
+	for (int i = 0; ok && i < 4; i++)
 		if (values[i])
 			ok = sb_append_str(sb, "<input type=\"hidden\" name=\"") &&
 			     sb_append_str(sb, names[i]) && sb_append_str(sb, "\" value=\"") &&
@@ -84,12 +90,13 @@ static bool facet_label(strbuf *sb, const char *field, const char *value)
 /* The active filters, each a link that removes it. */
 static bool filter_chips(strbuf *sb, const state *s)
 {
-	if (!s->release && !s->kind && !s->speaker)
+	if (!s->release && !s->kind && !s->speaker && !s->recording)
 		return true;
 	bool ok = sb_append_str(sb, "<p class=\"chips\">Only ");
-	const char *fields[] = {"release", "kind", "speaker"};
-	const char *values[] = {s->release, s->kind, s->speaker};
-	for (int i = 0; ok && i < 3; i++) {
+	const char *fields[] = {"release", "kind", "speaker", "recording"};
+	const char *values[] = {s->release, s->kind, s->speaker,
+	                        s->recording_title ? s->recording_title : s->recording};
+	for (int i = 0; ok && i < 4; i++) {
 		if (!values[i])
 			continue;
 		state without = *s;
@@ -97,8 +104,10 @@ static bool filter_chips(strbuf *sb, const state *s)
 			without.release = NULL;
 		else if (i == 1)
 			without.kind = NULL;
-		else
+		else if (i == 2)
 			without.speaker = NULL;
+		else
+			without.recording = NULL;
 		ok = sb_append_str(sb, "<a class=\"chip\" href=\"") && href(sb, &without, 1) &&
 		     sb_append_str(sb, "\">") && facet_label(sb, fields[i], values[i]) &&
 		     sb_append_str(sb, " <span aria-hidden=\"true\">×</span><span class=\"vh\"> "
@@ -187,6 +196,25 @@ static bool moment_item(strbuf *sb, const state *s, json_t *hit)
 	       sb_append_str(sb, "</span></a></li>\n");
 }
 
+/* After a recording's moments: "N more moments in this recording", a link
+ * to its moments, when it has more good ones than the page shows (search.h:
+ * "recording_moments"). Not on the page of one recording's moments, nor
+ * for filters alone (every moment of a recording matches them). */
+static bool more_moments(strbuf *sb, const state *s, json_t *first, size_t shown)
+{
+	json_int_t good = json_integer_value(json_object_get(first, "recording_moments"));
+	if (s->recording || !s->q[0] || good <= (json_int_t)shown)
+		return true;
+	state one = *s;
+	one.recording = str(first, "recording");
+	char n[64];
+	snprintf(n, sizeof n, "%lld more moment%s", (long long)(good - (json_int_t)shown),
+	         good - (json_int_t)shown == 1 ? "" : "s");
+	return sb_append_str(sb, "<p class=\"more\"><a href=\"") && href(sb, &one, 1) &&
+	       sb_append_str(sb, "\">") && sb_append_str(sb, n) &&
+	       sb_append_str(sb, " in this recording</a></p>\n");
+}
+
 static bool result_group(strbuf *sb, const state *s, json_t *hits, size_t from, size_t to)
 {
 	json_t *first = json_array_get(hits, from);
@@ -204,7 +232,8 @@ static bool result_group(strbuf *sb, const state *s, json_t *hits, size_t from, 
 	     sb_append_str(sb, "</p>\n<ul class=\"moments\">\n");
 	for (size_t i = from; ok && i < to; i++)
 		ok = moment_item(sb, s, json_array_get(hits, i));
-	return ok && sb_append_str(sb, "</ul>\n</li>\n");
+	return ok && sb_append_str(sb, "</ul>\n") && more_moments(sb, s, first, to - from) &&
+	       sb_append_str(sb, "</li>\n");
 }
 
 static bool pagination(strbuf *sb, const state *s, unsigned pages)
@@ -242,6 +271,110 @@ static bool pagination(strbuf *sb, const state *s, unsigned pages)
 	return ok && sb_append_str(sb, "</ul></nav>\n");
 }
 
+/* "Did you mean ...?", a link to the suggestion's search (none: nothing). */
+static bool suggestion_line(strbuf *sb, const state *s, const char *suggestion)
+{
+	if (!suggestion || !suggestion[0])
+		return true;
+	state sug = *s;
+	sug.q = suggestion;
+	return sb_append_str(sb, "<p class=\"suggest\">Did you mean <a href=\"") &&
+	       href(sb, &sug, 1) && sb_append_str(sb, "\">") && http_escape_html(sb, suggestion) &&
+	       sb_append_str(sb, "</a>?</p>\n");
+}
+
+/* The facets beside the results: each value a link that narrows them. */
+static bool facets_aside(strbuf *sb, const state *s, json_t *facets)
+{
+	return sb_append_str(sb, "<aside class=\"facets\" aria-labelledby=\"facets-h\">\n"
+	                         "<h2 id=\"facets-h\">Narrow down</h2>\n") &&
+	       facet_list(sb, s, facets, "release", "Release", 12) &&
+	       facet_list(sb, s, facets, "kind", "Kind", 12) &&
+	       facet_list(sb, s, facets, "speaker", "Speaker", 8) &&
+	       sb_append_str(sb, "</aside>\n");
+}
+
+/* "Not found: debug": the words of the query the archive never holds
+ * (search.h: "not_found"), crossed out as search engines show them; the
+ * label says it for those who do not see the line. */
+static bool not_found_line(strbuf *sb, json_t *result)
+{
+	json_t *words = json_object_get(result, "not_found"), *word;
+	size_t i;
+	if (json_array_size(words) == 0)
+		return true;
+	bool ok = sb_append_str(sb, "<p class=\"not-found\">Not found: ");
+	json_array_foreach(words, i, word)
+	{
+		ok = ok && (i == 0 || sb_append_str(sb, ", ")) && sb_append_str(sb, "<s>") &&
+		     http_escape_html(sb, json_string_value(word)) && sb_append_str(sb, "</s>");
+	}
+	return ok && sb_append_str(sb, "</p>\n");
+}
+
+/* "N recordings match" (or, for one recording, its moments), the page's
+ * position, and whether every word was found. */
+static bool count_line(strbuf *sb, const state *s, json_t *result, unsigned pages)
+{
+	json_t *hits = json_object_get(result, "hits");
+	json_int_t total = json_integer_value(json_object_get(result, "total"));
+	/* Matching documents, of which two at one time are one moment
+	 * (search.h): on a single page, the moments listed are exact. */
+	json_int_t moments =
+	    pages > 1
+	        ? json_integer_value(json_object_get(json_array_get(hits, 0), "recording_matches"))
+	        : (json_int_t)json_array_size(hits);
+	const char *match = str(result, "match");
+	char count[160];
+	if (s->recording)
+		snprintf(count, sizeof count, "%lld moment%s in this recording match%s",
+		         (long long)moments, moments == 1 ? "" : "s", moments == 1 ? "es" : "");
+	else
+		snprintf(count, sizeof count, "%lld recording%s match%s", (long long)total,
+		         total == 1 ? "" : "s", total == 1 ? "es" : "");
+	bool ok =
+	    sb_append_str(sb, "<p class=\"count\" role=\"status\">") && sb_append_str(sb, count);
+	if (ok && pages > 1) {
+		snprintf(count, sizeof count, " · page %u of %u", s->page, pages);
+		ok = sb_append_str(sb, count);
+	}
+	ok = ok && sb_append_str(sb, ".");
+	if (ok && match && strcmp(match, "any") == 0)
+		ok = sb_append_str(sb, s->recording
+		                           ? " None has every word, so these have some of them."
+		                           : " No recording has every word, so these have "
+		                             "some of them.");
+	return ok && sb_append_str(sb, "</p>\n");
+}
+
+/* The results: the count, each recording with its moments, and the pages
+ * (of recordings; of moments, thirty a page by default, for one
+ * recording). */
+static bool result_list(strbuf *sb, const state *s, json_t *result, unsigned per_page)
+{
+	json_t *hits = json_object_get(result, "hits");
+	size_t n = json_array_size(hits);
+	json_int_t total = json_integer_value(json_object_get(result, "total"));
+	if (s->recording) {
+		total = json_integer_value(
+		    json_object_get(json_array_get(hits, 0), "recording_matches"));
+		per_page *= SEARCH_MOMENTS_PER_RECORDING;
+	}
+	per_page = per_page ? per_page : 1;
+	unsigned pages = (unsigned)((total + per_page - 1) / per_page);
+	bool ok = count_line(sb, s, result, pages) && sb_append_str(sb, "<ol class=\"results\">\n");
+	size_t from = 0;
+	for (size_t i = 1; ok && i <= n; i++) {
+		const char *a = str(json_array_get(hits, from), "recording");
+		const char *b = i < n ? str(json_array_get(hits, i), "recording") : NULL;
+		if (i < n && a && b && strcmp(a, b) == 0)
+			continue;
+		ok = result_group(sb, s, hits, from, i);
+		from = i;
+	}
+	return ok && sb_append_str(sb, "</ol>\n") && pagination(sb, s, pages);
+}
+
 static bool empty_state(strbuf *sb, const state *s)
 {
 	bool ok = sb_append_str(sb, "<div class=\"empty\">\n<h2>Nothing found</h2>\n<p>No moment "
@@ -256,7 +389,7 @@ static bool empty_state(strbuf *sb, const state *s)
 	                             "word for it: <em>compile</em> finds <em>compiling</em>, and "
 	                             "abbreviations such as FSDP find what they stand "
 	                             "for.</li>\n");
-	if (ok && (s->release || s->kind || s->speaker)) {
+	if (ok && (s->release || s->kind || s->speaker || s->recording)) {
 		state all = {.q = s->q, .page = 1};
 		ok = sb_append_str(sb, "<li><a href=\"") && href(sb, &all, 1) &&
 		     sb_append_str(sb, "\">Search without the filters</a>.</li>\n");
@@ -280,6 +413,27 @@ static unsigned user_error(http_reply *out, const state *s, const char *message)
 	return http_html_reply(out, 400, &sb, ok);
 }
 
+/* A parameter as the page may show it again: not when search_run would
+ * refuse it for its bytes or length (search_limits.h), so that a hostile
+ * query is neither echoed into the form and every link nor made into a
+ * page of invalid UTF-8. */
+static const char *echo(const char *value)
+{
+	return search_limits_echoable(value) ? value : NULL;
+}
+
+/* Whether the request asks for anything (an empty form asks nothing). */
+static bool asks(const http_request *req)
+{
+	static const char *const names[] = {"q", "release", "kind", "speaker", "recording"};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		const char *v = http_query(req, names[i]);
+		if (v && v[0])
+			return true;
+	}
+	return false;
+}
+
 unsigned http_handle_search_page(http_request *req, http_reply *out)
 {
 	search_request sr;
@@ -288,13 +442,14 @@ unsigned http_handle_search_page(http_request *req, http_reply *out)
 	bool params_ok = http_search_params(req, &sr, err, sizeof err);
 	char user[SESSION_USER_SIZE], csrf[SESSION_TOKEN_SIZE];
 	bool staff = http_session_user(req, user, csrf);
-	state s = {.q = sr.query,
-	           .release = sr.release,
-	           .kind = sr.kind,
-	           .speaker = sr.speaker,
+	state s = {.q = echo(sr.query) ? sr.query : "",
+	           .release = echo(sr.release),
+	           .kind = echo(sr.kind),
+	           .speaker = echo(sr.speaker),
+	           .recording = echo(sr.recording),
 	           .page = sr.page,
 	           .user = staff ? user : NULL};
-	if (!s.q[0] && !s.release && !s.kind && !s.speaker) {
+	if (!asks(req)) {
 		/* No query yet: the form and how to write one. */
 		strbuf sb = STRBUF_INIT;
 		http_page page = {.title = "Search", .page = "search", .user = s.user};
@@ -318,11 +473,10 @@ unsigned http_handle_search_page(http_request *req, http_reply *out)
 	json_t *hits = json_object_get(result, "hits");
 	json_t *facets = json_object_get(result, "facets");
 	const char *suggestion = str(result, "suggestion");
-	const char *match = str(result, "match");
 	json_int_t total = json_integer_value(json_object_get(result, "total"));
-	unsigned per_page = sr.per_page ? sr.per_page : 1;
-	unsigned pages = (unsigned)((total + per_page - 1) / per_page);
 	size_t n = json_array_size(hits);
+	if (s.recording)
+		s.recording_title = str(json_array_get(hits, 0), "title");
 
 	strbuf sb = STRBUF_INIT;
 	char title[300];
@@ -337,13 +491,7 @@ unsigned http_handle_search_page(http_request *req, http_reply *out)
 	ok = ok && sb_append_str(&sb, "</h1>\n") && search_form(&sb, &s) &&
 	     sb_append_str(&sb, "<div class=\"search-layout\">\n<div class=\"results-col\">\n") &&
 	     filter_chips(&sb, &s);
-	if (ok && suggestion && suggestion[0]) {
-		state sug = s;
-		sug.q = suggestion;
-		ok = sb_append_str(&sb, "<p class=\"suggest\">Did you mean <a href=\"") &&
-		     href(&sb, &sug, 1) && sb_append_str(&sb, "\">") &&
-		     http_escape_html(&sb, suggestion) && sb_append_str(&sb, "</a>?</p>\n");
-	}
+	ok = ok && suggestion_line(&sb, &s, suggestion) && not_found_line(&sb, result);
 	if (ok && n == 0 && total > 0) {
 		state first = s;
 		ok = sb_append_str(&sb, "<p class=\"empty\">There are fewer pages than that. <a "
@@ -353,40 +501,9 @@ unsigned http_handle_search_page(http_request *req, http_reply *out)
 	} else if (ok && n == 0) {
 		ok = empty_state(&sb, &s);
 	} else if (ok) {
-		char count[160];
-		snprintf(count, sizeof count, "%lld recording%s", (long long)total,
-		         total == 1 ? "" : "s");
-		ok = sb_append_str(&sb, "<p class=\"count\" role=\"status\">") &&
-		     sb_append_str(&sb, count) &&
-		     sb_append_str(&sb, total == 1 ? " matches" : " match");
-		if (ok && pages > 1) {
-			snprintf(count, sizeof count, " · page %u of %u", s.page, pages);
-			ok = sb_append_str(&sb, count);
-		}
-		ok = ok && sb_append_str(&sb, ".");
-		if (ok && match && strcmp(match, "any") == 0)
-			ok = sb_append_str(&sb, " No recording has every word, so these have some "
-			                        "of them.");
-		ok = ok && sb_append_str(&sb, "</p>\n<ol class=\"results\">\n");
-		size_t from = 0;
-		for (size_t i = 1; ok && i <= n; i++) {
-			const char *a = str(json_array_get(hits, from), "recording");
-			const char *b = i < n ? str(json_array_get(hits, i), "recording") : NULL;
-			if (i < n && a && b && strcmp(a, b) == 0)
-				continue;
-			ok = result_group(&sb, &s, hits, from, i);
-			from = i;
-		}
-		ok = ok && sb_append_str(&sb, "</ol>\n") && pagination(&sb, &s, pages);
+		ok = result_list(&sb, &s, result, sr.per_page);
 	}
-	ok = ok && sb_append_str(&sb, "</div>\n");
-	if (ok && total > 0)
-		ok = sb_append_str(&sb, "<aside class=\"facets\" aria-labelledby=\"facets-h\">\n"
-		                        "<h2 id=\"facets-h\">Narrow down</h2>\n") &&
-		     facet_list(&sb, &s, facets, "release", "Release", 12) &&
-		     facet_list(&sb, &s, facets, "kind", "Kind", 12) &&
-		     facet_list(&sb, &s, facets, "speaker", "Speaker", 8) &&
-		     sb_append_str(&sb, "</aside>\n");
+	ok = ok && sb_append_str(&sb, "</div>\n") && (total == 0 || facets_aside(&sb, &s, facets));
 	ok = ok && sb_append_str(&sb, "</div>\n") && sb_append_str(&sb, help_html) &&
 	     http_html_end(&sb);
 	json_decref(result);

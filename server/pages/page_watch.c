@@ -22,6 +22,7 @@
 #include "pages.h"
 #include "html.h"
 #include "recording_files.h"
+#include "search_limits.h"
 #include "session_cookie.h"
 #include "timecode.h"
 
@@ -225,7 +226,7 @@ static bool about(strbuf *sb, json_t *summary, const char *notes)
 			    json_is_string(sp) ? json_string_value(sp) : str(sp, "name");
 			const char *role = json_is_object(sp) ? str(sp, "role") : NULL;
 			ok = sb_append_str(sb, "<li><a href=\"") &&
-			     http_html_search_href(sb, NULL, NULL, NULL, name, 1) &&
+			     http_html_search_href(sb, NULL, NULL, NULL, name, NULL, 1) &&
 			     sb_append_str(sb, "\">") && http_escape_html(sb, name) &&
 			     sb_append_str(sb, "</a>");
 			if (ok && role && role[0])
@@ -261,11 +262,12 @@ static bool heading(strbuf *sb, json_t *summary, const watch *w)
 	json_t *speakers = json_object_get(summary, "speakers");
 	bool ok =
 	    sb_append_str(sb, "<header class=\"rec-head\">\n<p class=\"kicker\"><a href=\"") &&
-	    http_html_search_href(sb, NULL, NULL, kind, NULL, 1) && sb_append_str(sb, "\">") &&
-	    http_escape_html(sb, http_html_kind_label(kind)) && sb_append_str(sb, "</a>");
+	    http_html_search_href(sb, NULL, NULL, kind, NULL, NULL, 1) &&
+	    sb_append_str(sb, "\">") && http_escape_html(sb, http_html_kind_label(kind)) &&
+	    sb_append_str(sb, "</a>");
 	if (ok && release)
 		ok = sb_append_str(sb, " · <a href=\"") &&
-		     http_html_search_href(sb, NULL, release, NULL, NULL, 1) &&
+		     http_html_search_href(sb, NULL, release, NULL, NULL, NULL, 1) &&
 		     sb_append_str(sb, "\">") && http_html_release(sb, release) &&
 		     sb_append_str(sb, "</a>");
 	ok = ok && sb_append_str(sb, "</p>\n<h1>") && http_escape_html(sb, str(summary, "title")) &&
@@ -307,8 +309,10 @@ unsigned http_handle_watch(http_request *req, http_reply *out)
 	if (rec.notes_path && file_read_all(rec.notes_path, &notes, &len) != 0)
 		notes = NULL; /* unreadable since indexing: show none */
 
+	/* The words to mark, echoed into every moment link: not a query that
+	 * search would refuse for its bytes or length (search_limits.h). */
 	const char *q = http_query(req, "q");
-	w.q = q && q[0] ? q : NULL;
+	w.q = q && q[0] && search_limits_echoable(q) ? q : NULL;
 	w.has_t = timecode_parse(http_query(req, "t"), &w.t);
 	w.has_end = timecode_parse(http_query(req, "end"), &w.end) && w.end > (w.has_t ? w.t : 0);
 

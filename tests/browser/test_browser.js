@@ -172,6 +172,51 @@ async function waitFor(page, fn, arg, timeout) {
   }
 }
 
+/* Issue 13: a question typed as a developer types it lands on the answer;
+ * the words found nowhere are named; "N more moments in this recording"
+ * leads to that recording's moments. On the bundled recordings. */
+async function questionsAndMoments(page, base) {
+  const QA26 = '/watch/2025-02-05-pytorch-2-6-release-qa';
+  await page.goto(base + '/');
+  await page.fill('#q', 'how do I make torch.compile recompile less');
+  await Promise.all([page.waitForURL(/\/search\?q=how\+do\+I\+make/), page.press('#q', 'Enter')]);
+  const first = await page.locator('.results .result h2 a').first().getAttribute('href');
+  const firstMoment = await page.locator('.results .moment').first().getAttribute('href');
+  check(first && first.startsWith(QA26 + '?'), 'a question: the first result is the 2.6 Q&A: ' + first);
+  check(firstMoment && firstMoment.startsWith(QA26 + '?t='), 'its first moment links into the 2.6 Q&A: ' + firstMoment);
+  check(await page.locator('.not-found').count() === 0, 'every word of the question is in the archive');
+
+  /* One word nobody said is named. */
+  await page.fill('#q', 'how do I wrangle graph breaks');
+  await Promise.all([page.waitForURL(/q=how\+do\+I\+wrangle/), page.press('#q', 'Enter')]);
+  const missing = await page.locator('.not-found').textContent().catch(() => '');
+  check(/^Not found: wrangle$/.test((missing || '').trim()), 'the word found nowhere is named: ' + missing);
+  check(await page.locator('.not-found s', { hasText: /^wrangle$/ }).count() === 1, 'crossed out');
+  check(await page.locator('.results .result').count() > 0, 'and the other words still find moments');
+
+  /* "N more moments in this recording", and where its link goes. */
+  await page.goto(base + '/search?q=graph+breaks');
+  const group = page.locator('.result').filter({ has: page.locator('.more a') }).first();
+  const more = group.locator('.more a');
+  const text = (await more.textContent()) || '';
+  const m = /^(\d+) more moments? in this recording$/.exec(text.trim());
+  check(m !== null && Number(m[1]) >= 1, '"N more moments in this recording": ' + text);
+  const id = ((await group.locator('h2 a').getAttribute('href')) || '').replace(/^\/watch\/([^?]+).*/, '$1');
+  const shown = await group.locator('.moment').count();
+  await Promise.all([page.waitForURL(/recording=/), more.click()]);
+  check(new URL(page.url()).searchParams.get('recording') === id && new URL(page.url()).searchParams.get('q') === 'graph breaks',
+    'the link keeps the query and names the recording: ' + page.url());
+  const listed = await page.locator('.results .moment').count();
+  const hrefs = await page.locator('.results .moment').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  check(listed > shown && listed > 3, `that recording's moments: ${listed}, more than the ${shown} shown before`);
+  check(hrefs.every((h) => h.startsWith('/watch/' + id)), 'all of them in that recording');
+  check(await page.locator('.results .result').count() === 1 && await page.locator('.result .more').count() === 0,
+    'one recording, no "more" link on its own page');
+  check(await page.locator('a.chip').count() === 1, 'a chip removes the recording filter');
+  await Promise.all([page.waitForURL((u) => !u.searchParams.has('recording')), page.locator('a.chip').click()]);
+  check(await page.locator('.result .more').count() > 0, 'removing it goes back to every recording');
+}
+
 async function main() {
   fs.mkdirSync(WORK, { recursive: true });
   const { chromium } = loadPlaywright();
@@ -298,6 +343,9 @@ async function main() {
     const clipHref = await page.getAttribute('.clip-offer a', 'href');
     check(/\?t=9&end=17\.9$/.test(clipHref || ''), 'clip link spans the selected cues: ' + clipHref);
 
+    /* 6b. Questions, the words not found, and one recording's moments. */
+    await questionsAndMoments(page, base);
+
     /* 7. A clip link plays just that stretch. */
     await page.goto(base + '/watch/' + DEMO + '?t=0:10&end=14');
     check((await page.getAttribute('#player', 'src')).endsWith('#t=10,14'), 'clip media fragment');
@@ -366,6 +414,8 @@ async function main() {
       watch: '/watch/' + DEMO + '?t=21&q=zephyr',
       'watch-transcript-only': '/watch/2025-06-18-torch-export-webinar?t=7:47&q=AOTInductor',
       'search-empty': '/search?q=kumquats',
+      'search-question': '/search?q=how+do+I+wrangle+torch.compile+recompiles',
+      'search-recording': '/search?q=graph+breaks&recording=2025-10-22-pytorch-2-9-release-qa',
     };
     for (const [vname, viewport] of Object.entries(views)) {
       const ctx = await browser.newContext({ viewport, deviceScaleFactor: vname === 'phone' ? 2 : 1, isMobile: vname === 'phone', hasTouch: vname === 'phone' });
@@ -375,7 +425,7 @@ async function main() {
         if (tname.startsWith('watch')) await waitFor(p, () => { const v = document.getElementById('player'); return !v || v.readyState >= 2; }, null, 5000);
         await sleep(300);
         await p.screenshot({ path: path.join(shots, `${vname}-${tname}.png`) });
-        if (tname === 'home' || tname === 'search') await p.screenshot({ path: path.join(shots, `${vname}-${tname}-full.png`), fullPage: true });
+        if (tname === 'home' || tname.startsWith('search')) await p.screenshot({ path: path.join(shots, `${vname}-${tname}-full.png`), fullPage: true });
       }
       await ctx.close();
     }

@@ -164,13 +164,15 @@ def test_api(srv, archive):
 
     # The same JSON as the CLI.
     for q, extra in [("welcome", ""), ("torchao", "&limit=2"), ("release", "&kind=release-qa"),
-                     ("fully sharded data parallel", "&exact=1")]:
+                     ("fully sharded data parallel", "&exact=1"), ("welcome", "&recording=2025-03-11-tac")]:
         st, h, j = srv.json("/api/search?q=" + q.replace(" ", "+") + extra)
         args = ["search", "--json", "--archive", archive]
         if "limit=2" in extra:
             args += ["--limit", "2"]
         if "kind" in extra:
             args += ["--kind", "release-qa"]
+        if "recording" in extra:
+            args += ["--recording", "2025-03-11-tac"]
         if "exact" in extra:
             args += ["--exact"]
         rc, out, err = run(*(args + [q]))
@@ -178,6 +180,15 @@ def test_api(srv, archive):
     st, h, j = srv.json("/api/search?q=torchao")
     check(j and j["hits"] and j["hits"][0]["recording"] == "2025-08-01-embedded" and
           j["hits"][0]["t"] == 2.0, "torchao found in the embedded subtitles: %s" % j)
+    # One recording's moments: ?recording= alone, or with a query.
+    st, h, j = srv.json("/api/search?q=welcome&recording=2025-03-11-tac")
+    check(st == 200 and j["total"] == 1 and j["hits"] and
+          all(x["recording"] == "2025-03-11-tac" and x["recording_matches"] >= x["recording_moments"] >= 1
+              for x in j["hits"]), "api/search?recording=: that recording's moments: %s" % j)
+    st, h, j = srv.json("/api/search?recording=2025-03-11-tac")
+    check(st == 200 and j["total"] == 1 and [x["t"] for x in j["hits"]] == [0, 60, 120] and
+          all(x["recording"] == "2025-03-11-tac" for x in j["hits"]),
+          "api/search?recording= alone lists its moments: %s" % j)
     for bad in ["/api/search?q=welcome+AND", "/api/search?q=x&limit=0", "/api/search?q=x&limit=abc",
                 "/api/search?q=x&page=-1", "/api/search?q=x&exact=maybe", "/api/search",
                 "/api/search?q="]:
@@ -213,6 +224,60 @@ def test_api(srv, archive):
         check(st == 404 and j and "error" in j, "404 JSON for %s: %s %s" % (bad, st, j))
     st, h, j = srv.json("/api/nothing")
     check(st == 404 and j and "error" in j, "unknown /api/ route: JSON 404")
+
+
+def test_hostile_queries(srv):
+    """Queries no person types (issue 13 item 6, issue 16): each is a 400 with
+    a message on every route that searches, never a 5xx, and is answered (the
+    30 s client timeout would fail the test) without echoing the query."""
+    wildcards = "+".join(chr(ord("a") + i % 26) + "*" for i in range(3000))
+    cases = [
+        ("%ff%fe", b"UTF-8"),                      # not UTF-8 at all
+        ("%c0%af", b"UTF-8"),                      # an overlong '/'
+        ("%ed%a0%80", b"UTF-8"),                   # a lone surrogate (U+D800)
+        ("caf%e9", b"UTF-8"),                      # Latin-1 "cafe"
+        ("x" * 400000, b"too long"),               # 400 KB
+        (wildcards, b"too long"),                  # 3,000 wildcards are 6,000 bytes
+        ("+".join("w%d" % i for i in range(65)), b"too many words"),
+        ("+".join("%s*" % w for w in "abcdefghi"), b"too many wildcards"),
+    ]
+    for q, why in cases:
+        label = q[:24] + ("..." if len(q) > 24 else "")
+        st, h, body = srv.get("/api/search?q=" + q)
+        try:
+            j = json.loads(body)
+        except ValueError:
+            j = None
+        check(st == 400 and j and why.decode() in j.get("error", ""),
+              "api/search?q=%s: 400 saying %s: %s %r" % (label, why, st, body[:200]))
+        st, h, body = srv.get("/search?q=" + q)
+        check(st == 400 and why in body and b'role="alert"' in body and len(body) < 32768,
+              "search?q=%s: a 400 page saying %s, %d bytes: %s" % (label, why, len(body), st))
+        if len(q) > 1024 or b"UTF-8" == why:
+            check(q.encode() not in body and b'value=""' in body,
+                  "search?q=%s: the refused query is not echoed" % label)
+        else:
+            check(('value="%s"' % q.replace("+", " ")).encode() in body,
+                  "search?q=%s: the query is in the form to fix it" % label)
+        st, h, body = srv.get("/feed.xml?q=" + q)
+        check(st == 400 and why in body and len(body) < 32768,
+              "feed.xml?q=%s: 400 saying %s: %s" % (label, why, st))
+    # Filters are text too.
+    for path in ["/api/search?q=x&release=%ff", "/api/search?speaker=%c0%af", "/search?recording=%ff",
+                 "/search?kind=caf%e9", "/feed.xml?q=x&speaker=%ed%a0%80"]:
+        st, h, body = srv.get(path)
+        check(st == 400 and b"UTF-8" in body, "%s: 400 not UTF-8: %s %r" % (path, st, body[:200]))
+    # The watch page marks the query's words, echoed in every moment link:
+    # not a query search would refuse.
+    st, h, body = srv.get("/watch/2025-03-11-tac?q=" + "x" * 400000)
+    check(st == 200 and b"xxxx" not in body and len(body) < 65536,
+          "watch?q=<400 KB>: the page without it, %d bytes" % len(body))
+    st, h, body = srv.get("/watch/2025-03-11-tac?q=caf%e9")
+    check(st == 200 and b"caf\xe9" not in body, "watch?q=caf%e9: not echoed")
+    # Just under every cap is an ordinary search.
+    q = "+".join("%s*" % w for w in "abcdefgh") + "+" + "+".join("w%d" % i for i in range(56))
+    st, h, j = srv.json("/api/search?q=" + q)
+    check(st == 200 and j is not None, "64 words with 8 wildcards: searched: %s" % st)
 
 
 def test_media(srv, archive):
@@ -533,6 +598,16 @@ def test_pages(srv):
     check(st == 200 and b'href="/search?q=welcome" aria-current="true" class="on"' in body and
           re.search(rb'<a class="chip" href="/search\?q=welcome">', body) is not None and
           b'<input type="hidden" name="kind" value="release-qa">' in body, "search: active filter can be removed")
+    st, h, body = srv.get("/search?q=welcome&recording=2025-03-11-tac")
+    check(st == 200 and re.search(rb'<a class="chip" href="/search\?q=welcome">TAC Meeting March ', body) and
+          b'<input type="hidden" name="recording" value="2025-03-11-tac">' in body and
+          re.search(rb"\d+ moments? in this recording match", body) and b'class="more"' not in body,
+          "search?recording=: its moments, a chip to remove the filter, the form keeps it")
+    st, h, body = srv.get("/search?q=welcome+kumquatz")
+    check(st == 200 and b'<p class="not-found">Not found: <s>kumquatz</s></p>' in body,
+          "search: the words found nowhere are named")
+    st, h, j = srv.json("/api/search?q=how+do+I+welcome+kumquatz+Kumquatz")
+    check(st == 200 and j["not_found"] == ["kumquatz"], "api/search: not_found: %s" % (j and j.get("not_found")))
     st, h, body = srv.get("/search?q=welcome+AND")
     check(st == 400 and b'role="alert"' in body and b'<form class="big-search"' in body and
           b'value="welcome AND"' in body, "search: a syntax error is a 400 page with the form")
@@ -645,7 +720,8 @@ def main():
         check(up, "server answers /healthz: " + srv.stderr())
         if not up:
             return 1
-        for test in [test_headers, test_api, test_media, test_traversal, test_captions, test_feeds,
+        for test in [test_headers, test_api, test_hostile_queries, test_media, test_traversal,
+                     test_captions, test_feeds,
                      test_routes, test_static, test_pages, test_live_reindex, test_slow_client]:
             try:
                 if test in (test_api, test_media, test_live_reindex):

@@ -248,8 +248,11 @@ static void test_html_helpers(void)
 	CHECK(http_html_date(&sb, "2025-10-22") && http_html_date(&sb, "<b>"));
 	CHECK_STR(sb.data, "<time datetime=\"2025-10-22\">22 Oct 2025</time>&lt;b&gt;");
 	sb_clear(&sb);
-	CHECK(http_html_search_href(&sb, "a&b \"c\"", NULL, "tac-meeting", "", 2));
+	CHECK(http_html_search_href(&sb, "a&b \"c\"", NULL, "tac-meeting", "", NULL, 2));
 	CHECK_STR(sb.data, "/search?q=a%26b%20%22c%22&amp;kind=tac-meeting&amp;page=2");
+	sb_clear(&sb);
+	CHECK(http_html_search_href(&sb, "x", NULL, NULL, NULL, "2025-01-10-a&b", 1));
+	CHECK_STR(sb.data, "/search?q=x&amp;recording=2025-01-10-a%26b");
 	sb_clear(&sb);
 	CHECK(sb_append_str(&sb, "") && http_html_release(&sb, "2.9") && sb_append_char(&sb, '|') &&
 	      http_html_release(&sb, "helion") && sb_append_char(&sb, '|') &&

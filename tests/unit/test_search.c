@@ -19,6 +19,8 @@
 
 #include "harness.h"
 #include "index_update.h"
+#include "not_found.h"
+#include "vocabulary.h"
 #include "search.h"
 #include "test_fs.h"
 #include "xindex.h"
@@ -62,7 +64,7 @@ static void make_index(void)
 
 static search_status run(const char *query, json_t **out, char *err, size_t errlen)
 {
-	search_request req = {query, NULL, NULL, NULL, 1, 10, false};
+	search_request req = {.query = query, .page = 1, .per_page = 10};
 	return search_run(reader, NULL, &req, out, err, errlen);
 }
 
@@ -157,12 +159,236 @@ static void test_failing_again_is_busy(void)
 	CHECK(qx_test_fail_reads(reader, 0, 0) == QX_OK);
 }
 
+static search_status run_req(const search_request *req, json_t **out)
+{
+	char err[256];
+	search_status st = search_run(reader, NULL, req, out, err, sizeof err);
+	if (st != SEARCH_OK)
+		fprintf(stderr, "search_run: %s: %s\n", search_status_str(st), err);
+	return st;
+}
+
+static const char *hit_str(json_t *hit, const char *key)
+{
+	return json_string_value(json_object_get(hit, key));
+}
+
+static json_int_t hit_int(json_t *hit, const char *key)
+{
+	return json_integer_value(json_object_get(hit, key));
+}
+
+/* "N more moments in this recording": each hit says how many good moments
+ * and matches its recording has, and the recording filter lists its
+ * moments, more than three a page, page after page. */
+/* For query: each hit's counts hang together, and where a recording has
+ * a small "N more" (exact), its own list holds them. Returns how many
+ * recordings had one. */
+static size_t check_more(const char *query)
+{
+	search_request req = {.query = query, .page = 1, .per_page = 10};
+	json_t *all = NULL, *one = NULL, *hit;
+	size_t i, checked = 0;
+	CHECK(run_req(&req, &all) == SEARCH_OK);
+	json_t *hits = json_object_get(all, "hits");
+	json_array_foreach(hits, i, hit)
+	{
+		size_t shown = 0, k;
+		json_t *other;
+		json_array_foreach(hits, k, other)
+		{
+			shown +=
+			    strcmp(hit_str(other, "recording"), hit_str(hit, "recording")) == 0;
+		}
+		json_int_t good = hit_int(hit, "recording_moments");
+		CHECK(good >= 1 && hit_int(hit, "recording_matches") >= good);
+		if (good <= (json_int_t)shown ||
+		    good > (json_int_t)shown + SEARCH_MOMENTS_PER_RECORDING)
+			continue;
+		req.recording = hit_str(hit, "recording");
+		CHECK(run_req(&req, &one) == SEARCH_OK);
+		CHECK((json_int_t)json_array_size(json_object_get(one, "hits")) >= good);
+		json_decref(one);
+		req.recording = NULL;
+		checked++;
+	}
+	json_decref(all);
+	return checked;
+}
+
+static void test_recording_moments(void)
+{
+	CHECK(check_more("graph breaks") + check_more("triton") + check_more("python 3.13") > 0);
+	search_request req = {.query = "compile", .page = 1, .per_page = 10};
+	json_t *all = NULL, *one = NULL, *page2 = NULL, *hit, *most = NULL;
+	size_t i;
+	CHECK(run_req(&req, &all) == SEARCH_OK);
+	json_array_foreach(json_object_get(all, "hits"), i, hit)
+	{
+		if (!most || hit_int(hit, "recording_moments") > hit_int(most, "recording_moments"))
+			most = hit;
+	}
+	CHECK(most && hit_int(most, "recording_moments") > SEARCH_MOMENTS_PER_RECORDING);
+	if (!most) {
+		json_decref(all);
+		return;
+	}
+
+	req.recording = hit_str(most, "recording");
+	CHECK(run_req(&req, &one) == SEARCH_OK);
+	json_t *listed = json_object_get(one, "hits");
+	CHECK(json_integer_value(json_object_get(one, "total")) == 1);
+	CHECK(json_array_size(listed) > SEARCH_MOMENTS_PER_RECORDING);
+	CHECK((json_int_t)json_array_size(listed) <= hit_int(most, "recording_matches"));
+	json_array_foreach(listed, i, hit)
+	{
+		CHECK_STR(hit_str(hit, "recording"), req.recording);
+	}
+
+	/* Three moments a page with one recording a page: the second page
+	 * has the next three, none of the first's. */
+	req.per_page = 1;
+	json_decref(one);
+	CHECK(run_req(&req, &one) == SEARCH_OK);
+	req.page = 2;
+	CHECK(run_req(&req, &page2) == SEARCH_OK);
+	json_t *a = json_object_get(one, "hits"), *b = json_object_get(page2, "hits");
+	CHECK(json_array_size(a) == SEARCH_MOMENTS_PER_RECORDING && json_array_size(b) > 0);
+	json_array_foreach(b, i, hit)
+	{
+		size_t k;
+		json_t *earlier;
+		json_array_foreach(a, k, earlier)
+		{
+			CHECK(json_number_value(json_object_get(hit, "t")) !=
+			          json_number_value(json_object_get(earlier, "t")) ||
+			      strcmp(hit_str(hit, "type"), hit_str(earlier, "type")) != 0);
+		}
+	}
+	json_decref(page2);
+	json_decref(one);
+
+	/* A recording filter alone lists that recording's moments. */
+	search_request bare = {.query = "", .recording = req.recording, .page = 1, .per_page = 10};
+	CHECK(run_req(&bare, &one) == SEARCH_OK);
+	CHECK(json_array_size(json_object_get(one, "hits")) > SEARCH_MOMENTS_PER_RECORDING);
+	json_decref(one);
+	/* An unknown recording: nothing, not an error. */
+	bare.recording = "2000-01-01-nothing";
+	CHECK(run_req(&bare, &one) == SEARCH_OK);
+	CHECK(json_integer_value(json_object_get(one, "total")) == 0);
+	json_decref(one);
+	json_decref(all);
+}
+
+/* The words of query (exact: no stems) the three recordings never hold,
+ * as search_run reports them, joined by '|'. */
+static void missing(const char *query, bool exact, char *out, size_t size)
+{
+	search_request req = {.query = query, .page = 1, .per_page = 10, .exact = exact};
+	json_t *result = NULL, *word;
+	size_t i;
+	out[0] = '\0';
+	if (run_req(&req, &result) != SEARCH_OK) {
+		snprintf(out, size, "(failed)");
+		return;
+	}
+	json_array_foreach(json_object_get(result, "not_found"), i, word)
+	{
+		size_t n = strlen(out);
+		snprintf(out + n, size - n, "%s%s", i ? "|" : "", json_string_value(word));
+	}
+	json_decref(result);
+}
+
+/* "Not found: debug": the user's own words, checked as a query matches
+ * them; never stopwords, syntax, filters, excluded words or wildcards. */
+static void test_not_found(void)
+{
+	char got[256];
+	missing("how do I make torch.compile recompile less", false, got, sizeof got);
+	CHECK_STR(got, "");
+	missing("how do I wrangle graph breaks", false, got, sizeof got);
+	CHECK_STR(got, "wrangle");
+	/* As typed, once; inside a phrase too; a field's quoted value, an
+	 * excluded word, a wildcard and an operator are not words. */
+	missing("Zanzibarquokka \"fully qqqq\" speaker:\"Nobody Here\" release:9.9 -xyzzy "
+	        "flexo* AND zanzibarquokka recompiles",
+	        false, got, sizeof got);
+	CHECK_STR(got, "Zanzibarquokka|qqqq");
+	/* Stems: "compiles" is only found by its stem. */
+	missing("compiles", false, got, sizeof got);
+	CHECK_STR(got, "");
+	missing("compiles", true, got, sizeof got);
+	CHECK_STR(got, "compiles");
+	/* A name with '_' is found by its parts, as the spoken forms search
+	 * it; not when one part is unknown. An identifier is its words. */
+	missing("graph_break_control graph_break_qqqq torch.frobnicate", false, got, sizeof got);
+	CHECK_STR(got, "graph_break_qqqq|frobnicate");
+	/* A word of the vocabulary is searched by its expansions: not named,
+	 * as "did you mean" would not correct it either. */
+	missing("hsdp wrangle", false, got, sizeof got);
+	CHECK_STR(got, "hsdp|wrangle");
+	synonyms *vocab = NULL;
+	CHECK(vocabulary_load(NULL, 0, &vocab, NULL, NULL, 0) == SYNONYMS_OK);
+	search_request with = {.query = "hsdp wrangle", .page = 1, .per_page = 10};
+	json_t *answer = NULL;
+	char err[256];
+	CHECK(search_run(reader, vocab, &with, &answer, err, sizeof err) == SEARCH_OK);
+	json_t *named = json_object_get(answer, "not_found");
+	CHECK(json_array_size(named) == 1 &&
+	      strcmp(json_string_value(json_array_get(named, 0)), "wrangle") == 0);
+	json_decref(answer);
+	synonyms_free(vocab);
+	/* Filters alone: no words. */
+	search_request req = {.query = "", .release = "2.6", .page = 1, .per_page = 10};
+	json_t *result = NULL;
+	CHECK(run_req(&req, &result) == SEARCH_OK);
+	CHECK(json_is_array(json_object_get(result, "not_found")) &&
+	      json_array_size(json_object_get(result, "not_found")) == 0);
+	json_decref(result);
+
+	/* A read that fails is a status, not a word reported missing. */
+	not_found_params p = {.query = "wrangle graph"};
+	json_t *words = (json_t *)1;
+	CHECK(qx_test_fail_reads(reader, 0, 1) == QX_OK);
+	CHECK(not_found_words(reader, &p, &words) == QX_RETRY && words == NULL);
+	CHECK(not_found_words(reader, &p, &words) == QX_OK && json_array_size(words) == 1);
+	json_decref(words);
+}
+
+/* Requests search_limits refuses come back as SEARCH_BAD_QUERY with the
+ * reason, before the index is read. */
+static void test_refused_requests(void)
+{
+	json_t *out = (json_t *)1;
+	char err[256];
+	search_request req = {.query = "caf\xe9", .page = 1, .per_page = 10};
+	CHECK(search_run(reader, NULL, &req, &out, err, sizeof err) == SEARCH_BAD_QUERY);
+	CHECK(out == NULL && strstr(err, "UTF-8") != NULL);
+	req.query = "compile";
+	req.recording = "\xff";
+	CHECK(search_run(reader, NULL, &req, &out, err, sizeof err) == SEARCH_BAD_QUERY);
+	CHECK(strstr(err, "recording: not valid UTF-8") != NULL);
+	req.recording = NULL;
+	req.speaker = "Zo\xeb";
+	CHECK(search_run(reader, NULL, &req, &out, err, sizeof err) == SEARCH_BAD_QUERY);
+	CHECK(strstr(err, "speaker: not valid UTF-8") != NULL);
+	req.speaker = NULL;
+	req.query = "a* b* c* d* e* f* g* h* i*";
+	CHECK(search_run(reader, NULL, &req, &out, err, sizeof err) == SEARCH_BAD_QUERY);
+	CHECK(strstr(err, "wildcards") != NULL);
+}
+
 int main(void)
 {
 	make_index();
 	RUN(test_answer);
 	RUN(test_any_read_failing_once_is_retried);
 	RUN(test_failing_again_is_busy);
+	RUN(test_recording_moments);
+	RUN(test_refused_requests);
+	RUN(test_not_found);
 	qx_db_close(reader);
 	tfs_rm_rf(archive);
 	free(archive);

@@ -601,6 +601,82 @@ static void test_facet_index_out_of_range(void)
 	qx_db_close(db);
 }
 
+/* A moment of recording rec (slot 0): `text` as words, "kernel" said
+ * `times` times, so that moments weigh differently. */
+static void add_moment(qx_db *db, const char *rec, unsigned n, unsigned times)
+{
+	qx_doc *doc = qx_doc_new();
+	unsigned pos = 1;
+	for (unsigned i = 0; i < times; i++)
+		CHECK(qx_doc_add_text_term(doc, "", "kernel", pos++, true, 1, false) == QX_OK);
+	for (unsigned i = 0; i < 6; i++)
+		CHECK(qx_doc_add_text_term(doc, "", "filler", pos++, true, 1, false) == QX_OK);
+	CHECK(qx_doc_set_value(doc, 0, rec, strlen(rec)) == QX_OK);
+	char term[64];
+	snprintf(term, sizeof term, "Q%s#%u", rec, n);
+	CHECK(qx_doc_add_boolean_term(doc, term) == QX_OK);
+	CHECK(qx_db_replace(db, term, doc) == QX_OK);
+	qx_doc_free(doc);
+}
+
+/* Per-group counts: every match of a group, beyond the page and the
+ * collapsing, and those weighing at least a given weight. */
+static void test_group_counts(void)
+{
+	char path[512];
+	path_in_tmp(path, sizeof path, "group_counts");
+	qx_db *db = NULL;
+	CHECK(qx_db_open(path, true, &db, NULL) == QX_OK);
+	for (unsigned n = 0; n < 5; n++)
+		add_moment(db, "r1", n, n + 1); /* "kernel" 1 to 5 times */
+	add_moment(db, "r2", 0, 1);
+	/* Words that make "kernel" rare enough to weigh something. */
+	static const char *const other[] = {"unrelated", "words", "here"};
+	for (unsigned n = 0; n < 6; n++)
+		add_doc(db, n % 2 ? "x" : "y", other, 3, "2.6", "Ann");
+	CHECK(qx_db_commit(db) == QX_OK);
+	qx_db_close(db);
+	CHECK(qx_db_open(path, false, &db, NULL) == QX_OK);
+
+	qx_search_params p = {0};
+	p.query = "kernel";
+	p.limit = 1; /* one hit on the page */
+	p.collapse_slot = 0;
+	p.collapse_max = 1;
+	p.count_slot = 0;
+	qx_mset *ms = NULL;
+	CHECK(qx_db_search(db, &p, &ms) == QX_OK);
+	CHECK(qx_mset_size(ms) == 1 && qx_mset_groups(ms) == 2);
+	unsigned count = 99;
+	CHECK(qx_mset_group_count(ms, "r1", 0, &count) == QX_OK && count == 5);
+	CHECK(qx_mset_group_count(ms, "r2", 0, &count) == QX_OK && count == 1);
+	CHECK(qx_mset_group_count(ms, "nope", 0, &count) == QX_OK && count == 0);
+	/* The best of r1 (the page's hit) and those weighing as much. */
+	double best = 0;
+	const char *data;
+	size_t len;
+	CHECK(qx_mset_hit(ms, 0, &data, &len, NULL, &best) == QX_OK && best > 0);
+	CHECK(qx_mset_group_count(ms, "r1", best, &count) == QX_OK && count == 1);
+	CHECK(qx_mset_group_count(ms, "r1", best * 2, &count) == QX_OK && count == 0);
+	unsigned some = 0;
+	CHECK(qx_mset_group_count(ms, "r1", best * 0.9, &some) == QX_OK && some >= 1 && some < 5);
+
+	count = 99;
+	CHECK(qx_mset_group_count(ms, NULL, 0, &count) == QX_INVALID && count == 0);
+	CHECK(qx_mset_group_count(ms, "r1", 0, NULL) == QX_INVALID);
+	CHECK(qx_mset_group_count(NULL, "r1", 0, &count) == QX_INVALID);
+	qx_mset_free(ms);
+
+	/* A search that did not group has no group counts. */
+	p.count_slot = -1;
+	CHECK(qx_db_search(db, &p, &ms) == QX_OK);
+	count = 99;
+	CHECK(qx_mset_group_count(ms, "r1", 0, &count) == QX_INVALID && count == 0);
+	CHECK(strstr(qx_db_errmsg(db), "count_slot") != NULL);
+	qx_mset_free(ms);
+	qx_db_close(db);
+}
+
 /* Bytes that are NULL with a length are QX_INVALID, not a read of NULL;
  * NULL with length 0 is the empty value. */
 static void test_doc_null_bytes(void)
@@ -920,6 +996,7 @@ int main(void)
 	RUN(test_read_only_refuses_writes);
 	RUN(test_invalid_arguments);
 	RUN(test_facet_index_out_of_range);
+	RUN(test_group_counts);
 	RUN(test_doc_null_bytes);
 	RUN(test_null_outputs_and_ranges);
 	RUN(test_xapian_refusals_are_invalid);
