@@ -134,6 +134,12 @@ bool synonyms_knows(const synonyms *s, const char *word);
  * query's length for a given synonym set. */
 bool synonyms_rewrite_query(const synonyms *s, const char *query, char **out);
 
+/* Is s[0..len) one of QueryParser's operators (AND OR NOT XOR NEAR ADJ,
+ * NEAR/n, ADJ/n)? Upper case only, as QueryParser reads them, unless
+ * any_case. The one rule the rewrite, the search's syntax check and its
+ * "not found" words share. */
+bool synonyms_is_operator(const char *s, size_t len, bool any_case);
+
 /* Free everything; NULL is a no-op. */
 void synonyms_free(synonyms *s);
 

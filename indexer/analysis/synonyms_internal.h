@@ -59,10 +59,6 @@ size_t synonyms_quote_len(const char *s, size_t len, size_t i);
  * memory. */
 bool synonyms_leading_core(const char *text, size_t len, size_t *core_end, strbuf *key);
 
-/* QueryParser's operators: AND OR NOT XOR NEAR ADJ, and NEAR/n, ADJ/n; in
- * upper case only unless any_case. */
-bool synonyms_is_operator(const char *s, size_t len, bool any_case);
-
 /* The first index entry whose key is >= key. */
 size_t synonyms_lower_bound(const synonyms *s, const char *key);
 

@@ -4,23 +4,13 @@
 #include <string.h>
 
 #include "suggest.h"
+#include "synonyms.h"
 #include "tokenize.h"
 
 /* The query syntax not_found skips, as QueryParser reads it. */
 static bool is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-static bool is_operator(const char *w, size_t n)
-{
-	static const char *const ops[] = {"AND", "OR", "NOT", "XOR", "NEAR", "ADJ"};
-	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
-		size_t len = strlen(ops[i]);
-		if (len <= n && strncmp(w, ops[i], len) == 0 && (n == len || w[len] == '/'))
-			return true;
-	}
-	return false;
 }
 
 /* Does the chunk w (n bytes) start with "field:" for one of p's fields? */
@@ -93,7 +83,7 @@ static qx_status check_chunk(scan *s, const not_found_params *p, const char *q, 
 			*next = after_quote(q, (size_t)(colon + 1 - q));
 		return QX_OK;
 	}
-	if (q[i] == '-' || is_operator(q + i, n) || memchr(q + i, '*', n))
+	if (q[i] == '-' || synonyms_is_operator(q + i, n, false) || memchr(q + i, '*', n))
 		return QX_OK;
 	return check_words(s, q + i, n);
 }

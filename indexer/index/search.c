@@ -11,6 +11,7 @@
 #include "moment.h"
 #include "speaker_terms.h"
 #include "suggest.h"
+#include "synonyms.h"
 #include "not_found.h"
 #include "search_limits.h"
 
@@ -277,18 +278,6 @@ static unsigned documents_per_recording(const search_request *req)
 	                  SEARCH_MOMENTS_PER_RECORDING);
 }
 
-/* Is word (n bytes) a QueryParser operator, as it reads them (upper
- * case only)? */
-static bool is_operator(const char *word, size_t n)
-{
-	static const char *const ops[] = {"AND", "OR", "NOT", "XOR", "NEAR", "ADJ"};
-	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
-		if (strlen(ops[i]) <= n && strncmp(word, ops[i], strlen(ops[i])) == 0 &&
-		    (n == strlen(ops[i]) || word[strlen(ops[i])] == '/'))
-			return true;
-	return false;
-}
-
 /* Is word (n bytes) "field:..." for one of the query fields? */
 static bool is_field(const char *word, size_t n)
 {
@@ -353,7 +342,7 @@ static bool has_syntax(const char *q)
 			return true;
 		if (n && ((p[0] == '+' || p[0] == '-') && n > 1))
 			return true;
-		if (n && (is_operator(p, n) || is_field(p, n) || p[n - 1] == '*'))
+		if (n && (synonyms_is_operator(p, n, false) || is_field(p, n) || p[n - 1] == '*'))
 			return true;
 		p += n;
 	}
