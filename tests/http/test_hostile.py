@@ -329,6 +329,22 @@ def test_not_utf8(srv):
         st, h, body, _ = get(srv, path)
         check(st == 400 and b"UTF-8" in body and b"\xe9" not in body and b"\xff" not in body,
               "%s: 400 not UTF-8: %s %r" % (path, st, body[:120]))
+    # A message that quotes the request is cut at 512 bytes on a character,
+    # never inside one, so its JSON is still built (it was an empty body).
+    for pad in ["", "a", "aa"]:
+        st, h, body, _ = get(srv, "/api/" + pad + "%C3%A9" * 300)
+        try:
+            msg = json.loads(body)["error"]
+        except (ValueError, KeyError):
+            msg = ""
+        check(st == 404 and msg.startswith("nothing here"),
+              "a 404 quoting 300 x U+00E9 after %d bytes: JSON: %s %r" % (len(pad), st, body[:60]))
+    s = srv.connect()
+    s.sendall(b"G\xffT /api/search?q=x HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+    got = read_all(s)
+    s.close()
+    check(got.startswith(b"HTTP/1.1 405") and got.endswith(b'{"error":"Method Not Allowed"}'),
+          "a method that is not UTF-8: 405 with its JSON: %r" % got[-60:])
     for form in [b"user=%ff&password=x&csrf=y", b"user=ann&password=caf%e9&csrf=y",
                  b"%ff=1&user=a"]:
         s = srv.connect()
