@@ -19,6 +19,10 @@
  *   delete-trashed     moved to the trash, still in the index
  *   index-uncommitted  one recording's documents written, not committed
  *   index-committed    committed (an upload not yet answered)
+ *   index-update-uncommitted  `qarchive index` (and the server's start):
+ *                      every change written, not committed
+ *   index-build-unpublished   a full build's new generation committed,
+ *                      the stub not yet switched to it
  *   tus-intent         a tus upload's .info names the id it will take
  *   tus-published      its recording is in the archive and indexed, the
  *                      upload not yet marked finished
