@@ -184,7 +184,7 @@ accounts_status accounts_cache_check_password(accounts_cache *cache, const char 
 
 /* How long a sign-in waits for a place to check its password, and how
  * many may wait per place. */
-#define ACCOUNTS_HASH_WAIT_MS    2000
+#define ACCOUNTS_HASH_WAIT_MS    10000
 #define ACCOUNTS_HASH_QUEUE_EACH 4
 
 /* How many password checks (argon2id runs) the cache has started. */
