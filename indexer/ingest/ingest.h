@@ -46,6 +46,13 @@
 #include "index_update.h"
 #include "recording_id.h"
 
+/* The largest transcript an upload may carry, in bytes and in cues: a day
+ * of speech is about 2 MB and 20,000 cues (a cue every 4 s), so these
+ * leave room for any recording while bounding the time an upload takes
+ * to parse and index (10^6 cues took minutes; issue #16). */
+#define INGEST_TRANSCRIPT_MAX_BYTES (16u << 20)
+#define INGEST_TRANSCRIPT_MAX_CUES  200000
+
 /* Buffer size for a new recording's id (id_out below). */
 #define INGEST_ID_SIZE (RECORDING_ID_NEW_MAX + 1)
 

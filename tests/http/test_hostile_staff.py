@@ -305,6 +305,121 @@ def test_secrets_not_logged(a, token):
         check(secret not in log, "%s is not in the log" % what)
 
 
+# ---------------------------------------------------------------- CSRF on the API
+
+def test_api_csrf(a, token):
+    """A signed-in browser's cookie alone changes nothing through the API:
+    each state-changing API route wants the session's X-CSRF-Token (the
+    HTML forms' routes are tested in test_pages_staff.py test_csrf)."""
+    srv = st.Server(a)
+    try:
+        user = session_auth(srv)
+        cookie_only = {"Cookie": user["Cookie"]}
+        wrong = {"Cookie": user["Cookie"], "X-CSRF-Token": "x" + user["X-CSRF-Token"][1:]}
+        meta = "title %s,kind %s,date %s" % (b64("CSRF api"), b64("other"), b64("2026-01-01"))
+        s, h, _ = srv.request("POST", "/api/uploads", tus_headers(
+            user, **{"Upload-Length": "10", "Upload-Metadata": meta}))
+        url = h.get("Location")
+        check(s == 201 and url, "the session's own tus upload, with its CSRF token: %s" % s)
+        body, ctype = st.multipart([("title", "CSRF api"), ("kind", "other"),
+                                    ("date", "2026-01-01")],
+                                   [("media", "talk.mp4", st.media("talk.mp4"))])
+        for what, auth in (("no token", cookie_only), ("a wrong token", wrong)):
+            s, _, _ = srv.request("POST", "/api/recordings", dict(auth, **{"Content-Type": ctype}),
+                                  body)
+            check(s == 403, "POST /api/recordings, session with %s: 403 (%s)" % (what, s))
+            s, _, _ = srv.request("POST", "/api/uploads", tus_headers(
+                auth, **{"Upload-Length": "10", "Upload-Metadata": meta}))
+            check(s == 403, "POST /api/uploads, session with %s: 403 (%s)" % (what, s))
+            s, _, _ = srv.request("PATCH", url, tus_headers(
+                auth, **{"Upload-Offset": "0",
+                         "Content-Type": "application/offset+octet-stream"}), b"x")
+            check(s == 403, "PATCH /api/uploads/<id>, session with %s: 403 (%s)" % (what, s))
+            s, _, _ = srv.request("DELETE", url, tus_headers(auth))
+            check(s == 403, "DELETE /api/uploads/<id>, session with %s: 403 (%s)" % (what, s))
+        s, _, b = srv.json("GET", "/api/search?q=" + urllib.parse.quote('"CSRF api"'))
+        check(s == 200 and not b.get("hits"), "nothing was uploaded: %s" % b)
+    finally:
+        srv.stop()
+
+
+# ---------------------------------------------------------------- hostile files
+
+def bombs():
+    """A zip and a gzip of 256 MiB of zeros, each a few hundred KB, and
+    a file of random bytes: named .mp4, none of them media."""
+    import gzip
+    import io
+    import zipfile
+    zeros = b"\0" * (1 << 20)
+    zbuf = io.BytesIO()
+    with zipfile.ZipFile(zbuf, "w", zipfile.ZIP_DEFLATED) as z:
+        with z.open("movie.mp4", "w") as f:
+            for _ in range(256):
+                f.write(zeros)
+    gbuf = io.BytesIO()
+    with gzip.GzipFile(fileobj=gbuf, mode="wb") as g:
+        for _ in range(256):
+            g.write(zeros)
+    return [("a zip bomb", zbuf.getvalue()), ("a gzip bomb", gbuf.getvalue()),
+            ("random bytes", os.urandom(300000))]
+
+
+def test_not_media(a, token):
+    srv = st.Server(a)
+    try:
+        before = vm_hwm_kb(srv.pid)
+        for what, data in bombs():
+            t0 = time.monotonic()
+            s, h, j = st.post_upload(srv, st.meta("Bomb " + what),
+                                     [("media", "movie.mp4", data)], st.bearer(token))
+            took = time.monotonic() - t0
+            check(s == 400 and j and j.get("field") == "media" and
+                  j.get("error", "").startswith("media: not a media file"),
+                  "%s named .mp4 (%d bytes): 400 media in %.1f s: %s %s" %
+                  (what, len(data), took, s, j))
+        grew = (vm_hwm_kb(srv.pid) - before) / 1024
+        check(grew < 64, "nothing was inflated: peak RSS grew %.0f MiB" % grew)
+        s, _, b = srv.json("GET", "/api/search?q=Bomb")
+        check(s == 200 and not b.get("hits"), "no bomb became a recording")
+    finally:
+        srv.stop()
+
+
+def many_cues_vtt(n):
+    lines = ["WEBVTT", ""]
+    for i in range(n):
+        ms = i * 10
+        lines.append("%02d:%02d:%02d.%03d --> %02d:%02d:%02d.%03d\nw%d\n" % (
+            ms // 3600000, ms // 60000 % 60, ms // 1000 % 60, ms % 1000,
+            (ms + 5) // 3600000, (ms + 5) // 60000 % 60, (ms + 5) // 1000 % 60, (ms + 5) % 1000, i))
+    return "\n".join(lines).encode()
+
+
+def test_million_cues(a, token):
+    """Transcripts of 10^6 cues (39 MB) and of 250,000 cues (9 MB): each
+    refused with a clear 400 naming the transcript (INGEST_TRANSCRIPT_MAX_*
+    in ingest.h), in bounded time, and the server goes on."""
+    srv = st.Server(a)
+    try:
+        for n, why in ((1000000, "bytes; at most"), (250000, "cues; at most")):
+            vtt = many_cues_vtt(n)
+            t0 = time.monotonic()
+            s, h, j = st.post_upload(srv, st.meta("Many cues %d" % n),
+                                     [("media", "talk.mp4", st.media("talk.mp4")),
+                                      ("transcript", "many.vtt", vtt)], st.bearer(token))
+            took = time.monotonic() - t0
+            print("test_hostile_staff: %d cues (%.1f MB): %s in %.1f s: %s" %
+                  (n, len(vtt) / 1e6, s, took, str(j)[:160]), flush=True)
+            check(s == 400 and j and j.get("field") == "transcript" and
+                  j.get("error", "").startswith("transcript: ") and why in j.get("error", ""),
+                  "%d cues: a clear 400: %s %s" % (n, s, str(j)[:200]))
+            check(took < 120, "%d cues: answered in %.0f s (bound 120 s)" % (n, took))
+        check(srv.healthy(), "the server still answers after them")
+    finally:
+        srv.stop()
+
+
 def main():
     if not shutil.which("ffmpeg"):
         print("test_hostile_staff: SKIP: ffmpeg is required")
@@ -318,6 +433,9 @@ def main():
         test_tus_owner(a, token)
         test_session_fixation(a)
         test_secrets_not_logged(a, token)
+        test_api_csrf(a, token)
+        test_not_media(a, token)
+        test_million_cues(a, token)
     finally:
         for srv in st.servers:
             if srv.proc.poll() is None:
