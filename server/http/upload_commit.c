@@ -54,6 +54,12 @@ static ingest_file file_or_text(const char *path, const char *name, const char *
 
 unsigned upload_commit_run(const char *archive_dir, const upload_fields *fields, upload_result *res)
 {
+	return upload_commit_run_with(archive_dir, fields, NULL, res);
+}
+
+unsigned upload_commit_run_with(const char *archive_dir, const upload_fields *fields,
+                                const ingest_publish *publish, upload_result *res)
+{
 	*res = (upload_result){.field = ""};
 	if (!given(fields->media_path)) {
 		res->field = "media";
@@ -73,6 +79,7 @@ unsigned upload_commit_run(const char *archive_dir, const upload_fields *fields,
 	    file_or_text(fields->transcript_path, fields->transcript_name, fields->transcript_text);
 	in.agenda = file_or_text(fields->agenda_path, NULL, fields->agenda_text);
 	in.notes = file_or_text(fields->notes_path, NULL, fields->notes_text);
+	in.options.publish = publish;
 	ingest_error err = INGEST_ERROR_INIT;
 	ingest_status st = ingest_recording(archive_dir, &in, res->id, sizeof res->id, &err);
 	json_decref(meta);
