@@ -20,9 +20,13 @@ enum {
 	INDEX_SLOT_DATE = 1,      /* sortable YYYYMMDD */
 	INDEX_SLOT_RELEASE = 2,   /* facet */
 	INDEX_SLOT_KIND = 3,      /* facet */
-	INDEX_SLOT_SPEAKERS = 4,  /* facet: names separated by '\n' */
+	INDEX_SLOT_SPEAKERS = 4,  /* facet: names separated by '\n': those listed, then
+	                           * those the transcript names (index_build.c) */
 	INDEX_SLOT_YEAR = 5,      /* facet */
 };
+
+/* At most this many speakers a transcript names join the facet. */
+#define INDEX_FACET_SPEAKERS_MAX 32
 
 /* Boolean term prefixes (filters). Release, kind, year and speaker values
  * are lower-cased (qx_utf8_lower), and search lower-cases what people
