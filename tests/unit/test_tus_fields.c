@@ -162,7 +162,7 @@ static void test_invalid(void)
 	                         NULL};
 	expect_invalid(bad_srt, "transcript: line 6: ");
 	const char *not_transcript[] = {BASE, "transcript", "just some words", NULL};
-	expect_invalid(not_transcript, "transcript: line 1: not a WebVTT or SRT transcript");
+	expect_invalid(not_transcript, "transcript: line 1: not a WebVTT, SRT, SBV or timestamped text transcript");
 	const char *bad_agenda[] = {BASE, "agenda", "- 00:00 Start\n- 00:75 Bad\n", NULL};
 	expect_invalid(bad_agenda, "agenda: line 2: ");
 	const char *latin1[] = {BASE, "notes", "caf\xe9", NULL};
