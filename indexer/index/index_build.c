@@ -427,8 +427,12 @@ static json_t *word_times_json(const cue *c, bool *nomem)
 		const token *tok = &tokens.items[i];
 		if (!(tok->flags & TOKEN_WORD))
 			continue;
-		while (k < c->word_count && c->words[k].offset <= tok->start)
-			t = c->words[k++].start;
+		/* A time outside the cue (a typo, or a karaoke tag for another
+		 * cue) would send the moment elsewhere: such a one is skipped. */
+		double end = c->end > c->start ? c->end : c->start;
+		for (; k < c->word_count && c->words[k].offset <= tok->start; k++)
+			if (c->words[k].start >= c->start && c->words[k].start <= end)
+				t = c->words[k].start;
 		*nomem = json_array_append_new(times, json_real(t)) != 0;
 	}
 	token_list_free(&tokens);
