@@ -103,6 +103,7 @@ static bool next_line(const char *s, size_t len, size_t *at, const char **p, siz
 bool timestamped_text_sniff(const char *buf, size_t len)
 {
 	size_t at = 0, lines = 0, stamped = 0, n;
+	bool first_stamped = false;
 	const char *p;
 	if (len > SNIFF_BYTES)
 		len = SNIFF_BYTES;
@@ -113,10 +114,13 @@ bool timestamped_text_sniff(const char *buf, size_t len)
 			continue;
 		text_line l;
 		classify(p, n, &l);
+		first_stamped |= lines == 0 && l.stamped;
 		lines++;
 		stamped += l.stamped;
 	}
-	return stamped >= 2 || (stamped == 1 && lines < 4);
+	/* The first line with a time: an Otter paragraph can be longer than
+	 * what is looked at, so the second time may be out of sight. */
+	return stamped >= 2 || first_stamped || (stamped == 1 && lines < 4);
 }
 
 /* A line of text to become a cue, and the time it comes under. */

@@ -34,9 +34,9 @@
  * time that goes backwards, a file with no times) or TRANSCRIPT_NOMEM. */
 transcript_status timestamped_text_parse(const char *buf, size_t len, transcript *out);
 
-/* Does buf look like one? At least two of its first 40 non-blank lines
- * carry a time in one of the shapes above (one is enough in a file of
- * fewer than four lines). */
+/* Does buf look like one? Its first non-blank line carries a time in one
+ * of the shapes above, or two of its first 40 do (one is enough in a file
+ * of fewer than four lines). */
 bool timestamped_text_sniff(const char *buf, size_t len);
 
 #endif

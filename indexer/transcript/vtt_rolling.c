@@ -101,14 +101,18 @@ bool vtt_rolling_detect(const cue_list *cues, bool *nomem)
 			*nomem = true;
 			break;
 		}
-		if (k > 0 && cur.count && prev.count &&
+		/* A roll-up cue: the line said before, then a new one. Cues of
+		 * one line that repeat (hold cues, or a file of "text" cues) are
+		 * no evidence either way. */
+		if (k > 0 && cur.count >= 2 && prev.count &&
 		    strcmp(cur.plain[0], prev.plain[prev.count - 1]) == 0)
 			repeats++;
 		lines_free(&prev);
 		prev = cur;
 	}
 	lines_free(&prev);
-	return !*nomem && repeats >= 2 && repeats * 2 >= cues->count - 1;
+	/* YouTube alternates roll-up and hold cues: about half are roll-up. */
+	return !*nomem && repeats >= 2 && repeats * 4 >= cues->count - 1;
 }
 
 /* The cue for lines [from, count) of source cue c. */

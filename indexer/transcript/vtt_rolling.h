@@ -21,11 +21,12 @@
 
 #include "cue.h"
 
-/* Are these roll-up captions? Yes when at least two cues, and at least
- * half of all cues after the first, start with the line the cue before
- * them ended with. A caption file of separate lines repeats a line
- * between cues rarely ("Yes." "Yes."), never every other cue. Returns
- * false also when out of memory (*nomem set). */
+/* Are these roll-up captions? Yes when at least two cues, and at least a
+ * quarter of all cues after the first (YouTube: every other one), have two
+ * lines or more and start with the line the cue before them ended with.
+ * Cues of one line that repeat the one before ("Yes." "Yes.", or a test
+ * file of cues that all say "text") do not count. Returns false also when
+ * out of memory (*nomem set). */
 bool vtt_rolling_detect(const cue_list *cues, bool *nomem);
 
 /* Replace cues by one cue per new line (or lines) each source cue adds:

@@ -114,6 +114,8 @@ static void test_sniff(void)
 	    "Title\nAttendees\n00:00:00\nA: x\n00:05:00\nB: y\n",
 	    "\xEF\xBB\xBF" "0:00\r\nhello\r\n0:04\r\nworld\r\n",
 	    "0:00\nhello\n", /* a short file: one time is enough */
+	    /* The first line has one: the next may be past a long paragraph. */
+	    "Priya Raman  0:00\nA long paragraph.\nmore\nmore\nmore\n",
 	};
 	const char *no[] = {
 	    "Hello\nWe meet at 10:30 tomorrow.\nBring laptops.\nSee you.\n",

@@ -86,6 +86,14 @@ static void test_not_rolling(void)
 	            &t) == TRANSCRIPT_OK);
 	CHECK(!t.rolling && t.cues.count == 5);
 	transcript_free(&t);
+	/* Every cue says the same (as the WPT settings tests do). */
+	CHECK(parse("WEBVTT\n\n00:01.000 --> 00:02.000 position:10%\ntext\n\n"
+	            "00:02.000 --> 00:03.000 position:20%\ntext\n\n"
+	            "00:03.000 --> 00:04.000 position:30%\ntext\n\n"
+	            "00:04.000 --> 00:05.000 position:40%\ntext\n",
+	            &t) == TRANSCRIPT_OK);
+	CHECK(!t.rolling && t.cues.count == 4);
+	transcript_free(&t);
 }
 
 static void test_zoom(void)
