@@ -14,6 +14,8 @@
 /* How far into a file the sniffer looks for times. */
 #define SNIFF_LINES 40
 #define SNIFF_BYTES 16384
+/* A title and a list of attendees come before the first time (Meet). */
+#define SNIFF_EARLY_LINES 10
 
 /* One line, read. */
 typedef struct text_line {
@@ -103,7 +105,7 @@ static bool next_line(const char *s, size_t len, size_t *at, const char **p, siz
 bool timestamped_text_sniff(const char *buf, size_t len)
 {
 	size_t at = 0, lines = 0, stamped = 0, n;
-	bool first_stamped = false;
+	bool early = false;
 	const char *p;
 	if (len > SNIFF_BYTES)
 		len = SNIFF_BYTES;
@@ -114,13 +116,13 @@ bool timestamped_text_sniff(const char *buf, size_t len)
 			continue;
 		text_line l;
 		classify(p, n, &l);
-		first_stamped |= lines == 0 && l.stamped;
+		early |= lines < SNIFF_EARLY_LINES && l.stamped;
 		lines++;
 		stamped += l.stamped;
 	}
-	/* The first line with a time: an Otter paragraph can be longer than
-	 * what is looked at, so the second time may be out of sight. */
-	return stamped >= 2 || first_stamped || (stamped == 1 && lines < 4);
+	/* One time near the top is enough: an Otter paragraph, or Meet's five
+	 * minutes between times, can hide the second one past what is read. */
+	return stamped >= 2 || early;
 }
 
 /* A line of text to become a cue, and the time it comes under. */

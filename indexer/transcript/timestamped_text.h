@@ -34,9 +34,8 @@
  * time that goes backwards, a file with no times) or TRANSCRIPT_NOMEM. */
 transcript_status timestamped_text_parse(const char *buf, size_t len, transcript *out);
 
-/* Does buf look like one? Its first non-blank line carries a time in one
- * of the shapes above, or two of its first 40 do (one is enough in a file
- * of fewer than four lines). */
+/* Does buf look like one? One of its first 10 non-blank lines carries a
+ * time in one of the shapes above, or two of its first 40 do. */
 bool timestamped_text_sniff(const char *buf, size_t len);
 
 #endif

@@ -114,14 +114,16 @@ static void test_sniff(void)
 	    "Title\nAttendees\n00:00:00\nA: x\n00:05:00\nB: y\n",
 	    "\xEF\xBB\xBF" "0:00\r\nhello\r\n0:04\r\nworld\r\n",
 	    "0:00\nhello\n", /* a short file: one time is enough */
-	    /* The first line has one: the next may be past a long paragraph. */
+	    /* One near the top: the next may be past a long paragraph. */
 	    "Priya Raman  0:00\nA long paragraph.\nmore\nmore\nmore\n",
+	    "Sync\nAttendees: A, B\n00:00:00\nA: x\nmore\nmore\nmore\nmore\n",
 	};
 	const char *no[] = {
 	    "Hello\nWe meet at 10:30 tomorrow.\nBring laptops.\nSee you.\n",
 	    "1a\n00:00:01,000 --> 00:00:02,000\n",
 	    "1:30pm meeting\n2:45pm break\n",
 	    "Meeting notes\n- agreed on 12:30\n- more\n- more\n",
+	    "a\nb\nc\nd\ne\nf\ng\nh\ni\nj\n0:00 too late\n",
 	};
 	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
 		CHECK(transcript_sniff(yes[i], strlen(yes[i]), NULL) == TRANSCRIPT_TEXT);
