@@ -58,8 +58,10 @@ enum {
 #define INDEX_META_SCHEMA    "schema"
 /* A change of terms or document data that an older index lacks: an index
  * of another version is rebuilt in full by the next `qarchive index`
- * (index_update.h). 2: lower-cased filter terms; speakers per passage. */
-#define INDEX_SCHEMA_VERSION "2"
+ * (index_update.h). 2: lower-cased filter terms; speakers per passage.
+ * 3: roll-up captions read once, "Name:" speakers (transcript.h), word
+ * times ("w") on passage cues, the transcript's speakers in the facet. */
+#define INDEX_SCHEMA_VERSION "3"
 
 /* Passage windows: close a window once it holds this many words (and at
  * least INDEX_PASSAGE_MIN_CUES cues). About a paragraph of speech, 20-40 s:
