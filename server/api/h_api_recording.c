@@ -2,7 +2,7 @@
  * /api/recordings) plus
  *   "cues": [{"id", "start", "end", "text", "plain", "voice", "settings"}]
  *            (the shape `qarchive cues` prints; [] without a transcript),
- *   "transcript_format": "webvtt" | "srt" | "media" | null,
+ *   "transcript_format": "webvtt" | "srt" | "sbv" | "text" | "media" | null,
  *   "notes": notes.md as written (markdown; render it safely) or null,
  *   "urls": {"media": "/media/<id>" | null, "captions", "chapters", "watch"}.
  * The agenda (agenda.md, or the media's chapters) is the summary's
