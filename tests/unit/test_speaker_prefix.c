@@ -26,9 +26,10 @@ static char *name_of(const char *s, size_t *text_at)
 static void test_names(void)
 {
 	size_t at;
-	char *n = name_of("Priya Raman: Okay, let's start.", &at);
+	const char *line = "Priya Raman: Okay, let's start.";
+	char *n = name_of(line, &at);
 	CHECK_STR(n, "Priya Raman");
-	CHECK_STR("Priya Raman: Okay, let's start." + at, "Okay, let's start.");
+	CHECK_STR(&line[at], "Okay, let's start.");
 	free(n);
 	CHECK_NAME("SPEAKER 1: Thanks for having me.", "SPEAKER 1");
 	CHECK_NAME("Speaker 12: yes", "Speaker 12");
@@ -40,14 +41,16 @@ static void test_names(void)
 	CHECK_NAME("ANNA: Welcome", "ANNA");
 	CHECK_NAME("Q: how big can it get?", "Q");
 	/* Broadcast captions and SBV mark a change of speaker with ">>". */
-	n = name_of(">> RAJ: How large can a shard get?", &at);
+	line = ">> RAJ: How large can a shard get?";
+	n = name_of(line, &at);
 	CHECK_STR(n, "RAJ");
-	CHECK_STR(">> RAJ: How large can a shard get?" + at, "How large can a shard get?");
+	CHECK_STR(&line[at], "How large can a shard get?");
 	free(n);
 	/* The name alone on its line, the words on the next. */
-	n = name_of("Jane Doe:\nHello there", &at);
+	line = "Jane Doe:\nHello there";
+	n = name_of(line, &at);
 	CHECK_STR(n, "Jane Doe");
-	CHECK_STR("Jane Doe:\nHello there" + at, "Hello there");
+	CHECK_STR(&line[at], "Hello there");
 	free(n);
 	CHECK_NAME("Jane Doe:", "Jane Doe");
 }

@@ -112,7 +112,7 @@ static void test_sniff(void)
 	    "[00:00:05] Priya: hi\n[00:00:09] Tom: yo\n",
 	    "Priya Raman  0:00\nhello\n\nTom  0:10\nbye\n",
 	    "Title\nAttendees\n00:00:00\nA: x\n00:05:00\nB: y\n",
-	    "\xEF\xBB\xBF" "0:00\r\nhello\r\n0:04\r\nworld\r\n",
+	    "\357\273\2770:00\r\nhello\r\n0:04\r\nworld\r\n", /* a BOM, in octal */
 	    "0:00\nhello\n", /* a short file: one time is enough */
 	    /* One near the top: the next may be past a long paragraph. */
 	    "Priya Raman  0:00\nA long paragraph.\nmore\nmore\nmore\n",
