@@ -72,7 +72,8 @@ const char *qa_units_status_str(qa_units_status status);
 qa_units_status qa_units_detect(const cue_list *cues, qa_units *out);
 
 /* The units qa.md lists, placed on the cues: each question at the first cue
- * that ends after its time, its answer at the first cue after that whose
+ * that starts at most a second before its time (qa.md says whole seconds),
+ * its answer at the first cue after that whose
  * text begins with the answer's words (else the next speaker's first cue,
  * else the next cue); speakers named in qa.md win over the transcript's.
  * A question past the transcript's end, or one with no cue left for its

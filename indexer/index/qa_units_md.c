@@ -9,12 +9,18 @@
 
 #include "turns.h"
 
-/* The first cue from `from` that ends after t (cues are in time order;
- * WebVTT allows others, which only make the search start earlier). */
+/* qa.md's times are whole seconds: a cue that starts within this much
+ * before one is where the question starts. */
+#define QA_UNITS_MD_SLACK 1.0
+
+/* The first cue from `from` that starts at most QA_UNITS_MD_SLACK s
+ * before t: qa.md's times are whole seconds, a cue's are not (cues are in
+ * time order; WebVTT allows others, which only make the search start
+ * earlier). */
 static size_t cue_at(const cue_list *cues, size_t from, double t)
 {
 	for (size_t k = from; k < cues->count; k++)
-		if (cues->items[k].end > t)
+		if (cues->items[k].start > t - QA_UNITS_MD_SLACK)
 			return k;
 	return cues->count;
 }

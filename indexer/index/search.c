@@ -14,6 +14,7 @@
 #include "synonyms.h"
 #include "not_found.h"
 #include "search_limits.h"
+#include "unit_search.h"
 
 /* Documents of one recording read to choose its moments from: more than
  * it shows, because its "about", notes and agenda items that matched by
@@ -110,6 +111,7 @@ typedef struct reader {
 	char *err;
 	size_t errlen;
 	struct filters *f; /* the search's filters and speakers */
+	bool questions;    /* units only (search_request.questions) */
 } reader;
 
 static search_status check(const reader *r, qx_status st)
@@ -181,7 +183,8 @@ static bool filters_add(filters *f, const char *prefix, const char *value)
 	if (!value || !*value)
 		return true;
 	bool speaker = strcmp(prefix, INDEX_TERM_SPEAKER) == 0;
-	bool id = strcmp(prefix, INDEX_TERM_RECORDING) == 0; /* as the index holds it */
+	/* A recording id and a document type as the index holds them. */
+	bool id = strcmp(prefix, INDEX_TERM_RECORDING) == 0 || strcmp(prefix, INDEX_TERM_DOCTYPE) == 0;
 	char *v = speaker ? speaker_value(value, f)
 	          : id    ? strdup(value)
 	                  : filter_value(value, NULL);
@@ -229,7 +232,8 @@ static search_status prepare(const synonyms *syn, const search_request *req, fil
 	if (!filters_add(f, INDEX_TERM_RELEASE, req->release) ||
 	    !filters_add(f, INDEX_TERM_KIND, req->kind) ||
 	    !filters_add(f, INDEX_TERM_SPEAKER, req->speaker) ||
-	    !filters_add(f, INDEX_TERM_RECORDING, req->recording))
+	    !filters_add(f, INDEX_TERM_RECORDING, req->recording) ||
+	    (req->questions && !filters_add(f, INDEX_TERM_DOCTYPE, "unit")))
 		return SEARCH_NOMEM;
 	if (!req->exact && syn)
 		return synonyms_rewrite_query(syn, req->query, query) ? SEARCH_OK : SEARCH_NOMEM;
@@ -664,6 +668,8 @@ static search_status moment_place(const reader *r, unsigned i, json_t **doc, dou
 		/* A speaker's moment is their own words, even when they ask. */
 		*t = voiced ? number_or(json_array_get(cues, *at), "s", *t)
 		            : moment_play_from(cues, *at);
+	if (st == SEARCH_OK && unit_search_is_unit(*doc))
+		*t = unit_search_play_from(*doc, *at, *t, r->questions);
 	if (st != SEARCH_OK || !said) {
 		json_decref(*doc);
 		*doc = NULL;
@@ -702,7 +708,7 @@ static search_status moment(const reader *r, unsigned i, const group *g, json_t 
 	    "kind", json_object_get(g->summary, "kind"), "date",
 	    json_object_get(g->summary, "date"), "type", type ? type : "passage", "start", start,
 	    "end", end, "t", floor(t * 1000 + 0.5) / 1000, "snippet", snippet);
-	if (!*hit)
+	if (!*hit || (unit_search_is_unit(doc) && !unit_search_finish(doc, at, r->questions, *hit)))
 		st = SEARCH_NOMEM;
 out:
 	free(snippet);
@@ -849,7 +855,8 @@ static search_status place_hit(const reader *r, unsigned i, groups *gs, const pa
 		return st;
 	}
 	const char *type = json_string_value(json_object_get(hit, "type"));
-	bool timed = type && (strcmp(type, "passage") == 0 || strcmp(type, "agenda") == 0);
+	bool timed = type && (strcmp(type, "passage") == 0 || strcmp(type, "agenda") == 0 ||
+	                      strcmp(type, "unit") == 0);
 	return json_array_append_new(timed ? g->timed : g->later, hit) == 0 ? SEARCH_OK
 	                                                                    : SEARCH_NOMEM;
 }
@@ -926,7 +933,7 @@ static search_status run_once(qx_db *db, const synonyms *syn, const search_reque
 {
 	filters f = {{NULL}, 0, NULL, 0};
 	char *query = NULL;
-	reader r = {db, NULL, err, errlen, &f};
+	reader r = {db, NULL, err, errlen, &f, req->questions};
 	json_t *hits = NULL, *facets = NULL;
 	page pg = page_of(req);
 	bool match_any = false, showing = false;
