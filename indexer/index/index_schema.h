@@ -81,7 +81,7 @@ enum {
 #define INDEX_WEIGHT_QUESTION 3
 
 /* A unit indexes this many cues of its answer at most (about 2 minutes). */
-#define INDEX_UNIT_ANSWER_CUES 40
+#define INDEX_UNIT_ANSWER_CUES 3
 /* A unit's answer summary: its first sentence, at least MIN bytes (one
  * more when the first is "Sure."), at most MAX. */
 #define INDEX_UNIT_SUMMARY_MIN 24

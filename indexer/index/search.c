@@ -668,7 +668,8 @@ static search_status moment_place(const reader *r, unsigned i, json_t **doc, dou
 		/* A speaker's moment is their own words, even when they ask. */
 		*t = voiced ? number_or(json_array_get(cues, *at), "s", *t)
 		            : moment_play_from(cues, *at);
-	if (st == SEARCH_OK && unit_search_is_unit(*doc))
+	/* A speaker's moment is their own words, in a unit too. */
+	if (st == SEARCH_OK && !voiced && unit_search_is_unit(*doc))
 		*t = unit_search_play_from(*doc, *at, *t, r->questions);
 	if (st != SEARCH_OK || !said) {
 		json_decref(*doc);
