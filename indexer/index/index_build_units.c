@@ -39,16 +39,32 @@ static size_t answer_last_indexed(const qa_unit *u)
 	return u->answer_last < most ? u->answer_last : most;
 }
 
-/* The unit's text and terms into b; its cues (the question as one, with the
- * answer's start as "a", then the answer's cues) into list. */
-static void add_unit_text(builder *b, const cue_list *cues, const qa_unit *u, json_t *list)
+/* The question's text and terms into b and its cues into list, each with
+ * the answer's start as "a": a detected question's own cues, or qa.md's
+ * words as one cue. Returns how many cues. */
+static size_t add_question(builder *b, const cue_list *cues, const qa_unit *u, json_t *list)
 {
 	turns_speaker qwho = {u->question_speaker,
 	                      u->question_speaker ? strlen(u->question_speaker) : 0};
-	cue question = {.start = u->question_t, .end = u->answer_t, .plain = u->question};
-	unsigned p = b->pos;
-	index_build_text(b, "", u->question, INDEX_WEIGHT_QUESTION, TEXT_SEPARATE);
-	json_array_append_new(list, index_build_cue_json(&question, p, &qwho, u->answer_t));
+	cue written = {.start = u->question_t, .end = u->answer_t, .plain = u->question};
+	size_t first = u->written ? 0 : u->question_first;
+	size_t last = u->written ? 0 : u->question_last;
+	for (size_t k = first; k <= last; k++) {
+		const cue *c = u->written ? &written : &cues->items[k];
+		unsigned p = b->pos;
+		index_build_text(b, "", c->plain, INDEX_WEIGHT_QUESTION, TEXT_CONTINUED);
+		json_array_append_new(list, index_build_cue_json(c, p, &qwho, u->answer_t));
+	}
+	b->pos++; /* no phrase spans the question and the answer */
+	return last - first + 1;
+}
+
+/* The unit's text and terms into b; its cues (the question's, then the
+ * answer's) into list. Returns how many are the question's. */
+static size_t add_unit_text(builder *b, const cue_list *cues, const qa_unit *u, json_t *list)
+{
+	size_t asked = add_question(b, cues, u, list);
+	unsigned p;
 	if (u->question_speaker)
 		index_build_speaker_terms(b, u->question_speaker, strlen(u->question_speaker));
 	if (u->answer_speaker)
@@ -60,17 +76,19 @@ static void add_unit_text(builder *b, const cue_list *cues, const qa_unit *u, js
 		index_build_text(b, "", c->plain, INDEX_WEIGHT_TEXT, TEXT_CONTINUED);
 		json_array_append_new(list, index_build_cue_json(c, p, &awho, -1));
 	}
+	return asked;
 }
 
 static json_t *unit_data(const recording *rec, const cue_list *cues, const qa_unit *u,
-                         json_t *list)
+                         json_t *list, size_t asked)
 {
 	const char *said = cues->items[u->answer_first].plain;
 	char *first = first_sentence(said ? said : "");
-	json_t *data = first ? json_pack("{s:s, s:s, s:f, s:f, s:o, s:{s:s, s:f, s:s?}, "
+	json_t *data = first ? json_pack("{s:s, s:s, s:f, s:f, s:o, s:i, s:{s:s, s:f, s:s?}, "
 	                                 "s:{s:f, s:f, s:s?, s:s}}",
 	                                 "r", rec->id, "type", "unit", "start", u->question_t,
-	                                 "end", u->answer_end, "cues", list, "question", "text",
+	                                 "end", u->answer_end, "cues", list, "question_cues",
+	                                 (json_int_t)asked, "question", "text",
 	                                 u->question, "t", u->question_t, "speaker",
 	                                 u->question_speaker, "answer", "t", u->answer_t, "end",
 	                                 u->answer_end, "speaker", u->answer_speaker, "text", first)
@@ -96,9 +114,8 @@ index_build_status index_build_units(qx_db *db, const recording *rec, const cue_
 		}
 		b.spelling = false; /* its words are the passages' too */
 		json_t *list = json_array();
-		if (list)
-			add_unit_text(&b, cues, &units->items[i], list);
-		json_t *data = list ? unit_data(rec, cues, &units->items[i], list) : NULL;
+		size_t asked = list ? add_unit_text(&b, cues, &units->items[i], list) : 0;
+		json_t *data = list ? unit_data(rec, cues, &units->items[i], list, asked) : NULL;
 		index_build_status st =
 		    index_build_commit(&b, rec, "unit", (*n)++, data, counts, err, errlen);
 		qx_doc_free(b.doc);

@@ -12,10 +12,11 @@
  * - one "unit" per question asked and its answer (qa_units.h: from qa.md,
  *   else detected), at the question's start: the question's text weighs
  *   INDEX_WEIGHT_QUESTION, the answer's cues (up to INDEX_UNIT_ANSWER_CUES)
- *   the normal weight. Its data holds "cues" as a passage's (the question
- *   as one cue whose "a" is the answer's start, then the answer's) and
- *   "question" {"text", "t", "speaker"} and "answer" {"t", "end",
- *   "speaker", "text": its first sentence}.
+ *   the normal weight. Its data holds "cues" as a passage's (the
+ *   question's cues, or qa.md's words as one cue, each with "a", the
+ *   answer's start; then the answer's), "question_cues" (how many of them
+ *   are the question's), "question" {"text", "t", "speaker"} and "answer"
+ *   {"t", "end", "speaker", "text": its first sentence}.
  * A document's data is JSON (index_build.c documents the fields).
  */
 #ifndef QA_INDEX_SCHEMA_H
@@ -80,7 +81,10 @@ enum {
 /* A unit's question: what a user's question is matched against first. */
 #define INDEX_WEIGHT_QUESTION 3
 
-/* A unit indexes this many cues of its answer at most (about 2 minutes). */
+/* A unit indexes the first cues of its answer only: the whole answer is in
+ * the passages, and indexing it twice made long units outrank passages on
+ * keywords said deep in an answer, with no gain on questions
+ * (tests/search-quality/RESULTS.md). */
 #define INDEX_UNIT_ANSWER_CUES 3
 /* A unit's answer summary: its first sentence, at least MIN bytes (one
  * more when the first is "Sure."), at most MAX. */

@@ -177,17 +177,22 @@ static bool split_turns(const cue_list *cues, const turns_speaker *who, turn **o
 	return true;
 }
 
-/* The host: the speaker with the most turns (the first of them on a tie). */
-static const turn *find_host(const turn *ts, size_t n)
+/* The host: the speaker with the most turns that ask, then the most
+ * turns (the first of them on a tie); NULL when no turn asks. */
+static const turn *find_host(const cue_list *cues, const turn *ts, size_t n)
 {
 	const turn *host = NULL;
-	size_t best = 0;
+	size_t best_asks = 0, best_turns = 0;
 	for (size_t i = 0; i < n; i++) {
-		size_t mine = 0;
+		size_t asks = 0, turns = 0;
 		for (size_t j = 0; j < n && ts[i].name; j++)
-			mine += same_name(&ts[i], &ts[j]);
-		if (mine > best) {
-			best = mine;
+			if (same_name(&ts[i], &ts[j])) {
+				turns++;
+				asks += has_question_mark(cues, &ts[j]);
+			}
+		if (asks > best_asks || (asks && asks == best_asks && turns > best_turns)) {
+			best_asks = asks;
+			best_turns = turns;
 			host = &ts[i];
 		}
 	}
@@ -290,7 +295,7 @@ qa_units_status qa_units_detect(const cue_list *cues, qa_units *out)
 	if (!turns_speakers(cues, &who) || !split_turns(cues, who, &ts, &n) ||
 	    !(asks = calloc(n, sizeof *asks)))
 		goto out;
-	const turn *host = find_host(ts, n);
+	const turn *host = find_host(cues, ts, n);
 	for (size_t i = 0; host && i + 1 < n; i++)
 		asks[i] = is_question(cues, ts, i, host);
 	for (size_t i = 0; i + 1 < n; i++)

@@ -8,8 +8,9 @@
  *
  * Units come from the recording's qa.md when it has one (qa_md.h:
  * qa_units_from_md), otherwise from the transcript (qa_units_detect):
- * - the host is the speaker with the most turns (the moderator speaks
- *   between everyone else's turns);
+ * - the host is the speaker with the most turns that ask (a question
+ *   mark), the most turns on a tie: the moderator asks, and speaks between
+ *   everyone else's turns; with no turn that asks there is no host;
  * - a host's turn followed by someone else's is a question: the host asks,
  *   reads one out, or names a topic ("Let's talk about Intel GPUs") and
  *   someone answers; except an introduction (the answer names its own
@@ -52,6 +53,7 @@ typedef struct qa_unit {
 	char *question;                       /* owned: the question's text */
 	char *question_speaker;               /* owned; NULL when unknown */
 	char *answer_speaker;                 /* owned; NULL when unknown */
+	bool written; /* from qa.md: the question is its words, not its cues' */
 } qa_unit;
 
 typedef struct qa_units {

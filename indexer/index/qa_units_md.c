@@ -72,6 +72,7 @@ static qa_units_status place(const cue_list *cues, const turns_speaker *who, con
                              size_t q, size_t until, qa_units *out, char *err, size_t errlen)
 {
 	qa_unit u = {0};
+	u.written = true;
 	u.question_first = q;
 	u.answer_first = answer_cue(cues, who, q, until, m->answer);
 	if (u.answer_first >= cues->count) {
