@@ -210,6 +210,8 @@ static bool is_question(const cue_list *cues, const turn *ts, size_t i, const tu
 		return marked && t->last - t->first < TURNS_QUESTION_CUES;
 	if (!marked && thanks(cues, t))
 		return false; /* a goodbye */
+	if (!marked && i == 0)
+		return false; /* the welcome */
 	/* A short remark between two turns of one speaker. */
 	bool remark = t->first == t->last && !marked && !cue_announces(cues, t->first) &&
 	              words_in(plain(cues, t->first)) < 8;

@@ -693,7 +693,10 @@ static search_status moment(const reader *r, unsigned i, const group *g, json_t 
 	double start = number_or(doc, "start", 0), end = number_or(doc, "end", start);
 	const char *type = json_string_value(json_object_get(doc, "type"));
 	const char *text = json_string_value(json_object_get(doc, "text"));
-	if (at != SIZE_MAX && !(text = joined = cues_text(json_object_get(doc, "cues"), at))) {
+	/* A question asked: its snippet is the question (unit_search.h). */
+	if (unit_search_is_unit(doc) && unit_search_asked(doc, at, r->questions))
+		text = unit_search_question(doc);
+	else if (at != SIZE_MAX && !(text = joined = cues_text(json_object_get(doc, "cues"), at))) {
 		st = SEARCH_NOMEM;
 		goto out;
 	}

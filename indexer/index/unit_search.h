@@ -27,6 +27,14 @@
 /* Is doc (a hit's data) a unit? */
 bool unit_search_is_unit(json_t *doc);
 
+/* Is a hit on unit doc, its moment at cue `at`, a question asked (the
+ * query matched the question, or `questions`)? Its snippet is then made
+ * from the question's text. */
+bool unit_search_asked(json_t *doc, size_t at, bool questions);
+
+/* The question's text of unit doc (borrowed from doc), or NULL. */
+const char *unit_search_question(json_t *doc);
+
 /* The time to play a unit hit from, given the cue `at` of doc's "cues"
  * where its terms are densest and t, the time the passage rule gives
  * (moment_play_from); `questions`: the search lists units only. */

@@ -200,7 +200,8 @@ static bool moment_href(strbuf *sb, const state *s, const char *id, const char *
 
 /* "Q (asked at 12:34 by Name): ..." linking to the question, and "A (Name,
  * 12:41–14:02): first sentence…" linking to the answer (unit_search.h).
- * Every part is the archive's text: escaped. */
+ * Every part is the archive's text: escaped (the question is the hit's
+ * snippet, escaped by Xapian). */
 static bool unit_item(strbuf *sb, const state *s, json_t *hit, json_t *unit)
 {
 	json_t *q = json_object_get(unit, "question"), *a = json_object_get(unit, "answer");
@@ -217,16 +218,25 @@ static bool unit_item(strbuf *sb, const state *s, json_t *hit, json_t *unit)
 	          timecode_clock(sb, qt);
 	if (ok && asker)
 		ok = sb_append_str(sb, " by ") && http_escape_html(sb, asker);
-	ok = ok && sb_append_str(sb, "): ") && http_escape_html(sb, str(q, "text")) &&
+	/* The hit's snippet is the question, its words marked (search.h);
+	 * Xapian escaped it, as every snippet here. */
+	const char *snippet = str(hit, "snippet");
+	ok = ok && sb_append_str(sb, "): ") &&
+	     (snippet && snippet[0] ? sb_append_str(sb, snippet)
+	                            : http_escape_html(sb, str(q, "text"))) &&
 	     sb_append_str(sb, "</span></a><a class=\"moment answer\" href=\"") &&
 	     moment_href(sb, s, id, "passage", at) &&
 	     sb_append_str(sb, "\"><span class=\"ts\">") && timecode_clock(sb, at) &&
 	     sb_append_str(sb, "</span> <span class=\"snippet\"><span class=\"tag\">A</span> (");
 	if (ok && answerer)
 		ok = http_escape_html(sb, answerer) && sb_append_str(sb, ", ");
+	/* Its first sentence: "…" says there is more, after a full stop too. */
+	const char *said = str(a, "text");
+	size_t n = said ? strlen(said) : 0;
+	bool stop = n && strchr(".?!", said[n - 1]);
 	return ok && timecode_clock(sb, at) && sb_append_str(sb, "\u2013") &&
-	       timecode_clock(sb, end) && sb_append_str(sb, "): ") &&
-	       http_escape_html(sb, str(a, "text")) && sb_append_str(sb, "…</span></a></li>\n");
+	       timecode_clock(sb, end) && sb_append_str(sb, "): ") && http_escape_html(sb, said) &&
+	       sb_append_str(sb, stop ? " …</span></a></li>\n" : "…</span></a></li>\n");
 }
 
 static bool moment_item(strbuf *sb, const state *s, json_t *hit)

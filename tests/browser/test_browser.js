@@ -92,7 +92,7 @@ function buildArchive(root) {
     }
     fs.mkdirSync(path.join(root, id));
     for (const f of fs.readdirSync(src))
-      if (/^(recording\.json|transcript\.(vtt|srt)|agenda\.md|notes\.md)$/.test(f))
+      if (/^(recording\.json|transcript\.(vtt|srt)|agenda\.md|notes\.md|qa\.md)$/.test(f))
         fs.copyFileSync(path.join(src, f), path.join(root, id, f));
   }
 
@@ -193,6 +193,26 @@ async function questionsAndMoments(page, base) {
   check(/^Not found: wrangle$/.test((missing || '').trim()), 'the word found nowhere is named: ' + missing);
   check(await page.locator('.not-found s', { hasText: /^wrangle$/ }).count() === 1, 'crossed out');
   check(await page.locator('.results .result').count() > 0, 'and the other words still find moments');
+
+  /* A question someone already asked (issue 14): its Q plays from the
+   * question, its A from the answer, and ?type=questions lists units only. */
+  await page.goto(base + '/search?q=is+it+worth+turning+on+max-autotune+for+serving');
+  const unit = page.locator('.results .unit').first();
+  const qLink = unit.locator('a.moment').first(), aLink = unit.locator('a.moment.answer');
+  const qText = ((await qLink.textContent().catch(() => '')) || '').replace(/\s+/g, ' ');
+  const aText = ((await aLink.textContent().catch(() => '')) || '').replace(/\s+/g, ' ');
+  check(/Q \(asked at 18:25 by Maya Chen\): Is max-autotune worth it for inference\?/.test(qText), 'a unit hit shows its Q: ' + qText);
+  check(/A \(Leila Brandt, 18:28\u201318:56\): Often, yes, if you can afford the compile time\./.test(aText), 'and its A: ' + aText);
+  const qHref = (await qLink.getAttribute('href').catch(() => '')) || '';
+  const aHref = (await aLink.getAttribute('href').catch(() => '')) || '';
+  check(qHref.startsWith(QA26 + '?t=1105&'), 'the Q plays from the question: ' + qHref);
+  check(aHref.startsWith(QA26 + '?t=1108.84&'), 'the A from the answer: ' + aHref);
+  await Promise.all([page.waitForURL(/\/watch\/2025-02-05-pytorch-2-6-release-qa\?t=1105/), qLink.click()]);
+  check(new URL(page.url()).searchParams.get('t') === '1105', 'following the Q opens the recording at the question: ' + page.url());
+  await page.goto(base + '/search?q=is+it+worth+turning+on+max-autotune+for+serving');
+  await Promise.all([page.waitForURL(/type=questions/), page.locator('.type-toggle a').click()]);
+  const items = await page.locator('.results .moments > li').count();
+  check(items > 0 && items === await page.locator('.results .moments > li.unit').count(), `type=questions: ${items} hits, every one a question`);
 
   /* "N more moments in this recording", and where its link goes. */
   await page.goto(base + '/search?q=graph+breaks');
@@ -415,6 +435,7 @@ async function main() {
       'watch-transcript-only': '/watch/2025-06-18-torch-export-webinar?t=7:47&q=AOTInductor',
       'search-empty': '/search?q=kumquats',
       'search-question': '/search?q=how+do+I+wrangle+torch.compile+recompiles',
+      'search-unit': '/search?q=is+it+worth+turning+on+max-autotune+for+serving',
       'search-recording': '/search?q=graph+breaks&recording=2025-10-22-pytorch-2-9-release-qa',
     };
     for (const [vname, viewport] of Object.entries(views)) {
@@ -429,7 +450,7 @@ async function main() {
       }
       await ctx.close();
     }
-    check(fs.readdirSync(shots).filter((f) => /^(phone|laptop)-/.test(f)).length >= 14, 'screenshots saved in ' + shots);
+    check(fs.readdirSync(shots).filter((f) => /^(phone|laptop)-/.test(f)).length >= 16, 'screenshots saved in ' + shots);
     console.log('screenshots: ' + shots);
   } finally {
     if (browser) await browser.close();
