@@ -481,6 +481,25 @@ static index_build_status add_passages(qx_db *db, const recording *rec, const cu
 	return st;
 }
 
+/* The recording's questions for its watch page: [{"t", "text", "speaker",
+ * "answer_t", "end"}] (qa_units.h). */
+static json_t *questions_json(const qa_units *units)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; list && i < units->count; i++) {
+		const qa_unit *u = &units->items[i];
+		if (json_array_append_new(list, json_pack("{s:f, s:s, s:s?, s:f, s:f}", "t",
+		                                          u->question_t, "text", u->question,
+		                                          "speaker", u->question_speaker,
+		                                          "answer_t", u->answer_t, "end",
+		                                          u->answer_end)) != 0) {
+			json_decref(list);
+			return NULL;
+		}
+	}
+	return list;
+}
+
 static json_t *summary_json(const recording *rec, const inputs *in, const char *fingerprint)
 {
 	const recording_meta *m = &rec->meta;
@@ -501,13 +520,14 @@ static json_t *summary_json(const recording *rec, const inputs *in, const char *
 			duration = in->cues->items[i].end;
 	const char *media = rec->media_path ? strrchr(rec->media_path, '/') : NULL;
 	return json_pack("{s:s, s:s, s:s, s:s?, s:s, s:i, s:o, s:s?, s:b, s:s?, s:i, s:f, s:s?, "
-	                 "s:o, s:s}",
+	                 "s:o, s:s, s:o}",
 	                 "id", rec->id, "title", m->title, "kind", recording_kind_str(m->kind),
 	                 "release", m->release, "date", m->date, "year", (json_int_t)m->year,
 	                 "speakers", speakers, "description", m->description, "has_transcript",
 	                 in->cues->count > 0, "transcript_source", in->transcript_source,
 	                 "cue_count", (json_int_t)in->cues->count, "duration", duration, "media",
-	                 media ? media + 1 : NULL, "agenda", agenda, "fingerprint", fingerprint);
+	                 media ? media + 1 : NULL, "agenda", agenda, "fingerprint", fingerprint,
+	                 "questions", questions_json(&in->units));
 }
 
 static index_build_status write_all(qx_db *db, const recording *rec, const inputs *in,

@@ -330,13 +330,31 @@ async function main() {
     check(inView, 'the current cue is kept in view');
 
     /* 4. An agenda item seeks. */
-    const item = page.locator('.chapters li').nth(2);
+    const item = page.locator('.agenda .chapters li').nth(2);
     const itemStart = parseFloat(await item.getAttribute('data-start'));
     await item.locator('a').click();
     check(await waitFor(page, (t) => Math.abs(document.getElementById('player').currentTime - t) < 1.5, itemStart),
       `agenda click seeks to ${itemStart}: ${(await videoState(page)).t}`);
-    check(await waitFor(page, () => document.querySelectorAll('.chapters li[aria-current="true"]').length === 1
-      && document.querySelectorAll('.chapters li')[2].getAttribute('aria-current') === 'true', null, 3000), 'agenda item marked current');
+    check(await waitFor(page, () => document.querySelectorAll('.agenda .chapters li[aria-current="true"]').length === 1
+      && document.querySelectorAll('.agenda .chapters li')[2].getAttribute('aria-current') === 'true', null, 3000), 'agenda item marked current');
+    await page.evaluate(() => document.getElementById('player').pause());
+
+    /* 4b. "Questions in this Q&A" (issue 14): a question seeks, and the one
+     * being played is marked as playback moves on. */
+    const asked = page.locator('.asked .chapters li');
+    check(await page.locator('#asked-h').textContent() === 'Questions in this Q&A' && await asked.count() >= 2,
+      'the watch page lists the questions asked: ' + await asked.count());
+    const q2 = asked.nth(1), q2Start = parseFloat(await q2.getAttribute('data-start'));
+    await q2.locator('a').click();
+    check(await waitFor(page, (t) => Math.abs(document.getElementById('player').currentTime - t) < 1.5, q2Start),
+      `a question click seeks to ${q2Start}: ${(await videoState(page)).t}`);
+    check(await waitFor(page, () => document.querySelectorAll('.asked li[aria-current="true"]').length === 1
+      && document.querySelectorAll('.asked li')[1].getAttribute('aria-current') === 'true', null, 3000), 'that question is marked current');
+    const q1Start = parseFloat(await asked.nth(0).getAttribute('data-start'));
+    await page.evaluate((t) => { const v = document.getElementById('player'); v.currentTime = t + 0.5; }, q1Start);
+    check(await waitFor(page, () => document.querySelectorAll('.asked li')[0].getAttribute('aria-current') === 'true'
+      && document.querySelectorAll('.asked li[aria-current="true"]').length === 1, null, 3000),
+      'the current question follows playback (seeked back to the first)');
     await page.evaluate(() => document.getElementById('player').pause());
 
     /* 5. Follow along can be switched off, and the moment copied. */
@@ -446,7 +464,7 @@ async function main() {
         if (tname.startsWith('watch')) await waitFor(p, () => { const v = document.getElementById('player'); return !v || v.readyState >= 2; }, null, 5000);
         await sleep(300);
         await p.screenshot({ path: path.join(shots, `${vname}-${tname}.png`) });
-        if (tname === 'home' || tname.startsWith('search')) await p.screenshot({ path: path.join(shots, `${vname}-${tname}-full.png`), fullPage: true });
+        if (tname === 'home' || tname.startsWith('search') || tname === 'watch') await p.screenshot({ path: path.join(shots, `${vname}-${tname}-full.png`), fullPage: true });
       }
       await ctx.close();
     }
