@@ -463,6 +463,17 @@ def test_captions(srv):
 
 
 def test_feeds(srv):
+    # The questions feed (issue 14): well-formed Atom; this archive's host
+    # asks nothing, so it has no entries; another type is a 400.
+    st, h, body = srv.get("/feed.xml?type=questions")
+    try:
+        qroot = ET.fromstring(body) if st == 200 else None
+    except ET.ParseError:
+        qroot = None
+    check(qroot is not None and qroot.findtext(ATOM + "title") == "qarchive: newest questions" and
+          qroot.findall(ATOM + "entry") == [], "feed.xml?type=questions: %s %r" % (st, body[:300]))
+    st, h, body = srv.get("/feed.xml?type=everything")
+    check(st == 400, "feed.xml?type=everything: 400: %s" % st)
     st, h, body = srv.get("/feed.xml", {"Host": "archive.example:8080"})
     check(st == 200 and h.get("content-type", "").startswith("application/atom+xml"), "feed type")
     try:
