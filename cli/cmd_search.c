@@ -22,6 +22,7 @@
 static const char usage[] =
     "usage: qarchive search [--json] [--release R] [--kind K] [--speaker S]\n"
     "                       [--recording ID] [--limit N] [--page P] [--exact]\n"
+    "                       [--questions]\n"
     "                       [--archive DIR] QUERY...\n\n"
     "Search the archive's transcripts, titles, agendas and notes; each hit is a\n"
     "moment: the time in the recording where the words were said.\n\n"
@@ -36,7 +37,10 @@ static const char usage[] =
     "  --json      print {\"total\", \"suggestion\", \"hits\", \"facets\", ...}\n"
     "  --limit N   recordings per page (default 10), up to 3 moments each\n"
     "  --page P    page of recordings (default 1)\n"
-    "  --recording ID  only this recording: all its good moments, 3 x N a page\n\n"
+    "  --recording ID  only this recording: all its good moments, 3 x N a page\n"
+    "  --questions questions asked in the recordings and their answers only\n\n"
+    "A hit on a question someone asked (\"unit\" in the JSON) shows it as Q and\n"
+    "its answer as A, and plays from the answer.\n\n"
     "Exit status: 0 searched (even with no hits), 1 the query is not valid\n"
     "(its syntax, not UTF-8, or more than 1024 bytes, 64 words or 8 wildcards),\n"
     "2 usage error or no index (run `qarchive index`).\n";
@@ -113,6 +117,23 @@ static void print_more(json_t *hits, size_t i, bool one)
 		       all - (json_int_t)shown == 1 ? "" : "s", id);
 }
 
+/* A question asked and its answer (unit_search.h), as the page shows them:
+ * "Q (asked at 12:34 by Name): ..." and "A (Name, 12:41–14:02): ...". */
+static void print_unit(json_t *unit)
+{
+	json_t *q = json_object_get(unit, "question"), *a = json_object_get(unit, "answer");
+	const char *asker = json_string_value(json_object_get(q, "speaker"));
+	const char *answerer = json_string_value(json_object_get(a, "speaker"));
+	char at[32], from[32], to[32];
+	format_time(json_number_value(json_object_get(q, "t")), at, sizeof at);
+	format_time(json_number_value(json_object_get(a, "t")), from, sizeof from);
+	format_time(json_number_value(json_object_get(a, "end")), to, sizeof to);
+	printf("\n          Q (asked at %s%s%s): %s", at, asker ? " by " : "", asker ? asker : "",
+	       json_string_value(json_object_get(q, "text")));
+	printf("\n          A (%s%s%s\u2013%s): %s", answerer ? answerer : "", answerer ? ", " : "",
+	       from, to, json_string_value(json_object_get(a, "text")));
+}
+
 static void print_readable(json_t *result, bool one)
 {
 	bool tty = isatty(STDOUT_FILENO);
@@ -144,7 +165,10 @@ static void print_readable(json_t *result, bool one)
 		char when[32];
 		format_time(json_number_value(json_object_get(hit, "t")), when, sizeof when);
 		printf("%8s  %s — ", when, json_string_value(json_object_get(hit, "title")));
-		print_snippet(json_string_value(json_object_get(hit, "snippet")), tty);
+		if (json_object_get(hit, "unit"))
+			print_unit(json_object_get(hit, "unit"));
+		else
+			print_snippet(json_string_value(json_object_get(hit, "snippet")), tty);
 		printf("\n          /watch/%s?t=%.0f\n",
 		       json_string_value(json_object_get(hit, "recording")),
 		       json_number_value(json_object_get(hit, "t")));
@@ -185,6 +209,8 @@ int cmd_search(int argc, char **argv)
 			json = true;
 		} else if (strcmp(a, "--exact") == 0) {
 			req.exact = true;
+		} else if (strcmp(a, "--questions") == 0) {
+			req.questions = true;
 		} else if (strcmp(a, "--release") == 0 && has_value) {
 			req.release = argv[++i];
 		} else if (strcmp(a, "--kind") == 0 && has_value) {

@@ -5,6 +5,7 @@
 
 int cmd_cues(int argc, char **argv);
 int cmd_agenda(int argc, char **argv);
+int cmd_units(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 int cmd_index(int argc, char **argv);
 int cmd_search(int argc, char **argv);

@@ -13,6 +13,7 @@ typedef struct command {
 static const command commands[] = {
     {"cues", "parse a transcript (WebVTT, SRT, SBV, text) and print its cues as JSON", cmd_cues},
     {"agenda", "parse an agenda.md and print its timed items and notes as JSON", cmd_agenda},
+    {"units", "print a transcript's questions and their answers as JSON", cmd_units},
     {"index", "make the archive's search index match its recordings", cmd_index},
     {"search", "search the archive; every hit is a moment in a recording", cmd_search},
     {"list", "list the indexed recordings", cmd_list},

@@ -4,6 +4,8 @@
  * media fragment, and every time in the transcript and the agenda is a
  * link. With it:
  *   - clicking a time seeks and plays without reloading the page;
+ *   - the agenda item and the question ("Questions in this Q&A") being
+ *     played are marked (aria-current);
  *   - the cue being spoken is marked (aria-current) and kept in view, until
  *     "Follow along" is switched off (or for a few seconds after the
  *     reader scrolls the transcript by hand);
@@ -21,7 +23,11 @@
   var list = document.getElementById('cues');
   var cues = list ? Array.prototype.slice.call(list.querySelectorAll('li.cue')) : [];
   var cueStarts = cues.map(function (li) { return parseFloat(li.getAttribute('data-start')) || 0; });
-  var chapters = Array.prototype.slice.call(document.querySelectorAll('.chapters li'));
+  var chapters = Array.prototype.slice.call(document.querySelectorAll('.agenda .chapters li'));
+  /* "Questions in this Q&A": the one being asked or answered is marked. */
+  var asked = Array.prototype.slice.call(document.querySelectorAll('.asked .chapters li'));
+  var askedStarts = asked.map(function (li) { return parseFloat(li.getAttribute('data-start')) || 0; });
+  var currentAsked = -1;
   var chapterStarts = chapters.map(function (li) { return parseFloat(li.getAttribute('data-start')) || 0; });
   var params = new URLSearchParams(window.location.search);
   var followButton = document.getElementById('follow');
@@ -87,6 +93,12 @@
       if (currentChapter >= 0 && chapters[currentChapter]) chapters[currentChapter].removeAttribute('aria-current');
       currentChapter = c;
       if (c >= 0) chapters[c].setAttribute('aria-current', 'true');
+    }
+    var q = indexAt(askedStarts, t);
+    if (q !== currentAsked) {
+      if (currentAsked >= 0 && asked[currentAsked]) asked[currentAsked].removeAttribute('aria-current');
+      currentAsked = q;
+      if (q >= 0) asked[q].setAttribute('aria-current', 'true');
     }
   }
 

@@ -268,7 +268,8 @@ archive_status archive_state_dir(const char *archive_dir, char **out)
 static bool is_content_file(const char *name)
 {
 	return strcmp(name, "recording.json") == 0 || strcmp(name, "agenda.md") == 0 ||
-	       strcmp(name, "notes.md") == 0 || strncmp(name, "transcript.", 11) == 0;
+	       strcmp(name, "notes.md") == 0 || strcmp(name, "qa.md") == 0 ||
+	       strncmp(name, "transcript.", 11) == 0;
 }
 
 static bool is_media_file(const char *name)

@@ -473,6 +473,7 @@ void recording_free(recording *rec)
 	free(rec->media_path);
 	free(rec->agenda_path);
 	free(rec->notes_path);
+	free(rec->qa_path);
 	recording empty = RECORDING_INIT;
 	*rec = empty;
 }
@@ -606,7 +607,8 @@ recording_status recording_load_dir(const char *dir, recording *out, char *err, 
 			goto out;
 	if ((st = find_media(r.dir, &r.media_path, e)) ||
 	    (st = find_file(r.dir, "agenda.md", &r.agenda_path, e)) ||
-	    (st = find_file(r.dir, "notes.md", &r.notes_path, e)))
+	    (st = find_file(r.dir, "notes.md", &r.notes_path, e)) ||
+	    (st = find_file(r.dir, "qa.md", &r.qa_path, e)))
 		goto out;
 	*out = r;
 	goto done;

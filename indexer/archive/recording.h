@@ -79,11 +79,12 @@ typedef struct recording {
 	char *media_path;      /* owned: <dir>/media.<ext>; NULL when there is none */
 	char *agenda_path;     /* owned: <dir>/agenda.md; NULL when absent */
 	char *notes_path;      /* owned: <dir>/notes.md; NULL when absent */
+	char *qa_path;         /* owned: <dir>/qa.md (qa_md.h); NULL when absent */
 } recording;
 
 #define RECORDING_INIT                                                                             \
 	{                                                                                          \
-		NULL, NULL, NULL, RECORDING_META_INIT, NULL, NULL, NULL, NULL                      \
+		NULL, NULL, NULL, RECORDING_META_INIT, NULL, NULL, NULL, NULL, NULL                \
 	}
 
 /* Static strings, never NULL. */

@@ -11,9 +11,12 @@
 #include "agenda_merge.h"
 #include "errmsg.h"
 #include "file_io.h"
+#include "index_build_internal.h"
 #include "index_schema.h"
 #include "media_probe.h"
 #include "media_subtitles.h"
+#include "qa_md.h"
+#include "qa_units.h"
 #include "speaker_terms.h"
 #include "strbuf.h"
 #include "text_decode.h"
@@ -58,6 +61,7 @@ typedef struct inputs {
 	bool has_media;
 	agenda agenda; /* agenda.md merged with the media's chapters */
 	char *notes;   /* normalized notes.md text, or NULL */
+	qa_units units; /* from qa.md, else detected (qa_units.h) */
 } inputs;
 
 static void inputs_free(inputs *in)
@@ -67,6 +71,7 @@ static void inputs_free(inputs *in)
 	media_info_free(&in->media);
 	agenda_free(&in->agenda);
 	free(in->notes);
+	qa_units_free(&in->units);
 }
 
 static index_build_status read_file(const char *path, char **data, size_t *len, char *err,
@@ -78,6 +83,39 @@ static index_build_status read_file(const char *path, char **data, size_t *len, 
 	char why[ERRMSG_WHY_SIZE];
 	snprintf(err, errlen, "%s: cannot read: %s", path, errmsg_strerror(e, why, sizeof why));
 	return INDEX_BUILD_BAD_INPUT;
+}
+
+/* The recording's questions and answers: qa.md's, placed on the cues,
+ * else those the transcript shows (qa_units.h). */
+static index_build_status load_units(const recording *rec, inputs *in, char *err, size_t errlen)
+{
+	/* A TAC meeting is not questions put to a panel: the chair's turns
+	 * report and propose, and its agenda items are its units (issue 14
+	 * asks for them by agenda item; qa.md still lists questions). */
+	if (!rec->qa_path && rec->meta.kind == RECORDING_TAC_MEETING)
+		return INDEX_BUILD_OK;
+	if (!rec->qa_path)
+		return qa_units_detect(in->cues, &in->units) == QA_UNITS_OK ? INDEX_BUILD_OK
+		                                                            : INDEX_BUILD_NOMEM;
+	char *data = NULL, why[300] = "";
+	size_t len;
+	index_build_status st = read_file(rec->qa_path, &data, &len, err, errlen);
+	if (st != INDEX_BUILD_OK)
+		return st;
+	qa_md md = QA_MD_INIT;
+	qa_md_status ms = qa_md_parse(data, len, &md);
+	free(data);
+	qa_units_status us = QA_UNITS_OK;
+	if (ms == QA_MD_OK)
+		us = qa_units_from_md(in->cues, &md, &in->units, why, sizeof why);
+	if (ms == QA_MD_NOMEM || us == QA_UNITS_NOMEM)
+		st = INDEX_BUILD_NOMEM;
+	else if (ms != QA_MD_OK || us != QA_UNITS_OK) {
+		snprintf(err, errlen, "%s: %s", rec->qa_path, ms != QA_MD_OK ? md.error : why);
+		st = INDEX_BUILD_BAD_INPUT;
+	}
+	qa_md_free(&md);
+	return st;
 }
 
 static index_build_status load_inputs(const recording *rec, inputs *in, char *err, size_t errlen)
@@ -156,30 +194,11 @@ static index_build_status load_inputs(const recording *rec, inputs *in, char *er
 			return INDEX_BUILD_NOMEM;
 		}
 	}
-	return INDEX_BUILD_OK;
+	return load_units(rec, in, err, errlen);
 }
 
-/* One document under construction. */
-typedef struct builder {
-	qx_db *db;
-	qx_doc *doc;
-	unsigned pos;        /* next position */
-	size_t words;        /* words added */
-	bool spelling;       /* feed words to the spelling dictionary */
-	word_count *spelled; /* the recording's words for it (shared) */
-	bool failed;
-	const char *facet; /* the speakers facet value (speakers_facet), borrowed */
-} builder;
-
-/* How a text joins the document. */
-typedef enum text_mode {
-	TEXT_SEPARATE,  /* positions, then a gap: no phrase spans into the next text */
-	TEXT_CONTINUED, /* positions run on into the next text (consecutive cues) */
-	TEXT_UNPLACED,  /* no positions (a cue's speaker: not part of what was said) */
-} text_mode;
-
 /* Index text; words also feed spelling. */
-static void add_text(builder *b, const char *prefix, const char *text, unsigned wdf, text_mode mode)
+void index_build_text(builder *b, const char *prefix, const char *text, unsigned wdf, text_mode mode)
 {
 	if (b->failed || !text || !*text)
 		return;
@@ -231,7 +250,7 @@ static void add_filter_term(builder *b, const char *prefix, const char *value)
 
 /* The speaker: terms of a speaker named name[0..len): every key of the
  * name (speaker_terms.h). */
-static void add_speaker_terms(builder *b, const char *name, size_t len)
+void index_build_speaker_terms(builder *b, const char *name, size_t len)
 {
 	speaker_keys keys = SPEAKER_KEYS_INIT;
 	if (!b->failed && !speaker_keys_of(name, len, &keys))
@@ -247,7 +266,7 @@ static void add_speaker_terms(builder *b, const char *name, size_t len)
 static void add_listed_speakers(builder *b, const recording *rec)
 {
 	for (size_t i = 0; i < rec->meta.speaker_count; i++)
-		add_speaker_terms(b, rec->meta.speakers[i].name,
+		index_build_speaker_terms(b, rec->meta.speakers[i].name,
 		                  strlen(rec->meta.speakers[i].name));
 }
 
@@ -285,7 +304,7 @@ static void add_recording_terms(builder *b, const recording *rec)
 }
 
 /* Finish a document: type term, data, unique id; add it. */
-static index_build_status commit_doc(builder *b, const recording *rec, const char *type, unsigned n,
+index_build_status index_build_commit(builder *b, const recording *rec, const char *type, unsigned n,
                                      json_t *data, index_build_counts *counts, char *err,
                                      size_t errlen)
 {
@@ -386,10 +405,8 @@ static char *speakers_facet(const recording *rec, const cue_list *cues)
 	return sb_take(&out);
 }
 
-/* Start a document of rec; `listed`: it carries the listed speakers'
- * speaker: terms (add_listed_speakers); `facet`: the speakers facet. */
-static bool builder_start(builder *b, qx_db *db, const recording *rec, word_count *spelled,
-                          bool listed, const char *facet)
+bool index_build_start(builder *b, qx_db *db, const recording *rec, word_count *spelled,
+                       bool listed, const char *facet)
 {
 	*b = (builder){db, qx_doc_new(), 1, 0, true, spelled, false, facet};
 	if (!b->doc)
@@ -443,7 +460,7 @@ static json_t *word_times_json(const cue *c, bool *nomem)
 	return times;
 }
 
-static json_t *passage_cue(const cue *c, unsigned p, const turns_speaker *who, double answer)
+json_t *index_build_cue_json(const cue *c, unsigned p, const turns_speaker *who, double answer)
 {
 	bool nomem;
 	json_t *words = word_times_json(c, &nomem);
@@ -488,7 +505,7 @@ static void add_cue_speaker(builder *b, const passage_turns *t, size_t first, si
 	if (before && before->name && before->len == who->len &&
 	    memcmp(before->name, who->name, who->len) == 0)
 		return;
-	add_speaker_terms(b, who->name, who->len);
+	index_build_speaker_terms(b, who->name, who->len);
 }
 
 /* Passages: windows of about INDEX_PASSAGE_WORDS words; each starts with
@@ -504,7 +521,7 @@ static index_build_status add_windows(qx_db *db, const recording *rec, const cue
 		/* speaker: finds what a person said: a passage carries the
 		 * speakers of its cues, or, when the transcript never says who
 		 * speaks, the recording's. */
-		if (!builder_start(&b, db, rec, spelled, t->who == NULL, t->facet)) {
+		if (!index_build_start(&b, db, rec, spelled, t->who == NULL, t->facet)) {
 			qx_doc_free(b.doc);
 			return INDEX_BUILD_NOMEM;
 		}
@@ -517,11 +534,11 @@ static index_build_status add_windows(qx_db *db, const recording *rec, const cue
 			b.spelling = k > first || first == 0;
 			unsigned p = b.pos;
 			size_t words_before = b.words;
-			add_text(&b, "", c->plain, INDEX_WEIGHT_TEXT, TEXT_CONTINUED);
+			index_build_text(&b, "", c->plain, INDEX_WEIGHT_TEXT, TEXT_CONTINUED);
 			if (c->voice && *c->voice)
-				add_text(&b, "", c->voice, INDEX_WEIGHT_SPEAKER, TEXT_UNPLACED);
+				index_build_text(&b, "", c->voice, INDEX_WEIGHT_SPEAKER, TEXT_UNPLACED);
 			add_cue_speaker(&b, t, first, k);
-			json_array_append_new(list, passage_cue(c, p, t->who ? &t->who[k] : NULL,
+			json_array_append_new(list, index_build_cue_json(c, p, t->who ? &t->who[k] : NULL,
 			                                        t->answers ? t->answers[k] : -1));
 			if (counts && (k > first || first == 0)) {
 				counts->cues++;
@@ -536,7 +553,7 @@ static index_build_status add_windows(qx_db *db, const recording *rec, const cue
 		    json_pack("{s:s, s:s, s:f, s:f, s:o}", "r", rec->id, "type", "passage", "start",
 		              cues->items[first].start, "end", cues->items[last].end, "cues", list);
 		index_build_status st =
-		    commit_doc(&b, rec, "passage", (*n)++, data, counts, err, errlen);
+		    index_build_commit(&b, rec, "passage", (*n)++, data, counts, err, errlen);
 		qx_doc_free(b.doc);
 		if (st != INDEX_BUILD_OK)
 			return st;
@@ -572,6 +589,25 @@ static index_build_status add_passages(qx_db *db, const recording *rec, const cu
 	return st;
 }
 
+/* The recording's questions for its watch page: [{"t", "text", "speaker",
+ * "answer_t", "end"}] (qa_units.h). */
+static json_t *questions_json(const qa_units *units)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; list && i < units->count; i++) {
+		const qa_unit *u = &units->items[i];
+		if (json_array_append_new(list, json_pack("{s:f, s:s, s:s?, s:f, s:f}", "t",
+		                                          u->question_t, "text", u->question,
+		                                          "speaker", u->question_speaker,
+		                                          "answer_t", u->answer_t, "end",
+		                                          u->answer_end)) != 0) {
+			json_decref(list);
+			return NULL;
+		}
+	}
+	return list;
+}
+
 static json_t *summary_json(const recording *rec, const inputs *in, const char *fingerprint)
 {
 	const recording_meta *m = &rec->meta;
@@ -592,13 +628,14 @@ static json_t *summary_json(const recording *rec, const inputs *in, const char *
 			duration = in->cues->items[i].end;
 	const char *media = rec->media_path ? strrchr(rec->media_path, '/') : NULL;
 	return json_pack("{s:s, s:s, s:s, s:s?, s:s, s:i, s:o, s:s?, s:b, s:s?, s:i, s:f, s:s?, "
-	                 "s:o, s:s}",
+	                 "s:o, s:s, s:o}",
 	                 "id", rec->id, "title", m->title, "kind", recording_kind_str(m->kind),
 	                 "release", m->release, "date", m->date, "year", (json_int_t)m->year,
 	                 "speakers", speakers, "description", m->description, "has_transcript",
 	                 in->cues->count > 0, "transcript_source", in->transcript_source,
 	                 "cue_count", (json_int_t)in->cues->count, "duration", duration, "media",
-	                 media ? media + 1 : NULL, "agenda", agenda, "fingerprint", fingerprint);
+	                 media ? media + 1 : NULL, "agenda", agenda, "fingerprint", fingerprint,
+	                 "questions", questions_json(&in->units));
 }
 
 static index_build_status write_docs(qx_db *db, const recording *rec, const inputs *in,
@@ -620,17 +657,20 @@ static index_build_status write_docs(qx_db *db, const recording *rec, const inpu
 	if ((st = add_passages(db, rec, in->cues, facet, spelled, &n, &voiced, counts, err,
 	                       errlen)) != INDEX_BUILD_OK)
 		return st;
+	if ((st = index_build_units(db, rec, in->cues, &in->units, voiced, facet, &n, counts, err,
+	                            errlen)) != INDEX_BUILD_OK)
+		return st;
 
 	/* About: title (also under title:), speakers, description; the
 	 * speakers it names are its speaker: terms. */
-	if (!builder_start(&b, db, rec, spelled, true, facet))
+	if (!index_build_start(&b, db, rec, spelled, true, facet))
 		goto nomem;
-	add_text(&b, "", m->title, INDEX_WEIGHT_TITLE, TEXT_SEPARATE);
-	add_text(&b, INDEX_PREFIX_TITLE, m->title, 1, TEXT_SEPARATE);
+	index_build_text(&b, "", m->title, INDEX_WEIGHT_TITLE, TEXT_SEPARATE);
+	index_build_text(&b, INDEX_PREFIX_TITLE, m->title, 1, TEXT_SEPARATE);
 	for (size_t i = 0; i < m->speaker_count; i++)
-		add_text(&b, "", m->speakers[i].name, INDEX_WEIGHT_SPEAKER, TEXT_SEPARATE);
-	add_text(&b, "", m->description, INDEX_WEIGHT_TEXT, TEXT_SEPARATE);
-	st = commit_doc(&b, rec, "about", n++,
+		index_build_text(&b, "", m->speakers[i].name, INDEX_WEIGHT_SPEAKER, TEXT_SEPARATE);
+	index_build_text(&b, "", m->description, INDEX_WEIGHT_TEXT, TEXT_SEPARATE);
+	st = index_build_commit(&b, rec, "about", n++,
 	                json_pack("{s:s, s:s, s:f, s:f, s:s++}", "r", rec->id, "type", "about",
 	                          "start", 0.0, "end", 0.0, "text", m->title, ". ",
 	                          m->description ? m->description : ""),
@@ -652,15 +692,15 @@ static index_build_status write_docs(qx_db *db, const recording *rec, const inpu
 			}
 		/* speaker: finds what a person said: when the transcript says
 		 * who speaks, an item (or the notes) is not in anyone's voice. */
-		if (!builder_start(&b, db, rec, spelled, !voiced, facet))
+		if (!index_build_start(&b, db, rec, spelled, !voiced, facet))
 			goto nomem;
-		add_text(&b, "", e->title, INDEX_WEIGHT_AGENDA, TEXT_SEPARATE);
+		index_build_text(&b, "", e->title, INDEX_WEIGHT_AGENDA, TEXT_SEPARATE);
 		/* An item is a part of its recording: "helion autotuning" finds
 		 * the Helion Q&A's item "How the autotuner searches". Unplaced,
 		 * so phrases and moments come from the item's own words. */
-		add_text(&b, "", rec->meta.title, INDEX_WEIGHT_TEXT, TEXT_UNPLACED);
+		index_build_text(&b, "", rec->meta.title, INDEX_WEIGHT_TEXT, TEXT_UNPLACED);
 		st =
-		    commit_doc(&b, rec, "agenda", n++,
+		    index_build_commit(&b, rec, "agenda", n++,
 		               json_pack("{s:s, s:s, s:f, s:f, s:s}", "r", rec->id, "type",
 		                         "agenda", "start", e->start, "end", end, "text", e->title),
 		               counts, err, errlen);
@@ -678,12 +718,12 @@ static index_build_status write_docs(qx_db *db, const recording *rec, const inpu
 			sb_append_str(&notes, "\n"),
 			    sb_append_str(&notes, in->agenda.entries[i].title);
 	if (notes.len) {
-		if (!builder_start(&b, db, rec, spelled, !voiced, facet)) {
+		if (!index_build_start(&b, db, rec, spelled, !voiced, facet)) {
 			sb_free(&notes);
 			goto nomem;
 		}
-		add_text(&b, "", notes.data, INDEX_WEIGHT_TEXT, TEXT_SEPARATE);
-		st = commit_doc(&b, rec, "notes", n++,
+		index_build_text(&b, "", notes.data, INDEX_WEIGHT_TEXT, TEXT_SEPARATE);
+		st = index_build_commit(&b, rec, "notes", n++,
 		                json_pack("{s:s, s:s, s:f, s:f, s:s}", "r", rec->id, "type",
 		                          "notes", "start", 0.0, "end", 0.0, "text", notes.data),
 		                counts, err, errlen);
@@ -766,6 +806,7 @@ index_build_status index_build_recording(qx_db *db, const recording *rec, const 
 	in.subtitles = (media_subtitles)MEDIA_SUBTITLES_INIT;
 	in.media = (media_info)MEDIA_INFO_INIT;
 	in.agenda = (agenda)AGENDA_INIT;
+	in.units = (qa_units)QA_UNITS_INIT;
 	index_build_status st = load_inputs(rec, &in, err, errlen);
 	if (st == INDEX_BUILD_OK)
 		st = write_documents(db, rec, &in, fingerprint, counts, err, errlen);

@@ -8,7 +8,15 @@
  *   window; windows overlap by one cue so it works across their seams too);
  * - one "about" document: title, speakers and description, at t = 0;
  * - one document per agenda item (or chapter), at the item's start;
- * - one "notes" document.
+ * - one "notes" document;
+ * - one "unit" per question asked and its answer (qa_units.h: from qa.md,
+ *   else detected), at the question's start: the question's text weighs
+ *   INDEX_WEIGHT_QUESTION, the answer's cues (up to INDEX_UNIT_ANSWER_CUES)
+ *   the normal weight. Its data holds "cues" as a passage's (the
+ *   question's cues, or qa.md's words as one cue, each with "a", the
+ *   answer's start; then the answer's), "question_cues" (how many of them
+ *   are the question's), "question" {"text", "t", "speaker"} and "answer"
+ *   {"t", "end", "speaker", "text": its first sentence}.
  * A document's data is JSON (index_build.c documents the fields).
  */
 #ifndef QA_INDEX_SCHEMA_H
@@ -44,7 +52,7 @@ enum {
 #define INDEX_TERM_KIND      "XKIND"    /* + kind, e.g. "tac-meeting" */
 #define INDEX_TERM_SPEAKER   "XSPEAKER" /* + a key of a speaker's name */
 #define INDEX_TERM_YEAR      "XYEAR"    /* + four-digit year */
-#define INDEX_TERM_DOCTYPE   "XTYPE"    /* + passage | about | agenda | notes */
+#define INDEX_TERM_DOCTYPE   "XTYPE"    /* + passage | about | agenda | notes | unit */
 
 /* The longest term qx_doc_add_boolean_term takes (Xapian's limit is 245
  * bytes): a longer filter value is not written. */
@@ -60,8 +68,10 @@ enum {
  * of another version is rebuilt in full by the next `qarchive index`
  * (index_update.h). 2: lower-cased filter terms; speakers per passage.
  * 3: roll-up captions read once, "Name:" speakers (transcript.h), word
- * times ("w") on passage cues, the transcript's speakers in the facet. */
-#define INDEX_SCHEMA_VERSION "3"
+ * times ("w") on passage cues, the transcript's speakers in the facet.
+ * 4: question and answer units (3 was also given to units alone on a
+ * branch merged at the same time: 4 rebuilds either kind of 3). */
+#define INDEX_SCHEMA_VERSION "4"
 
 /* Passage windows: close a window once it holds this many words (and at
  * least INDEX_PASSAGE_MIN_CUES cues). About a paragraph of speech, 20-40 s:
@@ -75,5 +85,17 @@ enum {
 #define INDEX_WEIGHT_AGENDA  3
 #define INDEX_WEIGHT_SPEAKER 2
 #define INDEX_WEIGHT_TEXT    1
+/* A unit's question: what a user's question is matched against first. */
+#define INDEX_WEIGHT_QUESTION 3
+
+/* A unit indexes the first cues of its answer only: the whole answer is in
+ * the passages, and indexing it twice made long units outrank passages on
+ * keywords said deep in an answer, with no gain on questions
+ * (tests/search-quality/RESULTS.md). */
+#define INDEX_UNIT_ANSWER_CUES 3
+/* A unit's answer summary: its first sentence, at least MIN bytes (one
+ * more when the first is "Sure."), at most MAX. */
+#define INDEX_UNIT_SUMMARY_MIN 24
+#define INDEX_UNIT_SUMMARY_MAX 240
 
 #endif

@@ -13,6 +13,7 @@
 #include "suggest.h"
 #include "synonyms.h"
 #include "not_found.h"
+#include "search_internal.h"
 #include "search_limits.h"
 
 /* Documents of one recording read to choose its moments from: more than
@@ -79,7 +80,7 @@ const char *search_status_str(search_status status)
 	return "unknown status";
 }
 
-static search_status from_qx(qx_status st, qx_db *db, char *err, size_t errlen)
+search_status search_from_qx(qx_status st, qx_db *db, char *err, size_t errlen)
 {
 	snprintf(err, errlen, "%s", qx_db_errmsg(db)[0] ? qx_db_errmsg(db) : qx_status_str(st));
 	switch (st) {
@@ -98,34 +99,10 @@ static search_status from_qx(qx_status st, qx_db *db, char *err, size_t errlen)
 	}
 }
 
-/* What every read of one attempt at a search needs: the handle, the match
- * set, and where a failure goes. Every qx_ call's status goes through
- * check(), so a QX_RETRY from any read (the search itself, or the lazy
- * reads of hit data, positions, snippets and summaries that follow) ends
- * the attempt as SEARCH_BUSY, and search_run runs the whole search again
- * on the newest revision. */
-typedef struct reader {
-	qx_db *db;
-	qx_mset *ms;
-	char *err;
-	size_t errlen;
-	struct filters *f; /* the search's filters and speakers */
-} reader;
-
 static search_status check(const reader *r, qx_status st)
 {
-	return st == QX_OK ? SEARCH_OK : from_qx(st, r->db, r->err, r->errlen);
+	return search_check(r, st);
 }
-
-/* Filter terms for the request's --release/--kind/--speaker/--recording, and the
- * speakers whose moments are asked for: the --speaker key and those of the
- * query's speaker: words, which the query's parse adds (speaker_value). */
-typedef struct filters {
-	char *terms[5];
-	size_t count;
-	char **speakers; /* keys (speaker_terms.h) */
-	size_t speaker_count;
-} filters;
 
 /* A release, kind or year as the index holds it: lower-cased. */
 static char *filter_value(const char *typed, void *ctx)
@@ -181,7 +158,8 @@ static bool filters_add(filters *f, const char *prefix, const char *value)
 	if (!value || !*value)
 		return true;
 	bool speaker = strcmp(prefix, INDEX_TERM_SPEAKER) == 0;
-	bool id = strcmp(prefix, INDEX_TERM_RECORDING) == 0; /* as the index holds it */
+	/* A recording id and a document type as the index holds them. */
+	bool id = strcmp(prefix, INDEX_TERM_RECORDING) == 0 || strcmp(prefix, INDEX_TERM_DOCTYPE) == 0;
 	char *v = speaker ? speaker_value(value, f)
 	          : id    ? strdup(value)
 	                  : filter_value(value, NULL);
@@ -229,7 +207,8 @@ static search_status prepare(const synonyms *syn, const search_request *req, fil
 	if (!filters_add(f, INDEX_TERM_RELEASE, req->release) ||
 	    !filters_add(f, INDEX_TERM_KIND, req->kind) ||
 	    !filters_add(f, INDEX_TERM_SPEAKER, req->speaker) ||
-	    !filters_add(f, INDEX_TERM_RECORDING, req->recording))
+	    !filters_add(f, INDEX_TERM_RECORDING, req->recording) ||
+	    (req->questions && !filters_add(f, INDEX_TERM_DOCTYPE, "unit")))
 		return SEARCH_NOMEM;
 	if (!req->exact && syn)
 		return synonyms_rewrite_query(syn, req->query, query) ? SEARCH_OK : SEARCH_NOMEM;
@@ -489,32 +468,6 @@ static search_status page_facets(const reader *r, json_t **out)
 	return st;
 }
 
-static double number_or(json_t *obj, const char *key, double fallback)
-{
-	json_t *v = json_object_get(obj, key);
-	return json_is_number(v) ? json_number_value(v) : fallback;
-}
-
-/* Hit i's document data, parsed, into *doc (caller releases). */
-static search_status hit_doc(const reader *r, unsigned i, json_t **doc)
-{
-	const char *data;
-	size_t len;
-	json_error_t error;
-	*doc = NULL;
-	search_status st = check(r, qx_mset_hit(r->ms, i, &data, &len, NULL, NULL));
-	if (st != SEARCH_OK)
-		return st;
-	if ((*doc = json_loadb(data, len, 0, &error)) != NULL)
-		return SEARCH_OK;
-	if (json_error_code(&error) == json_error_out_of_memory)
-		return SEARCH_NOMEM;
-	snprintf(r->err, r->errlen,
-	         "a hit's data in the index is not JSON (%s): `qarchive index --force` rebuilds it",
-	         error.text);
-	return SEARCH_FAILED;
-}
-
 /* The recording's summary, stored in the index's metadata at index time,
  * into *out ({} when it has none). */
 static search_status recording_summary(const reader *r, const char *id, json_t **out)
@@ -530,78 +483,6 @@ static search_status recording_summary(const reader *r, const char *id, json_t *
 	if (!*out)
 		*out = json_object();
 	return *out ? SEARCH_OK : SEARCH_NOMEM;
-}
-
-/* The cue of hit i where its query terms are said closest together
- * (moment.h), 0 when the match has no positions. With speaker: filters,
- * among the cues of those speakers (the first of them when none holds a
- * term), and *voiced says so. *word: the position the moment starts at
- * (-1 when no term placed it). */
-static search_status matched_cue(const reader *r, unsigned i, json_t *cues, size_t *at,
-                                 bool *voiced, long *word)
-{
-	qx_position *positions = NULL;
-	size_t n = 0;
-	unsigned pos;
-	long first = -1;
-	*at = 0;
-	*word = -1;
-	search_status st = check(r, qx_mset_positions(r->ms, i, &positions, &n));
-	if (st == SEARCH_OK && !moment_in_voice(cues, (const char *const *)r->f->speakers,
-	                                        r->f->speaker_count, positions, &n, &first))
-		st = SEARCH_NOMEM;
-	if (st == SEARCH_OK && moment_densest(positions, n, &pos)) {
-		*at = moment_cue_at(cues, pos);
-		*word = (long)pos;
-	} else if (first >= 0)
-		*at = (size_t)first;
-	*voiced = first >= 0;
-	free(positions);
-	return st;
-}
-
-/* The snippet source of a passage: the matched cue and the next two,
- * joined by spaces. Caller frees; NULL when out of memory. */
-static char *cues_text(json_t *cues, size_t at)
-{
-	size_t total = 0;
-	for (size_t k = at; k < json_array_size(cues) && k < at + 3; k++) {
-		const char *ct =
-		    json_string_value(json_object_get(json_array_get(cues, k), "text"));
-		total += (ct ? strlen(ct) : 0) + 1;
-	}
-	char *joined = calloc(1, total + 1);
-	if (!joined)
-		return NULL;
-	for (size_t k = at; k < json_array_size(cues) && k < at + 3; k++) {
-		const char *ct =
-		    json_string_value(json_object_get(json_array_get(cues, k), "text"));
-		if (!ct)
-			continue;
-		if (*joined)
-			strcat(joined, " ");
-		strcat(joined, ct);
-	}
-	return joined;
-}
-
-/* Notes and descriptions are markdown over several lines: a snippet is one
- * line. A copy of text with each run of white space one space. Caller
- * frees; NULL when out of memory. */
-static char *one_line(const char *text)
-{
-	char *flat = strdup(text);
-	if (!flat)
-		return NULL;
-	size_t w = 0;
-	for (size_t r = 0; flat[r]; r++) {
-		bool space = flat[r] == '\n' || flat[r] == '\t' || flat[r] == ' ';
-		if (space && (w == 0 || flat[w - 1] == ' '))
-			continue;
-		flat[w++] = space ? ' ' : flat[r];
-	}
-	flat[w] = '\0';
-	return flat;
 }
 
 /* One recording on the page: its moments, in rank order, moments in what
@@ -624,103 +505,6 @@ typedef struct group {
 	double *taken; /* the distinct times of its moments read (owned) */
 	size_t taken_count, taken_cap;
 } group;
-
-/* Did agenda item i match by words of its own? An item also carries its
- * recording's title (unplaced: no positions), so that "helion autotuning"
- * finds the Helion Q&A's "How the autotuner searches"; an item that
- * matched by the title alone is not a moment of its own (the recording's
- * "about" is). A filter-only query (weight 0) lists every item. */
-static search_status item_says_a_word(const reader *r, unsigned i, bool *said)
-{
-	const char *data;
-	size_t len, n = 0;
-	double weight = 0;
-	qx_position *positions = NULL;
-	search_status st = check(r, qx_mset_hit(r->ms, i, &data, &len, NULL, &weight));
-	if (st == SEARCH_OK)
-		st = check(r, qx_mset_positions(r->ms, i, &positions, &n));
-	free(positions);
-	*said = n > 0 || weight <= 0;
-	return st;
-}
-
-/* Where the moment of hit i is: *t, the cue holding the first matched
- * position (passages; *at is that cue, SIZE_MAX for other documents) or
- * the document's own start (agenda items, about, notes), and in *doc the
- * hit's data (caller releases); *doc is NULL for an agenda item that
- * matched only by its recording's title (item_says_a_word). */
-static search_status moment_place(const reader *r, unsigned i, json_t **doc, double *t, size_t *at)
-{
-	*at = SIZE_MAX;
-	*t = 0;
-	search_status st = hit_doc(r, i, doc);
-	if (st != SEARCH_OK)
-		return st;
-	*t = number_or(*doc, "start", 0);
-	const char *type = json_string_value(json_object_get(*doc, "type"));
-	json_t *cues = json_object_get(*doc, "cues");
-	bool said = true, voiced = false;
-	long word = -1;
-	if (type && strcmp(type, "agenda") == 0)
-		st = item_says_a_word(r, i, &said);
-	else if (json_is_array(cues) && json_array_size(cues) > 0 &&
-	         (st = matched_cue(r, i, cues, at, &voiced, &word)) == SEARCH_OK) {
-		/* A speaker's moment is their own words, even when they ask. */
-		json_t *cue = json_array_get(cues, *at);
-		double start = number_or(cue, "s", *t);
-		*t = voiced ? start : moment_play_from(cues, *at);
-		/* Not an answer to play instead: the word itself, when the
-		 * transcript says when each word is said (moment.h). */
-		if (*t == start && word >= 0)
-			*t = moment_word_time(cue, (unsigned)word, start);
-	}
-	if (st != SEARCH_OK || !said) {
-		json_decref(*doc);
-		*doc = NULL;
-	}
-	return st;
-}
-
-/* The moment of hit i, in *hit: where it is (moment_place) with a
- * snippet; NULL when the hit is no moment of its own. */
-static search_status moment(const reader *r, unsigned i, const group *g, json_t **hit)
-{
-	json_t *doc = NULL;
-	char *joined = NULL, *flat = NULL, *snippet = NULL;
-	double t;
-	size_t at;
-	*hit = NULL;
-	search_status st = moment_place(r, i, &doc, &t, &at);
-	if (st != SEARCH_OK || !doc)
-		return st;
-	double start = number_or(doc, "start", 0), end = number_or(doc, "end", start);
-	const char *type = json_string_value(json_object_get(doc, "type"));
-	const char *text = json_string_value(json_object_get(doc, "text"));
-	if (at != SIZE_MAX && !(text = joined = cues_text(json_object_get(doc, "cues"), at))) {
-		st = SEARCH_NOMEM;
-		goto out;
-	}
-	if (!(flat = one_line(text ? text : ""))) {
-		st = SEARCH_NOMEM;
-		goto out;
-	}
-	if ((st = check(r, qx_mset_snippet(r->ms, flat, 240, &snippet))) != SEARCH_OK)
-		goto out;
-	*hit = json_pack(
-	    "{s:s, s:O?, s:O?, s:O?, s:O?, s:s, s:f, s:f, s:f, s:s}", "recording", g->id, "title",
-	    json_object_get(g->summary, "title"), "release", json_object_get(g->summary, "release"),
-	    "kind", json_object_get(g->summary, "kind"), "date",
-	    json_object_get(g->summary, "date"), "type", type ? type : "passage", "start", start,
-	    "end", end, "t", floor(t * 1000 + 0.5) / 1000, "snippet", snippet);
-	if (!*hit)
-		st = SEARCH_NOMEM;
-out:
-	free(snippet);
-	free(flat);
-	free(joined);
-	json_decref(doc);
-	return st;
-}
 
 /* The groups found so far, in rank order. */
 typedef struct groups {
@@ -747,7 +531,7 @@ static search_status group_of(const reader *r, unsigned i, groups *gs, size_t wa
 {
 	json_t *doc;
 	*k = -1;
-	search_status st = hit_doc(r, i, &doc);
+	search_status st = search_hit_doc(r, i, &doc);
 	if (st != SEARCH_OK)
 		return st;
 	const char *id = json_string_value(json_object_get(doc, "r"));
@@ -843,13 +627,13 @@ static search_status place_hit(const reader *r, unsigned i, groups *gs, const pa
 	g->extra += full;
 	if (full) {
 		/* Past the page: only its time, for the count. */
-		if ((st = moment_place(r, i, &doc, &t, &at)) != SEARCH_OK || !doc)
+		if ((st = search_moment_place(r, i, &doc, &t, &at)) != SEARCH_OK || !doc)
 			return st;
 		json_decref(doc);
-	} else if ((st = moment(r, i, g, &hit)) != SEARCH_OK || !hit) {
+	} else if ((st = search_moment(r, i, g->id, g->summary, &hit)) != SEARCH_OK || !hit) {
 		return st;
 	} else {
-		t = number_or(hit, "t", 0);
+		t = search_number_or(hit, "t", 0);
 	}
 	if (!take(g, t, &fresh))
 		st = SEARCH_NOMEM;
@@ -859,7 +643,8 @@ static search_status place_hit(const reader *r, unsigned i, groups *gs, const pa
 		return st;
 	}
 	const char *type = json_string_value(json_object_get(hit, "type"));
-	bool timed = type && (strcmp(type, "passage") == 0 || strcmp(type, "agenda") == 0);
+	bool timed = type && (strcmp(type, "passage") == 0 || strcmp(type, "agenda") == 0 ||
+	                      strcmp(type, "unit") == 0);
 	return json_array_append_new(timed ? g->timed : g->later, hit) == 0 ? SEARCH_OK
 	                                                                    : SEARCH_NOMEM;
 }
@@ -936,7 +721,7 @@ static search_status run_once(qx_db *db, const synonyms *syn, const search_reque
 {
 	filters f = {{NULL}, 0, NULL, 0};
 	char *query = NULL;
-	reader r = {db, NULL, err, errlen, &f};
+	reader r = {db, NULL, err, errlen, &f, req->questions};
 	json_t *hits = NULL, *facets = NULL;
 	page pg = page_of(req);
 	bool match_any = false, showing = false;
@@ -1009,7 +794,7 @@ search_status search_run(qx_db *db, const synonyms *syn, const search_request *r
 	if (status == SEARCH_BUSY) {
 		qx_status st = qx_db_reopen(db, NULL);
 		if (st != QX_OK)
-			return from_qx(st, db, err, errlen);
+			return search_from_qx(st, db, err, errlen);
 		err[0] = '\0';
 		status = run_once(db, syn, req, out, err, errlen);
 	}

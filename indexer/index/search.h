@@ -53,6 +53,9 @@ typedef struct search_request {
 	 * moments, best first, per_page * SEARCH_MOMENTS_PER_RECORDING of them
 	 * a page: where "N more moments in this recording" leads. */
 	const char *recording;
+	/* Questions and their answers only (unit_search.h): every hit is a
+	 * unit, with "unit" set. */
+	bool questions;
 } search_request;
 
 const char *search_status_str(search_status status);
@@ -73,7 +76,8 @@ qx_search_params search_base_params(const char *query, bool exact);
  *    "not_found": [the query's words the archive never holds, as typed],
  *    "hits": [{"recording", "title", "release", "kind", "date", "type",
  *              "start", "end", "t", "snippet", "recording_moments",
- *              "recording_matches"}],
+ *              "recording_matches", and on a question asked in the recording
+ *              that the query matches, "unit" (unit_search.h)}],
  *    "facets": {"release": {value: recordings}, "kind": {...},
  *               "speaker": {...}, "year": {...}}}
  * (caller releases with json_decref); otherwise *out is NULL and err holds

@@ -2,7 +2,10 @@
  * GET /feed.xml?q=...: a saved search ("tell me when X is said"): one
  * entry per matching moment, newest recordings first, each linking to
  * /watch/<id>?t=N. The other /api/search parameters (release, kind,
- * speaker, recording, exact, limit) narrow it the same way. Every string from the
+ * speaker, recording, exact, limit, type) narrow it the same way.
+ * GET /feed.xml?type=questions: the questions asked in the newest
+ * recordings (qa_units.h), one entry per question, each linking to
+ * /watch/<id>?t=N where it is asked. Every string from the
  * archive or the query is XML-escaped (escape.h); links are absolute, from
  * the Host header (request.h). */
 #include <math.h>
@@ -16,6 +19,8 @@
 #include "search_params.h"
 
 #define FEED_RECORDINGS 20
+/* Entries of the questions feed at most: a few recordings' worth. */
+#define FEED_QUESTIONS 100
 
 typedef struct feed {
 	strbuf sb;
@@ -189,6 +194,60 @@ static unsigned saved_search(http_request *req, http_reply *out, feed *f)
 	return 0;
 }
 
+/* One question asked in recording r: q is {"t", "text", "speaker"} from
+ * the recording's summary. */
+static void question_entry(feed *f, json_t *r, json_t *q)
+{
+	const char *id = json_string_value(json_object_get(r, "id"));
+	const char *who = json_string_value(json_object_get(q, "speaker"));
+	double t = json_number_value(json_object_get(q, "t"));
+	char when[32], secs[32];
+	format_time(t, when, sizeof when);
+	snprintf(secs, sizeof secs, "%.0f", isfinite(t) && t > 0 ? floor(t) : 0.0);
+	strbuf link = STRBUF_INIT;
+	f->ok = f->ok && sb_append_str(&link, f->origin) && sb_append_str(&link, "/watch/") &&
+	        http_escape_url(&link, id) && sb_append_str(&link, "?t=") &&
+	        sb_append_str(&link, secs);
+	put(f, "<entry>\n<title>");
+	put_xml(f, json_string_value(json_object_get(q, "text")));
+	put(f, "</title>\n<id>");
+	put_xml(f, link.data);
+	put(f, "</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
+	put_xml(f, link.data);
+	put(f, "\"/>\n<updated>");
+	put_date(f, json_string_value(json_object_get(r, "date")));
+	put(f, "</updated>\n<summary>Asked at ");
+	put(f, when);
+	if (who) {
+		put(f, " by ");
+		put_xml(f, who);
+	}
+	put(f, " in ");
+	put_xml(f, json_string_value(json_object_get(r, "title")));
+	put(f, "</summary>\n</entry>\n");
+	sb_free(&link);
+}
+
+/* The questions asked in the newest recordings, newest recording first. */
+static unsigned newest_questions(http_request *req, http_reply *out, feed *f)
+{
+	json_t *list = NULL;
+	unsigned st = http_recordings_newest(req, out, &list);
+	if (st)
+		return st;
+	size_t n = json_array_size(list), written = 0;
+	feed_head(f, "qarchive: newest questions", "?type=questions", "/",
+	          n ? json_string_value(json_object_get(json_array_get(list, 0), "date")) : NULL);
+	for (size_t i = 0; i < n && written < FEED_QUESTIONS; i++) {
+		json_t *r = json_array_get(list, i), *qs = json_object_get(r, "questions");
+		for (size_t k = 0; k < json_array_size(qs) && written < FEED_QUESTIONS; k++, written++)
+			question_entry(f, r, json_array_get(qs, k));
+	}
+	put(f, "</feed>\n");
+	json_decref(list);
+	return 0;
+}
+
 static unsigned newest(http_request *req, http_reply *out, feed *f)
 {
 	json_t *list = NULL;
@@ -212,7 +271,13 @@ unsigned http_handle_feed(http_request *req, http_reply *out)
 	const char *q = http_query(req, "q");
 	bool search = (q && q[0]) || http_query(req, "release") || http_query(req, "kind") ||
 	              http_query(req, "speaker") || http_query(req, "recording");
-	unsigned st = search ? saved_search(req, out, &f) : newest(req, out, &f);
+	const char *type = http_query(req, "type");
+	bool questions = type && strcmp(type, "questions") == 0;
+	if (!search && type && type[0] && !questions && strcmp(type, "moments") != 0)
+		return http_reply_error(out, 400, "type: expected questions or moments");
+	unsigned st = search      ? saved_search(req, out, &f)
+	              : questions ? newest_questions(req, out, &f)
+	                          : newest(req, out, &f);
 	if (st) {
 		sb_free(&f.sb);
 		return st;

@@ -51,6 +51,13 @@ bool http_search_params(const http_request *req, search_request *sr, char *err, 
 			return false;
 		}
 	}
+	/* type=questions: questions asked and their answers only (search.h). */
+	const char *type = nonempty(http_query(req, "type"));
+	if (type && strcmp(type, "questions") != 0 && strcmp(type, "moments") != 0) {
+		snprintf(err, errlen, "type: expected questions or moments");
+		return false;
+	}
+	sr->questions = type && strcmp(type, "questions") == 0;
 	if (!sr->query[0] && !sr->release && !sr->kind && !sr->speaker && !sr->recording) {
 		snprintf(err, errlen,
 		         "q: missing (give a query, or a release, kind, speaker or recording)");

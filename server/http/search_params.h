@@ -14,9 +14,10 @@
 #define HTTP_SEARCH_MAX_LIMIT     100
 #define HTTP_SEARCH_MAX_PAGE      1000
 
-/* Fill *sr from q, release, kind, speaker, recording, page, limit and exact (strings
- * borrowed from the request). Empty filters count as absent. page is
- * 1..1000, limit 1..100, exact one of 1/true/yes/0/false/no/"" . Returns
+/* Fill *sr from q, release, kind, speaker, recording, page, limit, exact and
+ * type (strings borrowed from the request). Empty filters count as absent.
+ * page is 1..1000, limit 1..100, exact one of 1/true/yes/0/false/no/"",
+ * type "questions" (units only) or "moments" (the default). Returns
  * true, or false with a message for the user in err. */
 bool http_search_params(const http_request *req, search_request *sr, char *err, size_t errlen);
 

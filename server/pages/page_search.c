@@ -1,4 +1,4 @@
-/* GET /search?q=&release=&kind=&speaker=&recording=&page=: the search page.
+/* GET /search?q=&release=&kind=&speaker=&recording=&page=&type=: the search page.
  *
  * Results come from search_run (through http_search_params and
  * http_search_run, as /api/search), grouped by recording with up to three
@@ -6,7 +6,10 @@
  * in this recording", a link to the same search with ?recording=, which
  * lists that recording's moments, thirty a page. Every moment links
  * straight to /watch/<id>?t=N&q=..., so the player starts where it was
- * said and the words are marked. Facets (release, kind, speaker) add or
+ * said and the words are marked. A question someone asked in a recording
+ * that the query matches (unit_search.h) shows as "Q (asked at 12:34 by
+ * Name): ..." playing from the question and "A (Name, 12:41–14:02): ..."
+ * playing from the answer; type=questions lists only those. Facets (release, kind, speaker) add or
  * remove a filter; "did you mean" offers the suggestion; pages of ten
  * recordings.
  *
@@ -38,12 +41,29 @@ typedef struct state {
 	const char *recording;       /* one recording's moments (its id), or NULL */
 	const char *recording_title; /* its title, for the filter's chip */
 	unsigned page;
+	bool questions;   /* type=questions: questions asked and their answers only */
 	const char *user; /* signed-in staff, for the header; NULL for visitors */
 } state;
 
 static bool href(strbuf *sb, const state *s, unsigned page)
 {
-	return http_html_search_href(sb, s->q, s->release, s->kind, s->speaker, s->recording, page);
+	size_t at = sb->len;
+	bool ok = http_html_search_href(sb, s->q, s->release, s->kind, s->speaker, s->recording,
+	                                page);
+	if (ok && s->questions)
+		ok = sb_append_str(sb, memchr(sb->data + at, '?', sb->len - at) ? "&amp;type=questions"
+		                                                                  : "?type=questions");
+	return ok;
+}
+
+/* "Only questions asked" / "All moments": the same search, the other type. */
+static bool questions_toggle(strbuf *sb, const state *s)
+{
+	state other = *s;
+	other.questions = !s->questions;
+	return sb_append_str(sb, "<p class=\"type-toggle\"><a href=\"") && href(sb, &other, 1) &&
+	       sb_append_str(sb, s->questions ? "\">Show all moments</a></p>\n"
+	                                      : "\">Only questions asked in the recordings</a></p>\n");
 }
 
 static const char help_html[] =
@@ -74,6 +94,8 @@ static bool search_form(strbuf *sb, const state *s)
 			ok = sb_append_str(sb, "<input type=\"hidden\" name=\"") &&
 			     sb_append_str(sb, names[i]) && sb_append_str(sb, "\" value=\"") &&
 			     http_escape_attr(sb, values[i]) && sb_append_str(sb, "\">\n");
+	if (ok && s->questions)
+		ok = sb_append_str(sb, "<input type=\"hidden\" name=\"type\" value=\"questions\">\n");
 	return ok && sb_append_str(sb, "</form>\n");
 }
 
@@ -176,8 +198,52 @@ static bool moment_href(strbuf *sb, const state *s, const char *id, const char *
 	return ok;
 }
 
+/* "Q (asked at 12:34 by Name): ..." linking to the question, and "A (Name,
+ * 12:41–14:02): first sentence…" linking to the answer (unit_search.h).
+ * Every part is the archive's text: escaped (the question is the hit's
+ * snippet, escaped by Xapian). */
+static bool unit_item(strbuf *sb, const state *s, json_t *hit, json_t *unit)
+{
+	json_t *q = json_object_get(unit, "question"), *a = json_object_get(unit, "answer");
+	const char *id = str(hit, "recording"), *asker = str(q, "speaker"),
+	           *answerer = str(a, "speaker");
+	double qt = json_number_value(json_object_get(q, "t"));
+	double at = json_number_value(json_object_get(a, "t"));
+	double end = json_number_value(json_object_get(a, "end"));
+	bool ok = sb_append_str(sb, "<li class=\"unit\"><a class=\"moment\" href=\"") &&
+	          moment_href(sb, s, id, "passage", qt) &&
+	          sb_append_str(sb, "\"><span class=\"ts\">") && timecode_clock(sb, qt) &&
+	          sb_append_str(sb, "</span> <span class=\"snippet\"><span class=\"tag\">Q</span> "
+	                            "(asked at ") &&
+	          timecode_clock(sb, qt);
+	if (ok && asker)
+		ok = sb_append_str(sb, " by ") && http_escape_html(sb, asker);
+	/* The hit's snippet is the question, its words marked (search.h);
+	 * Xapian escaped it, as every snippet here. */
+	const char *snippet = str(hit, "snippet");
+	ok = ok && sb_append_str(sb, "): ") &&
+	     (snippet && snippet[0] ? sb_append_str(sb, snippet)
+	                            : http_escape_html(sb, str(q, "text"))) &&
+	     sb_append_str(sb, "</span></a><a class=\"moment answer\" href=\"") &&
+	     moment_href(sb, s, id, "passage", at) &&
+	     sb_append_str(sb, "\"><span class=\"ts\">") && timecode_clock(sb, at) &&
+	     sb_append_str(sb, "</span> <span class=\"snippet\"><span class=\"tag\">A</span> (");
+	if (ok && answerer)
+		ok = http_escape_html(sb, answerer) && sb_append_str(sb, ", ");
+	/* Its first sentence: "…" says there is more, after a full stop too. */
+	const char *said = str(a, "text");
+	size_t n = said ? strlen(said) : 0;
+	bool stop = n && strchr(".?!", said[n - 1]);
+	return ok && timecode_clock(sb, at) && sb_append_str(sb, "\u2013") &&
+	       timecode_clock(sb, end) && sb_append_str(sb, "): ") && http_escape_html(sb, said) &&
+	       sb_append_str(sb, stop ? " …</span></a></li>\n" : "…</span></a></li>\n");
+}
+
 static bool moment_item(strbuf *sb, const state *s, json_t *hit)
 {
+	json_t *unit = json_object_get(hit, "unit");
+	if (unit)
+		return unit_item(sb, s, hit, unit);
 	const char *type = str(hit, "type"), *snippet = str(hit, "snippet");
 	double t = json_number_value(json_object_get(hit, "t"));
 	bool timed = !type || strcmp(type, "passage") == 0 || strcmp(type, "agenda") == 0;
@@ -448,6 +514,7 @@ unsigned http_handle_search_page(http_request *req, http_reply *out)
 	           .speaker = echo(sr.speaker),
 	           .recording = echo(sr.recording),
 	           .page = sr.page,
+	           .questions = sr.questions,
 	           .user = staff ? user : NULL};
 	if (!asks(req)) {
 		/* No query yet: the form and how to write one. */
@@ -490,7 +557,7 @@ unsigned http_handle_search_page(http_request *req, http_reply *out)
 		ok = ok && sb_append_str(&sb, "Recordings");
 	ok = ok && sb_append_str(&sb, "</h1>\n") && search_form(&sb, &s) &&
 	     sb_append_str(&sb, "<div class=\"search-layout\">\n<div class=\"results-col\">\n") &&
-	     filter_chips(&sb, &s);
+	     filter_chips(&sb, &s) && questions_toggle(&sb, &s);
 	ok = ok && suggestion_line(&sb, &s, suggestion) && not_found_line(&sb, result);
 	if (ok && n == 0 && total > 0) {
 		state first = s;

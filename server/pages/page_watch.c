@@ -135,6 +135,35 @@ static bool agenda(strbuf *sb, const watch *w, json_t *items)
 	return ok && sb_append_str(sb, "</ol>\n</section>\n");
 }
 
+/* "Questions in this Q&A": the questions asked (qa_units.h, from the
+ * recording's summary), each a link to its start; watch.js seeks there and
+ * marks the one being asked or answered. */
+static bool questions(strbuf *sb, const watch *w, json_t *items)
+{
+	size_t n = json_array_size(items);
+	if (n == 0)
+		return true;
+	bool ok = sb_append_str(sb, "<section class=\"asked\" aria-labelledby=\"asked-h\">\n"
+	                            "<h2 id=\"asked-h\">Questions in this Q&amp;A</h2>\n"
+	                            "<ol class=\"chapters\">\n");
+	for (size_t i = 0; ok && i < n; i++) {
+		json_t *item = json_array_get(items, i);
+		double start = json_number_value(json_object_get(item, "t"));
+		const char *who = str(item, "speaker");
+		ok = sb_append_str(sb, "<li data-start=\"") && timecode_seconds(sb, start) &&
+		     sb_append_str(sb, "\"><a href=\"") && moment_href(sb, w, start) &&
+		     sb_append_str(sb, "\" data-t=\"") && timecode_seconds(sb, start) &&
+		     sb_append_str(sb, "\"><span class=\"ts\">") && timecode_clock(sb, start) &&
+		     sb_append_str(sb, "</span> <span class=\"title\">") &&
+		     http_escape_html(sb, str(item, "text"));
+		if (ok && who)
+			ok = sb_append_str(sb, " <span class=\"who\">(") && http_escape_html(sb, who) &&
+			     sb_append_str(sb, ")</span>");
+		ok = ok && sb_append_str(sb, "</span></a></li>\n");
+	}
+	return ok && sb_append_str(sb, "</ol>\n</section>\n");
+}
+
 /* The index of the cue being spoken at t: the last that starts at or
  * before it (cues are in time order; an overlap goes to the later one). */
 static size_t cue_at(const cue_list *cues, double t)
@@ -331,7 +360,9 @@ unsigned http_handle_watch(http_request *req, http_reply *out)
 	    heading(&sb, summary, &w) &&
 	    sb_append_str(&sb, "<div class=\"watch\">\n<div class=\"watch-main\">\n") &&
 	    player(&sb, &w, summary, tr.cues->count > 0) &&
-	    agenda(&sb, &w, json_object_get(summary, "agenda")) && sb_append_str(&sb, "</div>\n") &&
+	    agenda(&sb, &w, json_object_get(summary, "agenda")) &&
+	    questions(&sb, &w, json_object_get(summary, "questions")) &&
+	    sb_append_str(&sb, "</div>\n") &&
 	    transcript_section(&sb, &w, &tr, unreadable) && about(&sb, summary, notes) &&
 	    sb_append_str(&sb, "</div>\n</article>\n") && http_html_end(&sb);
 	st = http_html_reply(out, 200, &sb, ok);

@@ -92,7 +92,7 @@ function buildArchive(root) {
     }
     fs.mkdirSync(path.join(root, id));
     for (const f of fs.readdirSync(src))
-      if (/^(recording\.json|transcript\.(vtt|srt)|agenda\.md|notes\.md)$/.test(f))
+      if (/^(recording\.json|transcript\.(vtt|srt)|agenda\.md|notes\.md|qa\.md)$/.test(f))
         fs.copyFileSync(path.join(src, f), path.join(root, id, f));
   }
 
@@ -193,6 +193,26 @@ async function questionsAndMoments(page, base) {
   check(/^Not found: wrangle$/.test((missing || '').trim()), 'the word found nowhere is named: ' + missing);
   check(await page.locator('.not-found s', { hasText: /^wrangle$/ }).count() === 1, 'crossed out');
   check(await page.locator('.results .result').count() > 0, 'and the other words still find moments');
+
+  /* A question someone already asked (issue 14): its Q plays from the
+   * question, its A from the answer, and ?type=questions lists units only. */
+  await page.goto(base + '/search?q=is+it+worth+turning+on+max-autotune+for+serving');
+  const unit = page.locator('.results .unit').first();
+  const qLink = unit.locator('a.moment').first(), aLink = unit.locator('a.moment.answer');
+  const qText = ((await qLink.textContent().catch(() => '')) || '').replace(/\s+/g, ' ');
+  const aText = ((await aLink.textContent().catch(() => '')) || '').replace(/\s+/g, ' ');
+  check(/Q \(asked at 18:25 by Maya Chen\): Is max-autotune worth it for inference\?/.test(qText), 'a unit hit shows its Q: ' + qText);
+  check(/A \(Leila Brandt, 18:28\u201318:56\): Often, yes, if you can afford the compile time\./.test(aText), 'and its A: ' + aText);
+  const qHref = (await qLink.getAttribute('href').catch(() => '')) || '';
+  const aHref = (await aLink.getAttribute('href').catch(() => '')) || '';
+  check(qHref.startsWith(QA26 + '?t=1105&'), 'the Q plays from the question: ' + qHref);
+  check(aHref.startsWith(QA26 + '?t=1108.84&'), 'the A from the answer: ' + aHref);
+  await Promise.all([page.waitForURL(/\/watch\/2025-02-05-pytorch-2-6-release-qa\?t=1105/), qLink.click()]);
+  check(new URL(page.url()).searchParams.get('t') === '1105', 'following the Q opens the recording at the question: ' + page.url());
+  await page.goto(base + '/search?q=is+it+worth+turning+on+max-autotune+for+serving');
+  await Promise.all([page.waitForURL(/type=questions/), page.locator('.type-toggle a').click()]);
+  const items = await page.locator('.results .moments > li').count();
+  check(items > 0 && items === await page.locator('.results .moments > li.unit').count(), `type=questions: ${items} hits, every one a question`);
 
   /* "N more moments in this recording", and where its link goes. */
   await page.goto(base + '/search?q=graph+breaks');
@@ -310,13 +330,31 @@ async function main() {
     check(inView, 'the current cue is kept in view');
 
     /* 4. An agenda item seeks. */
-    const item = page.locator('.chapters li').nth(2);
+    const item = page.locator('.agenda .chapters li').nth(2);
     const itemStart = parseFloat(await item.getAttribute('data-start'));
     await item.locator('a').click();
     check(await waitFor(page, (t) => Math.abs(document.getElementById('player').currentTime - t) < 1.5, itemStart),
       `agenda click seeks to ${itemStart}: ${(await videoState(page)).t}`);
-    check(await waitFor(page, () => document.querySelectorAll('.chapters li[aria-current="true"]').length === 1
-      && document.querySelectorAll('.chapters li')[2].getAttribute('aria-current') === 'true', null, 3000), 'agenda item marked current');
+    check(await waitFor(page, () => document.querySelectorAll('.agenda .chapters li[aria-current="true"]').length === 1
+      && document.querySelectorAll('.agenda .chapters li')[2].getAttribute('aria-current') === 'true', null, 3000), 'agenda item marked current');
+    await page.evaluate(() => document.getElementById('player').pause());
+
+    /* 4b. "Questions in this Q&A" (issue 14): a question seeks, and the one
+     * being played is marked as playback moves on. */
+    const asked = page.locator('.asked .chapters li');
+    check(await page.locator('#asked-h').textContent() === 'Questions in this Q&A' && await asked.count() >= 2,
+      'the watch page lists the questions asked: ' + await asked.count());
+    const q2 = asked.nth(1), q2Start = parseFloat(await q2.getAttribute('data-start'));
+    await q2.locator('a').click();
+    check(await waitFor(page, (t) => Math.abs(document.getElementById('player').currentTime - t) < 1.5, q2Start),
+      `a question click seeks to ${q2Start}: ${(await videoState(page)).t}`);
+    check(await waitFor(page, () => document.querySelectorAll('.asked li[aria-current="true"]').length === 1
+      && document.querySelectorAll('.asked li')[1].getAttribute('aria-current') === 'true', null, 3000), 'that question is marked current');
+    const q1Start = parseFloat(await asked.nth(0).getAttribute('data-start'));
+    await page.evaluate((t) => { const v = document.getElementById('player'); v.currentTime = t + 0.5; }, q1Start);
+    check(await waitFor(page, () => document.querySelectorAll('.asked li')[0].getAttribute('aria-current') === 'true'
+      && document.querySelectorAll('.asked li[aria-current="true"]').length === 1, null, 3000),
+      'the current question follows playback (seeked back to the first)');
     await page.evaluate(() => document.getElementById('player').pause());
 
     /* 5. Follow along can be switched off, and the moment copied. */
@@ -415,6 +453,7 @@ async function main() {
       'watch-transcript-only': '/watch/2025-06-18-torch-export-webinar?t=7:47&q=AOTInductor',
       'search-empty': '/search?q=kumquats',
       'search-question': '/search?q=how+do+I+wrangle+torch.compile+recompiles',
+      'search-unit': '/search?q=is+it+worth+turning+on+max-autotune+for+serving',
       'search-recording': '/search?q=graph+breaks&recording=2025-10-22-pytorch-2-9-release-qa',
     };
     for (const [vname, viewport] of Object.entries(views)) {
@@ -425,11 +464,11 @@ async function main() {
         if (tname.startsWith('watch')) await waitFor(p, () => { const v = document.getElementById('player'); return !v || v.readyState >= 2; }, null, 5000);
         await sleep(300);
         await p.screenshot({ path: path.join(shots, `${vname}-${tname}.png`) });
-        if (tname === 'home' || tname.startsWith('search')) await p.screenshot({ path: path.join(shots, `${vname}-${tname}-full.png`), fullPage: true });
+        if (tname === 'home' || tname.startsWith('search') || tname === 'watch') await p.screenshot({ path: path.join(shots, `${vname}-${tname}-full.png`), fullPage: true });
       }
       await ctx.close();
     }
-    check(fs.readdirSync(shots).filter((f) => /^(phone|laptop)-/.test(f)).length >= 14, 'screenshots saved in ' + shots);
+    check(fs.readdirSync(shots).filter((f) => /^(phone|laptop)-/.test(f)).length >= 16, 'screenshots saved in ' + shots);
     console.log('screenshots: ' + shots);
   } finally {
     if (browser) await browser.close();

@@ -164,7 +164,8 @@ def test_api(srv, archive):
 
     # The same JSON as the CLI.
     for q, extra in [("welcome", ""), ("torchao", "&limit=2"), ("release", "&kind=release-qa"),
-                     ("fully sharded data parallel", "&exact=1"), ("welcome", "&recording=2025-03-11-tac")]:
+                     ("fully sharded data parallel", "&exact=1"), ("welcome", "&recording=2025-03-11-tac"),
+                     ("welcome", "&type=questions")]:
         st, h, j = srv.json("/api/search?q=" + q.replace(" ", "+") + extra)
         args = ["search", "--json", "--archive", archive]
         if "limit=2" in extra:
@@ -175,6 +176,8 @@ def test_api(srv, archive):
             args += ["--recording", "2025-03-11-tac"]
         if "exact" in extra:
             args += ["--exact"]
+        if "questions" in extra:
+            args += ["--questions"]
         rc, out, err = run(*(args + [q]))
         check(st == 200 and rc == 0 and j == json.loads(out), "api/search %s equals the CLI: %s" % (q, j))
     st, h, j = srv.json("/api/search?q=torchao")
@@ -190,7 +193,8 @@ def test_api(srv, archive):
           all(x["recording"] == "2025-03-11-tac" for x in j["hits"]),
           "api/search?recording= alone lists its moments: %s" % j)
     for bad in ["/api/search?q=welcome+AND", "/api/search?q=x&limit=0", "/api/search?q=x&limit=abc",
-                "/api/search?q=x&page=-1", "/api/search?q=x&exact=maybe", "/api/search",
+                "/api/search?q=x&page=-1", "/api/search?q=x&exact=maybe", "/api/search?q=x&type=all",
+                "/api/search",
                 "/api/search?q="]:
         st, h, j = srv.json(bad)
         check(st == 400 and isinstance(j, dict) and isinstance(j.get("error"), str) and
@@ -464,6 +468,17 @@ def test_captions(srv):
 
 
 def test_feeds(srv):
+    # The questions feed (issue 14): well-formed Atom; this archive's host
+    # asks nothing, so it has no entries; another type is a 400.
+    st, h, body = srv.get("/feed.xml?type=questions")
+    try:
+        qroot = ET.fromstring(body) if st == 200 else None
+    except ET.ParseError:
+        qroot = None
+    check(qroot is not None and qroot.findtext(ATOM + "title") == "qarchive: newest questions" and
+          qroot.findall(ATOM + "entry") == [], "feed.xml?type=questions: %s %r" % (st, body[:300]))
+    st, h, body = srv.get("/feed.xml?type=everything")
+    check(st == 400, "feed.xml?type=everything: 400: %s" % st)
     st, h, body = srv.get("/feed.xml", {"Host": "archive.example:8080"})
     check(st == 200 and h.get("content-type", "").startswith("application/atom+xml"), "feed type")
     try:

@@ -125,15 +125,25 @@ def check_serve(archive, tmp, name):
         caught = srv.wait_for_log("index not caught up")
         log = srv.log()
         check(caught and DAMAGED in log, "%s: serve's catch-up reports the damage: %s" % (name, log))
-        for path in ["/healthz", "/api/recordings", "/api/recordings/2025-03-11-tac-meeting"]:
+        for path in ["/healthz", "/api/recordings"]:
             st, body = srv.get(path)
             msg = json.loads(body).get("error", "") if body.startswith("{") else body
             check(st == 503 and DAMAGED in msg, "%s: GET %s: 503 with the advice: %d %s" %
                   (name, path, st, body[:300]))
-        for path in ["/", "/watch/2025-03-11-tac-meeting", "/feed.xml"]:
+        for path in ["/", "/feed.xml"]:
             st, body = srv.get(path)
             check(st == 503 and "the index is damaged" in body,
                   "%s: GET %s: 503 saying so: %d %s" % (name, path, st, body[:300]))
+        # One recording's pages read one key: whether its lookup meets the
+        # zeroed block depends on where the B-tree put things (an index
+        # with questions-and-answers units is laid out differently from
+        # one without). Like a search below: a 503 with the advice when it
+        # does, the recording when it does not; never a 500 or a crash.
+        for path in ["/api/recordings/2025-03-11-tac-meeting", "/watch/2025-03-11-tac-meeting"]:
+            st, body = srv.get(path)
+            check((st == 503 and "the index is damaged" in body) or
+                  (st == 200 and "TAC Meeting" in body),
+                  "%s: GET %s: the recording, or 503 saying so: %d %s" % (name, path, st, body[:300]))
         # A search may not touch the damaged block. When it does, it is a
         # 503 that says how to rebuild, like the routes above.
         st, body = srv.get("/api/search?q=release")

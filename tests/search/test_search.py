@@ -368,6 +368,91 @@ def vocabulary_checks(tmp):
     lands("ooms", 310.0, "the rest of the built-in list stays")
 
 
+def build_unit_archive(root):
+    """A release Q&A whose host asks and whose panel answers (units from the
+    detector), and a second one whose questions come from a qa.md."""
+    def filler(t, n):
+        return [(t + 5 * i, "Pat Panel", FILLER[i % 4]) for i in range(n)], t + 5 * n
+    cues = [(0.0, "Hana Host", "Welcome to the live Q and A."),
+            (5.0, "Hana Host", "Pat, do you want to introduce yourself?"),
+            (10.0, "Pat Panel", "Hi, I'm Pat Panel, I work on the compiler."),
+            (15.0, "Hana Host", "Here's one from the chat."),
+            (20.0, "Hana Host", "Can I carry the compiler cache over to another machine?"),
+            (25.0, "Pat Panel", "Yes, save the artifacts once and load them on the new host."),
+            (30.0, "Pat Panel", "Same versions on both sides, or nothing is reused.")]
+    more, t = filler(35.0, 8)
+    cues += more
+    cues += [(t, "Pat Panel", "And the quokka allocator is a separate story."),
+             (t + 5, "Hana Host", "Next one. Does the profiler run on Windows laptops?"),
+             (t + 10, "Ravi Panel", "Not yet, Linux only for this release."),
+             (t + 15, "Hana Host", "That's time, thank you both.")]
+    write(os.path.join(root, "2025-07-01-units", "recording.json"), json.dumps({
+        "title": "Units Release Live Q&A", "kind": "release-qa", "release": "3.1",
+        "date": "2025-07-01", "speakers": ["Hana Host", "Pat Panel", "Ravi Panel"]}))
+    write(os.path.join(root, "2025-07-01-units", "transcript.vtt"), vtt(cues))
+    write(os.path.join(root, "2025-08-01-handwritten", "recording.json"), json.dumps({
+        "title": "Handwritten Release Live Q&A", "kind": "release-qa", "release": "3.2",
+        "date": "2025-08-01", "speakers": ["Hana Host", "Pat Panel"]}))
+    write(os.path.join(root, "2025-08-01-handwritten", "transcript.vtt"), vtt([
+        (0.0, "Hana Host", "Welcome back everyone."),
+        (5.0, "Hana Host", "So tell us about the new tokenizer."),
+        (10.0, "Pat Panel", "Sure. It splits identifiers at dots and underscores."),
+        (15.0, "Pat Panel", "That was the main change.")]))
+    write(os.path.join(root, "2025-08-01-handwritten", "qa.md"),
+          "# Questions\n\n- 0:05 Q (Hana Host): How are code identifiers split into words? "
+          "/ A (Pat Panel): It splits identifiers at dots\n")
+
+
+def unit_checks(tmp):
+    root = os.path.join(tmp, "units")
+    build_unit_archive(root)
+    rc, out, err = run("index", "--archive", root)
+    check(rc == 0, "index the units archive: %s %s" % (out, err))
+    # A paraphrase of the question someone asked finds it and lands at its
+    # answer, with the question and the answer in the JSON.
+    rc, r, err = search(root, "moving the compiler cache to a different machine")
+    top = r["hits"][0] if r and r["hits"] else {}
+    unit = top.get("unit") or {}
+    check(top.get("recording") == "2025-07-01-units" and top.get("type") == "unit",
+          "paraphrase finds the unit: %s" % (r and r["hits"][:1] or err))
+    check(top.get("t") == 25.0, "a unit hit plays from its answer (25.0): %s" % top.get("t"))
+    q, a = unit.get("question") or {}, unit.get("answer") or {}
+    check(q.get("t") == 15.0 and q.get("speaker") == "Hana Host" and
+          "carry the compiler cache" in (q.get("text") or ""),
+          "unit.question {text, t, speaker}: %s" % q)
+    check(a.get("t") == 25.0 and a.get("speaker") == "Pat Panel" and
+          isinstance(a.get("end"), float) and a["end"] > 25.0 and
+          (a.get("text") or "").startswith("Yes, save the artifacts"),
+          "unit.answer {t, end, speaker, text}: %s" % a)
+    # The introduction is no question; the goodbye neither.
+    rc, r, _ = search(root, "--questions", "introduce yourself")
+    check(r is not None and r["total"] == 0, "no unit for the introduction: %s" % (r and r["hits"]))
+    # --questions lists units only: a word said only deep in an answer
+    # finds nothing there, and every hit of a question is a unit.
+    rc, r, _ = search(root, "quokka")
+    check(r and r["hits"] and "unit" not in r["hits"][0], "a word in a passage is a moment: %s" % (r and r["hits"][:1]))
+    rc, r, _ = search(root, "--questions", "quokka")
+    check(r is not None and r["total"] == 0, "--questions: no unit holds 'quokka': %s" % (r and r["hits"]))
+    rc, r, _ = search(root, "--questions", "profiler windows")
+    check(r and r["hits"] and all("unit" in h and h["type"] == "unit" for h in r["hits"]),
+          "--questions: units only: %s" % (r and r["hits"]))
+    check(r and r["hits"] and r["hits"][0]["unit"]["answer"]["speaker"] == "Ravi Panel",
+          "the profiler question is answered by Ravi: %s" % (r and r["hits"][:1]))
+    rc, out, _ = run("search", "--archive", root, "--questions", "profiler windows")
+    check("Q (asked at" in out and "by Hana Host): " in out and "A (Ravi Panel, " in out,
+          "the terminal shows Q and A: " + out)
+    # qa.md overrides the detector: its question text is what is searched.
+    rc, r, _ = search(root, "--questions", "how are code identifiers split")
+    top = r["hits"][0] if r and r["hits"] else {}
+    check(top.get("recording") == "2025-08-01-handwritten" and
+          (top.get("unit") or {}).get("question", {}).get("t") == 5.0 and top.get("t") == 10.0,
+          "qa.md's question found, its answer placed by its words: %s" % top)
+    # A broken qa.md: the recording is not indexed, the file and line said.
+    write(os.path.join(root, "2025-08-01-handwritten", "qa.md"), "# Q\n\n- 0:05 Q: no answer here\n")
+    rc, out, err = run("index", "--archive", root)
+    check(rc == 1 and "qa.md: line 3:" in err, "a broken qa.md is named with its line: %s" % err)
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="qa_search_")
     root = os.path.join(tmp, "archive")
@@ -528,6 +613,7 @@ def main():
         check(rc == 2, "bad --limit")
         vocabulary_checks(tmp)
         speaker_checks(tmp)
+        unit_checks(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print("%d passed, %d failed" % (passed, failed))
