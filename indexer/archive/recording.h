@@ -5,6 +5,9 @@
  *     recording.json   required: title, kind, date; optional release,
  *                      speakers, description (see recording_parse_json)
  *     transcript.vtt   or transcript.srt (the .vtt wins); optional
+ *     transcript.machine.vtt  what speech recognition made (qarchive
+ *                      transcribe): the transcript only when neither of
+ *                      the two above, which people made, is there
  *     media.*          the recording itself, any extension; optional
  *     agenda.md        optional
  *     notes.md         optional
@@ -69,7 +72,9 @@ typedef struct recording {
 	char *dir;       /* owned: the folder as given, without trailing slashes */
 	char *json_path; /* owned: <dir>/recording.json */
 	recording_meta meta;
-	char *transcript_path; /* owned: <dir>/transcript.vtt or .srt; NULL when neither exists */
+	char *transcript_path; /* owned: <dir>/transcript.vtt or .srt, else
+	                        * transcript.machine.vtt; NULL when none exists */
+	bool transcript_machine; /* transcript_path is the machine transcript */
 	char *media_path;      /* owned: <dir>/media.<ext>; NULL when there is none */
 	char *agenda_path;     /* owned: <dir>/agenda.md; NULL when absent */
 	char *notes_path;      /* owned: <dir>/notes.md; NULL when absent */
@@ -77,8 +82,11 @@ typedef struct recording {
 
 #define RECORDING_INIT                                                                             \
 	{                                                                                          \
-		NULL, NULL, NULL, RECORDING_META_INIT, NULL, NULL, NULL, NULL                      \
+		NULL, NULL, NULL, RECORDING_META_INIT, NULL, false, NULL, NULL, NULL              \
 	}
+
+/* The machine transcript's file name in a recording folder. */
+#define RECORDING_MACHINE_TRANSCRIPT "transcript.machine.vtt"
 
 /* Static strings, never NULL. */
 const char *recording_status_str(recording_status status);
