@@ -167,6 +167,7 @@ typedef struct builder {
 	bool spelling;       /* feed words to the spelling dictionary */
 	word_count *spelled; /* the recording's words for it (shared) */
 	bool failed;
+	const char *source; /* transcript_label: "machine", "human" or NULL */
 } builder;
 
 /* How a text joins the document. */
@@ -249,6 +250,16 @@ static void add_listed_speakers(builder *b, const recording *rec)
 		                  strlen(rec->meta.speakers[i].name));
 }
 
+/* Who made the transcript whose cues are indexed: "machine" (speech
+ * recognition: transcript.machine.vtt), "human" (a transcript file or the
+ * media's subtitle stream), or NULL when there are no cues. */
+static const char *transcript_label(const recording *rec, const inputs *in)
+{
+	if (in->cues->count == 0)
+		return NULL;
+	return rec->transcript_machine ? "machine" : "human";
+}
+
 /* The boolean terms and values every document of the recording carries. */
 static void add_recording_terms(builder *b, const recording *rec)
 {
@@ -262,6 +273,7 @@ static void add_recording_terms(builder *b, const recording *rec)
 	add_filter_term(b, INDEX_TERM_KIND, recording_kind_str(m->kind));
 	add_filter_term(b, INDEX_TERM_RELEASE, m->release);
 	add_filter_term(b, INDEX_TERM_YEAR, year);
+	add_filter_term(b, INDEX_TERM_SOURCE, b->source);
 	/* The facet counts recordings by the speakers listed, names as
 	 * written, on every document (xindex.h: a group's documents hold the
 	 * same facet values). */
@@ -327,10 +339,10 @@ out:
 
 /* Start a document of rec; `listed`: it carries the listed speakers'
  * speaker: terms (add_listed_speakers). */
-static bool builder_start(builder *b, qx_db *db, const recording *rec, word_count *spelled,
-                          bool listed)
+static bool builder_start(builder *b, qx_db *db, const recording *rec, const char *source,
+                          word_count *spelled, bool listed)
 {
-	*b = (builder){db, qx_doc_new(), 1, 0, true, spelled, false};
+	*b = (builder){db, qx_doc_new(), 1, 0, true, spelled, false, source};
 	if (!b->doc)
 		return false;
 	add_recording_terms(b, rec);
@@ -384,8 +396,8 @@ static void add_cue_speaker(builder *b, const passage_turns *t, size_t first, si
 /* Passages: windows of about INDEX_PASSAGE_WORDS words; each starts with
  * the previous one's last cue, so a phrase said across the seam between two
  * windows is still found. */
-static index_build_status add_windows(qx_db *db, const recording *rec, const cue_list *cues,
-                                      const passage_turns *t, word_count *spelled, unsigned *n,
+static index_build_status add_windows(qx_db *db, const recording *rec, const char *source,
+                                      const cue_list *cues, const passage_turns *t, word_count *spelled, unsigned *n,
                                       index_build_counts *counts, char *err, size_t errlen)
 {
 	size_t first = 0;
@@ -394,7 +406,7 @@ static index_build_status add_windows(qx_db *db, const recording *rec, const cue
 		/* speaker: finds what a person said: a passage carries the
 		 * speakers of its cues, or, when the transcript never says who
 		 * speaks, the recording's. */
-		if (!builder_start(&b, db, rec, spelled, t->who == NULL)) {
+		if (!builder_start(&b, db, rec, source, spelled, t->who == NULL)) {
 			qx_doc_free(b.doc);
 			return INDEX_BUILD_NOMEM;
 		}
@@ -439,8 +451,8 @@ static index_build_status add_windows(qx_db *db, const recording *rec, const cue
 
 /* The passages, with who says each cue and where each question's answer
  * starts (turns.h); *voiced: the transcript says who speaks. */
-static index_build_status add_passages(qx_db *db, const recording *rec, const cue_list *cues,
-                                       word_count *spelled, unsigned *n, bool *voiced,
+static index_build_status add_passages(qx_db *db, const recording *rec, const char *source,
+                                       const cue_list *cues, word_count *spelled, unsigned *n, bool *voiced,
                                        index_build_counts *counts, char *err, size_t errlen)
 {
 	passage_turns t = {NULL, NULL};
@@ -455,7 +467,8 @@ static index_build_status add_passages(qx_db *db, const recording *rec, const cu
 		free(t.who);
 		t.who = NULL;
 	}
-	index_build_status st = add_windows(db, rec, cues, &t, spelled, n, counts, err, errlen);
+	index_build_status st =
+	    add_windows(db, rec, source, cues, &t, spelled, n, counts, err, errlen);
 	free(t.answers);
 	free(t.who);
 	return st;
@@ -480,12 +493,13 @@ static json_t *summary_json(const recording *rec, const inputs *in, const char *
 		if (!in->has_media && in->cues->items[i].end > duration)
 			duration = in->cues->items[i].end;
 	const char *media = rec->media_path ? strrchr(rec->media_path, '/') : NULL;
-	return json_pack("{s:s, s:s, s:s, s:s?, s:s, s:i, s:o, s:s?, s:b, s:s?, s:i, s:f, s:s?, "
-	                 "s:o, s:s}",
+	return json_pack("{s:s, s:s, s:s, s:s?, s:s, s:i, s:o, s:s?, s:b, s:s?, s:s?, s:i, s:f, "
+	                 "s:s?, s:o, s:s}",
 	                 "id", rec->id, "title", m->title, "kind", recording_kind_str(m->kind),
 	                 "release", m->release, "date", m->date, "year", (json_int_t)m->year,
 	                 "speakers", speakers, "description", m->description, "has_transcript",
 	                 in->cues->count > 0, "transcript_source", in->transcript_source,
+	                 "transcript", transcript_label(rec, in),
 	                 "cue_count", (json_int_t)in->cues->count, "duration", duration, "media",
 	                 media ? media + 1 : NULL, "agenda", agenda, "fingerprint", fingerprint);
 }
@@ -505,13 +519,14 @@ static index_build_status write_all(qx_db *db, const recording *rec, const input
 	if (qs != QX_OK)
 		return refused(db, qs, rec->id, err, errlen);
 	bool voiced;
-	if ((st = add_passages(db, rec, in->cues, spelled, &n, &voiced, counts, err, errlen)) !=
-	    INDEX_BUILD_OK)
+	const char *source = transcript_label(rec, in);
+	if ((st = add_passages(db, rec, source, in->cues, spelled, &n, &voiced, counts, err,
+	                       errlen)) != INDEX_BUILD_OK)
 		return st;
 
 	/* About: title (also under title:), speakers, description; the
 	 * speakers it names are its speaker: terms. */
-	if (!builder_start(&b, db, rec, spelled, true))
+	if (!builder_start(&b, db, rec, source, spelled, true))
 		goto nomem;
 	add_text(&b, "", m->title, INDEX_WEIGHT_TITLE, TEXT_SEPARATE);
 	add_text(&b, INDEX_PREFIX_TITLE, m->title, 1, TEXT_SEPARATE);
@@ -540,7 +555,7 @@ static index_build_status write_all(qx_db *db, const recording *rec, const input
 			}
 		/* speaker: finds what a person said: when the transcript says
 		 * who speaks, an item (or the notes) is not in anyone's voice. */
-		if (!builder_start(&b, db, rec, spelled, !voiced))
+		if (!builder_start(&b, db, rec, source, spelled, !voiced))
 			goto nomem;
 		add_text(&b, "", e->title, INDEX_WEIGHT_AGENDA, TEXT_SEPARATE);
 		/* An item is a part of its recording: "helion autotuning" finds
@@ -566,7 +581,7 @@ static index_build_status write_all(qx_db *db, const recording *rec, const input
 			sb_append_str(&notes, "\n"),
 			    sb_append_str(&notes, in->agenda.entries[i].title);
 	if (notes.len) {
-		if (!builder_start(&b, db, rec, spelled, !voiced)) {
+		if (!builder_start(&b, db, rec, source, spelled, !voiced)) {
 			sb_free(&notes);
 			goto nomem;
 		}

@@ -41,6 +41,10 @@ enum {
 #define INDEX_TERM_SPEAKER   "XSPEAKER" /* + a key of a speaker's name */
 #define INDEX_TERM_YEAR      "XYEAR"    /* + four-digit year */
 #define INDEX_TERM_DOCTYPE   "XTYPE"    /* + passage | about | agenda | notes */
+/* + machine | human: who made the transcript (speech recognition, or
+ * people: a transcript file or the media's subtitles); a recording
+ * without one has no source term. On every document of the recording. */
+#define INDEX_TERM_SOURCE "XSOURCE"
 
 /* The longest term qx_doc_add_boolean_term takes (Xapian's limit is 245
  * bytes): a longer filter value is not written. */
@@ -54,8 +58,9 @@ enum {
 #define INDEX_META_SCHEMA    "schema"
 /* A change of terms or document data that an older index lacks: an index
  * of another version is rebuilt in full by the next `qarchive index`
- * (index_update.h). 2: lower-cased filter terms; speakers per passage. */
-#define INDEX_SCHEMA_VERSION "2"
+ * (index_update.h). 2: lower-cased filter terms; speakers per passage.
+ * 3: the transcript's source (INDEX_TERM_SOURCE, the summary's "transcript"). */
+#define INDEX_SCHEMA_VERSION "3"
 
 /* Passage windows: close a window once it holds this many words (and at
  * least INDEX_PASSAGE_MIN_CUES cues). About a paragraph of speech, 20-40 s:

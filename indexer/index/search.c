@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "index_schema.h"
 #include "index_update.h"
@@ -53,6 +54,7 @@ static const qx_field fields[] = {
     {"kind", INDEX_TERM_KIND, true, filter_value},
     {"speaker", INDEX_TERM_SPEAKER, true, speaker_value},
     {"year", INDEX_TERM_YEAR, true, filter_value},
+    {"source", INDEX_TERM_SOURCE, true, filter_value},
     {"title", INDEX_PREFIX_TITLE, false, NULL},
 };
 
@@ -121,7 +123,7 @@ static search_status check(const reader *r, qx_status st)
  * speakers whose moments are asked for: the --speaker key and those of the
  * query's speaker: words, which the query's parse adds (speaker_value). */
 typedef struct filters {
-	char *terms[5];
+	char *terms[6];
 	size_t count;
 	char **speakers; /* keys (speaker_terms.h) */
 	size_t speaker_count;
@@ -228,6 +230,7 @@ static search_status prepare(const synonyms *syn, const search_request *req, fil
 {
 	if (!filters_add(f, INDEX_TERM_RELEASE, req->release) ||
 	    !filters_add(f, INDEX_TERM_KIND, req->kind) ||
+	    !filters_add(f, INDEX_TERM_SOURCE, req->source) ||
 	    !filters_add(f, INDEX_TERM_SPEAKER, req->speaker) ||
 	    !filters_add(f, INDEX_TERM_RECORDING, req->recording))
 		return SEARCH_NOMEM;
@@ -697,10 +700,12 @@ static search_status moment(const reader *r, unsigned i, const group *g, json_t 
 	if ((st = check(r, qx_mset_snippet(r->ms, flat, 240, &snippet))) != SEARCH_OK)
 		goto out;
 	*hit = json_pack(
-	    "{s:s, s:O?, s:O?, s:O?, s:O?, s:s, s:f, s:f, s:f, s:s}", "recording", g->id, "title",
+	    "{s:s, s:O?, s:O?, s:O?, s:O?, s:O?, s:s, s:f, s:f, s:f, s:s}", "recording", g->id,
+	    "title",
 	    json_object_get(g->summary, "title"), "release", json_object_get(g->summary, "release"),
 	    "kind", json_object_get(g->summary, "kind"), "date",
-	    json_object_get(g->summary, "date"), "type", type ? type : "passage", "start", start,
+	    json_object_get(g->summary, "date"), "transcript",
+	    json_object_get(g->summary, "transcript"), "type", type ? type : "passage", "start", start,
 	    "end", end, "t", floor(t * 1000 + 0.5) / 1000, "snippet", snippet);
 	if (!*hit)
 		st = SEARCH_NOMEM;
@@ -981,6 +986,11 @@ static search_status request_check(const search_request *req, char *err, size_t 
 	                        !search_limits_filter("speaker", req->speaker, err, errlen) ||
 	                        !search_limits_filter("recording", req->recording, err, errlen)))
 		st = SEARCH_BAD_QUERY;
+	if (st == SEARCH_OK && req->source && strcasecmp(req->source, "machine") != 0 &&
+	    strcasecmp(req->source, "human") != 0) {
+		snprintf(err, errlen, "source: expected machine or human");
+		st = SEARCH_BAD_QUERY;
+	}
 	return st;
 }
 

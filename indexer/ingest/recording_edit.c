@@ -202,7 +202,8 @@ ingest_status recording_replace_transcript(const char *archive_dir, const char *
 	if (!ingest_file_given(file)) {
 		if ((st = check_media_subtitles(&f, err)) != INGEST_OK ||
 		    (st = remove_file(&f, "transcript.vtt", err)) != INGEST_OK ||
-		    (st = remove_file(&f, "transcript.srt", err)) != INGEST_OK)
+		    (st = remove_file(&f, "transcript.srt", err)) != INGEST_OK ||
+		    (st = remove_file(&f, RECORDING_MACHINE_TRANSCRIPT, err)) != INGEST_OK)
 			goto out;
 		st = finish(archive_dir, id, &f, NULL, options, err);
 		goto out;
@@ -222,6 +223,10 @@ ingest_status recording_replace_transcript(const char *archive_dir, const char *
 			unlinkat(f.fd, name, 0);
 		goto out;
 	}
+	/* People's transcript replaces the machine's (which no longer shows,
+	 * as theirs wins: recording.h); the file goes so it cannot come back. */
+	if ((st = remove_file(&f, RECORDING_MACHINE_TRANSCRIPT, err)) != INGEST_OK)
+		goto out;
 	st = finish(archive_dir, id, &f, file, options, err);
 out:
 	free(data);

@@ -133,6 +133,15 @@ static transcribe_status make_work(job_run *r, char *err, size_t errlen)
 		errmsg_set_errno(err, errlen, r->work, e);
 		return TRANSCRIBE_IO;
 	}
+	/* The engine runs in the work folder: its paths must not be relative
+	 * to ours. */
+	char *abs = realpath(r->work, NULL);
+	if (!abs) {
+		errmsg_set_errno(err, errlen, r->work, errno);
+		return errno == ENOMEM ? TRANSCRIBE_NOMEM : TRANSCRIBE_IO;
+	}
+	free(r->work);
+	r->work = abs;
 	if (!(r->wav = path_join(r->work, "audio.wav")) ||
 	    !(r->out = path_join(r->work, "transcript")) || !(r->vtt = join3(r->out, ".vtt", "")))
 		return TRANSCRIBE_NOMEM;
