@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <time.h>
 #include <unistd.h>
 
@@ -140,6 +143,17 @@ static char **make_env(const transcribe_engine_run *run)
 static void child(const transcribe_engine_run *run, char **env, int out, int err)
 {
 	setpgid(0, 0);
+#ifdef __linux__
+	/* If the server dies (kill -9), so does the engine it started. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+	/* The server blocks SIGTERM in every thread and ignores SIGPIPE; a
+	 * mask and ignored signals survive exec, and the engine must die
+	 * of our SIGTERM and of a closed pipe like any program. */
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL);
 	int null = open("/dev/null", O_RDONLY);
 	if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0 ||
 	    chdir(run->cwd) != 0)

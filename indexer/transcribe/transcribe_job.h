@@ -4,8 +4,8 @@
  *
  *     .qarchive/transcribe/<id>.json   the job: queued, running or failed
  *     .qarchive/transcribe/<id>.lock   flock(2)ed by the process running it
- *     .qarchive/transcribe/work/<id>/  the WAV and the engine's output,
- *                                      made anew by each attempt
+ *     .qarchive/transcribe/work/<id>@<attempt>/  the WAV and the engine's
+ *                                      output, made anew by each attempt
  *
  * A job that is done has no file: its result is the recording's
  * transcript.machine.vtt. A "running" job whose lock nobody holds was cut

@@ -1,5 +1,6 @@
 #include "transcribe_run.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -115,17 +116,38 @@ static char *join3(const char *a, const char *b, const char *c)
 	return s;
 }
 
-/* A fresh work folder and the paths in it. */
+/* Remove what earlier attempts at id left in base ("<id>@<n>" folders; no
+ * id holds '@', so another recording's never matches):
+ * an engine a killed server started may still be writing into its own. */
+static int remove_attempts(const char *base, const char *id)
+{
+	DIR *d = opendir(base);
+	if (!d)
+		return errno == ENOENT ? 0 : errno;
+	int dfd = dirfd(d), e = 0;
+	size_t n = strlen(id);
+	struct dirent *de;
+	while ((de = readdir(d)))
+		if (strncmp(de->d_name, id, n) == 0 && de->d_name[n] == '@' && !e)
+			e = fs_remove_tree_at(dfd, de->d_name);
+	closedir(d);
+	return e;
+}
+
+/* A fresh work folder of this attempt, "<id>@<pid>-<time>" (an engine
+ * left by a killed server never writes into it), and the paths in it. */
 static transcribe_status make_work(job_run *r, char *err, size_t errlen)
 {
 	char *base = state_dirs_path(r->cfg->archive_dir, TRANSCRIBE_WORK_DIR);
-	if (!base || !(r->work = path_join(base, r->id))) {
+	char name[RECORDING_ID_MAX + 48];
+	snprintf(name, sizeof name, "%s@%ld-%lld", r->id, (long)getpid(), (long long)time(NULL));
+	if (!base || !(r->work = path_join(base, name))) {
 		free(base);
 		return TRANSCRIBE_NOMEM;
 	}
-	int e = fs_remove_tree_at(AT_FDCWD, r->work);
-	if (e == 0 && mkdir(base, 0700) != 0 && errno != EEXIST)
-		e = errno;
+	int e = mkdir(base, 0700) != 0 && errno != EEXIST ? errno : 0;
+	if (e == 0)
+		e = remove_attempts(base, r->id);
 	if (e == 0 && mkdir(r->work, 0700) != 0)
 		e = errno;
 	free(base);

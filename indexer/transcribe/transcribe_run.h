@@ -2,11 +2,11 @@
  * for the server's background worker and `qarchive transcribe` alike:
  *
  *  1. take the job's lock (one process per recording) and mark it running;
- *  2. decode the media's audio to .qarchive/transcribe/work/<id>/audio.wav
+ *  2. decode the media's audio to .qarchive/transcribe/work/<id>@<attempt>/audio.wav
  *     (16 kHz mono 16-bit: media_wav.h);
  *  3. run the site's command (transcribe_engine.h) with
  *       QARCHIVE_WAV     that WAV file
- *       QARCHIVE_VTT     where to write the WebVTT (…/work/<id>/transcript.vtt)
+ *       QARCHIVE_VTT     where to write the WebVTT (…/transcript.vtt there)
  *       QARCHIVE_OUT     the same without ".vtt" (whisper.cpp's -of adds it)
  *       QARCHIVE_PROMPT  the archive's vocabulary (transcribe_prompt.h), or ""
  *       QARCHIVE_SECONDS the audio's length in seconds

@@ -510,7 +510,7 @@ static unsigned complete(http_request *req, patch_ctx *p, http_reply *out)
 	fields.uploaded_by = info->owner;
 
 	upload_result res;
-	unsigned status = upload_commit_run(req->server->archive_dir, &fields, &res);
+	unsigned status = upload_commit_run(req->server, &fields, &res);
 	tus_metadata_free(m);
 	if (status == 201) {
 		/* The recording exists whatever happens next; if the info cannot

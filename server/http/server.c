@@ -27,6 +27,7 @@
 #include "routes.h"
 #include "sessions.h"
 #include "state_dirs.h"
+#include "transcribe_queue.h"
 
 /* Limits. A worker thread runs an event loop over many connections, so a
  * client that sends half a request holds one of CONNECTION_LIMIT slots
@@ -535,6 +536,17 @@ static http_server_status server_new(const http_server_config *cfg, bool v6, htt
 		return HTTP_SERVER_STATE_DIR;
 	if (http_db_pool_new(s->index_path, s->threads, &s->pool) != HTTP_DB_OK)
 		return HTTP_SERVER_NOMEM; /* it opens nothing yet: memory is all it needs */
+	if (cfg->transcriber && cfg->transcriber[0]) {
+		transcribe_queue_config tc = {.archive_dir = cfg->archive_dir,
+		                              .command = cfg->transcriber,
+		                              .timeout_seconds = cfg->transcribe_timeout,
+		                              .workers = cfg->transcribe_jobs};
+		transcribe_queue_status ts = transcribe_queue_start(&tc, &s->transcribe, err, errlen);
+		if (ts == TRANSCRIBE_QUEUE_NOMEM)
+			return HTTP_SERVER_NOMEM;
+		if (ts != TRANSCRIBE_QUEUE_OK)
+			return HTTP_SERVER_INTERNAL;
+	}
 	return HTTP_SERVER_OK;
 }
 
@@ -609,6 +621,9 @@ void http_server_stop(http_server *s)
 		pthread_mutex_unlock(&s->jobs_lock);
 		MHD_stop_daemon(s->daemon);
 	}
+	/* After the daemon: no handler can queue a job any more. A running
+	 * engine is killed and its job stays queued for the next start. */
+	transcribe_queue_stop(s->transcribe);
 	http_db_pool_free(s->pool);
 	free(s->archive_dir);
 	free(s->index_path);

@@ -30,6 +30,7 @@
 typedef enum transcript_now {
 	HAS_NO_TRANSCRIPT,
 	HAS_TRANSCRIPT_FILE,
+	HAS_MACHINE_TRANSCRIPT, /* speech recognition's: people's replaces it */
 	HAS_TRANSCRIPT_UNKNOWN, /* after a failed POST: the form does not say */
 } transcript_now;
 
@@ -44,6 +45,9 @@ static unsigned edit_form(http_reply *out, unsigned status, const char *id, cons
 	    .title = title, .header_search = true, .page = "edit", .user = user, .csrf = csrf};
 	const char *hint = now == HAS_TRANSCRIPT_FILE
 	                       ? "WebVTT or SRT. Leave empty to keep the transcript it has."
+	                   : now == HAS_MACHINE_TRANSCRIPT
+	                       ? "WebVTT or SRT. It has a machine transcript (speech "
+	                         "recognition's): a file given here replaces it."
 	                   : now == HAS_NO_TRANSCRIPT
 	                       ? "WebVTT or SRT. It has none yet (transcript pending, unless its "
 	                         "media carries subtitles)."
@@ -131,7 +135,9 @@ unsigned http_handle_edit_page(http_request *req, http_reply *out)
 	                         .agenda = agenda,
 	                         .notes = notes};
 	st = edit_form(out, 200, id, user, csrf, &v, NULL, NULL,
-	               rec.transcript_path ? HAS_TRANSCRIPT_FILE : HAS_NO_TRANSCRIPT);
+	               rec.transcript_machine ? HAS_MACHINE_TRANSCRIPT
+	               : rec.transcript_path  ? HAS_TRANSCRIPT_FILE
+	                                      : HAS_NO_TRANSCRIPT);
 out:
 	free(agenda);
 	free(notes);
