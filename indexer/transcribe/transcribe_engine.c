@@ -139,21 +139,26 @@ static char **make_env(const transcribe_engine_run *run)
 	return env;
 }
 
-/* In the child: only async-signal-safe calls from here to execve. */
-static void child(const transcribe_engine_run *run, char **env, int out, int err)
+/* The guard's SIGHUP (its parent, the server, died): take the whole
+ * engine group down, itself included. */
+static void on_parent_death(int sig)
 {
-	setpgid(0, 0);
-#ifdef __linux__
-	/* If the server dies (kill -9), so does the engine it started. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-#endif
+	(void)sig;
+	kill(0, SIGKILL);
+}
+
+/* The engine: stdio, folder, a clean signal state, then the shell. */
+static void engine_exec(const transcribe_engine_run *run, char **env, int out, int err)
+{
 	/* The server blocks SIGTERM in every thread and ignores SIGPIPE; a
 	 * mask and ignored signals survive exec, and the engine must die
 	 * of our SIGTERM and of a closed pipe like any program. */
 	sigset_t none;
 	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	int null = open("/dev/null", O_RDONLY);
 	if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0 ||
 	    chdir(run->cwd) != 0)
@@ -163,6 +168,48 @@ static void child(const transcribe_engine_run *run, char **env, int out, int err
 	char *argv[] = {"sh", "-c", (char *)run->command, NULL};
 	execve("/bin/sh", argv, env);
 	_exit(127);
+}
+
+/* In the child, the engine group's leader: a guard that runs the engine
+ * as its own child and exits as it did. The shell may fork the engine
+ * rather than exec it, so a death signal on the shell alone would leave
+ * the engine running when the server is killed; the guard gets SIGHUP
+ * then (PR_SET_PDEATHSIG) and kills the whole group. SIGTERM, the
+ * server's polite stop, is for the engine: the guard ignores it and
+ * outlives the engine by the time it takes to exit. Only
+ * async-signal-safe calls from fork to execve. */
+static void child(const transcribe_engine_run *run, char **env, int out, int err, pid_t server)
+{
+	setpgid(0, 0);
+	signal(SIGTERM, SIG_IGN);
+#ifdef __linux__
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_parent_death;
+	sigaction(SIGHUP, &sa, NULL);
+	prctl(PR_SET_PDEATHSIG, SIGHUP);
+	if (getppid() != server)
+		_exit(125); /* it died before the line above */
+#else
+	(void)server;
+#endif
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	pid_t pid = fork();
+	if (pid < 0)
+		_exit(126);
+	if (pid == 0)
+		engine_exec(run, env, out, err);
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			_exit(126);
+	if (WIFEXITED(status))
+		_exit(WEXITSTATUS(status));
+	signal(WTERMSIG(status), SIG_DFL);
+	kill(getpid(), WTERMSIG(status));
+	_exit(128 + WTERMSIG(status));
 }
 
 static double now_seconds(void)
@@ -182,13 +229,14 @@ static transcribe_engine_status start(runner *r, pid_t *pid, char *err, size_t e
 		errmsg_set_errno(err, errlen, "cannot start the transcriber: pipe", errno);
 		goto fail;
 	}
+	pid_t server = getpid();
 	*pid = fork();
 	if (*pid < 0) {
 		errmsg_set_errno(err, errlen, "cannot start the transcriber: fork", errno);
 		goto fail;
 	}
 	if (*pid == 0)
-		child(r->run, env, out[1], errp[1]);
+		child(r->run, env, out[1], errp[1], server);
 	/* Also here, so the group exists before we might signal it. */
 	setpgid(*pid, *pid);
 	free(env);

@@ -277,7 +277,8 @@ transcribe_job_status transcribe_job_pending(const char *archive_dir, char ***id
 	if (st == TRANSCRIBE_JOB_OK && !out)
 		st = TRANSCRIBE_JOB_NOMEM;
 	if (out) {
-		qsort(list, n, sizeof *list, by_queued_at);
+		if (n > 0)
+			qsort(list, n, sizeof *list, by_queued_at);
 		for (size_t i = 0; i < n; i++)
 			out[i] = list[i].id;
 		*ids = out;

@@ -7,7 +7,7 @@ It checks that $QARCHIVE_WAV is 16 kHz mono 16-bit PCM of $QARCHIVE_SECONDS,
 prints whisper.cpp's progress lines on stderr, and writes a known WebVTT to
 $QARCHIVE_OUT.vtt (whisper-cli's -of adds ".vtt"; that is $QARCHIVE_VTT).
 
-  --started FILE  create FILE once running (a signal for the test)
+  --started FILE  write its pid to FILE once running (a signal for the test)
   --gate FILE     after "progress = 40%", wait until FILE exists
   --prompt-file FILE  write $QARCHIVE_PROMPT there
   --fail          say why on stderr and exit with status 2
@@ -61,7 +61,8 @@ def main():
         with open(a.prompt_file, "w") as f:
             f.write(os.environ.get("QARCHIVE_PROMPT", ""))
     if a.started:
-        open(a.started, "w").close()
+        with open(a.started, "w") as f:
+            f.write(str(os.getpid()))
     print("whisper_init_from_file: loading model from 'stand-in.bin'", file=sys.stderr, flush=True)
     if a.fail:
         print("error: failed to open 'stand-in.bin': no such model", file=sys.stderr, flush=True)
