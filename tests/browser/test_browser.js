@@ -34,6 +34,8 @@ const CHROMIUM = argument('chromium', '/usr/bin/chromium');
 const HERE = __dirname;
 const DEMO = '2025-12-01-zephyr-checkpoints';
 const XSS = '2025-12-02-markup';
+const MACHINE = '2025-11-05-machine-transcribed';
+const FAILED = '2025-11-06-transcription-failed';
 const PAYLOAD = `<img src=x onerror="window.__pwned='img'"><script>window.__pwned='script'</script>`;
 
 function write(file, text) {
@@ -127,6 +129,23 @@ function buildArchive(root) {
   write(path.join(xss, 'transcript.vtt'), 'WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Mallory>zebrafish ' + esc(PAYLOAD) + '\n\n' +
     '00:00:04.000 --> 00:00:06.000\n<v Mallory>second zebrafish cue\n');
   write(path.join(xss, 'notes.md'), 'Notes ' + PAYLOAD + '\n');
+
+  /* Speech recognition: a machine transcript, and a job that failed with
+   * markup in the engine's message (it must show as text). */
+  const machine = path.join(root, MACHINE);
+  write(path.join(machine, 'recording.json'), JSON.stringify({
+    title: 'Office hours: tracing the scheduler', kind: 'other', date: '2025-11-05' }));
+  write(path.join(machine, 'transcript.machine.vtt'), 'WEBVTT\n\n00:00:00.000 --> 00:00:04.000\n' +
+    'so the scheduler traces every quillwort kernel\n\n00:00:04.000 --> 00:00:08.000\n' +
+    'and then the profiler shows where time goes\n');
+  const failed = path.join(root, FAILED);
+  write(path.join(failed, 'recording.json'), JSON.stringify({
+    title: 'Office hours: a recording without a transcript', kind: 'other', date: '2025-11-06' }));
+  run('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=300:duration=3',
+    '-c:a', 'aac', 'media.m4a'], { cwd: failed });
+  write(path.join(root, '.qarchive', 'transcribe', FAILED + '.json'), JSON.stringify({
+    state: 'failed', queued_at: 1, started_at: 0,
+    message: 'the transcriber exited with status 2: error: failed to open <b>ggml-base.en.bin</b>' }));
 }
 
 /* Watches a page for what must never happen: a dialog, a script the CSP
@@ -402,6 +421,17 @@ async function main() {
       'without scripts: tools hidden, times are links');
     await nojs.close();
 
+    /* 9b. Speech recognition: the machine label, a failed job's note. */
+    await page.goto(base + '/watch/' + MACHINE);
+    check(await page.locator('.transcript .machine-label').count() === 1, 'a machine transcript is labelled');
+    await page.goto(base + '/watch/' + FAILED);
+    const note = page.locator('.transcription[data-state="failed"]');
+    check(await note.count() === 1 && /Transcription failed: .*<b>ggml-base.en.bin<\/b>/.test(await note.innerText()),
+      'a failed job says why, its markup as text: ' + (await note.count() ? await note.innerText() : 'none'));
+    check(await page.locator('audio#player, video#player').count() === 1, 'and the recording still plays');
+    await page.goto(base + '/search?q=quillwort');
+    check(await page.locator('.result .tag.machine').count() === 1, 'results label the machine transcript');
+
     /* 10. Screenshots, phone and laptop. */
     const shots = path.join(WORK, 'screenshots');
     /* Only this test's own: test_upload.js writes upload-*.png here too. */
@@ -416,6 +446,9 @@ async function main() {
       'search-empty': '/search?q=kumquats',
       'search-question': '/search?q=how+do+I+wrangle+torch.compile+recompiles',
       'search-recording': '/search?q=graph+breaks&recording=2025-10-22-pytorch-2-9-release-qa',
+      'watch-machine': '/watch/' + MACHINE,
+      'watch-transcription-failed': '/watch/' + FAILED,
+      'search-machine': '/search?q=quillwort',
     };
     for (const [vname, viewport] of Object.entries(views)) {
       const ctx = await browser.newContext({ viewport, deviceScaleFactor: vname === 'phone' ? 2 : 1, isMobile: vname === 'phone', hasTouch: vname === 'phone' });
