@@ -106,7 +106,9 @@ static bool drain(runner *r, stream *s)
 		if (buf[i] == '\n' || buf[i] == '\r')
 			line_done(r, s);
 		else if (s->len + 1 < sizeof s->line)
-			s->line[s->len++] = buf[i];
+			/* Only printable ASCII reaches the job's JSON and the page:
+			 * an engine's bytes need not be UTF-8. */
+			s->line[s->len++] = buf[i] >= 0x20 && buf[i] < 0x7f ? buf[i] : '?';
 	}
 	return true;
 }

@@ -140,6 +140,10 @@ static void test_engine(void)
 	               10, NULL, err, sizeof err) == TRANSCRIBE_ENGINE_FAILED);
 	CHECK_STR(err, "the transcriber exited with status 3: model not found");
 	CHECK(seen_progress == 50);
+	/* Bytes that are not printable ASCII do not reach the message as such. */
+	CHECK(exec_cmd("printf 'bad \\377\\001 bytes\\n' >&2; exit 1", NULL, 10, NULL, err,
+	               sizeof err) == TRANSCRIBE_ENGINE_FAILED);
+	CHECK_STR(err, "the transcriber exited with status 1: bad ?? bytes");
 	/* Values arrive as they are, with no shell reading them. */
 	const char *env[] = {"QA_VALUE=a \"b\"; $(false) `c`", NULL};
 	CHECK(exec_cmd("test \"$QA_VALUE\" = 'a \"b\"; $(false) `c`'", env, 10, NULL, err,
