@@ -274,6 +274,29 @@ def test_sigterm_and_cli(a, token):
     check(rc == 1 and "no such recording" in err, "an unknown id: %s" % err)
 
 
+def test_readme_whisper_line(a, token):
+    """README's whisper.cpp command line, run as written with only the
+    binary swapped for the stand-in that reads whisper-cli's flags."""
+    readme = open(os.path.join(HERE, "..", "..", "README.md")).read()
+    m = re.search(r"--transcriber '(whisper-cli -m /srv/models/ggml-base\.en\.bin [^']*)'", readme)
+    check(m is not None, "README gives a whisper-cli command line")
+    if not m:
+        return
+    model = os.path.join(WORK, "ggml-base.en.bin")
+    staff.write(model, "not really a model\n")
+    line = m.group(1).replace("whisper-cli", "python3 %s --whisper-cli" % FAKE, 1) \
+        .replace("/srv/models/ggml-base.en.bin", model)
+    rid = "2026-03-03-readme-line"
+    staff.write(os.path.join(a, rid, "recording.json"),
+                json.dumps({"title": "README line", "kind": "other", "date": "2026-03-03"}))
+    shutil.copy(os.path.join(WORK, "speech.m4a"), os.path.join(a, rid, "media.m4a"))
+    rc, out, err = run("transcribe", "--archive", a, "--transcriber", line, rid)
+    check(rc == 0 and "transcribing: 100%" in err,
+          "README's whisper-cli line works as the contract says: %s %s" % (out, err))
+    with open(os.path.join(a, rid, "transcript.machine.vtt")) as f:
+        check("zanzibar" in f.read(), "its -of path plus .vtt is the machine transcript")
+
+
 def main():
     try:
         make_media()
@@ -287,6 +310,7 @@ def main():
         test_failure(a, token)
         test_human_replaces(a, rid)
         test_sigterm_and_cli(a, token)
+        test_readme_whisper_line(a, token)
     finally:
         for s in staff.servers:
             if s.proc.poll() is None:
