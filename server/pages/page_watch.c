@@ -163,7 +163,8 @@ static bool transcription_note(strbuf *sb, const watch *w)
 	bool failed = w->job.state == TRANSCRIBE_STATE_FAILED;
 	bool ok = sb_append_str(sb, "<p class=\"empty transcription\" data-state=\"") &&
 	          sb_append_str(sb, transcribe_state_str(w->job.state)) &&
-	          sb_append_str(sb, "\" role=\"status\">") && http_escape_html(sb, text) &&
+	          sb_append_str(sb, "\" role=\"status\"><span class=\"job-text\">") &&
+	          http_escape_html(sb, text) && sb_append_str(sb, "</span>") &&
 	          sb_append_str(sb, failed ? ". The recording plays as usual; its title, "
 	                                     "description, agenda and notes are searchable."
 	                                   : ". Speech recognition is making a machine "
