@@ -109,8 +109,8 @@ int cmd_list(int argc, char **argv)
 	for (size_t i = 0; i < n; i++) {
 		json_t *r = json_array_get(sorted, i);
 		const char *release = json_string_value(json_object_get(r, "release"));
-		const char *state = json_string_value(
-		    json_object_get(json_object_get(r, "transcription"), "text"));
+		const char *state =
+		    json_string_value(json_object_get(json_object_get(r, "transcription"), "text"));
 		printf("%s  %-12s %-7s %-19s %5lld cues  %s\n",
 		       json_string_value(json_object_get(r, "date")),
 		       json_string_value(json_object_get(r, "kind")), release ? release : "-",

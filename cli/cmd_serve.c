@@ -193,8 +193,9 @@ static bool on_option(void *ctx, const cli_option *o, const char *value)
 	case OPT_TRANSCRIBER_TIMEOUT:
 		if (number_parse_unsigned(value, 1, 7 * 24 * 3600, &cfg->transcribe_timeout) !=
 		    NUMBER_OK) {
-			fprintf(stderr, "qarchive serve: --transcriber-timeout wants seconds from 1 "
-			                "to 604800\n");
+			fprintf(stderr,
+			        "qarchive serve: --transcriber-timeout wants seconds from 1 "
+			        "to 604800\n");
 			return false;
 		}
 		break;

@@ -76,7 +76,8 @@ static bool transcribe_one(const transcribe_config *cfg, const char *id, bool as
 	case TRANSCRIBE_NOMEM:
 		break;
 	}
-	fprintf(stderr, "qarchive transcribe: %s: %s\n", id, err[0] ? err : transcribe_status_str(st));
+	fprintf(stderr, "qarchive transcribe: %s: %s\n", id,
+	        err[0] ? err : transcribe_status_str(st));
 	return false;
 }
 
@@ -118,17 +119,20 @@ int cmd_transcribe(int argc, char **argv)
 	cli_args_status parsed = cli_args_parse(&a, argc, argv);
 	if (parsed != CLI_ARGS_RUN)
 		return cli_args_exit(parsed);
-	const char *command = given[OPT_TRANSCRIBER] ? given[OPT_TRANSCRIBER]
-	                                              : getenv("QARCHIVE_TRANSCRIBER");
+	const char *command =
+	    given[OPT_TRANSCRIBER] ? given[OPT_TRANSCRIBER] : getenv("QARCHIVE_TRANSCRIBER");
 	if (!command || !command[0]) {
-		fprintf(stderr, "qarchive transcribe: --transcriber CMD: missing (or set "
-		                "QARCHIVE_TRANSCRIBER)\n\n%s", usage);
+		fprintf(stderr,
+		        "qarchive transcribe: --transcriber CMD: missing (or set "
+		        "QARCHIVE_TRANSCRIBER)\n\n%s",
+		        usage);
 		return EXIT_USAGE;
 	}
 	unsigned timeout = 0;
 	if (given[OPT_TIMEOUT] &&
 	    number_parse_unsigned(given[OPT_TIMEOUT], 1, 7 * 24 * 3600, &timeout) != NUMBER_OK) {
-		fprintf(stderr, "qarchive transcribe: --timeout: expected seconds from 1 to 604800\n");
+		fprintf(stderr,
+		        "qarchive transcribe: --timeout: expected seconds from 1 to 604800\n");
 		return EXIT_USAGE;
 	}
 	char *archive = NULL;

@@ -72,17 +72,17 @@ typedef struct recording {
 	char *dir;       /* owned: the folder as given, without trailing slashes */
 	char *json_path; /* owned: <dir>/recording.json */
 	recording_meta meta;
-	char *transcript_path; /* owned: <dir>/transcript.vtt or .srt, else
-	                        * transcript.machine.vtt; NULL when none exists */
+	char *transcript_path;   /* owned: <dir>/transcript.vtt or .srt, else
+	                          * transcript.machine.vtt; NULL when none exists */
 	bool transcript_machine; /* transcript_path is the machine transcript */
-	char *media_path;      /* owned: <dir>/media.<ext>; NULL when there is none */
-	char *agenda_path;     /* owned: <dir>/agenda.md; NULL when absent */
-	char *notes_path;      /* owned: <dir>/notes.md; NULL when absent */
+	char *media_path;        /* owned: <dir>/media.<ext>; NULL when there is none */
+	char *agenda_path;       /* owned: <dir>/agenda.md; NULL when absent */
+	char *notes_path;        /* owned: <dir>/notes.md; NULL when absent */
 } recording;
 
 #define RECORDING_INIT                                                                             \
 	{                                                                                          \
-		NULL, NULL, NULL, RECORDING_META_INIT, NULL, false, NULL, NULL, NULL              \
+		NULL, NULL, NULL, RECORDING_META_INIT, NULL, false, NULL, NULL, NULL               \
 	}
 
 /* The machine transcript's file name in a recording folder. */

@@ -397,8 +397,9 @@ static void add_cue_speaker(builder *b, const passage_turns *t, size_t first, si
  * the previous one's last cue, so a phrase said across the seam between two
  * windows is still found. */
 static index_build_status add_windows(qx_db *db, const recording *rec, const char *source,
-                                      const cue_list *cues, const passage_turns *t, word_count *spelled, unsigned *n,
-                                      index_build_counts *counts, char *err, size_t errlen)
+                                      const cue_list *cues, const passage_turns *t,
+                                      word_count *spelled, unsigned *n, index_build_counts *counts,
+                                      char *err, size_t errlen)
 {
 	size_t first = 0;
 	while (first < cues->count) {
@@ -452,8 +453,9 @@ static index_build_status add_windows(qx_db *db, const recording *rec, const cha
 /* The passages, with who says each cue and where each question's answer
  * starts (turns.h); *voiced: the transcript says who speaks. */
 static index_build_status add_passages(qx_db *db, const recording *rec, const char *source,
-                                       const cue_list *cues, word_count *spelled, unsigned *n, bool *voiced,
-                                       index_build_counts *counts, char *err, size_t errlen)
+                                       const cue_list *cues, word_count *spelled, unsigned *n,
+                                       bool *voiced, index_build_counts *counts, char *err,
+                                       size_t errlen)
 {
 	passage_turns t = {NULL, NULL};
 	*voiced = false;
@@ -499,8 +501,8 @@ static json_t *summary_json(const recording *rec, const inputs *in, const char *
 	                 "release", m->release, "date", m->date, "year", (json_int_t)m->year,
 	                 "speakers", speakers, "description", m->description, "has_transcript",
 	                 in->cues->count > 0, "transcript_source", in->transcript_source,
-	                 "transcript", transcript_label(rec, in),
-	                 "cue_count", (json_int_t)in->cues->count, "duration", duration, "media",
+	                 "transcript", transcript_label(rec, in), "cue_count",
+	                 (json_int_t)in->cues->count, "duration", duration, "media",
 	                 media ? media + 1 : NULL, "agenda", agenda, "fingerprint", fingerprint);
 }
 

@@ -701,12 +701,11 @@ static search_status moment(const reader *r, unsigned i, const group *g, json_t 
 		goto out;
 	*hit = json_pack(
 	    "{s:s, s:O?, s:O?, s:O?, s:O?, s:O?, s:s, s:f, s:f, s:f, s:s}", "recording", g->id,
-	    "title",
-	    json_object_get(g->summary, "title"), "release", json_object_get(g->summary, "release"),
-	    "kind", json_object_get(g->summary, "kind"), "date",
-	    json_object_get(g->summary, "date"), "transcript",
-	    json_object_get(g->summary, "transcript"), "type", type ? type : "passage", "start", start,
-	    "end", end, "t", floor(t * 1000 + 0.5) / 1000, "snippet", snippet);
+	    "title", json_object_get(g->summary, "title"), "release",
+	    json_object_get(g->summary, "release"), "kind", json_object_get(g->summary, "kind"),
+	    "date", json_object_get(g->summary, "date"), "transcript",
+	    json_object_get(g->summary, "transcript"), "type", type ? type : "passage", "start",
+	    start, "end", end, "t", floor(t * 1000 + 0.5) / 1000, "snippet", snippet);
 	if (!*hit)
 		st = SEARCH_NOMEM;
 out:

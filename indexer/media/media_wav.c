@@ -121,7 +121,8 @@ static media_status open_decoder(wav_job *j)
 		return media_input_error(&j->in, ret, "cannot open the audio decoder", j->err,
 		                         j->errlen);
 	for (unsigned i = 0; i < j->in.fmt->nb_streams; i++)
-		j->in.fmt->streams[i]->discard = (int)i == index ? AVDISCARD_DEFAULT : AVDISCARD_ALL;
+		j->in.fmt->streams[i]->discard =
+		    (int)i == index ? AVDISCARD_DEFAULT : AVDISCARD_ALL;
 	return MEDIA_OK;
 }
 
@@ -267,9 +268,10 @@ media_status media_wav_write(const char *media_path, int fd, uint64_t *samples, 
 		return st;
 	if ((st = open_decoder(&j)) != MEDIA_OK)
 		goto out;
-	double hours = j.in.fmt->duration > 0 ? (double)j.in.fmt->duration / AV_TIME_BASE / 3600 : 1;
-	media_input_extend(&j.in, MEDIA_DEADLINE_SECONDS + (int)((hours + 1) *
-	                                                        MEDIA_WAV_SECONDS_PER_HOUR));
+	double hours =
+	    j.in.fmt->duration > 0 ? (double)j.in.fmt->duration / AV_TIME_BASE / 3600 : 1;
+	media_input_extend(&j.in, MEDIA_DEADLINE_SECONDS +
+	                              (int)((hours + 1) * MEDIA_WAV_SECONDS_PER_HOUR));
 	if ((st = decode_all(&j)) != MEDIA_OK)
 		goto out;
 	if (j.samples == 0) {

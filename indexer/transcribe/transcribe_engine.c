@@ -300,7 +300,8 @@ transcribe_engine_status transcribe_engine_exec(const transcribe_engine_run *run
 			break;
 		double t = now_seconds();
 		if (!why_killed && (t >= deadline || (run->stop && atomic_load(run->stop)))) {
-			why_killed = t >= deadline ? TRANSCRIBE_ENGINE_TIMEOUT : TRANSCRIBE_ENGINE_STOPPED;
+			why_killed =
+			    t >= deadline ? TRANSCRIBE_ENGINE_TIMEOUT : TRANSCRIBE_ENGINE_STOPPED;
 			kill(-pid, SIGTERM);
 			killed_at = t;
 		} else if (why_killed && t - killed_at >= GRACE_SECONDS) {

@@ -22,10 +22,10 @@
 
 typedef enum transcribe_engine_status {
 	TRANSCRIBE_ENGINE_OK = 0,
-	TRANSCRIBE_ENGINE_FAILED,   /* exit status not 0, or killed by a signal: err says which */
-	TRANSCRIBE_ENGINE_TIMEOUT,  /* still running at the time-out: killed */
-	TRANSCRIBE_ENGINE_STOPPED,  /* the caller's stop flag was set: killed */
-	TRANSCRIBE_ENGINE_START,    /* it could not be started (fork, pipe): err says why */
+	TRANSCRIBE_ENGINE_FAILED,  /* exit status not 0, or killed by a signal: err says which */
+	TRANSCRIBE_ENGINE_TIMEOUT, /* still running at the time-out: killed */
+	TRANSCRIBE_ENGINE_STOPPED, /* the caller's stop flag was set: killed */
+	TRANSCRIBE_ENGINE_START,   /* it could not be started (fork, pipe): err says why */
 	TRANSCRIBE_ENGINE_NOMEM,
 } transcribe_engine_status;
 

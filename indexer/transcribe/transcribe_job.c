@@ -89,7 +89,8 @@ static bool parse(const char *data, size_t len, transcribe_job *job)
 		job->queued_at = (time_t)json_integer_value(json_object_get(o, "queued_at"));
 		job->started_at = (time_t)json_integer_value(json_object_get(o, "started_at"));
 		json_t *p = json_object_get(o, "progress");
-		if (json_is_integer(p) && json_integer_value(p) >= 0 && json_integer_value(p) <= 100)
+		if (json_is_integer(p) && json_integer_value(p) >= 0 &&
+		    json_integer_value(p) <= 100)
 			job->progress = (int)json_integer_value(p);
 		const char *m = json_string_value(json_object_get(o, "message"));
 		snprintf(job->message, sizeof job->message, "%s", m ? m : "");
@@ -183,7 +184,8 @@ transcribe_job_status transcribe_job_queue(const char *archive_dir, const char *
 		return TRANSCRIBE_JOB_OK;
 	if (st != TRANSCRIBE_JOB_OK && st != TRANSCRIBE_JOB_NONE)
 		return st;
-	job = (transcribe_job){.state = TRANSCRIBE_STATE_QUEUED, .queued_at = time(NULL), .progress = -1};
+	job = (transcribe_job){
+	    .state = TRANSCRIBE_STATE_QUEUED, .queued_at = time(NULL), .progress = -1};
 	st = transcribe_job_write(archive_dir, id, &job, err, errlen);
 	if (queued)
 		*queued = st == TRANSCRIBE_JOB_OK;
@@ -301,8 +303,9 @@ void transcribe_job_describe(const transcribe_job *job, time_t now, char *buf, s
 		if (job->progress >= 0) {
 			snprintf(buf, size, "transcribing: %d%%", job->progress);
 		} else {
-			long s = job->started_at && now > job->started_at ? (long)(now - job->started_at)
-			                                                  : 0;
+			long s = job->started_at && now > job->started_at
+			             ? (long)(now - job->started_at)
+			             : 0;
 			snprintf(buf, size, "transcribing: %ldm %02lds", s / 60, s % 60);
 		}
 		return;

@@ -51,8 +51,9 @@ bool transcribe_needed(const recording *rec, char *why, size_t whylen)
 {
 	errmsg_set(why, whylen, "%s", "");
 	if (rec->transcript_path) {
-		errmsg_set(why, whylen, "%s", rec->transcript_machine ? "it has a machine transcript"
-		                                                      : "it has a transcript");
+		errmsg_set(why, whylen, "%s",
+		           rec->transcript_machine ? "it has a machine transcript"
+		                                   : "it has a transcript");
 		return false;
 	}
 	if (!rec->media_path) {
@@ -75,10 +76,10 @@ typedef struct job_run {
 	const transcribe_config *cfg;
 	const char *id;
 	transcribe_job job;
-	char *work;   /* .qarchive/transcribe/work/<id> */
-	char *wav;    /* work/audio.wav */
-	char *out;    /* work/transcript (the engine's -of) */
-	char *vtt;    /* work/transcript.vtt */
+	char *work; /* .qarchive/transcribe/work/<id> */
+	char *wav;  /* work/audio.wav */
+	char *out;  /* work/transcript (the engine's -of) */
+	char *vtt;  /* work/transcript.vtt */
 	double seconds;
 } job_run;
 
@@ -226,7 +227,8 @@ static transcribe_status run_engine(job_run *r, char *err, size_t errlen)
 		goto out;
 	unsigned timeout = r->cfg->timeout_seconds;
 	if (timeout == 0)
-		timeout = TRANSCRIBE_TIMEOUT_BASE + (unsigned)(TRANSCRIBE_TIMEOUT_FACTOR * r->seconds);
+		timeout =
+		    TRANSCRIBE_TIMEOUT_BASE + (unsigned)(TRANSCRIBE_TIMEOUT_FACTOR * r->seconds);
 	transcribe_engine_run run = {.command = r->cfg->command,
 	                             .env = (const char *const *)env,
 	                             .cwd = r->work,
@@ -252,14 +254,15 @@ out:
 
 /* What the engine wrote, checked: it must exist, be at most
  * TRANSCRIBE_VTT_MAX bytes and parse as WebVTT. */
-static transcribe_status read_result(job_run *r, char **data, size_t *len, char *err,
-                                     size_t errlen)
+static transcribe_status read_result(job_run *r, char **data, size_t *len, char *err, size_t errlen)
 {
 	char msg[400];
 	struct stat s;
 	if (stat(r->vtt, &s) != 0 || !S_ISREG(s.st_mode))
-		return fail(r, "the transcriber exited with status 0 but wrote no WebVTT file "
-		               "at $QARCHIVE_VTT", err, errlen);
+		return fail(r,
+		            "the transcriber exited with status 0 but wrote no WebVTT file "
+		            "at $QARCHIVE_VTT",
+		            err, errlen);
 	if ((uintmax_t)s.st_size > TRANSCRIBE_VTT_MAX) {
 		snprintf(msg, sizeof msg, "the transcriber's WebVTT is larger than %u MB",
 		         TRANSCRIBE_VTT_MAX >> 20);
@@ -267,10 +270,11 @@ static transcribe_status read_result(job_run *r, char **data, size_t *len, char 
 	}
 	int e = file_read_all(r->vtt, data, len);
 	if (e != 0)
-		return e == ENOMEM ? TRANSCRIBE_NOMEM : fail(r, "cannot read the transcriber's WebVTT",
-		                                             err, errlen);
+		return e == ENOMEM ? TRANSCRIBE_NOMEM
+		                   : fail(r, "cannot read the transcriber's WebVTT", err, errlen);
 	transcript t = TRANSCRIPT_INIT;
-	transcript_status ts = transcript_parse(*data, *len, TRANSCRIPT_WEBVTT, "transcript.vtt", &t);
+	transcript_status ts =
+	    transcript_parse(*data, *len, TRANSCRIPT_WEBVTT, "transcript.vtt", &t);
 	if (ts == TRANSCRIPT_INVALID)
 		snprintf(msg, sizeof msg, "the transcriber's WebVTT does not parse: %s", t.error);
 	transcript_free(&t);
@@ -283,8 +287,7 @@ static transcribe_status read_result(job_run *r, char **data, size_t *len, char 
 
 /* Put the checked WebVTT in the recording's folder, unless people gave it
  * a transcript meanwhile (theirs wins: the machine's is dropped). */
-static transcribe_status install(job_run *r, const char *data, size_t len, char *err,
-                                 size_t errlen)
+static transcribe_status install(job_run *r, const char *data, size_t len, char *err, size_t errlen)
 {
 	char *dir = path_join(r->cfg->archive_dir, r->id);
 	recording rec = RECORDING_INIT;
@@ -293,7 +296,8 @@ static transcribe_status install(job_run *r, const char *data, size_t len, char 
 		return TRANSCRIBE_NOMEM;
 	if (recording_load_dir(dir, &rec, NULL, 0) != RECORDING_OK) {
 		st = TRANSCRIBE_NOT_FOUND;
-		errmsg_set(err, errlen, "%s: the recording went away while it was transcribed", r->id);
+		errmsg_set(err, errlen, "%s: the recording went away while it was transcribed",
+		           r->id);
 		goto out;
 	}
 	if (rec.transcript_path && !rec.transcript_machine) {
@@ -302,8 +306,9 @@ static transcribe_status install(job_run *r, const char *data, size_t len, char 
 		goto out;
 	}
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int e = dfd < 0 ? errno
-	                : fs_replace_file_at(dfd, RECORDING_MACHINE_TRANSCRIPT, data, len, 0644, false);
+	int e = dfd < 0
+	            ? errno
+	            : fs_replace_file_at(dfd, RECORDING_MACHINE_TRANSCRIPT, data, len, 0644, false);
 	if (e == 0)
 		e = fs_sync_dir(dfd, NULL);
 	if (dfd >= 0)
@@ -323,12 +328,13 @@ out:
 static void reindex(job_run *r, char *err, size_t errlen)
 {
 	char why[400];
-	index_update_status us =
-	    index_update_recording(r->cfg->archive_dir, r->id, INDEX_UPDATE_WAIT_MS, NULL, why,
-	                           sizeof why);
+	index_update_status us = index_update_recording(
+	    r->cfg->archive_dir, r->id, INDEX_UPDATE_WAIT_MS, NULL, why, sizeof why);
 	if (us != INDEX_UPDATE_OK)
-		errmsg_set(err, errlen, "%s: transcribed, but not indexed yet (%s); `qarchive index` "
-		                        "will index it", r->id, why);
+		errmsg_set(err, errlen,
+		           "%s: transcribed, but not indexed yet (%s); `qarchive index` "
+		           "will index it",
+		           r->id, why);
 }
 
 /* Load recording id and decide whether it needs the engine; when it does
@@ -340,7 +346,8 @@ static transcribe_status check_recording(const transcribe_config *cfg, const cha
 	char *dir = recording_id_valid(id) ? path_join(cfg->archive_dir, id) : NULL;
 	if (recording_id_valid(id) && !dir)
 		return TRANSCRIBE_NOMEM;
-	recording_status rs = dir ? recording_load_dir(dir, rec, why, sizeof why) : RECORDING_BAD_ID;
+	recording_status rs =
+	    dir ? recording_load_dir(dir, rec, why, sizeof why) : RECORDING_BAD_ID;
 	free(dir);
 	if (rs == RECORDING_NOMEM)
 		return TRANSCRIBE_NOMEM;
@@ -383,8 +390,9 @@ static transcribe_status run_locked(job_run *r, const recording *rec, char *err,
 out:
 	if (st == TRANSCRIBE_STOPPED) {
 		/* Started again from the beginning by the next worker. */
-		r->job = (transcribe_job){
-		    .state = TRANSCRIBE_STATE_QUEUED, .queued_at = r->job.queued_at, .progress = -1};
+		r->job = (transcribe_job){.state = TRANSCRIBE_STATE_QUEUED,
+		                          .queued_at = r->job.queued_at,
+		                          .progress = -1};
 		save(r);
 		errmsg_set(err, errlen, "%s: stopped; queued again", r->id);
 	} else if (st == TRANSCRIBE_IO || st == TRANSCRIBE_NOMEM) {

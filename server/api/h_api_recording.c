@@ -40,8 +40,9 @@ static json_t *transcription_json(const char *archive_dir, const recording *rec)
 	transcribe_job_describe(&job, time(NULL), text, sizeof text);
 	json_t *o = json_pack("{s:s, s:s, s:s}", "state", transcribe_state_str(job.state),
 	                      "message", job.message, "text", text);
-	if (o && json_object_set_new(o, "progress", job.progress >= 0 ? json_integer(job.progress)
-	                                                              : json_null()) != 0) {
+	if (o && json_object_set_new(o, "progress",
+	                             job.progress >= 0 ? json_integer(job.progress)
+	                                               : json_null()) != 0) {
 		json_decref(o);
 		o = NULL;
 	}

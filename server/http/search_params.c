@@ -52,8 +52,9 @@ bool http_search_params(const http_request *req, search_request *sr, char *err, 
 	}
 	if (!sr->query[0] && !sr->release && !sr->kind && !sr->source && !sr->speaker &&
 	    !sr->recording) {
-		snprintf(err, errlen,
-		         "q: missing (give a query, or a release, kind, source, speaker or recording)");
+		snprintf(
+		    err, errlen,
+		    "q: missing (give a query, or a release, kind, source, speaker or recording)");
 		return false;
 	}
 	return true;

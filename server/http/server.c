@@ -541,7 +541,8 @@ static http_server_status server_new(const http_server_config *cfg, bool v6, htt
 		                              .command = cfg->transcriber,
 		                              .timeout_seconds = cfg->transcribe_timeout,
 		                              .workers = cfg->transcribe_jobs};
-		transcribe_queue_status ts = transcribe_queue_start(&tc, &s->transcribe, err, errlen);
+		transcribe_queue_status ts =
+		    transcribe_queue_start(&tc, &s->transcribe, err, errlen);
 		if (ts == TRANSCRIBE_QUEUE_NOMEM)
 			return HTTP_SERVER_NOMEM;
 		if (ts != TRANSCRIBE_QUEUE_OK)

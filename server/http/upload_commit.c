@@ -61,10 +61,12 @@ static void queue_transcription(struct http_server *server, const upload_fields 
 	if (!server->transcribe || given(f->transcript_path) || given(f->transcript_text))
 		return;
 	if (!transcribe_queue_add(server->transcribe, id, err, sizeof err))
-		fprintf(stderr, "qarchive serve: %s: cannot queue its transcription: %s\n", id, err);
+		fprintf(stderr, "qarchive serve: %s: cannot queue its transcription: %s\n", id,
+		        err);
 }
 
-unsigned upload_commit_run(struct http_server *server, const upload_fields *fields, upload_result *res)
+unsigned upload_commit_run(struct http_server *server, const upload_fields *fields,
+                           upload_result *res)
 {
 	const char *archive_dir = server->archive_dir;
 	*res = (upload_result){.field = ""};

@@ -31,8 +31,8 @@ struct transcribe_queue {
 	unsigned started;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
-	bool woken;             /* under lock: something was queued since a worker looked */
-	atomic_bool stop;       /* read by the running engines too */
+	bool woken;       /* under lock: something was queued since a worker looked */
+	atomic_bool stop; /* read by the running engines too */
 	char running[MAX_WORKERS][RECORDING_ID_MAX + 1]; /* under lock: ids being run */
 };
 
@@ -92,8 +92,8 @@ static void *work(void *arg)
 		fprintf(stderr, "qarchive serve: transcribing %s\n", id);
 		transcribe_status st = transcribe_recording(&cfg, id, err, sizeof err);
 		if (st == TRANSCRIBE_OK)
-			fprintf(stderr, "qarchive serve: transcribed %s%s%s\n", id, err[0] ? ": " : "",
-			        err);
+			fprintf(stderr, "qarchive serve: transcribed %s%s%s\n", id,
+			        err[0] ? ": " : "", err);
 		else if (st != TRANSCRIBE_STOPPED)
 			fprintf(stderr, "qarchive serve: transcription of %s: %s\n", id,
 			        err[0] ? err : transcribe_status_str(st));
@@ -131,7 +131,9 @@ transcribe_queue_status transcribe_queue_start(const transcribe_queue_config *cf
 		queue_free(q);
 		return TRANSCRIBE_QUEUE_NOMEM;
 	}
-	unsigned n = cfg->workers == 0 ? 1 : cfg->workers > MAX_WORKERS ? MAX_WORKERS : cfg->workers;
+	unsigned n = cfg->workers == 0            ? 1
+	             : cfg->workers > MAX_WORKERS ? MAX_WORKERS
+	                                          : cfg->workers;
 	for (unsigned i = 0; i < n; i++) {
 		q->workers[i] = (worker){q, i};
 		int e = pthread_create(&q->threads[i], NULL, work, &q->workers[i]);

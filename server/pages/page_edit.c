@@ -43,15 +43,14 @@ static unsigned edit_form(http_reply *out, unsigned status, const char *id, cons
 	snprintf(title, sizeof title, "Edit: %.200s", v->title && v->title[0] ? v->title : id);
 	http_page page = {
 	    .title = title, .header_search = true, .page = "edit", .user = user, .csrf = csrf};
-	const char *hint = now == HAS_TRANSCRIPT_FILE
-	                       ? "WebVTT or SRT. Leave empty to keep the transcript it has."
-	                   : now == HAS_MACHINE_TRANSCRIPT
-	                       ? "WebVTT or SRT. It has a machine transcript (speech "
-	                         "recognition's): a file given here replaces it."
-	                   : now == HAS_NO_TRANSCRIPT
-	                       ? "WebVTT or SRT. It has none yet (transcript pending, unless its "
-	                         "media carries subtitles)."
-	                       : "WebVTT or SRT. Leave empty to keep what it has.";
+	const char *hint =
+	    now == HAS_TRANSCRIPT_FILE ? "WebVTT or SRT. Leave empty to keep the transcript it has."
+	    : now == HAS_MACHINE_TRANSCRIPT ? "WebVTT or SRT. It has a machine transcript (speech "
+	                                      "recognition's): a file given here replaces it."
+	    : now == HAS_NO_TRANSCRIPT
+	        ? "WebVTT or SRT. It has none yet (transcript pending, unless its "
+	          "media carries subtitles)."
+	        : "WebVTT or SRT. Leave empty to keep what it has.";
 	bool ok =
 	    http_html_begin(&sb, &page) && sb_append_str(&sb, "<h1>Edit <q>") &&
 	    http_escape_html(&sb, v->title && v->title[0] ? v->title : id) &&

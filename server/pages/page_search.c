@@ -433,8 +433,8 @@ static const char *echo(const char *value)
 /* Whether the request asks for anything (an empty form asks nothing). */
 static bool asks(const http_request *req)
 {
-	static const char *const names[] = {"q", "release", "kind", "speaker", "recording",
-	                                    "source"};
+	static const char *const names[] = {"q",       "release",   "kind",
+	                                    "speaker", "recording", "source"};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		const char *v = http_query(req, names[i]);
 		if (v && v[0])

@@ -51,9 +51,9 @@ typedef struct watch {
 	const char *q; /* NULL when absent or empty */
 	bool has_t, has_end;
 	double t, end;
-	bool machine;           /* the transcript is speech recognition's */
-	bool has_job;           /* no transcript, and a transcription job */
-	transcribe_job job;     /* when has_job */
+	bool machine;       /* the transcript is speech recognition's */
+	bool has_job;       /* no transcript, and a transcription job */
+	transcribe_job job; /* when has_job */
 } watch;
 
 /* /watch/<id>?t=N[&q=...], escaped for an attribute. */
@@ -178,9 +178,10 @@ static bool transcription_note(strbuf *sb, const watch *w)
 /* The label of a machine transcript, and for staff the way to replace it. */
 static bool machine_label(strbuf *sb, const watch *w)
 {
-	bool ok = sb_append_str(sb, "<p class=\"machine-label\"><strong>Machine transcript</strong>: "
-	                            "made by speech recognition, so names and terms may be "
-	                            "wrong.");
+	bool ok =
+	    sb_append_str(sb, "<p class=\"machine-label\"><strong>Machine transcript</strong>: "
+	                      "made by speech recognition, so names and terms may be "
+	                      "wrong.");
 	if (ok && w->staff)
 		ok = sb_append_str(sb, " <a href=\"/edit/") && http_escape_url(sb, w->id) &&
 		     sb_append_str(sb, "#f-transcript\">Replace it with a human transcript</a>.");
@@ -364,8 +365,8 @@ unsigned http_handle_watch(http_request *req, http_reply *out)
 	char user[SESSION_USER_SIZE], csrf[SESSION_TOKEN_SIZE];
 	w.staff = http_session_user(req, user, csrf);
 	w.machine = rec.transcript_machine;
-	w.has_job = !rec.transcript_path &&
-	            transcribe_job_read(req->server->archive_dir, w.id, &w.job) == TRANSCRIBE_JOB_OK;
+	w.has_job = !rec.transcript_path && transcribe_job_read(req->server->archive_dir, w.id,
+	                                                        &w.job) == TRANSCRIBE_JOB_OK;
 
 	const char *title = str(summary, "title");
 	http_page page = {.title = title ? title : w.id,

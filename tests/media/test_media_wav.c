@@ -59,7 +59,7 @@ static void check_wav(const char *media, double seconds)
 		fclose(f);
 	CHECK(n >= MEDIA_WAV_HEADER && memcmp(buf, "RIFF", 4) == 0 &&
 	      memcmp(buf + 8, "WAVEfmt ", 8) == 0 && memcmp(buf + 36, "data", 4) == 0);
-	CHECK(le(buf + 20, 2) == 1 && le(buf + 22, 2) == 1);   /* PCM, mono */
+	CHECK(le(buf + 20, 2) == 1 && le(buf + 22, 2) == 1);      /* PCM, mono */
 	CHECK(le(buf + 24, 4) == 16000 && le(buf + 34, 2) == 16); /* 16 kHz, 16-bit */
 	CHECK(le(buf + 40, 4) == samples * 2 && n == MEDIA_WAV_HEADER + samples * 2);
 	CHECK(le(buf + 4, 4) == n - 8);
@@ -109,7 +109,8 @@ static void test_upsample(void)
 
 static void test_no_audio(void)
 {
-	char *m = generate("silent.webm", "-f lavfi -i color=c=red:s=64x48:r=10:d=1", "-c:v libvpx");
+	char *m =
+	    generate("silent.webm", "-f lavfi -i color=c=red:s=64x48:r=10:d=1", "-c:v libvpx");
 	char *wav = tfs_path_join(dir, "none.wav");
 	int fd = open(wav, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	char err[256] = "";

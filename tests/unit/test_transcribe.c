@@ -58,7 +58,8 @@ static void test_job_state(void)
 	transcribe_job job;
 	CHECK(transcribe_job_read(archive, "r1", &job) == TRANSCRIBE_JOB_NONE);
 	CHECK(transcribe_job_queue(archive, "r2", false, &queued, err, sizeof err) ==
-	      TRANSCRIBE_JOB_OK && queued);
+	          TRANSCRIBE_JOB_OK &&
+	      queued);
 	transcribe_job early = {.state = TRANSCRIBE_STATE_QUEUED, .queued_at = 100, .progress = -1};
 	CHECK(transcribe_job_write(archive, "r1", &early, err, sizeof err) == TRANSCRIBE_JOB_OK);
 	char **ids = NULL;
@@ -67,8 +68,8 @@ static void test_job_state(void)
 	      strcmp(ids[0], "r1") == 0 && strcmp(ids[1], "r2") == 0);
 	transcribe_job_ids_free(ids);
 	/* "running" with nobody holding the lock: cut short, so queued. */
-	transcribe_job run = {.state = TRANSCRIBE_STATE_RUNNING, .queued_at = 100, .started_at = 5,
-	                      .progress = 40};
+	transcribe_job run = {
+	    .state = TRANSCRIBE_STATE_RUNNING, .queued_at = 100, .started_at = 5, .progress = 40};
 	CHECK(transcribe_job_write(archive, "r1", &run, err, sizeof err) == TRANSCRIBE_JOB_OK);
 	CHECK(transcribe_job_read(archive, "r1", &job) == TRANSCRIBE_JOB_OK &&
 	      job.state == TRANSCRIBE_STATE_QUEUED && job.progress == -1);
@@ -95,12 +96,14 @@ static void test_job_state(void)
 	snprintf(failed.message, sizeof failed.message, "the transcriber exited with status 2");
 	CHECK(transcribe_job_write(archive, "r3", &failed, err, sizeof err) == TRANSCRIBE_JOB_OK);
 	CHECK(transcribe_job_queue(archive, "r3", false, &queued, err, sizeof err) ==
-	      TRANSCRIBE_JOB_OK && !queued);
+	          TRANSCRIBE_JOB_OK &&
+	      !queued);
 	CHECK(transcribe_job_read(archive, "r3", &job) == TRANSCRIBE_JOB_OK);
 	transcribe_job_describe(&job, 0, text, sizeof text);
 	CHECK_STR(text, "transcription failed: the transcriber exited with status 2");
 	CHECK(transcribe_job_queue(archive, "r3", true, &queued, err, sizeof err) ==
-	      TRANSCRIBE_JOB_OK && queued);
+	          TRANSCRIBE_JOB_OK &&
+	      queued);
 	CHECK(transcribe_job_remove(archive, "r3") == TRANSCRIBE_JOB_OK &&
 	      transcribe_job_read(archive, "r3", &job) == TRANSCRIBE_JOB_NONE);
 	/* A torn or foreign file is no job. */
