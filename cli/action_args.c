@@ -67,6 +67,7 @@ static int exit_status(accounts_status st)
 	case ACCOUNTS_IO:
 	case ACCOUNTS_NOMEM:
 	case ACCOUNTS_INTERNAL:
+	case ACCOUNTS_BUSY:
 		return EXIT_USAGE;
 	}
 	return EXIT_USAGE;

@@ -22,6 +22,7 @@ test_packages=(
   clang libclang-rt-14-dev
   nodejs npm chromium
   libsqlite3-dev xapian-omega time
+  xapian-tools  # xapian-check: the crash tests check each index generation
 )
 
 case "${1:-}" in

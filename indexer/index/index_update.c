@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "archive.h"
+#include "crash_point.h"
 #include "errmsg.h"
 #include "file_io.h"
 #include "index_build.h"
@@ -429,6 +430,7 @@ static index_update_status run_finish(update_run *r)
 	qx_status qs = store_synonyms(r->db, r->archive_dir, r->cb, r->report);
 	if (qs == QX_OK)
 		qs = qx_db_set_metadata(r->db, INDEX_META_SCHEMA, INDEX_SCHEMA_VERSION);
+	crash_point("index-update-uncommitted");
 	if (qs == QX_OK)
 		qs = qx_db_commit(r->db);
 	if (qs != QX_OK)
@@ -439,6 +441,7 @@ static index_update_status run_finish(update_run *r)
 		 * the old one's lock and remove it. */
 		qx_db_close(r->db);
 		r->db = NULL;
+		crash_point("index-build-unpublished");
 		char why[ERRMSG_WHY_SIZE];
 		int e = index_generation_publish(r->path, r->gen_name, false);
 		if (e) {

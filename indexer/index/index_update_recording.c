@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "crash_point.h"
 #include "index_build.h"
 #include "index_schema.h"
 #include "index_writer.h"
@@ -100,9 +101,11 @@ static index_update_status write_recording(recording_update *u, bool *needs_buil
 	index_writer_pause();
 	if ((status = change_recording(db, u)) != INDEX_UPDATE_OK)
 		goto out;
+	crash_point("index-uncommitted");
 	if ((qs = qx_db_commit(db)) != QX_OK)
 		goto index_error;
 	in_transaction = false;
+	crash_point("index-committed");
 	goto out;
 
 index_error:

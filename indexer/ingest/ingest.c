@@ -10,10 +10,13 @@
 #include <unistd.h>
 
 #include "archive.h"
+#include "crash_point.h"
+#include "file_io.h"
 #include "fs_ops.h"
 #include "ingest_internal.h"
 #include "number.h"
 #include "path.h"
+#include "recording.h"
 #include "state_dirs.h"
 
 /* How many ids one title may take on one date ("-2" ... "-1000"): far more
@@ -161,7 +164,8 @@ static ingest_status staging_add_media(staging *g, const ingest_input *in, const
 }
 
 /* Write the small files into the staging folder. */
-static ingest_status write_text_files(int fd, const char *dir, const staged *s, ingest_error *err)
+static ingest_status write_text_files(int fd, const char *dir, const staged *s, const char *origin,
+                                      ingest_error *err)
 {
 	char name[32];
 	struct {
@@ -174,6 +178,12 @@ static ingest_status write_text_files(int fd, const char *dir, const staged *s, 
 	    {"notes.md", s->notes, s->notes_len},
 	};
 	snprintf(name, sizeof name, "transcript.%s", s->transcript_ext ? s->transcript_ext : "vtt");
+	if (origin) {
+		int e = fs_write_file_at(fd, INGEST_ORIGIN_FILE, origin, strlen(origin),
+		                         INGEST_FILE_MODE);
+		if (e)
+			return ingest_fail_errno(err, e, "", "cannot write in", dir);
+	}
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
 		if (!files[i].data)
 			continue;
@@ -190,7 +200,8 @@ static ingest_status write_text_files(int fd, const char *dir, const staged *s, 
 static ingest_status staging_fill(staging *g, const ingest_input *in, const staged *s,
                                   ingest_error *err)
 {
-	ingest_status st = write_text_files(g->fd, g->path, s, err);
+	const char *origin = in->options.publish ? in->options.publish->origin : NULL;
+	ingest_status st = write_text_files(g->fd, g->path, s, origin, err);
 	if (st == INGEST_OK && in->media.path)
 		st = staging_add_media(g, in, s->media_ext, err);
 	if (st != INGEST_OK)
@@ -204,7 +215,8 @@ static ingest_status staging_fill(staging *g, const ingest_input *in, const stag
 /* Step 6: rename the staging folder into the archive under the first free
  * id for meta's date and title, into id[0..INGEST_ID_SIZE). */
 static ingest_status staging_publish(staging *g, const char *archive_dir,
-                                     const recording_meta *meta, char *id, ingest_error *err)
+                                     const recording_meta *meta, char *id,
+                                     const ingest_publish *publish, ingest_error *err)
 {
 	int archive_fd = open(archive_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (archive_fd < 0)
@@ -215,6 +227,11 @@ static ingest_status staging_publish(staging *g, const char *archive_dir,
 		if (recording_id_make(meta->date, meta->title, n, id, INGEST_ID_SIZE) !=
 		    RECORDING_ID_OK) {
 			st = ingest_fail(err, INGEST_BAD_INPUT, "date", "expected \"YYYY-MM-DD\"");
+			goto out;
+		}
+		if (publish && publish->intend && (e = publish->intend(publish->ctx, id)) != 0) {
+			st = ingest_fail_errno(err, e, "", "cannot record the upload's new id %s:",
+			                       id);
 			goto out;
 		}
 		e = fs_rename_noreplace(g->tmp_fd, g->name, archive_fd, id);
@@ -292,8 +309,11 @@ ingest_status ingest_recording(const char *archive_dir, const ingest_input *in, 
 	    (st = staging_fill(&g, in, &s, err)) != INGEST_OK)
 		goto out;
 	ingest_pause();
-	if ((st = staging_publish(&g, archive_dir, &s.meta, id, err)) != INGEST_OK)
+	crash_point("ingest-staged");
+	if ((st = staging_publish(&g, archive_dir, &s.meta, id, in->options.publish, err)) !=
+	    INGEST_OK)
 		goto out;
+	crash_point("ingest-published");
 	snprintf(id_out, id_size, "%s", id);
 	if (!in->options.copy)
 		consume_inputs(in, &g);
@@ -304,6 +324,21 @@ out:
 	staging_close(&g, in);
 	staged_free(&s);
 	return st;
+}
+
+bool ingest_origin_matches(const char *archive_dir, const char *id, const char *origin)
+{
+	if (!recording_id_valid(id))
+		return false;
+	char *dir = path_join(archive_dir, id), *path = dir ? path_join(dir, INGEST_ORIGIN_FILE)
+	                                                   : NULL;
+	char text[256];
+	size_t len = 0;
+	bool same = path && file_read_head(path, text, sizeof text, &len) == 0 &&
+	            len == strlen(origin) && memcmp(text, origin, len) == 0;
+	free(path);
+	free(dir);
+	return same;
 }
 
 /* Remove the unlocked entries of <archive>/.qarchive/<name> whose names

@@ -46,6 +46,13 @@
 #include "index_update.h"
 #include "recording_id.h"
 
+/* The largest transcript an upload may carry, in bytes and in cues: a day
+ * of speech is about 2 MB and 20,000 cues (a cue every 4 s), so these
+ * leave room for any recording while bounding the time an upload takes
+ * to parse and index (10^6 cues took minutes; issue #16). */
+#define INGEST_TRANSCRIPT_MAX_BYTES (16u << 20)
+#define INGEST_TRANSCRIPT_MAX_CUES  200000
+
 /* Buffer size for a new recording's id (id_out below). */
 #define INGEST_ID_SIZE (RECORDING_ID_NEW_MAX + 1)
 
@@ -104,15 +111,35 @@ typedef struct ingest_file {
 	const char *name;
 } ingest_file;
 
+/* For a caller that must find its recording again after a crash (a tus
+ * upload, issue #16): origin is written to <recording>/.qarchive-origin
+ * in the staging folder, so it reaches the archive in the same rename as
+ * the recording; before each rename, intend(ctx, id) is called with the
+ * id about to be taken and must make that durable (a non-zero errno stops
+ * the ingest with INGEST_IO, before anything is in the archive). After a
+ * crash, the caller's last intended id whose .qarchive-origin holds its
+ * origin is its recording (ingest_origin_matches); if there is none, the
+ * recording never reached the archive. */
+typedef struct ingest_publish {
+	const char *origin; /* borrowed: one line, no NUL or newline */
+	int (*intend)(void *ctx, const char *id);
+	void *ctx;
+} ingest_publish;
+
+/* The name of the origin file in a recording's folder. Hidden: the
+ * indexer, listings and fingerprints never see it. */
+#define INGEST_ORIGIN_FILE ".qarchive-origin"
+
 typedef struct ingest_options {
 	bool copy;              /* copy path inputs instead of moving them (the CLI) */
 	bool no_index;          /* leave indexing to the caller (index_update_recording) */
 	unsigned index_wait_ms; /* how long to wait for a busy index */
+	const ingest_publish *publish; /* borrowed, may be NULL: see above */
 } ingest_options;
 
 #define INGEST_OPTIONS_INIT                                                                        \
 	{                                                                                          \
-		false, false, INDEX_UPDATE_WAIT_MS                                                 \
+		false, false, INDEX_UPDATE_WAIT_MS, NULL                                           \
 	}
 
 typedef struct ingest_input {
@@ -152,6 +179,11 @@ const char *ingest_status_str(ingest_status status);
  * or in uploads/tmp/, and the staged files are where they were. */
 ingest_status ingest_recording(const char *archive_dir, const ingest_input *in, char *id_out,
                                size_t id_size, ingest_error *err);
+
+/* Whether <archive_dir>/<id>/.qarchive-origin holds exactly origin: the
+ * recording id was published by the ingest that was given that origin
+ * (ingest_publish). False when there is no such recording or file. */
+bool ingest_origin_matches(const char *archive_dir, const char *id, const char *origin);
 
 /* Clean up after a crash, before serving: make the state folders
  * (state_dirs_create), empty .qarchive/uploads/tmp/ (multipart temp files,

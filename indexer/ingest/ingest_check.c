@@ -489,10 +489,19 @@ static ingest_status check_vtt_blocks(const char *data, size_t len, ingest_error
 ingest_status ingest_check_transcript(const char *data, size_t len, const char *name,
                                       const char **ext, ingest_error *err)
 {
+	if (len > INGEST_TRANSCRIPT_MAX_BYTES)
+		return ingest_fail(err, INGEST_BAD_INPUT, "transcript",
+		                   "%zu bytes; at most %u are taken (16 MiB: a day of speech is "
+		                   "about 2 MB)",
+		                   len, INGEST_TRANSCRIPT_MAX_BYTES);
 	transcript t = TRANSCRIPT_INIT;
 	transcript_status ts = transcript_parse(data, len, TRANSCRIPT_UNKNOWN, name, &t);
 	ingest_status st = INGEST_OK;
-	if (ts == TRANSCRIPT_NOMEM)
+	if (ts == TRANSCRIPT_OK && t.cues.count > INGEST_TRANSCRIPT_MAX_CUES)
+		st = ingest_fail(err, INGEST_BAD_INPUT, "transcript",
+		                 "%zu cues; at most %d are taken", t.cues.count,
+		                 INGEST_TRANSCRIPT_MAX_CUES);
+	else if (ts == TRANSCRIPT_NOMEM)
 		st = ingest_fail(err, INGEST_NOMEM, "", "out of memory");
 	else if (ts != TRANSCRIPT_OK)
 		st = ingest_fail(err, INGEST_BAD_INPUT, "transcript", "%s", t.error);

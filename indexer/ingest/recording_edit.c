@@ -11,6 +11,7 @@
 #include "file_io.h"
 #include "fs_ops.h"
 #include "ingest_internal.h"
+#include "crash_point.h"
 #include "path.h"
 #include "recording.h"
 #include "state_dirs.h"
@@ -92,6 +93,7 @@ static ingest_status finish(const char *archive_dir, const char *id, folder *f,
 	int e = fs_sync_dir(f->fd, f->dir);
 	if (e)
 		return ingest_fail_errno(err, e, "", "cannot sync", f->dir);
+	crash_point("edit-written");
 	if (file && file->path && !file->text && !options->copy)
 		unlink(file->path);
 	ingest_index(archive_dir, id, options, err);
@@ -322,6 +324,7 @@ ingest_status recording_delete(const char *archive_dir, const char *id,
 	/* Gone from the archive: the delete has happened. */
 	fs_sync_dir(archive_fd, archive_dir);
 	fs_sync_dir(trash_fd, trash);
+	crash_point("delete-trashed");
 	ingest_index(archive_dir, id, options, err);
 	fs_remove_tree_at(trash_fd, slot_name);
 out:

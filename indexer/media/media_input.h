@@ -40,6 +40,11 @@ media_status media_input_open_memory(media_input *in, const unsigned char *buf, 
  * bounded open). */
 void media_input_extend(media_input *in, int seconds);
 
+/* The demuxers an input may be read with (media_demuxers.c): every one
+ * but those that load and decompress a whole file out of the deadline's
+ * reach. For libavformat's format_whitelist; NULL when out of memory. */
+const char *media_demuxer_whitelist(void);
+
 /* True once the deadline has passed (and remembers so in in->timed_out). */
 bool media_input_expired(media_input *in);
 

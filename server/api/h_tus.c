@@ -13,7 +13,9 @@
  *   DELETE  /api/uploads/<id>  drop it -> 204
  *
  * Every request but OPTIONS needs staff credentials (auth_gate.h) and
- * `Tus-Resumable: 1.0.0`. When the last byte is in, the upload becomes a
+ * `Tus-Resumable: 1.0.0`. An upload belongs to the principal that created
+ * it (that API token, or that signed-in user): for anyone else HEAD,
+ * PATCH and DELETE answer 404 as for an upload that does not exist. When the last byte is in, the upload becomes a
  * recording exactly as a POST /api/recordings would (upload_commit.h), and
  * the PATCH's 204 (and any later HEAD) carries `Qarchive-Recording-Id` and
  * `Qarchive-Recording-Url`; a 400 from the ingest is answered as it is,
@@ -40,6 +42,7 @@
  * so that their handlers, which fsync, run on threads of their own and
  * never hold up a worker's other connections.
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -51,6 +54,8 @@
 #include <jansson.h>
 
 #include "auth_gate.h"
+#include "crash_point.h"
+#include "ingest.h"
 #include "body.h"
 #include "api.h"
 #include "number.h"
@@ -127,6 +132,52 @@ static unsigned check_request(http_request *req, http_reply *out, http_staff *wh
 	if (status == 0)
 		status = http_require_staff(req, out, true, who);
 	return status;
+}
+
+/* Who is asking, as an upload's owner is stored (tus_owner_matches). */
+static void principal_of(const http_staff *who, char *out, size_t size)
+{
+	snprintf(out, size, "%s:%s", who->via_token ? "token" : "user", who->name);
+}
+
+/* 0 when who created upload id; else 404, worded as for an upload that
+ * does not exist (issue #16: another staff member must not learn that it
+ * does), or the store's error. */
+static unsigned store_error(http_reply *out, tus_store *s, tus_status rc);
+
+static unsigned check_owner(http_reply *out, tus_store *s, const char *id, const http_staff *who)
+{
+	char principal[sizeof who->name + 8];
+	principal_of(who, principal, sizeof principal);
+	tus_status rc = tus_store_check_owner(s, id, principal);
+	if (rc == TUS_OK)
+		return 0;
+	if (rc == TUS_NOT_FOUND)
+		return http_reply_error(out, 404, "no upload %.64s", id);
+	return store_error(out, s, rc);
+}
+
+/* What a tus upload's recording carries in .qarchive-origin (ingest.h). */
+static void origin_of(const char *id, char out[8 + TUS_ID_LEN])
+{
+	snprintf(out, 8 + TUS_ID_LEN, "tus:%s", id);
+}
+
+/* A commit the server died in (issue #16): the upload's .info names the
+ * id it meant to take; when that recording in the archive carries this
+ * upload's origin, the commit did happen, and the upload is finished now
+ * (under its lock; when a request holds the lock, its commit is still
+ * running and will finish it). Otherwise the commit never reached the
+ * archive, and the upload goes on from its bytes, all still here. */
+static void settle(http_request *req, tus_store *s, const char *id)
+{
+	tus_info raw = TUS_INFO_INIT;
+	char origin[8 + TUS_ID_LEN];
+	origin_of(id, origin);
+	if (tus_store_info_file(s, id, &raw) == TUS_OK && raw.state == TUS_STATE_UPLOADING &&
+	    raw.committing && ingest_origin_matches(req->server->archive_dir, raw.committing, origin))
+		tus_store_finish_committed(s, id, raw.committing);
+	tus_info_clear(&raw);
 }
 
 /* A byte count as tus sends it: decimal digits only (no sign, no
@@ -310,7 +361,9 @@ unsigned http_handle_tus_create(http_request *req, http_reply *out)
 	if (status)
 		return tus_answer(out, status);
 	maybe_expire(s);
-	tus_status rc = tus_store_create(s, c->length, c->metadata, c->who.name, id);
+	char principal[sizeof c->who.name + 8];
+	principal_of(&c->who, principal, sizeof principal);
+	tus_status rc = tus_store_create(s, c->length, c->metadata, principal, id);
 	if (rc != TUS_OK) {
 		status = store_error(out, s, rc);
 		tus_store_close(s);
@@ -366,6 +419,11 @@ static unsigned head(http_request *req, http_reply *out)
 	tus_store *s = NULL;
 	if ((status = open_store(req, out, &s)))
 		return status;
+	if ((status = check_owner(out, s, req->rest, &who))) {
+		tus_store_close(s);
+		return status;
+	}
+	settle(req, s, req->rest);
 	tus_info info = TUS_INFO_INIT;
 	tus_status rc = tus_store_info(s, req->rest, &info);
 	if (rc != TUS_OK) {
@@ -429,6 +487,33 @@ static bool offset_octet_stream(const char *type)
 	return next == '\0' || next == ';' || next == ' ' || next == '\t';
 }
 
+/* A PATCH to an upload that became a recording: the client did not hear
+ * the answer to its last byte (the connection broke, the server died). A
+ * resend of the last byte (at length - 1, the offset a HEAD reported while
+ * the commit ran) is answered as the last byte was, 204 with the
+ * recording (the byte is not taken again); any other offset 410, with the
+ * recording too, so the client never uploads it a second time.
+ * 0 when the upload is not finished (a failed or lost one: the caller
+ * answers from the store's message). */
+static unsigned patch_finished(http_reply *out, tus_store *s, const char *id, uint64_t offset)
+{
+	tus_info raw = TUS_INFO_INIT;
+	unsigned status = 0;
+	if (tus_store_info_file(s, id, &raw) == TUS_OK && raw.state == TUS_STATE_FINISHED) {
+		add_recording(out, raw.recording, NULL);
+		if (offset + 1 == raw.length) {
+			add_count(out, "Upload-Offset", raw.length);
+			status = 204;
+		} else {
+			status = http_reply_error(out, 410,
+			                          "upload %s is complete: it became recording %s",
+			                          id, raw.recording);
+		}
+	}
+	tus_info_clear(&raw);
+	return status;
+}
+
 static unsigned patch_check(http_request *req, http_reply *out, patch_ctx *p)
 {
 	unsigned status = check_request(req, out, &p->who);
@@ -448,7 +533,13 @@ static unsigned patch_check(http_request *req, http_reply *out, patch_ctx *p)
 		return http_reply_error(out, 400, "Upload-Offset: not a byte count: %.40s", header);
 	if ((status = open_store(req, out, &p->store)))
 		return status;
+	/* Before the lock: someone else's PATCH must not hold it even briefly. */
+	if ((status = check_owner(out, p->store, req->rest, &p->who)))
+		return status;
+	settle(req, p->store, req->rest);
 	tus_status rc = tus_store_append_open(p->store, req->rest, offset, &p->append);
+	if (rc == TUS_GONE && (status = patch_finished(out, p->store, req->rest, offset)))
+		return status;
 	if (rc != TUS_OK)
 		return store_error(out, p->store, rc);
 	const tus_info *info = tus_append_info(p->append);
@@ -484,6 +575,17 @@ static unsigned patch_data(http_request *req, void *ctx, const char *data, size_
 
 const http_body_ops http_tus_patch_body = {patch_begin, patch_data, patch_free};
 
+/* The commit's publish hook (ingest.h): the id about to be taken goes
+ * into the upload's .info, durably, before the rename. */
+static int intend(void *ctx, const char *id)
+{
+	patch_ctx *p = ctx;
+	tus_status rc = tus_append_intend(p->append, id);
+	if (rc == TUS_OK)
+		crash_point("tus-intent");
+	return rc == TUS_OK ? 0 : rc == TUS_NOMEM ? ENOMEM : EIO;
+}
+
 /* The last byte is in: the upload becomes a recording. */
 static unsigned complete(http_request *req, patch_ctx *p, http_reply *out)
 {
@@ -506,17 +608,27 @@ static unsigned complete(http_request *req, patch_ctx *p, http_reply *out)
 		tus_append_fail(p->append, error);
 		return http_reply_error(out, 400, "%s", error);
 	}
-	fields.media_path = tus_append_data_path(p->append);
+	/* The commit moves a second name of the data; the data file stays
+	 * until the upload is finished, so no crash can lose the bytes. */
+	const char *media = NULL;
+	if (tus_append_commit_link(p->append, &media) != TUS_OK)
+		media = tus_append_data_path(p->append);
+	fields.media_path = media;
 	fields.uploaded_by = info->owner;
+	char origin[8 + TUS_ID_LEN];
+	origin_of(req->rest, origin);
+	ingest_publish publish = {origin, intend, p};
 
 	upload_result res;
-	unsigned status = upload_commit_run(req->server, &fields, &res);
+	unsigned status = upload_commit_run_with(req->server, &fields, &publish, &res);
 	tus_metadata_free(m);
 	if (status == 201) {
+		crash_point("tus-published");
 		/* The recording exists whatever happens next; if the info cannot
-		 * say so, a later HEAD reports the data as lost rather than
-		 * taking the bytes again. */
+		 * say so, the next HEAD or PATCH finds it by its origin
+		 * (settle). */
 		tus_append_finish(p->append, res.id);
+		crash_point("tus-finished");
 		add_count(out, "Upload-Offset", info->length);
 		add_recording(out, res.id, res.url);
 		return 204;
@@ -563,14 +675,16 @@ unsigned http_handle_tus_patch(http_request *req, http_reply *out)
 
 static unsigned delete_begin(http_request *req, http_reply *out, void **ctx)
 {
-	http_staff who;
-	*ctx = NULL;
-	return tus_answer(out, check_request(req, out, &who));
+	http_staff *who = calloc(1, sizeof *who);
+	*ctx = who;
+	if (!who)
+		return tus_answer(out, http_reply_error(out, 500, "out of memory"));
+	return tus_answer(out, check_request(req, out, who));
 }
 
 static void delete_free(void *ctx)
 {
-	(void)ctx;
+	free(ctx);
 }
 
 const http_body_ops http_tus_delete_body = {delete_begin, no_body, delete_free};
@@ -583,6 +697,10 @@ unsigned http_handle_tus_delete(http_request *req, http_reply *out)
 	unsigned status = open_store(req, out, &s);
 	if (status)
 		return tus_answer(out, status);
+	if ((status = check_owner(out, s, req->rest, req->body))) {
+		tus_store_close(s);
+		return tus_answer(out, status);
+	}
 	tus_status rc = tus_store_terminate(s, req->rest);
 	status = rc == TUS_OK ? 204 : store_error(out, s, rc);
 	maybe_expire(s);

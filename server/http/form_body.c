@@ -13,6 +13,7 @@
 
 #include "errmsg.h"
 #include "strbuf.h"
+#include "text_decode.h"
 
 /* What the post processor may buffer for a part's headers and a field's
  * name; bodies pass through in chunks. */
@@ -253,6 +254,28 @@ static unsigned form_body_data(form_body *f, const char *data, size_t len, http_
 	return 0;
 }
 
+/* Every field's name and text, and every file's field name and file name,
+ * must be UTF-8 (the form's page declares it, so a browser sends it): a
+ * handler stores them in recording.json or echoes them in the form, and
+ * neither may meet bytes that are not text (target_check.h says the same
+ * of the query). Names are not quoted back: they may be the bad bytes. */
+static unsigned form_check_utf8(const form_body *f, http_reply *reply)
+{
+	for (size_t i = 0; i < f->text_count; i++) {
+		const form_value *v = &f->texts[i];
+		if (!text_is_utf8(v->name, strlen(v->name)))
+			return http_reply_error(reply, 400, "a form field's name is not UTF-8");
+		if (!text_is_utf8(v->text.data, v->text.len))
+			return http_reply_error(reply, 400, "a form field is not UTF-8 text");
+	}
+	for (size_t i = 0; i < f->file_count; i++)
+		if (!text_is_utf8(f->files[i].field, strlen(f->files[i].field)) ||
+		    !text_is_utf8(f->files[i].filename, strlen(f->files[i].filename)))
+			return http_reply_error(reply, 400,
+			                        "a file's field name or file name is not UTF-8");
+	return 0;
+}
+
 unsigned form_body_finish(form_body *f, http_reply *reply)
 {
 	close_file(f);
@@ -264,7 +287,7 @@ unsigned form_body_finish(form_body *f, http_reply *reply)
 	f->pp = NULL;
 	if (clean != MHD_YES)
 		return http_reply_error(reply, 400, "the form body ended in the middle of a part");
-	return 0;
+	return form_check_utf8(f, reply);
 }
 
 static const form_value *nth_text(const form_body *f, const char *name, size_t n)

@@ -60,7 +60,13 @@ unsigned http_reply_strbuf(http_reply *r, const char *content_type, strbuf *sb)
 
 unsigned http_reply_json(http_reply *r, json_t *value)
 {
-	char *text = value ? json_dumps(value, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
+	/* No value: jansson refused to build it, which is out of memory or a
+	 * string that is not UTF-8 (json_pack's "s" checks); it cannot tell
+	 * us which, so the message does not guess. A value that exists
+	 * dumps unless memory runs out. */
+	if (!value)
+		return http_reply_error(r, 500, "the answer could not be built as JSON");
+	char *text = json_dumps(value, JSON_COMPACT | JSON_REAL_PRECISION(15));
 	json_decref(value);
 	if (!text)
 		return http_reply_error(r, 500, "out of memory");
@@ -89,8 +95,22 @@ unsigned http_reply_error(http_reply *r, unsigned status, const char *fmt, ...)
 	char buf[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	int n = vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
+	if (n >= (int)sizeof buf) {
+		/* Cut short: drop a UTF-8 sequence cut in two, so the message
+		 * stays text (respond.c puts it in JSON, which must be UTF-8). */
+		size_t len = sizeof buf - 1;
+		size_t lead = len;
+		while (lead > 0 && ((unsigned char)buf[lead - 1] & 0xc0) == 0x80)
+			lead--;
+		if (lead > 0 && (unsigned char)buf[lead - 1] >= 0xc0) {
+			unsigned char c = (unsigned char)buf[lead - 1];
+			size_t want = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+			if (len - (lead - 1) < want)
+				buf[lead - 1] = '\0';
+		}
+	}
 	free(r->message);
 	r->message = strdup(buf); /* NULL: respond.c falls back to the reason phrase */
 	return status;

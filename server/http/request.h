@@ -24,6 +24,8 @@
 struct MHD_Connection;
 struct MHD_Daemon;
 struct http_site;
+struct http_conn_watch;
+struct http_work_pool;
 
 /* The running server (server.c); handlers read its settings. */
 struct http_server {
@@ -54,6 +56,10 @@ struct http_server {
 	pthread_cond_t jobs_done;
 	unsigned jobs;
 	bool stopping;
+	/* Deadlines for heads and bodies (conn_watch.h), and the threads the
+	 * pooled routes' handlers run on (work_pool.h). Owned. */
+	struct http_conn_watch *watch;
+	struct http_work_pool *work;
 };
 
 /* How errors on a route are rendered. */

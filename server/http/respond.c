@@ -66,6 +66,8 @@ static void render_error(const http_request *req, unsigned status, http_reply *r
 	const char *message = r->message ? r->message : http_reason(status);
 	if (req->format == HTTP_FORMAT_JSON) {
 		json_t *o = json_pack("{s:s}", "error", message);
+		if (!o) /* a message that is not UTF-8 (it may quote the request) */
+			o = json_pack("{s:s}", "error", http_reason(status));
 		char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
 		json_decref(o);
 		if (text)

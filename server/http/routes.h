@@ -38,6 +38,12 @@ typedef struct http_route {
 	 * thread of its own (it may fsync, probe media, commit the index)
 	 * while the connection waits suspended. NULL: no body is read. */
 	const http_body_ops *body;
+	/* Slow work (a search): the handler runs on the server's work pool
+	 * (work_pool.h) with the connection suspended, never on an MHD
+	 * worker, and is answered 503 + Retry-After when the pool's queue is
+	 * full. false: the handler runs on the worker that read the request,
+	 * which suits work that takes milliseconds. */
+	bool pooled;
 } http_route;
 
 /* A site: its routes, and how an HTML error is shown. */

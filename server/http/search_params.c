@@ -1,8 +1,10 @@
 #include "search_params.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "number.h"
 
@@ -60,6 +62,19 @@ bool http_search_params(const http_request *req, search_request *sr, char *err, 
 	return true;
 }
 
+/* A test hook: QARCHIVE_SEARCH_PAUSE_MS makes every search take that much
+ * longer, so that tests/http/test_hostile.py can hold the work pool busy
+ * with a few slow searches (a real one within search_limits.h's caps is
+ * too quick on a test archive to hold anything). */
+static void search_pause(void)
+{
+	unsigned ms;
+	if (number_parse_unsigned(getenv("QARCHIVE_SEARCH_PAUSE_MS"), 1, 60000, &ms) == NUMBER_OK) {
+		struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000};
+		nanosleep(&ts, NULL);
+	}
+}
+
 unsigned http_search_run(http_request *req, const search_request *sr, http_reply *out,
                          json_t **result)
 {
@@ -68,6 +83,7 @@ unsigned http_search_run(http_request *req, const search_request *sr, http_reply
 	if (st)
 		return st;
 	char err[512];
+	search_pause();
 	switch (search_run(req->db->db, req->db->syn, sr, result, err, sizeof err)) {
 	case SEARCH_OK:
 		return 0;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -17,6 +18,7 @@
 
 #include "accounts.h"
 #include "auth_gate.h"
+#include "conn_watch.h"
 #include "db_pool.h"
 #include "escape.h"
 #include "index_update.h"
@@ -27,25 +29,55 @@
 #include "routes.h"
 #include "sessions.h"
 #include "state_dirs.h"
+#include "target_check.h"
 #include "transcribe_queue.h"
+#include "work_pool.h"
 
 /* Limits. A worker thread runs an event loop over many connections, so a
- * client that sends half a request holds one of CONNECTION_LIMIT slots
- * (per IP: PER_IP_LIMIT) until TIMEOUT_SECONDS of silence, and never a
- * thread. MEMORY_LIMIT bounds what one connection may buffer: the request
- * line and headers, and the read buffer a body passes through (bodies go
- * on to their route chunk by chunk, body.h). MHD's default is 32 KiB; a
- * tus upload carries its metadata in a header, an inline transcript
- * included (~60 KB an hour, a third more in Base64; h_tus.c takes up to
- * 256 KiB of it, about three hours), so 512 KiB. The cost: MHD
- * mmaps each connection's pool and zeroes it between requests, so a
- * kept-alive connection holds its 512 KiB: at CONNECTION_LIMIT that is up
- * to 500 MiB, against 64 MiB at the 64 KiB we had. */
-#define CONNECTION_LIMIT 1000
-#define PER_IP_LIMIT     256
-#define MEMORY_LIMIT     (512 * 1024)
-#define TIMEOUT_SECONDS  30
-#define MAX_THREADS      256
+ * client that sends half a request holds one of CONNECTION_LIMIT slots,
+ * never a thread, and only until its deadline (conn_watch.h): the whole
+ * head within HEAD_SECONDS (PRESSURE_SECONDS once 3/4 of the slots are
+ * taken, so that slow clients make way for new ones), a body at least
+ * BODY_MIN_BYTES every BODY_WINDOW_SECONDS (1 KiB/s: a phone on a bad
+ * link sends more), and otherwise TIMEOUT_SECONDS of silence. One address
+ * may hold PER_IP_LIMIT slots: a browser opens 6 to a host, so 64 leaves
+ * room for an office behind one NAT, and it takes 16 addresses, not 4, to
+ * fill the server with slow heads, which then last seconds.
+ *
+ * MEMORY_LIMIT bounds what one connection may buffer: the request line
+ * and headers, and the read buffer a body passes through (bodies go on to
+ * their route chunk by chunk, body.h). MHD's default is 32 KiB; a tus
+ * upload carries its metadata in a header, an inline transcript included
+ * (~60 KB an hour, a third more in Base64; h_tus.c takes up to 256 KiB of
+ * it, about three hours), so 512 KiB. The cost: MHD mmaps each
+ * connection's pool and zeroes it between requests, so a kept-alive
+ * connection holds its 512 KiB: at CONNECTION_LIMIT that is up to 500 MiB,
+ * against 64 MiB at the 64 KiB we had. */
+#define CONNECTION_LIMIT    1000
+#define PER_IP_LIMIT        64
+#define MEMORY_LIMIT        (512 * 1024)
+#define TIMEOUT_SECONDS     30
+#define HEAD_SECONDS        15
+#define PRESSURE_SECONDS    3
+#define BODY_WINDOW_SECONDS 10
+#define BODY_MIN_BYTES      (10 * 1024)
+#define MAX_THREADS         256
+
+/* Searches run on a work pool of one thread per worker thread (a core
+ * each), with WORK_QUEUE_PER_THREAD jobs per thread allowed to wait:
+ * a search takes well under a second within search_limits.h's caps, so a
+ * job at the back of a full queue waits a few seconds at most. More
+ * waiting is answered 503 with Retry-After (work_pool.h). */
+#define WORK_QUEUE_PER_THREAD 8
+
+/* A body we refuse (a 401 before an upload, a 413, a route that takes no
+ * body) is still read and dropped, up to DRAIN_LIMIT, before the answer:
+ * closing a socket with unread bytes in it makes the kernel send a reset,
+ * and a client that is still sending may then lose the answer before it
+ * reads it. A client that asked "Expect: 100-continue" has sent nothing
+ * and is answered at once; so is a body known to be larger than this, for
+ * which reading it all would cost more than the answer is worth. */
+#define DRAIN_LIMIT (8u * 1024 * 1024)
 
 /* A body route's body may exceed what its begin() allowed only when sent
  * chunked (no Content-Length to refuse up front); past this much over the
@@ -64,6 +96,8 @@ typedef struct request_state {
 	unsigned status; /* 0 until answered */
 	uint64_t bytes;
 	bool answered;
+	/* The connection's deadlines (conn_watch.h); NULL if unwatched. */
+	http_conn *watch_conn;
 
 	/* Set on the first call, when the headers are in. */
 	bool routed;
@@ -83,6 +117,8 @@ typedef struct request_state {
 	 * resumed, and the next call answers with job_status. */
 	bool job_started;
 	int job_done;
+	/* body_read when the body began to be dropped (an error pending). */
+	uint64_t drained_from;
 	unsigned job_status;
 	http_server *server;
 } request_state;
@@ -115,6 +151,19 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	st->reply = (http_reply)HTTP_REPLY_INIT; /* fd -1: calloc's 0 would be stdin */
 	st->target = strdup(uri ? uri : "");
 	st->received = time(NULL);
+	if (uri && http_target_arg_count(uri) > HTTP_MAX_QUERY_ARGS) {
+		/* libmicrohttpd 0.9.75 parses the parameters right after this
+		 * callback, into the connection's memory pool; when the pool runs
+		 * out it queues its 431 and then loses it (the connection waits
+		 * for the idle timeout and closes with no answer). The query
+		 * string is in MHD's own writable buffer (it cuts it there
+		 * itself next): ending it after the '?' leaves MHD nothing to
+		 * parse, and on_request answers the 431. We kept the target as
+		 * sent, for the log and for route_request's check. */
+		char *q = strchr((char *)(uintptr_t)uri, '?');
+		if (q)
+			q[1] = '\0';
+	}
 	strcpy(st->remote, "-");
 	const union MHD_ConnectionInfo *ci =
 	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -180,12 +229,37 @@ static void log_request(const request_state *st)
 	(void)w;
 }
 
+/* MHD_OPTION_NOTIFY_CONNECTION: a connection's record in the watch, kept
+ * in its socket context, from accept to close. */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+	http_server *s = cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+		    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		*socket_context = ci ? http_conn_opened(s->watch, ci->connect_fd) : NULL;
+	} else {
+		http_conn_closed(s->watch, *socket_context);
+		*socket_context = NULL;
+	}
+}
+
+static http_conn *conn_record(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci ? ci->socket_context : NULL;
+}
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-	(void)cls;
-	(void)conn;
+	http_server *s = cls;
 	(void)toe;
+	/* A kept-alive connection waits for its next head, on the head's
+	 * deadline. */
+	http_conn_head(s->watch, conn_record(conn));
 	request_state *st = *req_cls;
 	if (!st)
 		return;
@@ -285,9 +359,15 @@ static void route_request(http_server *s, struct MHD_Connection *conn, request_s
 	unsigned allowed = 0;
 	st->route = http_route_find(s->site, st->path, http_method_bit(st->method), &st->req.rest,
 	                            &st->req.format, &allowed);
+	char why[256];
+	http_target_status ts = http_target_check(target, why, sizeof why);
 	if (has_dot_segment(st->path)) {
 		st->route = NULL;
 		st->pending = http_reply_error(&st->reply, 400, "bad path: '.' and '..' segments");
+	} else if (ts != HTTP_TARGET_OK) {
+		st->route = NULL;
+		st->pending = http_reply_error(
+		    &st->reply, ts == HTTP_TARGET_TOO_MANY_ARGS ? 431 : 400, "%s", why);
 	} else if (!st->route && !allowed) {
 		st->pending = http_reply_error(&st->reply, 404, "nothing here: %s", st->path);
 	} else if (!st->route) {
@@ -347,9 +427,10 @@ static void job_leave(http_server *s)
 	pthread_mutex_unlock(&s->jobs_lock);
 }
 
-/* A body route's handler, on its own thread while the connection is
- * suspended, so a slow commit (fsync, probing, indexing) holds neither
- * the worker's event loop nor the other connections on it. */
+/* A handler off the MHD worker, while the connection is suspended: a body
+ * route's on a thread of its own (a slow commit: fsync, probing,
+ * indexing), a pooled route's on the work pool (a search). Either way it
+ * holds neither the worker's event loop nor the other connections on it. */
 static void *job_main(void *arg)
 {
 	request_state *st = arg;
@@ -361,31 +442,105 @@ static void *job_main(void *arg)
 	return NULL;
 }
 
-/* Run st's handler on a thread of its own with the connection suspended.
- * Returns NULL, or why it cannot run (for a 503). */
-static const char *start_job(http_server *s, request_state *st)
+static void pool_job_main(void *arg)
+{
+	job_main(arg);
+}
+
+/* Run st's handler off the MHD worker with the connection suspended: a
+ * pooled route's on the work pool, a body route's on a thread of its own.
+ * Returns 0, or the status to answer with (503, with the message and, when
+ * the work pool is full, Retry-After in st->reply). */
+static unsigned start_job(http_server *s, request_state *st)
 {
 	if (!job_enter(s))
-		return "the server is stopping; try again shortly";
-	pthread_attr_t attr;
-	pthread_t thread;
-	int rc = pthread_attr_init(&attr);
-	if (rc == 0) {
-		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-		st->job_started = true;
-		MHD_suspend_connection(st->req.conn);
-		rc = pthread_create(&thread, &attr, job_main, st);
-		pthread_attr_destroy(&attr);
-		if (rc != 0) {
-			MHD_resume_connection(st->req.conn);
-			st->job_started = false;
+		return http_reply_error(&st->reply, 503,
+		                        "the server is stopping; try again shortly");
+	st->job_started = true;
+	MHD_suspend_connection(st->req.conn);
+	int rc;
+	if (st->route->pooled) {
+		rc = (int)http_work_pool_submit(s->work, pool_job_main, st);
+	} else {
+		pthread_attr_t attr;
+		pthread_t thread;
+		rc = pthread_attr_init(&attr);
+		if (rc == 0) {
+			pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+			rc = pthread_create(&thread, &attr, job_main, st);
+			pthread_attr_destroy(&attr);
 		}
 	}
-	if (rc != 0) {
-		job_leave(s);
-		return "the server is too busy; try again";
+	if (rc == 0)
+		return 0;
+	MHD_resume_connection(st->req.conn);
+	st->job_started = false;
+	job_leave(s);
+	http_reply_header_add(&st->reply, "Retry-After", "2");
+	return http_reply_error(
+	    &st->reply, 503, "%s",
+	    st->route->pooled ? "the server is busy with other searches; try again in a moment"
+	                      : "the server is too busy; try again in a moment");
+}
+
+/* Whether to read (and drop) a body nobody will use before answering,
+ * rather than answer at once and close (DRAIN_LIMIT says why). */
+static bool drain_first(struct MHD_Connection *conn, const request_state *st)
+{
+	const char *expect = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Expect");
+	if (expect && strcasecmp(expect, "100-continue") == 0)
+		return false;
+	return st->req.body_length < 0 || (uint64_t)st->req.body_length <= DRAIN_LIMIT;
+}
+
+/* The first call: the head is in. Route it, and say whether the body (if
+ * any) is read: MHD_YES to go on to the body or the final call; otherwise
+ * the answer is queued now. */
+static enum MHD_Result on_head(http_server *s, struct MHD_Connection *conn, request_state *st,
+                               const char *method, const char *version)
+{
+	snprintf(st->method, sizeof st->method, "%s", method);
+	snprintf(st->version, sizeof st->version, "%s", version);
+	st->watch_conn = conn_record(conn);
+	route_request(s, conn, st);
+	bool has_body =
+	    (st->req.body_length > 0) ||
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+	if (!has_body) {
+		/* Answered on the next call (which comes at once): answering now
+		 * would tell MHD the request was not read to its end, and it
+		 * would close the connection instead of keeping it alive. */
+		http_conn_busy(s->watch, st->watch_conn);
+		return MHD_YES;
 	}
-	return NULL;
+	http_conn_body(s->watch, st->watch_conn);
+	if ((st->route && st->route->body && !st->pending) || drain_first(conn, st))
+		return MHD_YES;
+	/* A body nobody will read, too large to drain, or not sent yet: the
+	 * answer now, and MHD closes the connection after it. */
+	http_conn_busy(s->watch, st->watch_conn);
+	if (st->pending)
+		return answer(st, st->pending);
+	return answer(st, http_reply_error(&st->reply, 413, "this route takes no request body"));
+}
+
+/* One chunk of the body: to the route's reader, or dropped (an error is
+ * pending, or the route reads none) up to DRAIN_LIMIT. MHD_NO drops the
+ * connection: past the limits, with no answer possible mid-body. */
+static enum MHD_Result on_body(http_server *s, request_state *st, const char *data, size_t n)
+{
+	http_conn_body_bytes(s->watch, st->watch_conn, n);
+	st->body_read += n;
+	bool reading = !st->pending && st->route && st->route->body;
+	if (reading) {
+		if (st->body_read > s->max_upload + BODY_SLACK)
+			return MHD_NO;
+		st->pending = st->route->body->data(&st->req, st->body_ctx, data, n, &st->reply);
+		if (st->pending)
+			st->drained_from = st->body_read;
+		return MHD_YES;
+	}
+	return st->body_read - st->drained_from > DRAIN_LIMIT ? MHD_NO : MHD_YES;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -406,45 +561,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	if (!st->routed) {
-		snprintf(st->method, sizeof st->method, "%s", method);
-		snprintf(st->version, sizeof st->version, "%s", version);
-		route_request(s, conn, st);
-		/* The first call has the headers only. For a bodiless request,
-		 * wait for the next call (which comes at once): answering now
-		 * would tell MHD the request was not read to its end, and it
-		 * would close the connection instead of keeping it alive. A
-		 * body nobody will read (an error, or a route that takes none)
-		 * is answered now, unread, and the connection closed. */
-		bool has_body = (st->req.body_length > 0) ||
-		                MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-		                                            MHD_HTTP_HEADER_TRANSFER_ENCODING);
-		if (!has_body || (st->route && st->route->body && !st->pending))
-			return MHD_YES;
-		if (st->pending)
-			return answer(st, st->pending);
-		return answer(st, run_handler(st));
-	}
+	if (!st->routed)
+		return on_head(s, conn, st, method, version);
 	if (*upload_data_size > 0) {
 		size_t n = *upload_data_size;
 		*upload_data_size = 0;
-		st->body_read += n;
-		if (st->body_read > s->max_upload + BODY_SLACK)
-			return MHD_NO;
-		if (!st->pending && st->route && st->route->body)
-			st->pending = st->route->body->data(&st->req, st->body_ctx, upload_data, n,
-			                                    &st->reply);
-		return MHD_YES;
+		return on_body(s, st, upload_data, n);
 	}
 	/* The request is read to its end. */
+	http_conn_busy(s->watch, st->watch_conn);
 	if (st->pending)
 		return answer(st, st->pending);
-	if (st->route->body) {
+	if (st->route->body || st->route->pooled) {
 		if (!st->job_started) {
-			const char *why = start_job(s, st);
-			if (!why)
-				return MHD_YES;
-			return answer(st, http_reply_error(&st->reply, 503, "%s", why));
+			unsigned status = start_job(s, st);
+			return status ? answer(st, status) : MHD_YES;
 		}
 		if (!__atomic_load_n(&st->job_done, __ATOMIC_ACQUIRE))
 			return MHD_YES; /* not ours to answer yet (a spurious call) */
@@ -534,8 +665,20 @@ static http_server_status server_new(const http_server_config *cfg, bool v6, htt
 	}
 	if (!upload_dirs(s, err, errlen))
 		return HTTP_SERVER_STATE_DIR;
-	if (http_db_pool_new(s->index_path, s->threads, &s->pool) != HTTP_DB_OK)
+	/* A handle for each MHD worker and each work pool thread, so that
+	 * neither waits for the other's. */
+	if (http_db_pool_new(s->index_path, 2 * (size_t)s->threads, &s->pool) != HTTP_DB_OK)
 		return HTTP_SERVER_NOMEM; /* it opens nothing yet: memory is all it needs */
+	const http_conn_limits limits = {.connections = CONNECTION_LIMIT,
+	                                 .head_seconds = HEAD_SECONDS,
+	                                 .pressure_seconds = PRESSURE_SECONDS,
+	                                 .body_window_seconds = BODY_WINDOW_SECONDS,
+	                                 .body_min_bytes = BODY_MIN_BYTES};
+	if (!http_conn_watch_start(&limits, &s->watch) ||
+	    !http_work_pool_new(s->threads, s->threads * WORK_QUEUE_PER_THREAD, &s->work)) {
+		snprintf(err, errlen, "cannot start the server's threads");
+		return HTTP_SERVER_INTERNAL;
+	}
 	if (cfg->transcriber && cfg->transcriber[0]) {
 		transcribe_queue_config tc = {.archive_dir = cfg->archive_dir,
 		                              .command = cfg->transcriber,
@@ -564,7 +707,8 @@ static http_server_status start_daemon(http_server *s, const http_server_config 
 	    (unsigned)CONNECTION_LIMIT, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)PER_IP_LIMIT,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)MEMORY_LIMIT, MHD_OPTION_CONNECTION_TIMEOUT,
 	    (unsigned)TIMEOUT_SECONDS, MHD_OPTION_URI_LOG_CALLBACK, on_uri, (void *)s,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, (void *)s, MHD_OPTION_END);
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, (void *)s, MHD_OPTION_NOTIFY_CONNECTION,
+	    on_connection, (void *)s, MHD_OPTION_END);
 	if (!s->daemon) {
 		snprintf(err, errlen,
 		         "cannot listen on %s port %u (in use, or not an address of "
@@ -622,8 +766,12 @@ void http_server_stop(http_server *s)
 		pthread_mutex_unlock(&s->jobs_lock);
 		MHD_stop_daemon(s->daemon);
 	}
-	/* After the daemon: no handler can queue a job any more. A running
-	 * engine is killed and its job stays queued for the next start. */
+	/* After the daemon: its last connections' close notifications reach
+	 * the watch, and every pooled job has finished (jobs is 0). */
+	http_work_pool_free(s->work);
+	http_conn_watch_stop(s->watch);
+	/* Then the transcription workers: no handler can queue a job any more. A
+	 * running engine is killed and its job stays queued for the next start. */
 	transcribe_queue_stop(s->transcribe);
 	http_db_pool_free(s->pool);
 	free(s->archive_dir);

@@ -68,6 +68,12 @@ static void queue_transcription(struct http_server *server, const upload_fields 
 unsigned upload_commit_run(struct http_server *server, const upload_fields *fields,
                            upload_result *res)
 {
+	return upload_commit_run_with(server, fields, NULL, res);
+}
+
+unsigned upload_commit_run_with(struct http_server *server, const upload_fields *fields,
+                                const ingest_publish *publish, upload_result *res)
+{
 	const char *archive_dir = server->archive_dir;
 	*res = (upload_result){.field = ""};
 	if (!given(fields->media_path)) {
@@ -88,6 +94,7 @@ unsigned upload_commit_run(struct http_server *server, const upload_fields *fiel
 	    file_or_text(fields->transcript_path, fields->transcript_name, fields->transcript_text);
 	in.agenda = file_or_text(fields->agenda_path, NULL, fields->agenda_text);
 	in.notes = file_or_text(fields->notes_path, NULL, fields->notes_text);
+	in.options.publish = publish;
 	ingest_error err = INGEST_ERROR_INIT;
 	ingest_status st = ingest_recording(archive_dir, &in, res->id, sizeof res->id, &err);
 	json_decref(meta);

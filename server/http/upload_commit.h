@@ -36,6 +36,11 @@ typedef struct upload_result {
 unsigned upload_commit_run(struct http_server *server, const upload_fields *fields,
                            upload_result *res);
 
+/* As upload_commit_run, with publish (ingest.h; may be NULL) for a caller
+ * that must find its recording again after a crash: a tus upload. */
+unsigned upload_commit_run_with(struct http_server *server, const upload_fields *fields,
+                                const ingest_publish *publish, upload_result *res);
+
 /* The API's answer for upload_commit_run's status and result (as below). */
 unsigned upload_result_reply(unsigned status, const upload_result *res, http_reply *out);
 

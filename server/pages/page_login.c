@@ -114,7 +114,9 @@ unsigned http_handle_login(http_request *req, http_reply *out)
 
 	unsigned wait = 0;
 	time_t now = time(NULL);
-	if (!login_throttle_check(req->server->throttle, req->remote, now, &wait)) {
+	/* Counted before the password is checked (login_throttle_begin), so a
+	 * burst of parallel attempts gets no more checks than one by one. */
+	if (!login_throttle_begin(req->server->throttle, req->remote, now, &wait)) {
 		char seconds[32], message[160];
 		snprintf(seconds, sizeof seconds, "%u", wait);
 		snprintf(message, sizeof message,
@@ -126,11 +128,15 @@ unsigned http_handle_login(http_request *req, http_reply *out)
 	char err[256];
 	accounts_status as =
 	    accounts_cache_check_password(req->server->accounts, name, password, err, sizeof err);
-	if (as == ACCOUNTS_BAD_CREDENTIALS || as == ACCOUNTS_NOT_FOUND || as == ACCOUNTS_BAD_NAME) {
-		/* The wait counts from the answer, not the request: checking
-		 * the password (argon2id) takes a while. */
-		login_throttle_failure(req->server->throttle, req->remote, time(NULL));
+	if (as == ACCOUNTS_BAD_CREDENTIALS || as == ACCOUNTS_NOT_FOUND || as == ACCOUNTS_BAD_NAME)
 		return login_form(req, out, 401, name, next, "Wrong name or password.");
+	if (as != ACCOUNTS_OK)
+		/* Not checked: not held against the client. */
+		login_throttle_refund(req->server->throttle, req->remote);
+	if (as == ACCOUNTS_BUSY) {
+		http_reply_header_add(out, MHD_HTTP_HEADER_RETRY_AFTER, "2");
+		return login_form(req, out, 503, name, next,
+		                  "Too many sign-ins at once. Please try again in a moment.");
 	}
 	if (as != ACCOUNTS_OK)
 		return http_reply_error(out, 500, "the accounts cannot be read: %s", err);

@@ -31,6 +31,8 @@ const char *accounts_status_str(accounts_status status)
 		return "cannot read or write the accounts file";
 	case ACCOUNTS_NOMEM:
 		return "out of memory";
+	case ACCOUNTS_BUSY:
+		return "busy";
 	case ACCOUNTS_INTERNAL:
 		return "internal error";
 	}

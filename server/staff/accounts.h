@@ -70,6 +70,8 @@ typedef enum accounts_status {
 	ACCOUNTS_IO,              /* a file or folder could not be read, created or written */
 	ACCOUNTS_NOMEM,
 	ACCOUNTS_INTERNAL, /* libsodium could not be initialised or could not hash */
+	ACCOUNTS_BUSY,     /* the server's password checks are all taken (hash_pool.h):
+	                    * nothing was checked; try again shortly (HTTP 503) */
 } accounts_status;
 
 /* One user or token, for listing. Never holds a hash. */
@@ -172,10 +174,21 @@ accounts_status accounts_cache_new(const char *archive, accounts_cache **out);
 void accounts_cache_free(accounts_cache *cache);
 
 /* As accounts_check_password, on the cached file. The argon2id
- * verification runs outside the cache's lock, so logins on several threads
- * do not wait for each other. */
+ * verification runs outside the cache's lock, on one of the cache's
+ * hash_pool places (hash_pool.h: about one per core, so a burst of
+ * sign-ins neither takes 64 MiB each nor starves the other requests). When
+ * none frees up within ACCOUNTS_HASH_WAIT_MS (or the queue for them is
+ * full), returns ACCOUNTS_BUSY without checking. */
 accounts_status accounts_cache_check_password(accounts_cache *cache, const char *name,
                                               const char *password, char *err, size_t errlen);
+
+/* How long a sign-in waits for a place to check its password, and how
+ * many may wait per place. */
+#define ACCOUNTS_HASH_WAIT_MS    10000
+#define ACCOUNTS_HASH_QUEUE_EACH 4
+
+/* How many password checks (argon2id runs) the cache has started. */
+unsigned long long accounts_cache_password_checks(accounts_cache *cache);
 
 /* As accounts_check_token, on the cached file. */
 accounts_status accounts_cache_check_token(accounts_cache *cache, const char *token, char *out_name,

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "errmsg.h"
+#include "hash_pool.h"
 
 struct accounts_cache {
 	pthread_mutex_t mutex;
@@ -19,6 +20,7 @@ struct accounts_cache {
 	accounts_status status;
 	char err[512];
 	accounts_data data;
+	hash_pool *hashing; /* the argon2id runs at once */
 };
 
 accounts_status accounts_cache_new(const char *archive, accounts_cache **out)
@@ -33,7 +35,14 @@ accounts_status accounts_cache_new(const char *archive, accounts_cache **out)
 		free(c);
 		return ACCOUNTS_NOMEM;
 	}
+	unsigned slots = hash_pool_default_slots();
+	if (!(c->hashing = hash_pool_new(slots, slots * ACCOUNTS_HASH_QUEUE_EACH))) {
+		free(c->path);
+		free(c);
+		return ACCOUNTS_NOMEM;
+	}
 	if (pthread_mutex_init(&c->mutex, NULL) != 0) {
+		hash_pool_free(c->hashing);
 		free(c->path);
 		free(c);
 		return ACCOUNTS_INTERNAL;
@@ -48,6 +57,7 @@ void accounts_cache_free(accounts_cache *cache)
 		return;
 	pthread_mutex_destroy(&cache->mutex);
 	accounts_data_free(&cache->data);
+	hash_pool_free(cache->hashing);
 	free(cache->path);
 	free(cache);
 }
@@ -92,9 +102,20 @@ accounts_status accounts_cache_check_password(accounts_cache *cache, const char 
 	if (st == ACCOUNTS_OK)
 		accounts_stored_password(&cache->data, name, stored);
 	pthread_mutex_unlock(&cache->mutex);
-	if (st == ACCOUNTS_OK)
-		st = accounts_verify_password(stored, password);
+	if (st != ACCOUNTS_OK)
+		return st;
+	if (!hash_pool_enter(cache->hashing, ACCOUNTS_HASH_WAIT_MS)) {
+		errmsg_set(err, errlen, "too many sign-ins at once");
+		return ACCOUNTS_BUSY;
+	}
+	st = accounts_verify_password(stored, password);
+	hash_pool_leave(cache->hashing);
 	return st;
+}
+
+unsigned long long accounts_cache_password_checks(accounts_cache *cache)
+{
+	return (unsigned long long)hash_pool_runs(cache->hashing);
 }
 
 accounts_status accounts_cache_check_token(accounts_cache *cache, const char *token, char *out_name,

@@ -117,21 +117,60 @@ static throttle_entry *take_slot(login_throttle *t, time_t now)
 	return oldest;
 }
 
-bool login_throttle_check(login_throttle *t, const char *client_addr, time_t now,
-                          unsigned *retry_after)
+/* The seconds key must still wait at now; the caller holds the mutex. */
+static time_t wait_locked(login_throttle *t, const char *key, time_t now)
 {
-	char key[LOGIN_THROTTLE_KEY_SIZE];
-	login_throttle_key(client_addr, key);
 	time_t wait = 0;
-	pthread_mutex_lock(&t->mutex);
 	throttle_entry *c = find(t, key);
 	if (c && forgotten(c, now))
 		c->used = false;
 	else if (c && now < allowed_at(c))
 		wait = allowed_at(c) - now;
 	/* Past the longest wait only when the clock stepped back. */
-	if (wait > LOGIN_THROTTLE_MAX_WAIT)
-		wait = LOGIN_THROTTLE_MAX_WAIT;
+	return wait > LOGIN_THROTTLE_MAX_WAIT ? LOGIN_THROTTLE_MAX_WAIT : wait;
+}
+
+/* Count a failure of key at now; the caller holds the mutex. */
+static void failure_locked(login_throttle *t, const char *key, time_t now)
+{
+	throttle_entry *c = find(t, key);
+	if (c && forgotten(c, now))
+		c->failures = 0;
+	if (!c) {
+		c = take_slot(t, now);
+		memcpy(c->key, key, LOGIN_THROTTLE_KEY_SIZE);
+		c->failures = 0;
+		c->used = true;
+	}
+	if (c->failures < 1000000) /* any count past the cap waits the same */
+		c->failures++;
+	/* A clock that stepped back must not shorten the wait. */
+	if (now > c->last_failure || c->failures == 1)
+		c->last_failure = now;
+}
+
+bool login_throttle_check(login_throttle *t, const char *client_addr, time_t now,
+                          unsigned *retry_after)
+{
+	char key[LOGIN_THROTTLE_KEY_SIZE];
+	login_throttle_key(client_addr, key);
+	pthread_mutex_lock(&t->mutex);
+	time_t wait = wait_locked(t, key, now);
+	pthread_mutex_unlock(&t->mutex);
+	if (retry_after)
+		*retry_after = (unsigned)wait;
+	return wait == 0;
+}
+
+bool login_throttle_begin(login_throttle *t, const char *client_addr, time_t now,
+                          unsigned *retry_after)
+{
+	char key[LOGIN_THROTTLE_KEY_SIZE];
+	login_throttle_key(client_addr, key);
+	pthread_mutex_lock(&t->mutex);
+	time_t wait = wait_locked(t, key, now);
+	if (wait == 0)
+		failure_locked(t, key, now);
 	pthread_mutex_unlock(&t->mutex);
 	if (retry_after)
 		*retry_after = (unsigned)wait;
@@ -143,20 +182,18 @@ void login_throttle_failure(login_throttle *t, const char *client_addr, time_t n
 	char key[LOGIN_THROTTLE_KEY_SIZE];
 	login_throttle_key(client_addr, key);
 	pthread_mutex_lock(&t->mutex);
+	failure_locked(t, key, now);
+	pthread_mutex_unlock(&t->mutex);
+}
+
+void login_throttle_refund(login_throttle *t, const char *client_addr)
+{
+	char key[LOGIN_THROTTLE_KEY_SIZE];
+	login_throttle_key(client_addr, key);
+	pthread_mutex_lock(&t->mutex);
 	throttle_entry *c = find(t, key);
-	if (c && forgotten(c, now))
-		c->failures = 0;
-	if (!c) {
-		c = take_slot(t, now);
-		memcpy(c->key, key, sizeof key);
-		c->failures = 0;
-		c->used = true;
-	}
-	if (c->failures < 1000000) /* any count past the cap waits the same */
-		c->failures++;
-	/* A clock that stepped back must not shorten the wait. */
-	if (now > c->last_failure || c->failures == 1)
-		c->last_failure = now;
+	if (c && c->failures > 0)
+		c->failures--;
 	pthread_mutex_unlock(&t->mutex);
 }
 

@@ -53,9 +53,25 @@ void login_throttle_key(const char *client, char out[LOGIN_THROTTLE_KEY_SIZE]);
 
 /* Whether client may try to log in at now. When not, *retry_after (may be
  * NULL) is the whole seconds to wait (at least 1), for a Retry-After
- * header; when it may, *retry_after is 0. Call before checking the
- * password, and do not check it when this says no. */
+ * header; when it may, *retry_after is 0. Looks only: a sign-in uses
+ * login_throttle_begin. */
 bool login_throttle_check(login_throttle *t, const char *client, time_t now, unsigned *retry_after);
+
+/* A sign-in attempt by client at now: as login_throttle_check, and when
+ * it may try, the attempt is counted as a failure at once, under the same
+ * lock (issue #16). Checking the password takes ~0.1 s; had the failure
+ * been counted only after it, a burst of parallel attempts would all pass
+ * the check before the first was counted (150 in parallel got 20 checks
+ * where 5 were allowed). Now at most LOGIN_THROTTLE_FREE attempts are
+ * ever in flight or done before the waits begin. On success call
+ * login_throttle_success (which forgets the count); on a wrong password
+ * nothing more; when the password was not checked after all (the server
+ * was busy), login_throttle_refund. */
+bool login_throttle_begin(login_throttle *t, const char *client, time_t now, unsigned *retry_after);
+
+/* Take back one attempt counted by login_throttle_begin whose password was
+ * never checked. */
+void login_throttle_refund(login_throttle *t, const char *client);
 
 /* Count a failed login by client at now. */
 void login_throttle_failure(login_throttle *t, const char *client, time_t now);

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -13,6 +14,7 @@ struct tus_append {
 	tus_store *store; /* borrowed: the store outlives its appends */
 	char id[TUS_ID_LEN + 1];
 	char *path; /* owned: the data file */
+	char *commit_path; /* owned: <id>.commit once made, else NULL */
 	int fd;     /* the data file, locked */
 	uint64_t offset;
 	tus_info info;
@@ -110,6 +112,14 @@ tus_status tus_data_lock(tus_store *s, const char *path, int flags, int *fd, str
 	return rc;
 }
 
+/* Remove <id>.commit, if a commit left one. */
+static void drop_commit_link(tus_store *s, const char *id)
+{
+	char name[TUS_ID_LEN + sizeof ".commit"];
+	snprintf(name, sizeof name, "%s.commit", id);
+	unlinkat(s->dir_fd, name, 0);
+}
+
 tus_status tus_store_append_open(tus_store *s, const char *id, uint64_t offset, tus_append **out)
 {
 	*out = NULL;
@@ -153,7 +163,18 @@ tus_status tus_store_append_open(tus_store *s, const char *id, uint64_t offset, 
 		goto out;
 	}
 	/* The last byte is sent again: drop the copy we hold (see "the last
-	 * byte" in the header). */
+	 * byte" in the header). A commit that died left a second name for the
+	 * data (tus_append_commit_link): remove it first. Should the data
+	 * still have another name then, it is a recording's media (published,
+	 * and the caller did not see it): never cut that. */
+	drop_commit_link(s, id);
+	if (size > a->offset && fstat(a->fd, &st) == 0 && st.st_nlink > 1) {
+		rc = tus_store_fail(s, TUS_IO,
+		                    "upload %s: its data is also a recording's media; not "
+		                    "changed",
+		                    id);
+		goto out;
+	}
 	if (size > a->offset && ftruncate(a->fd, (off_t)a->offset) != 0) {
 		rc = tus_store_fail_errno(s, errno, "cannot truncate", a->path);
 		goto out;
@@ -212,6 +233,30 @@ tus_status tus_append_sync(tus_append *a)
 	return TUS_OK;
 }
 
+tus_status tus_append_commit_link(tus_append *a, const char **path)
+{
+	*path = NULL;
+	char name[TUS_ID_LEN + sizeof ".commit"];
+	snprintf(name, sizeof name, "%s.commit", a->id);
+	if (!a->commit_path && !(a->commit_path = tus_upload_path(a->store, a->id, ".commit")))
+		return tus_store_fail(a->store, TUS_NOMEM, "out of memory");
+	unlinkat(a->store->dir_fd, name, 0);
+	if (linkat(AT_FDCWD, a->path, a->store->dir_fd, name, 0) != 0)
+		return tus_store_fail_errno(a->store, errno, "cannot link", a->commit_path);
+	*path = a->commit_path;
+	return TUS_OK;
+}
+
+tus_status tus_append_intend(tus_append *a, const char *id)
+{
+	char *copy = strdup(id);
+	if (!copy)
+		return tus_store_fail(a->store, TUS_NOMEM, "out of memory");
+	free(a->info.committing);
+	a->info.committing = copy;
+	return tus_info_file_write(a->store, a->id, &a->info);
+}
+
 /* Record how the upload ended, then remove its data file (ENOENT: the
  * commit moved it into the archive). In this order, a crash in between
  * leaves an ended upload with a stray data file, never a live upload
@@ -224,9 +269,12 @@ static tus_status end_upload(tus_append *a, char **field, const char *value)
 		return tus_store_fail(s, TUS_NOMEM, "out of memory");
 	free(*field);
 	*field = copy;
+	free(a->info.committing);
+	a->info.committing = NULL;
 	tus_status rc = tus_info_file_write(s, a->id, &a->info);
 	if (rc != TUS_OK)
 		return rc;
+	drop_commit_link(s, a->id);
 	if (unlink(a->path) != 0 && errno != ENOENT)
 		return tus_store_fail_errno(s, errno, "cannot remove", a->path);
 	return tus_store_sync_dir(s);
@@ -256,9 +304,36 @@ void tus_append_close(tus_append *a)
 {
 	if (!a)
 		return;
+	/* A commit that failed leaves its second name of the data; one that
+	 * succeeded moved it away. */
+	if (a->commit_path)
+		unlink(a->commit_path);
 	if (a->fd >= 0)
 		close(a->fd); /* drops the flock */
 	tus_info_clear(&a->info);
+	free(a->commit_path);
 	free(a->path);
 	free(a);
+}
+
+tus_status tus_store_finish_committed(tus_store *s, const char *id, const char *recording)
+{
+	if (!tus_id_valid(id))
+		return tus_store_fail(s, TUS_NOT_FOUND, "no upload %.64s", id);
+	tus_append *a = calloc(1, sizeof *a);
+	if (!a || !(a->path = tus_upload_path(s, id, ".data"))) {
+		free(a);
+		return tus_store_fail(s, TUS_NOMEM, "out of memory");
+	}
+	a->store = s;
+	memcpy(a->id, id, TUS_ID_LEN + 1);
+	struct stat st;
+	tus_status rc = tus_data_lock(s, a->path, O_RDONLY, &a->fd, &st);
+	/* No data file: a commit from before hard links, which moved it. */
+	if (rc == TUS_OK || rc == TUS_NOT_FOUND)
+		rc = tus_info_file_read(s, id, &a->info);
+	if (rc == TUS_OK && a->info.state == TUS_STATE_UPLOADING)
+		rc = tus_append_finish(a, recording);
+	tus_append_close(a);
+	return rc;
 }

@@ -47,9 +47,11 @@ tus_status tus_info_file_read(tus_store *s, const char *id, tus_info *info)
 	json_t *created = json_object_get(root, "created");
 	json_t *recording = json_object_get(root, "recording");
 	json_t *error = json_object_get(root, "error");
+	json_t *committing = json_object_get(root, "committing");
 	if (!json_is_object(root) || !json_is_integer(length) || json_integer_value(length) < 0 ||
 	    !json_is_string(metadata) || !json_is_string(owner) || !json_is_integer(created) ||
-	    (recording && !json_is_string(recording)) || (error && !json_is_string(error))) {
+	    (recording && !json_is_string(recording)) || (error && !json_is_string(error)) ||
+	    (committing && !json_is_string(committing))) {
 		rc = tus_store_fail(s, TUS_IO, "%s: not an upload's info (damaged?)", path);
 		goto out;
 	}
@@ -58,7 +60,8 @@ tus_status tus_info_file_read(tus_store *s, const char *id, tus_info *info)
 	if (!(info->metadata = strdup(json_string_value(metadata))) ||
 	    !(info->owner = strdup(json_string_value(owner))) ||
 	    (recording && !(info->recording = strdup(json_string_value(recording)))) ||
-	    (error && !(info->error = strdup(json_string_value(error)))))
+	    (error && !(info->error = strdup(json_string_value(error)))) ||
+	    (committing && !(info->committing = strdup(json_string_value(committing)))))
 		goto out;
 	info->state = recording ? TUS_STATE_FINISHED
 	              : error   ? TUS_STATE_FAILED
@@ -92,7 +95,9 @@ tus_status tus_info_file_write(tus_store *s, const char *id, const tus_info *inf
 	    json_object_set_new(o, "created", json_integer((json_int_t)info->created)) ||
 	    (info->recording &&
 	     json_object_set_new(o, "recording", json_string(info->recording))) ||
-	    (info->error && json_object_set_new(o, "error", json_string(info->error))))
+	    (info->error && json_object_set_new(o, "error", json_string(info->error))) ||
+	    (info->committing &&
+	     json_object_set_new(o, "committing", json_string(info->committing))))
 		goto out;
 	if (!(text = json_dumps(o, JSON_COMPACT)))
 		goto out;

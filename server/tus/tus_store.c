@@ -49,6 +49,7 @@ void tus_info_clear(tus_info *info)
 	free(info->owner);
 	free(info->recording);
 	free(info->error);
+	free(info->committing);
 	*info = (tus_info)TUS_INFO_INIT;
 }
 
@@ -173,6 +174,36 @@ const char *tus_store_dir(const tus_store *s)
 }
 
 /* ---- uploads ---- */
+
+bool tus_owner_matches(const char *owner, const char *principal)
+{
+	if (!owner || !principal || !*owner)
+		return false;
+	if (strcmp(owner, principal) == 0)
+		return true;
+	const char *name = strchr(principal, ':');
+	return !strchr(owner, ':') && name && strcmp(owner, name + 1) == 0;
+}
+
+tus_status tus_store_info_file(tus_store *s, const char *id, tus_info *info)
+{
+	*info = (tus_info)TUS_INFO_INIT;
+	if (!tus_id_valid(id))
+		return tus_store_fail(s, TUS_NOT_FOUND, "no upload %.64s", id);
+	return tus_info_file_read(s, id, info);
+}
+
+tus_status tus_store_check_owner(tus_store *s, const char *id, const char *principal)
+{
+	if (!tus_id_valid(id))
+		return tus_store_fail(s, TUS_NOT_FOUND, "no upload %.64s", id);
+	tus_info info = TUS_INFO_INIT;
+	tus_status rc = tus_info_file_read(s, id, &info);
+	if (rc == TUS_OK && !tus_owner_matches(info.owner, principal))
+		rc = tus_store_fail(s, TUS_NOT_FOUND, "no upload %s", id);
+	tus_info_clear(&info);
+	return rc;
+}
 
 tus_status tus_store_create(tus_store *s, uint64_t length, const char *metadata, const char *owner,
                             char id[TUS_ID_LEN + 1])

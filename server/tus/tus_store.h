@@ -5,7 +5,7 @@
  * as 32 lowercase hex digits):
  *
  *   <id>.info  JSON: {"length": N, "metadata": "<Upload-Metadata as sent>",
- *              "owner": "<staff name>", "created": <Unix seconds>}, and once
+ *              "owner": "<principal>", "created": <Unix seconds>}, and once
  *              the upload is over "recording": "<id>" (it became that
  *              recording) or "error": "<why it did not>". Always replaced
  *              whole: a temp file, fsync, rename, fsync of the folder.
@@ -80,16 +80,20 @@ typedef struct tus_info {
 	 * Failed: 0. */
 	uint64_t offset;
 	char *metadata; /* owned: the Upload-Metadata header as sent, "" when none */
-	char *owner;    /* owned: the staff name that created it */
+	char *owner;    /* owned: the principal that created it (tus_owner_matches) */
 	int64_t created;
 	tus_state state;
 	char *recording; /* owned: the recording's id when finished, else NULL */
 	char *error;     /* owned: why it failed when failed, else NULL */
+	/* owned: while uploading, the id its commit last meant to take
+	 * (tus_append_intend), else NULL: after a crash, the recording is
+	 * that one when the archive's folder carries this upload's origin. */
+	char *committing;
 } tus_info;
 
 #define TUS_INFO_INIT                                                                              \
 	{                                                                                          \
-		0, 0, NULL, NULL, 0, TUS_STATE_UPLOADING, NULL, NULL                               \
+		0, 0, NULL, NULL, 0, TUS_STATE_UPLOADING, NULL, NULL, NULL                         \
 	}
 
 /* Free the strings; *info is left as TUS_INFO_INIT. NULL is a no-op. */
@@ -117,8 +121,34 @@ const char *tus_store_dir(const tus_store *s);
  * only names the store will turn into paths. */
 bool tus_id_valid(const char *s);
 
+/* Who may touch an upload (issue #16): the principal that created it,
+ * "token:<name>" for an API token or "user:<name>" for a signed-in user
+ * (names never hold ':'). Uploads made before principals were stored
+ * have a bare name as owner; those match either kind of that name. */
+bool tus_owner_matches(const char *owner, const char *principal);
+
+/* TUS_OK when upload id exists (its info file, whatever its state) and
+ * principal may touch it; otherwise TUS_NOT_FOUND with the message of an
+ * upload that does not exist ("no upload <id>"), so that another staff
+ * member cannot even learn that it exists. Also TUS_IO, TUS_NOMEM. */
+tus_status tus_store_check_owner(tus_store *s, const char *id, const char *principal);
+
+/* Read upload id's info file as it is (no data file is looked at; offset
+ * is 0): to see an upload whose data file is gone, and its committing id.
+ * TUS_OK (free with tus_info_clear), TUS_NOT_FOUND, TUS_IO, TUS_NOMEM. */
+tus_status tus_store_info_file(tus_store *s, const char *id, tus_info *info);
+
+/* A commit that reached the archive before the server died (the caller
+ * found info.committing's recording carrying this upload's origin): mark
+ * upload id finished as recording and drop its data file, under the
+ * upload's lock. TUS_OK (also when it was finished already), TUS_LOCKED
+ * (a request is writing or committing it), TUS_NOT_FOUND, TUS_IO,
+ * TUS_NOMEM. */
+tus_status tus_store_finish_committed(tus_store *s, const char *id, const char *recording);
+
 /* Create an upload of length bytes (metadata: the Upload-Metadata header
- * as sent, or NULL; owner: the staff name), with an empty data file.
+ * as sent, or NULL; owner: the principal, as above), with an empty data
+ * file.
  * Returns TUS_OK with its id in id; TUS_TOO_LONG (length past INT64_MAX,
  * more than a file can hold); TUS_IO or TUS_NOMEM. */
 tus_status tus_store_create(tus_store *s, uint64_t length, const char *metadata, const char *owner,
@@ -159,6 +189,19 @@ tus_status tus_append_write(tus_append *a, const void *buf, size_t len);
 /* Make what was written durable (fsync), before its offset is reported to
  * the client. Returns TUS_OK or TUS_IO. */
 tus_status tus_append_sync(tus_append *a);
+
+/* A second name (hard link) for the data file, <id>.commit, to give to
+ * the commit, which moves it into the archive: the data file itself stays
+ * until tus_append_finish, so a crash anywhere in the commit leaves the
+ * bytes here (nothing to send again) and an old <id>.commit is replaced.
+ * Returns TUS_OK with *path (borrowed, valid until the append is closed)
+ * or TUS_IO when the file system has no hard links (then commit the data
+ * path itself, as before). */
+tus_status tus_append_commit_link(tus_append *a, const char **path);
+
+/* Record, durably, that the commit is about to publish the recording as
+ * id (info.committing). TUS_OK, TUS_IO, TUS_NOMEM. */
+tus_status tus_append_intend(tus_append *a, const char *id);
 
 /* End the upload: it became recording (its data file was moved into the
  * archive), or it failed with error (its data file is removed). The info

@@ -8,6 +8,7 @@
  * and the one numbered fail_at returns NULL. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include "harness.h"
 #include "server.h"
 #include "test_fs.h"
+#include "work_pool.h"
 
 static const http_site empty_site = {NULL, 0, NULL};
 
@@ -197,6 +199,59 @@ static void test_out_of_memory(void)
 	free(dir);
 }
 
+/* work_pool.h: a job past the queue is refused, never waited for; the
+ * queued ones all run, also those still waiting when the pool is freed. */
+typedef struct gate {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool started, open;
+	unsigned ran;
+} gate;
+
+static void blocking_job(void *arg)
+{
+	gate *g = arg;
+	pthread_mutex_lock(&g->lock);
+	g->started = true;
+	pthread_cond_broadcast(&g->cond);
+	while (!g->open)
+		pthread_cond_wait(&g->cond, &g->lock);
+	g->ran++;
+	pthread_mutex_unlock(&g->lock);
+}
+
+static void counting_job(void *arg)
+{
+	gate *g = arg;
+	pthread_mutex_lock(&g->lock);
+	g->ran++;
+	pthread_mutex_unlock(&g->lock);
+}
+
+static void test_work_pool(void)
+{
+	gate g = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
+	http_work_pool *p = NULL;
+	CHECK(http_work_pool_new(1, 2, &p) && p);
+	if (!p)
+		return;
+	CHECK(http_work_pool_submit(p, blocking_job, &g) == HTTP_WORK_OK);
+	/* Wait until the one thread holds it, so the queue is empty. */
+	pthread_mutex_lock(&g.lock);
+	while (!g.started)
+		pthread_cond_wait(&g.cond, &g.lock);
+	pthread_mutex_unlock(&g.lock);
+	CHECK(http_work_pool_submit(p, counting_job, &g) == HTTP_WORK_OK);
+	CHECK(http_work_pool_submit(p, counting_job, &g) == HTTP_WORK_OK);
+	CHECK(http_work_pool_submit(p, counting_job, &g) == HTTP_WORK_FULL);
+	pthread_mutex_lock(&g.lock);
+	g.open = true;
+	pthread_cond_broadcast(&g.cond);
+	pthread_mutex_unlock(&g.lock);
+	http_work_pool_free(p);
+	CHECK(g.ran == 3);
+}
+
 int main(void)
 {
 	RUN(test_status_str);
@@ -205,5 +260,6 @@ int main(void)
 	RUN(test_state_dir);
 	RUN(test_start_stop);
 	RUN(test_out_of_memory);
+	RUN(test_work_pool);
 	return harness_finish();
 }

@@ -11,6 +11,7 @@
 #include "harness.h"
 #include "html.h"
 #include "range.h"
+#include "target_check.h"
 #include "timecode.h"
 #include "vtt_write.h"
 #include "web_assets.h"
@@ -142,6 +143,44 @@ static void test_path_decode(void)
 	CHECK(http_path_decode("/x?%00", 2, &out, &nomem));
 	CHECK_STR(out, "/x");
 	free(out);
+}
+
+/* target_check.h: UTF-8 of the path and of every parameter's name and
+ * value, decoded as libmicrohttpd decodes them, and the parameter cap. */
+static void test_target_check(void)
+{
+	char err[256];
+	CHECK(http_target_check("/search?q=caf%C3%A9+flex*&page=2", err, sizeof err) ==
+	      HTTP_TARGET_OK);
+	CHECK(http_target_check("/caf\xc3\xa9?q=%E2%82%AC", err, sizeof err) == HTTP_TARGET_OK);
+	/* A malformed escape is taken literally, as MHD does: it is ASCII. */
+	CHECK(http_target_check("/a?q=%zz&r=%e", err, sizeof err) == HTTP_TARGET_OK);
+	/* After '#' nothing counts (a client should not send it; MHD keeps it). */
+	CHECK(http_target_check("/a?q=1#%ff", err, sizeof err) == HTTP_TARGET_OK);
+	CHECK(http_target_check("/a?q=caf%e9", err, sizeof err) == HTTP_TARGET_NOT_UTF8);
+	CHECK(strstr(err, "query parameter q: not UTF-8") != NULL);
+	CHECK(http_target_check("/a?%ff=1", err, sizeof err) == HTTP_TARGET_NOT_UTF8);
+	CHECK(strstr(err, "a query parameter is not UTF-8") != NULL);
+	CHECK(http_target_check("/a%c0%af", err, sizeof err) == HTTP_TARGET_NOT_UTF8);
+	CHECK(strstr(err, "the path is not UTF-8") != NULL);
+	CHECK(http_target_check("/a?q=%ed%a0%80", err, sizeof err) == HTTP_TARGET_NOT_UTF8);
+	CHECK(http_target_check("/a?q=%f4%90%80%80", err, sizeof err) == HTTP_TARGET_NOT_UTF8);
+	CHECK(http_target_check("/a?q=%e2%82", err, sizeof err) == HTTP_TARGET_NOT_UTF8);
+	CHECK(http_target_check("/a?q=%e2%82x", err, sizeof err) == HTTP_TARGET_NOT_UTF8);
+	CHECK(http_target_check("/a?q=\xe9", err, sizeof err) == HTTP_TARGET_NOT_UTF8);
+	/* Empty pieces are no parameters. */
+	CHECK(http_target_arg_count("/a") == 0 && http_target_arg_count("/a?") == 0 &&
+	      http_target_arg_count("/a?&&") == 0 && http_target_arg_count("/a?x&&y=1&") == 2 &&
+	      http_target_arg_count("/a?x#&y&z") == 1);
+	strbuf sb = STRBUF_INIT;
+	CHECK(sb_append_str(&sb, "/a?"));
+	for (int i = 0; i < HTTP_MAX_QUERY_ARGS; i++)
+		CHECK(sb_append_str(&sb, "k=v&"));
+	CHECK(http_target_check(sb.data, err, sizeof err) == HTTP_TARGET_OK);
+	CHECK(sb_append_str(&sb, "k=v"));
+	CHECK(http_target_check(sb.data, err, sizeof err) == HTTP_TARGET_TOO_MANY_ARGS);
+	CHECK(strstr(err, "too many query parameters") != NULL);
+	sb_free(&sb);
 }
 
 static void test_vtt_write(void)
@@ -309,6 +348,7 @@ int main(void)
 	RUN(test_etags);
 	RUN(test_escape);
 	RUN(test_path_decode);
+	RUN(test_target_check);
 	RUN(test_vtt_write);
 	RUN(test_timecode);
 	RUN(test_html_helpers);

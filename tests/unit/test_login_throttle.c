@@ -218,6 +218,54 @@ static void test_threads(void)
 	login_throttle_free(t);
 }
 
+/* Many attempts from one client at once (issue #16): only the free ones
+ * get through, because each is counted as it is let in. */
+typedef struct burst {
+	login_throttle *t;
+	pthread_barrier_t *start;
+	int allowed;
+} burst;
+
+static void *one_attempt(void *arg)
+{
+	burst *b = arg;
+	pthread_barrier_wait(b->start);
+	b->allowed = login_throttle_begin(b->t, "198.51.100.7", 5000, NULL);
+	return NULL;
+}
+
+static void test_begin_reserves(void)
+{
+	enum { N = 32 };
+	login_throttle *t = login_throttle_new(16);
+	pthread_barrier_t start;
+	pthread_barrier_init(&start, NULL, N);
+	burst b[N];
+	pthread_t threads[N];
+	for (int i = 0; i < N; i++) {
+		b[i] = (burst){t, &start, 0};
+		pthread_create(&threads[i], NULL, one_attempt, &b[i]);
+	}
+	int allowed = 0;
+	for (int i = 0; i < N; i++) {
+		pthread_join(threads[i], NULL);
+		allowed += b[i].allowed;
+	}
+	CHECK(allowed == LOGIN_THROTTLE_FREE);
+	pthread_barrier_destroy(&start);
+	/* A refund (the password was never checked) gives one back at once. */
+	unsigned retry = 0;
+	CHECK(!login_throttle_begin(t, "198.51.100.7", 5000, &retry));
+	CHECK(retry == 1);
+	login_throttle_refund(t, "198.51.100.7");
+	CHECK(login_throttle_begin(t, "198.51.100.7", 5000, NULL));
+	CHECK(!login_throttle_begin(t, "198.51.100.7", 5000, NULL));
+	/* Success forgets them all. */
+	login_throttle_success(t, "198.51.100.7");
+	CHECK(login_throttle_begin(t, "198.51.100.7", 5000, NULL));
+	login_throttle_free(t);
+}
+
 int main(void)
 {
 	RUN(test_keys);
@@ -226,5 +274,6 @@ int main(void)
 	RUN(test_ipv6_prefix);
 	RUN(test_bounded_table);
 	RUN(test_threads);
+	RUN(test_begin_reserves);
 	return harness_finish();
 }

@@ -406,6 +406,71 @@ static void test_expire(void)
 	tus_store_close(s);
 }
 
+static void test_owner(void)
+{
+	CHECK(tus_owner_matches("token:ci", "token:ci"));
+	CHECK(!tus_owner_matches("token:ci", "user:ci"));
+	CHECK(!tus_owner_matches("token:ci", "token:other"));
+	/* A bare name (before principals were stored) is either kind's. */
+	CHECK(tus_owner_matches("ann", "user:ann"));
+	CHECK(tus_owner_matches("ann", "token:ann"));
+	CHECK(!tus_owner_matches("ann", "user:bo"));
+	CHECK(!tus_owner_matches("", "user:"));
+	tus_store *s = open_store();
+	char id[TUS_ID_LEN + 1];
+	CHECK(tus_store_create(s, 10, "", "token:ci", id) == TUS_OK);
+	CHECK(tus_store_check_owner(s, id, "token:ci") == TUS_OK);
+	CHECK(tus_store_check_owner(s, id, "token:other") == TUS_NOT_FOUND);
+	char want[80];
+	snprintf(want, sizeof want, "no upload %s", id);
+	CHECK_STR(tus_store_errmsg(s), want);
+	CHECK(tus_store_check_owner(s, "0123456789abcdef0123456789abcdef", "token:ci") ==
+	      TUS_NOT_FOUND);
+	CHECK(tus_store_terminate(s, id) == TUS_OK);
+	tus_store_close(s);
+}
+
+/* The commit's second name of the data, its intended id, and finishing
+ * an upload whose commit the process did not live to record. */
+static void test_commit_link_and_intent(void)
+{
+	tus_store *s = open_store();
+	char id[TUS_ID_LEN + 1];
+	CHECK(tus_store_create(s, 4, "", "token:ci", id) == TUS_OK);
+	CHECK(append(s, id, 0, "abcd") == TUS_OK);
+	tus_append *a = NULL;
+	CHECK(tus_store_append_open(s, id, 3, &a) == TUS_OK);
+	CHECK(tus_append_write(a, "d", 1) == TUS_OK);
+	const char *link = NULL;
+	CHECK(tus_append_commit_link(a, &link) == TUS_OK && link);
+	CHECK(exists(s, id, ".commit"));
+	CHECK(tus_append_intend(a, "2026-01-01-x") == TUS_OK);
+	/* The commit "moves" the link away, as the ingest would, and the
+	 * process dies before tus_append_finish: the link keeps the data's
+	 * inode shared, as a recording's media would. */
+	char *moved = file_of(s, id, ".moved");
+	CHECK(rename(link, moved) == 0);
+	tus_append_close(a);
+	tus_info raw = TUS_INFO_INIT;
+	CHECK(tus_store_info_file(s, id, &raw) == TUS_OK);
+	CHECK(raw.committing && strcmp(raw.committing, "2026-01-01-x") == 0);
+	tus_info_clear(&raw);
+	/* A resend of the last byte must not cut the shared data. */
+	CHECK(tus_store_append_open(s, id, 3, &a) == TUS_IO);
+	CHECK(size_of(s, id, ".moved") == 4);
+	CHECK(tus_store_finish_committed(s, id, "2026-01-01-x") == TUS_OK);
+	CHECK(!exists(s, id, ".data") && !exists(s, id, ".commit"));
+	tus_info info = TUS_INFO_INIT;
+	CHECK(tus_store_info(s, id, &info) == TUS_OK);
+	CHECK(info.state == TUS_STATE_FINISHED && info.offset == 4 && !info.committing);
+	CHECK(info.recording && strcmp(info.recording, "2026-01-01-x") == 0);
+	tus_info_clear(&info);
+	unlink(moved);
+	free(moved);
+	CHECK(tus_store_terminate(s, id) == TUS_OK);
+	tus_store_close(s);
+}
+
 static void test_status_str(void)
 {
 	CHECK_STR(tus_status_str(TUS_OK), "ok");
@@ -422,6 +487,8 @@ int main(void)
 	RUN(test_fail_and_lost);
 	RUN(test_killed_writer);
 	RUN(test_expire);
+	RUN(test_owner);
+	RUN(test_commit_link_and_intent);
 	RUN(test_status_str);
 	tfs_rm_rf(archive);
 	free(archive);
