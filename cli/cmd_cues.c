@@ -13,13 +13,18 @@
 #include "transcript.h"
 
 static const char usage[] =
-    "usage: qarchive cues [--format vtt|srt] [--stream N] FILE\n\n"
+    "usage: qarchive cues [--format vtt|srt|sbv|text] [--stream N] FILE\n\n"
     "Parse a transcript and print its cues as JSON:\n"
-    "  {\"valid\": true|false, \"format\": \"webvtt\"|\"srt\", \"cues\": [{\"id\", \"start\",\n"
-    "   \"end\", \"text\", \"plain\", \"voice\", \"settings\"}], \"error\": \"line N: ...\"}\n\n"
-    "The format is sniffed from the content (a WebVTT file starts with WEBVTT),\n"
-    "with the file name as a tie-breaker; --format forces one.\n"
-    "SRT files that are not UTF-8 are read as Windows-1252.\n\n"
+    "  {\"valid\": true|false, \"format\": \"webvtt\"|\"srt\"|\"sbv\"|\"text\", \"cues\": [{\"id\",\n"
+    "   \"start\", \"end\", \"text\", \"plain\", \"voice\", \"settings\", \"words\"}],\n"
+    "   \"error\": \"line N: ...\"}\n\n"
+    "The format is sniffed from the content (a WebVTT file starts with WEBVTT; an\n"
+    "SBV file with \"0:00:01.000,0:00:04.000\"; text with times has lines like\n"
+    "\"[00:12:30] Name: text\" or \"Name  12:30\"), with the file name as a\n"
+    "tie-breaker; --format forces one. YouTube's rolling automatic captions give\n"
+    "one cue per spoken line, with \"words\": the time of each timed word; a\n"
+    "\"Name: \" at the start of a cue becomes its \"voice\".\n"
+    "SRT, SBV and text files that are not UTF-8 are read as Windows-1252.\n\n"
     "Any other FILE is read as a recording: the cues of its embedded text\n"
     "subtitle stream (mov_text, subrip, webvtt, ass), \"format\": \"media\" plus\n"
     "\"stream\", \"codec\" and \"language\". The English stream is preferred, then\n"
@@ -68,8 +73,13 @@ int cmd_cues(int argc, char **argv)
 				format = TRANSCRIPT_WEBVTT;
 			else if (strcmp(f, "srt") == 0)
 				format = TRANSCRIPT_SRT;
+			else if (strcmp(f, "sbv") == 0)
+				format = TRANSCRIPT_SBV;
+			else if (strcmp(f, "text") == 0 || strcmp(f, "txt") == 0)
+				format = TRANSCRIPT_TEXT;
 			else {
-				fprintf(stderr, "qarchive cues: unknown format '%s' (vtt or srt)\n",
+				fprintf(stderr,
+				        "qarchive cues: unknown format '%s' (vtt, srt, sbv or text)\n",
 				        f);
 				return EXIT_USAGE;
 			}

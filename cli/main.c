@@ -11,7 +11,7 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
-    {"cues", "parse a transcript (WebVTT or SRT) and print its cues as JSON", cmd_cues},
+    {"cues", "parse a transcript (WebVTT, SRT, SBV, text) and print its cues as JSON", cmd_cues},
     {"agenda", "parse an agenda.md and print its timed items and notes as JSON", cmd_agenda},
     {"index", "make the archive's search index match its recordings", cmd_index},
     {"search", "search the archive; every hit is a moment in a recording", cmd_search},

@@ -47,6 +47,9 @@ const char *recording_kind_str(recording_kind kind)
 	return "other";
 }
 
+const char *const recording_transcript_names[] = {"transcript.vtt", "transcript.srt",
+                                                  "transcript.sbv", "transcript.txt", NULL};
+
 static const char kind_choices[] = "release-qa, webinar, tac-meeting, other";
 
 /* Where a message goes: a caller's buffer, possibly absent. */
@@ -598,11 +601,9 @@ recording_status recording_load_dir(const char *dir, recording *out, char *err, 
 		goto out;
 	}
 
-	/* WebVTT first: it carries more (voices, settings) than SRT. */
-	if ((st = find_file(r.dir, "transcript.vtt", &r.transcript_path, e)))
-		goto out;
-	if (!r.transcript_path && (st = find_file(r.dir, "transcript.srt", &r.transcript_path, e)))
-		goto out;
+	for (size_t i = 0; !r.transcript_path && recording_transcript_names[i]; i++)
+		if ((st = find_file(r.dir, recording_transcript_names[i], &r.transcript_path, e)))
+			goto out;
 	/* What people wrote wins over what speech recognition heard. */
 	if (!r.transcript_path) {
 		if ((st = find_file(r.dir, RECORDING_MACHINE_TRANSCRIPT, &r.transcript_path, e)))

@@ -4,10 +4,11 @@
  * A recording folder holds:
  *     recording.json   required: title, kind, date; optional release,
  *                      speakers, description (see recording_parse_json)
- *     transcript.vtt   or transcript.srt (the .vtt wins); optional
+ *     transcript.vtt   or .srt, .sbv, .txt (the first of these wins: see
+ *                      recording_transcript_names); optional
  *     transcript.machine.vtt  what speech recognition made (qarchive
- *                      transcribe): the transcript only when neither of
- *                      the two above, which people made, is there
+ *                      transcribe): the transcript only when none of the
+ *                      above, which people made, is there
  *     media.*          the recording itself, any extension; optional
  *     agenda.md        optional
  *     notes.md         optional
@@ -27,6 +28,11 @@
 /* An id is at most this many bytes: ASCII letters, digits, '-', '_', '.',
  * not starting with '.'. Safe in a URL path segment and as a file name. */
 #define RECORDING_ID_MAX 128
+
+/* The names a transcript is kept under, in the order the first one present
+ * is the transcript: WebVTT first, as it carries the most (voices,
+ * settings), then SRT, SBV and timestamped text. NULL-terminated. */
+extern const char *const recording_transcript_names[];
 
 typedef enum recording_status {
 	RECORDING_OK = 0,
@@ -72,8 +78,8 @@ typedef struct recording {
 	char *dir;       /* owned: the folder as given, without trailing slashes */
 	char *json_path; /* owned: <dir>/recording.json */
 	recording_meta meta;
-	char *transcript_path;   /* owned: <dir>/transcript.vtt or .srt, else
-	                          * transcript.machine.vtt; NULL when none exists */
+	char *transcript_path;   /* owned: <dir>/transcript.<ext>, else
+	                          * transcript.machine.vtt; NULL when there is none */
 	bool transcript_machine; /* transcript_path is the machine transcript */
 	char *media_path;        /* owned: <dir>/media.<ext>; NULL when there is none */
 	char *agenda_path;       /* owned: <dir>/agenda.md; NULL when absent */

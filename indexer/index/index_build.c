@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
@@ -167,6 +168,7 @@ typedef struct builder {
 	bool spelling;       /* feed words to the spelling dictionary */
 	word_count *spelled; /* the recording's words for it (shared) */
 	bool failed;
+	const char *facet;  /* the speakers facet value (speakers_facet), borrowed */
 	const char *source; /* transcript_label: "machine", "human" or NULL */
 } builder;
 
@@ -274,15 +276,10 @@ static void add_recording_terms(builder *b, const recording *rec)
 	add_filter_term(b, INDEX_TERM_RELEASE, m->release);
 	add_filter_term(b, INDEX_TERM_YEAR, year);
 	add_filter_term(b, INDEX_TERM_SOURCE, b->source);
-	/* The facet counts recordings by the speakers listed, names as
-	 * written, on every document (xindex.h: a group's documents hold the
-	 * same facet values). */
-	strbuf speakers = STRBUF_INIT;
-	for (size_t i = 0; i < m->speaker_count; i++) {
-		if ((speakers.len && !sb_append_char(&speakers, '\n')) ||
-		    !sb_append_str(&speakers, m->speakers[i].name))
-			b->failed = true;
-	}
+	/* The facet counts recordings by their speakers (speakers_facet) on
+	 * every document (xindex.h: a group's documents hold the same facet
+	 * values). */
+	const char *speakers = b->facet ? b->facet : "";
 	char date[16];
 	size_t date_len;
 	double yyyymmdd = m->year * 10000.0 + m->month * 100 + m->day;
@@ -294,10 +291,9 @@ static void add_recording_terms(builder *b, const recording *rec)
 	    qx_doc_set_value(b->doc, INDEX_SLOT_YEAR, year, strlen(year)) != QX_OK ||
 	    (m->release && qx_doc_set_value(b->doc, INDEX_SLOT_RELEASE, m->release,
 	                                    strlen(m->release)) != QX_OK) ||
-	    (speakers.len &&
-	     qx_doc_set_value(b->doc, INDEX_SLOT_SPEAKERS, speakers.data, speakers.len) != QX_OK))
+	    (*speakers &&
+	     qx_doc_set_value(b->doc, INDEX_SLOT_SPEAKERS, speakers, strlen(speakers)) != QX_OK))
 		b->failed = true;
-	sb_free(&speakers);
 }
 
 /* Finish a document: type term, data, unique id; add it. */
@@ -337,12 +333,78 @@ out:
 	return st;
 }
 
-/* Start a document of rec; `listed`: it carries the listed speakers'
- * speaker: terms (add_listed_speakers). */
-static bool builder_start(builder *b, qx_db *db, const recording *rec, const char *source,
-                          word_count *spelled, bool listed)
+/* A transcript names its speakers as "Speaker 2" or "SPEAKER_00" when the
+ * tool did not know them: such a label means nothing across recordings,
+ * so the facet leaves it out (speaker: still finds it in its recording). */
+static bool generic_speaker(const char *name, size_t len)
 {
-	*b = (builder){db, qx_doc_new(), 1, 0, true, spelled, false, source};
+	size_t i = 7;
+	if (len < 8 || strncasecmp(name, "speaker", 7) != 0)
+		return false;
+	if (name[i] == ' ' || name[i] == '_')
+		i++;
+	if (i == len)
+		return false;
+	for (; i < len; i++)
+		if (name[i] < '0' || name[i] > '9')
+			return false;
+	return true;
+}
+
+/* Is name[0..len) one of the '\n'-separated names of list? */
+static bool listed_in(const strbuf *list, const char *name, size_t len)
+{
+	for (size_t at = 0; at < list->len;) {
+		const char *nl = memchr(list->data + at, '\n', list->len - at);
+		size_t n = nl ? (size_t)(nl - (list->data + at)) : list->len - at;
+		if (n == len && strncasecmp(list->data + at, name, len) == 0)
+			return true;
+		at += n + 1;
+	}
+	return false;
+}
+
+/* The speakers facet of rec: the speakers recording.json lists, then those
+ * the transcript names (voices and "Name:" prefixes, turns.h) that it does
+ * not, names as written, '\n' between them; at most
+ * INDEX_FACET_SPEAKERS_MAX from the transcript (its cost is bounded by the
+ * facet, not by the file). Caller frees; NULL when out of memory. */
+static char *speakers_facet(const recording *rec, const cue_list *cues)
+{
+	strbuf out = STRBUF_INIT;
+	bool ok = true;
+	for (size_t i = 0; ok && i < rec->meta.speaker_count; i++)
+		ok = (!out.len || sb_append_char(&out, '\n')) &&
+		     sb_append_str(&out, rec->meta.speakers[i].name);
+	turns_speaker *who = NULL;
+	if (!ok || !turns_speakers(cues, &who)) {
+		sb_free(&out);
+		return NULL;
+	}
+	size_t added = 0;
+	for (size_t k = 0; ok && k < cues->count && added < INDEX_FACET_SPEAKERS_MAX; k++) {
+		const turns_speaker *w = &who[k];
+		if (!w->name || w->len == 0 || memchr(w->name, '\n', w->len) ||
+		    generic_speaker(w->name, w->len) || listed_in(&out, w->name, w->len))
+			continue;
+		ok = (!out.len || sb_append_char(&out, '\n')) && sb_append(&out, w->name, w->len);
+		added++;
+	}
+	free(who);
+	if (!ok) {
+		sb_free(&out);
+		return NULL;
+	}
+	return sb_take(&out);
+}
+
+/* Start a document of rec; `listed`: it carries the listed speakers'
+ * speaker: terms (add_listed_speakers); `facet`: the speakers facet;
+ * `source`: who made the transcript (transcript_label). */
+static bool builder_start(builder *b, qx_db *db, const recording *rec, word_count *spelled,
+                          bool listed, const char *facet, const char *source)
+{
+	*b = (builder){db, qx_doc_new(), 1, 0, true, spelled, false, facet, source};
 	if (!b->doc)
 		return false;
 	add_recording_terms(b, rec);
@@ -353,12 +415,60 @@ static bool builder_start(builder *b, qx_db *db, const recording *rec, const cha
 
 /* A passage's cue as its data lists it: start, end, first position, text,
  * who says it ("v": the voice or "Name:" prefix as written, carried on to
- * the cues after it; search places a speaker's moments by it), and for a
- * cue of a question, where its answer starts (turns.h). */
+ * the cues after it; search places a speaker's moments by it), for a
+ * cue of a question, where its answer starts (turns.h), and when the
+ * transcript times its words, when each is said ("w", word_times_json). */
+/* When each word of c is said, position by position from its first ("w"
+ * in a passage's cue, moment.h): a word takes the time of the last word
+ * time (cue.h) at or before it, the cue's start before the first. NULL
+ * when c has no word times, or out of memory (*nomem). */
+static json_t *word_times_json(const cue *c, bool *nomem)
+{
+	token_list tokens = TOKEN_LIST_INIT;
+	*nomem = false;
+	if (c->word_count == 0)
+		return NULL;
+	json_t *times = json_array();
+	if (!times || !tokenize_text(c->plain, strlen(c->plain), 0, &tokens, NULL)) {
+		json_decref(times);
+		*nomem = true;
+		return NULL;
+	}
+	size_t k = 0;
+	double t = c->start;
+	for (size_t i = 0; i < tokens.count && !*nomem; i++) {
+		const token *tok = &tokens.items[i];
+		if (!(tok->flags & TOKEN_WORD))
+			continue;
+		/* A time outside the cue (a typo, or a karaoke tag for another
+		 * cue) would send the moment elsewhere: such a one is skipped. */
+		double end = c->end > c->start ? c->end : c->start;
+		for (; k < c->word_count && c->words[k].offset <= tok->start; k++)
+			if (c->words[k].start >= c->start && c->words[k].start <= end)
+				t = c->words[k].start;
+		*nomem = json_array_append_new(times, json_real(t)) != 0;
+	}
+	token_list_free(&tokens);
+	if (*nomem) {
+		json_decref(times);
+		return NULL;
+	}
+	return times;
+}
+
 static json_t *passage_cue(const cue *c, unsigned p, const turns_speaker *who, double answer)
 {
-	json_t *o = json_pack("{s:f, s:f, s:i, s:s}", "s", c->start, "e", c->end, "p",
-	                      (json_int_t)p, "text", c->plain);
+	bool nomem;
+	json_t *words = word_times_json(c, &nomem);
+	json_t *o = nomem ? NULL
+	                  : json_pack("{s:f, s:f, s:i, s:s}", "s", c->start, "e", c->end, "p",
+	                              (json_int_t)p, "text", c->plain);
+	if (o && words && json_object_set_new(o, "w", words) != 0) {
+		json_decref(o);
+		return NULL;
+	}
+	if (!o)
+		json_decref(words);
 	if (o && who && who->name &&
 	    json_object_set_new(o, "v", json_stringn(who->name, who->len)) != 0) {
 		json_decref(o);
@@ -377,6 +487,8 @@ static json_t *passage_cue(const cue *c, unsigned p, const turns_speaker *who, d
 typedef struct passage_turns {
 	turns_speaker *who;
 	double *answers;
+	const char *facet;  /* the speakers facet (speakers_facet) */
+	const char *source; /* who made the transcript (transcript_label) */
 } passage_turns;
 
 /* The speaker: terms of cue k of a passage that starts at cue first: its
@@ -396,10 +508,9 @@ static void add_cue_speaker(builder *b, const passage_turns *t, size_t first, si
 /* Passages: windows of about INDEX_PASSAGE_WORDS words; each starts with
  * the previous one's last cue, so a phrase said across the seam between two
  * windows is still found. */
-static index_build_status add_windows(qx_db *db, const recording *rec, const char *source,
-                                      const cue_list *cues, const passage_turns *t,
-                                      word_count *spelled, unsigned *n, index_build_counts *counts,
-                                      char *err, size_t errlen)
+static index_build_status add_windows(qx_db *db, const recording *rec, const cue_list *cues,
+                                      const passage_turns *t, word_count *spelled, unsigned *n,
+                                      index_build_counts *counts, char *err, size_t errlen)
 {
 	size_t first = 0;
 	while (first < cues->count) {
@@ -407,7 +518,7 @@ static index_build_status add_windows(qx_db *db, const recording *rec, const cha
 		/* speaker: finds what a person said: a passage carries the
 		 * speakers of its cues, or, when the transcript never says who
 		 * speaks, the recording's. */
-		if (!builder_start(&b, db, rec, source, spelled, t->who == NULL)) {
+		if (!builder_start(&b, db, rec, spelled, t->who == NULL, t->facet, t->source)) {
 			qx_doc_free(b.doc);
 			return INDEX_BUILD_NOMEM;
 		}
@@ -452,12 +563,12 @@ static index_build_status add_windows(qx_db *db, const recording *rec, const cha
 
 /* The passages, with who says each cue and where each question's answer
  * starts (turns.h); *voiced: the transcript says who speaks. */
-static index_build_status add_passages(qx_db *db, const recording *rec, const char *source,
-                                       const cue_list *cues, word_count *spelled, unsigned *n,
-                                       bool *voiced, index_build_counts *counts, char *err,
-                                       size_t errlen)
+static index_build_status add_passages(qx_db *db, const recording *rec, const cue_list *cues,
+                                       const char *facet, const char *source, word_count *spelled,
+                                       unsigned *n, bool *voiced, index_build_counts *counts,
+                                       char *err, size_t errlen)
 {
-	passage_turns t = {NULL, NULL};
+	passage_turns t = {NULL, NULL, facet, source};
 	*voiced = false;
 	if (!turns_speakers(cues, &t.who) || !turns_answer_starts(cues, &t.answers)) {
 		free(t.who);
@@ -469,8 +580,7 @@ static index_build_status add_passages(qx_db *db, const recording *rec, const ch
 		free(t.who);
 		t.who = NULL;
 	}
-	index_build_status st =
-	    add_windows(db, rec, source, cues, &t, spelled, n, counts, err, errlen);
+	index_build_status st = add_windows(db, rec, cues, &t, spelled, n, counts, err, errlen);
 	free(t.answers);
 	free(t.who);
 	return st;
@@ -506,9 +616,10 @@ static json_t *summary_json(const recording *rec, const inputs *in, const char *
 	                 media ? media + 1 : NULL, "agenda", agenda, "fingerprint", fingerprint);
 }
 
-static index_build_status write_all(qx_db *db, const recording *rec, const inputs *in,
-                                    const char *fingerprint, word_count *spelled,
-                                    index_build_counts *counts, char *err, size_t errlen)
+static index_build_status write_docs(qx_db *db, const recording *rec, const inputs *in,
+                                     const char *fingerprint, const char *facet,
+                                     word_count *spelled, index_build_counts *counts, char *err,
+                                     size_t errlen)
 {
 	const recording_meta *m = &rec->meta;
 	unsigned n = 0;
@@ -522,13 +633,13 @@ static index_build_status write_all(qx_db *db, const recording *rec, const input
 		return refused(db, qs, rec->id, err, errlen);
 	bool voiced;
 	const char *source = transcript_label(rec, in);
-	if ((st = add_passages(db, rec, source, in->cues, spelled, &n, &voiced, counts, err,
+	if ((st = add_passages(db, rec, in->cues, facet, source, spelled, &n, &voiced, counts, err,
 	                       errlen)) != INDEX_BUILD_OK)
 		return st;
 
 	/* About: title (also under title:), speakers, description; the
 	 * speakers it names are its speaker: terms. */
-	if (!builder_start(&b, db, rec, source, spelled, true))
+	if (!builder_start(&b, db, rec, spelled, true, facet, source))
 		goto nomem;
 	add_text(&b, "", m->title, INDEX_WEIGHT_TITLE, TEXT_SEPARATE);
 	add_text(&b, INDEX_PREFIX_TITLE, m->title, 1, TEXT_SEPARATE);
@@ -557,7 +668,7 @@ static index_build_status write_all(qx_db *db, const recording *rec, const input
 			}
 		/* speaker: finds what a person said: when the transcript says
 		 * who speaks, an item (or the notes) is not in anyone's voice. */
-		if (!builder_start(&b, db, rec, source, spelled, !voiced))
+		if (!builder_start(&b, db, rec, spelled, !voiced, facet, source))
 			goto nomem;
 		add_text(&b, "", e->title, INDEX_WEIGHT_AGENDA, TEXT_SEPARATE);
 		/* An item is a part of its recording: "helion autotuning" finds
@@ -583,7 +694,7 @@ static index_build_status write_all(qx_db *db, const recording *rec, const input
 			sb_append_str(&notes, "\n"),
 			    sb_append_str(&notes, in->agenda.entries[i].title);
 	if (notes.len) {
-		if (!builder_start(&b, db, rec, source, spelled, !voiced)) {
+		if (!builder_start(&b, db, rec, spelled, !voiced, facet, source)) {
 			sb_free(&notes);
 			goto nomem;
 		}
@@ -613,6 +724,21 @@ nomem:
 	qx_doc_free(b.doc);
 	snprintf(err, errlen, "%s: out of memory", rec->id);
 	return INDEX_BUILD_NOMEM;
+}
+
+static index_build_status write_all(qx_db *db, const recording *rec, const inputs *in,
+                                    const char *fingerprint, word_count *spelled,
+                                    index_build_counts *counts, char *err, size_t errlen)
+{
+	char *facet = speakers_facet(rec, in->cues);
+	if (!facet) {
+		snprintf(err, errlen, "%s: out of memory", rec->id);
+		return INDEX_BUILD_NOMEM;
+	}
+	index_build_status st =
+	    write_docs(db, rec, in, fingerprint, facet, spelled, counts, err, errlen);
+	free(facet);
+	return st;
 }
 
 typedef struct spelling {

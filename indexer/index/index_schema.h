@@ -20,9 +20,13 @@ enum {
 	INDEX_SLOT_DATE = 1,      /* sortable YYYYMMDD */
 	INDEX_SLOT_RELEASE = 2,   /* facet */
 	INDEX_SLOT_KIND = 3,      /* facet */
-	INDEX_SLOT_SPEAKERS = 4,  /* facet: names separated by '\n' */
+	INDEX_SLOT_SPEAKERS = 4,  /* facet: names separated by '\n': those listed, then
+	                           * those the transcript names (index_build.c) */
 	INDEX_SLOT_YEAR = 5,      /* facet */
 };
+
+/* At most this many speakers a transcript names join the facet. */
+#define INDEX_FACET_SPEAKERS_MAX 32
 
 /* Boolean term prefixes (filters). Release, kind, year and speaker values
  * are lower-cased (qx_utf8_lower), and search lower-cases what people
@@ -59,7 +63,9 @@ enum {
 /* A change of terms or document data that an older index lacks: an index
  * of another version is rebuilt in full by the next `qarchive index`
  * (index_update.h). 2: lower-cased filter terms; speakers per passage.
- * 3: the transcript's source (INDEX_TERM_SOURCE, the summary's "transcript"). */
+ * 3: roll-up captions read once, "Name:" speakers (transcript.h), word
+ * times ("w") on passage cues, the transcript's speakers in the facet;
+ * the transcript's source (INDEX_TERM_SOURCE, the summary's "transcript"). */
 #define INDEX_SCHEMA_VERSION "3"
 
 /* Passage windows: close a window once it holds this many words (and at

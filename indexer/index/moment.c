@@ -56,6 +56,16 @@ size_t moment_cue_at(json_t *cues, unsigned pos)
 	return at;
 }
 
+double moment_word_time(json_t *cue, unsigned pos, double fallback)
+{
+	json_t *words = json_object_get(cue, "w");
+	double first = number_or(cue, "p", -1);
+	if (!json_is_array(words) || first < 0 || pos < first)
+		return fallback;
+	json_t *w = json_array_get(words, (size_t)(pos - first));
+	return json_is_number(w) ? json_number_value(w) : fallback;
+}
+
 double moment_play_from(json_t *cues, size_t at)
 {
 	json_t *cue = json_array_get(cues, at);

@@ -52,6 +52,13 @@ bool moment_in_voice(json_t *cues, const char *const *keys, size_t nkeys, qx_pos
 bool moment_said_by(json_t *cues, const char *const *keys, size_t nkeys,
                     const qx_position *positions, size_t n, bool *keep);
 
+/* When the word at position pos of cue (a passage's cue, as above) is
+ * said: its "w" holds the time of each of its words from its "p" on, when
+ * the transcript gave word times (WebVTT timestamp tags, as in YouTube's
+ * automatic captions). `fallback` (the cue's start) when it has none or
+ * pos is not one of its words. */
+double moment_word_time(json_t *cue, unsigned pos, double fallback);
+
 /* The time to play from for cue `at`: its start, or when it belongs to a
  * question (its "a", set at index time by turns.h), the answer's start. */
 double moment_play_from(json_t *cues, size_t at);

@@ -538,22 +538,25 @@ static search_status recording_summary(const reader *r, const char *id, json_t *
 /* The cue of hit i where its query terms are said closest together
  * (moment.h), 0 when the match has no positions. With speaker: filters,
  * among the cues of those speakers (the first of them when none holds a
- * term), and *voiced says so. */
+ * term), and *voiced says so. *word: the position the moment starts at
+ * (-1 when no term placed it). */
 static search_status matched_cue(const reader *r, unsigned i, json_t *cues, size_t *at,
-                                 bool *voiced)
+                                 bool *voiced, long *word)
 {
 	qx_position *positions = NULL;
 	size_t n = 0;
 	unsigned pos;
 	long first = -1;
 	*at = 0;
+	*word = -1;
 	search_status st = check(r, qx_mset_positions(r->ms, i, &positions, &n));
 	if (st == SEARCH_OK && !moment_in_voice(cues, (const char *const *)r->f->speakers,
 	                                        r->f->speaker_count, positions, &n, &first))
 		st = SEARCH_NOMEM;
-	if (st == SEARCH_OK && moment_densest(positions, n, &pos))
+	if (st == SEARCH_OK && moment_densest(positions, n, &pos)) {
 		*at = moment_cue_at(cues, pos);
-	else if (first >= 0)
+		*word = (long)pos;
+	} else if (first >= 0)
 		*at = (size_t)first;
 	*voiced = first >= 0;
 	free(positions);
@@ -660,13 +663,20 @@ static search_status moment_place(const reader *r, unsigned i, json_t **doc, dou
 	const char *type = json_string_value(json_object_get(*doc, "type"));
 	json_t *cues = json_object_get(*doc, "cues");
 	bool said = true, voiced = false;
+	long word = -1;
 	if (type && strcmp(type, "agenda") == 0)
 		st = item_says_a_word(r, i, &said);
 	else if (json_is_array(cues) && json_array_size(cues) > 0 &&
-	         (st = matched_cue(r, i, cues, at, &voiced)) == SEARCH_OK)
+	         (st = matched_cue(r, i, cues, at, &voiced, &word)) == SEARCH_OK) {
 		/* A speaker's moment is their own words, even when they ask. */
-		*t = voiced ? number_or(json_array_get(cues, *at), "s", *t)
-		            : moment_play_from(cues, *at);
+		json_t *cue = json_array_get(cues, *at);
+		double start = number_or(cue, "s", *t);
+		*t = voiced ? start : moment_play_from(cues, *at);
+		/* Not an answer to play instead: the word itself, when the
+		 * transcript says when each word is said (moment.h). */
+		if (*t == start && word >= 0)
+			*t = moment_word_time(cue, (unsigned)word, start);
+	}
 	if (st != SEARCH_OK || !said) {
 		json_decref(*doc);
 		*doc = NULL;

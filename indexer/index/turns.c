@@ -6,25 +6,17 @@
 #include <string.h>
 #include <strings.h>
 
+#include "speaker_prefix.h"
+
 bool turns_prefix_speaker(const char *text, const char **name, size_t *len)
 {
-	const char *p = text;
-	unsigned words = 0;
-	if (!isupper((unsigned char)*p))
+	/* The transcript parsers' rule (speaker_prefix.h), so a cue list that
+	 * did not come through them (a media's subtitle stream) reads the
+	 * same speakers. */
+	size_t name_at, text_at;
+	if (!speaker_prefix_find(text, &name_at, len, &text_at))
 		return false;
-	/* Letters, digits and the punctuation names have, up to the ':'. */
-	while (*p && *p != ':' && p - text < 48) {
-		unsigned char c = (unsigned char)*p;
-		if (c == ' ')
-			words++;
-		else if (!isalnum(c) && c < 0x80 && !strchr(".-'()", c))
-			return false;
-		p++;
-	}
-	if (*p != ':' || p == text || words > 3 || (p[1] != ' ' && p[1] != '\0'))
-		return false;
-	*name = text;
-	*len = (size_t)(p - text);
+	*name = text + name_at;
 	return true;
 }
 

@@ -39,9 +39,10 @@ bool turns_speakers(const cue_list *cues, turns_speaker **out);
  * memory (*out NULL). */
 bool turns_answer_starts(const cue_list *cues, double **out);
 
-/* The speaker named by a "Name:" prefix of text (1 to 4 words, the first
- * capitalised, then ':' and a space; "CHAIR (Helena Voss):" too), as
- * [*name, *name + *len) inside text; false when text has none. */
+/* The speaker named by a "Name:" prefix of text (speaker_prefix.h: 1 to 4
+ * capitalised words, then ':' and a space; "CHAIR (Helena Voss):" too;
+ * not "Note:"), as [*name, *name + *len) inside text; false when text has
+ * none. */
 bool turns_prefix_speaker(const char *text, const char **name, size_t *len);
 
 #endif

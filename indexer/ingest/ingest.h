@@ -7,12 +7,12 @@
  *      stored extension comes from the probed container, not the client's
  *      file name; with no transcript file, its text subtitle stream (if
  *      any) must decode;
- *   3. the transcript's format is sniffed from its content (WebVTT or SRT)
+ *   3. the transcript's format is sniffed from its content (transcript.h)
  *      and it is parsed: it must be accepted and hold at least one cue;
  *   4. the agenda is parsed, the notes must be UTF-8;
  *   5. a staging folder is built under .qarchive/uploads/tmp/ (mkdtemp):
  *      recording.json (pretty JSON, written from the validated metadata),
- *      transcript.vtt or .srt, agenda.md, notes.md and media.<ext>, each
+ *      transcript.<vtt|srt|sbv|txt>, agenda.md, notes.md and media.<ext>, each
  *      fsynced, then the folder;
  *   6. the folder is renamed to <archive>/<id> with RENAME_NOREPLACE: the
  *      id is recording_id_make's, then "-2", "-3", ... while the name is
@@ -147,7 +147,7 @@ typedef struct ingest_input {
 	 * date, speakers, description; see recording_parse_json). */
 	const json_t *metadata;
 	ingest_file media;      /* optional; a path (media is never given as text) */
-	ingest_file transcript; /* optional: WebVTT or SRT, sniffed from content */
+	ingest_file transcript; /* optional: any transcript.h format, by content */
 	ingest_file agenda;     /* optional: agenda.md */
 	ingest_file notes;      /* optional: notes.md, UTF-8 markdown */
 	ingest_options options;

@@ -19,6 +19,7 @@
 #include "strbuf.h"
 #include "text_decode.h"
 #include "transcript.h"
+#include "vtt.h"
 
 const char *ingest_status_str(ingest_status status)
 {
@@ -420,6 +421,21 @@ static ingest_status check_vtt_timings(const char *data, size_t len, const cue_l
 	return st;
 }
 
+/* check_vtt_timings against the cues as the file holds them: roll-up
+ * captions drop their hold cues on purpose (vtt_rolling.h), which is no
+ * malformed timing line. */
+static ingest_status check_vtt_timings_raw(const char *data, size_t len, ingest_error *err)
+{
+	transcript raw = TRANSCRIPT_INIT;
+	transcript_status ts = vtt_parse(data, len, &raw);
+	ingest_status st = ts == TRANSCRIPT_NOMEM ? ingest_fail(err, INGEST_NOMEM, "", "out of memory")
+	                   : ts != TRANSCRIPT_OK
+	                       ? ingest_fail(err, INGEST_BAD_INPUT, "transcript", "%s", raw.error)
+	                       : check_vtt_timings(data, len, &raw.cues, err);
+	transcript_free(&raw);
+	return st;
+}
+
 static bool starts_with_word(const char *p, size_t n, const char *word)
 {
 	size_t w = strlen(word);
@@ -506,7 +522,7 @@ ingest_status ingest_check_transcript(const char *data, size_t len, const char *
 	else if (ts != TRANSCRIPT_OK)
 		st = ingest_fail(err, INGEST_BAD_INPUT, "transcript", "%s", t.error);
 	else if (t.format == TRANSCRIPT_WEBVTT)
-		st = check_vtt_timings(data, len, &t.cues, err);
+		st = check_vtt_timings_raw(data, len, err);
 	if (st == INGEST_OK && t.format == TRANSCRIPT_WEBVTT)
 		st = check_vtt_blocks(data, len, err);
 	if (st == INGEST_OK && t.cues.count == 0)
@@ -514,7 +530,7 @@ ingest_status ingest_check_transcript(const char *data, size_t len, const char *
 		 * nothing is a mistake. */
 		st = ingest_fail(err, INGEST_BAD_INPUT, "transcript", "no cues");
 	if (st == INGEST_OK)
-		*ext = t.format == TRANSCRIPT_WEBVTT ? "vtt" : "srt";
+		*ext = transcript_format_ext(t.format);
 	transcript_free(&t);
 	return st;
 }

@@ -76,7 +76,8 @@ char *ingest_metadata_text(const recording_meta *meta);
 ingest_status ingest_check_media(const char *path, const char *name, bool check_subtitles,
                                  char *ext, size_t extlen, ingest_error *err);
 
-/* Parse a transcript; *ext is "vtt" or "srt" (static) for its format. */
+/* Parse a transcript; *ext is "vtt", "srt", "sbv" or "txt" (static) for its
+ * format (transcript_format_ext). */
 ingest_status ingest_check_transcript(const char *data, size_t len, const char *name,
                                       const char **ext, ingest_error *err);
 

@@ -84,6 +84,19 @@ static ingest_status remove_file(folder *f, const char *name, ingest_error *err)
 	return st;
 }
 
+/* Every transcript file but `keep`. */
+static ingest_status remove_other_transcripts(folder *f, const char *keep, ingest_error *err)
+{
+	for (size_t i = 0; recording_transcript_names[i]; i++) {
+		if (strcmp(recording_transcript_names[i], keep) == 0)
+			continue;
+		ingest_status st = remove_file(f, recording_transcript_names[i], err);
+		if (st != INGEST_OK)
+			return st;
+	}
+	return INGEST_OK;
+}
+
 /* The change is in the folder: make it durable, consume the staged input,
  * and re-index. */
 static ingest_status finish(const char *archive_dir, const char *id, folder *f,
@@ -202,10 +215,12 @@ ingest_status recording_replace_transcript(const char *archive_dir, const char *
 	if ((st = folder_open(archive_dir, id, &f, err)) != INGEST_OK)
 		return st;
 	if (!ingest_file_given(file)) {
-		if ((st = check_media_subtitles(&f, err)) != INGEST_OK ||
-		    (st = remove_file(&f, "transcript.vtt", err)) != INGEST_OK ||
-		    (st = remove_file(&f, "transcript.srt", err)) != INGEST_OK ||
-		    (st = remove_file(&f, RECORDING_MACHINE_TRANSCRIPT, err)) != INGEST_OK)
+		if ((st = check_media_subtitles(&f, err)) != INGEST_OK)
+			goto out;
+		for (size_t i = 0; recording_transcript_names[i]; i++)
+			if ((st = remove_file(&f, recording_transcript_names[i], err)) != INGEST_OK)
+				goto out;
+		if ((st = remove_file(&f, RECORDING_MACHINE_TRANSCRIPT, err)) != INGEST_OK)
 			goto out;
 		st = finish(archive_dir, id, &f, NULL, options, err);
 		goto out;
@@ -213,15 +228,16 @@ ingest_status recording_replace_transcript(const char *archive_dir, const char *
 	if ((st = ingest_read_text(file, "transcript", &data, &len, err)) != INGEST_OK ||
 	    (st = ingest_check_transcript(data, len, file->name, &ext, err)) != INGEST_OK)
 		goto out;
-	const char *name = strcmp(ext, "vtt") == 0 ? "transcript.vtt" : "transcript.srt";
-	const char *other = strcmp(ext, "vtt") == 0 ? "transcript.srt" : "transcript.vtt";
+	char name[32];
+	snprintf(name, sizeof name, "transcript.%s", ext);
 	if ((st = ingest_replace_file_at(f.fd, f.dir, name, data, len, err)) != INGEST_OK)
 		goto out;
-	/* The .vtt wins when both exist (recording.h): until the other one is
-	 * gone, a new .srt is not yet the transcript. Failing that, take the
-	 * new one back out so nothing has changed. */
-	if ((st = remove_file(&f, other, err)) != INGEST_OK) {
-		if (strcmp(ext, "srt") == 0)
+	/* The first name present is the transcript (recording.h): until the
+	 * others are gone, the new one may not be it yet. Failing that, take
+	 * the new one back out so nothing has changed (unless it already won:
+	 * then the old one is what is left over). */
+	if ((st = remove_other_transcripts(&f, name, err)) != INGEST_OK) {
+		if (strcmp(name, recording_transcript_names[0]) != 0)
 			unlinkat(f.fd, name, 0);
 		goto out;
 	}

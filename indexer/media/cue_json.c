@@ -25,11 +25,32 @@ static json_t *settings_json(const cue_settings *s)
 	                 "positionAlign", s->position_align, "size", s->size, "align", s->align);
 }
 
+/* The word times (cue.h), when the cue has any: [{"offset", "start"}]. */
+static bool add_words(json_t *o, const cue *c)
+{
+	if (!o || c->word_count == 0)
+		return o != NULL;
+	json_t *words = json_array();
+	for (size_t i = 0; words && i < c->word_count; i++)
+		if (json_array_append_new(words, json_pack("{s:I, s:o}", "offset",
+		                                           (json_int_t)c->words[i].offset, "start",
+		                                           number_json(c->words[i].start))) != 0) {
+			json_decref(words);
+			words = NULL;
+		}
+	return words && json_object_set_new(o, "words", words) == 0;
+}
+
 json_t *cue_json(const cue *c)
 {
-	return json_pack("{s:s, s:f, s:f, s:s, s:s, s:s?, s:o}", "id", c->id, "start", c->start,
-	                 "end", c->end, "text", c->text, "plain", c->plain, "voice", c->voice,
-	                 "settings", settings_json(&c->settings));
+	json_t *o = json_pack("{s:s, s:f, s:f, s:s, s:s, s:s?, s:o}", "id", c->id, "start",
+	                      c->start, "end", c->end, "text", c->text, "plain", c->plain, "voice",
+	                      c->voice, "settings", settings_json(&c->settings));
+	if (!add_words(o, c)) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
 }
 
 json_t *transcript_json(const transcript *t, transcript_status status)

@@ -1,8 +1,11 @@
 /* cue_json: transcripts and agendas as JSON (jansson), in the shape that
  * `qarchive cues`, `qarchive agenda` and the HTTP API share:
- *   {"valid": bool, "format": "webvtt"|"srt", "cues": [{"id", "start", "end",
- *    "text", "plain", "voice", "settings"}], "error": "line N: ..."|null}
- * Settings are keyed by the VTTCue attribute names; SRT cues have {}.
+ *   {"valid": bool, "format": "webvtt"|"srt"|"sbv"|"text", "cues": [{"id",
+ *    "start", "end", "text", "plain", "voice", "settings", and "words":
+ *    [{"offset", "start"}] when the cue has word times}], "error": "line N:
+ *    ..."|null}
+ * Settings are keyed by the VTTCue attribute names; SRT, SBV and text cues
+ * have {}.
  */
 #ifndef QA_CUE_JSON_H
 #define QA_CUE_JSON_H

@@ -21,12 +21,13 @@ cue_settings cue_settings_default(void)
 	return s;
 }
 
-static void cue_free_strings(cue *c)
+void cue_free(cue *c)
 {
 	free(c->id);
 	free(c->text);
 	free(c->plain);
 	free(c->voice);
+	free(c->words);
 }
 
 bool cue_list_push(cue_list *list, cue *c)
@@ -37,7 +38,7 @@ bool cue_list_push(cue_list *list, cue *c)
 		                 ? NULL
 		                 : realloc(list->items, cap * sizeof *grown);
 		if (!grown) {
-			cue_free_strings(c);
+			cue_free(c);
 			return false;
 		}
 		list->items = grown;
@@ -52,7 +53,7 @@ void cue_list_free(cue_list *list)
 	if (!list)
 		return;
 	for (size_t i = 0; i < list->count; i++)
-		cue_free_strings(&list->items[i]);
+		cue_free(&list->items[i]);
 	free(list->items);
 	list->items = NULL;
 	list->count = list->cap = 0;

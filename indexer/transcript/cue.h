@@ -26,6 +26,14 @@ typedef struct cue_settings {
 	const char *align;          /* "start", "center", "end", "left", "right" */
 } cue_settings;
 
+/* A word's time inside a cue: WebVTT's timestamp tags
+ * ("so<00:00:12.340><c> today</c>", WebVTT §4.2.2) say when the text after
+ * them is said. The text before the first one is said at the cue's start. */
+typedef struct cue_word {
+	size_t offset; /* byte offset into the cue's plain text */
+	double start;  /* seconds */
+} cue_word;
+
 typedef struct cue {
 	char *id;     /* owned, never NULL ("" when the cue has none) */
 	double start; /* seconds */
@@ -35,6 +43,8 @@ typedef struct cue {
 	char *voice;  /* owned: first voice span's name, or NULL when none */
 	size_t line;  /* 1-based line of the timing line in the source */
 	cue_settings settings;
+	cue_word *words;   /* owned: the timestamp tags of the text, by offset; NULL if none */
+	size_t word_count; /* entries in words */
 } cue;
 
 typedef struct cue_list {
@@ -46,9 +56,12 @@ typedef struct cue_list {
 /* The WebVTT defaults (a cue with no settings line). */
 cue_settings cue_settings_default(void);
 
-/* Append a cue; the list takes ownership of its strings. On failure (out of
- * memory) returns false and frees the cue's strings. */
+/* Append a cue; the list takes ownership of its strings and words. On failure
+ * (out of memory) returns false and frees them (cue_free). */
 bool cue_list_push(cue_list *list, cue *c);
+
+/* Free the strings and words a cue owns (not the cue itself). */
+void cue_free(cue *c);
 
 /* Free every cue and the array; the list is left empty and reusable.
  * NULL is a no-op. */

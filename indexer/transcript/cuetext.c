@@ -5,6 +5,7 @@
 
 #include "html_entities.h"
 #include "strbuf.h"
+#include "vtt_timing.h"
 
 /* ASCII whitespace as the cue text tokenizer knows it: tab, LF, FF, space
  * (CR was turned into LF before parsing). */
@@ -13,12 +14,43 @@ static bool is_tag_space(char c)
 	return c == '\t' || c == '\n' || c == '\f' || c == ' ';
 }
 
+/* The timestamp tags met so far (cue.h: cue_word), when asked for. */
+typedef struct word_times {
+	cue_word *items;
+	size_t count, cap;
+} word_times;
+
 typedef struct tokenizer {
 	const char *p;
 	size_t len;
 	size_t pos;
 	bool nomem;
+	word_times *words; /* NULL: not asked for */
 } tokenizer;
+
+/* A timestamp tag's content [from, to): "00:00:12.340" (WebVTT §4.2.2:
+ * a WebVTT timestamp, nothing else). One that does not parse is ignored,
+ * as the cue text parser ignores it. */
+static void note_timestamp(tokenizer *t, size_t from, size_t to, size_t plain_len)
+{
+	double seconds;
+	size_t pos = 0;
+	if (!t->words || !vtt_timestamp_collect(t->p + from, to - from, &pos, &seconds) ||
+	    pos != to - from)
+		return;
+	word_times *w = t->words;
+	if (w->count == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 16;
+		cue_word *grown = realloc(w->items, cap * sizeof *grown);
+		if (!grown) {
+			t->nomem = true;
+			return;
+		}
+		w->items = grown;
+		w->cap = cap;
+	}
+	w->items[w->count++] = (cue_word){plain_len, seconds};
+}
 
 /* Data state: text up to the next '<' goes to plain, with references
  * decoded. */
@@ -74,16 +106,18 @@ static char *collapse_annotation(const strbuf *raw)
 /* Called at a '<'. Consumes one tag (start, end or timestamp tag; all of
  * them end at '>' or at the end of the text) and, for the first <v> start
  * tag, records the voice. Tags contribute nothing to the plain text. */
-static void read_tag(tokenizer *t, char **voice)
+static void read_tag(tokenizer *t, char **voice, size_t plain_len)
 {
 	size_t name_start = ++t->pos;
 	char first = t->pos < t->len ? t->p[t->pos] : '\0';
 
-	/* End tags ("</...>") and timestamp tags ("<00:01.000>") carry nothing
-	 * the index keeps: skip to '>'. */
+	/* End tags ("</...>") carry nothing the index keeps; timestamp tags
+	 * ("<00:01.000>") only when word times are asked for: skip to '>'. */
 	if (t->pos < t->len && (first == '/' || (first >= '0' && first <= '9'))) {
 		while (t->pos < t->len && t->p[t->pos] != '>')
 			t->pos++;
+		if (first != '/')
+			note_timestamp(t, name_start, t->pos, plain_len);
 		if (t->pos < t->len)
 			t->pos++;
 		return;
@@ -133,15 +167,17 @@ static void read_tag(tokenizer *t, char **voice)
 	sb_free(&annotation);
 }
 
-bool cuetext_render(const char *text, size_t len, char **plain, char **voice)
+bool cuetext_render_timed(const char *text, size_t len, char **plain, char **voice,
+                          cue_word **words, size_t *word_count)
 {
-	tokenizer t = {text, len, 0, false};
+	word_times times = {NULL, 0, 0};
+	tokenizer t = {text, len, 0, false, words ? &times : NULL};
 	strbuf out = STRBUF_INIT;
 	char *first_voice = NULL;
 
 	while (t.pos < t.len && !t.nomem) {
 		if (t.p[t.pos] == '<')
-			read_tag(&t, &first_voice);
+			read_tag(&t, &first_voice, out.len);
 		else
 			read_text(&t, &out);
 	}
@@ -150,10 +186,20 @@ bool cuetext_render(const char *text, size_t len, char **plain, char **voice)
 		sb_free(&out);
 		free(*plain);
 		free(first_voice);
+		free(times.items);
 		*plain = NULL;
 		*voice = NULL;
+		if (words)
+			*words = NULL, *word_count = 0;
 		return false;
 	}
 	*voice = first_voice;
+	if (words)
+		*words = times.items, *word_count = times.count;
 	return true;
+}
+
+bool cuetext_render(const char *text, size_t len, char **plain, char **voice)
+{
+	return cuetext_render_timed(text, len, plain, voice, NULL, NULL);
 }

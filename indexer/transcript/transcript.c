@@ -4,8 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sbv.h"
+#include "speaker_prefix.h"
 #include "srt.h"
+#include "timestamped_text.h"
 #include "vtt.h"
+#include "vtt_rolling.h"
 
 const char *transcript_status_str(transcript_status status)
 {
@@ -29,8 +33,28 @@ const char *transcript_format_str(transcript_format format)
 		return "webvtt";
 	case TRANSCRIPT_SRT:
 		return "srt";
+	case TRANSCRIPT_SBV:
+		return "sbv";
+	case TRANSCRIPT_TEXT:
+		return "text";
 	}
 	return "unknown";
+}
+
+const char *transcript_format_ext(transcript_format format)
+{
+	switch (format) {
+	case TRANSCRIPT_UNKNOWN:
+	case TRANSCRIPT_WEBVTT:
+		return "vtt";
+	case TRANSCRIPT_SRT:
+		return "srt";
+	case TRANSCRIPT_SBV:
+		return "sbv";
+	case TRANSCRIPT_TEXT:
+		return "txt";
+	}
+	return "vtt";
 }
 
 static bool has_suffix(const char *name, const char *suffix)
@@ -48,9 +72,8 @@ static bool has_suffix(const char *name, const char *suffix)
 	return true;
 }
 
-/* Does the first non-blank line look like the start of an SRT block: a bare
- * index number, or a line with a "-->" arrow? */
-static bool looks_like_srt(const char *p, size_t len)
+/* The first non-blank line: [*from, *to). */
+static void first_line(const char *p, size_t len, size_t *from, size_t *to)
 {
 	size_t i = 0;
 	while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
@@ -58,6 +81,24 @@ static bool looks_like_srt(const char *p, size_t len)
 	size_t end = i;
 	while (end < len && p[end] != '\r' && p[end] != '\n')
 		end++;
+	*from = i;
+	*to = end;
+}
+
+static bool looks_like_sbv(const char *p, size_t len)
+{
+	size_t i, end;
+	double a, b;
+	first_line(p, len, &i, &end);
+	return end > i && sbv_timing_line(p + i, end - i, &a, &b);
+}
+
+/* Does the first non-blank line look like the start of an SRT block: a bare
+ * index number, or a line with a "-->" arrow? */
+static bool looks_like_srt(const char *p, size_t len)
+{
+	size_t i, end;
+	first_line(p, len, &i, &end);
 	if (end == i)
 		return false;
 	bool digits_only = true;
@@ -81,9 +122,38 @@ transcript_format transcript_sniff(const char *buf, size_t len, const char *name
 		return TRANSCRIPT_WEBVTT;
 	if (name && has_suffix(name, ".vtt"))
 		return TRANSCRIPT_WEBVTT;
-	if (looks_like_srt(p, len) || (name && has_suffix(name, ".srt")))
+	if (looks_like_sbv(p, len))
+		return TRANSCRIPT_SBV;
+	if (looks_like_srt(p, len))
 		return TRANSCRIPT_SRT;
+	if (timestamped_text_sniff(p, len))
+		return TRANSCRIPT_TEXT;
+	if (name && has_suffix(name, ".srt"))
+		return TRANSCRIPT_SRT;
+	if (name && has_suffix(name, ".sbv"))
+		return TRANSCRIPT_SBV;
 	return TRANSCRIPT_UNKNOWN;
+}
+
+static transcript_status parse_format(const char *buf, size_t len, transcript_format format,
+                                      transcript *out)
+{
+	switch (format) {
+	case TRANSCRIPT_WEBVTT:
+		return vtt_parse(buf, len, out);
+	case TRANSCRIPT_SRT:
+		return srt_parse(buf, len, out);
+	case TRANSCRIPT_SBV:
+		return sbv_parse(buf, len, out);
+	case TRANSCRIPT_TEXT:
+		return timestamped_text_parse(buf, len, out);
+	case TRANSCRIPT_UNKNOWN:
+		break;
+	}
+	return transcript_reject(out, 1,
+	                         "not a WebVTT, SRT, SBV or timestamped text transcript (expected "
+	                         "\"WEBVTT\", a cue number, \"0:00:01.000,0:00:04.000\", or "
+	                         "lines like \"[00:12:30] Name: text\")");
 }
 
 transcript_status transcript_parse(const char *buf, size_t len, transcript_format format,
@@ -92,17 +162,17 @@ transcript_status transcript_parse(const char *buf, size_t len, transcript_forma
 	if (format == TRANSCRIPT_UNKNOWN)
 		format = transcript_sniff(buf, len, name);
 	out->format = format;
-	switch (format) {
-	case TRANSCRIPT_WEBVTT:
-		return vtt_parse(buf, len, out);
-	case TRANSCRIPT_SRT:
-		return srt_parse(buf, len, out);
-	case TRANSCRIPT_UNKNOWN:
-		break;
-	}
-	return transcript_reject(out, 1,
-	                         "not a WebVTT or SRT transcript (a WebVTT file starts with "
-	                         "\"WEBVTT\"; an SRT file with a cue number or a timing line)");
+	transcript_status st = parse_format(buf, len, format, out);
+	bool nomem = false;
+	if (st == TRANSCRIPT_OK && format == TRANSCRIPT_WEBVTT &&
+	    (out->rolling = vtt_rolling_detect(&out->cues, &nomem)) &&
+	    !vtt_rolling_collapse(&out->cues))
+		nomem = true;
+	if (st == TRANSCRIPT_OK && (nomem || !speaker_prefix_apply(&out->cues)))
+		st = TRANSCRIPT_NOMEM;
+	if (st == TRANSCRIPT_NOMEM)
+		cue_list_free(&out->cues);
+	return st;
 }
 
 void transcript_free(transcript *t)
@@ -112,6 +182,7 @@ void transcript_free(transcript *t)
 	cue_list_free(&t->cues);
 	t->format = TRANSCRIPT_UNKNOWN;
 	t->used_cp1252 = false;
+	t->rolling = false;
 	t->error_line = 0;
 	t->error[0] = '\0';
 }

@@ -23,38 +23,55 @@ typedef enum transcript_format {
 	TRANSCRIPT_UNKNOWN = 0,
 	TRANSCRIPT_WEBVTT,
 	TRANSCRIPT_SRT,
+	TRANSCRIPT_SBV,  /* YouTube's .sbv (sbv.h) */
+	TRANSCRIPT_TEXT, /* timestamped plain text (timestamped_text.h) */
 } transcript_format;
 
 typedef struct transcript {
 	transcript_format format;
 	cue_list cues;     /* owned; empty when the file is rejected */
-	bool used_cp1252;  /* SRT only: the bytes were not UTF-8 */
+	bool used_cp1252;  /* SRT, SBV, text: the bytes were not UTF-8 */
+	bool rolling;      /* WebVTT roll-up captions, read one line once (vtt_rolling.h) */
 	size_t error_line; /* 1-based; 0 when the error has no line */
 	char error[256];   /* "line N: what is wrong", or "" */
 } transcript;
 
 #define TRANSCRIPT_INIT                                                                            \
 	{                                                                                          \
-		TRANSCRIPT_UNKNOWN, {NULL, 0, 0}, false, 0, ""                                     \
+		TRANSCRIPT_UNKNOWN, {NULL, 0, 0}, false, false, 0, ""                              \
 	}
 
 const char *transcript_status_str(transcript_status status);
 const char *transcript_format_str(transcript_format format);
+
+/* The file name extension a transcript of this format is kept under:
+ * "vtt", "srt", "sbv" or "txt" ("vtt" for TRANSCRIPT_UNKNOWN). */
+const char *transcript_format_ext(transcript_format format);
 
 /* Decide the format from the content, with the file name (may be NULL) as
  * the tie-breaker:
  * - text starting with "WEBVTT" (after an optional BOM) is WebVTT;
  * - otherwise a name ending in ".vtt" is WebVTT (and will be rejected for
  *   its missing signature: the uploader meant WebVTT and should hear so);
- * - otherwise text whose first non-blank line is an SRT index or timing
- *   line is SRT, as is a name ending in ".srt";
+ * - otherwise text whose first non-blank line is an SBV timing line
+ *   ("0:00:01.000,0:00:04.000") is SBV;
+ * - text whose first non-blank line is an SRT index or timing line is SRT;
+ * - text with times at the start of its lines, or Otter's "Name  12:30"
+ *   headings, is timestamped text (timestamped_text_sniff);
+ * - otherwise a name ending in ".srt" is SRT, ".sbv" SBV;
  * - anything else is TRANSCRIPT_UNKNOWN. */
 transcript_format transcript_sniff(const char *buf, size_t len, const char *name);
 
 /* Parse buf as `format` (TRANSCRIPT_UNKNOWN: sniff first, with `name` as
- * above) into *out, which must be TRANSCRIPT_INIT or freed. Returns
- * TRANSCRIPT_OK, TRANSCRIPT_INVALID (out->error says why, with a line number
- * where there is one) or TRANSCRIPT_NOMEM. */
+ * above) into *out, which must be TRANSCRIPT_INIT or freed. Then, whatever
+ * the format, read what the cues say beyond their text:
+ * - WebVTT roll-up captions (YouTube's automatic ones) become one cue per
+ *   spoken line (vtt_rolling.h; out->rolling says so);
+ * - a cue without a <v> voice whose text starts "Name: " (Zoom, SBV, SRT
+ *   exports) gets that voice, and its plain text loses the prefix
+ *   (speaker_prefix.h).
+ * Returns TRANSCRIPT_OK, TRANSCRIPT_INVALID (out->error says why, with a
+ * line number where there is one) or TRANSCRIPT_NOMEM. */
 transcript_status transcript_parse(const char *buf, size_t len, transcript_format format,
                                    const char *name, transcript *out);
 

@@ -66,7 +66,8 @@ static transcript_status add_cue(transcript *out, const char *id, double start, 
 	if (text->len)
 		memcpy(c.text, text->data, text->len);
 	c.text[text->len] = '\0';
-	if (!cuetext_render(c.text, text->len, &c.plain, &c.voice))
+	if (!cuetext_render_timed(c.text, text->len, &c.plain, &c.voice, &c.words,
+	                          &c.word_count))
 		goto nomem;
 	return cue_list_push(&out->cues, &c) ? TRANSCRIPT_OK : TRANSCRIPT_NOMEM;
 nomem:

@@ -2,7 +2,7 @@
  * /api/recordings) plus
  *   "cues": [{"id", "start", "end", "text", "plain", "voice", "settings"}]
  *            (the shape `qarchive cues` prints; [] without a transcript),
- *   "transcript_format": "webvtt" | "srt" | "media" | null,
+ *   "transcript_format": "webvtt" | "srt" | "sbv" | "text" | "media" | null,
  *   "transcript": "machine" | "human" | null (from the summary: who made it),
  *   "transcription": {"state": "queued" | "running" | "failed", "progress":
  *            0..100 | null, "message", "text"} while a recording without a

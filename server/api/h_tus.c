@@ -24,7 +24,7 @@
  * Upload-Metadata carries the recording's fields, each value Base64 as tus
  * says: title, kind, date (required), release, speakers (comma-separated
  * or one per line, "Name (role)"), description, filename (the media's
- * original name), and optional inline texts: transcript (WebVTT or SRT),
+ * original name), and optional inline texts: transcript (WebVTT, SRT, SBV, text),
  * agenda, notes. They are checked when the upload is created
  * (tus_fields.h), so a client learns of a mistake before it sends the
  * media. Other keys are ignored.

@@ -98,7 +98,7 @@ unsigned http_transcript_load(const recording *rec, http_transcript *t, http_rep
 			                        "the transcript of %s no longer parses: %s",
 			                        rec->id, t->file.error);
 		t->cues = &t->file.cues;
-		t->source = t->file.format == TRANSCRIPT_WEBVTT ? "webvtt" : "srt";
+		t->source = transcript_format_str(t->file.format);
 		return 0;
 	}
 	if (rec->media_path) {

@@ -39,7 +39,7 @@ unsigned http_recording_load(http_request *req, http_reply *out, const char *id,
  * stream, read the way `qarchive index` reads them. */
 typedef struct http_transcript {
 	const cue_list *cues; /* borrowed from one of the two below; empty when none */
-	const char *source;   /* "webvtt", "srt", "media", or NULL when there is none */
+	const char *source;   /* "webvtt", "srt", "sbv", "text", "media", or NULL when none */
 	transcript file;
 	media_subtitles media;
 } http_transcript;

@@ -44,13 +44,16 @@ static unsigned edit_form(http_reply *out, unsigned status, const char *id, cons
 	http_page page = {
 	    .title = title, .header_search = true, .page = "edit", .user = user, .csrf = csrf};
 	const char *hint =
-	    now == HAS_TRANSCRIPT_FILE ? "WebVTT or SRT. Leave empty to keep the transcript it has."
-	    : now == HAS_MACHINE_TRANSCRIPT ? "WebVTT or SRT. It has a machine transcript (speech "
-	                                      "recognition's): a file given here replaces it."
+	    now == HAS_TRANSCRIPT_FILE
+	        ? "WebVTT, SRT, SBV, or text with times (Zoom, Teams, Otter, YouTube). "
+	          "Leave empty to keep the transcript it has."
+	    : now == HAS_MACHINE_TRANSCRIPT
+	        ? "WebVTT, SRT, SBV or text with times. It has a machine transcript (speech "
+	          "recognition's): a file given here replaces it."
 	    : now == HAS_NO_TRANSCRIPT
-	        ? "WebVTT or SRT. It has none yet (transcript pending, unless its "
-	          "media carries subtitles)."
-	        : "WebVTT or SRT. Leave empty to keep what it has.";
+	        ? "WebVTT, SRT, SBV or text with times. It has none yet "
+	          "(transcript pending, unless its media carries subtitles)."
+	        : "WebVTT, SRT, SBV or text with times. Leave empty to keep what it has.";
 	bool ok =
 	    http_html_begin(&sb, &page) && sb_append_str(&sb, "<h1>Edit <q>") &&
 	    http_escape_html(&sb, v->title && v->title[0] ? v->title : id) &&
@@ -63,8 +66,8 @@ static unsigned edit_form(http_reply *out, unsigned status, const char *id, cons
 	    http_form_csrf(&sb, csrf) && sb_append_str(&sb, "\n") &&
 	    http_form_details(&sb, v, err) &&
 	    sb_append_str(&sb, "<fieldset>\n<legend>Transcript, agenda and notes</legend>\n") &&
-	    http_form_file(&sb, "transcript", "Replace the transcript", hint, ".vtt,.srt,text/vtt",
-	                   false, "transcript", err) &&
+	    http_form_file(&sb, "transcript", "Replace the transcript", hint,
+	                   ".vtt,.srt,.sbv,.txt,text/vtt,text/plain", false, "transcript", err) &&
 	    http_form_textarea(&sb, "agenda", "Agenda",
 	                       "agenda.md: lines such as \"- 00:12:30 Title\". Empty it to "
 	                       "remove the agenda.",

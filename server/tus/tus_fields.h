@@ -9,7 +9,8 @@
  *   speakers     optional: comma-separated, or one per line; "Name (role)"
  *   description  optional, markdown
  *   filename     optional: the media file's original name (a hint for its type)
- *   transcript   optional: the text of a WebVTT or SRT transcript
+ *   transcript   optional: the text of a transcript (WebVTT, SRT, SBV or
+ *                timestamped text: transcript.h)
  *   agenda       optional: the text of an agenda (agenda.md)
  *   notes        optional: the text of notes (notes.md, markdown)
  * Other keys are ignored: tus clients add their own (Uppy sends

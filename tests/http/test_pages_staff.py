@@ -193,8 +193,8 @@ def test_upload_page(srv):
           is not None, "date input defaults to today")
     check(re.search(rb'<input type="file" id="f-media" name="media"[^>]* accept="audio/\*,video/\*" required>',
                     body) is not None, "media input: required, audio or video")
-    check(re.search(rb'<input type="file" id="f-transcript" name="transcript"[^>]* accept="\.vtt,\.srt', body)
-          is not None, "transcript input: .vtt, .srt")
+    check(re.search(rb'<input type="file" id="f-transcript" name="transcript"[^>]* accept="\.vtt,\.srt,\.sbv,\.txt', body)
+          is not None, "transcript input: .vtt, .srt, .sbv, .txt")
     check(b'<textarea id="f-speakers"' in body and b'<textarea id="f-notes"' in body and
           b'name="agenda_file"' in body and b'<textarea id="f-agenda"' in body,
           "speakers, notes, agenda file and text")
@@ -346,6 +346,22 @@ def test_edit(srv, rid, archive):
     check(any(x["recording"] == rid and abs(x["t"] - 2.0) < 0.01 for x in search(srv, "flamingos") or []) and
           not any(x["recording"] == rid for x in search(srv, WORD) or []),
           "edit: the new transcript is searchable, the old one gone")
+    # The transcripts people have: YouTube SBV, then Otter's text export,
+    # under a name that says nothing (the content decides), each kept under
+    # its own extension with the others gone, speakers read.
+    for name, data, ext, word, t in [
+            ("captions", b"0:00:01.000,0:00:03.000\r\n>> ANNA: about pangolins\r\n", "sbv",
+             "pangolins", 1.0),
+            ("export", b"Priya Raman  0:05\nnow about axolotls\n\nTom  0:09\nbye\n", "txt",
+             "axolotls", 5.0)]:
+        st, h, body = srv.post_multipart("/edit/" + rid, fields, [("transcript", name, data)])
+        kept = sorted(f for f in os.listdir(os.path.join(archive, rid)) if f.startswith("transcript."))
+        check(st == 303 and kept == ["transcript." + ext],
+              "edit: a %s transcript replaces the last one (%s %s)" % (ext, st, kept))
+        check(any(x["recording"] == rid and abs(x["t"] - t) < 0.01 for x in search(srv, word) or []),
+              "edit: the %s transcript is searchable at %s" % (ext, t))
+    st, h, body = srv.get("/watch/" + rid)
+    check(b'<span class="voice">Priya Raman</span>' in body, "edit: the watch page says who speaks")
 
 
 def test_delete(srv, rid, archive):

@@ -345,8 +345,34 @@ static void test_voice_unclosed_tag(void)
 	CHECK_VOICE("<v", "", "");
 }
 
+/* Timestamp tags give word times: the offset in the plain text where the
+ * timed text starts; a malformed tag gives none. */
+static void test_word_times(void)
+{
+	const char *text = "so<00:00:12.340><c> today</c><00:00:12.6><c> we</c><1:00:01.000>go";
+	char *plain = NULL, *voice = NULL;
+	cue_word *words = NULL;
+	size_t n = 99;
+	CHECK(cuetext_render_timed(text, strlen(text), &plain, &voice, &words, &n));
+	CHECK_STR(plain, "so today wego");
+	CHECK(voice == NULL);
+	CHECK(n == 2 && words != NULL);
+	if (n == 2) {
+		CHECK_NUM((double)words[0].offset, 2);
+		CHECK_NUM(words[0].start, 12.34);
+		CHECK_NUM((double)words[1].offset, 11);
+		CHECK_NUM(words[1].start, 3601);
+	}
+	free(plain);
+	free(words);
+	CHECK(cuetext_render_timed("no tags", 7, &plain, &voice, &words, &n));
+	CHECK(n == 0 && words == NULL);
+	free(plain);
+}
+
 int main(void)
 {
+	RUN(test_word_times);
 	RUN(test_entity_named);
 	RUN(test_entity_legacy_without_semicolon);
 	RUN(test_entity_unknown);

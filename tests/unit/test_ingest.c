@@ -300,7 +300,7 @@ static void test_ingest_rejects(void)
 	in.transcript.text = "Just some words.\n";
 	in.transcript.text_len = strlen(in.transcript.text);
 	expect_rejected(archive, &in, INGEST_BAD_INPUT, "transcript",
-	                "transcript: line 1: not a WebVTT or SRT transcript", __LINE__);
+	                "transcript: line 1: not a WebVTT, SRT, SBV or timestamped text transcript", __LINE__);
 	in.transcript.text = "WEBVTT\n\nNOTE nothing else\n";
 	in.transcript.text_len = strlen(in.transcript.text);
 	expect_rejected(archive, &in, INGEST_BAD_INPUT, "transcript", "transcript: no cues",

@@ -67,8 +67,23 @@ static void test_densest(void)
 	CHECK(!moment_densest(pos, 0, &at));
 }
 
+/* A cue's "w" times its words from its "p" on. */
+static void test_word_time(void)
+{
+	json_t *cue = json_loads("{\"s\": 15.79, \"p\": 40, \"w\": [15.79, 16.1, 16.41]}", 0, NULL);
+	CHECK_NUM(moment_word_time(cue, 41, -1), 16.1);
+	CHECK_NUM(moment_word_time(cue, 42, -1), 16.41);
+	CHECK_NUM(moment_word_time(cue, 43, -1), -1); /* past its words */
+	CHECK_NUM(moment_word_time(cue, 39, -1), -1); /* before them */
+	json_decref(cue);
+	cue = json_loads("{\"s\": 1, \"p\": 4}", 0, NULL);
+	CHECK_NUM(moment_word_time(cue, 4, 1), 1); /* no word times */
+	json_decref(cue);
+}
+
 int main(void)
 {
+	RUN(test_word_time);
 	RUN(test_in_voice);
 	RUN(test_densest);
 	return harness_finish();

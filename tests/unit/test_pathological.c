@@ -434,7 +434,117 @@ typedef struct pathological_case {
 	void (*run)(size_t scale);
 } pathological_case;
 
+static transcript_status parse_any(const strbuf *in, transcript *t)
+{
+	transcript init = TRANSCRIPT_INIT;
+	*t = init;
+	return transcript_parse(in->data, in->len, TRANSCRIPT_UNKNOWN, NULL, t);
+}
+
+/* YouTube's roll-up captions: each line in a cue of its own, a hold cue,
+ * and again above the next line (vtt_rolling.h). */
+static void youtube_rolling_cues(size_t scale)
+{
+	size_t n = 50000 * scale / FULL;
+	strbuf in = STRBUF_INIT;
+	add(&in, "WEBVTT\nKind: captions\nLanguage: en\n\n");
+	for (size_t i = 0; i < n; i++) {
+		char cue[400];
+		size_t s = i * 2;
+		snprintf(cue, sizeof cue,
+		         "%02zu:%02zu:%02zu.000 --> %02zu:%02zu:%02zu.990 align:start position:0%%\n"
+		         "line %zu said\nline<%02zu:%02zu:%02zu.500><c> %zu</c><%02zu:%02zu:%02zu.700>"
+		         "<c> said</c>\n\n%02zu:%02zu:%02zu.990 --> %02zu:%02zu:%02zu.999 "
+		         "align:start position:0%%\nline %zu said\n \n\n",
+		         s / 3600, s / 60 % 60, s % 60, (s + 1) / 3600, (s + 1) / 60 % 60,
+		         (s + 1) % 60, i ? i - 1 : 0, s / 3600, s / 60 % 60, s % 60, i, s / 3600,
+		         s / 60 % 60, s % 60, (s + 1) / 3600, (s + 1) / 60 % 60, (s + 1) % 60,
+		         (s + 1) / 3600, (s + 1) / 60 % 60, (s + 1) % 60, i);
+		add(&in, cue);
+	}
+	transcript t;
+	CHECK(parse_any(&in, &t) == TRANSCRIPT_OK);
+	CHECK(t.rolling && t.cues.count == n);
+	if (t.cues.count == n && n > 1) {
+		char want[40];
+		snprintf(want, sizeof want, "line %zu said", n - 1);
+		CHECK_STR(t.cues.items[n - 1].plain, want);
+		CHECK(t.cues.items[n - 1].word_count == 2);
+	}
+	transcript_free(&t);
+	sb_free(&in);
+}
+
+/* A cue of 1 MB of word timestamps. */
+static void vtt_timestamp_tags(size_t scale)
+{
+	strbuf in = STRBUF_INIT;
+	add(&in, "WEBVTT\n\n00:00:01.000 --> 00:00:09.000\n");
+	repeat(&in, "<00:00:02.000><c> w</c>", MB * scale / FULL);
+	add(&in, "\n");
+	transcript t;
+	CHECK(parse_any(&in, &t) == TRANSCRIPT_OK && t.cues.count == 1);
+	CHECK(t.cues.count == 1 && t.cues.items[0].word_count > 1000 * scale / FULL);
+	transcript_free(&t);
+	sb_free(&in);
+}
+
+static void text_many_lines(size_t scale)
+{
+	size_t n = 100000 * scale / FULL;
+	strbuf in = STRBUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		char line[120];
+		snprintf(line, sizeof line, "[%02zu:%02zu:%02zu] Speaker %zu: said line %zu\n",
+		         i / 3600, i / 60 % 60, i % 60, i % 7, i);
+		add(&in, line);
+	}
+	transcript t;
+	CHECK(parse_any(&in, &t) == TRANSCRIPT_OK && t.format == TRANSCRIPT_TEXT);
+	CHECK(t.cues.count == n);
+	transcript_free(&t);
+	sb_free(&in);
+}
+
+/* One time, then a megabyte line, and many lines sharing one span. */
+static void text_long_line(size_t scale)
+{
+	strbuf in = STRBUF_INIT;
+	add(&in, "0:00\n0:01\nAnna Bell: ");
+	repeat(&in, "word ", MB * scale / FULL);
+	add(&in, "\n");
+	repeat(&in, "Tom: x\n", MB * scale / FULL);
+	transcript t;
+	CHECK(parse_any(&in, &t) == TRANSCRIPT_OK && t.format == TRANSCRIPT_TEXT);
+	CHECK(t.cues.count > 1 && t.cues.items[0].voice &&
+	      strcmp(t.cues.items[0].voice, "Anna Bell") == 0);
+	transcript_free(&t);
+	sb_free(&in);
+}
+
+static void sbv_many_cues(size_t scale)
+{
+	size_t n = 100000 * scale / FULL;
+	strbuf in = STRBUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		char cue[120];
+		snprintf(cue, sizeof cue, "%zu:%02zu:%02zu.000,%zu:%02zu:%02zu.500\n>> ANNA: cue %zu\n\n",
+		         i / 3600, i / 60 % 60, i % 60, i / 3600, i / 60 % 60, i % 60, i);
+		add(&in, cue);
+	}
+	transcript t;
+	CHECK(parse_any(&in, &t) == TRANSCRIPT_OK && t.format == TRANSCRIPT_SBV);
+	CHECK(t.cues.count == n && (n == 0 || strcmp(t.cues.items[n - 1].voice, "ANNA") == 0));
+	transcript_free(&t);
+	sb_free(&in);
+}
+
 static const pathological_case cases[] = {
+    {"youtube_100k_rolling_cues", youtube_rolling_cues},
+    {"vtt_1mb_timestamp_tags", vtt_timestamp_tags},
+    {"text_100k_lines", text_many_lines},
+    {"text_1mb_line", text_long_line},
+    {"sbv_100k_cues", sbv_many_cues},
     {"vtt_100k_cues", vtt_many_cues},
     {"srt_100k_cues", srt_many_cues},
     {"vtt_1mb_line", vtt_long_line},

@@ -140,6 +140,26 @@ static void test_minimal_and_blank(void)
 	tus_metadata_free(m);
 }
 
+/* The transcripts people have pass as inline texts too (transcript.h). */
+static void test_transcript_formats(void)
+{
+	const char *texts[] = {
+	    "0:00:01.000,0:00:03.000\n>> ANNA: hello\n",
+	    "Priya Raman  0:05\nhello\n\nTom  0:09\nbye\n",
+	    "[00:00:05] Priya Raman: hello\n[00:00:09] Tom: bye\n",
+	    "WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\nPriya Raman: hello\n",
+	};
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+		const char *kv[] = {BASE, "transcript", texts[i], NULL};
+		upload_fields f = {0};
+		char err[512] = "";
+		tus_metadata *m;
+		CHECK(check(kv, &f, err, sizeof err, &m) == TUS_FIELDS_OK);
+		CHECK_STR(err, "");
+		tus_metadata_free(m);
+	}
+}
+
 static void test_invalid(void)
 {
 	const char *no_title[] = {"kind", "webinar", "date", "2025-01-01", NULL};
@@ -162,7 +182,10 @@ static void test_invalid(void)
 	                         NULL};
 	expect_invalid(bad_srt, "transcript: line 6: ");
 	const char *not_transcript[] = {BASE, "transcript", "just some words", NULL};
-	expect_invalid(not_transcript, "transcript: line 1: not a WebVTT or SRT transcript");
+	expect_invalid(not_transcript,
+	               "transcript: line 1: not a WebVTT, SRT, SBV or timestamped text transcript");
+	const char *bad_text[] = {BASE, "transcript", "[00:00:09] A: x\n[00:00:02] B: y\n", NULL};
+	expect_invalid(bad_text, "transcript: line 2: the time 0:02 comes after 0:09");
 	const char *bad_agenda[] = {BASE, "agenda", "- 00:00 Start\n- 00:75 Bad\n", NULL};
 	expect_invalid(bad_agenda, "agenda: line 2: ");
 	const char *latin1[] = {BASE, "notes", "caf\xe9", NULL};
@@ -192,5 +215,6 @@ int main(void)
 	RUN(test_all_fields);
 	RUN(test_minimal_and_blank);
 	RUN(test_invalid);
+	RUN(test_transcript_formats);
 	return harness_finish();
 }
