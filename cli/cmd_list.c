@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -12,15 +13,49 @@
 #include "index_update.h"
 #include "json_out.h"
 #include "recordings_list.h"
+#include "transcribe_job.h"
 #include "xindex.h"
 
 static const char usage[] =
     "usage: qarchive list [--json] [--archive DIR]\n\n"
     "List the indexed recordings, newest first (those of one date by title, as\n"
     "the web pages list them): date, kind, release, whether a transcript was\n"
-    "found (from a file or the media's subtitle stream), cues, and title.\n"
-    "--json prints each recording's full summary.\n\n"
+    "found (from a file or the media's subtitle stream; \"machine transcript\"\n"
+    "when speech recognition made it), or where its transcription stands\n"
+    "(\"transcribing: 40%\", \"transcription failed\" and why), cues, and title.\n"
+    "--json prints each recording's full summary, with \"transcription\":\n"
+    "{\"state\", \"progress\", \"message\", \"text\"} while a job exists.\n\n"
     "Exit status: 0 listed, 2 usage error, no index, or the index is damaged.\n";
+
+/* The recording's transcription job, if it has no transcript: into the
+ * summary r as "transcription", and its one-line text into text. */
+static void add_job(const char *archive, json_t *r, char *text, size_t size)
+{
+	transcribe_job job;
+	const char *id = json_string_value(json_object_get(r, "id"));
+	text[0] = '\0';
+	if (!id || json_is_true(json_object_get(r, "has_transcript")) ||
+	    transcribe_job_read(archive, id, &job) != TRANSCRIBE_JOB_OK)
+		return;
+	transcribe_job_describe(&job, time(NULL), text, size);
+	json_t *o = json_pack("{s:s, s:s, s:s}", "state", transcribe_state_str(job.state),
+	                      "message", job.message, "text", text);
+	if (o)
+		json_object_set_new(o, "progress",
+		                    job.progress >= 0 ? json_integer(job.progress) : json_null());
+	json_object_set_new(r, "transcription", o);
+}
+
+/* What the transcript column says. */
+static const char *transcript_column(json_t *r, const char *job)
+{
+	const char *made = json_string_value(json_object_get(r, "transcript"));
+	if (json_is_true(json_object_get(r, "has_transcript")))
+		return made && strcmp(made, "machine") == 0 ? "machine transcript" : "transcript";
+	if (strncmp(job, "transcription failed", 20) == 0)
+		return "transcription failed";
+	return job[0] ? job : "no transcript";
+}
 
 int cmd_list(int argc, char **argv)
 {
@@ -63,6 +98,9 @@ int cmd_list(int argc, char **argv)
 		goto out;
 	}
 	size_t n = json_array_size(sorted);
+	char job[sizeof((transcribe_job){0}.message) + 64];
+	for (size_t i = 0; i < n; i++)
+		add_job(archive, json_array_get(sorted, i), job, sizeof job);
 	if (json) {
 		rc = json_out_print(sorted, stdout) ? EXIT_USAGE : EXIT_OK;
 		sorted = NULL; /* json_out_print took it */
@@ -71,13 +109,16 @@ int cmd_list(int argc, char **argv)
 	for (size_t i = 0; i < n; i++) {
 		json_t *r = json_array_get(sorted, i);
 		const char *release = json_string_value(json_object_get(r, "release"));
-		bool has = json_is_true(json_object_get(r, "has_transcript"));
+		const char *state =
+		    json_string_value(json_object_get(json_object_get(r, "transcription"), "text"));
 		printf("%s  %-12s %-7s %-19s %5lld cues  %s\n",
 		       json_string_value(json_object_get(r, "date")),
 		       json_string_value(json_object_get(r, "kind")), release ? release : "-",
-		       has ? "transcript" : "no transcript",
+		       transcript_column(r, state ? state : ""),
 		       (long long)json_integer_value(json_object_get(r, "cue_count")),
 		       json_string_value(json_object_get(r, "title")));
+		if (state && strncmp(state, "transcription failed", 20) == 0)
+			printf("            %s\n", state);
 	}
 	rc = EXIT_OK;
 out:

@@ -21,15 +21,16 @@
 
 static const char usage[] =
     "usage: qarchive search [--json] [--release R] [--kind K] [--speaker S]\n"
-    "                       [--recording ID] [--limit N] [--page P] [--exact]\n"
-    "                       [--questions]\n"
+    "                       [--source machine|human] [--recording ID]\n"
+    "                       [--limit N] [--page P] [--exact] [--questions]\n"
     "                       [--archive DIR] QUERY...\n\n"
     "Search the archive's transcripts, titles, agendas and notes; each hit is a\n"
     "moment: the time in the recording where the words were said.\n\n"
     "QUERY: words (a question is fine: moments holding more of them, and all of\n"
     "them, come first), \"a phrase\", AND / OR / NOT, flex* wildcards,\n"
     "and fields: release:2.9  kind:tac-meeting  speaker:\"Maya Chen\"  year:2025\n"
-    "title:word. Filters ignore case; speaker: (and --speaker) takes any part of\n"
+    "source:machine|human (who made the transcript: speech recognition or\n"
+    "people), title:word. Filters ignore case; speaker: (and --speaker) takes any part of\n"
     "a name (speaker:maya, speaker:chen) and finds what that person said where\n"
     "the transcript says who speaks. Abbreviations and spoken forms match each\n"
     "other (FSDP and \"fully sharded data parallel\"; torch.compile and \"torch\n"
@@ -164,7 +165,9 @@ static void print_readable(json_t *result, bool one)
 	{
 		char when[32];
 		format_time(json_number_value(json_object_get(hit, "t")), when, sizeof when);
-		printf("%8s  %s — ", when, json_string_value(json_object_get(hit, "title")));
+		const char *made = json_string_value(json_object_get(hit, "transcript"));
+		printf("%8s  %s%s — ", when, json_string_value(json_object_get(hit, "title")),
+		       made && strcmp(made, "machine") == 0 ? " [machine transcript]" : "");
 		if (json_object_get(hit, "unit"))
 			print_unit(json_object_get(hit, "unit"));
 		else
@@ -215,6 +218,8 @@ int cmd_search(int argc, char **argv)
 			req.release = argv[++i];
 		} else if (strcmp(a, "--kind") == 0 && has_value) {
 			req.kind = argv[++i];
+		} else if (strcmp(a, "--source") == 0 && has_value) {
+			req.source = argv[++i];
 		} else if (strcmp(a, "--speaker") == 0 && has_value) {
 			req.speaker = argv[++i];
 		} else if (strcmp(a, "--recording") == 0 && has_value) {
@@ -241,7 +246,8 @@ int cmd_search(int argc, char **argv)
 			}
 		}
 	}
-	if (!query.len && !req.release && !req.kind && !req.speaker && !req.recording) {
+	if (!query.len && !req.release && !req.kind && !req.source && !req.speaker &&
+	    !req.recording) {
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}

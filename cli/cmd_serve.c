@@ -21,7 +21,9 @@
 
 static const char usage[] =
     "usage: qarchive serve [--archive DIR] [--listen ADDR] [--port N] [--threads N]\n"
-    "                      [--max-upload SIZE] [--secure-cookies] [--private]\n\n"
+    "                      [--max-upload SIZE] [--secure-cookies] [--private]\n"
+    "                      [--transcriber CMD [--transcriber-timeout SECONDS]\n"
+    "                       [--transcribe-jobs N]]\n\n"
     "Serve the archive over HTTP: the search API, the recordings' media (with\n"
     "byte ranges), captions and chapters as WebVTT, Atom feeds, and the pages.\n"
     "New commits by `qarchive index` show without a restart. Requests are logged\n"
@@ -35,7 +37,14 @@ static const char usage[] =
     "  --secure-cookies  mark session cookies Secure: the server sits behind a\n"
     "                 TLS-terminating proxy and is reached over https only\n"
     "  --private      reading the archive needs an account too (by default only\n"
-    "                 uploads and edits do)\n\n"
+    "                 uploads and edits do)\n"
+    "  --transcriber CMD  transcribe uploads that come without a transcript or\n"
+    "                 subtitle stream with this speech recogniser, in the\n"
+    "                 background (README, \"Speech recognition\"; jobs queued\n"
+    "                 or cut short by a restart run at start)\n"
+    "  --transcriber-timeout SECONDS  stop an engine after this long (default:\n"
+    "                 1800 plus 3 times the audio's length)\n"
+    "  --transcribe-jobs N  engines run at once (default 1)\n\n"
     "Staff sign in at /login with accounts made by `qarchive user add`; scripts\n"
     "send `Authorization: Bearer TOKEN` with a token from `qarchive token add`.\n\n"
     "Exit status: 0 stopped by a signal, 2 usage error or cannot listen.\n";
@@ -107,7 +116,18 @@ static void *catch_up(void *arg)
 	return NULL;
 }
 
-enum { OPT_ARCHIVE, OPT_LISTEN, OPT_PORT, OPT_THREADS, OPT_MAX_UPLOAD, OPT_SECURE, OPT_PRIVATE };
+enum {
+	OPT_ARCHIVE,
+	OPT_LISTEN,
+	OPT_PORT,
+	OPT_THREADS,
+	OPT_MAX_UPLOAD,
+	OPT_SECURE,
+	OPT_PRIVATE,
+	OPT_TRANSCRIBER,
+	OPT_TRANSCRIBER_TIMEOUT,
+	OPT_TRANSCRIBE_JOBS,
+};
 
 static const cli_option options[] = {
     {"--archive", OPT_ARCHIVE, true, 0},
@@ -117,6 +137,9 @@ static const cli_option options[] = {
     {"--max-upload", OPT_MAX_UPLOAD, true, 0},
     {"--secure-cookies", OPT_SECURE, false, 0},
     {"--private", OPT_PRIVATE, false, 0},
+    {"--transcriber", OPT_TRANSCRIBER, true, 0},
+    {"--transcriber-timeout", OPT_TRANSCRIBER_TIMEOUT, true, 0},
+    {"--transcribe-jobs", OPT_TRANSCRIBE_JOBS, true, 0},
     {NULL, 0, false, 0},
 };
 
@@ -163,6 +186,24 @@ static bool on_option(void *ctx, const cli_option *o, const char *value)
 		break;
 	case OPT_PRIVATE:
 		cfg->private_read = true;
+		break;
+	case OPT_TRANSCRIBER:
+		cfg->transcriber = value;
+		break;
+	case OPT_TRANSCRIBER_TIMEOUT:
+		if (number_parse_unsigned(value, 1, 7 * 24 * 3600, &cfg->transcribe_timeout) !=
+		    NUMBER_OK) {
+			fprintf(stderr,
+			        "qarchive serve: --transcriber-timeout wants seconds from 1 "
+			        "to 604800\n");
+			return false;
+		}
+		break;
+	case OPT_TRANSCRIBE_JOBS:
+		if (number_parse_unsigned(value, 1, 16, &cfg->transcribe_jobs) != NUMBER_OK) {
+			fprintf(stderr, "qarchive serve: --transcribe-jobs wants 1 to 16\n");
+			return false;
+		}
 		break;
 	}
 	return true;

@@ -25,6 +25,8 @@ static const command commands[] = {
     {"edit", "change a recording's metadata, transcript, agenda or notes", cmd_edit},
     {"remove", "delete a recording from the archive and the index", cmd_remove},
     {"recover", "clean up after an interrupted upload or delete, then index", cmd_recover},
+    {"transcribe", "transcribe recordings that have no transcript (speech recognition)",
+     cmd_transcribe},
 };
 
 static void print_help(FILE *out)

@@ -12,7 +12,10 @@
  *   - the words of ?q= are marked in the transcript;
  *   - "Copy link to this moment" copies /watch/<id>?t=N;
  *   - selecting a stretch of transcript offers a clip link (?t=S&end=E);
- *   - a clip (?end=) pauses at its end.
+ *   - a clip (?end=) pauses at its end;
+ *   - while the recording is being transcribed, where the job stands is
+ *     read from /api/recordings/<id> every 5 s, and the page reloads once
+ *     the machine transcript is in (or the job failed, to say why).
  * Text from the page or the URL is only ever set with textContent or text
  * nodes, never parsed as HTML.
  */
@@ -305,4 +308,27 @@
       selectionTimer = setTimeout(offerClip, 200);
     });
   }
+
+  var job = document.querySelector('.transcription[data-state]');
+  var jobText = job ? job.querySelector('.job-text') : null;
+  function pollJob() {
+    var id = window.location.pathname.replace(/^\/watch\//, '');
+    fetch('/api/recordings/' + id, { headers: { Accept: 'application/json' } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (rec) {
+        var t = rec ? rec.transcription : null;
+        if (rec && (rec.has_transcript || !t || t.state === 'failed')) {
+          window.location.reload();
+          return;
+        }
+        if (t) {
+          job.setAttribute('data-state', t.state);
+          jobText.textContent = t.text.charAt(0).toUpperCase() + t.text.slice(1);
+        }
+        setTimeout(pollJob, 5000);
+      })
+      .catch(function () { setTimeout(pollJob, 15000); });
+  }
+  if (jobText && job.getAttribute('data-state') !== 'failed' && window.fetch)
+    setTimeout(pollJob, 5000);
 })();

@@ -605,6 +605,12 @@ recording_status recording_load_dir(const char *dir, recording *out, char *err, 
 	for (size_t i = 0; !r.transcript_path && recording_transcript_names[i]; i++)
 		if ((st = find_file(r.dir, recording_transcript_names[i], &r.transcript_path, e)))
 			goto out;
+	/* What people wrote wins over what speech recognition heard. */
+	if (!r.transcript_path) {
+		if ((st = find_file(r.dir, RECORDING_MACHINE_TRANSCRIPT, &r.transcript_path, e)))
+			goto out;
+		r.transcript_machine = r.transcript_path != NULL;
+	}
 	if ((st = find_media(r.dir, &r.media_path, e)) ||
 	    (st = find_file(r.dir, "agenda.md", &r.agenda_path, e)) ||
 	    (st = find_file(r.dir, "notes.md", &r.notes_path, e)) ||

@@ -6,6 +6,9 @@
  *                      speakers, description (see recording_parse_json)
  *     transcript.vtt   or .srt, .sbv, .txt (the first of these wins: see
  *                      recording_transcript_names); optional
+ *     transcript.machine.vtt  what speech recognition made (qarchive
+ *                      transcribe): the transcript only when none of the
+ *                      above, which people made, is there
  *     media.*          the recording itself, any extension; optional
  *     agenda.md        optional
  *     notes.md         optional
@@ -75,17 +78,22 @@ typedef struct recording {
 	char *dir;       /* owned: the folder as given, without trailing slashes */
 	char *json_path; /* owned: <dir>/recording.json */
 	recording_meta meta;
-	char *transcript_path; /* owned: <dir>/transcript.<ext>; NULL when there is none */
-	char *media_path;      /* owned: <dir>/media.<ext>; NULL when there is none */
-	char *agenda_path;     /* owned: <dir>/agenda.md; NULL when absent */
-	char *notes_path;      /* owned: <dir>/notes.md; NULL when absent */
-	char *qa_path;         /* owned: <dir>/qa.md (qa_md.h); NULL when absent */
+	char *transcript_path;   /* owned: <dir>/transcript.<ext>, else
+	                          * transcript.machine.vtt; NULL when there is none */
+	bool transcript_machine; /* transcript_path is the machine transcript */
+	char *media_path;        /* owned: <dir>/media.<ext>; NULL when there is none */
+	char *agenda_path;       /* owned: <dir>/agenda.md; NULL when absent */
+	char *notes_path;        /* owned: <dir>/notes.md; NULL when absent */
+	char *qa_path;           /* owned: <dir>/qa.md (qa_md.h); NULL when absent */
 } recording;
 
 #define RECORDING_INIT                                                                             \
 	{                                                                                          \
-		NULL, NULL, NULL, RECORDING_META_INIT, NULL, NULL, NULL, NULL, NULL                \
+		NULL, NULL, NULL, RECORDING_META_INIT, NULL, false, NULL, NULL, NULL, NULL         \
 	}
+
+/* The machine transcript's file name in a recording folder. */
+#define RECORDING_MACHINE_TRANSCRIPT "transcript.machine.vtt"
 
 /* Static strings, never NULL. */
 const char *recording_status_str(recording_status status);

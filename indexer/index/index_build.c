@@ -270,6 +270,16 @@ static void add_listed_speakers(builder *b, const recording *rec)
 		                  strlen(rec->meta.speakers[i].name));
 }
 
+/* Who made the transcript whose cues are indexed: "machine" (speech
+ * recognition: transcript.machine.vtt), "human" (a transcript file or the
+ * media's subtitle stream), or NULL when there are no cues. */
+static const char *transcript_label(const recording *rec, const inputs *in)
+{
+	if (in->cues->count == 0)
+		return NULL;
+	return rec->transcript_machine ? "machine" : "human";
+}
+
 /* The boolean terms and values every document of the recording carries. */
 static void add_recording_terms(builder *b, const recording *rec)
 {
@@ -283,6 +293,7 @@ static void add_recording_terms(builder *b, const recording *rec)
 	add_filter_term(b, INDEX_TERM_KIND, recording_kind_str(m->kind));
 	add_filter_term(b, INDEX_TERM_RELEASE, m->release);
 	add_filter_term(b, INDEX_TERM_YEAR, year);
+	add_filter_term(b, INDEX_TERM_SOURCE, b->source);
 	/* The facet counts recordings by their speakers (speakers_facet) on
 	 * every document (xindex.h: a group's documents hold the same facet
 	 * values). */
@@ -406,9 +417,9 @@ static char *speakers_facet(const recording *rec, const cue_list *cues)
 }
 
 bool index_build_start(builder *b, qx_db *db, const recording *rec, word_count *spelled,
-                       bool listed, const char *facet)
+                       bool listed, const char *facet, const char *source)
 {
-	*b = (builder){db, qx_doc_new(), 1, 0, true, spelled, false, facet};
+	*b = (builder){db, qx_doc_new(), 1, 0, true, spelled, false, facet, source};
 	if (!b->doc)
 		return false;
 	add_recording_terms(b, rec);
@@ -491,7 +502,8 @@ json_t *index_build_cue_json(const cue *c, unsigned p, const turns_speaker *who,
 typedef struct passage_turns {
 	turns_speaker *who;
 	double *answers;
-	const char *facet; /* the speakers facet (speakers_facet) */
+	const char *facet;  /* the speakers facet (speakers_facet) */
+	const char *source; /* who made the transcript (transcript_label) */
 } passage_turns;
 
 /* The speaker: terms of cue k of a passage that starts at cue first: its
@@ -521,7 +533,7 @@ static index_build_status add_windows(qx_db *db, const recording *rec, const cue
 		/* speaker: finds what a person said: a passage carries the
 		 * speakers of its cues, or, when the transcript never says who
 		 * speaks, the recording's. */
-		if (!index_build_start(&b, db, rec, spelled, t->who == NULL, t->facet)) {
+		if (!index_build_start(&b, db, rec, spelled, t->who == NULL, t->facet, t->source)) {
 			qx_doc_free(b.doc);
 			return INDEX_BUILD_NOMEM;
 		}
@@ -567,11 +579,11 @@ static index_build_status add_windows(qx_db *db, const recording *rec, const cue
 /* The passages, with who says each cue and where each question's answer
  * starts (turns.h); *voiced: the transcript says who speaks. */
 static index_build_status add_passages(qx_db *db, const recording *rec, const cue_list *cues,
-                                       const char *facet, word_count *spelled, unsigned *n,
-                                       bool *voiced, index_build_counts *counts, char *err,
-                                       size_t errlen)
+                                       const char *facet, const char *source, word_count *spelled,
+                                       unsigned *n, bool *voiced, index_build_counts *counts,
+                                       char *err, size_t errlen)
 {
-	passage_turns t = {NULL, NULL, facet};
+	passage_turns t = {NULL, NULL, facet, source};
 	*voiced = false;
 	if (!turns_speakers(cues, &t.who) || !turns_answer_starts(cues, &t.answers)) {
 		free(t.who);
@@ -627,13 +639,14 @@ static json_t *summary_json(const recording *rec, const inputs *in, const char *
 		if (!in->has_media && in->cues->items[i].end > duration)
 			duration = in->cues->items[i].end;
 	const char *media = rec->media_path ? strrchr(rec->media_path, '/') : NULL;
-	return json_pack("{s:s, s:s, s:s, s:s?, s:s, s:i, s:o, s:s?, s:b, s:s?, s:i, s:f, s:s?, "
-	                 "s:o, s:s, s:o}",
+	return json_pack("{s:s, s:s, s:s, s:s?, s:s, s:i, s:o, s:s?, s:b, s:s?, s:s?, s:i, s:f, "
+	                 "s:s?, s:o, s:s, s:o}",
 	                 "id", rec->id, "title", m->title, "kind", recording_kind_str(m->kind),
 	                 "release", m->release, "date", m->date, "year", (json_int_t)m->year,
 	                 "speakers", speakers, "description", m->description, "has_transcript",
 	                 in->cues->count > 0, "transcript_source", in->transcript_source,
-	                 "cue_count", (json_int_t)in->cues->count, "duration", duration, "media",
+	                 "transcript", transcript_label(rec, in), "cue_count",
+	                 (json_int_t)in->cues->count, "duration", duration, "media",
 	                 media ? media + 1 : NULL, "agenda", agenda, "fingerprint", fingerprint,
 	                 "questions", questions_json(&in->units));
 }
@@ -654,16 +667,17 @@ static index_build_status write_docs(qx_db *db, const recording *rec, const inpu
 	if (qs != QX_OK)
 		return refused(db, qs, rec->id, err, errlen);
 	bool voiced;
-	if ((st = add_passages(db, rec, in->cues, facet, spelled, &n, &voiced, counts, err,
+	const char *source = transcript_label(rec, in);
+	if ((st = add_passages(db, rec, in->cues, facet, source, spelled, &n, &voiced, counts, err,
 	                       errlen)) != INDEX_BUILD_OK)
 		return st;
-	if ((st = index_build_units(db, rec, in->cues, &in->units, voiced, facet, &n, counts, err,
-	                            errlen)) != INDEX_BUILD_OK)
+	if ((st = index_build_units(db, rec, in->cues, &in->units, voiced, facet, source, &n, counts,
+	                            err, errlen)) != INDEX_BUILD_OK)
 		return st;
 
 	/* About: title (also under title:), speakers, description; the
 	 * speakers it names are its speaker: terms. */
-	if (!index_build_start(&b, db, rec, spelled, true, facet))
+	if (!index_build_start(&b, db, rec, spelled, true, facet, source))
 		goto nomem;
 	index_build_text(&b, "", m->title, INDEX_WEIGHT_TITLE, TEXT_SEPARATE);
 	index_build_text(&b, INDEX_PREFIX_TITLE, m->title, 1, TEXT_SEPARATE);
@@ -692,7 +706,7 @@ static index_build_status write_docs(qx_db *db, const recording *rec, const inpu
 			}
 		/* speaker: finds what a person said: when the transcript says
 		 * who speaks, an item (or the notes) is not in anyone's voice. */
-		if (!index_build_start(&b, db, rec, spelled, !voiced, facet))
+		if (!index_build_start(&b, db, rec, spelled, !voiced, facet, source))
 			goto nomem;
 		index_build_text(&b, "", e->title, INDEX_WEIGHT_AGENDA, TEXT_SEPARATE);
 		/* An item is a part of its recording: "helion autotuning" finds
@@ -718,7 +732,7 @@ static index_build_status write_docs(qx_db *db, const recording *rec, const inpu
 			sb_append_str(&notes, "\n"),
 			    sb_append_str(&notes, in->agenda.entries[i].title);
 	if (notes.len) {
-		if (!index_build_start(&b, db, rec, spelled, !voiced, facet)) {
+		if (!index_build_start(&b, db, rec, spelled, !voiced, facet, source)) {
 			sb_free(&notes);
 			goto nomem;
 		}

@@ -24,7 +24,8 @@ typedef struct builder {
 	bool spelling;       /* feed words to the spelling dictionary */
 	word_count *spelled; /* the recording's words for it (shared) */
 	bool failed;
-	const char *facet; /* the speakers facet value (speakers_facet), borrowed */
+	const char *facet;  /* the speakers facet value (speakers_facet), borrowed */
+	const char *source; /* who made the transcript: "machine", "human" or NULL */
 } builder;
 
 /* How a text joins the document. */
@@ -43,10 +44,11 @@ void index_build_speaker_terms(builder *b, const char *name, size_t len);
 
 /* Start a document of rec with its recording's terms; `listed`: it also
  * carries the speakers recording.json lists; `facet`: the recording's
- * speakers facet value, which every one of its documents holds (borrowed).
+ * speakers facet value and `source` who made its transcript ("machine",
+ * "human" or NULL), which every one of its documents holds (borrowed).
  * false when out of memory. */
 bool index_build_start(builder *b, qx_db *db, const recording *rec, word_count *spelled,
-                       bool listed, const char *facet);
+                       bool listed, const char *facet, const char *source);
 
 /* Finish a document: type term, data (taken), unique id n; add it. */
 index_build_status index_build_commit(builder *b, const recording *rec, const char *type, unsigned n,
@@ -59,7 +61,7 @@ json_t *index_build_cue_json(const cue *c, unsigned p, const turns_speaker *who,
  * *n on (index_schema.h); `voiced`: the transcript says who speaks. */
 index_build_status index_build_units(qx_db *db, const recording *rec, const cue_list *cues,
                                      const qa_units *units, bool voiced, const char *facet,
-                                     unsigned *n,
+                                     const char *source, unsigned *n,
                                      index_build_counts *counts, char *err, size_t errlen);
 
 #endif

@@ -101,14 +101,14 @@ static json_t *unit_data(const recording *rec, const cue_list *cues, const qa_un
 
 index_build_status index_build_units(qx_db *db, const recording *rec, const cue_list *cues,
                                      const qa_units *units, bool voiced, const char *facet,
-                                     unsigned *n, index_build_counts *counts, char *err,
-                                     size_t errlen)
+                                     const char *source, unsigned *n, index_build_counts *counts,
+                                     char *err, size_t errlen)
 {
 	for (size_t i = 0; i < units->count; i++) {
 		builder b;
 		/* speaker: finds what a person said: a unit carries who asks and
 		 * who answers, or the recording's speakers when no one is named. */
-		if (!index_build_start(&b, db, rec, NULL, !voiced, facet)) {
+		if (!index_build_start(&b, db, rec, NULL, !voiced, facet, source)) {
 			qx_doc_free(b.doc);
 			snprintf(err, errlen, "%s: out of memory", rec->id);
 			return INDEX_BUILD_NOMEM;

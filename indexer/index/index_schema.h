@@ -53,6 +53,10 @@ enum {
 #define INDEX_TERM_SPEAKER   "XSPEAKER" /* + a key of a speaker's name */
 #define INDEX_TERM_YEAR      "XYEAR"    /* + four-digit year */
 #define INDEX_TERM_DOCTYPE   "XTYPE"    /* + passage | about | agenda | notes | unit */
+/* + machine | human: who made the transcript (speech recognition, or
+ * people: a transcript file or the media's subtitles); a recording
+ * without one has no source term. On every document of the recording. */
+#define INDEX_TERM_SOURCE "XSOURCE"
 
 /* The longest term qx_doc_add_boolean_term takes (Xapian's limit is 245
  * bytes): a longer filter value is not written. */
@@ -68,7 +72,8 @@ enum {
  * of another version is rebuilt in full by the next `qarchive index`
  * (index_update.h). 2: lower-cased filter terms; speakers per passage.
  * 3: roll-up captions read once, "Name:" speakers (transcript.h), word
- * times ("w") on passage cues, the transcript's speakers in the facet.
+ * times ("w") on passage cues, the transcript's speakers in the facet;
+ * the transcript's source (INDEX_TERM_SOURCE, the summary's "transcript").
  * 4: question and answer units (3 was also given to units alone on a
  * branch merged at the same time: 4 rebuilds either kind of 3). */
 #define INDEX_SCHEMA_VERSION "4"

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "index_schema.h"
 #include "index_update.h"
@@ -54,6 +55,7 @@ static const qx_field fields[] = {
     {"kind", INDEX_TERM_KIND, true, filter_value},
     {"speaker", INDEX_TERM_SPEAKER, true, speaker_value},
     {"year", INDEX_TERM_YEAR, true, filter_value},
+    {"source", INDEX_TERM_SOURCE, true, filter_value},
     {"title", INDEX_PREFIX_TITLE, false, NULL},
 };
 
@@ -206,6 +208,7 @@ static search_status prepare(const synonyms *syn, const search_request *req, fil
 {
 	if (!filters_add(f, INDEX_TERM_RELEASE, req->release) ||
 	    !filters_add(f, INDEX_TERM_KIND, req->kind) ||
+	    !filters_add(f, INDEX_TERM_SOURCE, req->source) ||
 	    !filters_add(f, INDEX_TERM_SPEAKER, req->speaker) ||
 	    !filters_add(f, INDEX_TERM_RECORDING, req->recording) ||
 	    (req->questions && !filters_add(f, INDEX_TERM_DOCTYPE, "unit")))
@@ -776,6 +779,11 @@ static search_status request_check(const search_request *req, char *err, size_t 
 	                        !search_limits_filter("speaker", req->speaker, err, errlen) ||
 	                        !search_limits_filter("recording", req->recording, err, errlen)))
 		st = SEARCH_BAD_QUERY;
+	if (st == SEARCH_OK && req->source && strcasecmp(req->source, "machine") != 0 &&
+	    strcasecmp(req->source, "human") != 0) {
+		snprintf(err, errlen, "source: expected machine or human");
+		st = SEARCH_BAD_QUERY;
+	}
 	return st;
 }
 

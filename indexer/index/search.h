@@ -39,12 +39,15 @@ typedef enum search_status {
  * what the person said: where the transcript says who speaks (voices,
  * "Name:" prefixes), passages in which they say the query's words, with
  * the moment in their voice; otherwise the recordings that list them
- * (index_schema.h). A query of filters only lists where they speak. */
+ * (index_schema.h). A query of filters only lists where they speak.
+ * source:machine and source:human keep the recordings whose transcript
+ * speech recognition made, or people. */
 typedef struct search_request {
 	const char *query;   /* QueryParser syntax: words, "phrases", AND/OR/NOT, flex*,
 	                      * and the filters above */
 	const char *release; /* filters; NULL for any */
 	const char *kind;
+	const char *source;  /* "machine" or "human": who made the transcript */
 	const char *speaker; /* a name or any part of one */
 	unsigned page;       /* 1-based page of recordings */
 	unsigned per_page;   /* recordings per page */

@@ -29,7 +29,7 @@ typedef struct reader {
  * speakers whose moments are asked for: the --speaker key and those of the
  * query's speaker: words, which the query's parse adds (speaker_value). */
 typedef struct filters {
-	char *terms[5];
+	char *terms[6]; /* release, kind, source, speaker, recording, type */
 	size_t count;
 	char **speakers; /* keys (speaker_terms.h) */
 	size_t speaker_count;

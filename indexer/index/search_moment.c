@@ -199,11 +199,12 @@ search_status search_moment(const reader *r, unsigned i, const char *id, json_t 
 	if ((st = search_check(r, qx_mset_snippet(r->ms, flat, 240, &snippet))) != SEARCH_OK)
 		goto out;
 	*hit = json_pack(
-	    "{s:s, s:O?, s:O?, s:O?, s:O?, s:s, s:f, s:f, s:f, s:s}", "recording", id, "title",
-	    json_object_get(summary, "title"), "release", json_object_get(summary, "release"),
-	    "kind", json_object_get(summary, "kind"), "date",
-	    json_object_get(summary, "date"), "type", type ? type : "passage", "start", start,
-	    "end", end, "t", floor(t * 1000 + 0.5) / 1000, "snippet", snippet);
+	    "{s:s, s:O?, s:O?, s:O?, s:O?, s:O?, s:s, s:f, s:f, s:f, s:s}", "recording", id,
+	    "title", json_object_get(summary, "title"), "release",
+	    json_object_get(summary, "release"), "kind", json_object_get(summary, "kind"), "date",
+	    json_object_get(summary, "date"), "transcript", json_object_get(summary, "transcript"),
+	    "type", type ? type : "passage", "start", start, "end", end, "t",
+	    floor(t * 1000 + 0.5) / 1000, "snippet", snippet);
 	if (!*hit || (unit_search_is_unit(doc) && !unit_search_finish(doc, at, r->questions, *hit)))
 		st = SEARCH_NOMEM;
 out:

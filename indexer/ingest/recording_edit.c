@@ -220,6 +220,8 @@ ingest_status recording_replace_transcript(const char *archive_dir, const char *
 		for (size_t i = 0; recording_transcript_names[i]; i++)
 			if ((st = remove_file(&f, recording_transcript_names[i], err)) != INGEST_OK)
 				goto out;
+		if ((st = remove_file(&f, RECORDING_MACHINE_TRANSCRIPT, err)) != INGEST_OK)
+			goto out;
 		st = finish(archive_dir, id, &f, NULL, options, err);
 		goto out;
 	}
@@ -239,6 +241,10 @@ ingest_status recording_replace_transcript(const char *archive_dir, const char *
 			unlinkat(f.fd, name, 0);
 		goto out;
 	}
+	/* People's transcript replaces the machine's (which no longer shows,
+	 * as theirs wins: recording.h); the file goes so it cannot come back. */
+	if ((st = remove_file(&f, RECORDING_MACHINE_TRANSCRIPT, err)) != INGEST_OK)
+		goto out;
 	st = finish(archive_dir, id, &f, file, options, err);
 out:
 	free(data);

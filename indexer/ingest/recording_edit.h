@@ -40,7 +40,9 @@ ingest_status recording_update_metadata(const char *archive_dir, const char *id,
 /* Replace the transcript with `file` (see ingest_file; NULL or an empty
  * ingest_file removes it, leaving the recording "transcript pending" unless
  * its media has a subtitle stream). The new one is stored as transcript.vtt
- * or transcript.srt by its sniffed format, and the other one removed. */
+ * or transcript.srt by its sniffed format, and the other one removed, as
+ * is a machine transcript (RECORDING_MACHINE_TRANSCRIPT): people's replaces
+ * speech recognition's. Removing the transcript removes that one too. */
 ingest_status recording_replace_transcript(const char *archive_dir, const char *id,
                                            const ingest_file *file, const ingest_options *options,
                                            ingest_error *err);

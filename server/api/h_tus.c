@@ -620,7 +620,7 @@ static unsigned complete(http_request *req, patch_ctx *p, http_reply *out)
 	ingest_publish publish = {origin, intend, p};
 
 	upload_result res;
-	unsigned status = upload_commit_run_with(req->server->archive_dir, &fields, &publish, &res);
+	unsigned status = upload_commit_run_with(req->server, &fields, &publish, &res);
 	tus_metadata_free(m);
 	if (status == 201) {
 		crash_point("tus-published");

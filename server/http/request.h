@@ -46,6 +46,9 @@ struct http_server {
 	bool secure_cookies;  /* behind TLS: cookies get Secure */
 	bool private_read;    /* reading needs an account too */
 	char *upload_tmp_dir; /* owned: <archive>/.qarchive/uploads/tmp, for form files */
+	/* owned: the background speech recognition, NULL when the site has no
+	 * transcriber (transcribe_queue.h) */
+	struct transcribe_queue *transcribe;
 	/* Handlers running on threads of their own (body routes): stopping
 	 * waits for them, since their connections are suspended, and once
 	 * stopping is set (under jobs_lock) no new one starts. */

@@ -24,6 +24,7 @@ bool http_search_params(const http_request *req, search_request *sr, char *err, 
 	*sr = (search_request){.query = http_query(req, "q"),
 	                       .release = nonempty(http_query(req, "release")),
 	                       .kind = nonempty(http_query(req, "kind")),
+	                       .source = nonempty(http_query(req, "source")),
 	                       .speaker = nonempty(http_query(req, "speaker")),
 	                       .recording = nonempty(http_query(req, "recording")),
 	                       .page = 1,
@@ -58,9 +59,11 @@ bool http_search_params(const http_request *req, search_request *sr, char *err, 
 		return false;
 	}
 	sr->questions = type && strcmp(type, "questions") == 0;
-	if (!sr->query[0] && !sr->release && !sr->kind && !sr->speaker && !sr->recording) {
-		snprintf(err, errlen,
-		         "q: missing (give a query, or a release, kind, speaker or recording)");
+	if (!sr->query[0] && !sr->release && !sr->kind && !sr->source && !sr->speaker &&
+	    !sr->recording) {
+		snprintf(
+		    err, errlen,
+		    "q: missing (give a query, or a release, kind, source, speaker or recording)");
 		return false;
 	}
 	return true;

@@ -30,6 +30,7 @@
 #include "sessions.h"
 #include "state_dirs.h"
 #include "target_check.h"
+#include "transcribe_queue.h"
 #include "work_pool.h"
 
 /* Limits. A worker thread runs an event loop over many connections, so a
@@ -678,6 +679,18 @@ static http_server_status server_new(const http_server_config *cfg, bool v6, htt
 		snprintf(err, errlen, "cannot start the server's threads");
 		return HTTP_SERVER_INTERNAL;
 	}
+	if (cfg->transcriber && cfg->transcriber[0]) {
+		transcribe_queue_config tc = {.archive_dir = cfg->archive_dir,
+		                              .command = cfg->transcriber,
+		                              .timeout_seconds = cfg->transcribe_timeout,
+		                              .workers = cfg->transcribe_jobs};
+		transcribe_queue_status ts =
+		    transcribe_queue_start(&tc, &s->transcribe, err, errlen);
+		if (ts == TRANSCRIBE_QUEUE_NOMEM)
+			return HTTP_SERVER_NOMEM;
+		if (ts != TRANSCRIBE_QUEUE_OK)
+			return HTTP_SERVER_INTERNAL;
+	}
 	return HTTP_SERVER_OK;
 }
 
@@ -757,6 +770,9 @@ void http_server_stop(http_server *s)
 	 * the watch, and every pooled job has finished (jobs is 0). */
 	http_work_pool_free(s->work);
 	http_conn_watch_stop(s->watch);
+	/* Then the transcription workers: no handler can queue a job any more. A
+	 * running engine is killed and its job stays queued for the next start. */
+	transcribe_queue_stop(s->transcribe);
 	http_db_pool_free(s->pool);
 	free(s->archive_dir);
 	free(s->index_path);

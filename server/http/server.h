@@ -28,6 +28,13 @@ typedef struct http_server_config {
 	uint64_t max_upload;     /* bytes of media an upload may carry; 0: the default */
 	bool secure_cookies;     /* behind TLS: session cookies get Secure */
 	bool private_read;       /* reading the archive needs an account too */
+	/* Speech recognition (transcribe_queue.h): the engine's shell command
+	 * line, or NULL for none (recordings without a transcript then stay
+	 * "transcript pending"); its time-out (0: the default); jobs at once
+	 * (0: 1). */
+	const char *transcriber;
+	unsigned transcribe_timeout;
+	unsigned transcribe_jobs;
 } http_server_config;
 
 #define HTTP_DEFAULT_MAX_UPLOAD (8ull << 30) /* 8 GiB */

@@ -8,6 +8,7 @@
 
 #include "ingest.h"
 #include "recording.h"
+#include "transcribe_queue.h"
 
 static bool given(const char *s)
 {
@@ -52,14 +53,28 @@ static ingest_file file_or_text(const char *path, const char *name, const char *
 	return file;
 }
 
-unsigned upload_commit_run(const char *archive_dir, const upload_fields *fields, upload_result *res)
+/* A new recording with no transcript: queue it for speech recognition
+ * (a file write; the worker decides whether its media has subtitles). */
+static void queue_transcription(struct http_server *server, const upload_fields *f, const char *id)
 {
-	return upload_commit_run_with(archive_dir, fields, NULL, res);
+	char err[300];
+	if (!server->transcribe || given(f->transcript_path) || given(f->transcript_text))
+		return;
+	if (!transcribe_queue_add(server->transcribe, id, err, sizeof err))
+		fprintf(stderr, "qarchive serve: %s: cannot queue its transcription: %s\n", id,
+		        err);
 }
 
-unsigned upload_commit_run_with(const char *archive_dir, const upload_fields *fields,
+unsigned upload_commit_run(struct http_server *server, const upload_fields *fields,
+                           upload_result *res)
+{
+	return upload_commit_run_with(server, fields, NULL, res);
+}
+
+unsigned upload_commit_run_with(struct http_server *server, const upload_fields *fields,
                                 const ingest_publish *publish, upload_result *res)
 {
+	const char *archive_dir = server->archive_dir;
 	*res = (upload_result){.field = ""};
 	if (!given(fields->media_path)) {
 		res->field = "media";
@@ -93,6 +108,7 @@ unsigned upload_commit_run_with(const char *archive_dir, const upload_fields *fi
 		fprintf(stderr, "qarchive serve: %s added recording %s%s\n",
 		        given(fields->uploaded_by) ? fields->uploaded_by : "staff", res->id,
 		        err.indexed ? "" : " (not indexed yet)");
+		queue_transcription(server, fields, res->id);
 		return 201;
 	case INGEST_BAD_INPUT:
 		res->field = err.field;
@@ -134,6 +150,6 @@ unsigned upload_result_reply(unsigned status, const upload_result *res, http_rep
 unsigned upload_commit(http_request *req, const upload_fields *fields, http_reply *out)
 {
 	upload_result res;
-	unsigned status = upload_commit_run(req->server->archive_dir, fields, &res);
+	unsigned status = upload_commit_run(req->server, fields, &res);
 	return upload_result_reply(status, &res, out);
 }

@@ -28,15 +28,17 @@ typedef struct upload_result {
 	char message[600];            /* 400, 500, 503: one line, the field first */
 } upload_result;
 
-/* Make the recording of archive_dir from fields. Returns 201, or 400 (the
- * uploader's mistake), 503 (try again later) or 500, with *res filled in.
- * Writes no reply. */
-unsigned upload_commit_run(const char *archive_dir, const upload_fields *fields,
+/* Make the recording of server's archive from fields. Returns 201, or 400
+ * (the uploader's mistake), 503 (try again later) or 500, with *res filled
+ * in. Writes no reply. A new recording without a transcript is queued for
+ * speech recognition when the server has a transcriber (the job runs in
+ * the background: transcribe_queue.h). */
+unsigned upload_commit_run(struct http_server *server, const upload_fields *fields,
                            upload_result *res);
 
 /* As upload_commit_run, with publish (ingest.h; may be NULL) for a caller
  * that must find its recording again after a crash: a tus upload. */
-unsigned upload_commit_run_with(const char *archive_dir, const upload_fields *fields,
+unsigned upload_commit_run_with(struct http_server *server, const upload_fields *fields,
                                 const ingest_publish *publish, upload_result *res);
 
 /* The API's answer for upload_commit_run's status and result (as below). */

@@ -30,6 +30,7 @@
 typedef enum transcript_now {
 	HAS_NO_TRANSCRIPT,
 	HAS_TRANSCRIPT_FILE,
+	HAS_MACHINE_TRANSCRIPT, /* speech recognition's: people's replaces it */
 	HAS_TRANSCRIPT_UNKNOWN, /* after a failed POST: the form does not say */
 } transcript_now;
 
@@ -42,13 +43,17 @@ static unsigned edit_form(http_reply *out, unsigned status, const char *id, cons
 	snprintf(title, sizeof title, "Edit: %.200s", v->title && v->title[0] ? v->title : id);
 	http_page page = {
 	    .title = title, .header_search = true, .page = "edit", .user = user, .csrf = csrf};
-	const char *hint = now == HAS_TRANSCRIPT_FILE
-	                       ? "WebVTT, SRT, SBV, or text with times (Zoom, Teams, Otter, YouTube). "
-	                         "Leave empty to keep the transcript it has."
-	                   : now == HAS_NO_TRANSCRIPT
-	                       ? "WebVTT, SRT, SBV or text with times. It has none yet "
-	                         "(transcript pending, unless its media carries subtitles)."
-	                       : "WebVTT, SRT, SBV or text with times. Leave empty to keep what it has.";
+	const char *hint =
+	    now == HAS_TRANSCRIPT_FILE
+	        ? "WebVTT, SRT, SBV, or text with times (Zoom, Teams, Otter, YouTube). "
+	          "Leave empty to keep the transcript it has."
+	    : now == HAS_MACHINE_TRANSCRIPT
+	        ? "WebVTT, SRT, SBV or text with times. It has a machine transcript (speech "
+	          "recognition's): a file given here replaces it."
+	    : now == HAS_NO_TRANSCRIPT
+	        ? "WebVTT, SRT, SBV or text with times. It has none yet "
+	          "(transcript pending, unless its media carries subtitles)."
+	        : "WebVTT, SRT, SBV or text with times. Leave empty to keep what it has.";
 	bool ok =
 	    http_html_begin(&sb, &page) && sb_append_str(&sb, "<h1>Edit <q>") &&
 	    http_escape_html(&sb, v->title && v->title[0] ? v->title : id) &&
@@ -132,7 +137,9 @@ unsigned http_handle_edit_page(http_request *req, http_reply *out)
 	                         .agenda = agenda,
 	                         .notes = notes};
 	st = edit_form(out, 200, id, user, csrf, &v, NULL, NULL,
-	               rec.transcript_path ? HAS_TRANSCRIPT_FILE : HAS_NO_TRANSCRIPT);
+	               rec.transcript_machine ? HAS_MACHINE_TRANSCRIPT
+	               : rec.transcript_path  ? HAS_TRANSCRIPT_FILE
+	                                      : HAS_NO_TRANSCRIPT);
 out:
 	free(agenda);
 	free(notes);

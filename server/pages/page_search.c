@@ -38,6 +38,7 @@ static const char *str(json_t *o, const char *key)
 /* The filters of the request, the query, and where to link. */
 typedef struct state {
 	const char *q, *release, *kind, *speaker;
+	const char *source;          /* ?source=machine|human, kept by the form */
 	const char *recording;       /* one recording's moments (its id), or NULL */
 	const char *recording_title; /* its title, for the filter's chip */
 	unsigned page;
@@ -73,6 +74,8 @@ static const char help_html[] =
     "<li><code>OR</code>, <code>NOT</code>, and a prefix: <code>flex*</code></li>\n"
     "<li>Fields: <code>speaker:\"Maya Chen\"</code>, <code>release:2.7</code>, "
     "<code>kind:tac-meeting</code>, <code>year:2025</code>, <code>title:export</code></li>\n"
+    "<li>Who made the transcript: <code>source:human</code>, or <code>source:machine</code> "
+    "for speech recognition's</li>\n"
     "<li>Code is found whole and by its parts: <code>cache_size_limit</code></li>\n"
     "</ul>\n</details>\n";
 
@@ -87,9 +90,9 @@ static bool search_form(strbuf *sb, const state *s)
 	          http_escape_attr(sb, s->q) &&
 	          sb_append_str(sb, "\" placeholder=\"Search what was said\">\n<button "
 	                            "type=\"submit\">Search</button></div>\n");
-	const char *names[] = {"release", "kind", "speaker", "recording"};
-	const char *values[] = {s->release, s->kind, s->speaker, s->recording};
-	for (int i = 0; ok && i < 4; i++)
+	const char *names[] = {"release", "kind", "speaker", "recording", "source"};
+	const char *values[] = {s->release, s->kind, s->speaker, s->recording, s->source};
+	for (int i = 0; ok && i < 5; i++)
 		if (values[i])
 			ok = sb_append_str(sb, "<input type=\"hidden\" name=\"") &&
 			     sb_append_str(sb, names[i]) && sb_append_str(sb, "\" value=\"") &&
@@ -294,8 +297,13 @@ static bool result_group(strbuf *sb, const state *s, json_t *hits, size_t from, 
 	     http_escape_html(sb, http_html_kind_label(str(first, "kind")));
 	if (ok && release)
 		ok = sb_append_str(sb, " · ") && http_html_release(sb, release);
-	ok = ok && sb_append_str(sb, " · ") && http_html_date(sb, str(first, "date")) &&
-	     sb_append_str(sb, "</p>\n<ul class=\"moments\">\n");
+	ok = ok && sb_append_str(sb, " · ") && http_html_date(sb, str(first, "date"));
+	const char *made = str(first, "transcript");
+	if (ok && made && strcmp(made, "machine") == 0)
+		ok = sb_append_str(sb, " · <span class=\"tag machine\" title=\"made by speech "
+		                       "recognition: names and terms may be wrong\">machine "
+		                       "transcript</span>");
+	ok = ok && sb_append_str(sb, "</p>\n<ul class=\"moments\">\n");
 	for (size_t i = from; ok && i < to; i++)
 		ok = moment_item(sb, s, json_array_get(hits, i));
 	return ok && sb_append_str(sb, "</ul>\n") && more_moments(sb, s, first, to - from) &&
@@ -491,7 +499,8 @@ static const char *echo(const char *value)
 /* Whether the request asks for anything (an empty form asks nothing). */
 static bool asks(const http_request *req)
 {
-	static const char *const names[] = {"q", "release", "kind", "speaker", "recording"};
+	static const char *const names[] = {"q",       "release",   "kind",
+	                                    "speaker", "recording", "source"};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		const char *v = http_query(req, names[i]);
 		if (v && v[0])
@@ -512,6 +521,7 @@ unsigned http_handle_search_page(http_request *req, http_reply *out)
 	           .release = echo(sr.release),
 	           .kind = echo(sr.kind),
 	           .speaker = echo(sr.speaker),
+	           .source = echo(sr.source),
 	           .recording = echo(sr.recording),
 	           .page = sr.page,
 	           .questions = sr.questions,

@@ -132,7 +132,7 @@ static unsigned upload(http_request *req, http_reply *out, unsigned st, const ht
 	                        .agenda_path = agenda ? agenda->path : NULL,
 	                        .uploaded_by = who->name};
 	upload_result res;
-	st = upload_commit_run(req->server->archive_dir, &fields, &res);
+	st = upload_commit_run(req->server, &fields, &res);
 	if (st == 201) {
 		/* Post/Redirect/Get: a reload of the recording's page does not
 		 * upload it twice. */

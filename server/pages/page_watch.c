@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "escape.h"
 #include "file_io.h"
@@ -25,6 +26,7 @@
 #include "search_limits.h"
 #include "session_cookie.h"
 #include "timecode.h"
+#include "transcribe_job.h"
 
 static const char *str(json_t *o, const char *key)
 {
@@ -49,6 +51,9 @@ typedef struct watch {
 	const char *q; /* NULL when absent or empty */
 	bool has_t, has_end;
 	double t, end;
+	bool machine;       /* the transcript is speech recognition's */
+	bool has_job;       /* no transcript, and a transcription job */
+	transcribe_job job; /* when has_job */
 } watch;
 
 /* /watch/<id>?t=N[&q=...], escaped for an attribute. */
@@ -175,6 +180,43 @@ static size_t cue_at(const cue_list *cues, double t)
 	return at;
 }
 
+/* Where speech recognition stands for a recording without a transcript:
+ * queued, "Transcribing: 40%", or why it failed (the recording itself
+ * plays on regardless). */
+static bool transcription_note(strbuf *sb, const watch *w)
+{
+	char text[sizeof w->job.message + 64];
+	transcribe_job_describe(&w->job, time(NULL), text, sizeof text);
+	if (text[0] >= 'a' && text[0] <= 'z')
+		text[0] = (char)(text[0] - 'a' + 'A'); /* a sentence: "Transcribing: 40%" */
+	bool failed = w->job.state == TRANSCRIBE_STATE_FAILED;
+	bool ok = sb_append_str(sb, "<p class=\"empty transcription\" data-state=\"") &&
+	          sb_append_str(sb, transcribe_state_str(w->job.state)) &&
+	          sb_append_str(sb, "\" role=\"status\"><span class=\"job-text\">") &&
+	          http_escape_html(sb, text) && sb_append_str(sb, "</span>") &&
+	          sb_append_str(sb, failed ? ". The recording plays as usual; its title, "
+	                                     "description, agenda and notes are searchable."
+	                                   : ". Speech recognition is making a machine "
+	                                     "transcript; it becomes searchable when done.");
+	if (ok && w->staff)
+		ok = sb_append_str(sb, " <a href=\"/edit/") && http_escape_url(sb, w->id) &&
+		     sb_append_str(sb, "#f-transcript\">Add a transcript</a>.");
+	return ok && sb_append_str(sb, "</p>\n</section>\n");
+}
+
+/* The label of a machine transcript, and for staff the way to replace it. */
+static bool machine_label(strbuf *sb, const watch *w)
+{
+	bool ok =
+	    sb_append_str(sb, "<p class=\"machine-label\"><strong>Machine transcript</strong>: "
+	                      "made by speech recognition, so names and terms may be "
+	                      "wrong.");
+	if (ok && w->staff)
+		ok = sb_append_str(sb, " <a href=\"/edit/") && http_escape_url(sb, w->id) &&
+		     sb_append_str(sb, "#f-transcript\">Replace it with a human transcript</a>.");
+	return ok && sb_append_str(sb, "</p>\n");
+}
+
 static bool transcript_section(strbuf *sb, const watch *w, const http_transcript *tr,
                                bool unreadable)
 {
@@ -187,6 +229,10 @@ static bool transcript_section(strbuf *sb, const watch *w, const http_transcript
 		                       "id=\"follow\" aria-pressed=\"true\">Follow along</button>\n"
 		                       "</div>\n");
 	ok = ok && sb_append_str(sb, "</div>\n");
+	if (ok && cues->count == 0 && !unreadable && w->has_job)
+		return transcription_note(sb, w);
+	if (ok && cues->count > 0 && w->machine)
+		ok = machine_label(sb, w);
 	if (ok && cues->count == 0) {
 		/* A recording with neither a transcript file nor a subtitle
 		 * stream is accepted (staff add the transcript later): it is
@@ -347,6 +393,9 @@ unsigned http_handle_watch(http_request *req, http_reply *out)
 
 	char user[SESSION_USER_SIZE], csrf[SESSION_TOKEN_SIZE];
 	w.staff = http_session_user(req, user, csrf);
+	w.machine = rec.transcript_machine;
+	w.has_job = !rec.transcript_path && transcribe_job_read(req->server->archive_dir, w.id,
+	                                                        &w.job) == TRANSCRIBE_JOB_OK;
 
 	const char *title = str(summary, "title");
 	http_page page = {.title = title ? title : w.id,

@@ -20,6 +20,7 @@
 'use strict';
 
 const fs = require('fs');
+const { spawn } = require('child_process');
 const path = require('path');
 const qa = require('../lib/qa_test');
 const { check, run, get, sleep, stopServer } = qa;
@@ -34,6 +35,9 @@ const CHROMIUM = argument('chromium', '/usr/bin/chromium');
 const HERE = __dirname;
 const DEMO = '2025-12-01-zephyr-checkpoints';
 const XSS = '2025-12-02-markup';
+const MACHINE = '2025-11-05-machine-transcribed';
+const FAILED = '2025-11-06-transcription-failed';
+const LIVE = '2025-11-07-being-transcribed';
 const PAYLOAD = `<img src=x onerror="window.__pwned='img'"><script>window.__pwned='script'</script>`;
 
 function write(file, text) {
@@ -127,6 +131,29 @@ function buildArchive(root) {
   write(path.join(xss, 'transcript.vtt'), 'WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Mallory>zebrafish ' + esc(PAYLOAD) + '\n\n' +
     '00:00:04.000 --> 00:00:06.000\n<v Mallory>second zebrafish cue\n');
   write(path.join(xss, 'notes.md'), 'Notes ' + PAYLOAD + '\n');
+
+  /* Speech recognition: a machine transcript, and a job that failed with
+   * markup in the engine's message (it must show as text). */
+  const machine = path.join(root, MACHINE);
+  write(path.join(machine, 'recording.json'), JSON.stringify({
+    title: 'Office hours: tracing the scheduler', kind: 'other', date: '2025-11-05' }));
+  write(path.join(machine, 'transcript.machine.vtt'), 'WEBVTT\n\n00:00:00.000 --> 00:00:04.000\n' +
+    'so the scheduler traces every quillwort kernel\n\n00:00:04.000 --> 00:00:08.000\n' +
+    'and then the profiler shows where time goes\n');
+  const failed = path.join(root, FAILED);
+  write(path.join(failed, 'recording.json'), JSON.stringify({
+    title: 'Office hours: a recording without a transcript', kind: 'other', date: '2025-11-06' }));
+  run('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=300:duration=3',
+    '-c:a', 'aac', 'media.m4a'], { cwd: failed });
+  const live = path.join(root, LIVE);
+  write(path.join(live, 'recording.json'), JSON.stringify({
+    title: 'Office hours: being transcribed', kind: 'other', date: '2025-11-07' }));
+  fs.copyFileSync(path.join(failed, 'media.m4a'), path.join(live, 'media.m4a'));
+  write(path.join(root, '.qarchive', 'transcribe', LIVE + '.json'), JSON.stringify({
+    state: 'queued', queued_at: 2, started_at: 0, message: '' }));
+  write(path.join(root, '.qarchive', 'transcribe', FAILED + '.json'), JSON.stringify({
+    state: 'failed', queued_at: 1, started_at: 0,
+    message: 'the transcriber exited with status 2: error: failed to open <b>ggml-base.en.bin</b>' }));
 }
 
 /* Watches a page for what must never happen: a dialog, a script the CSP
@@ -440,6 +467,36 @@ async function main() {
       'without scripts: tools hidden, times are links');
     await nojs.close();
 
+    /* 9b. Speech recognition: the machine label, a failed job's note. */
+    await page.goto(base + '/watch/' + MACHINE);
+    check(await page.locator('.transcript .machine-label').count() === 1, 'a machine transcript is labelled');
+    await page.goto(base + '/watch/' + FAILED);
+    const note = page.locator('.transcription[data-state="failed"]');
+    check(await note.count() === 1 && /Transcription failed: .*<b>ggml-base.en.bin<\/b>/.test(await note.innerText()),
+      'a failed job says why, its markup as text: ' + (await note.count() ? await note.innerText() : 'none'));
+    check(await page.locator('audio#player, video#player').count() === 1, 'and the recording still plays');
+    /* A job under way: the page follows it without a reload. A "running"
+     * job counts only while its lock is held, as a worker would hold it. */
+    await page.goto(base + '/watch/' + LIVE);
+    const jobText = page.locator('.transcription[data-state="queued"] .job-text');
+    check(await jobText.count() === 1 && await jobText.innerText() === 'Queued for transcription',
+      'a queued job is on the page');
+    const jobs = path.join(archive, '.qarchive', 'transcribe');
+    const holder = spawn('flock', [path.join(jobs, LIVE + '.lock'), 'sleep', '120'], { stdio: 'ignore' });
+    try {
+      await sleep(300);
+      write(path.join(jobs, LIVE + '.json'), JSON.stringify({
+        state: 'running', queued_at: 2, started_at: Math.floor(Date.now() / 1000), progress: 70, message: '' }));
+      check(await waitFor(page, () => {
+        const t = document.querySelector('.transcription[data-state="running"] .job-text');
+        return t && t.textContent === 'Transcribing: 70%';
+      }, null, 20000), 'the page follows the job: Transcribing: 70%');
+    } finally {
+      holder.kill('SIGKILL');
+    }
+    await page.goto(base + '/search?q=quillwort');
+    check(await page.locator('.result .tag.machine').count() === 1, 'results label the machine transcript');
+
     /* 10. Screenshots, phone and laptop. */
     const shots = path.join(WORK, 'screenshots');
     /* Only this test's own: test_upload.js writes upload-*.png here too. */
@@ -455,6 +512,9 @@ async function main() {
       'search-question': '/search?q=how+do+I+wrangle+torch.compile+recompiles',
       'search-unit': '/search?q=is+it+worth+turning+on+max-autotune+for+serving',
       'search-recording': '/search?q=graph+breaks&recording=2025-10-22-pytorch-2-9-release-qa',
+      'watch-machine': '/watch/' + MACHINE,
+      'watch-transcription-failed': '/watch/' + FAILED,
+      'search-machine': '/search?q=quillwort',
     };
     for (const [vname, viewport] of Object.entries(views)) {
       const ctx = await browser.newContext({ viewport, deviceScaleFactor: vname === 'phone' ? 2 : 1, isMobile: vname === 'phone', hasTouch: vname === 'phone' });
