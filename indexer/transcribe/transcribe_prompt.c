@@ -25,8 +25,23 @@ static bool has_term(const strbuf *sb, const char *term)
 	return false;
 }
 
+/* term onto sb unless it is there already; *full once it does not fit.
+ * False when out of memory. */
+static bool add_term(strbuf *sb, const char *term, bool *full)
+{
+	if (*full || has_term(sb, term))
+		return true;
+	bool first = sb->len == strlen(lead);
+	/* Room for ", term" and the final '.'. */
+	if (sb->len + strlen(term) + (first ? 0 : 2) + 1 > TRANSCRIBE_PROMPT_MAX) {
+		*full = true;
+		return true;
+	}
+	return (first || sb_append_str(sb, ", ")) && sb_append_str(sb, term);
+}
+
 /* Each group's written form onto sb while it fits; false when out of memory. */
-static bool add_groups(strbuf *sb, const synonyms *s)
+static bool add_groups(strbuf *sb, const synonyms *s, bool *full)
 {
 	for (size_t g = 0; s && g < synonyms_group_count(s); g++) {
 		const char *term = NULL;
@@ -35,20 +50,33 @@ static bool add_groups(strbuf *sb, const synonyms *s)
 			if (w && *w && !strchr(w, ' '))
 				term = w;
 		}
-		if (!term || has_term(sb, term))
-			continue;
-		bool first = sb->len == strlen(lead);
-		/* Room for ", term" and the final '.'. */
-		if (sb->len + strlen(term) + (first ? 0 : 2) + 1 > TRANSCRIBE_PROMPT_MAX)
-			return true;
-		if ((!first && !sb_append_str(sb, ", ")) || !sb_append_str(sb, term))
+		if (term && !add_term(sb, term, full))
 			return false;
 	}
 	return true;
 }
 
-char *transcribe_prompt_make(const char *archive_text, size_t len)
+/* Each '\n'-separated identifier onto sb while it fits (a ',' would read
+ * as a separator: such a one is left out); false when out of memory. */
+static bool add_identifiers(strbuf *sb, const char *list, bool *full)
 {
+	while (list && *list) {
+		size_t n = strcspn(list, "\n");
+		char term[128];
+		if (n > 0 && n < sizeof term && !memchr(list, ',', n)) {
+			memcpy(term, list, n);
+			term[n] = '\0';
+			if (!add_term(sb, term, full))
+				return false;
+		}
+		list += n + (list[n] == '\n');
+	}
+	return true;
+}
+
+char *transcribe_prompt_make(const char *archive_text, size_t len, const char *identifiers)
+{
+	bool full = false;
 	synonyms *site = NULL, *builtin = NULL;
 	strbuf sb = STRBUF_INIT;
 	char *out = NULL;
@@ -58,7 +86,8 @@ char *transcribe_prompt_make(const char *archive_text, size_t len)
 		goto out;
 	if (synonyms_parse(b, strlen(b), &builtin, NULL, NULL, 0) == SYNONYMS_NOMEM)
 		goto out;
-	if (!sb_append_str(&sb, lead) || !add_groups(&sb, site) || !add_groups(&sb, builtin))
+	if (!sb_append_str(&sb, lead) || !add_groups(&sb, site, &full) ||
+	    !add_identifiers(&sb, identifiers, &full) || !add_groups(&sb, builtin, &full))
 		goto out;
 	if (sb.len == strlen(lead)) {
 		out = strdup("");

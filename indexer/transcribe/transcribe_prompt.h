@@ -13,11 +13,13 @@
  * bytes per token, so 480 bytes stay within it. */
 #define TRANSCRIBE_PROMPT_MAX 480
 
-/* "Glossary: a, b, c." from the written form (the first member without a
- * space) of each group of the archive's synonyms.txt (archive_text, may
- * be NULL; one that does not parse is left out) and then of the built-in
- * vocabulary, each term once, cut at a whole term to at most
+/* "Glossary: a, b, c." from, in this order: the written form (the first
+ * member without a space) of each group of the archive's synonyms.txt
+ * (archive_text, may be NULL; one that does not parse is left out); the
+ * identifiers its people say (identifiers: '\n' between them, as
+ * transcribe_identifiers.h gives them; may be NULL); the written forms of
+ * the built-in vocabulary. Each term once, cut at a whole term to at most
  * TRANSCRIBE_PROMPT_MAX bytes. Caller frees; NULL when out of memory. */
-char *transcribe_prompt_make(const char *archive_text, size_t len);
+char *transcribe_prompt_make(const char *archive_text, size_t len, const char *identifiers);
 
 #endif

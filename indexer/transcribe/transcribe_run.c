@@ -21,6 +21,7 @@
 #include "state_dirs.h"
 #include "transcribe_engine.h"
 #include "transcribe_job.h"
+#include "transcribe_identifiers.h"
 #include "transcribe_prompt.h"
 #include "transcript.h"
 
@@ -193,14 +194,19 @@ static transcribe_status decode(job_run *r, const recording *rec, char *err, siz
 	return TRANSCRIBE_OK;
 }
 
-/* The archive's vocabulary as a prompt ("" when there is none to give). */
-static char *prompt(const char *archive_dir)
+/* The archive's vocabulary as a prompt ("" when there is none to give):
+ * its synonyms.txt, the identifiers said in its other recordings, the
+ * built-in list. */
+static char *prompt(const char *archive_dir, const char *id)
 {
 	char *path = path_join(archive_dir, INDEX_SYNONYMS_FILE), *text = NULL;
 	size_t len = 0;
 	if (path && file_read_all(path, &text, &len) != 0)
 		text = NULL, len = 0;
-	char *p = transcribe_prompt_make(text, len);
+	/* More than a 480-byte prompt can hold: the prompt cuts where it fills. */
+	char *identifiers = transcribe_identifiers(archive_dir, id, 64);
+	char *p = identifiers ? transcribe_prompt_make(text, len, identifiers) : NULL;
+	free(identifiers);
 	free(text);
 	free(path);
 	return p;
@@ -208,7 +214,7 @@ static char *prompt(const char *archive_dir)
 
 static transcribe_status run_engine(job_run *r, char *err, size_t errlen)
 {
-	char *vocabulary = prompt(r->cfg->archive_dir);
+	char *vocabulary = prompt(r->cfg->archive_dir, r->id);
 	char seconds[32];
 	snprintf(seconds, sizeof seconds, "%.3f", r->seconds);
 	char *env[] = {join3("QARCHIVE_WAV=", r->wav, ""),

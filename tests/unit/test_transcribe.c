@@ -11,6 +11,7 @@
 #include "test_fs.h"
 #include "transcribe_engine.h"
 #include "transcribe_job.h"
+#include "transcribe_identifiers.h"
 #include "transcribe_prompt.h"
 
 static char *archive;
@@ -29,7 +30,7 @@ static void test_progress_lines(void)
 static void test_prompt(void)
 {
 	const char site[] = "quokkaflow, quokka flow\n# a comment\nfsdp, fully sharded\n";
-	char *p = transcribe_prompt_make(site, strlen(site));
+	char *p = transcribe_prompt_make(site, strlen(site), NULL);
 	CHECK(p && strncmp(p, "Glossary: quokkaflow, fsdp, pytorch,", 36) == 0);
 	CHECK(p && strlen(p) <= TRANSCRIBE_PROMPT_MAX && p[strlen(p) - 1] == '.');
 	/* fsdp is the site's and the built-in list's: said once. */
@@ -41,14 +42,40 @@ static void test_prompt(void)
 	char *big = malloc(cap);
 	for (int i = 0; n + 64 < cap; i++)
 		n += (size_t)snprintf(big + n, cap - n, "term%05d, spoken term %d\n", i, i);
-	p = transcribe_prompt_make(big, n);
+	p = transcribe_prompt_make(big, n, NULL);
 	CHECK(p && strlen(p) <= TRANSCRIBE_PROMPT_MAX && strstr(p, "term00000, term00001"));
 	free(p);
 	free(big);
 	/* A file that does not parse leaves the built-in vocabulary. */
-	p = transcribe_prompt_make("a, b\n= broken", 13);
+	p = transcribe_prompt_make("a, b\n= broken", 13, NULL);
 	CHECK(p && strncmp(p, "Glossary: pytorch,", 18) == 0);
 	free(p);
+	/* The archive's identifiers come after the site's terms and before the
+	 * built-in list; one holding a ',' would split, so it is left out. */
+	p = transcribe_prompt_make(site, strlen(site), "torch.compile\nfsdp\nbad,one\nmax-autotune");
+	CHECK(p && strncmp(p, "Glossary: quokkaflow, fsdp, torch.compile, max-autotune, pytorch,",
+	                   65) == 0);
+	CHECK(p && !strstr(p, "bad"));
+	free(p);
+}
+
+/* The identifiers said in the bundled archive: torch.compile is said in
+ * five of its recordings, more than any other code-like one. */
+static void test_identifiers(void)
+{
+	char *ids = transcribe_identifiers(QA_TRANSCRIPTS_DIR, NULL, 8);
+	CHECK(ids && strncmp(ids, "torch.compile\n", 14) == 0);
+	size_t lines = 0;
+	for (const char *p = ids; p && *p; p++)
+		lines += *p == '\n';
+	CHECK(ids && lines == 7);
+	free(ids);
+	ids = transcribe_identifiers(QA_TRANSCRIPTS_DIR, NULL, 0);
+	CHECK(ids && ids[0] == '\0');
+	free(ids);
+	ids = transcribe_identifiers("/nonexistent-archive", NULL, 8);
+	CHECK(ids && ids[0] == '\0');
+	free(ids);
 }
 
 static void test_job_state(void)
@@ -173,6 +200,7 @@ int main(void)
 	archive = tfs_make_tmpdir("transcribe");
 	RUN(test_progress_lines);
 	RUN(test_prompt);
+	RUN(test_identifiers);
 	RUN(test_job_state);
 	RUN(test_engine);
 	tfs_rm_rf(archive);
