@@ -116,14 +116,15 @@ static bool count_archive(const char *archive_dir, const char *skip_id, word_cou
 		return true; /* nothing to read: no identifiers */
 	bool ok = true;
 	size_t read = 0;
-	for (size_t i = list.recording_count; ok && i > 0 && read < TRANSCRIBE_IDENTIFIER_RECORDINGS;
-	     i--) {
+	for (size_t i = list.recording_count;
+	     ok && i > 0 && read < TRANSCRIBE_IDENTIFIER_RECORDINGS; i--) {
 		const char *name = list.recordings[i - 1];
 		if (skip_id && strcmp(name, skip_id) == 0)
 			continue;
 		char *dir = path_join(archive_dir, name);
 		word_count *here = word_count_new();
-		ok = dir && here && count_recording(dir, here) && word_count_each(here, add_once, df);
+		ok = dir && here && count_recording(dir, here) &&
+		     word_count_each(here, add_once, df);
 		word_count_free(here);
 		free(dir);
 		read++;

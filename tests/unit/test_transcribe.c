@@ -52,7 +52,8 @@ static void test_prompt(void)
 	free(p);
 	/* The archive's identifiers come after the site's terms and before the
 	 * built-in list; one holding a ',' would split, so it is left out. */
-	p = transcribe_prompt_make(site, strlen(site), "torch.compile\nfsdp\nbad,one\nmax-autotune");
+	p = transcribe_prompt_make(site, strlen(site),
+	                           "torch.compile\nfsdp\nbad,one\nmax-autotune");
 	CHECK(p && strncmp(p, "Glossary: quokkaflow, fsdp, torch.compile, max-autotune, pytorch,",
 	                   65) == 0);
 	CHECK(p && !strstr(p, "bad"));
