@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "escape.h"
 #include "pages.h"
@@ -46,14 +47,26 @@ typedef struct state {
 	const char *user; /* signed-in staff, for the header; NULL for visitors */
 } state;
 
+/* "&amp;name=value" onto the link that starts at sb[at] ('?' for its
+ * first parameter), value URL-escaped. */
+static bool add_param(strbuf *sb, size_t at, const char *name, const char *value)
+{
+	bool first = !memchr(sb->data + at, '?', sb->len - at);
+	return sb_append_str(sb, first ? "?" : "&amp;") && sb_append_str(sb, name) &&
+	       sb_append_char(sb, '=') && http_escape_url(sb, value);
+}
+
 static bool href(strbuf *sb, const state *s, unsigned page)
 {
 	size_t at = sb->len;
 	bool ok = http_html_search_href(sb, s->q, s->release, s->kind, s->speaker, s->recording,
 	                                page);
+	/* Every link of the page keeps the source filter and the type, as it
+	 * keeps the others. */
+	if (ok && s->source)
+		ok = add_param(sb, at, "source", s->source);
 	if (ok && s->questions)
-		ok = sb_append_str(sb, memchr(sb->data + at, '?', sb->len - at) ? "&amp;type=questions"
-		                                                                  : "?type=questions");
+		ok = add_param(sb, at, "type", "questions");
 	return ok;
 }
 
@@ -109,19 +122,24 @@ static bool facet_label(strbuf *sb, const char *field, const char *value)
 		return http_escape_html(sb, http_html_kind_label(value));
 	if (strcmp(field, "release") == 0)
 		return http_html_release(sb, value);
+	if (strcmp(field, "source") == 0 && strcasecmp(value, "machine") == 0)
+		return sb_append_str(sb, "machine transcripts");
+	if (strcmp(field, "source") == 0 && strcasecmp(value, "human") == 0)
+		return sb_append_str(sb, "human transcripts");
 	return http_escape_html(sb, value);
 }
 
 /* The active filters, each a link that removes it. */
 static bool filter_chips(strbuf *sb, const state *s)
 {
-	if (!s->release && !s->kind && !s->speaker && !s->recording)
+	if (!s->release && !s->kind && !s->speaker && !s->recording && !s->source)
 		return true;
 	bool ok = sb_append_str(sb, "<p class=\"chips\">Only ");
-	const char *fields[] = {"release", "kind", "speaker", "recording"};
+	const char *fields[] = {"release", "kind", "speaker", "recording", "source"};
 	const char *values[] = {s->release, s->kind, s->speaker,
-	                        s->recording_title ? s->recording_title : s->recording};
-	for (int i = 0; ok && i < 4; i++) {
+	                        s->recording_title ? s->recording_title : s->recording,
+	                        s->source};
+	for (int i = 0; ok && i < 5; i++) {
 		if (!values[i])
 			continue;
 		state without = *s;
@@ -131,8 +149,10 @@ static bool filter_chips(strbuf *sb, const state *s)
 			without.kind = NULL;
 		else if (i == 2)
 			without.speaker = NULL;
-		else
+		else if (i == 3)
 			without.recording = NULL;
+		else
+			without.source = NULL;
 		ok = sb_append_str(sb, "<a class=\"chip\" href=\"") && href(sb, &without, 1) &&
 		     sb_append_str(sb, "\">") && facet_label(sb, fields[i], values[i]) &&
 		     sb_append_str(sb, " <span aria-hidden=\"true\">×</span><span class=\"vh\"> "
@@ -458,12 +478,12 @@ static bool empty_state(strbuf *sb, const state *s)
 		     sb_append_str(sb, "</q>");
 	else
 		ok = ok && sb_append_str(sb, "these filters");
-	ok = ok && sb_append_str(sb, ".</p>\n<ul>\n<li>Check the spelling, or use fewer "
-	                             "words: every word is required.</li>\n<li>Try another "
+	ok = ok && sb_append_str(sb, ".</p>\n<ul>\n<li>Check the spelling, or say it in "
+	                             "other words.</li>\n<li>Try another "
 	                             "word for it: <em>compile</em> finds <em>compiling</em>, and "
 	                             "abbreviations such as FSDP find what they stand "
 	                             "for.</li>\n");
-	if (ok && (s->release || s->kind || s->speaker || s->recording)) {
+	if (ok && (s->release || s->kind || s->speaker || s->recording || s->source)) {
 		state all = {.q = s->q, .page = 1};
 		ok = sb_append_str(sb, "<li><a href=\"") && href(sb, &all, 1) &&
 		     sb_append_str(sb, "\">Search without the filters</a>.</li>\n");

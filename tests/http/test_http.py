@@ -618,6 +618,15 @@ def test_pages(srv):
     check(st == 200 and b'href="/search?q=welcome" aria-current="true" class="on"' in body and
           re.search(rb'<a class="chip" href="/search\?q=welcome">', body) is not None and
           b'<input type="hidden" name="kind" value="release-qa">' in body, "search: active filter can be removed")
+    # ?source= is kept by every link of the page, as the other filters are,
+    # and has its own chip that removes it.
+    st, h, body = srv.get("/search?q=welcome&source=human")
+    check(st == 200 and
+          re.search(rb'href="/search\?q=welcome&amp;kind=release-qa&amp;source=human">Release Q&amp;A', body)
+          is not None and
+          re.search(rb'<a class="chip" href="/search\?q=welcome">human transcripts', body) is not None and
+          b'<input type="hidden" name="source" value="human">' in body,
+          "search?source=: facet links keep it, a chip removes it, the form keeps it")
     st, h, body = srv.get("/search?q=welcome&recording=2025-03-11-tac")
     check(st == 200 and re.search(rb'<a class="chip" href="/search\?q=welcome">TAC Meeting March ', body) and
           b'<input type="hidden" name="recording" value="2025-03-11-tac">' in body and
