@@ -59,8 +59,8 @@ static bool add_param(strbuf *sb, size_t at, const char *name, const char *value
 static bool href(strbuf *sb, const state *s, unsigned page)
 {
 	size_t at = sb->len;
-	bool ok = http_html_search_href(sb, s->q, s->release, s->kind, s->speaker, s->recording,
-	                                page);
+	bool ok =
+	    http_html_search_href(sb, s->q, s->release, s->kind, s->speaker, s->recording, page);
 	/* Every link of the page keeps the source filter and the type, as it
 	 * keeps the others. */
 	if (ok && s->source)
@@ -76,8 +76,9 @@ static bool questions_toggle(strbuf *sb, const state *s)
 	state other = *s;
 	other.questions = !s->questions;
 	return sb_append_str(sb, "<p class=\"type-toggle\"><a href=\"") && href(sb, &other, 1) &&
-	       sb_append_str(sb, s->questions ? "\">Show all moments</a></p>\n"
-	                                      : "\">Only questions asked in the recordings</a></p>\n");
+	       sb_append_str(sb, s->questions
+	                             ? "\">Show all moments</a></p>\n"
+	                             : "\">Only questions asked in the recordings</a></p>\n");
 }
 
 static const char help_html[] =
@@ -111,7 +112,8 @@ static bool search_form(strbuf *sb, const state *s)
 			     sb_append_str(sb, names[i]) && sb_append_str(sb, "\" value=\"") &&
 			     http_escape_attr(sb, values[i]) && sb_append_str(sb, "\">\n");
 	if (ok && s->questions)
-		ok = sb_append_str(sb, "<input type=\"hidden\" name=\"type\" value=\"questions\">\n");
+		ok = sb_append_str(sb,
+		                   "<input type=\"hidden\" name=\"type\" value=\"questions\">\n");
 	return ok && sb_append_str(sb, "</form>\n");
 }
 
@@ -137,8 +139,7 @@ static bool filter_chips(strbuf *sb, const state *s)
 	bool ok = sb_append_str(sb, "<p class=\"chips\">Only ");
 	const char *fields[] = {"release", "kind", "speaker", "recording", "source"};
 	const char *values[] = {s->release, s->kind, s->speaker,
-	                        s->recording_title ? s->recording_title : s->recording,
-	                        s->source};
+	                        s->recording_title ? s->recording_title : s->recording, s->source};
 	for (int i = 0; ok && i < 5; i++) {
 		if (!values[i])
 			continue;
@@ -248,8 +249,8 @@ static bool unit_item(strbuf *sb, const state *s, json_t *hit, json_t *unit)
 	     (snippet && snippet[0] ? sb_append_str(sb, snippet)
 	                            : http_escape_html(sb, str(q, "text"))) &&
 	     sb_append_str(sb, "</span></a><a class=\"moment answer\" href=\"") &&
-	     moment_href(sb, s, id, "passage", at) &&
-	     sb_append_str(sb, "\"><span class=\"ts\">") && timecode_clock(sb, at) &&
+	     moment_href(sb, s, id, "passage", at) && sb_append_str(sb, "\"><span class=\"ts\">") &&
+	     timecode_clock(sb, at) &&
 	     sb_append_str(sb, "</span> <span class=\"snippet\"><span class=\"tag\">A</span> (");
 	if (ok && answerer)
 		ok = http_escape_html(sb, answerer) && sb_append_str(sb, ", ");
