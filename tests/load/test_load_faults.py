@@ -67,14 +67,16 @@ HEAD_SECONDS = 15    # server/http/server.c HEAD_SECONDS
 # RSS growth that follows the archive's size from a leak.
 UPLOAD_EVERY_S = float(os.environ.get("QA_SOAK_UPLOAD_SECONDS", "1"))
 # p99 of successful searches. Under load a search waits behind up to 8
-# queued ones on its pool thread; each takes tens of ms on an ASan build
-# (measured idle before the clock: the "idle median"), two to four times
-# that with indexing and uploads on the same two cores: 9 x 4 x ~50 ms is
-# ~2 s. 3 s leaves room for a --force rebuild's commit. If the idle median
-# alone says 9 x 4 x median exceeds the bound, the machine is too slow for
-# the bound to mean anything: the check says SKIP.
-P99_BOUND_S = 3.0
-P99_SLOWDOWN = 9 * 4
+# queued ones on its pool thread, and each runs many times slower than
+# alone: 24 client threads, the indexer and the uploads share the two cores
+# with the server's. Measured here (tests/RELIABILITY.md), p99 came to 90
+# to 250 times the idle median (a search alone, before the clock): 1.7 to
+# 3.5 s on an ASan build. The bound is 5 s: a stall (a search held by a
+# commit, a wedged pool) passes it, the queue does not. When 150 x the idle
+# median alone exceeds it, the machine is too slow for the bound to mean
+# anything: the check says SKIP.
+P99_BOUND_S = 5.0
+P99_SLOWDOWN = 150
 # RSS: samples every second after WARMUP_S; the last third's median may
 # exceed the first third's by RSS_GROWTH and RSS_SLACK_MIB (the archive
 # grows by an upload a second, and Xapian's caches with it; a leak per
