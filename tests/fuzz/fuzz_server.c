@@ -22,7 +22,8 @@
  * - an answer starts with "HTTP/1.1 " and a 3-digit status; interim 1xx
  *   answers (100 Continue) are skipped to the final one;
  * - the final status is never 5xx, except 503 with Retry-After (a full
- *   work pool or password-hash pool: the designed "try again").
+ *   work pool or password-hash pool: the designed "try again"), and 505
+ *   (libmicrohttpd's answer to an HTTP version other than 1.x).
  */
 #define _GNU_SOURCE /* memmem, strcasestr */
 #include <arpa/inet.h>
@@ -345,33 +346,72 @@ static char *read_answer(int fd, bool must, bool head_request, size_t *len, bool
 	return buf;
 }
 
-/* Whether the input holds a whole request head with no body, which the
- * server must answer: after any empty lines (RFC 9112 lets a server skip
- * them), a CRLF CRLF, and no header that announces a body. */
+static bool is_tchar(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       (c && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+/* "METHOD SP target SP HTTP/1.x": libmicrohttpd closes the connection
+ * without an answer on a request line it cannot split. */
+static bool request_line_ok(const char *line, size_t len)
+{
+	size_t i = 0;
+	while (i < len && is_tchar(line[i]))
+		i++;
+	if (i == 0 || i >= len || line[i] != ' ')
+		return false;
+	size_t target = ++i;
+	while (i < len && (unsigned char)line[i] > ' ' && line[i] != 0x7f)
+		i++;
+	return i > target && len - i == 9 &&
+	       (memcmp(line + i, " HTTP/1.1", 9) == 0 || memcmp(line + i, " HTTP/1.0", 9) == 0);
+}
+
+/* "name: value" with a token name and a value of visible characters,
+ * spaces and tabs. */
+static bool header_line_ok(const char *line, size_t len)
+{
+	size_t i = 0;
+	while (i < len && is_tchar(line[i]))
+		i++;
+	if (i == 0 || i >= len || line[i] != ':')
+		return false;
+	for (i++; i < len; i++)
+		if (((unsigned char)line[i] < ' ' && line[i] != '\t') || line[i] == 0x7f)
+			return false;
+	return true;
+}
+
+/* Whether the input holds a whole, well-formed request head with no body,
+ * which the server must answer: after any empty lines (RFC 9112 lets a
+ * server skip them), a request line, header lines, a CRLF CRLF, and no
+ * header that announces a body. What libmicrohttpd does with anything
+ * else (answer 400 or close) is its choice; the answer, if any, is still
+ * checked. */
 static bool must_answer(const char *req, size_t len)
 {
 	size_t at = 0;
 	while (at + 1 < len && req[at] == '\r' && req[at + 1] == '\n')
 		at += 2;
 	const char *end = memmem(req + at, len - at, "\r\n\r\n", 4);
-	if (!end || end == req + at)
+	if (!end)
 		return false;
-	size_t head_len = (size_t)(end - req) - at;
-	/* A NUL, a bare LF or a bare CR in the head leaves it to
-	 * libmicrohttpd whether the head ended earlier or is malformed:
-	 * both are fine, answered or not. */
-	for (size_t i = 0; i < head_len; i++) {
-		char c = req[at + i];
-		if (c == '\0' || (c == '\n' && (i == 0 || req[at + i - 1] != '\r')) ||
-		    (c == '\r' && (i + 1 >= head_len || req[at + i + 1] != '\n')))
+	const char *line = req + at;
+	bool first = true;
+	while (line <= end) {
+		const char *eol = memmem(line, (size_t)(end + 2 - line), "\r\n", 2);
+		size_t n = (size_t)(eol - line);
+		bool ok = first ? request_line_ok(line, n) : header_line_ok(line, n);
+		if (!ok)
 			return false;
+		if (!first && (strncasecmp(line, "content-length:", 15) == 0 ||
+		               strncasecmp(line, "transfer-encoding:", 18) == 0))
+			return false;
+		first = false;
+		line = eol + 2;
 	}
-	char *head = strndup(req + at, head_len);
-	if (!head)
-		abort();
-	bool body = strcasestr(head, "content-length") || strcasestr(head, "transfer-encoding");
-	free(head);
-	return !body;
+	return true;
 }
 
 /* The status of the answer starting at a, checking the status line's
@@ -403,7 +443,9 @@ static void check_answer(const char *a, size_t len)
 	assert(status >= 200 && status <= 599);
 	const char *head_end = memmem(a, len, "\r\n\r\n", 4);
 	size_t head_len = head_end ? (size_t)(head_end - a) : len;
-	if (status >= 500) {
+	/* 505 is libmicrohttpd's answer to an HTTP version other than 1.x,
+	 * as RFC 9110 prescribes for what the client sent: not a fault. */
+	if (status >= 500 && status != 505) {
 		char *head = strndup(a, head_len);
 		if (!head)
 			abort();
