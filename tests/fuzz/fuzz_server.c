@@ -54,7 +54,7 @@
 /* The API token the seeds send: qat_<16 hex id>_<43 base64url>. */
 #define FUZZ_TOKEN_ID "f0220000f0220000"
 #define FUZZ_TOKEN    "qat_" FUZZ_TOKEN_ID "_fuzzfuzzfuzzfuzzfuzzfuzzfuzzfuzzfuzzfuzzfuz"
-#define REQUEST_MAX     (64u << 10)
+#define REQUEST_MAX   (64u << 10)
 #define MAX_ANSWER    (8u << 20) /* read at most this much of an answer */
 #define ANSWER_MS     5000       /* the whole answer, from the last byte sent */
 #define SHUT_MS       50         /* silence before the write side is shut */
@@ -146,13 +146,14 @@ static void make_archive(void)
 	snprintf(archive, sizeof archive, "%s/fuzz_server_XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
 	if (!mkdtemp(archive))
 		abort();
-	add_recording("2025-01-10-alpha",
-	              "{\"title\":\"Alpha release Q&A\",\"kind\":\"release-qa\",\"release\":\"2.6\","
-	              "\"date\":\"2025-01-10\",\"speakers\":[\"Ann Host\",\"Bo Dev\"]}",
-	              "WEBVTT\n\n00:00:00.000 --> 00:00:00.200\n<v Ann Host>Welcome to the "
-	              "release Q and A.\n\n00:00:00.200 --> 00:00:00.400\n<v Bo Dev>Raise "
-	              "cache_size_limit to avoid recompilations.\n",
-	              true);
+	add_recording(
+	    "2025-01-10-alpha",
+	    "{\"title\":\"Alpha release Q&A\",\"kind\":\"release-qa\",\"release\":\"2.6\","
+	    "\"date\":\"2025-01-10\",\"speakers\":[\"Ann Host\",\"Bo Dev\"]}",
+	    "WEBVTT\n\n00:00:00.000 --> 00:00:00.200\n<v Ann Host>Welcome to the "
+	    "release Q and A.\n\n00:00:00.200 --> 00:00:00.400\n<v Bo Dev>Raise "
+	    "cache_size_limit to avoid recompilations.\n",
+	    true);
 	add_recording("2025-03-11-tac",
 	              "{\"title\":\"TAC meeting\",\"kind\":\"tac-meeting\","
 	              "\"date\":\"2025-03-11\",\"speakers\":[\"Chair Cy\"]}",
@@ -293,8 +294,8 @@ static bool answer_complete(const char *a, size_t len, bool head_request)
 		abort();
 	bool done = false;
 	const char *cl = strcasestr(head, "\r\nContent-Length:");
-	if (head_request || (len >= 12 && (memcmp(start + 9, "204", 3) == 0 ||
-	                                    memcmp(start + 9, "304", 3) == 0)))
+	if (head_request ||
+	    (len >= 12 && (memcmp(start + 9, "204", 3) == 0 || memcmp(start + 9, "304", 3) == 0)))
 		done = true;
 	else if (cl)
 		done = body_len >= strtoull(cl + 17, NULL, 10);
