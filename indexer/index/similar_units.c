@@ -8,15 +8,21 @@
 #include "search_internal.h"
 
 /* The frame of a question, not what it is about: a question that shares
- * only "how does ... work" with another is not like it. Fewer than
- * search's stopwords: "version" or "build" are never here. */
+ * only "what does ... look like" or "should I use" with another is not
+ * like it (read off the bundled archive's pairs). Not search's stopwords:
+ * these are dropped only here, and "version" or "build" are never here. */
 static const char *const frame_words[] = {
-    "a",    "about", "an",   "and",  "are",   "as",    "at",    "be",   "but",  "by",
-    "can",  "could", "did",  "do",   "does",  "for",   "from",  "has",  "have", "how",
-    "i",    "if",    "in",   "is",   "it",    "its",   "me",    "my",   "of",   "on",
-    "one",  "or",    "so",   "that", "the",   "there", "this",  "to",   "us",   "we",
-    "what", "when",  "where", "which", "who", "why",   "will",  "with", "you",  "your",
-    "ask",  "asks",  "chat", "question", "let", "s",   "next",  "up",   "just", "really",
+    "a",      "about",    "actually", "an",     "and",      "are",   "as",     "ask",
+    "asks",   "at",       "be",       "but",    "by",       "called", "can",   "chat",
+    "could",  "did",      "different", "do",    "does",     "first", "fit",    "for",
+    "from",   "get",      "go",       "good",   "has",      "have",  "help",   "how",
+    "i",      "if",       "in",       "is",     "it",       "its",   "just",   "know",
+    "last",   "let",      "like",     "look",   "me",       "mean",  "my",     "need",
+    "next",   "of",       "on",       "one",    "or",       "people", "problem", "question",
+    "quick",  "really",   "right",    "s",      "should",   "so",    "solve",  "something",
+    "start",  "that",     "the",      "there",  "thing",    "this",  "to",     "up",
+    "us",     "use",      "using",    "we",     "what",     "when",  "where",  "which",
+    "who",    "why",      "will",     "with",   "work",     "you",   "your",
 };
 
 /* The recording's summary (INDEX_META_RECORDING), parsed into *summary;
@@ -82,6 +88,7 @@ search_status similar_units_find(qx_db *db, const char *id, size_t k, json_t **o
 	                       .names_prefix = INDEX_TERM_SPEAKER,
 	                       .filters = filters, .filter_count = 1, .exclude = exclude,
 	                       .terms = SIMILAR_UNITS_TERMS, .min_terms = SIMILAR_UNITS_MIN_TERMS,
+	                       .min_share = SIMILAR_UNITS_MIN_SHARE,
 	                       .limit = SIMILAR_UNITS_MAX};
 	st = qx_db_similar(db, &p, &ms);
 	if (st == QX_NOT_FOUND)

@@ -25,6 +25,7 @@
 #define SIMILAR_UNITS_MAX       3
 #define SIMILAR_UNITS_TERMS     5
 #define SIMILAR_UNITS_MIN_TERMS 2
+#define SIMILAR_UNITS_MIN_SHARE 0.4
 
 /* The units like unit k (numbered from 0 in the order asked) of recording
  * id, as a new array in *out (caller

@@ -274,8 +274,8 @@ qx_status qx_db_search(qx_db *db, const qx_search_params *params, qx_mset **out)
  * names_prefix), become an OR query over the documents holding every
  * filter (as qx_search_params.filters: OR within a prefix, AND across),
  * less those holding `exclude`. A match must hold at least min_terms of
- * them. Bounded: one eset of at most QX_SIMILAR_TERMS_MAX terms and one
- * query. */
+ * them, weighing at least min_share of their summed expansion weight.
+ * Bounded: one eset of at most QX_SIMILAR_TERMS_MAX terms and one query. */
 #define QX_SIMILAR_TERMS_MAX 32
 typedef struct qx_similar_params {
 	const char *seed;         /* a term only the seed document holds */
@@ -288,6 +288,7 @@ typedef struct qx_similar_params {
 	const char *exclude; /* documents holding it are left out; NULL: none */
 	unsigned terms;      /* 1..QX_SIMILAR_TERMS_MAX */
 	unsigned min_terms;  /* 0..terms (0 counts as 1) */
+	double min_share;    /* 0..1 */
 	unsigned limit;      /* hits at most */
 } qx_similar_params;
 

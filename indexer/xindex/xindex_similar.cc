@@ -14,6 +14,8 @@
 namespace
 {
 
+using xindex::WeighedTerm;
+
 const char *unusable(const qx_similar_params &p)
 {
 	if (!p.seed || !*p.seed)
@@ -32,6 +34,8 @@ const char *unusable(const qx_similar_params &p)
 		return "terms out of range";
 	if (p.min_terms > p.terms)
 		return "min_terms above terms";
+	if (!(p.min_share >= 0 && p.min_share <= 1))
+		return "min_share outside 0..1";
 	return nullptr;
 }
 
@@ -77,31 +81,40 @@ class TextStems : public Xapian::ExpandDecider
 	std::set<std::string> refused_;
 };
 
-// Keeps a match that holds at least `least` of the query's terms: one word
-// in common ("python") is not a similar question.
+// Keeps a match that holds at least `least` of the query's terms, and at
+// least `share` of their expansion weight: one word in common ("python"),
+// or two of the seed's least telling words, is not a similar question.
 class SharesTerms : public Xapian::MatchDecider
 {
       public:
-	SharesTerms(const Xapian::Database &db, std::vector<std::string> terms, unsigned least)
-	    : db_(db), terms_(std::move(terms)), least_(least)
+	SharesTerms(const Xapian::Database &db, std::vector<WeighedTerm> terms, unsigned least,
+	            double share)
+	    : db_(db), terms_(std::move(terms)), least_(least), needed_(0)
 	{
+		for (const WeighedTerm &t : terms_)
+			needed_ += t.second;
+		needed_ *= share;
 	}
 	bool operator()(const Xapian::Document &doc) const override
 	{
 		unsigned shared = 0;
-		for (const std::string &t : terms_) {
+		double weight = 0;
+		for (const WeighedTerm &t : terms_) {
 			Xapian::TermIterator it = db_.termlist_begin(doc.get_docid());
-			it.skip_to(t);
-			if (it != db_.termlist_end(doc.get_docid()) && *it == t && ++shared >= least_)
-				return true;
+			it.skip_to(t.first);
+			if (it != db_.termlist_end(doc.get_docid()) && *it == t.first) {
+				shared++;
+				weight += t.second;
+			}
 		}
-		return false;
+		return shared >= least_ && weight >= needed_;
 	}
 
       private:
 	const Xapian::Database &db_;
-	std::vector<std::string> terms_;
+	std::vector<WeighedTerm> terms_;
 	unsigned least_;
+	double needed_;
 };
 
 // The filters as qx_db_search applies them: OR within a prefix (the
@@ -141,11 +154,14 @@ qx_status similar(qx_db *db, const qx_similar_params &p, qx_mset &result)
 	TextStems allowed(xdb, *seed, p, result.stemmer);
 	Xapian::ESet eset = result.enquire.get_eset(p.terms, rset, &allowed);
 	std::vector<std::string> terms(eset.begin(), eset.end());
+	std::vector<WeighedTerm> weighed;
+	for (Xapian::ESetIterator t = eset.begin(); t != eset.end(); ++t)
+		weighed.emplace_back(*t, t.get_weight());
 	if (terms.size() < std::max(1u, p.min_terms))
 		return QX_OK; // too few telling words: nothing is like it
 	result.enquire.set_query(filtered(
 	    Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()), p));
-	SharesTerms shares(xdb, terms, std::max(1u, p.min_terms));
+	SharesTerms shares(xdb, std::move(weighed), std::max(1u, p.min_terms), p.min_share);
 	result.mset = result.enquire.get_mset(0, p.limit, 0, nullptr, &shares);
 	return QX_OK;
 }

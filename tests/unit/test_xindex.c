@@ -997,14 +997,15 @@ static void add_question(qx_db *db, const char *rec, int k, const char *words, c
 }
 
 static qx_status similar(qx_db *db, const char *seed, const char *exclude, unsigned min_terms,
-                         qx_mset **ms)
+                         double min_share, qx_mset **ms)
 {
 	static const char *const filters[] = {"XTYPEunit"};
 	static const char *const stop[] = {"does", "on"};
 	qx_similar_params p = {.seed = seed, .prefix = "XQ", .stopwords = stop,
 	                       .stopword_count = 2, .names_prefix = "XSPEAKER",
 	                       .filters = filters, .filter_count = 1, .exclude = exclude,
-	                       .terms = 4, .min_terms = min_terms, .limit = 5};
+	                       .terms = 4, .min_terms = min_terms, .min_share = min_share,
+	                       .limit = 5};
 	return qx_db_similar(db, &p, ms);
 }
 
@@ -1024,21 +1025,25 @@ static void test_similar(void)
 	CHECK(qx_db_commit(db) == QX_OK);
 	qx_mset *ms = NULL;
 	char buf[64];
-	CHECK(similar(db, "XUNITr26#0", "XRECr26", 2, &ms) == QX_OK);
+	CHECK(similar(db, "XUNITr26#0", "XRECr26", 2, 0, &ms) == QX_OK);
 	CHECK(qx_mset_size(ms) == 1); /* "work on" alone is not enough */
 	CHECK(strcmp(hit_data(ms, 0, buf, sizeof buf), "XUNITr29#0") == 0);
 	qx_mset_free(ms);
+	/* r29#0 lacks "work": not all of r26#0's weight. */
+	CHECK(similar(db, "XUNITr26#0", "XRECr26", 2, 1.0, &ms) == QX_OK);
+	CHECK(qx_mset_size(ms) == 0);
+	qx_mset_free(ms);
 	/* "ravi" is a name: never a reason to be alike. */
-	CHECK(similar(db, "XUNITr26#1", "XRECr26", 1, &ms) == QX_OK);
+	CHECK(similar(db, "XUNITr26#1", "XRECr26", 1, 0, &ms) == QX_OK);
 	CHECK(qx_mset_size(ms) == 1 && strcmp(hit_data(ms, 0, buf, sizeof buf), "XUNITr29#0") == 0);
 	qx_mset_free(ms);
 	/* Without the exclusion the seed's own recording counts too. */
-	CHECK(similar(db, "XUNITr29#0", NULL, 2, &ms) == QX_OK);
+	CHECK(similar(db, "XUNITr29#0", NULL, 2, 0, &ms) == QX_OK);
 	CHECK(qx_mset_size(ms) == 2);
 	qx_mset_free(ms);
 	/* A seed no document holds; unusable params. */
 	ms = (qx_mset *)1;
-	CHECK(similar(db, "XUNITnone#0", NULL, 2, &ms) == QX_NOT_FOUND && ms == NULL);
+	CHECK(similar(db, "XUNITnone#0", NULL, 2, 0, &ms) == QX_NOT_FOUND && ms == NULL);
 	CHECK(strstr(qx_db_errmsg(db), "XUNITnone#0") != NULL);
 	qx_similar_params bad = {.seed = "XUNITr26#0", .prefix = "XQ", .terms = 0};
 	CHECK(qx_db_similar(db, &bad, &ms) == QX_INVALID && ms == NULL);
@@ -1048,6 +1053,9 @@ static void test_similar(void)
 	bad.min_terms = 3;
 	CHECK(qx_db_similar(db, &bad, &ms) == QX_INVALID);
 	bad.min_terms = 0;
+	bad.min_share = 1.5;
+	CHECK(qx_db_similar(db, &bad, &ms) == QX_INVALID);
+	bad.min_share = 0;
 	bad.stopword_count = 1;
 	CHECK(qx_db_similar(db, &bad, &ms) == QX_INVALID);
 	CHECK(qx_db_similar(db, NULL, &ms) == QX_INVALID);
