@@ -1,5 +1,6 @@
 #include "index_build.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 
 #include "agenda.h"
 #include "agenda_merge.h"
+#include "decisions.h"
 #include "errmsg.h"
 #include "file_io.h"
 #include "index_build_internal.h"
@@ -620,6 +622,29 @@ static json_t *questions_json(const qa_units *units)
 	return list;
 }
 
+/* Agenda item i as the summary lists it: {"start", "title"}, and in a TAC
+ * meeting "decisions": the cues up to the next item that state one
+ * (decisions.h). NULL when out of memory. */
+static json_t *agenda_item_json(const recording *rec, const inputs *in, size_t i)
+{
+	const agenda_entry *e = &in->agenda.entries[i];
+	json_t *item = json_pack("{s:f, s:s}", "start", e->start, "title", e->title);
+	if (!item || rec->meta.kind != RECORDING_TAC_MEETING)
+		return item;
+	double end = HUGE_VAL;
+	for (size_t k = i + 1; k < in->agenda.count; k++)
+		if (in->agenda.entries[k].kind == AGENDA_ITEM) {
+			end = in->agenda.entries[k].start;
+			break;
+		}
+	json_t *decided = decisions_json(in->cues, e->start, end);
+	if (!decided || json_object_set_new(item, "decisions", decided) != 0) {
+		json_decref(item);
+		return NULL;
+	}
+	return item;
+}
+
 static json_t *summary_json(const recording *rec, const inputs *in, const char *fingerprint)
 {
 	const recording_meta *m = &rec->meta;
@@ -631,8 +656,7 @@ static json_t *summary_json(const recording *rec, const inputs *in, const char *
 	for (size_t i = 0; i < in->agenda.count; i++) {
 		const agenda_entry *e = &in->agenda.entries[i];
 		if (e->kind == AGENDA_ITEM)
-			json_array_append_new(
-			    agenda, json_pack("{s:f, s:s}", "start", e->start, "title", e->title));
+			json_array_append_new(agenda, agenda_item_json(rec, in, i));
 	}
 	double duration = in->has_media && in->media.has_duration ? in->media.duration : 0;
 	for (size_t i = 0; i < in->cues->count; i++)
