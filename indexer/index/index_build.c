@@ -552,8 +552,14 @@ static index_build_status add_windows(qx_db *db, const recording *rec, const cue
 			if (c->voice && *c->voice)
 				index_build_text(&b, "", c->voice, INDEX_WEIGHT_SPEAKER, TEXT_UNPLACED);
 			add_cue_speaker(&b, t, first, k);
+			/* A turn that states a decision ("then that's approved")
+			 * hands nothing over: its moment is the decision itself,
+			 * not the next speaker's words (decisions.h). */
+			double answer = t->answers ? t->answers[k] : -1;
+			if (answer >= 0 && decisions_stated(c->plain))
+				answer = -1;
 			json_array_append_new(list, index_build_cue_json(c, p, t->who ? &t->who[k] : NULL,
-			                                        t->answers ? t->answers[k] : -1));
+			                                                 answer));
 			if (counts && (k > first || first == 0)) {
 				counts->cues++;
 				counts->words += b.words - words_before;

@@ -119,6 +119,23 @@ static bool player(strbuf *sb, const watch *w, json_t *summary, bool has_cues)
 	return ok;
 }
 
+/* Under a TAC meeting's agenda item, the decisions stated in it
+ * (decisions.h): "Decided", each a link to where it is said. */
+static bool decided(strbuf *sb, const watch *w, json_t *decisions)
+{
+	size_t n = json_array_size(decisions);
+	bool ok = n == 0 || sb_append_str(sb, "<ul class=\"decisions\">");
+	for (size_t i = 0; ok && i < n; i++) {
+		json_t *d = json_array_get(decisions, i);
+		double t = json_number_value(json_object_get(d, "t"));
+		ok = sb_append_str(sb, "<li><span class=\"tag\">Decided</span> <a href=\"") &&
+		     moment_href(sb, w, t) && sb_append_str(sb, "\" data-t=\"") &&
+		     timecode_seconds(sb, t) && sb_append_str(sb, "\">") &&
+		     http_escape_html(sb, str(d, "text")) && sb_append_str(sb, "</a></li>");
+	}
+	return ok && (n == 0 || sb_append_str(sb, "</ul>"));
+}
+
 static bool agenda(strbuf *sb, const watch *w, json_t *items)
 {
 	size_t n = json_array_size(items);
@@ -134,8 +151,9 @@ static bool agenda(strbuf *sb, const watch *w, json_t *items)
 		     sb_append_str(sb, "\" data-t=\"") && timecode_seconds(sb, start) &&
 		     sb_append_str(sb, "\"><span class=\"ts\">") && timecode_clock(sb, start) &&
 		     sb_append_str(sb, "</span> <span class=\"title\">") &&
-		     http_escape_html(sb, str(item, "title")) &&
-		     sb_append_str(sb, "</span></a></li>\n");
+		     http_escape_html(sb, str(item, "title")) && sb_append_str(sb, "</span></a>") &&
+		     decided(sb, w, json_object_get(item, "decisions")) &&
+		     sb_append_str(sb, "</li>\n");
 	}
 	return ok && sb_append_str(sb, "</ol>\n</section>\n");
 }

@@ -725,7 +725,8 @@ def test_similar_served(tmp):
     the 2.9 question about Python versions, linking to where 2.6 asks it."""
     src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "transcripts")
     archive = os.path.join(tmp, "similar")
-    for rid in ["2025-02-05-pytorch-2-6-release-qa", "2025-10-22-pytorch-2-9-release-qa"]:
+    for rid in ["2025-02-05-pytorch-2-6-release-qa", "2025-10-22-pytorch-2-9-release-qa",
+                "2025-05-13-tac-meeting"]:
         shutil.copytree(os.path.join(src, rid), os.path.join(archive, rid))
     rc, out, err = run("index", "--archive", archive)
     check(rc == 0, "index two bundled Q&As: %s %s" % (out, err))
@@ -758,6 +759,21 @@ def test_similar_served(tmp):
                                       r'2025-02-05-pytorch-2-6-release-qa\?t=129">[^<]*Python version', page),
               "the watch page: 'Also asked in 2.6' links to 2:09: %s" %
               re.findall(r'<p class="also">.*?</p>', page)[:3])
+        # A TAC meeting's agenda items carry the decisions stated in them.
+        st, h, j = srv.json("/api/recordings/2025-05-13-tac-meeting")
+        items = (j or {}).get("agenda") or []
+        check(st == 200 and [len(a.get("decisions", [])) for a in items] == [1, 1, 1, 0, 0] and
+              items[0]["decisions"][0] == {"t": 44.725, "text": "Hearing none, the April minutes are approved."},
+              "TAC agenda items: decisions: %s" % [a.get("decisions") for a in items])
+        st, h, j = srv.json("/api/recordings/2025-10-22-pytorch-2-9-release-qa")
+        check(st == 200 and all("decisions" not in a for a in j["agenda"]), "a Q&A's agenda has no decisions")
+        st, h, body = srv.get("/watch/2025-05-13-tac-meeting")
+        page = body.decode()
+        check(st == 200 and re.search(r'<ul class="decisions"><li><span class="tag">Decided</span> <a href="'
+                                      r'/watch/2025-05-13-tac-meeting\?t=44\.725" data-t="44\.725">Hearing none, '
+                                      r'the April minutes are approved\.</a></li></ul>', page),
+              "the watch page marks the decision under its item: %s" %
+              re.findall(r'<ul class="decisions">.*?</ul>', page)[:2])
     finally:
         srv.proc.send_signal(signal.SIGTERM)
         try:

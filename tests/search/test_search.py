@@ -479,10 +479,15 @@ def similar_checks(tmp):
     six = [s for s in sim or [] if s["recording"] == "2025-02-05-pytorch-2-6-release-qa"]
     check(six and six[0]["release"] == "2.6" and "Python version" in six[0]["question"]
           and six[0]["t"] == 129.0, "2.9's Python question finds 2.6's (at 2:09): %s" % sim)
-    sim = similar_of("supporting a new Python version take a whole release",
-                     "2025-02-05-pytorch-2-6-release-qa")
-    check(any(s["recording"] == "2025-10-22-pytorch-2-9-release-qa" and s["release"] == "2.9"
-              for s in sim or []), "and 2.6's finds 2.9's: %s" % sim)
+    sim = similar_of("free-threaded build three thirteen", "2025-02-05-pytorch-2-6-release-qa")
+    check(any(s["recording"] == "2025-04-30-pytorch-2-7-release-qa" and s["release"] == "2.7" and
+              "free-threaded" in s["question"] for s in sim or []),
+          "and 2.6's free-threaded question finds 2.7's: %s" % sim)
+    # A decision's words land on it (TAC meetings: decisions.h).
+    rc, r, _ = search(root, "kind:tac-meeting", "that's approved as a trial")
+    top = (r or {}).get("hits", [{}])[0] if r and r["hits"] else {}
+    check(top.get("recording") == "2025-05-13-tac-meeting" and abs(top.get("t", 0) - 544.29) < 1,
+          "a decision's words land on it (544.29): %s" % top)
     # A passage hit has no "unit", so no "similar"; a unit always has the key.
     rc, r, _ = search(root, "--questions", "torch.compile")
     check(r and r["hits"] and all(isinstance(h["unit"].get("similar"), list) for h in r["hits"]),
