@@ -256,6 +256,15 @@ async function questionsAndMoments(page, base) {
   check(/Python version/.test((await there.textContent().catch(() => '')) || ''),
     'it opens 2.6 at that question (2:09 in its question list): ' + page.url());
 
+  /* A TAC meeting's decisions, under the agenda item they close; one
+   * plays from where it is said. */
+  await page.goto(base + '/watch/2025-05-13-tac-meeting');
+  const decided = page.locator('.agenda .chapters > li').nth(0).locator('.decisions a');
+  check(/^Hearing none, the April minutes are approved\.$/.test((await decided.textContent().catch(() => '')) || ''),
+    'the first agenda item shows its decision: ' + await decided.textContent().catch(() => ''));
+  check(await page.locator('.agenda .chapters > li').count() === 5, 'decisions are not agenda items of their own');
+  check(/[?&]t=44\.725/.test((await decided.getAttribute('href')) || ''), 'the decision links to 44.725');
+
   /* "N more moments in this recording", and where its link goes. */
   await page.goto(base + '/search?q=graph+breaks');
   const group = page.locator('.result').filter({ has: page.locator('.more a') }).first();
@@ -531,6 +540,7 @@ async function main() {
       'watch-transcription-failed': '/watch/' + FAILED,
       'search-machine': '/search?q=quillwort',
       'watch-similar': '/watch/2025-10-22-pytorch-2-9-release-qa',
+      'watch-tac': '/watch/2025-05-13-tac-meeting',
     };
     for (const [vname, viewport] of Object.entries(views)) {
       const ctx = await browser.newContext({ viewport, deviceScaleFactor: vname === 'phone' ? 2 : 1, isMobile: vname === 'phone', hasTouch: vname === 'phone' });
@@ -540,6 +550,7 @@ async function main() {
         if (tname.startsWith('watch')) await waitFor(p, () => { const v = document.getElementById('player'); return !v || v.readyState >= 2; }, null, 5000);
         await sleep(300);
         await p.screenshot({ path: path.join(shots, `${vname}-${tname}.png`) });
+        if (tname === 'watch-tac') await p.locator('.agenda').screenshot({ path: path.join(shots, `${vname}-${tname}-agenda.png`) });
         if (tname === 'watch-similar') await p.locator('.asked').screenshot({ path: path.join(shots, `${vname}-${tname}-asked.png`) });
         if (tname === 'home' || tname.startsWith('search') || tname === 'watch') await p.screenshot({ path: path.join(shots, `${vname}-${tname}-full.png`), fullPage: true });
       }
