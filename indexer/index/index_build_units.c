@@ -53,7 +53,7 @@ static size_t add_question(builder *b, const cue_list *cues, const qa_unit *u, j
 		const cue *c = u->written ? &written : &cues->items[k];
 		unsigned p = b->pos;
 		index_build_text(b, "", c->plain, INDEX_WEIGHT_QUESTION, TEXT_CONTINUED);
-		index_build_text(b, INDEX_PREFIX_QUESTION, c->plain, 1, TEXT_UNPLACED);
+		index_build_text(b, INDEX_PREFIX_QUESTION, c->plain, 0, TEXT_UNPLACED);
 		json_array_append_new(list, index_build_cue_json(c, p, &qwho, u->answer_t));
 	}
 	b->pos++; /* no phrase spans the question and the answer */

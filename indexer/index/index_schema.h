@@ -69,9 +69,10 @@ enum {
 
 /* Free-text prefixes (besides the unprefixed text of everything). */
 #define INDEX_PREFIX_TITLE "S"
-/* A unit's question once more, unweighted and without positions, apart
- * from its answer: what similar questions are matched on
- * (similar_units.h). */
+/* A unit's question once more, apart from its answer, without positions
+ * and with no within-document frequency (so the unit's length, and its
+ * weight in searches, stay as they were): what similar questions are
+ * matched on (similar_units.h). */
 #define INDEX_PREFIX_QUESTION "XQ"
 
 /* Index-wide metadata keys. */

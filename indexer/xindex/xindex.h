@@ -274,7 +274,10 @@ qx_status qx_db_search(qx_db *db, const qx_search_params *params, qx_mset **out)
  * names_prefix), become an OR query over the documents holding every
  * filter (as qx_search_params.filters: OR within a prefix, AND across),
  * less those holding `exclude`. A match must hold at least min_terms of
- * them, weighing at least min_share of their summed expansion weight.
+ * them, weighing at least min_share of their summed expansion weight;
+ * matches are ranked by the weight they share (the prefix's terms may have
+ * no within-document frequency: BM25 is not used; but the seed must have
+ * some length, from other terms, for the expansion to weigh them).
  * Bounded: one eset of at most QX_SIMILAR_TERMS_MAX terms and one query. */
 #define QX_SIMILAR_TERMS_MAX 32
 typedef struct qx_similar_params {

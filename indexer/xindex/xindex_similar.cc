@@ -81,40 +81,83 @@ class TextStems : public Xapian::ExpandDecider
 	std::set<std::string> refused_;
 };
 
+// How much of the seed's expansion weight a document shares: the sum of
+// the weights of the query's terms it holds, and how many it holds.
+class Shared
+{
+      public:
+	Shared(const Xapian::Database &db, std::vector<WeighedTerm> terms)
+	    : db_(db), terms_(std::move(terms))
+	{
+	}
+	double total() const
+	{
+		double sum = 0;
+		for (const WeighedTerm &t : terms_)
+			sum += t.second;
+		return sum;
+	}
+	double weight(Xapian::docid did, unsigned *count) const
+	{
+		double sum = 0;
+		*count = 0;
+		for (const WeighedTerm &t : terms_) {
+			Xapian::TermIterator it = db_.termlist_begin(did);
+			it.skip_to(t.first);
+			if (it != db_.termlist_end(did) && *it == t.first) {
+				++*count;
+				sum += t.second;
+			}
+		}
+		return sum;
+	}
+
+      private:
+	const Xapian::Database &db_;
+	std::vector<WeighedTerm> terms_;
+};
+
 // Keeps a match that holds at least `least` of the query's terms, and at
 // least `share` of their expansion weight: one word in common ("python"),
 // or two of the seed's least telling words, is not a similar question.
 class SharesTerms : public Xapian::MatchDecider
 {
       public:
-	SharesTerms(const Xapian::Database &db, std::vector<WeighedTerm> terms, unsigned least,
-	            double share)
-	    : db_(db), terms_(std::move(terms)), least_(least), needed_(0)
+	SharesTerms(const Shared &shared, unsigned least, double share)
+	    : shared_(shared), least_(least), needed_(shared.total() * share)
 	{
-		for (const WeighedTerm &t : terms_)
-			needed_ += t.second;
-		needed_ *= share;
 	}
 	bool operator()(const Xapian::Document &doc) const override
 	{
-		unsigned shared = 0;
-		double weight = 0;
-		for (const WeighedTerm &t : terms_) {
-			Xapian::TermIterator it = db_.termlist_begin(doc.get_docid());
-			it.skip_to(t.first);
-			if (it != db_.termlist_end(doc.get_docid()) && *it == t.first) {
-				shared++;
-				weight += t.second;
-			}
-		}
-		return shared >= least_ && weight >= needed_;
+		unsigned count;
+		double weight = shared_.weight(doc.get_docid(), &count);
+		return count >= least_ && weight >= needed_;
 	}
 
       private:
-	const Xapian::Database &db_;
-	std::vector<WeighedTerm> terms_;
+	const Shared &shared_;
 	unsigned least_;
 	double needed_;
+};
+
+// Ranks by the shared expansion weight: the question terms are indexed
+// with no within-document frequency (so that they leave a unit's length,
+// and its BM25 weight in ordinary searches, as it was), which leaves BM25
+// nothing to rank them by.
+class SharedKey : public Xapian::KeyMaker
+{
+      public:
+	explicit SharedKey(const Shared &shared) : shared_(shared)
+	{
+	}
+	std::string operator()(const Xapian::Document &doc) const override
+	{
+		unsigned count;
+		return Xapian::sortable_serialise(shared_.weight(doc.get_docid(), &count));
+	}
+
+      private:
+	const Shared &shared_;
 };
 
 // The filters as qx_db_search applies them: OR within a prefix (the
@@ -161,7 +204,11 @@ qx_status similar(qx_db *db, const qx_similar_params &p, qx_mset &result)
 		return QX_OK; // too few telling words: nothing is like it
 	result.enquire.set_query(filtered(
 	    Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()), p));
-	SharesTerms shares(xdb, std::move(weighed), std::max(1u, p.min_terms), p.min_share);
+	Shared shared(xdb, std::move(weighed));
+	SharesTerms shares(shared, std::max(1u, p.min_terms), p.min_share);
+	SharedKey key(shared);
+	result.enquire.set_weighting_scheme(Xapian::BoolWeight());
+	result.enquire.set_sort_by_key(&key, true); // the most shared first
 	result.mset = result.enquire.get_mset(0, p.limit, 0, nullptr, &shares);
 	return QX_OK;
 }

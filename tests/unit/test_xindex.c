@@ -974,16 +974,20 @@ static void test_sortable(void)
 	CHECK(memcmp(a, b, n) < 0 || (memcmp(a, b, n) == 0 && la < lb));
 }
 
-/* One question document of recording rec: its words under "XQ" (and
- * their stems), a seed term "XUNIT<rec>#<k>", its speaker's name. */
+/* One question document of recording rec, as the index writes a unit's
+ * question: its words weighed 3, and again under "XQ" with no
+ * within-document frequency (and their stems), a seed term
+ * "XUNIT<rec>#<k>", its speaker's name. */
 static void add_question(qx_db *db, const char *rec, int k, const char *words, const char *name)
 {
 	qx_doc *doc = qx_doc_new();
 	char term[64], buf[256];
 	CHECK(doc != NULL);
 	snprintf(buf, sizeof buf, "%s", words);
-	for (char *w = strtok(buf, " "); w; w = strtok(NULL, " "))
-		CHECK(qx_doc_add_text_term(doc, "XQ", w, 0, false, 1, false) == QX_OK);
+	for (char *w = strtok(buf, " "); w; w = strtok(NULL, " ")) {
+		CHECK(qx_doc_add_text_term(doc, "", w, 0, false, 3, false) == QX_OK);
+		CHECK(qx_doc_add_text_term(doc, "XQ", w, 0, false, 0, false) == QX_OK);
+	}
 	snprintf(term, sizeof term, "XREC%s", rec);
 	CHECK(qx_doc_add_boolean_term(doc, term) == QX_OK);
 	CHECK(qx_doc_add_boolean_term(doc, "XTYPEunit") == QX_OK);
