@@ -26,9 +26,9 @@
   var list = document.getElementById('cues');
   var cues = list ? Array.prototype.slice.call(list.querySelectorAll('li.cue')) : [];
   var cueStarts = cues.map(function (li) { return parseFloat(li.getAttribute('data-start')) || 0; });
-  var chapters = Array.prototype.slice.call(document.querySelectorAll('.agenda .chapters li'));
+  var chapters = Array.prototype.slice.call(document.querySelectorAll('.agenda .chapters > li'));
   /* "Questions in this Q&A": the one being asked or answered is marked. */
-  var asked = Array.prototype.slice.call(document.querySelectorAll('.asked .chapters li'));
+  var asked = Array.prototype.slice.call(document.querySelectorAll('.asked .chapters > li'));
   var askedStarts = asked.map(function (li) { return parseFloat(li.getAttribute('data-start')) || 0; });
   var currentAsked = -1;
   var chapterStarts = chapters.map(function (li) { return parseFloat(li.getAttribute('data-start')) || 0; });

@@ -1,5 +1,6 @@
 #include "index_build.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 
 #include "agenda.h"
 #include "agenda_merge.h"
+#include "decisions.h"
 #include "errmsg.h"
 #include "file_io.h"
 #include "index_build_internal.h"
@@ -550,8 +552,14 @@ static index_build_status add_windows(qx_db *db, const recording *rec, const cue
 			if (c->voice && *c->voice)
 				index_build_text(&b, "", c->voice, INDEX_WEIGHT_SPEAKER, TEXT_UNPLACED);
 			add_cue_speaker(&b, t, first, k);
+			/* A turn that states a decision ("then that's approved")
+			 * hands nothing over: its moment is the decision itself,
+			 * not the next speaker's words (decisions.h). */
+			double answer = t->answers ? t->answers[k] : -1;
+			if (answer >= 0 && decisions_stated(c->plain))
+				answer = -1;
 			json_array_append_new(list, index_build_cue_json(c, p, t->who ? &t->who[k] : NULL,
-			                                        t->answers ? t->answers[k] : -1));
+			                                                 answer));
 			if (counts && (k > first || first == 0)) {
 				counts->cues++;
 				counts->words += b.words - words_before;
@@ -620,6 +628,29 @@ static json_t *questions_json(const qa_units *units)
 	return list;
 }
 
+/* Agenda item i as the summary lists it: {"start", "title"}, and in a TAC
+ * meeting "decisions": the cues up to the next item that state one
+ * (decisions.h). NULL when out of memory. */
+static json_t *agenda_item_json(const recording *rec, const inputs *in, size_t i)
+{
+	const agenda_entry *e = &in->agenda.entries[i];
+	json_t *item = json_pack("{s:f, s:s}", "start", e->start, "title", e->title);
+	if (!item || rec->meta.kind != RECORDING_TAC_MEETING)
+		return item;
+	double end = HUGE_VAL;
+	for (size_t k = i + 1; k < in->agenda.count; k++)
+		if (in->agenda.entries[k].kind == AGENDA_ITEM) {
+			end = in->agenda.entries[k].start;
+			break;
+		}
+	json_t *decided = decisions_json(in->cues, e->start, end);
+	if (!decided || json_object_set_new(item, "decisions", decided) != 0) {
+		json_decref(item);
+		return NULL;
+	}
+	return item;
+}
+
 static json_t *summary_json(const recording *rec, const inputs *in, const char *fingerprint)
 {
 	const recording_meta *m = &rec->meta;
@@ -631,8 +662,7 @@ static json_t *summary_json(const recording *rec, const inputs *in, const char *
 	for (size_t i = 0; i < in->agenda.count; i++) {
 		const agenda_entry *e = &in->agenda.entries[i];
 		if (e->kind == AGENDA_ITEM)
-			json_array_append_new(
-			    agenda, json_pack("{s:f, s:s}", "start", e->start, "title", e->title));
+			json_array_append_new(agenda, agenda_item_json(rec, in, i));
 	}
 	double duration = in->has_media && in->media.has_duration ? in->media.duration : 0;
 	for (size_t i = 0; i < in->cues->count; i++)

@@ -53,6 +53,7 @@ static size_t add_question(builder *b, const cue_list *cues, const qa_unit *u, j
 		const cue *c = u->written ? &written : &cues->items[k];
 		unsigned p = b->pos;
 		index_build_text(b, "", c->plain, INDEX_WEIGHT_QUESTION, TEXT_CONTINUED);
+		index_build_text(b, INDEX_PREFIX_QUESTION, c->plain, 0, TEXT_UNPLACED);
 		json_array_append_new(list, index_build_cue_json(c, p, &qwho, u->answer_t));
 	}
 	b->pos++; /* no phrase spans the question and the answer */
@@ -80,15 +81,15 @@ static size_t add_unit_text(builder *b, const cue_list *cues, const qa_unit *u, 
 }
 
 static json_t *unit_data(const recording *rec, const cue_list *cues, const qa_unit *u,
-                         json_t *list, size_t asked)
+                         size_t k, json_t *list, size_t asked)
 {
 	const char *said = cues->items[u->answer_first].plain;
 	char *first = first_sentence(said ? said : "");
-	json_t *data = first ? json_pack("{s:s, s:s, s:f, s:f, s:o, s:i, s:{s:s, s:f, s:s?}, "
+	json_t *data = first ? json_pack("{s:s, s:s, s:f, s:f, s:o, s:i, s:I, s:{s:s, s:f, s:s?}, "
 	                                 "s:{s:f, s:f, s:s?, s:s}}",
 	                                 "r", rec->id, "type", "unit", "start", u->question_t,
 	                                 "end", u->answer_end, "cues", list, "question_cues",
-	                                 (json_int_t)asked, "question", "text",
+	                                 (json_int_t)asked, "k", (json_int_t)k, "question", "text",
 	                                 u->question, "t", u->question_t, "speaker",
 	                                 u->question_speaker, "answer", "t", u->answer_t, "end",
 	                                 u->answer_end, "speaker", u->answer_speaker, "text", first)
@@ -116,7 +117,11 @@ index_build_status index_build_units(qx_db *db, const recording *rec, const cue_
 		b.spelling = false; /* its words are the passages' too */
 		json_t *list = json_array();
 		size_t asked = list ? add_unit_text(&b, cues, &units->items[i], list) : 0;
-		json_t *data = list ? unit_data(rec, cues, &units->items[i], list, asked) : NULL;
+		json_t *data = list ? unit_data(rec, cues, &units->items[i], i, list, asked) : NULL;
+		char seed[512];
+		snprintf(seed, sizeof seed, "%s%s#%zu", INDEX_TERM_UNIT, rec->id, i);
+		if (qx_doc_add_boolean_term(b.doc, seed) != QX_OK)
+			b.failed = true;
 		index_build_status st =
 		    index_build_commit(&b, rec, "unit", (*n)++, data, counts, err, errlen);
 		qx_doc_free(b.doc);

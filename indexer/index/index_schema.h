@@ -15,7 +15,8 @@
  *   the normal weight. Its data holds "cues" as a passage's (the
  *   question's cues, or qa.md's words as one cue, each with "a", the
  *   answer's start; then the answer's), "question_cues" (how many of them
- *   are the question's), "question" {"text", "t", "speaker"} and "answer"
+ *   are the question's), "k" (its number, as INDEX_TERM_UNIT's), "question"
+ *   {"text", "t", "speaker"} and "answer"
  *   {"t", "end", "speaker", "text": its first sentence}.
  * A document's data is JSON (index_build.c documents the fields).
  */
@@ -53,6 +54,10 @@ enum {
 #define INDEX_TERM_SPEAKER   "XSPEAKER" /* + a key of a speaker's name */
 #define INDEX_TERM_YEAR      "XYEAR"    /* + four-digit year */
 #define INDEX_TERM_DOCTYPE   "XTYPE"    /* + passage | about | agenda | notes | unit */
+/* + recording id + "#" + k: the recording's k-th unit (from 0, in the
+ * order asked, as the summary's "questions" lists them), the seed of its
+ * similar questions (similar_units.h). */
+#define INDEX_TERM_UNIT "XUNIT"
 /* + machine | human: who made the transcript (speech recognition, or
  * people: a transcript file or the media's subtitles); a recording
  * without one has no source term. On every document of the recording. */
@@ -64,6 +69,11 @@ enum {
 
 /* Free-text prefixes (besides the unprefixed text of everything). */
 #define INDEX_PREFIX_TITLE "S"
+/* A unit's question once more, apart from its answer, without positions
+ * and with no within-document frequency (so the unit's length, and its
+ * weight in searches, stay as they were): what similar questions are
+ * matched on (similar_units.h). */
+#define INDEX_PREFIX_QUESTION "XQ"
 
 /* Index-wide metadata keys. */
 #define INDEX_META_RECORDING "rec:" /* + id: the recording's summary JSON */
@@ -75,8 +85,10 @@ enum {
  * times ("w") on passage cues, the transcript's speakers in the facet;
  * the transcript's source (INDEX_TERM_SOURCE, the summary's "transcript").
  * 4: question and answer units (3 was also given to units alone on a
- * branch merged at the same time: 4 rebuilds either kind of 3). */
-#define INDEX_SCHEMA_VERSION "4"
+ * branch merged at the same time: 4 rebuilds either kind of 3).
+ * 5: a unit's INDEX_TERM_UNIT, INDEX_PREFIX_QUESTION terms and its
+ * number "k" in its data (similar questions). */
+#define INDEX_SCHEMA_VERSION "5"
 
 /* Passage windows: close a window once it holds this many words (and at
  * least INDEX_PASSAGE_MIN_CUES cues). About a paragraph of speech, 20-40 s:

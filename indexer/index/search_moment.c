@@ -10,6 +10,7 @@
 
 #include "moment.h"
 #include "search_internal.h"
+#include "similar_units.h"
 #include "unit_search.h"
 
 double search_number_or(json_t *obj, const char *key, double fallback)
@@ -169,6 +170,24 @@ search_status search_moment_place(const reader *r, unsigned i, json_t **doc, dou
 	return st;
 }
 
+/* A question asked (hit has "unit"): the questions like it in other
+ * recordings, as the unit's "similar" (similar_units.h). An index without
+ * unit numbers ("k") gives none. */
+static search_status add_similar(const reader *r, json_t *doc, const char *id, json_t *hit)
+{
+	json_t *unit = json_object_get(hit, "unit"), *k = json_object_get(doc, "k"), *similar;
+	if (!unit)
+		return SEARCH_OK;
+	if (!json_is_integer(k) || json_integer_value(k) < 0)
+		return json_object_set_new(unit, "similar", json_array()) == 0 ? SEARCH_OK
+		                                                                : SEARCH_NOMEM;
+	search_status st = similar_units_find(r->db, id, (size_t)json_integer_value(k), &similar,
+	                                      r->err, r->errlen);
+	if (st == SEARCH_OK && json_object_set_new(unit, "similar", similar) != 0)
+		st = SEARCH_NOMEM;
+	return st;
+}
+
 /* The moment of hit i, in *hit: where it is (moment_place) with a
  * snippet; NULL when the hit is no moment of its own. */
 search_status search_moment(const reader *r, unsigned i, const char *id, json_t *summary,
@@ -207,7 +226,13 @@ search_status search_moment(const reader *r, unsigned i, const char *id, json_t 
 	    floor(t * 1000 + 0.5) / 1000, "snippet", snippet);
 	if (!*hit || (unit_search_is_unit(doc) && !unit_search_finish(doc, at, r->questions, *hit)))
 		st = SEARCH_NOMEM;
+	else if (unit_search_is_unit(doc))
+		st = add_similar(r, doc, id, *hit);
 out:
+	if (st != SEARCH_OK) {
+		json_decref(*hit);
+		*hit = NULL;
+	}
 	free(snippet);
 	free(flat);
 	free(joined);

@@ -265,6 +265,44 @@ typedef struct qx_search_params {
  * positions and snippets can fail the same way later. */
 qx_status qx_db_search(qx_db *db, const qx_search_params *params, qx_mset **out) QX_NOEXCEPT;
 
+/* More like this: the documents closest to one document (the seed), by
+ * Xapian's relevance feedback. The seed is the relevance set; its `terms`
+ * best terms by expansion weight (rarer in the archive is better), chosen
+ * among the stems of the free text under `prefix` (qx_doc_add_text_term's:
+ * so a unit's question counts, not its answer) that another document holds
+ * too, less stopwords and the seed's words that are names (terms under
+ * names_prefix), become an OR query over the documents holding every
+ * filter (as qx_search_params.filters: OR within a prefix, AND across),
+ * less those holding `exclude`. A match must hold at least min_terms of
+ * them, weighing at least min_share of their summed expansion weight;
+ * matches are ranked by the weight they share (the prefix's terms may have
+ * no within-document frequency: BM25 is not used; but the seed must have
+ * some length, from other terms, for the expansion to weigh them).
+ * Bounded: one eset of at most QX_SIMILAR_TERMS_MAX terms and one query. */
+#define QX_SIMILAR_TERMS_MAX 32
+typedef struct qx_similar_params {
+	const char *seed;         /* a term only the seed document holds */
+	const char *prefix;       /* the text prefix ("" for unprefixed text) */
+	const char *const *stopwords; /* lower-case words never picked */
+	size_t stopword_count;
+	const char *names_prefix; /* + a lower-case word: a name; NULL: none */
+	const char *const *filters; /* required terms */
+	size_t filter_count;
+	const char *exclude; /* documents holding it are left out; NULL: none */
+	unsigned terms;      /* 1..QX_SIMILAR_TERMS_MAX */
+	unsigned min_terms;  /* 0..terms (0 counts as 1) */
+	double min_share;    /* 0..1 */
+	unsigned limit;      /* hits at most */
+} qx_similar_params;
+
+/* Run it. On QX_OK *out holds the hits, best first, read with qx_mset_hit
+ * (caller frees with qx_mset_free; empty when the seed has fewer than
+ * min_terms usable terms); on failure *out is NULL. QX_NOT_FOUND when no
+ * document holds the seed term (an index written before it had one),
+ * QX_INVALID for unusable params, and the read statuses (QX_RETRY: reopen
+ * and run again). Details in qx_db_errmsg(db). */
+qx_status qx_db_similar(qx_db *db, const qx_similar_params *params, qx_mset **out) QX_NOEXCEPT;
+
 /* NULL is a no-op. */
 void qx_mset_free(qx_mset *mset) QX_NOEXCEPT;
 

@@ -10,7 +10,9 @@
  *   "notes": notes.md as written (markdown; render it safely) or null,
  *   "urls": {"media": "/media/<id>" | null, "captions", "chapters", "watch"}.
  * The agenda (agenda.md, or the media's chapters) is the summary's
- * "agenda": [{"start", "title"}]. 404 {"error"} for an unknown id. */
+ * "agenda": [{"start", "title"}], its "questions": [{"t", "text", "speaker",
+ * "answer_t", "end", "similar": [{"recording", "title", "release", "t",
+ * "question"}]}] (similar_units.h). 404 {"error"} for an unknown id. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -57,7 +59,8 @@ unsigned http_handle_api_recording(http_request *req, http_reply *out)
 	char *notes = NULL;
 	const char *id = req->rest;
 	unsigned st = http_recording_summary(req, out, id, &summary);
-	if (st || (st = http_recording_load(req, out, id, &rec)) ||
+	if (st || (st = http_recording_similar(req, out, id, summary)) ||
+	    (st = http_recording_load(req, out, id, &rec)) ||
 	    (st = http_transcript_load(&rec, &tr, out)))
 		goto out;
 	if (!(cues = json_array()))

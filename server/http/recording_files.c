@@ -8,6 +8,7 @@
 #include "index_schema.h"
 #include "path.h"
 #include "recordings_list.h"
+#include "similar_units.h"
 
 bool http_recording_id_from(const char *rest, const char *suffix, char id[RECORDING_ID_MAX + 1])
 {
@@ -48,6 +49,31 @@ unsigned http_recording_summary(http_request *req, http_reply *out, const char *
 	if (!*summary)
 		return http_reply_error(out, 500, "the index holds a damaged summary for %s", id);
 	return 0;
+}
+
+unsigned http_recording_similar(http_request *req, http_reply *out, const char *id,
+                                json_t *summary)
+{
+	char err[512] = "";
+	json_t *questions = json_object_get(summary, "questions");
+	search_status st = similar_units_add(req->db->db, id, questions, err, sizeof err);
+	if (st == SEARCH_BUSY) {
+		/* A commit landed since the loan's reopen: once more on it. */
+		qx_db_reopen(req->db->db, NULL);
+		st = similar_units_add(req->db->db, id, questions, err, sizeof err);
+	}
+	switch (st) {
+	case SEARCH_OK:
+		return 0;
+	case SEARCH_BUSY:
+	case SEARCH_DAMAGED:
+		return http_reply_error(out, 503, "similar questions: %s", err);
+	case SEARCH_BAD_QUERY:
+	case SEARCH_FAILED:
+	case SEARCH_NOMEM:
+		break;
+	}
+	return http_reply_error(out, 500, "similar questions: %s", err);
 }
 
 unsigned http_recordings_newest(http_request *req, http_reply *out, json_t **list)

@@ -25,6 +25,13 @@
 unsigned http_recording_summary(http_request *req, http_reply *out, const char *id,
                                 json_t **summary);
 
+/* Give each of the summary's "questions" its "similar": the questions
+ * like it in other recordings (similar_units.h). 0, or an error status
+ * with the message in out: 503 when the index keeps changing, 500 when it
+ * cannot be read. */
+unsigned http_recording_similar(http_request *req, http_reply *out, const char *id,
+                                json_t *summary);
+
 /* Every indexed recording's summary, newest first in the order of
  * recordings_list.h (as `qarchive list`). Returns 0 with *list set (a JSON
  * array; caller releases), or an error status with the message in out. */

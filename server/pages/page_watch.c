@@ -119,6 +119,23 @@ static bool player(strbuf *sb, const watch *w, json_t *summary, bool has_cues)
 	return ok;
 }
 
+/* Under a TAC meeting's agenda item, the decisions stated in it
+ * (decisions.h): "Decided", each a link to where it is said. */
+static bool decided(strbuf *sb, const watch *w, json_t *decisions)
+{
+	size_t n = json_array_size(decisions);
+	bool ok = n == 0 || sb_append_str(sb, "<ul class=\"decisions\">");
+	for (size_t i = 0; ok && i < n; i++) {
+		json_t *d = json_array_get(decisions, i);
+		double t = json_number_value(json_object_get(d, "t"));
+		ok = sb_append_str(sb, "<li><span class=\"tag\">Decided</span> <a href=\"") &&
+		     moment_href(sb, w, t) && sb_append_str(sb, "\" data-t=\"") &&
+		     timecode_seconds(sb, t) && sb_append_str(sb, "\">") &&
+		     http_escape_html(sb, str(d, "text")) && sb_append_str(sb, "</a></li>");
+	}
+	return ok && (n == 0 || sb_append_str(sb, "</ul>"));
+}
+
 static bool agenda(strbuf *sb, const watch *w, json_t *items)
 {
 	size_t n = json_array_size(items);
@@ -134,10 +151,27 @@ static bool agenda(strbuf *sb, const watch *w, json_t *items)
 		     sb_append_str(sb, "\" data-t=\"") && timecode_seconds(sb, start) &&
 		     sb_append_str(sb, "\"><span class=\"ts\">") && timecode_clock(sb, start) &&
 		     sb_append_str(sb, "</span> <span class=\"title\">") &&
-		     http_escape_html(sb, str(item, "title")) &&
-		     sb_append_str(sb, "</span></a></li>\n");
+		     http_escape_html(sb, str(item, "title")) && sb_append_str(sb, "</span></a>") &&
+		     decided(sb, w, json_object_get(item, "decisions")) &&
+		     sb_append_str(sb, "</li>\n");
 	}
 	return ok && sb_append_str(sb, "</ol>\n</section>\n");
+}
+
+/* Under a question, the closest one asked in another recording
+ * (similar_units.h): "Also asked in 2.7: …", a link to where it is asked.
+ * One only: the page stays a list of this recording's questions. */
+static bool also_asked(strbuf *sb, json_t *similar)
+{
+	const char *rec = str(similar, "recording"), *text = str(similar, "question");
+	const char *where = str(similar, "release") ? str(similar, "release") : str(similar, "title");
+	if (!rec || !text)
+		return true;
+	double t = json_number_value(json_object_get(similar, "t"));
+	return sb_append_str(sb, "<p class=\"also\">Also asked in ") &&
+	       http_escape_html(sb, where ? where : rec) && sb_append_str(sb, ": <a href=\"/watch/") &&
+	       http_escape_html(sb, rec) && sb_append_str(sb, "?t=") && timecode_seconds(sb, t) &&
+	       sb_append_str(sb, "\">") && http_escape_html(sb, text) && sb_append_str(sb, "</a></p>");
 }
 
 /* "Questions in this Q&A": the questions asked (qa_units.h, from the
@@ -164,7 +198,9 @@ static bool questions(strbuf *sb, const watch *w, json_t *items)
 		if (ok && who)
 			ok = sb_append_str(sb, " <span class=\"who\">(") && http_escape_html(sb, who) &&
 			     sb_append_str(sb, ")</span>");
-		ok = ok && sb_append_str(sb, "</span></a></li>\n");
+		ok = ok && sb_append_str(sb, "</span></a>") &&
+		     also_asked(sb, json_array_get(json_object_get(item, "similar"), 0)) &&
+		     sb_append_str(sb, "</li>\n");
 	}
 	return ok && sb_append_str(sb, "</ol>\n</section>\n");
 }
@@ -368,7 +404,8 @@ unsigned http_handle_watch(http_request *req, http_reply *out)
 	strbuf sb = STRBUF_INIT;
 	watch w = {.id = req->rest};
 	unsigned st = http_recording_summary(req, out, w.id, &summary);
-	if (st || (st = http_recording_load(req, out, w.id, &rec)))
+	if (st || (st = http_recording_similar(req, out, w.id, summary)) ||
+	    (st = http_recording_load(req, out, w.id, &rec)))
 		goto out;
 	/* A transcript that no longer reads is a note on the page, not a
 	 * failed page: the player, agenda and notes still help. */

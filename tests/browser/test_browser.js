@@ -241,6 +241,30 @@ async function questionsAndMoments(page, base) {
   const items = await page.locator('.results .moments > li').count();
   check(items > 0 && items === await page.locator('.results .moments > li.unit').count(), `type=questions: ${items} hits, every one a question`);
 
+  /* Similar questions across releases (issue 14): under 2.9's question
+   * about Python versions, "Also asked in 2.6: ..." opens the 2.6 Q&A
+   * where it is asked. */
+  await page.goto(base + '/watch/2025-10-22-pytorch-2-9-release-qa');
+  const also = page.locator('.asked li').filter({ hasText: 'Python versions' }).locator('.also').first();
+  const alsoText = ((await also.textContent().catch(() => '')) || '').replace(/\s+/g, ' ');
+  check(/^Also asked in 2\.6: .*Python version/.test(alsoText), 'a question says where it was also asked: ' + alsoText);
+  check(await page.locator('.asked .also').count() <= await page.locator('.asked li').count(), 'at most one "also asked" a question');
+  await Promise.all([page.waitForURL(/\/watch\/2025-02-05-pytorch-2-6-release-qa\?t=129$/), also.locator('a').click()]);
+  /* (The bundled recordings have no media: no player to mark the current
+   * question; the question list and the time in the link say where.) */
+  const there = page.locator('.asked li[data-start="129"]');
+  check(/Python version/.test((await there.textContent().catch(() => '')) || ''),
+    'it opens 2.6 at that question (2:09 in its question list): ' + page.url());
+
+  /* A TAC meeting's decisions, under the agenda item they close; one
+   * plays from where it is said. */
+  await page.goto(base + '/watch/2025-05-13-tac-meeting');
+  const decided = page.locator('.agenda .chapters > li').nth(0).locator('.decisions a');
+  check(/^Hearing none, the April minutes are approved\.$/.test((await decided.textContent().catch(() => '')) || ''),
+    'the first agenda item shows its decision: ' + await decided.textContent().catch(() => ''));
+  check(await page.locator('.agenda .chapters > li').count() === 5, 'decisions are not agenda items of their own');
+  check(/[?&]t=44\.725/.test((await decided.getAttribute('href')) || ''), 'the decision links to 44.725');
+
   /* "N more moments in this recording", and where its link goes. */
   await page.goto(base + '/search?q=graph+breaks');
   const group = page.locator('.result').filter({ has: page.locator('.more a') }).first();
@@ -515,6 +539,8 @@ async function main() {
       'watch-machine': '/watch/' + MACHINE,
       'watch-transcription-failed': '/watch/' + FAILED,
       'search-machine': '/search?q=quillwort',
+      'watch-similar': '/watch/2025-10-22-pytorch-2-9-release-qa',
+      'watch-tac': '/watch/2025-05-13-tac-meeting',
     };
     for (const [vname, viewport] of Object.entries(views)) {
       const ctx = await browser.newContext({ viewport, deviceScaleFactor: vname === 'phone' ? 2 : 1, isMobile: vname === 'phone', hasTouch: vname === 'phone' });
@@ -524,6 +550,8 @@ async function main() {
         if (tname.startsWith('watch')) await waitFor(p, () => { const v = document.getElementById('player'); return !v || v.readyState >= 2; }, null, 5000);
         await sleep(300);
         await p.screenshot({ path: path.join(shots, `${vname}-${tname}.png`) });
+        if (tname === 'watch-tac') await p.locator('.agenda').screenshot({ path: path.join(shots, `${vname}-${tname}-agenda.png`) });
+        if (tname === 'watch-similar') await p.locator('.asked').screenshot({ path: path.join(shots, `${vname}-${tname}-asked.png`) });
         if (tname === 'home' || tname.startsWith('search') || tname === 'watch') await p.screenshot({ path: path.join(shots, `${vname}-${tname}-full.png`), fullPage: true });
       }
       await ctx.close();

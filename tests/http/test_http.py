@@ -727,6 +727,74 @@ def test_slow_client(srv):
         s.close()
 
 
+def test_similar_served(tmp):
+    """Similar questions across releases (issue 14) over HTTP, on a copy of
+    two bundled release Q&As: /api/recordings/<id> gives every question a
+    "similar" list, and the watch page says "Also asked in 2.6: ..." under
+    the 2.9 question about Python versions, linking to where 2.6 asks it."""
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "transcripts")
+    archive = os.path.join(tmp, "similar")
+    for rid in ["2025-02-05-pytorch-2-6-release-qa", "2025-10-22-pytorch-2-9-release-qa",
+                "2025-05-13-tac-meeting"]:
+        shutil.copytree(os.path.join(src, rid), os.path.join(archive, rid))
+    rc, out, err = run("index", "--archive", archive)
+    check(rc == 0, "index two bundled Q&As: %s %s" % (out, err))
+    srv = Server(archive)
+    try:
+        deadline, up = time.time() + 30, False
+        while not up and time.time() < deadline and srv.proc.poll() is None:
+            try:
+                up = srv.get("/healthz")[0] == 200
+            except OSError:
+                time.sleep(0.1)
+        check(up, "similar: server answers /healthz: " + srv.stderr())
+        if not up:
+            return
+        st, h, j = srv.json("/api/recordings/2025-10-22-pytorch-2-9-release-qa")
+        qs = (j or {}).get("questions") or []
+        check(st == 200 and qs and all(isinstance(q.get("similar"), list) for q in qs),
+              "every question of the API has a similar list: %s" % qs[:1])
+        py = [q for q in qs if "Python versions" in q["text"]]
+        sim = py[0]["similar"] if py else []
+        check(sim and sim[0]["recording"] == "2025-02-05-pytorch-2-6-release-qa" and
+              sim[0]["release"] == "2.6" and sim[0]["t"] == 129.0 and
+              set(sim[0]) == {"recording", "title", "release", "t", "question"},
+              "2.9's Python question: 2.6's is similar: %s" % sim)
+        check(all(s["recording"] != "2025-10-22-pytorch-2-9-release-qa" for q in qs for s in q["similar"]),
+              "similar: never the recording itself")
+        st, h, body = srv.get("/watch/2025-10-22-pytorch-2-9-release-qa")
+        page = body.decode()
+        check(st == 200 and re.search(r'<p class="also">Also asked in 2\.6: <a href="/watch/'
+                                      r'2025-02-05-pytorch-2-6-release-qa\?t=129">[^<]*Python version', page),
+              "the watch page: 'Also asked in 2.6' links to 2:09: %s" %
+              re.findall(r'<p class="also">.*?</p>', page)[:3])
+        # A TAC meeting's agenda items carry the decisions stated in them.
+        st, h, j = srv.json("/api/recordings/2025-05-13-tac-meeting")
+        items = (j or {}).get("agenda") or []
+        check(st == 200 and [len(a.get("decisions", [])) for a in items] == [1, 1, 1, 0, 0] and
+              items[0]["decisions"][0] == {"t": 44.725, "text": "Hearing none, the April minutes are approved."},
+              "TAC agenda items: decisions: %s" % [a.get("decisions") for a in items])
+        st, h, j = srv.json("/api/recordings/2025-10-22-pytorch-2-9-release-qa")
+        check(st == 200 and all("decisions" not in a for a in j["agenda"]), "a Q&A's agenda has no decisions")
+        st, h, body = srv.get("/watch/2025-05-13-tac-meeting")
+        page = body.decode()
+        check(st == 200 and re.search(r'<ul class="decisions"><li><span class="tag">Decided</span> <a href="'
+                                      r'/watch/2025-05-13-tac-meeting\?t=44\.725" data-t="44\.725">Hearing none, '
+                                      r'the April minutes are approved\.</a></li></ul>', page),
+              "the watch page marks the decision under its item: %s" %
+              re.findall(r'<ul class="decisions">.*?</ul>', page)[:2])
+    finally:
+        srv.proc.send_signal(signal.SIGTERM)
+        try:
+            rc = srv.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            srv.proc.kill()
+            rc = srv.proc.wait()
+        log = srv.stderr()
+        check(rc == 0 and "ERROR: AddressSanitizer" not in log and "LeakSanitizer" not in log and
+              "runtime error" not in log, "similar: clean exit: %s" % log[-2000:])
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="qa_http_")
     archive = os.path.join(tmp, "archive")
@@ -783,6 +851,7 @@ def main():
         check(rc == 0, "SIGTERM: exit 0 (got %s)" % rc)
         check("LeakSanitizer" not in log and "ERROR: AddressSanitizer" not in log and
               "runtime error" not in log, "no sanitizer report: " + log[-3000:])
+        test_similar_served(tmp)
     finally:
         if srv and srv.proc.poll() is None:
             srv.proc.kill()

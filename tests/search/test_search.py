@@ -453,6 +453,47 @@ def unit_checks(tmp):
     check(rc == 1 and "qa.md: line 3:" in err, "a broken qa.md is named with its line: %s" % err)
 
 
+def similar_checks(tmp):
+    """Similar questions across releases (issue 14): on the bundled archive,
+    the 2.9 Q&A's question about Python versions and compile finds the 2.6
+    Q&A's about supporting a new Python version, and the other way round;
+    a question only its own recording asks about has none from itself."""
+    root = os.path.join(tmp, "bundled")
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "transcripts")
+    shutil.copytree(src, root, ignore=shutil.ignore_patterns(".qarchive"))
+    rc, out, err = run("index", "--archive", root)
+    check(rc == 0, "index the bundled archive: %s %s" % (out, err))
+
+    def similar_of(query, recording):
+        rc, r, err = search(root, "--questions", "--recording", recording, query)
+        hits = (r or {}).get("hits") or []
+        check(hits and "unit" in hits[0], "%s: a unit in %s: %s" % (query, recording, err or hits[:1]))
+        return (hits[0].get("unit") or {}).get("similar") if hits else None
+
+    sim = similar_of("Python versions 3.14 wheels compile", "2025-10-22-pytorch-2-9-release-qa")
+    check(isinstance(sim, list) and 0 < len(sim) <= 3, "similar: 1-3 of them: %s" % sim)
+    check(all(set(s) == {"recording", "title", "release", "t", "question"} for s in sim or []),
+          "similar {recording, title, release, t, question}: %s" % sim)
+    check(all(s["recording"] != "2025-10-22-pytorch-2-9-release-qa" for s in sim or []),
+          "similar: other recordings only: %s" % sim)
+    six = [s for s in sim or [] if s["recording"] == "2025-02-05-pytorch-2-6-release-qa"]
+    check(six and six[0]["release"] == "2.6" and "Python version" in six[0]["question"]
+          and six[0]["t"] == 129.0, "2.9's Python question finds 2.6's (at 2:09): %s" % sim)
+    sim = similar_of("free-threaded build three thirteen", "2025-02-05-pytorch-2-6-release-qa")
+    check(any(s["recording"] == "2025-04-30-pytorch-2-7-release-qa" and s["release"] == "2.7" and
+              "free-threaded" in s["question"] for s in sim or []),
+          "and 2.6's free-threaded question finds 2.7's: %s" % sim)
+    # A decision's words land on it (TAC meetings: decisions.h).
+    rc, r, _ = search(root, "kind:tac-meeting", "that's approved as a trial")
+    top = (r or {}).get("hits", [{}])[0] if r and r["hits"] else {}
+    check(top.get("recording") == "2025-05-13-tac-meeting" and abs(top.get("t", 0) - 544.29) < 1,
+          "a decision's words land on it (544.29): %s" % top)
+    # A passage hit has no "unit", so no "similar"; a unit always has the key.
+    rc, r, _ = search(root, "--questions", "torch.compile")
+    check(r and r["hits"] and all(isinstance(h["unit"].get("similar"), list) for h in r["hits"]),
+          "every unit hit has a similar list: %s" % (r and r["hits"][:1]))
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="qa_search_")
     root = os.path.join(tmp, "archive")
@@ -614,6 +655,7 @@ def main():
         vocabulary_checks(tmp)
         speaker_checks(tmp)
         unit_checks(tmp)
+        similar_checks(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print("%d passed, %d failed" % (passed, failed))

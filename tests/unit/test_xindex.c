@@ -974,6 +974,100 @@ static void test_sortable(void)
 	CHECK(memcmp(a, b, n) < 0 || (memcmp(a, b, n) == 0 && la < lb));
 }
 
+/* One question document of recording rec, as the index writes a unit's
+ * question: its words weighed 3, and again under "XQ" with no
+ * within-document frequency (and their stems), a seed term
+ * "XUNIT<rec>#<k>", its speaker's name. */
+static void add_question(qx_db *db, const char *rec, int k, const char *words, const char *name)
+{
+	qx_doc *doc = qx_doc_new();
+	char term[64], buf[256];
+	CHECK(doc != NULL);
+	snprintf(buf, sizeof buf, "%s", words);
+	for (char *w = strtok(buf, " "); w; w = strtok(NULL, " ")) {
+		CHECK(qx_doc_add_text_term(doc, "", w, 0, false, 3, false) == QX_OK);
+		CHECK(qx_doc_add_text_term(doc, "XQ", w, 0, false, 0, false) == QX_OK);
+	}
+	snprintf(term, sizeof term, "XREC%s", rec);
+	CHECK(qx_doc_add_boolean_term(doc, term) == QX_OK);
+	CHECK(qx_doc_add_boolean_term(doc, "XTYPEunit") == QX_OK);
+	snprintf(term, sizeof term, "XSPEAKER%s", name);
+	CHECK(qx_doc_add_boolean_term(doc, term) == QX_OK);
+	snprintf(term, sizeof term, "XUNIT%s#%d", rec, k);
+	CHECK(qx_doc_add_boolean_term(doc, term) == QX_OK);
+	CHECK(qx_doc_set_data(doc, term, strlen(term)) == QX_OK);
+	CHECK(qx_db_add(db, doc) == QX_OK);
+	qx_doc_free(doc);
+}
+
+static qx_status similar(qx_db *db, const char *seed, const char *exclude, unsigned min_terms,
+                         double min_share, qx_mset **ms)
+{
+	static const char *const filters[] = {"XTYPEunit"};
+	static const char *const stop[] = {"does", "on"};
+	qx_similar_params p = {.seed = seed, .prefix = "XQ", .stopwords = stop,
+	                       .stopword_count = 2, .names_prefix = "XSPEAKER",
+	                       .filters = filters, .filter_count = 1, .exclude = exclude,
+	                       .terms = 4, .min_terms = min_terms, .min_share = min_share,
+	                       .limit = 5};
+	return qx_db_similar(db, &p, ms);
+}
+
+/* More like this: the closest questions of other recordings, on the
+ * seed's telling words (not stopwords, names, or words no other holds). */
+static void test_similar(void)
+{
+	char path[300];
+	path_in_tmp(path, sizeof path, "similar");
+	qx_db *db = NULL;
+	CHECK(qx_db_open(path, true, &db, NULL) == QX_OK);
+	add_question(db, "r26", 0, "does compile work on python versions", "ravi");
+	add_question(db, "r26", 1, "ravi what about python wheels", "ravi");
+	add_question(db, "r29", 0, "which python versions can compile use", "jonas");
+	add_question(db, "r29", 1, "ravi does this work on windows", "jonas");
+	add_question(db, "r27", 0, "ravi is flexattention fast on cpu", "yuki");
+	CHECK(qx_db_commit(db) == QX_OK);
+	qx_mset *ms = NULL;
+	char buf[64];
+	CHECK(similar(db, "XUNITr26#0", "XRECr26", 2, 0, &ms) == QX_OK);
+	CHECK(qx_mset_size(ms) == 1); /* "work on" alone is not enough */
+	CHECK(strcmp(hit_data(ms, 0, buf, sizeof buf), "XUNITr29#0") == 0);
+	qx_mset_free(ms);
+	/* r29#0 lacks "work": not all of r26#0's weight. */
+	CHECK(similar(db, "XUNITr26#0", "XRECr26", 2, 1.0, &ms) == QX_OK);
+	CHECK(qx_mset_size(ms) == 0);
+	qx_mset_free(ms);
+	/* "ravi" is a name: never a reason to be alike. */
+	CHECK(similar(db, "XUNITr26#1", "XRECr26", 1, 0, &ms) == QX_OK);
+	CHECK(qx_mset_size(ms) == 1 && strcmp(hit_data(ms, 0, buf, sizeof buf), "XUNITr29#0") == 0);
+	qx_mset_free(ms);
+	/* Without the exclusion the seed's own recording counts too. */
+	CHECK(similar(db, "XUNITr29#0", NULL, 2, 0, &ms) == QX_OK);
+	CHECK(qx_mset_size(ms) == 2);
+	qx_mset_free(ms);
+	/* A seed no document holds; unusable params. */
+	ms = (qx_mset *)1;
+	CHECK(similar(db, "XUNITnone#0", NULL, 2, 0, &ms) == QX_NOT_FOUND && ms == NULL);
+	CHECK(strstr(qx_db_errmsg(db), "XUNITnone#0") != NULL);
+	qx_similar_params bad = {.seed = "XUNITr26#0", .prefix = "XQ", .terms = 0};
+	CHECK(qx_db_similar(db, &bad, &ms) == QX_INVALID && ms == NULL);
+	bad.terms = QX_SIMILAR_TERMS_MAX + 1;
+	CHECK(qx_db_similar(db, &bad, &ms) == QX_INVALID);
+	bad.terms = 2;
+	bad.min_terms = 3;
+	CHECK(qx_db_similar(db, &bad, &ms) == QX_INVALID);
+	bad.min_terms = 0;
+	bad.min_share = 1.5;
+	CHECK(qx_db_similar(db, &bad, &ms) == QX_INVALID);
+	bad.min_share = 0;
+	bad.stopword_count = 1;
+	CHECK(qx_db_similar(db, &bad, &ms) == QX_INVALID);
+	CHECK(qx_db_similar(db, NULL, &ms) == QX_INVALID);
+	CHECK(qx_db_similar(NULL, &bad, &ms) == QX_INVALID);
+	CHECK(qx_db_similar(db, &bad, NULL) == QX_INVALID);
+	qx_db_close(db);
+}
+
 int main(void)
 {
 	const char *base = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
@@ -1005,6 +1099,7 @@ int main(void)
 	RUN(test_field_values);
 	RUN(test_utf8_lower);
 	RUN(test_accept);
+	RUN(test_similar);
 	char cmd[300];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp_root);
 	if (system(cmd) != 0)

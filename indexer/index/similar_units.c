@@ -1,0 +1,120 @@
+#include "similar_units.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "index_schema.h"
+#include "search_internal.h"
+
+/* The frame of a question, not what it is about: a question that shares
+ * only "what does ... look like" or "should I use" with another is not
+ * like it (read off the bundled archive's pairs). Not search's stopwords:
+ * these are dropped only here, and "version" or "build" are never here. */
+static const char *const frame_words[] = {
+    "a",      "about",    "actually", "an",     "and",      "are",   "as",     "ask",
+    "asks",   "at",       "be",       "but",    "by",       "called", "can",   "chat",
+    "could",  "did",      "different", "do",    "does",     "first", "fit",    "for",
+    "from",   "get",      "go",       "good",   "has",      "have",  "help",   "how",
+    "i",      "if",       "in",       "is",     "it",       "its",   "just",   "know",
+    "last",   "let",      "like",     "look",   "me",       "mean",  "my",     "need",
+    "next",   "of",       "on",       "one",    "or",       "people", "problem", "question",
+    "quick",  "really",   "right",    "s",      "should",   "so",    "solve",  "something",
+    "start",  "that",     "the",      "there",  "thing",    "this",  "to",     "up",
+    "us",     "use",      "using",    "we",     "what",     "when",  "where",  "which",
+    "who",    "why",      "will",     "with",   "work",     "you",   "your",
+};
+
+/* The recording's summary (INDEX_META_RECORDING), parsed into *summary;
+ * NULL (and QX_OK) when the index has none or it does not parse: the hit
+ * is then shown without title and release. */
+static qx_status summary_of(qx_db *db, const char *id, json_t **summary)
+{
+	*summary = NULL;
+	char key[sizeof INDEX_META_RECORDING + 256], *text = NULL;
+	snprintf(key, sizeof key, "%s%s", INDEX_META_RECORDING, id);
+	qx_status st = qx_db_get_metadata(db, key, &text);
+	if (st == QX_OK && text[0])
+		*summary = json_loads(text, 0, NULL);
+	free(text);
+	return st;
+}
+
+/* Hit i of ms as {"recording", "title", "release", "t", "question"},
+ * appended to list. */
+static qx_status add_hit(qx_db *db, qx_mset *ms, unsigned i, json_t *list)
+{
+	const char *data;
+	size_t len;
+	qx_status st = qx_mset_hit(ms, i, &data, &len, NULL, NULL);
+	if (st != QX_OK)
+		return st;
+	json_t *doc = json_loadb(data, len, 0, NULL), *summary = NULL;
+	const char *id = json_string_value(json_object_get(doc, "r"));
+	json_t *q = json_object_get(doc, "question");
+	if (!id || !json_is_string(json_object_get(q, "text"))) {
+		json_decref(doc); /* not a unit the index wrote: skip it */
+		return QX_OK;
+	}
+	if ((st = summary_of(db, id, &summary)) == QX_OK &&
+	    json_array_append_new(list, json_pack("{s:s, s:O?, s:O?, s:O, s:O}", "recording", id,
+	                                          "title", json_object_get(summary, "title"),
+	                                          "release", json_object_get(summary, "release"),
+	                                          "t", json_object_get(q, "t"), "question",
+	                                          json_object_get(q, "text"))) != 0)
+		st = QX_NOMEM;
+	json_decref(summary);
+	json_decref(doc);
+	return st;
+}
+
+search_status similar_units_find(qx_db *db, const char *id, size_t k, json_t **out, char *err,
+                                 size_t errlen)
+{
+	*out = NULL;
+	char seed[512], type[64], exclude[300];
+	snprintf(seed, sizeof seed, "%s%s#%zu", INDEX_TERM_UNIT, id, k);
+	snprintf(type, sizeof type, "%sunit", INDEX_TERM_DOCTYPE);
+	snprintf(exclude, sizeof exclude, "%s%s", INDEX_TERM_RECORDING, id);
+	const char *filters[] = {type};
+	qx_mset *ms = NULL;
+	json_t *list = json_array();
+	qx_status st = QX_NOMEM;
+	if (!list)
+		goto out;
+	qx_similar_params p = {.seed = seed, .prefix = INDEX_PREFIX_QUESTION,
+	                       .stopwords = frame_words,
+	                       .stopword_count = sizeof frame_words / sizeof frame_words[0],
+	                       .names_prefix = INDEX_TERM_SPEAKER,
+	                       .filters = filters, .filter_count = 1, .exclude = exclude,
+	                       .terms = SIMILAR_UNITS_TERMS, .min_terms = SIMILAR_UNITS_MIN_TERMS,
+	                       .min_share = SIMILAR_UNITS_MIN_SHARE,
+	                       .limit = SIMILAR_UNITS_MAX};
+	st = qx_db_similar(db, &p, &ms);
+	if (st == QX_NOT_FOUND)
+		st = QX_OK; /* an index from before INDEX_TERM_UNIT: none known */
+	for (unsigned i = 0; st == QX_OK && i < qx_mset_size(ms); i++)
+		st = add_hit(db, ms, i, list);
+out:
+	qx_mset_free(ms);
+	if (st != QX_OK) {
+		json_decref(list);
+		return search_from_qx(st, db, err, errlen);
+	}
+	*out = list;
+	return SEARCH_OK;
+}
+
+search_status similar_units_add(qx_db *db, const char *id, json_t *questions, char *err,
+                                size_t errlen)
+{
+	for (size_t k = 0; k < json_array_size(questions); k++) {
+		json_t *q = json_array_get(questions, k), *similar;
+		search_status st = similar_units_find(db, id, k, &similar, err, errlen);
+		if (st != SEARCH_OK)
+			return st;
+		if (json_object_set_new(q, "similar", similar) != 0)
+			return SEARCH_NOMEM;
+	}
+	return SEARCH_OK;
+}

@@ -1,0 +1,236 @@
+// More like this: the documents closest to one document, by Xapian's
+// relevance feedback. The seed document is the relevance set; its best
+// terms (Enquire::get_eset, among the stems of one text prefix: a unit's
+// question, not its answer) become an OR query over the documents
+// the caller's filters keep, less those with the exclude term. See
+// qx_db_similar in xindex.h.
+#include "xindex_internal.h"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <set>
+
+namespace
+{
+
+using xindex::WeighedTerm;
+
+const char *unusable(const qx_similar_params &p)
+{
+	if (!p.seed || !*p.seed)
+		return "no seed term";
+	if (!p.prefix)
+		return "no text prefix";
+	if ((p.filter_count && !p.filters) || (p.stopword_count && !p.stopwords))
+		return "a count with no array";
+	for (size_t i = 0; i < p.stopword_count; i++)
+		if (!p.stopwords[i])
+			return "a NULL stopword";
+	for (size_t i = 0; i < p.filter_count; i++)
+		if (!p.filters[i] || !*p.filters[i])
+			return "a NULL or empty filter term";
+	if (p.terms < 1 || p.terms > QX_SIMILAR_TERMS_MAX)
+		return "terms out of range";
+	if (p.min_terms > p.terms)
+		return "min_terms above terms";
+	if (!(p.min_share >= 0 && p.min_share <= 1))
+		return "min_share outside 0..1";
+	return nullptr;
+}
+
+// The expansion may pick only stems of the caller's text prefix ("Z" +
+// prefix + stem, as qx_doc_add_text_term writes them: one term a word, so
+// a word and its stem do not count twice) that some other document holds
+// too (a word only the seed has, "3.14", can match nothing), and not those
+// of the seed's words that are stopwords or names (a question put to
+// "Mei-Lin" is not like every other question put to her).
+class TextStems : public Xapian::ExpandDecider
+{
+      public:
+	TextStems(const Xapian::Database &db, Xapian::docid seed, const qx_similar_params &p,
+	          const Xapian::Stem &stemmer)
+	    : db_(db), stems_(std::string("Z") + p.prefix)
+	{
+		for (size_t i = 0; i < p.stopword_count; i++)
+			refused_.insert(stems_ + stemmer(p.stopwords[i]));
+		if (!p.names_prefix || !*p.names_prefix)
+			return;
+		// The seed's own words under the prefix, each checked as a name.
+		const std::string words(p.prefix);
+		for (auto t = db.termlist_begin(seed); t != db.termlist_end(seed); ++t) {
+			const std::string term = *t;
+			if (term.compare(0, words.size(), words) != 0 || term.size() == words.size() ||
+			    (term[words.size()] >= 'A' && term[words.size()] <= 'Z'))
+				continue;
+			const std::string word = term.substr(words.size());
+			if (db.term_exists(p.names_prefix + word))
+				refused_.insert(stems_ + stemmer(word));
+		}
+	}
+	bool operator()(const std::string &term) const override
+	{
+		return term.compare(0, stems_.size(), stems_) == 0 && term.size() > stems_.size() &&
+		       !(term[stems_.size()] >= 'A' && term[stems_.size()] <= 'Z') &&
+		       !refused_.count(term) && db_.get_termfreq(term) >= 2;
+	}
+
+      private:
+	const Xapian::Database &db_;
+	std::string stems_;
+	std::set<std::string> refused_;
+};
+
+// How much of the seed's expansion weight a document shares: the sum of
+// the weights of the query's terms it holds, and how many it holds.
+class Shared
+{
+      public:
+	Shared(const Xapian::Database &db, std::vector<WeighedTerm> terms)
+	    : db_(db), terms_(std::move(terms))
+	{
+	}
+	double total() const
+	{
+		double sum = 0;
+		for (const WeighedTerm &t : terms_)
+			sum += t.second;
+		return sum;
+	}
+	double weight(Xapian::docid did, unsigned *count) const
+	{
+		double sum = 0;
+		*count = 0;
+		for (const WeighedTerm &t : terms_) {
+			Xapian::TermIterator it = db_.termlist_begin(did);
+			it.skip_to(t.first);
+			if (it != db_.termlist_end(did) && *it == t.first) {
+				++*count;
+				sum += t.second;
+			}
+		}
+		return sum;
+	}
+
+      private:
+	const Xapian::Database &db_;
+	std::vector<WeighedTerm> terms_;
+};
+
+// Keeps a match that holds at least `least` of the query's terms, and at
+// least `share` of their expansion weight: one word in common ("python"),
+// or two of the seed's least telling words, is not a similar question.
+class SharesTerms : public Xapian::MatchDecider
+{
+      public:
+	SharesTerms(const Shared &shared, unsigned least, double share)
+	    : shared_(shared), least_(least), needed_(shared.total() * share)
+	{
+	}
+	bool operator()(const Xapian::Document &doc) const override
+	{
+		unsigned count;
+		double weight = shared_.weight(doc.get_docid(), &count);
+		return count >= least_ && weight >= needed_;
+	}
+
+      private:
+	const Shared &shared_;
+	unsigned least_;
+	double needed_;
+};
+
+// Ranks by the shared expansion weight: the question terms are indexed
+// with no within-document frequency (so that they leave a unit's length,
+// and its BM25 weight in ordinary searches, as it was), which leaves BM25
+// nothing to rank them by.
+class SharedKey : public Xapian::KeyMaker
+{
+      public:
+	explicit SharedKey(const Shared &shared) : shared_(shared)
+	{
+	}
+	std::string operator()(const Xapian::Document &doc) const override
+	{
+		unsigned count;
+		return Xapian::sortable_serialise(shared_.weight(doc.get_docid(), &count));
+	}
+
+      private:
+	const Shared &shared_;
+};
+
+// The filters as qx_db_search applies them: OR within a prefix (the
+// leading upper-case letters), AND across prefixes.
+Xapian::Query filtered(Xapian::Query query, const qx_similar_params &p)
+{
+	std::map<std::string, std::vector<Xapian::Query>> by_prefix;
+	for (size_t i = 0; i < p.filter_count; i++) {
+		std::string term = p.filters[i];
+		size_t n = 0;
+		while (n < term.size() && term[n] >= 'A' && term[n] <= 'Z')
+			n++;
+		by_prefix[term.substr(0, n)].emplace_back(term);
+	}
+	for (auto &group : by_prefix)
+		query = Xapian::Query(Xapian::Query::OP_FILTER, query,
+		                      Xapian::Query(Xapian::Query::OP_OR, group.second.begin(),
+		                                    group.second.end()));
+	if (p.exclude && *p.exclude)
+		query = Xapian::Query(Xapian::Query::OP_AND_NOT, query, Xapian::Query(p.exclude));
+	return query;
+}
+
+// Fill result with the documents like the seed; QX_NOT_FOUND when no
+// document has the seed term.
+qx_status similar(qx_db *db, const qx_similar_params &p, qx_mset &result)
+{
+	const Xapian::Database &xdb = *db->db;
+	Xapian::PostingIterator seed = xdb.postlist_begin(p.seed);
+	if (seed == xdb.postlist_end(p.seed)) {
+		db->errmsg = std::string("no document has ") + p.seed;
+		return QX_NOT_FOUND;
+	}
+	Xapian::RSet rset;
+	rset.add_document(*seed);
+	result.stemmer = Xapian::Stem("english");
+	TextStems allowed(xdb, *seed, p, result.stemmer);
+	Xapian::ESet eset = result.enquire.get_eset(p.terms, rset, &allowed);
+	std::vector<std::string> terms(eset.begin(), eset.end());
+	std::vector<WeighedTerm> weighed;
+	for (Xapian::ESetIterator t = eset.begin(); t != eset.end(); ++t)
+		weighed.emplace_back(*t, t.get_weight());
+	if (terms.size() < std::max(1u, p.min_terms))
+		return QX_OK; // too few telling words: nothing is like it
+	result.enquire.set_query(filtered(
+	    Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()), p));
+	Shared shared(xdb, std::move(weighed));
+	SharesTerms shares(shared, std::max(1u, p.min_terms), p.min_share);
+	SharedKey key(shared);
+	result.enquire.set_weighting_scheme(Xapian::BoolWeight());
+	result.enquire.set_sort_by_key(&key, true); // the most shared first
+	result.mset = result.enquire.get_mset(0, p.limit, 0, nullptr, &shares);
+	return QX_OK;
+}
+
+} // namespace
+
+qx_status qx_db_similar(qx_db *db, const qx_similar_params *params, qx_mset **out) noexcept
+{
+	if (!out)
+		return QX_INVALID;
+	*out = nullptr;
+	std::unique_ptr<qx_mset> result;
+	qx_status status = xindex::guarded(db, false, [&] {
+		if (!params)
+			return xindex::invalid(&db->errmsg, "no similar parameters");
+		if (const char *why = unusable(*params))
+			return xindex::invalid(&db->errmsg, why);
+		xindex::read_point(db);
+		result.reset(new qx_mset(db));
+		return similar(db, *params, *result);
+	});
+	if (status == QX_OK)
+		*out = result.release();
+	return status;
+}
