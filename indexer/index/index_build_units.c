@@ -85,7 +85,7 @@ static json_t *unit_data(const recording *rec, const cue_list *cues, const qa_un
 {
 	const char *said = cues->items[u->answer_first].plain;
 	char *first = first_sentence(said ? said : "");
-	json_t *data = first ? json_pack("{s:s, s:s, s:f, s:f, s:o, s:i, s:I, s:{s:s, s:f, s:s?}, "
+	json_t *data = first ? json_pack("{s:s, s:s, s:f, s:f, s:o, s:I, s:I, s:{s:s, s:f, s:s?}, "
 	                                 "s:{s:f, s:f, s:s?, s:s}}",
 	                                 "r", rec->id, "type", "unit", "start", u->question_t,
 	                                 "end", u->answer_end, "cues", list, "question_cues",
