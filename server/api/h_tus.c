@@ -55,11 +55,13 @@
 
 #include "auth_gate.h"
 #include "crash_point.h"
+#include "errmsg.h"
 #include "ingest.h"
 #include "body.h"
 #include "api.h"
 #include "number.h"
 #include "recording.h"
+#include "store_error.h"
 #include "strbuf.h"
 #include "tus_fields.h"
 #include "tus_metadata.h"
@@ -194,6 +196,19 @@ static bool add_count(http_reply *out, const char *name, uint64_t n)
 	return http_reply_header_add(out, name, buf);
 }
 
+/* A file operation of the store failed: the log gets the whole message
+ * (it names the files), the client the reason alone (store_error.h). */
+static unsigned io_error(http_reply *out, const char *log_message, int errnum)
+{
+	fprintf(stderr, "qarchive serve: the upload store: %s\n", log_message);
+	if (!errnum)
+		return http_reply_error(out, 500, "the upload store failed; the server's log says why");
+	char why[ERRMSG_WHY_SIZE];
+	return http_reply_error(out, http_store_error_status(errnum),
+	                        "the upload could not be stored: %s",
+	                        errmsg_strerror(errnum, why, sizeof why));
+}
+
 /* The HTTP status for a store status, with the store's message. */
 static unsigned store_error(http_reply *out, tus_store *s, tus_status rc)
 {
@@ -212,7 +227,7 @@ static unsigned store_error(http_reply *out, tus_store *s, tus_status rc)
 	case TUS_TOO_LONG:
 		return http_reply_error(out, 400, "%s", msg);
 	case TUS_IO:
-		return http_reply_error(out, 500, "the upload store failed: %s", msg);
+		return io_error(out, msg, s ? tus_store_errno(s) : 0);
 	case TUS_NOMEM:
 		return http_reply_error(out, 500, "out of memory");
 	}
@@ -225,9 +240,10 @@ static unsigned open_store(http_request *req, http_reply *out, tus_store **s)
 	tus_status rc = tus_store_open(req->server->archive_dir, s, &err);
 	if (rc == TUS_OK)
 		return 0;
-	unsigned status = rc == TUS_NOMEM ? http_reply_error(out, 500, "out of memory")
-	                                  : http_reply_error(out, 500, "the upload store: %s",
-	                                                     err ? err : tus_status_str(rc));
+	int errnum = errno;
+	unsigned status = rc == TUS_NOMEM
+	                      ? http_reply_error(out, 500, "out of memory")
+	                      : io_error(out, err ? err : tus_status_str(rc), errnum);
 	free(err);
 	return status;
 }

@@ -14,6 +14,7 @@
 #include "errmsg.h"
 #include "strbuf.h"
 #include "text_decode.h"
+#include "store_error.h"
 
 /* What the post processor may buffer for a part's headers and a field's
  * name; bodies pass through in chunks. */
@@ -89,13 +90,14 @@ static enum MHD_Result start_file(form_body *f, const char *key, const char *fil
 	f->fd = mkstemp(file->path);
 	if (f->fd < 0) {
 		/* Taken before free() can touch errno. */
+		int errnum = errno;
 		char why[ERRMSG_WHY_SIZE];
-		errmsg_strerror(errno, why, sizeof why);
+		errmsg_strerror(errnum, why, sizeof why);
 		free(file->path);
 		free(file->field);
 		free(file->filename);
 		free(file->content_type);
-		return fail(f, 500, "cannot store the upload: %s", why);
+		return fail(f, http_store_error_status(errnum), "cannot store the upload: %s", why);
 	}
 	f->file_count++;
 	return MHD_YES;
@@ -112,9 +114,10 @@ static enum MHD_Result write_file(form_body *f, const char *data, size_t size)
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0) {
+			int errnum = errno;
 			char why[ERRMSG_WHY_SIZE];
-			return fail(f, 500, "cannot store the upload: %s",
-			            errmsg_strerror(errno, why, sizeof why));
+			return fail(f, http_store_error_status(errnum), "cannot store the upload: %s",
+			            errmsg_strerror(errnum, why, sizeof why));
 		}
 		data += w;
 		size -= (size_t)w;

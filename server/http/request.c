@@ -116,12 +116,18 @@ unsigned http_reply_error(http_reply *r, unsigned status, const char *fmt, ...)
 	return status;
 }
 
-/* Our fault, but one that a retry will not fix: 503 with the remedy, as
- * for an archive that has no index yet. */
+/* How long a client is told to wait (Retry-After) when the index is
+ * missing or damaged: an operator has to run `qarchive index`, which takes
+ * a while; load balancers and crawlers back off rather than hammer. */
+#define NO_INDEX_RETRY_SECONDS "60"
+
+/* Our fault, but one that a retry will not fix until the index is rebuilt:
+ * 503 with the remedy, as for an archive that has no index yet. */
 static unsigned damaged(http_reply *out, const char *detail)
 {
 	char message[512];
 	index_damaged_message(detail, message, sizeof message);
+	http_reply_header_add(out, "Retry-After", NO_INDEX_RETRY_SECONDS);
 	return http_reply_error(out, 503, "%s", message);
 }
 
@@ -134,6 +140,7 @@ unsigned http_request_db(http_request *req, http_reply *out)
 	case HTTP_DB_OK:
 		return 0;
 	case HTTP_DB_NO_INDEX:
+		http_reply_header_add(out, "Retry-After", NO_INDEX_RETRY_SECONDS);
 		return http_reply_error(out, 503,
 		                        "the archive has no index yet: run `qarchive index`");
 	case HTTP_DB_DAMAGED:

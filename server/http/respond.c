@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -12,7 +13,7 @@
 
 const char *http_reason(unsigned status)
 {
-	/* RFC 9110 §15 (429 and 431: RFC 6585). */
+	/* RFC 9110 §15 (429 and 431: RFC 6585; 507: RFC 4918). */
 	static const struct {
 		unsigned status;
 		const char *reason;
@@ -39,6 +40,7 @@ const char *http_reason(unsigned status)
 	    {431, "Request Header Fields Too Large"},
 	    {500, "Internal Server Error"},
 	    {503, "Service Unavailable"},
+	    {507, "Insufficient Storage"},
 	};
 	for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++)
 		if (reasons[i].status == status)
@@ -85,6 +87,17 @@ static bool add(struct MHD_Response *resp, const char *name, const char *value)
 	return MHD_add_response_header(resp, name, value) == MHD_YES;
 }
 
+/* Retry-After for a 503 whose handler did not say. */
+#define DEFAULT_RETRY_SECONDS "5"
+
+static bool has_header(const http_reply *reply, const char *name)
+{
+	for (size_t i = 0; i < reply->header_count; i++)
+		if (strcasecmp(reply->headers[i].name, name) == 0)
+			return true;
+	return false;
+}
+
 enum MHD_Result http_respond(const http_request *req, unsigned status, http_reply *reply,
                              uint64_t *bytes)
 {
@@ -94,6 +107,11 @@ enum MHD_Result http_respond(const http_request *req, unsigned status, http_repl
 	bool bodiless = status == 304;
 	if (status >= 400 && !reply->body && reply->fd < 0)
 		render_error(req, status, reply);
+	/* RFC 9110 §10.2.3: a 503 says when to come back. The handlers that
+	 * know (a full work pool, a missing index) set their own; the rest
+	 * (an edit that found the archive busy) get a short default. */
+	if (status == 503 && !has_header(reply, "Retry-After"))
+		http_reply_header_add(reply, "Retry-After", DEFAULT_RETRY_SECONDS);
 	if (bodiless) {
 		free(reply->body);
 		reply->body = NULL;

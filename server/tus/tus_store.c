@@ -59,14 +59,17 @@ tus_status tus_store_fail(tus_store *s, tus_status status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(s->errmsg, sizeof s->errmsg, fmt, ap);
 	va_end(ap);
+	s->errnum = 0;
 	return status;
 }
 
 tus_status tus_store_fail_errno(tus_store *s, int errnum, const char *what, const char *path)
 {
 	char why[ERRMSG_WHY_SIZE];
-	return tus_store_fail(s, errnum == ENOMEM ? TUS_NOMEM : TUS_IO, "%s %s: %s", what, path,
-	                      errmsg_strerror(errnum, why, sizeof why));
+	tus_status rc = tus_store_fail(s, errnum == ENOMEM ? TUS_NOMEM : TUS_IO, "%s %s: %s", what,
+	                               path, errmsg_strerror(errnum, why, sizeof why));
+	s->errnum = errnum;
+	return rc;
 }
 
 bool tus_id_valid(const char *s)
@@ -126,9 +129,11 @@ tus_status tus_store_open(const char *archive_dir, tus_store **out, char **errms
 	if (as == ARCHIVE_NOMEM)
 		goto out;
 	if (as != ARCHIVE_OK) {
+		int errnum = errno;
 		char why[ERRMSG_WHY_SIZE];
 		rc = tus_store_fail(s, TUS_IO, "cannot make %s/%s: %s", archive_dir,
-		                    ARCHIVE_STATE_NAME, errmsg_strerror(errno, why, sizeof why));
+		                    ARCHIVE_STATE_NAME, errmsg_strerror(errnum, why, sizeof why));
+		s->errnum = errnum;
 		goto out;
 	}
 	if (!(uploads = path_join(state, "uploads")) || !(s->dir = path_join(state, TUS_STORE_DIR)))
@@ -145,8 +150,10 @@ out:
 	free(state);
 	free(uploads);
 	if (rc != TUS_OK) {
+		int errnum = s->errnum;
 		*errmsg = strdup(s->errmsg[0] ? s->errmsg : tus_status_str(rc));
 		tus_store_close(s);
+		errno = errnum;
 		return rc;
 	}
 	*out = s;
@@ -166,6 +173,11 @@ void tus_store_close(tus_store *s)
 const char *tus_store_errmsg(const tus_store *s)
 {
 	return s->errmsg;
+}
+
+int tus_store_errno(const tus_store *s)
+{
+	return s->errnum;
 }
 
 const char *tus_store_dir(const tus_store *s)

@@ -104,7 +104,9 @@ typedef struct tus_store tus_store;
 /* Open the store of archive_dir, making <archive>/.qarchive/uploads/tus/
  * (mode 0700) when it is missing. Returns TUS_OK with *out set (close with
  * tus_store_close); TUS_IO or TUS_NOMEM with *errmsg set (caller frees;
- * may be NULL when out of memory) and *out NULL. */
+ * may be NULL when out of memory) and *out NULL. On TUS_IO errno is the
+ * system error behind it (0 when there was none). The message may name
+ * files: it is for the server's log, not for clients. */
 tus_status tus_store_open(const char *archive_dir, tus_store **out, char **errmsg);
 
 /* NULL is a no-op. Every append of the store must be closed first. */
@@ -113,6 +115,11 @@ void tus_store_close(tus_store *s);
 /* The message of the last call on s (or on an append of s) that failed.
  * Borrowed, valid until the next call on s. */
 const char *tus_store_errmsg(const tus_store *s);
+
+/* The system error (errno) behind the last TUS_IO of s, 0 when it was not
+ * one (a damaged info file). TUS_IO messages name files; a client is told
+ * only this error's meaning (ENOSPC: no space left). */
+int tus_store_errno(const tus_store *s);
 
 /* The store's folder. Borrowed, valid while s is open. */
 const char *tus_store_dir(const tus_store *s);

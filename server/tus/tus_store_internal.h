@@ -21,6 +21,7 @@ struct tus_store {
 	char *dir; /* owned */
 	int dir_fd;
 	char errmsg[512];
+	int errnum; /* the errno behind the last TUS_IO, 0 if none */
 };
 
 /* printf fmt into s's message; returns status. */

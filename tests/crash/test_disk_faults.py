@@ -84,11 +84,16 @@ def reads_served(srv, what):
     check(st == 200, "%s: a page is served: %s" % (what, st))
 
 
-def refused_clearly(st, body, what, words):
+def refused_clearly(st, body, what, words, status, mnt):
+    """A full disk is 507 (RFC 4918: the same request may work later), a
+    read-only archive 503; either way the reason is named and no path of
+    the server's is shown to the client (paths go to the server's log)."""
     msg = body.get("error", "") if isinstance(body, dict) else str(body)
     print("test_disk_faults: %s: %s %s" % (what, st, msg), flush=True)
-    check(st in (500, 503, 507) and any(w in msg for w in words),
-          "%s: a clear error: %s %s" % (what, st, msg))
+    check(st == status and any(w in msg for w in words),
+          "%s: a clear error: %s %s (want %d)" % (what, st, msg, status))
+    check(mnt not in msg and "/archive" not in msg,
+          "%s: no server path in the answer: %s" % (what, msg))
 
 
 def test_disk_full(base):
@@ -104,14 +109,14 @@ def test_disk_full(base):
             fill(mnt)
             reads_served(srv, "disk full")
             st, body = upload(srv, "No room")
-            refused_clearly(st, body, "disk full: POST /api/recordings", ("space",))
+            refused_clearly(st, body, "disk full: POST /api/recordings", ("space",), 507, mnt)
             st, h, b = srv.request("POST", "/api/uploads", {
                 "Authorization": "Bearer " + cl.TOKEN, "Tus-Resumable": "1.0.0",
                 "Upload-Length": "100",
                 "Upload-Metadata": "title %s,kind %s,date %s" % (
                     cl.b64("No room"), cl.b64("other"), cl.b64("2026-07-01"))})
             refused_clearly(st, json.loads(b) if b else {}, "disk full: tus creation",
-                            ("space",))
+                            ("space",), 507, mnt)
             rc, out, err = cl.run("add", "--archive", a, "--title", "No room", "--kind",
                                   "other", "--date", "2026-07-01", "--transcript",
                                   cl.path("talk.vtt"))
@@ -145,7 +150,16 @@ def test_read_only(base):
             check(p.returncode == 0, "remounted read-only: %s" % p.stderr)
             reads_served(srv, "read-only")
             st, body = upload(srv, "Read only")
-            refused_clearly(st, body, "read-only: POST /api/recordings", ("Read-only",))
+            refused_clearly(st, body, "read-only: POST /api/recordings", ("Read-only",), 503,
+                            mnt)
+            st, h, b = srv.request("POST", "/api/uploads", {
+                "Authorization": "Bearer " + cl.TOKEN, "Tus-Resumable": "1.0.0",
+                "Upload-Length": "100",
+                "Upload-Metadata": "title %s,kind %s,date %s" % (
+                    cl.b64("Read only"), cl.b64("other"), cl.b64("2026-07-01"))})
+            refused_clearly(st, json.loads(b) if b else {}, "read-only: tus creation",
+                            ("Read-only",), 503, mnt)
+            check(h.get("retry-after"), "read-only: tus creation: Retry-After with the 503")
             rc, out, err = cl.run("add", "--archive", a, "--title", "Read only", "--kind",
                                   "other", "--date", "2026-07-01", "--transcript",
                                   cl.path("talk.vtt"))

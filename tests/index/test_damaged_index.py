@@ -98,7 +98,12 @@ class Server:
         try:
             c.request("GET", path)
             r = c.getresponse()
-            return r.status, r.read().decode("utf-8", "replace")
+            body = r.read().decode("utf-8", "replace")
+            # RFC 9110 §10.2.3: every 503 says when to come back.
+            if r.status == 503:
+                check(r.getheader("Retry-After", "").isdigit(),
+                      "GET %s: the 503 carries Retry-After: %r" % (path, r.getheader("Retry-After")))
+            return r.status, body
         finally:
             c.close()
 
