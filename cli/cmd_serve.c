@@ -10,6 +10,8 @@
 
 #include "archive.h"
 #include "cli_args.h"
+#include "file_io.h"
+#include "log_line.h"
 #include "index_update.h"
 #include "ingest.h"
 #include "commands.h"
@@ -23,7 +25,9 @@ static const char usage[] =
     "usage: qarchive serve [--archive DIR] [--listen ADDR] [--port N] [--threads N]\n"
     "                      [--max-upload SIZE] [--secure-cookies] [--private]\n"
     "                      [--transcriber CMD [--transcriber-timeout SECONDS]\n"
-    "                       [--transcribe-jobs N]]\n\n"
+    "                       [--transcribe-jobs N]]\n"
+    "                      [--log-format text|json] [--metrics-allow ADDRS]\n"
+    "                      [--metrics-token-file FILE]\n\n"
     "Serve the archive over HTTP: the search API, the recordings' media (with\n"
     "byte ranges), captions and chapters as WebVTT, Atom feeds, and the pages.\n"
     "New commits by `qarchive index` show without a restart. Requests are logged\n"
@@ -44,7 +48,14 @@ static const char usage[] =
     "                 or cut short by a restart run at start)\n"
     "  --transcriber-timeout SECONDS  stop an engine after this long (default:\n"
     "                 1800 plus 3 times the audio's length)\n"
-    "  --transcribe-jobs N  engines run at once (default 1)\n\n"
+    "  --transcribe-jobs N  engines run at once (default 1)\n"
+    "  --log-format text|json  the log's lines: text (default; requests in\n"
+    "                 Common Log Format) or one JSON object per line\n"
+    "  --metrics-allow ADDRS  addresses that may read /metrics (Prometheus\n"
+    "                 format), comma-separated, each ADDR or ADDR/BITS\n"
+    "                 (default 127.0.0.1,::1)\n"
+    "  --metrics-token-file FILE  /metrics is also readable with\n"
+    "                 `Authorization: Bearer TOKEN`, TOKEN being FILE's first line\n\n"
     "Staff sign in at /login with accounts made by `qarchive user add`; scripts\n"
     "send `Authorization: Bearer TOKEN` with a token from `qarchive token add`.\n\n"
     "Exit status: 0 stopped by a signal, 2 usage error or cannot listen.\n";
@@ -58,11 +69,11 @@ static bool recover(const char *archive)
 	size_t removed = 0;
 	ingest_error err = INGEST_ERROR_INIT;
 	if (ingest_recover(archive, &removed, &err) != INGEST_OK) {
-		fprintf(stderr, "qarchive serve: %s\n", err.message);
+		log_say("serve", "%s", err.message);
 		return false;
 	}
 	if (removed)
-		fprintf(stderr, "qarchive serve: removed %zu stale upload file%s\n", removed,
+		log_say("serve", "removed %zu stale upload file%s", removed,
 		        removed == 1 ? "" : "s");
 	/* Resumable uploads survive restarts (clients resume them); those
 	 * nobody resumed for a week, or that ended a day ago, go. A failure
@@ -73,12 +84,12 @@ static bool recover(const char *archive)
 	if (tus_store_open(archive, &tus, &msg) != TUS_OK ||
 	    tus_store_expire(tus, (int64_t)time(NULL), TUS_KEEP_UNFINISHED, TUS_KEEP_OVER,
 	                     &expired) != TUS_OK)
-		fprintf(stderr, "qarchive serve: resumable uploads: %s\n",
+		log_say("serve", "resumable uploads: %s",
 		        tus   ? tus_store_errmsg(tus)
 		        : msg ? msg
 		              : "out of memory");
 	else if (expired)
-		fprintf(stderr, "qarchive serve: removed %zu expired resumable upload%s\n", expired,
+		log_say("serve", "removed %zu expired resumable upload%s", expired,
 		        expired == 1 ? "" : "s");
 	tus_store_close(tus);
 	free(msg);
@@ -88,7 +99,7 @@ static bool recover(const char *archive)
 static void report_problem(const char *message, void *ctx)
 {
 	(void)ctx;
-	fprintf(stderr, "qarchive serve: index: %s\n", message);
+	log_say("serve", "index: %s", message);
 }
 
 /* Then, while already serving: the same incremental `qarchive index`, so a
@@ -106,11 +117,10 @@ static void *catch_up(void *arg)
 	index_update_status st = index_update(archive, false, &cb, &report, err, sizeof err);
 	if (st == INDEX_UPDATE_OK || st == INDEX_UPDATE_SOME_FAILED) {
 		if (report.indexed || report.removed)
-			fprintf(stderr,
-			        "qarchive serve: index caught up: %zu indexed, %zu removed\n",
+			log_say("serve", "index caught up: %zu indexed, %zu removed",
 			        report.indexed, report.removed);
 	} else {
-		fprintf(stderr, "qarchive serve: index not caught up: %s\n",
+		log_say("serve", "index not caught up: %s",
 		        st == INDEX_UPDATE_BUSY ? "another process is writing it" : err);
 	}
 	return NULL;
@@ -127,6 +137,9 @@ enum {
 	OPT_TRANSCRIBER,
 	OPT_TRANSCRIBER_TIMEOUT,
 	OPT_TRANSCRIBE_JOBS,
+	OPT_LOG_FORMAT,
+	OPT_METRICS_ALLOW,
+	OPT_METRICS_TOKEN_FILE,
 };
 
 static const cli_option options[] = {
@@ -140,13 +153,43 @@ static const cli_option options[] = {
     {"--transcriber", OPT_TRANSCRIBER, true, 0},
     {"--transcriber-timeout", OPT_TRANSCRIBER_TIMEOUT, true, 0},
     {"--transcribe-jobs", OPT_TRANSCRIBE_JOBS, true, 0},
+    {"--log-format", OPT_LOG_FORMAT, true, 0},
+    {"--metrics-allow", OPT_METRICS_ALLOW, true, 0},
+    {"--metrics-token-file", OPT_METRICS_TOKEN_FILE, true, 0},
     {NULL, 0, false, 0},
 };
 
 typedef struct serve_flags {
 	http_server_config *cfg;
 	const char *archive; /* borrowed from argv */
+	char *metrics_token; /* owned: read from --metrics-token-file */
 } serve_flags;
+
+/* The token is the file's first line: a file, not an argument, so that it
+ * is not in `ps` for every user of the machine to read. */
+static bool read_metrics_token(serve_flags *f, const char *path)
+{
+	char *data = NULL;
+	size_t len = 0;
+	int e = file_read_all(path, &data, &len);
+	if (e) {
+		fprintf(stderr, "qarchive serve: --metrics-token-file %s: %s\n", path, strerror(e));
+		return false;
+	}
+	data[strcspn(data, "\r\n")] = '\0';
+	if (strlen(data) < 16) {
+		fprintf(stderr,
+		        "qarchive serve: --metrics-token-file %s: the token's first line "
+		        "must be at least 16 characters\n",
+		        path);
+		free(data);
+		return false;
+	}
+	free(f->metrics_token);
+	f->metrics_token = data;
+	f->cfg->metrics_token = data;
+	return true;
+}
 
 /* A bad number is said as it comes, before any later option is read. */
 static bool on_option(void *ctx, const cli_option *o, const char *value)
@@ -162,13 +205,13 @@ static bool on_option(void *ctx, const cli_option *o, const char *value)
 		break;
 	case OPT_PORT:
 		if (number_parse_unsigned(value, 1, 65535, &cfg->port) != NUMBER_OK) {
-			fprintf(stderr, "qarchive serve: --port wants 1 to 65535\n");
+			log_say("serve", "--port wants 1 to 65535");
 			return false;
 		}
 		break;
 	case OPT_THREADS:
 		if (number_parse_unsigned(value, 1, 256, &cfg->threads) != NUMBER_OK) {
-			fprintf(stderr, "qarchive serve: --threads wants 1 to 256\n");
+			log_say("serve", "--threads wants 1 to 256");
 			return false;
 		}
 		break;
@@ -176,8 +219,8 @@ static bool on_option(void *ctx, const cli_option *o, const char *value)
 		/* Up to INT64_MAX: the largest Content-Length or Upload-Length
 		 * the server reads. */
 		if (number_parse_size(value, 1, INT64_MAX, &cfg->max_upload) != NUMBER_OK) {
-			fprintf(stderr, "qarchive serve: --max-upload wants a size such as "
-			                "8G, 500M or 1048576\n");
+			log_say("serve", "--max-upload wants a size such as "
+			                 "8G, 500M or 1048576");
 			return false;
 		}
 		break;
@@ -193,15 +236,28 @@ static bool on_option(void *ctx, const cli_option *o, const char *value)
 	case OPT_TRANSCRIBER_TIMEOUT:
 		if (number_parse_unsigned(value, 1, 7 * 24 * 3600, &cfg->transcribe_timeout) !=
 		    NUMBER_OK) {
-			fprintf(stderr,
-			        "qarchive serve: --transcriber-timeout wants seconds from 1 "
-			        "to 604800\n");
+			log_say("serve", "--transcriber-timeout wants seconds from 1 "
+			                 "to 604800");
 			return false;
 		}
 		break;
+	case OPT_LOG_FORMAT: {
+		log_format lf;
+		if (!log_format_parse(value, &lf)) {
+			fprintf(stderr, "qarchive serve: --log-format wants text or json\n");
+			return false;
+		}
+		log_set_format(lf);
+		break;
+	}
+	case OPT_METRICS_ALLOW:
+		cfg->metrics_allow = value;
+		break;
+	case OPT_METRICS_TOKEN_FILE:
+		return read_metrics_token(f, value);
 	case OPT_TRANSCRIBE_JOBS:
 		if (number_parse_unsigned(value, 1, 16, &cfg->transcribe_jobs) != NUMBER_OK) {
-			fprintf(stderr, "qarchive serve: --transcribe-jobs wants 1 to 16\n");
+			log_say("serve", "--transcribe-jobs wants 1 to 16");
 			return false;
 		}
 		break;
@@ -215,18 +271,22 @@ int cmd_serve(int argc, char **argv)
 	                          .listen = "127.0.0.1",
 	                          .port = 8080,
 	                          .max_upload = HTTP_DEFAULT_MAX_UPLOAD};
-	serve_flags flags = {&cfg, NULL};
+	serve_flags flags = {&cfg, NULL, NULL};
 	cli_args a = {.command = "serve",
 	              .usage = usage,
 	              .options = options,
 	              .on_option = on_option,
 	              .ctx = &flags};
 	cli_args_status parsed = cli_args_parse(&a, argc, argv);
-	if (parsed != CLI_ARGS_RUN)
+	if (parsed != CLI_ARGS_RUN) {
+		free(flags.metrics_token);
 		return cli_args_exit(parsed);
+	}
 	char *archive = NULL;
-	if (archive_resolve_dir(flags.archive, &archive) != ARCHIVE_OK)
+	if (archive_resolve_dir(flags.archive, &archive) != ARCHIVE_OK) {
+		free(flags.metrics_token);
 		return EXIT_USAGE;
+	}
 	cfg.archive_dir = archive;
 
 	/* Block the stop signals before any thread exists, so every MHD
@@ -240,19 +300,20 @@ int cmd_serve(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	media_log_silence();
 
-	if (!recover(archive)) {
-		free(archive);
-		return EXIT_USAGE;
-	}
-
 	http_server *server = NULL;
 	char err[512];
-	if (http_server_start(&cfg, &server, err, sizeof err) != HTTP_SERVER_OK) {
-		fprintf(stderr, "qarchive serve: %s\n", err);
+	http_server_status started = HTTP_SERVER_INTERNAL;
+	if (recover(archive)) {
+		started = http_server_start(&cfg, &server, err, sizeof err);
+		if (started != HTTP_SERVER_OK)
+			log_say("serve", "%s", err);
+	}
+	free(flags.metrics_token); /* the server keeps its own copy */
+	if (started != HTTP_SERVER_OK) {
 		free(archive);
 		return EXIT_USAGE;
 	}
-	fprintf(stderr, "qarchive serve: %s on http://%s%s%s:%u/ with %u threads\n", archive,
+	log_say("serve", "%s on http://%s%s%s:%u/ with %u threads", archive,
 	        strchr(cfg.listen, ':') ? "[" : "", cfg.listen, strchr(cfg.listen, ':') ? "]" : "",
 	        cfg.port, http_server_threads(server));
 	pthread_t indexer;
@@ -261,7 +322,7 @@ int cmd_serve(int argc, char **argv)
 		pthread_detach(indexer); /* left behind at exit: its commits are atomic */
 	int sig = 0;
 	sigwait(&stop, &sig);
-	fprintf(stderr, "qarchive serve: %s, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	log_say("serve", "%s, stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	http_server_stop(server);
 	/* archive stays allocated (in catch_up_archive): the catch-up thread
 	 * may still read it. */

@@ -10,6 +10,7 @@
 #include "request.h"
 
 unsigned http_handle_healthz(http_request *req, http_reply *out);        /* h_healthz.c */
+unsigned http_handle_metrics(http_request *req, http_reply *out);        /* h_metrics.c */
 unsigned http_handle_api_search(http_request *req, http_reply *out);     /* h_api_search.c */
 unsigned http_handle_api_recordings(http_request *req, http_reply *out); /* h_api_recordings.c */
 unsigned http_handle_api_recording(http_request *req, http_reply *out);  /* h_api_recording.c */

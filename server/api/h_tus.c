@@ -67,6 +67,7 @@
 #include "tus_metadata.h"
 #include "tus_store.h"
 #include "upload_commit.h"
+#include "log_line.h"
 
 #define TUS_VERSION "1.0.0"
 
@@ -200,7 +201,7 @@ static bool add_count(http_reply *out, const char *name, uint64_t n)
  * (it names the files), the client the reason alone (store_error.h). */
 static unsigned io_error(http_reply *out, const char *log_message, int errnum)
 {
-	fprintf(stderr, "qarchive serve: the upload store: %s\n", log_message);
+	log_say("serve", "the upload store: %s", log_message);
 	if (!errnum)
 		return http_reply_error(out, 500, "the upload store failed; the server's log says why");
 	char why[ERRMSG_WHY_SIZE];

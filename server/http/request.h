@@ -60,6 +60,11 @@ struct http_server {
 	 * pooled routes' handlers run on (work_pool.h). Owned. */
 	struct http_conn_watch *watch;
 	struct http_work_pool *work;
+	/* What operators watch (metrics.h), and who may read it: addresses
+	 * (addr_allow.h) or the bearer of metrics_token (NULL: none). Owned. */
+	struct http_metrics *metrics;
+	struct addr_allow *metrics_allow;
+	char *metrics_token;
 };
 
 /* How errors on a route are rendered. */

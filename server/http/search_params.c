@@ -6,6 +6,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "metrics.h"
 #include "number.h"
 
 static const char *nonempty(const char *s)
@@ -91,17 +92,23 @@ unsigned http_search_run(http_request *req, const search_request *sr, http_reply
 		return st;
 	char err[512];
 	search_pause();
+	http_metrics *m = req->server->metrics;
 	switch (search_run(req->db->db, req->db->syn, sr, result, err, sizeof err)) {
 	case SEARCH_OK:
+		http_metrics_add(m, HTTP_COUNT_SEARCH_OK, 1);
 		return 0;
 	case SEARCH_BAD_QUERY:
+		http_metrics_add(m, HTTP_COUNT_SEARCH_BAD_QUERY, 1);
 		return http_reply_error(out, 400, "%s", err);
 	case SEARCH_BUSY:
+		http_metrics_add(m, HTTP_COUNT_SEARCH_BUSY, 1);
 		http_reply_header_add(out, "Retry-After", "1");
 		return http_reply_error(out, 503, "%s", err);
 	case SEARCH_DAMAGED:
+		http_metrics_add(m, HTTP_COUNT_SEARCH_FAILED, 1);
 		return http_reply_error(out, 503, "%s", err);
 	case SEARCH_FAILED:
+		http_metrics_add(m, HTTP_COUNT_SEARCH_FAILED, 1);
 		return http_reply_error(out, 500, "%s", err);
 	case SEARCH_NOMEM:
 		return http_reply_error(out, 500, "out of memory");

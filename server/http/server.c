@@ -16,13 +16,16 @@
 
 #include <microhttpd.h>
 
+#include "access_log.h"
 #include "accounts.h"
+#include "addr_allow.h"
 #include "auth_gate.h"
 #include "conn_watch.h"
 #include "db_pool.h"
 #include "escape.h"
 #include "index_update.h"
 #include "login_throttle.h"
+#include "metrics.h"
 #include "number.h"
 #include "request.h"
 #include "respond.h"
@@ -93,6 +96,7 @@ typedef struct request_state {
 	char version[16];
 	char remote[INET6_ADDRSTRLEN];
 	time_t received;
+	struct timespec started; /* CLOCK_MONOTONIC, for the time taken */
 	unsigned status; /* 0 until answered */
 	uint64_t bytes;
 	bool answered;
@@ -151,6 +155,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	st->reply = (http_reply)HTTP_REPLY_INIT; /* fd -1: calloc's 0 would be stdin */
 	st->target = strdup(uri ? uri : "");
 	st->received = time(NULL);
+	clock_gettime(CLOCK_MONOTONIC, &st->started);
 	if (uri && http_target_arg_count(uri) > HTTP_MAX_QUERY_ARGS) {
 		/* libmicrohttpd 0.9.75 parses the parameters right after this
 		 * callback, into the connection's memory pool; when the pool runs
@@ -181,52 +186,33 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	return st;
 }
 
-/* Append s to the log line with bytes that could forge a line or break
- * the quoted field (controls, '"', '\\', non-ASCII) as \xHH. */
-static void log_escaped(char *out, size_t size, size_t *n, const char *s)
+static double seconds_since(const struct timespec *start)
 {
-	static const char hex[] = "0123456789abcdef";
-	for (const unsigned char *p = (const unsigned char *)s; *p && *n + 5 < size; p++) {
-		if (*p < 0x20 || *p >= 0x7f || *p == '"' || *p == '\\') {
-			out[(*n)++] = '\\';
-			out[(*n)++] = 'x';
-			out[(*n)++] = hex[*p >> 4];
-			out[(*n)++] = hex[*p & 15];
-		} else {
-			out[(*n)++] = (char)*p;
-		}
-	}
-	out[*n] = '\0';
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
 }
 
-/* Common Log Format: host ident authuser [date] "request" status bytes,
- * one write(2) per line so lines from several threads never interleave. */
-static void log_request(const request_state *st)
+/* The request is over: its access log line and its metrics. */
+static void account_request(const http_server *s, const request_state *st)
 {
-	char line[2048], date[64], tail[64];
-	struct tm tm;
-	size_t n;
-	gmtime_r(&st->received, &tm);
-	strftime(date, sizeof date, "%d/%b/%Y:%H:%M:%S +0000", &tm);
-	n = (size_t)snprintf(line, sizeof line, "%s - - [%s] \"", st->remote, date);
-	log_escaped(line, sizeof line - 96, &n, st->method[0] ? st->method : "-");
-	line[n++] = ' ';
-	log_escaped(line, sizeof line - 96, &n, st->target ? st->target : "-");
-	if (st->version[0]) {
-		line[n++] = ' ';
-		log_escaped(line, sizeof line - 96, &n, st->version);
-	}
-	if (st->status && st->bytes)
-		snprintf(tail, sizeof tail, "\" %u %llu\n", st->status,
-		         (unsigned long long)st->bytes);
-	else if (st->status)
-		snprintf(tail, sizeof tail, "\" %u -\n", st->status);
-	else
-		snprintf(tail, sizeof tail, "\" - -\n");
-	memcpy(line + n, tail, strlen(tail) + 1);
-	n += strlen(tail);
-	ssize_t w = write(STDERR_FILENO, line, n);
-	(void)w;
+	double seconds = seconds_since(&st->started);
+	access_entry e = {.remote = st->remote,
+	                  .method = st->method,
+	                  .target = st->target,
+	                  .version = st->version,
+	                  .route = st->route ? st->route->path : NULL,
+	                  .received = st->received,
+	                  .status = st->status,
+	                  .bytes = st->bytes,
+	                  .seconds = seconds};
+	access_log_write(&e);
+	if (!st->status)
+		return; /* never answered (the client left): no status to count */
+	size_t route = st->route ? (size_t)(st->route - s->site->routes) : s->site->route_count;
+	http_metrics_request(s->metrics, route, st->status, seconds);
+	if (st->route && st->route->body && st->body_read)
+		http_metrics_add(s->metrics, HTTP_COUNT_UPLOAD_BYTES, st->body_read);
 }
 
 /* MHD_OPTION_NOTIFY_CONNECTION: a connection's record in the watch, kept
@@ -264,7 +250,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	if (!st)
 		return;
 	if (st->method[0])
-		log_request(st);
+		account_request(s, st);
 	if (st->route && st->route->body && st->body_begun)
 		st->route->body->free(st->body_ctx);
 	http_reply_free(&st->reply);
@@ -289,11 +275,13 @@ static bool has_dot_segment(const char *path)
 }
 
 /* What a private archive (--private) still shows to everybody: the way to
- * sign in, and what that page needs. */
+ * sign in, and what that page needs; and what load balancers and the
+ * monitoring system read (/metrics has its own gate, h_metrics.c). */
 static bool public_path(const char *path)
 {
 	return strcmp(path, "/login") == 0 || strcmp(path, "/logout") == 0 ||
-	       strcmp(path, "/healthz") == 0 || strncmp(path, "/static/", 8) == 0;
+	       strcmp(path, "/healthz") == 0 || strncmp(path, "/static/", 8) == 0 ||
+	       strcmp(path, "/metrics") == 0; /* its own gate: addresses or token */
 }
 
 /* --private: a request without a session or token is sent to sign in (a
@@ -630,6 +618,27 @@ static http_server_status listen_address(const http_server_config *cfg, listen_a
 	return HTTP_SERVER_OK;
 }
 
+/* The metrics and who may read them (metrics.h). false with err set for a
+ * bad --metrics-allow (s->metrics then set) or when out of memory. */
+static bool metrics_setup(http_server *s, const http_server_config *cfg, char *err, size_t errlen)
+{
+	if (!(s->metrics = http_metrics_new(s->site->route_count)))
+		return false;
+	char why[128];
+	s->metrics_allow = addr_allow_parse(
+	    cfg->metrics_allow ? cfg->metrics_allow : "127.0.0.1,::1", why, sizeof why);
+	if (!s->metrics_allow) {
+		snprintf(err, errlen, "--metrics-allow: %s", why);
+		return false;
+	}
+	if (cfg->metrics_token && !(s->metrics_token = strdup(cfg->metrics_token))) {
+		http_metrics_free(s->metrics);
+		s->metrics = NULL;
+		return false;
+	}
+	return true;
+}
+
 /* Everything the requests share but the daemon, into *out (freed with
  * http_server_stop even when this fails). */
 static http_server_status server_new(const http_server_config *cfg, bool v6, http_server **out,
@@ -679,6 +688,8 @@ static http_server_status server_new(const http_server_config *cfg, bool v6, htt
 		snprintf(err, errlen, "cannot start the server's threads");
 		return HTTP_SERVER_INTERNAL;
 	}
+	if (!metrics_setup(s, cfg, err, errlen))
+		return s->metrics ? HTTP_SERVER_BAD_ADDRESS : HTTP_SERVER_NOMEM;
 	if (cfg->transcriber && cfg->transcriber[0]) {
 		transcribe_queue_config tc = {.archive_dir = cfg->archive_dir,
 		                              .command = cfg->transcriber,
@@ -781,6 +792,9 @@ void http_server_stop(http_server *s)
 	session_store_free(s->sessions);
 	login_throttle_free(s->throttle);
 	free(s->upload_tmp_dir);
+	http_metrics_free(s->metrics);
+	addr_allow_free(s->metrics_allow);
+	free(s->metrics_token);
 	pthread_mutex_destroy(&s->jobs_lock);
 	pthread_cond_destroy(&s->jobs_done);
 	free(s);

@@ -35,6 +35,11 @@ typedef struct http_server_config {
 	const char *transcriber;
 	unsigned transcribe_timeout;
 	unsigned transcribe_jobs;
+	/* /metrics (metrics.h) is readable from these addresses ("addr[/bits],…";
+	 * NULL: this machine only, 127.0.0.1 and ::1) and by any client that
+	 * sends `Authorization: Bearer <metrics_token>` (NULL: no token). */
+	const char *metrics_allow;
+	const char *metrics_token;
 } http_server_config;
 
 #define HTTP_DEFAULT_MAX_UPLOAD (8ull << 30) /* 8 GiB */

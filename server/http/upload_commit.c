@@ -9,6 +9,8 @@
 #include "ingest.h"
 #include "recording.h"
 #include "transcribe_queue.h"
+#include "log_line.h"
+#include "metrics.h"
 
 static bool given(const char *s)
 {
@@ -61,8 +63,7 @@ static void queue_transcription(struct http_server *server, const upload_fields 
 	if (!server->transcribe || given(f->transcript_path) || given(f->transcript_text))
 		return;
 	if (!transcribe_queue_add(server->transcribe, id, err, sizeof err))
-		fprintf(stderr, "qarchive serve: %s: cannot queue its transcription: %s\n", id,
-		        err);
+		log_say("serve", "%s: cannot queue its transcription: %s", id, err);
 }
 
 unsigned upload_commit_run(struct http_server *server, const upload_fields *fields,
@@ -105,10 +106,11 @@ unsigned upload_commit_run_with(struct http_server *server, const upload_fields 
 		/* An id is letters, digits, '-', '_' and '.' (recording.h):
 		 * nothing to escape in a path. */
 		snprintf(res->url, sizeof res->url, "/watch/%s", res->id);
-		fprintf(stderr, "qarchive serve: %s added recording %s%s\n",
+		log_say("serve", "%s added recording %s%s",
 		        given(fields->uploaded_by) ? fields->uploaded_by : "staff", res->id,
 		        err.indexed ? "" : " (not indexed yet)");
 		queue_transcription(server, fields, res->id);
+		http_metrics_add(server->metrics, HTTP_COUNT_UPLOADS, 1);
 		return 201;
 	case INGEST_BAD_INPUT:
 		res->field = err.field;

@@ -12,6 +12,7 @@
 #include "recording.h"
 #include "transcribe_job.h"
 #include "transcribe_run.h"
+#include "log_line.h"
 
 /* The most workers a site may ask for: each runs an engine that wants
  * several cores of its own. */
@@ -89,13 +90,12 @@ static void *work(void *arg)
 		}
 		char err[600];
 		const char *id = q->running[w->slot];
-		fprintf(stderr, "qarchive serve: transcribing %s\n", id);
+		log_say("serve", "transcribing %s", id);
 		transcribe_status st = transcribe_recording(&cfg, id, err, sizeof err);
 		if (st == TRANSCRIBE_OK)
-			fprintf(stderr, "qarchive serve: transcribed %s%s%s\n", id,
-			        err[0] ? ": " : "", err);
+			log_say("serve", "transcribed %s%s%s", id, err[0] ? ": " : "", err);
 		else if (st != TRANSCRIBE_STOPPED)
-			fprintf(stderr, "qarchive serve: transcription of %s: %s\n", id,
+			log_say("serve", "transcription of %s: %s", id,
 			        err[0] ? err : transcribe_status_str(st));
 		pthread_mutex_lock(&q->lock);
 		q->running[w->slot][0] = '\0';

@@ -19,6 +19,7 @@
 #include "recording_files.h"
 #include "session_cookie.h"
 #include "staff_form.h"
+#include "log_line.h"
 
 static unsigned confirm_page(http_reply *out, unsigned status, const char *id, const char *title,
                              const char *user, const char *csrf, const char *error)
@@ -78,7 +79,7 @@ unsigned http_handle_delete(http_request *req, http_reply *out)
 	ingest_status is = recording_delete(req->server->archive_dir, id, &options, &err);
 	switch (is) {
 	case INGEST_OK:
-		fprintf(stderr, "qarchive serve: %s deleted recording %s%s%s\n", who.name, id,
+		log_say("serve", "%s deleted recording %s%s%s", who.name, id,
 		        err.indexed ? "" : "; the index catches up later: ", err.message);
 		http_reply_header_add(out, MHD_HTTP_HEADER_LOCATION, "/");
 		return 303;

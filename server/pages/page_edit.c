@@ -25,6 +25,7 @@
 #include "recording_files.h"
 #include "session_cookie.h"
 #include "staff_form.h"
+#include "log_line.h"
 
 /* What the form shows about the transcript now. */
 typedef enum transcript_now {
@@ -275,9 +276,9 @@ static unsigned apply(http_request *req, http_reply *out, const char *id,
 		index_update_status is = index_update_recording(archive, id, INDEX_UPDATE_WAIT_MS,
 		                                                NULL, why, sizeof why);
 		if (is != INDEX_UPDATE_OK)
-			fprintf(stderr,
-			        "qarchive serve: recording %s changed, not indexed yet (the next "
-			        "`qarchive index` catches up): %s\n",
+			log_say("serve",
+			        "recording %s changed, not indexed yet (the next "
+			        "`qarchive index` catches up): %s",
 			        id, why);
 	}
 	return st;
@@ -311,7 +312,7 @@ unsigned http_handle_edit(http_request *req, http_reply *out)
 	applied done = {{NULL}, 0};
 	st = apply(req, out, id, &v, &rec, &err, &done);
 	if (done.count > 0)
-		fprintf(stderr, "qarchive serve: %s edited recording %s\n", who.name, id);
+		log_say("serve", "%s edited recording %s", who.name, id);
 	if (st == 400) {
 		/* What was saved stays saved (each change is atomic on its own):
 		 * the note says which, so the editor knows what is left. */

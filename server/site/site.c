@@ -21,6 +21,7 @@
  * unless a route takes HEAD alone. */
 static const http_route routes[] = {
     {GET_HEAD, "/healthz", HTTP_MATCH_EXACT, HTTP_FORMAT_JSON, http_handle_healthz, NULL, NO_POOL},
+    {GET_HEAD, "/metrics", HTTP_MATCH_EXACT, HTTP_FORMAT_JSON, http_handle_metrics, NULL, NO_POOL},
     {GET_HEAD, "/api/search", HTTP_MATCH_EXACT, HTTP_FORMAT_JSON, http_handle_api_search, NULL,
      POOLED},
     {GET_HEAD, "/api/recordings", HTTP_MATCH_EXACT, HTTP_FORMAT_JSON, http_handle_api_recordings,

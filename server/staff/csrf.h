@@ -15,4 +15,9 @@
  * contents differ. */
 bool csrf_equal(const char *a, const char *b);
 
+/* Whether a secret a client sent (a bearer token) is the expected one, in
+ * time that depends on neither's content nor on the expected one's length.
+ * false when either is NULL or expected is empty. */
+bool secret_equal(const char *given, const char *expected);
+
 #endif
