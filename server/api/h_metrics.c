@@ -4,7 +4,8 @@
  * Only for the monitoring system: a client from an address in
  * `serve --metrics-allow` (default: this machine) or one that sends
  * `Authorization: Bearer <the metrics token>` (`--metrics-token-file`);
- * anyone else gets 403. The counts say nothing secret, but route timings
+ * anyone else gets 403, as does a request relayed by a proxy without the
+ * token (its address is the proxy's). The counts say nothing secret, but route timings
  * and upload volumes are nobody else's business, and a scrape reads the
  * index (bounded: a few stat calls and one count). */
 #include <dirent.h>
@@ -21,10 +22,19 @@
 #include "metrics.h"
 #include "path.h"
 
+/* A request relayed by a proxy (nginx in front, docs/deploy.md) comes
+ * from the proxy's address, which is often this machine: the address
+ * says nothing of the client then, so only the token lets it in. */
+static bool proxied(const http_request *req)
+{
+	return http_header(req, "X-Forwarded-For") || http_header(req, "X-Real-IP") ||
+	       http_header(req, "Forwarded");
+}
+
 static bool allowed(const http_request *req)
 {
 	const struct http_server *s = req->server;
-	if (addr_allow_has(s->metrics_allow, req->remote))
+	if (!proxied(req) && addr_allow_has(s->metrics_allow, req->remote))
 		return true;
 	const char *auth = http_header(req, "Authorization");
 	return s->metrics_token && auth && strncasecmp(auth, "Bearer ", 7) == 0 &&

@@ -255,6 +255,9 @@ def test_default_allow(archive):
             check(st == 403, "default --metrics-allow: 127.0.0.2 does not: %s" % st)
         except OSError as e:
             print("SKIP: 127.0.0.2 as a source address: %s" % e)
+        for h in ["X-Forwarded-For", "X-Real-IP", "Forwarded"]:
+            st, _, _ = srv.request("GET", "/metrics", {h: "203.0.113.9"})
+            check(st == 403, "relayed by a proxy (%s), no token: 403: %s" % (h, st))
         check("GET /metrics HTTP/1.1\" 200" in srv.text(), "the default log is text (CLF)")
     finally:
         check(srv.stop() == 0, "the default server stopped cleanly")
