@@ -421,6 +421,34 @@ def rebuilds_under_search(archive, nginx, replicas, expect):
           % (s.count, REBUILDS))
 
 
+def check_deploy_conf():
+    """deploy/nginx.conf as shipped passes `nginx -t`, with its snippet and
+    certificate paths pointed at this test's (a self-signed pair from
+    openssl) and inside an http block as Debian's nginx.conf has it."""
+    if shutil.which("openssl") is None:
+        print("SKIP: nginx -t of deploy/nginx.conf needs openssl")
+        return
+    d = os.path.join(WORK, "deploy-check")
+    os.makedirs(d, exist_ok=True)
+    key, cert = os.path.join(d, "key.pem"), os.path.join(d, "cert.pem")
+    r = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                        key, "-out", cert, "-subj", "/CN=qarchive-test", "-days", "1"],
+                       capture_output=True, text=True, timeout=60)
+    if r.returncode != 0:
+        sys.exit("test_scale: openssl failed: " + r.stderr)
+    with open(os.path.join(os.path.dirname(ROUTES), "nginx.conf")) as f:
+        conf = (f.read().replace("/etc/nginx/snippets/qarchive-routes.conf", ROUTES)
+                .replace("/etc/ssl/qarchive/fullchain.pem", cert)
+                .replace("/etc/ssl/qarchive/privkey.pem", key))
+    qa_test.write(os.path.join(d, "qarchive.conf"), conf)
+    qa_test.write(os.path.join(d, "top.conf"),
+                  "pid %s/nginx.pid;\nevents {}\nhttp {\n include %s/qarchive.conf;\n}\n" %
+                  (d, d))
+    r = subprocess.run(["nginx", "-t", "-p", d, "-e", os.path.join(d, "error.log"), "-c",
+                        os.path.join(d, "top.conf")], capture_output=True, text=True, timeout=60)
+    check(r.returncode == 0, "deploy/nginx.conf passes nginx -t: " + r.stderr)
+
+
 def tools_missing():
     need = ["nginx", "xapian-replicate", "xapian-replicate-server", "espeak-ng", "ffmpeg"]
     return [t for t in need if shutil.which(t) is None]
@@ -459,6 +487,7 @@ def main():
         return 77
     shutil.rmtree(WORK, ignore_errors=True)
     os.makedirs(WORK)
+    check_deploy_conf()
     archive, token = setup_archive()
     media = [make_media("quokkaone"), make_media("quokkatwo")]
     procs = []
