@@ -95,14 +95,17 @@ static bool run_session(http_replica *r)
 	pthread_mutex_lock(&r->lock);
 	r->child = 0;
 	bool stopping = r->stopping;
+	bool have_copy = r->ok > 0 || r->had_copy;
 	pthread_mutex_unlock(&r->lock);
 	bool ok = WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0;
 	if (!ok && !stopping)
-		fprintf(stderr,
-		        "qarchive serve: replica: a session with %s:%s did not complete (%s %d); "
-		        "still serving the copy from the last one\n",
-		        r->host, r->port, WIFEXITED(wstatus) ? "exit status" : "signal",
-		        WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : WTERMSIG(wstatus));
+		fprintf(
+		    stderr,
+		    "qarchive serve: replica: a session with %s:%s did not complete (%s %d); %s\n",
+		    r->host, r->port, WIFEXITED(wstatus) ? "exit status" : "signal",
+		    WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : WTERMSIG(wstatus),
+		    have_copy ? "still serving the copy from the last one"
+		              : "no copy yet: answering 503 until one completes");
 	return ok;
 }
 

@@ -449,6 +449,55 @@ def check_deploy_conf():
     check(r.returncode == 0, "deploy/nginx.conf passes nginx -t: " + r.stderr)
 
 
+def check_usage_errors(archive):
+    """The replica's options go together and are checked before anything
+    starts: exit 2 with a message that says what is wrong."""
+    cases = [(["--replica-of", "127.0.0.1:7010"], "go together"),
+             (["--replica-of", "nonsense"], "HOST:PORT"),
+             (["--replica-of", "127.0.0.1:0"], "HOST:PORT"),
+             (["--accel-redirect", "_archive/"], "--accel-redirect"),
+             (["--replica-of", "127.0.0.1:7010", "--replica-dir", os.path.join(WORK, "x"),
+               "--writer-url", "http://w/", "--transcriber", "true"], "no --transcriber")]
+    for extra, want in cases:
+        r = subprocess.run([QARCHIVE, "serve", "--archive", archive, "--port", "1", *extra],
+                           capture_output=True, text=True, timeout=60,
+                           env=qa_test.sanitizer_env())
+        check(r.returncode == 2 and want in r.stderr,
+              "serve %s: exit 2 saying %r (%s: %s)" % (" ".join(extra), want, r.returncode,
+                                                      r.stderr.strip()))
+
+
+def check_replica_without_writer(archive, token):
+    """A replica whose writer cannot be reached holds no copy: it answers
+    503 saying so, not an empty index, and keeps trying."""
+    rep = start_replica("r-orphan", archive, free_port(), "http://127.0.0.1:1/")
+    st, h, b = request(rep.port, "GET", "/healthz")
+    check(st == 503 and b"first copy" in b, "a replica without its writer: 503 (%s %r)" %
+          (st, b[:200]))
+    st, h, b = request(rep.port, "GET", "/api/search?q=" + COMMON_QUERY)
+    check(st == 503, "a replica without its writer: searches 503 (%s)" % st)
+    wait_until("r-orphan reports a failed session", lambda: "did not complete" in rep.text(),
+               START_BOUND_S, rep.proc, rep.text)
+    rep.stop()
+
+
+def check_private_replica(archive, repl_port, writer_url, token, rid):
+    """--private holds with X-Accel-Redirect: a reader without credentials
+    gets no redirect header, one with a token (accounts.json, read from the
+    shared archive) does."""
+    rep = start_replica("r-private", archive, repl_port, writer_url, ["--private"])
+    wait_until("r-private has its copy", lambda: request(rep.port, "GET", "/healthz")[0] == 200,
+               START_BOUND_S, rep.proc, rep.text)
+    st, h, b = request(rep.port, "GET", "/media/" + rid)
+    check(st in (401, 403) and h and not h.get("X-Accel-Redirect"),
+          "--private replica: media without credentials is refused, no X-Accel-Redirect (%s)"
+          % st)
+    st, h, b = request(rep.port, "GET", "/media/" + rid, {"Authorization": "Bearer " + token})
+    check(st == 200 and h.get("X-Accel-Redirect", "").startswith("/_archive/" + rid + "/"),
+          "--private replica: with a token, X-Accel-Redirect (%s)" % st)
+    rep.stop()
+
+
 def tools_missing():
     need = ["nginx", "xapian-replicate", "xapian-replicate-server", "espeak-ng", "ffmpeg"]
     return [t for t in need if shutil.which(t) is None]
@@ -469,13 +518,13 @@ def setup_archive():
     return archive, token
 
 
-def start_replica(name, archive, repl_port, writer_url):
+def start_replica(name, archive, repl_port, writer_url, extra=()):
     d = os.path.join(WORK, name)
     os.makedirs(d, exist_ok=True)
     rep = Serve(name, archive,
                 ["--replica-of", "127.0.0.1:%d" % repl_port, "--replica-dir",
                  os.path.join(d, "index"), "--writer-url", writer_url, "--replica-interval",
-                 INTERVAL, "--accel-redirect", "/_archive"], qa_test.sanitizer_env())
+                 INTERVAL, "--accel-redirect", "/_archive", *extra], qa_test.sanitizer_env())
     rep.dir = os.path.join(d, "index")
     return rep
 
@@ -490,6 +539,8 @@ def main():
     check_deploy_conf()
     archive, token = setup_archive()
     media = [make_media("quokkaone"), make_media("quokkatwo")]
+    check_usage_errors(archive)
+    check_replica_without_writer(archive, token)
     procs = []
     try:
         writer = Serve("writer", archive, ["--accel-redirect", "/_archive"], writer_env())
@@ -527,6 +578,7 @@ def main():
               ", ".join("%s %.2f s" % kv for kv in sorted(first.items())))
         if rid:
             check_media(nginx, replicas[0], rid, media[0])
+            check_private_replica(archive, repl_port, writer_url, token, rid)
         check_gzip(nginx)
 
         searches_survive_a_dead_replica(nginx, replicas[0], COMMON_QUERY, base_total)
