@@ -1,12 +1,14 @@
 #include "replica.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,6 +27,7 @@ struct http_replica {
 	unsigned interval;
 	uint64_t ok, failed;
 	bool had_copy;           /* dir held a copy from an earlier run at the start */
+	int lock_fd;             /* <dir>.lock, flocked by us and our sessions (see below) */
 	struct timespec last_ok; /* CLOCK_MONOTONIC; valid when ok > 0 */
 };
 
@@ -109,9 +112,41 @@ static bool run_session(http_replica *r)
 	return ok;
 }
 
+/* One client at a time writes dir. The lock is on <dir>.lock's open file,
+ * which every session inherits (lock_fd has no FD_CLOEXEC): when a
+ * replica is killed mid-session, its orphaned xapian-replicate finishes
+ * the session holding the lock, and the restarted replica's first session
+ * waits for it instead of writing dir beside it. A second replica pointed
+ * at the same dir waits too, and says so. */
+static bool lock_dir(http_replica *r)
+{
+	bool said = false;
+	pthread_mutex_lock(&r->lock);
+	while (!r->stopping && flock(r->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+		if (!said)
+			fprintf(
+			    stderr,
+			    "qarchive serve: replica: %s is being written by another process (a "
+			    "session left by a replica that was killed, or another replica): "
+			    "waiting for it\n",
+			    r->dir);
+		said = true;
+		/* Polled, so that stopping is not held up by the other process. */
+		struct timespec until;
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += 1;
+		pthread_cond_timedwait(&r->wake, &r->lock, &until);
+	}
+	bool locked = !r->stopping;
+	pthread_mutex_unlock(&r->lock);
+	return locked;
+}
+
 static void *follow(void *arg)
 {
 	http_replica *r = arg;
+	if (!lock_dir(r))
+		return NULL;
 	for (;;) {
 		bool ok = run_session(r);
 		struct timespec now;
@@ -142,6 +177,8 @@ static void replica_free(http_replica *r)
 {
 	if (!r)
 		return;
+	if (r->lock_fd >= 0)
+		close(r->lock_fd);
 	pthread_cond_destroy(&r->wake);
 	pthread_mutex_destroy(&r->lock);
 	free(r->host);
@@ -188,6 +225,7 @@ http_replica_status http_replica_start(const http_replica_config *cfg, http_repl
 	pthread_cond_init(&r->wake, &ca);
 	pthread_condattr_destroy(&ca);
 	r->interval = cfg->interval ? cfg->interval : 1;
+	r->lock_fd = -1;
 	if (!(r->host = strdup(cfg->host)) || !(r->port = strdup(port)) ||
 	    !(r->master = strdup(cfg->master)) || !(r->dir = strdup(cfg->dir)) ||
 	    !(r->program = strdup(cfg->program ? cfg->program : "xapian-replicate"))) {
@@ -197,12 +235,23 @@ http_replica_status http_replica_start(const http_replica_config *cfg, http_repl
 	}
 	/* Xapian's client writes dir/XAPIANDB only when a copy is complete. */
 	size_t n = strlen(cfg->dir) + sizeof "/XAPIANDB";
-	char *stub = malloc(n);
-	if (stub) {
-		snprintf(stub, n, "%s/XAPIANDB", cfg->dir);
-		r->had_copy = access(stub, F_OK) == 0;
-		free(stub);
+	char *path = malloc(n);
+	if (!path) {
+		replica_free(r);
+		errmsg_set(err, errlen, "out of memory");
+		return HTTP_REPLICA_NOMEM;
 	}
+	snprintf(path, n, "%s/XAPIANDB", cfg->dir);
+	r->had_copy = access(path, F_OK) == 0;
+	snprintf(path, n, "%s.lock", cfg->dir);
+	r->lock_fd = open(path, O_RDWR | O_CREAT, 0600); /* no O_CLOEXEC: lock_dir */
+	if (r->lock_fd < 0) {
+		errmsg_set_errno(err, errlen, path, errno);
+		free(path);
+		replica_free(r);
+		return HTTP_REPLICA_BAD_DIR;
+	}
+	free(path);
 	if (pthread_create(&r->thread, NULL, follow, r) != 0) {
 		replica_free(r);
 		errmsg_set(err, errlen, "cannot start the replication thread");

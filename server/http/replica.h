@@ -16,7 +16,10 @@
  * replica directory sees a whole revision or the one before it, never a
  * half-copied generation; and the server reads nothing at all until the
  * directory holds a whole copy (http_replica_ready), so a replica that
- * starts empty answers 503 rather than "no hits".
+ * starts empty answers 503 rather than "no hits". One process writes dir
+ * at a time: <dir>.lock is flocked by the replica and inherited by its
+ * sessions, so a restarted replica waits for the session its killed
+ * predecessor left running.
  */
 #ifndef QA_HTTP_REPLICA_H
 #define QA_HTTP_REPLICA_H
@@ -38,7 +41,8 @@ typedef struct http_replica_config {
 
 typedef enum http_replica_status {
 	HTTP_REPLICA_OK = 0,
-	HTTP_REPLICA_BAD_DIR, /* dir's parent is missing or not writable: err says which */
+	HTTP_REPLICA_BAD_DIR, /* dir's parent is missing or not writable, or <dir>.lock
+	                       * cannot be made: err says which */
 	HTTP_REPLICA_NOMEM,
 	HTTP_REPLICA_THREAD, /* the follower thread would not start */
 } http_replica_status;

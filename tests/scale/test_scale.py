@@ -498,6 +498,20 @@ def check_private_replica(archive, repl_port, writer_url, token, rid):
     rep.stop()
 
 
+def check_one_writer_per_replica_dir(archive, repl_port, writer_url, base_total):
+    """A second replica on the same --replica-dir does not write it beside
+    the first (which a replica killed mid-session and restarted would
+    otherwise do with its orphaned session): it waits for the lock, says
+    so, and serves the whole copy that is there."""
+    rep = start_replica("r-dup", archive, repl_port, writer_url, dir_of="r2")
+    wait_until("r-dup says it waits", lambda: "being written by another process" in rep.text(),
+               START_BOUND_S, rep.proc, rep.text)
+    st, total, _ = search(rep.port, COMMON_QUERY)
+    check(st == 200 and total == base_total,
+          "a replica waiting for its directory serves the copy there (%s %s)" % (st, total))
+    rep.stop()
+
+
 def tools_missing():
     need = ["nginx", "xapian-replicate", "xapian-replicate-server", "espeak-ng", "ffmpeg"]
     return [t for t in need if shutil.which(t) is None]
@@ -518,8 +532,8 @@ def setup_archive():
     return archive, token
 
 
-def start_replica(name, archive, repl_port, writer_url, extra=()):
-    d = os.path.join(WORK, name)
+def start_replica(name, archive, repl_port, writer_url, extra=(), dir_of=None):
+    d = os.path.join(WORK, dir_of or name)
     os.makedirs(d, exist_ok=True)
     rep = Serve(name, archive,
                 ["--replica-of", "127.0.0.1:%d" % repl_port, "--replica-dir",
@@ -564,6 +578,7 @@ def main():
             wait_until(r.name + " has its first copy",
                        lambda: search(r.port, COMMON_QUERY)[1] == base_total, START_BOUND_S,
                        r.proc, r.text)
+        check_one_writer_per_replica_dir(archive, repl_port, writer_url, base_total)
         nginx = start_nginx(writer, replicas, archive)
         procs.append(nginx)
 
