@@ -362,9 +362,9 @@ def main():
         for path in ["/api/search?q=" + urllib.parse.quote(q, safe="") for q in QUERIES]:
             for port in (n2, n2, reps["r1"], reps["r2"]):
                 get(port, path)
-        print("machine: %d cores (shared with other jobs), %s; %s" %
-              (os.cpu_count(), os.uname().release, time.strftime("%Y-%m-%dT%H:%MZ",
-                                                                  time.gmtime())))
+        print("machine: %d cores (shared with other jobs; load average %.1f), %s; %s" %
+              (os.cpu_count(), os.getloadavg()[0], os.uname().release,
+               time.strftime("%Y-%m-%dT%H:%MZ", time.gmtime())))
         size = os.path.getsize(os.path.join(archive, sorted(
             d for d in os.listdir(archive) if os.path.isdir(os.path.join(archive, d)) and
             d != ".qarchive")[0], "media.mp4"))
@@ -398,10 +398,11 @@ def main():
         built, copied = rebuild_lag(qarchive, archive, dirs)
         print("index --force of %d hours: published after %.1f s; both replicas had installed "
               "the full copy %.2f s after that" % (a.hours, built, copied))
-        du = sum(os.path.getsize(os.path.join(dp, f)) for dp, _, fs in
-                 os.walk(os.path.join(archive, ".qarchive")) for f in fs
-                 if "index" in dp)
-        print("index size: %.1f MB for %d hours" % (du / 1e6, a.hours))
+        gen = os.path.join(archive, ".qarchive", writer_generation(archive))
+        du = sum(os.path.getsize(os.path.join(gen, f)) for f in os.listdir(gen))
+        print("index size (the generation in use, fresh from --force): %.1f MB for %d hours"
+              % (du / 1e6, a.hours))
+        print("load average at the end: %.1f %.1f %.1f" % os.getloadavg())
     finally:
         procs.stop_all()
 
