@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "errmsg.h"
+#include "log_line.h"
 
 extern char **environ;
 
@@ -29,6 +30,10 @@ struct http_replica {
 	bool had_copy;           /* dir held a copy from an earlier run at the start */
 	int lock_fd;             /* <dir>.lock, flocked by us and our sessions (see below) */
 	struct timespec last_ok; /* CLOCK_MONOTONIC; valid when ok > 0 */
+	/* When the last completed session began (valid when ok > 0): the copy
+	 * holds at least what the writer had then. Before any, the follower's
+	 * start. */
+	struct timespec current_as_of;
 };
 
 const char *http_replica_status_str(http_replica_status status)
@@ -85,7 +90,7 @@ static bool run_session(http_replica *r)
 	if (e) {
 		pthread_mutex_unlock(&r->lock);
 		char why[128];
-		fprintf(stderr, "qarchive serve: replica: cannot run %s: %s\n", r->program,
+		log_say("serve", "replica: cannot run %s: %s", r->program,
 		        errmsg_strerror(e, why, sizeof why));
 		return false;
 	}
@@ -102,13 +107,11 @@ static bool run_session(http_replica *r)
 	pthread_mutex_unlock(&r->lock);
 	bool ok = WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0;
 	if (!ok && !stopping)
-		fprintf(
-		    stderr,
-		    "qarchive serve: replica: a session with %s:%s did not complete (%s %d); %s\n",
-		    r->host, r->port, WIFEXITED(wstatus) ? "exit status" : "signal",
-		    WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : WTERMSIG(wstatus),
-		    have_copy ? "still serving the copy from the last one"
-		              : "no copy yet: answering 503 until one completes");
+		log_say("serve", "replica: a session with %s:%s did not complete (%s %d); %s",
+		        r->host, r->port, WIFEXITED(wstatus) ? "exit status" : "signal",
+		        WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : WTERMSIG(wstatus),
+		        have_copy ? "still serving the copy from the last one"
+		                  : "no copy yet: answering 503 until one completes");
 	return ok;
 }
 
@@ -124,12 +127,10 @@ static bool lock_dir(http_replica *r)
 	pthread_mutex_lock(&r->lock);
 	while (!r->stopping && flock(r->lock_fd, LOCK_EX | LOCK_NB) != 0) {
 		if (!said)
-			fprintf(
-			    stderr,
-			    "qarchive serve: replica: %s is being written by another process (a "
-			    "session left by a replica that was killed, or another replica): "
-			    "waiting for it\n",
-			    r->dir);
+			log_say("serve",
+			        "replica: %s is being written by another process (a session left "
+			        "by a replica that was killed, or another replica): waiting for it",
+			        r->dir);
 		said = true;
 		/* Polled, so that stopping is not held up by the other process. */
 		struct timespec until;
@@ -148,16 +149,18 @@ static void *follow(void *arg)
 	if (!lock_dir(r))
 		return NULL;
 	for (;;) {
+		struct timespec began;
+		clock_gettime(CLOCK_MONOTONIC, &began);
 		bool ok = run_session(r);
 		struct timespec now;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		pthread_mutex_lock(&r->lock);
 		if (ok) {
 			if (r->ok == 0)
-				fprintf(stderr, "qarchive serve: replica: caught up with the "
-				                "writer\n");
+				log_say("serve", "replica: caught up with the writer");
 			r->ok++;
 			r->last_ok = now;
+			r->current_as_of = began;
 		} else if (!r->stopping) {
 			r->failed++;
 		}
@@ -226,6 +229,7 @@ http_replica_status http_replica_start(const http_replica_config *cfg, http_repl
 	pthread_condattr_destroy(&ca);
 	r->interval = cfg->interval ? cfg->interval : 1;
 	r->lock_fd = -1;
+	clock_gettime(CLOCK_MONOTONIC, &r->current_as_of);
 	if (!(r->host = strdup(cfg->host)) || !(r->port = strdup(port)) ||
 	    !(r->master = strdup(cfg->master)) || !(r->dir = strdup(cfg->dir)) ||
 	    !(r->program = strdup(cfg->program ? cfg->program : "xapian-replicate"))) {
@@ -273,7 +277,7 @@ bool http_replica_ready(http_replica *r)
 
 void http_replica_get_stats(http_replica *r, http_replica_stats *out)
 {
-	*out = (http_replica_stats){.seconds_since_ok = -1};
+	*out = (http_replica_stats){.seconds_since_ok = -1, .lag_bound = -1};
 	if (!r)
 		return;
 	struct timespec now;
@@ -284,6 +288,8 @@ void http_replica_get_stats(http_replica *r, http_replica_stats *out)
 	if (r->ok)
 		out->seconds_since_ok = (double)(now.tv_sec - r->last_ok.tv_sec) +
 		                        (double)(now.tv_nsec - r->last_ok.tv_nsec) / 1e9;
+	out->lag_bound = (double)(now.tv_sec - r->current_as_of.tv_sec) +
+	                 (double)(now.tv_nsec - r->current_as_of.tv_nsec) / 1e9;
 	pthread_mutex_unlock(&r->lock);
 }
 

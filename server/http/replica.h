@@ -66,13 +66,18 @@ http_replica_status http_replica_start(const http_replica_config *cfg, http_repl
  * up. False for NULL. Thread-safe. */
 bool http_replica_ready(http_replica *r);
 
-/* What the follower has done, for /healthz: sessions completed and
- * failed, and the seconds since the last completed one (-1: none yet).
- * Thread-safe. */
+/* What the follower has done, for /healthz and /metrics: sessions
+ * completed and failed, the seconds since the last completed one (-1:
+ * none yet), and how far the copy can be behind the writer: the seconds
+ * since the last completed session began (it brought everything the
+ * writer had then), or since the follower started when none has. A
+ * healthy replica's bound stays under its interval plus a session's
+ * length. Thread-safe. */
 typedef struct http_replica_stats {
 	uint64_t sessions_ok;
 	uint64_t sessions_failed;
 	double seconds_since_ok;
+	double lag_bound;
 } http_replica_stats;
 void http_replica_get_stats(http_replica *r, http_replica_stats *out);
 

@@ -43,6 +43,7 @@ import socket
 import subprocess
 import sys
 import threading
+import re
 import time
 import urllib.parse
 
@@ -512,6 +513,24 @@ def check_one_writer_per_replica_dir(archive, repl_port, writer_url, base_total)
     rep.stop()
 
 
+def lag_gauge(port):
+    st, h, b = request(port, "GET", "/metrics")
+    m = re.search(rb"^qarchive_replication_lag_seconds ([0-9.e+-]+)$", b, re.M) if st == 200 else None
+    return float(m.group(1)) if m else None
+
+
+def check_lag_metric(writer, replicas):
+    """/metrics: a replica's qarchive_replication_lag_seconds (how far its
+    copy can be behind: since its last completed session began) stays
+    under a few intervals once it follows; a writer has none."""
+    bound = 5 * float(INTERVAL) + 5
+    for r in replicas:
+        lag = lag_gauge(r.port)
+        check(lag is not None and 0 <= lag < bound,
+              "%s: replication lag gauge under %.0f s (%s)" % (r.name, bound, lag))
+    check(lag_gauge(writer.port) is None, "the writer has no replication lag gauge")
+
+
 def tools_missing():
     need = ["nginx", "xapian-replicate", "xapian-replicate-server", "espeak-ng", "ffmpeg"]
     return [t for t in need if shutil.which(t) is None]
@@ -591,6 +610,7 @@ def main():
               "within %d s: %r" % (LAG_BOUND_S, first))
         print("test_scale: upload searchable through nginx, per replica after: " +
               ", ".join("%s %.2f s" % kv for kv in sorted(first.items())))
+        check_lag_metric(writer, replicas)
         if rid:
             check_media(nginx, replicas[0], rid, media[0])
             check_private_replica(archive, repl_port, writer_url, token, rid)
