@@ -8,8 +8,17 @@
  * file (200), which §14.2 allows: browsers ask for one range at a time.
  * The body goes out zero-copy from the file (sendfile), so seeking in a
  * multi-gigabyte recording costs one open and one range. The path comes
- * from the recording folder's scan, never from the URL. */
+ * from the recording folder's scan, never from the URL.
+ *
+ * Behind nginx (`serve --accel-redirect PREFIX`), once the checks above
+ * the file (the recording exists, and `--private`'s gate, in server.c)
+ * have passed, the answer is an empty 200 with `X-Accel-Redirect:
+ * PREFIX/<id>/<media file>`, and nginx sends the file itself from an
+ * `internal` location over the archive (deploy/nginx.conf): its own
+ * ranges, validators and sendfile, without a qarchive thread per
+ * download. */
 #include <fcntl.h>
+#include <stdbool.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +54,34 @@ static const char *media_type(const char *path)
 	return "application/octet-stream";
 }
 
+/* A media file's name as it may go into a header unescaped ("media.mp4":
+ * recording.c finds "media.*"): anything else is sent by us. */
+static bool accel_safe(const char *name)
+{
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' || *p == '-'))
+			return false;
+	return name[0] != '\0' && name[0] != '.';
+}
+
+/* Hand the file to nginx: true when the header is set (out's status is
+ * then 200 with no body), false when it must be sent by us. */
+static bool accel_redirect(http_request *req, http_reply *out, const char *id, const char *path)
+{
+	const char *prefix = req->server->accel_prefix;
+	const char *slash = strrchr(path, '/');
+	const char *name = slash ? slash + 1 : path;
+	if (!prefix || !accel_safe(name))
+		return false;
+	char target[1024];
+	int n = snprintf(target, sizeof target, "%s/%s/%s", prefix, id, name);
+	if (n < 0 || (size_t)n >= sizeof target)
+		return false;
+	out->content_type = media_type(path);
+	return http_reply_header_add(out, "X-Accel-Redirect", target);
+}
+
 /* Nanoseconds since the epoch of the file's modification. */
 static unsigned long long mtime_ns(const struct stat *st)
 {
@@ -74,6 +111,10 @@ unsigned http_handle_media(http_request *req, http_reply *out)
 	fd = open(rec.media_path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		status = http_reply_error(out, 404, "the media of %s is no longer readable", id);
+		goto out;
+	}
+	if (accel_redirect(req, out, id, rec.media_path)) {
+		status = 200;
 		goto out;
 	}
 	uint64_t size = (uint64_t)st.st_size;

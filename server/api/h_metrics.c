@@ -20,6 +20,7 @@
 #include "csrf.h"
 #include "index_generation.h"
 #include "metrics.h"
+#include "replica.h"
 #include "path.h"
 
 /* A request relayed by a proxy (nginx in front, docs/deploy.md) comes
@@ -107,6 +108,11 @@ unsigned http_handle_metrics(http_request *req, http_reply *out)
 		                        "/metrics is for the monitoring system: readable from the "
 		                        "addresses of `serve --metrics-allow` or with its token");
 	document_gauge(req);
+	if (req->server->replica) {
+		http_replica_stats rs;
+		http_replica_get_stats(req->server->replica, &rs);
+		http_metrics_gauge(req->server->metrics, HTTP_GAUGE_REPLICATION_LAG, rs.lag_bound);
+	}
 	strbuf sb = STRBUF_INIT;
 	if (!index_gauges(req, &sb) ||
 	    !http_metrics_render(req->server->metrics, req->server->site, &sb)) {

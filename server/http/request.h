@@ -45,7 +45,13 @@ struct http_server {
 	struct login_throttle *throttle;
 	bool secure_cookies;  /* behind TLS: cookies get Secure */
 	bool private_read;    /* reading needs an account too */
-	char *upload_tmp_dir; /* owned: <archive>/.qarchive/uploads/tmp, for form files */
+	char *upload_tmp_dir; /* owned: <archive>/.qarchive/uploads/tmp, for form files;
+	                       * NULL on a replica, which takes no uploads */
+	/* A read replica (server.h): the follower (borrowed) and the writer's
+	 * URL (owned); both NULL on the writer. */
+	struct http_replica *replica;
+	char *writer_url;
+	char *accel_prefix; /* owned: X-Accel-Redirect's prefix, NULL when unused */
 	/* owned: the background speech recognition, NULL when the site has no
 	 * transcriber (transcribe_queue.h) */
 	struct transcribe_queue *transcribe;

@@ -29,6 +29,7 @@
 #include "number.h"
 #include "request.h"
 #include "respond.h"
+#include "replica_gate.h"
 #include "routes.h"
 #include "sessions.h"
 #include "state_dirs.h"
@@ -364,6 +365,12 @@ static void route_request(http_server *s, struct MHD_Connection *conn, request_s
 		http_reply_header_add(&st->reply, MHD_HTTP_HEADER_ALLOW, allow);
 		st->pending = http_reply_error(&st->reply, 405, "%s is not allowed here; use %s",
 		                               st->method, allow);
+	} else if (s->writer_url && http_replica_refuses(st->method, st->path)) {
+		st->pending = http_reply_error(
+		    &st->reply, 403,
+		    "this server is a read-only replica: uploads, edits and signing in go to "
+		    "the writer, %s",
+		    s->writer_url);
 	} else if (s->private_read && !public_path(st->path)) {
 		gate_private(st);
 	}
@@ -658,8 +665,12 @@ static http_server_status server_new(const http_server_config *cfg, bool v6, htt
 	s->site = cfg->site;
 	s->secure_cookies = cfg->secure_cookies;
 	s->private_read = cfg->private_read;
+	s->replica = cfg->replica;
 	if (!(s->archive_dir = strdup(cfg->archive_dir)) ||
-	    !(s->index_path = index_path(cfg->archive_dir)) ||
+	    !(s->index_path =
+	          cfg->index_path ? strdup(cfg->index_path) : index_path(cfg->archive_dir)) ||
+	    (cfg->writer_url && !(s->writer_url = strdup(cfg->writer_url))) ||
+	    (cfg->accel_redirect && !(s->accel_prefix = strdup(cfg->accel_redirect))) ||
 	    !(s->default_origin = strdup(origin)) ||
 	    !(s->sessions = session_store_new(SESSION_DEFAULT_IDLE, SESSION_DEFAULT_ABSOLUTE,
 	                                      SESSION_DEFAULT_MAX)) ||
@@ -672,7 +683,9 @@ static http_server_status server_new(const http_server_config *cfg, bool v6, htt
 		snprintf(err, errlen, "the staff accounts: %s", accounts_status_str(as));
 		return HTTP_SERVER_INTERNAL;
 	}
-	if (!upload_dirs(s, err, errlen))
+	/* A replica reads the archive (perhaps a read-only mount of the
+	 * writer's) and writes nothing there. */
+	if (!s->replica && !upload_dirs(s, err, errlen))
 		return HTTP_SERVER_STATE_DIR;
 	/* A handle for each MHD worker and each work pool thread, so that
 	 * neither waits for the other's. */
@@ -787,6 +800,8 @@ void http_server_stop(http_server *s)
 	http_db_pool_free(s->pool);
 	free(s->archive_dir);
 	free(s->index_path);
+	free(s->writer_url);
+	free(s->accel_prefix);
 	free(s->default_origin);
 	accounts_cache_free(s->accounts);
 	session_store_free(s->sessions);

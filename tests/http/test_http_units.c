@@ -11,6 +11,7 @@
 #include "harness.h"
 #include "html.h"
 #include "range.h"
+#include "replica_gate.h"
 #include "target_check.h"
 #include "timecode.h"
 #include "vtt_write.h"
@@ -143,6 +144,27 @@ static void test_path_decode(void)
 	CHECK(http_path_decode("/x?%00", 2, &out, &nomem));
 	CHECK_STR(out, "/x");
 	free(out);
+}
+
+/* replica_gate.h: a replica answers reads and refuses the rest. */
+static void test_replica_gate(void)
+{
+	const char *reads[] = {"/", "/search", "/api/search", "/api/recordings",
+	                       "/api/recordings/x", "/media/x", "/watch/x", "/healthz",
+	                       "/uploads", "/uploadsx", "/loginx", "/editor"};
+	for (size_t i = 0; i < sizeof reads / sizeof reads[0]; i++) {
+		CHECK(!http_replica_refuses("GET", reads[i]));
+		CHECK(!http_replica_refuses("HEAD", reads[i]));
+		CHECK(http_replica_refuses("POST", reads[i]));
+	}
+	const char *staff[] = {"/login", "/logout", "/upload", "/edit/x", "/delete/x",
+	                       "/api/uploads", "/api/uploads/abc", "/upload/"};
+	for (size_t i = 0; i < sizeof staff / sizeof staff[0]; i++)
+		CHECK(http_replica_refuses("GET", staff[i]));
+	CHECK(http_replica_refuses("PATCH", "/api/uploads/abc"));
+	CHECK(http_replica_refuses("DELETE", "/api/uploads/abc"));
+	CHECK(http_replica_refuses("OPTIONS", "/api/uploads"));
+	CHECK(http_replica_refuses("get", "/"));
 }
 
 /* target_check.h: UTF-8 of the path and of every parameter's name and
@@ -349,6 +371,7 @@ int main(void)
 	RUN(test_escape);
 	RUN(test_path_decode);
 	RUN(test_target_check);
+	RUN(test_replica_gate);
 	RUN(test_vtt_write);
 	RUN(test_timecode);
 	RUN(test_html_helpers);
