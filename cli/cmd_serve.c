@@ -30,7 +30,8 @@ static const char usage[] =
     "                      [--log-format text|json] [--metrics-allow ADDRS]\n"
     "                      [--metrics-token-file FILE]\n"
     "                      [--replica-of HOST:PORT --replica-dir DIR --writer-url URL\n"
-    "                       [--replica-interval SECONDS]] [--accel-redirect PREFIX]\n\n"
+    "                       [--replica-interval SECONDS]] [--accel-redirect PREFIX]\n"
+    "                      [--trusted-proxy ADDRS]\n\n"
     "Serve the archive over HTTP: the search API, the recordings' media (with\n"
     "byte ranges), captions and chapters as WebVTT, Atom feeds, and the pages.\n"
     "New commits by `qarchive index` show without a restart. Requests are logged\n"
@@ -68,7 +69,10 @@ static const char usage[] =
     "  --replica-interval SECONDS  between replication sessions (default 5)\n"
     "  --accel-redirect PREFIX  behind nginx: answer /media/ with\n"
     "                 `X-Accel-Redirect: PREFIX/<id>/<file>` after the access\n"
-    "                 checks, for nginx to send the file (deploy/nginx.conf)\n\n"
+    "                 checks, for nginx to send the file (deploy/nginx.conf)\n"
+    "  --trusted-proxy ADDRS  the proxies in front (nginx), comma-separated ADDR or\n"
+    "                 ADDR/BITS: from them, the last X-Forwarded-For address is the\n"
+    "                 client (for the sign-in throttle, the log and /metrics)\n\n"
     "Staff sign in at /login with accounts made by `qarchive user add`; scripts\n"
     "send `Authorization: Bearer TOKEN` with a token from `qarchive token add`.\n\n"
     "Exit status: 0 stopped by a signal, 2 usage error or cannot listen.\n";
@@ -153,6 +157,7 @@ enum {
 	OPT_LOG_FORMAT,
 	OPT_METRICS_ALLOW,
 	OPT_METRICS_TOKEN_FILE,
+	OPT_TRUSTED_PROXY,
 	OPT_REPLICA_OF,
 	OPT_REPLICA_DIR,
 	OPT_WRITER_URL,
@@ -174,6 +179,7 @@ static const cli_option options[] = {
     {"--log-format", OPT_LOG_FORMAT, true, 0},
     {"--metrics-allow", OPT_METRICS_ALLOW, true, 0},
     {"--metrics-token-file", OPT_METRICS_TOKEN_FILE, true, 0},
+    {"--trusted-proxy", OPT_TRUSTED_PROXY, true, 0},
     {"--replica-of", OPT_REPLICA_OF, true, 0},
     {"--replica-dir", OPT_REPLICA_DIR, true, 0},
     {"--writer-url", OPT_WRITER_URL, true, 0},
@@ -300,6 +306,9 @@ static bool on_option(void *ctx, const cli_option *o, const char *value)
 	}
 	case OPT_METRICS_ALLOW:
 		cfg->metrics_allow = value;
+		break;
+	case OPT_TRUSTED_PROXY:
+		cfg->trusted_proxies = value;
 		break;
 	case OPT_METRICS_TOKEN_FILE:
 		return read_metrics_token(f, value);

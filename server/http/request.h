@@ -69,6 +69,9 @@ struct http_server {
 	/* What operators watch (metrics.h), and who may read it: addresses
 	 * (addr_allow.h) or the bearer of metrics_token (NULL: none). Owned. */
 	struct http_metrics *metrics;
+	/* Proxies whose X-Forwarded-For names the client (server.c); NULL:
+	 * none, the socket's peer is the client. Owned. */
+	struct addr_allow *trusted_proxies;
 	struct addr_allow *metrics_allow;
 	char *metrics_token;
 };

@@ -316,10 +316,40 @@ static void gate_private(request_state *st)
 
 /* Decode and route the request once its headers are in: st->route, or
  * st->pending with the error in st->reply. */
+/* Behind a proxy the socket's peer is the proxy: when it is one of
+ * --trusted-proxy, the client is the address the proxy itself saw, the
+ * last entry of X-Forwarded-For (nginx's $proxy_add_x_forwarded_for
+ * appends it; entries before it are whatever the client claimed). The
+ * sign-in throttle, the log and /metrics' address list then see clients,
+ * not the proxy. From anyone else the header is ignored. */
+static void client_behind_proxy(const http_server *s, struct MHD_Connection *conn,
+                                request_state *st)
+{
+	if (!s->trusted_proxies || !addr_allow_has(s->trusted_proxies, st->remote))
+		return;
+	const char *xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For");
+	if (!xff)
+		return;
+	const char *last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	while (*last == ' ' || *last == '\t')
+		last++;
+	char addr[INET6_ADDRSTRLEN];
+	size_t n = strcspn(last, " \t");
+	unsigned char bytes[16];
+	if (n == 0 || n >= sizeof addr)
+		return;
+	memcpy(addr, last, n);
+	addr[n] = '\0';
+	if (inet_pton(AF_INET, addr, bytes) == 1 || inet_pton(AF_INET6, addr, bytes) == 1)
+		memcpy(st->remote, addr, n + 1);
+}
+
 static void route_request(http_server *s, struct MHD_Connection *conn, request_state *st)
 {
 	st->routed = true;
 	st->server = s;
+	client_behind_proxy(s, conn, st);
 	st->req = (http_request){.server = s,
 	                         .conn = conn,
 	                         .method = st->method,
@@ -701,6 +731,13 @@ static http_server_status server_new(const http_server_config *cfg, bool v6, htt
 		snprintf(err, errlen, "cannot start the server's threads");
 		return HTTP_SERVER_INTERNAL;
 	}
+	if (cfg->trusted_proxies) {
+		char why[128];
+		if (!(s->trusted_proxies = addr_allow_parse(cfg->trusted_proxies, why, sizeof why))) {
+			snprintf(err, errlen, "--trusted-proxy: %s", why);
+			return HTTP_SERVER_BAD_ADDRESS;
+		}
+	}
 	if (!metrics_setup(s, cfg, err, errlen))
 		return s->metrics ? HTTP_SERVER_BAD_ADDRESS : HTTP_SERVER_NOMEM;
 	if (cfg->transcriber && cfg->transcriber[0]) {
@@ -809,6 +846,7 @@ void http_server_stop(http_server *s)
 	free(s->upload_tmp_dir);
 	http_metrics_free(s->metrics);
 	addr_allow_free(s->metrics_allow);
+	addr_allow_free(s->trusted_proxies);
 	free(s->metrics_token);
 	pthread_mutex_destroy(&s->jobs_lock);
 	pthread_cond_destroy(&s->jobs_done);

@@ -40,6 +40,9 @@ typedef struct http_server_config {
 	 * sends `Authorization: Bearer <metrics_token>` (NULL: no token). */
 	const char *metrics_allow;
 	const char *metrics_token;
+	/* Proxies in front ("addr[/bits],…", NULL: none) whose X-Forwarded-For
+	 * is believed: its last address is then the client's. */
+	const char *trusted_proxies;
 	/* A read replica (replica.h): the index is read from index_path (NULL:
 	 * <archive>/.qarchive/index), and not at all until replica (borrowed,
 	 * outlives the server) has completed a session; the archive's folders
