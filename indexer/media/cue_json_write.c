@@ -1,0 +1,226 @@
+#include "cue_json_write.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Indentation as jansson's JSON_INDENT(1) gives it: a newline, then one
+ * space per depth (the document is depth 0, a cue 2, its settings 3). */
+static bool newline(strbuf *out, int depth)
+{
+	static const char spaces[] = "\n          ";
+	return sb_append(out, spaces, (size_t)depth + 1);
+}
+
+/* A JSON string, escaped as jansson's dump_string does: '"', '\\' and the
+ * C0 controls (the short forms where JSON has them, else \u00XX in upper
+ * case hex); everything else, UTF-8 included, as is. */
+static bool put_string(strbuf *out, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	if (!sb_append_char(out, '"'))
+		return false;
+	const char *run = s;
+	for (const unsigned char *p = (const unsigned char *)s;; p++) {
+		unsigned char ch = *p;
+		if (ch >= 0x20 && ch != '"' && ch != '\\')
+			continue;
+		if (!sb_append(out, run, (size_t)((const char *)p - run)))
+			return false;
+		if (ch == '\0')
+			break;
+		char esc[7] = {'\\', 0, 0, 0, 0, 0, 0};
+		size_t n = 2;
+		switch (ch) {
+		case '"':
+		case '\\':
+			esc[1] = (char)ch;
+			break;
+		case '\b':
+			esc[1] = 'b';
+			break;
+		case '\f':
+			esc[1] = 'f';
+			break;
+		case '\n':
+			esc[1] = 'n';
+			break;
+		case '\r':
+			esc[1] = 'r';
+			break;
+		case '\t':
+			esc[1] = 't';
+			break;
+		default:
+			memcpy(esc + 1, "u00", 3);
+			esc[4] = hex[ch >> 4];
+			esc[5] = hex[ch & 15];
+			n = 6;
+		}
+		if (!sb_append(out, esc, n))
+			return false;
+		run = (const char *)p + 1;
+	}
+	return sb_append_char(out, '"');
+}
+
+static bool put_key(strbuf *out, int depth, const char *key, bool first)
+{
+	return (first || sb_append_char(out, ',')) && newline(out, depth) &&
+	       sb_append_char(out, '"') && sb_append_str(out, key) && sb_append(out, "\": ", 3);
+}
+
+static bool put_unsigned(strbuf *out, uintmax_t v)
+{
+	char digits[24];
+	size_t n = sizeof digits;
+	do {
+		digits[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return sb_append(out, digits + n, sizeof digits - n);
+}
+
+/* A real as jansson prints it with JSON_REAL_PRECISION(15) (its
+ * jsonp_dtostr): "%.15g", ".0" added when that reads as an integer, and
+ * the exponent without '+' or leading zeros. Times are whole milliseconds
+ * nearly always, and "%.15g" of the double nearest k/1000 is k/1000's
+ * decimals (it has at most 15 digits below 1e12): those are written
+ * directly, since snprintf is most of the cost of a cue. */
+static bool put_real(strbuf *out, double v)
+{
+	if (!isfinite(v))
+		return false;
+	if (v > 0 && v < 1e12) {
+		double k = nearbyint(v * 1000);
+		if (k / 1000 == v) {
+			uintmax_t whole = (uintmax_t)k / 1000, frac = (uintmax_t)k % 1000;
+			char tail[5] = {'.', (char)('0' + frac / 100), (char)('0' + frac / 10 % 10),
+			                (char)('0' + frac % 10), 0};
+			size_t n = frac == 0 ? 2 : frac % 100 == 0 ? 2 : frac % 10 == 0 ? 3 : 4;
+			return put_unsigned(out, whole) && sb_append(out, tail, n);
+		}
+	}
+	char buf[40];
+	int len = snprintf(buf, sizeof buf, "%.15g", v);
+	if (len < 0 || (size_t)len >= sizeof buf - 3)
+		return false;
+	char *e = strchr(buf, 'e');
+	if (!e && !strchr(buf, '.')) {
+		memcpy(buf + len, ".0", 3);
+		len += 2;
+	}
+	if (e) {
+		char *start = e + 1, *end = start + 1;
+		if (*start == '-')
+			start++;
+		while (*end == '0')
+			end++;
+		memmove(start, end, (size_t)(buf + len - end) + 1);
+		len -= (int)(end - start);
+	}
+	return sb_append(out, buf, (size_t)len);
+}
+
+/* cue_json.c's number_json: the largest values clamped to what still
+ * reads back as finite at 15 digits. */
+static bool put_clamped(strbuf *out, double v)
+{
+	if (isnan(v))
+		return false;
+	const double largest_15_digits = 1.79769313486231e308;
+	if (fabs(v) > largest_15_digits)
+		v = copysign(largest_15_digits, v);
+	return put_real(out, v);
+}
+
+static bool put_settings(strbuf *out, const cue_settings *s)
+{
+	if (!s->present)
+		return sb_append(out, "{}", 2);
+	const int d = 4;
+	return sb_append_char(out, '{') && put_key(out, d, "vertical", true) &&
+	       put_string(out, s->vertical) && put_key(out, d, "line", false) &&
+	       (s->line_auto ? put_string(out, "auto") : put_clamped(out, s->line)) &&
+	       put_key(out, d, "snapToLines", false) &&
+	       sb_append_str(out, s->snap_to_lines ? "true" : "false") &&
+	       put_key(out, d, "lineAlign", false) && put_string(out, s->line_align) &&
+	       put_key(out, d, "position", false) &&
+	       (s->position_auto ? put_string(out, "auto") : put_clamped(out, s->position)) &&
+	       put_key(out, d, "positionAlign", false) && put_string(out, s->position_align) &&
+	       put_key(out, d, "size", false) && put_real(out, s->size) &&
+	       put_key(out, d, "align", false) && put_string(out, s->align) && newline(out, 3) &&
+	       sb_append_char(out, '}');
+}
+
+/* "words": [{"offset", "start"}], at a cue's depth. */
+static bool put_words(strbuf *out, const cue *c)
+{
+	if (!put_key(out, 3, "words", false) || !sb_append_char(out, '['))
+		return false;
+	for (size_t i = 0; i < c->word_count; i++)
+		if (!((i == 0 || sb_append_char(out, ',')) && newline(out, 4) &&
+		      sb_append_char(out, '{') && put_key(out, 5, "offset", true) &&
+		      put_unsigned(out, c->words[i].offset) && put_key(out, 5, "start", false) &&
+		      put_clamped(out, c->words[i].start) && newline(out, 4) &&
+		      sb_append_char(out, '}')))
+			return false;
+	return newline(out, 3) && sb_append_char(out, ']');
+}
+
+bool cue_json_writable(const cue *c)
+{
+	const cue_settings *s = &c->settings;
+	if (!isfinite(c->start) || !isfinite(c->end))
+		return false;
+	if (s->present && (!isfinite(s->size) || (!s->line_auto && isnan(s->line)) ||
+	                   (!s->position_auto && isnan(s->position))))
+		return false;
+	for (size_t i = 0; i < c->word_count; i++)
+		if (isnan(c->words[i].start))
+			return false;
+	return true;
+}
+
+bool cue_json_write_cue(strbuf *out, const cue *c, bool first)
+{
+	const int d = 3;
+	size_t was = out->len;
+	bool ok = sb_append_char(out, first ? '[' : ',') && newline(out, 2) &&
+	          sb_append_char(out, '{') && put_key(out, d, "id", true) &&
+	          put_string(out, c->id) && put_key(out, d, "start", false) &&
+	          put_real(out, c->start) && put_key(out, d, "end", false) &&
+	          put_real(out, c->end) && put_key(out, d, "text", false) &&
+	          put_string(out, c->text) && put_key(out, d, "plain", false) &&
+	          put_string(out, c->plain) && put_key(out, d, "voice", false) &&
+	          (c->voice ? put_string(out, c->voice) : sb_append(out, "null", 4)) &&
+	          put_key(out, d, "settings", false) && put_settings(out, &c->settings) &&
+	          (c->word_count == 0 || put_words(out, c)) && newline(out, 2) &&
+	          sb_append_char(out, '}');
+	if (!ok && out->data) {
+		out->len = was;
+		out->data[was] = '\0';
+	}
+	return ok;
+}
+
+bool cue_json_write_head(strbuf *out, transcript_status status, transcript_format format)
+{
+	return sb_append_char(out, '{') && put_key(out, 1, "valid", true) &&
+	       sb_append_str(out, status == TRANSCRIPT_OK ? "true" : "false") &&
+	       put_key(out, 1, "format", false) &&
+	       put_string(out, transcript_format_str(format)) && put_key(out, 1, "cues", false);
+}
+
+bool cue_json_write_tail(strbuf *out, size_t count, const transcript *t,
+                         transcript_status status)
+{
+	bool ok = count ? newline(out, 1) && sb_append_char(out, ']') : sb_append(out, "[]", 2);
+	ok = ok && put_key(out, 1, "error", false);
+	if (ok && status == TRANSCRIPT_OK)
+		ok = sb_append(out, "null", 4);
+	else if (ok)
+		ok = put_string(out, t->error[0] ? t->error : transcript_status_str(status));
+	return ok && newline(out, 0) && sb_append(out, "}\n", 2);
+}
