@@ -26,6 +26,7 @@ struct MHD_Daemon;
 struct http_site;
 struct http_conn_watch;
 struct http_work_pool;
+struct http_media_cache;
 
 /* The running server (server.c); handlers read its settings. */
 struct http_server {
@@ -60,6 +61,7 @@ struct http_server {
 	 * pooled routes' handlers run on (work_pool.h). Owned. */
 	struct http_conn_watch *watch;
 	struct http_work_pool *work;
+	struct http_media_cache *media; /* owned: open media files (media_cache.h) */
 };
 
 /* How errors on a route are rendered. */
