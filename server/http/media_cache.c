@@ -107,7 +107,7 @@ static bool same_file(const struct stat *st, dev_t dev, ino_t ino, off_t size,
 	       st->st_mtim.tv_nsec == mtim.tv_nsec;
 }
 
-bool http_media_cache_get(http_media_cache *c, const char *id, const char uuid[QX_UUID_LEN + 1],
+bool http_media_cache_get(http_media_cache *c, const char *id, const char *uuid,
                           unsigned long long revision, http_media_file *out)
 {
 	char path[PATH_MAX];
@@ -180,12 +180,12 @@ static entry *slot_for(http_media_cache *c, const char *id)
 	return e;
 }
 
-void http_media_cache_put(http_media_cache *c, const char *id, const char uuid[QX_UUID_LEN + 1],
+void http_media_cache_put(http_media_cache *c, const char *id, const char *uuid,
                           unsigned long long revision, const char *path, int fd,
                           const struct stat *st, http_media_file *out)
 {
 	validators(path, fd, st, out);
-	if (strlen(id) > RECORDING_ID_MAX || strlen(path) >= PATH_MAX)
+	if (strlen(id) > RECORDING_ID_MAX || strlen(uuid) > QX_UUID_LEN || strlen(path) >= PATH_MAX)
 		return;
 	int keep = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 	char *copy = keep >= 0 ? strdup(path) : NULL;

@@ -45,7 +45,7 @@ void http_media_cache_free(http_media_cache *c);
  * (uuid, revision) and its path still stats as the same file: fills *out
  * and returns true. Otherwise false (the caller finds and opens the file,
  * then calls http_media_cache_put). Allocates nothing. */
-bool http_media_cache_get(http_media_cache *c, const char *id, const char uuid[QX_UUID_LEN + 1],
+bool http_media_cache_get(http_media_cache *c, const char *id, const char *uuid,
                           unsigned long long revision, http_media_file *out);
 
 /* fd is recording id's media at path, as fstat gave st, found under index
@@ -53,7 +53,7 @@ bool http_media_cache_get(http_media_cache *c, const char *id, const char uuid[Q
  * and keeps a dup of fd in the cache, replacing id's entry or the least
  * recently used one. When the cache cannot keep it (no fd or memory left)
  * *out is filled all the same. */
-void http_media_cache_put(http_media_cache *c, const char *id, const char uuid[QX_UUID_LEN + 1],
+void http_media_cache_put(http_media_cache *c, const char *id, const char *uuid,
                           unsigned long long revision, const char *path, int fd,
                           const struct stat *st, http_media_file *out);
 
