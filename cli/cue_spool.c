@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sendfile.h>
 #include <unistd.h>
 
 #include "commands.h"
@@ -93,17 +94,42 @@ static void spool_restart(void *ctx)
 		s->write_errno = errno;
 }
 
-/* The spooled cues, from the start of the file, to out. */
-static bool spool_copy(spool *s, FILE *out)
+/* The spooled cues [0, end) to out through user space: where sendfile
+ * cannot write (an O_APPEND file, say). */
+static bool spool_read_copy(spool *s, off_t end, FILE *out)
 {
-	if (!spool_flush(s) || lseek(s->fd, 0, SEEK_SET) != 0)
-		return false;
-	char *chunk = malloc(SPOOL_FLUSH_BYTES);
+	char *chunk = lseek(s->fd, 0, SEEK_SET) == 0 ? malloc(SPOOL_FLUSH_BYTES) : NULL;
 	bool ok = chunk != NULL;
-	for (ssize_t n; ok && (n = read(s->fd, chunk, SPOOL_FLUSH_BYTES)) != 0;)
-		ok = (n > 0 || errno == EINTR) && (n < 0 || fwrite(chunk, 1, (size_t)n, out) == (size_t)n);
+	for (off_t at = 0; ok && at < end;) {
+		ssize_t n = read(s->fd, chunk, SPOOL_FLUSH_BYTES);
+		if (n < 0 && errno == EINTR)
+			continue;
+		ok = n > 0 && fwrite(chunk, 1, (size_t)n, out) == (size_t)n;
+		at += n;
+	}
 	free(chunk);
 	return ok;
+}
+
+/* The spooled cues, from the start of the file, to out: by sendfile, so
+ * the bytes go from the page cache to out without a pass through here. */
+static bool spool_copy(spool *s, FILE *out)
+{
+	if (!spool_flush(s) || fflush(out) != 0)
+		return false;
+	off_t end = lseek(s->fd, 0, SEEK_END), at = 0;
+	if (end < 0)
+		return false;
+	while (at < end) {
+		ssize_t n = sendfile(fileno(out), s->fd, &at, (size_t)(end - at));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && at == 0 && (errno == EINVAL || errno == ENOSYS))
+			return spool_read_copy(s, end, out);
+		if (n <= 0)
+			return false;
+	}
+	return true;
 }
 
 /* The document: head, the cues (when valid), tail. False when a write or

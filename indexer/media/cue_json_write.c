@@ -135,38 +135,38 @@ static bool put_clamped(strbuf *out, double v)
 	return put_real(out, v);
 }
 
+/* A literal piece of the layout (keys with their indentation), in one
+ * append: a cue is some twenty of them, so this is most of the writing. */
+#define LIT(out, text) sb_append((out), (text), sizeof(text) - 1)
+
 static bool put_settings(strbuf *out, const cue_settings *s)
 {
 	if (!s->present)
-		return sb_append(out, "{}", 2);
-	const int d = 4;
-	return sb_append_char(out, '{') && put_key(out, d, "vertical", true) &&
-	       put_string(out, s->vertical) && put_key(out, d, "line", false) &&
-	       (s->line_auto ? put_string(out, "auto") : put_clamped(out, s->line)) &&
-	       put_key(out, d, "snapToLines", false) &&
-	       sb_append_str(out, s->snap_to_lines ? "true" : "false") &&
-	       put_key(out, d, "lineAlign", false) && put_string(out, s->line_align) &&
-	       put_key(out, d, "position", false) &&
-	       (s->position_auto ? put_string(out, "auto") : put_clamped(out, s->position)) &&
-	       put_key(out, d, "positionAlign", false) && put_string(out, s->position_align) &&
-	       put_key(out, d, "size", false) && put_real(out, s->size) &&
-	       put_key(out, d, "align", false) && put_string(out, s->align) && newline(out, 3) &&
-	       sb_append_char(out, '}');
+		return LIT(out, "{}");
+	return LIT(out, "{\n    \"vertical\": ") && put_string(out, s->vertical) &&
+	       LIT(out, ",\n    \"line\": ") &&
+	       (s->line_auto ? LIT(out, "\"auto\"") : put_clamped(out, s->line)) &&
+	       LIT(out, ",\n    \"snapToLines\": ") &&
+	       (s->snap_to_lines ? LIT(out, "true") : LIT(out, "false")) &&
+	       LIT(out, ",\n    \"lineAlign\": ") && put_string(out, s->line_align) &&
+	       LIT(out, ",\n    \"position\": ") &&
+	       (s->position_auto ? LIT(out, "\"auto\"") : put_clamped(out, s->position)) &&
+	       LIT(out, ",\n    \"positionAlign\": ") && put_string(out, s->position_align) &&
+	       LIT(out, ",\n    \"size\": ") && put_real(out, s->size) &&
+	       LIT(out, ",\n    \"align\": ") && put_string(out, s->align) && LIT(out, "\n   }");
 }
 
 /* "words": [{"offset", "start"}], at a cue's depth. */
 static bool put_words(strbuf *out, const cue *c)
 {
-	if (!put_key(out, 3, "words", false) || !sb_append_char(out, '['))
+	if (!LIT(out, ",\n   \"words\": ["))
 		return false;
 	for (size_t i = 0; i < c->word_count; i++)
-		if (!((i == 0 || sb_append_char(out, ',')) && newline(out, 4) &&
-		      sb_append_char(out, '{') && put_key(out, 5, "offset", true) &&
-		      put_unsigned(out, c->words[i].offset) && put_key(out, 5, "start", false) &&
-		      put_clamped(out, c->words[i].start) && newline(out, 4) &&
-		      sb_append_char(out, '}')))
+		if (!((i == 0 || LIT(out, ",")) && LIT(out, "\n    {\n     \"offset\": ") &&
+		      put_unsigned(out, c->words[i].offset) && LIT(out, ",\n     \"start\": ") &&
+		      put_clamped(out, c->words[i].start) && LIT(out, "\n    }")))
 			return false;
-	return newline(out, 3) && sb_append_char(out, ']');
+	return LIT(out, "\n   ]");
 }
 
 bool cue_json_writable(const cue *c)
@@ -185,19 +185,16 @@ bool cue_json_writable(const cue *c)
 
 bool cue_json_write_cue(strbuf *out, const cue *c, bool first)
 {
-	const int d = 3;
 	size_t was = out->len;
-	bool ok = sb_append_char(out, first ? '[' : ',') && newline(out, 2) &&
-	          sb_append_char(out, '{') && put_key(out, d, "id", true) &&
-	          put_string(out, c->id) && put_key(out, d, "start", false) &&
-	          put_real(out, c->start) && put_key(out, d, "end", false) &&
-	          put_real(out, c->end) && put_key(out, d, "text", false) &&
-	          put_string(out, c->text) && put_key(out, d, "plain", false) &&
-	          put_string(out, c->plain) && put_key(out, d, "voice", false) &&
-	          (c->voice ? put_string(out, c->voice) : sb_append(out, "null", 4)) &&
-	          put_key(out, d, "settings", false) && put_settings(out, &c->settings) &&
-	          (c->word_count == 0 || put_words(out, c)) && newline(out, 2) &&
-	          sb_append_char(out, '}');
+	bool ok = (first ? LIT(out, "[\n  {\n   \"id\": ") : LIT(out, ",\n  {\n   \"id\": ")) &&
+	          put_string(out, c->id) && LIT(out, ",\n   \"start\": ") &&
+	          put_real(out, c->start) && LIT(out, ",\n   \"end\": ") && put_real(out, c->end) &&
+	          LIT(out, ",\n   \"text\": ") && put_string(out, c->text) &&
+	          LIT(out, ",\n   \"plain\": ") && put_string(out, c->plain) &&
+	          LIT(out, ",\n   \"voice\": ") &&
+	          (c->voice ? put_string(out, c->voice) : LIT(out, "null")) &&
+	          LIT(out, ",\n   \"settings\": ") && put_settings(out, &c->settings) &&
+	          (c->word_count == 0 || put_words(out, c)) && LIT(out, "\n  }");
 	if (!ok && out->data) {
 		out->len = was;
 		out->data[was] = '\0';
