@@ -13,29 +13,35 @@ static bool newline(strbuf *out, int depth)
 	return sb_append(out, spaces, (size_t)depth + 1);
 }
 
+/* The bytes a JSON string cannot hold as they are (below); NUL ends it. */
+static const unsigned char must_escape[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, ['"'] = 1, ['\\'] = 1};
+
 /* A JSON string, escaped as jansson's dump_string does: '"', '\\' and the
  * C0 controls (the short forms where JSON has them, else \u00XX in upper
- * case hex); everything else, UTF-8 included, as is. */
+ * case hex); everything else, UTF-8 included, as is: runs between escapes
+ * are appended whole. */
 static bool put_string(strbuf *out, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	if (!sb_append_char(out, '"'))
+	const unsigned char *p = (const unsigned char *)s;
+	if (!sb_append(out, "\"", 1))
 		return false;
-	const char *run = s;
-	for (const unsigned char *p = (const unsigned char *)s;; p++) {
-		unsigned char ch = *p;
-		if (ch >= 0x20 && ch != '"' && ch != '\\')
-			continue;
-		if (!sb_append(out, run, (size_t)((const char *)p - run)))
+	for (;;) {
+		const unsigned char *run = p;
+		while (!must_escape[*p])
+			p++;
+		if (p > run && !sb_append(out, (const char *)run, (size_t)(p - run)))
 			return false;
+		unsigned char ch = *p++;
 		if (ch == '\0')
 			break;
-		char esc[7] = {'\\', 0, 0, 0, 0, 0, 0};
+		char esc[6] = {'\\', (char)ch, '0', '0', 0, 0};
 		size_t n = 2;
 		switch (ch) {
 		case '"':
 		case '\\':
-			esc[1] = (char)ch;
 			break;
 		case '\b':
 			esc[1] = 'b';
@@ -53,16 +59,15 @@ static bool put_string(strbuf *out, const char *s)
 			esc[1] = 't';
 			break;
 		default:
-			memcpy(esc + 1, "u00", 3);
+			esc[1] = 'u';
 			esc[4] = hex[ch >> 4];
 			esc[5] = hex[ch & 15];
 			n = 6;
 		}
 		if (!sb_append(out, esc, n))
 			return false;
-		run = (const char *)p + 1;
 	}
-	return sb_append_char(out, '"');
+	return sb_append(out, "\"", 1);
 }
 
 static bool put_key(strbuf *out, int depth, const char *key, bool first)
