@@ -36,6 +36,7 @@ struct http_server {
 	char *default_origin;         /* owned: "http://LISTEN:PORT", for links when a request has
 	                               * no usable Host header */
 	http_db_pool *pool;           /* owned */
+	struct http_media_cache *media; /* owned: open media files (media_cache.h) */
 	struct MHD_Daemon *daemon;
 	unsigned threads;
 	uint64_t max_upload; /* bytes: the largest media file an upload may carry */
@@ -61,7 +62,6 @@ struct http_server {
 	 * pooled routes' handlers run on (work_pool.h). Owned. */
 	struct http_conn_watch *watch;
 	struct http_work_pool *work;
-	struct http_media_cache *media; /* owned: open media files (media_cache.h) */
 };
 
 /* How errors on a route are rendered. */

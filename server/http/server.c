@@ -22,8 +22,8 @@
 #include "db_pool.h"
 #include "escape.h"
 #include "index_update.h"
+#include "media_cache.h" /* (out of order: keeps a merge with metrics.h simple) */
 #include "login_throttle.h"
-#include "media_cache.h"
 #include "number.h"
 #include "request.h"
 #include "respond.h"
