@@ -18,11 +18,11 @@
 #define SPOOL_FLUSH_BYTES (1u << 20)
 
 typedef struct spool {
-	int fd;           /* the unlinked temporary file */
-	strbuf buf;       /* cue JSON not yet written to fd */
-	size_t count;     /* cues written (to buf or fd) */
-	int write_errno;  /* a write to fd failed: its errno */
-	bool unwritable;  /* a cue held NaN or infinity (cue_json_writable) */
+	int fd;          /* the unlinked temporary file */
+	strbuf buf;      /* cue JSON not yet written to fd */
+	size_t count;    /* cues written (to buf or fd) */
+	int write_errno; /* a write to fd failed: its errno */
+	bool unwritable; /* a cue held NaN or infinity (cue_json_writable) */
 } spool;
 
 static int spool_open(spool *s)

@@ -14,9 +14,9 @@ static bool newline(strbuf *out, int depth)
 }
 
 /* The bytes a JSON string cannot hold as they are (below); NUL ends it. */
-static const unsigned char must_escape[256] = {
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, ['"'] = 1, ['\\'] = 1};
+static const unsigned char must_escape[256] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,         1,
+                                               1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,         1,
+                                               1, 1, 1, 1, 1, 1, 1, 1, 0, 0, ['"'] = 1, ['\\'] = 1};
 
 /* A JSON string, escaped as jansson's dump_string does: '"', '\\' and the
  * C0 controls (the short forms where JSON has them, else \u00XX in upper
@@ -211,12 +211,11 @@ bool cue_json_write_head(strbuf *out, transcript_status status, transcript_forma
 {
 	return sb_append_char(out, '{') && put_key(out, 1, "valid", true) &&
 	       sb_append_str(out, status == TRANSCRIPT_OK ? "true" : "false") &&
-	       put_key(out, 1, "format", false) &&
-	       put_string(out, transcript_format_str(format)) && put_key(out, 1, "cues", false);
+	       put_key(out, 1, "format", false) && put_string(out, transcript_format_str(format)) &&
+	       put_key(out, 1, "cues", false);
 }
 
-bool cue_json_write_tail(strbuf *out, size_t count, const transcript *t,
-                         transcript_status status)
+bool cue_json_write_tail(strbuf *out, size_t count, const transcript *t, transcript_status status)
 {
 	bool ok = count ? newline(out, 1) && sb_append_char(out, ']') : sb_append(out, "[]", 2);
 	ok = ok && put_key(out, 1, "error", false);

@@ -39,7 +39,6 @@ bool cue_json_write_cue(strbuf *out, const cue *c, bool first);
  * then `"error": ...}` and the newline json_out_print ends with. The error
  * is t->error, or the status's text when t->error is "" (and null when
  * status is TRANSCRIPT_OK). False when out of memory. */
-bool cue_json_write_tail(strbuf *out, size_t count, const transcript *t,
-                         transcript_status status);
+bool cue_json_write_tail(strbuf *out, size_t count, const transcript *t, transcript_status status);
 
 #endif

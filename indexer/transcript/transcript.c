@@ -211,8 +211,7 @@ static bool stream_rolling_cue(void *ctx, cue *c)
 }
 
 transcript_status transcript_stream(const char *buf, size_t len, transcript_format format,
-                                    const char *name, const transcript_sink *sink,
-                                    transcript *out)
+                                    const char *name, const transcript_sink *sink, transcript *out)
 {
 	if (format == TRANSCRIPT_UNKNOWN)
 		format = transcript_sniff(buf, len, name);

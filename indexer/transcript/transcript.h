@@ -104,8 +104,7 @@ transcript_status transcript_parse(const char *buf, size_t len, transcript_forma
  * is called and the file is read again, collapsed (out->rolling). A sink
  * that returns false makes this return TRANSCRIPT_NOMEM. */
 transcript_status transcript_stream(const char *buf, size_t len, transcript_format format,
-                                    const char *name, const transcript_sink *sink,
-                                    transcript *out);
+                                    const char *name, const transcript_sink *sink, transcript *out);
 
 /* For parsers: a cue is read. It goes to out->cues or, while streaming, to
  * the sink. Takes ownership of c's strings and words (freed on failure).

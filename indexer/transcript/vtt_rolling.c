@@ -172,8 +172,7 @@ static bool emit_new_lines(const cue *c, const cue_lines *l, size_t from,
 	return emit(ctx, &n);
 }
 
-bool vtt_rolling_next(vtt_rolling *r, const cue *c, bool (*emit)(void *ctx, cue *c),
-                      void *ctx)
+bool vtt_rolling_next(vtt_rolling *r, const cue *c, bool (*emit)(void *ctx, cue *c), void *ctx)
 {
 	cue_lines cur;
 	if (!lines_of(c, &cur))

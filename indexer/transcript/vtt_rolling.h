@@ -54,7 +54,6 @@ bool vtt_rolling_found(const vtt_rolling *r);
  * any, that c becomes, handed to emit, which takes ownership of it as
  * cue_list_push does (and returns false when it could not keep it). False
  * when out of memory or emit returned false. */
-bool vtt_rolling_next(vtt_rolling *r, const cue *c, bool (*emit)(void *ctx, cue *c),
-                      void *ctx);
+bool vtt_rolling_next(vtt_rolling *r, const cue *c, bool (*emit)(void *ctx, cue *c), void *ctx);
 
 #endif

@@ -54,8 +54,7 @@ static unsigned open_media(http_request *req, http_reply *out, const char *id,
 		status = http_reply_error(out, 404, "the media of %s is no longer readable", id);
 		goto out;
 	}
-	http_media_cache_put(req->server->media, id, uuid, revision, rec.media_path, fd, &st,
-	                     file);
+	http_media_cache_put(req->server->media, id, uuid, revision, rec.media_path, fd, &st, file);
 out:
 	recording_free(&rec);
 	return status;

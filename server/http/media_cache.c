@@ -99,8 +99,7 @@ static entry *find(http_media_cache *c, const char *id)
 	return NULL;
 }
 
-static bool same_file(const struct stat *st, dev_t dev, ino_t ino, off_t size,
-                      struct timespec mtim)
+static bool same_file(const struct stat *st, dev_t dev, ino_t ino, off_t size, struct timespec mtim)
 {
 	return S_ISREG(st->st_mode) && st->st_dev == dev && st->st_ino == ino &&
 	       st->st_size == size && st->st_mtim.tv_sec == mtim.tv_sec &&
@@ -158,8 +157,8 @@ static void validators(const char *path, int fd, const struct stat *st, http_med
 	out->fd = fd;
 	out->size = (uint64_t)st->st_size;
 	out->mtime = st->st_mtim.tv_sec;
-	snprintf(out->etag, sizeof out->etag, "\"%" PRIx64 "-%llx-%llx\"", out->size,
-	         mtime_ns(st), (unsigned long long)st->st_ino);
+	snprintf(out->etag, sizeof out->etag, "\"%" PRIx64 "-%llx-%llx\"", out->size, mtime_ns(st),
+	         (unsigned long long)st->st_ino);
 	http_date_format(st->st_mtim.tv_sec, out->modified);
 	out->type = media_type(path);
 }

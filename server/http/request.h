@@ -36,7 +36,8 @@ struct http_server {
 	char *default_origin;         /* owned: "http://LISTEN:PORT", for links when a request has
 	                               * no usable Host header */
 	http_db_pool *pool;           /* owned */
-	struct http_media_cache *media; /* owned: open media files (media_cache.h) */
+	/* Owned: the media files kept open (media_cache.h). */
+	struct http_media_cache *media;
 	struct MHD_Daemon *daemon;
 	unsigned threads;
 	uint64_t max_upload; /* bytes: the largest media file an upload may carry */

@@ -106,7 +106,7 @@ static void test_bounded(void)
 	put(c, ids[1], "u", 1, path[1]);
 	CHECK(get(c, ids[0], "u", 1, &first, &f)); /* r0 is now the most recent */
 	CHECK(strcmp(f.type, "video/webm") == 0);
-	put(c, ids[2], "u", 1, path[2]);           /* r1 goes */
+	put(c, ids[2], "u", 1, path[2]); /* r1 goes */
 	CHECK(get(c, ids[0], "u", 1, &first, &f));
 	CHECK(!get(c, ids[1], "u", 1, &first, &f));
 	CHECK(get(c, ids[2], "u", 1, &first, &f));

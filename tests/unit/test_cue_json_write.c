@@ -67,9 +67,10 @@ static char *streamed_text(const char *buf, size_t len, const char *name, transc
 	*st = transcript_stream(buf, len, TRANSCRIPT_UNKNOWN, name, &sink, t);
 	*restarts = k.restarts;
 	strbuf doc = STRBUF_INIT;
-	bool ok = cue_json_write_head(&doc, *st, t->format) &&
-	          (*st != TRANSCRIPT_OK || sb_append(&doc, k.out.data ? k.out.data : "", k.out.len)) &&
-	          cue_json_write_tail(&doc, *st == TRANSCRIPT_OK ? k.count : 0, t, *st);
+	bool ok =
+	    cue_json_write_head(&doc, *st, t->format) &&
+	    (*st != TRANSCRIPT_OK || sb_append(&doc, k.out.data ? k.out.data : "", k.out.len)) &&
+	    cue_json_write_tail(&doc, *st == TRANSCRIPT_OK ? k.count : 0, t, *st);
 	sb_free(&k.out);
 	char *s = ok ? sb_take(&doc) : NULL;
 	sb_free(&doc);
@@ -125,8 +126,9 @@ static void test_other_formats(void)
 	SAME("a.srt", "1\n00:00:01,000 --> 00:00:02,000\n<i>SPEAKER 1:</i> caf\xe9\n\n"
 	              "2\n00:00:03,000 --> 00:00:04,250\nnext\n");
 	/* Rejected at line 6 after one good cue: no cues, the same error. */
-	SAME("late.srt", "1\n00:00:01,000 --> 00:00:02,000\nfine\n\n2\n00:00:05,000 --> 00:00:04,000\n"
-	                 "ends before it starts\n");
+	SAME("late.srt",
+	     "1\n00:00:01,000 --> 00:00:02,000\nfine\n\n2\n00:00:05,000 --> 00:00:04,000\n"
+	     "ends before it starts\n");
 	SAME("none.srt", "\n\n");
 	SAME("a.sbv", "0:00:01.000,0:00:02.000\n>> Bo: hi\n\n0:00:02.500,0:00:03.000\nbye\n");
 	SAME("a.txt", "[00:00:01] Ann: one\n[00:00:05] Bo: two\n");
@@ -143,7 +145,8 @@ static bool same_cue(const cue *c)
 	strbuf got = STRBUF_INIT;
 	bool writable = cue_json_writable(c);
 	bool ok = cue_json_write_head(&got, TRANSCRIPT_OK, t.format) &&
-	          cue_json_write_cue(&got, c, true) && cue_json_write_tail(&got, 1, &t, TRANSCRIPT_OK);
+	          cue_json_write_cue(&got, c, true) &&
+	          cue_json_write_tail(&got, 1, &t, TRANSCRIPT_OK);
 	bool same = want ? ok && writable && strcmp(want, got.data) == 0 : !ok && !writable;
 	if (!same)
 		fprintf(stderr, "--- jansson\n%s\n--- written\n%s\n", want ? want : "(null)",
@@ -155,15 +158,31 @@ static bool same_cue(const cue *c)
 
 static void test_numbers(void)
 {
-	const double values[] = {0.0,    -0.0,    0.001,   0.0004,        1e-7,    0.1 + 0.2,
-	                         754.5,  3599.999, 1e11,    999999999999.999, 1e12, 1e15,
-	                         1e21,   -2.5,    1e300,   1.7976931348623157e308,
-	                         -1.7976931348623157e308, 5e-324, 123456.7891, 86400.12};
+	const double values[] = {0.0,
+	                         -0.0,
+	                         0.001,
+	                         0.0004,
+	                         1e-7,
+	                         0.1 + 0.2,
+	                         754.5,
+	                         3599.999,
+	                         1e11,
+	                         999999999999.999,
+	                         1e12,
+	                         1e15,
+	                         1e21,
+	                         -2.5,
+	                         1e300,
+	                         1.7976931348623157e308,
+	                         -1.7976931348623157e308,
+	                         5e-324,
+	                         123456.7891,
+	                         86400.12};
 	const size_t n = sizeof values / sizeof values[0];
 	cue_word words[2] = {{0, 0}, {3, 0}};
 	for (size_t i = 0; i < n; i++) {
-		cue c = {"", values[i], values[(i + 1) % n], "t", "t", NULL, 1, cue_settings_default(),
-		         words, 2};
+		cue c = {"",   values[i], values[(i + 1) % n],    "t",   "t",
+		         NULL, 1,         cue_settings_default(), words, 2};
 		c.settings.line_auto = c.settings.position_auto = false;
 		c.settings.line = values[(i + 2) % n];
 		c.settings.position = values[(i + 3) % n];
@@ -180,13 +199,22 @@ static void test_numbers(void)
 	CHECK(same_cue(&bad));
 	/* Whole milliseconds, the fast path, over a wide range. */
 	for (long long k = 1; k < 400000000000LL; k = k * 7 + 13) {
-		cue c = {"", (double)k / 1000, (double)(k + 1) / 1000, "", "", "v", 1, {0}, NULL, 0};
+		cue c = {"", (double)k / 1000, (double)(k + 1) / 1000, "", "", "v", 1, {0}, NULL,
+		         0};
 		CHECK(same_cue(&c));
 	}
 	/* Times summed as vtt_timing sums them (not k / 1000 exactly). */
 	for (int ms = 0; ms < 1000; ms += 7) {
-		cue c = {"", 3600.0 * 2 + 60 * 17 + 41 + ms / 1000.0, 59 + ms / 1000.0, "", "", NULL,
-		         1, {0}, NULL, 0};
+		cue c = {"",
+		         3600.0 * 2 + 60 * 17 + 41 + ms / 1000.0,
+		         59 + ms / 1000.0,
+		         "",
+		         "",
+		         NULL,
+		         1,
+		         {0},
+		         NULL,
+		         0};
 		CHECK(same_cue(&c));
 	}
 }
