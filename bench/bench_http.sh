@@ -18,17 +18,20 @@
 #            1,000-hour archive (indexed) and fts5.db must be there
 #   --build  a configured build directory; default: configure and build
 #            build-bench (Release, no sanitizers)
+#   --media-only  only the /media part, on a generated one-hour recording
+#            (no 1,000-hour archive needed)
 # needs: wrk, nginx, ffmpeg, curl, python3 (apt-get install wrk nginx-light ffmpeg curl)
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
-secs=10 reps=10 work=$src/bench/work build=
+secs=10 reps=10 work=$src/bench/work build= media_only=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--secs) secs=$2; shift 2 ;;
 	--reps) reps=$2; shift 2 ;;
 	--work) work=$2; shift 2 ;;
 	--build) build=$2; shift 2 ;;
-	*) sed -n '2,22p' "$0" >&2; exit 2 ;;
+	--media-only) media_only=1; shift ;;
+	*) sed -n '2,24p' "$0" >&2; exit 2 ;;
 	esac
 done
 for tool in wrk nginx ffmpeg curl python3; do
@@ -45,9 +48,16 @@ fi
 qarchive=$build/qarchive
 bench=$build/bench/bench_index
 big=$work/archive-1000-20251123
+if [ -n "$media_only" ]; then
+	# Only /media: a generated recording stands in for the big archive's.
+	[ -x "$qarchive" ] || { echo "bench_http.sh: missing $qarchive" >&2; exit 2; }
+	big=$work/http-gen
+	[ -d "$big" ] || python3 "$src/bench/bench_index_gen.py" --hours 1 --seed 20251123 "$big" > /dev/null
+else
 [ -x "$qarchive" ] && [ -x "$bench" ] || { echo "bench_http.sh: missing $qarchive or $bench" >&2; exit 2; }
 [ -d "$big/.qarchive" ] && [ -f "$work/fts5.db" ] ||
 	{ echo "bench_http.sh: run bench/bench_index.sh first ($big indexed, $work/fts5.db)" >&2; exit 2; }
+fi
 
 tmp=$work/http-run
 rm -rf "$tmp"
@@ -108,11 +118,14 @@ run_wrk() {
 	wrk -t"$t" -c"$c" -d"${secs}s" --timeout 10s --latency "$url" "$@" > "$log" 2>&1
 }
 
+cores=$(nproc)
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -srm); $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "versions: $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), $(nginx -v 2>&1 | sed 's/.*: //'); wrk and the server share the machine"
 echo
 
 # ---- 1. /api/search against the C API --------------------------------------
+# (skipped by --media-only: the if closes before section 2)
+if [ -z "$media_only" ]; then
 # Eight of bench_index's 31 queries: common words, a rare word, an
 # identifier, an identifier part, a phrase, synonyms, OR.
 queries=(memory checkpoint backhulgret torch.compile dynamo '"graph break"'
@@ -183,13 +196,16 @@ echo "|---|---|"
 printf '%s' "$capi_rows"
 echo
 
+fi
+
 # ---- 2. /media against nginx ------------------------------------------------
 # A one-recording archive whose media.mp4 is a real (tiny) MP4 followed by a
 # ~200 MB top-level "free" box of random bytes: libavformat probes it as a
 # playable recording, and the bytes served are incompressible. Kept between
 # runs.
-small=$work/http-archive
+small=$work/http-archive${media_only:+-gen}
 rec=2023-01-02-release-qa-0192
+[ -n "$media_only" ] && rec=$(ls "$big" | grep -v '^\.' | head -1)
 media=$small/$rec/media.mp4
 if [ ! -f "$small/.complete" ]; then
 	rm -rf "$small"

@@ -85,6 +85,14 @@ const char *qx_db_errmsg(const qx_db *db) QX_NOEXCEPT;
  * NULL) says whether there was a newer one. */
 qx_status qx_db_reopen(qx_db *db, bool *changed) QX_NOEXCEPT;
 
+/* Which committed state of which database db reads: its UUID (a database
+ * made afresh, as a full rebuild's new generation is, has a new one) into
+ * uuid, and its revision into *revision. While both are the same, nothing
+ * in the index has changed: a cache of what was read from it still holds. */
+#define QX_UUID_LEN 36
+qx_status qx_db_version(qx_db *db, char uuid[QX_UUID_LEN + 1],
+                        unsigned long long *revision) QX_NOEXCEPT;
+
 /* The number of documents, in *out. */
 qx_status qx_db_doc_count(qx_db *db, unsigned *out) QX_NOEXCEPT;
 

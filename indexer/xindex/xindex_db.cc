@@ -11,6 +11,8 @@
 // XAPIAN_FLUSH_THRESHOLD changes, without committing), so a long build
 // costs no more memory than before; it only no longer auto-commits at that
 // threshold, which index_update's own periodic commits made moot.
+#include <cstring>
+
 #include "xindex_internal.h"
 
 using xindex::guarded;
@@ -99,6 +101,22 @@ qx_status qx_db_reopen(qx_db *db, bool *changed) noexcept
 		bool c = db->db->reopen();
 		if (changed)
 			*changed = c;
+		return QX_OK;
+	});
+}
+
+qx_status qx_db_version(qx_db *db, char uuid[QX_UUID_LEN + 1],
+                        unsigned long long *revision) noexcept
+{
+	return guarded(db, false, [&] {
+		if (!uuid || !revision)
+			return xindex::invalid(&db->errmsg, "no place for the version");
+		xindex::read_point(db);
+		std::string u = db->db->get_uuid();
+		size_t n = u.size() < QX_UUID_LEN ? u.size() : QX_UUID_LEN;
+		memcpy(uuid, u.data(), n);
+		uuid[n] = '\0';
+		*revision = db->db->get_revision();
 		return QX_OK;
 	});
 }

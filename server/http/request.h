@@ -26,6 +26,7 @@ struct MHD_Daemon;
 struct http_site;
 struct http_conn_watch;
 struct http_work_pool;
+struct http_media_cache;
 
 /* The running server (server.c); handlers read its settings. */
 struct http_server {
@@ -35,6 +36,8 @@ struct http_server {
 	char *default_origin;         /* owned: "http://LISTEN:PORT", for links when a request has
 	                               * no usable Host header */
 	http_db_pool *pool;           /* owned */
+	/* Owned: the media files kept open (media_cache.h). */
+	struct http_media_cache *media;
 	struct MHD_Daemon *daemon;
 	unsigned threads;
 	uint64_t max_upload; /* bytes: the largest media file an upload may carry */

@@ -24,6 +24,7 @@
 #include "db_pool.h"
 #include "escape.h"
 #include "index_update.h"
+#include "media_cache.h" /* (out of order: keeps a merge with metrics.h simple) */
 #include "login_throttle.h"
 #include "metrics.h"
 #include "number.h"
@@ -73,6 +74,9 @@
  * job at the back of a full queue waits a few seconds at most. More
  * waiting is answered 503 with Retry-After (work_pool.h). */
 #define WORK_QUEUE_PER_THREAD 8
+/* Media files kept open (media_cache.h): one entry, and one fd, per
+ * recording being watched; past that, the least recently watched closes. */
+#define MEDIA_CACHE_SLOTS 64
 
 /* A body we refuse (a 401 before an upload, a 413, a route that takes no
  * body) is still read and dropped, up to DRAIN_LIMIT, before the answer:
@@ -721,6 +725,8 @@ static http_server_status server_new(const http_server_config *cfg, bool v6, htt
 	 * neither waits for the other's. */
 	if (http_db_pool_new(s->index_path, 2 * (size_t)s->threads, &s->pool) != HTTP_DB_OK)
 		return HTTP_SERVER_NOMEM; /* it opens nothing yet: memory is all it needs */
+	if (!(s->media = http_media_cache_new(MEDIA_CACHE_SLOTS)))
+		return HTTP_SERVER_NOMEM;
 	const http_conn_limits limits = {.connections = CONNECTION_LIMIT,
 	                                 .head_seconds = HEAD_SECONDS,
 	                                 .pressure_seconds = PRESSURE_SECONDS,
@@ -835,6 +841,7 @@ void http_server_stop(http_server *s)
 	 * running engine is killed and its job stays queued for the next start. */
 	transcribe_queue_stop(s->transcribe);
 	http_db_pool_free(s->pool);
+	http_media_cache_free(s->media);
 	free(s->archive_dir);
 	free(s->index_path);
 	free(s->writer_url);

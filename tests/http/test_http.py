@@ -396,6 +396,46 @@ def test_media(srv, archive):
     finally:
         os.truncate(path, size)
 
+    # The server keeps the file open between requests (media_cache.h). A
+    # file replaced by a rename (a new inode, as rsync or an editor leave
+    # it) or rewritten in place at the same size must be served afresh,
+    # bytes and validators, and a removed one must be gone.
+    st, h, body = srv.get(url)
+    old_etag = h.get("etag")
+    new = bytes(reversed(data))
+    with open(path + ".new", "wb") as f:
+        f.write(new)
+    os.rename(path + ".new", path)
+    try:
+        st, h, body = srv.get(url)
+        check(st == 200 and body == new and h.get("etag") not in (None, old_etag),
+              "replaced media: its new bytes and ETag: %s %s" % (st, h.get("etag")))
+        st, h, body = rng("bytes=0-9", {"If-Range": old_etag})
+        check(st == 200 and body == new, "If-Range with the replaced file's ETag: whole new file: %s" % st)
+        st, h, body = rng("bytes=0-9")
+        check(st == 206 and body == new[:10], "range of the replaced file: %s" % st)
+        replaced_etag = h.get("etag")
+        with open(path, "r+b") as f:
+            f.write(data)
+        stat = os.stat(path)
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1000))
+        st, h, body = rng("bytes=0-9")
+        check(st == 206 and body == data[:10] and h.get("etag") != replaced_etag,
+              "rewritten in place at the same size: new bytes and ETag: %s %s" % (st, h.get("etag")))
+        away = os.path.join(os.path.dirname(path), "moved-away.mp4")  # not media.*
+        os.rename(path, away)
+        st, h, body = srv.get(url)
+        check(st == 404, "media removed: 404, not the open file: %s" % st)
+        os.rename(away, path)
+        st, h, body = srv.get(url)
+        check(st == 200 and body == data, "media back: served again: %s" % st)
+    finally:
+        away = os.path.join(os.path.dirname(path), "moved-away.mp4")
+        if os.path.exists(away):
+            os.rename(away, path)
+        with open(path, "wb") as f:
+            f.write(data)
+
 
 def test_traversal(srv):
     for path in ["/media/..%2f..%2fetc%2fpasswd", "/media/%2e%2e", "/media/%2e%2e%2f%2e%2e%2fetc%2fpasswd",

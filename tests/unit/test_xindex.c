@@ -377,14 +377,22 @@ static void test_reader_sees_commit_after_reopen(void)
 	qx_db *reader = NULL, *writer = NULL;
 	CHECK(qx_db_open(path, false, &reader, NULL) == QX_OK);
 	CHECK(qx_db_open(path, true, &writer, NULL) == QX_OK);
+	char uuid[QX_UUID_LEN + 1], uuid2[QX_UUID_LEN + 1];
+	unsigned long long rev = 0, rev2 = 0;
+	CHECK(qx_db_version(reader, uuid, &rev) == QX_OK && strlen(uuid) == QX_UUID_LEN);
 	static const char *const d[] = {"helion", "kernels"};
 	add_doc(writer, "d", d, 2, "helion", "Di");
 	CHECK(qx_db_commit(writer) == QX_OK);
 	qx_mset *ms = search(reader, "helion", NULL, 0);
 	CHECK(ms && qx_mset_size(ms) == 0); /* still the old revision */
 	qx_mset_free(ms);
+	CHECK(qx_db_version(reader, uuid2, &rev2) == QX_OK && rev2 == rev);
 	bool changed = false;
 	CHECK(qx_db_reopen(reader, &changed) == QX_OK && changed);
+	/* The version says so: the same database, a later revision. */
+	CHECK(qx_db_version(reader, uuid2, &rev2) == QX_OK && rev2 > rev &&
+	      strcmp(uuid, uuid2) == 0);
+	CHECK(qx_db_version(reader, NULL, &rev2) == QX_INVALID);
 	ms = search(reader, "helion", NULL, 0);
 	CHECK(ms && qx_mset_size(ms) == 1);
 	qx_mset_free(ms);
