@@ -1,6 +1,7 @@
 /* The validation and file helpers shared by ingest.c and recording_edit.c
  * (see ingest_internal.h). */
 #include "ingest_internal.h"
+#include "qa_md.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -567,6 +568,21 @@ ingest_status ingest_check_agenda(const char *data, size_t len, ingest_error *er
 	else if (as != AGENDA_OK)
 		st = ingest_fail(err, INGEST_BAD_INPUT, "agenda", "%s", a.error);
 	agenda_free(&a);
+	return st;
+}
+
+ingest_status ingest_check_qa(const char *data, size_t len, ingest_error *err)
+{
+	ingest_status st = check_utf8_text(data, len, "qa", err);
+	if (st != INGEST_OK)
+		return st;
+	qa_md md = QA_MD_INIT;
+	qa_md_status ms = qa_md_parse(data, len, &md);
+	if (ms == QA_MD_NOMEM)
+		st = ingest_fail(err, INGEST_NOMEM, "", "out of memory");
+	else if (ms != QA_MD_OK)
+		st = ingest_fail(err, INGEST_BAD_INPUT, "qa", "%s", md.error);
+	qa_md_free(&md);
 	return st;
 }
 

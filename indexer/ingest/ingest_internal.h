@@ -84,6 +84,9 @@ ingest_status ingest_check_transcript(const char *data, size_t len, const char *
 /* Parse an agenda (it must also be UTF-8 without NUL). */
 ingest_status ingest_check_agenda(const char *data, size_t len, ingest_error *err);
 
+/* Parse a qa.md (qa_md.h; UTF-8 without NUL): "qa: line N: ...". */
+ingest_status ingest_check_qa(const char *data, size_t len, ingest_error *err);
+
 /* Notes must be UTF-8 text without NUL (the line of the first bad byte is
  * named). */
 ingest_status ingest_check_notes(const char *data, size_t len, ingest_error *err);
