@@ -13,9 +13,6 @@
 #include "ingest_internal.h"
 #include "crash_point.h"
 #include "path.h"
-#include "qa_md.h"
-#include "qa_units.h"
-#include "transcript.h"
 #include "recording.h"
 #include "state_dirs.h"
 
@@ -306,29 +303,14 @@ static ingest_status qa_fits(const char *archive_dir, const char *id, const char
                              size_t len, ingest_error *err)
 {
 	recording rec = RECORDING_INIT;
-	transcript t = TRANSCRIPT_INIT;
-	qa_md md = QA_MD_INIT;
-	qa_units units = QA_UNITS_INIT;
 	char *text = NULL, *dir = path_join(archive_dir, id), why[300] = "";
 	size_t n;
 	ingest_status st = INGEST_OK;
 	if (!dir)
 		return ingest_fail(err, INGEST_NOMEM, "", "out of memory");
-	if (recording_load_dir(dir, &rec, why, sizeof why) != RECORDING_OK ||
-	    !rec.transcript_path || file_read_all(rec.transcript_path, &text, &n) != 0 ||
-	    transcript_parse(text, n, TRANSCRIPT_UNKNOWN, rec.transcript_path, &t) != TRANSCRIPT_OK)
-		goto out; /* the transcript's own faults are its check's */
-	if (qa_md_parse(data, len, &md) != QA_MD_OK)
-		goto out; /* ingest_check_qa names them */
-	qa_units_status us = qa_units_from_md(&t.cues, &md, &units, why, sizeof why);
-	if (us == QA_UNITS_NOMEM)
-		st = ingest_fail(err, INGEST_NOMEM, "", "out of memory");
-	else if (us != QA_UNITS_OK)
-		st = ingest_fail(err, INGEST_BAD_INPUT, "qa", "%s", why);
-out:
-	qa_units_free(&units);
-	qa_md_free(&md);
-	transcript_free(&t);
+	if (recording_load_dir(dir, &rec, why, sizeof why) == RECORDING_OK && rec.transcript_path &&
+	    file_read_all(rec.transcript_path, &text, &n) == 0)
+		st = ingest_check_qa_fits(data, len, text, n, rec.transcript_path, err);
 	free(text);
 	recording_free(&rec);
 	free(dir);

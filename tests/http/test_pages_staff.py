@@ -404,6 +404,36 @@ def test_edit_units(srv, archive):
     check(b"Detected in the transcript (no qa.md):" in body, "edit page: detection is back")
 
 
+def test_upload_qa(srv, token, media, archive):
+    """Issue 14: qa.md at upload (the form's "qa"): one that does not fit
+    the transcript is refused naming its line, nothing added; a good one
+    is kept beside the transcript and its question found as a unit."""
+    late = "- 0:09 Q: What is the ocelotfinch plan? / A: Today we talk\r\n"
+    st, h, body = srv.post_multipart("/upload", upload_fields(token, "Qa upload ocelotfinch") +
+                                     [("qa", late)],
+                                     [("media", "talk.mp4", media), ("transcript", "talk.vtt", VTT.encode())])
+    check(st == 400 and re.search(rb'id="qa-error">qa: line 1: ', body) is not None and
+          b"ocelotfinch plan" in body,
+          "upload, qa.md past the transcript: 400 naming its line, typed text kept (%s)" % st)
+    check(not search(srv, "ocelotfinch"), "upload, bad qa.md: nothing was added")
+    good = "- 0:01 Q: What is the ocelotfinch plan? / A: Today we talk\r\n"
+    st, h, body = srv.post_multipart("/upload", upload_fields(token, "Qa upload ocelotfinch") +
+                                     [("qa", good)],
+                                     [("media", "talk.mp4", media), ("transcript", "talk.vtt", VTT.encode())])
+    loc = h.get("location", "")
+    check(st == 303 and loc.startswith("/watch/"), "upload with qa.md: 303 (%s %s)" % (st, body[:300]))
+    rid = loc[len("/watch/"):]
+    check(os.path.isfile(os.path.join(archive, rid, "qa.md")), "upload: qa.md kept beside the transcript")
+    st, j = srv.json("/api/search?type=questions&q=ocelotfinch+plan")
+    hits = (j or {}).get("hits") or []
+    check(hits and hits[0]["recording"] == rid and hits[0]["unit"]["question"]["t"] == 1.0 and
+          hits[0]["unit"]["answer"]["t"] == 4.0,
+          "upload: qa.md's question is a unit, its answer where its words are: %s" % hits[:1])
+    st, h, body = srv.get("/delete/" + rid)
+    st, h, body = srv.post_form("/delete/" + rid, {"csrf": form_csrf(body)})
+    check(st == 303, "upload with qa.md: deleted again (%s)" % st)
+
+
 def test_delete(srv, rid, archive):
     st, h, body = srv.get("/delete/" + rid)
     check(st == 200 and b"for good?" in body and b"Renamed pelicanwatch session" in body and
@@ -483,6 +513,7 @@ def main():
             test_upload_pending(srv, token, media)
             test_edit(srv, rid, archive)
             test_edit_units(srv, archive)
+            test_upload_qa(srv, token, media, archive)
             test_delete(srv, rid, archive)
             test_sign_out(srv)
         except Exception as e:  # report, and still check the server's exit
