@@ -117,24 +117,55 @@ static qx_status hit_unit(qx_mset *ms, unsigned i, json_t **doc, const char **re
 	return QX_OK;
 }
 
-/* Does unit k of rec list unit target_k of target as similar (its own
- * list, as similar_units_find made it before the links back)? */
-static qx_status lists(qx_db *db, const char *rec, size_t k, const char *kind,
-                       const char *target, size_t target_k, bool *found)
+/* Unit k of rec's own list (as similar_units_find makes it before the
+ * links back), as "rec#k" strings, from cache (an object "rec#k" -> that
+ * array) or made and put there: a recording's units share candidates.
+ * *own is borrowed from cache. */
+static qx_status own_list(qx_db *db, const char *rec, size_t k, const char *kind, json_t *cache,
+                          json_t **own)
 {
+	char key[320];
+	snprintf(key, sizeof key, "%s#%zu", rec, k);
+	if ((*own = json_object_get(cache, key)))
+		return QX_OK;
+	json_t *list = json_array();
 	qx_mset *ms = NULL;
-	*found = false;
-	qx_status st = run_similar(db, rec, k, kind, SIMILAR_UNITS_TERMS, SIMILAR_UNITS_MIN_SHARE,
-	                           SIMILAR_UNITS_MAX, &ms);
-	for (unsigned i = 0; st == QX_OK && !*found && i < qx_mset_size(ms); i++) {
+	qx_status st = list ? run_similar(db, rec, k, kind, SIMILAR_UNITS_TERMS,
+	                                  SIMILAR_UNITS_MIN_SHARE, SIMILAR_UNITS_MAX, &ms)
+	                    : QX_NOMEM;
+	for (unsigned i = 0; st == QX_OK && i < qx_mset_size(ms); i++) {
 		json_t *doc;
 		const char *r;
 		size_t n;
-		st = hit_unit(ms, i, &doc, &r, &n);
-		*found = doc && n == target_k && strcmp(r, target) == 0;
+		char other[320];
+		if ((st = hit_unit(ms, i, &doc, &r, &n)) != QX_OK || !doc)
+			continue;
+		snprintf(other, sizeof other, "%s#%zu", r, n);
+		if (json_array_append_new(list, json_string(other)) != 0)
+			st = QX_NOMEM;
 		json_decref(doc);
 	}
 	qx_mset_free(ms);
+	if (st == QX_OK && json_object_set_new(cache, key, list) != 0)
+		st = QX_NOMEM;
+	else if (st != QX_OK)
+		json_decref(list);
+	*own = st == QX_OK ? json_object_get(cache, key) : NULL;
+	return st;
+}
+
+/* Does unit k of rec list unit target_k of target as similar (its own
+ * list, before the links back)? */
+static qx_status lists(qx_db *db, const char *rec, size_t k, const char *kind,
+                       const char *target, size_t target_k, json_t *cache, bool *found)
+{
+	json_t *own;
+	char want[320];
+	*found = false;
+	snprintf(want, sizeof want, "%s#%zu", target, target_k);
+	qx_status st = own_list(db, rec, k, kind, cache, &own);
+	for (size_t i = 0; st == QX_OK && !*found && i < json_array_size(own); i++)
+		*found = strcmp(json_string_value(json_array_get(own, i)), want) == 0;
 	return st;
 }
 
@@ -154,7 +185,7 @@ static bool listed(json_t *list, const char *rec, json_t *q_t)
  * SIMILAR_UNITS_CANDIDATES that share most of unit k's question words
  * whose own list holds unit k. */
 static qx_status add_links_back(qx_db *db, const char *id, size_t k, const char *kind,
-                                json_t *list)
+                                json_t *cache, json_t *list)
 {
 	qx_mset *ms = NULL;
 	qx_status st = run_similar(db, id, k, kind, QX_SIMILAR_TERMS_MAX, 0,
@@ -169,8 +200,8 @@ static qx_status add_links_back(qx_db *db, const char *id, size_t k, const char 
 		if ((st = hit_unit(ms, i, &doc, &r, &n)) != QX_OK || !doc)
 			continue;
 		json_t *q_t = json_object_get(json_object_get(doc, "question"), "t");
-		if (!listed(list, r, q_t) && (st = lists(db, r, n, kind, id, k, &back)) == QX_OK &&
-		    back)
+		if (!listed(list, r, q_t) &&
+		    (st = lists(db, r, n, kind, id, k, cache, &back)) == QX_OK && back)
 			st = add_hit(db, ms, i, list);
 		json_decref(doc);
 	}
@@ -178,21 +209,22 @@ static qx_status add_links_back(qx_db *db, const char *id, size_t k, const char 
 	return st;
 }
 
-search_status similar_units_find(qx_db *db, const char *id, size_t k, const char *kind,
-                                 json_t **out, char *err, size_t errlen)
+/* similar_units_find with a cache of other units' own lists (own_list). */
+static search_status find_cached(qx_db *db, const char *id, size_t k, const char *kind,
+                                 json_t *cache, json_t **out, char *err, size_t errlen)
 {
 	*out = NULL;
 	qx_mset *ms = NULL;
 	json_t *list = json_array();
 	qx_status st = QX_NOMEM;
-	if (!list)
+	if (!list || !cache)
 		goto out;
 	st = run_similar(db, id, k, kind, SIMILAR_UNITS_TERMS, SIMILAR_UNITS_MIN_SHARE,
 	                 SIMILAR_UNITS_MAX, &ms);
 	for (unsigned i = 0; st == QX_OK && i < qx_mset_size(ms); i++)
 		st = add_hit(db, ms, i, list);
 	if (st == QX_OK && ms && json_array_size(list) < SIMILAR_UNITS_MAX)
-		st = add_links_back(db, id, k, kind, list);
+		st = add_links_back(db, id, k, kind, cache, list);
 out:
 	qx_mset_free(ms);
 	if (st != QX_OK) {
@@ -203,17 +235,28 @@ out:
 	return SEARCH_OK;
 }
 
+search_status similar_units_find(qx_db *db, const char *id, size_t k, const char *kind,
+                                 json_t **out, char *err, size_t errlen)
+{
+	json_t *cache = json_object();
+	search_status st = find_cached(db, id, k, kind, cache, out, err, errlen);
+	json_decref(cache);
+	return st;
+}
+
 search_status similar_units_add(qx_db *db, const char *id, json_t *questions, char *err,
                                 size_t errlen)
 {
-	for (size_t k = 0; k < json_array_size(questions); k++) {
+	/* One cache for the recording: its units' candidates overlap. */
+	json_t *cache = json_object();
+	search_status st = SEARCH_OK;
+	for (size_t k = 0; st == SEARCH_OK && k < json_array_size(questions); k++) {
 		json_t *q = json_array_get(questions, k), *similar;
 		const char *kind = json_string_value(json_object_get(q, "kind"));
-		search_status st = similar_units_find(db, id, k, kind, &similar, err, errlen);
-		if (st != SEARCH_OK)
-			return st;
-		if (json_object_set_new(q, "similar", similar) != 0)
-			return SEARCH_NOMEM;
+		st = find_cached(db, id, k, kind, cache, &similar, err, errlen);
+		if (st == SEARCH_OK && json_object_set_new(q, "similar", similar) != 0)
+			st = SEARCH_NOMEM;
 	}
-	return SEARCH_OK;
+	json_decref(cache);
+	return st;
 }
