@@ -209,7 +209,8 @@ static qx_status add_links_back(qx_db *db, const char *id, size_t k, const char 
 	return st;
 }
 
-/* similar_units_find with a cache of other units' own lists (own_list). */
+/* Unit k's own list and, with a cache of other units' own lists
+ * (own_list), the links back; without one, its own list only. */
 static search_status find_cached(qx_db *db, const char *id, size_t k, const char *kind,
                                  json_t *cache, json_t **out, char *err, size_t errlen)
 {
@@ -217,13 +218,13 @@ static search_status find_cached(qx_db *db, const char *id, size_t k, const char
 	qx_mset *ms = NULL;
 	json_t *list = json_array();
 	qx_status st = QX_NOMEM;
-	if (!list || !cache)
+	if (!list)
 		goto out;
 	st = run_similar(db, id, k, kind, SIMILAR_UNITS_TERMS, SIMILAR_UNITS_MIN_SHARE,
 	                 SIMILAR_UNITS_MAX, &ms);
 	for (unsigned i = 0; st == QX_OK && i < qx_mset_size(ms); i++)
 		st = add_hit(db, ms, i, list);
-	if (st == QX_OK && ms && json_array_size(list) < SIMILAR_UNITS_MAX)
+	if (st == QX_OK && ms && cache && json_array_size(list) < SIMILAR_UNITS_MAX)
 		st = add_links_back(db, id, k, kind, cache, list);
 out:
 	qx_mset_free(ms);
@@ -238,10 +239,7 @@ out:
 search_status similar_units_find(qx_db *db, const char *id, size_t k, const char *kind,
                                  json_t **out, char *err, size_t errlen)
 {
-	json_t *cache = json_object();
-	search_status st = find_cached(db, id, k, kind, cache, out, err, errlen);
-	json_decref(cache);
-	return st;
+	return find_cached(db, id, k, kind, NULL, out, err, errlen);
 }
 
 search_status similar_units_add(qx_db *db, const char *id, json_t *questions, char *err,
@@ -249,7 +247,7 @@ search_status similar_units_add(qx_db *db, const char *id, json_t *questions, ch
 {
 	/* One cache for the recording: its units' candidates overlap. */
 	json_t *cache = json_object();
-	search_status st = SEARCH_OK;
+	search_status st = cache ? SEARCH_OK : SEARCH_NOMEM;
 	for (size_t k = 0; st == SEARCH_OK && k < json_array_size(questions); k++) {
 		json_t *q = json_array_get(questions, k), *similar;
 		const char *kind = json_string_value(json_object_get(q, "kind"));

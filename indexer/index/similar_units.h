@@ -12,8 +12,9 @@
  * ("t": where its question starts; title and release from its recording's
  * summary), best first.
  *
- * Symmetric where there is room: when unit A lists B, B lists A too
- * unless B's list is already full. B's own list comes first; then, while
+ * On a recording's page and in its API (similar_units_add), symmetric
+ * where there is room: when unit A lists B, B lists A too unless B's list
+ * is already full. B's own list comes first; then, while
  * it has room, the SIMILAR_UNITS_CANDIDATES units sharing the most of B's
  * question words (every one of them, not only the rarest: an A that lists
  * B shares two of A's rarest with B) are asked whether their own list
@@ -24,6 +25,10 @@
  * share the candidates' lists, so its watch page costs about twice what
  * one list a unit did (2.9's 33 questions: 0.5 s -> 1.1 s under ASan on a
  * busy machine). 4 candidates cost as much and left one pair one-way.
+ * A search hit's list (similar_units_find) is the unit's own list only:
+ * with the links back for every unit hit of every search, load_faults
+ * saw 74 searches answered in its minute, without them 157 (the machine
+ * equally busy: an idle search 160-210 ms).
  */
 #ifndef QA_SIMILAR_UNITS_H
 #define QA_SIMILAR_UNITS_H
@@ -52,9 +57,11 @@
  * SEARCH_FAILED, SEARCH_NOMEM; err says why. *out is NULL on failure. */
 search_status similar_units_find(qx_db *db, const char *id, size_t k, const char *kind,
                                  json_t **out, char *err, size_t errlen);
+/* (similar_units_find: the unit's own list, no links back: see above.) */
 
 /* Give each of a recording's units (its summary's "questions":
- * [{"t", "text", "kind", ...}], in the order asked) its "similar". */
+ * [{"t", "text", "kind", ...}], in the order asked) its "similar", with
+ * the links back (symmetric where there is room, above). */
 search_status similar_units_add(qx_db *db, const char *id, json_t *questions, char *err,
                                 size_t errlen);
 
