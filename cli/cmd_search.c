@@ -118,6 +118,25 @@ static void print_more(json_t *hits, size_t i, bool one)
 		       all - (json_int_t)shown == 1 ? "" : "s", id);
 }
 
+/* A meeting's agenda item as a unit (unit_search.h: "kind": "agenda"): its
+ * title, its discussion's span and the decisions stated in it. */
+static void print_agenda_unit(json_t *unit, const char *at, const char *from, const char *to)
+{
+	json_t *q = json_object_get(unit, "question"), *a = json_object_get(unit, "answer");
+	json_t *decisions = json_object_get(unit, "decisions");
+	printf("\n          Agenda item (at %s): %s", at,
+	       json_string_value(json_object_get(q, "text")));
+	printf("\n          Discussed (%s\u2013%s): %s", from, to,
+	       json_string_value(json_object_get(a, "text")));
+	for (size_t i = 0; i < json_array_size(decisions); i++) {
+		json_t *d = json_array_get(decisions, i);
+		char when[32];
+		format_time(json_number_value(json_object_get(d, "t")), when, sizeof when);
+		printf("\n          Decided (%s): %s", when,
+		       json_string_value(json_object_get(d, "text")));
+	}
+}
+
 /* A question asked and its answer (unit_search.h), as the page shows them:
  * "Q (asked at 12:34 by Name): ..." and "A (Name, 12:41–14:02): ...". */
 static void print_unit(json_t *unit)
@@ -129,6 +148,11 @@ static void print_unit(json_t *unit)
 	format_time(json_number_value(json_object_get(q, "t")), at, sizeof at);
 	format_time(json_number_value(json_object_get(a, "t")), from, sizeof from);
 	format_time(json_number_value(json_object_get(a, "end")), to, sizeof to);
+	const char *kind = json_string_value(json_object_get(unit, "kind"));
+	if (kind && strcmp(kind, "agenda") == 0) {
+		print_agenda_unit(unit, at, from, to);
+		return;
+	}
 	printf("\n          Q (asked at %s%s%s): %s", at, asker ? " by " : "", asker ? asker : "",
 	       json_string_value(json_object_get(q, "text")));
 	printf("\n          A (%s%s%s\u2013%s): %s", answerer ? answerer : "", answerer ? ", " : "",

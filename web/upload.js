@@ -389,6 +389,7 @@
         transcript: texts[0],
         agenda: texts[1],
         notes: value('notes'),
+        qa: value('qa'),
       });
       if (metadata.length > METADATA_MAX) return 'form';
       var saved = stored(key);

@@ -181,8 +181,8 @@ static search_status add_similar(const reader *r, json_t *doc, const char *id, j
 	if (!json_is_integer(k) || json_integer_value(k) < 0)
 		return json_object_set_new(unit, "similar", json_array()) == 0 ? SEARCH_OK
 		                                                                : SEARCH_NOMEM;
-	search_status st = similar_units_find(r->db, id, (size_t)json_integer_value(k), &similar,
-	                                      r->err, r->errlen);
+	search_status st = similar_units_find(r->db, id, (size_t)json_integer_value(k),
+	                                      unit_search_kind(doc), &similar, r->err, r->errlen);
 	if (st == SEARCH_OK && json_object_set_new(unit, "similar", similar) != 0)
 		st = SEARCH_NOMEM;
 	return st;

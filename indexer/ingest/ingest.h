@@ -151,6 +151,10 @@ typedef struct ingest_input {
 	ingest_file agenda;     /* optional: agenda.md */
 	ingest_file notes;      /* optional: notes.md, UTF-8 markdown */
 	ingest_options options;
+	/* optional: qa.md, the questions asked (qa_md.h); it must parse and fit
+	 * the transcript ("qa: line N: ..."). Last, so that initializers that
+	 * predate it stay right. */
+	ingest_file qa;
 } ingest_input;
 
 #define INGEST_FILE_NONE                                                                           \
@@ -160,7 +164,7 @@ typedef struct ingest_input {
 #define INGEST_INPUT_INIT                                                                          \
 	{                                                                                          \
 		NULL, INGEST_FILE_NONE, INGEST_FILE_NONE, INGEST_FILE_NONE, INGEST_FILE_NONE,      \
-		    INGEST_OPTIONS_INIT                                                            \
+		    INGEST_OPTIONS_INIT, INGEST_FILE_NONE                                          \
 	}
 
 /* A static string, never NULL. */

@@ -295,6 +295,47 @@ ingest_status recording_replace_notes(const char *archive_dir, const char *id,
 	                         options, err);
 }
 
+/* Does qa.md's text fit the transcript file of recording id (qa_units.h:
+ * every question inside it, each with a cue for its answer)? A recording
+ * without a transcript file (pending, or its media's subtitles) is not
+ * checked here: indexing it says what does not fit. */
+static ingest_status qa_fits(const char *archive_dir, const char *id, const char *data,
+                             size_t len, ingest_error *err)
+{
+	recording rec = RECORDING_INIT;
+	char *text = NULL, *dir = path_join(archive_dir, id), why[300] = "";
+	size_t n;
+	ingest_status st = INGEST_OK;
+	if (!dir)
+		return ingest_fail(err, INGEST_NOMEM, "", "out of memory");
+	if (recording_load_dir(dir, &rec, why, sizeof why) == RECORDING_OK && rec.transcript_path &&
+	    file_read_all(rec.transcript_path, &text, &n) == 0)
+		st = ingest_check_qa_fits(data, len, text, n, rec.transcript_path, err);
+	free(text);
+	recording_free(&rec);
+	free(dir);
+	return st;
+}
+
+ingest_status recording_replace_qa(const char *archive_dir, const char *id,
+                                   const ingest_file *file, const ingest_options *options,
+                                   ingest_error *err)
+{
+	ingest_error_clear(err);
+	if (ingest_file_given(file)) {
+		char *data = NULL;
+		size_t len = 0;
+		ingest_status st = ingest_read_text(file, "qa", &data, &len, err);
+		if (st == INGEST_OK && (st = ingest_check_qa(data, len, err)) == INGEST_OK)
+			st = qa_fits(archive_dir, id, data, len, err);
+		free(data);
+		if (st != INGEST_OK)
+			return st;
+	}
+	return replace_text_file(archive_dir, id, "qa.md", "qa", file, ingest_check_qa, options,
+	                         err);
+}
+
 ingest_status recording_delete(const char *archive_dir, const char *id,
                                const ingest_options *options, ingest_error *err)
 {

@@ -95,6 +95,7 @@ unsigned upload_commit_run_with(struct http_server *server, const upload_fields 
 	    file_or_text(fields->transcript_path, fields->transcript_name, fields->transcript_text);
 	in.agenda = file_or_text(fields->agenda_path, NULL, fields->agenda_text);
 	in.notes = file_or_text(fields->notes_path, NULL, fields->notes_text);
+	in.qa = file_or_text(fields->qa_path, NULL, fields->qa_text);
 	in.options.publish = publish;
 	ingest_error err = INGEST_ERROR_INIT;
 	ingest_status st = ingest_recording(archive_dir, &in, res->id, sizeof res->id, &err);

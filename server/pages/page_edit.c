@@ -1,5 +1,6 @@
 /* /edit/<id>: staff change a recording's details, replace its transcript,
- * its agenda or its notes (#8).
+ * its agenda, its notes (#8) or its questions and answers (qa.md:
+ * edit_units.h).
  *
  * GET shows the form, filled in from the recording's folder (the folder,
  * not the index, is what an edit changes); anybody not signed in is sent
@@ -15,8 +16,10 @@
 
 #include <microhttpd.h>
 
+#include "edit_units.h"
 #include "escape.h"
 #include "file_io.h"
+#include "form_body.h"
 #include "pages.h"
 #include "html.h"
 #include "index_update.h"
@@ -37,7 +40,8 @@ typedef enum transcript_now {
 
 static unsigned edit_form(http_reply *out, unsigned status, const char *id, const char *user,
                           const char *csrf, const http_recording_form *v,
-                          const http_form_error *err, const char *note, transcript_now now)
+                          const http_form_error *err, const char *note, transcript_now now,
+                          const edit_units *units)
 {
 	strbuf sb = STRBUF_INIT;
 	char title[300];
@@ -75,7 +79,8 @@ static unsigned edit_form(http_reply *out, unsigned status, const char *id, cons
 	                       v->agenda, 6, err) &&
 	    http_form_textarea(&sb, "notes", "Notes", "Markdown. Empty it to remove the notes.",
 	                       v->notes, 6, err) &&
-	    sb_append_str(&sb, "</fieldset>\n<div class=\"actions\"><button type=\"submit\">"
+	    sb_append_str(&sb, "</fieldset>\n") && http_edit_units_section(&sb, units, err) &&
+	    sb_append_str(&sb, "<div class=\"actions\"><button type=\"submit\">"
 	                       "Save changes</button> <a href=\"/watch/") &&
 	    http_escape_url(&sb, id) &&
 	    sb_append_str(&sb, "\">Cancel</a> <a class=\"danger\" href=\"/delete/") &&
@@ -119,13 +124,15 @@ unsigned http_handle_edit_page(http_request *req, http_reply *out)
 		return http_form_sign_in_first(out, recording_id_valid(id) ? req->path : "/upload");
 	recording rec = RECORDING_INIT;
 	strbuf speakers = STRBUF_INIT;
-	char *agenda = NULL, *notes = NULL;
+	char *agenda = NULL, *notes = NULL, *qa = NULL;
+	json_t *summary = NULL;
 	unsigned st = http_recording_load(req, out, id, &rec);
 	if (st)
 		goto out;
 	agenda = text_file(rec.agenda_path);
 	notes = text_file(rec.notes_path);
-	if (!agenda || !notes || !speaker_lines(&speakers, &rec.meta)) {
+	qa = text_file(rec.qa_path);
+	if (!agenda || !notes || !qa || !speaker_lines(&speakers, &rec.meta)) {
 		st = http_reply_error(out, 500, "out of memory");
 		goto out;
 	}
@@ -137,11 +144,23 @@ unsigned http_handle_edit_page(http_request *req, http_reply *out)
 	                         .description = rec.meta.description,
 	                         .agenda = agenda,
 	                         .notes = notes};
+	/* The units as the index holds them: a recording not indexed yet
+	 * shows its qa.md alone. */
+	if (http_recording_summary(req, out, id, &summary) != 0) {
+		http_reply_free(out);
+		summary = NULL;
+	}
+	edit_units units = {.questions = json_object_get(summary, "questions"),
+	                    .from_qa = rec.qa_path != NULL,
+	                    .qa = qa};
 	st = edit_form(out, 200, id, user, csrf, &v, NULL, NULL,
 	               rec.transcript_machine ? HAS_MACHINE_TRANSCRIPT
 	               : rec.transcript_path  ? HAS_TRANSCRIPT_FILE
-	                                      : HAS_NO_TRANSCRIPT);
+	                                      : HAS_NO_TRANSCRIPT,
+	               &units);
 out:
+	json_decref(summary);
+	free(qa);
 	free(agenda);
 	free(notes);
 	sb_free(&speakers);
@@ -151,7 +170,7 @@ out:
 
 /* What one POST changed, for the note shown when a later change fails. */
 typedef struct applied {
-	const char *names[4];
+	const char *names[5];
 	size_t count;
 } applied;
 
@@ -226,6 +245,29 @@ static bool differs(const char *form_text, const char *path)
 	return d;
 }
 
+/* The qa.md field (edit_units.h), when the form sent it and it changed:
+ * saved atomically beside the transcript, or removed when emptied. 0 to
+ * go on, else the status (verdict). */
+static unsigned apply_qa(http_reply *out, const char *archive, const char *id,
+                         const form_body *form, const recording *rec,
+                         const ingest_options *options, ingest_error *err, applied *done)
+{
+	bool nomem;
+	char *qa = http_edit_units_qa(form, &nomem);
+	if (nomem)
+		return http_reply_error(out, 500, "out of memory");
+	unsigned st = 0;
+	if (qa && differs(qa, rec->qa_path)) {
+		ingest_file file = {.text = qa, .text_len = strlen(qa)};
+		st = verdict(out,
+		             recording_replace_qa(archive, id, file.text_len ? &file : NULL,
+		                                  options, err),
+		             err, done, "the questions (qa.md)");
+	}
+	free(qa);
+	return st;
+}
+
 /* Apply the form to recording id, then index it once. *err tells what
  * went wrong; done what was saved before. */
 static unsigned apply(http_request *req, http_reply *out, const char *id,
@@ -271,6 +313,9 @@ static unsigned apply(http_request *req, http_reply *out, const char *id,
 		             err, done, "the notes");
 	}
 
+	if (!st)
+		st = apply_qa(out, archive, id, form, rec, &options, err, done);
+
 	if (done->count > 0) {
 		char why[512];
 		index_update_status is = index_update_recording(archive, id, INDEX_UPDATE_WAIT_MS,
@@ -300,9 +345,10 @@ unsigned http_handle_edit(http_request *req, http_reply *out)
 		/* A stale form: again, with a fresh token and what was typed. */
 		http_reply_free(out);
 		http_form_error stale = {NULL, "The form had expired. Check it and save again."};
+		edit_units typed = {.qa = form_text(req->body, "qa")};
 		st = edit_form(out, 403, id, who.name, who.csrf, &v, &stale,
 		               "A chosen transcript file is not kept: choose it again.",
-		               HAS_TRANSCRIPT_UNKNOWN);
+		               HAS_TRANSCRIPT_UNKNOWN, &typed);
 		goto out;
 	}
 	if (st || (st = http_recording_load(req, out, id, &rec)))
@@ -334,8 +380,9 @@ unsigned http_handle_edit(http_request *req, http_reply *out)
 		bool has = rec.transcript_path != NULL;
 		for (size_t i = 0; i < done.count; i++)
 			has = has || strcmp(done.names[i], "the transcript") == 0;
+		edit_units typed = {.qa = form_text(req->body, "qa")};
 		st = edit_form(out, 400, id, who.name, who.csrf, &v, &bad, note[0] ? note : NULL,
-		               has ? HAS_TRANSCRIPT_FILE : HAS_NO_TRANSCRIPT);
+		               has ? HAS_TRANSCRIPT_FILE : HAS_NO_TRANSCRIPT, &typed);
 	} else if (!st) {
 		strbuf location = STRBUF_INIT;
 		st = sb_append_str(&location, "/watch/") && http_escape_url(&location, id) &&

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "answer_span.h"
 #include "escape.h"
 #include "pages.h"
 #include "html.h"
@@ -222,6 +223,44 @@ static bool moment_href(strbuf *sb, const state *s, const char *id, const char *
 	return ok;
 }
 
+/* The link to a unit's question: it plays from there, and the watch page
+ * marks its answer (answer_span.h). */
+static bool unit_href(strbuf *sb, const state *s, const char *id, double qt, json_t *answer)
+{
+	double at = json_number_value(json_object_get(answer, "t"));
+	double end = json_number_value(json_object_get(answer, "end"));
+	return moment_href(sb, s, id, "passage", qt) && sb_append_str(sb, "&amp;answer=") &&
+	       answer_span_write(sb, at, end);
+}
+
+/* A meeting's agenda item (unit_search.h: "kind": "agenda"): "Agenda item
+ * (at 12:34): title" linking to it, "Discussed (12:34–20:01): first
+ * sentence…", and a decision stated in it. */
+static bool agenda_unit_item(strbuf *sb, const state *s, json_t *hit, json_t *unit)
+{
+	json_t *q = json_object_get(unit, "question"), *a = json_object_get(unit, "answer");
+	json_t *decided = json_array_get(json_object_get(unit, "decisions"), 0);
+	const char *id = str(hit, "recording"), *snippet = str(hit, "snippet");
+	double qt = json_number_value(json_object_get(q, "t"));
+	bool ok = sb_append_str(sb, "<li class=\"unit agenda-unit\"><a class=\"moment\" href=\"") &&
+	          unit_href(sb, s, id, qt, a) && sb_append_str(sb, "\"><span class=\"ts\">") &&
+	          timecode_clock(sb, qt) &&
+	          sb_append_str(sb, "</span> <span class=\"snippet\"><span class=\"tag\">Agenda "
+	                            "item</span> ") &&
+	          /* Xapian escaped the snippet, as every snippet here. */
+	          (snippet && snippet[0] ? sb_append_str(sb, snippet)
+	                                 : http_escape_html(sb, str(q, "text"))) &&
+	          sb_append_str(sb, "</span></a><p class=\"discussed\">Discussed ") &&
+	          timecode_clock(sb, json_number_value(json_object_get(a, "t"))) &&
+	          sb_append_str(sb, "\u2013") &&
+	          timecode_clock(sb, json_number_value(json_object_get(a, "end"))) &&
+	          sb_append_str(sb, "</p>");
+	if (ok && decided)
+		ok = sb_append_str(sb, "<p class=\"decided\"><span class=\"tag\">Decided</span> ") &&
+		     http_escape_html(sb, str(decided, "text")) && sb_append_str(sb, "</p>");
+	return ok && sb_append_str(sb, "</li>\n");
+}
+
 /* "Q (asked at 12:34 by Name): ..." linking to the question, and "A (Name,
  * 12:41–14:02): first sentence…" linking to the answer (unit_search.h).
  * Every part is the archive's text: escaped (the question is the hit's
@@ -234,8 +273,11 @@ static bool unit_item(strbuf *sb, const state *s, json_t *hit, json_t *unit)
 	double qt = json_number_value(json_object_get(q, "t"));
 	double at = json_number_value(json_object_get(a, "t"));
 	double end = json_number_value(json_object_get(a, "end"));
+	const char *kind = str(unit, "kind");
+	if (kind && strcmp(kind, "agenda") == 0)
+		return agenda_unit_item(sb, s, hit, unit);
 	bool ok = sb_append_str(sb, "<li class=\"unit\"><a class=\"moment\" href=\"") &&
-	          moment_href(sb, s, id, "passage", qt) &&
+	          unit_href(sb, s, id, qt, a) &&
 	          sb_append_str(sb, "\"><span class=\"ts\">") && timecode_clock(sb, qt) &&
 	          sb_append_str(sb, "</span> <span class=\"snippet\"><span class=\"tag\">Q</span> "
 	                            "(asked at ") &&
@@ -249,7 +291,7 @@ static bool unit_item(strbuf *sb, const state *s, json_t *hit, json_t *unit)
 	     (snippet && snippet[0] ? sb_append_str(sb, snippet)
 	                            : http_escape_html(sb, str(q, "text"))) &&
 	     sb_append_str(sb, "</span></a><a class=\"moment answer\" href=\"") &&
-	     moment_href(sb, s, id, "passage", at) && sb_append_str(sb, "\"><span class=\"ts\">") &&
+	     unit_href(sb, s, id, at, a) && sb_append_str(sb, "\"><span class=\"ts\">") &&
 	     timecode_clock(sb, at) &&
 	     sb_append_str(sb, "</span> <span class=\"snippet\"><span class=\"tag\">A</span> (");
 	if (ok && answerer)

@@ -30,7 +30,7 @@
 
 static unsigned upload_form(http_reply *out, unsigned status, const char *user, const char *csrf,
                             const http_recording_form *v, const http_form_error *err,
-                            bool files_lost)
+                            bool files_lost, const char *qa)
 {
 	strbuf sb = STRBUF_INIT;
 	http_page page = {.title = "Upload a recording",
@@ -67,6 +67,11 @@ static unsigned upload_form(http_reply *out, unsigned status, const char *user, 
 	    sb_append_str(&sb, "</fieldset>\n") &&
 	    http_form_textarea(&sb, "notes", "Notes (optional)",
 	                       "Markdown: links, action items, sources.", v->notes, 4, err) &&
+	    http_form_textarea(&sb, "qa", "Questions and answers, qa.md (optional)",
+	                       "Only where the detector would be wrong: \"- 12:34 Q: the question "
+	                       "/ A: the answer's first words\", one a line (README: Questions "
+	                       "and answers).",
+	                       qa, 3, err) &&
 	    sb_append_str(&sb, "<div class=\"actions\"><button type=\"submit\" "
 	                       "id=\"upload-submit\">Upload</button></div>\n</form>\n"
 	                       "<div class=\"upload-status\" id=\"upload-status\" hidden>\n"
@@ -88,7 +93,7 @@ unsigned http_handle_upload_page(http_request *req, http_reply *out)
 		return http_form_sign_in_first(out, "/upload");
 	http_form_today(today);
 	http_recording_form v = {.date = today};
-	return upload_form(out, 200, user, csrf, &v, NULL, false);
+	return upload_form(out, 200, user, csrf, &v, NULL, false, NULL);
 }
 
 /* POST /upload once the form is read: st is the gate's verdict
@@ -103,7 +108,7 @@ static unsigned upload(http_request *req, http_reply *out, unsigned st, const ht
 		http_reply_free(out);
 		http_form_error err = {NULL, "The form had expired. Check it and press Upload "
 		                             "again."};
-		return upload_form(out, 403, who->name, who->csrf, v, &err, true);
+		return upload_form(out, 403, who->name, who->csrf, v, &err, true, form_text(form, "qa"));
 	}
 	if (st)
 		return st;
@@ -115,7 +120,8 @@ static unsigned upload(http_request *req, http_reply *out, unsigned st, const ht
 	if (agenda && v->agenda && v->agenda[0]) {
 		http_form_error err = {"agenda", "agenda: choose a file or paste the agenda, not "
 		                                 "both"};
-		return upload_form(out, 400, who->name, who->csrf, v, &err, files);
+		return upload_form(out, 400, who->name, who->csrf, v, &err, files,
+		                   form_text(form, "qa"));
 	}
 	upload_fields fields = {.title = v->title,
 	                        .kind = v->kind,
@@ -125,6 +131,7 @@ static unsigned upload(http_request *req, http_reply *out, unsigned st, const ht
 	                        .description = v->description,
 	                        .agenda_text = v->agenda,
 	                        .notes_text = v->notes,
+	                        .qa_text = form_text(form, "qa"),
 	                        .media_path = media ? media->path : NULL,
 	                        .media_name = media ? media->filename : NULL,
 	                        .transcript_path = transcript ? transcript->path : NULL,
@@ -144,7 +151,8 @@ static unsigned upload(http_request *req, http_reply *out, unsigned st, const ht
 	}
 	if (st == 400) {
 		http_form_error err = {res.field, res.message};
-		return upload_form(out, 400, who->name, who->csrf, v, &err, files);
+		return upload_form(out, 400, who->name, who->csrf, v, &err, files,
+		                   form_text(form, "qa"));
 	}
 	/* Not the uploader's mistake (503 busy, 500): the error page says so,
 	 * with whatever headers (Retry-After) come with it. */

@@ -1,4 +1,5 @@
-/* GET /watch/<id>?t=754[&end=800][&q=...]: one recording.
+/* GET /watch/<id>?t=754[&end=800][&answer=760-812][&q=...]: one recording
+ * (answer: a question's answer to mark, answer_span.h).
  *
  * Works with scripts off: the player's src carries a media fragment
  * (#t=START or #t=START,END, W3C Media Fragments URI 1.0 §4.2.1), so the
@@ -18,6 +19,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "answer_span.h"
 #include "escape.h"
 #include "file_io.h"
 #include "pages.h"
@@ -51,6 +53,8 @@ typedef struct watch {
 	const char *q; /* NULL when absent or empty */
 	bool has_t, has_end;
 	double t, end;
+	bool has_answer;                /* ?answer=FROM-TO: a unit's answer, marked */
+	double answer_from, answer_to; /* when has_answer (answer_span.h) */
 	bool machine;       /* the transcript is speech recognition's */
 	bool has_job;       /* no transcript, and a transcription job */
 	transcribe_job job; /* when has_job */
@@ -179,8 +183,12 @@ static bool also_asked(strbuf *sb, json_t *similar)
  * marks the one being asked or answered. */
 static bool questions(strbuf *sb, const watch *w, json_t *items)
 {
-	size_t n = json_array_size(items);
-	if (n == 0)
+	size_t n = json_array_size(items), asked = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *kind = str(json_array_get(items, i), "kind");
+		asked += !kind || strcmp(kind, "agenda") != 0;
+	}
+	if (asked == 0)
 		return true;
 	bool ok = sb_append_str(sb, "<section class=\"asked\" aria-labelledby=\"asked-h\">\n"
 	                            "<h2 id=\"asked-h\">Questions in this Q&amp;A</h2>\n"
@@ -188,7 +196,11 @@ static bool questions(strbuf *sb, const watch *w, json_t *items)
 	for (size_t i = 0; ok && i < n; i++) {
 		json_t *item = json_array_get(items, i);
 		double start = json_number_value(json_object_get(item, "t"));
-		const char *who = str(item, "speaker");
+		const char *who = str(item, "speaker"), *kind = str(item, "kind");
+		/* A meeting's agenda items are units too (agenda_units.h); the
+		 * agenda above lists them with their decisions. */
+		if (kind && strcmp(kind, "agenda") == 0)
+			continue;
 		ok = sb_append_str(sb, "<li data-start=\"") && timecode_seconds(sb, start) &&
 		     sb_append_str(sb, "\"><a href=\"") && moment_href(sb, w, start) &&
 		     sb_append_str(sb, "\" data-t=\"") && timecode_seconds(sb, start) &&
@@ -253,6 +265,24 @@ static bool machine_label(strbuf *sb, const watch *w)
 	return ok && sb_append_str(sb, "</p>\n");
 }
 
+/* Above the transcript of a unit's link (?answer=): where its answer is,
+ * a link to its start; the answer's cues are marked below ("cue answer")
+ * and the list carries the span for scripts (data-answer-start, -end). */
+static bool answer_note(strbuf *sb, const watch *w)
+{
+	if (!w->has_answer)
+		return true;
+	return sb_append_str(sb, "<p class=\"answer-note\" data-answer-start=\"") &&
+	       timecode_seconds(sb, w->answer_from) &&
+	       sb_append_str(sb, "\" data-answer-end=\"") && timecode_seconds(sb, w->answer_to) &&
+	       sb_append_str(sb, "\"><span class=\"tag\">A</span> The answer, <a href=\"") &&
+	       moment_href(sb, w, w->answer_from) && sb_append_str(sb, "\" data-t=\"") &&
+	       timecode_seconds(sb, w->answer_from) && sb_append_str(sb, "\">") &&
+	       timecode_clock(sb, w->answer_from) && sb_append_str(sb, "\u2013") &&
+	       timecode_clock(sb, w->answer_to) &&
+	       sb_append_str(sb, "</a>, is marked in the transcript.</p>\n");
+}
+
 static bool transcript_section(strbuf *sb, const watch *w, const http_transcript *tr,
                                bool unreadable)
 {
@@ -265,6 +295,8 @@ static bool transcript_section(strbuf *sb, const watch *w, const http_transcript
 		                       "id=\"follow\" aria-pressed=\"true\">Follow along</button>\n"
 		                       "</div>\n");
 	ok = ok && sb_append_str(sb, "</div>\n");
+	if (ok && cues->count > 0)
+		ok = answer_note(sb, w);
 	if (ok && cues->count == 0 && !unreadable && w->has_job)
 		return transcription_note(sb, w);
 	if (ok && cues->count > 0 && w->machine)
@@ -297,7 +329,11 @@ static bool transcript_section(strbuf *sb, const watch *w, const http_transcript
 	for (size_t i = 0; ok && i < cues->count; i++) {
 		const cue *c = &cues->items[i];
 		snprintf(num, sizeof num, "%zu", i + 1);
-		ok = sb_append_str(sb, "<li class=\"cue\" id=\"cue-") && sb_append_str(sb, num) &&
+		bool answer = w->has_answer &&
+		              answer_span_holds(w->answer_from, w->answer_to, c->start, c->end);
+		ok = sb_append_str(sb, answer ? "<li class=\"cue answer\" id=\"cue-"
+		                              : "<li class=\"cue\" id=\"cue-") &&
+		     sb_append_str(sb, num) &&
 		     sb_append_str(sb, "\" data-start=\"") && timecode_seconds(sb, c->start) &&
 		     sb_append_str(sb, "\" data-end=\"") && timecode_seconds(sb, c->end) &&
 		     sb_append_char(sb, '"') &&
@@ -427,6 +463,7 @@ unsigned http_handle_watch(http_request *req, http_reply *out)
 	w.q = q && q[0] && search_limits_echoable(q) ? q : NULL;
 	w.has_t = timecode_parse(http_query(req, "t"), &w.t);
 	w.has_end = timecode_parse(http_query(req, "end"), &w.end) && w.end > (w.has_t ? w.t : 0);
+	w.has_answer = answer_span_parse(http_query(req, "answer"), &w.answer_from, &w.answer_to);
 
 	char user[SESSION_USER_SIZE], csrf[SESSION_TOKEN_SIZE];
 	w.staff = http_session_user(req, user, csrf);

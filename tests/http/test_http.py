@@ -509,14 +509,19 @@ def test_captions(srv):
 
 def test_feeds(srv):
     # The questions feed (issue 14): well-formed Atom; this archive's host
-    # asks nothing, so it has no entries; another type is a 400.
+    # asks nothing, so its only units are the TAC meeting's agenda items
+    # (agenda_units.h), each an entry that says so; another type is a 400.
     st, h, body = srv.get("/feed.xml?type=questions")
     try:
         qroot = ET.fromstring(body) if st == 200 else None
     except ET.ParseError:
         qroot = None
+    entries = qroot.findall(ATOM + "entry") if qroot is not None else []
     check(qroot is not None and qroot.findtext(ATOM + "title") == "qarchive: newest questions" and
-          qroot.findall(ATOM + "entry") == [], "feed.xml?type=questions: %s %r" % (st, body[:300]))
+          entries and all((e.findtext(ATOM + "summary") or "").startswith("Agenda item at ") and
+                          "/watch/2025-03-11-tac?t=" in (e.findtext(ATOM + "id") or "")
+                          for e in entries),
+          "feed.xml?type=questions: %s %r" % (st, body[:300]))
     st, h, body = srv.get("/feed.xml?type=everything")
     check(st == 400, "feed.xml?type=everything: 400: %s" % st)
     st, h, body = srv.get("/feed.xml", {"Host": "archive.example:8080"})
@@ -814,6 +819,25 @@ def test_similar_served(tmp):
         check(st == 200 and [len(a.get("decisions", [])) for a in items] == [1, 1, 1, 0, 0] and
               items[0]["decisions"][0] == {"t": 44.725, "text": "Hearing none, the April minutes are approved."},
               "TAC agenda items: decisions: %s" % [a.get("decisions") for a in items])
+        # ... and are units of kind "agenda" (agenda_units.h): the API lists
+        # them with the questions, and a search finds one with its span
+        # and decisions; the watch page keeps them out of its question list.
+        qs = (j or {}).get("questions") or []
+        check([q.get("kind") for q in qs] == ["agenda"] * 5 and qs[2]["t"] == 317.0 and
+              qs[2]["text"].startswith("Accelerator integration") and qs[2]["answer_t"] >= 317.0,
+              "TAC agenda items as units: %s" % [(q.get("kind"), q.get("t")) for q in qs])
+        st, h, j = srv.json("/api/search?type=questions&q=out-of-tree+backend+CI")
+        unit = (((j or {}).get("hits") or [{}])[0]).get("unit") or {}
+        check(st == 200 and unit.get("kind") == "agenda" and unit["question"]["t"] == 317.0 and
+              unit["question"].get("speaker") is None and unit["answer"]["end"] > unit["answer"]["t"] and
+              any("approved as a trial" in d["text"] for d in unit.get("decisions", [])),
+              "an agenda unit in the JSON: kind, span, decisions: %s" % unit)
+        st, h, j = srv.json("/api/search?type=questions&q=Python+versions")
+        unit = (((j or {}).get("hits") or [{}])[0]).get("unit") or {}
+        check(unit.get("kind") == "question" and "decisions" not in unit,
+              "a question unit says so, with no decisions: %s" % unit)
+        st, h, body = srv.get("/watch/2025-05-13-tac-meeting")
+        check(b'class="asked"' not in body, "the TAC watch page lists no 'Questions in this Q&A'")
         st, h, j = srv.json("/api/recordings/2025-10-22-pytorch-2-9-release-qa")
         check(st == 200 and all("decisions" not in a for a in j["agenda"]), "a Q&A's agenda has no decisions")
         st, h, body = srv.get("/watch/2025-05-13-tac-meeting")

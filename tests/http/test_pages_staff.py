@@ -364,6 +364,76 @@ def test_edit(srv, rid, archive):
     check(b'<span class="voice">Priya Raman</span>' in body, "edit: the watch page says who speaks")
 
 
+def test_edit_units(srv, archive):
+    """Issue 14: the edit page lists the recording's questions and answers
+    (detected, or from its qa.md) and corrects them through qa.md: a
+    mistake names its line and keeps what was typed; a good one is saved
+    beside the transcript (LF) and indexed; emptied, detection is back."""
+    rid = "2025-02-01-beta"
+    st, h, body = srv.get("/edit/" + rid)
+    check(st == 200 and b"Detected in the transcript (no qa.md):" in body and
+          b"Does the kumquat build work on Windows?" in body and b"(Ana)" in body,
+          "edit page: the detected questions are listed")
+    token = form_csrf(body)
+    base = [("csrf", token), ("title", "Beta Q&A"), ("kind", "release-qa"), ("date", "2025-02-01")]
+    st, h, body = srv.post_multipart("/edit/" + rid, base + [("qa", "- 0:05 Q: no answer part\r\n")])
+    check(st == 400 and re.search(rb'id="qa-error">qa: line 1: ', body) is not None and
+          b"no answer part" in body, "edit, qa.md that does not parse: 400 naming its line (%s)" % st)
+    check(not os.path.exists(os.path.join(archive, rid, "qa.md")), "edit: nothing written for it")
+    st, h, body = srv.post_multipart("/edit/" + rid, base + [("qa", "- 9:00 Q: Late? / A: Yes\r\n")])
+    check(st == 400 and re.search(rb'id="qa-error">qa: line 1: ', body) is not None,
+          "edit, qa.md past the transcript's end: 400 naming its line (%s %s)" % (st, body[-600:]))
+    good = "# Questions\r\n\r\n- 0:11 Q (Ana): What about the marmoset cache? / A (Bo): It is gone\r\n"
+    st, h, body = srv.post_multipart("/edit/" + rid, base + [("qa", good)])
+    check(st == 303, "edit: a good qa.md is saved (%s %s)" % (st, body[:300]))
+    with open(os.path.join(archive, rid, "qa.md"), "rb") as f:
+        saved = f.read()
+    check(saved == good.replace("\r\n", "\n").encode(), "edit: qa.md kept beside the transcript, LF: %r" % saved)
+    st, h, body = srv.get("/edit/" + rid)
+    check(b"From qa.md:" in body and b"What about the marmoset cache?" in body and
+          b"Does the kumquat build work on Windows?" not in body,
+          "edit page: the units are qa.md's now")
+    st, j = srv.json("/api/search?type=questions&q=marmoset")
+    hits = (j or {}).get("hits") or []
+    check(hits and hits[0]["recording"] == rid and hits[0]["unit"]["question"]["t"] == 11.0,
+          "edit: qa.md's question is searchable as a unit: %s" % hits[:1])
+    st, h, body = srv.post_multipart("/edit/" + rid, base + [("qa", "")])
+    check(st == 303 and not os.path.exists(os.path.join(archive, rid, "qa.md")),
+          "edit: an emptied qa.md is removed (%s)" % st)
+    st, h, body = srv.get("/edit/" + rid)
+    check(b"Detected in the transcript (no qa.md):" in body, "edit page: detection is back")
+
+
+def test_upload_qa(srv, token, media, archive):
+    """Issue 14: qa.md at upload (the form's "qa"): one that does not fit
+    the transcript is refused naming its line, nothing added; a good one
+    is kept beside the transcript and its question found as a unit."""
+    late = "- 0:09 Q: What is the ocelotfinch plan? / A: Today we talk\r\n"
+    st, h, body = srv.post_multipart("/upload", upload_fields(token, "Qa upload ocelotfinch") +
+                                     [("qa", late)],
+                                     [("media", "talk.mp4", media), ("transcript", "talk.vtt", VTT.encode())])
+    check(st == 400 and re.search(rb'id="qa-error">qa: line 1: ', body) is not None and
+          b"ocelotfinch plan" in body,
+          "upload, qa.md past the transcript: 400 naming its line, typed text kept (%s)" % st)
+    check(not search(srv, "ocelotfinch"), "upload, bad qa.md: nothing was added")
+    good = "- 0:01 Q: What is the ocelotfinch plan? / A: Today we talk\r\n"
+    st, h, body = srv.post_multipart("/upload", upload_fields(token, "Qa upload ocelotfinch") +
+                                     [("qa", good)],
+                                     [("media", "talk.mp4", media), ("transcript", "talk.vtt", VTT.encode())])
+    loc = h.get("location", "")
+    check(st == 303 and loc.startswith("/watch/"), "upload with qa.md: 303 (%s %s)" % (st, body[:300]))
+    rid = loc[len("/watch/"):]
+    check(os.path.isfile(os.path.join(archive, rid, "qa.md")), "upload: qa.md kept beside the transcript")
+    st, j = srv.json("/api/search?type=questions&q=ocelotfinch+plan")
+    hits = (j or {}).get("hits") or []
+    check(hits and hits[0]["recording"] == rid and hits[0]["unit"]["question"]["t"] == 1.0 and
+          hits[0]["unit"]["answer"]["t"] == 4.0,
+          "upload: qa.md's question is a unit, its answer where its words are: %s" % hits[:1])
+    st, h, body = srv.get("/delete/" + rid)
+    st, h, body = srv.post_form("/delete/" + rid, {"csrf": form_csrf(body)})
+    check(st == 303, "upload with qa.md: deleted again (%s)" % st)
+
+
 def test_delete(srv, rid, archive):
     st, h, body = srv.get("/delete/" + rid)
     check(st == 200 and b"for good?" in body and b"Renamed pelicanwatch session" in body and
@@ -399,6 +469,15 @@ def main():
         write(os.path.join(d, "recording.json"), json.dumps({
             "title": "Alpha Q&A", "kind": "release-qa", "release": "2.6", "date": "2025-01-10"}))
         write(os.path.join(d, "transcript.vtt"), "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nhello\n")
+        d = os.path.join(archive, "2025-02-01-beta")
+        write(os.path.join(d, "recording.json"), json.dumps({
+            "title": "Beta Q&A", "kind": "release-qa", "date": "2025-02-01"}))
+        write(os.path.join(d, "transcript.vtt"),
+              "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Ana>Welcome, everyone.\n\n"
+              "00:00:05.000 --> 00:00:08.000\n<v Ana>Does the kumquat build work on Windows?\n\n"
+              "00:00:09.000 --> 00:00:10.000\n<v Bo>Sadly, it fails there.\n\n"
+              "00:00:11.000 --> 00:00:13.000\n<v Ana>And the marmoset cache?\n\n"
+              "00:00:14.000 --> 00:00:16.000\n<v Bo>It is gone in this release.\n")
         rc, out, err = run("index", "--archive", archive)
         if rc != 0:
             sys.exit("test_pages_staff: index failed: " + out + err)
@@ -433,6 +512,8 @@ def main():
             rid = test_upload(srv, token, media, archive)
             test_upload_pending(srv, token, media)
             test_edit(srv, rid, archive)
+            test_edit_units(srv, archive)
+            test_upload_qa(srv, token, media, archive)
             test_delete(srv, rid, archive)
             test_sign_out(srv)
         except Exception as e:  # report, and still check the server's exit
