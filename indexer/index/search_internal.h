@@ -23,6 +23,7 @@ typedef struct reader {
 	size_t errlen;
 	struct filters *f; /* the search's filters and speakers */
 	bool questions;    /* units only (search_request.questions) */
+	search_profile *prof; /* never NULL: the caller's, or scratch */
 } reader;
 
 /* Filter terms for the request's --release/--kind/--speaker/--recording, and the

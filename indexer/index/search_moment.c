@@ -52,7 +52,9 @@ static search_status matched_cue(const reader *r, unsigned i, json_t *cues, size
 	long first = -1;
 	*at = 0;
 	*word = -1;
+	double t0 = search_profile_now();
 	search_status st = search_check(r, qx_mset_positions(r->ms, i, &positions, &n));
+	r->prof->positions += search_profile_now() - t0;
 	if (st == SEARCH_OK && !moment_in_voice(cues, (const char *const *)r->f->speakers,
 	                                        r->f->speaker_count, positions, &n, &first))
 		st = SEARCH_NOMEM;
@@ -215,7 +217,10 @@ search_status search_moment(const reader *r, unsigned i, const char *id, json_t 
 		st = SEARCH_NOMEM;
 		goto out;
 	}
-	if ((st = search_check(r, qx_mset_snippet(r->ms, flat, 240, &snippet))) != SEARCH_OK)
+	double t0 = search_profile_now();
+	st = search_check(r, qx_mset_snippet(r->ms, flat, 240, &snippet));
+	r->prof->snippets += search_profile_now() - t0;
+	if (st != SEARCH_OK)
 		goto out;
 	*hit = json_pack(
 	    "{s:s, s:O?, s:O?, s:O?, s:O?, s:O?, s:s, s:f, s:f, s:f, s:s}", "recording", id,
