@@ -15,6 +15,7 @@
 #include "synonyms.h"
 #include "not_found.h"
 #include "search_internal.h"
+#include "search_cache.h"
 #include "search_limits.h"
 
 /* Documents of one recording read to choose its moments from: more than
@@ -488,7 +489,11 @@ static search_status recording_summary(const reader *r, const char *id, json_t *
 	char key[256], *value = NULL;
 	double t0 = search_profile_now();
 	snprintf(key, sizeof key, "%s%s", INDEX_META_RECORDING, id);
-	*out = NULL;
+	/* The same for every search of this revision (search_cache.h). */
+	if ((*out = search_cache_get(r->revision, key)) != NULL) {
+		r->prof->summaries += search_profile_now() - t0;
+		return SEARCH_OK;
+	}
 	search_status st = check(r, qx_db_get_metadata(r->db, key, &value));
 	if (st == SEARCH_OK) {
 		*out = json_loads(value, 0, NULL);
@@ -496,6 +501,7 @@ static search_status recording_summary(const reader *r, const char *id, json_t *
 		if (!*out)
 			*out = json_object();
 		st = *out ? SEARCH_OK : SEARCH_NOMEM;
+		search_cache_put(r->revision, key, *out);
 	}
 	r->prof->summaries += search_profile_now() - t0;
 	return st;
@@ -505,8 +511,7 @@ static search_status recording_summary(const reader *r, const char *id, json_t *
  * was said (passages, agenda items) before those that only point at the
  * start (description, notes). */
 typedef struct group {
-	const char *id; /* borrowed from the hit's data (kept alive in `doc`) */
-	json_t *doc;    /* the first hit's data, owning id */
+	const char *id; /* borrowed from the match set (qx_mset_hit_group) */
 	json_t *summary;
 	json_t *timed;
 	json_t *later;
@@ -531,7 +536,6 @@ typedef struct groups {
 static void groups_free(groups *gs)
 {
 	for (size_t k = 0; k < gs->count; k++) {
-		json_decref(gs->items[k].doc);
 		json_decref(gs->items[k].summary);
 		json_decref(gs->items[k].timed);
 		json_decref(gs->items[k].later);
@@ -545,25 +549,26 @@ static void groups_free(groups *gs)
  * to a recording past the page or names none. */
 static search_status group_of(const reader *r, unsigned i, groups *gs, size_t want, long *k)
 {
-	json_t *doc;
+	const char *id = NULL;
 	*k = -1;
-	search_status st = search_hit_doc(r, i, &doc);
+	/* The recording the search grouped it by: no parse of its data, which
+	 * every hit of the page would otherwise cost. */
+	search_status st = check(r, qx_mset_hit_group(r->ms, i, &id));
 	if (st != SEARCH_OK)
 		return st;
-	const char *id = json_string_value(json_object_get(doc, "r"));
+	if (id && !*id)
+		id = NULL; /* a document of no recording */
 	for (size_t n = 0; id && n < gs->count; n++) {
 		if (strcmp(gs->items[n].id, id) == 0) {
 			*k = (long)n;
 			break;
 		}
 	}
-	if (!id || *k >= 0 || gs->count == want) {
-		json_decref(doc);
+	if (!id || *k >= 0 || gs->count == want)
 		return SEARCH_OK;
-	}
 	/* Counted at once, so that groups_free releases what is set here. */
 	group *g = &gs->items[gs->count++];
-	*g = (group){id, doc, NULL, json_array(), json_array(), 0, 0, 0, 0, 0, 0, 0, NULL, 0, 0};
+	*g = (group){id, NULL, json_array(), json_array(), 0, 0, 0, 0, 0, 0, 0, NULL, 0, 0};
 	/* Hits come in rank order: a recording's first is its best. */
 	const char *data;
 	size_t len;
@@ -760,8 +765,12 @@ static search_status run_once(qx_db *db, const synonyms *syn, const search_reque
 	filters f = {{NULL}, 0, NULL, 0};
 	char *query = NULL;
 	search_profile scratch = {0};
+	char *revision = NULL;
+	/* Without it nothing is cached, and the search is as good. */
+	if (qx_db_revision(db, &revision) != QX_OK)
+		revision = NULL;
 	reader r = {db, NULL, err, errlen, &f, req->questions,
-	            req->profile ? req->profile : &scratch};
+	            req->profile ? req->profile : &scratch, revision};
 	json_t *hits = NULL, *facets = NULL;
 	page pg = page_of(req);
 	bool match_any = false, showing = false;
@@ -810,6 +819,7 @@ static search_status run_once(qx_db *db, const synonyms *syn, const search_reque
 	qx_mset_free(r.ms);
 	free(suggestion);
 	free(query);
+	free(revision);
 	filters_free(&f);
 	return status;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "moment.h"
+#include "search_cache.h"
 #include "search_internal.h"
 #include "similar_units.h"
 #include "unit_search.h"
@@ -183,8 +184,16 @@ static search_status add_similar(const reader *r, json_t *doc, const char *id, j
 	if (!json_is_integer(k) || json_integer_value(k) < 0)
 		return json_object_set_new(unit, "similar", json_array()) == 0 ? SEARCH_OK
 		                                                                : SEARCH_NOMEM;
-	search_status st = similar_units_find(r->db, id, (size_t)json_integer_value(k), &similar,
-	                                      r->err, r->errlen);
+	/* The same for every search of this revision (search_cache.h). */
+	char key[300];
+	snprintf(key, sizeof key, "similar\x1f%s\x1f%lld", id, (long long)json_integer_value(k));
+	search_status st = SEARCH_OK;
+	if (!(similar = search_cache_get(r->revision, key))) {
+		st = similar_units_find(r->db, id, (size_t)json_integer_value(k), &similar, r->err,
+		                        r->errlen);
+		if (st == SEARCH_OK)
+			search_cache_put(r->revision, key, similar);
+	}
 	if (st == SEARCH_OK && json_object_set_new(unit, "similar", similar) != 0)
 		st = SEARCH_NOMEM;
 	return st;

@@ -88,6 +88,13 @@ qx_status qx_db_reopen(qx_db *db, bool *changed) QX_NOEXCEPT;
 /* The number of documents, in *out. */
 qx_status qx_db_doc_count(qx_db *db, unsigned *out) QX_NOEXCEPT;
 
+/* Readers: what names the state the handle reads, "UUID/REVISION", in *out
+ * (caller frees with free(); NULL on failure): the same string exactly
+ * while nothing is committed and no other database (a rebuild's new
+ * generation) is read, so what is computed from the index can be cached
+ * under it. */
+qx_status qx_db_revision(qx_db *db, char **out) QX_NOEXCEPT;
+
 /* Writers: group changes so that they become visible all at once, or not at
  * all (a crash, or qx_db_close, before qx_db_commit leaves the last
  * committed state). qx_db_begin first commits changes made before it, and
@@ -358,6 +365,12 @@ qx_status qx_mset_group_count(qx_mset *mset, const char *value, double min_weigh
  * database. */
 qx_status qx_mset_hit(qx_mset *mset, unsigned i, const char **data, size_t *len, int *percent,
                       double *weight) QX_NOEXCEPT;
+
+/* The i-th hit's value of the collapse slot (a recording's id), in *value
+ * (borrowed, valid until qx_mset_free): what it was grouped by, with no
+ * read of its data. QX_INVALID past qx_mset_size or for a search that did
+ * not collapse (collapse_slot < 0). */
+qx_status qx_mset_hit_group(qx_mset *mset, unsigned i, const char **value) QX_NOEXCEPT;
 
 /* The lowest position at which any of the query's terms occurs in the i-th
  * hit (QX_INVALID past qx_mset_size). *found is false when the match has no

@@ -166,6 +166,8 @@ struct qx_mset {
 	std::string suggestion;
 	std::unique_ptr<xindex::FacetSpy> spy;
 	std::map<unsigned, std::string> data_cache; // hit index -> document data
+	std::map<unsigned, std::string> group_cache; // hit index -> collapse key
+	bool collapsed = false;                      // the search had a collapse slot
 	Xapian::doccount check_at_least = 0;        // the search's; 0: every match
 	Xapian::docid last_docid = 0;               // the database's, at the search
 
