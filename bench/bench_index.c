@@ -40,6 +40,8 @@
  *       Then SECS seconds of each on as many threads as there are cores,
  *       each with its own handle, rotating through the queries: q/s.
  *       Prints lines of "key values..." (see cmd_engine).
+ *       BENCH_CHECK_AT_LEAST=N in the environment runs search_run (here
+ *       and in query) with check_at_least N instead (0: every match).
  */
 #include <math.h>
 #include <pthread.h>
@@ -431,6 +433,11 @@ static void die(const char *what, const char *msg)
 static long run_ours(ctx *c, const bench_query *q)
 {
 	search_request req = {.query = q->query, .release = q->release, .page = 1, .per_page = 10};
+	/* BENCH_CHECK_AT_LEAST=N: search_run with another threshold (0: count
+	 * every match), to choose SEARCH_CHECK_AT_LEAST by measurement. */
+	const char *check = getenv("BENCH_CHECK_AT_LEAST");
+	if (check && *check)
+		req.check_at_least = atoi(check) > 0 ? (unsigned)atoi(check) : SEARCH_CHECK_ALL;
 	json_t *out = NULL;
 	char err[512];
 	if (search_run(c->db, c->syn, &req, &out, err, sizeof err) != SEARCH_OK)
