@@ -23,6 +23,9 @@ typedef struct reader {
 	size_t errlen;
 	struct filters *f; /* the search's filters and speakers */
 	bool questions;    /* units only (search_request.questions) */
+	search_profile *prof; /* never NULL: the caller's, or scratch */
+	const char *revision; /* the index's (qx_db_revision), for search_cache.h;
+	                       * NULL: nothing is cached */
 } reader;
 
 /* Filter terms for the request's --release/--kind/--speaker/--recording, and the

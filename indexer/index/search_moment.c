@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "moment.h"
+#include "search_cache.h"
 #include "search_internal.h"
 #include "similar_units.h"
 #include "unit_search.h"
@@ -52,7 +53,9 @@ static search_status matched_cue(const reader *r, unsigned i, json_t *cues, size
 	long first = -1;
 	*at = 0;
 	*word = -1;
+	double t0 = search_profile_now();
 	search_status st = search_check(r, qx_mset_positions(r->ms, i, &positions, &n));
+	r->prof->positions += search_profile_now() - t0;
 	if (st == SEARCH_OK && !moment_in_voice(cues, (const char *const *)r->f->speakers,
 	                                        r->f->speaker_count, positions, &n, &first))
 		st = SEARCH_NOMEM;
@@ -181,8 +184,16 @@ static search_status add_similar(const reader *r, json_t *doc, const char *id, j
 	if (!json_is_integer(k) || json_integer_value(k) < 0)
 		return json_object_set_new(unit, "similar", json_array()) == 0 ? SEARCH_OK
 		                                                                : SEARCH_NOMEM;
-	search_status st = similar_units_find(r->db, id, (size_t)json_integer_value(k),
-	                                      unit_search_kind(doc), &similar, r->err, r->errlen);
+	/* The same for every search of this revision (search_cache.h). */
+	char key[300];
+	snprintf(key, sizeof key, "similar\x1f%s\x1f%lld", id, (long long)json_integer_value(k));
+	search_status st = SEARCH_OK;
+	if (!(similar = search_cache_get(r->revision, key))) {
+		st = similar_units_find(r->db, id, (size_t)json_integer_value(k),
+		                        unit_search_kind(doc), &similar, r->err, r->errlen);
+		if (st == SEARCH_OK)
+			search_cache_put(r->revision, key, similar);
+	}
 	if (st == SEARCH_OK && json_object_set_new(unit, "similar", similar) != 0)
 		st = SEARCH_NOMEM;
 	return st;
@@ -215,7 +226,10 @@ search_status search_moment(const reader *r, unsigned i, const char *id, json_t 
 		st = SEARCH_NOMEM;
 		goto out;
 	}
-	if ((st = search_check(r, qx_mset_snippet(r->ms, flat, 240, &snippet))) != SEARCH_OK)
+	double t0 = search_profile_now();
+	st = search_check(r, qx_mset_snippet(r->ms, flat, 240, &snippet));
+	r->prof->snippets += search_profile_now() - t0;
+	if (st != SEARCH_OK)
 		goto out;
 	*hit = json_pack(
 	    "{s:s, s:O?, s:O?, s:O?, s:O?, s:O?, s:s, s:f, s:f, s:f, s:s}", "recording", id,

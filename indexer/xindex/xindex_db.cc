@@ -121,6 +121,21 @@ qx_status qx_db_version(qx_db *db, char uuid[QX_UUID_LEN + 1],
 	});
 }
 
+qx_status qx_db_revision(qx_db *db, char **out) noexcept
+{
+	if (out)
+		*out = nullptr;
+	return guarded(db, false, [&] {
+		if (!out)
+			return xindex::invalid(&db->errmsg, "no place for the revision");
+		// Both are in memory since the open or the last reopen: no read
+		// (and no fault for xindex_test.h's hook to inject).
+		*out = xindex::dup_string(db->db->get_uuid() + "/" +
+		                          std::to_string(db->db->get_revision()));
+		return *out ? QX_OK : QX_NOMEM;
+	});
+}
+
 qx_status qx_db_doc_count(qx_db *db, unsigned *out) noexcept
 {
 	return guarded(db, false, [&] {

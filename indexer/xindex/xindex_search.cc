@@ -182,19 +182,25 @@ Xapian::BM25Weight weighting()
 // Collapsing and facets, then the match set.
 void run(const qx_search_params &params, const Xapian::Database &db, qx_mset &result)
 {
+	result.collapsed = params.collapse_slot >= 0;
 	if (params.collapse_slot >= 0)
 		result.enquire.set_collapse_key(unsigned(params.collapse_slot),
 		                                params.collapse_max ? params.collapse_max : 1);
 	if (params.facet_count || params.count_slot >= 0) {
 		std::vector<unsigned> slots(params.facet_slots,
 		                            params.facet_slots + params.facet_count);
-		result.spy.reset(new xindex::FacetSpy(slots, params.count_slot));
+		result.spy.reset(
+		    new xindex::FacetSpy(slots, params.count_slot, params.check_at_least));
 		result.enquire.add_matchspy(result.spy.get());
 	}
-	// Look at every match, so that totals and facet counts are exact
-	// rather than estimates (archives are small: thousands of passages,
-	// not billions).
+	// Every match by default, so that totals and facet counts are exact;
+	// with check_at_least, Xapian may stop after that many once no later
+	// match can reach the page (the hits stay the same).
 	Xapian::doccount all = db.get_doccount();
+	if (params.check_at_least && params.check_at_least < all)
+		all = params.check_at_least;
+	result.check_at_least = params.check_at_least;
+	result.last_docid = db.get_lastdocid();
 	std::unique_ptr<Acceptor> accept;
 	if (params.accept)
 		accept.reset(new Acceptor(params, db, result));

@@ -87,7 +87,10 @@ unsigned http_search_run(http_request *req, const search_request *sr, http_reply
                          json_t **result)
 {
 	*result = NULL;
+	double t0 = search_profile_now();
 	unsigned st = http_request_db(req, out);
+	if (sr->profile)
+		sr->profile->open += search_profile_now() - t0;
 	if (st)
 		return st;
 	char err[512];
@@ -114,4 +117,18 @@ unsigned http_search_run(http_request *req, const search_request *sr, http_reply
 		return http_reply_error(out, 500, "out of memory");
 	}
 	return http_reply_error(out, 500, "unknown search status");
+}
+
+bool http_search_profiled(const http_request *req)
+{
+	const char *v = http_header(req, "X-Qarchive-Profile");
+	return v && strcmp(v, "1") == 0;
+}
+
+void http_search_timing(http_reply *out, const search_profile *p, const char *render_name,
+                        double render_ms)
+{
+	char value[512];
+	search_profile_format(p, render_name, render_ms, value, sizeof value);
+	http_reply_header_add(out, "Server-Timing", value);
 }

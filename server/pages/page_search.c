@@ -420,11 +420,21 @@ static bool suggestion_line(strbuf *sb, const state *s, const char *suggestion)
 	       sb_append_str(sb, "</a>?</p>\n");
 }
 
-/* The facets beside the results: each value a link that narrows them. */
-static bool facets_aside(strbuf *sb, const state *s, json_t *facets)
+/* The facets beside the results: each value a link that narrows them.
+ * Past search.h's check_at_least matches the counts are over the matches
+ * looked at, and the aside says so. */
+static bool facets_aside(strbuf *sb, const state *s, json_t *result)
 {
+	json_t *facets = json_object_get(result, "facets");
+	char note[160] = "";
+	if (json_is_true(json_object_get(result, "facets_are_estimates")))
+		snprintf(note, sizeof note,
+		         "<p class=\"facet-note\">Estimated: counted over the first %lld "
+		         "matching passages.</p>\n",
+		         (long long)json_integer_value(json_object_get(result, "facets_counted_over")));
 	return sb_append_str(sb, "<aside class=\"facets\" aria-labelledby=\"facets-h\">\n"
 	                         "<h2 id=\"facets-h\">Narrow down</h2>\n") &&
+	       sb_append_str(sb, note) &&
 	       facet_list(sb, s, facets, "release", "Release", 12) &&
 	       facet_list(sb, s, facets, "kind", "Kind", 12) &&
 	       facet_list(sb, s, facets, "speaker", "Speaker", 8) &&
@@ -467,8 +477,9 @@ static bool count_line(strbuf *sb, const state *s, json_t *result, unsigned page
 		snprintf(count, sizeof count, "%lld moment%s in this recording match%s",
 		         (long long)moments, moments == 1 ? "" : "s", moments == 1 ? "es" : "");
 	else
-		snprintf(count, sizeof count, "%lld recording%s match%s", (long long)total,
-		         total == 1 ? "" : "s", total == 1 ? "es" : "");
+		snprintf(count, sizeof count, "%s%lld recording%s match%s",
+		         json_is_true(json_object_get(result, "total_is_estimate")) ? "About " : "",
+		         (long long)total, total == 1 ? "" : "s", total == 1 ? "es" : "");
 	bool ok =
 	    sb_append_str(sb, "<p class=\"count\" role=\"status\">") && sb_append_str(sb, count);
 	if (ok && pages > 1) {
@@ -578,6 +589,9 @@ unsigned http_handle_search_page(http_request *req, http_reply *out)
 	char err[512];
 	json_t *result = NULL;
 	bool params_ok = http_search_params(req, &sr, err, sizeof err);
+	search_profile profile = {0};
+	if (params_ok && http_search_profiled(req))
+		sr.profile = &profile;
 	char user[SESSION_USER_SIZE], csrf[SESSION_TOKEN_SIZE];
 	bool staff = http_session_user(req, user, csrf);
 	state s = {.q = echo(sr.query) ? sr.query : "",
@@ -610,8 +624,8 @@ unsigned http_handle_search_page(http_request *req, http_reply *out)
 	if (st)
 		return st;
 
+	double rendered = search_profile_now();
 	json_t *hits = json_object_get(result, "hits");
-	json_t *facets = json_object_get(result, "facets");
 	const char *suggestion = str(result, "suggestion");
 	json_int_t total = json_integer_value(json_object_get(result, "total"));
 	size_t n = json_array_size(hits);
@@ -643,9 +657,11 @@ unsigned http_handle_search_page(http_request *req, http_reply *out)
 	} else if (ok) {
 		ok = result_list(&sb, &s, result, sr.per_page);
 	}
-	ok = ok && sb_append_str(&sb, "</div>\n") && (total == 0 || facets_aside(&sb, &s, facets));
+	ok = ok && sb_append_str(&sb, "</div>\n") && (total == 0 || facets_aside(&sb, &s, result));
 	ok = ok && sb_append_str(&sb, "</div>\n") && sb_append_str(&sb, help_html) &&
 	     http_html_end(&sb);
 	json_decref(result);
+	if (sr.profile)
+		http_search_timing(out, sr.profile, "html", search_profile_now() - rendered);
 	return http_html_reply(out, 200, &sb, ok);
 }

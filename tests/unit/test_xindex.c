@@ -627,6 +627,79 @@ static void add_moment(qx_db *db, const char *rec, unsigned n, unsigned times)
 	qx_doc_free(doc);
 }
 
+/* check_at_least (issue 18): the same hits as counting every match, a
+ * group estimate between the groups seen and the cap, each hit's group
+ * without its data; a revision that names what was committed; a term's
+ * documents. */
+static void test_estimated_counts(void)
+{
+	char path[512];
+	path_in_tmp(path, sizeof path, "estimated_counts");
+	qx_db *db = NULL;
+	char rec[16];
+	CHECK(qx_db_open(path, true, &db, NULL) == QX_OK);
+	for (unsigned r = 0; r < 40; r++)
+		for (unsigned n = 0; n < 10; n++) {
+			snprintf(rec, sizeof rec, "r%02u", r);
+			add_moment(db, rec, n, 1 + (r * 7 + n * 3) % 9);
+		}
+	CHECK(qx_db_commit(db) == QX_OK);
+	qx_db_close(db);
+	CHECK(qx_db_open(path, false, &db, NULL) == QX_OK);
+
+	qx_search_params p = {0};
+	p.query = "kernel";
+	p.limit = 6;
+	p.collapse_slot = 0;
+	p.collapse_max = 2;
+	p.count_slot = 0;
+	qx_mset *all = NULL, *some = NULL;
+	CHECK(qx_db_search(db, &p, &all) == QX_OK);
+	p.check_at_least = 20;
+	CHECK(qx_db_search(db, &p, &some) == QX_OK);
+	unsigned looked = 0;
+	CHECK(qx_mset_counted(all, &looked, NULL) && looked == 400);
+	CHECK(qx_mset_groups(all) == 40 && qx_mset_groups_estimated(all, 40) == 40);
+	CHECK(qx_mset_size(all) == 6 && qx_mset_size(some) == 6);
+	for (unsigned i = 0; i < qx_mset_size(all); i++) {
+		const char *a = NULL, *b = NULL, *data;
+		size_t len;
+		CHECK(qx_mset_hit_group(all, i, &a) == QX_OK && qx_mset_hit_group(some, i, &b) == QX_OK);
+		CHECK(a && b && strcmp(a, b) == 0 && a[0] == 'r');
+		CHECK(qx_mset_hit(all, i, &data, &len, NULL, NULL) == QX_OK);
+	}
+	unsigned est = qx_mset_groups_estimated(some, 40);
+	CHECK(est >= qx_mset_groups(some) && est <= 40);
+	CHECK(qx_mset_counted(some, &looked, NULL) || looked >= 20);
+	const char *past = "x";
+	CHECK(qx_mset_hit_group(all, 6, &past) == QX_INVALID && past == NULL);
+	qx_mset_free(all);
+	qx_mset_free(some);
+	p.collapse_slot = -1;
+	CHECK(qx_db_search(db, &p, &all) == QX_OK);
+	const char *none = "x";
+	CHECK(qx_mset_hit_group(all, 0, &none) == QX_INVALID && none == NULL);
+	qx_mset_free(all);
+
+	unsigned docs = 0;
+	CHECK(qx_db_term_docs(db, "Qr01#3", &docs) == QX_OK && docs == 1);
+	CHECK(qx_db_term_docs(db, "", &docs) == QX_INVALID && docs == 0);
+	char *rev1 = NULL, *rev2 = NULL, *rev3 = NULL;
+	CHECK(qx_db_revision(db, &rev1) == QX_OK && qx_db_revision(db, &rev2) == QX_OK);
+	CHECK(rev1 && rev2 && strcmp(rev1, rev2) == 0 && strchr(rev1, '/'));
+	qx_db *w = NULL;
+	CHECK(qx_db_open(path, true, &w, NULL) == QX_OK);
+	add_moment(w, "r99", 0, 1);
+	CHECK(qx_db_commit(w) == QX_OK);
+	qx_db_close(w);
+	CHECK(qx_db_reopen(db, NULL) == QX_OK && qx_db_revision(db, &rev3) == QX_OK);
+	CHECK(rev3 && strcmp(rev1, rev3) != 0);
+	free(rev1);
+	free(rev2);
+	free(rev3);
+	qx_db_close(db);
+}
+
 /* Per-group counts: every match of a group, beyond the page and the
  * collapsing, and those weighing at least a given weight. */
 static void test_group_counts(void)
@@ -1099,6 +1172,7 @@ int main(void)
 	RUN(test_invalid_arguments);
 	RUN(test_facet_index_out_of_range);
 	RUN(test_group_counts);
+	RUN(test_estimated_counts);
 	RUN(test_doc_null_bytes);
 	RUN(test_null_outputs_and_ranges);
 	RUN(test_xapian_refusals_are_invalid);
