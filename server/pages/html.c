@@ -9,6 +9,7 @@
 
 #include "escape.h"
 #include "respond.h"
+#include "session_cookie.h"
 #include "web_assets.h"
 
 /* A link to an asset with its content hash as ?v=, so h_static.c can let
@@ -18,6 +19,75 @@ static bool asset_href(strbuf *sb, const char *name)
 	const http_asset *a = http_asset_find(name);
 	return sb_append_str(sb, "/static/") && sb_append_str(sb, name) &&
 	       (!a || (sb_append_str(sb, "?v=") && sb_append_str(sb, a->version)));
+}
+
+/* The staff member the header names: from the session when the page
+ * hands over its request, else as the page says. */
+static bool header_user(const http_page *page, char user[SESSION_USER_SIZE],
+                        char csrf[SESSION_TOKEN_SIZE])
+{
+	if (page->req && page->req->server)
+		return http_session_user(page->req, user, csrf);
+	snprintf(user, SESSION_USER_SIZE, "%s", page->user ? page->user : "");
+	snprintf(csrf, SESSION_TOKEN_SIZE, "%s", page->csrf ? page->csrf : "");
+	return user[0] != '\0';
+}
+
+/* The header's account corner: "Upload", "Signed in as NAME · Sign out"
+ * (a POST /logout form with the session's CSRF token), or for visitors a
+ * "Sign in" link that brings them back to this page. */
+static bool header_account(strbuf *sb, const http_page *page)
+{
+	char user[SESSION_USER_SIZE], csrf[SESSION_TOKEN_SIZE];
+	bool ok = sb_append_str(sb, "<nav class=\"account\" aria-label=\"Account\">");
+	if (!header_user(page, user, csrf)) {
+		if (page->page && strcmp(page->page, "login") == 0)
+			return ok && sb_append_str(sb, "</nav>\n");
+		ok = ok && sb_append_str(sb, "<a class=\"sign-in\" href=\"/login");
+		const char *path = page->req ? page->req->path : NULL;
+		if (ok && path && path[0] == '/' && strcmp(path, "/") != 0)
+			ok = sb_append_str(sb, "?next=") && http_escape_url(sb, path);
+		return ok && sb_append_str(sb, "\">Sign in</a></nav>\n");
+	}
+	ok = ok && sb_append_str(sb, "<a class=\"staff-link\" href=\"/upload\">Upload</a>"
+	                             "<span class=\"signed-in\">Signed in as <strong>") &&
+	     http_escape_html(sb, user) && sb_append_str(sb, "</strong></span>");
+	if (ok && csrf[0])
+		ok = sb_append_str(sb, "<span aria-hidden=\"true\">·</span><form method=\"post\" "
+		                       "action=\"/logout\"><input type=\"hidden\" name=\"csrf\" "
+		                       "value=\"") &&
+		     http_escape_attr(sb, csrf) &&
+		     sb_append_str(sb, "\"><button type=\"submit\" class=\"link\">Sign out</button>"
+		                       "</form>");
+	return ok && sb_append_str(sb, "</nav>\n");
+}
+
+/* The sentence for ?done=… after a staff action's redirect: a fixed text
+ * per known word (the parameter itself is never shown). */
+static bool done_flash(strbuf *sb, const http_page *page)
+{
+	static const struct {
+		const char *word, *text;
+	} done[] = {
+	    {"saved", "Saved. The changes are live and searchable."},
+	    {"deleted", "Deleted. The recording is no longer in the archive."},
+	    {"uploaded", "Uploaded. The recording is in the archive."},
+	};
+	const char *word = page->req ? http_query(page->req, "done") : NULL;
+	for (size_t i = 0; word && i < sizeof done / sizeof done[0]; i++)
+		if (strcmp(word, done[i].word) == 0)
+			return sb_append_str(sb, "<p class=\"flash\" role=\"status\">") &&
+			       http_escape_html(sb, done[i].text) && sb_append_str(sb, "</p>\n");
+	return true;
+}
+
+bool http_html_done_href(strbuf *sb, const char *href, http_done done)
+{
+	const char *word = done == HTTP_DONE_SAVED     ? "saved"
+	                   : done == HTTP_DONE_DELETED ? "deleted"
+	                                               : "uploaded";
+	return sb_append_str(sb, href) && sb_append_str(sb, strchr(href, '?') ? "&" : "?") &&
+	       sb_append_str(sb, "done=") && sb_append_str(sb, word);
 }
 
 bool http_html_begin(strbuf *sb, const http_page *page)
@@ -53,10 +123,9 @@ bool http_html_begin(strbuf *sb, const http_page *page)
 		                   "name=\"q\" placeholder=\"Search what was said\" value=\"") &&
 		     http_escape_attr(sb, page->query) &&
 		     sb_append_str(sb, "\">\n<button type=\"submit\">Search</button>\n</form>\n");
-	if (ok && page->user)
-		ok = sb_append_str(sb, "<nav class=\"staff-nav\" aria-label=\"Staff\">"
-		                       "<a href=\"/upload\">Upload</a></nav>\n");
-	return ok && sb_append_str(sb, "</div></header>\n<main id=\"main\" class=\"wrap\">\n");
+	return ok && header_account(sb, page) &&
+	       sb_append_str(sb, "</div></header>\n<main id=\"main\" class=\"wrap\">\n") &&
+	       done_flash(sb, page);
 }
 
 bool http_html_end(strbuf *sb)
@@ -78,15 +147,18 @@ unsigned http_html_reply(http_reply *out, unsigned status, strbuf *sb, bool ok)
 		return http_reply_error(out, 500, "out of memory");
 	http_reply_take(out, "text/html; charset=utf-8", text, len);
 	http_reply_header_add(out, "Cache-Control", "no-cache");
+	/* The header says who is signed in: a cache must not hand one
+	 * visitor's page to another. */
+	http_reply_header_add(out, "Vary", "Cookie");
 	return status;
 }
 
-char *http_html_error_page(unsigned status, const char *message)
+char *http_html_error_page(const http_request *req, unsigned status, const char *message)
 {
 	strbuf sb = STRBUF_INIT;
 	char title[64];
 	snprintf(title, sizeof title, "%u %s", status, http_reason(status));
-	http_page page = {.title = title, .header_search = true, .page = "error"};
+	http_page page = {.title = title, .header_search = true, .page = "error", .req = req};
 	bool ok = http_html_begin(&sb, &page) && sb_append_str(&sb, "<h1>") &&
 	          sb_append_str(&sb, title) && sb_append_str(&sb, "</h1>\n<p class=\"lead\">") &&
 	          http_escape_html(&sb, message) &&

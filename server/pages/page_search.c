@@ -45,6 +45,7 @@ typedef struct state {
 	unsigned page;
 	bool questions;   /* type=questions: questions asked and their answers only */
 	const char *user; /* signed-in staff, for the header; NULL for visitors */
+	const http_request *req; /* for the header (html.h) */
 } state;
 
 /* "&amp;name=value" onto the link that starts at sb[at] ('?' for its
@@ -498,7 +499,8 @@ static bool empty_state(strbuf *sb, const state *s)
 static unsigned user_error(http_reply *out, const state *s, const char *message)
 {
 	strbuf sb = STRBUF_INIT;
-	http_page page = {.title = "Search", .query = s->q, .page = "search", .user = s->user};
+	http_page page = {
+	    .title = "Search", .query = s->q, .page = "search", .user = s->user, .req = s->req};
 	bool ok = http_html_begin(&sb, &page) && sb_append_str(&sb, "<h1>Search</h1>\n") &&
 	          search_form(&sb, s) &&
 	          sb_append_str(&sb, "<p class=\"error\" role=\"alert\"><strong>That search "
@@ -546,11 +548,12 @@ unsigned http_handle_search_page(http_request *req, http_reply *out)
 	           .recording = echo(sr.recording),
 	           .page = sr.page,
 	           .questions = sr.questions,
-	           .user = staff ? user : NULL};
+	           .user = staff ? user : NULL,
+	           .req = req};
 	if (!asks(req)) {
 		/* No query yet: the form and how to write one. */
 		strbuf sb = STRBUF_INIT;
-		http_page page = {.title = "Search", .page = "search", .user = s.user};
+		http_page page = {.title = "Search", .page = "search", .user = s.user, .req = req};
 		bool ok = http_html_begin(&sb, &page) &&
 		          sb_append_str(&sb, "<h1>Search the archive</h1>\n") &&
 		          search_form(&sb, &s) && sb_append_str(&sb, help_html) &&
@@ -579,7 +582,8 @@ unsigned http_handle_search_page(http_request *req, http_reply *out)
 	strbuf sb = STRBUF_INIT;
 	char title[300];
 	snprintf(title, sizeof title, "%.200s: search", s.q[0] ? s.q : "Filtered");
-	http_page page = {.title = title, .query = s.q, .page = "search", .user = s.user};
+	http_page page = {
+	    .title = title, .query = s.q, .page = "search", .user = s.user, .req = req};
 	bool ok = http_html_begin(&sb, &page) && sb_append_str(&sb, "<h1>");
 	if (ok && s.q[0])
 		ok = sb_append_str(&sb, "Results for <q>") && http_escape_html(&sb, s.q) &&

@@ -151,6 +151,13 @@ def test_signed_out(srv, rid):
     check(st == 200 and b"/edit/" not in body and b"/delete/" not in body and
           b'class="staff-nav"' not in body, "watch: visitors see no Edit or Delete")
     check(b'<a href="/upload">Upload (staff)</a>' in body, "footer links to /upload")
+    check(b'<a class="sign-in" href="/login?next=%2Fwatch%2F' + rid.encode() + b'">Sign in</a>' in body and
+          b"Signed in as" not in body, "header: visitors see Sign in, back to this page")
+    st, h, body = srv.get("/no/such/page", cookies=False)
+    check(st == 404 and b'class="sign-in"' in body, "404 page: Sign in in the header")
+    st, h, body = srv.get("/?done=%3Cscript%3E", cookies=False)
+    check(st == 200 and b'class="flash"' not in body and b"<script>" not in body,
+          "an unknown ?done= shows nothing and echoes nothing")
     # A POST without a session is refused before its body is read.
     st, h, body = srv.post_multipart("/upload", [("csrf", "x"), ("title", "t")], cookies=False)
     check(st == 401, "POST /upload signed out: 401 (%s)" % st)
@@ -188,9 +195,17 @@ def test_upload_page(srv):
     check(form is not None and b'name="csrf"' in form.group(1), "csrf is the form's first field")
     check(b'Signed in as <strong>ann</strong></span>' in body and b'action="/logout"' in body,
           "signed in as, with a sign-out form")
+    for path in ["/", "/search?q=x", "/no/such/page"]:
+        st, h, page = srv.get(path)
+        check(b'Signed in as <strong>ann</strong></span>' in page and b'action="/logout"' in page and
+              b'class="sign-in"' not in page, "%s (%s): signed in as ann, with Sign out" % (path, st))
+        check(h.get("vary") == "Cookie", "%s: Vary: Cookie (%s)" % (path, h.get("vary")))
     check(re.search(rb'<select id="f-kind" name="kind" required>', body) is not None, "kind is a select")
-    check(re.search(rb'<input type="date" id="f-date" name="date" value="\d{4}-\d\d-\d\d"', body)
-          is not None, "date input defaults to today")
+    check(re.search(rb'<input type="date" id="f-date" name="date" value=""', body)
+          is not None, "date input starts empty, not at today")
+    for label in [b"Release", b"Speakers", b"Description", b"Transcript", b"Notes"]:
+        check(re.search(rb'<label for="f-[a-z_]+">' + label + rb'[^<]*\(optional\)</label>', body)
+              is not None, "%s says (optional)" % label.decode())
     check(re.search(rb'<input type="file" id="f-media" name="media"[^>]* accept="audio/\*,video/\*" required>',
                     body) is not None, "media input: required, audio or video")
     check(re.search(rb'<input type="file" id="f-transcript" name="transcript"[^>]* accept="\.vtt,\.srt,\.sbv,\.txt', body)
@@ -259,12 +274,13 @@ def test_upload(srv, token, media, archive):
                                  notes="## Sources\r\n\r\n- https://example.org/q\r\n"),
         [("media", "talk.mp4", media), ("transcript", "talk.vtt", VTT.encode())])
     loc = h.get("location", "")
-    check(st == 303 and re.fullmatch(r"/watch/[A-Za-z0-9._-]+", loc) is not None,
-          "upload: 303 to the new recording (%s %s %s)" % (st, loc, body[:500]))
-    rid = loc[len("/watch/"):]
+    check(st == 303 and re.fullmatch(r"/watch/[A-Za-z0-9._-]+\?done=uploaded", loc) is not None,
+          "upload: 303 to the new recording, saying so (%s %s %s)" % (st, loc, body[:500]))
+    rid = loc[len("/watch/"):].split("?")[0]
     st, h, body = srv.get(loc)
     check(st == 200 and b"Upload test: the " + WORD.encode() in body and b"<video" in body,
           "upload: its page plays it")
+    check(body.count(b'class="flash"') == 1 and b"Uploaded." in body, "upload: the page says Uploaded")
     check(b'<a href="/edit/' + rid.encode() + b'">Edit</a>' in body, "upload: staff see Edit")
     hits = search(srv, WORD) or []
     mine = [x for x in hits if x["recording"] == rid]
@@ -286,7 +302,7 @@ def test_upload_pending(srv, token, media):
     st, h, body = srv.post_multipart("/upload", upload_fields(token, "Pending transcript talk"),
                                      [("media", "talk.mp4", media)])
     check(st == 303, "upload without a transcript: 303 (%s %s)" % (st, body[:300]))
-    rid = h.get("location", "")[len("/watch/"):]
+    rid = h.get("location", "")[len("/watch/"):].split("?")[0]
     st, h, body = srv.get("/watch/" + rid)
     check(b"Transcript pending" in body and b'id="cues"' not in body,
           "watch: transcript pending, a note instead of the transcript")
@@ -320,8 +336,24 @@ def test_edit(srv, rid, archive):
                                      [("transcript", "bad.srt", BAD_SRT.encode())])
     check(st == 400 and re.search(rb'id="transcript-error">transcript: line \d+', body) is not None,
           "edit, bad transcript: 400 naming the line (%s)" % st)
+    # All or nothing: the new title (and notes, agenda) of that edit were
+    # not saved either, and the page says "Not saved" once, nothing else.
+    check(body.count(b"Not saved") == 1 and b"Saved:" not in body,
+          "edit, bad transcript: says Not saved once, and no Saved: %s" %
+          re.findall(rb'<div class="form-error".*?</div>', body, re.S))
+    check(re.search(rb'id="f-transcript"[^>]*aria-invalid="true" autofocus', body) is not None,
+          "edit, bad transcript: focus starts on the transcript input")
+    st, j = srv.json("/api/recordings/" + rid)
+    check(j and j.get("title") == "Upload test: the " + WORD, "edit, bad transcript: the title is unchanged: %s"
+          % (j or {}).get("title"))
+    st2, h2, page = srv.get("/watch/" + rid)
+    check(b"Edited notes" not in page and b"The topic" in page,
+          "edit, bad transcript: notes and agenda unchanged")
     st, h, body = srv.post_multipart("/edit/" + rid, fields)
-    check(st == 303 and h.get("location") == "/watch/" + rid, "edit: 303 back (%s %s)" % (st, body[:300]))
+    check(st == 303 and h.get("location") == "/watch/" + rid + "?done=saved",
+          "edit: 303 back, saying so (%s %s %s)" % (st, h.get("location"), body[:300]))
+    st, h, body = srv.get("/watch/" + rid + "?done=saved")
+    check(re.search(rb'<p class="flash" role="status">Saved\.', body) is not None, "edit: the page says Saved")
     hits = search(srv, "pelicanwatch") or []
     check(any(x["recording"] == rid for x in hits), "edit: the new title is searchable: %s" % hits)
     check(any(x["recording"] == rid and abs(x["t"] - 4.0) < 0.01 for x in search(srv, WORD) or []),
@@ -370,7 +402,9 @@ def test_delete(srv, rid, archive):
           b'href="/watch/' + rid.encode() + b'"' in body, "delete: asks first, with a way back")
     token = form_csrf(body)
     st, h, body = srv.post_form("/delete/" + rid, {"csrf": token})
-    check(st == 303 and h.get("location") == "/", "delete: 303 home (%s %s)" % (st, body[:300]))
+    check(st == 303 and h.get("location") == "/?done=deleted", "delete: 303 home (%s %s)" % (st, body[:300]))
+    st, h, body = srv.get("/?done=deleted")
+    check(b'<p class="flash" role="status">Deleted.' in body, "delete: the home page says Deleted")
     st, j = srv.json("/api/recordings/" + rid)
     check(st == 404, "delete: gone from the API (%s)" % st)
     check(not search(srv, "pelicanwatch") and not search(srv, "flamingos"), "delete: gone from search")
