@@ -15,7 +15,7 @@ run_packages=(
   libjansson-dev
   libavformat-dev libavcodec-dev libavutil-dev libswresample-dev
   libsodium-dev libxapian-dev
-  libmicrohttpd-dev libcmark-dev
+  libmicrohttpd-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
   espeak-ng ffmpeg fonts-dejavu-core
 )
 test_packages=(

@@ -5,7 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmark.h>
+#include <pthread.h>
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm-extension_api.h>
+#include <cmark-gfm.h>
 
 #include "escape.h"
 #include "respond.h"
@@ -239,138 +243,69 @@ bool http_html_search_href(strbuf *sb, const char *q, const char *release, const
 	       param(sb, &first, "page", num);
 }
 
-/* Where a bare http(s) URL in text starts, or NULL. */
-static const char *url_start(const char *s)
+/* GitHub's extensions that staff write notes with: tables (TAC minutes),
+ * task lists, ~~strikethrough~~ and bare URLs as links. Not tagfilter:
+ * safe mode already drops all raw HTML. */
+static const char *const gfm_extensions[] = {"table", "tasklist", "strikethrough", "autolink"};
+
+static pthread_once_t gfm_once = PTHREAD_ONCE_INIT;
+
+/* cmark-gfm keeps its extensions in a process-wide registry that its
+ * registration fills without a lock: once, before any thread parses. */
+static void gfm_register(void)
 {
-	const char *a = strstr(s, "https://"), *b = strstr(s, "http://");
-	return a && (!b || a < b) ? a : b;
+	cmark_gfm_core_extensions_ensure_registered();
 }
 
-/* A bare URL's length: up to a space, '<' or '>', without the sentence
- * punctuation after it, and without a ')' it did not open (as GitHub's
- * autolink extension ends URLs). */
-static size_t url_length(const char *u)
+/* Headings moved down `shift` levels (so a notes file's "# Title" sits
+ * under the page's <h2>), at most to <h6>. */
+static bool shift_headings(cmark_node *doc, int shift)
 {
-	size_t n = strcspn(u, " \t\r\n<>\"");
-	while (n > 0 && strchr(".,;:!?'*_", u[n - 1]))
-		n--;
-	int depth = 0;
-	for (size_t i = 0; i < n; i++)
-		depth += u[i] == '(' ? 1 : u[i] == ')' ? -1 : 0;
-	while (n > 0 && u[n - 1] == ')' && depth < 0) {
-		n--;
-		depth++;
-	}
-	return n;
-}
-
-static bool inside_link(cmark_node *node)
-{
-	for (cmark_node *p = cmark_node_parent(node); p; p = cmark_node_parent(p))
-		if (cmark_node_get_type(p) == CMARK_NODE_LINK)
-			return true;
-	return false;
-}
-
-/* Turn bare URLs in a text node into links: notes list sources as plain
- * URLs, and CommonMark (unlike GFM) does not link them. Each URL becomes a
- * link node whose destination cmark's safe renderer still checks. */
-static bool autolink_text(cmark_node *text)
-{
-	const char *lit = cmark_node_get_literal(text);
-	if (!lit || !url_start(lit) || inside_link(text))
-		return true;
-	char *rest = strdup(lit);
-	if (!rest)
+	cmark_iter *it = cmark_iter_new(doc);
+	if (!it)
 		return false;
-	const char *p = rest, *u;
-	bool ok = true;
-	while (ok && (u = url_start(p)) != NULL) {
-		size_t n = url_length(u);
-		if (n <= strlen("https://")) {
-			break;
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(it);
+		if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(node) == CMARK_NODE_HEADING) {
+			int level = cmark_node_get_heading_level(node) + shift;
+			cmark_node_set_heading_level(node, level > 6 ? 6 : level);
 		}
-		char *before = strndup(p, (size_t)(u - p)), *url = strndup(u, n);
-		cmark_node *pre = cmark_node_new(CMARK_NODE_TEXT);
-		cmark_node *link = cmark_node_new(CMARK_NODE_LINK);
-		cmark_node *label = cmark_node_new(CMARK_NODE_TEXT);
-		ok = before && url && pre && link && label && cmark_node_set_literal(pre, before) &&
-		     cmark_node_set_url(link, url) && cmark_node_set_literal(label, url) &&
-		     cmark_node_append_child(link, label);
-		if (ok) {
-			label = NULL;
-			ok = cmark_node_insert_before(text, pre);
-			pre = ok ? NULL : pre;
-		}
-		if (ok) {
-			ok = cmark_node_insert_before(text, link);
-			link = ok ? NULL : link;
-		}
-		if (pre)
-			cmark_node_free(pre);
-		if (link)
-			cmark_node_free(link);
-		if (label)
-			cmark_node_free(label);
-		free(before);
-		free(url);
-		p = u + n;
 	}
-	ok = ok && cmark_node_set_literal(text, p);
-	free(rest);
-	return ok;
+	cmark_iter_free(it);
+	return true;
 }
 
 bool http_html_markdown(strbuf *sb, const char *markdown, int shift)
 {
 	if (!markdown || !markdown[0])
 		return true;
-	/* CMARK_OPT_SAFE is cmark's default since 0.29 (raw HTML becomes a
-	 * comment, javascript:/vbscript:/file:/data: links are emptied); it is
-	 * named so that an older libcmark is safe too. Never CMARK_OPT_UNSAFE. */
+	pthread_once(&gfm_once, gfm_register);
+	/* Safe mode is cmark-gfm's default (raw HTML becomes a comment,
+	 * javascript:/vbscript:/file:/data: links are emptied, autolinks
+	 * included); CMARK_OPT_SAFE is named so that an older library is safe
+	 * too. Never CMARK_OPT_UNSAFE. */
 	const int options = CMARK_OPT_SAFE | CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_SMART;
-	cmark_node *doc = cmark_parse_document(markdown, strlen(markdown), options);
-	if (!doc)
+	cmark_parser *parser = cmark_parser_new(options);
+	if (!parser)
 		return false;
-	cmark_iter *it = cmark_iter_new(doc);
-	if (!it) {
-		cmark_node_free(doc);
-		return false;
-	}
-	/* Text nodes are collected first: linking one changes the tree, which
-	 * an iterator must not see mid-walk. */
-	cmark_node **texts = NULL;
-	size_t count = 0, cap = 0;
 	bool ok = true;
-	cmark_event_type ev;
-	while (ok && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *node = cmark_iter_get_node(it);
-		if (ev != CMARK_EVENT_ENTER)
-			continue;
-		if (cmark_node_get_type(node) == CMARK_NODE_HEADING) {
-			int level = cmark_node_get_heading_level(node) + shift;
-			cmark_node_set_heading_level(node, level > 6 ? 6 : level);
-		} else if (cmark_node_get_type(node) == CMARK_NODE_TEXT) {
-			if (count == cap) {
-				size_t ncap = cap ? cap * 2 : 32;
-				cmark_node **grown = realloc(texts, ncap * sizeof *grown);
-				if (!grown) {
-					ok = false;
-					break;
-				}
-				texts = grown;
-				cap = ncap;
-			}
-			texts[count++] = node;
-		}
+	for (size_t i = 0; ok && i < sizeof gfm_extensions / sizeof gfm_extensions[0]; i++) {
+		cmark_syntax_extension *ext = cmark_find_syntax_extension(gfm_extensions[i]);
+		ok = ext && cmark_parser_attach_syntax_extension(parser, ext);
 	}
-	cmark_iter_free(it);
-	for (size_t i = 0; ok && i < count; i++)
-		ok = autolink_text(texts[i]);
-	free(texts);
-	char *html = ok ? cmark_render_html(doc, options) : NULL;
-	cmark_node_free(doc);
+	cmark_node *doc = NULL;
+	if (ok) {
+		cmark_parser_feed(parser, markdown, strlen(markdown));
+		doc = cmark_parser_finish(parser);
+	}
+	char *html = doc && shift_headings(doc, shift)
+	                 ? cmark_render_html(doc, options, cmark_parser_get_syntax_extensions(parser))
+	                 : NULL;
 	ok = html && sb_append_str(sb, html);
 	free(html);
+	if (doc)
+		cmark_node_free(doc);
+	cmark_parser_free(parser);
 	return ok;
 }

@@ -79,8 +79,9 @@ bool http_html_release(strbuf *sb, const char *release);
 bool http_html_search_href(strbuf *sb, const char *q, const char *release, const char *kind,
                            const char *speaker, const char *recording, unsigned page);
 
-/* Markdown rendered with cmark in its safe mode (raw HTML and javascript:
- * style links are dropped, never passed through), headings moved down
+/* Markdown rendered with cmark-gfm in its safe mode (raw HTML and
+ * javascript: style links are dropped, never passed through), with
+ * GitHub's tables, task lists, strikethrough and autolinks, headings moved down
  * `shift` levels (so a notes file's "# Title" sits under the page's <h2>),
  * appended as HTML. */
 bool http_html_markdown(strbuf *sb, const char *markdown, int shift);
