@@ -23,6 +23,7 @@ static const char usage[] =
     "usage: qarchive search [--json] [--release R] [--kind K] [--speaker S]\n"
     "                       [--source machine|human] [--recording ID]\n"
     "                       [--limit N] [--page P] [--exact] [--questions]\n"
+    "                       [--sort relevance|date]\n"
     "                       [--archive DIR] QUERY...\n\n"
     "Search the archive's transcripts, titles, agendas and notes; each hit is a\n"
     "moment: the time in the recording where the words were said.\n\n"
@@ -39,7 +40,9 @@ static const char usage[] =
     "  --limit N   recordings per page (default 10), up to 3 moments each\n"
     "  --page P    page of recordings (default 1)\n"
     "  --recording ID  only this recording: all its good moments, 3 x N a page\n"
-    "  --questions questions asked in the recordings and their answers only\n\n"
+    "  --questions questions asked in the recordings and their answers only\n"
+    "  --sort date newest recordings first (every word required), rather than\n"
+    "              the most relevant first (--sort relevance, the default)\n\n"
     "A hit on a question someone asked (\"unit\" in the JSON) shows it as Q and\n"
     "its answer as A, and plays from the answer.\n\n"
     "Exit status: 0 searched (even with no hits), 1 the query is not valid\n"
@@ -214,6 +217,14 @@ int cmd_search(int argc, char **argv)
 			req.exact = true;
 		} else if (strcmp(a, "--questions") == 0) {
 			req.questions = true;
+		} else if (strcmp(a, "--sort") == 0 && has_value) {
+			const char *by = argv[++i];
+			if (strcmp(by, "date") != 0 && strcmp(by, "relevance") != 0) {
+				fprintf(stderr, "qarchive search: --sort takes relevance or date\n");
+				sb_free(&query);
+				return EXIT_USAGE;
+			}
+			req.by_date = strcmp(by, "date") == 0;
 		} else if (strcmp(a, "--release") == 0 && has_value) {
 			req.release = argv[++i];
 		} else if (strcmp(a, "--kind") == 0 && has_value) {

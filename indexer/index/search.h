@@ -59,6 +59,12 @@ typedef struct search_request {
 	/* Questions and their answers only (unit_search.h): every hit is a
 	 * unit, with "unit" set. */
 	bool questions;
+	const char *year; /* a four-digit year filter (as year: in the query); NULL for any */
+	/* Newest recordings first (by date, then relevance) rather than the
+	 * most relevant first. Every word of the query is then required: the
+	 * "questions as queries" ranking that lets a moment miss some words
+	 * is for relevance order only. */
+	bool by_date;
 } search_request;
 
 const char *search_status_str(search_status status);

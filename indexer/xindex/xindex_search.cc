@@ -182,6 +182,9 @@ Xapian::BM25Weight weighting()
 // Collapsing and facets, then the match set.
 void run(const qx_search_params &params, const Xapian::Database &db, qx_mset &result)
 {
+	if (params.sort_by_value)
+		result.enquire.set_sort_by_value_then_relevance(params.sort_slot,
+		                                                params.sort_descending);
 	if (params.collapse_slot >= 0)
 		result.enquire.set_collapse_key(unsigned(params.collapse_slot),
 		                                params.collapse_max ? params.collapse_max : 1);
