@@ -17,6 +17,7 @@ import http.client
 import json
 import os
 import re
+import socket
 import shutil
 import signal
 import subprocess
@@ -267,6 +268,50 @@ def test_upload_errors(srv, token, media):
     check(not search(srv, "Quokka") and not search(srv, "Not media"), "nothing was added")
 
 
+def test_not_media_early(srv, token, archive):
+    """A 'media' part that holds no container is refused once its first
+    5 MiB are in (ingest_check_media_head), with the whole file's message:
+    a 12 MiB one is answered 400 after the rest is drained; a 48 MiB one
+    is cut off long before its end (the server can only drop a connection
+    mid-body), and nothing of either stays on disk."""
+    junk = os.urandom(12 << 20)
+    st, h, body = srv.post_multipart("/upload", upload_fields(token, "Junk twelve"),
+                                     [("media", "talk.mp4", junk)])
+    check(st == 400 and b"media: not a media file: cannot read the container" in body,
+          "12 MiB of junk as media: 400 with the media message (%s %s)" % (st, body[-300:]))
+    boundary = "----qarchive" + uuid.uuid4().hex
+    head, _ = qa_test.multipart(upload_fields(token, "Junk big"), [], boundary)
+    head = head[:head.rfind(b"--" + boundary.encode() + b"--")]
+    part = ('--%s\r\nContent-Disposition: form-data; name="media"; filename="big.mp4"\r\n'
+            'Content-Type: video/mp4\r\n\r\n' % boundary).encode()
+    total = 48 << 20
+    tail = ("\r\n--%s--\r\n" % boundary).encode()
+    length = len(head) + len(part) + total + len(tail)
+    cookie = "; ".join("%s=%s" % kv for kv in srv.cookies.items())
+    sent = 0
+    answer = b""
+    with socket.create_connection(("127.0.0.1", srv.port), timeout=60) as sock:
+        sock.sendall(("POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: %s\r\n"
+                      "Content-Type: multipart/form-data; boundary=%s\r\n"
+                      "Content-Length: %d\r\n\r\n" % (cookie, boundary, length)).encode())
+        try:
+            sock.sendall(head + part)
+            chunk = os.urandom(1 << 20)
+            while sent < total:
+                sock.sendall(chunk)
+                sent += len(chunk)
+            sock.sendall(tail)
+            answer = sock.recv(4096)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+    check(sent < 32 << 20 and b"201" not in answer[:20] and b"303" not in answer[:20],
+          "48 MiB of junk: cut off after %d MiB, not taken (%r)" % (sent >> 20, answer[:40]))
+    tmp = os.path.join(archive, ".qarchive", "uploads", "tmp")
+    left = [f for f in os.listdir(tmp) if f.startswith("part-")] if os.path.isdir(tmp) else []
+    check(not left, "no temp file left: %s" % left)
+    check(not search(srv, "Junk twelve") and not search(srv, "Junk big"), "nothing was added")
+
+
 def test_upload(srv, token, media, archive):
     st, h, body = srv.post_multipart(
         "/upload", upload_fields(token, "Upload test: the " + WORD,
@@ -464,6 +509,7 @@ def main():
             token = test_upload_page(srv)
             test_csrf(srv, "2025-01-10-alpha", media)
             test_upload_errors(srv, token, media)
+            test_not_media_early(srv, token, archive)
             rid = test_upload(srv, token, media, archive)
             test_upload_pending(srv, token, media)
             test_edit(srv, rid, archive)
