@@ -221,6 +221,7 @@
     pauseButton.textContent = 'Resume';
     say('Paused at ' + percent(Number(progress.value), Number(progress.max)) +
       '%. Resume goes on from there.');
+    showProgress(Number(progress.value), Number(progress.max)); /* no speed while paused */
     if (current) current.abort();
   }
 
@@ -545,6 +546,8 @@
         return;
       }
       say('Not uploaded.');
+      samples = []; /* the figures without a speed: nothing is moving */
+      showProgress(Number(progress.value), Number(progress.max));
       /* Refused before any byte went: the error says it all. */
       if (!(Number(progress.value) > 0)) status.hidden = true;
       showError(err.text, err.field);

@@ -166,7 +166,7 @@ async function main() {
     await page.fill('#login-password', PASSWORD);
     await Promise.all([page.waitForURL(base + '/upload'), page.click('form.login button[type="submit"]')]);
     check(await page.locator('.signed-in strong').textContent() === USER, 'signed in as ' + USER);
-    check(await page.locator('header .staff-nav a[href="/upload"]').count() === 1, 'the header links to /upload');
+    check(await page.locator('header nav.account a[href="/upload"]').count() === 1, 'the header links to /upload');
     await page.screenshot({ path: path.join(shots, 'upload-form.png'), fullPage: true });
 
     /* 2. A transcript error comes back next to its field; nothing typed is lost. */
