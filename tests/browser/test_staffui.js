@@ -171,6 +171,7 @@ async function browse(page, base, vname) {
     await notes.locator('a[href="https://example.org/pelicans"]').count() === 1 &&
     await notes.locator('li strong', { hasText: 'pelican' }).count() === 1,
   `${vname}: notes in GitHub markdown: a table, strikethrough, a task list, a bare URL linked`);
+  await look(page, vname, 'watch-notes');
 }
 
 async function signIn(page, base) {
