@@ -257,23 +257,55 @@ static void gfm_register(void)
 	cmark_gfm_core_extensions_ensure_registered();
 }
 
-/* Headings moved down `shift` levels (so a notes file's "# Title" sits
- * under the page's <h2>), at most to <h6>. */
+/* Headings placed under the page's: the document's top level (whatever it
+ * is: notes often start at "##") becomes shift + 1, the others keep their
+ * distance to it, at most <h6>. So a page's outline has no gap (an <h2>
+ * then an <h4>), which screen-reader users navigate by. */
 static bool shift_headings(cmark_node *doc, int shift)
 {
-	cmark_iter *it = cmark_iter_new(doc);
-	if (!it)
-		return false;
-	cmark_event_type ev;
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *node = cmark_iter_get_node(it);
-		if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(node) == CMARK_NODE_HEADING) {
-			int level = cmark_node_get_heading_level(node) + shift;
-			cmark_node_set_heading_level(node, level > 6 ? 6 : level);
+	int top = 7;
+	for (int pass = 0; pass < 2; pass++) {
+		cmark_iter *it = cmark_iter_new(doc);
+		if (!it)
+			return false;
+		cmark_event_type ev;
+		while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+			cmark_node *node = cmark_iter_get_node(it);
+			if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(node) != CMARK_NODE_HEADING)
+				continue;
+			int level = cmark_node_get_heading_level(node);
+			if (pass == 0) {
+				top = level < top ? level : top;
+			} else {
+				level = level - top + 1 + shift;
+				cmark_node_set_heading_level(node, level > 6 ? 6 : level);
+			}
 		}
+		cmark_iter_free(it);
 	}
-	cmark_iter_free(it);
 	return true;
+}
+
+/* A task list's checkbox (cmark-gfm's tasklist renders a bare disabled
+ * <input>) gets a name, as every form control needs one: "done" or "to
+ * do". Safe mode drops raw HTML, so every "<input" in the output is the
+ * renderer's. */
+static bool append_labelled(strbuf *sb, const char *html)
+{
+	static const char checked[] = "<input type=\"checkbox\" checked=\"\" disabled=\"\"";
+	static const char unchecked[] = "<input type=\"checkbox\" disabled=\"\"";
+	const char *p = html, *box;
+	bool ok = true;
+	while (ok && (box = strstr(p, "<input type=\"checkbox\"")) != NULL) {
+		bool done = strncmp(box, checked, sizeof checked - 1) == 0;
+		size_t n = done ? sizeof checked - 1 : sizeof unchecked - 1;
+		if (!done && strncmp(box, unchecked, n) != 0)
+			n = strlen("<input type=\"checkbox\"");
+		ok = sb_append(sb, p, (size_t)(box - p) + n) &&
+		     sb_append_str(sb, done ? " aria-label=\"done\"" : " aria-label=\"to do\"");
+		p = box + n;
+	}
+	return ok && sb_append_str(sb, p);
 }
 
 bool http_html_markdown(strbuf *sb, const char *markdown, int shift)
@@ -302,7 +334,7 @@ bool http_html_markdown(strbuf *sb, const char *markdown, int shift)
 	char *html = doc && shift_headings(doc, shift)
 	                 ? cmark_render_html(doc, options, cmark_parser_get_syntax_extensions(parser))
 	                 : NULL;
-	ok = html && sb_append_str(sb, html);
+	ok = html && append_labelled(sb, html);
 	free(html);
 	if (doc)
 		cmark_node_free(doc);

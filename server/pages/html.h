@@ -81,9 +81,10 @@ bool http_html_search_href(strbuf *sb, const char *q, const char *release, const
 
 /* Markdown rendered with cmark-gfm in its safe mode (raw HTML and
  * javascript: style links are dropped, never passed through), with
- * GitHub's tables, task lists, strikethrough and autolinks, headings moved down
- * `shift` levels (so a notes file's "# Title" sits under the page's <h2>),
- * appended as HTML. */
+ * GitHub's tables, task lists (each box named "done" or "to do") and
+ * strikethrough and autolinks, its headings placed under the page's: the
+ * document's top level becomes shift + 1 (shift 2: a notes file's "# Title"
+ * or "## Title" is an <h3> under the page's <h2>), appended as HTML. */
 bool http_html_markdown(strbuf *sb, const char *markdown, int shift);
 
 #endif

@@ -324,8 +324,14 @@ static void test_markdown(void)
 	    "And (<a href=\"http://x.org/y\">http://x.org/y</a>), "
 	    "<code>https://code.example</code> and <a href=\"https://l.example\">t</a>.</p>\n");
 	sb_clear(&sb);
-	CHECK(http_html_markdown(&sb, "######## deep\n\n###### six\n", 2));
-	CHECK(strstr(sb.data, "<h6>six</h6>") != NULL);
+	CHECK(http_html_markdown(&sb, "# one\n\n######## deep\n\n###### six\n", 2));
+	CHECK(strstr(sb.data, "<h3>one</h3>") != NULL && strstr(sb.data, "<h6>six</h6>") != NULL);
+	sb_clear(&sb);
+	/* Notes that start at "##" still start right under the page's <h2>:
+	 * no gap in the outline. */
+	CHECK(http_html_markdown(&sb, "## Minutes\n\n### Decisions\n", 2));
+	CHECK(strstr(sb.data, "<h3>Minutes</h3>") != NULL &&
+	      strstr(sb.data, "<h4>Decisions</h4>") != NULL);
 	sb_clear(&sb);
 	/* The rest of a line after a bare URL is still markdown (our own
 	 * autolinker used to give up there). */
@@ -342,7 +348,10 @@ static void test_markdown(void)
 	                         0));
 	CHECK(strstr(sb.data, "<table>") != NULL && strstr(sb.data, "<th>Owner</th>") != NULL);
 	CHECK(strstr(sb.data, "<td><del>Ann</del> Ben</td>") != NULL);
-	CHECK(strstr(sb.data, "type=\"checkbox\" checked=\"\" disabled=\"\"") != NULL);
+	/* Each task's checkbox has a name (axe: every form control needs one). */
+	CHECK(strstr(sb.data, "type=\"checkbox\" checked=\"\" disabled=\"\" aria-label=\"done\"") !=
+	      NULL);
+	CHECK(strstr(sb.data, "type=\"checkbox\" disabled=\"\" aria-label=\"to do\"") != NULL);
 	CHECK(strstr(sb.data, "<img") == NULL && strstr(sb.data, "onerror") == NULL);
 	sb_free(&sb);
 }
