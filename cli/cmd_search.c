@@ -23,7 +23,7 @@ static const char usage[] =
     "usage: qarchive search [--json] [--release R] [--kind K] [--speaker S]\n"
     "                       [--source machine|human] [--recording ID]\n"
     "                       [--limit N] [--page P] [--exact] [--questions]\n"
-    "                       [--check-at-least N] [--profile]\n"
+    "                       [--check-at-least N] [--profile] [--sort relevance|date]\n"
     "                       [--archive DIR] QUERY...\n\n"
     "Search the archive's transcripts, titles, agendas and notes; each hit is a\n"
     "moment: the time in the recording where the words were said.\n\n"
@@ -44,7 +44,9 @@ static const char usage[] =
     "  --check-at-least N  matches to look at before the total and facets may\n"
     "              be estimates (default 2000; 0: count every match); the hits\n"
     "              are the same either way\n"
-    "  --profile   print where the search's time went to stderr\n\n"
+    "  --profile   print where the search's time went to stderr\n"
+    "  --sort date newest recordings first (every word required), rather than\n"
+    "              the most relevant first (--sort relevance, the default)\n\n"
     "A hit on a question someone asked (\"unit\" in the JSON) shows it as Q and\n"
     "its answer as A, and plays from the answer.\n\n"
     "Exit status: 0 searched (even with no hits), 1 the query is not valid\n"
@@ -257,6 +259,14 @@ int cmd_search(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			req.check_at_least = n ? n : SEARCH_CHECK_ALL;
+		} else if (strcmp(a, "--sort") == 0 && has_value) {
+			const char *by = argv[++i];
+			if (strcmp(by, "date") != 0 && strcmp(by, "relevance") != 0) {
+				fprintf(stderr, "qarchive search: --sort takes relevance or date\n");
+				sb_free(&query);
+				return EXIT_USAGE;
+			}
+			req.by_date = strcmp(by, "date") == 0;
 		} else if (strcmp(a, "--release") == 0 && has_value) {
 			req.release = argv[++i];
 		} else if (strcmp(a, "--kind") == 0 && has_value) {

@@ -16,7 +16,7 @@ run_packages=(
   libjansson-dev
   libavformat-dev libavcodec-dev libavutil-dev libswresample-dev
   libsodium-dev libxapian-dev
-  libmicrohttpd-dev libcmark-dev
+  libmicrohttpd-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
   espeak-ng ffmpeg fonts-dejavu-core
   xapian-tools  # xapian-replicate(-server): read replicas; xapian-check (crash tests), -compact: backups
 )

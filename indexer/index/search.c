@@ -212,6 +212,7 @@ static search_status prepare(const synonyms *syn, const search_request *req, fil
 	    !filters_add(f, INDEX_TERM_SOURCE, req->source) ||
 	    !filters_add(f, INDEX_TERM_SPEAKER, req->speaker) ||
 	    !filters_add(f, INDEX_TERM_RECORDING, req->recording) ||
+	    !filters_add(f, INDEX_TERM_YEAR, req->year) ||
 	    (req->questions && !filters_add(f, INDEX_TERM_DOCTYPE, "unit")))
 		return SEARCH_NOMEM;
 	if (!req->exact && syn)
@@ -383,8 +384,13 @@ static search_status find_matches(reader *r, const search_request *req, const ch
 	/* Questions as queries: a sentence's words are not all required; a
 	 * moment that holds the rarer ones, and all of them first, ranks
 	 * highest (search.h). Operators and quotes keep their meaning. */
-	if (!has_syntax(req->query))
+	if (!has_syntax(req->query) && !req->by_date)
 		p.coverage_boost = SEARCH_COVERAGE_BOOST;
+	if (req->by_date) {
+		p.sort_by_value = true;
+		p.sort_slot = INDEX_SLOT_DATE;
+		p.sort_descending = true;
+	}
 	search_status st = check(r, qx_db_search(r->db, &p, &r->ms));
 	if (st == SEARCH_OK && p.coverage_boost > 0 && qx_mset_size(r->ms) > 0)
 		st = top_holds_every_word(r, match_any);
@@ -835,6 +841,11 @@ static search_status request_check(const search_request *req, char *err, size_t 
 	                        !search_limits_filter("speaker", req->speaker, err, errlen) ||
 	                        !search_limits_filter("recording", req->recording, err, errlen)))
 		st = SEARCH_BAD_QUERY;
+	if (st == SEARCH_OK && req->year &&
+	    (strlen(req->year) != 4 || strspn(req->year, "0123456789") != 4)) {
+		snprintf(err, errlen, "year: expected four digits, such as 2025");
+		st = SEARCH_BAD_QUERY;
+	}
 	if (st == SEARCH_OK && req->source && strcasecmp(req->source, "machine") != 0 &&
 	    strcasecmp(req->source, "human") != 0) {
 		snprintf(err, errlen, "source: expected machine or human");

@@ -91,6 +91,12 @@ typedef struct search_request {
 	unsigned check_at_least;
 	/* NULL, or where to add the time of each part of the search. */
 	search_profile *profile;
+	const char *year; /* a four-digit year filter (as year: in the query); NULL for any */
+	/* Newest recordings first (by date, then relevance) rather than the
+	 * most relevant first. Every word of the query is then required: the
+	 * "questions as queries" ranking that lets a moment miss some words
+	 * is for relevance order only. */
+	bool by_date;
 } search_request;
 
 const char *search_status_str(search_status status);

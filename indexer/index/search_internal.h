@@ -32,7 +32,7 @@ typedef struct reader {
  * speakers whose moments are asked for: the --speaker key and those of the
  * query's speaker: words, which the query's parse adds (speaker_value). */
 typedef struct filters {
-	char *terms[6]; /* release, kind, source, speaker, recording, type */
+	char *terms[7]; /* release, kind, source, speaker, recording, year, type */
 	size_t count;
 	char **speakers; /* keys (speaker_terms.h) */
 	size_t speaker_count;

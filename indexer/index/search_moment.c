@@ -10,6 +10,7 @@
 
 #include "moment.h"
 #include "search_cache.h"
+#include "md_plain.h"
 #include "search_internal.h"
 #include "similar_units.h"
 #include "unit_search.h"
@@ -95,11 +96,12 @@ static char *cues_text(json_t *cues, size_t at)
 }
 
 /* Notes and descriptions are markdown over several lines: a snippet is one
- * line. A copy of text with each run of white space one space. Caller
- * frees; NULL when out of memory. */
-static char *one_line(const char *text)
+ * line of the words a reader sees. A copy of text (markdown: as md_plain
+ * reads it) with each run of white space one space. Caller frees; NULL
+ * when out of memory. */
+static char *one_line(const char *text, bool markdown)
 {
-	char *flat = strdup(text);
+	char *flat = markdown ? md_plain(text) : strdup(text);
 	if (!flat)
 		return NULL;
 	size_t w = 0;
@@ -199,6 +201,21 @@ static search_status add_similar(const reader *r, json_t *doc, const char *id, j
 	return st;
 }
 
+/* What a result card shows beside the snippet: the recording's
+ * "duration" (seconds, when known) and the "speaker" of the moment (the
+ * voice of the cue it starts at, when the transcript says who speaks).
+ * False when out of memory. */
+static bool hit_card_fields(json_t *hit, json_t *summary, json_t *doc, size_t at)
+{
+	json_t *duration = json_object_get(summary, "duration");
+	if (json_is_number(duration) && json_number_value(duration) > 0 &&
+	    json_object_set(hit, "duration", duration) != 0)
+		return false;
+	json_t *cue = at == SIZE_MAX ? NULL : json_array_get(json_object_get(doc, "cues"), at);
+	json_t *voice = json_object_get(cue, "v");
+	return !json_is_string(voice) || json_object_set(hit, "speaker", voice) == 0;
+}
+
 /* The moment of hit i, in *hit: where it is (moment_place) with a
  * snippet; NULL when the hit is no moment of its own. */
 search_status search_moment(const reader *r, unsigned i, const char *id, json_t *summary,
@@ -222,7 +239,10 @@ search_status search_moment(const reader *r, unsigned i, const char *id, json_t 
 		st = SEARCH_NOMEM;
 		goto out;
 	}
-	if (!(flat = one_line(text ? text : ""))) {
+	/* Everything but a transcript's passage is staff's markdown (notes,
+	 * the description, agenda titles). */
+	bool markdown = type && strcmp(type, "passage") != 0 && !unit_search_is_unit(doc);
+	if (!(flat = one_line(text ? text : "", markdown))) {
 		st = SEARCH_NOMEM;
 		goto out;
 	}
@@ -238,6 +258,10 @@ search_status search_moment(const reader *r, unsigned i, const char *id, json_t 
 	    json_object_get(summary, "date"), "transcript", json_object_get(summary, "transcript"),
 	    "type", type ? type : "passage", "start", start, "end", end, "t",
 	    floor(t * 1000 + 0.5) / 1000, "snippet", snippet);
+	if (*hit && !hit_card_fields(*hit, summary, doc, at)) {
+		json_decref(*hit);
+		*hit = NULL;
+	}
 	if (!*hit || (unit_search_is_unit(doc) && !unit_search_finish(doc, at, r->questions, *hit)))
 		st = SEARCH_NOMEM;
 	else if (unit_search_is_unit(doc))

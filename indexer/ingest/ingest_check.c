@@ -318,6 +318,23 @@ static bool is_image_format(const char *format)
 	return strcmp(format, "image2") == 0 || (n > 5 && strcmp(format + n - 5, "_pipe") == 0);
 }
 
+_Static_assert(INGEST_MEDIA_HEAD_BYTES == MEDIA_HEAD_BYTES, "ingest.h names media's head size");
+
+ingest_status ingest_check_media_head(const unsigned char *head, size_t len, ingest_error *err)
+{
+	char why[256];
+	ingest_error_clear(err);
+	switch (media_probe_head(head, len, why, sizeof why)) {
+	case MEDIA_OK:
+		return INGEST_OK;
+	case MEDIA_NOMEM:
+		return ingest_fail(err, INGEST_NOMEM, "", "out of memory");
+	default:
+		/* The words of ingest_check_media for MEDIA_INVALID. */
+		return ingest_fail(err, INGEST_BAD_INPUT, "media", "not a media file: %s", why);
+	}
+}
+
 ingest_status ingest_check_media(const char *path, const char *name, bool check_subtitles,
                                  char *ext, size_t extlen, ingest_error *err)
 {

@@ -281,6 +281,13 @@ typedef struct qx_search_params {
 	bool (*accept)(const char *data, size_t len, const qx_position *positions, size_t count,
 	               void *ctx);
 	void *accept_ctx;
+	/* The order of hits: by relevance (false), or by the value in
+	 * sort_slot (sortable bytes: descending with sort_descending), ties by
+	 * relevance. Collapsing then keeps each key's first hits in that
+	 * order. */
+	bool sort_by_value;
+	unsigned sort_slot;
+	bool sort_descending;
 } qx_search_params;
 
 /* Run a search. On success *out holds the hits (caller frees with

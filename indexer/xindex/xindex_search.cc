@@ -183,6 +183,9 @@ Xapian::BM25Weight weighting()
 void run(const qx_search_params &params, const Xapian::Database &db, qx_mset &result)
 {
 	result.collapsed = params.collapse_slot >= 0;
+	if (params.sort_by_value)
+		result.enquire.set_sort_by_value_then_relevance(params.sort_slot,
+		                                                params.sort_descending);
 	if (params.collapse_slot >= 0)
 		result.enquire.set_collapse_key(unsigned(params.collapse_slot),
 		                                params.collapse_max ? params.collapse_max : 1);

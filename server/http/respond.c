@@ -51,10 +51,11 @@ const char *http_reason(unsigned status)
 /* The site's error page (pages/html.c for qarchive), which escapes the
  * message: it may quote the request. Without one, a bare page that says
  * only the status, so that nothing the client sent is echoed unescaped. */
-static char *http_error_html(const http_site *site, unsigned status, const char *message)
+static char *http_error_html(const http_request *req, const http_site *site, unsigned status,
+                             const char *message)
 {
 	if (site && site->error_page)
-		return site->error_page(status, message);
+		return site->error_page(req, status, message);
 	char *page = malloc(128);
 	if (page)
 		snprintf(page, 128, "<!doctype html><title>%u %s</title><p>%u %s</p>\n", status,
@@ -76,9 +77,12 @@ static void render_error(const http_request *req, unsigned status, http_reply *r
 			http_reply_take(r, "application/json", text, strlen(text));
 	} else {
 		char *page =
-		    http_error_html(req->server ? req->server->site : NULL, status, message);
+		    http_error_html(req, req->server ? req->server->site : NULL, status, message);
 		if (page)
 			http_reply_take(r, "text/html; charset=utf-8", page, strlen(page));
+		/* Its header says who is signed in, as every page's does. */
+		if (page)
+			http_reply_header_add(r, "Vary", "Cookie");
 	}
 }
 

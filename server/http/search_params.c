@@ -28,6 +28,7 @@ bool http_search_params(const http_request *req, search_request *sr, char *err, 
 	                       .source = nonempty(http_query(req, "source")),
 	                       .speaker = nonempty(http_query(req, "speaker")),
 	                       .recording = nonempty(http_query(req, "recording")),
+	                       .year = nonempty(http_query(req, "year")),
 	                       .page = 1,
 	                       .per_page = HTTP_SEARCH_DEFAULT_LIMIT,
 	                       .exact = false};
@@ -60,11 +61,18 @@ bool http_search_params(const http_request *req, search_request *sr, char *err, 
 		return false;
 	}
 	sr->questions = type && strcmp(type, "questions") == 0;
+	/* sort=date: newest recordings first (search.h). */
+	const char *sort = nonempty(http_query(req, "sort"));
+	if (sort && strcmp(sort, "date") != 0 && strcmp(sort, "relevance") != 0) {
+		snprintf(err, errlen, "sort: expected relevance or date");
+		return false;
+	}
+	sr->by_date = sort && strcmp(sort, "date") == 0;
 	if (!sr->query[0] && !sr->release && !sr->kind && !sr->source && !sr->speaker &&
-	    !sr->recording) {
-		snprintf(
-		    err, errlen,
-		    "q: missing (give a query, or a release, kind, source, speaker or recording)");
+	    !sr->recording && !sr->year) {
+		snprintf(err, errlen,
+		         "q: missing (give a query, or a release, kind, source, speaker, year or "
+		         "recording)");
 		return false;
 	}
 	return true;

@@ -94,7 +94,8 @@ unsigned http_handle_home(http_request *req, http_reply *out)
 	strbuf sb = STRBUF_INIT;
 	char user[SESSION_USER_SIZE], csrf[SESSION_TOKEN_SIZE];
 	bool staff = http_session_user(req, user, csrf);
-	http_page page = {.title = "The archive", .page = "home", .user = staff ? user : NULL};
+	http_page page = {
+	    .title = "The archive", .page = "home", .user = staff ? user : NULL, .req = req};
 	char stats[128];
 	snprintf(stats, sizeof stats, "%zu recording%s, %.0f hour%s of talk.", n, n == 1 ? "" : "s",
 	         hours, hours >= 0.5 && hours < 1.5 ? "" : "s");

@@ -26,6 +26,7 @@
 #include "answer_span.h"
 #include "escape.h"
 #include "pages.h"
+#include "recording_files.h"
 #include "html.h"
 #include "search_limits.h"
 #include "search_params.h"
@@ -46,6 +47,9 @@ typedef struct state {
 	unsigned page;
 	bool questions;   /* type=questions: questions asked and their answers only */
 	const char *user; /* signed-in staff, for the header; NULL for visitors */
+	const http_request *req; /* for the header (html.h) */
+	const char *year;        /* ?year=2025, or NULL */
+	bool by_date;            /* sort=date: newest first */
 } state;
 
 /* "&amp;name=value" onto the link that starts at sb[at] ('?' for its
@@ -68,7 +72,24 @@ static bool href(strbuf *sb, const state *s, unsigned page)
 		ok = add_param(sb, at, "source", s->source);
 	if (ok && s->questions)
 		ok = add_param(sb, at, "type", "questions");
+	if (ok && s->year)
+		ok = add_param(sb, at, "year", s->year);
+	if (ok && s->by_date)
+		ok = add_param(sb, at, "sort", "date");
 	return ok;
+}
+
+/* "Sort: Relevance · Newest first", the current one marked. */
+static bool sort_links(strbuf *sb, const state *s)
+{
+	state rel = *s, date = *s;
+	rel.by_date = false;
+	date.by_date = true;
+	return sb_append_str(sb, "<p class=\"sort\">Sort: <a href=\"") && href(sb, &rel, 1) &&
+	       sb_append_str(sb, s->by_date ? "\">" : "\" aria-current=\"true\">") &&
+	       sb_append_str(sb, "Relevance</a> · <a href=\"") && href(sb, &date, 1) &&
+	       sb_append_str(sb, s->by_date ? "\" aria-current=\"true\">" : "\">") &&
+	       sb_append_str(sb, "Newest first</a></p>\n");
 }
 
 /* "Only questions asked" / "All moments": the same search, the other type. */
@@ -105,9 +126,11 @@ static bool search_form(strbuf *sb, const state *s)
 	          http_escape_attr(sb, s->q) &&
 	          sb_append_str(sb, "\" placeholder=\"Search what was said\">\n<button "
 	                            "type=\"submit\">Search</button></div>\n");
-	const char *names[] = {"release", "kind", "speaker", "recording", "source"};
-	const char *values[] = {s->release, s->kind, s->speaker, s->recording, s->source};
-	for (int i = 0; ok && i < 5; i++)
+	const char *names[] = {"release", "kind", "speaker", "recording", "source", "year", "sort"};
+	const char *values[] = {s->release,   s->kind, s->speaker,
+	                        s->recording, s->source, s->year,
+	                        s->by_date ? "date" : NULL};
+	for (int i = 0; ok && i < 7; i++)
 		if (values[i])
 			ok = sb_append_str(sb, "<input type=\"hidden\" name=\"") &&
 			     sb_append_str(sb, names[i]) && sb_append_str(sb, "\" value=\"") &&
@@ -135,13 +158,17 @@ static bool facet_label(strbuf *sb, const char *field, const char *value)
 /* The active filters, each a link that removes it. */
 static bool filter_chips(strbuf *sb, const state *s)
 {
-	if (!s->release && !s->kind && !s->speaker && !s->recording && !s->source)
+	if (!s->release && !s->kind && !s->speaker && !s->recording && !s->source && !s->year)
 		return true;
 	bool ok = sb_append_str(sb, "<p class=\"chips\">Only ");
-	const char *fields[] = {"release", "kind", "speaker", "recording", "source"};
-	const char *values[] = {s->release, s->kind, s->speaker,
-	                        s->recording_title ? s->recording_title : s->recording, s->source};
-	for (int i = 0; ok && i < 5; i++) {
+	const char *fields[] = {"release", "kind", "speaker", "recording", "source", "year"};
+	const char *values[] = {s->release,
+	                        s->kind,
+	                        s->speaker,
+	                        s->recording_title ? s->recording_title : s->recording,
+	                        s->source,
+	                        s->year};
+	for (int i = 0; ok && i < 6; i++) {
 		if (!values[i])
 			continue;
 		state without = *s;
@@ -153,8 +180,10 @@ static bool filter_chips(strbuf *sb, const state *s)
 			without.speaker = NULL;
 		else if (i == 3)
 			without.recording = NULL;
-		else
+		else if (i == 4)
 			without.source = NULL;
+		else
+			without.year = NULL;
 		ok = sb_append_str(sb, "<a class=\"chip\" href=\"") && href(sb, &without, 1) &&
 		     sb_append_str(sb, "\">") && facet_label(sb, fields[i], values[i]) &&
 		     sb_append_str(sb, " <span aria-hidden=\"true\">×</span><span class=\"vh\"> "
@@ -171,6 +200,7 @@ static bool facet_list(strbuf *sb, const state *s, json_t *facets, const char *f
 	json_t *values = json_object_get(facets, field);
 	const char *active = strcmp(field, "release") == 0 ? s->release
 	                     : strcmp(field, "kind") == 0  ? s->kind
+	                     : strcmp(field, "year") == 0  ? s->year
 	                                                   : s->speaker;
 	if (json_object_size(values) == 0)
 		return true;
@@ -193,6 +223,8 @@ static bool facet_list(strbuf *sb, const state *s, json_t *facets, const char *f
 			next.release = v;
 		else if (strcmp(field, "kind") == 0)
 			next.kind = v;
+		else if (strcmp(field, "year") == 0)
+			next.year = v;
 		else
 			next.speaker = v;
 		char n[32];
@@ -323,6 +355,10 @@ static bool moment_item(strbuf *sb, const state *s, json_t *hit)
 	ok = ok && sb_append_str(sb, "</span> <span class=\"snippet\">");
 	if (ok && type && strcmp(type, "agenda") == 0)
 		ok = sb_append_str(sb, "<span class=\"tag\">Agenda</span> ");
+	const char *who = str(hit, "speaker");
+	if (ok && who && who[0])
+		ok = sb_append_str(sb, "<span class=\"who\">") && http_escape_html(sb, who) &&
+		     sb_append_str(sb, ":</span> ");
 	/* Escaped by Xapian, <mark> added: inserted as is (see above). */
 	return ok && sb_append_str(sb, snippet && snippet[0] ? snippet : "…") &&
 	       sb_append_str(sb, "</span></a></li>\n");
@@ -361,6 +397,12 @@ static bool result_group(strbuf *sb, const state *s, json_t *hits, size_t from, 
 	if (ok && release)
 		ok = sb_append_str(sb, " · ") && http_html_release(sb, release);
 	ok = ok && sb_append_str(sb, " · ") && http_html_date(sb, str(first, "date"));
+	json_t *duration = json_object_get(first, "duration");
+	if (ok && json_is_number(duration) && json_number_value(duration) > 0)
+		ok = sb_append_str(sb, " · <span class=\"duration\"><span class=\"vh\">length "
+		                       "</span>") &&
+		     timecode_duration(sb, json_number_value(duration)) &&
+		     sb_append_str(sb, "</span>");
 	const char *made = str(first, "transcript");
 	if (ok && made && strcmp(made, "machine") == 0)
 		ok = sb_append_str(sb, " · <span class=\"tag machine\" title=\"made by speech "
@@ -438,6 +480,7 @@ static bool facets_aside(strbuf *sb, const state *s, json_t *result)
 	       facet_list(sb, s, facets, "release", "Release", 12) &&
 	       facet_list(sb, s, facets, "kind", "Kind", 12) &&
 	       facet_list(sb, s, facets, "speaker", "Speaker", 8) &&
+	       facet_list(sb, s, facets, "year", "Year", 8) &&
 	       sb_append_str(sb, "</aside>\n");
 }
 
@@ -537,7 +580,7 @@ static bool empty_state(strbuf *sb, const state *s)
 	                             "word for it: <em>compile</em> finds <em>compiling</em>, and "
 	                             "abbreviations such as FSDP find what they stand "
 	                             "for.</li>\n");
-	if (ok && (s->release || s->kind || s->speaker || s->recording || s->source)) {
+	if (ok && (s->release || s->kind || s->speaker || s->recording || s->source || s->year)) {
 		state all = {.q = s->q, .page = 1};
 		ok = sb_append_str(sb, "<li><a href=\"") && href(sb, &all, 1) &&
 		     sb_append_str(sb, "\">Search without the filters</a>.</li>\n");
@@ -551,7 +594,8 @@ static bool empty_state(strbuf *sb, const state *s)
 static unsigned user_error(http_reply *out, const state *s, const char *message)
 {
 	strbuf sb = STRBUF_INIT;
-	http_page page = {.title = "Search", .query = s->q, .page = "search", .user = s->user};
+	http_page page = {
+	    .title = "Search", .query = s->q, .page = "search", .user = s->user, .req = s->req};
 	bool ok = http_html_begin(&sb, &page) && sb_append_str(&sb, "<h1>Search</h1>\n") &&
 	          search_form(&sb, s) &&
 	          sb_append_str(&sb, "<p class=\"error\" role=\"alert\"><strong>That search "
@@ -573,14 +617,72 @@ static const char *echo(const char *value)
 /* Whether the request asks for anything (an empty form asks nothing). */
 static bool asks(const http_request *req)
 {
-	static const char *const names[] = {"q",       "release",   "kind",
-	                                    "speaker", "recording", "source"};
+	static const char *const names[] = {"q",         "release", "kind", "speaker",
+	                                    "recording", "source",  "year"};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		const char *v = http_query(req, names[i]);
 		if (v && v[0])
 			return true;
 	}
 	return false;
+}
+
+/* Examples of what to search for, each a link: words, a phrase, a field. */
+static const char examples_html[] =
+    "<section class=\"examples\" aria-labelledby=\"examples-h\">\n"
+    "<h2 id=\"examples-h\">Try</h2>\n<ul>\n"
+    "<li><a href=\"/search?q=%22dynamic+shapes%22\">\"dynamic shapes\"</a>: a phrase</li>\n"
+    "<li><a href=\"/search?q=FSDP\">FSDP</a>: an abbreviation and what it stands for</li>\n"
+    "<li><a href=\"/search?q=kind%3Atac-meeting+CI\">kind:tac-meeting CI</a>: in TAC "
+    "meetings only</li>\n"
+    "<li><a href=\"/search?q=torch.compile&amp;sort=date\">torch.compile, newest "
+    "first</a></li>\n</ul>\n</section>\n";
+
+/* The newest recordings (at most `max`), each linking to its page. */
+static bool newest_list(strbuf *sb, json_t *list, size_t max)
+{
+	size_t n = json_array_size(list);
+	if (n == 0)
+		return true;
+	bool ok = sb_append_str(sb, "<section class=\"newest\" aria-labelledby=\"newest-h\">\n"
+	                            "<h2 id=\"newest-h\">Newest recordings</h2>\n<ul>\n");
+	for (size_t i = 0; ok && i < n && i < max; i++) {
+		json_t *rec = json_array_get(list, i);
+		json_t *duration = json_object_get(rec, "duration");
+		ok = sb_append_str(sb, "<li><a href=\"/watch/") &&
+		     http_escape_url(sb, str(rec, "id")) && sb_append_str(sb, "\">") &&
+		     http_escape_html(sb, str(rec, "title")) &&
+		     sb_append_str(sb, "</a> <span class=\"meta\">") &&
+		     http_escape_html(sb, http_html_kind_label(str(rec, "kind"))) &&
+		     sb_append_str(sb, " · ") && http_html_date(sb, str(rec, "date"));
+		if (ok && json_is_number(duration) && json_number_value(duration) > 0)
+			ok = sb_append_str(sb, " · ") &&
+			     timecode_duration(sb, json_number_value(duration));
+		ok = ok && sb_append_str(sb, "</span></li>\n");
+	}
+	if (ok && n > max)
+		ok = sb_append_str(sb, "<li><a href=\"/\">Every recording</a></li>\n");
+	return ok && sb_append_str(sb, "</ul>\n</section>\n");
+}
+
+/* /search with nothing asked: the form, examples to try and the newest
+ * recordings, rather than a bare box. */
+static unsigned start_page(http_request *req, http_reply *out, const state *s)
+{
+	json_t *list = NULL;
+	unsigned st = http_recordings_newest(req, out, &list);
+	if (st)
+		return st;
+	strbuf sb = STRBUF_INIT;
+	http_page page = {.title = "Search", .page = "search", .user = s->user, .req = req};
+	bool ok = http_html_begin(&sb, &page) &&
+	          sb_append_str(&sb, "<h1>Search the archive</h1>\n") && search_form(&sb, s) &&
+	          sb_append_str(&sb, "<div class=\"start\">\n") &&
+	          sb_append_str(&sb, examples_html) && newest_list(&sb, list, 6) &&
+	          sb_append_str(&sb, "</div>\n") && sb_append_str(&sb, help_html) &&
+	          http_html_end(&sb);
+	json_decref(list);
+	return http_html_reply(out, 200, &sb, ok);
 }
 
 unsigned http_handle_search_page(http_request *req, http_reply *out)
@@ -602,17 +704,12 @@ unsigned http_handle_search_page(http_request *req, http_reply *out)
 	           .recording = echo(sr.recording),
 	           .page = sr.page,
 	           .questions = sr.questions,
-	           .user = staff ? user : NULL};
-	if (!asks(req)) {
-		/* No query yet: the form and how to write one. */
-		strbuf sb = STRBUF_INIT;
-		http_page page = {.title = "Search", .page = "search", .user = s.user};
-		bool ok = http_html_begin(&sb, &page) &&
-		          sb_append_str(&sb, "<h1>Search the archive</h1>\n") &&
-		          search_form(&sb, &s) && sb_append_str(&sb, help_html) &&
-		          http_html_end(&sb);
-		return http_html_reply(out, 200, &sb, ok);
-	}
+	           .user = staff ? user : NULL,
+	           .req = req,
+	           .year = echo(sr.year),
+	           .by_date = sr.by_date};
+	if (!asks(req))
+		return start_page(req, out, &s);
 	if (!params_ok)
 		return user_error(out, &s, err);
 	unsigned st = http_search_run(req, &sr, out, &result);
@@ -635,7 +732,8 @@ unsigned http_handle_search_page(http_request *req, http_reply *out)
 	strbuf sb = STRBUF_INIT;
 	char title[300];
 	snprintf(title, sizeof title, "%.200s: search", s.q[0] ? s.q : "Filtered");
-	http_page page = {.title = title, .query = s.q, .page = "search", .user = s.user};
+	http_page page = {
+	    .title = title, .query = s.q, .page = "search", .user = s.user, .req = req};
 	bool ok = http_html_begin(&sb, &page) && sb_append_str(&sb, "<h1>");
 	if (ok && s.q[0])
 		ok = sb_append_str(&sb, "Results for <q>") && http_escape_html(&sb, s.q) &&
@@ -644,7 +742,7 @@ unsigned http_handle_search_page(http_request *req, http_reply *out)
 		ok = ok && sb_append_str(&sb, "Recordings");
 	ok = ok && sb_append_str(&sb, "</h1>\n") && search_form(&sb, &s) &&
 	     sb_append_str(&sb, "<div class=\"search-layout\">\n<div class=\"results-col\">\n") &&
-	     filter_chips(&sb, &s) && questions_toggle(&sb, &s);
+	     filter_chips(&sb, &s) && questions_toggle(&sb, &s) && (n == 0 || sort_links(&sb, &s));
 	ok = ok && suggestion_line(&sb, &s, suggestion) && not_found_line(&sb, result);
 	if (ok && n == 0 && total > 0) {
 		state first = s;

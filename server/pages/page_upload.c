@@ -41,7 +41,6 @@ static unsigned upload_form(http_reply *out, unsigned status, const char *user, 
 	                  .csrf = csrf};
 	bool ok =
 	    http_html_begin(&sb, &page) && sb_append_str(&sb, "<h1>Upload a recording</h1>\n") &&
-	    http_form_signed_in(&sb, user, csrf) &&
 	    sb_append_str(&sb, "<p class=\"lead\">The media file is required. A transcript can "
 	                       "follow later: until then the recording is listed as "
 	                       "<em>transcript pending</em>.</p>\n") &&
@@ -78,6 +77,10 @@ static unsigned upload_form(http_reply *out, unsigned status, const char *user, 
 	                       "<p id=\"upload-message\" role=\"status\"></p>\n"
 	                       "<progress id=\"upload-progress\" max=\"100\" value=\"0\">"
 	                       "</progress>\n<p id=\"upload-figures\" class=\"hint\"></p>\n"
+	                       "<p class=\"upload-controls\" id=\"upload-controls\" hidden>"
+	                       "<button type=\"button\" id=\"upload-pause\">Pause</button> "
+	                       "<button type=\"button\" id=\"upload-cancel\" class=\"danger\">"
+	                       "Cancel</button></p>\n"
 	                       "<p id=\"upload-done\" hidden><a id=\"upload-link\" "
 	                       "href=\"/\">Open the new recording</a></p>\n</div>\n") &&
 	    http_html_end(&sb);
@@ -88,11 +91,12 @@ static unsigned upload_form(http_reply *out, unsigned status, const char *user, 
 
 unsigned http_handle_upload_page(http_request *req, http_reply *out)
 {
-	char user[SESSION_USER_SIZE], csrf[SESSION_TOKEN_SIZE], today[11];
+	char user[SESSION_USER_SIZE], csrf[SESSION_TOKEN_SIZE];
 	if (!http_session_user(req, user, csrf))
 		return http_form_sign_in_first(out, "/upload");
-	http_form_today(today);
-	http_recording_form v = {.date = today};
+	/* The date starts empty (it is required): today is rarely the day it
+	 * was recorded, and a prefilled wrong date is easily saved unnoticed. */
+	http_recording_form v = {.date = NULL};
 	return upload_form(out, 200, user, csrf, &v, NULL, false, NULL);
 }
 
@@ -143,7 +147,11 @@ static unsigned upload(http_request *req, http_reply *out, unsigned st, const ht
 	if (st == 201) {
 		/* Post/Redirect/Get: a reload of the recording's page does not
 		 * upload it twice. */
-		if (!http_reply_header_add(out, MHD_HTTP_HEADER_LOCATION, res.url))
+		strbuf location = STRBUF_INIT;
+		bool ok = http_html_done_href(&location, res.url, HTTP_DONE_UPLOADED) &&
+		          http_reply_header_add(out, MHD_HTTP_HEADER_LOCATION, location.data);
+		sb_free(&location);
+		if (!ok)
 			return http_reply_error(out, 500,
 			                        "the recording was made, but its address "
 			                        "was not reported: see the home page");

@@ -477,7 +477,8 @@ unsigned http_handle_watch(http_request *req, http_reply *out)
 	                  .query = w.q,
 	                  .header_search = true,
 	                  .script = "watch.js",
-	                  .page = "watch"};
+	                  .page = "watch",
+	                  .req = req};
 	bool ok =
 	    http_html_begin(&sb, &page) && sb_append_str(&sb, "<article class=\"recording\">\n") &&
 	    heading(&sb, summary, &w) &&

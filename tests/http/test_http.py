@@ -707,7 +707,9 @@ def test_pages(srv):
           "watch: the cue at t is current, its time a link")
     check(b"1 &lt; 2 &amp;&amp; x &gt; y" in body, "watch: cue text escaped")
     check(b'<span class="title">Multi-cloud CI &amp; &lt;runners&gt;</span>' in body, "watch: agenda escaped")
-    check(b'<h4>Action items</h4>' in body and b"<li>Ask donors about quotas.</li>" in body,
+    # "## Action items" is the notes' top level: an <h3> right under the
+    # page's <h2>Notes</h2> (html.h), not an <h4> after a gap.
+    check(b'<h3>Action items</h3>' in body and b"<li>Ask donors about quotas.</li>" in body,
           "watch: notes rendered from markdown")
     check(no_inline_code(body) and b'<script src="/static/watch.js?v=' in body, "watch: script from /static only")
     for t, want in [("754", b"754"), ("12m34s", b"754"), ("1h2m3s", b"3723"), ("12:34", b"754"), ("bogus", b"0")]:

@@ -346,8 +346,35 @@ static void test_markdown(void)
 	    "And (<a href=\"http://x.org/y\">http://x.org/y</a>), "
 	    "<code>https://code.example</code> and <a href=\"https://l.example\">t</a>.</p>\n");
 	sb_clear(&sb);
-	CHECK(http_html_markdown(&sb, "######## deep\n\n###### six\n", 2));
-	CHECK(strstr(sb.data, "<h6>six</h6>") != NULL);
+	CHECK(http_html_markdown(&sb, "# one\n\n######## deep\n\n###### six\n", 2));
+	CHECK(strstr(sb.data, "<h3>one</h3>") != NULL && strstr(sb.data, "<h6>six</h6>") != NULL);
+	sb_clear(&sb);
+	/* Notes that start at "##" still start right under the page's <h2>:
+	 * no gap in the outline. */
+	CHECK(http_html_markdown(&sb, "## Minutes\n\n### Decisions\n", 2));
+	CHECK(strstr(sb.data, "<h3>Minutes</h3>") != NULL &&
+	      strstr(sb.data, "<h4>Decisions</h4>") != NULL);
+	sb_clear(&sb);
+	/* The rest of a line after a bare URL is still markdown (our own
+	 * autolinker used to give up there). */
+	CHECK(http_html_markdown(&sb, "Docs: https://a.example/x and **bold**, see www.b.example.\n",
+	                         0));
+	CHECK_STR(sb.data, "<p>Docs: <a href=\"https://a.example/x\">https://a.example/x</a> and "
+	                   "<strong>bold</strong>, see <a href=\"http://www.b.example\">"
+	                   "www.b.example</a>.</p>\n");
+	sb_clear(&sb);
+	/* GitHub's tables, task lists and strikethrough, as TAC minutes use. */
+	CHECK(http_html_markdown(&sb,
+	                         "| Item | Owner |\n|---|---|\n| CI | ~~Ann~~ Ben |\n\n"
+	                         "- [x] merged\n- [ ] review <img src=x onerror=y>\n",
+	                         0));
+	CHECK(strstr(sb.data, "<table>") != NULL && strstr(sb.data, "<th>Owner</th>") != NULL);
+	CHECK(strstr(sb.data, "<td><del>Ann</del> Ben</td>") != NULL);
+	/* Each task's checkbox has a name (axe: every form control needs one). */
+	CHECK(strstr(sb.data, "type=\"checkbox\" checked=\"\" disabled=\"\" aria-label=\"done\"") !=
+	      NULL);
+	CHECK(strstr(sb.data, "type=\"checkbox\" disabled=\"\" aria-label=\"to do\"") != NULL);
+	CHECK(strstr(sb.data, "<img") == NULL && strstr(sb.data, "onerror") == NULL);
 	sb_free(&sb);
 }
 
