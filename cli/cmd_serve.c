@@ -23,7 +23,7 @@ static const char usage[] =
     "usage: qarchive serve [--archive DIR] [--listen ADDR] [--port N] [--threads N]\n"
     "                      [--max-upload SIZE] [--secure-cookies] [--private]\n"
     "                      [--transcriber CMD [--transcriber-timeout SECONDS]\n"
-    "                       [--transcribe-jobs N]]\n\n"
+    "                       [--transcribe-jobs N]] [--no-pictures]\n\n"
     "Serve the archive over HTTP: the search API, the recordings' media (with\n"
     "byte ranges), captions and chapters as WebVTT, Atom feeds, and the pages.\n"
     "New commits by `qarchive index` show without a restart. Requests are logged\n"
@@ -44,7 +44,10 @@ static const char usage[] =
     "                 or cut short by a restart run at start)\n"
     "  --transcriber-timeout SECONDS  stop an engine after this long (default:\n"
     "                 1800 plus 3 times the audio's length)\n"
-    "  --transcribe-jobs N  engines run at once (default 1)\n\n"
+    "  --transcribe-jobs N  engines run at once (default 1)\n"
+    "  --no-pictures  do not make posters, storyboards and waveforms in the\n"
+    "                 background (`qarchive pictures` makes them; frames at\n"
+    "                 moments are still made on request)\n\n"
     "Staff sign in at /login with accounts made by `qarchive user add`; scripts\n"
     "send `Authorization: Bearer TOKEN` with a token from `qarchive token add`.\n\n"
     "Exit status: 0 stopped by a signal, 2 usage error or cannot listen.\n";
@@ -127,6 +130,7 @@ enum {
 	OPT_TRANSCRIBER,
 	OPT_TRANSCRIBER_TIMEOUT,
 	OPT_TRANSCRIBE_JOBS,
+	OPT_NO_PICTURES,
 };
 
 static const cli_option options[] = {
@@ -140,6 +144,7 @@ static const cli_option options[] = {
     {"--transcriber", OPT_TRANSCRIBER, true, 0},
     {"--transcriber-timeout", OPT_TRANSCRIBER_TIMEOUT, true, 0},
     {"--transcribe-jobs", OPT_TRANSCRIBE_JOBS, true, 0},
+    {"--no-pictures", OPT_NO_PICTURES, false, 0},
     {NULL, 0, false, 0},
 };
 
@@ -204,6 +209,9 @@ static bool on_option(void *ctx, const cli_option *o, const char *value)
 			fprintf(stderr, "qarchive serve: --transcribe-jobs wants 1 to 16\n");
 			return false;
 		}
+		break;
+	case OPT_NO_PICTURES:
+		cfg->no_pictures = true;
 		break;
 	}
 	return true;

@@ -35,6 +35,9 @@ typedef struct http_server_config {
 	const char *transcriber;
 	unsigned transcribe_timeout;
 	unsigned transcribe_jobs;
+	/* No background pictures (pictures_queue.h): `qarchive pictures`
+	 * makes them instead. */
+	bool no_pictures;
 } http_server_config;
 
 #define HTTP_DEFAULT_MAX_UPLOAD (8ull << 30) /* 8 GiB */

@@ -8,6 +8,7 @@
 
 #include "ingest.h"
 #include "recording.h"
+#include "pictures_queue.h"
 #include "transcribe_queue.h"
 
 static bool given(const char *s)
@@ -109,6 +110,7 @@ unsigned upload_commit_run_with(struct http_server *server, const upload_fields 
 		        given(fields->uploaded_by) ? fields->uploaded_by : "staff", res->id,
 		        err.indexed ? "" : " (not indexed yet)");
 		queue_transcription(server, fields, res->id);
+		pictures_queue_wake(server->pictures); /* its poster and storyboard, now */
 		return 201;
 	case INGEST_BAD_INPUT:
 		res->field = err.field;
