@@ -20,7 +20,8 @@ static const char usage[] =
     "poster frame and a storyboard (a frame every few seconds, for the player's\n"
     "preview), for sound only a waveform as its poster. Pictures already made\n"
     "from the same media file are kept; a media file that could not be read is\n"
-    "not tried again until it changes.\n\n"
+    "not tried again until it changes. Without --id, the pictures of recordings\n"
+    "no longer in the archive are removed.\n\n"
     "  --id ID   only this recording\n"
     "  --force   make them again even when they are up to date\n\n"
     "Exit status: 0 every recording has its pictures (or has no media),\n"
@@ -114,6 +115,12 @@ int cmd_pictures(int argc, char **argv)
 		for (size_t i = 0; i < list.recording_count && !atomic_load(&stop_requested); i++)
 			if (!make_one(&cfg, list.recordings[i], false))
 				rc = EXIT_REJECTED;
+		size_t gone = atomic_load(&stop_requested)
+		                  ? 0
+		                  : pictures_prune(archive, list.recordings, list.recording_count);
+		if (gone)
+			printf("pictures of %zu deleted recording%s removed\n", gone,
+			       gone == 1 ? "" : "s");
 	}
 	if (atomic_load(&stop_requested))
 		rc = EXIT_REJECTED;

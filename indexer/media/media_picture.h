@@ -94,8 +94,9 @@ typedef bool (*media_sprite_fn)(void *arg, size_t index, const media_jpeg *sprit
 #define MEDIA_STORYBOARD_MAX_TILES 1000
 media_storyboard media_storyboard_layout(double duration, int width, int height);
 
-/* Decode path's video once from start to end (seeking ahead where tiles
- * are far apart) and hand each sprite of layout *sb to sprite() as soon as
+/* Take path's video frame for each tile (the key frame at most half an
+ * interval before the tile's time when there is one, else the frame at that
+ * time, decoded from the key frame) and hand each sprite of layout *sb to sprite() as soon as
  * it is full. progress (may be NULL) is told after each tile. Returns
  * MEDIA_OK; MEDIA_INVALID (no video stream, a stream that cannot be
  * decoded, a sprite that sprite() refused), MEDIA_TIMEOUT (also when

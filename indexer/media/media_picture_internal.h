@@ -61,6 +61,12 @@ media_status media_video_open(media_video *v, const char *path, char *err, size_
 media_status media_video_seek_frame(media_video *v, double seconds, bool last_ok, char *err,
                                      size_t errlen);
 
+/* Make v->frame a frame near `seconds`, no earlier than not_before: the
+ * key frame the seek lands on when it is late enough (one frame decoded:
+ * what a storyboard needs), else as media_video_seek_frame. */
+media_status media_video_near_frame(media_video *v, double seconds, double not_before,
+                                    char *err, size_t errlen);
+
 void media_video_close(media_video *v);
 
 #endif

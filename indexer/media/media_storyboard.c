@@ -78,8 +78,11 @@ static media_status draw_tiles(board *b, media_sprite_fn sprite, void *sprite_ar
 			                                 sb->rows * sb->tile_height, 0, 0, 0)))
 				return MEDIA_NOMEM;
 		}
-		st = media_video_seek_frame(&b->v, (double)k * sb->interval, true, b->err,
-		                            b->errlen);
+		/* A tile stands for its stretch of time: the key frame at most
+		 * half an interval before it will do, and costs one frame's
+		 * decoding instead of a whole GOP's. */
+		double t = (double)k * sb->interval;
+		st = media_video_near_frame(&b->v, t, t - sb->interval / 2, b->err, b->errlen);
 		if (st != MEDIA_OK)
 			return st;
 		int x = (int)(in_sheet % (size_t)sb->columns) * sb->tile_width;

@@ -169,6 +169,34 @@ media_status media_video_seek_frame(media_video *v, double seconds, bool last_ok
 	return MEDIA_INVALID;
 }
 
+media_status media_video_near_frame(media_video *v, double seconds, double not_before,
+                                    char *err, size_t errlen)
+{
+	int64_t target = v->origin + (int64_t)llround(seconds / av_q2d(v->tb));
+	int64_t floor = v->origin + (int64_t)llround(not_before / av_q2d(v->tb));
+	media_status st;
+	/* Decoding on is cheaper when the current frame is close before. */
+	if (v->has_frame && !v->eof && v->pts >= floor && v->pts <= target)
+		return MEDIA_OK;
+	if ((st = seek_to(v, target, err, errlen)) != MEDIA_OK ||
+	    (st = decode_next(v, err, errlen)) != MEDIA_OK)
+		return st;
+	if (!v->eof) {
+		int64_t pts = v->next->best_effort_timestamp;
+		AVFrame *tmp = v->frame;
+		v->frame = v->next;
+		v->next = tmp;
+		av_frame_unref(v->next);
+		v->pts = pts == AV_NOPTS_VALUE ? target : pts;
+		v->has_frame = true;
+		if (v->pts >= floor)
+			return MEDIA_OK;
+	}
+	/* The key frame is too far before (a long GOP): decode on to the
+	 * moment itself. */
+	return media_video_seek_frame(v, seconds, true, err, errlen);
+}
+
 media_status media_video_info_read(const char *path, media_video_info *out, char *err,
                                    size_t errlen)
 {

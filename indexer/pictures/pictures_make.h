@@ -34,4 +34,10 @@ typedef struct pictures_make_config {
 pictures_status pictures_make(const pictures_make_config *cfg, const char *id, char *err,
                               size_t errlen);
 
+/* Remove the pictures (sets, job files, locks, half-made sets nobody
+ * makes) of recordings no longer in the archive: ids[0..n) are those that
+ * are (sorted by strcmp, as archive_list gives them). Returns how many
+ * recordings' pictures went. A set being made (its lock held) stays. */
+size_t pictures_prune(const char *archive_dir, char *const *ids, size_t n);
+
 #endif

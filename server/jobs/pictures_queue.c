@@ -52,6 +52,13 @@ static void sweep(pictures_queue *q)
 			fprintf(stderr, "qarchive serve: pictures of %s: %s\n", id,
 			        err[0] ? err : pictures_status_str(st));
 	}
+	/* And the pictures of recordings deleted since. */
+	size_t gone = atomic_load(&q->stop)
+	                  ? 0
+	                  : pictures_prune(q->archive_dir, list.recordings, list.recording_count);
+	if (gone)
+		fprintf(stderr, "qarchive serve: pictures of %zu deleted recording%s removed\n", gone,
+		        gone == 1 ? "" : "s");
 	archive_listing_free(&list);
 }
 

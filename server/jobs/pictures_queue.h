@@ -3,7 +3,7 @@
  * recordings and makes the pictures each lacks (or whose media changed),
  * one at a time; an upload wakes it, and it looks again every
  * PICTURES_QUEUE_POLL_SECONDS for recordings added another way (`qarchive
- * add`). A request never waits for it: until a recording's pictures are
+ * add`), and removes the pictures of recordings deleted since. A request never waits for it: until a recording's pictures are
  * made, its pages show none. No libmicrohttpd here.
  */
 #ifndef QA_PICTURES_QUEUE_H

@@ -314,6 +314,13 @@ def test_cli(a):
     leftovers = [n for n in os.listdir(os.path.join(a, ".qarchive", "pictures"))
                  if n.startswith(".new-")]
     check(not leftovers, "cli: no half-made set left: %s" % leftovers)
+    rc, out, err = run("remove", "snd", "--archive", a)
+    check(rc == 0, "cli: remove snd: %s %r" % (rc, err))
+    rc, out, err = run("pictures", "--archive", a)
+    left = sorted(os.listdir(os.path.join(a, ".qarchive", "pictures")))
+    check(rc == 0 and "1 deleted recording removed" in out and
+          not any(n.startswith("snd") for n in left) and "vid" in left,
+          "cli: a deleted recording's pictures go, the others stay: %s %r %s" % (rc, out, left))
 
 
 def main():
