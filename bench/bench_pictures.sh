@@ -40,10 +40,11 @@ v=$("$bench" "$a" video 20)
 s=$("$bench" "$a" sound 0)
 get() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 printf 'video: %s s of 1280x720 H.264 (%s bytes)\n' "$seconds" "$(stat -c %s "$a/video/media.mp4")"
-printf '  poster + storyboard: %s s (%s s per hour), %s bytes in %s sprites + poster (%s KB per hour)\n' \
-  "$(get make_seconds "$v")" "$(per_hour "$(get make_seconds "$v")")" "$(get set_bytes "$v")" \
-  "$(get sprites "$v")" "$(per_hour "$(get set_bytes "$v") / 1024")"
-printf '  a frame at a moment (20, not kept before): mean %s ms, max %s ms\n' \
-  "$(get moment_ms_mean "$v")" "$(get moment_ms_max "$v")"
-printf 'sound: %s s of AAC\n  waveform: %s s (%s s per hour), %s bytes\n' "$seconds" \
-  "$(get make_seconds "$s")" "$(per_hour "$(get make_seconds "$s")")" "$(get set_bytes "$s")"
+printf '  poster + storyboard: %s s wall, %s s CPU (%s s CPU per hour), %s bytes in %s sprites + poster (%s KB per hour)\n' \
+  "$(get make_seconds "$v")" "$(get make_cpu "$v")" "$(per_hour "$(get make_cpu "$v")")" \
+  "$(get set_bytes "$v")" "$(get sprites "$v")" "$(per_hour "$(get set_bytes "$v") / 1024")"
+printf '  a frame at a moment (20, not kept before): mean %s ms wall (max %s ms), %s ms CPU\n' \
+  "$(get moment_ms_mean "$v")" "$(get moment_ms_max "$v")" "$(get moment_cpu_ms "$v")"
+printf 'sound: %s s of AAC\n  waveform: %s s wall, %s s CPU (%s s CPU per hour), %s bytes\n' "$seconds" \
+  "$(get make_seconds "$s")" "$(get make_cpu "$s")" "$(per_hour "$(get make_cpu "$s")")" \
+  "$(get set_bytes "$s")"
