@@ -31,7 +31,7 @@ static const char usage[] =
     "                      [--metrics-token-file FILE]\n"
     "                      [--replica-of HOST:PORT --replica-dir DIR --writer-url URL\n"
     "                       [--replica-interval SECONDS]] [--accel-redirect PREFIX]\n"
-    "                      [--trusted-proxy ADDRS]\n\n"
+    "                      [--trusted-proxy ADDRS] [--no-pictures]\n\n"
     "Serve the archive over HTTP: the search API, the recordings' media (with\n"
     "byte ranges), captions and chapters as WebVTT, Atom feeds, and the pages.\n"
     "New commits by `qarchive index` show without a restart. Requests are logged\n"
@@ -72,7 +72,10 @@ static const char usage[] =
     "                 checks, for nginx to send the file (deploy/nginx.conf)\n"
     "  --trusted-proxy ADDRS  the proxies in front (nginx), comma-separated ADDR or\n"
     "                 ADDR/BITS: from them, the last X-Forwarded-For address is the\n"
-    "                 client (for the sign-in throttle, the log and /metrics)\n\n"
+    "                 client (for the sign-in throttle, the log and /metrics)\n"
+    "  --no-pictures  do not make posters, storyboards and waveforms in the\n"
+    "                 background (`qarchive pictures` makes them; frames at\n"
+    "                 moments are still made on request)\n\n"
     "Staff sign in at /login with accounts made by `qarchive user add`; scripts\n"
     "send `Authorization: Bearer TOKEN` with a token from `qarchive token add`.\n\n"
     "Exit status: 0 stopped by a signal, 2 usage error or cannot listen.\n";
@@ -163,6 +166,7 @@ enum {
 	OPT_WRITER_URL,
 	OPT_REPLICA_INTERVAL,
 	OPT_ACCEL_REDIRECT,
+	OPT_NO_PICTURES,
 };
 
 static const cli_option options[] = {
@@ -185,6 +189,7 @@ static const cli_option options[] = {
     {"--writer-url", OPT_WRITER_URL, true, 0},
     {"--replica-interval", OPT_REPLICA_INTERVAL, true, 0},
     {"--accel-redirect", OPT_ACCEL_REDIRECT, true, 0},
+    {"--no-pictures", OPT_NO_PICTURES, false, 0},
     {NULL, 0, false, 0},
 };
 
@@ -345,6 +350,9 @@ static bool on_option(void *ctx, const cli_option *o, const char *value)
 			log_say("serve", "--transcribe-jobs wants 1 to 16");
 			return false;
 		}
+		break;
+	case OPT_NO_PICTURES:
+		cfg->no_pictures = true;
 		break;
 	}
 	return true;

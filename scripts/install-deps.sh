@@ -14,7 +14,7 @@ set -euo pipefail
 run_packages=(
   gcc g++ make cmake ninja-build pkg-config python3
   libjansson-dev
-  libavformat-dev libavcodec-dev libavutil-dev libswresample-dev
+  libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev
   libsodium-dev libxapian-dev
   libmicrohttpd-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
   espeak-ng ffmpeg fonts-dejavu-core

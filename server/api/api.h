@@ -14,6 +14,7 @@ unsigned http_handle_metrics(http_request *req, http_reply *out);        /* h_me
 unsigned http_handle_api_search(http_request *req, http_reply *out);     /* h_api_search.c */
 unsigned http_handle_api_recordings(http_request *req, http_reply *out); /* h_api_recordings.c */
 unsigned http_handle_api_recording(http_request *req, http_reply *out);  /* h_api_recording.c */
+unsigned http_handle_pictures(http_request *req, http_reply *out);
 unsigned http_handle_media(http_request *req, http_reply *out);          /* h_media.c */
 unsigned http_handle_captions(http_request *req, http_reply *out);       /* h_captions.c */
 unsigned http_handle_chapters(http_request *req, http_reply *out);       /* h_chapters.c */

@@ -58,6 +58,9 @@ struct http_server {
 	/* owned: the background speech recognition, NULL when the site has no
 	 * transcriber (transcribe_queue.h) */
 	struct transcribe_queue *transcribe;
+	/* owned: the background maker of pictures, NULL with --no-pictures
+	 * (pictures_queue.h) */
+	struct pictures_queue *pictures;
 	/* Handlers running on threads of their own (body routes): stopping
 	 * waits for them, since their connections are suspended, and once
 	 * stopping is set (under jobs_lock) no new one starts. */

@@ -35,6 +35,7 @@
 #include "sessions.h"
 #include "state_dirs.h"
 #include "target_check.h"
+#include "pictures_queue.h"
 #include "transcribe_queue.h"
 #include "work_pool.h"
 
@@ -302,6 +303,7 @@ static void gate_private(request_state *st)
 		http_reply_header_add(&st->reply, "Tus-Resumable", "1.0.0");
 	bool page = st->req.format == HTTP_FORMAT_HTML && (st->route->methods & HTTP_METHOD_GET) &&
 	            strncmp(st->path, "/media/", 7) != 0 &&
+	            strncmp(st->path, "/pictures/", 10) != 0 &&
 	            strncmp(st->path, "/captions/", 10) != 0 &&
 	            strncmp(st->path, "/chapters/", 10) != 0;
 	if (status == 401 && page) {
@@ -758,6 +760,14 @@ static http_server_status server_new(const http_server_config *cfg, bool v6, htt
 		if (ts != TRANSCRIBE_QUEUE_OK)
 			return HTTP_SERVER_INTERNAL;
 	}
+	if (!cfg->no_pictures) {
+		pictures_queue_status ps = pictures_queue_start(cfg->archive_dir, &s->pictures, err,
+		                                                errlen);
+		if (ps == PICTURES_QUEUE_NOMEM)
+			return HTTP_SERVER_NOMEM;
+		if (ps != PICTURES_QUEUE_OK)
+			return HTTP_SERVER_INTERNAL;
+	}
 	return HTTP_SERVER_OK;
 }
 
@@ -840,6 +850,7 @@ void http_server_stop(http_server *s)
 	/* Then the transcription workers: no handler can queue a job any more. A
 	 * running engine is killed and its job stays queued for the next start. */
 	transcribe_queue_stop(s->transcribe);
+	pictures_queue_stop(s->pictures);
 	http_db_pool_free(s->pool);
 	http_media_cache_free(s->media);
 	free(s->archive_dir);

@@ -57,6 +57,9 @@ typedef struct http_server_config {
 	 * sends the file (ranges, validators) from an `internal` location
 	 * aliased to the archive. NULL: qarchive sends it. */
 	const char *accel_redirect;
+	/* No background pictures (pictures_queue.h): `qarchive pictures`
+	 * makes them instead. */
+	bool no_pictures;
 } http_server_config;
 
 #define HTTP_DEFAULT_MAX_UPLOAD (8ull << 30) /* 8 GiB */

@@ -8,6 +8,7 @@
 
 #include "ingest.h"
 #include "recording.h"
+#include "pictures_queue.h"
 #include "transcribe_queue.h"
 #include "log_line.h"
 #include "metrics.h"
@@ -112,6 +113,7 @@ unsigned upload_commit_run_with(struct http_server *server, const upload_fields 
 		        err.indexed ? "" : " (not indexed yet)");
 		queue_transcription(server, fields, res->id);
 		http_metrics_add(server->metrics, HTTP_COUNT_UPLOADS, 1);
+		pictures_queue_wake(server->pictures); /* its poster and storyboard, now */
 		return 201;
 	case INGEST_BAD_INPUT:
 		res->field = err.field;

@@ -28,6 +28,7 @@
 #include "pages.h"
 #include "recording_files.h"
 #include "html.h"
+#include "picture_tag.h"
 #include "search_limits.h"
 #include "search_params.h"
 #include "session_cookie.h"
@@ -39,6 +40,9 @@ static const char *str(json_t *o, const char *key)
 }
 
 /* The filters of the request, the query, and where to link. */
+/* A result's picture: CSS pixels wide (style.css, .result .pic). */
+#define SEARCH_PICTURE_WIDTH 160
+
 typedef struct state {
 	const char *q, *release, *kind, *speaker;
 	const char *source;          /* ?source=machine|human, kept by the form */
@@ -50,6 +54,7 @@ typedef struct state {
 	const http_request *req; /* for the header (html.h) */
 	const char *year;        /* ?year=2025, or NULL */
 	bool by_date;            /* sort=date: newest first */
+	const char *archive_dir; /* for the results' pictures */
 } state;
 
 /* "&amp;name=value" onto the link that starts at sb[at] ('?' for its
@@ -383,12 +388,27 @@ static bool more_moments(strbuf *sb, const state *s, json_t *first, size_t shown
 	       sb_append_str(sb, " in this recording</a></p>\n");
 }
 
+/* The moment a result's picture shows: its first hit's (a question's
+ * when the hit is one), or -1 (the poster) for a hit in the notes or the
+ * description, which has no time. */
+static double picture_moment(json_t *hit)
+{
+	json_t *unit = json_object_get(hit, "unit");
+	if (unit)
+		return json_number_value(json_object_get(json_object_get(unit, "question"), "t"));
+	const char *type = str(hit, "type");
+	bool timed = !type || strcmp(type, "passage") == 0 || strcmp(type, "agenda") == 0;
+	return timed ? json_number_value(json_object_get(hit, "t")) : -1;
+}
+
 static bool result_group(strbuf *sb, const state *s, json_t *hits, size_t from, size_t to)
 {
 	json_t *first = json_array_get(hits, from);
 	const char *id = str(first, "recording"), *release = str(first, "release");
-	bool ok = sb_append_str(sb, "<li class=\"result\">\n<h2><a href=\"/watch/") &&
-	          http_escape_url(sb, id);
+	bool ok = sb_append_str(sb, "<li class=\"result\">\n") &&
+	          http_html_picture(sb, s->archive_dir, id, picture_moment(first),
+	                            SEARCH_PICTURE_WIDTH) &&
+	          sb_append_str(sb, "<h2><a href=\"/watch/") && http_escape_url(sb, id);
 	if (ok && s->q && s->q[0])
 		ok = sb_append_str(sb, "?q=") && http_escape_url(sb, s->q);
 	ok = ok && sb_append_str(sb, "\">") && http_escape_html(sb, str(first, "title")) &&
@@ -707,7 +727,8 @@ unsigned http_handle_search_page(http_request *req, http_reply *out)
 	           .user = staff ? user : NULL,
 	           .req = req,
 	           .year = echo(sr.year),
-	           .by_date = sr.by_date};
+	           .by_date = sr.by_date,
+	           .archive_dir = req->server->archive_dir};
 	if (!asks(req))
 		return start_page(req, out, &s);
 	if (!params_ok)

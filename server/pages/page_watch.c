@@ -24,6 +24,7 @@
 #include "file_io.h"
 #include "pages.h"
 #include "html.h"
+#include "pictures_store.h"
 #include "recording_files.h"
 #include "search_limits.h"
 #include "session_cookie.h"
@@ -58,6 +59,7 @@ typedef struct watch {
 	bool machine;       /* the transcript is speech recognition's */
 	bool has_job;       /* no transcript, and a transcription job */
 	transcribe_job job; /* when has_job */
+	pictures_info pics; /* its poster and storyboard, when made */
 } watch;
 
 /* /watch/<id>?t=N[&q=...], escaped for an attribute. */
@@ -91,6 +93,15 @@ static bool player(strbuf *sb, const watch *w, json_t *summary, bool has_cues)
 	}
 	ok = ok && sb_append_str(sb, "\" data-start=\"") &&
 	     timecode_seconds(sb, w->has_t ? w->t : 0) && sb_append_char(sb, '"');
+	/* Pictures (pictures_store.h): the poster frame, and the storyboard
+	 * the control bar's hover preview reads. */
+	bool video = tag[0] == 'v' && w->pics.published && w->pics.video;
+	if (ok && video)
+		ok = sb_append_str(sb, " poster=\"/pictures/") && http_escape_url(sb, w->id) &&
+		     sb_append_str(sb, "/poster.jpg\"");
+	if (ok && video && w->pics.storyboard)
+		ok = sb_append_str(sb, " data-storyboard=\"/pictures/") &&
+		     http_escape_url(sb, w->id) && sb_append_str(sb, "/storyboard.json\"");
 	if (ok && w->has_end)
 		ok = sb_append_str(sb, " data-end=\"") && timecode_seconds(sb, w->end) &&
 		     sb_append_char(sb, '"');
@@ -390,6 +401,28 @@ static bool about(strbuf *sb, json_t *summary, const char *notes)
 	return ok && sb_append_str(sb, "</div>\n");
 }
 
+/* For staff: where the background worker is with the pictures (poster,
+ * storyboard, waveform: pictures_queue.h). */
+static bool pictures_note(strbuf *sb, const watch *w)
+{
+	char text[64];
+	const pictures_info *p = &w->pics;
+	switch (p->state) {
+	case PICTURES_STATE_RUNNING:
+		snprintf(text, sizeof text, "Pictures: being made, %d%%", p->progress);
+		return sb_append_str(sb, "<span class=\"pictures-state\">") &&
+		       sb_append_str(sb, text) && sb_append_str(sb, "</span>");
+	case PICTURES_STATE_FAILED:
+		return sb_append_str(sb, "<span class=\"pictures-state\">Pictures failed: ") &&
+		       http_escape_html(sb, p->error) && sb_append_str(sb, "</span>");
+	case PICTURES_STATE_DONE:
+		return sb_append_str(sb, "<span class=\"pictures-state\">Pictures made</span>");
+	case PICTURES_STATE_NONE:
+		break;
+	}
+	return sb_append_str(sb, "<span class=\"pictures-state\">Pictures not made yet</span>");
+}
+
 /* For signed-in staff: change or delete the recording (page_edit.c,
  * page_delete.c). Visitors see nothing of it. */
 static bool staff_actions(strbuf *sb, const watch *w)
@@ -399,7 +432,8 @@ static bool staff_actions(strbuf *sb, const watch *w)
 	return sb_append_str(sb, "<p class=\"staff-actions\"><a href=\"/edit/") &&
 	       http_escape_url(sb, w->id) &&
 	       sb_append_str(sb, "\">Edit</a> <a class=\"danger\" href=\"/delete/") &&
-	       http_escape_url(sb, w->id) && sb_append_str(sb, "\">Delete</a></p>\n");
+	       http_escape_url(sb, w->id) && sb_append_str(sb, "\">Delete</a> ") &&
+	       pictures_note(sb, w) && sb_append_str(sb, "</p>\n");
 }
 
 static bool heading(strbuf *sb, json_t *summary, const watch *w)
@@ -470,6 +504,7 @@ unsigned http_handle_watch(http_request *req, http_reply *out)
 	w.machine = rec.transcript_machine;
 	w.has_job = !rec.transcript_path && transcribe_job_read(req->server->archive_dir, w.id,
 	                                                        &w.job) == TRANSCRIBE_JOB_OK;
+	pictures_info_read(req->server->archive_dir, w.id, &w.pics); /* none when unreadable */
 
 	const char *title = str(summary, "title");
 	http_page page = {.title = title ? title : w.id,

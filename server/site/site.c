@@ -42,6 +42,8 @@ static const http_route routes[] = {
     {HTTP_METHOD_DELETE, "/api/uploads/", HTTP_MATCH_PREFIX, HTTP_FORMAT_JSON,
      http_handle_tus_delete, &http_tus_delete_body, NO_POOL},
     {GET_HEAD, "/media/", HTTP_MATCH_PREFIX, HTTP_FORMAT_HTML, http_handle_media, NULL, NO_POOL},
+    {GET_HEAD, "/pictures/", HTTP_MATCH_PREFIX, HTTP_FORMAT_HTML, http_handle_pictures, NULL,
+     NO_POOL},
     {GET_HEAD, "/captions/", HTTP_MATCH_PREFIX, HTTP_FORMAT_HTML, http_handle_captions, NULL,
      NO_POOL},
     {GET_HEAD, "/chapters/", HTTP_MATCH_PREFIX, HTTP_FORMAT_HTML, http_handle_chapters, NULL,
