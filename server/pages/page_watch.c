@@ -53,6 +53,7 @@ typedef struct watch {
 	double t, end;
 	bool machine;       /* the transcript is speech recognition's */
 	bool has_job;       /* no transcript, and a transcription job */
+	bool has_media;     /* a media file to play and download */
 	transcribe_job job; /* when has_job */
 } watch;
 
@@ -87,28 +88,38 @@ static bool player(strbuf *sb, const watch *w, json_t *summary, bool has_cues)
 	}
 	ok = ok && sb_append_str(sb, "\" data-start=\"") &&
 	     timecode_seconds(sb, w->has_t ? w->t : 0) && sb_append_char(sb, '"');
+	/* player.js: chapters drawn before the metadata arrives; a ?t= link
+	 * plays from t (when the browser lets it). */
+	json_t *duration = json_object_get(summary, "duration");
+	if (ok && json_is_number(duration) && json_number_value(duration) > 0)
+		ok = sb_append_str(sb, " data-duration=\"") &&
+		     timecode_seconds(sb, json_number_value(duration)) && sb_append_char(sb, '"');
+	if (ok && w->has_t)
+		ok = sb_append_str(sb, " data-autoplay");
 	if (ok && w->has_end)
 		ok = sb_append_str(sb, " data-end=\"") && timecode_seconds(sb, w->end) &&
 		     sb_append_char(sb, '"');
 	ok = ok && sb_append_str(sb, ">\n");
+	/* Not "default": the transcript is on the page already, and player.js
+	 * builds the captions from it; the track is fetched only when someone
+	 * without scripts turns captions on. */
 	if (ok && has_cues)
 		ok = sb_append_str(sb, "<track kind=\"captions\" src=\"/captions/") &&
 		     http_escape_url(sb, w->id) &&
-		     sb_append_str(sb, ".vtt\" srclang=\"en\" label=\"English\" default>\n");
+		     sb_append_str(sb, ".vtt\" srclang=\"en\" label=\"English\">\n");
 	if (ok && json_array_size(json_object_get(summary, "agenda")) > 0)
 		ok = sb_append_str(sb, "<track kind=\"chapters\" src=\"/chapters/") &&
 		     http_escape_url(sb, w->id) &&
 		     sb_append_str(sb, ".vtt\" srclang=\"en\" label=\"Chapters\">\n");
-	ok =
-	    ok && sb_append_str(sb, "<p>This browser cannot play it here: <a href=\"/media/") &&
-	    http_escape_url(sb, w->id) &&
-	    sb_append_str(sb, "\">download the recording</a>.</p>\n") && sb_append_str(sb, "</") &&
-	    sb_append_str(sb, tag) &&
-	    sb_append_str(sb, ">\n<div class=\"player-tools\" hidden>\n"
-	                      "<button type=\"button\" id=\"copy-moment\">Copy link to this "
-	                      "moment</button>\n<input type=\"text\" id=\"copy-fallback\" "
-	                      "readonly hidden aria-label=\"Link to this moment\">\n"
-	                      "<span id=\"copy-status\" role=\"status\"></span>\n</div>\n</div>\n");
+	ok = ok && sb_append_str(sb, "<p>This browser cannot play it here: <a href=\"/media/") &&
+	     http_escape_url(sb, w->id) &&
+	     sb_append_str(sb, "\">download the recording</a>.</p>\n") && sb_append_str(sb, "</") &&
+	     sb_append_str(sb, tag) &&
+	     sb_append_str(sb, ">\n</div>\n<div class=\"player-tools\" hidden>\n"
+	                       "<button type=\"button\" id=\"copy-moment\">Copy link to this "
+	                       "moment</button>\n<input type=\"text\" id=\"copy-fallback\" "
+	                       "readonly hidden aria-label=\"Link to this moment\">\n"
+	                       "<span id=\"copy-status\" role=\"status\"></span>\n</div>\n");
 	if (ok && w->has_end) {
 		ok = sb_append_str(sb, "<p class=\"clip-note\">This link plays a clip, from ") &&
 		     timecode_clock(sb, w->has_t ? w->t : 0) && sb_append_str(sb, " to ") &&
@@ -142,7 +153,8 @@ static bool agenda(strbuf *sb, const watch *w, json_t *items)
 	if (n == 0)
 		return true;
 	bool ok = sb_append_str(sb, "<section class=\"agenda\" aria-labelledby=\"agenda-h\">\n"
-	                            "<h2 id=\"agenda-h\">Agenda</h2>\n<ol class=\"chapters\">\n");
+	                            "<h2 id=\"agenda-h\">Agenda</h2>\n<ol class=\"chapters\" "
+	                            "data-chapters>\n");
 	for (size_t i = 0; ok && i < n; i++) {
 		json_t *item = json_array_get(items, i);
 		double start = json_number_value(json_object_get(item, "start"));
@@ -164,14 +176,16 @@ static bool agenda(strbuf *sb, const watch *w, json_t *items)
 static bool also_asked(strbuf *sb, json_t *similar)
 {
 	const char *rec = str(similar, "recording"), *text = str(similar, "question");
-	const char *where = str(similar, "release") ? str(similar, "release") : str(similar, "title");
+	const char *where =
+	    str(similar, "release") ? str(similar, "release") : str(similar, "title");
 	if (!rec || !text)
 		return true;
 	double t = json_number_value(json_object_get(similar, "t"));
 	return sb_append_str(sb, "<p class=\"also\">Also asked in ") &&
-	       http_escape_html(sb, where ? where : rec) && sb_append_str(sb, ": <a href=\"/watch/") &&
-	       http_escape_html(sb, rec) && sb_append_str(sb, "?t=") && timecode_seconds(sb, t) &&
-	       sb_append_str(sb, "\">") && http_escape_html(sb, text) && sb_append_str(sb, "</a></p>");
+	       http_escape_html(sb, where ? where : rec) &&
+	       sb_append_str(sb, ": <a href=\"/watch/") && http_escape_html(sb, rec) &&
+	       sb_append_str(sb, "?t=") && timecode_seconds(sb, t) && sb_append_str(sb, "\">") &&
+	       http_escape_html(sb, text) && sb_append_str(sb, "</a></p>");
 }
 
 /* "Questions in this Q&A": the questions asked (qa_units.h, from the
@@ -196,8 +210,8 @@ static bool questions(strbuf *sb, const watch *w, json_t *items)
 		     sb_append_str(sb, "</span> <span class=\"title\">") &&
 		     http_escape_html(sb, str(item, "text"));
 		if (ok && who)
-			ok = sb_append_str(sb, " <span class=\"who\">(") && http_escape_html(sb, who) &&
-			     sb_append_str(sb, ")</span>");
+			ok = sb_append_str(sb, " <span class=\"who\">(") &&
+			     http_escape_html(sb, who) && sb_append_str(sb, ")</span>");
 		ok = ok && sb_append_str(sb, "</span></a>") &&
 		     also_asked(sb, json_array_get(json_object_get(item, "similar"), 0)) &&
 		     sb_append_str(sb, "</li>\n");
@@ -253,6 +267,24 @@ static bool machine_label(strbuf *sb, const watch *w)
 	return ok && sb_append_str(sb, "</p>\n");
 }
 
+/* Under the cues: the transcript to download (h_captions.c) and the
+ * media; also where "Skip the transcript" lands. */
+static bool downloads(strbuf *sb, const watch *w)
+{
+	static const char *const as[][2] = {{"vtt", "WebVTT"}, {"srt", "SRT"}, {"txt", "text"}};
+	bool ok = sb_append_str(sb, "<p class=\"downloads\" id=\"after-transcript\" "
+	                            "tabindex=\"-1\">Download the transcript:");
+	for (size_t i = 0; ok && i < sizeof as / sizeof as[0]; i++)
+		ok = sb_append_str(sb, i ? " · <a href=\"/captions/" : " <a href=\"/captions/") &&
+		     http_escape_url(sb, w->id) && sb_append_char(sb, '.') &&
+		     sb_append_str(sb, as[i][0]) && sb_append_str(sb, "\" download>") &&
+		     sb_append_str(sb, as[i][1]) && sb_append_str(sb, "</a>");
+	if (ok && w->has_media)
+		ok = sb_append_str(sb, ". <a href=\"/media/") && http_escape_url(sb, w->id) &&
+		     sb_append_str(sb, "\" download>Download the recording</a>");
+	return ok && sb_append_str(sb, ".</p>\n");
+}
+
 static bool transcript_section(strbuf *sb, const watch *w, const http_transcript *tr,
                                bool unreadable)
 {
@@ -287,10 +319,12 @@ static bool transcript_section(strbuf *sb, const watch *w, const http_transcript
 		return ok && sb_append_str(sb, "</p>\n</section>\n");
 	}
 	if (ok)
-		ok = sb_append_str(
-		    sb, "<p class=\"clip-offer\" hidden></p>\n"
-		        "<p class=\"hint\">Select a stretch of the transcript to get a "
-		        "link to just that clip.</p>\n<ol class=\"cues\" id=\"cues\">\n");
+		ok = sb_append_str(sb,
+		                   "<p class=\"clip-offer\" hidden></p>\n"
+		                   "<p class=\"hint\">Select a stretch of the transcript to get a "
+		                   "link to just that clip.</p>\n<a class=\"skip-transcript\" "
+		                   "href=\"#after-transcript\">Skip the transcript</a>\n"
+		                   "<ol class=\"cues\" id=\"cues\">\n");
 	size_t current = w->has_t ? cue_at(cues, w->t) : (size_t)-1;
 	const char *last_voice = NULL;
 	char num[32];
@@ -314,7 +348,8 @@ static bool transcript_section(strbuf *sb, const watch *w, const http_transcript
 		ok = ok && sb_append_str(sb, "<span class=\"text\">") &&
 		     http_escape_html(sb, c->plain) && sb_append_str(sb, "</span></li>\n");
 	}
-	return ok && sb_append_str(sb, "</ol>\n</section>\n");
+	return ok && sb_append_str(sb, "</ol>\n") && downloads(sb, w) &&
+	       sb_append_str(sb, "</section>\n");
 }
 
 static bool about(strbuf *sb, json_t *summary, const char *notes)
@@ -431,6 +466,7 @@ unsigned http_handle_watch(http_request *req, http_reply *out)
 	char user[SESSION_USER_SIZE], csrf[SESSION_TOKEN_SIZE];
 	w.staff = http_session_user(req, user, csrf);
 	w.machine = rec.transcript_machine;
+	w.has_media = str(summary, "media") != NULL;
 	w.has_job = !rec.transcript_path && transcribe_job_read(req->server->archive_dir, w.id,
 	                                                        &w.job) == TRANSCRIBE_JOB_OK;
 
@@ -440,17 +476,18 @@ unsigned http_handle_watch(http_request *req, http_reply *out)
 	                  .query = w.q,
 	                  .header_search = true,
 	                  .script = "watch.js",
+	                  .extra = "player.js",
 	                  .page = "watch"};
-	bool ok =
-	    http_html_begin(&sb, &page) && sb_append_str(&sb, "<article class=\"recording\">\n") &&
-	    heading(&sb, summary, &w) &&
-	    sb_append_str(&sb, "<div class=\"watch\">\n<div class=\"watch-main\">\n") &&
-	    player(&sb, &w, summary, tr.cues->count > 0) &&
-	    agenda(&sb, &w, json_object_get(summary, "agenda")) &&
-	    questions(&sb, &w, json_object_get(summary, "questions")) &&
-	    sb_append_str(&sb, "</div>\n") &&
-	    transcript_section(&sb, &w, &tr, unreadable) && about(&sb, summary, notes) &&
-	    sb_append_str(&sb, "</div>\n</article>\n") && http_html_end(&sb);
+	bool ok = http_html_begin(&sb, &page) &&
+	          sb_append_str(&sb, "<article class=\"recording\">\n") &&
+	          heading(&sb, summary, &w) &&
+	          sb_append_str(&sb, "<div class=\"watch\">\n<div class=\"watch-main\">\n") &&
+	          player(&sb, &w, summary, tr.cues->count > 0) &&
+	          agenda(&sb, &w, json_object_get(summary, "agenda")) &&
+	          questions(&sb, &w, json_object_get(summary, "questions")) &&
+	          sb_append_str(&sb, "</div>\n") && transcript_section(&sb, &w, &tr, unreadable) &&
+	          about(&sb, summary, notes) && sb_append_str(&sb, "</div>\n</article>\n") &&
+	          http_html_end(&sb);
 	st = http_html_reply(out, 200, &sb, ok);
 out:
 	sb_free(&sb);
