@@ -267,7 +267,12 @@
   function captionTrack() {
     if (captions || !isVideo || typeof VTTCue === 'undefined') return captions;
     var cues = document.querySelectorAll('#cues li.cue');
-    if (!cues.length) return null;
+    if (!cues.length) {
+      /* No transcript on the page (the embed page): the <track>, fetched
+       * now that someone asked for captions. */
+      captions = Array.prototype.filter.call(media.textTracks, function (x) { return x.kind === 'captions'; })[0] || null;
+      return captions;
+    }
     captions = media.addTextTrack('captions', 'English', 'en');
     cues.forEach(function (li) {
       var text = li.querySelector('.text');
@@ -444,6 +449,42 @@
   if (media.hasAttribute('data-autoplay')) {
     if (media.readyState >= 1) autoplay();
     else media.addEventListener('loadedmetadata', autoplay, { once: true });
+  }
+
+  /* Resume where I left off: the position is kept in this browser's
+   * localStorage only (never sent anywhere), per recording, and used when
+   * the page is opened without ?t=. Near the start or the end it is
+   * forgotten. */
+  var resumeKey = 'qarchive.resume.' + (box.getAttribute('data-id') || window.location.pathname);
+  var lastSaved = 0;
+  function store(fn) { try { return fn(window.localStorage); } catch (err) { return null; } }
+  media.addEventListener('timeupdate', function () {
+    if (media.paused || Date.now() - lastSaved < 5000) return;
+    lastSaved = Date.now();
+    var t = media.currentTime, d = duration();
+    store(function (ls) {
+      if (t > 10 && (!d || t < d - 15)) ls.setItem(resumeKey, String(Math.floor(t)));
+      else ls.removeItem(resumeKey);
+    });
+  });
+  media.addEventListener('ended', function () { store(function (ls) { ls.removeItem(resumeKey); }); });
+  var resumeAt = parseFloat(store(function (ls) { return ls.getItem(resumeKey); }));
+  if (!media.hasAttribute('data-autoplay') && !media.hasAttribute('data-end') && resumeAt > 0 &&
+      !new URLSearchParams(window.location.search).has('t')) {
+    var note = el('p', 'resume-note');
+    note.appendChild(document.createTextNode('Resumed where you left off, at ' + clock(resumeAt) + '. '));
+    var restart = el('button', 'link', 'Start from the beginning');
+    restart.type = 'button';
+    restart.addEventListener('click', function () {
+      seekTo(0);
+      store(function (ls) { ls.removeItem(resumeKey); });
+      note.remove();
+    });
+    note.appendChild(restart);
+    box.insertAdjacentElement('afterend', note);
+    var goResume = function () { if (media.currentTime < 1) seekTo(resumeAt); };
+    if (media.readyState >= 1) goResume();
+    else media.addEventListener('loadedmetadata', goResume, { once: true });
   }
 
   drawChapters();

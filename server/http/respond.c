@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -121,8 +122,14 @@ enum MHD_Result http_respond(const http_request *req, unsigned status, http_repl
 	}
 	if (req->head)
 		*bytes = 0;
+	/* A reply that states its own policy (the embed page: frame-ancestors *)
+	 * replaces this one rather than joining it: two policies both apply,
+	 * and 'none' would still forbid the framing. */
+	bool own_csp = false;
+	for (size_t i = 0; i < reply->header_count; i++)
+		own_csp |= strcasecmp(reply->headers[i].name, "Content-Security-Policy") == 0;
 	bool ok = add(resp, "X-Content-Type-Options", "nosniff") &&
-	          add(resp, "Content-Security-Policy", HTTP_CSP) &&
+	          (own_csp || add(resp, "Content-Security-Policy", HTTP_CSP)) &&
 	          add(resp, "Referrer-Policy", "same-origin");
 	if (ok && reply->content_type && !bodiless)
 		ok = add(resp, MHD_HTTP_HEADER_CONTENT_TYPE, reply->content_type);

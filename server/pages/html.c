@@ -29,6 +29,8 @@ bool http_html_begin(strbuf *sb, const http_page *page)
 	          http_escape_html(sb, page->title) &&
 	          sb_append_str(sb, " — qarchive</title>\n<link rel=\"stylesheet\" href=\"") &&
 	          asset_href(sb, "style.css") &&
+	          sb_append_str(sb, "\">\n<link rel=\"icon\" type=\"image/svg+xml\" href=\"") &&
+	          asset_href(sb, "favicon.svg") &&
 	          sb_append_str(sb, "\">\n<link rel=\"search\" "
 	                            "type=\"application/opensearchdescription+xml\" "
 	                            "title=\"qarchive\" href=\"/opensearch.xml\">\n"

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "escape.h"
 #include "file_io.h"
@@ -25,6 +26,7 @@
 #include "recording_files.h"
 #include "search_limits.h"
 #include "session_cookie.h"
+#include "share_meta.h"
 #include "timecode.h"
 #include "transcribe_job.h"
 
@@ -77,7 +79,9 @@ static bool player(strbuf *sb, const watch *w, json_t *summary, bool has_cues)
 		                                  : "<p class=\"no-media\">This recording has no "
 		                                    "audio or video here.</p>\n");
 	const char *tag = audio_only(media) ? "audio" : "video";
-	bool ok = sb_append_str(sb, "<div class=\"player\">\n<") && sb_append_str(sb, tag) &&
+	bool ok = sb_append_str(sb, "<div class=\"player\" data-id=\"") &&
+	          http_escape_attr(sb, w->id) && sb_append_str(sb, "\">\n<") &&
+	          sb_append_str(sb, tag) &&
 	          sb_append_str(sb, " id=\"player\" controls preload=\"metadata\" "
 	                            "playsinline src=\"/media/") &&
 	          http_escape_url(sb, w->id);
@@ -430,6 +434,31 @@ static bool heading(strbuf *sb, json_t *summary, const watch *w)
 	       sb_append_str(sb, "</header>\n");
 }
 
+/* For sites that show a link to this page (share_meta.h): the words at
+ * ?t= (the cue then spoken) or the description, the poster when the
+ * pictures worker made one. */
+static bool share_meta(strbuf *sb, http_request *req, const watch *w, json_t *summary,
+                       const http_transcript *tr)
+{
+	char origin[320], poster[4096];
+	http_request_origin(req, origin, sizeof origin);
+	const char *media = str(summary, "media");
+	snprintf(poster, sizeof poster, "%s/.qarchive/pictures/%s/poster.jpg",
+	         req->server->archive_dir, w->id);
+	const char *text = str(summary, "description");
+	if (w->has_t && tr->cues->count > 0)
+		text = tr->cues->items[cue_at(tr->cues, w->t)].plain;
+	http_share s = {.origin = origin,
+	                .id = w->id,
+	                .title = str(summary, "title") ? str(summary, "title") : w->id,
+	                .text = text,
+	                .has_t = w->has_t,
+	                .t = w->t,
+	                .video = media && !audio_only(media),
+	                .poster = media && access(poster, R_OK) == 0};
+	return http_share_meta(sb, &s);
+}
+
 unsigned http_handle_watch(http_request *req, http_reply *out)
 {
 	json_t *summary = NULL;
@@ -471,7 +500,10 @@ unsigned http_handle_watch(http_request *req, http_reply *out)
 	                                                        &w.job) == TRANSCRIBE_JOB_OK;
 
 	const char *title = str(summary, "title");
-	http_page page = {.title = title ? title : w.id,
+	strbuf head = STRBUF_INIT;
+	bool head_ok = share_meta(&head, req, &w, summary, &tr);
+	http_page page = {.head = head_ok ? head.data : NULL,
+	                  .title = title ? title : w.id,
 	                  .user = w.staff ? user : NULL,
 	                  .query = w.q,
 	                  .header_search = true,
@@ -489,6 +521,7 @@ unsigned http_handle_watch(http_request *req, http_reply *out)
 	          about(&sb, summary, notes) && sb_append_str(&sb, "</div>\n</article>\n") &&
 	          http_html_end(&sb);
 	st = http_html_reply(out, 200, &sb, ok);
+	sb_free(&head);
 out:
 	sb_free(&sb);
 	free(notes);

@@ -21,6 +21,7 @@
 'use strict';
 
 const fs = require('fs');
+const http = require('http');
 const path = require('path');
 const qa = require('../lib/qa_test');
 const { check, run, get, sleep, stopServer } = qa;
@@ -443,6 +444,113 @@ async function audioBar(page, base, vname) {
   await axe(page, `${vname} audio watch`);
 }
 
+/* 6. Sharing: Open Graph and Twitter tags, the embed page (the only one
+ * another site may frame), oEmbed; a favicon; resume where I left off. */
+async function sharing(browser, base, port) {
+  const headers = (r) => r.headers['content-security-policy'] || '';
+  const w = await get(port, '/watch/' + DEMO + '?t=9.48');
+  const metaOf = (body, key) => { const m = new RegExp(`<meta (?:property|name)="${key.replace('.', '\\.')}" content="([^"]*)">`).exec(body); return m ? m[1] : null; };
+  check(metaOf(w.body, 'og:title') === 'Webinar: the player test' && metaOf(w.body, 'twitter:title') === 'Webinar: the player test',
+    'og:title and twitter:title');
+  check(metaOf(w.body, 'og:description') === 'A shard is verified with a digest when read.',
+    'og:description is the words at t: ' + metaOf(w.body, 'og:description'));
+  check(/\/watch\/2025-12-01-player-demo\?t=9\.48$/.test(metaOf(w.body, 'og:url') || ''), 'og:url keeps t: ' + metaOf(w.body, 'og:url'));
+  check(/\/embed\/2025-12-01-player-demo\?t=9\.48$/.test(metaOf(w.body, 'og:video') || ''), 'og:video is the embed page');
+  check(metaOf(w.body, 'og:image') === null && metaOf(w.body, 'twitter:card') === 'summary', 'no poster yet: no og:image, a summary card');
+  check(/frame-ancestors 'none'/.test(headers(w)), 'the watch page may not be framed: ' + headers(w));
+  const plain = await get(port, '/watch/' + DEMO);
+  check(metaOf(plain.body, 'og:description') === 'A recording made by the player test.', 'without t: the description');
+  /* The poster, once the pictures worker has made one. */
+  const poster = path.join(WORK, 'player-archive', '.qarchive', 'pictures', DEMO, 'poster.jpg');
+  fs.mkdirSync(path.dirname(poster), { recursive: true });
+  fs.copyFileSync(path.join(WORK, 'player-sprite.jpg'), poster);
+  const withPoster = await get(port, '/watch/' + DEMO);
+  check(/\/pictures\/2025-12-01-player-demo\/poster\.jpg$/.test(metaOf(withPoster.body, 'og:image') || '') &&
+    metaOf(withPoster.body, 'twitter:card') === 'summary_large_image', 'with a poster: og:image and a large card');
+  fs.rmSync(path.dirname(poster), { recursive: true });
+  const x = await get(port, '/watch/' + DEMO + '?t=1');
+  check(!/<meta[^>]*content="[^"]*<v /.test(x.body), 'no markup in the tags');
+
+  const link = /<link rel="alternate" type="application\/json\+oembed" title="oEmbed" href="([^"]+)">/.exec(w.body);
+  check(link && /^\/oembed\?url=http:\/\/127\.0\.0\.1:\d+\/watch\/2025-12-01-player-demo%3Ft%3D9\.48$/.test(link[1]), 'oEmbed discovery: ' + (link && link[1]));
+  const o = await get(port, link ? link[1].replace(/&amp;/g, '&') : '/oembed');
+  let oj = {};
+  try { oj = JSON.parse(o.body); } catch (e) { oj = {}; }
+  check(o.status === 200 && oj.version === '1.0' && oj.type === 'video' && oj.title === 'Webinar: the player test' &&
+    oj.width === 640 && oj.height === 360 && /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/embed\/2025-12-01-player-demo\?t=9\.48" width="640" height="360"/.test(oj.html || ''),
+    'oEmbed answer: ' + o.body.slice(0, 300));
+  const small = JSON.parse((await get(port, '/oembed?url=' + encodeURIComponent(base + '/watch/' + DEMO) + '&maxwidth=320')).body);
+  check(small.width === 320 && small.height === 180, 'maxwidth 320: 320×180');
+  for (const [u, want] of [['/oembed?url=' + encodeURIComponent('https://example.org/nope'), 404],
+    ['/oembed?url=' + encodeURIComponent(base + '/watch/no-such-recording'), 404], ['/oembed', 404],
+    ['/oembed?url=' + encodeURIComponent(base + '/watch/' + DEMO) + '&format=xml', 400]])
+    check((await get(port, u)).status === want, `oEmbed ${u}: ${want}`);
+
+  const e = await get(port, '/embed/' + DEMO + '?t=21');
+  check(e.status === 200 && /frame-ancestors \*/.test(headers(e)) && (headers(e).match(/frame-ancestors/g) || []).length === 1,
+    'the embed page may be framed by anyone: ' + headers(e));
+  check((await get(port, '/embed/no-such-recording')).status === 404, 'embed of an unknown recording: 404');
+  for (const p of ['/', '/search?q=shard', '/login', '/watch/' + DEMO, '/static/style.css'])
+    check(/frame-ancestors 'none'/.test(headers(await get(port, p))), `${p} keeps frame-ancestors 'none'`);
+
+  /* The embed page in a frame on another origin (a data: URL page). */
+  const ctx = await browser.newContext({ viewport: { width: 800, height: 500 } });
+  const page = await ctx.newPage();
+  const problems = [];
+  guard(page, problems);
+  await page.goto(base + '/embed/' + DEMO + '?t=21');
+  const playing = await waitFor(page, () => { const v = document.getElementById('player'); return !v.paused && v.currentTime >= 21; });
+  const bar = await page.evaluate(() => ({ segs: document.querySelectorAll('.seek .segment').length, chapter: document.querySelector('.chapter-now').textContent }));
+  check(playing && bar.segs === 3 && bar.chapter === 'Welcome', 'the embed page plays at t with the chapters on its bar: ' + JSON.stringify(bar));
+  await page.keyboard.press('c');
+  check(await waitFor(page, () => [...document.getElementById('player').textTracks].some((x) => x.kind === 'captions' && x.mode === 'showing' && x.cues && x.cues.length === 20), null, 5000),
+    'c: captions from the <track> (no transcript on the embed page)');
+  await page.evaluate(() => document.getElementById('player').pause());
+  await page.screenshot({ path: path.join(WORK, 'screenshots', 'player-embed.png') });
+  await axe(page, 'embed');
+  /* Another site: an origin of its own (another port), a tiny server
+   * here. (Not a Playwright route: Chromium treats a routed page as
+   * public and keeps it from framing a loopback address.) */
+  const other = http.createServer((req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html' });
+    res.end(`<!DOCTYPE html><title>elsewhere</title><iframe id="f" src="${base}${req.url}" width="640" height="360"></iframe>`);
+  });
+  await new Promise((r) => other.listen(0, '127.0.0.1', r));
+  const elsewhere = `http://127.0.0.1:${other.address().port}`;
+  const framed = await ctx.newPage();
+  guard(framed, problems);
+  await framed.goto(`${elsewhere}/embed/${DEMO}`);
+  const frame = await (await framed.$('#f')).contentFrame();
+  check(await waitFor(frame, () => !!document.querySelector('.controls'), null, 10000), 'another site can frame the embed page');
+  const blocked = await ctx.newPage();
+  const refused = new Promise((resolve) => blocked.on('console', (m) => { if (/frame-ancestors/.test(m.text())) resolve(true); }));
+  await blocked.goto(`${elsewhere}/watch/${DEMO}`);
+  const said = await Promise.race([refused, sleep(5000).then(() => false)]);
+  const wf = await (await blocked.$('#f')).contentFrame();
+  check(said && (!wf || await wf.evaluate(() => !document.querySelector('.controls')).catch(() => true)), 'but not the watch page');
+  other.close();
+  check(problems.length === 0, 'embed: no errors: ' + problems.join(' | '));
+
+  /* Resume where I left off (localStorage only). */
+  await page.goto(base + '/watch/' + DEMO + '?t=30');
+  await waitFor(page, () => document.getElementById('player').currentTime > 36, null, 15000);
+  const saved = await page.evaluate(() => Object.keys(localStorage).filter((k) => /^qarchive\.resume\./.test(k)).map((k) => [k, localStorage.getItem(k)]));
+  check(saved.length === 1 && Number(saved[0][1]) >= 30, 'the position is kept in localStorage: ' + JSON.stringify(saved));
+  await page.goto(base + '/watch/' + DEMO);
+  check(await waitFor(page, (t) => Math.abs(document.getElementById('player').currentTime - t) < 1, Number(saved[0][1]), 5000) &&
+    /Resumed where you left off, at 0:3\d/.test(await page.textContent('.resume-note')), 'opened again: resumed there, and said so');
+  await axe(page, 'watch, resumed');
+  await page.click('.resume-note button');
+  check(await page.evaluate(() => document.getElementById('player').currentTime) < 1 && await page.locator('.resume-note').count() === 0,
+    '"Start from the beginning"');
+
+  /* The favicon. */
+  const icon = await page.getAttribute('link[rel="icon"]', 'href');
+  const ir = await get(port, icon || '/nope');
+  check(ir.status === 200 && /^image\/svg\+xml/.test(ir.headers['content-type']) && ir.body.includes('<svg'), 'a favicon: ' + icon);
+  await ctx.close();
+}
+
 async function main() {
   fs.mkdirSync(path.join(WORK, 'screenshots'), { recursive: true });
   for (const f of fs.readdirSync(path.join(WORK, 'screenshots'))) if (/^player-/.test(f)) fs.rmSync(path.join(WORK, 'screenshots', f));
@@ -482,6 +590,8 @@ async function main() {
       check(problems.length === 0, `${vname}: no page or console errors: ${problems.join(' | ')}`);
       await ctx.close();
     }
+
+    await sharing(browser, base, port);
 
     /* Without scripts the browser's own controls stay. */
     const nojs = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 800 } });
