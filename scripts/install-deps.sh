@@ -16,6 +16,7 @@ run_packages=(
   libavformat-dev libavcodec-dev libavutil-dev libswresample-dev
   libsodium-dev libxapian-dev
   libmicrohttpd-dev libcmark-dev
+  zlib1g-dev libbrotli-dev
   espeak-ng ffmpeg fonts-dejavu-core
 )
 test_packages=(

@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "compress.h"
 #include "routes.h"
 #include "strbuf.h"
 
@@ -95,6 +96,8 @@ enum MHD_Result http_respond(const http_request *req, unsigned status, http_repl
 	bool bodiless = status == 304;
 	if (status >= 400 && !reply->body && reply->fd < 0)
 		render_error(req, status, reply);
+	if (!bodiless)
+		http_reply_compress(req, status, reply);
 	if (bodiless) {
 		free(reply->body);
 		reply->body = NULL;

@@ -551,6 +551,36 @@ async function sharing(browser, base, port) {
   await ctx.close();
 }
 
+/* gzip and Brotli for HTML, CSS, JavaScript and WebVTT, when accepted. */
+function raw(port, p, headers) {
+  return new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port, path: p, headers }, (res) => {
+      const parts = [];
+      res.on('data', (c) => parts.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(parts) }));
+    }).on('error', reject);
+  });
+}
+
+async function compression(port) {
+  const zlib = require('zlib');
+  for (const p of ['/watch/' + DEMO, '/static/style.css', '/static/player.js', `/captions/${DEMO}.vtt`, '/search?q=shard']) {
+    const plain = await raw(port, p, {});
+    const gz = await raw(port, p, { 'Accept-Encoding': 'gzip, deflate' });
+    const br = await raw(port, p, { 'Accept-Encoding': 'gzip;q=0.5, br' });
+    const no = await raw(port, p, { 'Accept-Encoding': 'br;q=0, gzip;q=0' });
+    check(!plain.headers['content-encoding'] && /Accept-Encoding/.test(plain.headers.vary || ''), `${p}: identity without Accept-Encoding, Vary set`);
+    check(gz.headers['content-encoding'] === 'gzip' && zlib.gunzipSync(gz.body).equals(plain.body) && gz.body.length < plain.body.length / 2,
+      `${p}: gzip ${plain.body.length} → ${gz.body.length}`);
+    check(br.headers['content-encoding'] === 'br' && zlib.brotliDecompressSync(br.body).equals(plain.body) && br.body.length < gz.body.length,
+      `${p}: br ${br.body.length}`);
+    check(!no.headers['content-encoding'] && no.body.equals(plain.body), `${p}: q=0 refuses both`);
+    if (plain.headers.etag) check(gz.headers.etag !== plain.headers.etag && br.headers.etag !== gz.headers.etag, `${p}: an ETag per encoding`);
+  }
+  const media = await raw(port, '/media/' + DEMO, { 'Accept-Encoding': 'gzip, br', Range: 'bytes=0-99' });
+  check(media.status === 206 && !media.headers['content-encoding'] && media.body.length === 100, 'media is never compressed');
+}
+
 async function main() {
   fs.mkdirSync(path.join(WORK, 'screenshots'), { recursive: true });
   for (const f of fs.readdirSync(path.join(WORK, 'screenshots'))) if (/^player-/.test(f)) fs.rmSync(path.join(WORK, 'screenshots', f));
@@ -592,6 +622,7 @@ async function main() {
     }
 
     await sharing(browser, base, port);
+    await compression(port);
 
     /* Without scripts the browser's own controls stay. */
     const nojs = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 800 } });
