@@ -27,6 +27,7 @@
 #include "search_limits.h"
 #include "session_cookie.h"
 #include "share_meta.h"
+#include "watch_next.h"
 #include "timecode.h"
 #include "transcribe_job.h"
 
@@ -356,7 +357,7 @@ static bool transcript_section(strbuf *sb, const watch *w, const http_transcript
 	       sb_append_str(sb, "</section>\n");
 }
 
-static bool about(strbuf *sb, json_t *summary, const char *notes)
+static bool about(strbuf *sb, json_t *summary, const char *notes, json_t *newest, const char *id)
 {
 	const char *description = str(summary, "description");
 	json_t *speakers = json_object_get(summary, "speakers");
@@ -390,7 +391,8 @@ static bool about(strbuf *sb, json_t *summary, const char *notes)
 		ok = sb_append_str(sb, "<section id=\"notes\" aria-labelledby=\"notes-h\">\n<h2 "
 		                       "id=\"notes-h\">Notes</h2>\n<div class=\"prose\">\n") &&
 		     http_html_markdown(sb, notes, 2) && sb_append_str(sb, "</div>\n</section>\n");
-	return ok && sb_append_str(sb, "</div>\n");
+	return ok && (!newest || http_watch_next(sb, newest, id, summary)) &&
+	       sb_append_str(sb, "</div>\n");
 }
 
 /* For signed-in staff: change or delete the recording (page_edit.c,
@@ -461,7 +463,7 @@ static bool share_meta(strbuf *sb, http_request *req, const watch *w, json_t *su
 
 unsigned http_handle_watch(http_request *req, http_reply *out)
 {
-	json_t *summary = NULL;
+	json_t *summary = NULL, *newest = NULL;
 	recording rec = RECORDING_INIT;
 	http_transcript tr = {0};
 	char *notes = NULL;
@@ -480,6 +482,12 @@ unsigned http_handle_watch(http_request *req, http_reply *out)
 		out->message = NULL;
 		static const cue_list none = {NULL, 0, 0};
 		tr = (http_transcript){.cues = &none};
+	}
+	/* Where to go next (watch_next.h); a page without it rather than none. */
+	if (http_recordings_newest(req, out, &newest) != 0) {
+		free(out->message);
+		out->message = NULL;
+		newest = NULL;
 	}
 	size_t len;
 	if (rec.notes_path && file_read_all(rec.notes_path, &notes, &len) != 0)
@@ -518,8 +526,8 @@ unsigned http_handle_watch(http_request *req, http_reply *out)
 	          agenda(&sb, &w, json_object_get(summary, "agenda")) &&
 	          questions(&sb, &w, json_object_get(summary, "questions")) &&
 	          sb_append_str(&sb, "</div>\n") && transcript_section(&sb, &w, &tr, unreadable) &&
-	          about(&sb, summary, notes) && sb_append_str(&sb, "</div>\n</article>\n") &&
-	          http_html_end(&sb);
+	          about(&sb, summary, notes, newest, w.id) &&
+	          sb_append_str(&sb, "</div>\n</article>\n") && http_html_end(&sb);
 	st = http_html_reply(out, 200, &sb, ok);
 	sb_free(&head);
 out:
@@ -528,5 +536,6 @@ out:
 	http_transcript_free(&tr);
 	recording_free(&rec);
 	json_decref(summary);
+	json_decref(newest);
 	return st;
 }

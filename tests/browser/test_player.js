@@ -435,6 +435,24 @@ async function panel(page, base, port, vname) {
   check((await get(port, `/captions/${DEMO}.pdf`)).status === 404, 'another extension: 404');
 }
 
+/* 6. Next: the previous and next TAC meeting, more from a release. */
+async function nextRecordings(page, base, vname) {
+  await page.goto(base + '/watch/2025-05-13-tac-meeting');
+  const items = await page.locator('.next-recs li').evaluateAll((lis) => lis.map((li) => li.textContent.replace(/\s+/g, ' ').trim()));
+  check(items.length === 2 && /^Previous TAC meeting: .*March 2025 11 Mar 2025$/.test(items[0]) &&
+    /^Next TAC meeting: .*September 2025 9 Sep 2025$/.test(items[1]), `${vname}: previous and next TAC meeting: ${JSON.stringify(items)}`);
+  await page.screenshot({ path: path.join(WORK, 'screenshots', `player-${vname}-tac-next.png`), fullPage: true });
+  await axe(page, `${vname} TAC meeting with previous/next`);
+  await Promise.all([page.waitForURL(/\/watch\/2025-09-09-tac-meeting$/), page.locator('.next-recs a').nth(1).click()]);
+  check(await page.locator('.next-recs li').count() === 1 && /^Previous TAC meeting:/.test(await page.textContent('.next-recs li')),
+    'the newest meeting has only a previous one');
+  await page.goto(base + '/watch/2025-04-30-pytorch-2-7-release-qa');
+  check(await page.textContent('.next-recs h3') === 'More from Release 2.7' &&
+    await page.locator('.next-recs h3 + ul a[href="/watch/2025-06-18-torch-export-webinar"]').count() === 1, 'more from Release 2.7: the webinar');
+  await page.goto(base + '/watch/' + LONG);
+  check(await page.locator('.next-recs').count() === 0, 'nothing to suggest: no section');
+}
+
 async function audioBar(page, base, vname) {
   await page.goto(base + '/watch/' + AUDIO);
   await waitFor(page, () => document.getElementById('player').readyState >= 1);
@@ -613,6 +631,7 @@ async function main() {
       }
       await panel(page, base, port, vname);
       await audioBar(page, base, vname);
+      await nextRecordings(page, base, vname);
       await page.goto(base + '/watch/' + DEMO + '?t=21');
       await waitFor(page, () => document.getElementById('player').readyState >= 2);
       await page.evaluate(() => document.getElementById('player').pause());
