@@ -26,6 +26,7 @@
 #include "recording_files.h"
 #include "search_limits.h"
 #include "session_cookie.h"
+#include "notes_links.h"
 #include "share_meta.h"
 #include "watch_next.h"
 #include "timecode.h"
@@ -357,6 +358,17 @@ static bool transcript_section(strbuf *sb, const watch *w, const http_transcript
 	       sb_append_str(sb, "</section>\n");
 }
 
+/* The notes, their headings linked to the agenda items they name
+ * (notes_links.h: the minutes of a meeting play from each item). */
+static bool notes_html(strbuf *sb, const char *notes, json_t *agenda, const char *id)
+{
+	strbuf html = STRBUF_INIT;
+	bool ok = http_html_markdown(&html, notes, 2) &&
+	          (!html.data || http_notes_link_headings(sb, html.data, agenda, id));
+	sb_free(&html);
+	return ok;
+}
+
 static bool about(strbuf *sb, json_t *summary, const char *notes, json_t *newest, const char *id)
 {
 	const char *description = str(summary, "description");
@@ -390,7 +402,8 @@ static bool about(strbuf *sb, json_t *summary, const char *notes, json_t *newest
 	if (ok && notes && notes[0])
 		ok = sb_append_str(sb, "<section id=\"notes\" aria-labelledby=\"notes-h\">\n<h2 "
 		                       "id=\"notes-h\">Notes</h2>\n<div class=\"prose\">\n") &&
-		     http_html_markdown(sb, notes, 2) && sb_append_str(sb, "</div>\n</section>\n");
+		     notes_html(sb, notes, json_object_get(summary, "agenda"), id) &&
+		     sb_append_str(sb, "</div>\n</section>\n");
 	return ok && (!newest || http_watch_next(sb, newest, id, summary)) &&
 	       sb_append_str(sb, "</div>\n");
 }

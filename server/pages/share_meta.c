@@ -20,11 +20,43 @@ static bool meta(strbuf *sb, const char *attr, const char *name, const char *val
 	       http_escape_attr(sb, value) && sb_append_str(sb, "\">\n");
 }
 
+/* A description is markdown: as plain text, without its tags (<...>, which
+ * cmark's safe mode drops from the page too), emphasis and heading marks,
+ * and with every run of white space one space. Writes at most size - 1
+ * bytes (and the terminator) to out. */
+static void plain_text(const char *md, char *out, size_t size)
+{
+	size_t n = 0;
+	bool space = false;
+	for (const char *p = md; *p && n + 1 < size; p++) {
+		if (*p == '<') {
+			const char *end = strchr(p, '>');
+			if (end) {
+				p = end;
+				space = n > 0;
+				continue;
+			}
+		}
+		if (*p == '*' || *p == '`' || *p == '#' || (*p == '_' && (p == md || p[-1] == ' ')))
+			continue;
+		if (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r') {
+			space = n > 0;
+			continue;
+		}
+		if (space && n + 2 < size)
+			out[n++] = ' ';
+		space = false;
+		out[n++] = *p;
+	}
+	out[n] = '\0';
+}
+
 /* Sites show about 200 characters: the words are cut at a space before
  * that, never inside a UTF-8 sequence, with "…" added. */
-static bool description(strbuf *sb, const char *attr, const char *name, const char *text)
+static bool description(strbuf *sb, const char *attr, const char *name, const char *md)
 {
-	char cut[204];
+	char text[1024], cut[204];
+	plain_text(md, text, sizeof text);
 	size_t n = strlen(text);
 	if (n >= 200) {
 		n = 196;
@@ -37,7 +69,7 @@ static bool description(strbuf *sb, const char *attr, const char *name, const ch
 			}
 		memcpy(cut, text, n);
 		memcpy(cut + n, "\xE2\x80\xA6", 4); /* "…" and the terminator */
-		text = cut;
+		return meta(sb, attr, name, cut);
 	}
 	return meta(sb, attr, name, text);
 }

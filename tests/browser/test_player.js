@@ -441,7 +441,12 @@ async function nextRecordings(page, base, vname) {
   const items = await page.locator('.next-recs li').evaluateAll((lis) => lis.map((li) => li.textContent.replace(/\s+/g, ' ').trim()));
   check(items.length === 2 && /^Previous TAC meeting: .*March 2025 11 Mar 2025$/.test(items[0]) &&
     /^Next TAC meeting: .*September 2025 9 Sep 2025$/.test(items[1]), `${vname}: previous and next TAC meeting: ${JSON.stringify(items)}`);
-  await page.screenshot({ path: path.join(WORK, 'screenshots', `player-${vname}-tac-next.png`), fullPage: true });
+  /* The minutes' headings play from the agenda items they name. */
+  const heads = await page.locator('#notes h4').evaluateAll((hs) => hs.map((h) => [h.textContent, (h.querySelector('a[data-t]') || {}).getAttribute ? h.querySelector('a').getAttribute('href') : null]));
+  const linked = heads.filter((h) => h[1]);
+  check(linked.length === 5 && linked[1][0] === '2. Multi-cloud CI' && linked[1][1] === '/watch/2025-05-13-tac-meeting?t=87' &&
+    heads.some((h) => h[0] === 'Action items' && !h[1]), `${vname}: minutes headings link to their agenda items: ${JSON.stringify(heads)}`);
+  await page.locator('.next-recs').screenshot({ path: path.join(WORK, 'screenshots', `player-${vname}-tac-next.png`) });
   await axe(page, `${vname} TAC meeting with previous/next`);
   await Promise.all([page.waitForURL(/\/watch\/2025-09-09-tac-meeting$/), page.locator('.next-recs a').nth(1).click()]);
   check(await page.locator('.next-recs li').count() === 1 && /^Previous TAC meeting:/.test(await page.textContent('.next-recs li')),
