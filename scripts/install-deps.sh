@@ -17,6 +17,7 @@ run_packages=(
   libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev
   libsodium-dev libxapian-dev
   libmicrohttpd-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
+  zlib1g-dev libbrotli-dev
   espeak-ng ffmpeg fonts-dejavu-core
   xapian-tools  # xapian-replicate(-server): read replicas; xapian-check (crash tests), -compact: backups
 )

@@ -20,6 +20,7 @@ unsigned http_handle_captions(http_request *req, http_reply *out);       /* h_ca
 unsigned http_handle_chapters(http_request *req, http_reply *out);       /* h_chapters.c */
 unsigned http_handle_feed(http_request *req, http_reply *out);           /* h_feed.c */
 unsigned http_handle_opensearch(http_request *req, http_reply *out);     /* h_opensearch.c */
+unsigned http_handle_oembed(http_request *req, http_reply *out);         /* h_oembed.c */
 
 /* Resumable uploads, tus 1.0 (h_tus.c): OPTIONS and POST /api/uploads,
  * HEAD, PATCH and DELETE /api/uploads/<id>. POST, PATCH and DELETE are

@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "compress.h"
 #include "routes.h"
 #include "strbuf.h"
 
@@ -116,6 +117,8 @@ enum MHD_Result http_respond(const http_request *req, unsigned status, http_repl
 	 * (an edit that found the archive busy) get a short default. */
 	if (status == 503 && !has_header(reply, "Retry-After"))
 		http_reply_header_add(reply, "Retry-After", DEFAULT_RETRY_SECONDS);
+	if (!bodiless)
+		http_reply_compress(req, status, reply);
 	if (bodiless) {
 		free(reply->body);
 		reply->body = NULL;
@@ -143,8 +146,14 @@ enum MHD_Result http_respond(const http_request *req, unsigned status, http_repl
 	}
 	if (req->head)
 		*bytes = 0;
+	/* A reply that states its own policy (the embed page: frame-ancestors *)
+	 * replaces this one rather than joining it: two policies both apply,
+	 * and 'none' would still forbid the framing. */
+	bool own_csp = false;
+	for (size_t i = 0; i < reply->header_count; i++)
+		own_csp |= strcasecmp(reply->headers[i].name, "Content-Security-Policy") == 0;
 	bool ok = add(resp, "X-Content-Type-Options", "nosniff") &&
-	          add(resp, "Content-Security-Policy", HTTP_CSP) &&
+	          (own_csp || add(resp, "Content-Security-Policy", HTTP_CSP)) &&
 	          add(resp, "Referrer-Policy", "same-origin");
 	if (ok && reply->content_type && !bodiless)
 		ok = add(resp, MHD_HTTP_HEADER_CONTENT_TYPE, reply->content_type);

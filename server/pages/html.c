@@ -103,6 +103,8 @@ bool http_html_begin(strbuf *sb, const http_page *page)
 	          http_escape_html(sb, page->title) &&
 	          sb_append_str(sb, " — qarchive</title>\n<link rel=\"stylesheet\" href=\"") &&
 	          asset_href(sb, "style.css") &&
+	          sb_append_str(sb, "\">\n<link rel=\"icon\" type=\"image/svg+xml\" href=\"") &&
+	          asset_href(sb, "favicon.svg") &&
 	          sb_append_str(sb, "\">\n<link rel=\"search\" "
 	                            "type=\"application/opensearchdescription+xml\" "
 	                            "title=\"qarchive\" href=\"/opensearch.xml\">\n"
@@ -114,6 +116,11 @@ bool http_html_begin(strbuf *sb, const http_page *page)
 	if (ok && page->script)
 		ok = sb_append_str(sb, "<script src=\"") && asset_href(sb, page->script) &&
 		     sb_append_str(sb, "\" defer></script>\n");
+	if (ok && page->extra)
+		ok = sb_append_str(sb, "<script src=\"") && asset_href(sb, page->extra) &&
+		     sb_append_str(sb, "\" defer></script>\n");
+	if (ok && page->head)
+		ok = sb_append_str(sb, page->head);
 	ok = ok && sb_append_str(sb, "</head>\n<body class=\"page-") &&
 	     http_escape_attr(sb, page->page ? page->page : "other") &&
 	     sb_append_str(sb, "\">\n<a class=\"skip\" href=\"#main\">Skip to content</a>\n"

@@ -21,6 +21,8 @@ typedef struct http_page {
 	const char *query;  /* the header search box's value; NULL for empty */
 	bool header_search; /* show the search box in the header (the home page has its own) */
 	const char *script; /* an asset of web/ to load with defer ("watch.js"), or NULL */
+	const char *extra;  /* a second one, loaded after it ("player.js"), or NULL */
+	const char *head;   /* HTML for <head> (meta tags), already escaped, or NULL */
 	const char *page;   /* the <body> class: "home", "search", "watch", "error" */
 	const char *user;   /* the signed-in staff member (http_session_user), or NULL:
 	                     * the header then links to /upload */

@@ -56,8 +56,10 @@ static unsigned upload_form(http_reply *out, unsigned status, const char *user, 
 	    sb_append_str(&sb, "<fieldset>\n<legend>Files</legend>\n") &&
 	    http_form_file(&sb, "media", "Media file", "The video or audio of the recording.",
 	                   "audio/*,video/*", true, "media", err) &&
-	    http_form_file(&sb, "transcript", "Transcript (optional)", "WebVTT, SRT, SBV, or text with times: Zoom, Teams, Otter and YouTube exports.",
-	                   ".vtt,.srt,.sbv,.txt,text/vtt,text/plain", false, "transcript", err) &&
+	    http_form_file(
+	        &sb, "transcript", "Transcript (optional)",
+	        "WebVTT, SRT, SBV, or text with times: Zoom, Teams, Otter and YouTube exports.",
+	        ".vtt,.srt,.sbv,.txt,text/vtt,text/plain", false, "transcript", err) &&
 	    http_form_file(&sb, "agenda_file", "Agenda file (optional)",
 	                   "agenda.md: lines such as \"- 00:12:30 Title\". Or paste it below.",
 	                   ".md,.txt,text/markdown,text/plain", false, "agenda", err) &&

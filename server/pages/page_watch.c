@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "answer_span.h"
 #include "escape.h"
@@ -28,6 +29,9 @@
 #include "recording_files.h"
 #include "search_limits.h"
 #include "session_cookie.h"
+#include "notes_links.h"
+#include "share_meta.h"
+#include "watch_next.h"
 #include "timecode.h"
 #include "transcribe_job.h"
 
@@ -58,6 +62,7 @@ typedef struct watch {
 	double answer_from, answer_to; /* when has_answer (answer_span.h) */
 	bool machine;       /* the transcript is speech recognition's */
 	bool has_job;       /* no transcript, and a transcription job */
+	bool has_media;     /* a media file to play and download */
 	transcribe_job job; /* when has_job */
 	pictures_info pics; /* its poster and storyboard, when made */
 } watch;
@@ -82,7 +87,9 @@ static bool player(strbuf *sb, const watch *w, json_t *summary, bool has_cues)
 		                                  : "<p class=\"no-media\">This recording has no "
 		                                    "audio or video here.</p>\n");
 	const char *tag = audio_only(media) ? "audio" : "video";
-	bool ok = sb_append_str(sb, "<div class=\"player\">\n<") && sb_append_str(sb, tag) &&
+	bool ok = sb_append_str(sb, "<div class=\"player\" data-id=\"") &&
+	          http_escape_attr(sb, w->id) && sb_append_str(sb, "\">\n<") &&
+	          sb_append_str(sb, tag) &&
 	          sb_append_str(sb, " id=\"player\" controls preload=\"metadata\" "
 	                            "playsinline src=\"/media/") &&
 	          http_escape_url(sb, w->id);
@@ -102,28 +109,38 @@ static bool player(strbuf *sb, const watch *w, json_t *summary, bool has_cues)
 	if (ok && video && w->pics.storyboard)
 		ok = sb_append_str(sb, " data-storyboard=\"/pictures/") &&
 		     http_escape_url(sb, w->id) && sb_append_str(sb, "/storyboard.json\"");
+	/* player.js: chapters drawn before the metadata arrives; a ?t= link
+	 * plays from t (when the browser lets it). */
+	json_t *duration = json_object_get(summary, "duration");
+	if (ok && json_is_number(duration) && json_number_value(duration) > 0)
+		ok = sb_append_str(sb, " data-duration=\"") &&
+		     timecode_seconds(sb, json_number_value(duration)) && sb_append_char(sb, '"');
+	if (ok && w->has_t)
+		ok = sb_append_str(sb, " data-autoplay");
 	if (ok && w->has_end)
 		ok = sb_append_str(sb, " data-end=\"") && timecode_seconds(sb, w->end) &&
 		     sb_append_char(sb, '"');
 	ok = ok && sb_append_str(sb, ">\n");
+	/* Not "default": the transcript is on the page already, and player.js
+	 * builds the captions from it; the track is fetched only when someone
+	 * without scripts turns captions on. */
 	if (ok && has_cues)
 		ok = sb_append_str(sb, "<track kind=\"captions\" src=\"/captions/") &&
 		     http_escape_url(sb, w->id) &&
-		     sb_append_str(sb, ".vtt\" srclang=\"en\" label=\"English\" default>\n");
+		     sb_append_str(sb, ".vtt\" srclang=\"en\" label=\"English\">\n");
 	if (ok && json_array_size(json_object_get(summary, "agenda")) > 0)
 		ok = sb_append_str(sb, "<track kind=\"chapters\" src=\"/chapters/") &&
 		     http_escape_url(sb, w->id) &&
 		     sb_append_str(sb, ".vtt\" srclang=\"en\" label=\"Chapters\">\n");
-	ok =
-	    ok && sb_append_str(sb, "<p>This browser cannot play it here: <a href=\"/media/") &&
-	    http_escape_url(sb, w->id) &&
-	    sb_append_str(sb, "\">download the recording</a>.</p>\n") && sb_append_str(sb, "</") &&
-	    sb_append_str(sb, tag) &&
-	    sb_append_str(sb, ">\n<div class=\"player-tools\" hidden>\n"
-	                      "<button type=\"button\" id=\"copy-moment\">Copy link to this "
-	                      "moment</button>\n<input type=\"text\" id=\"copy-fallback\" "
-	                      "readonly hidden aria-label=\"Link to this moment\">\n"
-	                      "<span id=\"copy-status\" role=\"status\"></span>\n</div>\n</div>\n");
+	ok = ok && sb_append_str(sb, "<p>This browser cannot play it here: <a href=\"/media/") &&
+	     http_escape_url(sb, w->id) &&
+	     sb_append_str(sb, "\">download the recording</a>.</p>\n") && sb_append_str(sb, "</") &&
+	     sb_append_str(sb, tag) &&
+	     sb_append_str(sb, ">\n</div>\n<div class=\"player-tools\" hidden>\n"
+	                       "<button type=\"button\" id=\"copy-moment\">Copy link to this "
+	                       "moment</button>\n<input type=\"text\" id=\"copy-fallback\" "
+	                       "readonly hidden aria-label=\"Link to this moment\">\n"
+	                       "<span id=\"copy-status\" role=\"status\"></span>\n</div>\n");
 	if (ok && w->has_end) {
 		ok = sb_append_str(sb, "<p class=\"clip-note\">This link plays a clip, from ") &&
 		     timecode_clock(sb, w->has_t ? w->t : 0) && sb_append_str(sb, " to ") &&
@@ -157,7 +174,8 @@ static bool agenda(strbuf *sb, const watch *w, json_t *items)
 	if (n == 0)
 		return true;
 	bool ok = sb_append_str(sb, "<section class=\"agenda\" aria-labelledby=\"agenda-h\">\n"
-	                            "<h2 id=\"agenda-h\">Agenda</h2>\n<ol class=\"chapters\">\n");
+	                            "<h2 id=\"agenda-h\">Agenda</h2>\n<ol class=\"chapters\" "
+	                            "data-chapters>\n");
 	for (size_t i = 0; ok && i < n; i++) {
 		json_t *item = json_array_get(items, i);
 		double start = json_number_value(json_object_get(item, "start"));
@@ -179,14 +197,16 @@ static bool agenda(strbuf *sb, const watch *w, json_t *items)
 static bool also_asked(strbuf *sb, json_t *similar)
 {
 	const char *rec = str(similar, "recording"), *text = str(similar, "question");
-	const char *where = str(similar, "release") ? str(similar, "release") : str(similar, "title");
+	const char *where =
+	    str(similar, "release") ? str(similar, "release") : str(similar, "title");
 	if (!rec || !text)
 		return true;
 	double t = json_number_value(json_object_get(similar, "t"));
 	return sb_append_str(sb, "<p class=\"also\">Also asked in ") &&
-	       http_escape_html(sb, where ? where : rec) && sb_append_str(sb, ": <a href=\"/watch/") &&
-	       http_escape_html(sb, rec) && sb_append_str(sb, "?t=") && timecode_seconds(sb, t) &&
-	       sb_append_str(sb, "\">") && http_escape_html(sb, text) && sb_append_str(sb, "</a></p>");
+	       http_escape_html(sb, where ? where : rec) &&
+	       sb_append_str(sb, ": <a href=\"/watch/") && http_escape_html(sb, rec) &&
+	       sb_append_str(sb, "?t=") && timecode_seconds(sb, t) && sb_append_str(sb, "\">") &&
+	       http_escape_html(sb, text) && sb_append_str(sb, "</a></p>");
 }
 
 /* "Questions in this Q&A": the questions asked (qa_units.h, from the
@@ -219,8 +239,8 @@ static bool questions(strbuf *sb, const watch *w, json_t *items)
 		     sb_append_str(sb, "</span> <span class=\"title\">") &&
 		     http_escape_html(sb, str(item, "text"));
 		if (ok && who)
-			ok = sb_append_str(sb, " <span class=\"who\">(") && http_escape_html(sb, who) &&
-			     sb_append_str(sb, ")</span>");
+			ok = sb_append_str(sb, " <span class=\"who\">(") &&
+			     http_escape_html(sb, who) && sb_append_str(sb, ")</span>");
 		ok = ok && sb_append_str(sb, "</span></a>") &&
 		     also_asked(sb, json_array_get(json_object_get(item, "similar"), 0)) &&
 		     sb_append_str(sb, "</li>\n");
@@ -294,6 +314,24 @@ static bool answer_note(strbuf *sb, const watch *w)
 	       sb_append_str(sb, "</a>, is marked in the transcript.</p>\n");
 }
 
+/* Under the cues: the transcript to download (h_captions.c) and the
+ * media; also where "Skip the transcript" lands. */
+static bool downloads(strbuf *sb, const watch *w)
+{
+	static const char *const as[][2] = {{"vtt", "WebVTT"}, {"srt", "SRT"}, {"txt", "text"}};
+	bool ok = sb_append_str(sb, "<p class=\"downloads\" id=\"after-transcript\" "
+	                            "tabindex=\"-1\">Download the transcript:");
+	for (size_t i = 0; ok && i < sizeof as / sizeof as[0]; i++)
+		ok = sb_append_str(sb, i ? " · <a href=\"/captions/" : " <a href=\"/captions/") &&
+		     http_escape_url(sb, w->id) && sb_append_char(sb, '.') &&
+		     sb_append_str(sb, as[i][0]) && sb_append_str(sb, "\" download>") &&
+		     sb_append_str(sb, as[i][1]) && sb_append_str(sb, "</a>");
+	if (ok && w->has_media)
+		ok = sb_append_str(sb, ". <a href=\"/media/") && http_escape_url(sb, w->id) &&
+		     sb_append_str(sb, "\" download>Download the recording</a>");
+	return ok && sb_append_str(sb, ".</p>\n");
+}
+
 static bool transcript_section(strbuf *sb, const watch *w, const http_transcript *tr,
                                bool unreadable)
 {
@@ -330,10 +368,12 @@ static bool transcript_section(strbuf *sb, const watch *w, const http_transcript
 		return ok && sb_append_str(sb, "</p>\n</section>\n");
 	}
 	if (ok)
-		ok = sb_append_str(
-		    sb, "<p class=\"clip-offer\" hidden></p>\n"
-		        "<p class=\"hint\">Select a stretch of the transcript to get a "
-		        "link to just that clip.</p>\n<ol class=\"cues\" id=\"cues\">\n");
+		ok = sb_append_str(sb,
+		                   "<p class=\"clip-offer\" hidden></p>\n"
+		                   "<p class=\"hint\">Select a stretch of the transcript to get a "
+		                   "link to just that clip.</p>\n<a class=\"skip-transcript\" "
+		                   "href=\"#after-transcript\">Skip the transcript</a>\n"
+		                   "<ol class=\"cues\" id=\"cues\">\n");
 	size_t current = w->has_t ? cue_at(cues, w->t) : (size_t)-1;
 	const char *last_voice = NULL;
 	char num[32];
@@ -361,10 +401,22 @@ static bool transcript_section(strbuf *sb, const watch *w, const http_transcript
 		ok = ok && sb_append_str(sb, "<span class=\"text\">") &&
 		     http_escape_html(sb, c->plain) && sb_append_str(sb, "</span></li>\n");
 	}
-	return ok && sb_append_str(sb, "</ol>\n</section>\n");
+	return ok && sb_append_str(sb, "</ol>\n") && downloads(sb, w) &&
+	       sb_append_str(sb, "</section>\n");
 }
 
-static bool about(strbuf *sb, json_t *summary, const char *notes)
+/* The notes, their headings linked to the agenda items they name
+ * (notes_links.h: the minutes of a meeting play from each item). */
+static bool notes_html(strbuf *sb, const char *notes, json_t *agenda, const char *id)
+{
+	strbuf html = STRBUF_INIT;
+	bool ok = http_html_markdown(&html, notes, 2) &&
+	          (!html.data || http_notes_link_headings(sb, html.data, agenda, id));
+	sb_free(&html);
+	return ok;
+}
+
+static bool about(strbuf *sb, json_t *summary, const char *notes, json_t *newest, const char *id)
 {
 	const char *description = str(summary, "description");
 	json_t *speakers = json_object_get(summary, "speakers");
@@ -397,8 +449,10 @@ static bool about(strbuf *sb, json_t *summary, const char *notes)
 	if (ok && notes && notes[0])
 		ok = sb_append_str(sb, "<section id=\"notes\" aria-labelledby=\"notes-h\">\n<h2 "
 		                       "id=\"notes-h\">Notes</h2>\n<div class=\"prose\">\n") &&
-		     http_html_markdown(sb, notes, 2) && sb_append_str(sb, "</div>\n</section>\n");
-	return ok && sb_append_str(sb, "</div>\n");
+		     notes_html(sb, notes, json_object_get(summary, "agenda"), id) &&
+		     sb_append_str(sb, "</div>\n</section>\n");
+	return ok && (!newest || http_watch_next(sb, newest, id, summary)) &&
+	       sb_append_str(sb, "</div>\n");
 }
 
 /* For staff: where the background worker is with the pictures (poster,
@@ -465,9 +519,34 @@ static bool heading(strbuf *sb, json_t *summary, const watch *w)
 	       sb_append_str(sb, "</header>\n");
 }
 
+/* For sites that show a link to this page (share_meta.h): the words at
+ * ?t= (the cue then spoken) or the description, the poster when the
+ * pictures worker made one. */
+static bool share_meta(strbuf *sb, http_request *req, const watch *w, json_t *summary,
+                       const http_transcript *tr)
+{
+	char origin[320], poster[4096];
+	http_request_origin(req, origin, sizeof origin);
+	const char *media = str(summary, "media");
+	snprintf(poster, sizeof poster, "%s/.qarchive/pictures/%s/poster.jpg",
+	         req->server->archive_dir, w->id);
+	const char *text = str(summary, "description");
+	if (w->has_t && tr->cues->count > 0)
+		text = tr->cues->items[cue_at(tr->cues, w->t)].plain;
+	http_share s = {.origin = origin,
+	                .id = w->id,
+	                .title = str(summary, "title") ? str(summary, "title") : w->id,
+	                .text = text,
+	                .has_t = w->has_t,
+	                .t = w->t,
+	                .video = media && !audio_only(media),
+	                .poster = media && access(poster, R_OK) == 0};
+	return http_share_meta(sb, &s);
+}
+
 unsigned http_handle_watch(http_request *req, http_reply *out)
 {
-	json_t *summary = NULL;
+	json_t *summary = NULL, *newest = NULL;
 	recording rec = RECORDING_INIT;
 	http_transcript tr = {0};
 	char *notes = NULL;
@@ -487,6 +566,12 @@ unsigned http_handle_watch(http_request *req, http_reply *out)
 		static const cue_list none = {NULL, 0, 0};
 		tr = (http_transcript){.cues = &none};
 	}
+	/* Where to go next (watch_next.h); a page without it rather than none. */
+	if (http_recordings_newest(req, out, &newest) != 0) {
+		free(out->message);
+		out->message = NULL;
+		newest = NULL;
+	}
 	size_t len;
 	if (rec.notes_path && file_read_all(rec.notes_path, &notes, &len) != 0)
 		notes = NULL; /* unreadable since indexing: show none */
@@ -502,34 +587,41 @@ unsigned http_handle_watch(http_request *req, http_reply *out)
 	char user[SESSION_USER_SIZE], csrf[SESSION_TOKEN_SIZE];
 	w.staff = http_session_user(req, user, csrf);
 	w.machine = rec.transcript_machine;
+	w.has_media = str(summary, "media") != NULL;
 	w.has_job = !rec.transcript_path && transcribe_job_read(req->server->archive_dir, w.id,
 	                                                        &w.job) == TRANSCRIBE_JOB_OK;
 	pictures_info_read(req->server->archive_dir, w.id, &w.pics); /* none when unreadable */
 
 	const char *title = str(summary, "title");
-	http_page page = {.title = title ? title : w.id,
+	strbuf head = STRBUF_INIT;
+	bool head_ok = share_meta(&head, req, &w, summary, &tr);
+	http_page page = {.head = head_ok ? head.data : NULL,
+	                  .title = title ? title : w.id,
 	                  .user = w.staff ? user : NULL,
 	                  .query = w.q,
 	                  .header_search = true,
 	                  .script = "watch.js",
+	                  .extra = "player.js",
 	                  .page = "watch",
 	                  .req = req};
-	bool ok =
-	    http_html_begin(&sb, &page) && sb_append_str(&sb, "<article class=\"recording\">\n") &&
-	    heading(&sb, summary, &w) &&
-	    sb_append_str(&sb, "<div class=\"watch\">\n<div class=\"watch-main\">\n") &&
-	    player(&sb, &w, summary, tr.cues->count > 0) &&
-	    agenda(&sb, &w, json_object_get(summary, "agenda")) &&
-	    questions(&sb, &w, json_object_get(summary, "questions")) &&
-	    sb_append_str(&sb, "</div>\n") &&
-	    transcript_section(&sb, &w, &tr, unreadable) && about(&sb, summary, notes) &&
-	    sb_append_str(&sb, "</div>\n</article>\n") && http_html_end(&sb);
+	bool ok = http_html_begin(&sb, &page) &&
+	          sb_append_str(&sb, "<article class=\"recording\">\n") &&
+	          heading(&sb, summary, &w) &&
+	          sb_append_str(&sb, "<div class=\"watch\">\n<div class=\"watch-main\">\n") &&
+	          player(&sb, &w, summary, tr.cues->count > 0) &&
+	          agenda(&sb, &w, json_object_get(summary, "agenda")) &&
+	          questions(&sb, &w, json_object_get(summary, "questions")) &&
+	          sb_append_str(&sb, "</div>\n") && transcript_section(&sb, &w, &tr, unreadable) &&
+	          about(&sb, summary, notes, newest, w.id) &&
+	          sb_append_str(&sb, "</div>\n</article>\n") && http_html_end(&sb);
 	st = http_html_reply(out, 200, &sb, ok);
+	sb_free(&head);
 out:
 	sb_free(&sb);
 	free(notes);
 	http_transcript_free(&tr);
 	recording_free(&rec);
 	json_decref(summary);
+	json_decref(newest);
 	return st;
 }

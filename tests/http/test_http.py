@@ -487,10 +487,20 @@ def test_captions(srv):
           "media subtitles as WebVTT: %s" % body)
     st, h, body = srv.get("/captions/2025-08-02-audio.vtt")
     check(st == 200 and body.decode().strip() == "WEBVTT", "no transcript: empty WebVTT")
-    for bad in ["/captions/nope.vtt", "/captions/2025-03-11-tac", "/captions/2025-03-11-tac.srt",
-                "/captions/.vtt"]:
+    for bad in ["/captions/nope.vtt", "/captions/2025-03-11-tac", "/captions/2025-03-11-tac.pdf",
+                "/captions/.vtt", "/captions/nope.srt", "/captions/.txt"]:
         st, h, body = srv.get(bad)
         check(st == 404, "captions 404 for " + bad)
+
+    # The same cues to download as SRT and as plain text (the watch page's links).
+    st, h, body = srv.get("/captions/2025-08-01-embedded.srt")
+    check(st == 200 and h.get("content-type", "").startswith("application/x-subrip") and
+          body.decode().startswith("1\n") and
+          "00:00:02,000 --> 00:00:03,500\nQuantization with torchao is next.\n\n" in body.decode(),
+          "captions as SRT: " + body.decode()[:80])
+    st, h, body = srv.get("/captions/2025-08-01-embedded.txt")
+    check(st == 200 and h.get("content-type", "").startswith("text/plain") and
+          "Quantization with torchao is next.\n" in body.decode(), "captions as text: " + body.decode()[:80])
 
     st, h, body = srv.get("/chapters/2025-03-11-tac.vtt")
     text = body.decode()
@@ -717,7 +727,7 @@ def test_pages(srv):
         check(st == 200 and b'data-start="' + want + b'"' in body, "watch: t=%s" % t)
     st, h, body = srv.get("/watch/2025-08-01-embedded?t=2&end=3.5")
     check(re.search(rb'<video id="player"[^>]* src="/media/2025-08-01-embedded#t=2,3\.5"', body) is not None and
-          b'<track kind="captions" src="/captions/2025-08-01-embedded.vtt" srclang="en" label="English" default>'
+          b'<track kind="captions" src="/captions/2025-08-01-embedded.vtt" srclang="en" label="English">'
           in body and b'<track kind="chapters" src="/chapters/2025-08-01-embedded.vtt"' in body and
           b"Quantization with torchao is next." in body and b'class="clip-note"' in body,
           "watch: video with a clip fragment, captions, chapters, cues from the media")

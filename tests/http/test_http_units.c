@@ -14,6 +14,7 @@
 #include "replica_gate.h"
 #include "target_check.h"
 #include "timecode.h"
+#include "transcript_write.h"
 #include "vtt_write.h"
 #include "web_assets.h"
 
@@ -255,6 +256,30 @@ static void test_vtt_write(void)
 	sb_free(&sb);
 }
 
+/* SRT and plain text downloads: a blank line inside a cue never ends it
+ * (SRT's separator), voices prefix the text, a text file has one
+ * paragraph per speaker turn. */
+static void test_transcript_write(void)
+{
+	cue items[4] = {
+	    {.id = "", .start = 0.5, .end = 2, .text = "", .plain = "a\n\n\nb\r\n", .voice = "Ann"},
+	    {.id = "", .start = 3661.25, .end = 3662, .text = "", .plain = "same turn", .voice = "Ann"},
+	    {.id = "", .start = 4000, .end = 4001, .text = "", .plain = "", .voice = NULL},
+	    {.id = "", .start = -1, .end = 5, .text = "", .plain = "x", .voice = "Bo"},
+	};
+	cue_list list = {items, 4, 4};
+	strbuf sb = STRBUF_INIT;
+	CHECK(http_srt_write_cues(&sb, &list));
+	CHECK_STR(sb.data, "1\n00:00:00,500 --> 00:00:02,000\nAnn: a\nb\n\n"
+	                   "2\n01:01:01,250 --> 01:01:02,000\nAnn: same turn\n\n"
+	                   "3\n01:06:40,000 --> 01:06:41,000\n-\n\n"
+	                   "4\n00:00:00,000 --> 00:00:05,000\nBo: x\n\n");
+	sb_free(&sb);
+	CHECK(http_text_write_cues(&sb, &list));
+	CHECK_STR(sb.data, "Ann: a b\nsame turn\n\nBo: x\n");
+	sb_free(&sb);
+}
+
 static double timecode(const char *s)
 {
 	double t = -1;
@@ -400,6 +425,7 @@ int main(void)
 	RUN(test_target_check);
 	RUN(test_replica_gate);
 	RUN(test_vtt_write);
+	RUN(test_transcript_write);
 	RUN(test_timecode);
 	RUN(test_html_helpers);
 	RUN(test_markdown);
