@@ -145,6 +145,8 @@ struct qx_mset {
 	std::string suggestion;
 	std::unique_ptr<xindex::FacetSpy> spy;
 	std::map<unsigned, std::string> data_cache; // hit index -> document data
+	bool words = false;  // read as words (qx_search_params.coverage_boost)
+	Xapian::Query every; // then every word required (empty: no words)
 
 	explicit qx_mset(qx_db *d) : db(d), enquire(*d->db)
 	{
