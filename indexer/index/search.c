@@ -47,6 +47,7 @@ static const char *const stopwords[] = {
 
 static char *filter_value(const char *typed, void *ctx);
 static char *speaker_value(const char *typed, void *ctx);
+static bool has_syntax(const char *q);
 
 /* The field:value syntax of queries. Filter values are made the index's
  * terms here (index_schema.h), not by Xapian: lower-cased, and a speaker
@@ -215,10 +216,22 @@ static search_status prepare(const synonyms *syn, const search_request *req, fil
 	    !filters_add(f, INDEX_TERM_YEAR, req->year) ||
 	    (req->questions && !filters_add(f, INDEX_TERM_DOCTYPE, "unit")))
 		return SEARCH_NOMEM;
-	if (!req->exact && syn)
-		return synonyms_rewrite_query(syn, req->query, query) ? SEARCH_OK : SEARCH_NOMEM;
-	*query = strdup(req->query);
-	return *query ? SEARCH_OK : SEARCH_NOMEM;
+	/* A plain query's own brackets are punctuation ("Eq(u0, 0)" pasted):
+	 * blanked, so that the only groups are the vocabulary's, which the
+	 * search reads as one word each (xindex.h: coverage_boost). */
+	char *plain = strdup(req->query);
+	if (!plain)
+		return SEARCH_NOMEM;
+	if (!has_syntax(req->query))
+		for (char *b = plain; (b = strpbrk(b, "()")) != NULL; b++)
+			*b = ' ';
+	if (req->exact || !syn) {
+		*query = plain;
+		return SEARCH_OK;
+	}
+	bool ok = synonyms_rewrite_query(syn, plain, query);
+	free(plain);
+	return ok ? SEARCH_OK : SEARCH_NOMEM;
 }
 
 /* The recordings a page shows: groups [first, want) in rank order, each
@@ -333,16 +346,15 @@ static bool has_syntax(const char *q)
 	return false;
 }
 
-/* Does the best hit hold every word of the query? Xapian gives a hit 100%
- * only when it matches every term; otherwise the page says that no moment
- * has them all ("match": "any"). */
+/* Does the best hit hold every word of the query? Otherwise the page says
+ * that no moment has them all ("match": "any"). Not Xapian's percentage:
+ * a word the vocabulary widens ("fsdp" OR "fully sharded data parallel")
+ * keeps a hit that says one of its forms below 100%. */
 static search_status top_holds_every_word(const reader *r, bool *match_any)
 {
-	const char *data;
-	size_t len;
-	int percent = 0;
-	search_status st = check(r, qx_mset_hit(r->ms, 0, &data, &len, &percent, NULL));
-	*match_any = st == SEARCH_OK && percent < 100;
+	bool every = false;
+	search_status st = check(r, qx_mset_hit_has_every_word(r->ms, 0, &every));
+	*match_any = st == SEARCH_OK && !every;
 	return st;
 }
 

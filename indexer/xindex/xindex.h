@@ -387,6 +387,16 @@ qx_status qx_mset_hit(qx_mset *mset, unsigned i, const char **data, size_t *len,
  * not collapse (collapse_slot < 0). */
 qx_status qx_mset_hit_group(qx_mset *mset, unsigned i, const char **value) QX_NOEXCEPT;
 
+/* Does the i-th hit (QX_INVALID past qx_mset_size) hold every word of
+ * the query, in *every: each word, or one form of a word that stands for
+ * several (OR, synonyms, a phrase said as a phrase)? Exact where the
+ * hit's percentage is not: a word with synonyms ("fsdp" OR "fully sharded
+ * data parallel") makes a hit that says one form less than 100%. Only
+ * for a search with coverage_boost > 0 and no match_any; QX_INVALID
+ * otherwise (*every false). A query of filters alone holds every word.
+ * Runs the query's AND over the database. */
+qx_status qx_mset_hit_has_every_word(qx_mset *mset, unsigned i, bool *every) QX_NOEXCEPT;
+
 /* The lowest position at which any of the query's terms occurs in the i-th
  * hit (QX_INVALID past qx_mset_size). *found is false when the match has no
  * positional term (e.g. a filter-only query). Reads the database. */

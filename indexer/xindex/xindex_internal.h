@@ -170,6 +170,8 @@ struct qx_mset {
 	bool collapsed = false;                      // the search had a collapse slot
 	Xapian::doccount check_at_least = 0;        // the search's; 0: every match
 	Xapian::docid last_docid = 0;               // the database's, at the search
+	bool words = false;  // read as words (qx_search_params.coverage_boost)
+	Xapian::Query every; // then every word required (empty: no words)
 
 	explicit qx_mset(qx_db *d) : db(d), enquire(*d->db)
 	{

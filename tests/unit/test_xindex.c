@@ -1149,6 +1149,46 @@ static void test_similar(void)
 	qx_db_close(db);
 }
 
+/* qx_mset_hit_has_every_word: a group of alternatives is one word, held
+ * when one of them is (the percentage counts every alternative); only for
+ * a search read as words. */
+static void test_every_word(void)
+{
+	char path[512];
+	path_in_tmp(path, sizeof path, "every");
+	build_index(path);
+	qx_db *db = NULL;
+	CHECK(qx_db_open(path, false, &db, NULL) == QX_OK);
+	qx_search_params p = {0};
+	p.query = "(fsdp2 OR \"fully sharded\") training";
+	p.limit = 10;
+	p.collapse_slot = -1;
+	p.count_slot = -1;
+	p.coverage_boost = 1.0;
+	qx_mset *ms = NULL;
+	bool every = false;
+	int percent = 0;
+	const char *data;
+	size_t len;
+	CHECK(qx_db_search(db, &p, &ms) == QX_OK && qx_mset_size(ms) == 1);
+	CHECK(qx_mset_hit(ms, 0, &data, &len, &percent, NULL) == QX_OK && percent < 100);
+	CHECK(qx_mset_hit_has_every_word(ms, 0, &every) == QX_OK && every);
+	CHECK(qx_mset_hit_has_every_word(ms, 1, &every) == QX_INVALID && !every);
+	CHECK(qx_mset_hit_has_every_word(ms, 0, NULL) == QX_INVALID);
+	qx_mset_free(ms);
+	p.query = "torch training";
+	CHECK(qx_db_search(db, &p, &ms) == QX_OK && qx_mset_size(ms) == 2);
+	CHECK(qx_mset_hit_has_every_word(ms, 0, &every) == QX_OK && every);
+	CHECK(qx_mset_hit_has_every_word(ms, 1, &every) == QX_OK && !every);
+	qx_mset_free(ms);
+	p.coverage_boost = 0;
+	CHECK(qx_db_search(db, &p, &ms) == QX_OK);
+	CHECK(qx_mset_hit_has_every_word(ms, 0, &every) == QX_INVALID && !every);
+	qx_mset_free(ms);
+	CHECK(qx_mset_hit_has_every_word(NULL, 0, &every) == QX_INVALID);
+	qx_db_close(db);
+}
+
 int main(void)
 {
 	const char *base = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
@@ -1182,6 +1222,7 @@ int main(void)
 	RUN(test_utf8_lower);
 	RUN(test_accept);
 	RUN(test_similar);
+	RUN(test_every_word);
 	char cmd[300];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp_root);
 	if (system(cmd) != 0)
