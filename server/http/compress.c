@@ -101,13 +101,35 @@ static void etag_mark(http_reply *reply, const char *suffix)
 	}
 }
 
+/* Vary: Accept-Encoding, added to a Vary the reply already has (an HTML
+ * page's "Cookie": it shows who is signed in) so that there is one list.
+ * false when out of memory. */
+static bool vary_on_encoding(http_reply *reply)
+{
+	for (size_t i = 0; i < reply->header_count; i++) {
+		http_reply_header *h = &reply->headers[i];
+		if (strcasecmp(h->name, "Vary") != 0)
+			continue;
+		size_t n = strlen(h->value);
+		char *v = malloc(n + sizeof ", Accept-Encoding");
+		if (!v)
+			return false;
+		memcpy(v, h->value, n);
+		memcpy(v + n, ", Accept-Encoding", sizeof ", Accept-Encoding");
+		free(h->value);
+		h->value = v;
+		return true;
+	}
+	return http_reply_header_add(reply, "Vary", "Accept-Encoding");
+}
+
 void http_reply_compress(const http_request *req, unsigned status, http_reply *reply)
 {
 	if (!compressible(reply->content_type) || reply->fd >= 0)
 		return;
 	/* Without room for Vary a shared cache could mix the encodings up:
 	 * then send the identity. */
-	if (!http_reply_header_add(reply, "Vary", "Accept-Encoding"))
+	if (!vary_on_encoding(reply))
 		return;
 	if (status != 200 || !reply->body || reply->len < 512)
 		return;
