@@ -42,7 +42,7 @@ struct form_body {
 	bool check_media;
 	/* The first error, answered by whoever called MHD_post_process. */
 	unsigned error;
-	char message[256];
+	char message[512]; /* as an ingest_error's, which it may carry whole */
 };
 
 static enum MHD_Result fail(form_body *f, unsigned status, const char *fmt, const char *arg)
