@@ -320,6 +320,13 @@ static unsigned create_check(http_request *req, http_reply *out, create_ctx *c)
 		    "Upload-Metadata is %zu bytes; at most %u are taken. Send a "
 		    "long transcript as a file with POST /api/recordings",
 		    strlen(header), TUS_METADATA_MAX);
+	/* The tus spec's keys and Base64 values are ASCII: any other byte is
+	 * the client's mistake (and would not go into the upload's JSON info). */
+	for (const unsigned char *b = (const unsigned char *)(header ? header : ""); *b; b++)
+		if ((*b < 0x20 && *b != '\t') || *b > 0x7e)
+			return http_reply_error(out, 400,
+			                        "Upload-Metadata: a byte that is not printable ASCII "
+			                        "(keys and Base64 values are ASCII)");
 	tus_metadata *m = NULL;
 	char *err = NULL;
 	tus_metadata_status ms = tus_metadata_parse(header, &m, &err);
