@@ -313,6 +313,14 @@ def test_edit_and_remove(a, rid):
     rc, out, err = run("edit", "--archive", a, "--transcript", "bad.srt", rid)
     check(rc == 1 and "transcript: line 6" in err, f"bad replacement refused: {err!r}")
     check(first_t(search(a, "zanzibar"), rid) == 7.0, "refused edit changed nothing")
+    # Several changes at once are all or nothing: a bad transcript beside a
+    # good title saves neither.
+    rc, out, err = run("edit", "--archive", a, "--title", "Quagga Hour", "--transcript",
+                       "bad.srt", rid)
+    meta = json.load(open(os.path.join(a, rid, "recording.json")))
+    check(rc == 1 and "transcript: line 6" in err and meta.get("title") ==
+          "Renamed Zeppelin Session", f"a refused edit keeps the title too: {meta.get('title')}")
+    check(first_t(search(a, "quagga"), rid) is None, "the refused title is not indexed")
     rc, out, err = run("edit", "--archive", a, "--title", "x", "2099-01-01-nope")
     check(rc == 1 and "no recording" in err, f"edit unknown id: {rc} {err!r}")
     rc, out, err = run("remove", "--archive", a, rid)
