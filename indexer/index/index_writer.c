@@ -11,6 +11,7 @@
 #include "index_generation.h"
 #include "path.h"
 #include "recording.h"
+#include "test_pause.h"
 
 double index_writer_now(void)
 {
@@ -138,7 +139,5 @@ index_update_status index_writer_refresh(qx_db *db, const char *archive_dir, con
 
 void index_writer_pause(void)
 {
-	const char *pause = getenv("QARCHIVE_INDEX_PAUSE");
-	if (pause && atoi(pause) > 0)
-		sleep((unsigned)atoi(pause));
+	test_pause("QARCHIVE_INDEX_PAUSE");
 }

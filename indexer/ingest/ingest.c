@@ -18,6 +18,7 @@
 #include "path.h"
 #include "recording.h"
 #include "state_dirs.h"
+#include "test_pause.h"
 
 /* How many ids one title may take on one date ("-2" ... "-1000"): far more
  * than any archive holds, few enough that a broken rename cannot loop long. */
@@ -98,15 +99,12 @@ static ingest_status validate(const ingest_input *in, staged *s, ingest_error *e
 	return INGEST_OK;
 }
 
-/* A test hook: sleep QARCHIVE_INGEST_PAUSE seconds once the staging folder
- * is complete and before it is moved into the archive, so a test can kill
- * -9 an upload in the middle. */
+/* A test hook (test_pause.h): pause for QARCHIVE_INGEST_PAUSE seconds once
+ * the staging folder is complete and before it is moved into the archive,
+ * so a test can kill -9 an upload in the middle. */
 static void ingest_pause(void)
 {
-	unsigned seconds;
-	if (number_parse_unsigned(getenv("QARCHIVE_INGEST_PAUSE"), 1, UINT_MAX, &seconds) ==
-	    NUMBER_OK)
-		sleep(seconds);
+	test_pause("QARCHIVE_INGEST_PAUSE");
 }
 
 /* Step 5's folder, <archive>/.qarchive/uploads/tmp/ingest-XXXXXX, and what

@@ -21,7 +21,7 @@ WORK = None
 TOKEN = None
 ENV = qa_test.sanitizer_env()
 # Never inherited: a test sets the hook on purpose, per command.
-for hook in ("QA_CRASH_AT", "QARCHIVE_INDEX_PAUSE", "QARCHIVE_INGEST_PAUSE"):
+for hook in ("QA_CRASH_AT", "QARCHIVE_INDEX_PAUSE", "QARCHIVE_INGEST_PAUSE", "QARCHIVE_PAUSE_FLAG"):
     ENV.pop(hook, None)
 
 TRANSCRIPT = ("WEBVTT\n\n00:00:00.500 --> 00:00:01.500\nA recording about lighthouses.\n\n"

@@ -30,7 +30,7 @@ QARCHIVE, WORK = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 
 # A sanitizer report must never pass as exit status 1 ("rejected").
 ENV = qa_test.sanitizer_env(exitcode=97)
-for hook in ("QARCHIVE_INDEX_PAUSE", "QARCHIVE_INGEST_PAUSE"):
+for hook in ("QARCHIVE_INDEX_PAUSE", "QARCHIVE_INGEST_PAUSE", "QARCHIVE_PAUSE_FLAG"):
     ENV.pop(hook, None)
 
 
@@ -185,6 +185,27 @@ def wait_for(predicate, seconds=30):
             return True
         time.sleep(0.05)
     return False
+
+
+PAUSE_FLAG = os.path.join(WORK, "pause-flag")  # test_pause.h's flag file
+
+
+def paused(variable):
+    """The environment that holds a run in its pause (test_pause.h) until
+    the test calls release() (or kills it); wait_paused() is the signal
+    that the pause has begun."""
+    if os.path.exists(PAUSE_FLAG):
+        os.unlink(PAUSE_FLAG)
+    return {variable: "600", "QARCHIVE_PAUSE_FLAG": PAUSE_FLAG}
+
+
+def wait_paused(p):
+    return wait_for(lambda: os.path.exists(PAUSE_FLAG) or p.poll() is not None, 120) and \
+        os.path.exists(PAUSE_FLAG)
+
+
+def release():
+    os.unlink(PAUSE_FLAG)
 
 
 def test_add_and_find():
@@ -380,10 +401,10 @@ def test_kill_during_indexing(a):
     rid = "2026-12-02-killed-while-indexing"
     p = spawn("add", "--archive", a, "--title", "Killed While Indexing", "--kind", "other",
               "--date", "2026-12-02", "--transcript", "new.srt",
-              env={"QARCHIVE_INDEX_PAUSE": "60"})
-    check(wait_for(lambda: os.path.exists(os.path.join(a, rid, "recording.json"))),
+              env=paused("QARCHIVE_INDEX_PAUSE"))
+    check(wait_paused(p), "the indexing reached its pause, the writer's lock held")
+    check(os.path.exists(os.path.join(a, rid, "recording.json")),
           "the recording reached the archive")
-    time.sleep(0.5)  # into the indexing pause, the writer's lock held
     # Searches are not blocked by the writer.
     check(search(a, "zeppelin")["total"] >= 0, "search while a writer holds the lock")
     p.send_signal(signal.SIGKILL)
@@ -395,10 +416,10 @@ def test_kill_during_indexing(a):
 
 
 def test_busy_index(a):
-    # An index run holds the writer's lock for 3 s; an upload with a short
-    # wait lands in the archive but not the index, and says so.
-    p = spawn("index", "--archive", a, "--quiet", env={"QARCHIVE_INDEX_PAUSE": "3"})
-    time.sleep(0.7)
+    # An index run holds the writer's lock; an upload with a short wait
+    # lands in the archive but not the index, and says so.
+    p = spawn("index", "--archive", a, "--quiet", env=paused("QARCHIVE_INDEX_PAUSE"))
+    check(wait_paused(p), "the index run holds the lock")
     rid = "2026-12-03-uploaded-while-busy"
     rc, out, err = add(a, "Uploaded While Busy", "--transcript", "new.srt",
                        "--index-wait", "0.2", date="2026-12-03")
@@ -408,18 +429,24 @@ def test_busy_index(a):
     check(os.path.isdir(os.path.join(a, rid)), "but it is in the archive")
     # Searching works while the index is busy.
     check(search(a, "welcome")["total"] >= 0, "search while busy")
+    release()
     p.communicate(timeout=60)
     check(p.returncode == 0, "the index run finished")
     rc, out, err = run("index", "--archive", a)
     check(first_t(search(a, "zanzibar"), rid) == 7.0, f"caught up by the next index: {out!r}")
     # With the default wait, an upload during a full rebuild waits for it
     # and lands in the new index.
-    p = spawn("index", "--archive", a, "--quiet", "--force", env={"QARCHIVE_INDEX_PAUSE": "2"})
-    time.sleep(0.7)
+    p = spawn("index", "--archive", a, "--quiet", "--force", env=paused("QARCHIVE_INDEX_PAUSE"))
+    check(wait_paused(p), "the rebuild holds the lock")
     rid = "2026-12-04-uploaded-during-rebuild"
-    rc, out, err = add(a, "Uploaded During Rebuild", "--transcript", "talk.vtt",
-                       date="2026-12-04")
-    check(added_id(rc, out, err, "add during rebuild").get("indexed") is True,
+    up = spawn("add", "--archive", a, "--title", "Uploaded During Rebuild", "--kind", "webinar",
+               "--date", "2026-12-04", "--transcript", "talk.vtt", "--json")
+    # In the archive, it waits for the writer's lock; then the rebuild ends.
+    check(wait_for(lambda: os.path.isdir(os.path.join(a, rid)) or up.poll() is not None, 120),
+          "the upload reached the archive during the rebuild")
+    release()
+    out, err = up.communicate(timeout=120)
+    check(added_id(up.returncode, out, err, "add during rebuild").get("indexed") is True,
           f"waited for the rebuild: {err!r}")
     p.communicate(timeout=120)
     check(p.returncode == 0, "the rebuild finished")
@@ -432,13 +459,10 @@ def test_search_during_upload(a):
     rid = "2026-12-05-slow-upload"
     p = spawn("add", "--archive", a, "--title", "Slow Upload", "--kind", "other", "--date",
               "2026-12-05", "--media", "talk.mp4", "--transcript", "new.srt",
-              env={"QARCHIVE_INGEST_PAUSE": "4"})
-    results = []
-    # Searches under ASan on a loaded machine take up to a second each: a
-    # 3 s window inside the 4 s pause leaves room for several.
-    deadline = time.time() + 3
-    while time.time() < deadline:
-        results.append(search(a, "flexattention")["total"])
+              env=paused("QARCHIVE_INGEST_PAUSE"))
+    check(wait_paused(p), "the upload reached its pause")
+    results = [search(a, "flexattention")["total"] for _ in range(3)]
+    release()
     p.communicate(timeout=120)
     check(p.returncode == 0, "the slow upload succeeded")
     check(len(results) >= 2 and all(n == results[0] and n > 0 for n in results),
