@@ -98,8 +98,9 @@ class Server:
         return s
 
 
-def read_all(s):
-    """Everything until the server closes; a reset ends it too."""
+def read_all(s, timed_out=b""):
+    """Everything until the server closes; a reset ends it too. Past the
+    socket's timeout, what came so far, after timed_out."""
     got = b""
     try:
         while True:
@@ -107,8 +108,10 @@ def read_all(s):
             if not chunk:
                 break
             got += chunk
-    except (ConnectionResetError, socket.timeout):
+    except ConnectionResetError:
         pass
+    except socket.timeout:
+        return timed_out + got
     return got
 
 
@@ -135,17 +138,7 @@ def refused_or_answered(srv, source):
         s.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
     except (BrokenPipeError, ConnectionResetError):
         pass
-    got = b""
-    try:
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            got += chunk
-    except ConnectionResetError:
-        pass
-    except socket.timeout:
-        got = b"(neither answered nor closed in 60 s)" + got
+    got = read_all(s, timed_out=b"(neither answered nor closed in 60 s)")
     s.close()
     return got
 
