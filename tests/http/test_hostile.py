@@ -15,6 +15,7 @@ tests/RELIABILITY.md for the table these checks fill.
 """
 import json
 import os
+import select
 import shutil
 import signal
 import socket
@@ -143,6 +144,28 @@ def refused_or_answered(srv, source):
     return got
 
 
+def refused_among(held, bound):
+    """The held connections (each sent half a head) that the server closed
+    unanswered within bound seconds. libmicrohttpd's pool threads
+    accept from one listening socket and count each address after accept(),
+    so when two threads accept at once the later connection can take the
+    last slot and an earlier one is refused instead: the cap holds, but
+    which connection it falls on is not fixed."""
+    refused = []
+    deadline = time.time() + bound
+    waiting = list(held)
+    while waiting and not refused and time.time() < deadline:
+        ready, _, _ = select.select(waiting, [], [], max(0.0, deadline - time.time()))
+        for s in ready:
+            waiting.remove(s)
+            try:
+                if s.recv(4096) == b"":
+                    refused.append(s)
+            except (ConnectionResetError, socket.timeout):
+                refused.append(s)
+    return refused
+
+
 def get(srv, path, headers=b"", timeout=30, source="127.0.0.1"):
     """A raw GET on a connection of its own: (status, headers, body, seconds)."""
     t0 = time.time()
@@ -249,8 +272,15 @@ def test_connection_cap(srv):
             s.sendall(b"GET /healthz HTTP/1.1\r\n")
             held.append(s)
         got = refused_or_answered(srv, first_source)
-        check(got == b"", "connection %d from one address is refused (closed unanswered): %r" %
-              (PER_IP_LIMIT + 1, got[:40]))
+        refused = 1
+        if got != b"":
+            gone = refused_among(held, 10)
+            refused = len(gone)
+            for s in gone:  # the pressure check below times a live slow head
+                held.remove(s)
+                s.close()
+        check(refused == 1, "of %d connections from one address, one is refused (closed "
+              "unanswered): %d refused, the last got %r" % (PER_IP_LIMIT + 1, refused, got[:40]))
         # 15 more addresses of 64 slow heads: 1,024 connections, more than
         # the server takes (the rest wait in the listen backlog).
         sources = ["127.0.0.%d" % i for i in range(2, 17)]
