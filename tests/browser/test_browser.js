@@ -12,7 +12,8 @@
  * search from the home page and land on the moment, click a cue, watch the
  * highlighted cue follow playback, click an agenda item, clips, and that
  * planted markup never runs or shows unescaped. Screenshots of every page
- * on a phone and a laptop go to WORK/screenshots/. The server and the
+ * on a phone and a laptop go to WORK/screenshots/, and each of those pages
+ * is audited (a11y.js: axe-core, no horizontal overflow). The server and the
  * browser are stopped by PID at the end.
  *
  * Each failed check prints a line; the last line is "N passed, N failed".
@@ -586,6 +587,7 @@ async function main() {
     for (const [vname, viewport] of Object.entries(views)) {
       const ctx = await browser.newContext({ viewport, deviceScaleFactor: vname === 'phone' ? 2 : 1, isMobile: vname === 'phone', hasTouch: vname === 'phone' });
       const p = await ctx.newPage();
+      await a11y.selfTest(p);
       for (const [tname, url] of Object.entries(targets)) {
         await p.goto(base + url);
         if (tname.startsWith('watch') || tname === 'embed') await waitFor(p, () => { const v = document.getElementById('player'); return !v || v.readyState >= 2; }, null, 5000);

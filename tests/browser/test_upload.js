@@ -13,7 +13,8 @@
  * word and land on its moment. Then: a transcript error comes back next to
  * its field with the input kept; a page reload in the middle of an upload
  * resumes it from the server's offset when the same file is chosen again;
- * the edit and delete pages. Screenshots go to WORK/screenshots/upload-*.
+ * the edit and delete pages. Screenshots go to WORK/screenshots/upload-*;
+ * each screenshot's page is audited too (a11y.js: axe-core, overflow).
  * The server and the browser are stopped by PID at the end.
  *
  * Each failed check prints a line; the last line is "N passed, N failed".
