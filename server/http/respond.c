@@ -103,13 +103,12 @@ static bool has_header(const http_reply *reply, const char *name)
 	return false;
 }
 
-enum MHD_Result http_respond(const http_request *req, unsigned status, http_reply *reply,
+enum MHD_Result http_respond(const http_request *req, unsigned *status_io, http_reply *reply,
                              uint64_t *bytes)
 {
 	struct MHD_Response *resp = NULL;
+	unsigned status = *status_io;
 	*bytes = 0;
-	/* RFC 9110 §15.4.5: a 304 has no content. */
-	bool bodiless = status == 304;
 	if (status >= 400 && !reply->body && reply->fd < 0)
 		render_error(req, status, reply);
 	/* RFC 9110 §10.2.3: a 503 says when to come back. The handlers that
@@ -117,8 +116,10 @@ enum MHD_Result http_respond(const http_request *req, unsigned status, http_repl
 	 * (an edit that found the archive busy) get a short default. */
 	if (status == 503 && !has_header(reply, "Retry-After"))
 		http_reply_header_add(reply, "Retry-After", DEFAULT_RETRY_SECONDS);
-	if (!bodiless)
-		http_reply_compress(req, status, reply);
+	if (status != 304)
+		status = *status_io = http_reply_compress(req, status, reply);
+	/* RFC 9110 §15.4.5: a 304 has no content. */
+	bool bodiless = status == 304;
 	if (bodiless) {
 		free(reply->body);
 		reply->body = NULL;

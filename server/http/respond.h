@@ -31,12 +31,13 @@
 /* The standard reason phrase of status ("Not Found"), "Unknown" for others. */
 const char *http_reason(unsigned status);
 
-/* Queue `status` with *reply on req's connection; reply is consumed (left
- * as HTTP_REPLY_INIT) whatever happens. *bytes is what the body holds (0
+/* Queue *status with *reply on req's connection; reply is consumed (left
+ * as HTTP_REPLY_INIT) whatever happens. *status becomes what was sent
+ * (a compressed reply the client already holds is a 304). *bytes is what the body holds (0
  * for HEAD and bodiless statuses), for the access log. Returns MHD_NO only
  * when the connection has to be dropped (MHD could not queue, or no memory
  * even for an error). */
-enum MHD_Result http_respond(const http_request *req, unsigned status, http_reply *reply,
+enum MHD_Result http_respond(const http_request *req, unsigned *status, http_reply *reply,
                              uint64_t *bytes);
 
 #endif

@@ -287,6 +287,7 @@ static bool public_path(const char *path)
 {
 	return strcmp(path, "/login") == 0 || strcmp(path, "/logout") == 0 ||
 	       strcmp(path, "/healthz") == 0 || strncmp(path, "/static/", 8) == 0 ||
+	       strcmp(path, "/favicon.ico") == 0 ||
 	       strcmp(path, "/metrics") == 0; /* its own gate: addresses or token */
 }
 
@@ -422,7 +423,7 @@ static enum MHD_Result answer(request_state *st, unsigned status)
 {
 	uint64_t bytes = 0;
 	st->answered = true;
-	enum MHD_Result rc = http_respond(&st->req, status, &st->reply, &bytes);
+	enum MHD_Result rc = http_respond(&st->req, &status, &st->reply, &bytes);
 	st->status = status;
 	st->bytes = bytes;
 	return rc;
