@@ -190,7 +190,7 @@ static ingest_status check_media_subtitles(folder *f, ingest_error *err)
 	char ext[16];
 	/* A folder that does not load is the indexer's to report. */
 	if (recording_load_dir(f->dir, &rec, NULL, 0) == RECORDING_OK && rec.media_path)
-		st = ingest_check_media(rec.media_path, NULL, true, ext, sizeof ext, err);
+		st = ingest_check_media(rec.media_path, NULL, true, ext, sizeof ext, NULL, err);
 	recording_free(&rec);
 	return st;
 }

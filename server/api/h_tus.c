@@ -22,7 +22,7 @@
  * and the upload is over.
  *
  * Upload-Metadata carries the recording's fields, each value Base64 as tus
- * says: title, kind, date (required), release, speakers (comma-separated
+ * says: title, kind (required), date (else the media's, or today), release, speakers (comma-separated
  * or one per line, "Name (role)"), description, filename (the media's
  * original name), and optional inline texts: transcript (WebVTT, SRT, SBV, text),
  * agenda, notes. They are checked when the upload is created

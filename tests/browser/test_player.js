@@ -478,6 +478,9 @@ async function sharing(browser, base, port) {
   const poster = path.join(WORK, 'player-archive', '.qarchive', 'pictures', DEMO, 'poster.jpg');
   fs.mkdirSync(path.dirname(poster), { recursive: true });
   fs.copyFileSync(path.join(WORK, 'player-sprite.jpg'), poster);
+  const unpublished = await get(port, '/watch/' + DEMO);
+  check(metaOf(unpublished.body, 'og:image') === null, 'a poster file the pictures layer has not published: no og:image');
+  fs.writeFileSync(path.join(path.dirname(poster), 'pictures.json'), JSON.stringify({ kind: 'video', poster_width: 64, poster_height: 36 }));
   const withPoster = await get(port, '/watch/' + DEMO);
   check(/\/pictures\/2025-12-01-player-demo\/poster\.jpg$/.test(metaOf(withPoster.body, 'og:image') || '') &&
     metaOf(withPoster.body, 'twitter:card') === 'summary_large_image', 'with a poster: og:image and a large card');

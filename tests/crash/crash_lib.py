@@ -43,7 +43,8 @@ def setup(qarchive, work):
     global QARCHIVE, WORK, TOKEN
     QARCHIVE, WORK = qarchive, work
     subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i",
-                    "sine=frequency=440:duration=2", "-c:a", "aac", "talk.m4a"],
+                    "sine=frequency=440:duration=2", "-c:a", "aac",
+                    "-movflags", "+faststart", "talk.m4a"],  # moov first: stored byte for byte
                    cwd=work, check=True, timeout=120)
     with open(os.path.join(work, "talk.vtt"), "w") as f:
         f.write(TRANSCRIPT)

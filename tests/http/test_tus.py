@@ -460,7 +460,8 @@ def main():
         if rc != 0 or not token.startswith("qat_"):
             sys.exit("test_tus: token add failed: " + token + err)
         ffmpeg("-f", "lavfi", "-i", "testsrc=size=64x48:rate=10:duration=3", "-f", "lavfi",
-               "-i", "sine=frequency=440:duration=3", "-c:v", "mpeg4", "-c:a", "aac", "tus.mp4")
+               "-i", "sine=frequency=440:duration=3", "-c:v", "mpeg4", "-c:a", "aac",
+               "-movflags", "+faststart", "tus.mp4")  # moov first: stored byte for byte
         media = open(os.path.join(WORK, "tus.mp4"), "rb").read()
         check(20000 < len(media) < MAX_UPLOAD, "the media is a few tens of KB: %d" % len(media))
 

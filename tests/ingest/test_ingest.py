@@ -76,8 +76,10 @@ Quantization with torchao is next.
 def make_inputs():
     os.makedirs(WORK, exist_ok=True)
     # A few seconds of testsrc + sine: the uploaded recording.
+    # moov first, so that it is stored byte for byte (a file with moov at
+    # the end is stored +faststart: test_faststart.py).
     ffmpeg(*VIDEO, *AUDIO, "-map", "0:v", "-map", "1:a", "-c:v", "mpeg4", "-c:a", "aac",
-           "talk.mp4")
+           "-movflags", "+faststart", "talk.mp4")
     # Audio only, under a misleading name: the probe decides the extension.
     ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=3", "-c:a", "aac", "audio.m4a")
     shutil.copy(path("audio.m4a"), path("voice-memo.mp4"))
