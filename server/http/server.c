@@ -52,16 +52,17 @@
  *
  * MEMORY_LIMIT bounds what one connection may buffer: the request line
  * and headers, and the read buffer a body passes through (bodies go on to
- * their route chunk by chunk, body.h). MHD's default is 32 KiB; a tus
- * upload carries its metadata in a header, an inline transcript included
- * (~60 KB an hour, a third more in Base64; h_tus.c takes up to 256 KiB of
- * it, about three hours), so 512 KiB. The cost: MHD mmaps each
- * connection's pool and zeroes it between requests, so a kept-alive
- * connection holds its 512 KiB: at CONNECTION_LIMIT that is up to 500 MiB,
- * against 64 MiB at the 64 KiB we had. */
+ * their route chunk by chunk, body.h). It is also a cost on every request:
+ * libmicrohttpd 0.9.75 zeroes a kept-alive connection's whole pool between
+ * two requests (memorypool.c, MHD_pool_reset), which at the 512 KiB we once
+ * had was ~31% of the CPU of serving 64 KiB media ranges (bench/RESULTS.md).
+ * 64 KiB holds any ordinary head with room to spare (MHD's default is 32
+ * KiB); a tus upload's metadata is capped well below it (h_tus.c), and its
+ * long texts (a transcript) go in the creation request's body instead,
+ * which passes through the read buffer chunk by chunk like any body. */
 #define CONNECTION_LIMIT    1000
 #define PER_IP_LIMIT        64
-#define MEMORY_LIMIT        (512 * 1024)
+#define MEMORY_LIMIT        (64 * 1024)
 #define TIMEOUT_SECONDS     30
 #define HEAD_SECONDS        15
 #define PRESSURE_SECONDS    3
