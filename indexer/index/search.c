@@ -745,15 +745,17 @@ static bool is_sentence(const char *q)
 	return n >= SEARCH_SENTENCE_WORDS;
 }
 
-/* Is hit i (its data: doc) a question asked, a unit that matched by its
- * question (unit_search.h)? */
+/* Is hit i (its data: doc) a question asked, a unit of kind "question"
+ * that matched by its question (unit_search.h)? */
 static search_status is_asked(const reader *r, unsigned i, json_t *doc, bool *asked)
 {
 	json_t *placed = NULL;
 	double t;
 	size_t at;
 	*asked = false;
-	if (!unit_search_is_unit(doc))
+	/* An agenda item (a TAC meeting's unit) is no question asked: its
+	 * moment is the item's start, minutes before most answers in it. */
+	if (!unit_search_is_unit(doc) || strcmp(unit_search_kind(doc), "question") != 0)
 		return SEARCH_OK;
 	search_status st = search_moment_place(r, i, &placed, &t, &at);
 	*asked = st == SEARCH_OK && placed && unit_search_asked(placed, at, r->questions);
