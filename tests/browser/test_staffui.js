@@ -120,6 +120,9 @@ async function browse(page, base, vname) {
   await page.goto(base + '/');
   check(await page.locator('header nav.account a.sign-in').textContent() === 'Sign in' &&
     await page.locator('header .signed-in').count() === 0, `${vname}: the header offers Sign in`);
+  /* 12:30 and 1:02:10 of transcript. */
+  const lead = await page.locator('.hero .lead').textContent();
+  check(/ 2 recordings, 1 hour 15 minutes of talk\.$/.test(lead), `${vname}: the archive's length: ${lead}`);
   await look(page, vname, 'home');
   const r404 = await page.goto(base + '/no/such/page');
   check(r404.status() === 404 && await page.locator('header a.sign-in').count() === 1, `${vname}: Sign in on a 404`);
@@ -172,6 +175,9 @@ async function signIn(page, base, vname) {
   await page.goto(base + '/search?q=pelicans');
   await page.click('header a.sign-in');
   await page.waitForURL(/\/login/);
+  /* The sign-in page does not link to itself, nor keep an empty landmark. */
+  check(await page.locator('header a.sign-in').count() === 0 && await page.locator('header nav.account').count() === 0 &&
+    await page.locator('form.login').count() === 1, `${vname || 'again'}: the sign-in page's header has no Sign in link`);
   if (vname) await look(page, vname, 'login');
   await page.fill('#login-name', USER);
   await page.fill('#login-password', PASSWORD);
