@@ -193,7 +193,11 @@ async function staff(page, base, vname, files) {
     check(await page.locator('header .signed-in').textContent() === 'Signed in as ' + USER &&
       await page.locator('header form[action="/logout"] button').textContent() === 'Sign out' &&
       await page.locator('header a.sign-in').count() === 0, `${vname} ${p}: Signed in as ${USER} · Sign out`);
-    if (p.startsWith('/watch/')) await look(page, vname, 'watch-signed-in');
+    if (p.startsWith('/watch/')) {
+      check(await page.locator('.staff-actions a', { hasText: 'Edit' }).count() === 1 &&
+        await page.locator('.pictures-state').count() === 0, `${vname}: no media, so nothing said of pictures`);
+      await look(page, vname, 'watch-signed-in');
+    }
   }
   await look(page, vname, 'upload-form');
 
@@ -258,6 +262,17 @@ async function staff(page, base, vname, files) {
   await Promise.all([page.waitForURL(/done=uploaded/), page.click('#upload-link')]);
   check(await page.locator('.flash').textContent() === 'Uploaded. The recording is in the archive.', `${vname}: Uploaded after the link`);
   await look(page, vname, 'uploaded');
+  /* Staff see where the worker is with its pictures, until they are made. */
+  const said = [];
+  for (let i = 0; i < 120; i++) { /* polled: up to a minute on a loaded machine */
+    said.push(await page.locator('.staff-actions .pictures-state').textContent());
+    if (said[said.length - 1] === 'Pictures made') break;
+    await page.waitForTimeout(500);
+    await page.reload();
+  }
+  check(said.every((x) => /^(Pictures not made yet|Pictures: being made, \d+%|Pictures made)$/.test(x)) &&
+    said[said.length - 1] === 'Pictures made', `${vname}: the pictures' progress for staff: ${[...new Set(said)]}`);
+  check(await page.getAttribute('#player', 'poster') !== null, `${vname}: then the poster is on the player`);
 
   /* Delete, then Deleted on the home page. */
   const rid = new URL(page.url()).pathname.split('/').pop();
