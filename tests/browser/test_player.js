@@ -262,6 +262,16 @@ async function phone(page, base) {
     agenda: document.querySelector('.agenda').getBoundingClientRect().top,
   }));
   check(order.transcript < order.agenda, 'phone: the transcript comes before the agenda: ' + JSON.stringify(order));
+  const find = await page.evaluate(() => {
+    const i = document.getElementById('find-q'), cs = getComputedStyle(i);
+    const ctx = document.createElement('canvas').getContext('2d');
+    ctx.font = cs.font;
+    return { text: Math.ceil(ctx.measureText(i.placeholder).width),
+      box: i.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) };
+  });
+  /* 10 % to spare: the canvas measures a little narrower than the field
+   * draws at a phone's pixel ratio (153 px measured, cut at 151 drawn). */
+  check(find.text * 1.1 <= find.box, 'phone: the find box\'s placeholder is whole: ' + JSON.stringify(find));
   await page.evaluate(() => document.querySelector('.transcript').scrollIntoView({ block: 'start' }));
   await sleep(200);
   const pinned = await page.evaluate(() => {
