@@ -196,6 +196,11 @@ async function staff(page, base, vname, files) {
     if (p.startsWith('/watch/')) {
       check(await page.locator('.staff-actions a', { hasText: 'Edit' }).count() === 1 &&
         await page.locator('.pictures-state').count() === 0, `${vname}: no media, so nothing said of pictures`);
+      if (vname === 'laptop') { /* two columns: About under the note, the transcript beside */
+        const gap = await page.evaluate(() => document.querySelector('.about').getBoundingClientRect().top -
+          document.querySelector('.watch-main').getBoundingClientRect().bottom);
+        check(gap >= 0 && gap < 30, `${vname}: About follows the "no media" note (a ${gap} px gap)`);
+      }
       await look(page, vname, 'watch-signed-in');
     }
   }
