@@ -9,6 +9,7 @@
 #include "cli_args.h"
 #include "commands.h"
 #include "index_update.h"
+#include "log_line.h"
 #include "media_probe.h"
 
 static const char usage[] =
@@ -71,6 +72,7 @@ int cmd_index(int argc, char **argv)
 	media_log_silence(); /* our lines say what a media file needed (+faststart) */
 	const char *archive_flag = given[OPT_ARCHIVE];
 	bool force = given[OPT_FORCE] != NULL, quiet = given[OPT_QUIET] != NULL;
+	log_set_quiet(quiet); /* what was done (+faststart) is not a problem */
 	char *archive = NULL;
 	if (archive_resolve_dir(archive_flag, &archive) != ARCHIVE_OK) {
 		fputs("qarchive index: out of memory\n", stderr);

@@ -344,6 +344,9 @@
   /* The storyboard's tile for t: tile k = floor(t / interval), laid out
    * row by row, columns × rows tiles a sprite. */
   function showTile(t) {
+    /* The time and chapter wrap under the tile, at its width, rather than
+     * widening the box past it (a long chapter title). */
+    previewText.style.maxWidth = storyboard ? storyboard.width + 'px' : '';
     if (!storyboard) { tile.hidden = true; return; }
     var per = storyboard.columns * storyboard.rows;
     var k = Math.floor(t / storyboard.interval);

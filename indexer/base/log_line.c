@@ -95,22 +95,27 @@ void log_write(const strbuf *sb)
 	}
 }
 
-void log_say(const char *source, const char *fmt, ...)
+static bool quiet = false;
+
+void log_set_quiet(bool on)
+{
+	quiet = on;
+}
+
+static void say(const char *level, const char *source, const char *fmt, va_list ap)
 {
 	char msg[4096];
-	va_list ap;
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
 	strbuf sb = STRBUF_INIT;
 	bool ok;
 	if (current == LOG_JSON) {
 		char when[64];
 		log_timestamp(when, sizeof when);
 		ok = sb_append_str(&sb, "{\"time\":\"") && sb_append_str(&sb, when) &&
-		     sb_append_str(&sb, "\",\"level\":\"info\",\"source\":") &&
-		     log_json_string(&sb, source) && sb_append_str(&sb, ",\"msg\":") &&
-		     log_json_string(&sb, msg) && sb_append_str(&sb, "}\n");
+		     sb_append_str(&sb, "\",\"level\":\"") && sb_append_str(&sb, level) &&
+		     sb_append_str(&sb, "\",\"source\":") && log_json_string(&sb, source) &&
+		     sb_append_str(&sb, ",\"msg\":") && log_json_string(&sb, msg) &&
+		     sb_append_str(&sb, "}\n");
 	} else {
 		ok = sb_append_str(&sb, "qarchive ") && sb_append_str(&sb, source) &&
 		     sb_append_str(&sb, ": ") && sb_append_str(&sb, msg) &&
@@ -121,4 +126,22 @@ void log_say(const char *source, const char *fmt, ...)
 	else
 		fprintf(stderr, "qarchive %s: %s\n", source, msg); /* out of memory: unbuffered */
 	sb_free(&sb);
+}
+
+void log_say(const char *source, const char *fmt, ...)
+{
+	if (quiet)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	say("info", source, fmt, ap);
+	va_end(ap);
+}
+
+void log_warn(const char *source, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	say("warning", source, fmt, ap);
+	va_end(ap);
 }

@@ -36,6 +36,18 @@ void log_say(const char *source, const char *fmt, ...)
 #endif
     ;
 
+/* The same for something the operator should look at although the work
+ * went on ("level":"warning" in JSON); never silenced. */
+void log_warn(const char *source, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Set once at start: log_say says nothing (a command's --quiet); warnings
+ * still go out. */
+void log_set_quiet(bool on);
+
 /* s as a JSON string (quotes included) onto sb: control characters
  * escaped, bytes that are not UTF-8 replaced by U+FFFD, so that a line
  * stays valid JSON whatever a client sent. false when out of memory. */

@@ -1,6 +1,7 @@
 #include "index_writer.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,9 +156,24 @@ static bool make_faststart(const char *dir, const char *media_path)
 		log_say("index", "%s: moved its index (moov) to the front, for playing from any "
 		                 "point (+faststart)", media_path);
 	else
-		log_say("index", "%s: kept as it is, with its index (moov) at the end: %s",
+		log_warn("index", "%s: kept as it is, with its index (moov) at the end: %s",
 		        media_path, why);
 	return done;
+}
+
+/* A run killed during make_faststart's copy left its temp file: gone at
+ * the next run (which holds the writer's lock, so no copy is under way),
+ * whether or not the recording changed since. The media itself was never
+ * touched before the rename. */
+static void remove_faststart_leftover(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return; /* the folder's own problem is reported by loading it */
+	if (fs_remove_unlocked_entries(fd, FS_TMP_PREFIX "faststart", NULL) != 0)
+		log_warn("index", "%s: cannot remove a left-over %sfaststart file", dir,
+		         FS_TMP_PREFIX);
+	close(fd);
 }
 
 index_update_status index_writer_refresh(qx_db *db, const char *archive_dir, const char *name,
@@ -171,6 +187,7 @@ index_update_status index_writer_refresh(qx_db *db, const char *archive_dir, con
 	message[0] = '\0';
 	if (!dir)
 		return INDEX_UPDATE_NOMEM;
+	remove_faststart_leftover(dir);
 	if (recording_load_dir(dir, &rec, message, msglen) != RECORDING_OK ||
 	    archive_fingerprint(dir, fingerprint, message, msglen) != ARCHIVE_OK) {
 		status = INDEX_UPDATE_SOME_FAILED;

@@ -39,14 +39,17 @@ static bool header_user(const http_page *page, char user[SESSION_USER_SIZE],
 
 /* The header's account corner: "Upload", "Signed in as NAME · Sign out"
  * (a POST /logout form with the session's CSRF token), or for visitors a
- * "Sign in" link that brings them back to this page. */
+ * "Sign in" link that brings them back to this page. The sign-in page
+ * itself has none: a link to the page one is on does nothing, and an
+ * empty "Account" landmark would only be noise to a screen reader. */
 static bool header_account(strbuf *sb, const http_page *page)
 {
 	char user[SESSION_USER_SIZE], csrf[SESSION_TOKEN_SIZE];
+	bool signed_in = header_user(page, user, csrf);
+	if (!signed_in && page->page && strcmp(page->page, "login") == 0)
+		return true;
 	bool ok = sb_append_str(sb, "<nav class=\"account\" aria-label=\"Account\">");
-	if (!header_user(page, user, csrf)) {
-		if (page->page && strcmp(page->page, "login") == 0)
-			return ok && sb_append_str(sb, "</nav>\n");
+	if (!signed_in) {
 		ok = ok && sb_append_str(sb, "<a class=\"sign-in\" href=\"/login");
 		const char *path = page->req ? page->req->path : NULL;
 		if (ok && path && path[0] == '/' && strcmp(path, "/") != 0)

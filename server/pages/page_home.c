@@ -83,6 +83,25 @@ static bool recording_item(strbuf *sb, const char *archive_dir, json_t *rec, gro
 	return ok && sb_append_str(sb, "</span></li>\n");
 }
 
+/* "42 minutes", "2 hours 23 minutes", "140 hours": how much talk the
+ * archive holds, in the words a reader expects at that size (a short
+ * archive is not "0 hours"). Empty when nothing has a duration. */
+static void talk_length(char *out, size_t size, double seconds)
+{
+	long minutes = (long)(seconds / 60 + 0.5), hours = minutes / 60;
+	if (seconds <= 0)
+		out[0] = '\0';
+	else if (minutes < 60)
+		snprintf(out, size, ", %ld minute%s of talk", minutes < 1 ? 1 : minutes,
+		         minutes > 1 ? "s" : "");
+	else if (hours < 10 && minutes % 60)
+		snprintf(out, size, ", %ld hour%s %ld minute%s of talk", hours, hours > 1 ? "s" : "",
+		         minutes % 60, minutes % 60 > 1 ? "s" : "");
+	else
+		snprintf(out, size, ", %ld hour%s of talk", (minutes + 30) / 60,
+		         (minutes + 30) / 60 > 1 ? "s" : "");
+}
+
 unsigned http_handle_home(http_request *req, http_reply *out)
 {
 	json_t *list = NULL;
@@ -90,20 +109,20 @@ unsigned http_handle_home(http_request *req, http_reply *out)
 	if (st)
 		return st;
 	size_t n = json_array_size(list), count[GROUP_COUNT] = {0};
-	double hours = 0;
+	double seconds = 0;
 	for (size_t i = 0; i < n; i++) {
 		json_t *rec = json_array_get(list, i);
 		count[group_of(rec)]++;
-		hours += json_number_value(json_object_get(rec, "duration")) / 3600;
+		seconds += json_number_value(json_object_get(rec, "duration"));
 	}
 	strbuf sb = STRBUF_INIT;
 	char user[SESSION_USER_SIZE], csrf[SESSION_TOKEN_SIZE];
 	bool staff = http_session_user(req, user, csrf);
 	http_page page = {
 	    .title = "The archive", .page = "home", .user = staff ? user : NULL, .req = req};
-	char stats[128];
-	snprintf(stats, sizeof stats, "%zu recording%s, %.0f hour%s of talk.", n, n == 1 ? "" : "s",
-	         hours, hours >= 0.5 && hours < 1.5 ? "" : "s");
+	char talk[64], stats[128];
+	talk_length(talk, sizeof talk, seconds);
+	snprintf(stats, sizeof stats, "%zu recording%s%s.", n, n == 1 ? "" : "s", talk);
 	bool ok = http_html_begin(&sb, &page) &&
 	          sb_append_str(&sb, "<section class=\"hero\" aria-labelledby=\"hero-h\">\n"
 	                             "<h1 id=\"hero-h\">Find the moment it was said</h1>\n"

@@ -456,11 +456,14 @@ static bool about(strbuf *sb, json_t *summary, const char *notes, json_t *newest
 }
 
 /* For staff: where the background worker is with the pictures (poster,
- * storyboard, waveform: pictures_queue.h). */
+ * storyboard, waveform: pictures_queue.h). A recording without media gets
+ * none, so nothing is said of them. */
 static bool pictures_note(strbuf *sb, const watch *w)
 {
 	char text[64];
 	const pictures_info *p = &w->pics;
+	if (!w->has_media)
+		return true;
 	switch (p->state) {
 	case PICTURES_STATE_RUNNING:
 		snprintf(text, sizeof text, "Pictures: being made, %d%%", p->progress);

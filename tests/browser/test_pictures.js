@@ -84,6 +84,9 @@ async function pictures(page) {
 
 async function lists(page, base, vname) {
   await page.goto(base + '/');
+  /* 3 x 24 s of video, 20 s of sound, 3 s of transcript: not "0 hours". */
+  const lead = await page.locator('.hero .lead').textContent();
+  check(/ 5 recordings, 2 minutes of talk\.$/.test(lead), `${vname} home: the archive's length in minutes: ${lead}`);
   const lazy = await page.$$eval('img.pic', (xs) => xs.map((x) => x.getAttribute('loading')));
   check(lazy.length === 4 && lazy.every((l) => l === 'lazy'), `${vname} home: 4 pictures, loading=lazy: ${lazy}`);
   let r = await pictures(page);

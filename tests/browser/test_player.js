@@ -212,11 +212,13 @@ async function storyboardPreview(page, base, vname) {
   const p = await page.evaluate(() => {
     const tile = document.querySelector('.preview .tile');
     return { tile: tile.getAttribute('data-tile'), pos: tile.style.backgroundPosition, img: tile.style.backgroundImage,
-      w: tile.offsetWidth, text: document.querySelector('.preview-text').textContent };
+      w: tile.offsetWidth, text: document.querySelector('.preview-text').textContent,
+      textW: document.querySelector('.preview-text').getBoundingClientRect().width };
   });
   check(ok && p.tile === '5' && p.pos === '-160px -90px' && /sprite-0\.jpg/.test(p.img) && p.w === 160,
     `${vname}: the storyboard tile of 0:27 (the sixth, column 2 row 2): ${JSON.stringify(p)}`);
   check(/^0:2[78] · Incremental saves$/.test(p.text), 'with the time and chapter: ' + p.text);
+  check(p.textW <= p.w + 0.5, `${vname}: the text wraps at the tile's width (${p.textW} px, tile ${p.w} px)`);
   await page.locator('.player').screenshot({ path: path.join(WORK, 'screenshots', `player-${vname}-preview.png`) });
   await a11y.audit(page, `${vname} watch with a storyboard`);
   await page.unrouteAll({ behavior: 'ignoreErrors' });
@@ -260,6 +262,16 @@ async function phone(page, base) {
     agenda: document.querySelector('.agenda').getBoundingClientRect().top,
   }));
   check(order.transcript < order.agenda, 'phone: the transcript comes before the agenda: ' + JSON.stringify(order));
+  const find = await page.evaluate(() => {
+    const i = document.getElementById('find-q'), cs = getComputedStyle(i);
+    const ctx = document.createElement('canvas').getContext('2d');
+    ctx.font = cs.font;
+    return { text: Math.ceil(ctx.measureText(i.placeholder).width),
+      box: i.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) };
+  });
+  /* 10 % to spare: the canvas measures a little narrower than the field
+   * draws at a phone's pixel ratio (153 px measured, cut at 151 drawn). */
+  check(find.text * 1.1 <= find.box, 'phone: the find box\'s placeholder is whole: ' + JSON.stringify(find));
   await page.evaluate(() => document.querySelector('.transcript').scrollIntoView({ block: 'start' }));
   await sleep(200);
   const pinned = await page.evaluate(() => {

@@ -120,6 +120,9 @@ async function browse(page, base, vname) {
   await page.goto(base + '/');
   check(await page.locator('header nav.account a.sign-in').textContent() === 'Sign in' &&
     await page.locator('header .signed-in').count() === 0, `${vname}: the header offers Sign in`);
+  /* 12:30 and 1:02:10 of transcript. */
+  const lead = await page.locator('.hero .lead').textContent();
+  check(/ 2 recordings, 1 hour 15 minutes of talk\.$/.test(lead), `${vname}: the archive's length: ${lead}`);
   await look(page, vname, 'home');
   const r404 = await page.goto(base + '/no/such/page');
   check(r404.status() === 404 && await page.locator('header a.sign-in').count() === 1, `${vname}: Sign in on a 404`);
@@ -172,6 +175,9 @@ async function signIn(page, base, vname) {
   await page.goto(base + '/search?q=pelicans');
   await page.click('header a.sign-in');
   await page.waitForURL(/\/login/);
+  /* The sign-in page does not link to itself, nor keep an empty landmark. */
+  check(await page.locator('header a.sign-in').count() === 0 && await page.locator('header nav.account').count() === 0 &&
+    await page.locator('form.login').count() === 1, `${vname || 'again'}: the sign-in page's header has no Sign in link`);
   if (vname) await look(page, vname, 'login');
   await page.fill('#login-name', USER);
   await page.fill('#login-password', PASSWORD);
@@ -187,7 +193,16 @@ async function staff(page, base, vname, files) {
     check(await page.locator('header .signed-in').textContent() === 'Signed in as ' + USER &&
       await page.locator('header form[action="/logout"] button').textContent() === 'Sign out' &&
       await page.locator('header a.sign-in').count() === 0, `${vname} ${p}: Signed in as ${USER} · Sign out`);
-    if (p.startsWith('/watch/')) await look(page, vname, 'watch-signed-in');
+    if (p.startsWith('/watch/')) {
+      check(await page.locator('.staff-actions a', { hasText: 'Edit' }).count() === 1 &&
+        await page.locator('.pictures-state').count() === 0, `${vname}: no media, so nothing said of pictures`);
+      if (vname === 'laptop') { /* two columns: About under the note, the transcript beside */
+        const gap = await page.evaluate(() => document.querySelector('.about').getBoundingClientRect().top -
+          document.querySelector('.watch-main').getBoundingClientRect().bottom);
+        check(gap >= 0 && gap < 30, `${vname}: About follows the "no media" note (a ${gap} px gap)`);
+      }
+      await look(page, vname, 'watch-signed-in');
+    }
   }
   await look(page, vname, 'upload-form');
 
@@ -252,6 +267,17 @@ async function staff(page, base, vname, files) {
   await Promise.all([page.waitForURL(/done=uploaded/), page.click('#upload-link')]);
   check(await page.locator('.flash').textContent() === 'Uploaded. The recording is in the archive.', `${vname}: Uploaded after the link`);
   await look(page, vname, 'uploaded');
+  /* Staff see where the worker is with its pictures, until they are made. */
+  const said = [];
+  for (let i = 0; i < 120; i++) { /* polled: up to a minute on a loaded machine */
+    said.push(await page.locator('.staff-actions .pictures-state').textContent());
+    if (said[said.length - 1] === 'Pictures made') break;
+    await page.waitForTimeout(500);
+    await page.reload();
+  }
+  check(said.every((x) => /^(Pictures not made yet|Pictures: being made, \d+%|Pictures made)$/.test(x)) &&
+    said[said.length - 1] === 'Pictures made', `${vname}: the pictures' progress for staff: ${[...new Set(said)]}`);
+  check(await page.getAttribute('#player', 'poster') !== null, `${vname}: then the poster is on the player`);
 
   /* Delete, then Deleted on the home page. */
   const rid = new URL(page.url()).pathname.split('/').pop();

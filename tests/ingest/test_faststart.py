@@ -9,7 +9,8 @@ after mdat). Checked:
   - `qarchive index` over a folder dropped into the archive: moov moves to
     the front, the duration, the streams and the container's tags stay;
     an MP4 that already has moov first is not touched (same inode, same
-    bytes); a symlinked media file is not replaced;
+    bytes); a symlinked media file is not replaced; `index --quiet` prints
+    nothing of it; a temp file a killed run left is removed by the next;
   - `qarchive serve`: an upload through /api/recordings and one through
     tus both store moov first; without a date, the recording's date is
     the media's creation_time, or today when it has none;
@@ -234,6 +235,23 @@ def test_server(archive, token, late, dated):
     finally:
         srv.stop()
 
+def test_quiet_and_leftover(archive, late):
+    """`index --quiet` says nothing of what it did (+faststart), and a temp
+    file that a killed run's copy left is gone at the next run, also in a
+    recording that did not change since."""
+    q = recording(archive, "2025-04-04-quiet", late)
+    rc, out, err = run("index", "--archive", archive, "--quiet")
+    check(rc == 0 and out == "" and err == "" and moov_first(os.path.join(q, "media.mp4")),
+          "index --quiet: made +faststart, said nothing: %s %r %r" % (rc, out, err))
+    unchanged = os.path.join(archive, "2025-04-02-already")
+    for d in (q, unchanged):
+        with open(os.path.join(d, ".qarchive-tmp-faststart.mp4"), "wb") as f:
+            f.write(b"\0\0\0\x20ftypisom" + b"half a copy" * 100)
+    rc, out, err = run("index", "--archive", archive)
+    check(rc == 0 and "unchanged 4" in out, "a leftover changes nothing: %s %s %s" % (rc, out, err))
+    left = [n for d in (q, unchanged) for n in os.listdir(d) if n.startswith(".")]
+    check(left == [], "the next run removed the leftovers: %s" % left)
+
 
 def main():
     shutil.rmtree(WORK, ignore_errors=True)
@@ -245,6 +263,7 @@ def main():
     archive = os.path.join(WORK, "archive")
     os.makedirs(archive)
     test_index(archive, late, early)
+    test_quiet_and_leftover(archive, late)
     rc, out, err = run("token", "add", "ci", "--archive", archive)
     token = out.strip().split()[-1] if out.strip() else ""
     if not check(rc == 0 and token, "token add: %s %s" % (out, err)):
