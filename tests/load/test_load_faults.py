@@ -77,6 +77,8 @@ UPLOAD_EVERY_S = float(os.environ.get("QA_SOAK_UPLOAD_SECONDS", "1"))
 # anything: the check says SKIP.
 P99_BOUND_S = 5.0
 P99_SLOWDOWN = 150
+# Nor when other jobs already keep the cores busy before the test starts.
+LOAD_PER_CORE = 1.5
 # RSS: samples every second after WARMUP_S; the last third's median may
 # exceed the first third's by RSS_GROWTH and RSS_SLACK_MIB (the archive
 # grows by an upload a second, and Xapian's caches with it; a leak per
@@ -445,6 +447,19 @@ def idle_median(srv):
     return statistics.median(times)
 
 
+def machine_busy():
+    """Why the machine is too busy for a latency bound, or "" when it is not.
+    The idle median is taken one search at a time, so it hardly notices
+    other jobs; under this test's 24 searchers they take the cores from the
+    server, and p99 grows with them (a clean CI run beside other builds, at
+    load 18 on 2 cores, saw 9.8 s where a quiet one sees 2-3 s)."""
+    load = os.getloadavg()[0]
+    cores = os.cpu_count() or 1
+    if load > LOAD_PER_CORE * cores:
+        return "load average %.1f on %d cores" % (load, cores)
+    return ""
+
+
 def percentile(values, p):
     if not values:
         return 0.0
@@ -500,6 +515,7 @@ def main():
     stop = threading.Event()
     try:
         m0 = idle_median(srv)
+        busy_before = machine_busy()
         t_start = time.monotonic()
         threads = [threading.Thread(target=searcher, args=(srv, rec, stop, ids, i))
                    for i in range(SEARCHERS)]
@@ -540,7 +556,11 @@ def main():
         check(rec.slow["answered"] >= 1, "the slow heads within the deadline answered: %s" %
               rec.slow)
         check(len(lat) >= 100, "searches answered 200: %d" % len(lat))
-        if P99_SLOWDOWN * m0 > P99_BOUND_S:
+        if busy_before:
+            print("SKIP: p99 %.0f ms not checked: the machine was already busy before the test "
+                  "(%s), so the bound measures other jobs, not this server" %
+                  (p99 * 1000, busy_before), flush=True)
+        elif P99_SLOWDOWN * m0 > P99_BOUND_S:
             print("SKIP: p99 %.0f ms not checked: an idle search takes %.0f ms here, so the "
                   "bound of %.0f ms cannot hold under load" %
                   (p99 * 1000, m0 * 1000, P99_BOUND_S * 1000), flush=True)
