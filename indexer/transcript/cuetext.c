@@ -175,6 +175,10 @@ bool cuetext_render_timed(const char *text, size_t len, char **plain, char **voi
 	strbuf out = STRBUF_INIT;
 	char *first_voice = NULL;
 
+	/* The plain text is seldom longer than the text: room for it at once
+	 * saves the strbuf's doublings from 32 bytes up, cue after cue. */
+	if (!sb_reserve(&out, len))
+		t.nomem = true;
 	while (t.pos < t.len && !t.nomem) {
 		if (t.p[t.pos] == '<')
 			read_tag(&t, &first_voice, out.len);

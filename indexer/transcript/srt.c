@@ -315,12 +315,15 @@ transcript_status srt_parse(const char *buf, size_t len, transcript *out)
 	transcript_status status = TRANSCRIPT_OK;
 	bool cp1252 = false;
 
+	const char *s;
+	size_t n;
+
 	out->format = TRANSCRIPT_SRT;
-	if (!text_normalize(buf, len, TEXT_UTF8_OR_CP1252, &text, &cp1252))
+	if (!text_normalized(buf, len, TEXT_UTF8_OR_CP1252, &text, &s, &n, &cp1252))
 		return TRANSCRIPT_NOMEM;
 	out->used_cp1252 = cp1252;
 
-	line_reader r = {text.data, text.len, 0, 1};
+	line_reader r = {s, n, 0, 1};
 	text_line l;
 	for (;;) {
 		/* Blank lines between blocks. */
