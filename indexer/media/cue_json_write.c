@@ -35,28 +35,43 @@ static char *newline(char *p, int depth)
 	return put_bytes(p, spaces, (size_t)depth + 1);
 }
 
-/* The bytes a JSON string cannot hold as they are (below); NUL ends it. */
+/* The bytes a JSON string cannot hold as they are (below). */
 static const unsigned char must_escape[256] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,         1,
                                                1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,         1,
                                                1, 1, 1, 1, 1, 1, 1, 1, 0, 0, ['"'] = 1, ['\\'] = 1};
 
-/* A JSON string, escaped as jansson's dump_string does: '"', '\\' and the
- * C0 controls (the short forms where JSON has them, else \u00XX in upper
- * case hex); everything else, UTF-8 included, as is: runs between escapes
- * are copied whole. */
-static char *put_string(char *p, const char *s)
+/* Does any of these eight bytes need escaping (below)? Per byte: a
+ * control (under 0x20), '"' or '\\' (Hacker's Delight's "has less than"
+ * and "has zero byte" on the whole word). */
+static bool word_needs_escape(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
+	return (((w - ones * 0x20) & ~w) | ((quote - ones) & ~quote) |
+	        ((backslash - ones) & ~backslash)) &
+	       highs;
+}
+
+/* A JSON string of n bytes, escaped as jansson's dump_string does: '"',
+ * '\\' and the C0 controls (the short forms where JSON has them, else
+ * \u00XX in upper case hex); everything else, UTF-8 included, as is: runs
+ * between escapes are copied whole, eight bytes checked at a time. */
+static char *put_string(char *p, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	const unsigned char *in = (const unsigned char *)s;
+	const unsigned char *in = (const unsigned char *)s, *end = in + n;
 	*p++ = '"';
 	for (;;) {
 		const unsigned char *run = in;
-		while (!must_escape[*in])
+		uint64_t w;
+		while (end - in >= 8 && (memcpy(&w, in, 8), !word_needs_escape(w)))
+			in += 8;
+		while (in < end && !must_escape[*in])
 			in++;
 		p = put_bytes(p, (const char *)run, (size_t)(in - run));
-		unsigned char ch = *in++;
-		if (ch == '\0')
+		if (in == end)
 			break;
+		unsigned char ch = *in++;
 		*p++ = '\\';
 		switch (ch) {
 		case '"':
@@ -86,6 +101,12 @@ static char *put_string(char *p, const char *s)
 	}
 	*p++ = '"';
 	return p;
+}
+
+/* A NUL-terminated string. */
+static char *put_str(char *p, const char *s)
+{
+	return put_string(p, s, strlen(s));
 }
 
 static char *put_key(char *p, int depth, const char *key, bool first)
@@ -179,23 +200,23 @@ static char *put_settings(char *p, const cue_settings *s)
 {
 	if (!s->present)
 		return LIT(p, "{}");
-	p = put_string(LIT(p, "{\n    \"vertical\": "), s->vertical);
+	p = put_str(LIT(p, "{\n    \"vertical\": "), s->vertical);
 	p = LIT(p, ",\n    \"line\": ");
 	p = s->line_auto ? LIT(p, "\"auto\"") : put_clamped(p, s->line);
 	if (!p)
 		return NULL;
 	p = LIT(p, ",\n    \"snapToLines\": ");
 	p = s->snap_to_lines ? LIT(p, "true") : LIT(p, "false");
-	p = put_string(LIT(p, ",\n    \"lineAlign\": "), s->line_align);
+	p = put_str(LIT(p, ",\n    \"lineAlign\": "), s->line_align);
 	p = LIT(p, ",\n    \"position\": ");
 	p = s->position_auto ? LIT(p, "\"auto\"") : put_clamped(p, s->position);
 	if (!p)
 		return NULL;
-	p = put_string(LIT(p, ",\n    \"positionAlign\": "), s->position_align);
+	p = put_str(LIT(p, ",\n    \"positionAlign\": "), s->position_align);
 	p = put_real(LIT(p, ",\n    \"size\": "), s->size);
 	if (!p)
 		return NULL;
-	p = put_string(LIT(p, ",\n    \"align\": "), s->align);
+	p = put_str(LIT(p, ",\n    \"align\": "), s->align);
 	return LIT(p, "\n   }");
 }
 
@@ -229,11 +250,10 @@ bool cue_json_writable(const cue *c)
 	return true;
 }
 
-/* The most bytes cue c's JSON takes; SIZE_MAX when that overflows. */
-static size_t cue_bound(const cue *c)
+/* The most bytes cue c's JSON takes, its strings' lengths (strings) and
+ * words' aside; SIZE_MAX when that overflows. */
+static size_t cue_bound(const cue *c, size_t strings)
 {
-	size_t strings = strlen(c->id) + strlen(c->text) + strlen(c->plain) +
-	                 (c->voice ? strlen(c->voice) : 0);
 	size_t per_word = LAYOUT_BOUND / 2 + NUMBER_BOUND;
 	if (strings > SIZE_MAX / 8 || c->word_count > SIZE_MAX / 2 / per_word)
 		return SIZE_MAX;
@@ -243,18 +263,20 @@ static size_t cue_bound(const cue *c)
 
 bool cue_json_write_cue(strbuf *out, const cue *c, bool first)
 {
-	size_t bound = cue_bound(c);
+	size_t id_len = strlen(c->id), text_len = strlen(c->text), plain_len = strlen(c->plain),
+	       voice_len = c->voice ? strlen(c->voice) : 0;
+	size_t bound = cue_bound(c, id_len + text_len + plain_len + voice_len);
 	if (bound == SIZE_MAX || !sb_reserve(out, bound))
 		return false;
 	char *p = out->data + out->len;
 	p = first ? LIT(p, "[\n  {\n   \"id\": ") : LIT(p, ",\n  {\n   \"id\": ");
-	p = put_real(LIT(put_string(p, c->id), ",\n   \"start\": "), c->start);
+	p = put_real(LIT(put_string(p, c->id, id_len), ",\n   \"start\": "), c->start);
 	p = p ? put_real(LIT(p, ",\n   \"end\": "), c->end) : NULL;
 	if (p) {
-		p = put_string(LIT(p, ",\n   \"text\": "), c->text);
-		p = put_string(LIT(p, ",\n   \"plain\": "), c->plain);
+		p = put_string(LIT(p, ",\n   \"text\": "), c->text, text_len);
+		p = put_string(LIT(p, ",\n   \"plain\": "), c->plain, plain_len);
 		p = LIT(p, ",\n   \"voice\": ");
-		p = c->voice ? put_string(p, c->voice) : LIT(p, "null");
+		p = c->voice ? put_string(p, c->voice, voice_len) : LIT(p, "null");
 		p = put_settings(LIT(p, ",\n   \"settings\": "), &c->settings);
 	}
 	if (p && c->word_count)
@@ -278,7 +300,7 @@ bool cue_json_write_head(strbuf *out, transcript_status status, transcript_forma
 	*p++ = '{';
 	p = put_key(p, 1, "valid", true);
 	p = status == TRANSCRIPT_OK ? LIT(p, "true") : LIT(p, "false");
-	p = put_string(put_key(p, 1, "format", false), name);
+	p = put_str(put_key(p, 1, "format", false), name);
 	p = put_key(p, 1, "cues", false);
 	out->len = (size_t)(p - out->data);
 	*p = '\0';
@@ -295,7 +317,7 @@ bool cue_json_write_tail(strbuf *out, size_t count, const transcript *t, transcr
 	char *p = out->data + out->len;
 	p = count ? LIT(newline(p, 1), "]") : LIT(p, "[]");
 	p = put_key(p, 1, "error", false);
-	p = error ? put_string(p, error) : LIT(p, "null");
+	p = error ? put_str(p, error) : LIT(p, "null");
 	p = LIT(newline(p, 0), "}\n");
 	out->len = (size_t)(p - out->data);
 	*p = '\0';
