@@ -62,10 +62,15 @@ static size_t trimmed_len(const text_line *l)
 	return n;
 }
 
+/* Every line is asked this, so it looks for each '>' with memchr (tags
+ * have one) rather than at each byte. */
 static bool contains_arrow(const text_line *l)
 {
-	for (size_t i = 0; i + 2 < l->len; i++)
-		if (l->p[i] == '-' && l->p[i + 1] == '-' && l->p[i + 2] == '>')
+	const char *s = l->p;
+	size_t n = l->len;
+	for (const char *gt = n > 2 ? memchr(s + 2, '>', n - 2) : NULL; gt;
+	     gt = memchr(gt + 1, '>', (size_t)(s + n - gt - 1)))
+		if (gt[-1] == '-' && gt[-2] == '-')
 			return true;
 	return false;
 }

@@ -42,10 +42,13 @@ static void skip_blank_lines(cursor *c)
 	}
 }
 
+/* Every line is asked this, so it looks for each '>' with memchr (cue
+ * text has one per tag) rather than at each byte. */
 static bool contains_arrow(const char *s, size_t n)
 {
-	for (size_t i = 0; i + 2 < n; i++)
-		if (s[i] == '-' && s[i + 1] == '-' && s[i + 2] == '>')
+	for (const char *gt = n > 2 ? memchr(s + 2, '>', n - 2) : NULL; gt;
+	     gt = memchr(gt + 1, '>', (size_t)(s + n - gt - 1)))
+		if (gt[-1] == '-' && gt[-2] == '-')
 			return true;
 	return false;
 }
