@@ -57,12 +57,12 @@ static bool lines_add(cue_lines *l, const char *raw, size_t raw_len, const char 
 	return sb_append(&l->plain, plain, n) && sb_append(&l->plain, "", 1);
 }
 
-static size_t count_lf(const char *s)
+static size_t count_lf(const char *s, size_t n)
 {
-	size_t n = 0;
-	for (s = strchr(s, '\n'); s; s = strchr(s + 1, '\n'))
-		n++;
-	return n;
+	size_t count = 0;
+	for (const char *lf = memchr(s, '\n', n); lf; lf = memchr(lf + 1, '\n', (size_t)(s + n - lf - 1)))
+		count++;
+	return count;
 }
 
 /* Is c's plain text the plain texts of its lines, rendered one by one,
@@ -74,19 +74,55 @@ static size_t count_lf(const char *s)
  * not rendered once more each, which was a tenth of `qarchive cues`. */
 static bool plain_is_lines(const cue *c)
 {
-	size_t lines = 0;
-	for (const char *p = c->text; *p; p++) {
-		if (*p == '\n')
-			lines++;
-		else if (*p == '<') {
-			p += strcspn(p, ">\n");
-			if (*p == '\n')
-				return false;
-			if (!*p)
-				break;
-		}
+	const char *p = c->text, *end = p + strlen(p);
+	for (const char *lt = memchr(p, '<', (size_t)(end - p)); lt;
+	     lt = memchr(p, '<', (size_t)(end - p))) {
+		const char *gt = memchr(lt, '>', (size_t)(end - lt));
+		const char *lf = memchr(lt, '\n', (size_t)((gt ? gt : end) - lt));
+		if (lf)
+			return false;
+		if (!gt)
+			break;
+		p = gt + 1;
 	}
-	return count_lf(c->plain) == lines;
+	return count_lf(c->plain, strlen(c->plain)) == count_lf(c->text, (size_t)(end - c->text));
+}
+
+/* A span trimmed of spaces and tabs, as lines are compared. */
+static void trim_span(const char **s, size_t *n)
+{
+	while (*n && (**s == ' ' || **s == '\t'))
+		(*s)++, (*n)--;
+	while (*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
+		(*n)--;
+}
+
+/* What detection needs of a cue: how many non-blank lines it has, and
+ * its first and last (trimmed plain text). */
+typedef struct line_edges {
+	size_t count;
+	const char *first, *last;
+	size_t first_len, last_len;
+} line_edges;
+
+/* The edges of a plain text whose lines are the cue's (plain_is_lines). */
+static void edges_of_plain(const char *plain, line_edges *e)
+{
+	*e = (line_edges){0, NULL, NULL, 0, 0};
+	const char *p = plain, *end = p + strlen(p);
+	for (;;) {
+		const char *lf = memchr(p, '\n', (size_t)(end - p)), *s = p;
+		size_t n = (size_t)((lf ? lf : end) - p);
+		trim_span(&s, &n);
+		if (n) {
+			if (e->count++ == 0)
+				e->first = s, e->first_len = n;
+			e->last = s, e->last_len = n;
+		}
+		if (!lf)
+			return;
+		p = lf + 1;
+	}
 }
 
 /* c's non-blank lines into out (emptied first). False when out of
@@ -140,10 +176,12 @@ static size_t repeated(const cue_lines *prev, const cue_lines *cur)
 }
 
 struct vtt_rolling {
-	cue_lines prev; /* the last cue seen's lines */
-	cue_lines cur;  /* the cue being seen's lines (kept for its room) */
-	size_t cues;    /* cues seen */
-	size_t repeats; /* roll-up cues among them */
+	cue_lines prev;    /* collapse: the last cue's lines */
+	cue_lines cur;     /* the cue being read's lines (kept for its room) */
+	strbuf last;       /* detection: the last cue's last non-blank line */
+	size_t last_count; /* and how many non-blank lines it had */
+	size_t cues;       /* cues seen */
+	size_t repeats;    /* roll-up cues among them */
 };
 
 vtt_rolling *vtt_rolling_new(void)
@@ -157,6 +195,7 @@ void vtt_rolling_free(vtt_rolling *r)
 		return;
 	lines_free(&r->prev);
 	lines_free(&r->cur);
+	sb_free(&r->last);
 	free(r);
 }
 
@@ -170,17 +209,28 @@ static void lines_advance(vtt_rolling *r)
 
 bool vtt_rolling_see(vtt_rolling *r, const cue *c)
 {
-	if (!lines_of(c, &r->cur))
-		return false;
+	line_edges e;
+	if (plain_is_lines(c)) {
+		edges_of_plain(c->plain, &e);
+	} else {
+		if (!lines_of(c, &r->cur))
+			return false;
+		size_t n = r->cur.count;
+		e = (line_edges){n, n ? plain_line(&r->cur, 0) : NULL,
+		                 n ? plain_line(&r->cur, n - 1) : NULL, 0, 0};
+		e.first_len = n ? strlen(e.first) : 0;
+		e.last_len = n ? strlen(e.last) : 0;
+	}
 	/* A roll-up cue: the line said before, then a new one. Cues of one
 	 * line that repeat (hold cues, or a file of "text" cues) are no
 	 * evidence either way. */
-	if (r->cues > 0 && r->cur.count >= 2 && r->prev.count &&
-	    strcmp(plain_line(&r->cur, 0), plain_line(&r->prev, r->prev.count - 1)) == 0)
+	if (r->cues > 0 && e.count >= 2 && r->last_count && e.first_len == r->last.len &&
+	    memcmp(e.first, r->last.data, e.first_len) == 0)
 		r->repeats++;
 	r->cues++;
-	lines_advance(r);
-	return true;
+	r->last_count = e.count;
+	sb_clear(&r->last);
+	return e.count == 0 || sb_append(&r->last, e.last, e.last_len);
 }
 
 bool vtt_rolling_found(const vtt_rolling *r)
