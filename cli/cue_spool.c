@@ -95,8 +95,8 @@ static bool spool_out_fits(spool *s)
 {
 	struct stat st;
 	int fd = fileno(s->out), flags = fd < 0 ? -1 : fcntl(fd, F_GETFL);
-	if (flags < 0 || (flags & O_APPEND) || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    fflush(s->out) != 0)
+	if (flags < 0 || (flags & O_APPEND) || (flags & O_ACCMODE) == O_RDONLY ||
+	    fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || fflush(s->out) != 0)
 		return false;
 	off_t at = lseek(fd, 0, SEEK_CUR);
 	if (at < 0 || at != st.st_size)
