@@ -123,7 +123,8 @@ static transcript_status collect_block(cursor *c, bool in_header, transcript *ou
 				previous_pos = c->pos;
 				previous_line = c->line;
 				settings = cue_settings_default();
-				have_cue = vtt_timing_line_parse(line, line_len, &start, &end, &settings);
+				have_cue =
+				    vtt_timing_line_parse(line, line_len, &start, &end, &settings);
 				if (have_cue) {
 					/* What was collected so far is the identifier;
 					 * the cue text starts after this line. */
@@ -159,7 +160,8 @@ static transcript_status collect_block(cursor *c, bool in_header, transcript *ou
 	}
 	if (!have_cue)
 		return TRANSCRIPT_OK;
-	return add_cue(out, id, id_len, start, end, &settings, cue_line, text ? text : "", text_len);
+	return add_cue(out, id, id_len, start, end, &settings, cue_line, text ? text : "",
+	               text_len);
 }
 
 transcript_status vtt_parse(const char *buf, size_t len, transcript *out)

@@ -60,7 +60,8 @@ static bool lines_add(cue_lines *l, const char *raw, size_t raw_len, const char 
 static size_t count_lf(const char *s, size_t n)
 {
 	size_t count = 0;
-	for (const char *lf = memchr(s, '\n', n); lf; lf = memchr(lf + 1, '\n', (size_t)(s + n - lf - 1)))
+	for (const char *lf = memchr(s, '\n', n); lf;
+	     lf = memchr(lf + 1, '\n', (size_t)(s + n - lf - 1)))
 		count++;
 	return count;
 }
@@ -167,7 +168,8 @@ static size_t repeated(const cue_lines *prev, const cue_lines *cur)
 		most = ROLLING_MAX_REPEAT;
 	for (size_t j = most; j > 0; j--) {
 		size_t k = 0;
-		while (k < j && strcmp(plain_line(cur, k), plain_line(prev, prev->count - j + k)) == 0)
+		while (k < j &&
+		       strcmp(plain_line(cur, k), plain_line(prev, prev->count - j + k)) == 0)
 			k++;
 		if (k == j)
 			return j;

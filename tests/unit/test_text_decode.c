@@ -225,7 +225,10 @@ static void test_cp1252_not_used_for_utf8(void)
  * ASCII path sees a bad byte wherever it is. */
 static void test_normalized_in_place(void)
 {
-#define INPUT(text) {text, sizeof text - 1}
+#define INPUT(text)                                                                                \
+	{                                                                                          \
+		text, sizeof text - 1                                                              \
+	}
 	static const struct {
 		const char *text;
 		size_t len;
@@ -245,9 +248,10 @@ static void test_normalized_in_place(void)
 			const char *text;
 			size_t n;
 			bool a = true, b = true;
-			CHECK(text_normalized(inputs[i].text, inputs[i].len, (text_encoding)enc, &copy, &text, &n,
-			                      &a));
-			CHECK(text_normalize(inputs[i].text, inputs[i].len, (text_encoding)enc, &want, &b));
+			CHECK(text_normalized(inputs[i].text, inputs[i].len, (text_encoding)enc,
+			                      &copy, &text, &n, &a));
+			CHECK(text_normalize(inputs[i].text, inputs[i].len, (text_encoding)enc,
+			                     &want, &b));
 			CHECK(n == want.len && memcmp(text, want.data, n) == 0 && a == b);
 			/* In place exactly when there was nothing to change. */
 			CHECK((text == inputs[i].text) == (i < 2));
