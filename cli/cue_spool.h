@@ -1,11 +1,16 @@
 /* cue_spool: `qarchive cues` on a transcript, printed as it is parsed.
  *
- * Each cue's JSON (cue_json_write.h) is written to an unlinked temporary
- * file ($TMPDIR, else /tmp) as the parser reads it, and the document is
- * printed once the parse is over: it starts with "valid", which only the
- * end of the file decides, and a file rejected at line N must not print
- * the cues before it. So memory is one cue plus a 1 MiB buffer, whatever
- * the transcript's length; the disk holds the output until it is printed.
+ * Each cue's JSON (cue_json_write.h) is spooled as the parser reads it,
+ * and the document is printed once the parse is over: it starts with
+ * "valid", which only the end of the file decides, and a file rejected at
+ * line N must not print the cues before it. The spool is memory up to
+ * 4 MiB (nearly every transcript), then, when out is a regular file that
+ * we write at the end of, out itself, after the head of a valid document,
+ * cut back (ftruncate) to where the document started if the file turns
+ * out rejected or roll-up captions make the cues start again; anything
+ * else (a pipe, a terminal) gets an unlinked temporary file ($TMPDIR,
+ * else /tmp) that is copied out at the end. So memory is the input plus
+ * at most 4 MiB, whatever the transcript's length.
  */
 #ifndef QA_CUE_SPOOL_H
 #define QA_CUE_SPOOL_H

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool sb_reserve(strbuf *sb, size_t extra)
+bool sb_reserve(strbuf *sb, size_t extra)
 {
 	if (sb->cap - sb->len > extra)
 		return true;
@@ -17,6 +17,7 @@ static bool sb_reserve(strbuf *sb, size_t extra)
 	char *grown = realloc(sb->data, cap);
 	if (!grown)
 		return false;
+	grown[sb->len] = '\0'; /* a reserved, still empty buffer is "" */
 	sb->data = grown;
 	sb->cap = cap;
 	return true;

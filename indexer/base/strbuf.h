@@ -29,6 +29,12 @@ bool sb_append_str(strbuf *sb, const char *s);
 /* Append one code point as UTF-8 (cp must be a Unicode scalar value). */
 bool sb_append_utf8(strbuf *sb, unsigned cp);
 
+/* Make room for extra more bytes (and the NUL after them), so that up to
+ * extra bytes can be written at data + len without a check each: a
+ * writer that knows a bound for a whole piece reserves once. Returns false
+ * when out of memory (the buffer is unchanged). */
+bool sb_reserve(strbuf *sb, size_t extra);
+
 /* Hand the string to the caller (caller frees with free()); the buffer is
  * left empty. Returns an empty string, not NULL, for an empty buffer; NULL
  * only when out of memory. */

@@ -32,4 +32,14 @@ bool text_is_utf8(const char *buf, size_t len);
  * Windows-1252 fallback was taken. */
 bool text_normalize(const char *buf, size_t len, text_encoding enc, strbuf *out, bool *used_cp1252);
 
+/* The normalized text of buf, copied only when it must be: buf itself
+ * (*text = buf, nothing appended to copy) when it is normalized already,
+ * valid UTF-8 without a BOM, CR or NUL, as most transcripts are; else
+ * text_normalize's result, appended to copy (*text = copy->data). Either
+ * way *text holds *text_len bytes, not NUL-terminated when it is buf, and
+ * is valid while buf and copy are. used_cp1252 as text_normalize's.
+ * Returns false only when out of memory. */
+bool text_normalized(const char *buf, size_t len, text_encoding enc, strbuf *copy,
+                     const char **text, size_t *text_len, bool *used_cp1252);
+
 #endif

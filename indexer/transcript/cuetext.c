@@ -88,17 +88,25 @@ static char *collapse_annotation(const strbuf *raw)
 {
 	strbuf out = STRBUF_INIT;
 	bool pending_space = false;
-	for (size_t i = 0; i < raw->len; i++) {
-		char c = raw->data[i];
-		if (is_tag_space(c) || c == '\r') {
+	if (!sb_reserve(&out, raw->len))
+		return NULL;
+	for (size_t i = 0; i < raw->len;) {
+		if (is_tag_space(raw->data[i]) || raw->data[i] == '\r') {
 			pending_space = out.len > 0;
+			i++;
 			continue;
 		}
-		if ((pending_space && !sb_append_char(&out, ' ')) || !sb_append_char(&out, c)) {
+		size_t run = 1; /* a word, appended whole */
+		while (i + run < raw->len && !is_tag_space(raw->data[i + run]) &&
+		       raw->data[i + run] != '\r')
+			run++;
+		if ((pending_space && !sb_append_char(&out, ' ')) ||
+		    !sb_append(&out, raw->data + i, run)) {
 			sb_free(&out);
 			return NULL;
 		}
 		pending_space = false;
+		i += run;
 	}
 	return sb_take(&out);
 }
@@ -137,9 +145,24 @@ static void read_tag(tokenizer *t, char **voice, size_t plain_len)
 			t->pos++;
 	}
 	strbuf annotation = STRBUF_INIT;
-	if (t->pos < t->len && is_tag_space(t->p[t->pos])) {
+	bool keep = is_voice && !*voice; /* only the first voice's is kept */
+	if (t->pos < t->len && is_tag_space(t->p[t->pos]) && !keep) {
+		/* References never hold a '>': the tag ends at the first. */
+		const char *gt = memchr(t->p + t->pos, '>', t->len - t->pos);
+		t->pos = gt ? (size_t)(gt - t->p) : t->len;
+	} else if (t->pos < t->len && is_tag_space(t->p[t->pos])) {
 		t->pos++;
 		while (t->pos < t->len && t->p[t->pos] != '>' && !t->nomem) {
+			size_t run = 0;
+			while (t->pos + run < t->len && t->p[t->pos + run] != '>' &&
+			       t->p[t->pos + run] != '&')
+				run++;
+			if (run) {
+				if (!sb_append(&annotation, t->p + t->pos, run))
+					t->nomem = true;
+				t->pos += run;
+				continue;
+			}
 			char c = t->p[t->pos++];
 			if (c == '&') {
 				/* Start tag annotation state: references decode as in
@@ -159,7 +182,7 @@ static void read_tag(tokenizer *t, char **voice, size_t plain_len)
 	}
 	if (t->pos < t->len)
 		t->pos++; /* the '>' */
-	if (is_voice && !*voice && !t->nomem) {
+	if (keep && !t->nomem) {
 		*voice = collapse_annotation(&annotation);
 		if (!*voice)
 			t->nomem = true;
@@ -175,6 +198,10 @@ bool cuetext_render_timed(const char *text, size_t len, char **plain, char **voi
 	strbuf out = STRBUF_INIT;
 	char *first_voice = NULL;
 
+	/* The plain text is seldom longer than the text: room for it at once
+	 * saves the strbuf's doublings from 32 bytes up, cue after cue. */
+	if (!sb_reserve(&out, len))
+		t.nomem = true;
 	while (t.pos < t.len && !t.nomem) {
 		if (t.p[t.pos] == '<')
 			read_tag(&t, &first_voice, out.len);

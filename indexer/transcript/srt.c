@@ -62,10 +62,15 @@ static size_t trimmed_len(const text_line *l)
 	return n;
 }
 
+/* Every line is asked this, so it looks for each '>' with memchr (tags
+ * have one) rather than at each byte. */
 static bool contains_arrow(const text_line *l)
 {
-	for (size_t i = 0; i + 2 < l->len; i++)
-		if (l->p[i] == '-' && l->p[i + 1] == '-' && l->p[i + 2] == '>')
+	const char *s = l->p;
+	size_t n = l->len;
+	for (const char *gt = n > 2 ? memchr(s + 2, '>', n - 2) : NULL; gt;
+	     gt = memchr(gt + 1, '>', (size_t)(s + n - gt - 1)))
+		if (gt[-1] == '-' && gt[-2] == '-')
 			return true;
 	return false;
 }
@@ -315,12 +320,15 @@ transcript_status srt_parse(const char *buf, size_t len, transcript *out)
 	transcript_status status = TRANSCRIPT_OK;
 	bool cp1252 = false;
 
+	const char *s;
+	size_t n;
+
 	out->format = TRANSCRIPT_SRT;
-	if (!text_normalize(buf, len, TEXT_UTF8_OR_CP1252, &text, &cp1252))
+	if (!text_normalized(buf, len, TEXT_UTF8_OR_CP1252, &text, &s, &n, &cp1252))
 		return TRANSCRIPT_NOMEM;
 	out->used_cp1252 = cp1252;
 
-	line_reader r = {text.data, text.len, 0, 1};
+	line_reader r = {s, n, 0, 1};
 	text_line l;
 	for (;;) {
 		/* Blank lines between blocks. */

@@ -42,32 +42,46 @@ static void skip_blank_lines(cursor *c)
 	}
 }
 
+/* Every line is asked this, so it looks for each '>' with memchr (cue
+ * text has one per tag) rather than at each byte. */
 static bool contains_arrow(const char *s, size_t n)
 {
-	for (size_t i = 0; i + 2 < n; i++)
-		if (s[i] == '-' && s[i + 1] == '-' && s[i + 2] == '>')
+	for (const char *gt = n > 2 ? memchr(s + 2, '>', n - 2) : NULL; gt;
+	     gt = memchr(gt + 1, '>', (size_t)(s + n - gt - 1)))
+		if (gt[-1] == '-' && gt[-2] == '-')
 			return true;
 	return false;
 }
 
-/* Build the cue from its parts and add it to the list. */
-static transcript_status add_cue(transcript *out, const char *id, double start, double end,
-                                 const cue_settings *settings, size_t line, const strbuf *text)
+/* A copy of bytes [s, s + n) as a string; NULL when out of memory. */
+static char *span_dup(const char *s, size_t n)
+{
+	char *copy = malloc(n + 1);
+	if (copy) {
+		if (n)
+			memcpy(copy, s, n);
+		copy[n] = '\0';
+	}
+	return copy;
+}
+
+/* Build the cue from its parts and add it to the list: its identifier
+ * and text are spans of the input (the text's lines, one after another,
+ * are one span: normalized text ends each line with one LF). */
+static transcript_status add_cue(transcript *out, const char *id, size_t id_len, double start,
+                                 double end, const cue_settings *settings, size_t line,
+                                 const char *text, size_t text_len)
 {
 	cue c = {0};
 	c.start = start;
 	c.end = end;
 	c.settings = *settings;
 	c.line = line;
-	c.id = strdup(id);
-	c.text = malloc(text->len + 1);
+	c.id = span_dup(id, id_len);
+	c.text = span_dup(text, text_len);
 	if (!c.id || !c.text)
 		goto nomem;
-	if (text->len)
-		memcpy(c.text, text->data, text->len);
-	c.text[text->len] = '\0';
-	if (!cuetext_render_timed(c.text, text->len, &c.plain, &c.voice, &c.words,
-	                          &c.word_count))
+	if (!cuetext_render_timed(c.text, text_len, &c.plain, &c.voice, &c.words, &c.word_count))
 		goto nomem;
 	return transcript_add_cue(out, &c);
 nomem:
@@ -78,18 +92,20 @@ nomem:
 
 /* "Collect a WebVTT block" (WebVTT §6.1). Reads one block starting at the
  * cursor; a cue is added to out->cues, anything else (header, NOTE, STYLE,
- * REGION, a block whose timings do not parse) is dropped. */
+ * REGION, a block whose timings do not parse) is dropped. The spec's
+ * buffer is kept as spans of the input: the identifier can only be the
+ * block's first line (a timing line is the first or second), and the cue
+ * text is the lines after the timing line, adjacent in the input. */
 static transcript_status collect_block(cursor *c, bool in_header, transcript *out)
 {
 	size_t line_count = 0;
 	size_t previous_pos = c->pos, previous_line = c->line;
-	strbuf buffer = STRBUF_INIT; /* the identifier, then the cue text */
 	bool seen_arrow = false, have_cue = false;
 	size_t cue_line = 0;
-	char *id_copy = NULL;
+	const char *first = NULL, *id = "", *text = NULL;
+	size_t first_len = 0, id_len = 0, text_len = 0;
 	double start = 0, end = 0;
 	cue_settings settings = cue_settings_default();
-	transcript_status status = TRANSCRIPT_OK;
 
 	for (;;) {
 		const char *line;
@@ -107,20 +123,14 @@ static transcript_status collect_block(cursor *c, bool in_header, transcript *ou
 				previous_pos = c->pos;
 				previous_line = c->line;
 				settings = cue_settings_default();
-				if (vtt_timing_line_parse(line, line_len, &start, &end,
-				                          &settings)) {
-					/* What was collected so far is the identifier; the
-					 * buffer starts over for the cue text. */
-					free(id_copy);
-					id_copy = sb_take(&buffer);
-					if (!id_copy) {
-						status = TRANSCRIPT_NOMEM;
-						break;
-					}
+				have_cue =
+				    vtt_timing_line_parse(line, line_len, &start, &end, &settings);
+				if (have_cue) {
+					/* What was collected so far is the identifier;
+					 * the cue text starts after this line. */
+					id = first ? first : "";
+					id_len = first ? first_len : 0;
 					cue_line = this_line;
-					have_cue = true;
-				} else {
-					have_cue = false;
 				}
 			} else {
 				c->pos = previous_pos;
@@ -134,10 +144,13 @@ static transcript_status collect_block(cursor *c, bool in_header, transcript *ou
 			 * here in the spec; neither yields a cue, and their lines fall
 			 * through to a block without a timing line, which is dropped
 			 * the same way, so no special case is needed for the cues. */
-			if ((buffer.len && !sb_append_char(&buffer, '\n')) ||
-			    !sb_append(&buffer, line, line_len)) {
-				status = TRANSCRIPT_NOMEM;
-				break;
+			if (line_count == 1) {
+				first = line;
+				first_len = line_len;
+			} else if (have_cue) {
+				if (!text)
+					text = line;
+				text_len = (size_t)(line + line_len - text);
 			}
 			previous_pos = c->pos;
 			previous_line = c->line;
@@ -145,11 +158,10 @@ static transcript_status collect_block(cursor *c, bool in_header, transcript *ou
 		if (at_eof)
 			break;
 	}
-	if (status == TRANSCRIPT_OK && have_cue)
-		status = add_cue(out, id_copy, start, end, &settings, cue_line, &buffer);
-	free(id_copy);
-	sb_free(&buffer);
-	return status;
+	if (!have_cue)
+		return TRANSCRIPT_OK;
+	return add_cue(out, id, id_len, start, end, &settings, cue_line, text ? text : "",
+	               text_len);
 }
 
 transcript_status vtt_parse(const char *buf, size_t len, transcript *out)
@@ -157,11 +169,14 @@ transcript_status vtt_parse(const char *buf, size_t len, transcript *out)
 	strbuf text = STRBUF_INIT;
 	transcript_status status = TRANSCRIPT_OK;
 
+	const char *s;
+	size_t n;
+
 	out->format = TRANSCRIPT_WEBVTT;
-	if (!text_normalize(buf, len, TEXT_UTF8_REPLACE, &text, NULL))
+	if (!text_normalized(buf, len, TEXT_UTF8_REPLACE, &text, &s, &n, NULL))
 		return TRANSCRIPT_NOMEM;
 
-	cursor c = {text.data, text.len, 0, 1};
+	cursor c = {s, n, 0, 1};
 	/* Signature: "WEBVTT" alone, or followed by a space, tab or line end. */
 	if (c.len < 6 || memcmp(c.s, "WEBVTT", 6) != 0 ||
 	    (c.len > 6 && c.s[6] != ' ' && c.s[6] != '\t' && c.s[6] != '\n')) {

@@ -227,6 +227,19 @@ static void test_strings(void)
 	all[127] = '\0';
 	cue c = {all, 1, 2, all, "\xe2\x80\xa8 \xc3\xa9", all, 7, {0}, NULL, 0};
 	CHECK(same_cue(&c));
+	/* Each byte that needs escaping, and some that do not, at every place
+	 * in strings of every length around the eight bytes checked at once. */
+	static const char odd[] = "\x01\x08\x09\x0a\x0c\x0d\x1f\"\\\x20\x7f/";
+	for (size_t len = 1; len < 26; len++)
+		for (size_t at = 0; at < len; at++)
+			for (const char *o = odd; *o; o++) {
+				char text[32];
+				memset(text, 'a', len);
+				text[len] = '\0';
+				text[at] = *o;
+				cue k = {"", 1, 2, text, text, NULL, 1, {0}, NULL, 0};
+				CHECK(same_cue(&k));
+			}
 }
 
 static void test_files(int argc, char **argv)

@@ -220,6 +220,55 @@ static void test_cp1252_not_used_for_utf8(void)
 	CHECK(!cp1252);
 }
 
+/* text_normalized: the input itself when it needs nothing, else the same
+ * text text_normalize makes; and text_is_utf8's eight-bytes-at-a-time
+ * ASCII path sees a bad byte wherever it is. */
+static void test_normalized_in_place(void)
+{
+#define INPUT(text)                                                                                \
+	{                                                                                          \
+		text, sizeof text - 1                                                              \
+	}
+	static const struct {
+		const char *text;
+		size_t len;
+	} inputs[] = {
+	    INPUT("WEBVTT\n\nplain ascii, long enough for whole words\n"),
+	    INPUT("caf\xC3\xA9 \xE2\x82\xAC"),
+	    INPUT("a\r\nb"),
+	    INPUT("\xEF\xBB\xBFWEBVTT"),
+	    INPUT("nul\0here"),
+	    INPUT("caf\xE9 latin-1"),
+	    INPUT(""),
+	};
+#undef INPUT
+	for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+		for (int enc = 0; enc < 2; enc++) {
+			strbuf copy = STRBUF_INIT, want = STRBUF_INIT;
+			const char *text;
+			size_t n;
+			bool a = true, b = true;
+			CHECK(text_normalized(inputs[i].text, inputs[i].len, (text_encoding)enc,
+			                      &copy, &text, &n, &a));
+			CHECK(text_normalize(inputs[i].text, inputs[i].len, (text_encoding)enc,
+			                     &want, &b));
+			CHECK(n == want.len && memcmp(text, want.data, n) == 0 && a == b);
+			/* In place exactly when there was nothing to change. */
+			CHECK((text == inputs[i].text) == (i < 2));
+			CHECK(i >= 2 || copy.len == 0);
+			sb_free(&copy);
+			sb_free(&want);
+		}
+	}
+	char buf[40];
+	for (size_t at = 0; at < sizeof buf; at++) {
+		memset(buf, 'x', sizeof buf);
+		buf[at] = (char)0xC3; /* a lead byte with no continuation */
+		CHECK(!text_is_utf8(buf, sizeof buf));
+		CHECK(text_is_utf8(buf, at));
+	}
+}
+
 int main(void)
 {
 	RUN(test_ascii_passes_through);
@@ -233,5 +282,6 @@ int main(void)
 	RUN(test_is_utf8);
 	RUN(test_cp1252_fallback);
 	RUN(test_cp1252_not_used_for_utf8);
+	RUN(test_normalized_in_place);
 	return harness_finish();
 }

@@ -134,11 +134,43 @@ static void test_teams(void)
 	transcript_free(&t);
 }
 
+/* Lines are compared as each renders alone, also where the cue's plain
+ * text is not its lines' plain texts joined (a tag that runs past its
+ * line's end, a reference that makes a line break): read off the plain
+ * text, neither file below would be roll-up captions. */
+static void test_lines_rendered_alone(void)
+{
+	transcript t;
+	CHECK(parse("WEBVTT\n\n00:01.000 --> 00:02.000\nalpha\n\n"
+	            "00:02.000 --> 00:03.000\nalpha <i\n>beta\n\n"
+	            "00:03.000 --> 00:04.000\n>beta <i\n>gamma\n",
+	            &t) == TRANSCRIPT_OK);
+	CHECK(t.rolling && t.cues.count == 3);
+	if (t.cues.count == 3) {
+		CHECK_STR(CUE(t, 0).plain, "alpha");
+		CHECK_STR(CUE(t, 1).plain, ">beta");
+		CHECK_STR(CUE(t, 2).plain, ">gamma");
+	}
+	transcript_free(&t);
+	CHECK(parse("WEBVTT\n\n00:01.000 --> 00:02.000\none\n\n"
+	            "00:02.000 --> 00:03.000\none\ntwo&#10;three\n\n"
+	            "00:03.000 --> 00:04.000\ntwo&#10;three\nfour\n",
+	            &t) == TRANSCRIPT_OK);
+	CHECK(t.rolling && t.cues.count == 3);
+	if (t.cues.count == 3) {
+		CHECK_STR(CUE(t, 0).plain, "one");
+		CHECK_STR(CUE(t, 1).plain, "two\nthree");
+		CHECK_STR(CUE(t, 2).plain, "four");
+	}
+	transcript_free(&t);
+}
+
 int main(void)
 {
 	RUN(test_youtube_lines_once);
 	RUN(test_not_rolling);
 	RUN(test_zoom);
 	RUN(test_teams);
+	RUN(test_lines_rendered_alone);
 	return harness_finish();
 }
