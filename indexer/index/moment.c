@@ -5,10 +5,31 @@
 
 #include "speaker_terms.h"
 
+/* Where the run of the best window (positions[first], MOMENT_SPAN words)
+ * starts: past its leading positions whose term is said again inside the
+ * window, which add nothing to it. "compile it once. The API is
+ * torch.compiler.nested_compile_region": the run is the identifier, not
+ * the "compile" a sentence before it, whose stem the identifier repeats
+ * (issue 13: `t` a cue or more before a compound identifier is said). */
+static size_t run_start(const qx_position *positions, size_t n, size_t first)
+{
+	size_t end = first;
+	while (end < n && positions[end].pos < positions[first].pos + MOMENT_SPAN)
+		end++;
+	size_t at = first;
+	for (bool again = true; again && at + 1 < end;) {
+		again = false;
+		for (size_t k = at + 1; k < end && !again; k++)
+			again = positions[k].term == positions[at].term;
+		at += again;
+	}
+	return at;
+}
+
 bool moment_densest(const qx_position *positions, size_t n, unsigned *pos)
 {
 	double best = -1;
-	size_t end = 0;
+	size_t end = 0, first = 0;
 	/* Weights of the distinct terms inside [positions[i].pos, + span):
 	 * the window slides over sorted positions, so each term's count goes
 	 * up when it enters and down when it leaves. */
@@ -32,12 +53,13 @@ bool moment_densest(const qx_position *positions, size_t n, unsigned *pos)
 		}
 		if (score > best + 1e-9) {
 			best = score;
-			*pos = positions[i].pos;
+			first = i;
 		}
 		if (--inside[positions[i].term] == 0)
 			score -= positions[i].weight;
 	}
 	free(inside);
+	*pos = positions[run_start(positions, n, first)].pos;
 	return true;
 }
 

@@ -23,7 +23,9 @@
 
 /* The first position of the densest run among positions[0..n) (sorted by
  * position): the window of MOMENT_SPAN positions whose distinct terms weigh
- * most, the earliest of equals. Returns false when n is 0. */
+ * most, the earliest of equals, starting past its leading positions whose
+ * term the window says again (they add nothing to it). Returns false when
+ * n is 0. */
 bool moment_densest(const qx_position *positions, size_t n, unsigned *pos);
 
 /* The cue of a passage's cues (index_build.c: objects with "s" start, "p"

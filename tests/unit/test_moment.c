@@ -65,6 +65,16 @@ static void test_densest(void)
 	CHECK(moment_densest(pos, 4, &at));
 	CHECK(at == 40);
 	CHECK(!moment_densest(pos, 0, &at));
+
+	/* "compile it once ... torch.compiler.nested_compile_region": the
+	 * run starts at the identifier, not at the word before it whose term
+	 * it says again; a leading term said once stays the start. */
+	qx_position ident[] = {{10, 0, 1.0}, {16, 1, 2.0}, {17, 0, 1.0}, {18, 2, 3.0}};
+	CHECK(moment_densest(ident, 4, &at));
+	CHECK(at == 16);
+	qx_position once[] = {{10, 0, 1.0}, {16, 1, 2.0}, {18, 2, 3.0}};
+	CHECK(moment_densest(once, 3, &at));
+	CHECK(at == 10);
 }
 
 /* A cue's "w" times its words from its "p" on. */
