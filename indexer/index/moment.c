@@ -26,7 +26,7 @@ static size_t run_start(const qx_position *positions, size_t n, size_t first)
 	return at;
 }
 
-bool moment_densest(const qx_position *positions, size_t n, unsigned *pos)
+bool moment_densest(const qx_position *positions, size_t n, unsigned *pos, double *weight)
 {
 	double best = -1;
 	size_t end = 0, first = 0;
@@ -39,10 +39,15 @@ bool moment_densest(const qx_position *positions, size_t n, unsigned *pos)
 			terms = positions[i].term + 1;
 	unsigned *inside = calloc(terms ? terms : 1, sizeof *inside);
 	double score = 0;
+	if (weight)
+		*weight = 0;
 	if (!inside || n == 0) {
 		free(inside);
-		if (n)
-			*pos = positions[0].pos; /* out of memory: the first is still a moment */
+		if (n) { /* out of memory: the first is still a moment */
+			*pos = positions[0].pos;
+			if (weight)
+				*weight = positions[0].weight;
+		}
 		return n > 0;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -60,6 +65,8 @@ bool moment_densest(const qx_position *positions, size_t n, unsigned *pos)
 	}
 	free(inside);
 	*pos = positions[run_start(positions, n, first)].pos;
+	if (weight)
+		*weight = best;
 	return true;
 }
 

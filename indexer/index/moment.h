@@ -24,9 +24,10 @@
 /* The first position of the densest run among positions[0..n) (sorted by
  * position): the window of MOMENT_SPAN positions whose distinct terms weigh
  * most, the earliest of equals, starting past its leading positions whose
- * term the window says again (they add nothing to it). Returns false when
- * n is 0. */
-bool moment_densest(const qx_position *positions, size_t n, unsigned *pos);
+ * term the window says again (they add nothing to it). *weight (unless
+ * NULL) is that window's weight: how much of the query is said there
+ * together. Returns false when n is 0 (*weight 0). */
+bool moment_densest(const qx_position *positions, size_t n, unsigned *pos, double *weight);
 
 /* The cue of a passage's cues (index_build.c: objects with "s" start, "p"
  * first position, "v" voice, "text", and "a", the answer's start, on the

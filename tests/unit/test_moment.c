@@ -62,18 +62,18 @@ static void test_densest(void)
 	/* The rarer term's run wins over a run of one common term. */
 	qx_position pos[] = {{1, 0, 0.5}, {2, 0, 0.5}, {40, 0, 0.5}, {41, 1, 3.0}};
 	unsigned at = 0;
-	CHECK(moment_densest(pos, 4, &at));
+	CHECK(moment_densest(pos, 4, &at, NULL));
 	CHECK(at == 40);
-	CHECK(!moment_densest(pos, 0, &at));
+	CHECK(!moment_densest(pos, 0, &at, NULL));
 
 	/* "compile it once ... torch.compiler.nested_compile_region": the
 	 * run starts at the identifier, not at the word before it whose term
 	 * it says again; a leading term said once stays the start. */
 	qx_position ident[] = {{10, 0, 1.0}, {16, 1, 2.0}, {17, 0, 1.0}, {18, 2, 3.0}};
-	CHECK(moment_densest(ident, 4, &at));
+	CHECK(moment_densest(ident, 4, &at, NULL));
 	CHECK(at == 16);
 	qx_position once[] = {{10, 0, 1.0}, {16, 1, 2.0}, {18, 2, 3.0}};
-	CHECK(moment_densest(once, 3, &at));
+	CHECK(moment_densest(once, 3, &at, NULL));
 	CHECK(at == 10);
 }
 
