@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "speaker_terms.h"
+#include "turns.h"
 
 /* Where the run of the best window (positions[first], MOMENT_SPAN words)
  * starts: past its leading positions whose term is said again inside the
@@ -95,11 +96,29 @@ double moment_word_time(json_t *cue, unsigned pos, double fallback)
 	return json_is_number(w) ? json_number_value(w) : fallback;
 }
 
+/* Does cue k of cues ask (turns.h), or the one after it in the same
+ * question (the same "a"), or is the question's end past the passage's
+ * last cue, so that it cannot tell? */
+static bool near_the_asking(json_t *cues, size_t k, double answer)
+{
+	for (size_t j = k; j <= k + 1; j++) {
+		json_t *cue = json_array_get(cues, j);
+		if (!cue || number_or(cue, "a", -1) != answer)
+			return j == k + 1 && !cue;
+		const char *text = json_string_value(json_object_get(cue, "text"));
+		if (turns_text_asks(text ? text : ""))
+			return true;
+	}
+	return false;
+}
+
 double moment_play_from(json_t *cues, size_t at)
 {
 	json_t *cue = json_array_get(cues, at);
 	double start = number_or(cue, "s", 0);
 	double answer = number_or(cue, "a", -1);
+	if (answer >= start && !near_the_asking(cues, at, answer))
+		return start;
 	return answer >= start ? answer : start;
 }
 

@@ -63,7 +63,12 @@ bool moment_said_by(json_t *cues, const char *const *keys, size_t nkeys,
 double moment_word_time(json_t *cue, unsigned pos, double fallback);
 
 /* The time to play from for cue `at`: its start, or when it belongs to a
- * question (its "a", set at index time by turns.h), the answer's start. */
+ * question (its "a", set at index time by turns.h) and asks, or the cue
+ * after it in the question does (turns_text_asks), the answer's start. A
+ * turn's statements two cues or more before its asking cue ("so let me
+ * state them. One, ... Two, ... Objections?") play from themselves; a
+ * passage that ends before the question's asking cue cannot tell, and
+ * plays from the answer. */
 double moment_play_from(json_t *cues, size_t at);
 
 #endif
