@@ -1,30 +1,50 @@
 #include "moment.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "speaker_terms.h"
 #include "turns.h"
 
+/* The first of positions[from..to] whose term is term (to itself when
+ * none before it is). */
+static size_t run_says(const qx_position *positions, size_t from, size_t to, unsigned term)
+{
+	size_t k = from;
+	while (k < to && positions[k].term != term)
+		k++;
+	return k;
+}
+
 /* Where the run of the best window (positions[first], MOMENT_SPAN words)
- * starts: past its leading positions whose term is said again inside the
- * window, which add nothing to it. "compile it once. The API is
- * torch.compiler.nested_compile_region": the run is the identifier, not
- * the "compile" a sentence before it, whose stem the identifier repeats
- * (issue 13: `t` a cue or more before a compound identifier is said). */
+ * starts: at the start of the shortest stretch of it that says every term
+ * the window says, the earliest of equals. "compile it once. The API is
+ * torch.compiler.nested_compile_region": the run is the identifier, which
+ * says the stem of "compile" again, not the sentence before it (issue 13:
+ * `t` a cue or more before a compound identifier is said); a word said
+ * twice alone ("Pelicans fly south ... Pelicans again") stays at its
+ * first. */
 static size_t run_start(const qx_position *positions, size_t n, size_t first)
 {
 	size_t end = first;
 	while (end < n && positions[end].pos < positions[first].pos + MOMENT_SPAN)
 		end++;
-	size_t at = first;
-	for (bool again = true; again && at + 1 < end;) {
-		again = false;
-		for (size_t k = at + 1; k < end && !again; k++)
-			again = positions[k].term == positions[at].term;
-		at += again;
+	size_t terms = 0;
+	for (size_t k = first; k < end; k++)
+		terms += run_says(positions, first, k, positions[k].term) == k;
+	size_t best = first;
+	unsigned shortest = UINT_MAX;
+	for (size_t s = first; s < end; s++) {
+		size_t seen = 0, e = s;
+		for (; e < end && seen < terms; e++)
+			seen += run_says(positions, s, e, positions[e].term) == e;
+		if (seen == terms && positions[e - 1].pos - positions[s].pos < shortest) {
+			shortest = positions[e - 1].pos - positions[s].pos;
+			best = s;
+		}
 	}
-	return at;
+	return best;
 }
 
 bool moment_densest(const qx_position *positions, size_t n, unsigned *pos, double *weight)

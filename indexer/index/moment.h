@@ -23,8 +23,8 @@
 
 /* The first position of the densest run among positions[0..n) (sorted by
  * position): the window of MOMENT_SPAN positions whose distinct terms weigh
- * most, the earliest of equals, starting past its leading positions whose
- * term the window says again (they add nothing to it). *weight (unless
+ * most, the earliest of equals, starting where the shortest stretch of
+ * it that says all its terms starts (the earliest of equals). *weight (unless
  * NULL) is that window's weight: how much of the query is said there
  * together. Returns false when n is 0 (*weight 0). */
 bool moment_densest(const qx_position *positions, size_t n, unsigned *pos, double *weight);

@@ -75,6 +75,10 @@ static void test_densest(void)
 	qx_position once[] = {{10, 0, 1.0}, {16, 1, 2.0}, {18, 2, 3.0}};
 	CHECK(moment_densest(once, 3, &at, NULL));
 	CHECK(at == 10);
+	/* One word said twice: its first. */
+	qx_position twice[] = {{0, 0, 1.0}, {7, 0, 1.0}};
+	CHECK(moment_densest(twice, 2, &at, NULL));
+	CHECK(at == 0);
 }
 
 /* A cue's "w" times its words from its "p" on. */
