@@ -1,14 +1,56 @@
 #include "moment.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "speaker_terms.h"
+#include "turns.h"
 
-bool moment_densest(const qx_position *positions, size_t n, unsigned *pos)
+/* The first of positions[from..to] whose term is term (to itself when
+ * none before it is). */
+static size_t run_says(const qx_position *positions, size_t from, size_t to, unsigned term)
+{
+	size_t k = from;
+	while (k < to && positions[k].term != term)
+		k++;
+	return k;
+}
+
+/* Where the run of the best window (positions[first], MOMENT_SPAN words)
+ * starts: at the start of the shortest stretch of it that says every term
+ * the window says, the earliest of equals. "compile it once. The API is
+ * torch.compiler.nested_compile_region": the run is the identifier, which
+ * says the stem of "compile" again, not the sentence before it (issue 13:
+ * `t` a cue or more before a compound identifier is said); a word said
+ * twice alone ("Pelicans fly south ... Pelicans again") stays at its
+ * first. */
+static size_t run_start(const qx_position *positions, size_t n, size_t first)
+{
+	size_t end = first;
+	while (end < n && positions[end].pos < positions[first].pos + MOMENT_SPAN)
+		end++;
+	size_t terms = 0;
+	for (size_t k = first; k < end; k++)
+		terms += run_says(positions, first, k, positions[k].term) == k;
+	size_t best = first;
+	unsigned shortest = UINT_MAX;
+	for (size_t s = first; s < end; s++) {
+		size_t seen = 0, e = s;
+		for (; e < end && seen < terms; e++)
+			seen += run_says(positions, s, e, positions[e].term) == e;
+		if (seen == terms && positions[e - 1].pos - positions[s].pos < shortest) {
+			shortest = positions[e - 1].pos - positions[s].pos;
+			best = s;
+		}
+	}
+	return best;
+}
+
+bool moment_densest(const qx_position *positions, size_t n, unsigned *pos, double *weight)
 {
 	double best = -1;
-	size_t end = 0;
+	size_t end = 0, first = 0;
 	/* Weights of the distinct terms inside [positions[i].pos, + span):
 	 * the window slides over sorted positions, so each term's count goes
 	 * up when it enters and down when it leaves. */
@@ -18,10 +60,15 @@ bool moment_densest(const qx_position *positions, size_t n, unsigned *pos)
 			terms = positions[i].term + 1;
 	unsigned *inside = calloc(terms ? terms : 1, sizeof *inside);
 	double score = 0;
+	if (weight)
+		*weight = 0;
 	if (!inside || n == 0) {
 		free(inside);
-		if (n)
-			*pos = positions[0].pos; /* out of memory: the first is still a moment */
+		if (n) { /* out of memory: the first is still a moment */
+			*pos = positions[0].pos;
+			if (weight)
+				*weight = positions[0].weight;
+		}
 		return n > 0;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -32,12 +79,15 @@ bool moment_densest(const qx_position *positions, size_t n, unsigned *pos)
 		}
 		if (score > best + 1e-9) {
 			best = score;
-			*pos = positions[i].pos;
+			first = i;
 		}
 		if (--inside[positions[i].term] == 0)
 			score -= positions[i].weight;
 	}
 	free(inside);
+	*pos = positions[run_start(positions, n, first)].pos;
+	if (weight)
+		*weight = best;
 	return true;
 }
 
@@ -66,11 +116,29 @@ double moment_word_time(json_t *cue, unsigned pos, double fallback)
 	return json_is_number(w) ? json_number_value(w) : fallback;
 }
 
+/* Does cue k of cues ask (turns.h), or the one after it in the same
+ * question (the same "a"), or is the question's end past the passage's
+ * last cue, so that it cannot tell? */
+static bool near_the_asking(json_t *cues, size_t k, double answer)
+{
+	for (size_t j = k; j <= k + 1; j++) {
+		json_t *cue = json_array_get(cues, j);
+		if (!cue || number_or(cue, "a", -1) != answer)
+			return j == k + 1 && !cue;
+		const char *text = json_string_value(json_object_get(cue, "text"));
+		if (turns_text_asks(text ? text : ""))
+			return true;
+	}
+	return false;
+}
+
 double moment_play_from(json_t *cues, size_t at)
 {
 	json_t *cue = json_array_get(cues, at);
 	double start = number_or(cue, "s", 0);
 	double answer = number_or(cue, "a", -1);
+	if (answer >= start && !near_the_asking(cues, at, answer))
+		return start;
 	return answer >= start ? answer : start;
 }
 

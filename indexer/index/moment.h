@@ -23,8 +23,11 @@
 
 /* The first position of the densest run among positions[0..n) (sorted by
  * position): the window of MOMENT_SPAN positions whose distinct terms weigh
- * most, the earliest of equals. Returns false when n is 0. */
-bool moment_densest(const qx_position *positions, size_t n, unsigned *pos);
+ * most, the earliest of equals, starting where the shortest stretch of
+ * it that says all its terms starts (the earliest of equals). *weight (unless
+ * NULL) is that window's weight: how much of the query is said there
+ * together. Returns false when n is 0 (*weight 0). */
+bool moment_densest(const qx_position *positions, size_t n, unsigned *pos, double *weight);
 
 /* The cue of a passage's cues (index_build.c: objects with "s" start, "p"
  * first position, "v" voice, "text", and "a", the answer's start, on the
@@ -60,7 +63,12 @@ bool moment_said_by(json_t *cues, const char *const *keys, size_t nkeys,
 double moment_word_time(json_t *cue, unsigned pos, double fallback);
 
 /* The time to play from for cue `at`: its start, or when it belongs to a
- * question (its "a", set at index time by turns.h), the answer's start. */
+ * question (its "a", set at index time by turns.h) and asks, or the cue
+ * after it in the question does (turns_text_asks), the answer's start. A
+ * turn's statements two cues or more before its asking cue ("so let me
+ * state them. One, ... Two, ... Objections?") play from themselves; a
+ * passage that ends before the question's asking cue cannot tell, and
+ * plays from the answer. */
 double moment_play_from(json_t *cues, size_t at);
 
 #endif

@@ -1,5 +1,6 @@
 #include "search.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -804,19 +805,144 @@ static search_status place_leads(const reader *r, const page *pg, groups *gs, bo
 	return st;
 }
 
+/* The answer of hit i's unit (its data: doc) when it is a question asked
+ * (is_asked): its span [*from, *to]; *asked false otherwise. */
+static search_status asked_answer(const reader *r, unsigned i, json_t *doc, bool *asked,
+                                  double *from, double *to)
+{
+	search_status st = is_asked(r, i, doc, asked);
+	json_t *answer = json_object_get(doc, "answer");
+	*from = search_number_or(answer, "t", -1);
+	*to = search_number_or(answer, "end", -1);
+	if (st == SEARCH_OK && (*from < 0 || *to < *from))
+		*asked = false;
+	return st;
+}
+
+/* Does the first cue of the answer of unit hit i (its data: doc) say less
+ * of the query than its question does (the weight of the distinct terms
+ * of each, moment.h)? Then the answer names the words later, if at all;
+ * otherwise its start is where they are said. */
+static search_status answer_starts_less(const reader *r, unsigned i, json_t *doc, bool *less)
+{
+	qx_position *positions = NULL;
+	size_t n = 0;
+	json_t *cues = json_object_get(doc, "cues");
+	json_int_t asked = json_integer_value(json_object_get(doc, "question_cues"));
+	*less = false;
+	search_status st = check(r, qx_mset_positions(r->ms, i, &positions, &n));
+	size_t terms = 0;
+	for (size_t k = 0; st == SEARCH_OK && k < n; k++)
+		if (positions[k].term + 1 > terms)
+			terms = positions[k].term + 1;
+	unsigned char *seen = calloc(terms ? terms : 1, 1); /* bit 1: question, 2: answer */
+	if (st == SEARCH_OK && !seen)
+		st = SEARCH_NOMEM;
+	double question = 0, answer = 0;
+	for (size_t k = 0; st == SEARCH_OK && k < n; k++) {
+		json_int_t cue = (json_int_t)moment_cue_at(cues, positions[k].pos);
+		unsigned bit = cue < asked ? 1 : cue == asked ? 2 : 0;
+		if (bit && !(seen[positions[k].term] & bit)) {
+			seen[positions[k].term] |= bit;
+			*(bit == 1 ? &question : &answer) += positions[k].weight;
+		}
+	}
+	*less = st == SEARCH_OK && answer < question - 1e-9;
+	free(seen);
+	free(positions);
+	return st;
+}
+
+/* Where the words of keywords are said in the answer to a question that
+ * names them (place_said): the earliest passage of recording k's hits
+ * that holds every word with its moment in (from + 0.5 s, to], as *said
+ * (UINT_MAX: none). A moment at the answer's start is the unit's own. */
+static search_status said_in_answer(const reader *r, const groups *gs, long k, double from,
+                                    double to, unsigned *said)
+{
+	unsigned n = qx_mset_size(r->ms);
+	double first = to + 1;
+	search_status st = SEARCH_OK;
+	*said = UINT_MAX;
+	for (unsigned j = 0; st == SEARCH_OK && j < n; j++) {
+		const char *id = NULL;
+		json_t *doc = NULL;
+		double t;
+		size_t at;
+		bool every = false;
+		if ((st = check(r, qx_mset_hit_group(r->ms, j, &id))) != SEARCH_OK || !id ||
+		    strcmp(id, gs->items[k].id) != 0)
+			continue;
+		if ((st = search_moment_place(r, j, &doc, &t, &at)) != SEARCH_OK || !doc)
+			continue;
+		const char *type = json_string_value(json_object_get(doc, "type"));
+		bool passage = type && strcmp(type, "passage") == 0;
+		json_decref(doc);
+		if (!passage || t <= from + 0.5 || t > to || t >= first)
+			continue;
+		/* QX_INVALID: the search was not one of words (a suggestion
+		 * followed with syntax): no passage is known to hold them all. */
+		qx_status xs = qx_mset_hit_has_every_word(r->ms, j, &every);
+		if (xs != QX_INVALID && (st = check(r, xs)) == SEARCH_OK && every) {
+			first = t;
+			*said = j;
+		}
+	}
+	return st;
+}
+
+/* For keywords (not a sentence): a recording whose best timed hit is a
+ * question asked that names them, while its answer says them later, is
+ * led by the passage of the answer where they are said (said_in_answer),
+ * placed first and marked in led[]; the question follows. */
+static search_status place_said(const reader *r, const page *pg, groups *gs, bool *led)
+{
+	unsigned n = qx_mset_size(r->ms);
+	bool *done = calloc(pg->want + 1, sizeof *done);
+	search_status st = done ? SEARCH_OK : SEARCH_NOMEM;
+	for (unsigned i = 0; st == SEARCH_OK && i < n; i++) {
+		long k;
+		json_t *doc = NULL;
+		bool asked = false;
+		double from, to;
+		unsigned said = UINT_MAX;
+		if ((st = group_of(r, i, gs, pg->want, &k)) != SEARCH_OK || k < 0 || done[k])
+			continue;
+		if ((st = search_hit_doc(r, i, &doc)) != SEARCH_OK)
+			break;
+		const char *type = json_string_value(json_object_get(doc, "type"));
+		done[k] = type && (strcmp(type, "passage") == 0 || strcmp(type, "agenda") == 0 ||
+		                   strcmp(type, "unit") == 0);
+		bool less = false;
+		if (done[k] && (st = asked_answer(r, i, doc, &asked, &from, &to)) == SEARCH_OK &&
+		    asked && (st = answer_starts_less(r, i, doc, &less)) == SEARCH_OK && less &&
+		    (st = said_in_answer(r, gs, k, from, to, &said)) == SEARCH_OK &&
+		    said != UINT_MAX) {
+			led[said] = true;
+			st = place_hit(r, said, gs, pg);
+		}
+		json_decref(doc);
+	}
+	free(done);
+	return st;
+}
+
 /* The page's moments into *out: its recordings in rank order, each with its
  * moments; for a sentence query, each recording's lead first
- * (place_leads). */
+ * (place_leads); for keywords, where the answer says them (place_said). */
 static search_status page_hits(const reader *r, const page *pg, const search_request *req,
-                               json_t **out)
+                               bool match_any, json_t **out)
 {
 	groups gs = {calloc(pg->want ? pg->want : 1, sizeof(group)), 0};
 	json_t *hits = json_array();
 	unsigned n = qx_mset_size(r->ms);
 	bool *led = calloc(n ? n : 1, sizeof *led);
 	search_status st = gs.items && hits && led ? SEARCH_OK : SEARCH_NOMEM;
-	if (st == SEARCH_OK && !req->by_date && is_sentence(req->query))
+	bool sentence = is_sentence(req->query);
+	if (st == SEARCH_OK && !req->by_date && sentence)
 		st = place_leads(r, pg, &gs, led);
+	else if (st == SEARCH_OK && !req->by_date && !match_any && !has_syntax(req->query))
+		st = place_said(r, pg, &gs, led);
 	for (unsigned i = 0; st == SEARCH_OK && i < n; i++)
 		if (!led[i])
 			st = place_hit(r, i, &gs, pg);
@@ -905,7 +1031,7 @@ static search_status run_once(qx_db *db, const synonyms *syn, const search_reque
 		status = page_facets(&r, &facets);
 	r.prof->facets += (t0 = search_profile_now()) - t1;
 	if (status == SEARCH_OK)
-		status = page_hits(&r, &pg, req, &hits);
+		status = page_hits(&r, &pg, req, match_any, &hits);
 	r.prof->hits += (t1 = search_profile_now()) - t0;
 	if (status == SEARCH_OK) {
 		*out = json_pack(

@@ -60,7 +60,7 @@ static search_status matched_cue(const reader *r, unsigned i, json_t *cues, size
 	if (st == SEARCH_OK && !moment_in_voice(cues, (const char *const *)r->f->speakers,
 	                                        r->f->speaker_count, positions, &n, &first))
 		st = SEARCH_NOMEM;
-	if (st == SEARCH_OK && moment_densest(positions, n, &pos)) {
+	if (st == SEARCH_OK && moment_densest(positions, n, &pos, NULL)) {
 		*at = moment_cue_at(cues, pos);
 		*word = (long)pos;
 	} else if (first >= 0)

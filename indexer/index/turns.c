@@ -30,11 +30,15 @@ static bool has_word(const char *text, const char *prefix)
 	return false;
 }
 
-static bool cue_asks(const cue *c)
+bool turns_text_asks(const char *t)
 {
-	const char *t = c->plain ? c->plain : "";
 	return strchr(t, '?') || has_word(t, "question") || has_word(t, "asks") ||
 	       has_word(t, "asked") || has_word(t, "quote");
+}
+
+static bool cue_asks(const cue *c)
+{
+	return turns_text_asks(c->plain ? c->plain : "");
 }
 
 bool turns_speakers(const cue_list *cues, turns_speaker **out)

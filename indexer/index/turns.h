@@ -45,4 +45,8 @@ bool turns_answer_starts(const cue_list *cues, double **out);
  * none. */
 bool turns_prefix_speaker(const char *text, const char **name, size_t *len);
 
+/* Does a cue's text ask (a "?", or "question", "asks", "asked", "quote"
+ * as a word)? The rule turns_answer_starts reads a question by. */
+bool turns_text_asks(const char *text);
+
 #endif

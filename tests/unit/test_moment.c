@@ -62,9 +62,23 @@ static void test_densest(void)
 	/* The rarer term's run wins over a run of one common term. */
 	qx_position pos[] = {{1, 0, 0.5}, {2, 0, 0.5}, {40, 0, 0.5}, {41, 1, 3.0}};
 	unsigned at = 0;
-	CHECK(moment_densest(pos, 4, &at));
+	CHECK(moment_densest(pos, 4, &at, NULL));
 	CHECK(at == 40);
-	CHECK(!moment_densest(pos, 0, &at));
+	CHECK(!moment_densest(pos, 0, &at, NULL));
+
+	/* "compile it once ... torch.compiler.nested_compile_region": the
+	 * run starts at the identifier, not at the word before it whose term
+	 * it says again; a leading term said once stays the start. */
+	qx_position ident[] = {{10, 0, 1.0}, {16, 1, 2.0}, {17, 0, 1.0}, {18, 2, 3.0}};
+	CHECK(moment_densest(ident, 4, &at, NULL));
+	CHECK(at == 16);
+	qx_position once[] = {{10, 0, 1.0}, {16, 1, 2.0}, {18, 2, 3.0}};
+	CHECK(moment_densest(once, 3, &at, NULL));
+	CHECK(at == 10);
+	/* One word said twice: its first. */
+	qx_position twice[] = {{0, 0, 1.0}, {7, 0, 1.0}};
+	CHECK(moment_densest(twice, 2, &at, NULL));
+	CHECK(at == 0);
 }
 
 /* A cue's "w" times its words from its "p" on. */
@@ -81,10 +95,37 @@ static void test_word_time(void)
 	json_decref(cue);
 }
 
+/* A moment in a question plays from its answer; a statement the same
+ * turn made two cues or more before its asking cue is no part of the
+ * question ("I'm hearing support ..., so let me state them. One, ...
+ * Objections?"): it plays from itself. */
+static void test_play_from(void)
+{
+	json_t *cues = json_pack(
+	    "[{s:f, s:s, s:f}, {s:f, s:s, s:f}, {s:f, s:s, s:f}, {s:f, s:s, s:f}, {s:f, s:s}]", "s",
+	    10.0, "text", "I'm hearing support for a signal, so let me state them.", "a", 30.0, "s",
+	    15.0, "text", "One, the job runs only on labelled pull requests.", "a", 30.0, "s", 20.0,
+	    "text", "Two, the vendor keeps an on-call.", "a", 30.0, "s", 25.0, "text",
+	    "Objections?", "a", 30.0, "s", 30.0, "text", "None from me.");
+	CHECK_NUM(moment_play_from(cues, 0), 10.0);
+	CHECK_NUM(moment_play_from(cues, 1), 15.0);
+	CHECK_NUM(moment_play_from(cues, 2), 30.0); /* the cue before the asking one */
+	CHECK_NUM(moment_play_from(cues, 3), 30.0);
+	CHECK_NUM(moment_play_from(cues, 4), 30.0); /* the answer itself */
+	/* A passage that ends inside the question cannot tell: the answer. */
+	json_array_remove(cues, 4);
+	json_array_remove(cues, 3);
+	json_array_remove(cues, 2);
+	CHECK_NUM(moment_play_from(cues, 0), 10.0);
+	CHECK_NUM(moment_play_from(cues, 1), 30.0);
+	json_decref(cues);
+}
+
 int main(void)
 {
 	RUN(test_word_time);
 	RUN(test_in_voice);
 	RUN(test_densest);
+	RUN(test_play_from);
 	return harness_finish();
 }

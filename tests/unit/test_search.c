@@ -419,6 +419,26 @@ static void test_asked_question_leads(void)
 	CHECK(sweep_one_failure(sentence) > compile_reads);
 }
 
+/* Keywords that a question names ("And what about foreach_map?") are
+ * played where the answer says them (search.c: place_said), 15 s into
+ * it, not at the answer's start, which says "foreach" alone; the question
+ * follows. Every read of it failing once in turn gives the same answer. */
+static void test_keywords_where_the_answer_says_them(void)
+{
+	json_t *got = NULL;
+	char err[256];
+	CHECK(run("foreach map", &got, err, sizeof err) == SEARCH_OK);
+	json_t *hits = json_object_get(got, "hits");
+	json_t *first = json_array_get(hits, 0), *second = json_array_get(hits, 1);
+	CHECK_STR(hit_str(first, "recording"), "2025-04-30-pytorch-2-7-release-qa");
+	CHECK_STR(hit_str(first, "type"), "passage");
+	CHECK(json_number_value(json_object_get(first, "t")) == 805.488);
+	CHECK_STR(hit_str(second, "type"), "unit");
+	CHECK(json_number_value(json_object_get(second, "t")) == 790.07);
+	json_decref(got);
+	CHECK(sweep_one_failure("foreach map") > 0);
+}
+
 /* Requests search_limits refuses come back as SEARCH_BAD_QUERY with the
  * reason, before the index is read. */
 static void test_refused_requests(void)
@@ -450,6 +470,7 @@ int main(void)
 	RUN(test_failing_again_is_busy);
 	RUN(test_recording_moments);
 	RUN(test_asked_question_leads);
+	RUN(test_keywords_where_the_answer_says_them);
 	RUN(test_refused_requests);
 	RUN(test_not_found);
 	RUN(test_match_all_with_vocabulary);
