@@ -651,6 +651,15 @@ static search_status is_good(const reader *r, unsigned i, const group *g, bool *
 	return st;
 }
 
+/* Is a hit (its data) a timed moment, one to play: a passage, an agenda
+ * item or a question's unit, not a recording's notes or description? */
+static bool is_timed(json_t *doc)
+{
+	const char *type = json_string_value(json_object_get(doc, "type"));
+	return type && (strcmp(type, "passage") == 0 || strcmp(type, "agenda") == 0 ||
+	                strcmp(type, "unit") == 0);
+}
+
 /* Place hit i on the page: as a moment of its recording's group, unless
  * that group is on an earlier page, already full, or already has a moment
  * at the same time; a moment on an earlier page of one recording's moments
@@ -694,11 +703,8 @@ static search_status place_hit(const reader *r, unsigned i, groups *gs, const pa
 		json_decref(hit);
 		return st;
 	}
-	const char *type = json_string_value(json_object_get(hit, "type"));
-	bool timed = type && (strcmp(type, "passage") == 0 || strcmp(type, "agenda") == 0 ||
-	                      strcmp(type, "unit") == 0);
-	return json_array_append_new(timed ? g->timed : g->later, hit) == 0 ? SEARCH_OK
-	                                                                    : SEARCH_NOMEM;
+	return json_array_append_new(is_timed(hit) ? g->timed : g->later, hit) == 0 ? SEARCH_OK
+	                                                                            : SEARCH_NOMEM;
 }
 
 /* Append g's moments to hits, each saying how many good moments and
@@ -788,9 +794,7 @@ static search_status place_leads(const reader *r, const page *pg, groups *gs, bo
 		if ((st = check(r, qx_mset_hit(r->ms, i, &data, &len, NULL, &w))) != SEARCH_OK ||
 		    (st = search_hit_doc(r, i, &doc)) != SEARCH_OK)
 			break;
-		const char *type = json_string_value(json_object_get(doc, "type"));
-		if (type && (strcmp(type, "passage") == 0 || strcmp(type, "agenda") == 0 ||
-		             strcmp(type, "unit") == 0) && best[k] <= 0)
+		if (is_timed(doc) && best[k] <= 0)
 			best[k] = w;
 		/* Weights fall within a recording: past the ratio, none leads. */
 		done[k] = best[k] > 0 && w < SEARCH_ASKED_LEADS * best[k];
@@ -910,9 +914,7 @@ static search_status place_said(const reader *r, const page *pg, groups *gs, boo
 			continue;
 		if ((st = search_hit_doc(r, i, &doc)) != SEARCH_OK)
 			break;
-		const char *type = json_string_value(json_object_get(doc, "type"));
-		done[k] = type && (strcmp(type, "passage") == 0 || strcmp(type, "agenda") == 0 ||
-		                   strcmp(type, "unit") == 0);
+		done[k] = is_timed(doc);
 		bool less = false;
 		if (done[k] && (st = asked_answer(r, i, doc, &asked, &from, &to)) == SEARCH_OK &&
 		    asked && (st = answer_starts_less(r, i, doc, &less)) == SEARCH_OK && less &&

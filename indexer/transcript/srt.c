@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* memmem */
 #include "srt.h"
 
 #include <stdio.h>
@@ -62,17 +63,11 @@ static size_t trimmed_len(const text_line *l)
 	return n;
 }
 
-/* Every line is asked this, so it looks for each '>' with memchr (tags
- * have one) rather than at each byte. */
+/* Every line is asked this: glibc's memmem is much faster than a loop at
+ * each byte. */
 static bool contains_arrow(const text_line *l)
 {
-	const char *s = l->p;
-	size_t n = l->len;
-	for (const char *gt = n > 2 ? memchr(s + 2, '>', n - 2) : NULL; gt;
-	     gt = memchr(gt + 1, '>', (size_t)(s + n - gt - 1)))
-		if (gt[-1] == '-' && gt[-2] == '-')
-			return true;
-	return false;
+	return memmem(l->p, l->len, "-->", 3) != NULL;
 }
 
 /* "12:" or "1:2" at the start (after blanks): the shape of an SRT timestamp,

@@ -35,14 +35,20 @@ static const char *plain_line(const cue_lines *l, size_t i)
 	return l->plain.data + l->items[i].plain_at;
 }
 
+/* A span trimmed of spaces and tabs, as lines are compared. */
+static void trim_span(const char **s, size_t *n)
+{
+	while (*n && (**s == ' ' || **s == '\t'))
+		(*s)++, (*n)--;
+	while (*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
+		(*n)--;
+}
+
 /* Add a line whose plain text is plain[0, n), unless that is blank once
  * trimmed of spaces and tabs. False when out of memory. */
 static bool lines_add(cue_lines *l, const char *raw, size_t raw_len, const char *plain, size_t n)
 {
-	while (n && (*plain == ' ' || *plain == '\t'))
-		plain++, n--;
-	while (n && (plain[n - 1] == ' ' || plain[n - 1] == '\t'))
-		n--;
+	trim_span(&plain, &n);
 	if (n == 0)
 		return true;
 	if (l->count == l->cap) {
@@ -87,15 +93,6 @@ static bool plain_is_lines(const cue *c)
 		p = gt + 1;
 	}
 	return count_lf(c->plain, strlen(c->plain)) == count_lf(c->text, (size_t)(end - c->text));
-}
-
-/* A span trimmed of spaces and tabs, as lines are compared. */
-static void trim_span(const char **s, size_t *n)
-{
-	while (*n && (**s == ' ' || **s == '\t'))
-		(*s)++, (*n)--;
-	while (*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
-		(*n)--;
 }
 
 /* What detection needs of a cue: how many non-blank lines it has, and
