@@ -180,8 +180,10 @@ transcript_status vtt_parse(const char *buf, size_t len, transcript *out)
 	if (at_eof)
 		goto out;
 	/* Header: everything up to the first blank line, except that a timing
-	 * line ends it (and starts the first cue). */
-	if (c.s[c.pos] != '\n') {
+	 * line ends it (and starts the first cue). The text may be the input
+	 * itself (text_normalized), with no NUL after it: past its end is
+	 * read as no blank line, as the NUL of a copy was. */
+	if (c.pos >= c.len || c.s[c.pos] != '\n') {
 		status = collect_block(&c, true, out);
 		if (status != TRANSCRIPT_OK)
 			goto out;
