@@ -458,14 +458,35 @@ static void check_answer(const char *a, size_t len)
 	}
 }
 
-static void exchange(const char *req, size_t len)
+/* A new connection to the server. Every exchange takes a local port that
+ * then waits in TIME_WAIT for a minute, so a long run on a busy machine
+ * can find none free (EADDRNOTAVAIL): that is the machine's, not the
+ * server's, and is waited out. Anything else (the server no longer
+ * listening) says why and stops the run. */
+static int connect_server(void)
 {
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	struct sockaddr_in a = {.sin_family = AF_INET,
 	                        .sin_port = htons((uint16_t)port),
 	                        .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) != 0)
-		abort();
+	for (int attempt = 0;; attempt++) {
+		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) == 0)
+			return fd;
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		if ((e != EADDRNOTAVAIL && e != EINTR) || attempt == 600) {
+			fprintf(stderr, "fuzz_server: cannot connect to the server on port %u: %s\n",
+			        port, strerror(e));
+			abort();
+		}
+		nanosleep(&(struct timespec){0, 100 * 1000 * 1000}, NULL);
+	}
+}
+
+static void exchange(const char *req, size_t len)
+{
+	int fd = connect_server();
 	bool must = must_answer(req, len);
 	send_all(fd, req, len);
 	/* Shut the write side only when the request is unfinished, so the
