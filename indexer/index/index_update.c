@@ -170,13 +170,16 @@ out:
 	return st;
 }
 
-/* Documents a full build adds between commits. Half Xapian's own default
- * (XAPIAN_FLUSH_THRESHOLD, 10,000): our passages are small and many, and
- * a smaller batch keeps the inverter's in-memory maps small enough to stay
- * fast, so the build takes less time and less memory. Measured on the
- * 1,000-hour benchmark archive (bench/RESULTS.md): median 102.5 s at 5,000
- * against 109.8 s at 10,000; peak RSS 104 MB against 155 MB. */
-#define INDEX_COMMIT_DOCUMENTS 5000
+/* Documents a full build adds between commits. A quarter of Xapian's own
+ * default (XAPIAN_FLUSH_THRESHOLD, 10,000): our passages are small and
+ * many, and a smaller batch keeps the inverter's in-memory maps small
+ * enough to stay fast, so the build takes less time and less memory.
+ * Measured (bench/RESULTS.md): on the 1,000-hour benchmark archive, median
+ * 102.5 s at 5,000 against 109.8 s at 10,000, peak RSS 104 MB against
+ * 155 MB; on 100 hours (CPU seconds, two runs each) 32.3-32.9 at 2,500,
+ * 33.3-35.5 at 5,000, 40.5 at 10,000, 43.9 at 30,000, peak RSS 75 MB at
+ * 2,500. The compacted index is the same whatever the batch. */
+#define INDEX_COMMIT_DOCUMENTS 2500
 
 static const char *failed_note(bool was_indexed, bool full_build)
 {
