@@ -826,28 +826,58 @@ static bool add_spelling(const char *word, unsigned count, void *ctx)
 	return sp->qs == QX_OK;
 }
 
+/* The words of `words` to db's spelling dictionary; `what` names them in
+ * err. */
+static index_build_status write_spelling(qx_db *db, const word_count *words, const char *what,
+                                         char *err, size_t errlen)
+{
+	spelling sp = {db, QX_OK};
+	if (!word_count_each(words, add_spelling, &sp))
+		return refused(db, sp.qs, what, err, errlen);
+	return INDEX_BUILD_OK;
+}
+
+index_build_status index_build_spelling(qx_db *db, word_count **spelling, char *err,
+                                        size_t errlen)
+{
+	index_build_status st = write_spelling(db, *spelling, "the spelling dictionary", err, errlen);
+	if (st != INDEX_BUILD_OK)
+		return st;
+	word_count *empty = word_count_new();
+	if (!empty) {
+		snprintf(err, errlen, "out of memory");
+		return INDEX_BUILD_NOMEM;
+	}
+	word_count_free(*spelling);
+	*spelling = empty;
+	return INDEX_BUILD_OK;
+}
+
 /* Write the documents, then the recording's words to the spelling
  * dictionary, each once with its count (far fewer calls than one per
- * occurrence). */
+ * occurrence), or into the caller's batch (`batch`, not NULL), whose
+ * words reach the dictionary once for many recordings. */
 static index_build_status write_documents(qx_db *db, const recording *rec, const inputs *in,
-                                          const char *fingerprint, index_build_counts *counts,
-                                          char *err, size_t errlen)
+                                          const char *fingerprint, word_count *batch,
+                                          index_build_counts *counts, char *err, size_t errlen)
 {
-	word_count *spelled = word_count_new();
+	word_count *spelled = batch ? batch : word_count_new();
 	if (!spelled) {
 		snprintf(err, errlen, "%s: out of memory", rec->id);
 		return INDEX_BUILD_NOMEM;
 	}
 	index_build_status st = write_all(db, rec, in, fingerprint, spelled, counts, err, errlen);
-	spelling sp = {db, QX_OK};
-	if (st == INDEX_BUILD_OK && !word_count_each(spelled, add_spelling, &sp))
-		st = refused(db, sp.qs, rec->id, err, errlen);
+	if (batch)
+		return st;
+	if (st == INDEX_BUILD_OK)
+		st = write_spelling(db, spelled, rec->id, err, errlen);
 	word_count_free(spelled);
 	return st;
 }
 
 index_build_status index_build_recording(qx_db *db, const recording *rec, const char *fingerprint,
-                                         index_build_counts *counts, char *err, size_t errlen)
+                                         word_count *spelling, index_build_counts *counts,
+                                         char *err, size_t errlen)
 {
 	inputs in;
 	memset(&in, 0, sizeof in);
@@ -858,7 +888,7 @@ index_build_status index_build_recording(qx_db *db, const recording *rec, const 
 	in.units = (qa_units)QA_UNITS_INIT;
 	index_build_status st = load_inputs(rec, &in, err, errlen);
 	if (st == INDEX_BUILD_OK)
-		st = write_documents(db, rec, &in, fingerprint, counts, err, errlen);
+		st = write_documents(db, rec, &in, fingerprint, spelling, counts, err, errlen);
 	else if (st == INDEX_BUILD_NOMEM)
 		snprintf(err, errlen, "%s: out of memory", rec->id);
 	inputs_free(&in);

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "recording.h"
+#include "word_count.h"
 #include "xindex.h"
 
 typedef enum index_build_status {
@@ -34,10 +35,24 @@ const char *index_build_status_str(index_build_status status);
  * recording with neither is still indexed (title, agenda, notes) and marked
  * "has_transcript": false. Chapters in the media become agenda items when
  * agenda.md has no timed items (agenda_merge). counts (may be NULL) is
- * incremented. On failure err says why and the recording's old documents
- * are left as they were. */
+ * incremented. `spelling`: where the recording's words for the spelling
+ * dictionary are counted, for the caller to hand over with
+ * index_build_spelling before it commits (a run's words then reach Xapian
+ * once each, not once per recording); NULL: they are written with the
+ * recording. On failure err says why and the recording's old documents
+ * are left as they were; a failure that is not the recording's
+ * (INDEX_BUILD_INDEX, _DAMAGED, _NOMEM) may leave some of its words
+ * counted, and its run must not be committed. */
 index_build_status index_build_recording(qx_db *db, const recording *rec, const char *fingerprint,
-                                         index_build_counts *counts, char *err, size_t errlen);
+                                         word_count *spelling, index_build_counts *counts,
+                                         char *err, size_t errlen);
+
+/* Hand the words counted in *spelling to db's spelling dictionary, each
+ * once with its count, and start *spelling again empty. Returns
+ * INDEX_BUILD_OK, or INDEX_BUILD_INDEX / _DAMAGED / _NOMEM with err saying
+ * why (the run must not be committed then). */
+index_build_status index_build_spelling(qx_db *db, word_count **spelling, char *err,
+                                        size_t errlen);
 
 /* Remove a recording's documents and summary (db: a writer). Returns
  * INDEX_BUILD_OK, or INDEX_BUILD_INDEX / INDEX_BUILD_DAMAGED with err

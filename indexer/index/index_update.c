@@ -20,6 +20,7 @@
 #include "index_writer.h"
 #include "path.h"
 #include "synonyms.h"
+#include "word_count.h"
 #include "xindex.h"
 
 const char *index_update_status_str(index_update_status status)
@@ -169,13 +170,16 @@ out:
 	return st;
 }
 
-/* Documents a full build adds between commits. Half Xapian's own default
- * (XAPIAN_FLUSH_THRESHOLD, 10,000): our passages are small and many, and
- * a smaller batch keeps the inverter's in-memory maps small enough to stay
- * fast, so the build takes less time and less memory. Measured on the
- * 1,000-hour benchmark archive (bench/RESULTS.md): median 102.5 s at 5,000
- * against 109.8 s at 10,000; peak RSS 104 MB against 155 MB. */
-#define INDEX_COMMIT_DOCUMENTS 5000
+/* Documents a full build adds between commits. A quarter of Xapian's own
+ * default (XAPIAN_FLUSH_THRESHOLD, 10,000): our passages are small and
+ * many, and a smaller batch keeps the inverter's in-memory maps small
+ * enough to stay fast, so the build takes less time and less memory.
+ * Measured (bench/RESULTS.md): on the 1,000-hour benchmark archive, median
+ * 102.5 s at 5,000 against 109.8 s at 10,000, peak RSS 104 MB against
+ * 155 MB; on 100 hours (CPU seconds, two runs each) 32.3-32.9 at 2,500,
+ * 33.3-35.5 at 5,000, 40.5 at 10,000, 43.9 at 30,000, peak RSS 75 MB at
+ * 2,500. The compacted index is the same whatever the batch. */
+#define INDEX_COMMIT_DOCUMENTS 2500
 
 static const char *failed_note(bool was_indexed, bool full_build)
 {
@@ -208,6 +212,11 @@ typedef struct update_run {
 	bool in_transaction;      /* an in-place run's transaction is open */
 	bool published;           /* nothing unpublished to remove on the way out */
 	size_t uncommitted;       /* documents a full build added since its last commit */
+	/* The words of the recordings indexed since the last commit, for the
+	 * spelling dictionary: handed to Xapian once each before every commit
+	 * (run_spelling), not once for every recording that says them (a
+	 * word said in 100 recordings costs one call, not 100). */
+	word_count *spelling;
 } update_run;
 
 /* A call on handle db failed with qs: err names the index. */
@@ -344,6 +353,17 @@ static index_update_status run_begin(update_run *r)
 	return INDEX_UPDATE_OK;
 }
 
+/* Hand the words counted since the last commit to the spelling dictionary
+ * (the commit that follows makes them part of the index). */
+static index_update_status run_spelling(update_run *r)
+{
+	char message[512];
+	index_build_status bs = index_build_spelling(r->db, &r->spelling, message, sizeof message);
+	if (bs == INDEX_BUILD_OK)
+		return INDEX_UPDATE_OK;
+	return index_writer_report(index_writer_from_build(bs), r->path, message, r->err, r->errlen);
+}
+
 /* Bring the archive's recording `name` up to date, and count it. */
 static index_update_status run_recording(update_run *r, const char *name)
 {
@@ -357,7 +377,7 @@ static index_update_status run_recording(update_run *r, const char *name)
 	index_update_status st =
 	    index_writer_refresh(r->db, r->archive_dir, name,
 	                         !r->force && known >= 0 ? r->known.fingerprints[known] : NULL,
-	                         &outcome, &counts, message, sizeof message);
+	                         r->spelling, &outcome, &counts, message, sizeof message);
 	if (st == INDEX_UPDATE_SOME_FAILED) {
 		problem(r->cb, "%s%s", message, failed_note(known >= 0, r->full_build));
 		report->failed++;
@@ -375,6 +395,8 @@ static index_update_status run_recording(update_run *r, const char *name)
 	/* A full build commits as it goes, as Xapian's own indexers do:
 	 * nothing is visible until the generation is published. */
 	if (r->full_build && r->uncommitted >= INDEX_COMMIT_DOCUMENTS) {
+		if ((st = run_spelling(r)) != INDEX_UPDATE_OK)
+			return st;
 		qx_status qs = qx_db_commit(r->db);
 		if (qs != QX_OK)
 			return run_index_failed(r, r->db, qs);
@@ -473,6 +495,9 @@ drop_copy:
  * the stub to the new generation. */
 static index_update_status run_finish(update_run *r)
 {
+	index_update_status st = run_spelling(r);
+	if (st != INDEX_UPDATE_OK)
+		return st;
 	qx_status qs = store_synonyms(r->db, r->archive_dir, r->cb, r->report);
 	if (qs == QX_OK)
 		qs = qx_db_set_metadata(r->db, INDEX_META_SCHEMA, INDEX_SCHEMA_VERSION);
@@ -526,6 +551,7 @@ static void run_free(update_run *r)
 	free(r->gen_dir);
 	free(r->current);
 	stored_free(&r->known);
+	word_count_free(r->spelling);
 	archive_listing_free(&r->listing);
 	free(r->state);
 	free(r->path);
@@ -546,6 +572,8 @@ index_update_status index_update(const char *archive_dir, bool force, const inde
 	err[0] = '\0';
 
 	index_update_status status = run_list(&r);
+	if (status == INDEX_UPDATE_OK && !(r.spelling = word_count_new()))
+		status = INDEX_UPDATE_NOMEM;
 	if (status == INDEX_UPDATE_OK) {
 		if (access(r.path, F_OK) == 0)
 			status = run_read_index(&r);

@@ -51,7 +51,7 @@ static index_update_status change_recording(qx_db *db, recording_update *u)
 		u->removed = status == INDEX_UPDATE_OK;
 	} else {
 		index_writer_outcome outcome;
-		status = index_writer_refresh(db, u->archive_dir, u->id, NULL, &outcome, NULL,
+		status = index_writer_refresh(db, u->archive_dir, u->id, NULL, NULL, &outcome, NULL,
 		                              message, sizeof message);
 	}
 	if (status == INDEX_UPDATE_SOME_FAILED)

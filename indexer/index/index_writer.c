@@ -177,8 +177,9 @@ static void remove_faststart_leftover(const char *dir)
 }
 
 index_update_status index_writer_refresh(qx_db *db, const char *archive_dir, const char *name,
-                                         const char *known, index_writer_outcome *outcome,
-                                         index_build_counts *counts, char *message, size_t msglen)
+                                         const char *known, word_count *spelling,
+                                         index_writer_outcome *outcome, index_build_counts *counts,
+                                         char *message, size_t msglen)
 {
 	index_update_status status = INDEX_UPDATE_OK;
 	char fingerprint[ARCHIVE_FINGERPRINT_HEX + 1];
@@ -198,7 +199,7 @@ index_update_status index_writer_refresh(qx_db *db, const char *archive_dir, con
 		status = INDEX_UPDATE_SOME_FAILED;
 	} else {
 		status = index_writer_from_build(
-		    index_build_recording(db, &rec, fingerprint, counts, message, msglen));
+		    index_build_recording(db, &rec, fingerprint, spelling, counts, message, msglen));
 		if (status == INDEX_UPDATE_OK)
 			*outcome = INDEX_WRITER_INDEXED;
 	}

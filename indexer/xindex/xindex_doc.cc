@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <unordered_map>
 
 namespace
 {
@@ -20,6 +21,27 @@ template <typename Fn> qx_status doc_guarded(qx_doc *doc, Fn &&fn) noexcept
 	} catch (...) {
 		return xindex::fail(nullptr);
 	}
+}
+
+// Words whose stems stem_of keeps: a few times an archive's vocabulary
+// (100 hours of the benchmark's talks: ~20,000 words), a few MB at most.
+constexpr size_t STEMS_KEPT = 65536;
+
+// The English stem of word (lower-cased), as Xapian::Stem gives it. A
+// transcript says the same few thousand words again and again, and the
+// Snowball stemmer costs more than a hash lookup (2.5% of a fresh build's
+// profile), so each thread keeps the stems it made, emptied when full.
+// The reference is valid until the next call.
+const std::string &stem_of(const std::string &word)
+{
+	thread_local Xapian::Stem stemmer("english");
+	thread_local std::unordered_map<std::string, std::string> stems;
+	auto it = stems.find(word);
+	if (it != stems.end())
+		return it->second;
+	if (stems.size() >= STEMS_KEPT)
+		stems.clear();
+	return stems.emplace(word, stemmer(word)).first->second;
 }
 
 } // namespace
@@ -59,7 +81,7 @@ qx_status qx_doc_add_text_term(qx_doc *doc, const char *prefix, const char *term
 		// would double the largest table for nothing
 		// (qx_mset_first_position maps a stem back to its words).
 		if (!exact_only) {
-			std::string stem = doc->stemmer(word);
+			const std::string &stem = stem_of(word);
 			if (!stem.empty())
 				doc->doc.add_term("Z" + p + stem, wdf_inc);
 		}

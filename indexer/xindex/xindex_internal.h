@@ -41,7 +41,6 @@ struct qx_db {
 
 struct qx_doc {
 	Xapian::Document doc;
-	Xapian::Stem stemmer{"english"};
 };
 
 namespace xindex
