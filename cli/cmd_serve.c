@@ -27,7 +27,7 @@ static const char usage[] =
     "                      [--transcriber CMD [--transcriber-timeout SECONDS]\n"
     "                       [--transcribe-jobs N]]\n"
     "                      [--log-format text|json] [--metrics-allow ADDRS]\n"
-    "                      [--metrics-token-file FILE]\n\n"
+    "                      [--metrics-token-file FILE] [--shard INDEX]...\n\n"
     "Serve the archive over HTTP: the search API, the recordings' media (with\n"
     "byte ranges), captions and chapters as WebVTT, Atom feeds, and the pages.\n"
     "New commits by `qarchive index` show without a restart. Requests are logged\n"
@@ -55,7 +55,11 @@ static const char usage[] =
     "                 format), comma-separated, each ADDR or ADDR/BITS\n"
     "                 (default 127.0.0.1,::1)\n"
     "  --metrics-token-file FILE  /metrics is also readable with\n"
-    "                 `Authorization: Bearer TOKEN`, TOKEN being FILE's first line\n\n"
+    "                 `Authorization: Bearer TOKEN`, TOKEN being FILE's first line\n"
+    "  --shard INDEX  search these indexes as one (repeat it; each a local index,\n"
+    "                 e.g. SHARD/.qarchive/index, or tcp:HOST:PORT of xapian-tcpsrv)\n"
+    "                 instead of the archive's own; the server is then read-only\n"
+    "                 (see `qarchive index --shard-by`)\n\n"
     "Staff sign in at /login with accounts made by `qarchive user add`; scripts\n"
     "send `Authorization: Bearer TOKEN` with a token from `qarchive token add`.\n\n"
     "Exit status: 0 stopped by a signal, 2 usage error or cannot listen.\n";
@@ -140,6 +144,7 @@ enum {
 	OPT_LOG_FORMAT,
 	OPT_METRICS_ALLOW,
 	OPT_METRICS_TOKEN_FILE,
+	OPT_SHARD,
 };
 
 static const cli_option options[] = {
@@ -156,13 +161,18 @@ static const cli_option options[] = {
     {"--log-format", OPT_LOG_FORMAT, true, 0},
     {"--metrics-allow", OPT_METRICS_ALLOW, true, 0},
     {"--metrics-token-file", OPT_METRICS_TOKEN_FILE, true, 0},
+    {"--shard", OPT_SHARD, true, 0},
     {NULL, 0, false, 0},
 };
+
+/* More shards than this is a deployment for a different tool. */
+#define MAX_SHARDS 64
 
 typedef struct serve_flags {
 	http_server_config *cfg;
 	const char *archive; /* borrowed from argv */
 	char *metrics_token; /* owned: read from --metrics-token-file */
+	const char *shards[MAX_SHARDS]; /* borrowed from argv */
 } serve_flags;
 
 /* The token is the file's first line: a file, not an argument, so that it
@@ -255,6 +265,14 @@ static bool on_option(void *ctx, const cli_option *o, const char *value)
 		break;
 	case OPT_METRICS_TOKEN_FILE:
 		return read_metrics_token(f, value);
+	case OPT_SHARD:
+		if (cfg->shard_count == MAX_SHARDS) {
+			fprintf(stderr, "qarchive serve: at most %d --shard\n", MAX_SHARDS);
+			return false;
+		}
+		f->shards[cfg->shard_count++] = value;
+		cfg->shards = f->shards;
+		break;
 	case OPT_TRANSCRIBE_JOBS:
 		if (number_parse_unsigned(value, 1, 16, &cfg->transcribe_jobs) != NUMBER_OK) {
 			log_say("serve", "--transcribe-jobs wants 1 to 16");
@@ -271,7 +289,7 @@ int cmd_serve(int argc, char **argv)
 	                          .listen = "127.0.0.1",
 	                          .port = 8080,
 	                          .max_upload = HTTP_DEFAULT_MAX_UPLOAD};
-	serve_flags flags = {&cfg, NULL, NULL};
+	serve_flags flags = {.cfg = &cfg};
 	cli_args a = {.command = "serve",
 	              .usage = usage,
 	              .options = options,
@@ -316,9 +334,11 @@ int cmd_serve(int argc, char **argv)
 	log_say("serve", "%s on http://%s%s%s:%u/ with %u threads", archive,
 	        strchr(cfg.listen, ':') ? "[" : "", cfg.listen, strchr(cfg.listen, ':') ? "]" : "",
 	        cfg.port, http_server_threads(server));
+	/* Over shards the archive's own index is not what is served: they are
+	 * built and brought up to date where the archive is written. */
 	pthread_t indexer;
 	catch_up_archive = archive;
-	if (pthread_create(&indexer, NULL, catch_up, archive) == 0)
+	if (!cfg.shard_count && pthread_create(&indexer, NULL, catch_up, archive) == 0)
 		pthread_detach(indexer); /* left behind at exit: its commits are atomic */
 	int sig = 0;
 	sigwait(&stop, &sig);

@@ -71,6 +71,15 @@ typedef struct qx_mset qx_mset;
  * allocated). */
 qx_status qx_db_open(const char *path, bool writable, qx_db **out, char **errmsg) QX_NOEXCEPT;
 
+/* Open several indexes as one, read-only: each spec is a local index (a
+ * generation stub or a database directory) or "tcp:HOST:PORT", a database
+ * served by xapian-tcpsrv. Searches run over all of them with statistics
+ * merged as if one index held every document (Xapian's multi-database
+ * search); metadata is read from every shard (the first that has a key
+ * wins). As qx_db_open for *out and *errmsg. */
+qx_status qx_db_open_shards(const char *const *specs, size_t count, qx_db **out,
+                            char **errmsg) QX_NOEXCEPT;
+
 /* Close the handle. A writer's uncommitted changes are discarded, whether
  * or not qx_db_begin was called (error paths rely on it: what was not
  * committed never reaches the disk); qx_db_commit first to keep them. NULL

@@ -20,6 +20,11 @@
 struct qx_db {
 	std::unique_ptr<Xapian::Database> db; // a WritableDatabase when writable
 	bool writable = false;
+	// A handle over several shards (xindex_shards.cc): db combines them
+	// for search; each is also kept alone, since Xapian reads user
+	// metadata from the first sub-database only and ours (the recordings'
+	// summaries) is spread over all. Empty for an ordinary handle.
+	std::vector<Xapian::Database> shards;
 	// Every change a writer makes is inside a Xapian transaction, so that
 	// closing can discard it (xindex_db.cc): one is open (in_transaction)
 	// and qx_db_begin opened it (explicit_transaction), or the first
@@ -93,6 +98,10 @@ char *dup_string(const std::string &s);
 // Every call that reads the database calls this first: it throws the
 // failure a test armed with qx_test_fail_reads (xindex_test.h), if any.
 void read_point(qx_db *db);
+
+// Move every shard of a multi-shard handle to its latest revision
+// (xindex_shards.cc); whether any had a newer one.
+bool reopen_shards(qx_db *db);
 
 // Refuse an unusable argument: QX_INVALID, with why in *errmsg. A bad
 // argument to this noexcept API is a status, never undefined behaviour.
