@@ -1,34 +1,44 @@
 #!/usr/bin/env bash
 # The HTTP benchmark (issue 7): `qarchive serve` measured with wrk, next to
 # the engine's own limit and next to nginx, in the same run.
-#   search: /api/search over the 1,000-hour archive at 1, 16 and 64
-#           connections (wrk rotating through 8 of bench_index's queries),
-#           next to the same 8 queries through the C API (search_run, via
-#           `bench_index query`) in the same run;
+#   search: /api/search over the generated archive (1,000 hours, or
+#           --hours N) at 1 and 16 connections (wrk rotating through 8 of
+#           bench_index's queries), next to the same 8 queries in-process
+#           in the same run (`bench_index engine`): search_run, and a bare
+#           libxapian top-10 query (Enquire::get_mset(0, 10), Xapian's
+#           default checkatleast), one thread and every core; and
+#           /healthz at 16 connections;
 #   media:  /media/<id> on a ~200 MB file: 64 KiB range requests at random
 #           offsets (16 connections) and full-file GETs (4 connections),
 #           next to nginx (sendfile on) serving the same file.
 # Loopback only (127.0.0.1, free ports picked at start); every server is
 # stopped by its PID on exit. Figures and method: bench/RESULTS.md ("HTTP").
 #
-# usage: bench/bench_http.sh [--secs N] [--reps N] [--work DIR] [--build DIR]
-#   --secs   duration of each wrk run (default 10)
+# usage: bench/bench_http.sh [--secs N] [--reps N] [--hours N] [--only search|media] [--media-only]
+#                            [--work DIR] [--build DIR]
+#   --secs   duration of each wrk run, and of each throughput run of the
+#            engine (default 10)
 #   --reps   timed runs of each query through the C API (default 10)
-#   --work   bench_index.sh's work directory (default bench/work): the
-#            1,000-hour archive (indexed) and fts5.db must be there
+#   --hours  which generated archive (default 1000): DIR/archive-N-20251123,
+#            indexed (bench_index.sh --hours N makes it)
+#   --only   run only the search part or only the media part
+#   --work   bench_index.sh's work directory (default bench/work)
 #   --build  a configured build directory; default: configure and build
 #            build-bench (Release, no sanitizers)
 # needs: wrk, nginx, ffmpeg, curl, python3 (apt-get install wrk nginx-light ffmpeg curl)
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
-secs=10 reps=10 work=$src/bench/work build=
+secs=10 reps=10 work=$src/bench/work build= hours=1000 only=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--secs) secs=$2; shift 2 ;;
 	--reps) reps=$2; shift 2 ;;
+	--hours) hours=$2; shift 2 ;;
+	--only) only=$2; shift 2 ;;
+	--media-only) only=media; shift ;; # as before --only: media on a generated recording
 	--work) work=$2; shift 2 ;;
 	--build) build=$2; shift 2 ;;
-	*) sed -n '2,22p' "$0" >&2; exit 2 ;;
+	*) sed -n '2,30p' "$0" >&2; exit 2 ;;
 	esac
 done
 for tool in wrk nginx ffmpeg curl python3; do
@@ -44,10 +54,16 @@ if [ -z "$build" ]; then
 fi
 qarchive=$build/qarchive
 bench=$build/bench/bench_index
-big=$work/archive-1000-20251123
+big=$work/archive-$hours-20251123
 [ -x "$qarchive" ] && [ -x "$bench" ] || { echo "bench_http.sh: missing $qarchive or $bench" >&2; exit 2; }
-[ -d "$big/.qarchive" ] && [ -f "$work/fts5.db" ] ||
-	{ echo "bench_http.sh: run bench/bench_index.sh first ($big indexed, $work/fts5.db)" >&2; exit 2; }
+if [ "$only" = media ] && [ ! -d "$big/.qarchive" ]; then
+	# Only /media: a generated recording stands in for the big archive's.
+	big=$work/http-gen
+	[ -d "$big" ] || python3 "$src/bench/bench_index_gen.py" --hours 1 --seed 20251123 "$big" > /dev/null
+	[ -d "$big/.qarchive" ] || "$qarchive" index --archive "$big" > /dev/null
+fi
+[ -d "$big/.qarchive" ] ||
+	{ echo "bench_http.sh: run bench/bench_index.sh --hours $hours first ($big indexed)" >&2; exit 2; }
 
 tmp=$work/http-run
 rm -rf "$tmp"
@@ -112,17 +128,18 @@ echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname
 echo "versions: $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), $(nginx -v 2>&1 | sed 's/.*: //'); wrk and the server share the machine"
 echo
 
-# ---- 1. /api/search against the C API --------------------------------------
+# ---- 1. /api/search against the engine ------------------------------------
 # Eight of bench_index's 31 queries: common words, a rare word, an
 # identifier, an identifier part, a phrase, synonyms, OR.
 queries=(memory checkpoint backhulgret torch.compile dynamo '"graph break"'
 	'fully sharded data parallel' 'inductor OR triton')
-{
-	echo "paths = {"
-	for q in "${queries[@]}"; do
-		printf '  "/api/search?q=%s",\n' "$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$q")"
-	done
-	cat << 'EOF'
+search_part() {
+	{
+		echo "paths = {"
+		for q in "${queries[@]}"; do
+			printf '  "/api/search?q=%s",\n' "$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$q")"
+		done
+		cat << 'EOF'
 }
 local i = 0
 function init(args) i = math.random(#paths) - 1 end
@@ -131,59 +148,81 @@ function request()
   return wrk.format("GET", paths[i])
 end
 EOF
-} > "$tmp/search.lua"
+	} > "$tmp/search.lua"
 
-port=$(free_port)
-serve "$big" "$port"
-base=http://127.0.0.1:$port
-# Warm up (page cache, Xapian's block cache) and check every query answers 200.
-for path in $(sed -n 's/^  "\(.*\)",$/\1/p' "$tmp/search.lua"); do
-	for _ in 1 2 3; do curl -fs -o /dev/null "$base$path"; done
-done
-declare -A http
-for c in 1 16 64; do
-	run_wrk "$tmp/search-c$c.txt" "$c" "$base/api/search" -s "$tmp/search.lua"
-	http[$c]=$(parse_wrk "$tmp/search-c$c.txt")
-done
-stop "$spid"
+	port=$(free_port)
+	serve "$big" "$port"
+	base=http://127.0.0.1:$port
+	# Warm up (page cache, Xapian's block cache) and check every query answers 200.
+	for path in $(sed -n 's/^  "\(.*\)",$/\1/p' "$tmp/search.lua"); do
+		for _ in 1 2 3; do curl -fs -o /dev/null "$base$path"; done
+	done
+	# One profiled answer per query (X-Qarchive-Profile: where the time goes).
+	for path in $(sed -n 's/^  "\(.*\)",$/\1/p' "$tmp/search.lua"); do
+		printf '%s %s\n' "$path" "$(curl -fs -o /dev/null -D - -H 'X-Qarchive-Profile: 1' "$base$path" |
+			sed -n 's/^[Ss]erver-[Tt]iming: //p' | tr -d '\r')"
+	done > "$tmp/profile.txt"
+	declare -gA http
+	for c in 1 16; do
+		run_wrk "$tmp/search-c$c.txt" "$c" "$base/api/search" -s "$tmp/search.lua"
+		http[$c]=$(parse_wrk "$tmp/search-c$c.txt")
+	done
+	run_wrk "$tmp/healthz-c16.txt" 16 "$base/healthz"
+	http[healthz]=$(parse_wrk "$tmp/healthz-c16.txt")
+	stop "$spid"
 
-# The same queries in-process, single-threaded: bench_index's per-query
-# median of search_run (all 31 run, the eight picked out), then
-# requests/s = 8 / (sum of the eight medians), which is what one
-# connection rotating through them could reach with zero HTTP cost.
-"$bench" query "$big" "$work/fts5.db" "$reps" > "$tmp/capi.txt"
-capi_rows=""
-sum_ms=0
-for q in "${queries[@]}"; do
-	med=$(awk -F'|' -v q="\`$q\`" '{ s = $4; gsub(/^ +| +$/, "", s) } s == q { gsub(/ /, "", $8); print $8; exit }' "$tmp/capi.txt")
-	[ -n "$med" ] || { echo "bench_http.sh: no C API row for $q" >&2; exit 1; }
-	capi_rows+="| \`$q\` | $med |"$'\n'
-	sum_ms=$(awk -v a="$sum_ms" -v b="$med" 'BEGIN { print a + b }')
-done
-capi_rps=$(awk -v s="$sum_ms" -v n="${#queries[@]}" 'BEGIN { printf "%.1f", n * 1000 / s }')
-cores=$(nproc)
+	# The same queries in-process (bench_index engine): search_run and the
+	# bare top-10 query, interleaved, one thread ($reps rounds), then $secs
+	# seconds of each on every core.
+	"$bench" engine "$big" "$reps" "$secs" "${queries[@]}" > "$tmp/engine.txt"
+	local ours_med ours_p99 bare_med bare_p99 ours1 bare1 oursn baren threads
+	read -r _ _ ours_med ours_p99 _ bare_med bare_p99 <<< "$(grep '^latency ' "$tmp/engine.txt")"
+	read -r _ _ _ ours1 _ bare1 <<< "$(grep '^rate 1 ' "$tmp/engine.txt")"
+	read -r _ threads _ oursn _ baren <<< "$(grep '^rate ' "$tmp/engine.txt" | tail -1)"
+	ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
 
-echo "### /api/search, 1,000-hour archive ($big)"
-echo
-echo "| path | connections | requests/s | p50 ms | p90 ms | p99 ms | errors | vs C API 1 thread | vs C API x $cores cores |"
-echo "|---|---|---|---|---|---|---|---|---|"
-printf '| C API (search_run, in-process) | 1 thread | %s | %.2f (mean of medians) | | | 0 | 1.00x | |\n' \
-	"$capi_rps" "$(awk -v s="$sum_ms" -v n="${#queries[@]}" 'BEGIN { print s / n }')"
-for c in 1 16 64; do
-	read -r rps p50 p90 p99 _ err <<< "${http[$c]}"
-	printf '| HTTP /api/search | %s | %s | %s | %s | %s | %s | %.2fx | %.2fx |\n' "$c" "$rps" "$p50" "$p90" "$p99" "$err" \
-		"$(awk -v a="$rps" -v b="$capi_rps" 'BEGIN { print a / b }')" \
-		"$(awk -v a="$rps" -v b="$capi_rps" -v k="$cores" 'BEGIN { print a / (b * k) }')"
-done
-echo
-echo "C API per-query medians ($reps runs each, ms):"
-echo
-echo "| query | search_run median ms |"
-echo "|---|---|"
-printf '%s' "$capi_rows"
-echo
+	echo "### /api/search, $hours-hour archive ($big)"
+	echo
+	echo "| path | connections / threads | requests/s | median ms | p99 ms | errors |"
+	echo "|---|---|---|---|---|---|"
+	printf '| bare libxapian top-10 (in-process) | 1 thread | %s | %s | %s | 0 |\n' "$bare1" "$bare_med" "$bare_p99"
+	printf '| bare libxapian top-10 (in-process) | %s threads | %s | | | 0 |\n' "$threads" "$baren"
+	printf '| search_run (in-process) | 1 thread | %s | %s | %s | 0 |\n' "$ours1" "$ours_med" "$ours_p99"
+	printf '| search_run (in-process) | %s threads | %s | | | 0 |\n' "$threads" "$oursn"
+	for c in 1 16; do
+		read -r rps p50 _ p99 _ err <<< "${http[$c]}"
+		printf '| HTTP /api/search | %s | %s | %s | %s | %s |\n' "$c" "$rps" "$p50" "$p99" "$err"
+	done
+	read -r rps p50 _ p99 _ err <<< "${http[healthz]}"
+	printf '| HTTP /healthz | 16 | %s | %s | %s | %s |\n' "$rps" "$p50" "$p99" "$err"
+	echo
+	read -r _ p50 _ p99 _ _ <<< "${http[1]}"
+	read -r rps16 _ _ _ _ _ <<< "${http[16]}"
+	echo "- p99 at 1 connection: HTTP $p99 ms against the bare query's $bare_p99 ms: $(ratio "$p99" "$bare_p99");" \
+		"target 1.3 x $bare_p99 + 1 = $(awk -v b="$bare_p99" 'BEGIN { printf "%.2f", 1.3 * b + 1 }') ms."
+	echo "- median at 1 connection: HTTP $p50 ms against $bare_med ms: $(ratio "$p50" "$bare_med")."
+	echo "- throughput at 16 connections: HTTP $rps16 req/s against the bare query's $baren q/s on" \
+		"$threads threads: $(ratio "$rps16" "$baren") (target 0.30x); against search_run's $oursn q/s:" \
+		"$(ratio "$rps16" "$oursn")."
+	echo
+	echo "Per-query medians in-process ($reps runs each, ms), and one profiled answer over HTTP"
+	echo "(Server-Timing, ms):"
+	echo
+	echo "| query | search_run | bare top-10 | HTTP profile |"
+	echo "|---|---|---|---|"
+	local i=0 line m0 m1
+	while read -r _ rest; do
+		read -r m0 m1 <<< "$(awk '{ print $(NF - 1), $NF }' <<< "$rest")"
+		line=$(sed -n "$((i + 1))p" "$tmp/profile.txt" | cut -d' ' -f2- | sed 's/;dur=/ /g')
+		printf '| `%s` | %s | %s | %s |\n' "${queries[$i]}" "$m0" "$m1" "$line"
+		i=$((i + 1))
+	done < <(grep '^query ' "$tmp/engine.txt")
+	echo
+}
+[ "$only" = media ] || search_part
 
 # ---- 2. /media against nginx ------------------------------------------------
+[ "$only" = search ] && { echo "wrk outputs: $tmp"; exit 0; }
 # A one-recording archive whose media.mp4 is a real (tiny) MP4 followed by a
 # ~200 MB top-level "free" box of random bytes: libavformat probes it as a
 # playable recording, and the bytes served are incompressible. Kept between

@@ -25,13 +25,32 @@
  *               spelling, first 10 documents' data read: QueryParser +
  *               Enquire::get_mset, libxapian's own cost;
  *         fts5  SQLite FTS5 MATCH ... ORDER BY bm25 LIMIT 10, rows read.
+ *
+ *   bench_index engine ARCHIVE REPS SECS QUERY...
+ *       The engine's own limit for bench_http.sh, on the queries given:
+ *         ours    search_run() as the server runs it (search_request with
+ *                 the server's defaults: estimated totals past
+ *                 SEARCH_CHECK_AT_LEAST);
+ *         bare    a bare libxapian top-10 query: the same query string
+ *                 (synonyms applied) parsed as search_run() parses it,
+ *                 Enquire::get_mset(0, 10) with Xapian's default
+ *                 checkatleast, the 10 documents' data read.
+ *       First REPS rounds over the queries, the two interleaved, one
+ *       thread: per-query medians, and the median and p99 of all samples.
+ *       Then SECS seconds of each on as many threads as there are cores,
+ *       each with its own handle, rotating through the queries: q/s.
+ *       Prints lines of "key values..." (see cmd_engine).
+ *       BENCH_CHECK_AT_LEAST=N in the environment runs search_run (here
+ *       and in query) with check_at_least N instead (0: every match).
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <sqlite3.h>
@@ -414,6 +433,11 @@ static void die(const char *what, const char *msg)
 static long run_ours(ctx *c, const bench_query *q)
 {
 	search_request req = {.query = q->query, .release = q->release, .page = 1, .per_page = 10};
+	/* BENCH_CHECK_AT_LEAST=N: search_run with another threshold (0: count
+	 * every match), to choose SEARCH_CHECK_AT_LEAST by measurement. */
+	const char *check = getenv("BENCH_CHECK_AT_LEAST");
+	if (check && *check)
+		req.check_at_least = atoi(check) > 0 ? (unsigned)atoi(check) : SEARCH_CHECK_ALL;
 	json_t *out = NULL;
 	char err[512];
 	if (search_run(c->db, c->syn, &req, &out, err, sizeof err) != SEARCH_OK)
@@ -423,7 +447,7 @@ static long run_ours(ctx *c, const bench_query *q)
 	return n;
 }
 
-static long run_xapian(ctx *c, const bench_query *q, bool main_query)
+static long run_xapian(ctx *c, const bench_query *q, bool main_query, bool bare)
 {
 	char *query = NULL, term[64];
 	if (!synonyms_rewrite_query(c->syn, q->query, &query))
@@ -438,6 +462,7 @@ static long run_xapian(ctx *c, const bench_query *q, bool main_query)
 	p.limit = 10;
 	p.collapse_slot = -1;
 	p.count_slot = -1;
+	p.check_at_least = bare ? 10 : 0; /* 10: Xapian's default for a top 10 */
 	if (main_query) { /* the one Enquire run_once() in indexer/search.c makes */
 		p.limit = 10 * SEARCH_MOMENTS_PER_RECORDING;
 		p.collapse_slot = INDEX_SLOT_RECORDING;
@@ -544,8 +569,8 @@ static int cmd_query(const char *archive, const char *fts_path, int reps)
 		/* Warm up: page cache, Xapian's block cache, SQLite's cache. */
 		for (int r = 0; r < 3; r++) {
 			found[q][S_OURS] = run_ours(&c, bq);
-			found[q][S_MAIN] = run_xapian(&c, bq, true);
-			found[q][S_RAW] = run_xapian(&c, bq, false);
+			found[q][S_MAIN] = run_xapian(&c, bq, true, false);
+			found[q][S_RAW] = run_xapian(&c, bq, false, false);
 			found[q][S_FTS] = run_fts(&c, bq);
 		}
 		for (int r = 0; r < reps; r++) {
@@ -559,10 +584,10 @@ static int cmd_query(const char *archive, const char *fts_path, int reps)
 					run_ours(&c, bq);
 					break;
 				case S_MAIN:
-					run_xapian(&c, bq, true);
+					run_xapian(&c, bq, true, false);
 					break;
 				case S_RAW:
-					run_xapian(&c, bq, false);
+					run_xapian(&c, bq, false, false);
 					break;
 				default:
 					run_fts(&c, bq);
@@ -615,8 +640,131 @@ static int cmd_query(const char *archive, const char *fts_path, int reps)
 	return 0;
 }
 
+/* ---- engine ---------------------------------------------------------------- */
+
+typedef struct engine_run {
+	const char *archive;
+	bench_query *qs;
+	size_t nq;
+	bool bare; /* the bare top-10 query, else search_run */
+	double secs;
+	long done; /* out: queries answered */
+} engine_run;
+
+static void ctx_open(ctx *c, const char *archive)
+{
+	char *path = index_path(archive), *err = NULL, *text = NULL;
+	size_t line;
+	char serr[256];
+	if (qx_db_open(path, false, &c->db, &err) != QX_OK)
+		die(path, err ? err : "cannot open");
+	free(path);
+	if (qx_db_get_metadata(c->db, INDEX_META_SYNONYMS, &text) != QX_OK ||
+	    vocabulary_load(text, strlen(text), &c->syn, &line, serr, sizeof serr) != SYNONYMS_OK)
+		die("synonyms", "cannot load from the index");
+	free(text);
+}
+
+static long engine_one(ctx *c, const bench_query *q, bool bare)
+{
+	return bare ? run_xapian(c, q, false, true) : run_ours(c, q);
+}
+
+/* One thread of the throughput phase: its own handle, queries in turn. */
+static void *engine_thread(void *arg)
+{
+	engine_run *run = arg;
+	ctx c = {0};
+	ctx_open(&c, run->archive);
+	double end = now() + run->secs;
+	for (size_t i = 0; now() < end; i++, run->done++)
+		engine_one(&c, &run->qs[i % run->nq], run->bare);
+	synonyms_free(c.syn);
+	qx_db_close(c.db);
+	return NULL;
+}
+
+/* q/s of `bare` or ours on `threads` threads for secs seconds. */
+static double engine_rate(const char *archive, bench_query *qs, size_t nq, bool bare,
+                          double secs, unsigned threads)
+{
+	engine_run runs[64];
+	pthread_t tid[64];
+	double t0 = now();
+	for (unsigned t = 0; t < threads; t++) {
+		runs[t] = (engine_run){archive, qs, nq, bare, secs, 0};
+		if (pthread_create(&tid[t], NULL, engine_thread, &runs[t]) != 0)
+			die("engine", "cannot start a thread");
+	}
+	long done = 0;
+	for (unsigned t = 0; t < threads; t++) {
+		pthread_join(tid[t], NULL);
+		done += runs[t].done;
+	}
+	return (double)done / (now() - t0);
+}
+
+/* Output, one line each:
+ *   query Q ours_median_ms bare_median_ms
+ *   latency ours MEDIAN P99 bare MEDIAN P99      (all samples, ms)
+ *   rate 1 ours QPS bare QPS                      (1 / mean of the medians)
+ *   rate N ours QPS bare QPS                      (N threads, measured) */
+static int cmd_engine(const char *archive, int reps, double secs, char **words, size_t nq)
+{
+	ctx c = {0};
+	ctx_open(&c, archive);
+	bench_query *qs = calloc(nq, sizeof *qs);
+	double *samples = calloc((size_t)reps * nq * 2, sizeof *samples);
+	double *pooled = calloc((size_t)reps * nq, sizeof *pooled);
+	if (!qs || !samples || !pooled)
+		die("engine", "out of memory");
+	for (size_t q = 0; q < nq; q++)
+		qs[q] = (bench_query){"given", words[q], NULL, NULL};
+	for (size_t q = 0; q < nq; q++)
+		for (int r = 0; r < 3; r++)
+			engine_one(&c, &qs[q], false), engine_one(&c, &qs[q], true);
+	for (int r = 0; r < reps; r++)
+		for (size_t q = 0; q < nq; q++)
+			for (int s = 0; s < 2; s++) {
+				bool bare = (s + r) % 2;
+				double t0 = now();
+				engine_one(&c, &qs[q], bare);
+				samples[(q * 2 + bare) * (size_t)reps + r] = (now() - t0) * 1e3;
+			}
+	double sum[2] = {0, 0};
+	for (size_t q = 0; q < nq; q++) {
+		double m0 = median(&samples[(q * 2) * (size_t)reps], (size_t)reps);
+		double m1 = median(&samples[(q * 2 + 1) * (size_t)reps], (size_t)reps);
+		printf("query %s %.3f %.3f\n", qs[q].query, m0, m1);
+		sum[0] += m0, sum[1] += m1;
+	}
+	printf("latency");
+	for (int b = 0; b < 2; b++) {
+		for (size_t q = 0; q < nq; q++)
+			memcpy(&pooled[q * (size_t)reps], &samples[(q * 2 + b) * (size_t)reps],
+			       (size_t)reps * sizeof *pooled);
+		double m = median(pooled, (size_t)reps * nq);
+		printf(" %s %.3f %.3f", b ? "bare" : "ours", m, p99(pooled, (size_t)reps * nq));
+	}
+	printf("\nrate 1 ours %.1f bare %.1f\n", 1e3 * (double)nq / sum[0], 1e3 * (double)nq / sum[1]);
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned threads = cores < 1 ? 1 : cores > 64 ? 64 : (unsigned)cores;
+	double ours = engine_rate(archive, qs, nq, false, secs, threads);
+	double bare = engine_rate(archive, qs, nq, true, secs, threads);
+	printf("rate %u ours %.1f bare %.1f\n", threads, ours, bare);
+	free(qs);
+	free(samples);
+	free(pooled);
+	synonyms_free(c.syn);
+	qx_db_close(c.db);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc >= 6 && !strcmp(argv[1], "engine"))
+		return cmd_engine(argv[2], atoi(argv[3]) > 0 ? atoi(argv[3]) : 1,
+		                  atof(argv[4]) > 0 ? atof(argv[4]) : 1, argv + 5, (size_t)argc - 5);
 	if (argc == 4 && !strcmp(argv[1], "passages"))
 		return cmd_passages(argv[2], argv[3]);
 	if (argc == 4 && !strcmp(argv[1], "fts5-load"))
@@ -624,6 +772,7 @@ int main(int argc, char **argv)
 	if (argc == 5 && !strcmp(argv[1], "query"))
 		return cmd_query(argv[2], argv[3], atoi(argv[4]) > 0 ? atoi(argv[4]) : 1);
 	fprintf(stderr, "usage: bench_index passages ARCHIVE OUT.dump\n"
+	                "       bench_index engine ARCHIVE REPS SECS QUERY...\n"
 	                "       bench_index fts5-load DUMP DB\n"
 	                "       bench_index query ARCHIVE FTS5DB REPS\n");
 	return 2;

@@ -8,6 +8,9 @@
  * too: a quadratic parser would take ~100x longer per MB on the full size.
  *
  * usage: bench_parse [MEGABYTES] [RUNS]
+ *        bench_parse --write vtt|srt MEGABYTES FILE
+ * The second form only writes the generated transcript to FILE, for
+ * benchmarks of whole commands (bench/bench_cues.sh).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -151,8 +154,30 @@ static void bench_format(const char *name, int srt, size_t megabytes, int runs)
 	free(buf);
 }
 
+/* --write vtt|srt MEGABYTES FILE */
+static int write_generated(const char *format, const char *megabytes, const char *path)
+{
+	size_t len, mb = (size_t)strtoul(megabytes, NULL, 10);
+	int srt = strcmp(format, "srt") == 0;
+	if ((!srt && strcmp(format, "vtt") != 0) || mb == 0) {
+		fprintf(stderr, "usage: bench_parse --write vtt|srt MEGABYTES FILE\n");
+		return 2;
+	}
+	char *buf = generate(srt, mb << 20, &len);
+	FILE *f = buf ? fopen(path, "wb") : NULL;
+	int rc = f && fwrite(buf, 1, len, f) == len ? 0 : 1;
+	if (f && fclose(f) != 0)
+		rc = 1;
+	if (rc)
+		fprintf(stderr, "bench_parse: cannot write %s\n", path);
+	free(buf);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 5 && strcmp(argv[1], "--write") == 0)
+		return write_generated(argv[2], argv[3], argv[4]);
 	size_t megabytes = argc > 1 ? (size_t)strtoul(argv[1], NULL, 10) : 100;
 	int runs = argc > 2 ? atoi(argv[2]) : 3;
 	if (megabytes == 0 || runs < 1 || runs > 16) {

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "commands.h"
-#include "cue_json.h"
+#include "cue_spool.h"
 #include "file_io.h"
 #include "json_out.h"
 #include "media_json.h"
@@ -132,19 +132,7 @@ int cmd_cues(int argc, char **argv)
 		fprintf(stderr, "qarchive cues: cannot read %s: %s\n", path, strerror(err));
 		return EXIT_USAGE;
 	}
-	transcript t = TRANSCRIPT_INIT;
-	transcript_status status = transcript_parse(data, len, format, path, &t);
+	int rc = cue_spool_print(data, len, format, path, stdout);
 	free(data);
-	if (status == TRANSCRIPT_NOMEM) {
-		fprintf(stderr, "qarchive cues: out of memory reading %s\n", path);
-		transcript_free(&t);
-		return EXIT_USAGE;
-	}
-	int rc = json_out_print(transcript_json(&t, status), stdout) ? EXIT_USAGE
-	         : status == TRANSCRIPT_OK                           ? EXIT_OK
-	                                                             : EXIT_REJECTED;
-	if (status != TRANSCRIPT_OK)
-		fprintf(stderr, "qarchive cues: %s: %s\n", path, t.error);
-	transcript_free(&t);
 	return rc;
 }

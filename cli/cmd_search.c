@@ -23,6 +23,7 @@ static const char usage[] =
     "usage: qarchive search [--json] [--release R] [--kind K] [--speaker S]\n"
     "                       [--source machine|human] [--recording ID]\n"
     "                       [--limit N] [--page P] [--exact] [--questions]\n"
+    "                       [--check-at-least N] [--profile] [--sort relevance|date]\n"
     "                       [--archive DIR] QUERY...\n\n"
     "Search the archive's transcripts, titles, agendas and notes; each hit is a\n"
     "moment: the time in the recording where the words were said.\n\n"
@@ -39,7 +40,13 @@ static const char usage[] =
     "  --limit N   recordings per page (default 10), up to 3 moments each\n"
     "  --page P    page of recordings (default 1)\n"
     "  --recording ID  only this recording: all its good moments, 3 x N a page\n"
-    "  --questions questions asked in the recordings and their answers only\n\n"
+    "  --questions questions asked in the recordings and their answers only\n"
+    "  --check-at-least N  matches to look at before the total and facets may\n"
+    "              be estimates (default 2000; 0: count every match); the hits\n"
+    "              are the same either way\n"
+    "  --profile   print where the search's time went to stderr\n"
+    "  --sort date newest recordings first (every word required), rather than\n"
+    "              the most relevant first (--sort relevance, the default)\n\n"
     "A hit on a question someone asked (\"unit\" in the JSON) shows it as Q and\n"
     "its answer as A, and plays from the answer.\n\n"
     "Exit status: 0 searched (even with no hits), 1 the query is not valid\n"
@@ -118,6 +125,25 @@ static void print_more(json_t *hits, size_t i, bool one)
 		       all - (json_int_t)shown == 1 ? "" : "s", id);
 }
 
+/* A meeting's agenda item as a unit (unit_search.h: "kind": "agenda"): its
+ * title, its discussion's span and the decisions stated in it. */
+static void print_agenda_unit(json_t *unit, const char *at, const char *from, const char *to)
+{
+	json_t *q = json_object_get(unit, "question"), *a = json_object_get(unit, "answer");
+	json_t *decisions = json_object_get(unit, "decisions");
+	printf("\n          Agenda item (at %s): %s", at,
+	       json_string_value(json_object_get(q, "text")));
+	printf("\n          Discussed (%s\u2013%s): %s", from, to,
+	       json_string_value(json_object_get(a, "text")));
+	for (size_t i = 0; i < json_array_size(decisions); i++) {
+		json_t *d = json_array_get(decisions, i);
+		char when[32];
+		format_time(json_number_value(json_object_get(d, "t")), when, sizeof when);
+		printf("\n          Decided (%s): %s", when,
+		       json_string_value(json_object_get(d, "text")));
+	}
+}
+
 /* A question asked and its answer (unit_search.h), as the page shows them:
  * "Q (asked at 12:34 by Name): ..." and "A (Name, 12:41–14:02): ...". */
 static void print_unit(json_t *unit)
@@ -129,6 +155,11 @@ static void print_unit(json_t *unit)
 	format_time(json_number_value(json_object_get(q, "t")), at, sizeof at);
 	format_time(json_number_value(json_object_get(a, "t")), from, sizeof from);
 	format_time(json_number_value(json_object_get(a, "end")), to, sizeof to);
+	const char *kind = json_string_value(json_object_get(unit, "kind"));
+	if (kind && strcmp(kind, "agenda") == 0) {
+		print_agenda_unit(unit, at, from, to);
+		return;
+	}
 	printf("\n          Q (asked at %s%s%s): %s", at, asker ? " by " : "", asker ? asker : "",
 	       json_string_value(json_object_get(q, "text")));
 	printf("\n          A (%s%s%s\u2013%s): %s", answerer ? answerer : "", answerer ? ", " : "",
@@ -144,7 +175,9 @@ static void print_readable(json_t *result, bool one)
 	json_int_t total = json_integer_value(json_object_get(result, "total"));
 	if (showing)
 		printf("showing results for: %s\n", showing);
-	printf("%lld recording%s match", (long long)total, total == 1 ? "" : "s");
+	printf("%s%lld recording%s match",
+	       json_is_true(json_object_get(result, "total_is_estimate")) ? "about " : "",
+	       (long long)total, total == 1 ? "" : "s");
 	if (json_is_string(json_object_get(result, "match")) &&
 	    strcmp(json_string_value(json_object_get(result, "match")), "any") == 0)
 		printf(" some of the words");
@@ -197,6 +230,7 @@ static synonyms *load_synonyms(qx_db *db)
 int cmd_search(int argc, char **argv)
 {
 	search_request req = {.page = 1, .per_page = 10};
+	search_profile profile = {0};
 	const char *archive_flag = NULL;
 	bool json = false;
 	strbuf query = STRBUF_INIT;
@@ -214,6 +248,25 @@ int cmd_search(int argc, char **argv)
 			req.exact = true;
 		} else if (strcmp(a, "--questions") == 0) {
 			req.questions = true;
+		} else if (strcmp(a, "--profile") == 0) {
+			req.profile = &profile;
+		} else if (strcmp(a, "--check-at-least") == 0 && has_value) {
+			unsigned n;
+			if (number_parse_unsigned(argv[++i], 0, 1000000000, &n) != NUMBER_OK) {
+				fprintf(stderr, "qarchive search: --check-at-least wants a "
+				                "number from 0 to 1000000000\n");
+				sb_free(&query);
+				return EXIT_USAGE;
+			}
+			req.check_at_least = n ? n : SEARCH_CHECK_ALL;
+		} else if (strcmp(a, "--sort") == 0 && has_value) {
+			const char *by = argv[++i];
+			if (strcmp(by, "date") != 0 && strcmp(by, "relevance") != 0) {
+				fprintf(stderr, "qarchive search: --sort takes relevance or date\n");
+				sb_free(&query);
+				return EXIT_USAGE;
+			}
+			req.by_date = strcmp(by, "date") == 0;
 		} else if (strcmp(a, "--release") == 0 && has_value) {
 			req.release = argv[++i];
 		} else if (strcmp(a, "--kind") == 0 && has_value) {
@@ -275,6 +328,7 @@ int cmd_search(int argc, char **argv)
 	syn = load_synonyms(db);
 	char err[512];
 	search_status st = search_run(db, syn, &req, &result, err, sizeof err);
+	double rendered = search_profile_now();
 	if (st == SEARCH_BAD_QUERY) {
 		fprintf(stderr, "qarchive search: %s\n", err);
 		rc = EXIT_REJECTED;
@@ -290,6 +344,12 @@ int cmd_search(int argc, char **argv)
 	} else {
 		print_readable(result, req.recording != NULL);
 		rc = EXIT_OK;
+	}
+	if (req.profile) {
+		char line[512];
+		search_profile_format(&profile, json ? "json" : "text",
+		                      search_profile_now() - rendered, line, sizeof line);
+		fprintf(stderr, "qarchive search: profile (ms): %s\n", line);
 	}
 out:
 	json_decref(result);

@@ -17,6 +17,7 @@
 #include "commands.h"
 #include "media_probe.h"
 #include "number.h"
+#include "replica.h"
 #include "server.h"
 #include "site.h"
 #include "tus_store.h"
@@ -27,7 +28,10 @@ static const char usage[] =
     "                      [--transcriber CMD [--transcriber-timeout SECONDS]\n"
     "                       [--transcribe-jobs N]]\n"
     "                      [--log-format text|json] [--metrics-allow ADDRS]\n"
-    "                      [--metrics-token-file FILE] [--shard INDEX]...\n\n"
+    "                      [--metrics-token-file FILE]\n"
+    "                      [--replica-of HOST:PORT --replica-dir DIR --writer-url URL\n"
+    "                       [--replica-interval SECONDS]] [--accel-redirect PREFIX]\n"
+    "                      [--trusted-proxy ADDRS] [--no-pictures] [--shard INDEX]...\n\n"
     "Serve the archive over HTTP: the search API, the recordings' media (with\n"
     "byte ranges), captions and chapters as WebVTT, Atom feeds, and the pages.\n"
     "New commits by `qarchive index` show without a restart. Requests are logged\n"
@@ -56,6 +60,22 @@ static const char usage[] =
     "                 (default 127.0.0.1,::1)\n"
     "  --metrics-token-file FILE  /metrics is also readable with\n"
     "                 `Authorization: Bearer TOKEN`, TOKEN being FILE's first line\n"
+    "  --replica-of HOST:PORT  be a read replica: keep DIR a copy of the index\n"
+    "                 that the writer's `xapian-replicate-server` exports as\n"
+    "                 `index` at HOST:PORT, and serve search and pages from it\n"
+    "                 and the archive (the writer's, shared read-only); uploads,\n"
+    "                 edits and signing in are refused with a 403 naming URL\n"
+    "                 (docs/deploy.md)\n"
+    "  --replica-interval SECONDS  between replication sessions (default 5)\n"
+    "  --accel-redirect PREFIX  behind nginx: answer /media/ with\n"
+    "                 `X-Accel-Redirect: PREFIX/<id>/<file>` after the access\n"
+    "                 checks, for nginx to send the file (deploy/nginx.conf)\n"
+    "  --trusted-proxy ADDRS  the proxies in front (nginx), comma-separated ADDR or\n"
+    "                 ADDR/BITS: from them, the last X-Forwarded-For address is the\n"
+    "                 client (for the sign-in throttle, the log and /metrics)\n"
+    "  --no-pictures  do not make posters, storyboards and waveforms in the\n"
+    "                 background (`qarchive pictures` makes them; frames at\n"
+    "                 moments are still made on request)\n"
     "  --shard INDEX  search these indexes as one (repeat it; each a local index,\n"
     "                 e.g. SHARD/.qarchive/index, or tcp:HOST:PORT of xapian-tcpsrv)\n"
     "                 instead of the archive's own; the server is then read-only\n"
@@ -144,6 +164,13 @@ enum {
 	OPT_LOG_FORMAT,
 	OPT_METRICS_ALLOW,
 	OPT_METRICS_TOKEN_FILE,
+	OPT_TRUSTED_PROXY,
+	OPT_REPLICA_OF,
+	OPT_REPLICA_DIR,
+	OPT_WRITER_URL,
+	OPT_REPLICA_INTERVAL,
+	OPT_ACCEL_REDIRECT,
+	OPT_NO_PICTURES,
 	OPT_SHARD,
 };
 
@@ -161,6 +188,13 @@ static const cli_option options[] = {
     {"--log-format", OPT_LOG_FORMAT, true, 0},
     {"--metrics-allow", OPT_METRICS_ALLOW, true, 0},
     {"--metrics-token-file", OPT_METRICS_TOKEN_FILE, true, 0},
+    {"--trusted-proxy", OPT_TRUSTED_PROXY, true, 0},
+    {"--replica-of", OPT_REPLICA_OF, true, 0},
+    {"--replica-dir", OPT_REPLICA_DIR, true, 0},
+    {"--writer-url", OPT_WRITER_URL, true, 0},
+    {"--replica-interval", OPT_REPLICA_INTERVAL, true, 0},
+    {"--accel-redirect", OPT_ACCEL_REDIRECT, true, 0},
+    {"--no-pictures", OPT_NO_PICTURES, false, 0},
     {"--shard", OPT_SHARD, true, 0},
     {NULL, 0, false, 0},
 };
@@ -172,6 +206,10 @@ typedef struct serve_flags {
 	http_server_config *cfg;
 	const char *archive; /* borrowed from argv */
 	char *metrics_token; /* owned: read from --metrics-token-file */
+	/* --replica-of's host (in host_buf) and port, --replica-dir, and
+	 * --replica-interval: replica.h */
+	char host_buf[256];
+	http_replica_config replica;
 	const char *shards[MAX_SHARDS]; /* borrowed from argv */
 } serve_flags;
 
@@ -198,6 +236,27 @@ static bool read_metrics_token(serve_flags *f, const char *path)
 	free(f->metrics_token);
 	f->metrics_token = data;
 	f->cfg->metrics_token = data;
+	return true;
+}
+
+/* HOST:PORT, HOST a name, an IPv4 address or a bracketed IPv6 one. */
+static bool parse_replica_of(serve_flags *f, const char *value)
+{
+	const char *colon = strrchr(value, ':');
+	if (!colon || colon == value)
+		return false;
+	const char *host = value;
+	size_t n = (size_t)(colon - value);
+	if (host[0] == '[' && n >= 2 && host[n - 1] == ']') {
+		host++;
+		n -= 2;
+	}
+	if (n == 0 || n >= sizeof f->host_buf ||
+	    number_parse_unsigned(colon + 1, 1, 65535, &f->replica.port) != NUMBER_OK)
+		return false;
+	memcpy(f->host_buf, host, n);
+	f->host_buf[n] = '\0';
+	f->replica.host = f->host_buf;
 	return true;
 }
 
@@ -263,15 +322,46 @@ static bool on_option(void *ctx, const cli_option *o, const char *value)
 	case OPT_METRICS_ALLOW:
 		cfg->metrics_allow = value;
 		break;
+	case OPT_TRUSTED_PROXY:
+		cfg->trusted_proxies = value;
+		break;
 	case OPT_METRICS_TOKEN_FILE:
 		return read_metrics_token(f, value);
 	case OPT_SHARD:
 		if (cfg->shard_count == MAX_SHARDS) {
-			fprintf(stderr, "qarchive serve: at most %d --shard\n", MAX_SHARDS);
+			log_say("serve", "at most %d --shard", MAX_SHARDS);
 			return false;
 		}
 		f->shards[cfg->shard_count++] = value;
 		cfg->shards = f->shards;
+		break;
+	case OPT_REPLICA_OF:
+		if (!parse_replica_of(f, value)) {
+			log_say("serve", "--replica-of wants HOST:PORT, such as 10.0.0.5:7010");
+			return false;
+		}
+		break;
+	case OPT_REPLICA_DIR:
+		f->replica.dir = value;
+		break;
+	case OPT_WRITER_URL:
+		cfg->writer_url = value;
+		break;
+	case OPT_REPLICA_INTERVAL:
+		if (number_parse_unsigned(value, 1, 24 * 3600, &f->replica.interval) != NUMBER_OK) {
+			log_say("serve", "--replica-interval wants seconds from 1 to 86400");
+			return false;
+		}
+		break;
+	case OPT_ACCEL_REDIRECT:
+		/* A path nginx's X-Accel-Redirect takes: "/x", no trailing '/'. */
+		if (value[0] != '/' || value[1] == '\0' || value[strlen(value) - 1] == '/' ||
+		    strpbrk(value, "?#%\r\n ")) {
+			log_say("serve", "--accel-redirect wants a path such as /_archive (no "
+			                 "trailing '/')");
+			return false;
+		}
+		cfg->accel_redirect = value;
 		break;
 	case OPT_TRANSCRIBE_JOBS:
 		if (number_parse_unsigned(value, 1, 16, &cfg->transcribe_jobs) != NUMBER_OK) {
@@ -279,7 +369,49 @@ static bool on_option(void *ctx, const cli_option *o, const char *value)
 			return false;
 		}
 		break;
+	case OPT_NO_PICTURES:
+		cfg->no_pictures = true;
+		break;
 	}
+	return true;
+}
+
+/* The replica's options go together, and a replica transcribes nothing
+ * (the writer does, and the result replicates). */
+static bool replica_options_ok(const serve_flags *f)
+{
+	const http_server_config *cfg = f->cfg;
+	bool any = f->replica.host || f->replica.dir || cfg->writer_url || f->replica.interval;
+	if (!any)
+		return true;
+	if (!f->replica.host || !f->replica.dir || !cfg->writer_url) {
+		log_say("serve", "--replica-of, --replica-dir and --writer-url go together");
+		return false;
+	}
+	if (cfg->transcriber) {
+		log_say("serve", "a replica runs no --transcriber: give it to the writer");
+		return false;
+	}
+	return true;
+}
+
+/* Follow the writer (replica.h): the index is read from the replica
+ * directory, which Xapian opens through the XAPIANDB stub in it. */
+static bool replica_start(serve_flags *f, http_replica **out)
+{
+	*out = NULL;
+	if (!f->replica.host)
+		return true;
+	f->replica.master = "index"; /* <archive>/.qarchive/index: the stub */
+	if (!f->replica.interval)
+		f->replica.interval = 5;
+	char err[512];
+	if (http_replica_start(&f->replica, out, err, sizeof err) != HTTP_REPLICA_OK) {
+		log_say("serve", "--replica-dir: %s", err);
+		return false;
+	}
+	f->cfg->replica = *out;
+	f->cfg->index_path = f->replica.dir;
 	return true;
 }
 
@@ -300,6 +432,10 @@ int cmd_serve(int argc, char **argv)
 		free(flags.metrics_token);
 		return cli_args_exit(parsed);
 	}
+	if (!replica_options_ok(&flags)) {
+		free(flags.metrics_token);
+		return EXIT_USAGE;
+	}
 	char *archive = NULL;
 	if (archive_resolve_dir(flags.archive, &archive) != ARCHIVE_OK) {
 		free(flags.metrics_token);
@@ -318,16 +454,20 @@ int cmd_serve(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	media_log_silence();
 
+	/* A replica leaves the archive to the writer: no recovery, no
+	 * catch-up indexing (the index it reads is its copy). */
+	http_replica *replica = NULL;
 	http_server *server = NULL;
 	char err[512];
 	http_server_status started = HTTP_SERVER_INTERNAL;
-	if (recover(archive)) {
+	if (flags.replica.host ? replica_start(&flags, &replica) : recover(archive)) {
 		started = http_server_start(&cfg, &server, err, sizeof err);
 		if (started != HTTP_SERVER_OK)
 			log_say("serve", "%s", err);
 	}
 	free(flags.metrics_token); /* the server keeps its own copy */
 	if (started != HTTP_SERVER_OK) {
+		http_replica_stop(replica);
 		free(archive);
 		return EXIT_USAGE;
 	}
@@ -338,12 +478,13 @@ int cmd_serve(int argc, char **argv)
 	 * built and brought up to date where the archive is written. */
 	pthread_t indexer;
 	catch_up_archive = archive;
-	if (!cfg.shard_count && pthread_create(&indexer, NULL, catch_up, archive) == 0)
+	if (!replica && !cfg.shard_count && pthread_create(&indexer, NULL, catch_up, archive) == 0)
 		pthread_detach(indexer); /* left behind at exit: its commits are atomic */
 	int sig = 0;
 	sigwait(&stop, &sig);
 	log_say("serve", "%s, stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	http_server_stop(server);
+	http_replica_stop(replica);
 	/* archive stays allocated (in catch_up_archive): the catch-up thread
 	 * may still read it. */
 	return EXIT_OK;

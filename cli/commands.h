@@ -18,6 +18,7 @@ int cmd_edit(int argc, char **argv);
 int cmd_remove(int argc, char **argv);
 int cmd_recover(int argc, char **argv);
 int cmd_transcribe(int argc, char **argv);
+int cmd_pictures(int argc, char **argv);
 
 /* Exit statuses shared by the subcommands. */
 enum {

@@ -27,6 +27,7 @@ static const command commands[] = {
     {"recover", "clean up after an interrupted upload or delete, then index", cmd_recover},
     {"transcribe", "transcribe recordings that have no transcript (speech recognition)",
      cmd_transcribe},
+    {"pictures", "make the recordings' posters, storyboards and waveforms", cmd_pictures},
 };
 
 static void print_help(FILE *out)

@@ -4,25 +4,28 @@
 #
 # usage: scripts/install-deps.sh run|test
 #   run:  what building and running qarchive needs, and generating the demo
-#         media (espeak-ng, ffmpeg, fonts-dejavu-core for the title cards)
+#         media (espeak-ng, ffmpeg, fonts-dejavu-core for the title cards);
+#         xapian-tools for replicas and backups (docs/deploy.md)
 #   test: that, plus what the tests need (clang/libFuzzer; Node.js, npm and
 #         Chromium for the browser tests; SQLite, scriptindex and GNU time for the
-#         index benchmark's smoke test)
+#         index benchmark's smoke test; nginx for the scale test)
 set -euo pipefail
 
 run_packages=(
   gcc g++ make cmake ninja-build pkg-config python3
   libjansson-dev
-  libavformat-dev libavcodec-dev libavutil-dev libswresample-dev
+  libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev
   libsodium-dev libxapian-dev
-  libmicrohttpd-dev libcmark-dev
+  libmicrohttpd-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
+  zlib1g-dev libbrotli-dev
   espeak-ng ffmpeg fonts-dejavu-core
+  xapian-tools  # xapian-replicate(-server): read replicas; xapian-check (crash tests), -compact: backups
 )
 test_packages=(
   clang libclang-rt-14-dev
   nodejs npm chromium
   libsqlite3-dev xapian-omega time
-  xapian-tools  # xapian-check: the crash tests check each index generation
+  nginx  # the scale test: replicas behind deploy/qarchive-routes.conf
 )
 
 case "${1:-}" in

@@ -18,6 +18,11 @@
  * tab) choosing the same file again continues the upload instead of
  * starting it over. It is removed when the upload is over.
  *
+ * While it runs the page shows the speed and the time left (over the last
+ * few seconds), with Pause (the request under way is aborted; Resume asks
+ * the server where it stands and goes on from there) and Cancel (the
+ * upload is deleted on the server: nothing is added).
+ *
  * Requests carry the session cookie and the page's CSRF token (<meta
  * name="csrf-token">) as X-CSRF-Token. An error from the server ({"error":
  * "title: missing"}, the field first) is shown at the top of the form and
@@ -54,7 +59,19 @@
   var submit = document.getElementById('upload-submit');
   var errorBox = document.getElementById('form-error');
   var errorText = document.getElementById('form-error-text');
+  var controls = document.getElementById('upload-controls');
+  var pauseButton = document.getElementById('upload-pause');
+  var cancelButton = document.getElementById('upload-cancel');
   var busy = false;
+  /* The request under way (Pause and Cancel abort it), the upload's URL,
+   * and the user's wishes: paused holds a promise that Resume fulfils. */
+  var current = null;
+  var activeUrl = null;
+  var paused = null;
+  var cancelled = false;
+  /* Recent {t, bytes} for the speed: the last SPEED_WINDOW ms. */
+  var samples = [];
+  var SPEED_WINDOW = 5000;
 
   function field(name) {
     return form.elements.namedItem(name);
@@ -81,10 +98,31 @@
     message.textContent = text;
   }
 
+  function duration(seconds) {
+    if (seconds < 60) return Math.max(1, Math.round(seconds)) + ' s';
+    if (seconds < 3600) return Math.round(seconds / 60) + ' min';
+    var h = Math.floor(seconds / 3600);
+    return h + ' h ' + Math.round((seconds - h * 3600) / 60) + ' min';
+  }
+
+  /* Bytes a second over the last few seconds, or 0 while too few. */
+  function speed(sent) {
+    var now = Date.now();
+    samples.push({ t: now, bytes: sent });
+    while (samples.length > 2 && now - samples[1].t > SPEED_WINDOW) samples.shift();
+    var first = samples[0];
+    var ms = now - first.t;
+    return ms >= 500 && sent > first.bytes ? (sent - first.bytes) * 1000 / ms : 0;
+  }
+
   function showProgress(sent, size) {
     progress.max = size;
     progress.value = sent;
-    figures.textContent = mb(sent) + ' of ' + mb(size) + ' (' + percent(sent, size) + '%)';
+    var text = mb(sent) + ' of ' + mb(size) + ' (' + percent(sent, size) + '%)';
+    var rate = paused ? 0 : speed(sent);
+    if (rate > 0 && sent < size)
+      text += ' · ' + mb(rate) + '/s · about ' + duration((size - sent) / rate) + ' left';
+    figures.textContent = text;
   }
 
   /* Errors: one at the top of the form, and the same next to its field. */
@@ -123,7 +161,21 @@
         if (wrap) wrap.classList.add('invalid');
       });
     }
-    errorBox.scrollIntoView({ block: 'center' });
+    /* Focus goes to the field to fix (its error is read out with it, by
+     * aria-describedby); an error of the whole form focuses the box. */
+    var target = slot ? inputsFor(name)[0] : null;
+    if (target && target.focus) {
+      var hint = document.getElementById(name + '-error');
+      var described = target.getAttribute('aria-describedby') || '';
+      if (hint && described.split(' ').indexOf(hint.id) < 0)
+        target.setAttribute('aria-describedby', (described + ' ' + hint.id).trim());
+      target.focus();
+      target.scrollIntoView({ block: 'center' });
+    } else {
+      errorBox.setAttribute('tabindex', '-1');
+      errorBox.focus();
+      errorBox.scrollIntoView({ block: 'center' });
+    }
   }
 
   /* The field an error message names: "transcript: line 12: ..." (tus
@@ -137,6 +189,46 @@
     this.text = text;
     this.field = name || null;
     this.keep = !!keep; /* the upload can go on later: keep its URL */
+  }
+
+  function cancelError() {
+    var e = new UploadError('Cancelled: nothing was added to the archive.');
+    e.cancel = true;
+    return e;
+  }
+
+  /* Between requests: on at once, after Resume, or not at all (Cancel). */
+  function gate() {
+    if (cancelled) return Promise.reject(cancelError());
+    return paused ? paused.promise : Promise.resolve();
+  }
+
+  function pause() {
+    if (paused) {
+      var p = paused;
+      paused = null;
+      samples = [];
+      pauseButton.textContent = 'Pause';
+      say('Uploading…');
+      p.resolve();
+      return;
+    }
+    paused = {};
+    paused.promise = new Promise(function (resolve, reject) {
+      paused.resolve = resolve;
+      paused.reject = reject;
+    });
+    pauseButton.textContent = 'Resume';
+    say('Paused at ' + percent(Number(progress.value), Number(progress.max)) +
+      '%. Resume goes on from there.');
+    showProgress(Number(progress.value), Number(progress.max)); /* no speed while paused */
+    if (current) current.abort();
+  }
+
+  function cancel() {
+    cancelled = true;
+    if (paused) paused.reject(cancelError());
+    if (current) current.abort();
   }
 
   /* A file's text: UTF-8, or else Windows-1252 as the server reads an SRT
@@ -195,6 +287,7 @@
   function send(method, url, headers, body, onProgress) {
     return new Promise(function (resolve, reject) {
       var xhr = new XMLHttpRequest();
+      current = xhr;
       xhr.open(method, url);
       xhr.setRequestHeader('Tus-Resumable', '1.0.0');
       xhr.setRequestHeader('X-CSRF-Token', csrf);
@@ -291,11 +384,13 @@
           offset = at;
           showProgress(offset, file.size);
           if (offset >= file.size) return recover(false);
-          return next();
+          return gate().then(next);
         }
         if (!retryable(xhr.status)) throw refusal(xhr);
         return recover(xhr.status !== 409);
       }, function () {
+        /* Aborted by Pause or Cancel, or the link failed. */
+        if (cancelled || paused) return gate().then(function () { return recover(false); });
         return recover(true);
       });
     }
@@ -306,7 +401,7 @@
       var ms = wait ? RETRY_WAITS[tries] : 0;
       tries++;
       if (ms) say('Connection lost. Trying again in ' + Math.round(ms / 1000) + ' s…');
-      return sleep(ms).then(function () { return head(url); }).then(function (at) {
+      return sleep(ms).then(gate).then(function () { return head(url); }).then(function (at) {
         if (at.recording) return at.recording;
         offset = at.offset;
         say('Uploading…');
@@ -314,9 +409,12 @@
         return next();
       }, function (e) {
         if (e instanceof UploadError) throw e;
+        if (cancelled || paused) return gate().then(function () { return recover(false); });
         return recover(true);
       });
     }
+    activeUrl = url;
+    controls.hidden = false;
     return next();
   }
 
@@ -335,6 +433,7 @@
 
   /* The plain form post: what the page does without scripts. */
   function postForm(why) {
+    controls.hidden = true;
     say(why);
     figures.textContent = '';
     progress.removeAttribute('value'); /* indeterminate */
@@ -343,8 +442,9 @@
 
   function finish(recording, key) {
     forget(key);
+    controls.hidden = true;
     say('Uploaded: the recording is in the archive.');
-    link.href = recording.url;
+    link.href = recording.url + '?done=uploaded';
     done.hidden = false;
     submit.textContent = 'Uploaded';
     link.focus();
@@ -367,6 +467,11 @@
       return;
     }
     busy = true;
+    cancelled = false;
+    paused = null;
+    samples = [];
+    activeUrl = null;
+    pauseButton.textContent = 'Pause';
     submit.disabled = true;
     status.hidden = false;
     done.hidden = true;
@@ -389,6 +494,7 @@
         transcript: texts[0],
         agenda: texts[1],
         notes: value('notes'),
+        qa: value('qa'),
       });
       if (metadata.length > METADATA_MAX) return 'form';
       var saved = stored(key);
@@ -429,14 +535,28 @@
       var err = e instanceof UploadError ? e
         : new UploadError('The upload failed: ' + (e && e.message ? e.message : e), null, true);
       if (!err.keep) forget(key);
+      controls.hidden = true;
+      busy = false;
+      submit.disabled = false;
+      if (err.cancel) {
+        if (activeUrl) send('DELETE', activeUrl, {}).catch(function () { /* expires by itself */ });
+        say(err.text);
+        figures.textContent = '';
+        progress.value = 0;
+        submit.focus();
+        return;
+      }
       say('Not uploaded.');
+      samples = []; /* the figures without a speed: nothing is moving */
+      showProgress(Number(progress.value), Number(progress.max));
       /* Refused before any byte went: the error says it all. */
       if (!(Number(progress.value) > 0)) status.hidden = true;
       showError(err.text, err.field);
-      busy = false;
-      submit.disabled = false;
     });
   }
+
+  pauseButton.addEventListener('click', pause);
+  cancelButton.addEventListener('click', cancel);
 
   form.addEventListener('submit', function (e) {
     e.preventDefault();

@@ -3,14 +3,20 @@
  * The page works without this file: the player starts at ?t= through its
  * media fragment, and every time in the transcript and the agenda is a
  * link. With it:
- *   - clicking a time seeks and plays without reloading the page;
+ *   - clicking a time (or anywhere on a cue) seeks and plays without
+ *     reloading the page; from the agenda, the player is brought into view
+ *     first;
+ *   - the transcript is one Tab stop (roving tabindex: ↑/↓, Page Up/Down,
+ *     Home/End inside), entered at the current cue;
+ *   - find in the transcript: matches marked, "2 of 5", next/previous;
  *   - the agenda item and the question ("Questions in this Q&A") being
  *     played are marked (aria-current);
  *   - the cue being spoken is marked (aria-current) and kept in view, until
  *     "Follow along" is switched off (or for a few seconds after the
  *     reader scrolls the transcript by hand);
  *   - the words of ?q= are marked in the transcript;
- *   - "Copy link to this moment" copies /watch/<id>?t=N;
+ *   - "Copy link to this moment" copies /watch/<id>?t=N, N the spoken
+ *     cue's exact start;
  *   - selecting a stretch of transcript offers a clip link (?t=S&end=E);
  *   - a clip (?end=) pauses at its end;
  *   - while the recording is being transcribed, where the job stands is
@@ -88,6 +94,7 @@
       currentCue = i;
       if (i >= 0) {
         cues[i].setAttribute('aria-current', 'true');
+        if (!list.contains(document.activeElement)) rove(cues[i], false);
         if (scroll && follow && Date.now() > manualScrollUntil) scrollCueIntoView(cues[i], true);
       }
     }
@@ -159,6 +166,128 @@
 
   var firstMatch = highlightQuery(params.get('q'));
 
+  /* The transcript is one Tab stop: its times have tabindex -1 but one
+   * (roving tabindex, WAI-ARIA APG), the current cue's; ↑/↓ move between
+   * cues, Page Up/Down ten at a time, Home/End to the ends. */
+  var roving = null;
+  function rove(li, focus) {
+    var a = li && li.querySelector('a.ts');
+    if (!a) return;
+    if (roving && roving !== a) roving.tabIndex = -1;
+    roving = a;
+    a.tabIndex = 0;
+    if (focus) { a.focus(); scrollCueIntoView(li, false); }
+  }
+  if (list && cues.length) {
+    list.querySelectorAll('a.ts').forEach(function (a) { a.tabIndex = -1; });
+    rove(list.querySelector('.cue[aria-current="true"]') || firstMatch || cues[0], false);
+    list.addEventListener('keydown', function (e) {
+      if (e.altKey || e.ctrlKey || e.metaKey) return;
+      var li = e.target.closest && e.target.closest('li.cue');
+      var i = li ? cues.indexOf(li) : -1;
+      if (i < 0) return;
+      var steps = { ArrowDown: 1, ArrowUp: -1, PageDown: 10, PageUp: -10, Home: -cues.length, End: cues.length };
+      if (!(e.key in steps)) return;
+      e.preventDefault();
+      manualScrollUntil = Date.now() + 5000;
+      rove(cues[Math.max(0, Math.min(cues.length - 1, i + steps[e.key]))], true);
+    });
+  }
+
+  /* Find in the transcript: matches marked, "3 of 12", next and previous
+   * (Enter, Shift+Enter). */
+  var findBox = null;
+  function setupFind() {
+    var bar = document.querySelector('.transcript .bar');
+    if (!list || !cues.length || !bar) return;
+    findBox = document.createElement('div');
+    findBox.className = 'find';
+    findBox.setAttribute('role', 'search');
+    findBox.setAttribute('aria-label', 'Find in the transcript');
+    var input = document.createElement('input');
+    input.type = 'search';
+    input.id = 'find-q';
+    input.setAttribute('aria-label', 'Find in the transcript');
+    input.placeholder = 'Find in the transcript';
+    var prev = document.createElement('button'), next = document.createElement('button');
+    prev.type = next.type = 'button';
+    prev.className = 'find-prev';
+    next.className = 'find-next';
+    prev.textContent = '↑';
+    next.textContent = '↓';
+    prev.setAttribute('aria-label', 'Previous match');
+    next.setAttribute('aria-label', 'Next match');
+    var count = document.createElement('span');
+    count.className = 'find-count';
+    count.setAttribute('role', 'status');
+    [input, prev, next, count].forEach(function (n) { findBox.appendChild(n); });
+    bar.insertAdjacentElement('afterend', findBox);
+
+    var marks = [], at = -1, timer = 0;
+    function clear() {
+      marks.forEach(function (m) {
+        var parent = m.parentNode;
+        if (!parent) return;
+        parent.replaceChild(document.createTextNode(m.textContent), m);
+        parent.normalize();
+      });
+      marks = [];
+      at = -1;
+    }
+    function run() {
+      clear();
+      var q = input.value.trim();
+      if (q.length < 2) { count.textContent = ''; return; }
+      var re = new RegExp(escapeRegExp(q), 'giu');
+      list.querySelectorAll('.cue .text').forEach(function (span) {
+        if (marks.length >= 1000) return;
+        var walker = document.createTreeWalker(span, NodeFilter.SHOW_TEXT), nodes = [];
+        while (walker.nextNode()) nodes.push(walker.currentNode);
+        nodes.forEach(function (node) {
+          var text = node.nodeValue, last = 0, m, frag = null;
+          re.lastIndex = 0;
+          while ((m = re.exec(text)) !== null && marks.length < 1000) {
+            frag = frag || document.createDocumentFragment();
+            if (m.index > last) frag.appendChild(document.createTextNode(text.slice(last, m.index)));
+            var mark = document.createElement('mark');
+            mark.className = 'find';
+            mark.textContent = m[0];
+            frag.appendChild(mark);
+            marks.push(mark);
+            last = m.index + m[0].length;
+          }
+          if (!frag) return;
+          if (last < text.length) frag.appendChild(document.createTextNode(text.slice(last)));
+          node.parentNode.replaceChild(frag, node);
+        });
+      });
+      if (!marks.length) { count.textContent = 'No matches'; return; }
+      go(0);
+    }
+    function go(i) {
+      if (!marks.length) return;
+      if (at >= 0 && marks[at]) marks[at].classList.remove('current');
+      at = (i + marks.length) % marks.length;
+      marks[at].classList.add('current');
+      count.textContent = (at + 1) + ' of ' + marks.length + (marks.length >= 1000 ? '+' : '');
+      var li = marks[at].closest('li.cue');
+      manualScrollUntil = Date.now() + 10000;
+      rove(li, false);
+      scrollCueIntoView(li, false);
+    }
+    input.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(run, 150); });
+    input.addEventListener('keydown', function (e) {
+      if (e.key !== 'Enter') return;
+      e.preventDefault();
+      clearTimeout(timer);
+      if (input.value.trim() && !marks.length) run();
+      else go(at + (e.shiftKey ? -1 : 1));
+    });
+    prev.addEventListener('click', function () { go(at - 1); });
+    next.addEventListener('click', function () { go(at + 1); });
+  }
+  setupFind();
+
   if (!media) {
     /* Transcript only: the times stay plain links; show the moment of ?t=
      * (marked by the server), else the first match. */
@@ -201,14 +330,34 @@
 
   /* A time in the transcript or the agenda: seek here instead of loading
    * the page again (a middle or modified click still opens the link). */
+  /* A cue is clicked anywhere (not only on its time), unless the click
+   * ends a selection (that offers a clip) or follows another link. */
+  function clickedCue(e) {
+    var li = e.target.closest && e.target.closest('li.cue');
+    if (!li || !list || !list.contains(li) || e.target.closest('a:not(.ts)')) return null;
+    var sel = window.getSelection && window.getSelection();
+    if (sel && !sel.isCollapsed && sel.toString().trim()) return null;
+    return li.querySelector('a.ts');
+  }
+
+  /* Seeking from the agenda or the questions far down the page: bring the
+   * player back into view first, so it never plays off-screen. */
+  function playerInView() {
+    var r = media.getBoundingClientRect();
+    if (r.bottom < 40 || r.top > window.innerHeight - 40)
+      media.scrollIntoView({ block: 'start', behavior: 'instant' });
+  }
+
   document.addEventListener('click', function (e) {
     if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
-    var a = e.target.closest && e.target.closest('a[data-t]');
+    var a = (e.target.closest && e.target.closest('a[data-t]')) || clickedCue(e);
     if (!a) return;
     var t = parseFloat(a.getAttribute('data-t'));
     if (isNaN(t)) return;
     e.preventDefault();
     clipEnd = a.hasAttribute('data-end') ? parseFloat(a.getAttribute('data-end')) : NaN;
+    if (!list || !list.contains(a)) playerInView();
+    if (list && list.contains(a)) rove(a.closest('li.cue'), false);
     seek(t, true);
     var u = new URL(window.location.href);
     u.searchParams.set('t', urlSeconds(t));
@@ -258,9 +407,14 @@
     }
   }
 
+  /* The moment: the start of the cue being spoken, exactly as the
+   * transcript has it (12.48, not 12), else the player's time. */
   if (copyButton) {
     copyButton.addEventListener('click', function () {
-      var t = Math.floor(media.currentTime);
+      var now = media.currentTime;
+      var i = indexAt(cueStarts, now);
+      var end = i >= 0 ? parseFloat(cues[i].getAttribute('data-end')) : NaN;
+      var t = i >= 0 && !(now > end) ? cueStarts[i] : now;
       copyText(pageUrl(t), 'Link to ' + clock(t));
     });
   }

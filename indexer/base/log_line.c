@@ -35,9 +35,10 @@ void log_timestamp(char *out, size_t size)
 	struct tm tm;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
-	char date[24];
+	char date[32], stamp[48];
 	strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(out, size, "%s.%03ldZ", date, ts.tv_nsec / 1000000);
+	snprintf(stamp, sizeof stamp, "%s.%03dZ", date, (int)(ts.tv_nsec / 1000000));
+	snprintf(out, size, "%s", stamp);
 }
 
 /* The length of the UTF-8 sequence at s (1 to 4), 0 when it is not one
@@ -104,7 +105,7 @@ void log_say(const char *source, const char *fmt, ...)
 	strbuf sb = STRBUF_INIT;
 	bool ok;
 	if (current == LOG_JSON) {
-		char when[32];
+		char when[64];
 		log_timestamp(when, sizeof when);
 		ok = sb_append_str(&sb, "{\"time\":\"") && sb_append_str(&sb, when) &&
 		     sb_append_str(&sb, "\",\"level\":\"info\",\"source\":") &&

@@ -41,7 +41,7 @@ void log_say(const char *source, const char *fmt, ...)
  * stays valid JSON whatever a client sent. false when out of memory. */
 bool log_json_string(strbuf *sb, const char *s);
 
-/* "2026-12-03T16:20:01.123Z" (now, UTC) into out (at least 32 bytes). */
+/* "2026-12-03T16:20:01.123Z" (now, UTC) into out (at least 64 bytes). */
 void log_timestamp(char *out, size_t size);
 
 /* Write the whole of sb's text to stderr in one write(2) (a line). */

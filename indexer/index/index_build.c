@@ -10,6 +10,7 @@
 
 #include "agenda.h"
 #include "agenda_merge.h"
+#include "agenda_units.h"
 #include "decisions.h"
 #include "errmsg.h"
 #include "file_io.h"
@@ -92,10 +93,12 @@ static index_build_status read_file(const char *path, char **data, size_t *len, 
 static index_build_status load_units(const recording *rec, inputs *in, char *err, size_t errlen)
 {
 	/* A TAC meeting is not questions put to a panel: the chair's turns
-	 * report and propose, and its agenda items are its units (issue 14
-	 * asks for them by agenda item; qa.md still lists questions). */
+	 * report and propose, and its agenda items are its units
+	 * (agenda_units.h; a qa.md still lists questions). */
 	if (!rec->qa_path && rec->meta.kind == RECORDING_TAC_MEETING)
-		return INDEX_BUILD_OK;
+		return agenda_units_build(in->cues, &in->agenda, &in->units) == QA_UNITS_OK
+		           ? INDEX_BUILD_OK
+		           : INDEX_BUILD_NOMEM;
 	if (!rec->qa_path)
 		return qa_units_detect(in->cues, &in->units) == QA_UNITS_OK ? INDEX_BUILD_OK
 		                                                            : INDEX_BUILD_NOMEM;
@@ -609,18 +612,20 @@ static index_build_status add_passages(qx_db *db, const recording *rec, const cu
 	return st;
 }
 
-/* The recording's questions for its watch page: [{"t", "text", "speaker",
- * "answer_t", "end"}] (qa_units.h). */
+/* The recording's units for its watch page and feed: [{"t", "text",
+ * "speaker", "answer_t", "end", "kind"}] (qa_units.h), in the order of
+ * their INDEX_TERM_UNIT numbers. */
 static json_t *questions_json(const qa_units *units)
 {
 	json_t *list = json_array();
 	for (size_t i = 0; list && i < units->count; i++) {
 		const qa_unit *u = &units->items[i];
-		if (json_array_append_new(list, json_pack("{s:f, s:s, s:s?, s:f, s:f}", "t",
+		if (json_array_append_new(list, json_pack("{s:f, s:s, s:s?, s:f, s:f, s:s}", "t",
 		                                          u->question_t, "text", u->question,
 		                                          "speaker", u->question_speaker,
 		                                          "answer_t", u->answer_t, "end",
-		                                          u->answer_end)) != 0) {
+		                                          u->answer_end, "kind",
+		                                          qa_unit_kind_str(u->kind))) != 0) {
 			json_decref(list);
 			return NULL;
 		}

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decisions.h"
 #include "index_build_internal.h"
 #include "index_schema.h"
 
@@ -97,7 +98,33 @@ static json_t *unit_data(const recording *rec, const cue_list *cues, const qa_un
 	if (!first)
 		json_decref(list);
 	free(first);
+	if (data && json_object_set_new(data, "kind", json_string(qa_unit_kind_str(u->kind))) != 0) {
+		json_decref(data);
+		return NULL;
+	}
+	/* An agenda item marks the decisions stated in its discussion
+	 * (decisions.h): the hit shows them. */
+	json_t *decided = data && u->kind == QA_UNIT_AGENDA
+	                      ? decisions_json(cues, u->question_t, u->answer_end)
+	                      : NULL;
+	if (data && u->kind == QA_UNIT_AGENDA &&
+	    (!decided || json_object_set_new(data, "decisions", decided) != 0)) {
+		json_decref(data);
+		return NULL;
+	}
 	return data;
+}
+
+/* The unit's boolean terms: its number (the seed of its similar ones) and
+ * its kind (similar ones are of the same kind). false when refused. */
+static bool add_unit_terms(builder *b, const recording *rec, const qa_unit *u, size_t k)
+{
+	char term[512];
+	snprintf(term, sizeof term, "%s%s#%zu", INDEX_TERM_UNIT, rec->id, k);
+	if (qx_doc_add_boolean_term(b->doc, term) != QX_OK)
+		return false;
+	snprintf(term, sizeof term, "%s%s", INDEX_TERM_UNIT_KIND, qa_unit_kind_str(u->kind));
+	return qx_doc_add_boolean_term(b->doc, term) == QX_OK;
 }
 
 index_build_status index_build_units(qx_db *db, const recording *rec, const cue_list *cues,
@@ -118,9 +145,7 @@ index_build_status index_build_units(qx_db *db, const recording *rec, const cue_
 		json_t *list = json_array();
 		size_t asked = list ? add_unit_text(&b, cues, &units->items[i], list) : 0;
 		json_t *data = list ? unit_data(rec, cues, &units->items[i], i, list, asked) : NULL;
-		char seed[512];
-		snprintf(seed, sizeof seed, "%s%s#%zu", INDEX_TERM_UNIT, rec->id, i);
-		if (qx_doc_add_boolean_term(b.doc, seed) != QX_OK)
+		if (!add_unit_terms(&b, rec, &units->items[i], i))
 			b.failed = true;
 		index_build_status st =
 		    index_build_commit(&b, rec, "unit", (*n)++, data, counts, err, errlen);

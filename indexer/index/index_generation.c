@@ -127,3 +127,67 @@ void index_generation_remove_others(const char *state_dir, const char *keep)
 	}
 	closedir(d);
 }
+
+/* Xapian's glass backend replaces this file (write, fsync, rename) at
+ * every commit: its identity changes exactly when a commit happened. */
+#define VERSION_FILE "iamglass"
+
+static bool file_id(const char *path, index_file_id *id)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return false;
+	*id = (index_file_id){(unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+	                      (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec,
+	                      (long long)st.st_size};
+	return true;
+}
+
+static bool file_id_equal(const index_file_id *a, const index_file_id *b)
+{
+	return a->dev == b->dev && a->ino == b->ino && a->mtime_ns == b->mtime_ns &&
+	       a->size == b->size;
+}
+
+bool index_generation_stamp(const char *path, const index_stamp *prev, index_stamp *out)
+{
+	memset(out, 0, sizeof *out);
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return false;
+	char version[4096];
+	if (S_ISDIR(st.st_mode)) {
+		snprintf(version, sizeof version, "%s/" VERSION_FILE, path);
+		return file_id(version, &out->version);
+	}
+	if (!file_id(path, &out->stub))
+		return false;
+	if (prev && prev->generation[0] && file_id_equal(&prev->stub, &out->stub)) {
+		memcpy(out->generation, prev->generation, sizeof out->generation);
+	} else {
+		char *gen = index_generation_current(path);
+		if (!gen || strlen(gen) >= sizeof out->generation) {
+			free(gen);
+			return false;
+		}
+		memcpy(out->generation, gen, strlen(gen) + 1);
+		free(gen);
+	}
+	/* The generation is a directory beside the stub. */
+	const char *slash = strrchr(path, '/');
+	int dir_len = slash ? (int)(slash - path) : 1;
+	int n = snprintf(version, sizeof version, "%.*s/%s/" VERSION_FILE, dir_len,
+	                 slash ? path : ".", out->generation);
+	return n > 0 && (size_t)n < sizeof version && file_id(version, &out->version);
+}
+
+bool index_stamp_same_generation(const index_stamp *a, const index_stamp *b)
+{
+	return strcmp(a->generation, b->generation) == 0;
+}
+
+bool index_stamp_equal(const index_stamp *a, const index_stamp *b)
+{
+	return index_stamp_same_generation(a, b) && file_id_equal(&a->stub, &b->stub) &&
+	       file_id_equal(&a->version, &b->version);
+}

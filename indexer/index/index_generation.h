@@ -43,4 +43,34 @@ void index_generation_remove(const char *state_dir, const char *name);
  * holding the index's writer lock, so no build in progress is touched. */
 void index_generation_remove_others(const char *state_dir, const char *keep);
 
+/* What identifies a file's content without reading it: a commit or a
+ * publish replaces the file by rename, so a new inode (the time and size
+ * as well, in case an inode is reused). */
+typedef struct index_file_id {
+	unsigned long long dev, ino;
+	long long mtime_ns, size;
+} index_file_id;
+
+/* A stamp of the index at a path: the stub, the generation it names and the
+ * identity of that database's version file, which Xapian (glass) replaces
+ * at every commit. Equal stamps: nothing was committed or published in
+ * between, so a reader need not reopen. A different generation: a full
+ * build was published, which a reader's reopen does not follow (Xapian
+ * reads a stub only when it opens it), so it must open the index anew. */
+typedef struct index_stamp {
+	index_file_id stub;    /* all 0 for a database directory */
+	index_file_id version; /* the database's version file */
+	char generation[96];   /* what the stub names; "" for a directory */
+} index_stamp;
+
+/* Stamp the index at path (a stub or a database directory) into *out:
+ * two stats, and a read of the stub only when it is not the file prev
+ * (may be NULL) stamped. false when something cannot be read (no index
+ * yet, a stub being replaced): then the caller cannot tell, and reopens. */
+bool index_generation_stamp(const char *path, const index_stamp *prev, index_stamp *out);
+
+/* Are a and b the same state of the index / the same generation? */
+bool index_stamp_equal(const index_stamp *a, const index_stamp *b);
+bool index_stamp_same_generation(const index_stamp *a, const index_stamp *b);
+
 #endif

@@ -17,7 +17,9 @@
  *   answer's start; then the answer's), "question_cues" (how many of them
  *   are the question's), "k" (its number, as INDEX_TERM_UNIT's), "question"
  *   {"text", "t", "speaker"} and "answer"
- *   {"t", "end", "speaker", "text": its first sentence}.
+ *   {"t", "end", "speaker", "text": its first sentence}, "kind" ("question",
+ *   or "agenda" for a TAC meeting's agenda item: agenda_units.h) and, for
+ *   an agenda item, "decisions" [{"t", "text"}] (decisions.h).
  * A document's data is JSON (index_build.c documents the fields).
  */
 #ifndef QA_INDEX_SCHEMA_H
@@ -58,6 +60,8 @@ enum {
  * order asked, as the summary's "questions" lists them), the seed of its
  * similar questions (similar_units.h). */
 #define INDEX_TERM_UNIT "XUNIT"
+/* + question | agenda: a unit's kind (qa_units.h: qa_unit_kind_str). */
+#define INDEX_TERM_UNIT_KIND "XUKIND"
 /* + machine | human: who made the transcript (speech recognition, or
  * people: a transcript file or the media's subtitles); a recording
  * without one has no source term. On every document of the recording. */
@@ -87,8 +91,11 @@ enum {
  * 4: question and answer units (3 was also given to units alone on a
  * branch merged at the same time: 4 rebuilds either kind of 3).
  * 5: a unit's INDEX_TERM_UNIT, INDEX_PREFIX_QUESTION terms and its
- * number "k" in its data (similar questions). */
-#define INDEX_SCHEMA_VERSION "5"
+ * number "k" in its data (similar questions).
+ * 6: a TAC meeting's agenda items as units (agenda_units.h), a unit's
+ * "kind" (INDEX_TERM_UNIT_KIND and in its data) and an agenda unit's
+ * "decisions"; the summary's questions carry "kind". */
+#define INDEX_SCHEMA_VERSION "6"
 
 /* Passage windows: close a window once it holds this many words (and at
  * least INDEX_PASSAGE_MIN_CUES cues). About a paragraph of speech, 20-40 s:

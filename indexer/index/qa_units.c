@@ -20,6 +20,17 @@ const char *qa_units_status_str(qa_units_status status)
 	return "unknown status";
 }
 
+const char *qa_unit_kind_str(qa_unit_kind kind)
+{
+	switch (kind) {
+	case QA_UNIT_QUESTION:
+		return "question";
+	case QA_UNIT_AGENDA:
+		return "agenda";
+	}
+	return "question";
+}
+
 static void unit_free(qa_unit *u)
 {
 	free(u->question);

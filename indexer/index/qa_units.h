@@ -45,6 +45,17 @@ typedef enum qa_units_status {
 	QA_UNITS_NOMEM,
 } qa_units_status;
 
+/* What a unit is: a question put and answered, or a meeting's agenda item
+ * (agenda_units.h: its title as the question, its discussion as the
+ * answer). */
+typedef enum qa_unit_kind {
+	QA_UNIT_QUESTION = 0,
+	QA_UNIT_AGENDA,
+} qa_unit_kind;
+
+/* "question" or "agenda": the "kind" the index and the JSON give a unit. */
+const char *qa_unit_kind_str(qa_unit_kind kind);
+
 typedef struct qa_unit {
 	size_t question_first, question_last; /* cue indexes, inclusive */
 	size_t answer_first, answer_last;     /* cue indexes, inclusive */
@@ -54,6 +65,7 @@ typedef struct qa_unit {
 	char *question_speaker;               /* owned; NULL when unknown */
 	char *answer_speaker;                 /* owned; NULL when unknown */
 	bool written; /* from qa.md: the question is its words, not its cues' */
+	qa_unit_kind kind;
 } qa_unit;
 
 typedef struct qa_units {

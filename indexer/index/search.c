@@ -15,6 +15,7 @@
 #include "synonyms.h"
 #include "not_found.h"
 #include "search_internal.h"
+#include "search_cache.h"
 #include "search_limits.h"
 
 /* Documents of one recording read to choose its moments from: more than
@@ -46,6 +47,7 @@ static const char *const stopwords[] = {
 
 static char *filter_value(const char *typed, void *ctx);
 static char *speaker_value(const char *typed, void *ctx);
+static bool has_syntax(const char *q);
 
 /* The field:value syntax of queries. Filter values are made the index's
  * terms here (index_schema.h), not by Xapian: lower-cased, and a speaker
@@ -211,12 +213,25 @@ static search_status prepare(const synonyms *syn, const search_request *req, fil
 	    !filters_add(f, INDEX_TERM_SOURCE, req->source) ||
 	    !filters_add(f, INDEX_TERM_SPEAKER, req->speaker) ||
 	    !filters_add(f, INDEX_TERM_RECORDING, req->recording) ||
+	    !filters_add(f, INDEX_TERM_YEAR, req->year) ||
 	    (req->questions && !filters_add(f, INDEX_TERM_DOCTYPE, "unit")))
 		return SEARCH_NOMEM;
-	if (!req->exact && syn)
-		return synonyms_rewrite_query(syn, req->query, query) ? SEARCH_OK : SEARCH_NOMEM;
-	*query = strdup(req->query);
-	return *query ? SEARCH_OK : SEARCH_NOMEM;
+	/* A plain query's own brackets are punctuation ("Eq(u0, 0)" pasted):
+	 * blanked, so that the only groups are the vocabulary's, which the
+	 * search reads as one word each (xindex.h: coverage_boost). */
+	char *plain = strdup(req->query);
+	if (!plain)
+		return SEARCH_NOMEM;
+	if (!has_syntax(req->query))
+		for (char *b = plain; (b = strpbrk(b, "()")) != NULL; b++)
+			*b = ' ';
+	if (req->exact || !syn) {
+		*query = plain;
+		return SEARCH_OK;
+	}
+	bool ok = synonyms_rewrite_query(syn, plain, query);
+	free(plain);
+	return ok ? SEARCH_OK : SEARCH_NOMEM;
 }
 
 /* The recordings a page shows: groups [first, want) in rank order, each
@@ -331,17 +346,25 @@ static bool has_syntax(const char *q)
 	return false;
 }
 
-/* Does the best hit hold every word of the query? Xapian gives a hit 100%
- * only when it matches every term; otherwise the page says that no moment
- * has them all ("match": "any"). */
+/* Does the best hit hold every word of the query? Otherwise the page says
+ * that no moment has them all ("match": "any"). Not Xapian's percentage:
+ * a word the vocabulary widens ("fsdp" OR "fully sharded data parallel")
+ * keeps a hit that says one of its forms below 100%. */
 static search_status top_holds_every_word(const reader *r, bool *match_any)
 {
-	const char *data;
-	size_t len;
-	int percent = 0;
-	search_status st = check(r, qx_mset_hit(r->ms, 0, &data, &len, &percent, NULL));
-	*match_any = st == SEARCH_OK && percent < 100;
+	bool every = false;
+	search_status st = check(r, qx_mset_hit_has_every_word(r->ms, 0, &every));
+	*match_any = st == SEARCH_OK && !every;
 	return st;
+}
+
+/* How many matches to look at (search.h: check_at_least), as
+ * qx_search_params takes it (0: every one). */
+static unsigned matches_to_check(const search_request *req)
+{
+	return req->check_at_least == SEARCH_CHECK_ALL ? 0
+	       : req->check_at_least                   ? req->check_at_least
+	                                               : SEARCH_CHECK_AT_LEAST;
 }
 
 /* Run the search into r->ms. One query answers the page: collapsing keeps
@@ -369,11 +392,17 @@ static search_status find_matches(reader *r, const search_request *req, const ch
 	p.facet_slots = facet_slots;
 	p.facet_count = sizeof facet_slots / sizeof facet_slots[0];
 	p.count_slot = INDEX_SLOT_RECORDING;
+	p.check_at_least = matches_to_check(req);
 	/* Questions as queries: a sentence's words are not all required; a
 	 * moment that holds the rarer ones, and all of them first, ranks
 	 * highest (search.h). Operators and quotes keep their meaning. */
-	if (!has_syntax(req->query))
+	if (!has_syntax(req->query) && !req->by_date)
 		p.coverage_boost = SEARCH_COVERAGE_BOOST;
+	if (req->by_date) {
+		p.sort_by_value = true;
+		p.sort_slot = INDEX_SLOT_DATE;
+		p.sort_descending = true;
+	}
 	search_status st = check(r, qx_db_search(r->db, &p, &r->ms));
 	if (st == SEARCH_OK && p.coverage_boost > 0 && qx_mset_size(r->ms) > 0)
 		st = top_holds_every_word(r, match_any);
@@ -476,24 +505,31 @@ static search_status page_facets(const reader *r, json_t **out)
 static search_status recording_summary(const reader *r, const char *id, json_t **out)
 {
 	char key[256], *value = NULL;
+	double t0 = search_profile_now();
 	snprintf(key, sizeof key, "%s%s", INDEX_META_RECORDING, id);
-	*out = NULL;
+	/* The same for every search of this revision (search_cache.h). */
+	if ((*out = search_cache_get(r->revision, key)) != NULL) {
+		r->prof->summaries += search_profile_now() - t0;
+		return SEARCH_OK;
+	}
 	search_status st = check(r, qx_db_get_metadata(r->db, key, &value));
-	if (st != SEARCH_OK)
-		return st;
-	*out = json_loads(value, 0, NULL);
-	free(value);
-	if (!*out)
-		*out = json_object();
-	return *out ? SEARCH_OK : SEARCH_NOMEM;
+	if (st == SEARCH_OK) {
+		*out = json_loads(value, 0, NULL);
+		free(value);
+		if (!*out)
+			*out = json_object();
+		st = *out ? SEARCH_OK : SEARCH_NOMEM;
+		search_cache_put(r->revision, key, *out);
+	}
+	r->prof->summaries += search_profile_now() - t0;
+	return st;
 }
 
 /* One recording on the page: its moments, in rank order, moments in what
  * was said (passages, agenda items) before those that only point at the
  * start (description, notes). */
 typedef struct group {
-	const char *id; /* borrowed from the hit's data (kept alive in `doc`) */
-	json_t *doc;    /* the first hit's data, owning id */
+	const char *id; /* borrowed from the match set (qx_mset_hit_group) */
 	json_t *summary;
 	json_t *timed;
 	json_t *later;
@@ -518,7 +554,6 @@ typedef struct groups {
 static void groups_free(groups *gs)
 {
 	for (size_t k = 0; k < gs->count; k++) {
-		json_decref(gs->items[k].doc);
 		json_decref(gs->items[k].summary);
 		json_decref(gs->items[k].timed);
 		json_decref(gs->items[k].later);
@@ -532,25 +567,26 @@ static void groups_free(groups *gs)
  * to a recording past the page or names none. */
 static search_status group_of(const reader *r, unsigned i, groups *gs, size_t want, long *k)
 {
-	json_t *doc;
+	const char *id = NULL;
 	*k = -1;
-	search_status st = search_hit_doc(r, i, &doc);
+	/* The recording the search grouped it by: no parse of its data, which
+	 * every hit of the page would otherwise cost. */
+	search_status st = check(r, qx_mset_hit_group(r->ms, i, &id));
 	if (st != SEARCH_OK)
 		return st;
-	const char *id = json_string_value(json_object_get(doc, "r"));
+	if (id && !*id)
+		id = NULL; /* a document of no recording */
 	for (size_t n = 0; id && n < gs->count; n++) {
 		if (strcmp(gs->items[n].id, id) == 0) {
 			*k = (long)n;
 			break;
 		}
 	}
-	if (!id || *k >= 0 || gs->count == want) {
-		json_decref(doc);
+	if (!id || *k >= 0 || gs->count == want)
 		return SEARCH_OK;
-	}
 	/* Counted at once, so that groups_free releases what is set here. */
 	group *g = &gs->items[gs->count++];
-	*g = (group){id, doc, NULL, json_array(), json_array(), 0, 0, 0, 0, 0, 0, 0, NULL, 0, 0};
+	*g = (group){id, NULL, json_array(), json_array(), 0, 0, 0, 0, 0, 0, 0, NULL, 0, 0};
 	/* Hits come in rank order: a recording's first is its best. */
 	const char *data;
 	size_t len;
@@ -628,16 +664,15 @@ static search_status place_hit(const reader *r, unsigned i, groups *gs, const pa
 	json_t *hit = NULL, *doc = NULL;
 	g->good_read += good;
 	g->extra += full;
-	if (full) {
-		/* Past the page: only its time, for the count. */
-		if ((st = search_moment_place(r, i, &doc, &t, &at)) != SEARCH_OK || !doc)
-			return st;
-		json_decref(doc);
-	} else if ((st = search_moment(r, i, g->id, g->summary, &hit)) != SEARCH_OK || !hit) {
-		return st;
-	} else {
+	double t0 = search_profile_now();
+	if (full) /* Past the page: only its time, for the count. */
+		st = search_moment_place(r, i, &doc, &t, &at);
+	else if ((st = search_moment(r, i, g->id, g->summary, &hit)) == SEARCH_OK && hit)
 		t = search_number_or(hit, "t", 0);
-	}
+	r->prof->moments += search_profile_now() - t0;
+	if (st != SEARCH_OK || !(full ? doc : hit))
+		return st;
+	json_decref(doc);
 	if (!take(g, t, &fresh))
 		st = SEARCH_NOMEM;
 	g->good_moments += good && fresh;
@@ -717,6 +752,29 @@ static search_status add_not_found(const reader *r, const synonyms *syn, const s
 	return st;
 }
 
+/* "total" (search.h), and whether it and the facets are estimates: when
+ * Xapian stopped before it looked at every match, the recordings among
+ * those it looked at, scaled up, and never more than the archive holds
+ * (one "about" document each). */
+static search_status add_totals(const reader *r, json_t *answer)
+{
+	unsigned looked = 0, recordings = 0;
+	bool exact = qx_mset_counted(r->ms, &looked, NULL);
+	search_status st = SEARCH_OK;
+	if (!exact)
+		st = check(r, qx_db_term_docs(r->db, INDEX_TERM_DOCTYPE "about", &recordings));
+	if (st != SEARCH_OK)
+		return st;
+	json_int_t total = exact ? (json_int_t)qx_mset_groups(r->ms)
+	                         : (json_int_t)qx_mset_groups_estimated(r->ms, recordings);
+	if (json_object_set_new(answer, "total", json_integer(total)) != 0 ||
+	    json_object_set_new(answer, "total_is_estimate", json_boolean(!exact)) != 0 ||
+	    json_object_set_new(answer, "facets_are_estimates", json_boolean(!exact)) != 0 ||
+	    json_object_set_new(answer, "facets_counted_over", json_integer(looked)) != 0)
+		return SEARCH_NOMEM;
+	return SEARCH_OK;
+}
+
 /* One attempt at the whole search: matches, facets, the page's moments,
  * and the answer. */
 static search_status run_once(qx_db *db, const synonyms *syn, const search_request *req,
@@ -724,13 +782,20 @@ static search_status run_once(qx_db *db, const synonyms *syn, const search_reque
 {
 	filters f = {{NULL}, 0, NULL, 0};
 	char *query = NULL;
-	reader r = {db, NULL, err, errlen, &f, req->questions};
+	search_profile scratch = {0};
+	char *revision = NULL;
+	/* Without it nothing is cached, and the search is as good. */
+	if (qx_db_revision(db, &revision) != QX_OK)
+		revision = NULL;
+	reader r = {db, NULL, err, errlen, &f, req->questions,
+	            req->profile ? req->profile : &scratch, revision};
 	json_t *hits = NULL, *facets = NULL;
 	page pg = page_of(req);
 	bool match_any = false, showing = false;
 	char *suggestion = NULL;
 	*out = NULL;
 
+	double t0 = search_profile_now(), t1;
 	search_status status = prepare(syn, req, &f, &query);
 	if (status == SEARCH_OK)
 		status = find_matches(&r, req, query, &f, pg.want, &match_any);
@@ -738,10 +803,13 @@ static search_status run_once(qx_db *db, const synonyms *syn, const search_reque
 		status = suggestion_for(&r, syn, req, &suggestion);
 	if (status == SEARCH_OK && suggestion && (qx_mset_groups(r.ms) == 0 || match_any))
 		status = follow_suggestion(&r, syn, req, suggestion, pg.want, &match_any, &showing);
+	r.prof->query += (t1 = search_profile_now()) - t0;
 	if (status == SEARCH_OK)
 		status = page_facets(&r, &facets);
+	r.prof->facets += (t0 = search_profile_now()) - t1;
 	if (status == SEARCH_OK)
 		status = page_hits(&r, &pg, &hits);
+	r.prof->hits += (t1 = search_profile_now()) - t0;
 	if (status == SEARCH_OK) {
 		*out = json_pack(
 		    "{s:s, s:i, s:i, s:i, s:s, s:o, s:o, s:O, s:O}", "query", req->query, "total",
@@ -753,7 +821,12 @@ static search_status run_once(qx_db *db, const synonyms *syn, const search_reque
 		if (!*out)
 			status = SEARCH_NOMEM;
 	}
-	if (status == SEARCH_OK && (status = add_not_found(&r, syn, req, *out)) != SEARCH_OK) {
+	if (status == SEARCH_OK)
+		status = add_totals(&r, *out);
+	if (status == SEARCH_OK)
+		status = add_not_found(&r, syn, req, *out);
+	r.prof->not_found += search_profile_now() - t1;
+	if (status != SEARCH_OK) {
 		json_decref(*out);
 		*out = NULL;
 	}
@@ -764,6 +837,7 @@ static search_status run_once(qx_db *db, const synonyms *syn, const search_reque
 	qx_mset_free(r.ms);
 	free(suggestion);
 	free(query);
+	free(revision);
 	filters_free(&f);
 	return status;
 }
@@ -779,6 +853,11 @@ static search_status request_check(const search_request *req, char *err, size_t 
 	                        !search_limits_filter("speaker", req->speaker, err, errlen) ||
 	                        !search_limits_filter("recording", req->recording, err, errlen)))
 		st = SEARCH_BAD_QUERY;
+	if (st == SEARCH_OK && req->year &&
+	    (strlen(req->year) != 4 || strspn(req->year, "0123456789") != 4)) {
+		snprintf(err, errlen, "year: expected four digits, such as 2025");
+		st = SEARCH_BAD_QUERY;
+	}
 	if (st == SEARCH_OK && req->source && strcasecmp(req->source, "machine") != 0 &&
 	    strcasecmp(req->source, "human") != 0) {
 		snprintf(err, errlen, "source: expected machine or human");
@@ -795,6 +874,7 @@ search_status search_run(qx_db *db, const synonyms *syn, const search_request *r
 	search_status status = request_check(req, err, errlen);
 	if (status != SEARCH_OK)
 		return status;
+	double t0 = search_profile_now();
 	status = run_once(db, syn, req, out, err, errlen);
 	/* A writer committed often enough to recycle the revision this reader
 	 * was on, noticed by the search or by any later read of its hits: move
@@ -806,5 +886,7 @@ search_status search_run(qx_db *db, const synonyms *syn, const search_request *r
 		err[0] = '\0';
 		status = run_once(db, syn, req, out, err, errlen);
 	}
+	if (req->profile)
+		req->profile->total += search_profile_now() - t0;
 	return status;
 }

@@ -21,6 +21,33 @@
 
 #define SEARCH_MOMENTS_PER_RECORDING 3
 
+/* Matches a search looks at before it may stop (search_request's
+ * check_at_least): past this many, the total and the facets are estimates
+ * ("total_is_estimate") and the hits are the same as when every match is
+ * counted. Chosen by measurement on the 100-hour bench archive
+ * (bench/RESULTS.md, "Estimated totals"). */
+#define SEARCH_CHECK_AT_LEAST 2000
+/* check_at_least for a search that counts every match (exact totals). */
+#define SEARCH_CHECK_ALL 0xffffffffu
+
+/* Where a search's time goes, in milliseconds (search_request.profile):
+ * the parts of search_run, and `open` for the caller to fill (getting the
+ * index handle ready). moments includes positions and snippets; hits
+ * includes summaries and moments. */
+typedef struct search_profile {
+	double open, query, facets, hits, summaries, moments, positions, snippets, not_found,
+	    total;
+} search_profile;
+
+/* p as a Server-Timing header value (RFC: name;dur=ms, ...), with `render`
+ * (the caller's: JSON or HTML, under render_name) after the search's
+ * parts, into buf (always terminated). */
+void search_profile_format(const search_profile *p, const char *render_name, double render,
+                           char *buf, size_t len);
+
+/* Now, in milliseconds of a monotonic clock, for profiles. */
+double search_profile_now(void);
+
 typedef enum search_status {
 	SEARCH_OK = 0,
 	SEARCH_BAD_QUERY, /* the query does not parse, or is refused by search_limits.h
@@ -59,6 +86,17 @@ typedef struct search_request {
 	/* Questions and their answers only (unit_search.h): every hit is a
 	 * unit, with "unit" set. */
 	bool questions;
+	/* Matches to look at before the total and facets may be estimated: 0
+	 * for SEARCH_CHECK_AT_LEAST, SEARCH_CHECK_ALL to count every one. */
+	unsigned check_at_least;
+	/* NULL, or where to add the time of each part of the search. */
+	search_profile *profile;
+	const char *year; /* a four-digit year filter (as year: in the query); NULL for any */
+	/* Newest recordings first (by date, then relevance) rather than the
+	 * most relevant first. Every word of the query is then required: the
+	 * "questions as queries" ranking that lets a moment miss some words
+	 * is for relevance order only. */
+	bool by_date;
 } search_request;
 
 const char *search_status_str(search_status status);
@@ -82,7 +120,9 @@ qx_search_params search_base_params(const char *query, bool exact);
  *              "recording_matches", and on a question asked in the recording
  *              that the query matches, "unit" (unit_search.h)}],
  *    "facets": {"release": {value: recordings}, "kind": {...},
- *               "speaker": {...}, "year": {...}}}
+ *               "speaker": {...}, "year": {...}},
+ *    "total_is_estimate", "facets_are_estimates": bools,
+ *    "facets_counted_over": the matching documents counted}
  * (caller releases with json_decref); otherwise *out is NULL and err holds
  * a one-line message.
  *
@@ -105,6 +145,15 @@ qx_search_params search_base_params(const char *query, bool exact);
  * time are one moment: the count reads the times of a few good documents
  * past the page (exact for a small N) and counts the rest one each, so a
  * large N can be a little more than the list holds.
+ *
+ * Past check_at_least matches, Xapian stops as soon as no further match can
+ * reach the page: the hits are the same, but "total" is then an estimate
+ * (the recordings among the matches looked at, scaled by Xapian's estimate
+ * of all the matches over those: "total_is_estimate" true) and the facets
+ * count the recordings among the matches looked at ("facets_are_estimates"
+ * true, over "facets_counted_over" matching documents); "recording_moments"
+ * and "recording_matches" count what was looked at too. A small match set
+ * is always counted whole: both false.
  *
  * The request is checked before the index is read (search_limits.h): a
  * query or filter that is not UTF-8 or is too long, or a query with too

@@ -23,13 +23,16 @@ typedef struct reader {
 	size_t errlen;
 	struct filters *f; /* the search's filters and speakers */
 	bool questions;    /* units only (search_request.questions) */
+	search_profile *prof; /* never NULL: the caller's, or scratch */
+	const char *revision; /* the index's (qx_db_revision), for search_cache.h;
+	                       * NULL: nothing is cached */
 } reader;
 
 /* Filter terms for the request's --release/--kind/--speaker/--recording, and the
  * speakers whose moments are asked for: the --speaker key and those of the
  * query's speaker: words, which the query's parse adds (speaker_value). */
 typedef struct filters {
-	char *terms[6]; /* release, kind, source, speaker, recording, type */
+	char *terms[7]; /* release, kind, source, speaker, recording, year, type */
 	size_t count;
 	char **speakers; /* keys (speaker_terms.h) */
 	size_t speaker_count;

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "moment.h"
+#include "search_cache.h"
+#include "md_plain.h"
 #include "search_internal.h"
 #include "similar_units.h"
 #include "unit_search.h"
@@ -52,7 +54,9 @@ static search_status matched_cue(const reader *r, unsigned i, json_t *cues, size
 	long first = -1;
 	*at = 0;
 	*word = -1;
+	double t0 = search_profile_now();
 	search_status st = search_check(r, qx_mset_positions(r->ms, i, &positions, &n));
+	r->prof->positions += search_profile_now() - t0;
 	if (st == SEARCH_OK && !moment_in_voice(cues, (const char *const *)r->f->speakers,
 	                                        r->f->speaker_count, positions, &n, &first))
 		st = SEARCH_NOMEM;
@@ -92,11 +96,12 @@ static char *cues_text(json_t *cues, size_t at)
 }
 
 /* Notes and descriptions are markdown over several lines: a snippet is one
- * line. A copy of text with each run of white space one space. Caller
- * frees; NULL when out of memory. */
-static char *one_line(const char *text)
+ * line of the words a reader sees. A copy of text (markdown: as md_plain
+ * reads it) with each run of white space one space. Caller frees; NULL
+ * when out of memory. */
+static char *one_line(const char *text, bool markdown)
 {
-	char *flat = strdup(text);
+	char *flat = markdown ? md_plain(text) : strdup(text);
 	if (!flat)
 		return NULL;
 	size_t w = 0;
@@ -181,11 +186,34 @@ static search_status add_similar(const reader *r, json_t *doc, const char *id, j
 	if (!json_is_integer(k) || json_integer_value(k) < 0)
 		return json_object_set_new(unit, "similar", json_array()) == 0 ? SEARCH_OK
 		                                                                : SEARCH_NOMEM;
-	search_status st = similar_units_find(r->db, id, (size_t)json_integer_value(k), &similar,
-	                                      r->err, r->errlen);
+	/* The same for every search of this revision (search_cache.h). */
+	char key[300];
+	snprintf(key, sizeof key, "similar\x1f%s\x1f%lld", id, (long long)json_integer_value(k));
+	search_status st = SEARCH_OK;
+	if (!(similar = search_cache_get(r->revision, key))) {
+		st = similar_units_find(r->db, id, (size_t)json_integer_value(k),
+		                        unit_search_kind(doc), &similar, r->err, r->errlen);
+		if (st == SEARCH_OK)
+			search_cache_put(r->revision, key, similar);
+	}
 	if (st == SEARCH_OK && json_object_set_new(unit, "similar", similar) != 0)
 		st = SEARCH_NOMEM;
 	return st;
+}
+
+/* What a result card shows beside the snippet: the recording's
+ * "duration" (seconds, when known) and the "speaker" of the moment (the
+ * voice of the cue it starts at, when the transcript says who speaks).
+ * False when out of memory. */
+static bool hit_card_fields(json_t *hit, json_t *summary, json_t *doc, size_t at)
+{
+	json_t *duration = json_object_get(summary, "duration");
+	if (json_is_number(duration) && json_number_value(duration) > 0 &&
+	    json_object_set(hit, "duration", duration) != 0)
+		return false;
+	json_t *cue = at == SIZE_MAX ? NULL : json_array_get(json_object_get(doc, "cues"), at);
+	json_t *voice = json_object_get(cue, "v");
+	return !json_is_string(voice) || json_object_set(hit, "speaker", voice) == 0;
 }
 
 /* The moment of hit i, in *hit: where it is (moment_place) with a
@@ -211,11 +239,17 @@ search_status search_moment(const reader *r, unsigned i, const char *id, json_t 
 		st = SEARCH_NOMEM;
 		goto out;
 	}
-	if (!(flat = one_line(text ? text : ""))) {
+	/* Everything but a transcript's passage is staff's markdown (notes,
+	 * the description, agenda titles). */
+	bool markdown = type && strcmp(type, "passage") != 0 && !unit_search_is_unit(doc);
+	if (!(flat = one_line(text ? text : "", markdown))) {
 		st = SEARCH_NOMEM;
 		goto out;
 	}
-	if ((st = search_check(r, qx_mset_snippet(r->ms, flat, 240, &snippet))) != SEARCH_OK)
+	double t0 = search_profile_now();
+	st = search_check(r, qx_mset_snippet(r->ms, flat, 240, &snippet));
+	r->prof->snippets += search_profile_now() - t0;
+	if (st != SEARCH_OK)
 		goto out;
 	*hit = json_pack(
 	    "{s:s, s:O?, s:O?, s:O?, s:O?, s:O?, s:s, s:f, s:f, s:f, s:s}", "recording", id,
@@ -224,6 +258,10 @@ search_status search_moment(const reader *r, unsigned i, const char *id, json_t 
 	    json_object_get(summary, "date"), "transcript", json_object_get(summary, "transcript"),
 	    "type", type ? type : "passage", "start", start, "end", end, "t",
 	    floor(t * 1000 + 0.5) / 1000, "snippet", snippet);
+	if (*hit && !hit_card_fields(*hit, summary, doc, at)) {
+		json_decref(*hit);
+		*hit = NULL;
+	}
 	if (!*hit || (unit_search_is_unit(doc) && !unit_search_finish(doc, at, r->questions, *hit)))
 		st = SEARCH_NOMEM;
 	else if (unit_search_is_unit(doc))

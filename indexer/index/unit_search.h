@@ -5,8 +5,13 @@
  * densest run of the query's terms (moment.h) is in the question, or the
  * search asks for questions only (search_request.questions). Then the hit
  * says "type": "unit" and gains
- *     "unit": {"question": {"text", "t", "speaker"},
- *              "answer": {"t", "end", "speaker", "text"}}
+ *     "unit": {"kind": "question" | "agenda",
+ *              "question": {"text", "t", "speaker"},
+ *              "answer": {"t", "end", "speaker", "text"},
+ *              "decisions": [{"t", "text"}]}
+ * (a TAC meeting's agenda item is a unit of kind "agenda": its title is
+ * the question, its discussion the answer, and "decisions" the decisions
+ * stated in it, agenda_units.h; a question has no "decisions")
  * ("text" of the answer: its first sentence), and its `t` is the answer's
  * start (UNIT_SEARCH_PLAYS_FROM_ANSWER; tests/search-quality/RESULTS.md
  * says why, and the page shows the question just before it). When the
@@ -45,5 +50,9 @@ double unit_search_play_from(json_t *doc, size_t at, double t, bool questions);
  * (or `questions`), else make it "type": "passage". false when out of
  * memory. */
 bool unit_search_finish(json_t *doc, size_t at, bool questions, json_t *hit);
+
+/* The kind of unit doc ("question" or "agenda"; borrowed from doc, or a
+ * constant: an index from before kinds held questions only). */
+const char *unit_search_kind(json_t *doc);
 
 #endif

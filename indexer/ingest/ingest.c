@@ -35,6 +35,8 @@ typedef struct staged {
 	size_t agenda_len;
 	char *notes;
 	size_t notes_len;
+	char *qa;
+	size_t qa_len;
 } staged;
 
 static void staged_free(staged *s)
@@ -44,6 +46,7 @@ static void staged_free(staged *s)
 	free(s->transcript);
 	free(s->agenda);
 	free(s->notes);
+	free(s->qa);
 }
 
 /* Steps 1-4 (ingest.h): everything is checked before anything is written. */
@@ -80,6 +83,14 @@ static ingest_status validate(const ingest_input *in, staged *s, ingest_error *e
 		if ((st = ingest_read_text(&in->notes, "notes", &s->notes, &s->notes_len, err)) !=
 		        INGEST_OK ||
 		    (st = ingest_check_notes(s->notes, s->notes_len, err)) != INGEST_OK)
+			return st;
+	}
+	if (ingest_file_given(&in->qa)) {
+		if ((st = ingest_read_text(&in->qa, "qa", &s->qa, &s->qa_len, err)) != INGEST_OK ||
+		    (st = ingest_check_qa(s->qa, s->qa_len, err)) != INGEST_OK ||
+		    (s->transcript &&
+		     (st = ingest_check_qa_fits(s->qa, s->qa_len, s->transcript, s->transcript_len,
+		                                in->transcript.name, err)) != INGEST_OK))
 			return st;
 	}
 	if (!(s->json = ingest_metadata_text(&s->meta)))
@@ -176,6 +187,7 @@ static ingest_status write_text_files(int fd, const char *dir, const staged *s, 
 	    {name, s->transcript, s->transcript_len},
 	    {"agenda.md", s->agenda, s->agenda_len},
 	    {"notes.md", s->notes, s->notes_len},
+	    {"qa.md", s->qa, s->qa_len},
 	};
 	snprintf(name, sizeof name, "transcript.%s", s->transcript_ext ? s->transcript_ext : "vtt");
 	if (origin) {
@@ -260,7 +272,7 @@ out:
  * the text files read into the new folder. */
 static void consume_inputs(const ingest_input *in, const staging *g)
 {
-	const ingest_file *texts[] = {&in->transcript, &in->agenda, &in->notes};
+	const ingest_file *texts[] = {&in->transcript, &in->agenda, &in->notes, &in->qa};
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
 		if (texts[i]->path && !texts[i]->text)
 			unlink(texts[i]->path);

@@ -151,6 +151,10 @@ typedef struct ingest_input {
 	ingest_file agenda;     /* optional: agenda.md */
 	ingest_file notes;      /* optional: notes.md, UTF-8 markdown */
 	ingest_options options;
+	/* optional: qa.md, the questions asked (qa_md.h); it must parse and fit
+	 * the transcript ("qa: line N: ..."). Last, so that initializers that
+	 * predate it stay right. */
+	ingest_file qa;
 } ingest_input;
 
 #define INGEST_FILE_NONE                                                                           \
@@ -160,11 +164,23 @@ typedef struct ingest_input {
 #define INGEST_INPUT_INIT                                                                          \
 	{                                                                                          \
 		NULL, INGEST_FILE_NONE, INGEST_FILE_NONE, INGEST_FILE_NONE, INGEST_FILE_NONE,      \
-		    INGEST_OPTIONS_INIT                                                            \
+		    INGEST_OPTIONS_INIT, INGEST_FILE_NONE                                          \
 	}
 
 /* A static string, never NULL. */
 const char *ingest_status_str(ingest_status status);
+
+/* How many first bytes of an upload's media ingest_check_media_head
+ * wants (media_probe.h's MEDIA_HEAD_BYTES: 5 MiB). */
+#define INGEST_MEDIA_HEAD_BYTES (5u * 1024 * 1024)
+
+/* The early verdict on media still arriving, from its first bytes
+ * head[0..len) (at least INGEST_MEDIA_HEAD_BYTES of a longer file): a file
+ * in which libavformat recognises no container is INGEST_BAD_INPUT with
+ * the message the whole file would get ("media: not a media file: ..."),
+ * so the upload can stop there. INGEST_OK promises nothing more: the whole
+ * file is probed when it is in. Also INGEST_NOMEM. err is filled in. */
+ingest_status ingest_check_media_head(const unsigned char *head, size_t len, ingest_error *err);
 
 /* Turn `in` into a new recording of archive_dir (which must exist) as
  * above, and write its id into id_out[0..id_size) (id_size at least

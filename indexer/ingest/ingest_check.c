@@ -1,6 +1,8 @@
 /* The validation and file helpers shared by ingest.c and recording_edit.c
  * (see ingest_internal.h). */
 #include "ingest_internal.h"
+#include "qa_md.h"
+#include "qa_units.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -316,6 +318,23 @@ static bool is_image_format(const char *format)
 	return strcmp(format, "image2") == 0 || (n > 5 && strcmp(format + n - 5, "_pipe") == 0);
 }
 
+_Static_assert(INGEST_MEDIA_HEAD_BYTES == MEDIA_HEAD_BYTES, "ingest.h names media's head size");
+
+ingest_status ingest_check_media_head(const unsigned char *head, size_t len, ingest_error *err)
+{
+	char why[256];
+	ingest_error_clear(err);
+	switch (media_probe_head(head, len, why, sizeof why)) {
+	case MEDIA_OK:
+		return INGEST_OK;
+	case MEDIA_NOMEM:
+		return ingest_fail(err, INGEST_NOMEM, "", "out of memory");
+	default:
+		/* The words of ingest_check_media for MEDIA_INVALID. */
+		return ingest_fail(err, INGEST_BAD_INPUT, "media", "not a media file: %s", why);
+	}
+}
+
 ingest_status ingest_check_media(const char *path, const char *name, bool check_subtitles,
                                  char *ext, size_t extlen, ingest_error *err)
 {
@@ -567,6 +586,45 @@ ingest_status ingest_check_agenda(const char *data, size_t len, ingest_error *er
 	else if (as != AGENDA_OK)
 		st = ingest_fail(err, INGEST_BAD_INPUT, "agenda", "%s", a.error);
 	agenda_free(&a);
+	return st;
+}
+
+ingest_status ingest_check_qa(const char *data, size_t len, ingest_error *err)
+{
+	ingest_status st = check_utf8_text(data, len, "qa", err);
+	if (st != INGEST_OK)
+		return st;
+	qa_md md = QA_MD_INIT;
+	qa_md_status ms = qa_md_parse(data, len, &md);
+	if (ms == QA_MD_NOMEM)
+		st = ingest_fail(err, INGEST_NOMEM, "", "out of memory");
+	else if (ms != QA_MD_OK)
+		st = ingest_fail(err, INGEST_BAD_INPUT, "qa", "%s", md.error);
+	qa_md_free(&md);
+	return st;
+}
+
+ingest_status ingest_check_qa_fits(const char *qa, size_t qa_len, const char *text,
+                                   size_t text_len, const char *name, ingest_error *err)
+{
+	transcript t = TRANSCRIPT_INIT;
+	qa_md md = QA_MD_INIT;
+	qa_units units = QA_UNITS_INIT;
+	char why[300] = "";
+	ingest_status st = INGEST_OK;
+	if (transcript_parse(text, text_len, TRANSCRIPT_UNKNOWN, name, &t) !=
+	        TRANSCRIPT_OK ||
+	    qa_md_parse(qa, qa_len, &md) != QA_MD_OK)
+		goto out; /* their own checks name what is wrong with either */
+	qa_units_status us = qa_units_from_md(&t.cues, &md, &units, why, sizeof why);
+	if (us == QA_UNITS_NOMEM)
+		st = ingest_fail(err, INGEST_NOMEM, "", "out of memory");
+	else if (us != QA_UNITS_OK)
+		st = ingest_fail(err, INGEST_BAD_INPUT, "qa", "%s", why);
+out:
+	qa_units_free(&units);
+	qa_md_free(&md);
+	transcript_free(&t);
 	return st;
 }
 

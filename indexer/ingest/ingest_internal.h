@@ -84,6 +84,16 @@ ingest_status ingest_check_transcript(const char *data, size_t len, const char *
 /* Parse an agenda (it must also be UTF-8 without NUL). */
 ingest_status ingest_check_agenda(const char *data, size_t len, ingest_error *err);
 
+/* Parse a qa.md (qa_md.h; UTF-8 without NUL): "qa: line N: ...". */
+ingest_status ingest_check_qa(const char *data, size_t len, ingest_error *err);
+
+/* Does qa.md's text fit the transcript's (text[0..text_len), named
+ * `name`: a hint for its format)? Every question inside it, each with a cue for its answer
+ * (qa_units.h): else "qa: line N: ...". Either that does not parse is
+ * left to its own check (INGEST_OK here). */
+ingest_status ingest_check_qa_fits(const char *qa, size_t qa_len, const char *text,
+                                   size_t text_len, const char *name, ingest_error *err);
+
 /* Notes must be UTF-8 text without NUL (the line of the first bad byte is
  * named). */
 ingest_status ingest_check_notes(const char *data, size_t len, ingest_error *err);

@@ -113,29 +113,22 @@ static ingest_status finish(const char *archive_dir, const char *id, folder *f,
 	return INGEST_OK;
 }
 
-ingest_status recording_update_metadata(const char *archive_dir, const char *id,
-                                        const json_t *fields, const ingest_options *options,
-                                        ingest_error *err)
+/* recording.json with `fields` merged in and validated: its new text in
+ * *text (caller frees), *len bytes. Nothing is written. */
+static ingest_status metadata_text(const folder *f, const json_t *fields, char **text,
+                                   size_t *len, ingest_error *err)
 {
-	folder f;
 	recording_meta meta = RECORDING_META_INIT;
 	json_t *merged = NULL;
-	char *old = NULL, *json_path = NULL, *text = NULL;
+	char *old = NULL, *json_path = NULL;
 	size_t old_len = 0;
-	ingest_status st;
-	ingest_error_clear(err);
-	if (!options)
-		options = &default_options;
-	if ((st = folder_open(archive_dir, id, &f, err)) != INGEST_OK)
-		return st;
-	if (!json_is_object(fields)) {
-		st = ingest_fail(err, INGEST_BAD_INPUT, "metadata", "expected a JSON object");
-		goto out;
-	}
-	if (!(json_path = path_join(f.dir, "recording.json"))) {
-		st = ingest_fail(err, INGEST_NOMEM, "", "out of memory");
-		goto out;
-	}
+	ingest_status st = INGEST_OK;
+	*text = NULL;
+	*len = 0;
+	if (!json_is_object(fields))
+		return ingest_fail(err, INGEST_BAD_INPUT, "metadata", "expected a JSON object");
+	if (!(json_path = path_join(f->dir, "recording.json")))
+		return ingest_fail(err, INGEST_NOMEM, "", "out of memory");
 	int e = file_read_all(json_path, &old, &old_len);
 	if (e) {
 		st = ingest_fail_errno(err, e, "", "cannot read", json_path);
@@ -164,24 +157,39 @@ ingest_status recording_update_metadata(const char *archive_dir, const char *id,
 		goto out;
 	char *dumped = json_dumps(merged, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	size_t n = dumped ? strlen(dumped) : 0;
-	if (dumped && (text = realloc(dumped, n + 2)) != NULL)
-		memcpy(text + n, "\n", 2);
-	else
+	if (dumped && (*text = realloc(dumped, n + 2)) != NULL) {
+		memcpy(*text + n, "\n", 2);
+		*len = n + 1;
+	} else {
 		free(dumped);
-	if (!text) {
 		st = ingest_fail(err, INGEST_NOMEM, "", "out of memory");
-		goto out;
 	}
-	if ((st = ingest_replace_file_at(f.fd, f.dir, "recording.json", text, n + 1, err)) !=
-	    INGEST_OK)
-		goto out;
-	st = finish(archive_dir, id, &f, NULL, options, err);
 out:
 	recording_meta_free(&meta);
 	json_decref(merged);
 	free(old);
-	free(text);
 	free(json_path);
+	return st;
+}
+
+ingest_status recording_update_metadata(const char *archive_dir, const char *id,
+                                        const json_t *fields, const ingest_options *options,
+                                        ingest_error *err)
+{
+	folder f;
+	char *text = NULL;
+	size_t len = 0;
+	ingest_status st;
+	ingest_error_clear(err);
+	if (!options)
+		options = &default_options;
+	if ((st = folder_open(archive_dir, id, &f, err)) != INGEST_OK)
+		return st;
+	if ((st = metadata_text(&f, fields, &text, &len, err)) == INGEST_OK &&
+	    (st = ingest_replace_file_at(f.fd, f.dir, "recording.json", text, len, err)) ==
+	        INGEST_OK)
+		st = finish(archive_dir, id, &f, NULL, options, err);
+	free(text);
 	folder_close(&f);
 	return st;
 }
@@ -198,6 +206,30 @@ static ingest_status check_media_subtitles(folder *f, ingest_error *err)
 		st = ingest_check_media(rec.media_path, NULL, true, ext, sizeof ext, err);
 	recording_free(&rec);
 	return st;
+}
+
+/* A validated transcript (format ext) as the folder's transcript file,
+ * the other transcript files (and the machine's) removed. */
+static ingest_status write_transcript(folder *f, const char *data, size_t len, const char *ext,
+                                      ingest_error *err)
+{
+	char name[32];
+	snprintf(name, sizeof name, "transcript.%s", ext);
+	ingest_status st = ingest_replace_file_at(f->fd, f->dir, name, data, len, err);
+	if (st != INGEST_OK)
+		return st;
+	/* The first name present is the transcript (recording.h): until the
+	 * others are gone, the new one may not be it yet. Failing that, take
+	 * the new one back out so nothing has changed (unless it already won:
+	 * then the old one is what is left over). */
+	if ((st = remove_other_transcripts(f, name, err)) != INGEST_OK) {
+		if (strcmp(name, recording_transcript_names[0]) != 0)
+			unlinkat(f->fd, name, 0);
+		return st;
+	}
+	/* People's transcript replaces the machine's (which no longer shows,
+	 * as theirs wins: recording.h); the file goes so it cannot come back. */
+	return remove_file(f, RECORDING_MACHINE_TRANSCRIPT, err);
 }
 
 ingest_status recording_replace_transcript(const char *archive_dir, const char *id,
@@ -228,22 +260,7 @@ ingest_status recording_replace_transcript(const char *archive_dir, const char *
 	if ((st = ingest_read_text(file, "transcript", &data, &len, err)) != INGEST_OK ||
 	    (st = ingest_check_transcript(data, len, file->name, &ext, err)) != INGEST_OK)
 		goto out;
-	char name[32];
-	snprintf(name, sizeof name, "transcript.%s", ext);
-	if ((st = ingest_replace_file_at(f.fd, f.dir, name, data, len, err)) != INGEST_OK)
-		goto out;
-	/* The first name present is the transcript (recording.h): until the
-	 * others are gone, the new one may not be it yet. Failing that, take
-	 * the new one back out so nothing has changed (unless it already won:
-	 * then the old one is what is left over). */
-	if ((st = remove_other_transcripts(&f, name, err)) != INGEST_OK) {
-		if (strcmp(name, recording_transcript_names[0]) != 0)
-			unlinkat(f.fd, name, 0);
-		goto out;
-	}
-	/* People's transcript replaces the machine's (which no longer shows,
-	 * as theirs wins: recording.h); the file goes so it cannot come back. */
-	if ((st = remove_file(&f, RECORDING_MACHINE_TRANSCRIPT, err)) != INGEST_OK)
+	if ((st = write_transcript(&f, data, len, ext, err)) != INGEST_OK)
 		goto out;
 	st = finish(archive_dir, id, &f, file, options, err);
 out:
@@ -293,6 +310,47 @@ ingest_status recording_replace_notes(const char *archive_dir, const char *id,
 {
 	return replace_text_file(archive_dir, id, "notes.md", "notes", file, ingest_check_notes,
 	                         options, err);
+}
+
+/* Does qa.md's text fit the transcript file of recording id (qa_units.h:
+ * every question inside it, each with a cue for its answer)? A recording
+ * without a transcript file (pending, or its media's subtitles) is not
+ * checked here: indexing it says what does not fit. */
+static ingest_status qa_fits(const char *archive_dir, const char *id, const char *data,
+                             size_t len, ingest_error *err)
+{
+	recording rec = RECORDING_INIT;
+	char *text = NULL, *dir = path_join(archive_dir, id), why[300] = "";
+	size_t n;
+	ingest_status st = INGEST_OK;
+	if (!dir)
+		return ingest_fail(err, INGEST_NOMEM, "", "out of memory");
+	if (recording_load_dir(dir, &rec, why, sizeof why) == RECORDING_OK && rec.transcript_path &&
+	    file_read_all(rec.transcript_path, &text, &n) == 0)
+		st = ingest_check_qa_fits(data, len, text, n, rec.transcript_path, err);
+	free(text);
+	recording_free(&rec);
+	free(dir);
+	return st;
+}
+
+ingest_status recording_replace_qa(const char *archive_dir, const char *id,
+                                   const ingest_file *file, const ingest_options *options,
+                                   ingest_error *err)
+{
+	ingest_error_clear(err);
+	if (ingest_file_given(file)) {
+		char *data = NULL;
+		size_t len = 0;
+		ingest_status st = ingest_read_text(file, "qa", &data, &len, err);
+		if (st == INGEST_OK && (st = ingest_check_qa(data, len, err)) == INGEST_OK)
+			st = qa_fits(archive_dir, id, data, len, err);
+		free(data);
+		if (st != INGEST_OK)
+			return st;
+	}
+	return replace_text_file(archive_dir, id, "qa.md", "qa", file, ingest_check_qa, options,
+	                         err);
 }
 
 ingest_status recording_delete(const char *archive_dir, const char *id,
@@ -350,5 +408,122 @@ out:
 		close(archive_fd);
 	free(slot);
 	free(trash);
+	return st;
+}
+
+/* What recording_edit_apply writes, each input read and validated. */
+typedef struct staged_edit {
+	char *json, *transcript, *agenda, *notes, *qa; /* NULL: not changed (or removed) */
+	size_t json_len, transcript_len, agenda_len, notes_len, qa_len;
+	const char *transcript_ext;
+} staged_edit;
+
+static void staged_edit_free(staged_edit *s)
+{
+	free(s->json);
+	free(s->transcript);
+	free(s->agenda);
+	free(s->notes);
+	free(s->qa);
+}
+
+/* qa.md checked against the transcript the edit leaves: the one staged
+ * with it, else the recording's own (qa_fits). */
+static ingest_status stage_qa(folder *f, const char *archive_dir, const char *id,
+                              const recording_changes *c, staged_edit *s, ingest_error *err)
+{
+	(void)f;
+	if (!ingest_file_given(c->qa))
+		return INGEST_OK;
+	ingest_status st = ingest_read_text(c->qa, "qa", &s->qa, &s->qa_len, err);
+	if (st == INGEST_OK)
+		st = ingest_check_qa(s->qa, s->qa_len, err);
+	if (st != INGEST_OK)
+		return st;
+	if (s->transcript)
+		return ingest_check_qa_fits(s->qa, s->qa_len, s->transcript, s->transcript_len,
+		                            c->transcript->name ? c->transcript->name : "transcript",
+		                            err);
+	return qa_fits(archive_dir, id, s->qa, s->qa_len, err);
+}
+
+/* An agenda or notes input read and checked; not given: *data stays NULL
+ * (the file is to be removed). */
+static ingest_status stage_text(const ingest_file *file, const char *field,
+                                ingest_status (*check)(const char *, size_t, ingest_error *),
+                                char **data, size_t *len, ingest_error *err)
+{
+	if (!ingest_file_given(file))
+		return INGEST_OK;
+	ingest_status st = ingest_read_text(file, field, data, len, err);
+	return st == INGEST_OK ? check(*data, *len, err) : st;
+}
+
+/* Every input of c read and validated, nothing written. */
+static ingest_status stage_edit(folder *f, const char *archive_dir, const char *id,
+                                const recording_changes *c, staged_edit *s, ingest_error *err)
+{
+	ingest_status st = INGEST_OK;
+	if (c->fields)
+		st = metadata_text(f, c->fields, &s->json, &s->json_len, err);
+	if (st == INGEST_OK && ingest_file_given(c->transcript) &&
+	    (st = ingest_read_text(c->transcript, "transcript", &s->transcript,
+	                           &s->transcript_len, err)) == INGEST_OK)
+		st = ingest_check_transcript(s->transcript, s->transcript_len, c->transcript->name,
+		                             &s->transcript_ext, err);
+	if (st == INGEST_OK && c->agenda_set)
+		st = stage_text(c->agenda, "agenda", ingest_check_agenda, &s->agenda, &s->agenda_len,
+		                err);
+	if (st == INGEST_OK && c->notes_set)
+		st = stage_text(c->notes, "notes", ingest_check_notes, &s->notes, &s->notes_len, err);
+	if (st == INGEST_OK && c->qa_set)
+		st = stage_qa(f, archive_dir, id, c, s, err);
+	return st;
+}
+
+/* agenda.md or notes.md: the staged text, or removed when there is none. */
+static ingest_status write_text(folder *f, const char *name, const char *data, size_t len,
+                                ingest_error *err)
+{
+	return data && len ? ingest_replace_file_at(f->fd, f->dir, name, data, len, err)
+	                   : remove_file(f, name, err);
+}
+
+ingest_status recording_edit_apply(const char *archive_dir, const char *id,
+                                   const recording_changes *c, const ingest_options *options,
+                                   ingest_error *err)
+{
+	folder f;
+	staged_edit s = {0};
+	ingest_status st;
+	ingest_error_clear(err);
+	if (!options)
+		options = &default_options;
+	if ((st = folder_open(archive_dir, id, &f, err)) != INGEST_OK)
+		return st;
+	if ((st = stage_edit(&f, archive_dir, id, c, &s, err)) != INGEST_OK)
+		goto out;
+	/* All valid: now written, each file atomically, recording.json last
+	 * (the change most visible on the page goes in once the rest did). */
+	if (s.transcript &&
+	    (st = write_transcript(&f, s.transcript, s.transcript_len, s.transcript_ext, err)) !=
+	        INGEST_OK)
+		goto out;
+	if (c->agenda_set &&
+	    (st = write_text(&f, "agenda.md", s.agenda, s.agenda_len, err)) != INGEST_OK)
+		goto out;
+	if (c->notes_set &&
+	    (st = write_text(&f, "notes.md", s.notes, s.notes_len, err)) != INGEST_OK)
+		goto out;
+	if (c->qa_set && (st = write_text(&f, "qa.md", s.qa, s.qa_len, err)) != INGEST_OK)
+		goto out;
+	if (s.json && (st = ingest_replace_file_at(f.fd, f.dir, "recording.json", s.json,
+	                                           s.json_len, err)) != INGEST_OK)
+		goto out;
+	st = finish(archive_dir, id, &f, ingest_file_given(c->transcript) ? c->transcript : NULL,
+	            options, err);
+out:
+	staged_edit_free(&s);
+	folder_close(&f);
 	return st;
 }

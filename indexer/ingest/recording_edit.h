@@ -23,6 +23,8 @@
 #ifndef QA_RECORDING_EDIT_H
 #define QA_RECORDING_EDIT_H
 
+#include <stdbool.h>
+
 #include <jansson.h>
 
 #include "ingest.h"
@@ -52,10 +54,43 @@ ingest_status recording_replace_agenda(const char *archive_dir, const char *id,
                                        const ingest_file *file, const ingest_options *options,
                                        ingest_error *err);
 
+/* Replace qa.md, the recording's hand-written questions (qa_md.h), with
+ * `file` (a path or text; NULL or empty removes it: the questions are
+ * detected again). It must parse ("qa: line N: ...") and, when the
+ * recording has a transcript file, fit it (a question past its end, or
+ * one with no cue left for its answer: qa_units.h). */
+ingest_status recording_replace_qa(const char *archive_dir, const char *id,
+                                   const ingest_file *file, const ingest_options *options,
+                                   ingest_error *err);
+
 /* Replace notes.md with `file` (a path or text; NULL or empty removes it). */
 ingest_status recording_replace_notes(const char *archive_dir, const char *id,
                                       const ingest_file *file, const ingest_options *options,
                                       ingest_error *err);
+
+/* Several changes to one recording made together (the edit form). */
+typedef struct recording_changes {
+	const json_t *fields;          /* borrowed, or NULL: as recording_update_metadata's */
+	const ingest_file *transcript; /* borrowed, or NULL/not given: the transcript is kept */
+	bool agenda_set;               /* change agenda.md: to `agenda`, or remove it when
+	                                * that is NULL or empty */
+	const ingest_file *agenda;
+	bool notes_set; /* the same for notes.md */
+	const ingest_file *notes;
+	bool qa_set; /* the same for qa.md, checked against the transcript the
+	              * edit leaves (the new one, else the recording's) */
+	const ingest_file *qa;
+} recording_changes;
+
+/* All of c or none of it: every input is read and validated first (the
+ * first mistake is returned as INGEST_BAD_INPUT, and then nothing at all
+ * was written), then each file is replaced atomically as above and the
+ * recording re-indexed once. Only an I/O failure between two of those
+ * writes (a full disk) can leave some of them made; err says which file
+ * failed. */
+ingest_status recording_edit_apply(const char *archive_dir, const char *id,
+                                   const recording_changes *c, const ingest_options *options,
+                                   ingest_error *err);
 
 /* Delete the recording: its folder is renamed into .qarchive/trash/ (it
  * disappears from the archive at once, whole), the archive directory is

@@ -90,6 +90,22 @@ void media_log_silence(void);
  * the other members are empty. */
 media_status media_probe_file(const char *path, media_info *out);
 
+/* How much of an upload media_probe_head wants: the bytes libavformat
+ * reads to recognise a container (MEDIA_PROBESIZE). */
+#define MEDIA_HEAD_BYTES MEDIA_PROBESIZE
+
+/* Whether a file whose first bytes are head[0..len) can be a recording
+ * at all: libavformat recognises a container in them (among the demuxers
+ * an upload may meet), as media_probe_file's open does, deciding from at
+ * most MEDIA_HEAD_BYTES. Meant for the head of an upload still arriving
+ * (len >= MEDIA_HEAD_BYTES, the file longer): a file refused here is
+ * refused by media_probe_file too, with the same message, so an upload
+ * can stop after megabytes instead of gigabytes. The streams are not
+ * read (an MP4's index may be at the end), so MEDIA_OK promises nothing
+ * more. Returns MEDIA_OK, MEDIA_INVALID (err: "cannot read the container:
+ * ..."), MEDIA_NOMEM. */
+media_status media_probe_head(const unsigned char *head, size_t len, char *err, size_t errlen);
+
 /* The same over buf[0..len) (borrowed for the call), read through a custom
  * AVIOContext: for the fuzzer and for uploads already in memory. */
 media_status media_probe_memory(const unsigned char *buf, size_t len, media_info *out);

@@ -41,7 +41,7 @@ static transcript_status add_cue(transcript *out, double start, double end, size
 		cue_free(&c);
 		return TRANSCRIPT_NOMEM;
 	}
-	return cue_list_push(&out->cues, &c) ? TRANSCRIPT_OK : TRANSCRIPT_NOMEM;
+	return transcript_add_cue(out, &c);
 }
 
 /* The block state while reading lines: the open cue, if any. */
@@ -107,7 +107,7 @@ transcript_status sbv_parse(const char *buf, size_t len, transcript *out)
 	}
 	if (st == TRANSCRIPT_OK)
 		st = close_block(out, &b);
-	if (st == TRANSCRIPT_OK && out->cues.count == 0)
+	if (st == TRANSCRIPT_OK && transcript_cue_count(out) == 0)
 		st = transcript_reject(out, 0, "empty file: no cues");
 	if (st == TRANSCRIPT_NOMEM)
 		cue_list_free(&out->cues);

@@ -117,15 +117,18 @@ static bool take_prefix(cue *c, size_t name_at, size_t name_len, size_t text_at)
 	return true;
 }
 
+bool speaker_prefix_apply_cue(cue *c)
+{
+	size_t name_at, name_len, text_at;
+	if (c->voice || !c->plain || !speaker_prefix_find(c->plain, &name_at, &name_len, &text_at))
+		return true;
+	return take_prefix(c, name_at, name_len, text_at);
+}
+
 bool speaker_prefix_apply(cue_list *cues)
 {
-	for (size_t k = 0; k < cues->count; k++) {
-		cue *c = &cues->items[k];
-		size_t name_at, name_len, text_at;
-		if (c->voice || !c->plain || !speaker_prefix_find(c->plain, &name_at, &name_len, &text_at))
-			continue;
-		if (!take_prefix(c, name_at, name_len, text_at))
+	for (size_t k = 0; k < cues->count; k++)
+		if (!speaker_prefix_apply_cue(&cues->items[k]))
 			return false;
-	}
 	return true;
 }

@@ -33,4 +33,7 @@ bool speaker_prefix_find(const char *text, size_t *name_at, size_t *name_len, si
  * out of memory (cues already read keep their change). */
 bool speaker_prefix_apply(cue_list *cues);
 
+/* The same for one cue. False when out of memory (the cue unchanged). */
+bool speaker_prefix_apply_cue(cue *c);
+
 #endif

@@ -300,7 +300,7 @@ static transcript_status add_cue(transcript *out, const text_line *id, long long
 	if (text->len)
 		memcpy(c.text, text->data, text->len);
 	c.text[text->len] = '\0';
-	return cue_list_push(&out->cues, &c) ? TRANSCRIPT_OK : TRANSCRIPT_NOMEM;
+	return transcript_add_cue(out, &c);
 }
 
 /* Shorten a line for an error message. */
@@ -386,7 +386,7 @@ transcript_status srt_parse(const char *buf, size_t len, transcript *out)
 		if (status != TRANSCRIPT_OK)
 			goto out;
 	}
-	if (out->cues.count == 0)
+	if (transcript_cue_count(out) == 0)
 		status = transcript_reject(out, 0, "empty file: no cues");
 out:
 	if (status == TRANSCRIPT_NOMEM)

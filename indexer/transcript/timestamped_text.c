@@ -261,7 +261,7 @@ static transcript_status add_cue(transcript *out, const utterance *u, double sta
 		cue_free(&c);
 		return TRANSCRIPT_NOMEM;
 	}
-	return cue_list_push(&out->cues, &c) ? TRANSCRIPT_OK : TRANSCRIPT_NOMEM;
+	return transcript_add_cue(out, &c);
 }
 
 /* The cues of segment s: utterances [first, next) share its span, by

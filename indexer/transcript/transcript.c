@@ -175,6 +175,90 @@ transcript_status transcript_parse(const char *buf, size_t len, transcript_forma
 	return st;
 }
 
+/* transcript_stream's own sink, between the parser and the caller's: what
+ * transcript_parse does to the list afterwards, done to each cue. */
+typedef struct stream_state {
+	const transcript_sink *sink; /* the caller's */
+	vtt_rolling *detect;         /* WebVTT, first read: roll-up captions? */
+	vtt_rolling *collapse;       /* second read, when they are: one cue per line */
+} stream_state;
+
+/* A cue as the caller gets it: its "Name: " prefix read, as
+ * speaker_prefix_apply does after any parser. */
+static bool deliver(stream_state *s, cue *c)
+{
+	return speaker_prefix_apply_cue(c) && s->sink->cue(s->sink->ctx, c);
+}
+
+static bool stream_cue(void *ctx, cue *c)
+{
+	stream_state *s = ctx;
+	return (!s->detect || vtt_rolling_see(s->detect, c)) && deliver(s, c);
+}
+
+/* vtt_rolling_next's emit: owns the collapsed cue. */
+static bool deliver_collapsed(void *ctx, cue *c)
+{
+	bool ok = deliver(ctx, c);
+	cue_free(c);
+	return ok;
+}
+
+static bool stream_rolling_cue(void *ctx, cue *c)
+{
+	stream_state *s = ctx;
+	return vtt_rolling_next(s->collapse, c, deliver_collapsed, s);
+}
+
+transcript_status transcript_stream(const char *buf, size_t len, transcript_format format,
+                                    const char *name, const transcript_sink *sink, transcript *out)
+{
+	if (format == TRANSCRIPT_UNKNOWN)
+		format = transcript_sniff(buf, len, name);
+	out->format = format;
+	stream_state s = {sink, NULL, NULL};
+	transcript_sink mine = {stream_cue, NULL, &s};
+	transcript_status st = TRANSCRIPT_OK;
+	if (format == TRANSCRIPT_WEBVTT && !(s.detect = vtt_rolling_new()))
+		st = TRANSCRIPT_NOMEM;
+	out->sink = &mine;
+	out->streamed = 0;
+	if (st == TRANSCRIPT_OK)
+		st = parse_format(buf, len, format, out);
+	/* Roll-up captions are known only once every cue was seen: read the
+	 * file again, collapsed, as transcript_parse collapses its list. */
+	if (st == TRANSCRIPT_OK && s.detect && vtt_rolling_found(s.detect)) {
+		out->rolling = true;
+		if (sink->restart)
+			sink->restart(sink->ctx);
+		mine.cue = stream_rolling_cue;
+		out->streamed = 0;
+		st = (s.collapse = vtt_rolling_new()) ? parse_format(buf, len, format, out)
+		                                      : TRANSCRIPT_NOMEM;
+	}
+	out->sink = NULL;
+	vtt_rolling_free(s.detect);
+	vtt_rolling_free(s.collapse);
+	return st;
+}
+
+transcript_status transcript_add_cue(transcript *out, cue *c)
+{
+	if (!out->sink)
+		return cue_list_push(&out->cues, c) ? TRANSCRIPT_OK : TRANSCRIPT_NOMEM;
+	bool ok = out->sink->cue(out->sink->ctx, c);
+	cue_free(c);
+	if (!ok)
+		return TRANSCRIPT_NOMEM;
+	out->streamed++;
+	return TRANSCRIPT_OK;
+}
+
+size_t transcript_cue_count(const transcript *t)
+{
+	return t->sink ? t->streamed : t->cues.count;
+}
+
 void transcript_free(transcript *t)
 {
 	if (!t)
@@ -185,6 +269,8 @@ void transcript_free(transcript *t)
 	t->rolling = false;
 	t->error_line = 0;
 	t->error[0] = '\0';
+	t->sink = NULL;
+	t->streamed = 0;
 }
 
 transcript_status transcript_reject(transcript *t, size_t line, const char *fmt, ...)

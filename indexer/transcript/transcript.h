@@ -27,18 +27,36 @@ typedef enum transcript_format {
 	TRANSCRIPT_TEXT, /* timestamped plain text (timestamped_text.h) */
 } transcript_format;
 
+/* Where cues go one at a time, when a caller asks for them as they are
+ * parsed (transcript_stream) rather than as a list. */
+typedef struct transcript_sink {
+	/* Called for each cue in order. The cue is borrowed for the call (the
+	 * sink may change it; it is freed after). Return false to stop the
+	 * parse (the caller's own failure: it keeps the reason in ctx); the
+	 * parse then returns TRANSCRIPT_NOMEM. */
+	bool (*cue)(void *ctx, cue *c);
+	/* Forget every cue delivered so far: the same transcript is about to
+	 * be delivered again, read another way (roll-up captions, below). */
+	void (*restart)(void *ctx);
+	void *ctx;
+} transcript_sink;
+
 typedef struct transcript {
 	transcript_format format;
-	cue_list cues;     /* owned; empty when the file is rejected */
+	cue_list cues;     /* owned; empty when the file is rejected, or streamed */
 	bool used_cp1252;  /* SRT, SBV, text: the bytes were not UTF-8 */
 	bool rolling;      /* WebVTT roll-up captions, read one line once (vtt_rolling.h) */
 	size_t error_line; /* 1-based; 0 when the error has no line */
 	char error[256];   /* "line N: what is wrong", or "" */
+	/* For parsers, set by transcript_stream: cues go to the sink, not to
+	 * `cues` (transcript_add_cue), and `streamed` counts them. */
+	const transcript_sink *sink;
+	size_t streamed;
 } transcript;
 
 #define TRANSCRIPT_INIT                                                                            \
 	{                                                                                          \
-		TRANSCRIPT_UNKNOWN, {NULL, 0, 0}, false, false, 0, ""                              \
+		TRANSCRIPT_UNKNOWN, {NULL, 0, 0}, false, false, 0, "", NULL, 0                     \
 	}
 
 const char *transcript_status_str(transcript_status status);
@@ -74,6 +92,27 @@ transcript_format transcript_sniff(const char *buf, size_t len, const char *name
  * line number where there is one) or TRANSCRIPT_NOMEM. */
 transcript_status transcript_parse(const char *buf, size_t len, transcript_format format,
                                    const char *name, transcript *out);
+
+/* transcript_parse, with each cue handed to sink as soon as it is read
+ * instead of collected: memory does not grow with the transcript (beyond
+ * one normalized copy of buf). The cues and their order are exactly those
+ * transcript_parse would give, and so are the status and out->error;
+ * out->cues stays empty. The sink sees cues before the parse is over: a
+ * file rejected at line N has delivered the cues before it, so a caller
+ * that must not show a half-result holds them until the status says OK.
+ * Roll-up captions are only known as such at the end: then sink->restart
+ * is called and the file is read again, collapsed (out->rolling). A sink
+ * that returns false makes this return TRANSCRIPT_NOMEM. */
+transcript_status transcript_stream(const char *buf, size_t len, transcript_format format,
+                                    const char *name, const transcript_sink *sink, transcript *out);
+
+/* For parsers: a cue is read. It goes to out->cues or, while streaming, to
+ * the sink. Takes ownership of c's strings and words (freed on failure).
+ * Returns TRANSCRIPT_OK, or TRANSCRIPT_NOMEM (or the sink said stop). */
+transcript_status transcript_add_cue(transcript *out, cue *c);
+
+/* For parsers: how many cues were read so far, listed or streamed. */
+size_t transcript_cue_count(const transcript *t);
 
 /* Free the cues; *t is left as TRANSCRIPT_INIT. NULL is a no-op. */
 void transcript_free(transcript *t);

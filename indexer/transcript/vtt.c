@@ -69,7 +69,7 @@ static transcript_status add_cue(transcript *out, const char *id, double start, 
 	if (!cuetext_render_timed(c.text, text->len, &c.plain, &c.voice, &c.words,
 	                          &c.word_count))
 		goto nomem;
-	return cue_list_push(&out->cues, &c) ? TRANSCRIPT_OK : TRANSCRIPT_NOMEM;
+	return transcript_add_cue(out, &c);
 nomem:
 	free(c.id);
 	free(c.text);

@@ -91,32 +91,62 @@ static size_t repeated(const cue_lines *prev, const cue_lines *cur)
 	return 0;
 }
 
-bool vtt_rolling_detect(const cue_list *cues, bool *nomem)
+struct vtt_rolling {
+	cue_lines prev; /* the last cue seen's lines */
+	size_t cues;    /* cues seen */
+	size_t repeats; /* roll-up cues among them */
+};
+
+vtt_rolling *vtt_rolling_new(void)
 {
-	cue_lines prev = {0, NULL, NULL, NULL}, cur;
-	size_t repeats = 0;
-	*nomem = false;
-	for (size_t k = 0; k < cues->count; k++) {
-		if (!lines_of(&cues->items[k], &cur)) {
-			*nomem = true;
-			break;
-		}
-		/* A roll-up cue: the line said before, then a new one. Cues of
-		 * one line that repeat (hold cues, or a file of "text" cues) are
-		 * no evidence either way. */
-		if (k > 0 && cur.count >= 2 && prev.count &&
-		    strcmp(cur.plain[0], prev.plain[prev.count - 1]) == 0)
-			repeats++;
-		lines_free(&prev);
-		prev = cur;
-	}
-	lines_free(&prev);
-	/* YouTube alternates roll-up and hold cues: about half are roll-up. */
-	return !*nomem && repeats >= 2 && repeats * 4 >= cues->count - 1;
+	return calloc(1, sizeof(vtt_rolling));
 }
 
-/* The cue for lines [from, count) of source cue c. */
-static bool push_new_lines(const cue *c, const cue_lines *l, size_t from, cue_list *out)
+void vtt_rolling_free(vtt_rolling *r)
+{
+	if (!r)
+		return;
+	lines_free(&r->prev);
+	free(r);
+}
+
+bool vtt_rolling_see(vtt_rolling *r, const cue *c)
+{
+	cue_lines cur;
+	if (!lines_of(c, &cur))
+		return false;
+	/* A roll-up cue: the line said before, then a new one. Cues of one
+	 * line that repeat (hold cues, or a file of "text" cues) are no
+	 * evidence either way. */
+	if (r->cues > 0 && cur.count >= 2 && r->prev.count &&
+	    strcmp(cur.plain[0], r->prev.plain[r->prev.count - 1]) == 0)
+		r->repeats++;
+	r->cues++;
+	lines_free(&r->prev);
+	r->prev = cur;
+	return true;
+}
+
+bool vtt_rolling_found(const vtt_rolling *r)
+{
+	/* YouTube alternates roll-up and hold cues: about half are roll-up. */
+	return r->repeats >= 2 && r->repeats * 4 >= r->cues - 1;
+}
+
+bool vtt_rolling_detect(const cue_list *cues, bool *nomem)
+{
+	vtt_rolling *r = vtt_rolling_new();
+	*nomem = r == NULL;
+	for (size_t k = 0; r && k < cues->count && !*nomem; k++)
+		*nomem = !vtt_rolling_see(r, &cues->items[k]);
+	bool found = !*nomem && vtt_rolling_found(r);
+	vtt_rolling_free(r);
+	return found;
+}
+
+/* The cue for lines [from, count) of source cue c, handed to emit. */
+static bool emit_new_lines(const cue *c, const cue_lines *l, size_t from,
+                           bool (*emit)(void *ctx, cue *c), void *ctx)
 {
 	strbuf text = STRBUF_INIT;
 	for (size_t i = from; i < l->count; i++)
@@ -139,25 +169,34 @@ static bool push_new_lines(const cue *c, const cue_lines *l, size_t from, cue_li
 		cue_free(&n);
 		return false;
 	}
-	return cue_list_push(out, &n);
+	return emit(ctx, &n);
+}
+
+bool vtt_rolling_next(vtt_rolling *r, const cue *c, bool (*emit)(void *ctx, cue *c), void *ctx)
+{
+	cue_lines cur;
+	if (!lines_of(c, &cur))
+		return false;
+	size_t same = repeated(&r->prev, &cur);
+	bool ok = same >= cur.count || emit_new_lines(c, &cur, same, emit, ctx);
+	lines_free(&r->prev);
+	r->prev = cur;
+	return ok;
+}
+
+static bool push_to_list(void *ctx, cue *c)
+{
+	return cue_list_push(ctx, c);
 }
 
 bool vtt_rolling_collapse(cue_list *cues)
 {
 	cue_list out = {NULL, 0, 0};
-	cue_lines prev = {0, NULL, NULL, NULL}, cur;
-	bool ok = true;
-	for (size_t k = 0; k < cues->count && ok; k++) {
-		const cue *c = &cues->items[k];
-		if (!(ok = lines_of(c, &cur)))
-			break;
-		size_t same = repeated(&prev, &cur);
-		if (same < cur.count)
-			ok = push_new_lines(c, &cur, same, &out);
-		lines_free(&prev);
-		prev = cur;
-	}
-	lines_free(&prev);
+	vtt_rolling *r = vtt_rolling_new();
+	bool ok = r != NULL;
+	for (size_t k = 0; k < cues->count && ok; k++)
+		ok = vtt_rolling_next(r, &cues->items[k], push_to_list, &out);
+	vtt_rolling_free(r);
 	if (!ok) {
 		cue_list_free(&out);
 		return false;

@@ -35,4 +35,25 @@ bool vtt_rolling_detect(const cue_list *cues, bool *nomem);
  * Returns false when out of memory (cues unchanged). */
 bool vtt_rolling_collapse(cue_list *cues);
 
+/* The same two steps one cue at a time, for a transcript read as a
+ * stream (transcript_stream): a reader sees each cue in order. */
+typedef struct vtt_rolling vtt_rolling;
+
+/* A new reader; NULL when out of memory. Free with vtt_rolling_free
+ * (NULL is a no-op). */
+vtt_rolling *vtt_rolling_new(void);
+void vtt_rolling_free(vtt_rolling *r);
+
+/* Detection: count c as evidence (or not). False when out of memory. */
+bool vtt_rolling_see(vtt_rolling *r, const cue *c);
+
+/* After every cue was seen: vtt_rolling_detect's answer. */
+bool vtt_rolling_found(const vtt_rolling *r);
+
+/* Collapse (a reader of its own, not the one that detected): the cue, if
+ * any, that c becomes, handed to emit, which takes ownership of it as
+ * cue_list_push does (and returns false when it could not keep it). False
+ * when out of memory or emit returned false. */
+bool vtt_rolling_next(vtt_rolling *r, const cue *c, bool (*emit)(void *ctx, cue *c), void *ctx);
+
 #endif

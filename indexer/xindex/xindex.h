@@ -94,8 +94,23 @@ const char *qx_db_errmsg(const qx_db *db) QX_NOEXCEPT;
  * NULL) says whether there was a newer one. */
 qx_status qx_db_reopen(qx_db *db, bool *changed) QX_NOEXCEPT;
 
+/* Which committed state of which database db reads: its UUID (a database
+ * made afresh, as a full rebuild's new generation is, has a new one) into
+ * uuid, and its revision into *revision. While both are the same, nothing
+ * in the index has changed: a cache of what was read from it still holds. */
+#define QX_UUID_LEN 36
+qx_status qx_db_version(qx_db *db, char uuid[QX_UUID_LEN + 1],
+                        unsigned long long *revision) QX_NOEXCEPT;
+
 /* The number of documents, in *out. */
 qx_status qx_db_doc_count(qx_db *db, unsigned *out) QX_NOEXCEPT;
+
+/* Readers: what names the state the handle reads, "UUID/REVISION", in *out
+ * (caller frees with free(); NULL on failure): the same string exactly
+ * while nothing is committed and no other database (a rebuild's new
+ * generation) is read, so what is computed from the index can be cached
+ * under it. */
+qx_status qx_db_revision(qx_db *db, char **out) QX_NOEXCEPT;
 
 /* Writers: group changes so that they become visible all at once, or not at
  * all (a crash, or qx_db_close, before qx_db_commit leaves the last
@@ -125,6 +140,11 @@ qx_status qx_db_add_spelling(qx_db *db, const char *word, unsigned freq_inc) QX_
  * with stemmed, its English stem (the term a stemmed query matches). 0 for
  * a word the archive never had. QX_INVALID for an empty word. */
 qx_status qx_db_term_freq(qx_db *db, const char *word, bool stemmed, unsigned *freq) QX_NOEXCEPT;
+
+/* Readers: in *freq, the number of documents that hold exactly this term
+ * (a filter term such as "XTYPEabout", as stored). QX_INVALID for an empty
+ * term. */
+qx_status qx_db_term_docs(qx_db *db, const char *term, unsigned *freq) QX_NOEXCEPT;
 
 /* Readers: the spelling dictionary's (qx_db_add_spelling) most frequent
  * word within max_edits edits of word (lowercased), for one word, never a
@@ -235,6 +255,13 @@ typedef struct qx_search_params {
 	const unsigned *facet_slots;
 	size_t facet_count;
 	int count_slot;
+	/* Matches to look at, at least (0: every one). Past that many Xapian
+	 * stops as soon as no further match can reach the page, so the hits
+	 * are the same as when every match is looked at; but the facets, the
+	 * groups and their counts (qx_mset_group_count) then cover only the
+	 * matches it looked at, and qx_mset_groups_estimated is an estimate
+	 * (qx_mset_counted says which). */
+	unsigned check_at_least;
 	bool suggest;   /* compute a spelling suggestion for the query */
 	bool match_any; /* terms are alternatives (OR) rather than all required */
 	/* Questions as queries: > 0 makes every term optional (OR, each
@@ -263,6 +290,13 @@ typedef struct qx_search_params {
 	bool (*accept)(const char *data, size_t len, const qx_position *positions, size_t count,
 	               void *ctx);
 	void *accept_ctx;
+	/* The order of hits: by relevance (false), or by the value in
+	 * sort_slot (sortable bytes: descending with sort_descending), ties by
+	 * relevance. Collapsing then keeps each key's first hits in that
+	 * order. */
+	bool sort_by_value;
+	unsigned sort_slot;
+	bool sort_descending;
 } qx_search_params;
 
 /* Run a search. On success *out holds the hits (caller frees with
@@ -321,8 +355,23 @@ unsigned qx_mset_size(const qx_mset *mset) QX_NOEXCEPT;
 unsigned qx_mset_total(const qx_mset *mset) QX_NOEXCEPT;
 
 /* With count_slot >= 0: the number of distinct groups (recordings) among
- * all the matches. 0 otherwise. */
+ * the matches looked at: all of them unless check_at_least let Xapian stop
+ * early (qx_mset_counted). 0 otherwise. */
 unsigned qx_mset_groups(const qx_mset *mset) QX_NOEXCEPT;
+
+/* qx_mset_groups over all the matches: the same when every match was
+ * looked at; otherwise an estimate, the groups among the matches looked at
+ * scaled by Xapian's estimate of all matches over those it looked at, at
+ * most groups_max (the groups there are; 0: no cap) and never fewer than
+ * the groups seen. */
+unsigned qx_mset_groups_estimated(const qx_mset *mset, unsigned groups_max) QX_NOEXCEPT;
+
+/* Whether the facets and groups of a search cover every match (true) or
+ * only those Xapian looked at before it could stop (check_at_least).
+ * *looked (may be NULL): how many matches they were counted over;
+ * *estimated (may be NULL): Xapian's estimate of all matches, uncollapsed.
+ * false for NULL. */
+bool qx_mset_counted(const qx_mset *mset, unsigned *looked, unsigned *estimated) QX_NOEXCEPT;
 
 /* With count_slot >= 0: in *count, how many of all the matches (not only
  * this page's hits, and before collapsing) are in the group whose
@@ -340,6 +389,22 @@ qx_status qx_mset_group_count(qx_mset *mset, const char *value, double min_weigh
  * database. */
 qx_status qx_mset_hit(qx_mset *mset, unsigned i, const char **data, size_t *len, int *percent,
                       double *weight) QX_NOEXCEPT;
+
+/* The i-th hit's value of the collapse slot (a recording's id), in *value
+ * (borrowed, valid until qx_mset_free): what it was grouped by, with no
+ * read of its data. QX_INVALID past qx_mset_size or for a search that did
+ * not collapse (collapse_slot < 0). */
+qx_status qx_mset_hit_group(qx_mset *mset, unsigned i, const char **value) QX_NOEXCEPT;
+
+/* Does the i-th hit (QX_INVALID past qx_mset_size) hold every word of
+ * the query, in *every: each word, or one form of a word that stands for
+ * several (OR, synonyms, a phrase said as a phrase)? Exact where the
+ * hit's percentage is not: a word with synonyms ("fsdp" OR "fully sharded
+ * data parallel") makes a hit that says one form less than 100%. Only
+ * for a search with coverage_boost > 0 and no match_any; QX_INVALID
+ * otherwise (*every false). A query of filters alone holds every word.
+ * Runs the query's AND over the database. */
+qx_status qx_mset_hit_has_every_word(qx_mset *mset, unsigned i, bool *every) QX_NOEXCEPT;
 
 /* The lowest position at which any of the query's terms occurs in the i-th
  * hit (QX_INVALID past qx_mset_size). *found is false when the match has no

@@ -11,6 +11,8 @@
 // XAPIAN_FLUSH_THRESHOLD changes, without committing), so a long build
 // costs no more memory than before; it only no longer auto-commits at that
 // threshold, which index_update's own periodic commits made moot.
+#include <cstring>
+
 #include "xindex_internal.h"
 
 using xindex::guarded;
@@ -102,6 +104,37 @@ qx_status qx_db_reopen(qx_db *db, bool *changed) noexcept
 		if (changed)
 			*changed = c;
 		return QX_OK;
+	});
+}
+
+qx_status qx_db_version(qx_db *db, char uuid[QX_UUID_LEN + 1],
+                        unsigned long long *revision) noexcept
+{
+	return guarded(db, false, [&] {
+		if (!uuid || !revision)
+			return xindex::invalid(&db->errmsg, "no place for the version");
+		xindex::read_point(db);
+		std::string u = db->db->get_uuid();
+		size_t n = u.size() < QX_UUID_LEN ? u.size() : QX_UUID_LEN;
+		memcpy(uuid, u.data(), n);
+		uuid[n] = '\0';
+		*revision = db->db->get_revision();
+		return QX_OK;
+	});
+}
+
+qx_status qx_db_revision(qx_db *db, char **out) noexcept
+{
+	if (out)
+		*out = nullptr;
+	return guarded(db, false, [&] {
+		if (!out)
+			return xindex::invalid(&db->errmsg, "no place for the revision");
+		// Both are in memory since the open or the last reopen: no read
+		// (and no fault for xindex_test.h's hook to inject).
+		*out = xindex::dup_string(db->db->get_uuid() + "/" +
+		                          std::to_string(db->db->get_revision()));
+		return *out ? QX_OK : QX_NOMEM;
 	});
 }
 

@@ -16,18 +16,26 @@ namespace xindex
 // are the same for every document of a group, so each facet value counts
 // groups, and the rest of a group costs one value read (and its weight is
 // kept, for "N more moments in this recording").
-FacetSpy::FacetSpy(std::vector<unsigned> slots, int count_slot)
-    : slots_(std::move(slots)), count_slot_(count_slot), counts_(slots_.size())
+FacetSpy::FacetSpy(std::vector<unsigned> slots, int count_slot, Xapian::doccount check_at_least)
+    : slots_(std::move(slots)), count_slot_(count_slot), counts_(slots_.size()),
+      check_at_least_(check_at_least)
 {
 }
 
 void FacetSpy::operator()(const Xapian::Document &doc, double weight)
 {
+	// The matcher hands documents over in docid order; up to
+	// check_at_least it hands over every match, so the groups seen by
+	// then, over the docids covered by then, are a sample of the whole.
+	if (++seen_ == check_at_least_)
+		sample_docid_ = doc.get_docid();
 	if (count_slot_ >= 0) {
 		std::vector<double> &weights = groups_[doc.get_value(unsigned(count_slot_))];
 		weights.push_back(weight);
 		if (weights.size() > 1)
 			return;
+		if (seen_ <= check_at_least_)
+			sample_groups_++;
 	}
 	for (size_t k = 0; k < slots_.size(); k++) {
 		const std::string values = doc.get_value(slots_[k]);
@@ -66,6 +74,48 @@ std::vector<std::pair<std::string, unsigned>> FacetSpy::sorted(size_t k) const
 unsigned qx_mset_groups(const qx_mset *mset) noexcept
 {
 	return mset && mset->spy ? unsigned(mset->spy->groups()) : 0;
+}
+
+bool qx_mset_counted(const qx_mset *mset, unsigned *looked, unsigned *estimated) noexcept
+{
+	if (looked)
+		*looked = 0;
+	if (estimated)
+		*estimated = 0;
+	if (!mset)
+		return false;
+	const Xapian::MSet &ms = mset->mset;
+	size_t seen = mset->spy ? mset->spy->seen() : 0;
+	if (looked)
+		*looked = unsigned(std::min<size_t>(seen, std::numeric_limits<unsigned>::max()));
+	if (estimated)
+		*estimated = ms.get_uncollapsed_matches_estimated();
+	// Every match was looked at when the search asked for all of them,
+	// when there were fewer than it asked for (Xapian hands over at least
+	// check_at_least when there are that many), or when Xapian says so.
+	return mset->check_at_least == 0 || seen < mset->check_at_least ||
+	       ms.get_uncollapsed_matches_lower_bound() == ms.get_uncollapsed_matches_upper_bound();
+}
+
+unsigned qx_mset_groups_estimated(const qx_mset *mset, unsigned groups_max) noexcept
+{
+	if (!mset || !mset->spy)
+		return 0;
+	const xindex::FacetSpy &spy = *mset->spy;
+	double seen = double(spy.groups());
+	if (qx_mset_counted(mset, nullptr, nullptr) || spy.sample_docid() == 0)
+		return unsigned(std::min(seen, double(std::numeric_limits<unsigned>::max())));
+	// The first check_at_least matches cover docids 1..sample_docid: as
+	// many groups per docid in the rest. (Xapian's own estimate of the
+	// matches is no help: it adds up the terms of an OR as though they
+	// matched different documents, which the coverage boost's never do.)
+	double scaled = double(spy.sample_groups()) * double(mset->last_docid) /
+	                double(spy.sample_docid());
+	if (groups_max && scaled > groups_max)
+		scaled = groups_max;
+	if (scaled < seen)
+		scaled = seen;
+	return unsigned(std::min(scaled + 0.5, double(std::numeric_limits<unsigned>::max())));
 }
 
 qx_status qx_mset_each_facet(qx_mset *mset, size_t k,

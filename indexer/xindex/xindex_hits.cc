@@ -48,6 +48,23 @@ qx_status qx_mset_hit(qx_mset *mset, unsigned i, const char **data, size_t *len,
 	});
 }
 
+qx_status qx_mset_hit_group(qx_mset *mset, unsigned i, const char **value) noexcept
+{
+	if (value)
+		*value = nullptr;
+	return mset_guarded(mset, i, [&](const Xapian::MSetIterator &it) {
+		if (!value)
+			return xindex::invalid(&mset->db->errmsg, "no place for the value");
+		if (!mset->collapsed)
+			return xindex::invalid(&mset->db->errmsg, "the search did not collapse");
+		auto found = mset->group_cache.find(i);
+		if (found == mset->group_cache.end())
+			found = mset->group_cache.emplace(i, it.get_collapse_key()).first;
+		*value = found->second.c_str();
+		return QX_OK;
+	});
+}
+
 namespace xindex
 {
 

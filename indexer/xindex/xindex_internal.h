@@ -56,7 +56,9 @@ namespace xindex
 class FacetSpy : public Xapian::MatchSpy
 {
       public:
-	FacetSpy(std::vector<unsigned> slots, int count_slot);
+	// check_at_least: the search's (0: every match), where the sample
+	// that estimates the groups ends (qx_mset_groups_estimated).
+	FacetSpy(std::vector<unsigned> slots, int count_slot, Xapian::doccount check_at_least);
 	void operator()(const Xapian::Document &doc, double) override;
 	// Values of facet k (k < facet_count()), most frequent first (then by
 	// value, for a stable order).
@@ -75,6 +77,21 @@ class FacetSpy : public Xapian::MatchSpy
 	{
 		return groups_.size();
 	}
+	// Matches looked at (each is counted in the facets and groups).
+	size_t seen() const
+	{
+		return seen_;
+	}
+	// The docid of the check_at_least-th match (0: there were fewer), and
+	// the groups among the matches up to it.
+	Xapian::docid sample_docid() const
+	{
+		return sample_docid_;
+	}
+	size_t sample_groups() const
+	{
+		return sample_groups_;
+	}
 	// Matches in group `value` weighing at least min_weight (count_slot
 	// only; 0 for a group with none).
 	size_t group_count(const std::string &value, double min_weight) const;
@@ -86,6 +103,10 @@ class FacetSpy : public Xapian::MatchSpy
 	// Each group's matches, by weight: one double a match, against the
 	// document read the spy makes for each anyway.
 	std::unordered_map<std::string, std::vector<double>> groups_;
+	Xapian::doccount check_at_least_;
+	size_t seen_ = 0;
+	size_t sample_groups_ = 0;
+	Xapian::docid sample_docid_ = 0;
 };
 
 // Map the exception being handled to a status, saving its message in
@@ -154,6 +175,12 @@ struct qx_mset {
 	std::string suggestion;
 	std::unique_ptr<xindex::FacetSpy> spy;
 	std::map<unsigned, std::string> data_cache; // hit index -> document data
+	std::map<unsigned, std::string> group_cache; // hit index -> collapse key
+	bool collapsed = false;                      // the search had a collapse slot
+	Xapian::doccount check_at_least = 0;        // the search's; 0: every match
+	Xapian::docid last_docid = 0;               // the database's, at the search
+	bool words = false;  // read as words (qx_search_params.coverage_boost)
+	Xapian::Query every; // then every word required (empty: no words)
 
 	explicit qx_mset(qx_db *d) : db(d), enquire(*d->db)
 	{

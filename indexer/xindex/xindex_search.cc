@@ -65,6 +65,20 @@ class FieldFilter : public Xapian::FieldProcessor
 	void *ctx_;
 };
 
+// qp.parse_query, and for a query read as words (qx_search_params:
+// coverage_boost), once more without boolean syntax when its brackets or
+// operators do not parse.
+Xapian::Query parse_words(Xapian::QueryParser &qp, const char *query, unsigned flags, bool words)
+{
+	try {
+		return qp.parse_query(query, flags);
+	} catch (const Xapian::QueryParserError &) {
+		if (!words)
+			throw;
+	}
+	return qp.parse_query(query, flags & ~unsigned(Xapian::QueryParser::FLAG_BOOLEAN));
+}
+
 // Parse the user's query. The stemmer is kept on the mset (snippets and
 // positions stem as the query did), the suggestion too when asked for.
 Xapian::Query parse(const qx_search_params &params, const Xapian::Database &db, qx_mset &result)
@@ -101,19 +115,25 @@ Xapian::Query parse(const qx_search_params &params, const Xapian::Database &db, 
 	unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD;
 	if (params.suggest)
 		flags |= Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
-	// A question or a pasted error message is words, not syntax: brackets
-	// and a leading '-' in "(8)" or "--foo" must not make it unparsable.
-	if (params.coverage_boost > 0 && !params.match_any)
-		flags &= ~unsigned(Xapian::QueryParser::FLAG_BOOLEAN |
-		                   Xapian::QueryParser::FLAG_LOVEHATE);
-	Xapian::Query query = qp.parse_query(params.query, flags);
+	// A question or a pasted error message is words, not syntax: a
+	// leading '-' in "--foo" must not exclude a word. Its OR and brackets
+	// are kept: they are the vocabulary's groups ("(fsdp OR \"fully
+	// sharded data parallel\")", synonyms.h), which must stay one word
+	// when every word is required; a query whose brackets do not parse
+	// ("Eq(u0, 0" pasted) is read as words.
+	bool words = params.coverage_boost > 0 && !params.match_any;
+	if (words)
+		flags &= ~unsigned(Xapian::QueryParser::FLAG_LOVEHATE);
+	Xapian::Query query = parse_words(qp, params.query, flags, words);
 	if (params.suggest)
 		result.suggestion = qp.get_corrected_query_string();
-	if (params.coverage_boost > 0 && !params.match_any) {
+	if (words) {
 		// The same words, all required: a document that holds every one
 		// gets this on top of its OR weight.
 		qp.set_default_op(Xapian::Query::OP_AND);
-		Xapian::Query all = qp.parse_query(params.query, flags);
+		Xapian::Query all = parse_words(qp, params.query, flags, words);
+		result.words = true;
+		result.every = all;
 		query = Xapian::Query(
 		    Xapian::Query::OP_OR, query,
 		    Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, all, params.coverage_boost));
@@ -182,19 +202,28 @@ Xapian::BM25Weight weighting()
 // Collapsing and facets, then the match set.
 void run(const qx_search_params &params, const Xapian::Database &db, qx_mset &result)
 {
+	result.collapsed = params.collapse_slot >= 0;
+	if (params.sort_by_value)
+		result.enquire.set_sort_by_value_then_relevance(params.sort_slot,
+		                                                params.sort_descending);
 	if (params.collapse_slot >= 0)
 		result.enquire.set_collapse_key(unsigned(params.collapse_slot),
 		                                params.collapse_max ? params.collapse_max : 1);
 	if (params.facet_count || params.count_slot >= 0) {
 		std::vector<unsigned> slots(params.facet_slots,
 		                            params.facet_slots + params.facet_count);
-		result.spy.reset(new xindex::FacetSpy(slots, params.count_slot));
+		result.spy.reset(
+		    new xindex::FacetSpy(slots, params.count_slot, params.check_at_least));
 		result.enquire.add_matchspy(result.spy.get());
 	}
-	// Look at every match, so that totals and facet counts are exact
-	// rather than estimates (archives are small: thousands of passages,
-	// not billions).
+	// Every match by default, so that totals and facet counts are exact;
+	// with check_at_least, Xapian may stop after that many once no later
+	// match can reach the page (the hits stay the same).
 	Xapian::doccount all = db.get_doccount();
+	if (params.check_at_least && params.check_at_least < all)
+		all = params.check_at_least;
+	result.check_at_least = params.check_at_least;
+	result.last_docid = db.get_lastdocid();
 	std::unique_ptr<Acceptor> accept;
 	if (params.accept)
 		accept.reset(new Acceptor(params, db, result));
@@ -203,6 +232,51 @@ void run(const qx_search_params &params, const Xapian::Database &db, qx_mset &re
 }
 
 } // namespace
+
+namespace
+{
+
+// Accepts one document only: the hit whose words are checked.
+class OnlyDocument : public Xapian::MatchDecider
+{
+      public:
+	explicit OnlyDocument(Xapian::docid did) : did_(did)
+	{
+	}
+	bool operator()(const Xapian::Document &doc) const override
+	{
+		return doc.get_docid() == did_;
+	}
+
+      private:
+	Xapian::docid did_;
+};
+
+} // namespace
+
+qx_status qx_mset_hit_has_every_word(qx_mset *mset, unsigned i, bool *every) noexcept
+{
+	if (every)
+		*every = false;
+	return xindex::mset_guarded(mset, i, [&](const Xapian::MSetIterator &it) {
+		if (!every)
+			return xindex::invalid(&mset->db->errmsg, "no place for the answer");
+		if (!mset->words)
+			return xindex::invalid(&mset->db->errmsg,
+			                       "not a search with a coverage boost");
+		// Filters alone: no word to miss.
+		*every = true;
+		if (mset->every.empty())
+			return QX_OK;
+		xindex::read_point(mset->db);
+		Xapian::Enquire check(*mset->db->db);
+		check.set_query(mset->every);
+		check.set_weighting_scheme(Xapian::BoolWeight());
+		OnlyDocument only(*it);
+		*every = !check.get_mset(0, 1, 0, nullptr, &only).empty();
+		return QX_OK;
+	});
+}
 
 qx_status qx_db_search(qx_db *db, const qx_search_params *params, qx_mset **out) noexcept
 {

@@ -4,6 +4,8 @@
 // suggestion is made of the user's own words, not of a rewritten query.
 #include "xindex_internal.h"
 
+#include <cstring>
+
 using xindex::guarded;
 
 qx_status qx_db_term_freq(qx_db *db, const char *word, bool stemmed, unsigned *freq) noexcept
@@ -28,6 +30,20 @@ qx_status qx_db_term_freq(qx_db *db, const char *word, bool stemmed, unsigned *f
 		if (term.size() > 240)
 			return QX_OK;
 		*freq = db->db->get_termfreq(term);
+		return QX_OK;
+	});
+}
+
+qx_status qx_db_term_docs(qx_db *db, const char *term, unsigned *freq) noexcept
+{
+	if (freq)
+		*freq = 0;
+	return guarded(db, false, [&] {
+		if (!term || !*term || !freq)
+			return xindex::invalid(&db->errmsg, "no term, or no place for its count");
+		xindex::read_point(db);
+		if (std::strlen(term) <= 240)
+			*freq = db->db->get_termfreq(term);
 		return QX_OK;
 	});
 }

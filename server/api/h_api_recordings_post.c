@@ -48,11 +48,13 @@ unsigned http_handle_api_recordings_post(http_request *req, http_reply *out)
 	    .transcript_text = form_text(form, "transcript"),
 	    .agenda_text = form_text(form, "agenda"),
 	    .notes_text = form_text(form, "notes"),
+	    .qa_text = form_text(form, "qa"),
 	    .uploaded_by = who.name,
 	};
 	f.media_path = file_path(form, "media", &f.media_name);
 	f.transcript_path = file_path(form, "transcript", &f.transcript_name);
 	f.agenda_path = file_path(form, "agenda", NULL);
 	f.notes_path = file_path(form, "notes", NULL);
+	f.qa_path = file_path(form, "qa", NULL);
 	return upload_commit(req, &f, out);
 }

@@ -194,8 +194,8 @@ static unsigned saved_search(http_request *req, http_reply *out, feed *f)
 	return 0;
 }
 
-/* One question asked in recording r: q is {"t", "text", "speaker"} from
- * the recording's summary. */
+/* One unit of recording r: q is {"t", "text", "speaker", "kind"} from
+ * the recording's summary (a question asked, or an agenda item). */
 static void question_entry(feed *f, json_t *r, json_t *q)
 {
 	const char *id = json_string_value(json_object_get(r, "id"));
@@ -216,7 +216,10 @@ static void question_entry(feed *f, json_t *r, json_t *q)
 	put_xml(f, link.data);
 	put(f, "\"/>\n<updated>");
 	put_date(f, json_string_value(json_object_get(r, "date")));
-	put(f, "</updated>\n<summary>Asked at ");
+	const char *kind = json_string_value(json_object_get(q, "kind"));
+	/* A meeting's agenda item (agenda_units.h) is discussed, not asked. */
+	put(f, kind && strcmp(kind, "agenda") == 0 ? "</updated>\n<summary>Agenda item at "
+	                                           : "</updated>\n<summary>Asked at ");
 	put(f, when);
 	if (who) {
 		put(f, " by ");

@@ -7,8 +7,18 @@
  * 416 with "bytes * /SIZE"). A request for several ranges gets the whole
  * file (200), which §14.2 allows: browsers ask for one range at a time.
  * The body goes out zero-copy from the file (sendfile), so seeking in a
- * multi-gigabyte recording costs one open and one range. The path comes
- * from the recording folder's scan, never from the URL. */
+ * multi-gigabyte recording costs one range. The path comes from the
+ * recording folder's scan, never from the URL; the file stays open in the
+ * server's media cache (media_cache.h) with its validators, so a request
+ * after the first costs a stat and a dup, not a scan and an open.
+ *
+ * Behind nginx (`serve --accel-redirect PREFIX`), once the checks above
+ * the file (the recording exists, and `--private`'s gate, in server.c)
+ * have passed, the answer is an empty 200 with `X-Accel-Redirect:
+ * PREFIX/<id>/<media file>`, and nginx sends the file itself from an
+ * `internal` location over the archive (deploy/nginx.conf): its own
+ * ranges, validators and sendfile, without a qarchive thread per
+ * download. No file is opened, so the media cache is not used. */
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -21,46 +31,20 @@
 #include <microhttpd.h>
 
 #include "api.h"
+#include "media_cache.h"
 #include "range.h"
 #include "recording_files.h"
 
-static const struct {
-	const char *ext;
-	const char *type;
-} media_types[] = {
-    {"mp4", "video/mp4"},        {"m4v", "video/mp4"},   {"m4a", "audio/mp4"},
-    {"mp3", "audio/mpeg"},       {"webm", "video/webm"}, {"mkv", "video/x-matroska"},
-    {"mka", "audio/x-matroska"}, {"ogg", "audio/ogg"},   {"oga", "audio/ogg"},
-    {"opus", "audio/ogg"},       {"ogv", "video/ogg"},   {"wav", "audio/wav"},
-    {"flac", "audio/flac"},      {"aac", "audio/aac"},   {"mov", "video/quicktime"},
-};
-
-static const char *media_type(const char *path)
+/* The slow way, the first time (or after a change): the recording's entry
+ * in the index, its folder's scan for the media file, open and fstat. The
+ * file then goes into the server's media cache for the next requests. */
+static unsigned open_media(http_request *req, http_reply *out, const char *id,
+                           const char uuid[QX_UUID_LEN + 1], unsigned long long revision,
+                           http_media_file *file)
 {
-	const char *dot = strrchr(path, '.');
-	if (dot && !strchr(dot, '/'))
-		for (size_t i = 0; i < sizeof media_types / sizeof media_types[0]; i++)
-			if (strcasecmp(dot + 1, media_types[i].ext) == 0)
-				return media_types[i].type;
-	return "application/octet-stream";
-}
-
-/* Nanoseconds since the epoch of the file's modification. */
-static unsigned long long mtime_ns(const struct stat *st)
-{
-	return (unsigned long long)st->st_mtim.tv_sec * 1000000000ull +
-	       (unsigned long long)st->st_mtim.tv_nsec;
-}
-
-unsigned http_handle_media(http_request *req, http_reply *out)
-{
-	char id[RECORDING_ID_MAX + 1];
 	json_t *summary = NULL;
 	recording rec = RECORDING_INIT;
 	unsigned status;
-	int fd = -1;
-	if (!http_recording_id_from(req->rest, "", id))
-		return http_reply_error(out, 404, "no such recording");
 	if ((status = http_recording_summary(req, out, id, &summary)))
 		return status;
 	json_decref(summary);
@@ -71,19 +55,98 @@ unsigned http_handle_media(http_request *req, http_reply *out)
 		goto out;
 	}
 	struct stat st;
-	fd = open(rec.media_path, O_RDONLY | O_CLOEXEC);
+	int fd = open(rec.media_path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		if (fd >= 0)
+			close(fd);
 		status = http_reply_error(out, 404, "the media of %s is no longer readable", id);
 		goto out;
 	}
-	uint64_t size = (uint64_t)st.st_size;
-	char etag[80], modified[30], buf[128];
-	snprintf(etag, sizeof etag, "\"%" PRIx64 "-%llx-%llx\"", size, mtime_ns(&st),
-	         (unsigned long long)st.st_ino);
-	http_date_format(st.st_mtim.tv_sec, modified);
-	out->content_type = media_type(rec.media_path);
+	http_media_cache_put(req->server->media, id, uuid, revision, rec.media_path, fd, &st, file);
+out:
+	recording_free(&rec);
+	return status;
+}
+
+/* The media file of recording id: from the cache while the index and the
+ * file are as they were, else opened (open_media). */
+static unsigned find_media(http_request *req, http_reply *out, const char *id,
+                           http_media_file *file)
+{
+	char uuid[QX_UUID_LEN + 1] = "";
+	unsigned long long revision = 0;
+	unsigned status = http_request_db(req, out);
+	if (status)
+		return status;
+	/* No version (a read error): the slow way, which reports it. */
+	if (qx_db_version(req->db->db, uuid, &revision) != QX_OK)
+		uuid[0] = '\0';
+	else if (http_media_cache_get(req->server->media, id, uuid, revision, file))
+		return 0;
+	return open_media(req, out, id, uuid, revision, file);
+}
+
+/* A media file's name as it may go into a header unescaped ("media.mp4":
+ * recording.c finds "media.*"): anything else is sent by us. */
+static bool accel_safe(const char *name)
+{
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' || *p == '-'))
+			return false;
+	return name[0] != '\0' && name[0] != '.';
+}
+
+/* Hand recording id's media to nginx: 200 with X-Accel-Redirect, or 0
+ * when it must be sent by us (a name not safe in a header); an error
+ * status with out set when the recording or its media is not there. */
+static unsigned accel_redirect(http_request *req, http_reply *out, const char *id)
+{
+	json_t *summary = NULL;
+	recording rec = RECORDING_INIT;
+	unsigned status;
+	if ((status = http_recording_summary(req, out, id, &summary)))
+		return status;
+	json_decref(summary);
+	if ((status = http_recording_load(req, out, id, &rec)))
+		goto out;
+	if (!rec.media_path) {
+		status = http_reply_error(out, 404, "recording %s has no media", id);
+		goto out;
+	}
+	const char *slash = strrchr(rec.media_path, '/');
+	const char *name = slash ? slash + 1 : rec.media_path;
+	char target[1024];
+	int n = snprintf(target, sizeof target, "%s/%s/%s", req->server->accel_prefix, id, name);
+	if (!accel_safe(name) || n < 0 || (size_t)n >= sizeof target)
+		goto out; /* status 0: ours to send */
+	out->content_type = http_media_type(rec.media_path);
+	status = http_reply_header_add(out, "X-Accel-Redirect", target)
+	             ? 200
+	             : http_reply_error(out, 500, "out of memory");
+out:
+	recording_free(&rec);
+	return status;
+}
+
+unsigned http_handle_media(http_request *req, http_reply *out)
+{
+	char id[RECORDING_ID_MAX + 1];
+	http_media_file file;
+	unsigned status;
+	char buf[128];
+	if (!http_recording_id_from(req->rest, "", id))
+		return http_reply_error(out, 404, "no such recording");
+	if (req->server->accel_prefix && (status = accel_redirect(req, out, id)))
+		return status;
+	if ((status = find_media(req, out, id, &file)))
+		return status;
+	int fd = file.fd;
+	uint64_t size = file.size;
+	const char *etag = file.etag;
+	out->content_type = file.type;
 	if (!http_reply_header_add(out, MHD_HTTP_HEADER_ETAG, etag) ||
-	    !http_reply_header_add(out, MHD_HTTP_HEADER_LAST_MODIFIED, modified) ||
+	    !http_reply_header_add(out, MHD_HTTP_HEADER_LAST_MODIFIED, file.modified) ||
 	    !http_reply_header_add(out, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes") ||
 	    !http_reply_header_add(out, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache")) {
 		status = http_reply_error(out, 500, "out of memory");
@@ -95,7 +158,7 @@ unsigned http_handle_media(http_request *req, http_reply *out)
 	const char *ius = http_header(req, MHD_HTTP_HEADER_IF_UNMODIFIED_SINCE);
 	time_t when;
 	if (if_match ? !http_etag_match_strong(if_match, etag)
-	             : ius && http_date_parse(ius, &when) && st.st_mtim.tv_sec > when) {
+	             : ius && http_date_parse(ius, &when) && file.mtime > when) {
 		status = http_reply_error(out, 412, "the media of %s has changed", id);
 		goto out;
 	}
@@ -103,7 +166,7 @@ unsigned http_handle_media(http_request *req, http_reply *out)
 	const char *inm = http_header(req, MHD_HTTP_HEADER_IF_NONE_MATCH);
 	const char *ims = http_header(req, MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
 	if (inm ? http_etag_match_weak(inm, etag)
-	        : ims && http_date_parse(ims, &when) && st.st_mtim.tv_sec <= when) {
+	        : ims && http_date_parse(ims, &when) && file.mtime <= when) {
 		status = 304;
 		goto out;
 	}
@@ -115,7 +178,7 @@ unsigned http_handle_media(http_request *req, http_reply *out)
 	if (range && if_range) {
 		bool same = if_range[0] == '"' || strncmp(if_range, "W/", 2) == 0
 		                ? http_etag_match_strong(if_range, etag)
-		                : http_date_parse(if_range, &when) && when == st.st_mtim.tv_sec;
+		                : http_date_parse(if_range, &when) && when == file.mtime;
 		if (!same)
 			range = NULL;
 	}
@@ -153,6 +216,5 @@ unsigned http_handle_media(http_request *req, http_reply *out)
 out:
 	if (fd >= 0)
 		close(fd);
-	recording_free(&rec);
 	return status;
 }

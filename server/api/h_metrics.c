@@ -4,7 +4,8 @@
  * Only for the monitoring system: a client from an address in
  * `serve --metrics-allow` (default: this machine) or one that sends
  * `Authorization: Bearer <the metrics token>` (`--metrics-token-file`);
- * anyone else gets 403. The counts say nothing secret, but route timings
+ * anyone else gets 403, as does a request relayed by a proxy without the
+ * token (its address is the proxy's). The counts say nothing secret, but route timings
  * and upload volumes are nobody else's business, and a scrape reads the
  * index (bounded: a few stat calls and one count). */
 #include <dirent.h>
@@ -19,12 +20,22 @@
 #include "csrf.h"
 #include "index_generation.h"
 #include "metrics.h"
+#include "replica.h"
 #include "path.h"
+
+/* A request relayed by a proxy (nginx in front, docs/deploy.md) comes
+ * from the proxy's address, which is often this machine: the address
+ * says nothing of the client then, so only the token lets it in. */
+static bool proxied(const http_request *req)
+{
+	return http_header(req, "X-Forwarded-For") || http_header(req, "X-Real-IP") ||
+	       http_header(req, "Forwarded");
+}
 
 static bool allowed(const http_request *req)
 {
 	const struct http_server *s = req->server;
-	if (addr_allow_has(s->metrics_allow, req->remote))
+	if (!proxied(req) && addr_allow_has(s->metrics_allow, req->remote))
 		return true;
 	const char *auth = http_header(req, "Authorization");
 	return s->metrics_token && auth && strncasecmp(auth, "Bearer ", 7) == 0 &&
@@ -97,6 +108,11 @@ unsigned http_handle_metrics(http_request *req, http_reply *out)
 		                        "/metrics is for the monitoring system: readable from the "
 		                        "addresses of `serve --metrics-allow` or with its token");
 	document_gauge(req);
+	if (req->server->replica) {
+		http_replica_stats rs;
+		http_replica_get_stats(req->server->replica, &rs);
+		http_metrics_gauge(req->server->metrics, HTTP_GAUGE_REPLICATION_LAG, rs.lag_bound);
+	}
 	strbuf sb = STRBUF_INIT;
 	if (!index_gauges(req, &sb) ||
 	    !http_metrics_render(req->server->metrics, req->server->site, &sb)) {

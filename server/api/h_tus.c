@@ -56,6 +56,7 @@
 #include "auth_gate.h"
 #include "crash_point.h"
 #include "errmsg.h"
+#include "file_io.h"
 #include "ingest.h"
 #include "body.h"
 #include "api.h"
@@ -319,6 +320,13 @@ static unsigned create_check(http_request *req, http_reply *out, create_ctx *c)
 		    "Upload-Metadata is %zu bytes; at most %u are taken. Send a "
 		    "long transcript as a file with POST /api/recordings",
 		    strlen(header), TUS_METADATA_MAX);
+	/* The tus spec's keys and Base64 values are ASCII: any other byte is
+	 * the client's mistake (and would not go into the upload's JSON info). */
+	for (const unsigned char *b = (const unsigned char *)(header ? header : ""); *b; b++)
+		if ((*b < 0x20 && *b != '\t') || *b > 0x7e)
+			return http_reply_error(out, 400,
+			                        "Upload-Metadata: a byte that is not printable ASCII "
+			                        "(keys and Base64 values are ASCII)");
 	tus_metadata *m = NULL;
 	char *err = NULL;
 	tus_metadata_status ms = tus_metadata_parse(header, &m, &err);
@@ -479,6 +487,7 @@ typedef struct patch_ctx {
 	http_staff who;
 	tus_store *store;
 	tus_append *append; /* holds the upload's lock until the handler is done */
+	uint64_t start;     /* the offset this PATCH writes from */
 } patch_ctx;
 
 static void patch_free(void *ctx)
@@ -559,6 +568,7 @@ static unsigned patch_check(http_request *req, http_reply *out, patch_ctx *p)
 		return status;
 	if (rc != TUS_OK)
 		return store_error(out, p->store, rc);
+	p->start = offset;
 	const tus_info *info = tus_append_info(p->append);
 	if (req->body_length >= 0 && (uint64_t)req->body_length > info->length - offset)
 		return http_reply_error(out, 400,
@@ -660,6 +670,33 @@ static unsigned complete(http_request *req, patch_ctx *p, http_reply *out)
 	return upload_result_reply(status, &res, out);
 }
 
+/* The media's first INGEST_MEDIA_HEAD_BYTES are in (with this PATCH),
+ * more are to come: a file in which they hold no container fails now,
+ * with the message the whole file would get, rather than after gigabytes.
+ * Returns 0 to go on, or the answer (the upload is then over: 410 to a
+ * later HEAD or PATCH, with the same message). */
+static unsigned media_head_verdict(http_reply *out, patch_ctx *p)
+{
+	unsigned char *head = malloc(INGEST_MEDIA_HEAD_BYTES);
+	if (!head)
+		return http_reply_error(out, 500, "out of memory");
+	size_t got = 0;
+	int e = file_read_head(tus_append_data_path(p->append), (char *)head,
+	                       INGEST_MEDIA_HEAD_BYTES, &got);
+	ingest_error err = INGEST_ERROR_INIT;
+	/* Unreadable here: the whole file's check at the end says. */
+	ingest_status st = e == 0 && got == INGEST_MEDIA_HEAD_BYTES
+	                       ? ingest_check_media_head(head, got, &err)
+	                       : INGEST_OK;
+	free(head);
+	if (st == INGEST_NOMEM)
+		return http_reply_error(out, 500, "out of memory");
+	if (st != INGEST_BAD_INPUT)
+		return 0;
+	tus_append_fail(p->append, err.message);
+	return http_reply_error(out, 400, "%s", err.message);
+}
+
 static unsigned patch(http_request *req, http_reply *out)
 {
 	patch_ctx *p = req->body;
@@ -669,8 +706,12 @@ static unsigned patch(http_request *req, http_reply *out)
 	/* tus 1.0 §PATCH: 204 with the new offset, now on disk. */
 	const tus_info *info = tus_append_info(p->append);
 	unsigned status;
-	if (tus_append_offset(p->append) < info->length) {
-		add_count(out, "Upload-Offset", tus_append_offset(p->append));
+	uint64_t at = tus_append_offset(p->append);
+	if (at < info->length && p->start < INGEST_MEDIA_HEAD_BYTES &&
+	    at >= INGEST_MEDIA_HEAD_BYTES && (status = media_head_verdict(out, p)) != 0) {
+		/* Refused: answered below, the lock released. */
+	} else if (at < info->length) {
+		add_count(out, "Upload-Offset", at);
 		status = 204;
 	} else {
 		status = complete(req, p, out);

@@ -60,7 +60,7 @@ static void write_clf(const access_entry *e)
 
 static bool json_fields(strbuf *sb, const access_entry *e)
 {
-	char when[32], target[TARGET_LOGGED_MAX + 1], nums[128];
+	char when[64], target[TARGET_LOGGED_MAX + 1], nums[128];
 	log_timestamp(when, sizeof when);
 	snprintf(target, sizeof target, "%s", e->target ? e->target : "");
 	snprintf(nums, sizeof nums, ",\"status\":%u,\"bytes\":%llu,\"duration_ms\":%.3f}\n",

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "index_generation.h"
 #include "index_update.h"
 #include "vocabulary.h"
 
@@ -13,6 +14,8 @@ typedef struct slot {
 	http_db loan; /* what the borrower sees; loan.syn points at syn */
 	synonyms *syn;
 	char *syn_text; /* the synonyms text syn was parsed from */
+	index_stamp stamp; /* the index as loan.db last saw it (index_generation.h) */
+	bool stamped;      /* stamp is known */
 	bool busy;
 } slot;
 
@@ -115,13 +118,28 @@ static http_db_status refresh_synonyms(slot *s, char *err, size_t errlen)
 }
 
 /* Move slot s's handle to the latest revision, or open it, and read the
- * synonyms when they may have changed. A handle that cannot be reopened
- * (its generation was replaced by a rebuild and removed, say) is opened
- * afresh at once. On failure the handle is closed, so the next loan opens
- * the index anew (after `qarchive index --force` has rebuilt a damaged
- * one, say) rather than reusing one that failed. */
+ * synonyms when they may have changed. The index's stamp (two stats) says
+ * whether anything was committed since the handle last looked: if not,
+ * nothing is reopened; if a rebuild published a new generation, the index
+ * is opened afresh (Xapian reads a stub only when it opens it: a reopen
+ * would fail only once the old generation is removed). A handle
+ * that cannot be reopened (its generation was removed, say) is opened
+ * afresh at once too. On failure the handle is closed, so the next loan
+ * opens the index anew (after `qarchive index --force` has rebuilt a
+ * damaged one, say) rather than reusing one that failed. */
 static http_db_status slot_ready(const http_db_pool *pool, slot *s, char *err, size_t errlen)
 {
+	index_stamp now;
+	/* Stamped before the reopen: a commit in between shows at the next loan. */
+	bool stamped = index_generation_stamp(pool->path, s->stamped ? &s->stamp : NULL, &now);
+	if (s->loan.db && stamped && s->stamped && index_stamp_equal(&now, &s->stamp))
+		return HTTP_DB_OK;
+	if (s->loan.db && stamped && s->stamped && !index_stamp_same_generation(&now, &s->stamp)) {
+		qx_db_close(s->loan.db);
+		s->loan.db = NULL;
+	}
+	s->stamp = now;
+	s->stamped = stamped;
 	bool changed = true;
 	if (s->loan.db && qx_db_reopen(s->loan.db, &changed) != QX_OK) {
 		qx_db_close(s->loan.db);
@@ -143,6 +161,7 @@ static http_db_status slot_ready(const http_db_pool *pool, slot *s, char *err, s
 	if (st != HTTP_DB_OK) {
 		qx_db_close(s->loan.db);
 		s->loan.db = NULL;
+		s->stamped = false;
 	}
 	return st;
 }

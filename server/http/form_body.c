@@ -12,6 +12,7 @@
 #include <microhttpd.h>
 
 #include "errmsg.h"
+#include "ingest.h"
 #include "strbuf.h"
 #include "text_decode.h"
 #include "store_error.h"
@@ -35,9 +36,13 @@ struct form_body {
 	form_file *files;
 	size_t file_count, file_cap;
 	int fd; /* the file part being written, -1 between parts */
+	/* form_ops_upload: the "media" part's first bytes are judged as soon
+	 * as they are in (media_head_check), so that a file that is no media
+	 * stops the upload after megabytes, not after gigabytes. */
+	bool check_media;
 	/* The first error, answered by whoever called MHD_post_process. */
 	unsigned error;
-	char message[256];
+	char message[512]; /* as an ingest_error's, which it may carry whole */
 };
 
 static enum MHD_Result fail(form_body *f, unsigned status, const char *fmt, const char *arg)
@@ -103,9 +108,39 @@ static enum MHD_Result start_file(form_body *f, const char *key, const char *fil
 	return MHD_YES;
 }
 
+/* The media part has reached INGEST_MEDIA_HEAD_BYTES: its head (read back
+ * from the temp file, still in the page cache) must hold a container, or
+ * the form fails now with the message the whole file would get. */
+static enum MHD_Result media_head_check(form_body *f)
+{
+	unsigned char *head = malloc(INGEST_MEDIA_HEAD_BYTES);
+	if (!head)
+		return fail(f, 500, "out of memory", NULL);
+	size_t got = 0;
+	while (got < INGEST_MEDIA_HEAD_BYTES) {
+		ssize_t r = pread(f->fd, head + got, INGEST_MEDIA_HEAD_BYTES - got, (off_t)got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	ingest_error err = INGEST_ERROR_INIT;
+	ingest_status st = got == INGEST_MEDIA_HEAD_BYTES
+	                       ? ingest_check_media_head(head, got, &err)
+	                       : INGEST_OK; /* unreadable here: the whole file's check says */
+	free(head);
+	if (st == INGEST_BAD_INPUT)
+		return fail(f, 400, "%s", err.message);
+	if (st == INGEST_NOMEM)
+		return fail(f, 500, "out of memory", NULL);
+	return MHD_YES;
+}
+
 static enum MHD_Result write_file(form_body *f, const char *data, size_t size)
 {
 	form_file *file = &f->files[f->file_count - 1];
+	uint64_t before = file->size;
 	if (size > f->max_file - file->size)
 		return fail(f, 413, "%s: the file is larger than the server's upload limit",
 		            file->field);
@@ -123,6 +158,9 @@ static enum MHD_Result write_file(form_body *f, const char *data, size_t size)
 		size -= (size_t)w;
 		file->size += (uint64_t)w;
 	}
+	if (f->check_media && before < INGEST_MEDIA_HEAD_BYTES &&
+	    file->size >= INGEST_MEDIA_HEAD_BYTES && strcmp(file->field, "media") == 0)
+		return media_head_check(f);
 	return MHD_YES;
 }
 
@@ -345,6 +383,8 @@ static unsigned begin_upload(http_request *req, http_reply *out, void **ctx)
 	form_body *f = NULL;
 	unsigned st =
 	    form_body_begin(req, out, req->server->upload_tmp_dir, req->server->max_upload, &f);
+	if (f)
+		f->check_media = true;
 	*ctx = f;
 	return st;
 }

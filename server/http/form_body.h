@@ -51,7 +51,9 @@ const form_file *form_file_get(const form_body *f, const char *name);
 /* Body ops (body.h) that read a form into a form_body (req->body in the
  * handler, which calls form_body_finish first): form_ops_fields for forms
  * of text fields only (sign in, sign out: any file part is refused), and
- * form_ops_upload for forms with files up to the server's --max-upload.
+ * form_ops_upload for forms with files up to the server's --max-upload
+ * (whose "media" part is refused as soon as its first megabytes hold no
+ * container: ingest_check_media_head).
  * Temp files go to the server's upload_tmp_dir. */
 extern const http_body_ops form_ops_fields;
 extern const http_body_ops form_ops_upload;

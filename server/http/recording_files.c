@@ -66,6 +66,10 @@ unsigned http_recording_similar(http_request *req, http_reply *out, const char *
 	case SEARCH_OK:
 		return 0;
 	case SEARCH_BUSY:
+		/* Commits landed during both tries (`qarchive index` in a loop):
+		 * a moment later the page is whole, as a search's "busy" is. */
+		http_reply_header_add(out, "Retry-After", "1");
+		return http_reply_error(out, 503, "similar questions: %s", err);
 	case SEARCH_DAMAGED:
 		return http_reply_error(out, 503, "similar questions: %s", err);
 	case SEARCH_BAD_QUERY:

@@ -9,6 +9,7 @@
 #include <microhttpd.h>
 
 #include "index_update.h"
+#include "replica.h"
 
 void http_reply_free(http_reply *r)
 {
@@ -135,6 +136,11 @@ unsigned http_request_db(http_request *req, http_reply *out)
 {
 	if (req->db)
 		return 0;
+	/* A replica reads nothing before it has a whole copy (replica.h). */
+	if (req->server->replica && !http_replica_ready(req->server->replica))
+		return http_reply_error(out, 503,
+		                        "this replica has not finished its first copy of the "
+		                        "index from the writer yet");
 	char err[512] = "";
 	switch (http_db_pool_acquire(req->server->pool, &req->db, err, sizeof err)) {
 	case HTTP_DB_OK:

@@ -26,6 +26,7 @@ struct MHD_Daemon;
 struct http_site;
 struct http_conn_watch;
 struct http_work_pool;
+struct http_media_cache;
 
 /* The running server (server.c); handlers read its settings. */
 struct http_server {
@@ -35,6 +36,8 @@ struct http_server {
 	char *default_origin;         /* owned: "http://LISTEN:PORT", for links when a request has
 	                               * no usable Host header */
 	http_db_pool *pool;           /* owned */
+	/* Owned: the media files kept open (media_cache.h). */
+	struct http_media_cache *media;
 	struct MHD_Daemon *daemon;
 	unsigned threads;
 	uint64_t max_upload; /* bytes: the largest media file an upload may carry */
@@ -45,10 +48,19 @@ struct http_server {
 	struct login_throttle *throttle;
 	bool secure_cookies;  /* behind TLS: cookies get Secure */
 	bool private_read;    /* reading needs an account too */
-	char *upload_tmp_dir; /* owned: <archive>/.qarchive/uploads/tmp, for form files */
+	char *upload_tmp_dir; /* owned: <archive>/.qarchive/uploads/tmp, for form files;
+	                       * NULL on a replica, which takes no uploads */
+	/* A read replica (server.h): the follower (borrowed) and the writer's
+	 * URL (owned); both NULL on the writer. */
+	struct http_replica *replica;
+	char *writer_url;
+	char *accel_prefix; /* owned: X-Accel-Redirect's prefix, NULL when unused */
 	/* owned: the background speech recognition, NULL when the site has no
 	 * transcriber (transcribe_queue.h) */
 	struct transcribe_queue *transcribe;
+	/* owned: the background maker of pictures, NULL with --no-pictures
+	 * (pictures_queue.h) */
+	struct pictures_queue *pictures;
 	/* Handlers running on threads of their own (body routes): stopping
 	 * waits for them, since their connections are suspended, and once
 	 * stopping is set (under jobs_lock) no new one starts. */
@@ -67,6 +79,9 @@ struct http_server {
 	bool read_only;
 	const char *read_only_message;
 	struct http_metrics *metrics;
+	/* Proxies whose X-Forwarded-For names the client (server.c); NULL:
+	 * none, the socket's peer is the client. Owned. */
+	struct addr_allow *trusted_proxies;
 	struct addr_allow *metrics_allow;
 	char *metrics_token;
 };

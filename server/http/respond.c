@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "compress.h"
 #include "routes.h"
 #include "strbuf.h"
 
@@ -51,10 +52,11 @@ const char *http_reason(unsigned status)
 /* The site's error page (pages/html.c for qarchive), which escapes the
  * message: it may quote the request. Without one, a bare page that says
  * only the status, so that nothing the client sent is echoed unescaped. */
-static char *http_error_html(const http_site *site, unsigned status, const char *message)
+static char *http_error_html(const http_request *req, const http_site *site, unsigned status,
+                             const char *message)
 {
 	if (site && site->error_page)
-		return site->error_page(status, message);
+		return site->error_page(req, status, message);
 	char *page = malloc(128);
 	if (page)
 		snprintf(page, 128, "<!doctype html><title>%u %s</title><p>%u %s</p>\n", status,
@@ -76,9 +78,12 @@ static void render_error(const http_request *req, unsigned status, http_reply *r
 			http_reply_take(r, "application/json", text, strlen(text));
 	} else {
 		char *page =
-		    http_error_html(req->server ? req->server->site : NULL, status, message);
+		    http_error_html(req, req->server ? req->server->site : NULL, status, message);
 		if (page)
 			http_reply_take(r, "text/html; charset=utf-8", page, strlen(page));
+		/* Its header says who is signed in, as every page's does. */
+		if (page)
+			http_reply_header_add(r, "Vary", "Cookie");
 	}
 }
 
@@ -112,6 +117,8 @@ enum MHD_Result http_respond(const http_request *req, unsigned status, http_repl
 	 * (an edit that found the archive busy) get a short default. */
 	if (status == 503 && !has_header(reply, "Retry-After"))
 		http_reply_header_add(reply, "Retry-After", DEFAULT_RETRY_SECONDS);
+	if (!bodiless)
+		http_reply_compress(req, status, reply);
 	if (bodiless) {
 		free(reply->body);
 		reply->body = NULL;
@@ -139,8 +146,14 @@ enum MHD_Result http_respond(const http_request *req, unsigned status, http_repl
 	}
 	if (req->head)
 		*bytes = 0;
+	/* A reply that states its own policy (the embed page: frame-ancestors *)
+	 * replaces this one rather than joining it: two policies both apply,
+	 * and 'none' would still forbid the framing. */
+	bool own_csp = false;
+	for (size_t i = 0; i < reply->header_count; i++)
+		own_csp |= strcasecmp(reply->headers[i].name, "Content-Security-Policy") == 0;
 	bool ok = add(resp, "X-Content-Type-Options", "nosniff") &&
-	          add(resp, "Content-Security-Policy", HTTP_CSP) &&
+	          (own_csp || add(resp, "Content-Security-Policy", HTTP_CSP)) &&
 	          add(resp, "Referrer-Policy", "same-origin");
 	if (ok && reply->content_type && !bodiless)
 		ok = add(resp, MHD_HTTP_HEADER_CONTENT_TYPE, reply->content_type);

@@ -21,6 +21,13 @@
 	"default-src 'self'; media-src 'self'; img-src 'self' data:; style-src 'self'; "           \
 	"script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 
+/* The embed page's (/embed/<id>): the same, but any site may frame it.
+ * A reply that adds its own Content-Security-Policy header gets it
+ * instead of HTTP_CSP. */
+#define HTTP_CSP_EMBED                                                                             \
+	"default-src 'self'; media-src 'self'; img-src 'self' data:; style-src 'self'; "           \
+	"script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors *"
+
 /* The standard reason phrase of status ("Not Found"), "Unknown" for others. */
 const char *http_reason(unsigned status);
 

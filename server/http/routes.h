@@ -54,8 +54,9 @@ typedef struct http_site {
 	const http_route *routes;
 	size_t route_count;
 	/* The page for an HTML error with message (escaped: it may quote the
-	 * request). Caller frees; NULL when out of memory. */
-	char *(*error_page)(unsigned status, const char *message);
+	 * request); req, for who is signed in (the header says so on error
+	 * pages too). Caller frees; NULL when out of memory. */
+	char *(*error_page)(const http_request *req, unsigned status, const char *message);
 } http_site;
 
 /* The method's HTTP_METHOD_* bit, 0 for any other method. */

@@ -28,6 +28,7 @@ bool http_search_params(const http_request *req, search_request *sr, char *err, 
 	                       .source = nonempty(http_query(req, "source")),
 	                       .speaker = nonempty(http_query(req, "speaker")),
 	                       .recording = nonempty(http_query(req, "recording")),
+	                       .year = nonempty(http_query(req, "year")),
 	                       .page = 1,
 	                       .per_page = HTTP_SEARCH_DEFAULT_LIMIT,
 	                       .exact = false};
@@ -60,11 +61,18 @@ bool http_search_params(const http_request *req, search_request *sr, char *err, 
 		return false;
 	}
 	sr->questions = type && strcmp(type, "questions") == 0;
+	/* sort=date: newest recordings first (search.h). */
+	const char *sort = nonempty(http_query(req, "sort"));
+	if (sort && strcmp(sort, "date") != 0 && strcmp(sort, "relevance") != 0) {
+		snprintf(err, errlen, "sort: expected relevance or date");
+		return false;
+	}
+	sr->by_date = sort && strcmp(sort, "date") == 0;
 	if (!sr->query[0] && !sr->release && !sr->kind && !sr->source && !sr->speaker &&
-	    !sr->recording) {
-		snprintf(
-		    err, errlen,
-		    "q: missing (give a query, or a release, kind, source, speaker or recording)");
+	    !sr->recording && !sr->year) {
+		snprintf(err, errlen,
+		         "q: missing (give a query, or a release, kind, source, speaker, year or "
+		         "recording)");
 		return false;
 	}
 	return true;
@@ -87,7 +95,10 @@ unsigned http_search_run(http_request *req, const search_request *sr, http_reply
                          json_t **result)
 {
 	*result = NULL;
+	double t0 = search_profile_now();
 	unsigned st = http_request_db(req, out);
+	if (sr->profile)
+		sr->profile->open += search_profile_now() - t0;
 	if (st)
 		return st;
 	char err[512];
@@ -114,4 +125,18 @@ unsigned http_search_run(http_request *req, const search_request *sr, http_reply
 		return http_reply_error(out, 500, "out of memory");
 	}
 	return http_reply_error(out, 500, "unknown search status");
+}
+
+bool http_search_profiled(const http_request *req)
+{
+	const char *v = http_header(req, "X-Qarchive-Profile");
+	return v && strcmp(v, "1") == 0;
+}
+
+void http_search_timing(http_reply *out, const search_profile *p, const char *render_name,
+                        double render_ms)
+{
+	char value[512];
+	search_profile_format(p, render_name, render_ms, value, sizeof value);
+	http_reply_header_add(out, "Server-Timing", value);
 }

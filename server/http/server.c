@@ -24,15 +24,18 @@
 #include "db_pool.h"
 #include "escape.h"
 #include "index_update.h"
+#include "media_cache.h" /* (out of order: keeps a merge with metrics.h simple) */
 #include "login_throttle.h"
 #include "metrics.h"
 #include "number.h"
 #include "request.h"
 #include "respond.h"
+#include "replica_gate.h"
 #include "routes.h"
 #include "sessions.h"
 #include "state_dirs.h"
 #include "target_check.h"
+#include "pictures_queue.h"
 #include "transcribe_queue.h"
 #include "work_pool.h"
 
@@ -72,6 +75,9 @@
  * job at the back of a full queue waits a few seconds at most. More
  * waiting is answered 503 with Retry-After (work_pool.h). */
 #define WORK_QUEUE_PER_THREAD 8
+/* Media files kept open (media_cache.h): one entry, and one fd, per
+ * recording being watched; past that, the least recently watched closes. */
+#define MEDIA_CACHE_SLOTS 64
 
 /* A body we refuse (a 401 before an upload, a 413, a route that takes no
  * body) is still read and dropped, up to DRAIN_LIMIT, before the answer:
@@ -308,6 +314,7 @@ static void gate_private(request_state *st)
 		http_reply_header_add(&st->reply, "Tus-Resumable", "1.0.0");
 	bool page = st->req.format == HTTP_FORMAT_HTML && (st->route->methods & HTTP_METHOD_GET) &&
 	            strncmp(st->path, "/media/", 7) != 0 &&
+	            strncmp(st->path, "/pictures/", 10) != 0 &&
 	            strncmp(st->path, "/captions/", 10) != 0 &&
 	            strncmp(st->path, "/chapters/", 10) != 0;
 	if (status == 401 && page) {
@@ -326,10 +333,40 @@ static void gate_private(request_state *st)
 
 /* Decode and route the request once its headers are in: st->route, or
  * st->pending with the error in st->reply. */
+/* Behind a proxy the socket's peer is the proxy: when it is one of
+ * --trusted-proxy, the client is the address the proxy itself saw, the
+ * last entry of X-Forwarded-For (nginx's $proxy_add_x_forwarded_for
+ * appends it; entries before it are whatever the client claimed). The
+ * sign-in throttle, the log and /metrics' address list then see clients,
+ * not the proxy. From anyone else the header is ignored. */
+static void client_behind_proxy(const http_server *s, struct MHD_Connection *conn,
+                                request_state *st)
+{
+	if (!s->trusted_proxies || !addr_allow_has(s->trusted_proxies, st->remote))
+		return;
+	const char *xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For");
+	if (!xff)
+		return;
+	const char *last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	while (*last == ' ' || *last == '\t')
+		last++;
+	char addr[INET6_ADDRSTRLEN];
+	size_t n = strcspn(last, " \t");
+	unsigned char bytes[16];
+	if (n == 0 || n >= sizeof addr)
+		return;
+	memcpy(addr, last, n);
+	addr[n] = '\0';
+	if (inet_pton(AF_INET, addr, bytes) == 1 || inet_pton(AF_INET6, addr, bytes) == 1)
+		memcpy(st->remote, addr, n + 1);
+}
+
 static void route_request(http_server *s, struct MHD_Connection *conn, request_state *st)
 {
 	st->routed = true;
 	st->server = s;
+	client_behind_proxy(s, conn, st);
 	st->req = (http_request){.server = s,
 	                         .conn = conn,
 	                         .method = st->method,
@@ -375,6 +412,12 @@ static void route_request(http_server *s, struct MHD_Connection *conn, request_s
 		http_reply_header_add(&st->reply, MHD_HTTP_HEADER_ALLOW, allow);
 		st->pending = http_reply_error(&st->reply, 405, "%s is not allowed here; use %s",
 		                               st->method, allow);
+	} else if (s->writer_url && http_replica_refuses(st->method, st->path)) {
+		st->pending = http_reply_error(
+		    &st->reply, 403,
+		    "this server is a read-only replica: uploads, edits and signing in go to "
+		    "the writer, %s",
+		    s->writer_url);
 	} else if (s->private_read && !public_path(st->path)) {
 		gate_private(st);
 	}
@@ -673,8 +716,12 @@ static http_server_status server_new(const http_server_config *cfg, bool v6, htt
 	s->site = cfg->site;
 	s->secure_cookies = cfg->secure_cookies;
 	s->private_read = cfg->private_read;
+	s->replica = cfg->replica;
 	if (!(s->archive_dir = strdup(cfg->archive_dir)) ||
-	    !(s->index_path = index_path(cfg->archive_dir)) ||
+	    !(s->index_path =
+	          cfg->index_path ? strdup(cfg->index_path) : index_path(cfg->archive_dir)) ||
+	    (cfg->writer_url && !(s->writer_url = strdup(cfg->writer_url))) ||
+	    (cfg->accel_redirect && !(s->accel_prefix = strdup(cfg->accel_redirect))) ||
 	    !(s->default_origin = strdup(origin)) ||
 	    !(s->sessions = session_store_new(SESSION_DEFAULT_IDLE, SESSION_DEFAULT_ABSOLUTE,
 	                                      SESSION_DEFAULT_MAX)) ||
@@ -687,12 +734,16 @@ static http_server_status server_new(const http_server_config *cfg, bool v6, htt
 		snprintf(err, errlen, "the staff accounts: %s", accounts_status_str(as));
 		return HTTP_SERVER_INTERNAL;
 	}
-	if (!upload_dirs(s, err, errlen))
+	/* A replica reads the archive (perhaps a read-only mount of the
+	 * writer's) and writes nothing there. */
+	if (!s->replica && !upload_dirs(s, err, errlen))
 		return HTTP_SERVER_STATE_DIR;
 	/* A handle for each MHD worker and each work pool thread, so that
 	 * neither waits for the other's. */
 	if (http_db_pool_new(s->index_path, 2 * (size_t)s->threads, &s->pool) != HTTP_DB_OK)
 		return HTTP_SERVER_NOMEM; /* it opens nothing yet: memory is all it needs */
+	if (!(s->media = http_media_cache_new(MEDIA_CACHE_SLOTS)))
+		return HTTP_SERVER_NOMEM;
 	const http_conn_limits limits = {.connections = CONNECTION_LIMIT,
 	                                 .head_seconds = HEAD_SECONDS,
 	                                 .pressure_seconds = PRESSURE_SECONDS,
@@ -712,6 +763,13 @@ static http_server_status server_new(const http_server_config *cfg, bool v6, htt
 		                       "read-only: upload and edit on the archive's writer, then "
 		                       "rebuild the shards";
 	}
+	if (cfg->trusted_proxies) {
+		char why[128];
+		if (!(s->trusted_proxies = addr_allow_parse(cfg->trusted_proxies, why, sizeof why))) {
+			snprintf(err, errlen, "--trusted-proxy: %s", why);
+			return HTTP_SERVER_BAD_ADDRESS;
+		}
+	}
 	if (!metrics_setup(s, cfg, err, errlen))
 		return s->metrics ? HTTP_SERVER_BAD_ADDRESS : HTTP_SERVER_NOMEM;
 	if (cfg->transcriber && cfg->transcriber[0]) {
@@ -724,6 +782,14 @@ static http_server_status server_new(const http_server_config *cfg, bool v6, htt
 		if (ts == TRANSCRIBE_QUEUE_NOMEM)
 			return HTTP_SERVER_NOMEM;
 		if (ts != TRANSCRIBE_QUEUE_OK)
+			return HTTP_SERVER_INTERNAL;
+	}
+	if (!cfg->no_pictures) {
+		pictures_queue_status ps = pictures_queue_start(cfg->archive_dir, &s->pictures, err,
+		                                                errlen);
+		if (ps == PICTURES_QUEUE_NOMEM)
+			return HTTP_SERVER_NOMEM;
+		if (ps != PICTURES_QUEUE_OK)
 			return HTTP_SERVER_INTERNAL;
 	}
 	return HTTP_SERVER_OK;
@@ -808,9 +874,13 @@ void http_server_stop(http_server *s)
 	/* Then the transcription workers: no handler can queue a job any more. A
 	 * running engine is killed and its job stays queued for the next start. */
 	transcribe_queue_stop(s->transcribe);
+	pictures_queue_stop(s->pictures);
 	http_db_pool_free(s->pool);
+	http_media_cache_free(s->media);
 	free(s->archive_dir);
 	free(s->index_path);
+	free(s->writer_url);
+	free(s->accel_prefix);
 	free(s->default_origin);
 	accounts_cache_free(s->accounts);
 	session_store_free(s->sessions);
@@ -818,6 +888,7 @@ void http_server_stop(http_server *s)
 	free(s->upload_tmp_dir);
 	http_metrics_free(s->metrics);
 	addr_allow_free(s->metrics_allow);
+	addr_allow_free(s->trusted_proxies);
 	free(s->metrics_token);
 	pthread_mutex_destroy(&s->jobs_lock);
 	pthread_cond_destroy(&s->jobs_done);

@@ -40,6 +40,26 @@ typedef struct http_server_config {
 	 * sends `Authorization: Bearer <metrics_token>` (NULL: no token). */
 	const char *metrics_allow;
 	const char *metrics_token;
+	/* Proxies in front ("addr[/bits],…", NULL: none) whose X-Forwarded-For
+	 * is believed: its last address is then the client's. */
+	const char *trusted_proxies;
+	/* A read replica (replica.h): the index is read from index_path (NULL:
+	 * <archive>/.qarchive/index), and not at all until replica (borrowed,
+	 * outlives the server) has completed a session; the archive's folders
+	 * are only read, never written. writer_url, set exactly when replica
+	 * is, is where uploads, edits and sign-in go: the replica refuses them
+	 * with a 403 that names it (replica_gate.h). */
+	const char *index_path;
+	struct http_replica *replica;
+	const char *writer_url;
+	/* nginx in front: /media/ answers, after the access checks, with an
+	 * empty body and `X-Accel-Redirect: PREFIX/<id>/<file>`, and nginx
+	 * sends the file (ranges, validators) from an `internal` location
+	 * aliased to the archive. NULL: qarchive sends it. */
+	const char *accel_redirect;
+	/* No background pictures (pictures_queue.h): `qarchive pictures`
+	 * makes them instead. */
+	bool no_pictures;
 	/* Search these indexes as one instead of the archive's own (db_pool.h;
 	 * each a local index path or "tcp:HOST:PORT" of xapian-tcpsrv), and take
 	 * no uploads or edits. Borrowed for the server's life. 0: none. */

@@ -8,7 +8,7 @@
 
 #include "accounts.h"
 
-bool http_session_user(http_request *req, char user[SESSION_USER_SIZE],
+bool http_session_user(const http_request *req, char user[SESSION_USER_SIZE],
                        char csrf[SESSION_TOKEN_SIZE])
 {
 	user[0] = csrf[0] = '\0';

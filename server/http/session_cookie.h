@@ -19,7 +19,7 @@
 /* The signed-in user of req: true with the user's name and the session's
  * CSRF token copied out, when the request carries a live session whose
  * user still exists (`qarchive user remove` takes effect at once). */
-bool http_session_user(http_request *req, char user[SESSION_USER_SIZE],
+bool http_session_user(const http_request *req, char user[SESSION_USER_SIZE],
                        char csrf[SESSION_TOKEN_SIZE]);
 
 /* Add the Set-Cookie header that starts session id / that ends the

@@ -8,6 +8,7 @@
 
 #include "ingest.h"
 #include "recording.h"
+#include "pictures_queue.h"
 #include "transcribe_queue.h"
 #include "log_line.h"
 #include "metrics.h"
@@ -95,6 +96,7 @@ unsigned upload_commit_run_with(struct http_server *server, const upload_fields 
 	    file_or_text(fields->transcript_path, fields->transcript_name, fields->transcript_text);
 	in.agenda = file_or_text(fields->agenda_path, NULL, fields->agenda_text);
 	in.notes = file_or_text(fields->notes_path, NULL, fields->notes_text);
+	in.qa = file_or_text(fields->qa_path, NULL, fields->qa_text);
 	in.options.publish = publish;
 	ingest_error err = INGEST_ERROR_INIT;
 	ingest_status st = ingest_recording(archive_dir, &in, res->id, sizeof res->id, &err);
@@ -111,6 +113,7 @@ unsigned upload_commit_run_with(struct http_server *server, const upload_fields 
 		        err.indexed ? "" : " (not indexed yet)");
 		queue_transcription(server, fields, res->id);
 		http_metrics_add(server->metrics, HTTP_COUNT_UPLOADS, 1);
+		pictures_queue_wake(server->pictures); /* its poster and storyboard, now */
 		return 201;
 	case INGEST_BAD_INPUT:
 		res->field = err.field;

@@ -5,10 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmark.h>
+#include <pthread.h>
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm-extension_api.h>
+#include <cmark-gfm.h>
 
 #include "escape.h"
 #include "respond.h"
+#include "session_cookie.h"
 #include "web_assets.h"
 
 /* A link to an asset with its content hash as ?v=, so h_static.c can let
@@ -20,6 +25,75 @@ static bool asset_href(strbuf *sb, const char *name)
 	       (!a || (sb_append_str(sb, "?v=") && sb_append_str(sb, a->version)));
 }
 
+/* The staff member the header names: from the session when the page
+ * hands over its request, else as the page says. */
+static bool header_user(const http_page *page, char user[SESSION_USER_SIZE],
+                        char csrf[SESSION_TOKEN_SIZE])
+{
+	if (page->req && page->req->server)
+		return http_session_user(page->req, user, csrf);
+	snprintf(user, SESSION_USER_SIZE, "%s", page->user ? page->user : "");
+	snprintf(csrf, SESSION_TOKEN_SIZE, "%s", page->csrf ? page->csrf : "");
+	return user[0] != '\0';
+}
+
+/* The header's account corner: "Upload", "Signed in as NAME · Sign out"
+ * (a POST /logout form with the session's CSRF token), or for visitors a
+ * "Sign in" link that brings them back to this page. */
+static bool header_account(strbuf *sb, const http_page *page)
+{
+	char user[SESSION_USER_SIZE], csrf[SESSION_TOKEN_SIZE];
+	bool ok = sb_append_str(sb, "<nav class=\"account\" aria-label=\"Account\">");
+	if (!header_user(page, user, csrf)) {
+		if (page->page && strcmp(page->page, "login") == 0)
+			return ok && sb_append_str(sb, "</nav>\n");
+		ok = ok && sb_append_str(sb, "<a class=\"sign-in\" href=\"/login");
+		const char *path = page->req ? page->req->path : NULL;
+		if (ok && path && path[0] == '/' && strcmp(path, "/") != 0)
+			ok = sb_append_str(sb, "?next=") && http_escape_url(sb, path);
+		return ok && sb_append_str(sb, "\">Sign in</a></nav>\n");
+	}
+	ok = ok && sb_append_str(sb, "<a class=\"staff-link\" href=\"/upload\">Upload</a>"
+	                             "<span class=\"signed-in\">Signed in as <strong>") &&
+	     http_escape_html(sb, user) && sb_append_str(sb, "</strong></span>");
+	if (ok && csrf[0])
+		ok = sb_append_str(sb, "<span aria-hidden=\"true\">·</span><form method=\"post\" "
+		                       "action=\"/logout\"><input type=\"hidden\" name=\"csrf\" "
+		                       "value=\"") &&
+		     http_escape_attr(sb, csrf) &&
+		     sb_append_str(sb, "\"><button type=\"submit\" class=\"link\">Sign out</button>"
+		                       "</form>");
+	return ok && sb_append_str(sb, "</nav>\n");
+}
+
+/* The sentence for ?done=… after a staff action's redirect: a fixed text
+ * per known word (the parameter itself is never shown). */
+static bool done_flash(strbuf *sb, const http_page *page)
+{
+	static const struct {
+		const char *word, *text;
+	} done[] = {
+	    {"saved", "Saved. The changes are live and searchable."},
+	    {"deleted", "Deleted. The recording is no longer in the archive."},
+	    {"uploaded", "Uploaded. The recording is in the archive."},
+	};
+	const char *word = page->req ? http_query(page->req, "done") : NULL;
+	for (size_t i = 0; word && i < sizeof done / sizeof done[0]; i++)
+		if (strcmp(word, done[i].word) == 0)
+			return sb_append_str(sb, "<p class=\"flash\" role=\"status\">") &&
+			       http_escape_html(sb, done[i].text) && sb_append_str(sb, "</p>\n");
+	return true;
+}
+
+bool http_html_done_href(strbuf *sb, const char *href, http_done done)
+{
+	const char *word = done == HTTP_DONE_SAVED     ? "saved"
+	                   : done == HTTP_DONE_DELETED ? "deleted"
+	                                               : "uploaded";
+	return sb_append_str(sb, href) && sb_append_str(sb, strchr(href, '?') ? "&" : "?") &&
+	       sb_append_str(sb, "done=") && sb_append_str(sb, word);
+}
+
 bool http_html_begin(strbuf *sb, const http_page *page)
 {
 	bool ok = sb_append_str(sb, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
@@ -29,6 +103,8 @@ bool http_html_begin(strbuf *sb, const http_page *page)
 	          http_escape_html(sb, page->title) &&
 	          sb_append_str(sb, " — qarchive</title>\n<link rel=\"stylesheet\" href=\"") &&
 	          asset_href(sb, "style.css") &&
+	          sb_append_str(sb, "\">\n<link rel=\"icon\" type=\"image/svg+xml\" href=\"") &&
+	          asset_href(sb, "favicon.svg") &&
 	          sb_append_str(sb, "\">\n<link rel=\"search\" "
 	                            "type=\"application/opensearchdescription+xml\" "
 	                            "title=\"qarchive\" href=\"/opensearch.xml\">\n"
@@ -40,6 +116,11 @@ bool http_html_begin(strbuf *sb, const http_page *page)
 	if (ok && page->script)
 		ok = sb_append_str(sb, "<script src=\"") && asset_href(sb, page->script) &&
 		     sb_append_str(sb, "\" defer></script>\n");
+	if (ok && page->extra)
+		ok = sb_append_str(sb, "<script src=\"") && asset_href(sb, page->extra) &&
+		     sb_append_str(sb, "\" defer></script>\n");
+	if (ok && page->head)
+		ok = sb_append_str(sb, page->head);
 	ok = ok && sb_append_str(sb, "</head>\n<body class=\"page-") &&
 	     http_escape_attr(sb, page->page ? page->page : "other") &&
 	     sb_append_str(sb, "\">\n<a class=\"skip\" href=\"#main\">Skip to content</a>\n"
@@ -53,10 +134,9 @@ bool http_html_begin(strbuf *sb, const http_page *page)
 		                   "name=\"q\" placeholder=\"Search what was said\" value=\"") &&
 		     http_escape_attr(sb, page->query) &&
 		     sb_append_str(sb, "\">\n<button type=\"submit\">Search</button>\n</form>\n");
-	if (ok && page->user)
-		ok = sb_append_str(sb, "<nav class=\"staff-nav\" aria-label=\"Staff\">"
-		                       "<a href=\"/upload\">Upload</a></nav>\n");
-	return ok && sb_append_str(sb, "</div></header>\n<main id=\"main\" class=\"wrap\">\n");
+	return ok && header_account(sb, page) &&
+	       sb_append_str(sb, "</div></header>\n<main id=\"main\" class=\"wrap\">\n") &&
+	       done_flash(sb, page);
 }
 
 bool http_html_end(strbuf *sb)
@@ -78,15 +158,18 @@ unsigned http_html_reply(http_reply *out, unsigned status, strbuf *sb, bool ok)
 		return http_reply_error(out, 500, "out of memory");
 	http_reply_take(out, "text/html; charset=utf-8", text, len);
 	http_reply_header_add(out, "Cache-Control", "no-cache");
+	/* The header says who is signed in: a cache must not hand one
+	 * visitor's page to another. */
+	http_reply_header_add(out, "Vary", "Cookie");
 	return status;
 }
 
-char *http_html_error_page(unsigned status, const char *message)
+char *http_html_error_page(const http_request *req, unsigned status, const char *message)
 {
 	strbuf sb = STRBUF_INIT;
 	char title[64];
 	snprintf(title, sizeof title, "%u %s", status, http_reason(status));
-	http_page page = {.title = title, .header_search = true, .page = "error"};
+	http_page page = {.title = title, .header_search = true, .page = "error", .req = req};
 	bool ok = http_html_begin(&sb, &page) && sb_append_str(&sb, "<h1>") &&
 	          sb_append_str(&sb, title) && sb_append_str(&sb, "</h1>\n<p class=\"lead\">") &&
 	          http_escape_html(&sb, message) &&
@@ -167,138 +250,101 @@ bool http_html_search_href(strbuf *sb, const char *q, const char *release, const
 	       param(sb, &first, "page", num);
 }
 
-/* Where a bare http(s) URL in text starts, or NULL. */
-static const char *url_start(const char *s)
+/* GitHub's extensions that staff write notes with: tables (TAC minutes),
+ * task lists, ~~strikethrough~~ and bare URLs as links. Not tagfilter:
+ * safe mode already drops all raw HTML. */
+static const char *const gfm_extensions[] = {"table", "tasklist", "strikethrough", "autolink"};
+
+static pthread_once_t gfm_once = PTHREAD_ONCE_INIT;
+
+/* cmark-gfm keeps its extensions in a process-wide registry that its
+ * registration fills without a lock: once, before any thread parses. */
+static void gfm_register(void)
 {
-	const char *a = strstr(s, "https://"), *b = strstr(s, "http://");
-	return a && (!b || a < b) ? a : b;
+	cmark_gfm_core_extensions_ensure_registered();
 }
 
-/* A bare URL's length: up to a space, '<' or '>', without the sentence
- * punctuation after it, and without a ')' it did not open (as GitHub's
- * autolink extension ends URLs). */
-static size_t url_length(const char *u)
+/* Headings placed under the page's: the document's top level (whatever it
+ * is: notes often start at "##") becomes shift + 1, the others keep their
+ * distance to it, at most <h6>. So a page's outline has no gap (an <h2>
+ * then an <h4>), which screen-reader users navigate by. */
+static bool shift_headings(cmark_node *doc, int shift)
 {
-	size_t n = strcspn(u, " \t\r\n<>\"");
-	while (n > 0 && strchr(".,;:!?'*_", u[n - 1]))
-		n--;
-	int depth = 0;
-	for (size_t i = 0; i < n; i++)
-		depth += u[i] == '(' ? 1 : u[i] == ')' ? -1 : 0;
-	while (n > 0 && u[n - 1] == ')' && depth < 0) {
-		n--;
-		depth++;
+	int top = 7;
+	for (int pass = 0; pass < 2; pass++) {
+		cmark_iter *it = cmark_iter_new(doc);
+		if (!it)
+			return false;
+		cmark_event_type ev;
+		while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+			cmark_node *node = cmark_iter_get_node(it);
+			if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(node) != CMARK_NODE_HEADING)
+				continue;
+			int level = cmark_node_get_heading_level(node);
+			if (pass == 0) {
+				top = level < top ? level : top;
+			} else {
+				level = level - top + 1 + shift;
+				cmark_node_set_heading_level(node, level > 6 ? 6 : level);
+			}
+		}
+		cmark_iter_free(it);
 	}
-	return n;
+	return true;
 }
 
-static bool inside_link(cmark_node *node)
+/* A task list's checkbox (cmark-gfm's tasklist renders a bare disabled
+ * <input>) gets a name, as every form control needs one: "done" or "to
+ * do". Safe mode drops raw HTML, so every "<input" in the output is the
+ * renderer's. */
+static bool append_labelled(strbuf *sb, const char *html)
 {
-	for (cmark_node *p = cmark_node_parent(node); p; p = cmark_node_parent(p))
-		if (cmark_node_get_type(p) == CMARK_NODE_LINK)
-			return true;
-	return false;
-}
-
-/* Turn bare URLs in a text node into links: notes list sources as plain
- * URLs, and CommonMark (unlike GFM) does not link them. Each URL becomes a
- * link node whose destination cmark's safe renderer still checks. */
-static bool autolink_text(cmark_node *text)
-{
-	const char *lit = cmark_node_get_literal(text);
-	if (!lit || !url_start(lit) || inside_link(text))
-		return true;
-	char *rest = strdup(lit);
-	if (!rest)
-		return false;
-	const char *p = rest, *u;
+	static const char checked[] = "<input type=\"checkbox\" checked=\"\" disabled=\"\"";
+	static const char unchecked[] = "<input type=\"checkbox\" disabled=\"\"";
+	const char *p = html, *box;
 	bool ok = true;
-	while (ok && (u = url_start(p)) != NULL) {
-		size_t n = url_length(u);
-		if (n <= strlen("https://")) {
-			break;
-		}
-		char *before = strndup(p, (size_t)(u - p)), *url = strndup(u, n);
-		cmark_node *pre = cmark_node_new(CMARK_NODE_TEXT);
-		cmark_node *link = cmark_node_new(CMARK_NODE_LINK);
-		cmark_node *label = cmark_node_new(CMARK_NODE_TEXT);
-		ok = before && url && pre && link && label && cmark_node_set_literal(pre, before) &&
-		     cmark_node_set_url(link, url) && cmark_node_set_literal(label, url) &&
-		     cmark_node_append_child(link, label);
-		if (ok) {
-			label = NULL;
-			ok = cmark_node_insert_before(text, pre);
-			pre = ok ? NULL : pre;
-		}
-		if (ok) {
-			ok = cmark_node_insert_before(text, link);
-			link = ok ? NULL : link;
-		}
-		if (pre)
-			cmark_node_free(pre);
-		if (link)
-			cmark_node_free(link);
-		if (label)
-			cmark_node_free(label);
-		free(before);
-		free(url);
-		p = u + n;
+	while (ok && (box = strstr(p, "<input type=\"checkbox\"")) != NULL) {
+		bool done = strncmp(box, checked, sizeof checked - 1) == 0;
+		size_t n = done ? sizeof checked - 1 : sizeof unchecked - 1;
+		if (!done && strncmp(box, unchecked, n) != 0)
+			n = strlen("<input type=\"checkbox\"");
+		ok = sb_append(sb, p, (size_t)(box - p) + n) &&
+		     sb_append_str(sb, done ? " aria-label=\"done\"" : " aria-label=\"to do\"");
+		p = box + n;
 	}
-	ok = ok && cmark_node_set_literal(text, p);
-	free(rest);
-	return ok;
+	return ok && sb_append_str(sb, p);
 }
 
 bool http_html_markdown(strbuf *sb, const char *markdown, int shift)
 {
 	if (!markdown || !markdown[0])
 		return true;
-	/* CMARK_OPT_SAFE is cmark's default since 0.29 (raw HTML becomes a
-	 * comment, javascript:/vbscript:/file:/data: links are emptied); it is
-	 * named so that an older libcmark is safe too. Never CMARK_OPT_UNSAFE. */
+	pthread_once(&gfm_once, gfm_register);
+	/* Safe mode is cmark-gfm's default (raw HTML becomes a comment,
+	 * javascript:/vbscript:/file:/data: links are emptied, autolinks
+	 * included); CMARK_OPT_SAFE is named so that an older library is safe
+	 * too. Never CMARK_OPT_UNSAFE. */
 	const int options = CMARK_OPT_SAFE | CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_SMART;
-	cmark_node *doc = cmark_parse_document(markdown, strlen(markdown), options);
-	if (!doc)
+	cmark_parser *parser = cmark_parser_new(options);
+	if (!parser)
 		return false;
-	cmark_iter *it = cmark_iter_new(doc);
-	if (!it) {
-		cmark_node_free(doc);
-		return false;
-	}
-	/* Text nodes are collected first: linking one changes the tree, which
-	 * an iterator must not see mid-walk. */
-	cmark_node **texts = NULL;
-	size_t count = 0, cap = 0;
 	bool ok = true;
-	cmark_event_type ev;
-	while (ok && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *node = cmark_iter_get_node(it);
-		if (ev != CMARK_EVENT_ENTER)
-			continue;
-		if (cmark_node_get_type(node) == CMARK_NODE_HEADING) {
-			int level = cmark_node_get_heading_level(node) + shift;
-			cmark_node_set_heading_level(node, level > 6 ? 6 : level);
-		} else if (cmark_node_get_type(node) == CMARK_NODE_TEXT) {
-			if (count == cap) {
-				size_t ncap = cap ? cap * 2 : 32;
-				cmark_node **grown = realloc(texts, ncap * sizeof *grown);
-				if (!grown) {
-					ok = false;
-					break;
-				}
-				texts = grown;
-				cap = ncap;
-			}
-			texts[count++] = node;
-		}
+	for (size_t i = 0; ok && i < sizeof gfm_extensions / sizeof gfm_extensions[0]; i++) {
+		cmark_syntax_extension *ext = cmark_find_syntax_extension(gfm_extensions[i]);
+		ok = ext && cmark_parser_attach_syntax_extension(parser, ext);
 	}
-	cmark_iter_free(it);
-	for (size_t i = 0; ok && i < count; i++)
-		ok = autolink_text(texts[i]);
-	free(texts);
-	char *html = ok ? cmark_render_html(doc, options) : NULL;
-	cmark_node_free(doc);
-	ok = html && sb_append_str(sb, html);
+	cmark_node *doc = NULL;
+	if (ok) {
+		cmark_parser_feed(parser, markdown, strlen(markdown));
+		doc = cmark_parser_finish(parser);
+	}
+	char *html = doc && shift_headings(doc, shift)
+	                 ? cmark_render_html(doc, options, cmark_parser_get_syntax_extensions(parser))
+	                 : NULL;
+	ok = html && append_labelled(sb, html);
 	free(html);
+	if (doc)
+		cmark_node_free(doc);
+	cmark_parser_free(parser);
 	return ok;
 }

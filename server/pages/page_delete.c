@@ -33,8 +33,7 @@ static unsigned confirm_page(http_reply *out, unsigned status, const char *id, c
 	                  .user = user,
 	                  .csrf = csrf};
 	bool ok = http_html_begin(&sb, &page) && sb_append_str(&sb, "<h1>Delete <q>") &&
-	          http_escape_html(&sb, title) && sb_append_str(&sb, "</q> for good?</h1>\n") &&
-	          http_form_signed_in(&sb, user, csrf);
+	          http_escape_html(&sb, title) && sb_append_str(&sb, "</q> for good?</h1>\n");
 	if (ok && error)
 		ok = sb_append_str(&sb, "<div class=\"form-error\" role=\"alert\"><p>") &&
 		     http_escape_html(&sb, error) && sb_append_str(&sb, "</p></div>\n");
@@ -81,7 +80,8 @@ unsigned http_handle_delete(http_request *req, http_reply *out)
 	case INGEST_OK:
 		log_say("serve", "%s deleted recording %s%s%s", who.name, id,
 		        err.indexed ? "" : "; the index catches up later: ", err.message);
-		http_reply_header_add(out, MHD_HTTP_HEADER_LOCATION, "/");
+		/* The home page, saying it was done (html.h). */
+		http_reply_header_add(out, MHD_HTTP_HEADER_LOCATION, "/?done=deleted");
 		return 303;
 	case INGEST_NOT_FOUND:
 		return http_reply_error(out, 404, "no recording %s (deleted already?)", id);

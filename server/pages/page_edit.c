@@ -1,11 +1,14 @@
 /* /edit/<id>: staff change a recording's details, replace its transcript,
- * its agenda or its notes (#8).
+ * its agenda, its notes (#8) or its questions and answers (qa.md:
+ * edit_units.h).
  *
  * GET shows the form, filled in from the recording's folder (the folder,
  * not the index, is what an edit changes); anybody not signed in is sent
  * to sign in first. POST applies what changed through the indexer's edit
- * API (recording_edit.h: each change validated, then written atomically),
- * re-indexes that one recording, and goes back to its page (303). A
+ * API (recording_edit.h: every change validated, then written atomically),
+ * re-indexes that one recording, and goes back to its page (303, with
+ * ?done=saved so the page says so). All of the form is saved or none of it
+ * (recording_edit_apply validates every part before writing any). A
  * mistake comes back on the form with everything typed kept, like
  * /upload's.
  */
@@ -15,8 +18,10 @@
 
 #include <microhttpd.h>
 
+#include "edit_units.h"
 #include "escape.h"
 #include "file_io.h"
+#include "form_body.h"
 #include "pages.h"
 #include "html.h"
 #include "index_update.h"
@@ -37,7 +42,8 @@ typedef enum transcript_now {
 
 static unsigned edit_form(http_reply *out, unsigned status, const char *id, const char *user,
                           const char *csrf, const http_recording_form *v,
-                          const http_form_error *err, const char *note, transcript_now now)
+                          const http_form_error *err, const char *note, transcript_now now,
+                          const edit_units *units)
 {
 	strbuf sb = STRBUF_INIT;
 	char title[300];
@@ -58,7 +64,7 @@ static unsigned edit_form(http_reply *out, unsigned status, const char *id, cons
 	bool ok =
 	    http_html_begin(&sb, &page) && sb_append_str(&sb, "<h1>Edit <q>") &&
 	    http_escape_html(&sb, v->title && v->title[0] ? v->title : id) &&
-	    sb_append_str(&sb, "</q></h1>\n") && http_form_signed_in(&sb, user, csrf) &&
+	    sb_append_str(&sb, "</q></h1>\n") &&
 	    http_form_error_box(&sb, err, note) &&
 	    sb_append_str(&sb, "<form class=\"staff-form\" id=\"edit-form\" method=\"post\" "
 	                       "action=\"/edit/") &&
@@ -67,15 +73,18 @@ static unsigned edit_form(http_reply *out, unsigned status, const char *id, cons
 	    http_form_csrf(&sb, csrf) && sb_append_str(&sb, "\n") &&
 	    http_form_details(&sb, v, err) &&
 	    sb_append_str(&sb, "<fieldset>\n<legend>Transcript, agenda and notes</legend>\n") &&
-	    http_form_file(&sb, "transcript", "Replace the transcript", hint,
+	    http_form_file(&sb, "transcript", "Replace the transcript (optional)", hint,
 	                   ".vtt,.srt,.sbv,.txt,text/vtt,text/plain", false, "transcript", err) &&
-	    http_form_textarea(&sb, "agenda", "Agenda",
+	    http_form_textarea(&sb, "agenda", "Agenda (optional)",
 	                       "agenda.md: lines such as \"- 00:12:30 Title\". Empty it to "
 	                       "remove the agenda.",
 	                       v->agenda, 6, err) &&
-	    http_form_textarea(&sb, "notes", "Notes", "Markdown. Empty it to remove the notes.",
+	    http_form_textarea(&sb, "notes", "Notes (optional)",
+	                       "Markdown (GitHub's: tables, task lists). Empty it to remove the "
+	                       "notes.",
 	                       v->notes, 6, err) &&
-	    sb_append_str(&sb, "</fieldset>\n<div class=\"actions\"><button type=\"submit\">"
+	    sb_append_str(&sb, "</fieldset>\n") && http_edit_units_section(&sb, units, err) &&
+	    sb_append_str(&sb, "<div class=\"actions\"><button type=\"submit\">"
 	                       "Save changes</button> <a href=\"/watch/") &&
 	    http_escape_url(&sb, id) &&
 	    sb_append_str(&sb, "\">Cancel</a> <a class=\"danger\" href=\"/delete/") &&
@@ -119,13 +128,15 @@ unsigned http_handle_edit_page(http_request *req, http_reply *out)
 		return http_form_sign_in_first(out, recording_id_valid(id) ? req->path : "/upload");
 	recording rec = RECORDING_INIT;
 	strbuf speakers = STRBUF_INIT;
-	char *agenda = NULL, *notes = NULL;
+	char *agenda = NULL, *notes = NULL, *qa = NULL;
+	json_t *summary = NULL;
 	unsigned st = http_recording_load(req, out, id, &rec);
 	if (st)
 		goto out;
 	agenda = text_file(rec.agenda_path);
 	notes = text_file(rec.notes_path);
-	if (!agenda || !notes || !speaker_lines(&speakers, &rec.meta)) {
+	qa = text_file(rec.qa_path);
+	if (!agenda || !notes || !qa || !speaker_lines(&speakers, &rec.meta)) {
 		st = http_reply_error(out, 500, "out of memory");
 		goto out;
 	}
@@ -137,11 +148,23 @@ unsigned http_handle_edit_page(http_request *req, http_reply *out)
 	                         .description = rec.meta.description,
 	                         .agenda = agenda,
 	                         .notes = notes};
+	/* The units as the index holds them: a recording not indexed yet
+	 * shows its qa.md alone. */
+	if (http_recording_summary(req, out, id, &summary) != 0) {
+		http_reply_free(out);
+		summary = NULL;
+	}
+	edit_units units = {.questions = json_object_get(summary, "questions"),
+	                    .from_qa = rec.qa_path != NULL,
+	                    .qa = qa};
 	st = edit_form(out, 200, id, user, csrf, &v, NULL, NULL,
 	               rec.transcript_machine ? HAS_MACHINE_TRANSCRIPT
 	               : rec.transcript_path  ? HAS_TRANSCRIPT_FILE
-	                                      : HAS_NO_TRANSCRIPT);
+	                                      : HAS_NO_TRANSCRIPT,
+	               &units);
 out:
+	json_decref(summary);
+	free(qa);
 	free(agenda);
 	free(notes);
 	sb_free(&speakers);
@@ -149,20 +172,12 @@ out:
 	return st;
 }
 
-/* What one POST changed, for the note shown when a later change fails. */
-typedef struct applied {
-	const char *names[4];
-	size_t count;
-} applied;
-
-/* One change's verdict: 0 to go on, else the status to answer with (the
- * form again for the editor's mistake). */
-static unsigned verdict(http_reply *out, ingest_status st, const ingest_error *err, applied *done,
-                        const char *what)
+/* The edit's verdict: 0 when saved, 400 for the editor's mistake (the form
+ * comes back), else the error to answer with. */
+static unsigned verdict(http_reply *out, ingest_status st, const ingest_error *err)
 {
 	switch (st) {
 	case INGEST_OK:
-		done->names[done->count++] = what;
 		return 0;
 	case INGEST_BAD_INPUT:
 		return 400;
@@ -226,52 +241,49 @@ static bool differs(const char *form_text, const char *path)
 	return d;
 }
 
-/* Apply the form to recording id, then index it once. *err tells what
- * went wrong; done what was saved before. */
+/* Apply the form to recording id, all of it or nothing (recording_edit_apply
+ * validates every part before it writes any), then index it once. *err
+ * tells what went wrong. */
 static unsigned apply(http_request *req, http_reply *out, const char *id,
-                      const http_recording_form *v, const recording *rec, ingest_error *err,
-                      applied *done)
+                      const http_recording_form *v, const recording *rec, ingest_error *err)
 {
 	const char *archive = req->server->archive_dir;
 	form_body *form = req->body;
-	/* Every change is written first and the recording indexed once at the
-	 * end, rather than once per change. */
 	ingest_options options = INGEST_OPTIONS_INIT;
 	options.no_index = true;
-	unsigned st = 0;
-
 	json_t *fields = metadata(v);
 	if (!fields)
 		return http_reply_error(out, 500, "out of memory");
-	st = verdict(out, recording_update_metadata(archive, id, fields, &options, err), err, done,
-	             "the details");
-	json_decref(fields);
-
-	const form_file *transcript = form_file_get(form, "transcript");
-	if (!st && transcript) {
-		ingest_file file = {.path = transcript->path, .name = transcript->filename};
-		st = verdict(out, recording_replace_transcript(archive, id, &file, &options, err),
-		             err, done, "the transcript");
+	const form_file *upload = form_file_get(form, "transcript");
+	ingest_file transcript = {.path = upload ? upload->path : NULL,
+	                          .name = upload ? upload->filename : NULL};
+	ingest_file agenda = {.text = v->agenda, .text_len = v->agenda ? strlen(v->agenda) : 0};
+	ingest_file notes = {.text = v->notes, .text_len = v->notes ? strlen(v->notes) : 0};
+	/* The questions' qa.md (edit_units.h), checked against the transcript
+	 * the edit leaves: emptied, detection is back. */
+	bool nomem;
+	char *qa = http_edit_units_qa(form, &nomem);
+	if (nomem) {
+		json_decref(fields);
+		return http_reply_error(out, 500, "out of memory");
 	}
-	/* The agenda and notes only when the form sent them and they
+	ingest_file qa_file = {.text = qa, .text_len = qa ? strlen(qa) : 0};
+	/* The agenda, notes and qa.md only when the form sent them and they
 	 * changed: an unchanged text is not written (nor re-validated). */
-	if (!st && v->agenda && differs(v->agenda, rec->agenda_path)) {
-		ingest_file file = {.text = v->agenda,
-		                    .text_len = v->agenda ? strlen(v->agenda) : 0};
-		st = verdict(out,
-		             recording_replace_agenda(archive, id, file.text_len ? &file : NULL,
-		                                      &options, err),
-		             err, done, "the agenda");
-	}
-	if (!st && v->notes && differs(v->notes, rec->notes_path)) {
-		ingest_file file = {.text = v->notes, .text_len = v->notes ? strlen(v->notes) : 0};
-		st = verdict(out,
-		             recording_replace_notes(archive, id, file.text_len ? &file : NULL,
-		                                     &options, err),
-		             err, done, "the notes");
-	}
-
-	if (done->count > 0) {
+	recording_changes c = {
+	    .fields = fields,
+	    .transcript = upload ? &transcript : NULL,
+	    .agenda_set = v->agenda && differs(v->agenda, rec->agenda_path),
+	    .agenda = agenda.text_len ? &agenda : NULL,
+	    .notes_set = v->notes && differs(v->notes, rec->notes_path),
+	    .notes = notes.text_len ? &notes : NULL,
+	    .qa_set = qa && differs(qa, rec->qa_path),
+	    .qa = qa_file.text_len ? &qa_file : NULL,
+	};
+	unsigned st = verdict(out, recording_edit_apply(archive, id, &c, &options, err), err);
+	json_decref(fields);
+	free(qa);
+	if (st == 0) {
 		char why[512];
 		index_update_status is = index_update_recording(archive, id, INDEX_UPDATE_WAIT_MS,
 		                                                NULL, why, sizeof why);
@@ -300,48 +312,40 @@ unsigned http_handle_edit(http_request *req, http_reply *out)
 		/* A stale form: again, with a fresh token and what was typed. */
 		http_reply_free(out);
 		http_form_error stale = {NULL, "The form had expired. Check it and save again."};
+		edit_units typed = {.qa = form_text(req->body, "qa")};
 		st = edit_form(out, 403, id, who.name, who.csrf, &v, &stale,
 		               "A chosen transcript file is not kept: choose it again.",
-		               HAS_TRANSCRIPT_UNKNOWN);
+		               HAS_TRANSCRIPT_UNKNOWN, &typed);
 		goto out;
 	}
 	if (st || (st = http_recording_load(req, out, id, &rec)))
 		goto out;
 
 	ingest_error err = INGEST_ERROR_INIT;
-	applied done = {{NULL}, 0};
-	st = apply(req, out, id, &v, &rec, &err, &done);
-	if (done.count > 0)
+	st = apply(req, out, id, &v, &rec, &err);
+	if (st == 0)
 		log_say("serve", "%s edited recording %s", who.name, id);
 	if (st == 400) {
-		/* What was saved stays saved (each change is atomic on its own):
-		 * the note says which, so the editor knows what is left. */
-		char note[256] = "";
-		size_t n = 0;
-		for (size_t i = 0; i < done.count && n < sizeof note; i++)
-			n += (size_t)snprintf(note + n, sizeof note - n, "%s%s",
-			                      i == 0               ? "Saved: "
-			                      : i + 1 < done.count ? ", "
-			                                           : " and ",
-			                      done.names[i]);
-		if (done.count > 0 && n < sizeof note)
-			snprintf(note + n, sizeof note - n, ". The rest was not.");
-		if (form_file_get(req->body, "transcript") && n < sizeof note)
-			snprintf(note + strlen(note), sizeof note - strlen(note),
-			         "%sA chosen transcript file is not kept: choose it again.",
-			         done.count ? " " : "");
+		/* Nothing was saved (recording_edit_apply): the form says so once,
+		 * with what was typed kept. */
 		http_form_error bad = {err.field, err.message};
-		bool has = rec.transcript_path != NULL;
-		for (size_t i = 0; i < done.count; i++)
-			has = has || strcmp(done.names[i], "the transcript") == 0;
-		st = edit_form(out, 400, id, who.name, who.csrf, &v, &bad, note[0] ? note : NULL,
-		               has ? HAS_TRANSCRIPT_FILE : HAS_NO_TRANSCRIPT);
+		edit_units typed = {.qa = form_text(req->body, "qa")};
+		st = edit_form(out, 400, id, who.name, who.csrf, &v, &bad,
+		               form_file_get(req->body, "transcript")
+		                   ? "A chosen transcript file is not kept: choose it again."
+		                   : NULL,
+		               rec.transcript_machine ? HAS_MACHINE_TRANSCRIPT
+		               : rec.transcript_path  ? HAS_TRANSCRIPT_FILE
+		                                      : HAS_NO_TRANSCRIPT,
+		               &typed);
 	} else if (!st) {
-		strbuf location = STRBUF_INIT;
-		st = sb_append_str(&location, "/watch/") && http_escape_url(&location, id) &&
+		strbuf path = STRBUF_INIT, location = STRBUF_INIT;
+		st = sb_append_str(&path, "/watch/") && http_escape_url(&path, id) &&
+		             http_html_done_href(&location, path.data, HTTP_DONE_SAVED) &&
 		             http_reply_header_add(out, MHD_HTTP_HEADER_LOCATION, location.data)
 		         ? 303
 		         : http_reply_error(out, 500, "out of memory");
+		sb_free(&path);
 		sb_free(&location);
 	}
 out:

@@ -8,6 +8,7 @@
 #include "escape.h"
 #include "pages.h"
 #include "html.h"
+#include "picture_tag.h"
 #include "recording_files.h"
 #include "session_cookie.h"
 #include "timecode.h"
@@ -41,6 +42,9 @@ static group group_of(json_t *rec)
 	return GROUP_OTHER;
 }
 
+/* A recording's poster in the list: CSS pixels wide (style.css, .rec .pic). */
+#define HOME_PICTURE_WIDTH 112
+
 static const struct {
 	const char *id, *heading, *blurb;
 } groups[GROUP_COUNT] = {
@@ -52,11 +56,12 @@ static const struct {
     [GROUP_OTHER] = {"other", "Other recordings", ""},
 };
 
-static bool recording_item(strbuf *sb, json_t *rec, group g)
+static bool recording_item(strbuf *sb, const char *archive_dir, json_t *rec, group g)
 {
 	const char *id = str(rec, "id"), *release = str(rec, "release");
 	json_t *duration = json_object_get(rec, "duration");
-	bool ok = sb_append_str(sb, "<li class=\"rec\">");
+	bool ok = sb_append_str(sb, "<li class=\"rec\">") &&
+	          http_html_picture(sb, archive_dir, id, -1, HOME_PICTURE_WIDTH);
 	if (ok && g == GROUP_RELEASE && release)
 		ok = sb_append_str(sb, "<span class=\"badge\">") && http_escape_html(sb, release) &&
 		     sb_append_str(sb, "</span> ");
@@ -94,7 +99,8 @@ unsigned http_handle_home(http_request *req, http_reply *out)
 	strbuf sb = STRBUF_INIT;
 	char user[SESSION_USER_SIZE], csrf[SESSION_TOKEN_SIZE];
 	bool staff = http_session_user(req, user, csrf);
-	http_page page = {.title = "The archive", .page = "home", .user = staff ? user : NULL};
+	http_page page = {
+	    .title = "The archive", .page = "home", .user = staff ? user : NULL, .req = req};
 	char stats[128];
 	snprintf(stats, sizeof stats, "%zu recording%s, %.0f hour%s of talk.", n, n == 1 ? "" : "s",
 	         hours, hours >= 0.5 && hours < 1.5 ? "" : "s");
@@ -145,7 +151,7 @@ unsigned http_handle_home(http_request *req, http_reply *out)
 		for (size_t i = 0; ok && i < n; i++) {
 			json_t *rec = json_array_get(list, i);
 			if (group_of(rec) == (group)g)
-				ok = recording_item(&sb, rec, (group)g);
+				ok = recording_item(&sb, req->server->archive_dir, rec, (group)g);
 		}
 		ok = ok && sb_append_str(&sb, "</ul>\n</section>\n");
 	}

@@ -23,9 +23,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include "answer_span.h"
 #include "escape.h"
 #include "pages.h"
+#include "recording_files.h"
 #include "html.h"
+#include "picture_tag.h"
 #include "search_limits.h"
 #include "search_params.h"
 #include "session_cookie.h"
@@ -37,6 +40,9 @@ static const char *str(json_t *o, const char *key)
 }
 
 /* The filters of the request, the query, and where to link. */
+/* A result's picture: CSS pixels wide (style.css, .result .pic). */
+#define SEARCH_PICTURE_WIDTH 160
+
 typedef struct state {
 	const char *q, *release, *kind, *speaker;
 	const char *source;          /* ?source=machine|human, kept by the form */
@@ -45,6 +51,10 @@ typedef struct state {
 	unsigned page;
 	bool questions;   /* type=questions: questions asked and their answers only */
 	const char *user; /* signed-in staff, for the header; NULL for visitors */
+	const http_request *req; /* for the header (html.h) */
+	const char *year;        /* ?year=2025, or NULL */
+	bool by_date;            /* sort=date: newest first */
+	const char *archive_dir; /* for the results' pictures */
 } state;
 
 /* "&amp;name=value" onto the link that starts at sb[at] ('?' for its
@@ -67,7 +77,24 @@ static bool href(strbuf *sb, const state *s, unsigned page)
 		ok = add_param(sb, at, "source", s->source);
 	if (ok && s->questions)
 		ok = add_param(sb, at, "type", "questions");
+	if (ok && s->year)
+		ok = add_param(sb, at, "year", s->year);
+	if (ok && s->by_date)
+		ok = add_param(sb, at, "sort", "date");
 	return ok;
+}
+
+/* "Sort: Relevance · Newest first", the current one marked. */
+static bool sort_links(strbuf *sb, const state *s)
+{
+	state rel = *s, date = *s;
+	rel.by_date = false;
+	date.by_date = true;
+	return sb_append_str(sb, "<p class=\"sort\">Sort: <a href=\"") && href(sb, &rel, 1) &&
+	       sb_append_str(sb, s->by_date ? "\">" : "\" aria-current=\"true\">") &&
+	       sb_append_str(sb, "Relevance</a> · <a href=\"") && href(sb, &date, 1) &&
+	       sb_append_str(sb, s->by_date ? "\" aria-current=\"true\">" : "\">") &&
+	       sb_append_str(sb, "Newest first</a></p>\n");
 }
 
 /* "Only questions asked" / "All moments": the same search, the other type. */
@@ -104,9 +131,11 @@ static bool search_form(strbuf *sb, const state *s)
 	          http_escape_attr(sb, s->q) &&
 	          sb_append_str(sb, "\" placeholder=\"Search what was said\">\n<button "
 	                            "type=\"submit\">Search</button></div>\n");
-	const char *names[] = {"release", "kind", "speaker", "recording", "source"};
-	const char *values[] = {s->release, s->kind, s->speaker, s->recording, s->source};
-	for (int i = 0; ok && i < 5; i++)
+	const char *names[] = {"release", "kind", "speaker", "recording", "source", "year", "sort"};
+	const char *values[] = {s->release,   s->kind, s->speaker,
+	                        s->recording, s->source, s->year,
+	                        s->by_date ? "date" : NULL};
+	for (int i = 0; ok && i < 7; i++)
 		if (values[i])
 			ok = sb_append_str(sb, "<input type=\"hidden\" name=\"") &&
 			     sb_append_str(sb, names[i]) && sb_append_str(sb, "\" value=\"") &&
@@ -134,13 +163,17 @@ static bool facet_label(strbuf *sb, const char *field, const char *value)
 /* The active filters, each a link that removes it. */
 static bool filter_chips(strbuf *sb, const state *s)
 {
-	if (!s->release && !s->kind && !s->speaker && !s->recording && !s->source)
+	if (!s->release && !s->kind && !s->speaker && !s->recording && !s->source && !s->year)
 		return true;
 	bool ok = sb_append_str(sb, "<p class=\"chips\">Only ");
-	const char *fields[] = {"release", "kind", "speaker", "recording", "source"};
-	const char *values[] = {s->release, s->kind, s->speaker,
-	                        s->recording_title ? s->recording_title : s->recording, s->source};
-	for (int i = 0; ok && i < 5; i++) {
+	const char *fields[] = {"release", "kind", "speaker", "recording", "source", "year"};
+	const char *values[] = {s->release,
+	                        s->kind,
+	                        s->speaker,
+	                        s->recording_title ? s->recording_title : s->recording,
+	                        s->source,
+	                        s->year};
+	for (int i = 0; ok && i < 6; i++) {
 		if (!values[i])
 			continue;
 		state without = *s;
@@ -152,8 +185,10 @@ static bool filter_chips(strbuf *sb, const state *s)
 			without.speaker = NULL;
 		else if (i == 3)
 			without.recording = NULL;
-		else
+		else if (i == 4)
 			without.source = NULL;
+		else
+			without.year = NULL;
 		ok = sb_append_str(sb, "<a class=\"chip\" href=\"") && href(sb, &without, 1) &&
 		     sb_append_str(sb, "\">") && facet_label(sb, fields[i], values[i]) &&
 		     sb_append_str(sb, " <span aria-hidden=\"true\">×</span><span class=\"vh\"> "
@@ -170,6 +205,7 @@ static bool facet_list(strbuf *sb, const state *s, json_t *facets, const char *f
 	json_t *values = json_object_get(facets, field);
 	const char *active = strcmp(field, "release") == 0 ? s->release
 	                     : strcmp(field, "kind") == 0  ? s->kind
+	                     : strcmp(field, "year") == 0  ? s->year
 	                                                   : s->speaker;
 	if (json_object_size(values) == 0)
 		return true;
@@ -192,6 +228,8 @@ static bool facet_list(strbuf *sb, const state *s, json_t *facets, const char *f
 			next.release = v;
 		else if (strcmp(field, "kind") == 0)
 			next.kind = v;
+		else if (strcmp(field, "year") == 0)
+			next.year = v;
 		else
 			next.speaker = v;
 		char n[32];
@@ -222,6 +260,44 @@ static bool moment_href(strbuf *sb, const state *s, const char *id, const char *
 	return ok;
 }
 
+/* The link to a unit's question: it plays from there, and the watch page
+ * marks its answer (answer_span.h). */
+static bool unit_href(strbuf *sb, const state *s, const char *id, double qt, json_t *answer)
+{
+	double at = json_number_value(json_object_get(answer, "t"));
+	double end = json_number_value(json_object_get(answer, "end"));
+	return moment_href(sb, s, id, "passage", qt) && sb_append_str(sb, "&amp;answer=") &&
+	       answer_span_write(sb, at, end);
+}
+
+/* A meeting's agenda item (unit_search.h: "kind": "agenda"): "Agenda item
+ * (at 12:34): title" linking to it, "Discussed (12:34–20:01): first
+ * sentence…", and a decision stated in it. */
+static bool agenda_unit_item(strbuf *sb, const state *s, json_t *hit, json_t *unit)
+{
+	json_t *q = json_object_get(unit, "question"), *a = json_object_get(unit, "answer");
+	json_t *decided = json_array_get(json_object_get(unit, "decisions"), 0);
+	const char *id = str(hit, "recording"), *snippet = str(hit, "snippet");
+	double qt = json_number_value(json_object_get(q, "t"));
+	bool ok = sb_append_str(sb, "<li class=\"unit agenda-unit\"><a class=\"moment\" href=\"") &&
+	          unit_href(sb, s, id, qt, a) && sb_append_str(sb, "\"><span class=\"ts\">") &&
+	          timecode_clock(sb, qt) &&
+	          sb_append_str(sb, "</span> <span class=\"snippet\"><span class=\"tag\">Agenda "
+	                            "item</span> ") &&
+	          /* Xapian escaped the snippet, as every snippet here. */
+	          (snippet && snippet[0] ? sb_append_str(sb, snippet)
+	                                 : http_escape_html(sb, str(q, "text"))) &&
+	          sb_append_str(sb, "</span></a><p class=\"discussed\">Discussed ") &&
+	          timecode_clock(sb, json_number_value(json_object_get(a, "t"))) &&
+	          sb_append_str(sb, "\u2013") &&
+	          timecode_clock(sb, json_number_value(json_object_get(a, "end"))) &&
+	          sb_append_str(sb, "</p>");
+	if (ok && decided)
+		ok = sb_append_str(sb, "<p class=\"decided\"><span class=\"tag\">Decided</span> ") &&
+		     http_escape_html(sb, str(decided, "text")) && sb_append_str(sb, "</p>");
+	return ok && sb_append_str(sb, "</li>\n");
+}
+
 /* "Q (asked at 12:34 by Name): ..." linking to the question, and "A (Name,
  * 12:41–14:02): first sentence…" linking to the answer (unit_search.h).
  * Every part is the archive's text: escaped (the question is the hit's
@@ -234,8 +310,11 @@ static bool unit_item(strbuf *sb, const state *s, json_t *hit, json_t *unit)
 	double qt = json_number_value(json_object_get(q, "t"));
 	double at = json_number_value(json_object_get(a, "t"));
 	double end = json_number_value(json_object_get(a, "end"));
+	const char *kind = str(unit, "kind");
+	if (kind && strcmp(kind, "agenda") == 0)
+		return agenda_unit_item(sb, s, hit, unit);
 	bool ok = sb_append_str(sb, "<li class=\"unit\"><a class=\"moment\" href=\"") &&
-	          moment_href(sb, s, id, "passage", qt) &&
+	          unit_href(sb, s, id, qt, a) &&
 	          sb_append_str(sb, "\"><span class=\"ts\">") && timecode_clock(sb, qt) &&
 	          sb_append_str(sb, "</span> <span class=\"snippet\"><span class=\"tag\">Q</span> "
 	                            "(asked at ") &&
@@ -249,7 +328,7 @@ static bool unit_item(strbuf *sb, const state *s, json_t *hit, json_t *unit)
 	     (snippet && snippet[0] ? sb_append_str(sb, snippet)
 	                            : http_escape_html(sb, str(q, "text"))) &&
 	     sb_append_str(sb, "</span></a><a class=\"moment answer\" href=\"") &&
-	     moment_href(sb, s, id, "passage", at) && sb_append_str(sb, "\"><span class=\"ts\">") &&
+	     unit_href(sb, s, id, at, a) && sb_append_str(sb, "\"><span class=\"ts\">") &&
 	     timecode_clock(sb, at) &&
 	     sb_append_str(sb, "</span> <span class=\"snippet\"><span class=\"tag\">A</span> (");
 	if (ok && answerer)
@@ -281,6 +360,10 @@ static bool moment_item(strbuf *sb, const state *s, json_t *hit)
 	ok = ok && sb_append_str(sb, "</span> <span class=\"snippet\">");
 	if (ok && type && strcmp(type, "agenda") == 0)
 		ok = sb_append_str(sb, "<span class=\"tag\">Agenda</span> ");
+	const char *who = str(hit, "speaker");
+	if (ok && who && who[0])
+		ok = sb_append_str(sb, "<span class=\"who\">") && http_escape_html(sb, who) &&
+		     sb_append_str(sb, ":</span> ");
 	/* Escaped by Xapian, <mark> added: inserted as is (see above). */
 	return ok && sb_append_str(sb, snippet && snippet[0] ? snippet : "…") &&
 	       sb_append_str(sb, "</span></a></li>\n");
@@ -305,12 +388,27 @@ static bool more_moments(strbuf *sb, const state *s, json_t *first, size_t shown
 	       sb_append_str(sb, " in this recording</a></p>\n");
 }
 
+/* The moment a result's picture shows: its first hit's (a question's
+ * when the hit is one), or -1 (the poster) for a hit in the notes or the
+ * description, which has no time. */
+static double picture_moment(json_t *hit)
+{
+	json_t *unit = json_object_get(hit, "unit");
+	if (unit)
+		return json_number_value(json_object_get(json_object_get(unit, "question"), "t"));
+	const char *type = str(hit, "type");
+	bool timed = !type || strcmp(type, "passage") == 0 || strcmp(type, "agenda") == 0;
+	return timed ? json_number_value(json_object_get(hit, "t")) : -1;
+}
+
 static bool result_group(strbuf *sb, const state *s, json_t *hits, size_t from, size_t to)
 {
 	json_t *first = json_array_get(hits, from);
 	const char *id = str(first, "recording"), *release = str(first, "release");
-	bool ok = sb_append_str(sb, "<li class=\"result\">\n<h2><a href=\"/watch/") &&
-	          http_escape_url(sb, id);
+	bool ok = sb_append_str(sb, "<li class=\"result\">\n") &&
+	          http_html_picture(sb, s->archive_dir, id, picture_moment(first),
+	                            SEARCH_PICTURE_WIDTH) &&
+	          sb_append_str(sb, "<h2><a href=\"/watch/") && http_escape_url(sb, id);
 	if (ok && s->q && s->q[0])
 		ok = sb_append_str(sb, "?q=") && http_escape_url(sb, s->q);
 	ok = ok && sb_append_str(sb, "\">") && http_escape_html(sb, str(first, "title")) &&
@@ -319,6 +417,12 @@ static bool result_group(strbuf *sb, const state *s, json_t *hits, size_t from, 
 	if (ok && release)
 		ok = sb_append_str(sb, " · ") && http_html_release(sb, release);
 	ok = ok && sb_append_str(sb, " · ") && http_html_date(sb, str(first, "date"));
+	json_t *duration = json_object_get(first, "duration");
+	if (ok && json_is_number(duration) && json_number_value(duration) > 0)
+		ok = sb_append_str(sb, " · <span class=\"duration\"><span class=\"vh\">length "
+		                       "</span>") &&
+		     timecode_duration(sb, json_number_value(duration)) &&
+		     sb_append_str(sb, "</span>");
 	const char *made = str(first, "transcript");
 	if (ok && made && strcmp(made, "machine") == 0)
 		ok = sb_append_str(sb, " · <span class=\"tag machine\" title=\"made by speech "
@@ -378,14 +482,25 @@ static bool suggestion_line(strbuf *sb, const state *s, const char *suggestion)
 	       sb_append_str(sb, "</a>?</p>\n");
 }
 
-/* The facets beside the results: each value a link that narrows them. */
-static bool facets_aside(strbuf *sb, const state *s, json_t *facets)
+/* The facets beside the results: each value a link that narrows them.
+ * Past search.h's check_at_least matches the counts are over the matches
+ * looked at, and the aside says so. */
+static bool facets_aside(strbuf *sb, const state *s, json_t *result)
 {
+	json_t *facets = json_object_get(result, "facets");
+	char note[160] = "";
+	if (json_is_true(json_object_get(result, "facets_are_estimates")))
+		snprintf(note, sizeof note,
+		         "<p class=\"facet-note\">Estimated: counted over the first %lld "
+		         "matching passages.</p>\n",
+		         (long long)json_integer_value(json_object_get(result, "facets_counted_over")));
 	return sb_append_str(sb, "<aside class=\"facets\" aria-labelledby=\"facets-h\">\n"
 	                         "<h2 id=\"facets-h\">Narrow down</h2>\n") &&
+	       sb_append_str(sb, note) &&
 	       facet_list(sb, s, facets, "release", "Release", 12) &&
 	       facet_list(sb, s, facets, "kind", "Kind", 12) &&
 	       facet_list(sb, s, facets, "speaker", "Speaker", 8) &&
+	       facet_list(sb, s, facets, "year", "Year", 8) &&
 	       sb_append_str(sb, "</aside>\n");
 }
 
@@ -425,8 +540,9 @@ static bool count_line(strbuf *sb, const state *s, json_t *result, unsigned page
 		snprintf(count, sizeof count, "%lld moment%s in this recording match%s",
 		         (long long)moments, moments == 1 ? "" : "s", moments == 1 ? "es" : "");
 	else
-		snprintf(count, sizeof count, "%lld recording%s match%s", (long long)total,
-		         total == 1 ? "" : "s", total == 1 ? "es" : "");
+		snprintf(count, sizeof count, "%s%lld recording%s match%s",
+		         json_is_true(json_object_get(result, "total_is_estimate")) ? "About " : "",
+		         (long long)total, total == 1 ? "" : "s", total == 1 ? "es" : "");
 	bool ok =
 	    sb_append_str(sb, "<p class=\"count\" role=\"status\">") && sb_append_str(sb, count);
 	if (ok && pages > 1) {
@@ -484,7 +600,7 @@ static bool empty_state(strbuf *sb, const state *s)
 	                             "word for it: <em>compile</em> finds <em>compiling</em>, and "
 	                             "abbreviations such as FSDP find what they stand "
 	                             "for.</li>\n");
-	if (ok && (s->release || s->kind || s->speaker || s->recording || s->source)) {
+	if (ok && (s->release || s->kind || s->speaker || s->recording || s->source || s->year)) {
 		state all = {.q = s->q, .page = 1};
 		ok = sb_append_str(sb, "<li><a href=\"") && href(sb, &all, 1) &&
 		     sb_append_str(sb, "\">Search without the filters</a>.</li>\n");
@@ -498,7 +614,8 @@ static bool empty_state(strbuf *sb, const state *s)
 static unsigned user_error(http_reply *out, const state *s, const char *message)
 {
 	strbuf sb = STRBUF_INIT;
-	http_page page = {.title = "Search", .query = s->q, .page = "search", .user = s->user};
+	http_page page = {
+	    .title = "Search", .query = s->q, .page = "search", .user = s->user, .req = s->req};
 	bool ok = http_html_begin(&sb, &page) && sb_append_str(&sb, "<h1>Search</h1>\n") &&
 	          search_form(&sb, s) &&
 	          sb_append_str(&sb, "<p class=\"error\" role=\"alert\"><strong>That search "
@@ -520,8 +637,8 @@ static const char *echo(const char *value)
 /* Whether the request asks for anything (an empty form asks nothing). */
 static bool asks(const http_request *req)
 {
-	static const char *const names[] = {"q",       "release",   "kind",
-	                                    "speaker", "recording", "source"};
+	static const char *const names[] = {"q",         "release", "kind", "speaker",
+	                                    "recording", "source",  "year"};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		const char *v = http_query(req, names[i]);
 		if (v && v[0])
@@ -530,12 +647,73 @@ static bool asks(const http_request *req)
 	return false;
 }
 
+/* Examples of what to search for, each a link: words, a phrase, a field. */
+static const char examples_html[] =
+    "<section class=\"examples\" aria-labelledby=\"examples-h\">\n"
+    "<h2 id=\"examples-h\">Try</h2>\n<ul>\n"
+    "<li><a href=\"/search?q=%22dynamic+shapes%22\">\"dynamic shapes\"</a>: a phrase</li>\n"
+    "<li><a href=\"/search?q=FSDP\">FSDP</a>: an abbreviation and what it stands for</li>\n"
+    "<li><a href=\"/search?q=kind%3Atac-meeting+CI\">kind:tac-meeting CI</a>: in TAC "
+    "meetings only</li>\n"
+    "<li><a href=\"/search?q=torch.compile&amp;sort=date\">torch.compile, newest "
+    "first</a></li>\n</ul>\n</section>\n";
+
+/* The newest recordings (at most `max`), each linking to its page. */
+static bool newest_list(strbuf *sb, json_t *list, size_t max)
+{
+	size_t n = json_array_size(list);
+	if (n == 0)
+		return true;
+	bool ok = sb_append_str(sb, "<section class=\"newest\" aria-labelledby=\"newest-h\">\n"
+	                            "<h2 id=\"newest-h\">Newest recordings</h2>\n<ul>\n");
+	for (size_t i = 0; ok && i < n && i < max; i++) {
+		json_t *rec = json_array_get(list, i);
+		json_t *duration = json_object_get(rec, "duration");
+		ok = sb_append_str(sb, "<li><a href=\"/watch/") &&
+		     http_escape_url(sb, str(rec, "id")) && sb_append_str(sb, "\">") &&
+		     http_escape_html(sb, str(rec, "title")) &&
+		     sb_append_str(sb, "</a> <span class=\"meta\">") &&
+		     http_escape_html(sb, http_html_kind_label(str(rec, "kind"))) &&
+		     sb_append_str(sb, " · ") && http_html_date(sb, str(rec, "date"));
+		if (ok && json_is_number(duration) && json_number_value(duration) > 0)
+			ok = sb_append_str(sb, " · ") &&
+			     timecode_duration(sb, json_number_value(duration));
+		ok = ok && sb_append_str(sb, "</span></li>\n");
+	}
+	if (ok && n > max)
+		ok = sb_append_str(sb, "<li><a href=\"/\">Every recording</a></li>\n");
+	return ok && sb_append_str(sb, "</ul>\n</section>\n");
+}
+
+/* /search with nothing asked: the form, examples to try and the newest
+ * recordings, rather than a bare box. */
+static unsigned start_page(http_request *req, http_reply *out, const state *s)
+{
+	json_t *list = NULL;
+	unsigned st = http_recordings_newest(req, out, &list);
+	if (st)
+		return st;
+	strbuf sb = STRBUF_INIT;
+	http_page page = {.title = "Search", .page = "search", .user = s->user, .req = req};
+	bool ok = http_html_begin(&sb, &page) &&
+	          sb_append_str(&sb, "<h1>Search the archive</h1>\n") && search_form(&sb, s) &&
+	          sb_append_str(&sb, "<div class=\"start\">\n") &&
+	          sb_append_str(&sb, examples_html) && newest_list(&sb, list, 6) &&
+	          sb_append_str(&sb, "</div>\n") && sb_append_str(&sb, help_html) &&
+	          http_html_end(&sb);
+	json_decref(list);
+	return http_html_reply(out, 200, &sb, ok);
+}
+
 unsigned http_handle_search_page(http_request *req, http_reply *out)
 {
 	search_request sr;
 	char err[512];
 	json_t *result = NULL;
 	bool params_ok = http_search_params(req, &sr, err, sizeof err);
+	search_profile profile = {0};
+	if (params_ok && http_search_profiled(req))
+		sr.profile = &profile;
 	char user[SESSION_USER_SIZE], csrf[SESSION_TOKEN_SIZE];
 	bool staff = http_session_user(req, user, csrf);
 	state s = {.q = echo(sr.query) ? sr.query : "",
@@ -546,17 +724,13 @@ unsigned http_handle_search_page(http_request *req, http_reply *out)
 	           .recording = echo(sr.recording),
 	           .page = sr.page,
 	           .questions = sr.questions,
-	           .user = staff ? user : NULL};
-	if (!asks(req)) {
-		/* No query yet: the form and how to write one. */
-		strbuf sb = STRBUF_INIT;
-		http_page page = {.title = "Search", .page = "search", .user = s.user};
-		bool ok = http_html_begin(&sb, &page) &&
-		          sb_append_str(&sb, "<h1>Search the archive</h1>\n") &&
-		          search_form(&sb, &s) && sb_append_str(&sb, help_html) &&
-		          http_html_end(&sb);
-		return http_html_reply(out, 200, &sb, ok);
-	}
+	           .user = staff ? user : NULL,
+	           .req = req,
+	           .year = echo(sr.year),
+	           .by_date = sr.by_date,
+	           .archive_dir = req->server->archive_dir};
+	if (!asks(req))
+		return start_page(req, out, &s);
 	if (!params_ok)
 		return user_error(out, &s, err);
 	unsigned st = http_search_run(req, &sr, out, &result);
@@ -568,8 +742,8 @@ unsigned http_handle_search_page(http_request *req, http_reply *out)
 	if (st)
 		return st;
 
+	double rendered = search_profile_now();
 	json_t *hits = json_object_get(result, "hits");
-	json_t *facets = json_object_get(result, "facets");
 	const char *suggestion = str(result, "suggestion");
 	json_int_t total = json_integer_value(json_object_get(result, "total"));
 	size_t n = json_array_size(hits);
@@ -579,7 +753,8 @@ unsigned http_handle_search_page(http_request *req, http_reply *out)
 	strbuf sb = STRBUF_INIT;
 	char title[300];
 	snprintf(title, sizeof title, "%.200s: search", s.q[0] ? s.q : "Filtered");
-	http_page page = {.title = title, .query = s.q, .page = "search", .user = s.user};
+	http_page page = {
+	    .title = title, .query = s.q, .page = "search", .user = s.user, .req = req};
 	bool ok = http_html_begin(&sb, &page) && sb_append_str(&sb, "<h1>");
 	if (ok && s.q[0])
 		ok = sb_append_str(&sb, "Results for <q>") && http_escape_html(&sb, s.q) &&
@@ -588,7 +763,7 @@ unsigned http_handle_search_page(http_request *req, http_reply *out)
 		ok = ok && sb_append_str(&sb, "Recordings");
 	ok = ok && sb_append_str(&sb, "</h1>\n") && search_form(&sb, &s) &&
 	     sb_append_str(&sb, "<div class=\"search-layout\">\n<div class=\"results-col\">\n") &&
-	     filter_chips(&sb, &s) && questions_toggle(&sb, &s);
+	     filter_chips(&sb, &s) && questions_toggle(&sb, &s) && (n == 0 || sort_links(&sb, &s));
 	ok = ok && suggestion_line(&sb, &s, suggestion) && not_found_line(&sb, result);
 	if (ok && n == 0 && total > 0) {
 		state first = s;
@@ -601,9 +776,11 @@ unsigned http_handle_search_page(http_request *req, http_reply *out)
 	} else if (ok) {
 		ok = result_list(&sb, &s, result, sr.per_page);
 	}
-	ok = ok && sb_append_str(&sb, "</div>\n") && (total == 0 || facets_aside(&sb, &s, facets));
+	ok = ok && sb_append_str(&sb, "</div>\n") && (total == 0 || facets_aside(&sb, &s, result));
 	ok = ok && sb_append_str(&sb, "</div>\n") && sb_append_str(&sb, help_html) &&
 	     http_html_end(&sb);
 	json_decref(result);
+	if (sr.profile)
+		http_search_timing(out, sr.profile, "html", search_profile_now() - rendered);
 	return http_html_reply(out, 200, &sb, ok);
 }

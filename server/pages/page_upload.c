@@ -30,7 +30,7 @@
 
 static unsigned upload_form(http_reply *out, unsigned status, const char *user, const char *csrf,
                             const http_recording_form *v, const http_form_error *err,
-                            bool files_lost)
+                            bool files_lost, const char *qa)
 {
 	strbuf sb = STRBUF_INIT;
 	http_page page = {.title = "Upload a recording",
@@ -41,7 +41,6 @@ static unsigned upload_form(http_reply *out, unsigned status, const char *user, 
 	                  .csrf = csrf};
 	bool ok =
 	    http_html_begin(&sb, &page) && sb_append_str(&sb, "<h1>Upload a recording</h1>\n") &&
-	    http_form_signed_in(&sb, user, csrf) &&
 	    sb_append_str(&sb, "<p class=\"lead\">The media file is required. A transcript can "
 	                       "follow later: until then the recording is listed as "
 	                       "<em>transcript pending</em>.</p>\n") &&
@@ -57,8 +56,10 @@ static unsigned upload_form(http_reply *out, unsigned status, const char *user, 
 	    sb_append_str(&sb, "<fieldset>\n<legend>Files</legend>\n") &&
 	    http_form_file(&sb, "media", "Media file", "The video or audio of the recording.",
 	                   "audio/*,video/*", true, "media", err) &&
-	    http_form_file(&sb, "transcript", "Transcript (optional)", "WebVTT, SRT, SBV, or text with times: Zoom, Teams, Otter and YouTube exports.",
-	                   ".vtt,.srt,.sbv,.txt,text/vtt,text/plain", false, "transcript", err) &&
+	    http_form_file(
+	        &sb, "transcript", "Transcript (optional)",
+	        "WebVTT, SRT, SBV, or text with times: Zoom, Teams, Otter and YouTube exports.",
+	        ".vtt,.srt,.sbv,.txt,text/vtt,text/plain", false, "transcript", err) &&
 	    http_form_file(&sb, "agenda_file", "Agenda file (optional)",
 	                   "agenda.md: lines such as \"- 00:12:30 Title\". Or paste it below.",
 	                   ".md,.txt,text/markdown,text/plain", false, "agenda", err) &&
@@ -67,12 +68,21 @@ static unsigned upload_form(http_reply *out, unsigned status, const char *user, 
 	    sb_append_str(&sb, "</fieldset>\n") &&
 	    http_form_textarea(&sb, "notes", "Notes (optional)",
 	                       "Markdown: links, action items, sources.", v->notes, 4, err) &&
+	    http_form_textarea(&sb, "qa", "Questions and answers, qa.md (optional)",
+	                       "Only where the detector would be wrong: \"- 12:34 Q: the question "
+	                       "/ A: the answer's first words\", one a line (README: Questions "
+	                       "and answers).",
+	                       qa, 3, err) &&
 	    sb_append_str(&sb, "<div class=\"actions\"><button type=\"submit\" "
 	                       "id=\"upload-submit\">Upload</button></div>\n</form>\n"
 	                       "<div class=\"upload-status\" id=\"upload-status\" hidden>\n"
 	                       "<p id=\"upload-message\" role=\"status\"></p>\n"
 	                       "<progress id=\"upload-progress\" max=\"100\" value=\"0\">"
 	                       "</progress>\n<p id=\"upload-figures\" class=\"hint\"></p>\n"
+	                       "<p class=\"upload-controls\" id=\"upload-controls\" hidden>"
+	                       "<button type=\"button\" id=\"upload-pause\">Pause</button> "
+	                       "<button type=\"button\" id=\"upload-cancel\" class=\"danger\">"
+	                       "Cancel</button></p>\n"
 	                       "<p id=\"upload-done\" hidden><a id=\"upload-link\" "
 	                       "href=\"/\">Open the new recording</a></p>\n</div>\n") &&
 	    http_html_end(&sb);
@@ -83,12 +93,13 @@ static unsigned upload_form(http_reply *out, unsigned status, const char *user, 
 
 unsigned http_handle_upload_page(http_request *req, http_reply *out)
 {
-	char user[SESSION_USER_SIZE], csrf[SESSION_TOKEN_SIZE], today[11];
+	char user[SESSION_USER_SIZE], csrf[SESSION_TOKEN_SIZE];
 	if (!http_session_user(req, user, csrf))
 		return http_form_sign_in_first(out, "/upload");
-	http_form_today(today);
-	http_recording_form v = {.date = today};
-	return upload_form(out, 200, user, csrf, &v, NULL, false);
+	/* The date starts empty (it is required): today is rarely the day it
+	 * was recorded, and a prefilled wrong date is easily saved unnoticed. */
+	http_recording_form v = {.date = NULL};
+	return upload_form(out, 200, user, csrf, &v, NULL, false, NULL);
 }
 
 /* POST /upload once the form is read: st is the gate's verdict
@@ -103,7 +114,7 @@ static unsigned upload(http_request *req, http_reply *out, unsigned st, const ht
 		http_reply_free(out);
 		http_form_error err = {NULL, "The form had expired. Check it and press Upload "
 		                             "again."};
-		return upload_form(out, 403, who->name, who->csrf, v, &err, true);
+		return upload_form(out, 403, who->name, who->csrf, v, &err, true, form_text(form, "qa"));
 	}
 	if (st)
 		return st;
@@ -115,7 +126,8 @@ static unsigned upload(http_request *req, http_reply *out, unsigned st, const ht
 	if (agenda && v->agenda && v->agenda[0]) {
 		http_form_error err = {"agenda", "agenda: choose a file or paste the agenda, not "
 		                                 "both"};
-		return upload_form(out, 400, who->name, who->csrf, v, &err, files);
+		return upload_form(out, 400, who->name, who->csrf, v, &err, files,
+		                   form_text(form, "qa"));
 	}
 	upload_fields fields = {.title = v->title,
 	                        .kind = v->kind,
@@ -125,6 +137,7 @@ static unsigned upload(http_request *req, http_reply *out, unsigned st, const ht
 	                        .description = v->description,
 	                        .agenda_text = v->agenda,
 	                        .notes_text = v->notes,
+	                        .qa_text = form_text(form, "qa"),
 	                        .media_path = media ? media->path : NULL,
 	                        .media_name = media ? media->filename : NULL,
 	                        .transcript_path = transcript ? transcript->path : NULL,
@@ -136,7 +149,11 @@ static unsigned upload(http_request *req, http_reply *out, unsigned st, const ht
 	if (st == 201) {
 		/* Post/Redirect/Get: a reload of the recording's page does not
 		 * upload it twice. */
-		if (!http_reply_header_add(out, MHD_HTTP_HEADER_LOCATION, res.url))
+		strbuf location = STRBUF_INIT;
+		bool ok = http_html_done_href(&location, res.url, HTTP_DONE_UPLOADED) &&
+		          http_reply_header_add(out, MHD_HTTP_HEADER_LOCATION, location.data);
+		sb_free(&location);
+		if (!ok)
 			return http_reply_error(out, 500,
 			                        "the recording was made, but its address "
 			                        "was not reported: see the home page");
@@ -144,7 +161,8 @@ static unsigned upload(http_request *req, http_reply *out, unsigned st, const ht
 	}
 	if (st == 400) {
 		http_form_error err = {res.field, res.message};
-		return upload_form(out, 400, who->name, who->csrf, v, &err, files);
+		return upload_form(out, 400, who->name, who->csrf, v, &err, files,
+		                   form_text(form, "qa"));
 	}
 	/* Not the uploader's mistake (503 busy, 500): the error page says so,
 	 * with whatever headers (Retry-After) come with it. */

@@ -11,6 +11,7 @@
 unsigned http_handle_home(http_request *req, http_reply *out);        /* page_home.c */
 unsigned http_handle_search_page(http_request *req, http_reply *out); /* page_search.c */
 unsigned http_handle_watch(http_request *req, http_reply *out);       /* page_watch.c */
+unsigned http_handle_embed(http_request *req, http_reply *out);       /* page_embed.c */
 
 /* Staff: sign in and out (page_login.c). POST /login and /logout take a
  * form body (form_ops_fields, form_body.h). */

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <microhttpd.h>
 
@@ -14,16 +13,6 @@
 static bool http_form_error_for(const http_form_error *err, const char *field)
 {
 	return err && err->message && err->field && strcmp(err->field, field) == 0;
-}
-
-bool http_form_signed_in(strbuf *sb, const char *user, const char *csrf)
-{
-	return sb_append_str(sb, "<div class=\"signed-in\"><span>Signed in as <strong>") &&
-	       http_escape_html(sb, user) &&
-	       sb_append_str(sb, "</strong></span>\n<form method=\"post\" action=\"/logout\">") &&
-	       http_form_csrf(sb, csrf) &&
-	       sb_append_str(sb, "<button type=\"submit\" class=\"link\">Sign out</button></form>"
-	                         "\n</div>\n");
 }
 
 bool http_form_error_box(strbuf *sb, const http_form_error *err, const char *note)
@@ -94,8 +83,10 @@ static bool field_attrs(strbuf *sb, const char *name, const char *hint, const ch
 			     http_escape_attr(sb, error_field) && sb_append_str(sb, "-error");
 		ok = ok && sb_append_char(sb, '"');
 	}
+	/* The form comes back with one error: focus starts on its field, so
+	 * a keyboard or screen-reader user lands where the fix goes. */
 	if (ok && invalid)
-		ok = sb_append_str(sb, " aria-invalid=\"true\"");
+		ok = sb_append_str(sb, " aria-invalid=\"true\" autofocus");
 	return ok;
 }
 
@@ -171,23 +162,12 @@ bool http_form_details(strbuf *sb, const http_recording_form *v, const http_form
 	                  " autocomplete=\"off\" placeholder=\"2.9, helion\"", err) &&
 	       text_input(sb, "date", "Date", "date", NULL, v->date, " required", err) &&
 	       sb_append_str(sb, "</div>\n") &&
-	       http_form_textarea(sb, "speakers", "Speakers",
+	       http_form_textarea(sb, "speakers", "Speakers (optional)",
 	                          "One per line, as Name or Name (role).", v->speakers, 3, err) &&
-	       http_form_textarea(sb, "description", "Description",
+	       http_form_textarea(sb, "description", "Description (optional)",
 	                          "Markdown. Shown on the recording's page and searchable.",
 	                          v->description, 4, err) &&
 	       sb_append_str(sb, "</fieldset>\n");
-}
-
-void http_form_today(char out[11])
-{
-	time_t now = time(NULL);
-	struct tm tm;
-	if (!localtime_r(&now, &tm)) {
-		out[0] = '\0';
-		return;
-	}
-	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
 unsigned http_form_sign_in_first(http_reply *out, const char *path)

@@ -1,6 +1,5 @@
 /* staff_form: what the staff pages share (/upload, /edit/<id>,
- * /delete/<id>): the line that says who is signed in (with its sign-out
- * button), and a recording's details as form fields, each with the value it
+ * /delete/<id>): a recording's details as form fields, each with the value it
  * had and the error that concerns it.
  *
  * Every value is escaped here (escape.h); a field's error sits next to it
@@ -28,10 +27,6 @@ typedef struct http_form_error {
 	const char *message; /* borrowed, one line; NULL: no error */
 } http_form_error;
 
-/* "Signed in as NAME" and a sign-out button (a POST /logout form carrying
- * the session's CSRF token). */
-bool http_form_signed_in(strbuf *sb, const char *user, const char *csrf);
-
 /* The error box at the top of a form: always there (hidden without an
  * error, for the script to fill), with err's message and, when note is
  * not NULL, a second line (e.g. that files must be chosen again). */
@@ -57,9 +52,6 @@ bool http_form_textarea(strbuf *sb, const char *name, const char *label, const c
 bool http_form_file(strbuf *sb, const char *name, const char *label, const char *hint,
                     const char *accept, bool required, const char *error_field,
                     const http_form_error *err);
-
-/* Today's date as YYYY-MM-DD in the server's time zone. */
-void http_form_today(char out[11]);
 
 /* A 303 to path, for the pages that send visitors to sign in first:
  * /login?next=<path>. Returns 303, or 500 when out of memory. */

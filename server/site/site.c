@@ -42,6 +42,8 @@ static const http_route routes[] = {
     {HTTP_METHOD_DELETE, "/api/uploads/", HTTP_MATCH_PREFIX, HTTP_FORMAT_JSON,
      http_handle_tus_delete, &http_tus_delete_body, NO_POOL},
     {GET_HEAD, "/media/", HTTP_MATCH_PREFIX, HTTP_FORMAT_HTML, http_handle_media, NULL, NO_POOL},
+    {GET_HEAD, "/pictures/", HTTP_MATCH_PREFIX, HTTP_FORMAT_HTML, http_handle_pictures, NULL,
+     NO_POOL},
     {GET_HEAD, "/captions/", HTTP_MATCH_PREFIX, HTTP_FORMAT_HTML, http_handle_captions, NULL,
      NO_POOL},
     {GET_HEAD, "/chapters/", HTTP_MATCH_PREFIX, HTTP_FORMAT_HTML, http_handle_chapters, NULL,
@@ -54,6 +56,8 @@ static const http_route routes[] = {
     {GET_HEAD, "/search", HTTP_MATCH_EXACT, HTTP_FORMAT_HTML, http_handle_search_page, NULL,
      POOLED},
     {GET_HEAD, "/watch/", HTTP_MATCH_PREFIX, HTTP_FORMAT_HTML, http_handle_watch, NULL, NO_POOL},
+    {GET_HEAD, "/embed/", HTTP_MATCH_PREFIX, HTTP_FORMAT_HTML, http_handle_embed, NULL, NO_POOL},
+    {GET_HEAD, "/oembed", HTTP_MATCH_EXACT, HTTP_FORMAT_JSON, http_handle_oembed, NULL, NO_POOL},
     {GET_HEAD, "/static/", HTTP_MATCH_PREFIX, HTTP_FORMAT_HTML, http_handle_static, NULL, NO_POOL},
     /* Staff. */
     {GET_HEAD, "/login", HTTP_MATCH_EXACT, HTTP_FORMAT_HTML, http_handle_login_page, NULL, NO_POOL},

@@ -14,7 +14,8 @@
 
 /* The keys we read, in the order they are checked. */
 static const char *const keys[] = {"title",       "kind",     "date",       "release", "speakers",
-                                   "description", "filename", "transcript", "agenda",  "notes"};
+                                   "description", "filename", "transcript", "agenda",  "notes",
+                                   "qa"};
 
 static bool blank(const char *s)
 {
@@ -127,6 +128,7 @@ tus_fields_status tus_fields_from_metadata(const tus_metadata *m, upload_fields 
 	f.transcript_text = v[7];
 	f.agenda_text = v[8];
 	f.notes_text = v[9];
+	f.qa_text = v[10];
 	tus_fields_status rc = check_meta(&f, err, errlen);
 	if (rc == TUS_FIELDS_OK && f.transcript_text)
 		rc = check_transcript(f.transcript_text, err, errlen);

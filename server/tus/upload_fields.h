@@ -19,6 +19,7 @@ typedef struct upload_fields {
 	const char *transcript_text;
 	const char *agenda_text;
 	const char *notes_text;
+	const char *qa_text; /* qa.md: the questions asked (qa_md.h) */
 	/* Staged files under <archive>/.qarchive/uploads/: moved into the
 	 * archive on success (the caller's cleanup then finds nothing). */
 	const char *media_path;
@@ -27,6 +28,7 @@ typedef struct upload_fields {
 	const char *transcript_name;
 	const char *agenda_path;
 	const char *notes_path;
+	const char *qa_path;
 	const char *uploaded_by; /* the staff name, for the log */
 } upload_fields;
 

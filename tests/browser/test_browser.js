@@ -236,6 +236,32 @@ async function questionsAndMoments(page, base) {
   check(aHref.startsWith(QA26 + '?t=1108.84&'), 'the A from the answer: ' + aHref);
   await Promise.all([page.waitForURL(/\/watch\/2025-02-05-pytorch-2-6-release-qa\?t=1105/), qLink.click()]);
   check(new URL(page.url()).searchParams.get('t') === '1105', 'following the Q opens the recording at the question: ' + page.url());
+  /* ... with its answer marked (?answer=, answer_span.h): the note says
+   * where, and exactly the cues from the answer's start to its end are
+   * marked, the question's not among them. */
+  check(/^1108\.84-11[0-9][0-9]/.test(new URL(page.url()).searchParams.get('answer') || ''), 'the Q link names the answer span: ' + page.url());
+  const note = page.locator('.answer-note');
+  check(/The answer, 18:28\u201318:5[0-9], is marked/.test(((await note.textContent().catch(() => '')) || '').replace(/\s+/g, ' ')), 'the page says where the answer is');
+  const span = await page.evaluate(() => {
+    const n = document.querySelector('.answer-note');
+    const from = +n.dataset.answerStart, to = +n.dataset.answerEnd;
+    const cues = [...document.querySelectorAll('#cues .cue')];
+    const marked = cues.filter((c) => c.classList.contains('answer')).map((c) => +c.dataset.start);
+    const inside = cues.filter((c) => +c.dataset.start >= from && +c.dataset.start < to).map((c) => +c.dataset.start);
+    const first = document.querySelector('#cues .cue.answer');
+    const r = first.getBoundingClientRect();
+    return { marked, inside, from, current: +document.querySelector('#cues .cue[aria-current="true"]').dataset.start,
+      shown: getComputedStyle(first).boxShadow !== 'none' && r.height > 0 };
+  });
+  check(span.marked.length >= 2 && JSON.stringify(span.marked) === JSON.stringify(span.inside), `the answer's cues are marked: ${span.marked} (in span: ${span.inside})`);
+  check(span.marked[0] === span.from && span.current < span.from, `from the answer's start, after the question being played (${span.current})`);
+  check(span.shown, 'and the mark is drawn');
+  /* A TAC meeting's agenda items are units too: listed with the
+   * questions, marked as agenda items, with the decision stated. */
+  await page.goto(base + '/search?q=accelerator+integration+trial&type=questions');
+  const itemTexts = (await page.locator('.results .unit.agenda-unit').allTextContents()).map((t) => t.replace(/\s+/g, ' '));
+  check(itemTexts.some((t) => /Agenda item Accelerator integration: out-of-tree/.test(t) && /Discussed 5:17\u20139:0[0-9]/.test(t) && /Decided .*approved as a trial/.test(t)),
+    'an agenda item as a unit, with its span and decision: ' + itemTexts.join(' | '));
   await page.goto(base + '/search?q=is+it+worth+turning+on+max-autotune+for+serving');
   await Promise.all([page.waitForURL(/type=questions/), page.locator('.type-toggle a').click()]);
   const items = await page.locator('.results .moments > li').count();
@@ -535,6 +561,8 @@ async function main() {
       'search-empty': '/search?q=kumquats',
       'search-question': '/search?q=how+do+I+wrangle+torch.compile+recompiles',
       'search-unit': '/search?q=is+it+worth+turning+on+max-autotune+for+serving',
+      'watch-answer': '/watch/2025-02-05-pytorch-2-6-release-qa?t=1105&answer=1108.84-1136&q=max-autotune',
+      'search-agenda-unit': '/search?q=accelerator+integration+trial&type=questions',
       'search-recording': '/search?q=graph+breaks&recording=2025-10-22-pytorch-2-9-release-qa',
       'watch-machine': '/watch/' + MACHINE,
       'watch-transcription-failed': '/watch/' + FAILED,

@@ -166,7 +166,7 @@ async function main() {
     await page.fill('#login-password', PASSWORD);
     await Promise.all([page.waitForURL(base + '/upload'), page.click('form.login button[type="submit"]')]);
     check(await page.locator('.signed-in strong').textContent() === USER, 'signed in as ' + USER);
-    check(await page.locator('header .staff-nav a[href="/upload"]').count() === 1, 'the header links to /upload');
+    check(await page.locator('header nav.account a[href="/upload"]').count() === 1, 'the header links to /upload');
     await page.screenshot({ path: path.join(shots, 'upload-form.png'), fullPage: true });
 
     /* 2. A transcript error comes back next to its field; nothing typed is lost. */
@@ -202,14 +202,16 @@ async function main() {
       await page.locator('#upload-figures').textContent());
     const link = page.locator('#upload-link');
     check(await link.textContent() === 'Open the new recording', 'the link says what it does');
-    const href = await link.getAttribute('href');
-    check(/^\/watch\/[A-Za-z0-9._-]+$/.test(href), 'it links to the recording: ' + href);
+    /* ?done=uploaded: the page then says it was uploaded (#17). */
+    const linked = await link.getAttribute('href');
+    check(/^\/watch\/[A-Za-z0-9._-]+\?done=uploaded$/.test(linked), 'it links to the recording: ' + linked);
+    const href = linked.split('?')[0];
     await page.screenshot({ path: path.join(shots, 'upload-done.png'), fullPage: true });
     const stored = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('qarchive-upload:')).length);
     check(stored === 0, 'nothing left to resume once it is done');
 
     /* 4. Follow the link; search for the transcript's word; land on its moment. */
-    await Promise.all([page.waitForURL(base + href), link.click()]);
+    await Promise.all([page.waitForURL(base + linked), link.click()]);
     check(await page.locator('h1').textContent() === 'Quokka habits webinar', 'the new recording\'s page');
     check(await page.locator('.staff-actions a', { hasText: 'Edit' }).count() === 1, 'staff see Edit on it');
     await page.fill('#site-q', WORD);
@@ -261,7 +263,7 @@ async function main() {
     const resumed = await waitFor(page, () => !document.getElementById('upload-done').hidden, null, 60000);
     check(resumed, 'the resumed upload finishes: ' + await page.locator('#form-error-text').textContent());
     check(offsets.length > 0 && offsets[0] === CHUNK, 'it went on from the server\'s offset, not from 0: ' + JSON.stringify(offsets));
-    const longHref = await page.getAttribute('#upload-link', 'href');
+    const longHref = (await page.getAttribute('#upload-link', 'href')).split('?')[0];
     const media = await get(port, '/media/' + longHref.slice('/watch/'.length));
     check(media.status === 200 && Number(media.headers['content-length']) === bigSize,
       `the recording has all ${bigSize} bytes: ${media.status} ${media.headers['content-length']}`);
@@ -273,12 +275,12 @@ async function main() {
     check(await page.inputValue('#f-title') === title, 'the edit form is filled in');
     await page.screenshot({ path: path.join(shots, 'upload-edit.png'), fullPage: true });
     await page.fill('#f-title', 'Long quokka session, renamed');
-    await Promise.all([page.waitForURL(base + longHref), page.click('#edit-form button[type="submit"]')]);
+    await Promise.all([page.waitForURL(base + longHref + '?done=saved'), page.click('#edit-form button[type="submit"]')]);
     check(await page.locator('h1').textContent() === 'Long quokka session, renamed', 'the edit shows on its page');
     await Promise.all([page.waitForURL(/\/delete\//), page.click('.staff-actions a:text-is("Delete")')]);
     check(/for good\?/.test(await page.locator('h1').textContent()), 'delete asks first');
     await page.screenshot({ path: path.join(shots, 'upload-delete.png'), fullPage: true });
-    await Promise.all([page.waitForURL(base + '/'), page.click('form.confirm button[type="submit"]')]);
+    await Promise.all([page.waitForURL(base + '/?done=deleted'), page.click('form.confirm button[type="submit"]')]);
     check(await page.locator(`a[href="${longHref}"]`).count() === 0, 'deleted: no longer listed');
 
     const csp = await page.evaluate(() => window.__csp);

@@ -396,6 +396,46 @@ def test_media(srv, archive):
     finally:
         os.truncate(path, size)
 
+    # The server keeps the file open between requests (media_cache.h). A
+    # file replaced by a rename (a new inode, as rsync or an editor leave
+    # it) or rewritten in place at the same size must be served afresh,
+    # bytes and validators, and a removed one must be gone.
+    st, h, body = srv.get(url)
+    old_etag = h.get("etag")
+    new = bytes(reversed(data))
+    with open(path + ".new", "wb") as f:
+        f.write(new)
+    os.rename(path + ".new", path)
+    try:
+        st, h, body = srv.get(url)
+        check(st == 200 and body == new and h.get("etag") not in (None, old_etag),
+              "replaced media: its new bytes and ETag: %s %s" % (st, h.get("etag")))
+        st, h, body = rng("bytes=0-9", {"If-Range": old_etag})
+        check(st == 200 and body == new, "If-Range with the replaced file's ETag: whole new file: %s" % st)
+        st, h, body = rng("bytes=0-9")
+        check(st == 206 and body == new[:10], "range of the replaced file: %s" % st)
+        replaced_etag = h.get("etag")
+        with open(path, "r+b") as f:
+            f.write(data)
+        stat = os.stat(path)
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1000))
+        st, h, body = rng("bytes=0-9")
+        check(st == 206 and body == data[:10] and h.get("etag") != replaced_etag,
+              "rewritten in place at the same size: new bytes and ETag: %s %s" % (st, h.get("etag")))
+        away = os.path.join(os.path.dirname(path), "moved-away.mp4")  # not media.*
+        os.rename(path, away)
+        st, h, body = srv.get(url)
+        check(st == 404, "media removed: 404, not the open file: %s" % st)
+        os.rename(away, path)
+        st, h, body = srv.get(url)
+        check(st == 200 and body == data, "media back: served again: %s" % st)
+    finally:
+        away = os.path.join(os.path.dirname(path), "moved-away.mp4")
+        if os.path.exists(away):
+            os.rename(away, path)
+        with open(path, "wb") as f:
+            f.write(data)
+
 
 def test_traversal(srv):
     for path in ["/media/..%2f..%2fetc%2fpasswd", "/media/%2e%2e", "/media/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
@@ -447,10 +487,20 @@ def test_captions(srv):
           "media subtitles as WebVTT: %s" % body)
     st, h, body = srv.get("/captions/2025-08-02-audio.vtt")
     check(st == 200 and body.decode().strip() == "WEBVTT", "no transcript: empty WebVTT")
-    for bad in ["/captions/nope.vtt", "/captions/2025-03-11-tac", "/captions/2025-03-11-tac.srt",
-                "/captions/.vtt"]:
+    for bad in ["/captions/nope.vtt", "/captions/2025-03-11-tac", "/captions/2025-03-11-tac.pdf",
+                "/captions/.vtt", "/captions/nope.srt", "/captions/.txt"]:
         st, h, body = srv.get(bad)
         check(st == 404, "captions 404 for " + bad)
+
+    # The same cues to download as SRT and as plain text (the watch page's links).
+    st, h, body = srv.get("/captions/2025-08-01-embedded.srt")
+    check(st == 200 and h.get("content-type", "").startswith("application/x-subrip") and
+          body.decode().startswith("1\n") and
+          "00:00:02,000 --> 00:00:03,500\nQuantization with torchao is next.\n\n" in body.decode(),
+          "captions as SRT: " + body.decode()[:80])
+    st, h, body = srv.get("/captions/2025-08-01-embedded.txt")
+    check(st == 200 and h.get("content-type", "").startswith("text/plain") and
+          "Quantization with torchao is next.\n" in body.decode(), "captions as text: " + body.decode()[:80])
 
     st, h, body = srv.get("/chapters/2025-03-11-tac.vtt")
     text = body.decode()
@@ -469,14 +519,19 @@ def test_captions(srv):
 
 def test_feeds(srv):
     # The questions feed (issue 14): well-formed Atom; this archive's host
-    # asks nothing, so it has no entries; another type is a 400.
+    # asks nothing, so its only units are the TAC meeting's agenda items
+    # (agenda_units.h), each an entry that says so; another type is a 400.
     st, h, body = srv.get("/feed.xml?type=questions")
     try:
         qroot = ET.fromstring(body) if st == 200 else None
     except ET.ParseError:
         qroot = None
+    entries = qroot.findall(ATOM + "entry") if qroot is not None else []
     check(qroot is not None and qroot.findtext(ATOM + "title") == "qarchive: newest questions" and
-          qroot.findall(ATOM + "entry") == [], "feed.xml?type=questions: %s %r" % (st, body[:300]))
+          entries and all((e.findtext(ATOM + "summary") or "").startswith("Agenda item at ") and
+                          "/watch/2025-03-11-tac?t=" in (e.findtext(ATOM + "id") or "")
+                          for e in entries),
+          "feed.xml?type=questions: %s %r" % (st, body[:300]))
     st, h, body = srv.get("/feed.xml?type=everything")
     check(st == 400, "feed.xml?type=everything: 400: %s" % st)
     st, h, body = srv.get("/feed.xml", {"Host": "archive.example:8080"})
@@ -662,7 +717,9 @@ def test_pages(srv):
           "watch: the cue at t is current, its time a link")
     check(b"1 &lt; 2 &amp;&amp; x &gt; y" in body, "watch: cue text escaped")
     check(b'<span class="title">Multi-cloud CI &amp; &lt;runners&gt;</span>' in body, "watch: agenda escaped")
-    check(b'<h4>Action items</h4>' in body and b"<li>Ask donors about quotas.</li>" in body,
+    # "## Action items" is the notes' top level: an <h3> right under the
+    # page's <h2>Notes</h2> (html.h), not an <h4> after a gap.
+    check(b'<h3>Action items</h3>' in body and b"<li>Ask donors about quotas.</li>" in body,
           "watch: notes rendered from markdown")
     check(no_inline_code(body) and b'<script src="/static/watch.js?v=' in body, "watch: script from /static only")
     for t, want in [("754", b"754"), ("12m34s", b"754"), ("1h2m3s", b"3723"), ("12:34", b"754"), ("bogus", b"0")]:
@@ -670,7 +727,7 @@ def test_pages(srv):
         check(st == 200 and b'data-start="' + want + b'"' in body, "watch: t=%s" % t)
     st, h, body = srv.get("/watch/2025-08-01-embedded?t=2&end=3.5")
     check(re.search(rb'<video id="player"[^>]* src="/media/2025-08-01-embedded#t=2,3\.5"', body) is not None and
-          b'<track kind="captions" src="/captions/2025-08-01-embedded.vtt" srclang="en" label="English" default>'
+          b'<track kind="captions" src="/captions/2025-08-01-embedded.vtt" srclang="en" label="English">'
           in body and b'<track kind="chapters" src="/chapters/2025-08-01-embedded.vtt"' in body and
           b"Quantization with torchao is next." in body and b'class="clip-note"' in body,
           "watch: video with a clip fragment, captions, chapters, cues from the media")
@@ -774,6 +831,25 @@ def test_similar_served(tmp):
         check(st == 200 and [len(a.get("decisions", [])) for a in items] == [1, 1, 1, 0, 0] and
               items[0]["decisions"][0] == {"t": 44.725, "text": "Hearing none, the April minutes are approved."},
               "TAC agenda items: decisions: %s" % [a.get("decisions") for a in items])
+        # ... and are units of kind "agenda" (agenda_units.h): the API lists
+        # them with the questions, and a search finds one with its span
+        # and decisions; the watch page keeps them out of its question list.
+        qs = (j or {}).get("questions") or []
+        check([q.get("kind") for q in qs] == ["agenda"] * 5 and qs[2]["t"] == 317.0 and
+              qs[2]["text"].startswith("Accelerator integration") and qs[2]["answer_t"] >= 317.0,
+              "TAC agenda items as units: %s" % [(q.get("kind"), q.get("t")) for q in qs])
+        st, h, j = srv.json("/api/search?type=questions&q=out-of-tree+backend+CI")
+        unit = (((j or {}).get("hits") or [{}])[0]).get("unit") or {}
+        check(st == 200 and unit.get("kind") == "agenda" and unit["question"]["t"] == 317.0 and
+              unit["question"].get("speaker") is None and unit["answer"]["end"] > unit["answer"]["t"] and
+              any("approved as a trial" in d["text"] for d in unit.get("decisions", [])),
+              "an agenda unit in the JSON: kind, span, decisions: %s" % unit)
+        st, h, j = srv.json("/api/search?type=questions&q=Python+versions")
+        unit = (((j or {}).get("hits") or [{}])[0]).get("unit") or {}
+        check(unit.get("kind") == "question" and "decisions" not in unit,
+              "a question unit says so, with no decisions: %s" % unit)
+        st, h, body = srv.get("/watch/2025-05-13-tac-meeting")
+        check(b'class="asked"' not in body, "the TAC watch page lists no 'Questions in this Q&A'")
         st, h, j = srv.json("/api/recordings/2025-10-22-pytorch-2-9-release-qa")
         check(st == 200 and all("decisions" not in a for a in j["agenda"]), "a Q&A's agenda has no decisions")
         st, h, body = srv.get("/watch/2025-05-13-tac-meeting")

@@ -11,8 +11,10 @@
 #include "harness.h"
 #include "html.h"
 #include "range.h"
+#include "replica_gate.h"
 #include "target_check.h"
 #include "timecode.h"
+#include "transcript_write.h"
 #include "vtt_write.h"
 #include "web_assets.h"
 
@@ -145,6 +147,27 @@ static void test_path_decode(void)
 	free(out);
 }
 
+/* replica_gate.h: a replica answers reads and refuses the rest. */
+static void test_replica_gate(void)
+{
+	const char *reads[] = {"/", "/search", "/api/search", "/api/recordings",
+	                       "/api/recordings/x", "/media/x", "/watch/x", "/healthz",
+	                       "/uploads", "/uploadsx", "/loginx", "/editor"};
+	for (size_t i = 0; i < sizeof reads / sizeof reads[0]; i++) {
+		CHECK(!http_replica_refuses("GET", reads[i]));
+		CHECK(!http_replica_refuses("HEAD", reads[i]));
+		CHECK(http_replica_refuses("POST", reads[i]));
+	}
+	const char *staff[] = {"/login", "/logout", "/upload", "/edit/x", "/delete/x",
+	                       "/api/uploads", "/api/uploads/abc", "/upload/"};
+	for (size_t i = 0; i < sizeof staff / sizeof staff[0]; i++)
+		CHECK(http_replica_refuses("GET", staff[i]));
+	CHECK(http_replica_refuses("PATCH", "/api/uploads/abc"));
+	CHECK(http_replica_refuses("DELETE", "/api/uploads/abc"));
+	CHECK(http_replica_refuses("OPTIONS", "/api/uploads"));
+	CHECK(http_replica_refuses("get", "/"));
+}
+
 /* target_check.h: UTF-8 of the path and of every parameter's name and
  * value, decoded as libmicrohttpd decodes them, and the parameter cap. */
 static void test_target_check(void)
@@ -230,6 +253,30 @@ static void test_vtt_write(void)
 	CHECK(http_vtt_write_chapters(&sb, ch, 2, 30));
 	CHECK_STR(sb.data, "WEBVTT\n\nchapter-1\n00:00:00.000 --> 00:01:00.000\nIntro &amp; "
 	                   "&lt;hello&gt;\n\nchapter-2\n00:01:00.000 --> 00:02:00.000\n\n");
+	sb_free(&sb);
+}
+
+/* SRT and plain text downloads: a blank line inside a cue never ends it
+ * (SRT's separator), voices prefix the text, a text file has one
+ * paragraph per speaker turn. */
+static void test_transcript_write(void)
+{
+	cue items[4] = {
+	    {.id = "", .start = 0.5, .end = 2, .text = "", .plain = "a\n\n\nb\r\n", .voice = "Ann"},
+	    {.id = "", .start = 3661.25, .end = 3662, .text = "", .plain = "same turn", .voice = "Ann"},
+	    {.id = "", .start = 4000, .end = 4001, .text = "", .plain = "", .voice = NULL},
+	    {.id = "", .start = -1, .end = 5, .text = "", .plain = "x", .voice = "Bo"},
+	};
+	cue_list list = {items, 4, 4};
+	strbuf sb = STRBUF_INIT;
+	CHECK(http_srt_write_cues(&sb, &list));
+	CHECK_STR(sb.data, "1\n00:00:00,500 --> 00:00:02,000\nAnn: a\nb\n\n"
+	                   "2\n01:01:01,250 --> 01:01:02,000\nAnn: same turn\n\n"
+	                   "3\n01:06:40,000 --> 01:06:41,000\n-\n\n"
+	                   "4\n00:00:00,000 --> 00:00:05,000\nBo: x\n\n");
+	sb_free(&sb);
+	CHECK(http_text_write_cues(&sb, &list));
+	CHECK_STR(sb.data, "Ann: a b\nsame turn\n\nBo: x\n");
 	sb_free(&sb);
 }
 
@@ -324,8 +371,35 @@ static void test_markdown(void)
 	    "And (<a href=\"http://x.org/y\">http://x.org/y</a>), "
 	    "<code>https://code.example</code> and <a href=\"https://l.example\">t</a>.</p>\n");
 	sb_clear(&sb);
-	CHECK(http_html_markdown(&sb, "######## deep\n\n###### six\n", 2));
-	CHECK(strstr(sb.data, "<h6>six</h6>") != NULL);
+	CHECK(http_html_markdown(&sb, "# one\n\n######## deep\n\n###### six\n", 2));
+	CHECK(strstr(sb.data, "<h3>one</h3>") != NULL && strstr(sb.data, "<h6>six</h6>") != NULL);
+	sb_clear(&sb);
+	/* Notes that start at "##" still start right under the page's <h2>:
+	 * no gap in the outline. */
+	CHECK(http_html_markdown(&sb, "## Minutes\n\n### Decisions\n", 2));
+	CHECK(strstr(sb.data, "<h3>Minutes</h3>") != NULL &&
+	      strstr(sb.data, "<h4>Decisions</h4>") != NULL);
+	sb_clear(&sb);
+	/* The rest of a line after a bare URL is still markdown (our own
+	 * autolinker used to give up there). */
+	CHECK(http_html_markdown(&sb, "Docs: https://a.example/x and **bold**, see www.b.example.\n",
+	                         0));
+	CHECK_STR(sb.data, "<p>Docs: <a href=\"https://a.example/x\">https://a.example/x</a> and "
+	                   "<strong>bold</strong>, see <a href=\"http://www.b.example\">"
+	                   "www.b.example</a>.</p>\n");
+	sb_clear(&sb);
+	/* GitHub's tables, task lists and strikethrough, as TAC minutes use. */
+	CHECK(http_html_markdown(&sb,
+	                         "| Item | Owner |\n|---|---|\n| CI | ~~Ann~~ Ben |\n\n"
+	                         "- [x] merged\n- [ ] review <img src=x onerror=y>\n",
+	                         0));
+	CHECK(strstr(sb.data, "<table>") != NULL && strstr(sb.data, "<th>Owner</th>") != NULL);
+	CHECK(strstr(sb.data, "<td><del>Ann</del> Ben</td>") != NULL);
+	/* Each task's checkbox has a name (axe: every form control needs one). */
+	CHECK(strstr(sb.data, "type=\"checkbox\" checked=\"\" disabled=\"\" aria-label=\"done\"") !=
+	      NULL);
+	CHECK(strstr(sb.data, "type=\"checkbox\" disabled=\"\" aria-label=\"to do\"") != NULL);
+	CHECK(strstr(sb.data, "<img") == NULL && strstr(sb.data, "onerror") == NULL);
 	sb_free(&sb);
 }
 
@@ -349,7 +423,9 @@ int main(void)
 	RUN(test_escape);
 	RUN(test_path_decode);
 	RUN(test_target_check);
+	RUN(test_replica_gate);
 	RUN(test_vtt_write);
+	RUN(test_transcript_write);
 	RUN(test_timecode);
 	RUN(test_html_helpers);
 	RUN(test_markdown);

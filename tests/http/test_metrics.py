@@ -17,7 +17,9 @@ and --metrics-token-file, and checks:
     index gauges follow the upload (documents, the generation served);
   - every line of the log is one JSON object; access lines carry the route,
     status and duration; client bytes that are not UTF-8 stay valid JSON;
-  - a server started without --metrics-allow answers 127.0.0.1 only.
+  - a server started without --metrics-allow answers 127.0.0.1 only, and a
+    request relayed by a proxy (X-Forwarded-For) only with the token;
+  - --trusted-proxy: the proxy's last X-Forwarded-For address is the client.
 Servers are stopped by PID. The last line is "N passed, N failed".
 """
 import http.client
@@ -255,9 +257,45 @@ def test_default_allow(archive):
             check(st == 403, "default --metrics-allow: 127.0.0.2 does not: %s" % st)
         except OSError as e:
             print("SKIP: 127.0.0.2 as a source address: %s" % e)
+        for h in ["X-Forwarded-For", "X-Real-IP", "Forwarded"]:
+            st, _, _ = srv.request("GET", "/metrics", {h: "203.0.113.9"})
+            check(st == 403, "relayed by a proxy (%s), no token: 403: %s" % (h, st))
         check("GET /metrics HTTP/1.1\" 200" in srv.text(), "the default log is text (CLF)")
     finally:
         check(srv.stop() == 0, "the default server stopped cleanly")
+
+
+def test_trusted_proxy(archive):
+    """--trusted-proxy: from the proxy, the last X-Forwarded-For address is
+    the client (the log shows it, the sign-in throttle counts it); from
+    anyone else the header is ignored."""
+    srv = Server(archive, os.path.join(WORK, "proxy.log"), "--trusted-proxy", "127.0.0.1/32")
+    try:
+        srv.request("GET", "/healthz", {"X-Forwarded-For": "198.51.100.1, 203.0.113.7"})
+        srv.request("GET", "/healthz", {"X-Forwarded-For": "not-an-address"})
+        try:
+            srv.request("GET", "/healthz", {"X-Forwarded-For": "203.0.113.99"},
+                        source="127.0.0.2")
+        except OSError as e:
+            print("SKIP: 127.0.0.2 as a source address: %s" % e)
+        # The access lines are written as each request completes: wait for
+        # the third (or give up after a bound).
+        deadline = time.time() + 30
+        while srv.text().count("GET /healthz") < 4 and time.time() < deadline:
+            time.sleep(0.05)
+        log = srv.text()
+        check(re.search(r"^203\.0\.113\.7 - - .*GET /healthz", log, re.M),
+              "a trusted proxy's request is logged as its last X-Forwarded-For: %s" % log[-600:])
+        check(not re.search(r"^198\.51\.100\.1 ", log, re.M),
+              "the entries a client wrote before the proxy's are not believed")
+        check(not re.search(r"^not-an-address", log, re.M), "a forwarded value that is not "
+              "an address is ignored")
+        check(not re.search(r"^203\.0\.113\.99 ", log, re.M),
+              "X-Forwarded-For from an untrusted peer (127.0.0.2) is ignored")
+    finally:
+        check(srv.stop() == 0, "the proxied server stopped cleanly")
+    rc, out, err = run("serve", "--archive", archive, "--trusted-proxy", "10.0.0.0/33")
+    check(rc == 2 and "--trusted-proxy" in err, "a bad --trusted-proxy: exit 2: %s" % err)
 
 
 def main():
@@ -290,6 +328,7 @@ def main():
     finally:
         check(srv.stop() == 0, "the server stopped cleanly")
     test_default_allow(archive)
+    test_trusted_proxy(archive)
     return qa_test.report()
 
 

@@ -17,6 +17,7 @@ import http.client
 import json
 import os
 import re
+import socket
 import shutil
 import signal
 import subprocess
@@ -151,6 +152,13 @@ def test_signed_out(srv, rid):
     check(st == 200 and b"/edit/" not in body and b"/delete/" not in body and
           b'class="staff-nav"' not in body, "watch: visitors see no Edit or Delete")
     check(b'<a href="/upload">Upload (staff)</a>' in body, "footer links to /upload")
+    check(b'<a class="sign-in" href="/login?next=%2Fwatch%2F' + rid.encode() + b'">Sign in</a>' in body and
+          b"Signed in as" not in body, "header: visitors see Sign in, back to this page")
+    st, h, body = srv.get("/no/such/page", cookies=False)
+    check(st == 404 and b'class="sign-in"' in body, "404 page: Sign in in the header")
+    st, h, body = srv.get("/?done=%3Cscript%3E", cookies=False)
+    check(st == 200 and b'class="flash"' not in body and b"<script>" not in body,
+          "an unknown ?done= shows nothing and echoes nothing")
     # A POST without a session is refused before its body is read.
     st, h, body = srv.post_multipart("/upload", [("csrf", "x"), ("title", "t")], cookies=False)
     check(st == 401, "POST /upload signed out: 401 (%s)" % st)
@@ -188,9 +196,18 @@ def test_upload_page(srv):
     check(form is not None and b'name="csrf"' in form.group(1), "csrf is the form's first field")
     check(b'Signed in as <strong>ann</strong></span>' in body and b'action="/logout"' in body,
           "signed in as, with a sign-out form")
+    for path in ["/", "/search?q=x", "/no/such/page"]:
+        st, h, page = srv.get(path)
+        check(b'Signed in as <strong>ann</strong></span>' in page and b'action="/logout"' in page and
+              b'class="sign-in"' not in page, "%s (%s): signed in as ann, with Sign out" % (path, st))
+        check("Cookie" in [v.strip() for v in h.get("vary", "").split(",")],
+              "%s: Vary: Cookie (%s)" % (path, h.get("vary")))
     check(re.search(rb'<select id="f-kind" name="kind" required>', body) is not None, "kind is a select")
-    check(re.search(rb'<input type="date" id="f-date" name="date" value="\d{4}-\d\d-\d\d"', body)
-          is not None, "date input defaults to today")
+    check(re.search(rb'<input type="date" id="f-date" name="date" value=""', body)
+          is not None, "date input starts empty, not at today")
+    for label in [b"Release", b"Speakers", b"Description", b"Transcript", b"Notes"]:
+        check(re.search(rb'<label for="f-[a-z_]+">' + label + rb'[^<]*\(optional\)</label>', body)
+              is not None, "%s says (optional)" % label.decode())
     check(re.search(rb'<input type="file" id="f-media" name="media"[^>]* accept="audio/\*,video/\*" required>',
                     body) is not None, "media input: required, audio or video")
     check(re.search(rb'<input type="file" id="f-transcript" name="transcript"[^>]* accept="\.vtt,\.srt,\.sbv,\.txt', body)
@@ -252,6 +269,50 @@ def test_upload_errors(srv, token, media):
     check(not search(srv, "Quokka") and not search(srv, "Not media"), "nothing was added")
 
 
+def test_not_media_early(srv, token, archive):
+    """A 'media' part that holds no container is refused once its first
+    5 MiB are in (ingest_check_media_head), with the whole file's message:
+    a 12 MiB one is answered 400 after the rest is drained; a 48 MiB one
+    is cut off long before its end (the server can only drop a connection
+    mid-body), and nothing of either stays on disk."""
+    junk = os.urandom(12 << 20)
+    st, h, body = srv.post_multipart("/upload", upload_fields(token, "Junk twelve"),
+                                     [("media", "talk.mp4", junk)])
+    check(st == 400 and b"media: not a media file: cannot read the container" in body,
+          "12 MiB of junk as media: 400 with the media message (%s %s)" % (st, body[-300:]))
+    boundary = "----qarchive" + uuid.uuid4().hex
+    head, _ = qa_test.multipart(upload_fields(token, "Junk big"), [], boundary)
+    head = head[:head.rfind(b"--" + boundary.encode() + b"--")]
+    part = ('--%s\r\nContent-Disposition: form-data; name="media"; filename="big.mp4"\r\n'
+            'Content-Type: video/mp4\r\n\r\n' % boundary).encode()
+    total = 48 << 20
+    tail = ("\r\n--%s--\r\n" % boundary).encode()
+    length = len(head) + len(part) + total + len(tail)
+    cookie = "; ".join("%s=%s" % kv for kv in srv.cookies.items())
+    sent = 0
+    answer = b""
+    with socket.create_connection(("127.0.0.1", srv.port), timeout=60) as sock:
+        sock.sendall(("POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: %s\r\n"
+                      "Content-Type: multipart/form-data; boundary=%s\r\n"
+                      "Content-Length: %d\r\n\r\n" % (cookie, boundary, length)).encode())
+        try:
+            sock.sendall(head + part)
+            chunk = os.urandom(1 << 20)
+            while sent < total:
+                sock.sendall(chunk)
+                sent += len(chunk)
+            sock.sendall(tail)
+            answer = sock.recv(4096)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+    check(sent < 32 << 20 and b"201" not in answer[:20] and b"303" not in answer[:20],
+          "48 MiB of junk: cut off after %d MiB, not taken (%r)" % (sent >> 20, answer[:40]))
+    tmp = os.path.join(archive, ".qarchive", "uploads", "tmp")
+    left = [f for f in os.listdir(tmp) if f.startswith("part-")] if os.path.isdir(tmp) else []
+    check(not left, "no temp file left: %s" % left)
+    check(not search(srv, "Junk twelve") and not search(srv, "Junk big"), "nothing was added")
+
+
 def test_upload(srv, token, media, archive):
     st, h, body = srv.post_multipart(
         "/upload", upload_fields(token, "Upload test: the " + WORD,
@@ -259,12 +320,13 @@ def test_upload(srv, token, media, archive):
                                  notes="## Sources\r\n\r\n- https://example.org/q\r\n"),
         [("media", "talk.mp4", media), ("transcript", "talk.vtt", VTT.encode())])
     loc = h.get("location", "")
-    check(st == 303 and re.fullmatch(r"/watch/[A-Za-z0-9._-]+", loc) is not None,
-          "upload: 303 to the new recording (%s %s %s)" % (st, loc, body[:500]))
-    rid = loc[len("/watch/"):]
+    check(st == 303 and re.fullmatch(r"/watch/[A-Za-z0-9._-]+\?done=uploaded", loc) is not None,
+          "upload: 303 to the new recording, saying so (%s %s %s)" % (st, loc, body[:500]))
+    rid = loc[len("/watch/"):].split("?")[0]
     st, h, body = srv.get(loc)
     check(st == 200 and b"Upload test: the " + WORD.encode() in body and b"<video" in body,
           "upload: its page plays it")
+    check(body.count(b'class="flash"') == 1 and b"Uploaded." in body, "upload: the page says Uploaded")
     check(b'<a href="/edit/' + rid.encode() + b'">Edit</a>' in body, "upload: staff see Edit")
     hits = search(srv, WORD) or []
     mine = [x for x in hits if x["recording"] == rid]
@@ -286,7 +348,7 @@ def test_upload_pending(srv, token, media):
     st, h, body = srv.post_multipart("/upload", upload_fields(token, "Pending transcript talk"),
                                      [("media", "talk.mp4", media)])
     check(st == 303, "upload without a transcript: 303 (%s %s)" % (st, body[:300]))
-    rid = h.get("location", "")[len("/watch/"):]
+    rid = h.get("location", "")[len("/watch/"):].split("?")[0]
     st, h, body = srv.get("/watch/" + rid)
     check(b"Transcript pending" in body and b'id="cues"' not in body,
           "watch: transcript pending, a note instead of the transcript")
@@ -320,8 +382,24 @@ def test_edit(srv, rid, archive):
                                      [("transcript", "bad.srt", BAD_SRT.encode())])
     check(st == 400 and re.search(rb'id="transcript-error">transcript: line \d+', body) is not None,
           "edit, bad transcript: 400 naming the line (%s)" % st)
+    # All or nothing: the new title (and notes, agenda) of that edit were
+    # not saved either, and the page says "Not saved" once, nothing else.
+    check(body.count(b"Not saved") == 1 and b"Saved:" not in body,
+          "edit, bad transcript: says Not saved once, and no Saved: %s" %
+          re.findall(rb'<div class="form-error".*?</div>', body, re.S))
+    check(re.search(rb'id="f-transcript"[^>]*aria-invalid="true" autofocus', body) is not None,
+          "edit, bad transcript: focus starts on the transcript input")
+    st, j = srv.json("/api/recordings/" + rid)
+    check(j and j.get("title") == "Upload test: the " + WORD, "edit, bad transcript: the title is unchanged: %s"
+          % (j or {}).get("title"))
+    st2, h2, page = srv.get("/watch/" + rid)
+    check(b"Edited notes" not in page and b"The topic" in page,
+          "edit, bad transcript: notes and agenda unchanged")
     st, h, body = srv.post_multipart("/edit/" + rid, fields)
-    check(st == 303 and h.get("location") == "/watch/" + rid, "edit: 303 back (%s %s)" % (st, body[:300]))
+    check(st == 303 and h.get("location") == "/watch/" + rid + "?done=saved",
+          "edit: 303 back, saying so (%s %s %s)" % (st, h.get("location"), body[:300]))
+    st, h, body = srv.get("/watch/" + rid + "?done=saved")
+    check(re.search(rb'<p class="flash" role="status">Saved\.', body) is not None, "edit: the page says Saved")
     hits = search(srv, "pelicanwatch") or []
     check(any(x["recording"] == rid for x in hits), "edit: the new title is searchable: %s" % hits)
     check(any(x["recording"] == rid and abs(x["t"] - 4.0) < 0.01 for x in search(srv, WORD) or []),
@@ -364,13 +442,85 @@ def test_edit(srv, rid, archive):
     check(b'<span class="voice">Priya Raman</span>' in body, "edit: the watch page says who speaks")
 
 
+def test_edit_units(srv, archive):
+    """Issue 14: the edit page lists the recording's questions and answers
+    (detected, or from its qa.md) and corrects them through qa.md: a
+    mistake names its line and keeps what was typed; a good one is saved
+    beside the transcript (LF) and indexed; emptied, detection is back."""
+    rid = "2025-02-01-beta"
+    st, h, body = srv.get("/edit/" + rid)
+    check(st == 200 and b"Detected in the transcript (no qa.md):" in body and
+          b"Does the kumquat build work on Windows?" in body and b"(Ana)" in body,
+          "edit page: the detected questions are listed")
+    token = form_csrf(body)
+    base = [("csrf", token), ("title", "Beta Q&A"), ("kind", "release-qa"), ("date", "2025-02-01")]
+    st, h, body = srv.post_multipart("/edit/" + rid, base + [("qa", "- 0:05 Q: no answer part\r\n")])
+    check(st == 400 and re.search(rb'id="qa-error">qa: line 1: ', body) is not None and
+          b"no answer part" in body, "edit, qa.md that does not parse: 400 naming its line (%s)" % st)
+    check(not os.path.exists(os.path.join(archive, rid, "qa.md")), "edit: nothing written for it")
+    st, h, body = srv.post_multipart("/edit/" + rid, base + [("qa", "- 9:00 Q: Late? / A: Yes\r\n")])
+    check(st == 400 and re.search(rb'id="qa-error">qa: line 1: ', body) is not None,
+          "edit, qa.md past the transcript's end: 400 naming its line (%s %s)" % (st, body[-600:]))
+    good = "# Questions\r\n\r\n- 0:11 Q (Ana): What about the marmoset cache? / A (Bo): It is gone\r\n"
+    st, h, body = srv.post_multipart("/edit/" + rid, base + [("qa", good)])
+    check(st == 303, "edit: a good qa.md is saved (%s %s)" % (st, body[:300]))
+    with open(os.path.join(archive, rid, "qa.md"), "rb") as f:
+        saved = f.read()
+    check(saved == good.replace("\r\n", "\n").encode(), "edit: qa.md kept beside the transcript, LF: %r" % saved)
+    st, h, body = srv.get("/edit/" + rid)
+    check(b"From qa.md:" in body and b"What about the marmoset cache?" in body and
+          b"Does the kumquat build work on Windows?" not in body,
+          "edit page: the units are qa.md's now")
+    st, j = srv.json("/api/search?type=questions&q=marmoset")
+    hits = (j or {}).get("hits") or []
+    check(hits and hits[0]["recording"] == rid and hits[0]["unit"]["question"]["t"] == 11.0,
+          "edit: qa.md's question is searchable as a unit: %s" % hits[:1])
+    st, h, body = srv.post_multipart("/edit/" + rid, base + [("qa", "")])
+    check(st == 303 and not os.path.exists(os.path.join(archive, rid, "qa.md")),
+          "edit: an emptied qa.md is removed (%s)" % st)
+    st, h, body = srv.get("/edit/" + rid)
+    check(b"Detected in the transcript (no qa.md):" in body, "edit page: detection is back")
+
+
+def test_upload_qa(srv, token, media, archive):
+    """Issue 14: qa.md at upload (the form's "qa"): one that does not fit
+    the transcript is refused naming its line, nothing added; a good one
+    is kept beside the transcript and its question found as a unit."""
+    late = "- 0:09 Q: What is the ocelotfinch plan? / A: Today we talk\r\n"
+    st, h, body = srv.post_multipart("/upload", upload_fields(token, "Qa upload ocelotfinch") +
+                                     [("qa", late)],
+                                     [("media", "talk.mp4", media), ("transcript", "talk.vtt", VTT.encode())])
+    check(st == 400 and re.search(rb'id="qa-error">qa: line 1: ', body) is not None and
+          b"ocelotfinch plan" in body,
+          "upload, qa.md past the transcript: 400 naming its line, typed text kept (%s)" % st)
+    check(not search(srv, "ocelotfinch"), "upload, bad qa.md: nothing was added")
+    good = "- 0:01 Q: What is the ocelotfinch plan? / A: Today we talk\r\n"
+    st, h, body = srv.post_multipart("/upload", upload_fields(token, "Qa upload ocelotfinch") +
+                                     [("qa", good)],
+                                     [("media", "talk.mp4", media), ("transcript", "talk.vtt", VTT.encode())])
+    loc = h.get("location", "")
+    check(st == 303 and loc.startswith("/watch/"), "upload with qa.md: 303 (%s %s)" % (st, body[:300]))
+    rid = loc[len("/watch/"):].split("?")[0]  # after it, ?done=uploaded (the confirmation)
+    check(os.path.isfile(os.path.join(archive, rid, "qa.md")), "upload: qa.md kept beside the transcript")
+    st, j = srv.json("/api/search?type=questions&q=ocelotfinch+plan")
+    hits = (j or {}).get("hits") or []
+    check(hits and hits[0]["recording"] == rid and hits[0]["unit"]["question"]["t"] == 1.0 and
+          hits[0]["unit"]["answer"]["t"] == 4.0,
+          "upload: qa.md's question is a unit, its answer where its words are: %s" % hits[:1])
+    st, h, body = srv.get("/delete/" + rid)
+    st, h, body = srv.post_form("/delete/" + rid, {"csrf": form_csrf(body)})
+    check(st == 303, "upload with qa.md: deleted again (%s)" % st)
+
+
 def test_delete(srv, rid, archive):
     st, h, body = srv.get("/delete/" + rid)
     check(st == 200 and b"for good?" in body and b"Renamed pelicanwatch session" in body and
           b'href="/watch/' + rid.encode() + b'"' in body, "delete: asks first, with a way back")
     token = form_csrf(body)
     st, h, body = srv.post_form("/delete/" + rid, {"csrf": token})
-    check(st == 303 and h.get("location") == "/", "delete: 303 home (%s %s)" % (st, body[:300]))
+    check(st == 303 and h.get("location") == "/?done=deleted", "delete: 303 home (%s %s)" % (st, body[:300]))
+    st, h, body = srv.get("/?done=deleted")
+    check(b'<p class="flash" role="status">Deleted.' in body, "delete: the home page says Deleted")
     st, j = srv.json("/api/recordings/" + rid)
     check(st == 404, "delete: gone from the API (%s)" % st)
     check(not search(srv, "pelicanwatch") and not search(srv, "flamingos"), "delete: gone from search")
@@ -399,6 +549,15 @@ def main():
         write(os.path.join(d, "recording.json"), json.dumps({
             "title": "Alpha Q&A", "kind": "release-qa", "release": "2.6", "date": "2025-01-10"}))
         write(os.path.join(d, "transcript.vtt"), "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nhello\n")
+        d = os.path.join(archive, "2025-02-01-beta")
+        write(os.path.join(d, "recording.json"), json.dumps({
+            "title": "Beta Q&A", "kind": "release-qa", "date": "2025-02-01"}))
+        write(os.path.join(d, "transcript.vtt"),
+              "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Ana>Welcome, everyone.\n\n"
+              "00:00:05.000 --> 00:00:08.000\n<v Ana>Does the kumquat build work on Windows?\n\n"
+              "00:00:09.000 --> 00:00:10.000\n<v Bo>Sadly, it fails there.\n\n"
+              "00:00:11.000 --> 00:00:13.000\n<v Ana>And the marmoset cache?\n\n"
+              "00:00:14.000 --> 00:00:16.000\n<v Bo>It is gone in this release.\n")
         rc, out, err = run("index", "--archive", archive)
         if rc != 0:
             sys.exit("test_pages_staff: index failed: " + out + err)
@@ -430,9 +589,12 @@ def main():
             token = test_upload_page(srv)
             test_csrf(srv, "2025-01-10-alpha", media)
             test_upload_errors(srv, token, media)
+            test_not_media_early(srv, token, archive)
             rid = test_upload(srv, token, media, archive)
             test_upload_pending(srv, token, media)
             test_edit(srv, rid, archive)
+            test_edit_units(srv, archive)
+            test_upload_qa(srv, token, media, archive)
             test_delete(srv, rid, archive)
             test_sign_out(srv)
         except Exception as e:  # report, and still check the server's exit

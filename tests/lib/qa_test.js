@@ -90,12 +90,13 @@ function get(port, p) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/* `qarchive serve` on a free 127.0.0.1 port, stderr into `log`; resolves
- * once /healthz answers 200 (10 s at most). */
-async function startServer(qarchive, archive, log) {
+/* `qarchive serve` on a free 127.0.0.1 port, stderr into `log`, with any
+ * further options in `extra`; resolves once /healthz answers 200 (10 s at
+ * most). */
+async function startServer(qarchive, archive, log, extra = []) {
   const port = await freePort();
   const fd = fs.openSync(log, 'w');
-  const proc = childProcess.spawn(qarchive, ['serve', '--archive', archive, '--port', String(port), '--threads', '4'],
+  const proc = childProcess.spawn(qarchive, ['serve', '--archive', archive, '--port', String(port), '--threads', '4', ...extra],
     { stdio: ['ignore', 'ignore', fd] });
   for (let i = 0; i < 100; i++) {
     try {

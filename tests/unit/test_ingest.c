@@ -550,6 +550,62 @@ static void test_edit_files(void)
 	free(archive);
 }
 
+/* qa.md (issue 14): it must parse and fit the transcript, named "qa";
+ * saved, the recording's units are its questions; removed, detection is
+ * back. At upload too, checked against the uploaded transcript. */
+static void test_edit_qa(void)
+{
+	char *archive = new_archive();
+	char id[INGEST_ID_SIZE];
+	ingest_error err;
+	CHECK(add(archive, "Questions", "2025-04-06", id, &err) == INGEST_OK);
+	char *dir = tfs_path_join(archive, id);
+	ingest_file qa = {NULL, "- 0:01 Q: Why a roundtable? / A: Welcome\n", 0, NULL};
+	qa.text_len = strlen(qa.text);
+	CHECK(recording_replace_qa(archive, id, &qa, NULL, &err) == INGEST_OK);
+	CHECK(exists(dir, "qa.md") && err.indexed);
+	json_t *s = summary(archive, id);
+	json_t *q = json_array_get(json_object_get(s, "questions"), 0);
+	CHECK(json_array_size(json_object_get(s, "questions")) == 1 &&
+	      strcmp(str(q, "text"), "Why a roundtable?") == 0 && strcmp(str(q, "kind"), "question") == 0);
+	json_decref(s);
+	/* Does not parse: its line; past the transcript's end: its line too. */
+	qa.text = "- 0:01 Q: no answer\n";
+	qa.text_len = strlen(qa.text);
+	CHECK(recording_replace_qa(archive, id, &qa, NULL, &err) == INGEST_BAD_INPUT);
+	CHECK_STR(err.field, "qa");
+	CHECK(strncmp(err.message, "qa: line 1: ", 12) == 0);
+	qa.text = "# Q&A\n\n- 9:00 Q: Late? / A: Yes\n";
+	qa.text_len = strlen(qa.text);
+	CHECK(recording_replace_qa(archive, id, &qa, NULL, &err) == INGEST_BAD_INPUT);
+	CHECK(strncmp(err.message, "qa: line 3: ", 12) == 0);
+	CHECK(recording_replace_qa(archive, id, NULL, NULL, &err) == INGEST_OK);
+	CHECK(!exists(dir, "qa.md"));
+
+	/* At upload: a qa.md that does not fit the uploaded transcript adds
+	 * nothing. */
+	json_t *m = meta("Upload with qa", "2025-04-07");
+	ingest_input in = INGEST_INPUT_INIT;
+	in.metadata = m;
+	in.transcript = (ingest_file){NULL, srt_text, strlen(srt_text), "t.srt"};
+	in.qa = (ingest_file){NULL, "- 5:00 Q: Late? / A: Yes\n", 0, NULL};
+	in.qa.text_len = strlen(in.qa.text);
+	char id2[INGEST_ID_SIZE];
+	int before = count_entries(archive, true);
+	CHECK(ingest_recording(archive, &in, id2, sizeof id2, &err) == INGEST_BAD_INPUT);
+	CHECK(strncmp(err.message, "qa: line 1: ", 12) == 0 && count_entries(archive, true) == before);
+	in.qa.text = "- 0:01 Q: Why a roundtable? / A: Welcome\n";
+	in.qa.text_len = strlen(in.qa.text);
+	CHECK(ingest_recording(archive, &in, id2, sizeof id2, &err) == INGEST_OK);
+	char *dir2 = tfs_path_join(archive, id2);
+	CHECK(exists(dir2, "qa.md"));
+	json_decref(m);
+	free(dir2);
+	free(dir);
+	tfs_rm_rf(archive);
+	free(archive);
+}
+
 static void test_delete(void)
 {
 	char *archive = new_archive();
@@ -814,6 +870,7 @@ int main(void)
 	RUN(test_ingest_distinct_ids);
 	RUN(test_edit_metadata);
 	RUN(test_edit_files);
+	RUN(test_edit_qa);
 	RUN(test_delete);
 	RUN(test_recover);
 	RUN(test_catch_up);

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agenda.h"
+#include "agenda_units.h"
 #include "harness.h"
 #include "qa_md.h"
 #include "qa_units.h"
@@ -119,9 +121,52 @@ static void test_from_md(void)
 	qa_md_free(&md);
 }
 
+/* A meeting's agenda items as units (agenda_units.h): each item's title is
+ * the question, its cues up to the next item the answer; an item with no
+ * cue is none; notes between items end nothing. */
+static void test_agenda_units(void)
+{
+	cue items[] = {
+	    CUE(0, "Chair", "Welcome, everyone."),
+	    CUE(8, "Chair", "First, the minutes."),
+	    CUE(30, "Chair", "On to CI."),
+	    CUE(31, "Dee", "The runners moved."),
+	    CUE(50, "Chair", "Hearing none, that's approved."),
+	};
+	cue_list cues = {items, 5, 5};
+	const char *md = "# Agenda\n\n- 0:00 Welcome and minutes\nA note.\n- 0:30 Multi-cloud "
+	                 "CI\n- 9:00 Past the end\n";
+	agenda a = AGENDA_INIT;
+	CHECK(agenda_parse(md, strlen(md), &a) == AGENDA_OK);
+	qa_units u = QA_UNITS_INIT;
+	CHECK(agenda_units_build(&cues, &a, &u) == QA_UNITS_OK);
+	CHECK(u.count == 2);
+	if (u.count == 2) {
+		CHECK(u.items[0].kind == QA_UNIT_AGENDA);
+		CHECK(u.items[0].written);
+		CHECK_STR(u.items[0].question, "Welcome and minutes");
+		CHECK_NUM(u.items[0].question_t, 0);
+		CHECK(u.items[0].answer_first == 0 && u.items[0].answer_last == 1);
+		CHECK_NUM(u.items[0].answer_t, 0);
+		CHECK_NUM(u.items[0].answer_end, 12); /* the note does not end it */
+		CHECK(u.items[0].question_speaker == NULL && u.items[0].answer_speaker == NULL);
+		CHECK_STR(u.items[1].question, "Multi-cloud CI");
+		CHECK(u.items[1].answer_first == 2 && u.items[1].answer_last == 4);
+		CHECK_NUM(u.items[1].answer_end, 54); /* the last item runs to the end */
+		CHECK_STR(qa_unit_kind_str(u.items[1].kind), "agenda");
+	}
+	qa_units_free(&u);
+	/* No cues: no units. */
+	cue_list none = {NULL, 0, 0};
+	CHECK(agenda_units_build(&none, &a, &u) == QA_UNITS_OK && u.count == 0);
+	qa_units_free(&u);
+	agenda_free(&a);
+}
+
 int main(void)
 {
 	RUN(test_detect);
+	RUN(test_agenda_units);
 	RUN(test_detect_without_speakers);
 	RUN(test_from_md);
 	return harness_finish();

@@ -361,6 +361,37 @@ static void test_not_found(void)
 	json_decref(words);
 }
 
+/* "match" says whether the best moment holds every word: a word the
+ * vocabulary widens ("fsdp" OR "fully sharded data parallel", weights_only
+ * OR "weights only") is one word, held when one of its forms is; a pasted
+ * error's brackets are punctuation, not a group. */
+static const char *match_of(const synonyms *vocab, const char *query)
+{
+	static char match[8];
+	search_request req = {.query = query, .page = 1, .per_page = 10};
+	json_t *answer = NULL;
+	char err[256];
+	CHECK(search_run(reader, vocab, &req, &answer, err, sizeof err) == SEARCH_OK);
+	CHECK(json_array_size(json_object_get(answer, "hits")) > 0);
+	snprintf(match, sizeof match, "%s",
+	         answer ? json_string_value(json_object_get(answer, "match")) : "");
+	json_decref(answer);
+	return match;
+}
+
+static void test_match_all_with_vocabulary(void)
+{
+	synonyms *vocab = NULL;
+	CHECK(vocabulary_load(NULL, 0, &vocab, NULL, NULL, 0) == SYNONYMS_OK);
+	CHECK_STR(match_of(vocab, "fsdp"), "all");
+	CHECK_STR(match_of(vocab, "weights_only"), "all");
+	CHECK_STR(match_of(vocab, "fsdp torch.compile"), "all");
+	CHECK_STR(match_of(vocab, "fsdp xyzzyq"), "any");
+	CHECK_STR(match_of(vocab, "weights_only (xyzzyq"), "any");
+	CHECK_STR(match_of(NULL, "weights_only"), "all");
+	synonyms_free(vocab);
+}
+
 /* Requests search_limits refuses come back as SEARCH_BAD_QUERY with the
  * reason, before the index is read. */
 static void test_refused_requests(void)
@@ -393,6 +424,7 @@ int main(void)
 	RUN(test_recording_moments);
 	RUN(test_refused_requests);
 	RUN(test_not_found);
+	RUN(test_match_all_with_vocabulary);
 	qx_db_close(reader);
 	tfs_rm_rf(archive);
 	free(archive);

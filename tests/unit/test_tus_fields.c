@@ -95,6 +95,8 @@ static void test_all_fields(void)
 	                    "- 00:00 Welcome\n- 01:00 Questions\n",
 	                    "notes",
 	                    "## Notes\n",
+	                    "qa",
+	                    "- 0:01 Q: Hello? / A: Hello zephyr\n",
 	                    "filetype",
 	                    "video/mp4",
 	                    "relativePath",
@@ -115,6 +117,7 @@ static void test_all_fields(void)
 	CHECK(f.transcript_text && strstr(f.transcript_text, "zephyr"));
 	CHECK(f.agenda_text && strstr(f.agenda_text, "Welcome"));
 	CHECK_STR(f.notes_text, "## Notes\n");
+	CHECK_STR(f.qa_text, "- 0:01 Q: Hello? / A: Hello zephyr\n"); /* qa.md (issue 14) */
 	/* The members it does not own are left alone. */
 	CHECK_STR(f.media_path, "/staged/x");
 	CHECK_STR(f.uploaded_by, "ann");

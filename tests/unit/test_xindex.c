@@ -377,14 +377,22 @@ static void test_reader_sees_commit_after_reopen(void)
 	qx_db *reader = NULL, *writer = NULL;
 	CHECK(qx_db_open(path, false, &reader, NULL) == QX_OK);
 	CHECK(qx_db_open(path, true, &writer, NULL) == QX_OK);
+	char uuid[QX_UUID_LEN + 1], uuid2[QX_UUID_LEN + 1];
+	unsigned long long rev = 0, rev2 = 0;
+	CHECK(qx_db_version(reader, uuid, &rev) == QX_OK && strlen(uuid) == QX_UUID_LEN);
 	static const char *const d[] = {"helion", "kernels"};
 	add_doc(writer, "d", d, 2, "helion", "Di");
 	CHECK(qx_db_commit(writer) == QX_OK);
 	qx_mset *ms = search(reader, "helion", NULL, 0);
 	CHECK(ms && qx_mset_size(ms) == 0); /* still the old revision */
 	qx_mset_free(ms);
+	CHECK(qx_db_version(reader, uuid2, &rev2) == QX_OK && rev2 == rev);
 	bool changed = false;
 	CHECK(qx_db_reopen(reader, &changed) == QX_OK && changed);
+	/* The version says so: the same database, a later revision. */
+	CHECK(qx_db_version(reader, uuid2, &rev2) == QX_OK && rev2 > rev &&
+	      strcmp(uuid, uuid2) == 0);
+	CHECK(qx_db_version(reader, NULL, &rev2) == QX_INVALID);
 	ms = search(reader, "helion", NULL, 0);
 	CHECK(ms && qx_mset_size(ms) == 1);
 	qx_mset_free(ms);
@@ -617,6 +625,79 @@ static void add_moment(qx_db *db, const char *rec, unsigned n, unsigned times)
 	CHECK(qx_doc_add_boolean_term(doc, term) == QX_OK);
 	CHECK(qx_db_replace(db, term, doc) == QX_OK);
 	qx_doc_free(doc);
+}
+
+/* check_at_least (issue 18): the same hits as counting every match, a
+ * group estimate between the groups seen and the cap, each hit's group
+ * without its data; a revision that names what was committed; a term's
+ * documents. */
+static void test_estimated_counts(void)
+{
+	char path[512];
+	path_in_tmp(path, sizeof path, "estimated_counts");
+	qx_db *db = NULL;
+	char rec[16];
+	CHECK(qx_db_open(path, true, &db, NULL) == QX_OK);
+	for (unsigned r = 0; r < 40; r++)
+		for (unsigned n = 0; n < 10; n++) {
+			snprintf(rec, sizeof rec, "r%02u", r);
+			add_moment(db, rec, n, 1 + (r * 7 + n * 3) % 9);
+		}
+	CHECK(qx_db_commit(db) == QX_OK);
+	qx_db_close(db);
+	CHECK(qx_db_open(path, false, &db, NULL) == QX_OK);
+
+	qx_search_params p = {0};
+	p.query = "kernel";
+	p.limit = 6;
+	p.collapse_slot = 0;
+	p.collapse_max = 2;
+	p.count_slot = 0;
+	qx_mset *all = NULL, *some = NULL;
+	CHECK(qx_db_search(db, &p, &all) == QX_OK);
+	p.check_at_least = 20;
+	CHECK(qx_db_search(db, &p, &some) == QX_OK);
+	unsigned looked = 0;
+	CHECK(qx_mset_counted(all, &looked, NULL) && looked == 400);
+	CHECK(qx_mset_groups(all) == 40 && qx_mset_groups_estimated(all, 40) == 40);
+	CHECK(qx_mset_size(all) == 6 && qx_mset_size(some) == 6);
+	for (unsigned i = 0; i < qx_mset_size(all); i++) {
+		const char *a = NULL, *b = NULL, *data;
+		size_t len;
+		CHECK(qx_mset_hit_group(all, i, &a) == QX_OK && qx_mset_hit_group(some, i, &b) == QX_OK);
+		CHECK(a && b && strcmp(a, b) == 0 && a[0] == 'r');
+		CHECK(qx_mset_hit(all, i, &data, &len, NULL, NULL) == QX_OK);
+	}
+	unsigned est = qx_mset_groups_estimated(some, 40);
+	CHECK(est >= qx_mset_groups(some) && est <= 40);
+	CHECK(qx_mset_counted(some, &looked, NULL) || looked >= 20);
+	const char *past = "x";
+	CHECK(qx_mset_hit_group(all, 6, &past) == QX_INVALID && past == NULL);
+	qx_mset_free(all);
+	qx_mset_free(some);
+	p.collapse_slot = -1;
+	CHECK(qx_db_search(db, &p, &all) == QX_OK);
+	const char *none = "x";
+	CHECK(qx_mset_hit_group(all, 0, &none) == QX_INVALID && none == NULL);
+	qx_mset_free(all);
+
+	unsigned docs = 0;
+	CHECK(qx_db_term_docs(db, "Qr01#3", &docs) == QX_OK && docs == 1);
+	CHECK(qx_db_term_docs(db, "", &docs) == QX_INVALID && docs == 0);
+	char *rev1 = NULL, *rev2 = NULL, *rev3 = NULL;
+	CHECK(qx_db_revision(db, &rev1) == QX_OK && qx_db_revision(db, &rev2) == QX_OK);
+	CHECK(rev1 && rev2 && strcmp(rev1, rev2) == 0 && strchr(rev1, '/'));
+	qx_db *w = NULL;
+	CHECK(qx_db_open(path, true, &w, NULL) == QX_OK);
+	add_moment(w, "r99", 0, 1);
+	CHECK(qx_db_commit(w) == QX_OK);
+	qx_db_close(w);
+	CHECK(qx_db_reopen(db, NULL) == QX_OK && qx_db_revision(db, &rev3) == QX_OK);
+	CHECK(rev3 && strcmp(rev1, rev3) != 0);
+	free(rev1);
+	free(rev2);
+	free(rev3);
+	qx_db_close(db);
 }
 
 /* Per-group counts: every match of a group, beyond the page and the
@@ -1068,6 +1149,46 @@ static void test_similar(void)
 	qx_db_close(db);
 }
 
+/* qx_mset_hit_has_every_word: a group of alternatives is one word, held
+ * when one of them is (the percentage counts every alternative); only for
+ * a search read as words. */
+static void test_every_word(void)
+{
+	char path[512];
+	path_in_tmp(path, sizeof path, "every");
+	build_index(path);
+	qx_db *db = NULL;
+	CHECK(qx_db_open(path, false, &db, NULL) == QX_OK);
+	qx_search_params p = {0};
+	p.query = "(fsdp2 OR \"fully sharded\") training";
+	p.limit = 10;
+	p.collapse_slot = -1;
+	p.count_slot = -1;
+	p.coverage_boost = 1.0;
+	qx_mset *ms = NULL;
+	bool every = false;
+	int percent = 0;
+	const char *data;
+	size_t len;
+	CHECK(qx_db_search(db, &p, &ms) == QX_OK && qx_mset_size(ms) == 1);
+	CHECK(qx_mset_hit(ms, 0, &data, &len, &percent, NULL) == QX_OK && percent < 100);
+	CHECK(qx_mset_hit_has_every_word(ms, 0, &every) == QX_OK && every);
+	CHECK(qx_mset_hit_has_every_word(ms, 1, &every) == QX_INVALID && !every);
+	CHECK(qx_mset_hit_has_every_word(ms, 0, NULL) == QX_INVALID);
+	qx_mset_free(ms);
+	p.query = "torch training";
+	CHECK(qx_db_search(db, &p, &ms) == QX_OK && qx_mset_size(ms) == 2);
+	CHECK(qx_mset_hit_has_every_word(ms, 0, &every) == QX_OK && every);
+	CHECK(qx_mset_hit_has_every_word(ms, 1, &every) == QX_OK && !every);
+	qx_mset_free(ms);
+	p.coverage_boost = 0;
+	CHECK(qx_db_search(db, &p, &ms) == QX_OK);
+	CHECK(qx_mset_hit_has_every_word(ms, 0, &every) == QX_INVALID && !every);
+	qx_mset_free(ms);
+	CHECK(qx_mset_hit_has_every_word(NULL, 0, &every) == QX_INVALID);
+	qx_db_close(db);
+}
+
 int main(void)
 {
 	const char *base = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
@@ -1091,6 +1212,7 @@ int main(void)
 	RUN(test_invalid_arguments);
 	RUN(test_facet_index_out_of_range);
 	RUN(test_group_counts);
+	RUN(test_estimated_counts);
 	RUN(test_doc_null_bytes);
 	RUN(test_null_outputs_and_ranges);
 	RUN(test_xapian_refusals_are_invalid);
@@ -1100,6 +1222,7 @@ int main(void)
 	RUN(test_utf8_lower);
 	RUN(test_accept);
 	RUN(test_similar);
+	RUN(test_every_word);
 	char cmd[300];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp_root);
 	if (system(cmd) != 0)
