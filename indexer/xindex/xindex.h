@@ -403,7 +403,10 @@ qx_status qx_mset_hit_group(qx_mset *mset, unsigned i, const char **value) QX_NO
  * data parallel") makes a hit that says one form less than 100%. Only
  * for a search with coverage_boost > 0 and no match_any; QX_INVALID
  * otherwise (*every false). A query of filters alone holds every word.
- * Runs the query's AND over the database. */
+ * Runs the query's AND over the database, filtered to the hit by its
+ * unique term (the first that starts with "Q", as qx_db_replace's are):
+ * a query, which runs on a remote shard too; a hit with none is
+ * QX_INVALID. */
 qx_status qx_mset_hit_has_every_word(qx_mset *mset, unsigned i, bool *every) QX_NOEXCEPT;
 
 /* The lowest position at which any of the query's terms occurs in the i-th

@@ -153,11 +153,11 @@ template <typename Fn> qx_status guarded(qx_db *db, bool need_writer, Fn &&fn) n
 // A query term and its weight.
 using WeighedTerm = std::pair<std::string, double>;
 
-// Every position at which one of terms occurs in document did, numbered by
+// Every position at which one of terms occurs in doc, numbered by
 // the term's index in terms and carrying its weight, in position order. A
 // stem ("Z" term, no positions) is found through the document's own words
 // with that stem (stemmer: the query's). xindex_hits.cc.
-std::vector<qx_position> term_positions(const Xapian::Database &db, Xapian::docid did,
+std::vector<qx_position> term_positions(const Xapian::Document &doc,
                                         const std::vector<WeighedTerm> &terms,
                                         const Xapian::Stem &stemmer);
 

@@ -163,8 +163,8 @@ Xapian::Query filtered(Xapian::Query query, const qx_search_params &params)
 class Acceptor : public Xapian::MatchDecider
 {
       public:
-	Acceptor(const qx_search_params &params, const Xapian::Database &db, const qx_mset &result)
-	    : params_(params), db_(db), stemmer_(result.stemmer)
+	Acceptor(const qx_search_params &params, const qx_mset &result)
+	    : params_(params), stemmer_(result.stemmer)
 	{
 		const Xapian::Query query = result.enquire.get_query();
 		for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end();
@@ -173,8 +173,7 @@ class Acceptor : public Xapian::MatchDecider
 	}
 	bool operator()(const Xapian::Document &doc) const override
 	{
-		std::vector<qx_position> positions =
-		    xindex::term_positions(db_, doc.get_docid(), terms_, stemmer_);
+		std::vector<qx_position> positions = xindex::term_positions(doc, terms_, stemmer_);
 		if (positions.empty())
 			return true;
 		const std::string data = doc.get_data();
@@ -184,7 +183,6 @@ class Acceptor : public Xapian::MatchDecider
 
       private:
 	const qx_search_params &params_;
-	const Xapian::Database &db_;
 	const Xapian::Stem &stemmer_;
 	std::vector<xindex::WeighedTerm> terms_;
 };
@@ -226,7 +224,7 @@ void run(const qx_search_params &params, const Xapian::Database &db, qx_mset &re
 	result.last_docid = db.get_lastdocid();
 	std::unique_ptr<Acceptor> accept;
 	if (params.accept)
-		accept.reset(new Acceptor(params, db, result));
+		accept.reset(new Acceptor(params, result));
 	result.mset =
 	    result.enquire.get_mset(params.offset, params.limit, all, nullptr, accept.get());
 }
@@ -236,21 +234,17 @@ void run(const qx_search_params &params, const Xapian::Database &db, qx_mset &re
 namespace
 {
 
-// Accepts one document only: the hit whose words are checked.
-class OnlyDocument : public Xapian::MatchDecider
+// The document's unique term ("Q" and its id, Xapian's convention, as
+// qx_db_replace's; index_schema.h): what names one document in every
+// shard, where a docid names it in one database only.
+std::string unique_term(const Xapian::Document &doc)
 {
-      public:
-	explicit OnlyDocument(Xapian::docid did) : did_(did)
-	{
-	}
-	bool operator()(const Xapian::Document &doc) const override
-	{
-		return doc.get_docid() == did_;
-	}
-
-      private:
-	Xapian::docid did_;
-};
+	Xapian::TermIterator t = doc.termlist_begin();
+	t.skip_to("Q");
+	if (t == doc.termlist_end() || (*t)[0] != 'Q')
+		throw Xapian::InvalidArgumentError("a hit with no unique (Q) term");
+	return *t;
+}
 
 } // namespace
 
@@ -269,11 +263,14 @@ qx_status qx_mset_hit_has_every_word(qx_mset *mset, unsigned i, bool *every) noe
 		if (mset->every.empty())
 			return QX_OK;
 		xindex::read_point(mset->db);
+		// The hit alone (its unique term), if it holds every word: a
+		// query, so that it runs where the document is (a remote shard
+		// runs no code of ours).
 		Xapian::Enquire check(*mset->db->db);
-		check.set_query(mset->every);
+		check.set_query(Xapian::Query(Xapian::Query::OP_FILTER, mset->every,
+		                              Xapian::Query(unique_term(it.get_document()))));
 		check.set_weighting_scheme(Xapian::BoolWeight());
-		OnlyDocument only(*it);
-		*every = !check.get_mset(0, 1, 0, nullptr, &only).empty();
+		*every = !check.get_mset(0, 1).empty();
 		return QX_OK;
 	});
 }

@@ -86,8 +86,7 @@ class TextStems : public Xapian::ExpandDecider
 class Shared
 {
       public:
-	Shared(const Xapian::Database &db, std::vector<WeighedTerm> terms)
-	    : db_(db), terms_(std::move(terms))
+	explicit Shared(std::vector<WeighedTerm> terms) : terms_(std::move(terms))
 	{
 	}
 	double total() const
@@ -97,14 +96,16 @@ class Shared
 			sum += t.second;
 		return sum;
 	}
-	double weight(Xapian::docid did, unsigned *count) const
+	// Read through the document, not its docid (which in a search over
+	// shards is its shard's, not the combined database's).
+	double weight(const Xapian::Document &doc, unsigned *count) const
 	{
 		double sum = 0;
 		*count = 0;
 		for (const WeighedTerm &t : terms_) {
-			Xapian::TermIterator it = db_.termlist_begin(did);
+			Xapian::TermIterator it = doc.termlist_begin();
 			it.skip_to(t.first);
-			if (it != db_.termlist_end(did) && *it == t.first) {
+			if (it != doc.termlist_end() && *it == t.first) {
 				++*count;
 				sum += t.second;
 			}
@@ -113,7 +114,6 @@ class Shared
 	}
 
       private:
-	const Xapian::Database &db_;
 	std::vector<WeighedTerm> terms_;
 };
 
@@ -130,7 +130,7 @@ class SharesTerms : public Xapian::MatchDecider
 	bool operator()(const Xapian::Document &doc) const override
 	{
 		unsigned count;
-		double weight = shared_.weight(doc.get_docid(), &count);
+		double weight = shared_.weight(doc, &count);
 		return count >= least_ && weight >= needed_;
 	}
 
@@ -143,7 +143,9 @@ class SharesTerms : public Xapian::MatchDecider
 // Ranks by the shared expansion weight: the question terms are indexed
 // with no within-document frequency (so that they leave a unit's length,
 // and its BM25 weight in ordinary searches, as it was), which leaves BM25
-// nothing to rank them by.
+// nothing to rank them by. Equal weights are ranked by the document's
+// unique term, ascending (its bytes inverted, as the key sorts
+// descending), never by docid: over shards, docids interleave.
 class SharedKey : public Xapian::KeyMaker
 {
       public:
@@ -153,7 +155,13 @@ class SharedKey : public Xapian::KeyMaker
 	std::string operator()(const Xapian::Document &doc) const override
 	{
 		unsigned count;
-		return Xapian::sortable_serialise(shared_.weight(doc.get_docid(), &count));
+		std::string key = Xapian::sortable_serialise(shared_.weight(doc, &count));
+		Xapian::TermIterator t = doc.termlist_begin();
+		t.skip_to("Q");
+		if (t != doc.termlist_end() && (*t)[0] == 'Q')
+			for (unsigned char c : *t)
+				key += char(0xff - c);
+		return key + char(0xff);
 	}
 
       private:
@@ -204,7 +212,7 @@ qx_status similar(qx_db *db, const qx_similar_params &p, qx_mset &result)
 		return QX_OK; // too few telling words: nothing is like it
 	result.enquire.set_query(filtered(
 	    Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()), p));
-	Shared shared(xdb, std::move(weighed));
+	Shared shared(std::move(weighed));
 	SharesTerms shares(shared, std::max(1u, p.min_terms), p.min_share);
 	SharedKey key(shared);
 	result.enquire.set_weighting_scheme(Xapian::BoolWeight());

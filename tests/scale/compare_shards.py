@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""Shards answer as one combined index does (issue 19).
+
+Indexes a copy of the bundled archive as one index, and again as shards
+(`qarchive index --shard-by series`: one index per series of recordings).
+The first shard is searched as a local index, the others through
+`xapian-tcpsrv` (Xapian's remote backend) on 127.0.0.1, started here on a
+free port and stopped by PID. Every query of the labelled set
+(tests/search-quality/queries.jsonl) runs through `qarchive search --json`
+against the combined index and against the shards (--shard); the answers
+must be the same: the hits (recording, t, start, end, type, snippet,
+recording_moments, recording_matches, unit), the total and whether it is
+an estimate, the facets, the suggestion and "match".
+
+Prints each difference, then the count of queries that differ, and
+"N passed, N failed". SKIP (exit 77) without xapian-tcpsrv.
+
+usage: compare_shards.py QARCHIVE [--transcripts DIR] [--queries FILE]
+                         [--shard-by series|year] [--local-only]
+"""
+import argparse
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+QUALITY = os.path.join(HERE, "..", "search-quality")
+HIT_KEYS = ("recording", "t", "start", "end", "type", "snippet", "recording_moments",
+            "recording_matches", "unit")
+ANSWER_KEYS = ("total", "total_is_estimate", "facets", "facets_are_estimates",
+               "facets_counted_over", "suggestion", "showing_results_for", "match",
+               "not_found")
+LISTEN_BOUND_S = 30
+
+
+def search(qarchive, where, query):
+    p = subprocess.run([qarchive, "search", "--json"] + where + [query],
+                       capture_output=True, text=True, timeout=120)
+    if p.returncode != 0:
+        return None, p.stderr.strip() or "exit %d" % p.returncode
+    return json.loads(p.stdout), None
+
+
+def differences(combined, sharded):
+    out = []
+    for k in ANSWER_KEYS:
+        if combined.get(k) != sharded.get(k):
+            out.append("%s: %s / %s" % (k, json.dumps(combined.get(k)),
+                                        json.dumps(sharded.get(k))))
+    a = [tuple(json.dumps(h.get(k), sort_keys=True) for k in HIT_KEYS)
+         for h in combined["hits"]]
+    b = [tuple(json.dumps(h.get(k), sort_keys=True) for k in HIT_KEYS)
+         for h in sharded["hits"]]
+    if len(a) != len(b):
+        out.append("%d hits / %d" % (len(a), len(b)))
+    for n, (x, y) in enumerate(zip(a, b)):
+        for k, u, v in zip(HIT_KEYS, x, y):
+            if u != v:
+                out.append("hit %d %s: %s / %s" % (n, k, u[:120], v[:120]))
+    return out
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class TcpServer:
+    """xapian-tcpsrv over one shard, up once it says "Listening..." (its
+    output is read by a thread, which keeps the pipe drained)."""
+
+    def __init__(self, path):
+        self.port = free_port()
+        self.proc = subprocess.Popen(
+            ["xapian-tcpsrv", "--interface", "127.0.0.1", "--port", str(self.port), path],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.lines = []
+        self.listening = threading.Event()
+        threading.Thread(target=self.read, daemon=True).start()
+        if not self.listening.wait(LISTEN_BOUND_S) or self.proc.poll() is not None:
+            self.stop()
+            raise RuntimeError("xapian-tcpsrv did not start: " + "".join(self.lines))
+
+    def read(self):
+        for line in self.proc.stdout:
+            self.lines.append(line)
+            if line.startswith("Listening"):
+                self.listening.set()
+        self.listening.set()  # it exited: __init__ sees that
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=30)
+
+
+def index(qarchive, archive, extra):
+    p = subprocess.run([qarchive, "index", "--quiet", "--archive", archive] + extra,
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.exit("qarchive index %s failed: %s" % (" ".join(extra), p.stderr))
+    return p.stdout
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("qarchive")
+    ap.add_argument("--transcripts", default=os.path.join(HERE, "..", "..", "transcripts"))
+    ap.add_argument("--queries", default=os.path.join(QUALITY, "queries.jsonl"))
+    ap.add_argument("--shard-by", default="series")
+    ap.add_argument("--local-only", action="store_true",
+                    help="every shard local (no xapian-tcpsrv)")
+    args = ap.parse_args()
+    if not args.local_only and not shutil.which("xapian-tcpsrv"):
+        print("SKIP: no xapian-tcpsrv (Debian xapian-tools)")
+        return 77
+    qarchive = os.path.abspath(args.qarchive)
+    with open(args.queries, encoding="utf-8") as f:
+        queries = [json.loads(line) for line in f if line.strip()]
+
+    work = tempfile.mkdtemp(prefix="qa-shards-")
+    server = None
+    passed = failed = 0
+    try:
+        archive = os.path.join(work, "archive")
+        shutil.copytree(args.transcripts, archive)
+        index(qarchive, archive, [])
+        shards_dir = os.path.join(work, "shards")
+        index(qarchive, archive, ["--shard-by", args.shard_by, "--shards", shards_dir])
+        shards = sorted(os.path.join(shards_dir, d, ".qarchive", "index")
+                        for d in os.listdir(shards_dir))
+        if len(shards) < 2:
+            sys.exit("--shard-by %s made %d shards: the comparison needs two or more"
+                     % (args.shard_by, len(shards)))
+        where = ["--shard", shards[0]]
+        for path in shards[1:]:
+            if args.local_only:
+                where += ["--shard", path]
+                continue
+            server = server or []
+            server.append(TcpServer(path))
+            where += ["--shard", "tcp:127.0.0.1:%d" % server[-1].port]
+        print("%d shards: %s" % (len(shards), " ".join(where)))
+        for q in queries:
+            combined, err1 = search(qarchive, ["--archive", archive], q["query"])
+            sharded, err2 = search(qarchive, where, q["query"])
+            if err1 or err2:
+                problems = [] if err1 == err2 else ["error: %s / %s" % (err1, err2)]
+            else:
+                problems = differences(combined, sharded)
+            if problems:
+                failed += 1
+                print("DIFF %s %r:\n  %s" % (q["id"], q["query"], "\n  ".join(problems)))
+            else:
+                passed += 1
+    finally:
+        for s in server or []:
+            s.stop()
+        shutil.rmtree(work, ignore_errors=True)
+    print("%d of %d queries answered differently over shards" % (failed, len(queries)))
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
