@@ -384,6 +384,11 @@ static bool replica_options_ok(const serve_flags *f)
 	bool any = f->replica.host || f->replica.dir || cfg->writer_url || f->replica.interval;
 	if (!any)
 		return true;
+	if (cfg->shard_count) {
+		log_say("serve", "--shard and --replica-of do not go together: a replica copies "
+		                 "one index");
+		return false;
+	}
 	if (!f->replica.host || !f->replica.dir || !cfg->writer_url) {
 		log_say("serve", "--replica-of, --replica-dir and --writer-url go together");
 		return false;

@@ -1,12 +1,12 @@
-// More like this: the documents closest to one document, by Xapian's
-// relevance feedback. The seed document is the relevance set; its best
-// terms (Enquire::get_eset, among the stems of one text prefix: a unit's
-// question, not its answer) become an OR query over the documents
-// the caller's filters keep, less those with the exclude term. See
-// qx_db_similar in xindex.h.
+// More like this: the documents closest to one document, by relevance
+// feedback. The seed document's best terms (by expansion_weight, among the
+// stems of one text prefix: a unit's question, not its answer) become an
+// OR query over the documents the caller's filters keep, less those with
+// the exclude term. See qx_db_similar in xindex.h.
 #include "xindex_internal.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <memory>
 #include <set>
@@ -168,6 +168,34 @@ class SharedKey : public Xapian::KeyMaker
 	const Shared &shared_;
 };
 
+// A term's weight as evidence that a document is like the seed: the
+// Robertson/Sparck Jones weight with the seed as the one relevant
+// document (r = R = 1), from the term's frequency over the whole
+// database. Not Enquire::get_eset's, whose statistics over shards are
+// each shard's own: this one is the same however the index is split.
+double expansion_weight(double n_docs, double tf)
+{
+	return std::log(3 * (n_docs - tf + 0.5) / (tf - 0.5));
+}
+
+// The seed's `want` best terms that `allowed` lets through, heaviest
+// first (equal weights by term).
+std::vector<WeighedTerm> best_terms(const Xapian::Database &db, Xapian::docid seed,
+                                    const TextStems &allowed, unsigned want)
+{
+	std::vector<WeighedTerm> out;
+	double n = db.get_doccount();
+	for (auto t = db.termlist_begin(seed); t != db.termlist_end(seed); ++t)
+		if (allowed(*t))
+			out.emplace_back(*t, expansion_weight(n, t.get_termfreq()));
+	std::sort(out.begin(), out.end(), [](const WeighedTerm &a, const WeighedTerm &b) {
+		return a.second > b.second || (a.second == b.second && a.first < b.first);
+	});
+	if (out.size() > want)
+		out.resize(want);
+	return out;
+}
+
 // The filters as qx_db_search applies them: OR within a prefix (the
 // leading upper-case letters), AND across prefixes.
 Xapian::Query filtered(Xapian::Query query, const qx_similar_params &p)
@@ -199,15 +227,12 @@ qx_status similar(qx_db *db, const qx_similar_params &p, qx_mset &result)
 		db->errmsg = std::string("no document has ") + p.seed;
 		return QX_NOT_FOUND;
 	}
-	Xapian::RSet rset;
-	rset.add_document(*seed);
 	result.stemmer = Xapian::Stem("english");
 	TextStems allowed(xdb, *seed, p, result.stemmer);
-	Xapian::ESet eset = result.enquire.get_eset(p.terms, rset, &allowed);
-	std::vector<std::string> terms(eset.begin(), eset.end());
-	std::vector<WeighedTerm> weighed;
-	for (Xapian::ESetIterator t = eset.begin(); t != eset.end(); ++t)
-		weighed.emplace_back(*t, t.get_weight());
+	std::vector<WeighedTerm> weighed = best_terms(xdb, *seed, allowed, p.terms);
+	std::vector<std::string> terms;
+	for (const WeighedTerm &t : weighed)
+		terms.push_back(t.first);
 	if (terms.size() < std::max(1u, p.min_terms))
 		return QX_OK; // too few telling words: nothing is like it
 	result.enquire.set_query(filtered(
