@@ -108,6 +108,47 @@ def index(qarchive, archive, extra):
     return p.stdout
 
 
+def check_shard_upkeep(qarchive, transcripts, work):
+    """--shard-by's usage errors, and a second run that follows the archive:
+    a recording whose series changed moves to its new shard, one removed
+    goes. Returns the problems found."""
+    problems = []
+    archive = os.path.join(work, "upkeep")
+    shutil.copytree(transcripts, archive)
+    shards = os.path.join(work, "upkeep-shards")
+    for extra in (["--shard-by", "series"], ["--shards", shards],
+                  ["--shard-by", "month", "--shards", shards]):
+        p = subprocess.run([qarchive, "index", "--quiet", "--archive", archive] + extra,
+                           capture_output=True, text=True)
+        if p.returncode != 2 or "--shard-by" not in p.stderr:
+            problems.append("index %s: exit %d, %r (want 2 naming --shard-by)"
+                            % (" ".join(extra), p.returncode, p.stderr.strip()))
+    index(qarchive, archive, ["--shard-by", "series", "--shards", shards])
+    moved = sorted(r for r in os.listdir(archive) if r.endswith("tac-meeting"))[0]
+    gone = sorted(r for r in os.listdir(archive) if r.endswith("webinar"))[0]
+    meta_path = os.path.join(archive, moved, "recording.json")
+    with open(meta_path, encoding="utf-8") as f:
+        meta = json.load(f)
+    meta["kind"] = "other"
+    with open(meta_path, "w", encoding="utf-8") as f:
+        json.dump(meta, f)
+    shutil.rmtree(os.path.join(archive, gone))
+    index(qarchive, archive, ["--shard-by", "series", "--shards", shards])
+    where = {d: sorted(os.listdir(os.path.join(shards, d))) for d in os.listdir(shards)}
+    if moved not in where.get("other", []) or moved in where.get("tac-meeting", []):
+        problems.append("%s (now kind other) is not only in shard other: %s" % (moved, where))
+    if any(gone in names for names in where.values()):
+        problems.append("%s (removed) is still linked: %s" % (gone, where))
+    for shard, want in (("tac-meeting", 0), ("other", 1)):
+        answer, err = search(qarchive, ["--recording", moved, "--shard",
+                                        os.path.join(shards, shard, ".qarchive", "index")], "")
+        got = answer and answer["total"]
+        if err or got != want:
+            problems.append("shard %s finds %s %r times (want %d): %s"
+                            % (shard, moved, got, want, err))
+    return problems
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("qarchive")
@@ -147,6 +188,9 @@ def main():
             server.append(TcpServer(path))
             where += ["--shard", "tcp:127.0.0.1:%d" % server[-1].port]
         print("%d shards: %s" % (len(shards), " ".join(where)))
+        for problem in check_shard_upkeep(qarchive, args.transcripts, work):
+            failed += 1
+            print("FAIL shard upkeep: " + problem)
         for q in queries:
             combined, err1 = search(qarchive, ["--archive", archive], q["query"])
             sharded, err2 = search(qarchive, where, q["query"])
