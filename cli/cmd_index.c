@@ -78,19 +78,15 @@ static index_update_status run(const char *archive, const char *const *given, bo
 		return INDEX_UPDATE_FAILED;
 	}
 	*where = given[OPT_SHARDS];
-	return index_shards_build(archive, by, given[OPT_SHARDS], force, cb, r, NULL, err,
-	                          errlen);
+	return index_shards_build(archive, by, given[OPT_SHARDS], force, cb, r, NULL, err, errlen);
 }
 
 int cmd_index(int argc, char **argv)
 {
 	static const cli_option options[] = {
-	    {"--archive", OPT_ARCHIVE, true, 0},
-	    {"--force", OPT_FORCE, false, 0},
-	    {"--quiet", OPT_QUIET, false, 0},
-	    {"--shard-by", OPT_SHARD_BY, true, 0},
-	    {"--shards", OPT_SHARDS, true, 0},
-	    {NULL, 0, false, 0},
+	    {"--archive", OPT_ARCHIVE, true, 0}, {"--force", OPT_FORCE, false, 0},
+	    {"--quiet", OPT_QUIET, false, 0},    {"--shard-by", OPT_SHARD_BY, true, 0},
+	    {"--shards", OPT_SHARDS, true, 0},   {NULL, 0, false, 0},
 	};
 	const char *given[NOPTS] = {NULL};
 	cli_args_status parsed = cli_args_parse_simple("index", usage, options, argc, argv, given);
@@ -117,9 +113,8 @@ int cmd_index(int argc, char **argv)
 			printf("indexed %zu, unchanged %zu, removed %zu, failed %zu of %zu "
 			       "recordings in "
 			       "%s: %zu cues, %zu words in %.2f s (%.0f cues/s)\n",
-			       r.indexed, r.unchanged, r.removed, r.failed, r.total, where,
-			       r.cues, r.words, r.seconds,
-			       r.seconds > 0 ? (double)r.cues / r.seconds : 0);
+			       r.indexed, r.unchanged, r.removed, r.failed, r.total, where, r.cues,
+			       r.words, r.seconds, r.seconds > 0 ? (double)r.cues / r.seconds : 0);
 		rc = st == INDEX_UPDATE_OK ? EXIT_OK : EXIT_REJECTED;
 	} else {
 		fprintf(stderr, "qarchive index: %s\n", err[0] ? err : index_update_status_str(st));

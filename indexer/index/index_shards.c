@@ -64,8 +64,8 @@ static index_update_status plan_shards(const char *archive, const archive_listin
                                        const index_callbacks *cb, shard_plan *plan, char *err,
                                        size_t errlen)
 {
-	if (!(plan->key_of = calloc(ls->recording_count ? ls->recording_count : 1,
-	                            sizeof *plan->key_of)))
+	if (!(plan->key_of =
+	          calloc(ls->recording_count ? ls->recording_count : 1, sizeof *plan->key_of)))
 		return INDEX_UPDATE_NOMEM;
 	for (size_t i = 0; i < ls->recording_count; i++) {
 		char dir[PATH_MAX], why[512], key[32];
