@@ -15,7 +15,7 @@
 # stopped by its PID on exit. Figures and method: bench/RESULTS.md ("HTTP").
 #
 # usage: bench/bench_http.sh [--secs N] [--reps N] [--hours N] [--only search|media] [--media-only]
-#                            [--work DIR] [--build DIR]
+#                            [--work DIR] [--build DIR] [--rounds N] [--before QARCHIVE]
 #   --secs   duration of each wrk run, and of each throughput run of the
 #            engine (default 10)
 #   --reps   timed runs of each query through the C API (default 10)
@@ -25,10 +25,14 @@
 #   --work   bench_index.sh's work directory (default bench/work)
 #   --build  a configured build directory; default: configure and build
 #            build-bench (Release, no sanitizers)
+#   --rounds media rounds (default 1): each round runs every server in
+#            turn, and the medians of the rounds are printed
+#   --before another qarchive binary (say, a build of main) measured beside
+#            --build's in every media round
 # needs: wrk, nginx, ffmpeg, curl, python3 (apt-get install wrk nginx-light ffmpeg curl)
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
-secs=10 reps=10 work=$src/bench/work build= hours=1000 only=
+secs=10 reps=10 work=$src/bench/work build= hours=1000 only= rounds=1 before=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--secs) secs=$2; shift 2 ;;
@@ -38,7 +42,9 @@ while [ $# -gt 0 ]; do
 	--media-only) only=media; shift ;; # as before --only: media on a generated recording
 	--work) work=$2; shift 2 ;;
 	--build) build=$2; shift 2 ;;
-	*) sed -n '2,30p' "$0" >&2; exit 2 ;;
+	--rounds) rounds=$2; shift 2 ;;
+	--before) before=$2; shift 2 ;;
+	*) sed -n '2,34p' "$0" >&2; exit 2 ;;
 	esac
 done
 for tool in wrk nginx ffmpeg curl python3; do
@@ -229,6 +235,8 @@ EOF
 # runs.
 small=$work/http-archive
 rec=2023-01-02-release-qa-0192
+# --media-only's generated one-hour archive has another recording.
+[ -d "$big/$rec" ] || rec=$(cd "$big" && ls -d 20* | head -1)
 media=$small/$rec/media.mp4
 if [ ! -f "$small/.complete" ]; then
 	rm -rf "$small"
@@ -253,7 +261,7 @@ cat > "$tmp/nginx/nginx.conf" << EOF
 # Minimal static server for bench_http.sh: same file, loopback only.
 daemon off;
 user root;
-worker_processes $cores;
+worker_processes $(nproc);
 pid $tmp/nginx/nginx.pid;
 error_log $tmp/nginx/logs/error.log warn;
 events { worker_connections 1024; }
@@ -294,32 +302,58 @@ function request()
 end
 EOF
 
+# Each round runs every server once per test, in turn (qarchive, the
+# --before build's qarchive if given, nginx), so that a machine whose load
+# changes during the run moves all of them alike; the tables give each
+# round and the medians of the rounds.
 port=$(free_port)
 serve "$small" "$port"
+qpid=$spid
+declare -A murl=([qarchive]="http://127.0.0.1:$port/media/$rec")
+servers=(qarchive)
+if [ -n "$before" ]; then
+	bport=$(free_port)
+	qarchive_main=$qarchive
+	qarchive=$before
+	serve "$small" "$bport"
+	qarchive=$qarchive_main
+	bpid=$spid
+	murl[before]="http://127.0.0.1:$bport/media/$rec"
+	servers+=(before)
+fi
 nginx -c "$tmp/nginx/nginx.conf" -p "$tmp/nginx" &
 npid=$!
 pids+=("$npid")
 wait_http "http://127.0.0.1:$nport/$rec/media.mp4"
-declare -A murl=([qarchive]="http://127.0.0.1:$port/media/$rec" [nginx]="http://127.0.0.1:$nport/$rec/media.mp4")
+murl[nginx]="http://127.0.0.1:$nport/$rec/media.mp4"
+servers+=(nginx)
 declare -A mres
-for srv in qarchive nginx; do
-	# Both must answer a range with 206 and exactly 64 KiB, and the full file intact.
+for srv in "${servers[@]}"; do
+	# Each must answer a range with 206 and exactly 64 KiB, and the full file intact.
 	got=$(curl -fs -r 1000-66535 -o /dev/null -w '%{http_code} %{size_download}' "${murl[$srv]}")
 	[ "$got" = "206 65536" ] || { echo "bench_http.sh: $srv range: $got" >&2; exit 1; }
 	got=$(curl -fs -o /dev/null -w '%{http_code} %{size_download}' "${murl[$srv]}")
 	[ "$got" = "200 $size" ] || { echo "bench_http.sh: $srv full: $got" >&2; exit 1; }
 done
-for test in range full; do
-	for srv in qarchive nginx; do
-		if [ $test = range ]; then
-			run_wrk "$tmp/$srv-range.txt" 16 "${murl[$srv]}" -s "$tmp/range.lua" -- "$size"
-		else
-			run_wrk "$tmp/$srv-full.txt" 4 "${murl[$srv]}"
-		fi
-		mres[$srv-$test]=$(parse_wrk "$tmp/$srv-$test.txt")
+# Warm up: the file in the page cache, each server's first connections.
+cat "$media" > /dev/null
+for srv in "${servers[@]}"; do
+	wrk -t2 -c16 -d1s "${murl[$srv]}" -s "$tmp/range.lua" -- "$size" > /dev/null 2>&1
+done
+for round in $(seq "$rounds"); do
+	for test in range full; do
+		for srv in "${servers[@]}"; do
+			if [ $test = range ]; then
+				run_wrk "$tmp/$srv-range-$round.txt" 16 "${murl[$srv]}" -s "$tmp/range.lua" -- "$size"
+			else
+				run_wrk "$tmp/$srv-full-$round.txt" 4 "${murl[$srv]}"
+			fi
+			mres[$srv-$test-$round]="$(parse_wrk "$tmp/$srv-$test-$round.txt") $(cut -d' ' -f1-3 /proc/loadavg)"
+		done
 	done
 done
-stop "$spid"
+stop "$qpid"
+[ -n "$before" ] && stop "$bpid"
 stop "$npid"
 
 mbps() { # wrk's Transfer/sec → MB/s (10^6)
@@ -328,25 +362,40 @@ mbps() { # wrk's Transfer/sec → MB/s (10^6)
 		if (t ~ /GB$/) v *= 1073741824; else if (t ~ /MB$/) v *= 1048576; else if (t ~ /KB$/) v *= 1024
 		printf "%.0f", v / 1e6 }'
 }
-echo "### /media, $(awk -v s="$size" 'BEGIN { printf "%.1f", s / 1e6 }') MB file ($media)"
+median() { tr ' ' '\n' | sort -g | awk '{ v[NR] = $1 } END { printf "%.2f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+echo "### /media, $(awk -v s="$size" 'BEGIN { printf "%.1f", s / 1e6 }') MB file ($media), $rounds round(s)"
 echo
-echo "| test | server | requests/s | p50 ms | p99 ms | MB/s | errors | qarchive / nginx |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| test | round | server | requests/s | p50 ms | p99 ms | MB/s | errors | load (1/5/15 min) | / nginx |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
+declare -A ratios
 for test in range full; do
 	label="64 KiB range, random offset, 16 conn"
 	[ $test = full ] && label="full file GET, 4 conn"
-	read -r nrps _ _ _ ntr _ <<< "${mres[nginx-$test]}"
-	for srv in qarchive nginx; do
-		read -r rps p50 _ p99 tr err <<< "${mres[$srv-$test]}"
-		ratio=""
-		if [ $srv = qarchive ]; then
-			if [ $test = range ]; then
-				ratio=$(awk -v a="$rps" -v b="$nrps" 'BEGIN { printf "%.2fx (req/s)", a / b }')
-			else
-				ratio=$(awk -v a="$(mbps "$tr")" -v b="$(mbps "$ntr")" 'BEGIN { printf "%.2fx (MB/s)", a / b }')
+	for round in $(seq "$rounds"); do
+		read -r nrps _ _ _ ntr _ <<< "${mres[nginx-$test-$round]}"
+		for srv in "${servers[@]}"; do
+			read -r rps p50 _ p99 tr err l1 l5 l15 <<< "${mres[$srv-$test-$round]}"
+			ratio=""
+			if [ $srv != nginx ]; then
+				if [ $test = range ]; then
+					ratio=$(awk -v a="$rps" -v b="$nrps" 'BEGIN { printf "%.2f", a / b }')
+				else
+					ratio=$(awk -v a="$(mbps "$tr")" -v b="$(mbps "$ntr")" 'BEGIN { printf "%.2f", a / b }')
+				fi
+				ratios[$srv-$test]+="$ratio "
+				ratio="${ratio}x"
 			fi
-		fi
-		printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$srv" "$rps" "$p50" "$p99" "$(mbps "$tr")" "$err" "$ratio"
+			printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s %s %s | %s |\n' "$label" "$round" "$srv" \
+				"$rps" "$p50" "$p99" "$(mbps "$tr")" "$err" "$l1" "$l5" "$l15" "$ratio"
+		done
+	done
+done
+echo
+for test in range full; do
+	for srv in "${servers[@]}"; do
+		[ $srv = nginx ] && continue
+		echo "- $srv, $test: median ratio to nginx over $rounds round(s):" \
+			"$(echo "${ratios[$srv-$test]% }" | median)x (rounds: ${ratios[$srv-$test]% })"
 	done
 done
 echo

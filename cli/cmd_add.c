@@ -1,6 +1,7 @@
 /* qarchive add: a new recording from files, as a staff upload makes one. */
 #include "commands.h"
 #include "ingest.h"
+#include "media_probe.h"
 #include "recording_flags.h"
 
 static const char usage[] =
@@ -30,6 +31,7 @@ int cmd_add(int argc, char **argv)
 	cli_args_status parsed = recording_flags_parse(&f, RECORDING_ADD, usage, argc, argv);
 	if (parsed != CLI_ARGS_RUN)
 		return cli_args_exit(parsed);
+	media_log_silence(); /* our messages say what was wrong with the media */
 	ingest_input in = INGEST_INPUT_INIT;
 	in.metadata = f.fields;
 	in.media.path = in.media.name = f.media;

@@ -21,40 +21,32 @@ static const char usage[] =
     "the old ones atomically. The id stays the same.\n\n"
     "  --json  print {\"id\": ..., \"indexed\": true|false}\n\n"
     "Exit status: 0 changed (also when the index was busy: see stderr), 1 an\n"
-    "input is invalid or no such recording (the changes before it are kept),\n"
+    "input is invalid or no such recording (then nothing was changed),\n"
     "2 usage error, unreadable file or I/O error.\n";
 
-/* Each change given, in order, without indexing; stops at the first that
- * fails (err says why). *changed: whether any was made. */
+/* Every change given, all or none of them (recording_edit_apply), without
+ * indexing. *changed: whether any was given. */
 static ingest_status apply_changes(const recording_flags *f, bool *changed, ingest_error *err)
 {
 	ingest_options opts = f->options;
-	opts.no_index = true; /* the recording is indexed once, after all */
-	ingest_status st = INGEST_OK;
-	ingest_file file = INGEST_FILE_NONE;
-	*changed = false;
-	if (json_object_size(f->fields) > 0) {
-		st = recording_update_metadata(f->archive, f->id, f->fields, &opts, err);
-		*changed |= st == INGEST_OK;
-	}
-	if (st == INGEST_OK && (f->transcript || f->no_transcript)) {
-		file.path = file.name = f->transcript;
-		st = recording_replace_transcript(f->archive, f->id, f->transcript ? &file : NULL,
-		                                  &opts, err);
-		*changed |= st == INGEST_OK;
-	}
-	if (st == INGEST_OK && (f->agenda || f->no_agenda)) {
-		file.path = file.name = f->agenda;
-		st = recording_replace_agenda(f->archive, f->id, f->agenda ? &file : NULL, &opts,
-		                              err);
-		*changed |= st == INGEST_OK;
-	}
-	if (st == INGEST_OK && (f->notes || f->no_notes)) {
-		file.path = file.name = f->notes;
-		st =
-		    recording_replace_notes(f->archive, f->id, f->notes ? &file : NULL, &opts, err);
-		*changed |= st == INGEST_OK;
-	}
+	opts.no_index = true; /* indexed below, with the wait the user asked for */
+	ingest_file transcript = {.path = f->transcript, .name = f->transcript};
+	ingest_file agenda = {.path = f->agenda, .name = f->agenda};
+	ingest_file notes = {.path = f->notes, .name = f->notes};
+	recording_changes c = {
+	    .fields = json_object_size(f->fields) > 0 ? f->fields : NULL,
+	    .transcript = f->transcript ? &transcript : NULL,
+	    .remove_transcript = f->no_transcript,
+	    .agenda_set = f->agenda || f->no_agenda,
+	    .agenda = f->agenda ? &agenda : NULL,
+	    .notes_set = f->notes || f->no_notes,
+	    .notes = f->notes ? &notes : NULL,
+	};
+	*changed = c.fields || c.transcript || c.remove_transcript || c.agenda_set || c.notes_set;
+	if (!*changed)
+		return INGEST_OK;
+	ingest_status st = recording_edit_apply(f->archive, f->id, &c, &opts, err);
+	*changed = st == INGEST_OK;
 	return st;
 }
 
@@ -77,7 +69,7 @@ int cmd_edit(int argc, char **argv)
 		fprintf(stderr, "qarchive edit: %s\n", err.message);
 	if (!changed)
 		goto out;
-	/* What was changed is kept even after a failure, so it is indexed. */
+	/* Changed: index the recording now. */
 	char why[512];
 	index_update_status is =
 	    index_update_recording(f.archive, f.id, f.options.index_wait_ms, NULL, why, sizeof why);

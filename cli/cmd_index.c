@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "index_shards.h"
 #include "index_update.h"
+#include "media_probe.h"
 
 static const char usage[] =
     "usage: qarchive index [--archive DIR] [--force] [--quiet]\n"
@@ -92,6 +93,7 @@ int cmd_index(int argc, char **argv)
 	cli_args_status parsed = cli_args_parse_simple("index", usage, options, argc, argv, given);
 	if (parsed != CLI_ARGS_RUN)
 		return cli_args_exit(parsed);
+	media_log_silence(); /* our lines say what a media file needed (+faststart) */
 	const char *archive_flag = given[OPT_ARCHIVE];
 	bool force = given[OPT_FORCE] != NULL, quiet = given[OPT_QUIET] != NULL;
 	char *archive = NULL;

@@ -4,9 +4,10 @@
  * multipart. With it, the form is sent with a small tus 1.0 client of ours
  * (https://tus.io/protocols/resumable-upload) to the form's data-tus
  * endpoint (/api/uploads):
- *   POST  the details as Upload-Metadata (each value Base64; the
- *         transcript, agenda and notes as text read from the chosen files
- *         and the textareas), Upload-Length → 201 and a Location;
+ *   POST  the short details as Upload-Metadata (each value Base64) and
+ *         the texts (description, transcript, agenda, notes, questions:
+ *         read from the chosen files and the textareas) as more such
+ *         pairs in the body, Upload-Length → 201 and a Location;
  *   PATCH the media in chunks from Upload-Offset, with a progress bar;
  *         the last chunk's 204 says which recording it became
  *         (Qarchive-Recording-Id, Qarchive-Recording-Url);
@@ -16,7 +17,9 @@
  * The upload's URL is kept in localStorage under the file's name, size and
  * modification time and the title, so that after a reload (or a closed
  * tab) choosing the same file again continues the upload instead of
- * starting it over. It is removed when the upload is over.
+ * starting it over, when a digest of its details (a metadata key the
+ * server keeps and echoes) says they are the same. It is removed when the
+ * upload is over.
  *
  * While it runs the page shows the speed and the time left (over the last
  * few seconds), with Pause (the request under way is aborted; Resume asks
@@ -45,9 +48,13 @@
   /* Waits before each retry after a network error or a server error (ms);
    * after the last, the user is asked to press Upload again. */
   var RETRY_WAITS = [1000, 2000, 4000, 8000, 15000, 30000, 30000, 30000];
-  /* The server takes Upload-Metadata up to 256 KiB; a longer one (a very
-   * long transcript) goes with the plain form post instead. */
-  var METADATA_MAX = 250 * 1024;
+  /* The short fields go in the Upload-Metadata header, the texts
+   * (description, transcript, agenda, notes, questions) in the creation
+   * request's body as more pairs of the same format: the server takes a
+   * header of up to 16 KiB and such a body of up to 3 MiB. A longer body
+   * (a transcript of some 30 hours) goes with the plain form post. */
+  var METADATA_BODY_TYPE = 'application/vnd.qarchive.upload-metadata';
+  var METADATA_BODY_MAX = 3 * 1024 * 1024 - 1024;
   var KEY_PREFIX = 'qarchive-upload:';
 
   var status = document.getElementById('upload-status');
@@ -266,6 +273,30 @@
     return out.join(',');
   }
 
+  /* A 53-bit hash of a string (cyrb53), as hex: the upload's details, so
+   * that a resumed upload is one started with the same ones. */
+  function digestOf(str) {
+    var h1 = 0xdeadbeef, h2 = 0x41c6ce57;
+    for (var i = 0; i < str.length; i++) {
+      var ch = str.charCodeAt(i);
+      h1 = Math.imul(h1 ^ ch, 2654435761);
+      h2 = Math.imul(h2 ^ ch, 1597334677);
+    }
+    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+    return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16) + '-' + str.length.toString(16);
+  }
+
+  /* The value of key in Upload-Metadata as a HEAD echoes it ('' if none). */
+  function metadataValue(metadata, key) {
+    var pairs = metadata.split(',');
+    for (var i = 0; i < pairs.length; i++) {
+      var kv = pairs[i].trim().split(' ');
+      if (kv[0] === key) return kv[1] || '';
+    }
+    return '';
+  }
+
   function storageKey(file, title) {
     return KEY_PREFIX + JSON.stringify([file.name, file.size, file.lastModified, title]);
   }
@@ -419,10 +450,12 @@
   }
 
   function create(file, metadata) {
-    return send('POST', endpoint, {
+    var headers = {
       'Upload-Length': String(file.size),
-      'Upload-Metadata': metadata,
-    }).then(function (xhr) {
+      'Upload-Metadata': metadata.header,
+    };
+    if (metadata.body) headers['Content-Type'] = METADATA_BODY_TYPE;
+    return send('POST', endpoint, headers, metadata.body || undefined).then(function (xhr) {
       if (xhr.status === 201 && xhr.getResponseHeader('Location'))
         return new URL(xhr.getResponseHeader('Location'), window.location.href).pathname;
       /* No tus here, or details too long for a header: the plain post. */
@@ -483,24 +516,31 @@
       transcriptFile ? readText(transcriptFile) : '',
       agendaFile ? readText(agendaFile) : value('agenda'),
     ]).then(function (texts) {
-      metadata = metadataHeader({
+      var header = metadataHeader({
         title: value('title'),
         kind: value('kind'),
         release: value('release'),
         date: value('date'),
         speakers: value('speakers'),
-        description: value('description'),
         filename: file.name,
+      });
+      var body = metadataHeader({
+        description: value('description'),
         transcript: texts[0],
         agenda: texts[1],
         notes: value('notes'),
         qa: value('qa'),
       });
-      if (metadata.length > METADATA_MAX) return 'form';
+      if (body.length > METADATA_BODY_MAX) return 'form';
+      /* The server keeps keys it does not know, and a HEAD echoes the
+       * short ones: the digest says whether a saved upload has these
+       * details. */
+      var digest = base64(digestOf(header + '\n' + body));
+      metadata = { header: header + (header ? ',' : '') + 'digest ' + digest, body: body };
       var saved = stored(key);
       if (!saved) return null;
       return head(saved).then(function (at) {
-        if (at.metadata !== metadata) {
+        if (metadataValue(at.metadata, 'digest') !== digest) {
           /* Started with other details: those cannot change now. */
           forget(key);
           send('DELETE', saved, {}).catch(function () { /* expires by itself */ });

@@ -423,6 +423,52 @@ static index_update_status run_recordings(update_run *r)
 	return INDEX_UPDATE_OK;
 }
 
+/* A full build's generation is compacted before it is published: its
+ * periodic commits leave the B-trees' blocks about half full, and the
+ * compact copy is ~44% smaller on 100 hours (read faster, copied to
+ * replicas faster) for a few percent of the build's time
+ * (bench/RESULTS.md). The copy is a generation of its own, made while the
+ * build's is still open; from here on it is the one this run publishes,
+ * and the build's is removed. A copy that fails (a full disk) is removed,
+ * the problem reported, and the build's generation published as it is. */
+#define NOT_COMPACTED "%s: the new index is not compacted: %s"
+static void run_compact(update_run *r)
+{
+	char *name = NULL, *dir = NULL;
+	char why[ERRMSG_WHY_SIZE];
+	int e = index_generation_create(r->state, &name, &dir);
+	if (e) {
+		problem(r->cb, NOT_COMPACTED, r->state, errmsg_strerror(e, why, sizeof why));
+		return;
+	}
+	if (qx_db_compact(r->db, dir) != QX_OK) {
+		problem(r->cb, NOT_COMPACTED, dir, qx_db_errmsg(r->db));
+		goto drop_copy;
+	}
+	crash_point("index-build-compacted");
+	if (r->published && (e = index_generation_publish(r->path, name, false)) != 0) {
+		/* The first index of the archive, published (empty) at the start
+		 * (run_begin), stays as it is. */
+		problem(r->cb, NOT_COMPACTED, r->path, errmsg_strerror(e, why, sizeof why));
+		goto drop_copy;
+	}
+	/* Only now let go of the build's lock: a writer that was waiting for
+	 * it finds the stub moved on and opens the copy
+	 * (index_writer_open_current). */
+	qx_db_close(r->db);
+	r->db = NULL;
+	index_generation_remove(r->state, r->gen_name);
+	free(r->gen_name);
+	free(r->gen_dir);
+	r->gen_name = name;
+	r->gen_dir = dir;
+	return;
+drop_copy:
+	index_generation_remove(r->state, name);
+	free(name);
+	free(dir);
+}
+
 /* Store the synonyms and the schema, commit, and for a full build switch
  * the stub to the new generation. */
 static index_update_status run_finish(update_run *r)
@@ -436,6 +482,8 @@ static index_update_status run_finish(update_run *r)
 	if (qs != QX_OK)
 		return run_index_failed(r, r->db, qs);
 	r->in_transaction = false;
+	if (r->full_build)
+		run_compact(r);
 	if (r->full_build && !r->published) {
 		/* Close the new generation, switch the stub to it, then let go of
 		 * the old one's lock and remove it. */

@@ -1,16 +1,23 @@
 #include "index_writer.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "archive.h"
+#include "errmsg.h"
+#include "fs_ops.h"
 #include "index_generation.h"
+#include "log_line.h"
+#include "media_faststart.h"
 #include "path.h"
 #include "recording.h"
+#include "test_pause.h"
 
 double index_writer_now(void)
 {
@@ -109,6 +116,50 @@ index_update_status index_writer_report(index_update_status st, const char *path
 	return st;
 }
 
+/* A media file dropped into the archive with its moov at the end is made
+ * +faststart (media_faststart.h) before it is indexed: copied beside
+ * itself under a temp name, fsynced, renamed over, the folder fsynced.
+ * Only a regular file (a symlink's target may be shared or read-only).
+ * Whatever fails, the original stays and the log says why. Returns true
+ * when the file was replaced (its fingerprint changed). */
+static bool make_faststart(const char *dir, const char *media_path)
+{
+	struct stat st;
+	bool needed = false;
+	char why[300] = "";
+	if (lstat(media_path, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    media_faststart_needed(media_path, &needed, why, sizeof why) != MEDIA_OK || !needed)
+		return false;
+	const char *ext = strrchr(media_path, '.');
+	char name[64];
+	snprintf(name, sizeof name, "%sfaststart%s", FS_TMP_PREFIX, ext ? ext : "");
+	char *tmp = path_join(dir, name);
+	bool done = false;
+	if (!tmp) {
+		snprintf(why, sizeof why, "out of memory");
+	} else {
+		unlink(tmp); /* a crash's leftover: this run holds the writer's lock */
+		if (media_faststart_copy(media_path, tmp, why, sizeof why) == MEDIA_OK) {
+			chmod(tmp, st.st_mode & 07777);
+			done = rename(tmp, media_path) == 0;
+			if (!done) {
+				errmsg_set_errno(why, sizeof why, media_path, errno);
+				unlink(tmp);
+			} else {
+				fs_sync_dir(-1, dir);
+			}
+		}
+	}
+	free(tmp);
+	if (done)
+		log_say("index", "%s: moved its index (moov) to the front, for playing from any "
+		                 "point (+faststart)", media_path);
+	else
+		log_say("index", "%s: kept as it is, with its index (moov) at the end: %s",
+		        media_path, why);
+	return done;
+}
+
 index_update_status index_writer_refresh(qx_db *db, const char *archive_dir, const char *name,
                                          const char *known, index_writer_outcome *outcome,
                                          index_build_counts *counts, char *message, size_t msglen)
@@ -125,6 +176,9 @@ index_update_status index_writer_refresh(qx_db *db, const char *archive_dir, con
 		status = INDEX_UPDATE_SOME_FAILED;
 	} else if (known && strcmp(known, fingerprint) == 0) {
 		*outcome = INDEX_WRITER_UNCHANGED;
+	} else if (rec.media_path && make_faststart(dir, rec.media_path) &&
+	           archive_fingerprint(dir, fingerprint, message, msglen) != ARCHIVE_OK) {
+		status = INDEX_UPDATE_SOME_FAILED;
 	} else {
 		status = index_writer_from_build(
 		    index_build_recording(db, &rec, fingerprint, counts, message, msglen));
@@ -138,7 +192,5 @@ index_update_status index_writer_refresh(qx_db *db, const char *archive_dir, con
 
 void index_writer_pause(void)
 {
-	const char *pause = getenv("QARCHIVE_INDEX_PAUSE");
-	if (pause && atoi(pause) > 0)
-		sleep((unsigned)atoi(pause));
+	test_pause("QARCHIVE_INDEX_PAUSE");
 }

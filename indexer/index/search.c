@@ -17,6 +17,7 @@
 #include "search_internal.h"
 #include "search_cache.h"
 #include "search_limits.h"
+#include "unit_search.h"
 
 /* Documents of one recording read to choose its moments from: more than
  * it shows, because its "about", notes and agenda items that matched by
@@ -33,6 +34,18 @@
  * on top of its BM25 sum (twice the weight, at 1.0), so half the best
  * is about where moments that hold only part of the query begin. */
 #define SEARCH_GOOD_MOMENT 0.5
+
+/* A question someone asked in a recording, matched by its question,
+ * leads that recording's moments for a sentence query when it weighs at
+ * least this much of the recording's best timed moment: the answer to a
+ * question like the user's beats a passage that only shares more of its
+ * words (tests/search-quality/RESULTS.md: session 6, chosen on the tune
+ * half). */
+#define SEARCH_ASKED_LEADS 0.8
+
+/* A query of at least this many words (filters aside), with no search
+ * syntax, is a sentence: a question or a pasted error, not keywords. */
+#define SEARCH_SENTENCE_WORDS 5
 
 /* Words too common to narrow a question down ("how do I ..."). Quoted
  * phrases keep them. */
@@ -715,17 +728,101 @@ static search_status add_group(json_t *hits, const group *g)
 	return st;
 }
 
+/* Is the query a sentence (SEARCH_SENTENCE_WORDS)? */
+static bool is_sentence(const char *q)
+{
+	size_t n = 0;
+	if (has_syntax(q))
+		return false;
+	for (const char *p = q; *p;) {
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		size_t w = filter_word(p);
+		if (!w)
+			n += (w = strcspn(p, " \t\n")) > 0;
+		p += w;
+	}
+	return n >= SEARCH_SENTENCE_WORDS;
+}
+
+/* Is hit i (its data: doc) a question asked, a unit of kind "question"
+ * that matched by its question (unit_search.h)? */
+static search_status is_asked(const reader *r, unsigned i, json_t *doc, bool *asked)
+{
+	json_t *placed = NULL;
+	double t;
+	size_t at;
+	*asked = false;
+	/* An agenda item (a TAC meeting's unit) is no question asked: its
+	 * moment is the item's start, minutes before most answers in it. */
+	if (!unit_search_is_unit(doc) || strcmp(unit_search_kind(doc), "question") != 0)
+		return SEARCH_OK;
+	search_status st = search_moment_place(r, i, &placed, &t, &at);
+	*asked = st == SEARCH_OK && placed && unit_search_asked(placed, at, r->questions);
+	json_decref(placed);
+	return st;
+}
+
+/* The lead of each recording on the page (SEARCH_ASKED_LEADS): placed
+ * first, and marked in led[] so that page_hits does not place it again.
+ * Hits come in rank order, so the recordings' groups are made in their
+ * order before any lead is placed; a recording's timed moments (passages,
+ * agenda items, units) are weighed against its best one, not against its
+ * notes or description, which are no moment to play. */
+static search_status place_leads(const reader *r, const page *pg, groups *gs, bool *led)
+{
+	unsigned n = qx_mset_size(r->ms);
+	double *best = calloc(pg->want + 1, sizeof *best);
+	bool *done = calloc(pg->want + 1, sizeof *done);
+	search_status st = best && done ? SEARCH_OK : SEARCH_NOMEM;
+	for (unsigned i = 0; st == SEARCH_OK && i < n; i++) {
+		long k;
+		json_t *doc = NULL;
+		const char *data;
+		size_t len;
+		double w = 0;
+		bool asked = false;
+		if ((st = group_of(r, i, gs, pg->want, &k)) != SEARCH_OK || k < 0 || done[k])
+			continue;
+		if ((st = check(r, qx_mset_hit(r->ms, i, &data, &len, NULL, &w))) != SEARCH_OK ||
+		    (st = search_hit_doc(r, i, &doc)) != SEARCH_OK)
+			break;
+		const char *type = json_string_value(json_object_get(doc, "type"));
+		if (type && (strcmp(type, "passage") == 0 || strcmp(type, "agenda") == 0 ||
+		             strcmp(type, "unit") == 0) && best[k] <= 0)
+			best[k] = w;
+		/* Weights fall within a recording: past the ratio, none leads. */
+		done[k] = best[k] > 0 && w < SEARCH_ASKED_LEADS * best[k];
+		if (!done[k] && (st = is_asked(r, i, doc, &asked)) == SEARCH_OK && asked) {
+			done[k] = led[i] = true;
+			st = place_hit(r, i, gs, pg);
+		}
+		json_decref(doc);
+	}
+	free(best);
+	free(done);
+	return st;
+}
+
 /* The page's moments into *out: its recordings in rank order, each with its
- * moments. */
-static search_status page_hits(const reader *r, const page *pg, json_t **out)
+ * moments; for a sentence query, each recording's lead first
+ * (place_leads). */
+static search_status page_hits(const reader *r, const page *pg, const search_request *req,
+                               json_t **out)
 {
 	groups gs = {calloc(pg->want ? pg->want : 1, sizeof(group)), 0};
 	json_t *hits = json_array();
-	search_status st = gs.items && hits ? SEARCH_OK : SEARCH_NOMEM;
-	for (unsigned i = 0; st == SEARCH_OK && i < qx_mset_size(r->ms); i++)
-		st = place_hit(r, i, &gs, pg);
+	unsigned n = qx_mset_size(r->ms);
+	bool *led = calloc(n ? n : 1, sizeof *led);
+	search_status st = gs.items && hits && led ? SEARCH_OK : SEARCH_NOMEM;
+	if (st == SEARCH_OK && !req->by_date && is_sentence(req->query))
+		st = place_leads(r, pg, &gs, led);
+	for (unsigned i = 0; st == SEARCH_OK && i < n; i++)
+		if (!led[i])
+			st = place_hit(r, i, &gs, pg);
 	for (size_t k = pg->first; st == SEARCH_OK && k < gs.count; k++)
 		st = add_group(hits, &gs.items[k]);
+	free(led);
 	groups_free(&gs);
 	if (st != SEARCH_OK)
 		json_decref(hits);
@@ -808,7 +905,7 @@ static search_status run_once(qx_db *db, const synonyms *syn, const search_reque
 		status = page_facets(&r, &facets);
 	r.prof->facets += (t0 = search_profile_now()) - t1;
 	if (status == SEARCH_OK)
-		status = page_hits(&r, &pg, &hits);
+		status = page_hits(&r, &pg, req, &hits);
 	r.prof->hits += (t1 = search_profile_now()) - t0;
 	if (status == SEARCH_OK) {
 		*out = json_pack(

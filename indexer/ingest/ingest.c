@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "archive.h"
@@ -14,10 +15,13 @@
 #include "file_io.h"
 #include "fs_ops.h"
 #include "ingest_internal.h"
+#include "log_line.h"
+#include "media_faststart.h"
 #include "number.h"
 #include "path.h"
 #include "recording.h"
 #include "state_dirs.h"
+#include "test_pause.h"
 
 /* How many ids one title may take on one date ("-2" ... "-1000"): far more
  * than any archive holds, few enough that a broken rename cannot loop long. */
@@ -49,22 +53,50 @@ static void staged_free(staged *s)
 	free(s->qa);
 }
 
+/* Steps 1-2 (ingest.h). Metadata without a date, beside media, is checked
+ * with today's and then, when the media names the day it was made, again
+ * with that one: its other fields' errors still come first, as they
+ * would with a date. */
+static ingest_status check_metadata_and_media(const ingest_input *in, staged *s,
+                                              ingest_error *err)
+{
+	bool media = ingest_file_given(&in->media);
+	bool undated = media && json_is_object(in->metadata) &&
+	               !json_object_get(in->metadata, "date");
+	json_t *dated = undated ? json_copy((json_t *)in->metadata) : NULL;
+	char day[11] = "", today[11] = "";
+	time_t now = time(NULL);
+	struct tm local;
+	if (undated && (!dated || !localtime_r(&now, &local) ||
+	                strftime(today, sizeof today, "%Y-%m-%d", &local) != 10 ||
+	                json_object_set_new(dated, "date", json_string(today)) != 0)) {
+		json_decref(dated);
+		return ingest_fail(err, INGEST_NOMEM, "", "out of memory");
+	}
+	memcpy(day, today, sizeof day);
+	ingest_status st = ingest_check_metadata(dated ? dated : in->metadata, &s->meta, err);
+	if (st == INGEST_OK && media && !in->media.path)
+		st = ingest_fail(err, INGEST_BAD_INPUT, "media", "must be given as a file, not as text");
+	else if (st == INGEST_OK && media)
+		st = ingest_check_media(in->media.path, in->media.name,
+		                        !ingest_file_given(&in->transcript), s->media_ext,
+		                        sizeof s->media_ext, undated ? day : NULL, err);
+	if (st == INGEST_OK && undated && strcmp(day, today) != 0) {
+		recording_meta_free(&s->meta);
+		st = json_object_set_new(dated, "date", json_string(day)) != 0
+		         ? ingest_fail(err, INGEST_NOMEM, "", "out of memory")
+		         : ingest_check_metadata(dated, &s->meta, err);
+	}
+	json_decref(dated);
+	return st;
+}
+
 /* Steps 1-4 (ingest.h): everything is checked before anything is written. */
 static ingest_status validate(const ingest_input *in, staged *s, ingest_error *err)
 {
 	ingest_status st;
-	if ((st = ingest_check_metadata(in->metadata, &s->meta, err)) != INGEST_OK)
+	if ((st = check_metadata_and_media(in, s, err)) != INGEST_OK)
 		return st;
-	if (ingest_file_given(&in->media)) {
-		if (!in->media.path)
-			return ingest_fail(err, INGEST_BAD_INPUT, "media",
-			                   "must be given as a file, not as text");
-		st = ingest_check_media(in->media.path, in->media.name,
-		                        !ingest_file_given(&in->transcript), s->media_ext,
-		                        sizeof s->media_ext, err);
-		if (st != INGEST_OK)
-			return st;
-	}
 	if (ingest_file_given(&in->transcript)) {
 		if ((st = ingest_read_text(&in->transcript, "transcript", &s->transcript,
 		                           &s->transcript_len, err)) != INGEST_OK ||
@@ -98,15 +130,12 @@ static ingest_status validate(const ingest_input *in, staged *s, ingest_error *e
 	return INGEST_OK;
 }
 
-/* A test hook: sleep QARCHIVE_INGEST_PAUSE seconds once the staging folder
- * is complete and before it is moved into the archive, so a test can kill
- * -9 an upload in the middle. */
+/* A test hook (test_pause.h): pause for QARCHIVE_INGEST_PAUSE seconds once
+ * the staging folder is complete and before it is moved into the archive,
+ * so a test can kill -9 an upload in the middle. */
 static void ingest_pause(void)
 {
-	unsigned seconds;
-	if (number_parse_unsigned(getenv("QARCHIVE_INGEST_PAUSE"), 1, UINT_MAX, &seconds) ==
-	    NUMBER_OK)
-		sleep(seconds);
+	test_pause("QARCHIVE_INGEST_PAUSE");
 }
 
 /* Step 5's folder, <archive>/.qarchive/uploads/tmp/ingest-XXXXXX, and what
@@ -153,10 +182,40 @@ static ingest_status staging_open(const char *archive_dir, staging *g, ingest_er
 
 /* The media into the staging folder as media.<ext>: moved when the caller
  * lets it go and the file system allows, else copied. */
+/* An MP4 or MOV with its index (moov) at the end goes in as a +faststart
+ * copy (media_faststart.h), so that a player can start anywhere without
+ * reading the file's end first. The input stays as it is until the
+ * recording is in the archive (then it is consumed as a copied one is);
+ * if the copy fails, the input goes in unchanged and the log says why.
+ * Returns true when the copy is in the staging folder. */
+static bool staging_add_faststart(staging *g, const ingest_input *in)
+{
+	bool needed = false;
+	char why[300] = "";
+	if (media_faststart_needed(in->media.path, &needed, why, sizeof why) != MEDIA_OK ||
+	    !needed)
+		return false;
+	char *dst = path_join(g->path, g->media_name);
+	media_status ms =
+	    dst ? media_faststart_copy(in->media.path, dst, why, sizeof why) : MEDIA_NOMEM;
+	free(dst);
+	if (ms != MEDIA_OK) {
+		log_say("ingest", "%s: kept as it is, with its index (moov) at the end: %s",
+		        in->media.name ? in->media.name : in->media.path,
+		        ms == MEDIA_NOMEM ? "out of memory" : why);
+		return false;
+	}
+	fchmodat(g->fd, g->media_name, INGEST_FILE_MODE, 0);
+	g->media_copied = true;
+	return true;
+}
+
 static ingest_status staging_add_media(staging *g, const ingest_input *in, const char *ext,
                                        ingest_error *err)
 {
 	snprintf(g->media_name, sizeof g->media_name, "media.%s", ext);
+	if (staging_add_faststart(g, in))
+		return INGEST_OK;
 	int e = EXDEV;
 	if (!in->options.copy)
 		e = renameat(AT_FDCWD, in->media.path, g->fd, g->media_name) == 0 ? 0 : errno;

@@ -6,7 +6,9 @@
  *   2. the media is probed (media_probe.h): it must be audio or video; its
  *      stored extension comes from the probed container, not the client's
  *      file name; with no transcript file, its text subtitle stream (if
- *      any) must decode;
+ *      any) must decode; metadata without a "date" takes the media's
+ *      creation_time (its local calendar day) if it has a plausible one,
+ *      else today;
  *   3. the transcript's format is sniffed from its content (transcript.h)
  *      and it is parsed: it must be accepted and hold at least one cue;
  *   4. the agenda is parsed, the notes must be UTF-8;
@@ -144,7 +146,8 @@ typedef struct ingest_options {
 
 typedef struct ingest_input {
 	/* Borrowed: recording.json's fields as an object (title, kind, release,
-	 * date, speakers, description; see recording_parse_json). */
+	 * date, speakers, description; see recording_parse_json). With media
+	 * given, "date" may be left out (step 2). */
 	const json_t *metadata;
 	ingest_file media;      /* optional; a path (media is never given as text) */
 	ingest_file transcript; /* optional: any transcript.h format, by content */

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 #include "agenda.h"
 #include "errmsg.h"
@@ -335,8 +337,39 @@ ingest_status ingest_check_media_head(const unsigned char *head, size_t len, ing
 	}
 }
 
+/* creation_time as libavformat gives it ("2024-03-05T18:30:00.000000Z",
+ * UTC: ISO 8601) → the local day it names, into day; false when the tag
+ * is absent, malformed or implausible (ingest_internal.h). */
+static bool creation_day(const media_info *info, char day[11])
+{
+	const char *v = NULL;
+	for (size_t i = 0; i < info->tag_count; i++)
+		if (strcasecmp(info->tags[i].key, "creation_time") == 0)
+			v = info->tags[i].value;
+	struct tm tm = {0};
+	char tail;
+	if (!v || sscanf(v, "%4d-%2d-%2dT%2d:%2d:%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+	                 &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &tail) < 6)
+		return false;
+	if (tm.tm_year < 1971 || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
+	    tm.tm_mday > 31)
+		return false;
+	/* Seconds since the epoch for a UTC civil time (Howard Hinnant's
+	 * days_from_civil; timegm is not POSIX). */
+	int y = tm.tm_year - (tm.tm_mon <= 2);
+	int era = y / 400; /* y >= 1970 */
+	int yoe = y - era * 400;
+	int doy = (153 * (tm.tm_mon + (tm.tm_mon > 2 ? -3 : 9)) + 2) / 5 + tm.tm_mday - 1;
+	long long days = (long long)era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+	time_t when = (time_t)(days * 86400 + tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec);
+	struct tm local;
+	if (when > time(NULL) + 86400 || !localtime_r(&when, &local))
+		return false;
+	return strftime(day, 11, "%Y-%m-%d", &local) == 10;
+}
+
 ingest_status ingest_check_media(const char *path, const char *name, bool check_subtitles,
-                                 char *ext, size_t extlen, ingest_error *err)
+                                 char *ext, size_t extlen, char created[11], ingest_error *err)
 {
 	media_info info;
 	media_status ms = media_probe_file(path, &info);
@@ -371,6 +404,9 @@ ingest_status ingest_check_media(const char *path, const char *name, bool check_
 		goto out;
 	}
 	choose_extension(&info, name, ext, extlen);
+	char day[11];
+	if (created && creation_day(&info, day))
+		memcpy(created, day, sizeof day);
 	bool has_text_subtitles = false;
 	for (size_t i = 0; i < info.stream_count; i++)
 		has_text_subtitles |= info.streams[i].text_subtitle;

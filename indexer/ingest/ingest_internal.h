@@ -72,9 +72,12 @@ char *ingest_metadata_text(const recording_meta *meta);
 /* Probe the media at path (name: the client's hint, may be NULL) and
  * choose its stored extension into ext[0..extlen) ("mp4", "m4a", ...).
  * check_subtitles: the recording will have no transcript file, so its
- * text subtitle stream (if any) must decode. */
+ * text subtitle stream (if any) must decode. created, when not NULL:
+ * the day the media says it was made (its container's creation_time, as
+ * a local "YYYY-MM-DD"), written there only when it has one from 1971 up
+ * to tomorrow (a camera without a clock writes 1904 or 1970). */
 ingest_status ingest_check_media(const char *path, const char *name, bool check_subtitles,
-                                 char *ext, size_t extlen, ingest_error *err);
+                                 char *ext, size_t extlen, char created[11], ingest_error *err);
 
 /* Parse a transcript; *ext is "vtt", "srt", "sbv" or "txt" (static) for its
  * format (transcript_format_ext). */

@@ -97,18 +97,27 @@ static ingest_status remove_other_transcripts(folder *f, const char *keep, inges
 	return INGEST_OK;
 }
 
-/* The change is in the folder: make it durable, consume the staged input,
+/* A path input moved in (not copied) is consumed once written. */
+static void consume(const ingest_file *file, const ingest_options *options)
+{
+	if (ingest_file_given(file) && file->path && !file->text && !options->copy)
+		unlink(file->path);
+}
+
+/* The change is in the folder: make it durable, consume the staged inputs,
  * and re-index. */
 static ingest_status finish(const char *archive_dir, const char *id, folder *f,
-                            const ingest_file *file, const ingest_options *options,
+                            const recording_changes *c, const ingest_options *options,
                             ingest_error *err)
 {
 	int e = fs_sync_dir(f->fd, f->dir);
 	if (e)
 		return ingest_fail_errno(err, e, "", "cannot sync", f->dir);
 	crash_point("edit-written");
-	if (file && file->path && !file->text && !options->copy)
-		unlink(file->path);
+	consume(c->transcript, options);
+	consume(c->agenda, options);
+	consume(c->notes, options);
+	consume(c->qa, options);
 	ingest_index(archive_dir, id, options, err);
 	return INGEST_OK;
 }
@@ -172,28 +181,6 @@ out:
 	return st;
 }
 
-ingest_status recording_update_metadata(const char *archive_dir, const char *id,
-                                        const json_t *fields, const ingest_options *options,
-                                        ingest_error *err)
-{
-	folder f;
-	char *text = NULL;
-	size_t len = 0;
-	ingest_status st;
-	ingest_error_clear(err);
-	if (!options)
-		options = &default_options;
-	if ((st = folder_open(archive_dir, id, &f, err)) != INGEST_OK)
-		return st;
-	if ((st = metadata_text(&f, fields, &text, &len, err)) == INGEST_OK &&
-	    (st = ingest_replace_file_at(f.fd, f.dir, "recording.json", text, len, err)) ==
-	        INGEST_OK)
-		st = finish(archive_dir, id, &f, NULL, options, err);
-	free(text);
-	folder_close(&f);
-	return st;
-}
-
 /* With no transcript file left, the media's subtitle stream becomes the
  * transcript: it must decode, as for an upload. */
 static ingest_status check_media_subtitles(folder *f, ingest_error *err)
@@ -203,7 +190,7 @@ static ingest_status check_media_subtitles(folder *f, ingest_error *err)
 	char ext[16];
 	/* A folder that does not load is the indexer's to report. */
 	if (recording_load_dir(f->dir, &rec, NULL, 0) == RECORDING_OK && rec.media_path)
-		st = ingest_check_media(rec.media_path, NULL, true, ext, sizeof ext, err);
+		st = ingest_check_media(rec.media_path, NULL, true, ext, sizeof ext, NULL, err);
 	recording_free(&rec);
 	return st;
 }
@@ -232,86 +219,6 @@ static ingest_status write_transcript(folder *f, const char *data, size_t len, c
 	return remove_file(f, RECORDING_MACHINE_TRANSCRIPT, err);
 }
 
-ingest_status recording_replace_transcript(const char *archive_dir, const char *id,
-                                           const ingest_file *file, const ingest_options *options,
-                                           ingest_error *err)
-{
-	folder f;
-	char *data = NULL;
-	size_t len = 0;
-	const char *ext = NULL;
-	ingest_status st;
-	ingest_error_clear(err);
-	if (!options)
-		options = &default_options;
-	if ((st = folder_open(archive_dir, id, &f, err)) != INGEST_OK)
-		return st;
-	if (!ingest_file_given(file)) {
-		if ((st = check_media_subtitles(&f, err)) != INGEST_OK)
-			goto out;
-		for (size_t i = 0; recording_transcript_names[i]; i++)
-			if ((st = remove_file(&f, recording_transcript_names[i], err)) != INGEST_OK)
-				goto out;
-		if ((st = remove_file(&f, RECORDING_MACHINE_TRANSCRIPT, err)) != INGEST_OK)
-			goto out;
-		st = finish(archive_dir, id, &f, NULL, options, err);
-		goto out;
-	}
-	if ((st = ingest_read_text(file, "transcript", &data, &len, err)) != INGEST_OK ||
-	    (st = ingest_check_transcript(data, len, file->name, &ext, err)) != INGEST_OK)
-		goto out;
-	if ((st = write_transcript(&f, data, len, ext, err)) != INGEST_OK)
-		goto out;
-	st = finish(archive_dir, id, &f, file, options, err);
-out:
-	free(data);
-	folder_close(&f);
-	return st;
-}
-
-/* agenda.md or notes.md: replace with a validated file, or remove. */
-static ingest_status replace_text_file(const char *archive_dir, const char *id, const char *name,
-                                       const char *field, const ingest_file *file,
-                                       ingest_status (*check)(const char *, size_t, ingest_error *),
-                                       const ingest_options *options, ingest_error *err)
-{
-	folder f;
-	char *data = NULL;
-	size_t len = 0;
-	ingest_status st;
-	ingest_error_clear(err);
-	if (!options)
-		options = &default_options;
-	if ((st = folder_open(archive_dir, id, &f, err)) != INGEST_OK)
-		return st;
-	if (!ingest_file_given(file))
-		st = remove_file(&f, name, err);
-	else if ((st = ingest_read_text(file, field, &data, &len, err)) == INGEST_OK &&
-	         (st = check(data, len, err)) == INGEST_OK)
-		st = ingest_replace_file_at(f.fd, f.dir, name, data, len, err);
-	if (st == INGEST_OK)
-		st = finish(archive_dir, id, &f, file, options, err);
-	free(data);
-	folder_close(&f);
-	return st;
-}
-
-ingest_status recording_replace_agenda(const char *archive_dir, const char *id,
-                                       const ingest_file *file, const ingest_options *options,
-                                       ingest_error *err)
-{
-	return replace_text_file(archive_dir, id, "agenda.md", "agenda", file, ingest_check_agenda,
-	                         options, err);
-}
-
-ingest_status recording_replace_notes(const char *archive_dir, const char *id,
-                                      const ingest_file *file, const ingest_options *options,
-                                      ingest_error *err)
-{
-	return replace_text_file(archive_dir, id, "notes.md", "notes", file, ingest_check_notes,
-	                         options, err);
-}
-
 /* Does qa.md's text fit the transcript file of recording id (qa_units.h:
  * every question inside it, each with a cue for its answer)? A recording
  * without a transcript file (pending, or its media's subtitles) is not
@@ -332,25 +239,6 @@ static ingest_status qa_fits(const char *archive_dir, const char *id, const char
 	recording_free(&rec);
 	free(dir);
 	return st;
-}
-
-ingest_status recording_replace_qa(const char *archive_dir, const char *id,
-                                   const ingest_file *file, const ingest_options *options,
-                                   ingest_error *err)
-{
-	ingest_error_clear(err);
-	if (ingest_file_given(file)) {
-		char *data = NULL;
-		size_t len = 0;
-		ingest_status st = ingest_read_text(file, "qa", &data, &len, err);
-		if (st == INGEST_OK && (st = ingest_check_qa(data, len, err)) == INGEST_OK)
-			st = qa_fits(archive_dir, id, data, len, err);
-		free(data);
-		if (st != INGEST_OK)
-			return st;
-	}
-	return replace_text_file(archive_dir, id, "qa.md", "qa", file, ingest_check_qa, options,
-	                         err);
 }
 
 ingest_status recording_delete(const char *archive_dir, const char *id,
@@ -429,10 +317,9 @@ static void staged_edit_free(staged_edit *s)
 
 /* qa.md checked against the transcript the edit leaves: the one staged
  * with it, else the recording's own (qa_fits). */
-static ingest_status stage_qa(folder *f, const char *archive_dir, const char *id,
+static ingest_status stage_qa(const char *archive_dir, const char *id,
                               const recording_changes *c, staged_edit *s, ingest_error *err)
 {
-	(void)f;
 	if (!ingest_file_given(c->qa))
 		return INGEST_OK;
 	ingest_status st = ingest_read_text(c->qa, "qa", &s->qa, &s->qa_len, err);
@@ -471,13 +358,15 @@ static ingest_status stage_edit(folder *f, const char *archive_dir, const char *
 	                           &s->transcript_len, err)) == INGEST_OK)
 		st = ingest_check_transcript(s->transcript, s->transcript_len, c->transcript->name,
 		                             &s->transcript_ext, err);
+	if (st == INGEST_OK && c->remove_transcript && !ingest_file_given(c->transcript))
+		st = check_media_subtitles(f, err);
 	if (st == INGEST_OK && c->agenda_set)
 		st = stage_text(c->agenda, "agenda", ingest_check_agenda, &s->agenda, &s->agenda_len,
 		                err);
 	if (st == INGEST_OK && c->notes_set)
 		st = stage_text(c->notes, "notes", ingest_check_notes, &s->notes, &s->notes_len, err);
 	if (st == INGEST_OK && c->qa_set)
-		st = stage_qa(f, archive_dir, id, c, s, err);
+		st = stage_qa(archive_dir, id, c, s, err);
 	return st;
 }
 
@@ -487,6 +376,38 @@ static ingest_status write_text(folder *f, const char *name, const char *data, s
 {
 	return data && len ? ingest_replace_file_at(f->fd, f->dir, name, data, len, err)
 	                   : remove_file(f, name, err);
+}
+
+/* Every transcript file removed, the machine's too: the media's
+ * subtitles become the transcript, or it is pending. */
+static ingest_status remove_transcripts(folder *f, ingest_error *err)
+{
+	ingest_status st = INGEST_OK;
+	for (size_t i = 0; st == INGEST_OK && recording_transcript_names[i]; i++)
+		st = remove_file(f, recording_transcript_names[i], err);
+	return st == INGEST_OK ? remove_file(f, RECORDING_MACHINE_TRANSCRIPT, err) : st;
+}
+
+/* The staged edit written, each file atomically, recording.json last (the
+ * change most visible on the page goes in once the rest did). */
+static ingest_status write_staged(folder *f, const recording_changes *c, const staged_edit *s,
+                                  ingest_error *err)
+{
+	ingest_status st = INGEST_OK;
+	if (s->transcript)
+		st = write_transcript(f, s->transcript, s->transcript_len, s->transcript_ext, err);
+	else if (c->remove_transcript)
+		st = remove_transcripts(f, err);
+	if (st == INGEST_OK && c->agenda_set)
+		st = write_text(f, "agenda.md", s->agenda, s->agenda_len, err);
+	if (st == INGEST_OK && c->notes_set)
+		st = write_text(f, "notes.md", s->notes, s->notes_len, err);
+	if (st == INGEST_OK && c->qa_set)
+		st = write_text(f, "qa.md", s->qa, s->qa_len, err);
+	if (st == INGEST_OK && s->json)
+		st = ingest_replace_file_at(f->fd, f->dir, "recording.json", s->json, s->json_len,
+		                            err);
+	return st;
 }
 
 ingest_status recording_edit_apply(const char *archive_dir, const char *id,
@@ -501,29 +422,53 @@ ingest_status recording_edit_apply(const char *archive_dir, const char *id,
 		options = &default_options;
 	if ((st = folder_open(archive_dir, id, &f, err)) != INGEST_OK)
 		return st;
-	if ((st = stage_edit(&f, archive_dir, id, c, &s, err)) != INGEST_OK)
-		goto out;
-	/* All valid: now written, each file atomically, recording.json last
-	 * (the change most visible on the page goes in once the rest did). */
-	if (s.transcript &&
-	    (st = write_transcript(&f, s.transcript, s.transcript_len, s.transcript_ext, err)) !=
-	        INGEST_OK)
-		goto out;
-	if (c->agenda_set &&
-	    (st = write_text(&f, "agenda.md", s.agenda, s.agenda_len, err)) != INGEST_OK)
-		goto out;
-	if (c->notes_set &&
-	    (st = write_text(&f, "notes.md", s.notes, s.notes_len, err)) != INGEST_OK)
-		goto out;
-	if (c->qa_set && (st = write_text(&f, "qa.md", s.qa, s.qa_len, err)) != INGEST_OK)
-		goto out;
-	if (s.json && (st = ingest_replace_file_at(f.fd, f.dir, "recording.json", s.json,
-	                                           s.json_len, err)) != INGEST_OK)
-		goto out;
-	st = finish(archive_dir, id, &f, ingest_file_given(c->transcript) ? c->transcript : NULL,
-	            options, err);
-out:
+	/* All valid, then written: nothing is written unless all of it is. */
+	if ((st = stage_edit(&f, archive_dir, id, c, &s, err)) == INGEST_OK &&
+	    (st = write_staged(&f, c, &s, err)) == INGEST_OK)
+		st = finish(archive_dir, id, &f, c, options, err);
 	staged_edit_free(&s);
 	folder_close(&f);
 	return st;
+}
+
+/* The one-part edits below are recording_edit_apply with one change. */
+
+ingest_status recording_update_metadata(const char *archive_dir, const char *id,
+                                        const json_t *fields, const ingest_options *options,
+                                        ingest_error *err)
+{
+	recording_changes c = {.fields = fields};
+	return recording_edit_apply(archive_dir, id, &c, options, err);
+}
+
+ingest_status recording_replace_transcript(const char *archive_dir, const char *id,
+                                           const ingest_file *file, const ingest_options *options,
+                                           ingest_error *err)
+{
+	recording_changes c = {.transcript = file, .remove_transcript = !ingest_file_given(file)};
+	return recording_edit_apply(archive_dir, id, &c, options, err);
+}
+
+ingest_status recording_replace_agenda(const char *archive_dir, const char *id,
+                                       const ingest_file *file, const ingest_options *options,
+                                       ingest_error *err)
+{
+	recording_changes c = {.agenda_set = true, .agenda = file};
+	return recording_edit_apply(archive_dir, id, &c, options, err);
+}
+
+ingest_status recording_replace_notes(const char *archive_dir, const char *id,
+                                      const ingest_file *file, const ingest_options *options,
+                                      ingest_error *err)
+{
+	recording_changes c = {.notes_set = true, .notes = file};
+	return recording_edit_apply(archive_dir, id, &c, options, err);
+}
+
+ingest_status recording_replace_qa(const char *archive_dir, const char *id,
+                                   const ingest_file *file, const ingest_options *options,
+                                   ingest_error *err)
+{
+	recording_changes c = {.qa_set = true, .qa = file};
+	return recording_edit_apply(archive_dir, id, &c, options, err);
 }

@@ -72,6 +72,8 @@ ingest_status recording_replace_notes(const char *archive_dir, const char *id,
 typedef struct recording_changes {
 	const json_t *fields;          /* borrowed, or NULL: as recording_update_metadata's */
 	const ingest_file *transcript; /* borrowed, or NULL/not given: the transcript is kept */
+	bool remove_transcript;        /* with no transcript given: remove it (as
+	                                * recording_replace_transcript with none) */
 	bool agenda_set;               /* change agenda.md: to `agenda`, or remove it when
 	                                * that is NULL or empty */
 	const ingest_file *agenda;

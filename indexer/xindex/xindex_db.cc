@@ -182,6 +182,23 @@ qx_status qx_db_commit(qx_db *db) noexcept
 	});
 }
 
+qx_status qx_db_compact(qx_db *db, const char *dest) noexcept
+{
+	return guarded(db, true, [&] {
+		if (db->in_transaction) {
+			db->errmsg = "a transaction is open: commit before compacting";
+			return QX_INVALID;
+		}
+		if (!dest || !*dest) {
+			db->errmsg = "no destination to compact into";
+			return QX_INVALID;
+		}
+		db->db->compact(std::string(dest),
+		                Xapian::Compactor::FULL | Xapian::DBCOMPACT_NO_RENUMBER);
+		return QX_OK;
+	});
+}
+
 qx_status qx_db_cancel(qx_db *db) noexcept
 {
 	return guarded(db, true, [&] {

@@ -36,6 +36,8 @@ extern const http_body_ops http_tus_delete_body;
 
 /* The assets of web/ compiled in (h_static.c). */
 unsigned http_handle_static(http_request *req, http_reply *out);
+/* /favicon.ico: web/favicon.svg, for clients that ask without a page. */
+unsigned http_handle_favicon(http_request *req, http_reply *out);
 
 /* POST /api/recordings: a new recording from a multipart form
  * (h_api_recordings_post.c; body ops http_staff_form_upload). */

@@ -15,11 +15,8 @@
 #include "range.h"
 #include "web_assets.h"
 
-unsigned http_handle_static(http_request *req, http_reply *out)
+static unsigned serve_asset(http_request *req, http_reply *out, const http_asset *a)
 {
-	const http_asset *a = http_asset_find(req->rest);
-	if (!a)
-		return http_reply_error(out, 404, "no such file");
 	const char *v = http_query(req, "v");
 	bool versioned = v && strcmp(v, a->version) == 0;
 	if (!http_reply_header_add(out, MHD_HTTP_HEADER_ETAG, a->etag) ||
@@ -34,4 +31,23 @@ unsigned http_handle_static(http_request *req, http_reply *out)
 	memcpy(body, a->data, a->len);
 	http_reply_take(out, a->type, body, a->len);
 	return 200;
+}
+
+unsigned http_handle_static(http_request *req, http_reply *out)
+{
+	const http_asset *a = http_asset_find(req->rest);
+	if (!a)
+		return http_reply_error(out, 404, "no such file");
+	return serve_asset(req, out, a);
+}
+
+/* GET/HEAD /favicon.ico: browsers, feed readers and bookmark tools ask
+ * for it without reading a page's <link rel="icon">. The same SVG, with
+ * its own type: Chromium and Firefox go by Content-Type, not the name. */
+unsigned http_handle_favicon(http_request *req, http_reply *out)
+{
+	const http_asset *a = http_asset_find("favicon.svg");
+	if (!a)
+		return http_reply_error(out, 404, "no such file");
+	return serve_asset(req, out, a);
 }

@@ -22,7 +22,7 @@
  * and the upload is over.
  *
  * Upload-Metadata carries the recording's fields, each value Base64 as tus
- * says: title, kind, date (required), release, speakers (comma-separated
+ * says: title, kind (required), date (else the media's, or today), release, speakers (comma-separated
  * or one per line, "Name (role)"), description, filename (the media's
  * original name), and optional inline texts: transcript (WebVTT, SRT, SBV, text),
  * agenda, notes. They are checked when the upload is created
@@ -30,10 +30,14 @@
  * media. Other keys are ignored.
  *
  * Size: headers count against a connection's memory (MEMORY_LIMIT in
- * server.c, 512 KiB), so the metadata, inline transcript included, is
- * bounded by TUS_METADATA_MAX below (431 past it): an hour's transcript
- * is ~60 KB, about three hours' fit. Longer texts go as files through
- * POST /api/recordings.
+ * server.c, 64 KiB, which MHD zeroes between requests), so the header is
+ * capped at TUS_METADATA_MAX below (431 past it): the short fields and a
+ * transcript of ten minutes or so. Longer texts go in the creation
+ * request's body instead: `Content-Type: TUS_METADATA_BODY_TYPE`, more
+ * pairs in the header's own format (`key base64,key base64`), up to
+ * TUS_METADATA_BODY_MAX; the body's pairs join the header's and are
+ * checked as one Upload-Metadata. (A body of another type is tus's
+ * creation-with-upload, which we do not announce: a 400.)
  *
  * The bytes go straight to the upload's data file as they arrive
  * (tus_store.h), so memory use does not depend on the file's size; a
@@ -72,11 +76,20 @@
 
 #define TUS_VERSION "1.0.0"
 
-/* The largest Upload-Metadata we take: about three hours of transcript
- * (~60 KB an hour, and Base64 adds a third), half the connection's
- * 512 KiB, so that the request line, the other headers and MHD's buffers
- * still fit and the client gets this JSON 431 rather than MHD's page. */
-#define TUS_METADATA_MAX (256u * 1024)
+/* The largest Upload-Metadata header we take: a quarter of the
+ * connection's 64 KiB (server.c), so that the request line, the other
+ * headers (cookies, credentials) and MHD's buffers still fit and the
+ * client gets this JSON 431 rather than MHD's page. A transcript is ~60 KB
+ * an hour and Base64 adds a third, so about ten minutes fit inline. */
+#define TUS_METADATA_MAX (16u * 1024)
+
+/* Metadata in the creation request's body: more pairs of the header's
+ * format. At most TUS_METADATA_BODY_MAX bytes, held in memory while the
+ * request runs and kept in the upload's .info (tus_info_file.c takes up to
+ * 4 MiB): about 30 hours of transcript in Base64. Past that, a transcript
+ * goes as a file with POST /api/recordings. */
+#define TUS_METADATA_BODY_TYPE "application/vnd.qarchive.upload-metadata"
+#define TUS_METADATA_BODY_MAX  (3u << 20)
 
 /* What a HEAD echoes of the metadata (metadata_echo): all of it up to
  * ECHO_MAX, else the pairs of at most ECHO_PAIR_MAX up to ECHO_MAX. */
@@ -184,6 +197,17 @@ static void settle(http_request *req, tus_store *s, const char *id)
 	tus_info_clear(&raw);
 }
 
+/* Whether a Content-Type is the media type want (any case), with or
+ * without parameters. */
+static bool media_type_is(const char *type, const char *want)
+{
+	size_t n = strlen(want);
+	if (!type || strncasecmp(type, want, n) != 0)
+		return false;
+	char next = type[n];
+	return next == '\0' || next == ';' || next == ' ' || next == '\t';
+}
+
 /* A byte count as tus sends it: decimal digits only (no sign, no
  * spaces), at most INT64_MAX. */
 static bool parse_count(const char *s, uint64_t *out)
@@ -278,6 +302,10 @@ typedef struct create_ctx {
 	http_staff who;
 	uint64_t length;
 	char *metadata; /* owned: the header as sent, "" when none */
+	/* The body carries more metadata (TUS_METADATA_BODY_TYPE): the pairs
+	 * are checked once it is in, in the handler. */
+	bool metadata_in_body;
+	strbuf body; /* the body's bytes so far */
 } create_ctx;
 
 static void create_free(void *ctx)
@@ -286,9 +314,45 @@ static void create_free(void *ctx)
 	if (!c)
 		return;
 	free(c->metadata);
+	sb_free(&c->body);
 	free(c);
 }
 
+/* Upload-Metadata (the header's, and the body's pairs after it) parsed
+ * and its fields checked (tus_fields.h): 0, or the error answered. */
+static unsigned metadata_check(const char *metadata, http_reply *out)
+{
+	/* The tus spec's keys and Base64 values are ASCII: any other byte is
+	 * the client's mistake (and would not go into the upload's JSON info). */
+	for (const unsigned char *b = (const unsigned char *)metadata; *b; b++)
+		if ((*b < 0x20 && *b != '\t') || *b > 0x7e)
+			return http_reply_error(out, 400,
+			                        "Upload-Metadata: a byte that is not printable ASCII "
+			                        "(keys and Base64 values are ASCII)");
+	tus_metadata *m = NULL;
+	char *err = NULL;
+	tus_metadata_status ms = tus_metadata_parse(metadata, &m, &err);
+	if (ms != TUS_METADATA_OK) {
+		unsigned status =
+		    ms == TUS_METADATA_NOMEM
+		        ? http_reply_error(out, 500, "out of memory")
+		        : http_reply_error(out, 400, "%s", err ? err : "malformed Upload-Metadata");
+		free(err);
+		return status;
+	}
+	char why[512];
+	upload_fields fields = {0};
+	tus_fields_status fs = tus_fields_from_metadata(m, &fields, why, sizeof why);
+	tus_metadata_free(m);
+	if (fs == TUS_FIELDS_NOMEM)
+		return http_reply_error(out, 500, "out of memory");
+	if (fs != TUS_FIELDS_OK)
+		return http_reply_error(out, 400, "Upload-Metadata: %s", why);
+	return 0;
+}
+
+/* The headers of a creation: the version, the credentials, the length,
+ * and the metadata when it is all in the header. */
 static unsigned create_check(http_request *req, http_reply *out, create_ctx *c)
 {
 	unsigned status = check_request(req, out, &c->who);
@@ -317,42 +381,24 @@ static unsigned create_check(http_request *req, http_reply *out, create_ctx *c)
 	if (header && strlen(header) > TUS_METADATA_MAX)
 		return http_reply_error(
 		    out, 431,
-		    "Upload-Metadata is %zu bytes; at most %u are taken. Send a "
-		    "long transcript as a file with POST /api/recordings",
+		    "Upload-Metadata is %zu bytes; at most %u are taken in the header. Send "
+		    "long texts (a transcript) in the body as " TUS_METADATA_BODY_TYPE,
 		    strlen(header), TUS_METADATA_MAX);
-	/* The tus spec's keys and Base64 values are ASCII: any other byte is
-	 * the client's mistake (and would not go into the upload's JSON info). */
-	for (const unsigned char *b = (const unsigned char *)(header ? header : ""); *b; b++)
-		if ((*b < 0x20 && *b != '\t') || *b > 0x7e)
-			return http_reply_error(out, 400,
-			                        "Upload-Metadata: a byte that is not printable ASCII "
-			                        "(keys and Base64 values are ASCII)");
-	tus_metadata *m = NULL;
-	char *err = NULL;
-	tus_metadata_status ms = tus_metadata_parse(header, &m, &err);
-	if (ms != TUS_METADATA_OK) {
-		status =
-		    ms == TUS_METADATA_NOMEM
-		        ? http_reply_error(out, 500, "out of memory")
-		        : http_reply_error(out, 400, "%s", err ? err : "malformed Upload-Metadata");
-		free(err);
-		return status;
-	}
-	char why[512];
-	upload_fields fields = {0};
-	tus_fields_status fs = tus_fields_from_metadata(m, &fields, why, sizeof why);
-	tus_metadata_free(m);
-	if (fs == TUS_FIELDS_NOMEM)
-		return http_reply_error(out, 500, "out of memory");
-	if (fs != TUS_FIELDS_OK)
-		return http_reply_error(out, 400, "Upload-Metadata: %s", why);
 	if (!(c->metadata = strdup(header ? header : "")))
 		return http_reply_error(out, 500, "out of memory");
+	c->metadata_in_body = media_type_is(http_header(req, "Content-Type"), TUS_METADATA_BODY_TYPE);
+	if (!c->metadata_in_body)
+		return metadata_check(c->metadata, out);
+	if (req->body_length > (int64_t)TUS_METADATA_BODY_MAX)
+		return http_reply_error(out, 413,
+		                        "the metadata body is %lld bytes; at most %u are taken. Send "
+		                        "a transcript this long as a file with POST /api/recordings",
+		                        (long long)req->body_length, TUS_METADATA_BODY_MAX);
 	return 0;
 }
 
-/* Everything is checked here, before any body: the client hears about a
- * missing title before it sends the media. */
+/* Everything the headers say is checked here, before any body: the
+ * client hears about a missing title before it sends the media. */
 static unsigned create_begin(http_request *req, http_reply *out, void **ctx)
 {
 	create_ctx *c = calloc(1, sizeof *c);
@@ -362,27 +408,69 @@ static unsigned create_begin(http_request *req, http_reply *out, void **ctx)
 	return tus_answer(out, create_check(req, out, c));
 }
 
-/* tus creation-with-upload (bytes in the POST) is not among the
- * extensions we announce. */
-static unsigned no_body(http_request *req, void *ctx, const char *data, size_t len, http_reply *out)
+/* The body: metadata pairs (TUS_METADATA_BODY_TYPE), kept up to
+ * TUS_METADATA_BODY_MAX. Any other body is tus creation-with-upload, not
+ * among the extensions we announce. */
+static unsigned create_body(http_request *req, void *ctx, const char *data, size_t len,
+                            http_reply *out)
 {
 	(void)req;
-	(void)ctx;
-	(void)data;
-	(void)len;
-	return tus_answer(out, http_reply_error(out, 400,
-	                                        "no body here: send the bytes with PATCH "
-	                                        "(tus creation-with-upload is not supported)"));
+	create_ctx *c = ctx;
+	if (!c->metadata_in_body)
+		return tus_answer(out, http_reply_error(out, 400,
+		                                        "no body here but metadata (Content-Type: "
+		                                        TUS_METADATA_BODY_TYPE "): send the bytes "
+		                                        "with PATCH (tus creation-with-upload is not "
+		                                        "supported)"));
+	if (c->body.len + len > TUS_METADATA_BODY_MAX)
+		return tus_answer(out, http_reply_error(out, 413,
+		                                        "the metadata body is over %u bytes. Send a "
+		                                        "transcript this long as a file with POST "
+		                                        "/api/recordings",
+		                                        TUS_METADATA_BODY_MAX));
+	/* Held as a C string: a NUL would hide what follows it. */
+	if (memchr(data, '\0', len))
+		return tus_answer(out, http_reply_error(out, 400,
+		                                        "Upload-Metadata: a byte that is not printable "
+		                                        "ASCII (keys and Base64 values are ASCII)"));
+	if (!sb_append(&c->body, data, len))
+		return tus_answer(out, http_reply_error(out, 500, "out of memory"));
+	return 0;
 }
 
-const http_body_ops http_tus_create_body = {create_begin, no_body, create_free};
+const http_body_ops http_tus_create_body = {create_begin, create_body, create_free};
+
+/* The header's pairs and the body's as one Upload-Metadata, checked; the
+ * body's trailing line end (a file saved by an editor) is not a pair. */
+static unsigned metadata_join(create_ctx *c, http_reply *out)
+{
+	while (c->body.len && (c->body.data[c->body.len - 1] == '\n' ||
+	                       c->body.data[c->body.len - 1] == '\r'))
+		c->body.len--;
+	if (c->body.len == 0)
+		return metadata_check(c->metadata, out);
+	strbuf all = STRBUF_INIT;
+	if ((c->metadata[0] && (!sb_append(&all, c->metadata, strlen(c->metadata)) ||
+	                        !sb_append_char(&all, ','))) ||
+	    !sb_append(&all, c->body.data, c->body.len)) {
+		sb_free(&all);
+		return http_reply_error(out, 500, "out of memory");
+	}
+	free(c->metadata);
+	c->metadata = sb_take(&all);
+	if (!c->metadata)
+		return http_reply_error(out, 500, "out of memory");
+	return metadata_check(c->metadata, out);
+}
 
 unsigned http_handle_tus_create(http_request *req, http_reply *out)
 {
 	create_ctx *c = req->body;
 	tus_store *s = NULL;
 	char id[TUS_ID_LEN + 1];
-	unsigned status = open_store(req, out, &s);
+	unsigned status = c->metadata_in_body ? metadata_join(c, out) : 0;
+	if (status == 0)
+		status = open_store(req, out, &s);
 	if (status)
 		return tus_answer(out, status);
 	maybe_expire(s);
@@ -506,11 +594,7 @@ static void patch_free(void *ctx)
  * application/offset+octet-stream". Parameters, if any, are ignored. */
 static bool offset_octet_stream(const char *type)
 {
-	static const char want[] = "application/offset+octet-stream";
-	if (!type || strncasecmp(type, want, sizeof want - 1) != 0)
-		return false;
-	char next = type[sizeof want - 1];
-	return next == '\0' || next == ';' || next == ' ' || next == '\t';
+	return media_type_is(type, "application/offset+octet-stream");
 }
 
 /* A PATCH to an upload that became a recording: the client did not hear
@@ -743,6 +827,15 @@ static unsigned delete_begin(http_request *req, http_reply *out, void **ctx)
 static void delete_free(void *ctx)
 {
 	free(ctx);
+}
+
+static unsigned no_body(http_request *req, void *ctx, const char *data, size_t len, http_reply *out)
+{
+	(void)req;
+	(void)ctx;
+	(void)data;
+	(void)len;
+	return tus_answer(out, http_reply_error(out, 400, "a DELETE takes no body"));
 }
 
 const http_body_ops http_tus_delete_body = {delete_begin, no_body, delete_free};

@@ -8,6 +8,8 @@
 #include <brotli/encode.h>
 #include <zlib.h>
 
+#include "range.h"
+
 typedef enum { ENC_NONE, ENC_GZIP, ENC_BR } encoding;
 
 static bool compressible(const char *type)
@@ -82,23 +84,31 @@ static bool brotli_body(const char *in, size_t len, char **out, size_t *out_len)
 	return ok;
 }
 
-/* "abc" → "abc-br" (an ETag of these bytes, not the identity's). */
-static void etag_mark(http_reply *reply, const char *suffix)
+/* The reply's ETag header, NULL when it has none (or one that is not a
+ * quoted string, which cannot be marked). */
+static http_reply_header *etag_header(http_reply *reply)
 {
 	for (size_t i = 0; i < reply->header_count; i++) {
 		http_reply_header *h = &reply->headers[i];
 		size_t n = strlen(h->value);
-		if (strcasecmp(h->name, "ETag") != 0 || n < 2 || h->value[n - 1] != '"')
-			continue;
-		char *v = malloc(n + strlen(suffix) + 1);
-		if (!v)
-			continue; /* keep the identity's: a stale 304 at worst */
-		memcpy(v, h->value, n - 1);
-		strcpy(v + n - 1, suffix);
-		strcat(v, "\"");
-		free(h->value);
-		h->value = v;
+		if (strcasecmp(h->name, "ETag") == 0 && n >= 2 && h->value[n - 1] == '"')
+			return h;
 	}
+	return NULL;
+}
+
+/* "abc" → "abc-br" (an ETag of these bytes, not the identity's), in a
+ * new string the caller frees; NULL when out of memory. */
+static char *etag_marked(const char *etag, const char *suffix)
+{
+	size_t n = strlen(etag);
+	char *v = malloc(n + strlen(suffix) + 1);
+	if (!v)
+		return NULL;
+	memcpy(v, etag, n - 1);
+	strcpy(v + n - 1, suffix);
+	strcat(v, "\"");
+	return v;
 }
 
 /* Vary: Accept-Encoding, added to a Vary the reply already has (an HTML
@@ -123,32 +133,68 @@ static bool vary_on_encoding(http_reply *reply)
 	return http_reply_header_add(reply, "Vary", "Accept-Encoding");
 }
 
-void http_reply_compress(const http_request *req, unsigned status, http_reply *reply)
+/* Whether the encoding's ETag is one the client holds (If-None-Match,
+ * RFC 9110 §13.1.2, weak comparison): then the answer is a 304 for these
+ * bytes, decided before compressing them. Compression is deterministic,
+ * so the bytes behind "abc-br" are the ones sent before. On a match the
+ * reply's ETag is replaced by the marked one, as a 304 carries the
+ * validator a 200 would have (§15.4.5). */
+static bool client_holds(const http_request *req, http_reply *reply, const char *suffix)
+{
+	http_reply_header *h = etag_header(reply);
+	const char *inm = http_header(req, "If-None-Match");
+	if (!h || !inm)
+		return false;
+	char *marked = etag_marked(h->value, suffix);
+	if (!marked || !http_etag_match_weak(inm, marked)) {
+		free(marked);
+		return false;
+	}
+	free(h->value);
+	h->value = marked;
+	return true;
+}
+
+unsigned http_reply_compress(const http_request *req, unsigned status, http_reply *reply)
 {
 	if (!compressible(reply->content_type) || reply->fd >= 0)
-		return;
+		return status;
 	/* Without room for Vary a shared cache could mix the encodings up:
 	 * then send the identity. */
 	if (!vary_on_encoding(reply))
-		return;
+		return status;
 	if (status != 200 || !reply->body || reply->len < 512)
-		return;
+		return status;
 	const char *accept = http_header(req, "Accept-Encoding");
 	encoding enc = accepts(accept, "br")     ? ENC_BR
 	               : accepts(accept, "gzip") ? ENC_GZIP
 	                                         : ENC_NONE;
+	if (enc == ENC_NONE)
+		return status;
+	const char *suffix = enc == ENC_BR ? "-br" : "-gz";
+	if (client_holds(req, reply, suffix)) {
+		free(reply->body);
+		reply->body = NULL;
+		reply->len = 0;
+		return 304;
+	}
 	char *body = NULL;
 	size_t len = 0;
-	bool done = enc == ENC_BR     ? brotli_body(reply->body, reply->len, &body, &len)
-	            : enc == ENC_GZIP ? gzip_body(reply->body, reply->len, &body, &len)
-	                              : false;
+	bool done = enc == ENC_BR ? brotli_body(reply->body, reply->len, &body, &len)
+	                          : gzip_body(reply->body, reply->len, &body, &len);
 	if (!done || len >= reply->len ||
 	    !http_reply_header_add(reply, "Content-Encoding", enc == ENC_BR ? "br" : "gzip")) {
 		free(body);
-		return;
+		return status;
 	}
-	etag_mark(reply, enc == ENC_BR ? "-br" : "-gz");
+	http_reply_header *h = etag_header(reply);
+	char *marked = h ? etag_marked(h->value, suffix) : NULL;
+	if (marked) { /* else keep the identity's: a stale 304 at worst */
+		free(h->value);
+		h->value = marked;
+	}
 	free(reply->body);
 	reply->body = body;
 	reply->len = len;
+	return status;
 }

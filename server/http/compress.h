@@ -18,7 +18,11 @@
  * not, so a cache keeps them apart), and marks an ETag as this encoding's
  * ("abc" → "abc-br"), since a strong validator names exact bytes. A body
  * that does not shrink, out of memory, or no room for a header leaves the
- * body as it was: compression never fails a reply. */
-void http_reply_compress(const http_request *req, unsigned status, http_reply *reply);
+ * body as it was: compression never fails a reply.
+ *
+ * Returns the status to send: 304, with the body dropped, when req's
+ * If-None-Match names the ETag the chosen encoding would carry (the
+ * handler compares only the identity's); else status unchanged. */
+unsigned http_reply_compress(const http_request *req, unsigned status, http_reply *reply);
 
 #endif

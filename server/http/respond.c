@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -103,13 +104,12 @@ static bool has_header(const http_reply *reply, const char *name)
 	return false;
 }
 
-enum MHD_Result http_respond(const http_request *req, unsigned status, http_reply *reply,
+enum MHD_Result http_respond(const http_request *req, unsigned *status_io, http_reply *reply,
                              uint64_t *bytes)
 {
 	struct MHD_Response *resp = NULL;
+	unsigned status = *status_io;
 	*bytes = 0;
-	/* RFC 9110 §15.4.5: a 304 has no content. */
-	bool bodiless = status == 304;
 	if (status >= 400 && !reply->body && reply->fd < 0)
 		render_error(req, status, reply);
 	/* RFC 9110 §10.2.3: a 503 says when to come back. The handlers that
@@ -117,8 +117,10 @@ enum MHD_Result http_respond(const http_request *req, unsigned status, http_repl
 	 * (an edit that found the archive busy) get a short default. */
 	if (status == 503 && !has_header(reply, "Retry-After"))
 		http_reply_header_add(reply, "Retry-After", DEFAULT_RETRY_SECONDS);
-	if (!bodiless)
-		http_reply_compress(req, status, reply);
+	if (status != 304)
+		status = *status_io = http_reply_compress(req, status, reply);
+	/* RFC 9110 §15.4.5: a 304 has no content. */
+	bool bodiless = status == 304;
 	if (bodiless) {
 		free(reply->body);
 		reply->body = NULL;
@@ -163,4 +165,42 @@ enum MHD_Result http_respond(const http_request *req, unsigned status, http_repl
 	MHD_destroy_response(resp);
 	http_reply_free(reply);
 	return rc;
+}
+
+/* One header line onto sb. */
+static bool raw_header(strbuf *sb, const char *name, const char *value)
+{
+	return sb_append_str(sb, name) && sb_append_str(sb, ": ") && sb_append_str(sb, value) &&
+	       sb_append_str(sb, "\r\n");
+}
+
+bool http_respond_raw(const http_request *req, unsigned status, http_reply *reply, int fd,
+                      uint64_t *bytes)
+{
+	*bytes = 0;
+	if (!reply->body && reply->fd < 0)
+		render_error(req, status, reply);
+	strbuf sb = STRBUF_INIT;
+	char line[64], length[32];
+	snprintf(line, sizeof line, "HTTP/1.1 %u %s\r\n", status, http_reason(status));
+	snprintf(length, sizeof length, "%zu", reply->body ? reply->len : 0);
+	bool ok = reply->fd < 0 && sb_append_str(&sb, line) &&
+	          raw_header(&sb, "X-Content-Type-Options", "nosniff") &&
+	          raw_header(&sb, "Content-Security-Policy", HTTP_CSP) &&
+	          raw_header(&sb, "Referrer-Policy", "same-origin") &&
+	          (!reply->content_type || raw_header(&sb, "Content-Type", reply->content_type));
+	for (size_t i = 0; ok && i < reply->header_count; i++)
+		ok = raw_header(&sb, reply->headers[i].name, reply->headers[i].value);
+	ok = ok && raw_header(&sb, "Content-Length", length) &&
+	     raw_header(&sb, "Connection", "close") && sb_append_str(&sb, "\r\n") &&
+	     (!reply->body || sb_append(&sb, reply->body, reply->len));
+	/* The socket's send buffer is empty (nothing was sent on this request)
+	 * and holds far more than an error page: one send, never a wait. */
+	ssize_t sent = ok ? send(fd, sb.data, sb.len, MSG_NOSIGNAL | MSG_DONTWAIT) : -1;
+	ok = sent >= 0 && (size_t)sent == sb.len;
+	if (ok)
+		*bytes = reply->body ? reply->len : 0;
+	sb_free(&sb);
+	http_reply_free(reply);
+	return ok;
 }

@@ -31,12 +31,27 @@
 /* The standard reason phrase of status ("Not Found"), "Unknown" for others. */
 const char *http_reason(unsigned status);
 
-/* Queue `status` with *reply on req's connection; reply is consumed (left
- * as HTTP_REPLY_INIT) whatever happens. *bytes is what the body holds (0
+/* Queue *status with *reply on req's connection; reply is consumed (left
+ * as HTTP_REPLY_INIT) whatever happens. *status becomes what was sent
+ * (a compressed reply the client already holds is a 304). *bytes is what the body holds (0
  * for HEAD and bodiless statuses), for the access log. Returns MHD_NO only
  * when the connection has to be dropped (MHD could not queue, or no memory
  * even for an error). */
-enum MHD_Result http_respond(const http_request *req, unsigned status, http_reply *reply,
+enum MHD_Result http_respond(const http_request *req, unsigned *status, http_reply *reply,
                              uint64_t *bytes);
+
+/* For an answer that libmicrohttpd 0.9.75 cannot queue: one decided while
+ * the request body is still arriving (MHD_queue_response refuses then,
+ * even on a suspended connection) when the rest of the body is more than
+ * is worth reading. Writes the status line, the headers http_respond
+ * would add (but no compression), reply's headers, Content-Length,
+ * "Connection: close" and the body (an error page or JSON, rendered as
+ * http_respond does) straight to the connection's socket fd, which the
+ * caller then has closed (MHD_NO). A client still sending then fails to
+ * send and reads the answer (Chromium and curl do, on Linux), where
+ * before it only saw the connection reset. reply is consumed. Returns
+ * whether all of it was written; *bytes is the body's length then. */
+bool http_respond_raw(const http_request *req, unsigned status, http_reply *reply, int fd,
+                      uint64_t *bytes);
 
 #endif

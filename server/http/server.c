@@ -52,16 +52,17 @@
  *
  * MEMORY_LIMIT bounds what one connection may buffer: the request line
  * and headers, and the read buffer a body passes through (bodies go on to
- * their route chunk by chunk, body.h). MHD's default is 32 KiB; a tus
- * upload carries its metadata in a header, an inline transcript included
- * (~60 KB an hour, a third more in Base64; h_tus.c takes up to 256 KiB of
- * it, about three hours), so 512 KiB. The cost: MHD mmaps each
- * connection's pool and zeroes it between requests, so a kept-alive
- * connection holds its 512 KiB: at CONNECTION_LIMIT that is up to 500 MiB,
- * against 64 MiB at the 64 KiB we had. */
+ * their route chunk by chunk, body.h). It is also a cost on every request:
+ * libmicrohttpd 0.9.75 zeroes a kept-alive connection's whole pool between
+ * two requests (memorypool.c, MHD_pool_reset), which at the 512 KiB we once
+ * had was ~31% of the CPU of serving 64 KiB media ranges (bench/RESULTS.md).
+ * 64 KiB holds any ordinary head with room to spare (MHD's default is 32
+ * KiB); a tus upload's metadata is capped well below it (h_tus.c), and its
+ * long texts (a transcript) go in the creation request's body instead,
+ * which passes through the read buffer chunk by chunk like any body. */
 #define CONNECTION_LIMIT    1000
 #define PER_IP_LIMIT        64
-#define MEMORY_LIMIT        (512 * 1024)
+#define MEMORY_LIMIT        (64 * 1024)
 #define TIMEOUT_SECONDS     30
 #define HEAD_SECONDS        15
 #define PRESSURE_SECONDS    3
@@ -298,6 +299,7 @@ static bool public_path(const char *path)
 {
 	return strcmp(path, "/login") == 0 || strcmp(path, "/logout") == 0 ||
 	       strcmp(path, "/healthz") == 0 || strncmp(path, "/static/", 8) == 0 ||
+	       strcmp(path, "/favicon.ico") == 0 ||
 	       strcmp(path, "/metrics") == 0; /* its own gate: addresses or token */
 }
 
@@ -437,7 +439,7 @@ static enum MHD_Result answer(request_state *st, unsigned status)
 {
 	uint64_t bytes = 0;
 	st->answered = true;
-	enum MHD_Result rc = http_respond(&st->req, status, &st->reply, &bytes);
+	enum MHD_Result rc = http_respond(&st->req, &status, &st->reply, &bytes);
 	st->status = status;
 	st->bytes = bytes;
 	return rc;
@@ -570,9 +572,38 @@ static enum MHD_Result on_head(http_server *s, struct MHD_Connection *conn, requ
 	return answer(st, http_reply_error(&st->reply, 413, "this route takes no request body"));
 }
 
+/* The pending answer, while the body is still arriving and more of it
+ * than DRAIN_LIMIT is left: MHD 0.9.75 cannot queue a response then, so
+ * it is written to the socket (http_respond_raw) and the connection
+ * dropped. Without this a browser posting a large form showed a reset
+ * connection instead of the page's message. */
+static enum MHD_Result answer_mid_body(request_state *st)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(st->req.conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	uint64_t bytes = 0;
+	st->answered = true;
+	if (ci && http_respond_raw(&st->req, st->pending, &st->reply, ci->connect_fd, &bytes)) {
+		st->status = st->pending;
+		st->bytes = bytes;
+	} else {
+		http_reply_free(&st->reply);
+	}
+	return MHD_NO;
+}
+
+/* Whether more than DRAIN_LIMIT of the body is still to come (or its
+ * length is unknown and the limit is reached). */
+static bool too_much_left(const request_state *st)
+{
+	if (st->req.body_length < 0)
+		return st->body_read - st->drained_from > DRAIN_LIMIT;
+	return (uint64_t)st->req.body_length - st->body_read > DRAIN_LIMIT;
+}
+
 /* One chunk of the body: to the route's reader, or dropped (an error is
  * pending, or the route reads none) up to DRAIN_LIMIT. MHD_NO drops the
- * connection: past the limits, with no answer possible mid-body. */
+ * connection: past the limits, after writing the answer if there is one. */
 static enum MHD_Result on_body(http_server *s, request_state *st, const char *data, size_t n)
 {
 	http_conn_body_bytes(s->watch, st->watch_conn, n);
@@ -584,9 +615,13 @@ static enum MHD_Result on_body(http_server *s, request_state *st, const char *da
 		st->pending = st->route->body->data(&st->req, st->body_ctx, data, n, &st->reply);
 		if (st->pending)
 			st->drained_from = st->body_read;
+		if (st->pending && too_much_left(st))
+			return answer_mid_body(st);
 		return MHD_YES;
 	}
-	return st->body_read - st->drained_from > DRAIN_LIMIT ? MHD_NO : MHD_YES;
+	if (st->body_read - st->drained_from <= DRAIN_LIMIT)
+		return MHD_YES;
+	return st->pending ? answer_mid_body(st) : MHD_NO;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,

@@ -26,6 +26,9 @@ typedef struct http_recording_form {
 	const char *agenda;
 	const char *notes;
 	char *owned[8]; /* what http_recording_form_read allocated */
+	/* A new recording's form: the date may stay empty (the media's
+	 * creation date, else today: ingest.h). */
+	bool date_optional;
 } http_recording_form;
 
 /* The fields above as a form body sent them, with each CRLF made LF

@@ -1,39 +1,20 @@
 #include "pictures_queue.h"
 
-#include <errno.h>
 #include <pthread.h>
-#include <stdatomic.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "archive.h"
 #include "errmsg.h"
+#include "job_signal.h"
+#include "log_line.h"
 #include "pictures_make.h"
 
 struct pictures_queue {
 	char *archive_dir;
 	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	bool woken;       /* under lock: an upload since the worker looked */
-	atomic_bool stop; /* read by the running job too */
+	job_signal signal; /* woken by an upload */
 };
-
-/* Sleep until woken, stopped, or PICTURES_QUEUE_POLL_SECONDS pass. */
-static void idle(pictures_queue *q)
-{
-	struct timespec until;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += PICTURES_QUEUE_POLL_SECONDS;
-	pthread_mutex_lock(&q->lock);
-	while (!q->woken && !atomic_load(&q->stop))
-		if (pthread_cond_timedwait(&q->wake, &q->lock, &until) == ETIMEDOUT)
-			break;
-	q->woken = false;
-	pthread_mutex_unlock(&q->lock);
-}
 
 /* Every recording once: those up to date cost a stat and a small read. */
 static void sweep(pictures_queue *q)
@@ -42,22 +23,21 @@ static void sweep(pictures_queue *q)
 	char err[600];
 	if (archive_list(q->archive_dir, &list, err, sizeof err) != ARCHIVE_OK)
 		return;
-	pictures_make_config cfg = {.archive_dir = q->archive_dir, .stop = &q->stop};
-	for (size_t i = 0; i < list.recording_count && !atomic_load(&q->stop); i++) {
+	pictures_make_config cfg = {.archive_dir = q->archive_dir, .stop = &q->signal.stop};
+	for (size_t i = 0; i < list.recording_count && !job_signal_stopping(&q->signal); i++) {
 		const char *id = list.recordings[i];
 		pictures_status st = pictures_make(&cfg, id, err, sizeof err);
 		if (st == PICTURES_OK)
-			fprintf(stderr, "qarchive serve: pictures of %s made\n", id);
+			log_say("serve", "pictures of %s made", id);
 		else if (st == PICTURES_FAILED || st == PICTURES_IO || st == PICTURES_NOMEM)
-			fprintf(stderr, "qarchive serve: pictures of %s: %s\n", id,
-			        err[0] ? err : pictures_status_str(st));
+			log_say("serve", "pictures of %s: %s", id, err[0] ? err : pictures_status_str(st));
 	}
 	/* And the pictures of recordings deleted since. */
-	size_t gone = atomic_load(&q->stop)
+	size_t gone = job_signal_stopping(&q->signal)
 	                  ? 0
 	                  : pictures_prune(q->archive_dir, list.recordings, list.recording_count);
 	if (gone)
-		fprintf(stderr, "qarchive serve: pictures of %zu deleted recording%s removed\n", gone,
+		log_say("serve", "pictures of %zu deleted recording%s removed", gone,
 		        gone == 1 ? "" : "s");
 	archive_listing_free(&list);
 }
@@ -65,9 +45,9 @@ static void sweep(pictures_queue *q)
 static void *work(void *arg)
 {
 	pictures_queue *q = arg;
-	while (!atomic_load(&q->stop)) {
+	while (!job_signal_stopping(&q->signal)) {
 		sweep(q);
-		idle(q);
+		job_signal_idle(&q->signal, PICTURES_QUEUE_POLL_SECONDS);
 	}
 	return NULL;
 }
@@ -81,14 +61,11 @@ pictures_queue_status pictures_queue_start(const char *archive_dir, pictures_que
 		free(q);
 		return PICTURES_QUEUE_NOMEM;
 	}
-	pthread_mutex_init(&q->lock, NULL);
-	pthread_cond_init(&q->wake, NULL);
-	atomic_init(&q->stop, false);
+	job_signal_init(&q->signal);
 	int e = pthread_create(&q->thread, NULL, work, q);
 	if (e != 0) {
 		errmsg_set_errno(err, errlen, "cannot start the pictures worker", e);
-		pthread_mutex_destroy(&q->lock);
-		pthread_cond_destroy(&q->wake);
+		job_signal_destroy(&q->signal);
 		free(q->archive_dir);
 		free(q);
 		return PICTURES_QUEUE_FAILED;
@@ -101,23 +78,16 @@ void pictures_queue_wake(pictures_queue *q)
 {
 	if (!q)
 		return;
-	pthread_mutex_lock(&q->lock);
-	q->woken = true;
-	pthread_cond_broadcast(&q->wake);
-	pthread_mutex_unlock(&q->lock);
+	job_signal_wake(&q->signal);
 }
 
 void pictures_queue_stop(pictures_queue *q)
 {
 	if (!q)
 		return;
-	pthread_mutex_lock(&q->lock);
-	atomic_store(&q->stop, true);
-	pthread_cond_broadcast(&q->wake);
-	pthread_mutex_unlock(&q->lock);
+	job_signal_stop(&q->signal);
 	pthread_join(q->thread, NULL);
-	pthread_mutex_destroy(&q->lock);
-	pthread_cond_destroy(&q->wake);
+	job_signal_destroy(&q->signal);
 	free(q->archive_dir);
 	free(q);
 }

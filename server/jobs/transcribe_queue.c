@@ -1,14 +1,12 @@
 #include "transcribe_queue.h"
 
-#include <errno.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "errmsg.h"
+#include "job_signal.h"
 #include "recording.h"
 #include "transcribe_job.h"
 #include "transcribe_run.h"
@@ -30,11 +28,8 @@ struct transcribe_queue {
 	pthread_t threads[MAX_WORKERS];
 	worker workers[MAX_WORKERS];
 	unsigned started;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	bool woken;       /* under lock: something was queued since a worker looked */
-	atomic_bool stop; /* read by the running engines too */
-	char running[MAX_WORKERS][RECORDING_ID_MAX + 1]; /* under lock: ids being run */
+	job_signal signal; /* woken when something is queued; its lock guards running[] */
+	char running[MAX_WORKERS][RECORDING_ID_MAX + 1]; /* ids being run */
 };
 
 /* The oldest pending job no worker of ours runs, claimed into slot; false
@@ -46,7 +41,7 @@ static bool claim(transcribe_queue *q, unsigned slot)
 	bool found = false;
 	if (transcribe_job_pending(q->archive_dir, &ids, &n) != TRANSCRIBE_JOB_OK)
 		return false;
-	pthread_mutex_lock(&q->lock);
+	pthread_mutex_lock(&q->signal.lock);
 	for (size_t i = 0; i < n && !found; i++) {
 		bool taken = false;
 		for (unsigned w = 0; w < MAX_WORKERS && !taken; w++)
@@ -56,23 +51,9 @@ static bool claim(transcribe_queue *q, unsigned slot)
 			found = true;
 		}
 	}
-	pthread_mutex_unlock(&q->lock);
+	pthread_mutex_unlock(&q->signal.lock);
 	transcribe_job_ids_free(ids);
 	return found;
-}
-
-/* Sleep until woken, stopped, or TRANSCRIBE_QUEUE_POLL_SECONDS pass. */
-static void idle(transcribe_queue *q)
-{
-	struct timespec until;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += TRANSCRIBE_QUEUE_POLL_SECONDS;
-	pthread_mutex_lock(&q->lock);
-	while (!q->woken && !atomic_load(&q->stop))
-		if (pthread_cond_timedwait(&q->wake, &q->lock, &until) == ETIMEDOUT)
-			break;
-	q->woken = false;
-	pthread_mutex_unlock(&q->lock);
 }
 
 static void *work(void *arg)
@@ -82,10 +63,10 @@ static void *work(void *arg)
 	transcribe_config cfg = {.archive_dir = q->archive_dir,
 	                         .command = q->command,
 	                         .timeout_seconds = q->timeout_seconds,
-	                         .stop = &q->stop};
-	while (!atomic_load(&q->stop)) {
+	                         .stop = &q->signal.stop};
+	while (!job_signal_stopping(&q->signal)) {
 		if (!claim(q, w->slot)) {
-			idle(q);
+			job_signal_idle(&q->signal, TRANSCRIBE_QUEUE_POLL_SECONDS);
 			continue;
 		}
 		char err[600];
@@ -97,20 +78,19 @@ static void *work(void *arg)
 		else if (st != TRANSCRIBE_STOPPED)
 			log_say("serve", "transcription of %s: %s", id,
 			        err[0] ? err : transcribe_status_str(st));
-		pthread_mutex_lock(&q->lock);
+		pthread_mutex_lock(&q->signal.lock);
 		q->running[w->slot][0] = '\0';
-		pthread_mutex_unlock(&q->lock);
+		pthread_mutex_unlock(&q->signal.lock);
 		/* Another process holds it: look again later, not at once. */
 		if (st == TRANSCRIBE_BUSY)
-			idle(q);
+			job_signal_idle(&q->signal, TRANSCRIBE_QUEUE_POLL_SECONDS);
 	}
 	return NULL;
 }
 
 static void queue_free(transcribe_queue *q)
 {
-	pthread_mutex_destroy(&q->lock);
-	pthread_cond_destroy(&q->wake);
+	job_signal_destroy(&q->signal);
 	free(q->archive_dir);
 	free(q->command);
 	free(q);
@@ -123,9 +103,7 @@ transcribe_queue_status transcribe_queue_start(const transcribe_queue_config *cf
 	transcribe_queue *q = calloc(1, sizeof *q);
 	if (!q)
 		return TRANSCRIBE_QUEUE_NOMEM;
-	pthread_mutex_init(&q->lock, NULL);
-	pthread_cond_init(&q->wake, NULL);
-	atomic_init(&q->stop, false);
+	job_signal_init(&q->signal);
 	q->timeout_seconds = cfg->timeout_seconds;
 	if (!(q->archive_dir = strdup(cfg->archive_dir)) || !(q->command = strdup(cfg->command))) {
 		queue_free(q);
@@ -152,10 +130,7 @@ bool transcribe_queue_add(transcribe_queue *q, const char *id, char *err, size_t
 {
 	if (transcribe_job_queue(q->archive_dir, id, false, NULL, err, errlen) != TRANSCRIBE_JOB_OK)
 		return false;
-	pthread_mutex_lock(&q->lock);
-	q->woken = true;
-	pthread_cond_broadcast(&q->wake);
-	pthread_mutex_unlock(&q->lock);
+	job_signal_wake(&q->signal);
 	return true;
 }
 
@@ -163,10 +138,7 @@ void transcribe_queue_stop(transcribe_queue *q)
 {
 	if (!q)
 		return;
-	pthread_mutex_lock(&q->lock);
-	atomic_store(&q->stop, true);
-	pthread_cond_broadcast(&q->wake);
-	pthread_mutex_unlock(&q->lock);
+	job_signal_stop(&q->signal);
 	for (unsigned i = 0; i < q->started; i++)
 		pthread_join(q->threads[i], NULL);
 	queue_free(q);

@@ -33,6 +33,8 @@ static unsigned upload_form(http_reply *out, unsigned status, const char *user, 
                             bool files_lost, const char *qa)
 {
 	strbuf sb = STRBUF_INIT;
+	http_recording_form fields = *v;
+	fields.date_optional = true;
 	http_page page = {.title = "Upload a recording",
 	                  .header_search = true,
 	                  .script = "upload.js",
@@ -52,7 +54,7 @@ static unsigned upload_form(http_reply *out, unsigned status, const char *user, 
 	                       "action=\"/upload\" enctype=\"multipart/form-data\" "
 	                       "data-tus=\"/api/uploads\">\n") &&
 	    http_form_csrf(&sb, csrf) && sb_append_str(&sb, "\n") &&
-	    http_form_details(&sb, v, err) &&
+	    http_form_details(&sb, &fields, err) &&
 	    sb_append_str(&sb, "<fieldset>\n<legend>Files</legend>\n") &&
 	    http_form_file(&sb, "media", "Media file", "The video or audio of the recording.",
 	                   "audio/*,video/*", true, "media", err) &&
@@ -96,8 +98,9 @@ unsigned http_handle_upload_page(http_request *req, http_reply *out)
 	char user[SESSION_USER_SIZE], csrf[SESSION_TOKEN_SIZE];
 	if (!http_session_user(req, user, csrf))
 		return http_form_sign_in_first(out, "/upload");
-	/* The date starts empty (it is required): today is rarely the day it
-	 * was recorded, and a prefilled wrong date is easily saved unnoticed. */
+	/* The date starts empty: today is rarely the day it was recorded, and
+	 * a prefilled wrong date is easily saved unnoticed. Left empty, the
+	 * media's creation date is taken, else today (ingest.h). */
 	http_recording_form v = {.date = NULL};
 	return upload_form(out, 200, user, csrf, &v, NULL, false, NULL);
 }

@@ -525,11 +525,9 @@ static bool heading(strbuf *sb, json_t *summary, const watch *w)
 static bool share_meta(strbuf *sb, http_request *req, const watch *w, json_t *summary,
                        const http_transcript *tr)
 {
-	char origin[320], poster[4096];
+	char origin[320];
 	http_request_origin(req, origin, sizeof origin);
 	const char *media = str(summary, "media");
-	snprintf(poster, sizeof poster, "%s/.qarchive/pictures/%s/poster.jpg",
-	         req->server->archive_dir, w->id);
 	const char *text = str(summary, "description");
 	if (w->has_t && tr->cues->count > 0)
 		text = tr->cues->items[cue_at(tr->cues, w->t)].plain;
@@ -540,7 +538,10 @@ static bool share_meta(strbuf *sb, http_request *req, const watch *w, json_t *su
 	                .has_t = w->has_t,
 	                .t = w->t,
 	                .video = media && !audio_only(media),
-	                .poster = media && access(poster, R_OK) == 0};
+	                /* The pictures layer's word, not the file system's: a
+	                 * set is published whole (pictures_make.h), so a poster
+	                 * it names is there and complete. */
+	                .poster = media && w->pics.published && w->pics.poster_width > 0};
 	return http_share_meta(sb, &s);
 }
 

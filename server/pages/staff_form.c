@@ -160,7 +160,11 @@ bool http_form_details(strbuf *sb, const http_recording_form *v, const http_form
 	       sb_append_str(sb, "<div class=\"row\">\n") && kind_select(sb, v->kind, err) &&
 	       text_input(sb, "release", "Release (optional)", "text", NULL, v->release,
 	                  " autocomplete=\"off\" placeholder=\"2.9, helion\"", err) &&
-	       text_input(sb, "date", "Date", "date", NULL, v->date, " required", err) &&
+	       (v->date_optional
+	            ? text_input(sb, "date", "Date (optional)", "date",
+	                         "Empty: the media file's own, else today.",
+	                         v->date, NULL, err)
+	            : text_input(sb, "date", "Date", "date", NULL, v->date, " required", err)) &&
 	       sb_append_str(sb, "</div>\n") &&
 	       http_form_textarea(sb, "speakers", "Speakers (optional)",
 	                          "One per line, as Name or Name (role).", v->speakers, 3, err) &&

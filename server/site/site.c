@@ -59,6 +59,8 @@ static const http_route routes[] = {
     {GET_HEAD, "/embed/", HTTP_MATCH_PREFIX, HTTP_FORMAT_HTML, http_handle_embed, NULL, NO_POOL},
     {GET_HEAD, "/oembed", HTTP_MATCH_EXACT, HTTP_FORMAT_JSON, http_handle_oembed, NULL, NO_POOL},
     {GET_HEAD, "/static/", HTTP_MATCH_PREFIX, HTTP_FORMAT_HTML, http_handle_static, NULL, NO_POOL},
+    {GET_HEAD, "/favicon.ico", HTTP_MATCH_EXACT, HTTP_FORMAT_HTML, http_handle_favicon, NULL,
+     NO_POOL},
     /* Staff. */
     {GET_HEAD, "/login", HTTP_MATCH_EXACT, HTTP_FORMAT_HTML, http_handle_login_page, NULL, NO_POOL},
     {HTTP_METHOD_POST, "/login", HTTP_MATCH_EXACT, HTTP_FORMAT_HTML, http_handle_login,

@@ -49,7 +49,8 @@ static const char *text_value(const tus_metadata *m, const char *key, char *err,
 }
 
 /* recording.json's rules (recording_parse_json), over the fields as they
- * would be written: the messages name the same keys. */
+ * would be written: the messages name the same keys. The date may be
+ * left out. */
 static tus_fields_status check_meta(const upload_fields *f, char *err, size_t errlen)
 {
 	json_t *o = json_object();
@@ -62,8 +63,9 @@ static tus_fields_status check_meta(const upload_fields *f, char *err, size_t er
 		nomem |= json_object_set_new(o, "kind", json_string(f->kind)) != 0;
 	if (f->release)
 		nomem |= json_object_set_new(o, "release", json_string(f->release)) != 0;
-	if (f->date)
-		nomem |= json_object_set_new(o, "date", json_string(f->date)) != 0;
+	/* Without a date the media's (or today) is taken at ingest (ingest.h);
+	 * a stand-in lets the other fields be checked now. */
+	nomem |= json_object_set_new(o, "date", json_string(f->date ? f->date : "2000-01-01")) != 0;
 	if (f->speakers)
 		nomem |= json_object_set_new(o, "speakers",
 		                             recording_speakers_from_text(f->speakers)) != 0;

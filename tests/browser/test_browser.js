@@ -12,7 +12,8 @@
  * search from the home page and land on the moment, click a cue, watch the
  * highlighted cue follow playback, click an agenda item, clips, and that
  * planted markup never runs or shows unescaped. Screenshots of every page
- * on a phone and a laptop go to WORK/screenshots/. The server and the
+ * on a phone and a laptop go to WORK/screenshots/, and each of those pages
+ * is audited (a11y.js: axe-core, no horizontal overflow). The server and the
  * browser are stopped by PID at the end.
  *
  * Each failed check prints a line; the last line is "N passed, N failed".
@@ -23,6 +24,7 @@ const fs = require('fs');
 const { spawn } = require('child_process');
 const path = require('path');
 const qa = require('../lib/qa_test');
+const a11y = require('./a11y');
 const { check, run, get, sleep, stopServer } = qa;
 
 const USAGE = 'usage: test_browser.js --qarchive PATH --source DIR --work DIR [--chromium PATH]';
@@ -317,6 +319,7 @@ async function questionsAndMoments(page, base) {
 async function main() {
   fs.mkdirSync(WORK, { recursive: true });
   const { chromium } = loadPlaywright();
+  a11y.setup(WORK, 'browser');
   const archive = path.join(WORK, 'archive');
   buildArchive(archive);
   run(QARCHIVE, ['index', '--archive', archive]);
@@ -569,15 +572,29 @@ async function main() {
       'search-machine': '/search?q=quillwort',
       'watch-similar': '/watch/2025-10-22-pytorch-2-9-release-qa',
       'watch-tac': '/watch/2025-05-13-tac-meeting',
+      'search-no-query': '/search',
+      'search-did-you-mean': '/search?q=checkponts',
+      'search-syntax-error': '/search?q=welcome+AND',
+      'search-markup': '/search?q=' + encodeURIComponent(PAYLOAD),
+      'watch-markup': '/watch/' + XSS + '?q=zebrafish',
+      'watch-clip': '/watch/' + DEMO + '?t=0:10&end=14',
+      'watch-being-transcribed': '/watch/' + LIVE,
+      embed: '/embed/' + DEMO + '?t=21',
+      login: '/login',
+      'not-found': '/no/such/page',
+      'not-found-recording': '/watch/no-such-recording',
     };
     for (const [vname, viewport] of Object.entries(views)) {
       const ctx = await browser.newContext({ viewport, deviceScaleFactor: vname === 'phone' ? 2 : 1, isMobile: vname === 'phone', hasTouch: vname === 'phone' });
       const p = await ctx.newPage();
+      await a11y.selfTest(p);
       for (const [tname, url] of Object.entries(targets)) {
         await p.goto(base + url);
-        if (tname.startsWith('watch')) await waitFor(p, () => { const v = document.getElementById('player'); return !v || v.readyState >= 2; }, null, 5000);
+        if (tname.startsWith('watch') || tname === 'embed') await waitFor(p, () => { const v = document.getElementById('player'); return !v || v.readyState >= 2; }, null, 5000);
         await sleep(300);
         await p.screenshot({ path: path.join(shots, `${vname}-${tname}.png`) });
+        await a11y.audit(p, `${vname} ${tname} (${url})`);
+        if (tname === 'search-did-you-mean') check(await p.locator('.suggest a').textContent() === 'checkpoints', `${vname}: the page audited offers "did you mean"`);
         if (tname === 'watch-tac') await p.locator('.agenda').screenshot({ path: path.join(shots, `${vname}-${tname}-agenda.png`) });
         if (tname === 'watch-similar') await p.locator('.asked').screenshot({ path: path.join(shots, `${vname}-${tname}-asked.png`) });
         if (tname === 'home' || tname.startsWith('search') || tname === 'watch') await p.screenshot({ path: path.join(shots, `${vname}-${tname}-full.png`), fullPage: true });

@@ -5,7 +5,8 @@
  * picture never delays the text (with /pictures/ hanging, the titles are
  * there at DOMContentLoaded); the watch page's video shows its poster and
  * names its storyboard, whose sprites load. Screenshots of home, search and
- * watch go to WORK/screenshots/pictures-*.png.
+ * watch go to WORK/screenshots/pictures-*.png; axe-core and the width
+ * check (a11y.js) run on each of them.
  *
  * usage: node test_pictures.js --qarchive PATH --work DIR [--chromium PATH]
  * The media is made here with ffmpeg (test patterns with a burnt-in time, a
@@ -16,6 +17,7 @@
 const fs = require('fs');
 const path = require('path');
 const qa = require('../lib/qa_test');
+const a11y = require('./a11y');
 const { check, run, sleep, stopServer } = qa;
 
 const USAGE = 'usage: test_pictures.js --qarchive PATH --work DIR [--chromium PATH]';
@@ -141,6 +143,7 @@ async function watch(page, base, vname) {
 async function main() {
   fs.mkdirSync(WORK, { recursive: true });
   const { chromium } = qa.loadPinned(__dirname, WORK, 'playwright-core', { env: { PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' } });
+  a11y.setup(WORK, 'pictures');
   const archive = path.join(WORK, 'pictures-archive');
   buildArchive(archive);
   run(QARCHIVE, ['index', '--archive', archive]);
@@ -169,6 +172,7 @@ async function main() {
         await pictures(page);
         await sleep(200);
         await page.screenshot({ path: path.join(shots, `pictures-${vname}-${name}.png`), fullPage: name !== 'watch' });
+        await a11y.audit(page, `${vname} ${name} with pictures`);
       }
       check(errors.length === 0, `${vname}: no errors: ${errors}`);
       await ctx.close();

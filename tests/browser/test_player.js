@@ -24,6 +24,7 @@ const fs = require('fs');
 const http = require('http');
 const path = require('path');
 const qa = require('../lib/qa_test');
+const a11y = require('./a11y');
 const { check, run, get, sleep, stopServer } = qa;
 
 const USAGE = 'usage: test_player.js --qarchive PATH --source DIR --work DIR [--chromium PATH]';
@@ -129,17 +130,6 @@ function guard(page, problems) {
   });
 }
 
-let AXE = null;
-/* axe-core's WCAG 2.x A/AA rules and its best practices: 0 violations. */
-async function axe(page, what) {
-  await page.evaluate(AXE);
-  const v = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((x) => `${x.id} (${x.nodes.length}): ${x.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')}`);
-  });
-  check(v.length === 0, `axe on ${what}: ${v.join(' | ')}`);
-}
-
 const media = (page, fn) => page.evaluate(fn);
 
 /* A storyboard for DEMO, served by the test (see the header). */
@@ -208,7 +198,7 @@ async function controlBar(page, base, vname) {
     await page.mouse.up();
     check(Math.abs(await media(page, () => document.getElementById('player').currentTime) - 42) < 1, 'clicking the bar seeks');
   }
-  await axe(page, `${vname} watch`);
+  await a11y.audit(page, `${vname} watch`);
 }
 
 async function storyboardPreview(page, base, vname) {
@@ -228,7 +218,7 @@ async function storyboardPreview(page, base, vname) {
     `${vname}: the storyboard tile of 0:27 (the sixth, column 2 row 2): ${JSON.stringify(p)}`);
   check(/^0:2[78] · Incremental saves$/.test(p.text), 'with the time and chapter: ' + p.text);
   await page.locator('.player').screenshot({ path: path.join(WORK, 'screenshots', `player-${vname}-preview.png`) });
-  await axe(page, `${vname} watch with a storyboard`);
+  await a11y.audit(page, `${vname} watch with a storyboard`);
   await page.unrouteAll({ behavior: 'ignoreErrors' });
 }
 
@@ -290,7 +280,7 @@ async function phone(page, base) {
   check(inView, 'phone: tapping an agenda item plays with the player on screen');
   await page.evaluate(() => document.getElementById('player').pause());
   await page.screenshot({ path: path.join(WORK, 'screenshots', 'player-phone-agenda-tap.png') });
-  await axe(page, 'phone watch, scrolled');
+  await a11y.audit(page, 'phone watch, scrolled');
 }
 
 async function noOverflow(page, base) {
@@ -298,8 +288,7 @@ async function noOverflow(page, base) {
     '/search?q=' + 'x'.repeat(60), '/login', '/no/such/page/' + 'y'.repeat(80)];
   for (const p of pages) {
     await page.goto(base + p);
-    const w = await page.evaluate(() => document.documentElement.scrollWidth);
-    check(w <= 390, `390 px: ${p} is ${w} px wide`);
+    await a11y.audit(page, 'phone ' + p);
   }
 }
 
@@ -347,7 +336,7 @@ async function keyboard(page, base, vname) {
   await page.keyboard.press('?');
   check(await page.locator('#keys-help').isVisible() && /Play or pause/.test(await page.textContent('#keys-help')), '? shows the shortcuts');
   await page.screenshot({ path: path.join(WORK, 'screenshots', `player-${vname}-keys.png`) });
-  await axe(page, `${vname} watch, shortcuts shown`);
+  await a11y.audit(page, `${vname} watch, shortcuts shown`);
   await page.keyboard.press('Escape');
   check(await page.locator('#keys-help').isHidden(), 'Escape hides them');
 
@@ -409,7 +398,7 @@ async function panel(page, base, port, vname) {
   await page.fill('#find-q', 'digest');
   await waitFor(page, () => /^1 of 1$/.test(document.querySelector('.find-count').textContent), null, 3000);
   await page.screenshot({ path: path.join(WORK, 'screenshots', `player-${vname}-find.png`) });
-  await axe(page, `${vname} watch, finding`);
+  await a11y.audit(page, `${vname} watch, finding`);
 
   /* Copy link: the cue's exact start. */
   if (vname === 'laptop') {
@@ -447,13 +436,15 @@ async function nextRecordings(page, base, vname) {
   check(linked.length === 5 && linked[1][0] === '2. Multi-cloud CI' && linked[1][1] === '/watch/2025-05-13-tac-meeting?t=87' &&
     heads.some((h) => h[0] === 'Action items' && !h[1]), `${vname}: minutes headings link to their agenda items: ${JSON.stringify(heads)}`);
   await page.locator('.next-recs').screenshot({ path: path.join(WORK, 'screenshots', `player-${vname}-tac-next.png`) });
-  await axe(page, `${vname} TAC meeting with previous/next`);
+  await a11y.audit(page, `${vname} TAC meeting with previous/next`);
   await Promise.all([page.waitForURL(/\/watch\/2025-09-09-tac-meeting$/), page.locator('.next-recs a').nth(1).click()]);
   check(await page.locator('.next-recs li').count() === 1 && /^Previous TAC meeting:/.test(await page.textContent('.next-recs li')),
     'the newest meeting has only a previous one');
+  await a11y.audit(page, `${vname} the newest TAC meeting`);
   await page.goto(base + '/watch/2025-04-30-pytorch-2-7-release-qa');
   check(await page.textContent('.next-recs h3') === 'More from Release 2.7' &&
     await page.locator('.next-recs h3 + ul a[href="/watch/2025-06-18-torch-export-webinar"]').count() === 1, 'more from Release 2.7: the webinar');
+  await a11y.audit(page, `${vname} release Q&A with more from the release`);
   await page.goto(base + '/watch/' + LONG);
   check(await page.locator('.next-recs').count() === 0, 'nothing to suggest: no section');
 }
@@ -464,7 +455,7 @@ async function audioBar(page, base, vname) {
   const names = await page.locator('.controls button').evaluateAll((bs) => bs.map((b) => b.getAttribute('aria-label')));
   check(names.includes('Play') && !names.includes('Full screen') && !names.includes('Captions'), `${vname}: a sound-only bar: ${names}`);
   await page.screenshot({ path: path.join(WORK, 'screenshots', `player-${vname}-audio.png`) });
-  await axe(page, `${vname} audio watch`);
+  await a11y.audit(page, `${vname} audio watch`);
 }
 
 /* 6. Sharing: Open Graph and Twitter tags, the embed page (the only one
@@ -487,6 +478,9 @@ async function sharing(browser, base, port) {
   const poster = path.join(WORK, 'player-archive', '.qarchive', 'pictures', DEMO, 'poster.jpg');
   fs.mkdirSync(path.dirname(poster), { recursive: true });
   fs.copyFileSync(path.join(WORK, 'player-sprite.jpg'), poster);
+  const unpublished = await get(port, '/watch/' + DEMO);
+  check(metaOf(unpublished.body, 'og:image') === null, 'a poster file the pictures layer has not published: no og:image');
+  fs.writeFileSync(path.join(path.dirname(poster), 'pictures.json'), JSON.stringify({ kind: 'video', poster_width: 64, poster_height: 36 }));
   const withPoster = await get(port, '/watch/' + DEMO);
   check(/\/pictures\/2025-12-01-player-demo\/poster\.jpg$/.test(metaOf(withPoster.body, 'og:image') || '') &&
     metaOf(withPoster.body, 'twitter:card') === 'summary_large_image', 'with a poster: og:image and a large card');
@@ -530,7 +524,7 @@ async function sharing(browser, base, port) {
     'c: captions from the <track> (no transcript on the embed page)');
   await page.evaluate(() => document.getElementById('player').pause());
   await page.screenshot({ path: path.join(WORK, 'screenshots', 'player-embed.png') });
-  await axe(page, 'embed');
+  await a11y.audit(page, 'embed at 800x500');
   /* Another site: an origin of its own (another port), a tiny server
    * here. (Not a Playwright route: Chromium treats a routed page as
    * public and keeps it from framing a loopback address.) */
@@ -562,7 +556,7 @@ async function sharing(browser, base, port) {
   await page.goto(base + '/watch/' + DEMO);
   check(await waitFor(page, (t) => Math.abs(document.getElementById('player').currentTime - t) < 1, Number(saved[0][1]), 5000) &&
     /Resumed where you left off, at 0:3\d/.test(await page.textContent('.resume-note')), 'opened again: resumed there, and said so');
-  await axe(page, 'watch, resumed');
+  await a11y.audit(page, 'watch at 800x500, resumed');
   await page.click('.resume-note button');
   check(await page.evaluate(() => document.getElementById('player').currentTime) < 1 && await page.locator('.resume-note').count() === 0,
     '"Start from the beginning"');
@@ -608,7 +602,7 @@ async function main() {
   fs.mkdirSync(path.join(WORK, 'screenshots'), { recursive: true });
   for (const f of fs.readdirSync(path.join(WORK, 'screenshots'))) if (/^player-/.test(f)) fs.rmSync(path.join(WORK, 'screenshots', f));
   const { chromium } = qa.loadPinned(HERE, WORK, 'playwright-core', { env: { PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' } });
-  AXE = qa.loadPinned(HERE, WORK, 'axe-core').source;
+  a11y.setup(WORK, 'player');
   const archive = path.join(WORK, 'player-archive');
   buildArchive(archive);
   run(QARCHIVE, ['index', '--archive', archive]);
@@ -644,6 +638,12 @@ async function main() {
       await waitFor(page, () => document.getElementById('player').readyState >= 2);
       await page.evaluate(() => document.getElementById('player').pause());
       await page.screenshot({ path: path.join(WORK, 'screenshots', `player-${vname}-watch.png`) });
+      await a11y.audit(page, `${vname} watch at t=21`);
+      await page.goto(base + '/embed/' + DEMO + '?t=21');
+      await waitFor(page, () => document.getElementById('player').readyState >= 2);
+      await page.evaluate(() => document.getElementById('player').pause());
+      await page.screenshot({ path: path.join(WORK, 'screenshots', `player-${vname}-embed.png`) });
+      await a11y.audit(page, `${vname} embed`);
       check(problems.length === 0, `${vname}: no page or console errors: ${problems.join(' | ')}`);
       await ctx.close();
     }

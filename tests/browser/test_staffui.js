@@ -28,6 +28,7 @@
 const fs = require('fs');
 const path = require('path');
 const qa = require('../lib/qa_test');
+const a11y = require('./a11y');
 const { check, run, stopServer } = qa;
 
 const USAGE = 'usage: test_staffui.js --qarchive PATH --work DIR [--chromium PATH]';
@@ -42,7 +43,6 @@ const PASSWORD = 'pw12345678';
 const MiB = 1024 * 1024;
 const VIEWS = { laptop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
 
-let AXE = null;
 let SHOTS = null;
 
 function write(file, text) {
@@ -100,17 +100,9 @@ function guard(page, problems) {
   });
 }
 
-/* axe-core's WCAG 2.x A/AA rules and its best practices: 0 violations;
- * no horizontal overflow; a screenshot. */
+/* axe-core: 0 violations, no horizontal overflow (a11y.js); a screenshot. */
 async function look(page, vname, what) {
-  await page.evaluate(AXE);
-  const v = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((x) => `${x.id} (${x.nodes.length}): ${x.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')}`);
-  });
-  check(v.length === 0, `axe on ${vname} ${what}: ${v.join(' | ')}`);
-  const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  check(wide <= 0, `${vname} ${what}: no horizontal overflow (${wide} px)`);
+  await a11y.audit(page, `${vname} ${what}`);
   await page.screenshot({ path: path.join(SHOTS, `staffui-${vname}-${what}.png`), fullPage: true });
 }
 
@@ -128,6 +120,7 @@ async function browse(page, base, vname) {
   await page.goto(base + '/');
   check(await page.locator('header nav.account a.sign-in').textContent() === 'Sign in' &&
     await page.locator('header .signed-in').count() === 0, `${vname}: the header offers Sign in`);
+  await look(page, vname, 'home');
   const r404 = await page.goto(base + '/no/such/page');
   check(r404.status() === 404 && await page.locator('header a.sign-in').count() === 1, `${vname}: Sign in on a 404`);
   await look(page, vname, '404');
@@ -174,9 +167,12 @@ async function browse(page, base, vname) {
   await look(page, vname, 'watch-notes');
 }
 
-async function signIn(page, base) {
+/* From the header's link; `vname` given: the sign-in page is audited. */
+async function signIn(page, base, vname) {
   await page.goto(base + '/search?q=pelicans');
   await page.click('header a.sign-in');
+  await page.waitForURL(/\/login/);
+  if (vname) await look(page, vname, 'login');
   await page.fill('#login-name', USER);
   await page.fill('#login-password', PASSWORD);
   await Promise.all([page.waitForURL(/\/search/), page.click('form.login button[type="submit"]')]);
@@ -184,13 +180,14 @@ async function signIn(page, base) {
 
 /* Staff: the header on every page, the edit, delete and upload flows. */
 async function staff(page, base, vname, files) {
-  await signIn(page, base);
+  await signIn(page, base, vname);
   check(new URL(page.url()).pathname === '/search', `${vname}: signing in from the header comes back: ${page.url()}`);
   for (const p of ['/', '/search?q=pelicans', '/watch/2024-03-05-pelican-webinar', '/no/such/page', '/upload']) {
     await page.goto(base + p);
     check(await page.locator('header .signed-in').textContent() === 'Signed in as ' + USER &&
       await page.locator('header form[action="/logout"] button').textContent() === 'Sign out' &&
       await page.locator('header a.sign-in').count() === 0, `${vname} ${p}: Signed in as ${USER} · Sign out`);
+    if (p.startsWith('/watch/')) await look(page, vname, 'watch-signed-in');
   }
   await look(page, vname, 'upload-form');
 
@@ -198,6 +195,7 @@ async function staff(page, base, vname, files) {
   const id = '2024-03-05-pelican-webinar';
   const before = (await page.evaluate(async (u) => (await fetch(u)).json(), '/api/recordings/' + id)).title;
   await page.goto(base + '/edit/' + id);
+  await look(page, vname, 'edit-form');
   await page.fill('#f-title', 'Renamed by a failed edit');
   const bad = path.join(files.dir, 'broken.srt');
   write(bad, '1\n00:00:01,000 --> 00:00:02,000\nfine\n\n2\n00:00:03,000 -> nonsense\nbroken\n');
@@ -250,12 +248,15 @@ async function staff(page, base, vname, files) {
     `${vname}: Pause and Cancel while uploading`);
   const done = await waitFor(page, () => !document.getElementById('upload-done').hidden, null, 60000);
   check(done, `${vname}: the upload finishes`);
+  await look(page, vname, 'upload-done');
   await Promise.all([page.waitForURL(/done=uploaded/), page.click('#upload-link')]);
   check(await page.locator('.flash').textContent() === 'Uploaded. The recording is in the archive.', `${vname}: Uploaded after the link`);
+  await look(page, vname, 'uploaded');
 
   /* Delete, then Deleted on the home page. */
   const rid = new URL(page.url()).pathname.split('/').pop();
   await page.goto(base + '/delete/' + rid);
+  await look(page, vname, 'delete-confirm');
   await Promise.all([page.waitForURL(/done=deleted/), page.click('form.confirm button[type="submit"]')]);
   check(await page.locator('.flash').textContent() === 'Deleted. The recording is no longer in the archive.', `${vname}: Deleted after the redirect`);
   await look(page, vname, 'deleted');
@@ -284,7 +285,7 @@ async function pauseCancel(page, base, vname, files) {
   const held = await page.evaluate(() => Number(document.getElementById('upload-progress').value));
   await page.waitForTimeout(1500); /* the bar must not move while paused: a window is what is checked */
   check(await page.evaluate(() => Number(document.getElementById('upload-progress').value)) === held, `${vname}: paused, nothing moves`);
-  await page.screenshot({ path: path.join(SHOTS, `staffui-${vname}-upload-paused.png`), fullPage: true });
+  await look(page, vname, 'upload-paused');
   await page.click('#upload-cancel');
   const cancelled = await waitFor(page, () => /^Cancelled/.test(document.getElementById('upload-message').textContent), null, 10000);
   check(cancelled && !(await page.locator('#upload-submit').isDisabled()), `${vname}: Cancel: nothing added, the form usable again`);
@@ -297,7 +298,7 @@ async function pauseCancel(page, base, vname, files) {
 async function main() {
   fs.mkdirSync(WORK, { recursive: true });
   const { chromium } = qa.loadPinned(HERE, WORK, 'playwright-core', { env: { PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' } });
-  AXE = qa.loadPinned(HERE, WORK, 'axe-core').source;
+  a11y.setup(WORK, 'staffui');
   const archive = path.join(WORK, 'archive-staffui');
   buildArchive(archive);
   const filesDir = path.join(WORK, 'staffui-files');

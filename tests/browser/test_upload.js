@@ -13,7 +13,8 @@
  * word and land on its moment. Then: a transcript error comes back next to
  * its field with the input kept; a page reload in the middle of an upload
  * resumes it from the server's offset when the same file is chosen again;
- * the edit and delete pages. Screenshots go to WORK/screenshots/upload-*.
+ * the edit and delete pages. Screenshots go to WORK/screenshots/upload-*;
+ * each screenshot's page is audited too (a11y.js: axe-core, overflow).
  * The server and the browser are stopped by PID at the end.
  *
  * Each failed check prints a line; the last line is "N passed, N failed".
@@ -23,6 +24,7 @@
 const fs = require('fs');
 const path = require('path');
 const qa = require('../lib/qa_test');
+const a11y = require('./a11y');
 const { check, run, get, sleep, stopServer } = qa;
 
 const USAGE = 'usage: test_upload.js --qarchive PATH --work DIR [--chromium PATH]';
@@ -122,6 +124,7 @@ async function fillDetails(page, title) {
 async function main() {
   fs.mkdirSync(WORK, { recursive: true });
   const { chromium } = loadPlaywright();
+  a11y.setup(WORK, 'upload');
   const archive = path.join(WORK, 'archive-upload');
   const files = path.join(WORK, 'upload-files');
   fs.rmSync(files, { recursive: true, force: true });
@@ -168,6 +171,7 @@ async function main() {
     check(await page.locator('.signed-in strong').textContent() === USER, 'signed in as ' + USER);
     check(await page.locator('header nav.account a[href="/upload"]').count() === 1, 'the header links to /upload');
     await page.screenshot({ path: path.join(shots, 'upload-form.png'), fullPage: true });
+    await a11y.audit(page, 'laptop upload form');
 
     /* 2. A transcript error comes back next to its field; nothing typed is lost. */
     await fillDetails(page, 'Broken <transcript> "test"');
@@ -183,6 +187,7 @@ async function main() {
     check(await page.getAttribute('#f-transcript', 'aria-invalid') === 'true', 'the transcript input is marked invalid');
     check(await page.isEnabled('#upload-submit'), 'the form can be sent again');
     await page.screenshot({ path: path.join(shots, 'upload-error.png'), fullPage: true });
+    await a11y.audit(page, 'laptop upload, a transcript error');
 
     /* 3. The upload itself: progress to 100 %, then the link. */
     await page.goto(base + '/upload');
@@ -207,6 +212,7 @@ async function main() {
     check(/^\/watch\/[A-Za-z0-9._-]+\?done=uploaded$/.test(linked), 'it links to the recording: ' + linked);
     const href = linked.split('?')[0];
     await page.screenshot({ path: path.join(shots, 'upload-done.png'), fullPage: true });
+    await a11y.audit(page, 'laptop upload done');
     const stored = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('qarchive-upload:')).length);
     check(stored === 0, 'nothing left to resume once it is done');
 
@@ -227,6 +233,7 @@ async function main() {
     const t = await page.evaluate(() => document.getElementById('player').currentTime);
     check(landed, `the player lands on the cue: currentTime=${t}, want ${CUE_START} ± 1`);
     await page.screenshot({ path: path.join(shots, 'upload-landed.png') });
+    await a11y.audit(page, 'laptop the uploaded recording at its moment');
 
     /* 5. A reload in the middle of an upload resumes it. The second PATCH
      * is held back (never sent on), so the reload comes with exactly one
@@ -260,6 +267,7 @@ async function main() {
     const said = await page.locator('#upload-message').textContent();
     check(resuming && said === `Resuming: ${Math.floor(CHUNK / bigSize * 100)}% already uploaded`, 'the page says it resumes: ' + said);
     await page.screenshot({ path: path.join(shots, 'upload-resuming.png'), fullPage: true });
+    await a11y.audit(page, 'laptop upload resuming');
     const resumed = await waitFor(page, () => !document.getElementById('upload-done').hidden, null, 60000);
     check(resumed, 'the resumed upload finishes: ' + await page.locator('#form-error-text').textContent());
     check(offsets.length > 0 && offsets[0] === CHUNK, 'it went on from the server\'s offset, not from 0: ' + JSON.stringify(offsets));
@@ -274,12 +282,14 @@ async function main() {
     await Promise.all([page.waitForURL(/\/edit\//), page.click('.staff-actions a:text-is("Edit")')]);
     check(await page.inputValue('#f-title') === title, 'the edit form is filled in');
     await page.screenshot({ path: path.join(shots, 'upload-edit.png'), fullPage: true });
+    await a11y.audit(page, 'laptop edit form');
     await page.fill('#f-title', 'Long quokka session, renamed');
     await Promise.all([page.waitForURL(base + longHref + '?done=saved'), page.click('#edit-form button[type="submit"]')]);
     check(await page.locator('h1').textContent() === 'Long quokka session, renamed', 'the edit shows on its page');
     await Promise.all([page.waitForURL(/\/delete\//), page.click('.staff-actions a:text-is("Delete")')]);
     check(/for good\?/.test(await page.locator('h1').textContent()), 'delete asks first');
     await page.screenshot({ path: path.join(shots, 'upload-delete.png'), fullPage: true });
+    await a11y.audit(page, 'laptop delete confirmation');
     await Promise.all([page.waitForURL(base + '/?done=deleted'), page.click('form.confirm button[type="submit"]')]);
     check(await page.locator(`a[href="${longHref}"]`).count() === 0, 'deleted: no longer listed');
 
@@ -293,6 +303,7 @@ async function main() {
     const p = await phone.newPage();
     await p.goto(base + '/upload');
     await p.screenshot({ path: path.join(shots, 'upload-form-phone.png'), fullPage: true });
+    await a11y.audit(p, 'phone upload form');
     await phone.close();
     console.log('screenshots: ' + shots);
   } finally {

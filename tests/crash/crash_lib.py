@@ -21,7 +21,7 @@ WORK = None
 TOKEN = None
 ENV = qa_test.sanitizer_env()
 # Never inherited: a test sets the hook on purpose, per command.
-for hook in ("QA_CRASH_AT", "QARCHIVE_INDEX_PAUSE", "QARCHIVE_INGEST_PAUSE"):
+for hook in ("QA_CRASH_AT", "QARCHIVE_INDEX_PAUSE", "QARCHIVE_INGEST_PAUSE", "QARCHIVE_PAUSE_FLAG"):
     ENV.pop(hook, None)
 
 TRANSCRIPT = ("WEBVTT\n\n00:00:00.500 --> 00:00:01.500\nA recording about lighthouses.\n\n"
@@ -43,7 +43,8 @@ def setup(qarchive, work):
     global QARCHIVE, WORK, TOKEN
     QARCHIVE, WORK = qarchive, work
     subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i",
-                    "sine=frequency=440:duration=2", "-c:a", "aac", "talk.m4a"],
+                    "sine=frequency=440:duration=2", "-c:a", "aac",
+                    "-movflags", "+faststart", "talk.m4a"],  # moov first: stored byte for byte
                    cwd=work, check=True, timeout=120)
     with open(os.path.join(work, "talk.vtt"), "w") as f:
         f.write(TRANSCRIPT)

@@ -153,6 +153,7 @@ def main():
         test_delete(base)
         test_index(base, "index-update-uncommitted")
         test_index(base, "index-build-unpublished", "--force")
+        test_index(base, "index-build-compacted", "--force")
         for point, committed in (("tus-intent", False), ("ingest-staged", False),
                                  ("ingest-published", True), ("index-committed", True),
                                  ("tus-published", True), ("tus-finished", True)):

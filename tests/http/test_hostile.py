@@ -15,6 +15,7 @@ tests/RELIABILITY.md for the table these checks fill.
 """
 import json
 import os
+import select
 import shutil
 import signal
 import socket
@@ -98,8 +99,9 @@ class Server:
         return s
 
 
-def read_all(s):
-    """Everything until the server closes; a reset ends it too."""
+def read_all(s, timed_out=b""):
+    """Everything until the server closes; a reset ends it too. Past the
+    socket's timeout, what came so far, after timed_out."""
     got = b""
     try:
         while True:
@@ -107,8 +109,10 @@ def read_all(s):
             if not chunk:
                 break
             got += chunk
-    except (ConnectionResetError, socket.timeout):
+    except ConnectionResetError:
         pass
+    except socket.timeout:
+        return timed_out + got
     return got
 
 
@@ -124,6 +128,42 @@ def wait_closed(s, bound):
     except socket.timeout:
         return None
     return time.time() - t0
+
+
+def refused_or_answered(srv, source):
+    """A whole request on a new connection from source: b"" if the server
+    closed it unanswered (refused), else what it answered. The answer, not
+    a time bound, tells the two apart, so a slow machine cannot fail it."""
+    s = srv.connect(source, timeout=60)
+    try:
+        s.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+    got = read_all(s, timed_out=b"(neither answered nor closed in 60 s)")
+    s.close()
+    return got
+
+
+def refused_among(held, bound):
+    """The held connections (each sent half a head) that the server closed
+    unanswered within bound seconds. libmicrohttpd's pool threads
+    accept from one listening socket and count each address after accept(),
+    so when two threads accept at once the later connection can take the
+    last slot and an earlier one is refused instead: the cap holds, but
+    which connection it falls on is not fixed."""
+    refused = []
+    deadline = time.time() + bound
+    waiting = list(held)
+    while waiting and not refused and time.time() < deadline:
+        ready, _, _ = select.select(waiting, [], [], max(0.0, deadline - time.time()))
+        for s in ready:
+            waiting.remove(s)
+            try:
+                if s.recv(4096) == b"":
+                    refused.append(s)
+            except (ConnectionResetError, socket.timeout):
+                refused.append(s)
+    return refused
 
 
 def get(srv, path, headers=b"", timeout=30, source="127.0.0.1"):
@@ -202,7 +242,8 @@ def test_head_deadline(srv):
         t.start()
     # Meanwhile the server answers others at once.
     st, _, _, took = get(srv, "/healthz")
-    check(st == 200 and took < 2, "healthz beside a slow head and body: %s in %.1f s" % (st, took))
+    # Blocked, it would wait for the slow clients' 15 s deadline.
+    check(st == 200 and took < 5, "healthz beside a slow head and body: %s in %.1f s" % (st, took))
     for t in threads:
         t.join(IDLE_SECONDS * 3)
     head, body = results.get("head"), results.get("body")
@@ -222,16 +263,24 @@ def test_connection_cap(srv):
     so the slow ones make way and a new client is answered in seconds."""
     held = []
     t_first = time.time()
+    # An address no earlier group used: a connection of theirs that the
+    # server has not yet reaped would count against this one's cap.
+    first_source = "127.0.0.50"
     try:
         for _ in range(PER_IP_LIMIT):
-            s = srv.connect(timeout=10)
+            s = srv.connect(first_source, timeout=10)
             s.sendall(b"GET /healthz HTTP/1.1\r\n")
             held.append(s)
-        extra = srv.connect(timeout=10)
-        took = wait_closed(extra, 5)
-        extra.close()
-        check(took is not None, "connection %d from one address is refused at once" %
-              (PER_IP_LIMIT + 1))
+        got = refused_or_answered(srv, first_source)
+        refused = 1
+        if got != b"":
+            gone = refused_among(held, 10)
+            refused = len(gone)
+            for s in gone:  # the pressure check below times a live slow head
+                held.remove(s)
+                s.close()
+        check(refused == 1, "of %d connections from one address, one is refused (closed "
+              "unanswered): %d refused, the last got %r" % (PER_IP_LIMIT + 1, refused, got[:40]))
         # 15 more addresses of 64 slow heads: 1,024 connections, more than
         # the server takes (the rest wait in the listen backlog).
         sources = ["127.0.0.%d" % i for i in range(2, 17)]
@@ -302,13 +351,20 @@ def test_refused_body(srv):
 
 
 def test_big_heads(srv):
-    """10,000 query parameters, 10,000 headers, a 600 KB header, 10,000
-    cookies: a 4xx (431) at once, never a wait for the idle timeout."""
-    q = "&".join("a%d=1" % i for i in range(10000))
+    """4,000 query parameters (a 30 KB target, within the connection's
+    64 KiB): our 431 naming them; 10,000 (89 KB, past it), 10,000 headers,
+    a 600 KB header, 10,000 cookies: a 4xx (libmicrohttpd's 414 or 431) at
+    once, never a wait for the idle timeout."""
+    q = "&".join("a%d=1" % i for i in range(4000))
     for path in ["/api/search?q=x&" + q, "/search?" + q, "/healthz?" + q]:
         st, h, body, took = get(srv, path)
         check(st == 431 and b"too many query parameters" in body and took < 5,
               "%s…: 431 in %.1f s (got %s)" % (path[:20], took, st))
+    q = "&".join("a%d=1" % i for i in range(10000))
+    for path in ["/api/search?q=x&" + q, "/healthz?" + q]:
+        st, h, body, took = get(srv, path)
+        check(st in (414, 431) and took < 5, "%s… (89 KB): 414 or 431 in %.1f s (got %s)"
+              % (path[:20], took, st))
     many = b"".join(b"X-H%d: 1\r\n" % i for i in range(10000))
     for what, headers in [("10,000 headers", many),
                           ("a 600 KB header", b"X-Big: " + b"a" * 600000 + b"\r\n"),
@@ -321,11 +377,14 @@ def test_big_heads(srv):
 
 
 def test_range_parts(srv, archive):
-    """10,000 byte ranges in one Range header: the whole file (RFC 9110
-    §14.2 lets a server ignore a Range it will not serve piecewise), at
-    once."""
+    """Thousands of byte ranges in one Range header: the whole file (RFC
+    9110 §14.2 lets a server ignore a Range it will not serve piecewise),
+    at once; a header past the connection's 64 KiB: a 431 at once."""
     data = open(os.path.join(archive, RID, "media.m4a"), "rb").read()
-    for what, spec in [("10,000 ranges", ",".join("%d-%d" % (i, i) for i in range(0, 20000, 2))),
+    spec = ",".join("%d-%d" % (i, i) for i in range(0, 20000, 2))
+    st, h, body, took = get(srv, "/media/" + RID, b"Range: bytes=" + spec.encode() + b"\r\n")
+    check(st == 431 and took < 5, "10,000 ranges (89 KB): 431 in %.1f s (got %s)" % (took, st))
+    for what, spec in [("3,000 ranges", ",".join("%d-%d" % (i, i) for i in range(0, 6000, 2))),
                        ("10,000 suffixes", ",".join(["-1"] * 10000)),
                        ("10,000 overlapping", ",".join(["0-"] * 10000))]:
         st, h, body, took = get(srv, "/media/" + RID, b"Range: bytes=" + spec.encode() + b"\r\n")
@@ -406,7 +465,9 @@ def test_work_pool(archive):
         check(refused.wait(30), "searches past the queue are refused")
         for path in ["/healthz", "/watch/" + RID, "/api/recordings", "/static/style.css"]:
             st, _, _, took = get(srv, path)
-            check(st == 200 and took < 1.5,
+            # Behind the queue it would wait ~16 s (8 rounds of 2 s); 5 s
+            # leaves room for a loaded CI machine without hiding that.
+            check(st == 200 and took < 5,
                   "%s while the searches wait: %s in %.1f s" % (path, st, took))
         for t in threads:
             t.join(120)

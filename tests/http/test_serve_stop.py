@@ -36,7 +36,7 @@ CLIENTS = 8
 BAD_OUTPUT = ("Fatal error in GNU libmicrohttpd", "suspended connections", "AddressSanitizer",
               "LeakSanitizer", "runtime error:")
 
-for hook in ("QARCHIVE_INDEX_PAUSE", "QARCHIVE_INGEST_PAUSE"):
+for hook in ("QARCHIVE_INDEX_PAUSE", "QARCHIVE_INGEST_PAUSE", "QARCHIVE_PAUSE_FLAG"):
     os.environ.pop(hook, None)
 
 

@@ -35,7 +35,7 @@ servers = []
 WORK = None
 
 # The hooks are for this test to set on purpose, never inherited.
-for hook in ("QARCHIVE_INDEX_PAUSE", "QARCHIVE_INGEST_PAUSE"):
+for hook in ("QARCHIVE_INDEX_PAUSE", "QARCHIVE_INGEST_PAUSE", "QARCHIVE_PAUSE_FLAG"):
     os.environ.pop(hook, None)
 
 
@@ -651,12 +651,18 @@ def test_kill_mid_upload(a, token):
 
 
 def test_kill_while_indexing(a, token):
-    pause = 4
-    srv = Server(a, env={"QARCHIVE_INDEX_PAUSE": str(pause)})
+    # Each index run pauses, holding the writer's lock, until the test
+    # removes the pause flag (test_pause.h); the flag's appearance is the
+    # signal that a run is in its pause.
+    flag = os.path.join(os.path.dirname(a), "pause-flag")
+    if os.path.exists(flag):
+        os.unlink(flag)
+    srv = Server(a, env={"QARCHIVE_INDEX_PAUSE": "600", "QARCHIVE_PAUSE_FLAG": flag})
     before = recordings(a)
     try:
-        # The start-up catch-up index pauses too; let it finish first.
-        time.sleep(pause + 1.5)
+        # The start-up catch-up index pauses too: let it go first.
+        check(wait_for(lambda: os.path.exists(flag), 120), "the start-up index run paused")
+        os.unlink(flag)
         result = []
         def upload():
             try:
@@ -671,8 +677,8 @@ def test_kill_while_indexing(a, token):
 
         def new():
             return [n for n in recordings(a) if n not in before]
-        check(wait_for(lambda: new(), 30), "the upload reached the archive")
-        time.sleep(0.5)  # inside the indexing pause, the writer's lock held
+        check(wait_for(lambda: new() and os.path.exists(flag), 120),
+              "the upload reached the archive and its indexing paused, the lock held")
         check(not result, "the request is still inside the indexing pause: %s" % result)
         srv.kill9()
         t.join()

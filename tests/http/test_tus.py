@@ -7,7 +7,8 @@ Builds an archive in a temporary directory (one recording, indexed, and an
 API token from `qarchive token add`), makes a few seconds of media with the
 ffmpeg CLI, and starts `qarchive serve --max-upload 1M` on a free
 127.0.0.1 port. Then speaks tus with http.client: OPTIONS, creation and
-its refusals (412, 400, 401, 413, 431), HEAD, PATCH and its refusals (409,
+its refusals (412, 400, 401, 413, 431), metadata in the creation's body
+(a long transcript), HEAD, PATCH and its refusals (409,
 415, 423, past the length), kill -9 of the server in the middle of a
 PATCH and a restart that resumes from what reached the disk, the upload
 becoming a recording that search finds, a failed commit, termination and
@@ -222,30 +223,74 @@ def test_creation_refused(srv, tus):
         st, h, body = tus.create(100, bad)
         check(st == 400 and "Upload-Metadata" in error_of(body), "malformed %r: 400: %s %s" % (bad, st, body))
 
-    # Too much metadata: a clear 431 from us below MHD's own limit.
-    big = metadata(**dict(GOOD, notes="x" * 300000))
+    # Too much metadata for a header: a clear 431 from us below MHD's own
+    # limit (the connection's 64 KiB), naming the way that takes it; past
+    # MHD's limit MHD answers 431 itself.
+    big = metadata(**dict(GOOD, notes="x" * 20000))
     st, h, body = tus.create(100, big)
-    check(st == 431 and "Upload-Metadata" in error_of(body), "300 KB of metadata: 431 JSON: %s %s" % (st, body[:200]))
+    check(st == 431 and "Upload-Metadata" in error_of(body) and METADATA_BODY_TYPE in error_of(body),
+          "20 KB of metadata in the header: 431 JSON naming the body: %s %s" % (st, body[:200]))
+    st, h, body = tus.create(100, metadata(**dict(GOOD, notes="x" * 300000)))
+    check(st == 431, "300 KB of metadata in the header: 431: %s %s" % (st, body[:200]))
 
 
-def test_big_metadata(srv, tus):
-    # An hour's transcript (~60 KB) inline: created, and echoed by HEAD.
+METADATA_BODY_TYPE = "application/vnd.qarchive.upload-metadata"
+
+
+def long_transcript():
+    """An hour's transcript (~60 KB), too long for a header."""
     cues = "".join("%02d:%02d:%02d.000 --> %02d:%02d:%02d.500\nLine %d of the long talk about compilers.\n\n"
                    % (i // 3600, i // 60 % 60, i % 60, i // 3600, i // 60 % 60, i % 60, i)
                    for i in range(0, 3600, 3))
-    text = "WEBVTT\n\n" + cues
+    return "WEBVTT\n\n" + cues
+
+
+def test_big_metadata(srv, tus, media):
+    # An hour's transcript goes in the creation's body, the short fields in
+    # the header: created, echoed by HEAD without it, and the last byte
+    # makes a recording with that transcript.
+    text = long_transcript()
     check(len(text) > 55000, "the transcript is an hour's worth: %d bytes" % len(text))
-    meta = metadata(**dict(GOOD, transcript=text))
-    st, h, body = tus.create(100, meta)
-    check(st == 201, "60 KB transcript in metadata: 201: %s %s" % (st, body[:200]))
-    if st == 201:
-        # HEAD echoes the short pairs only: clients cap response headers
-        # (Node at 16 KiB, http.client at 64 KiB a line).
-        st, hh, _ = tus.head(h["location"])
-        echo = hh.get("upload-metadata", "")
-        check(st == 200 and 0 < len(echo) < 8192 and echo == metadata(**GOOD),
-              "HEAD echoes the metadata without the transcript: %s %s" % (st, echo[:200]))
-        tus.delete(h["location"])
+    in_body = {"Content-Type": METADATA_BODY_TYPE}
+    st, h, body = srv.request("POST", "/api/uploads", dict(tus.auth, **{
+        "Upload-Length": str(len(media)), "Upload-Metadata": metadata(**GOOD), **in_body}),
+        (metadata(transcript=text) + "\n").encode())
+    check(st == 201 and h.get("location"), "60 KB transcript in the body: 201: %s %s" % (st, body[:200]))
+    if st != 201:
+        return
+    url = h["location"]
+    # HEAD echoes the short pairs only: clients cap response headers
+    # (Node at 16 KiB, http.client at 64 KiB a line).
+    st, hh, _ = tus.head(url)
+    echo = hh.get("upload-metadata", "")
+    check(st == 200 and 0 < len(echo) < 8192 and echo == metadata(**GOOD),
+          "HEAD echoes the metadata without the transcript: %s %s" % (st, echo[:200]))
+    st, h, body = tus.patch(url, 0, media)
+    rec = h.get("qarchive-recording-id", "")
+    check(st == 204 and rec, "the last byte: 204 with the recording: %s %s" % (st, body[:200]))
+    if rec:
+        files = glob.glob(os.path.join(srv.archive, rec, "transcript.*"))
+        got = open(files[0], encoding="utf-8").read() if files else ""
+        check("Line 3597 of the long talk" in got, "the recording has the body's transcript: %s" % files)
+
+    # The body's refusals: a pair the header has too, a transcript error,
+    # a body over 3 MiB (before it is sent), and a body of another type
+    # (tus creation-with-upload, not announced).
+    def create_with(body, header=metadata(**GOOD), extra=in_body):
+        return srv.request("POST", "/api/uploads", dict(tus.auth, **{
+            "Upload-Length": "100", "Upload-Metadata": header, **extra}), body)
+    st, h, body = create_with(metadata(title="Again").encode())
+    check(st == 400 and "Upload-Metadata" in error_of(body), "a key in the header and the body: 400: %s %s" % (st, body))
+    st, h, body = create_with(metadata(transcript="1\n00:00:05,000 --> 00:00:04,000\nbackwards\n").encode())
+    check(st == 400 and "transcript: line 2" in error_of(body), "a transcript error in the body: 400: %s %s" % (st, body))
+    st, h, body = create_with(b"", header=metadata(**{k: v for k, v in GOOD.items() if k != "title"}))
+    check(st == 400 and "title: missing" in error_of(body), "an empty body: the header alone is checked: %s %s" % (st, body))
+    st, h, body = create_with(b"notes " + b"QUFB" * (1 << 20))
+    check(st == 413 and "POST /api/recordings" in error_of(body), "a 4 MiB metadata body: 413: %s %s" % (st, body[:200]))
+    st, h, body = create_with(b"\x00" * 10)
+    check(st == 400, "a NUL in the metadata body: 400: %s %s" % (st, body[:200]))
+    st, h, body = create_with(b"abc", extra={"Content-Type": "application/offset+octet-stream"})
+    check(st == 400 and "creation-with-upload" in error_of(body), "bytes in the POST: 400: %s %s" % (st, body[:200]))
 
 
 def test_head_patch(srv, tus, media):
@@ -460,7 +505,8 @@ def main():
         if rc != 0 or not token.startswith("qat_"):
             sys.exit("test_tus: token add failed: " + token + err)
         ffmpeg("-f", "lavfi", "-i", "testsrc=size=64x48:rate=10:duration=3", "-f", "lavfi",
-               "-i", "sine=frequency=440:duration=3", "-c:v", "mpeg4", "-c:a", "aac", "tus.mp4")
+               "-i", "sine=frequency=440:duration=3", "-c:v", "mpeg4", "-c:a", "aac",
+               "-movflags", "+faststart", "tus.mp4")  # moov first: stored byte for byte
         media = open(os.path.join(WORK, "tus.mp4"), "rb").read()
         check(20000 < len(media) < MAX_UPLOAD, "the media is a few tens of KB: %d" % len(media))
 
@@ -469,7 +515,7 @@ def main():
         steps = [
             lambda: test_options(srv),
             lambda: test_creation_refused(srv, tus),
-            lambda: test_big_metadata(srv, tus),
+            lambda: test_big_metadata(srv, tus, media),
         ]
         for step in steps:
             try:

@@ -30,7 +30,7 @@ QARCHIVE, WORK = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 
 # A sanitizer report must never pass as exit status 1 ("rejected").
 ENV = qa_test.sanitizer_env(exitcode=97)
-for hook in ("QARCHIVE_INDEX_PAUSE", "QARCHIVE_INGEST_PAUSE"):
+for hook in ("QARCHIVE_INDEX_PAUSE", "QARCHIVE_INGEST_PAUSE", "QARCHIVE_PAUSE_FLAG"):
     ENV.pop(hook, None)
 
 
@@ -76,8 +76,10 @@ Quantization with torchao is next.
 def make_inputs():
     os.makedirs(WORK, exist_ok=True)
     # A few seconds of testsrc + sine: the uploaded recording.
+    # moov first, so that it is stored byte for byte (a file with moov at
+    # the end is stored +faststart: test_faststart.py).
     ffmpeg(*VIDEO, *AUDIO, "-map", "0:v", "-map", "1:a", "-c:v", "mpeg4", "-c:a", "aac",
-           "talk.mp4")
+           "-movflags", "+faststart", "talk.mp4")
     # Audio only, under a misleading name: the probe decides the extension.
     ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=3", "-c:a", "aac", "audio.m4a")
     shutil.copy(path("audio.m4a"), path("voice-memo.mp4"))
@@ -185,6 +187,27 @@ def wait_for(predicate, seconds=30):
             return True
         time.sleep(0.05)
     return False
+
+
+PAUSE_FLAG = os.path.join(WORK, "pause-flag")  # test_pause.h's flag file
+
+
+def paused(variable):
+    """The environment that holds a run in its pause (test_pause.h) until
+    the test calls release() (or kills it); wait_paused() is the signal
+    that the pause has begun."""
+    if os.path.exists(PAUSE_FLAG):
+        os.unlink(PAUSE_FLAG)
+    return {variable: "600", "QARCHIVE_PAUSE_FLAG": PAUSE_FLAG}
+
+
+def wait_paused(p):
+    return wait_for(lambda: os.path.exists(PAUSE_FLAG) or p.poll() is not None, 120) and \
+        os.path.exists(PAUSE_FLAG)
+
+
+def release():
+    os.unlink(PAUSE_FLAG)
 
 
 def test_add_and_find():
@@ -313,6 +336,14 @@ def test_edit_and_remove(a, rid):
     rc, out, err = run("edit", "--archive", a, "--transcript", "bad.srt", rid)
     check(rc == 1 and "transcript: line 6" in err, f"bad replacement refused: {err!r}")
     check(first_t(search(a, "zanzibar"), rid) == 7.0, "refused edit changed nothing")
+    # Several changes at once are all or nothing: a bad transcript beside a
+    # good title saves neither.
+    rc, out, err = run("edit", "--archive", a, "--title", "Quagga Hour", "--transcript",
+                       "bad.srt", rid)
+    meta = json.load(open(os.path.join(a, rid, "recording.json")))
+    check(rc == 1 and "transcript: line 6" in err and meta.get("title") ==
+          "Renamed Zeppelin Session", f"a refused edit keeps the title too: {meta.get('title')}")
+    check(first_t(search(a, "quagga"), rid) is None, "the refused title is not indexed")
     rc, out, err = run("edit", "--archive", a, "--title", "x", "2099-01-01-nope")
     check(rc == 1 and "no recording" in err, f"edit unknown id: {rc} {err!r}")
     rc, out, err = run("remove", "--archive", a, rid)
@@ -372,10 +403,10 @@ def test_kill_during_indexing(a):
     rid = "2026-12-02-killed-while-indexing"
     p = spawn("add", "--archive", a, "--title", "Killed While Indexing", "--kind", "other",
               "--date", "2026-12-02", "--transcript", "new.srt",
-              env={"QARCHIVE_INDEX_PAUSE": "60"})
-    check(wait_for(lambda: os.path.exists(os.path.join(a, rid, "recording.json"))),
+              env=paused("QARCHIVE_INDEX_PAUSE"))
+    check(wait_paused(p), "the indexing reached its pause, the writer's lock held")
+    check(os.path.exists(os.path.join(a, rid, "recording.json")),
           "the recording reached the archive")
-    time.sleep(0.5)  # into the indexing pause, the writer's lock held
     # Searches are not blocked by the writer.
     check(search(a, "zeppelin")["total"] >= 0, "search while a writer holds the lock")
     p.send_signal(signal.SIGKILL)
@@ -387,10 +418,10 @@ def test_kill_during_indexing(a):
 
 
 def test_busy_index(a):
-    # An index run holds the writer's lock for 3 s; an upload with a short
-    # wait lands in the archive but not the index, and says so.
-    p = spawn("index", "--archive", a, "--quiet", env={"QARCHIVE_INDEX_PAUSE": "3"})
-    time.sleep(0.7)
+    # An index run holds the writer's lock; an upload with a short wait
+    # lands in the archive but not the index, and says so.
+    p = spawn("index", "--archive", a, "--quiet", env=paused("QARCHIVE_INDEX_PAUSE"))
+    check(wait_paused(p), "the index run holds the lock")
     rid = "2026-12-03-uploaded-while-busy"
     rc, out, err = add(a, "Uploaded While Busy", "--transcript", "new.srt",
                        "--index-wait", "0.2", date="2026-12-03")
@@ -400,18 +431,24 @@ def test_busy_index(a):
     check(os.path.isdir(os.path.join(a, rid)), "but it is in the archive")
     # Searching works while the index is busy.
     check(search(a, "welcome")["total"] >= 0, "search while busy")
+    release()
     p.communicate(timeout=60)
     check(p.returncode == 0, "the index run finished")
     rc, out, err = run("index", "--archive", a)
     check(first_t(search(a, "zanzibar"), rid) == 7.0, f"caught up by the next index: {out!r}")
     # With the default wait, an upload during a full rebuild waits for it
     # and lands in the new index.
-    p = spawn("index", "--archive", a, "--quiet", "--force", env={"QARCHIVE_INDEX_PAUSE": "2"})
-    time.sleep(0.7)
+    p = spawn("index", "--archive", a, "--quiet", "--force", env=paused("QARCHIVE_INDEX_PAUSE"))
+    check(wait_paused(p), "the rebuild holds the lock")
     rid = "2026-12-04-uploaded-during-rebuild"
-    rc, out, err = add(a, "Uploaded During Rebuild", "--transcript", "talk.vtt",
-                       date="2026-12-04")
-    check(added_id(rc, out, err, "add during rebuild").get("indexed") is True,
+    up = spawn("add", "--archive", a, "--title", "Uploaded During Rebuild", "--kind", "webinar",
+               "--date", "2026-12-04", "--transcript", "talk.vtt", "--json")
+    # In the archive, it waits for the writer's lock; then the rebuild ends.
+    check(wait_for(lambda: os.path.isdir(os.path.join(a, rid)) or up.poll() is not None, 120),
+          "the upload reached the archive during the rebuild")
+    release()
+    out, err = up.communicate(timeout=120)
+    check(added_id(up.returncode, out, err, "add during rebuild").get("indexed") is True,
           f"waited for the rebuild: {err!r}")
     p.communicate(timeout=120)
     check(p.returncode == 0, "the rebuild finished")
@@ -424,13 +461,10 @@ def test_search_during_upload(a):
     rid = "2026-12-05-slow-upload"
     p = spawn("add", "--archive", a, "--title", "Slow Upload", "--kind", "other", "--date",
               "2026-12-05", "--media", "talk.mp4", "--transcript", "new.srt",
-              env={"QARCHIVE_INGEST_PAUSE": "4"})
-    results = []
-    # Searches under ASan on a loaded machine take up to a second each: a
-    # 3 s window inside the 4 s pause leaves room for several.
-    deadline = time.time() + 3
-    while time.time() < deadline:
-        results.append(search(a, "flexattention")["total"])
+              env=paused("QARCHIVE_INGEST_PAUSE"))
+    check(wait_paused(p), "the upload reached its pause")
+    results = [search(a, "flexattention")["total"] for _ in range(3)]
+    release()
     p.communicate(timeout=120)
     check(p.returncode == 0, "the slow upload succeeded")
     check(len(results) >= 2 and all(n == results[0] and n > 0 for n in results),

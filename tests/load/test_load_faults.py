@@ -89,7 +89,8 @@ SEARCH_WORDS = ["weights_only", "set_stance", "Mega Cache", "Blackwell", "safete
                 "symmetric memory", "compile", "distributed checkpoint", "masking",
                 "graph break", "release", "torch.export", "helion kernel", "CUDA graphs"]
 
-for hook in ("QARCHIVE_INDEX_PAUSE", "QARCHIVE_INGEST_PAUSE", "QARCHIVE_SEARCH_PAUSE_MS"):
+for hook in ("QARCHIVE_INDEX_PAUSE", "QARCHIVE_INGEST_PAUSE", "QARCHIVE_SEARCH_PAUSE_MS",
+             "QARCHIVE_PAUSE_FLAG"):
     os.environ.pop(hook, None)
 
 

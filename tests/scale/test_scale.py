@@ -251,7 +251,9 @@ def make_media(word):
                        capture_output=True, text=True, timeout=60)
     if r.returncode != 0:
         sys.exit("test_scale: espeak-ng failed: " + r.stderr)
-    qa_test.ffmpeg("test_scale", "-i", wav, "-c:a", "aac", "-b:a", "32k", m4a)
+    # moov first: the archive keeps it byte for byte (else +faststart).
+    qa_test.ffmpeg("test_scale", "-i", wav, "-c:a", "aac", "-b:a", "32k", "-movflags", "+faststart",
+                   m4a)
     with open(m4a, "rb") as f:
         return f.read()
 

@@ -494,6 +494,22 @@ def similar_checks(tmp):
           "every unit hit has a similar list: %s" % (r and r["hits"][:1]))
 
 
+def paused_writer(argv, tmp):
+    """argv started with its writer's lock held in a pause (test_pause.h),
+    returned once the pause has begun (its flag file exists); killed by
+    the caller, so the pause is long."""
+    flag = os.path.join(tmp, "pause-flag")
+    if os.path.exists(flag):
+        os.unlink(flag)
+    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         env=dict(os.environ, QARCHIVE_INDEX_PAUSE="600", QARCHIVE_PAUSE_FLAG=flag))
+    deadline = time.time() + 120
+    while not os.path.exists(flag) and p.poll() is None and time.time() < deadline:
+        time.sleep(0.02)
+    check(os.path.exists(flag), "the writer reached its pause")
+    return p
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="qa_search_")
     root = os.path.join(tmp, "archive")
@@ -579,9 +595,7 @@ def main():
         # first mid-run leaves the previous index intact.
         write(os.path.join(root, "2025-07-01-new", "recording.json"), json.dumps({
             "title": "Newcomer session", "kind": "other", "date": "2025-07-01"}))
-        first = subprocess.Popen([QARCHIVE, "index", "--archive", root], stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, env=dict(os.environ, QARCHIVE_INDEX_PAUSE="5"))
-        time.sleep(1.5)
+        first = paused_writer([QARCHIVE, "index", "--archive", root], tmp)
         rc, out, err = run("index", "--archive", root)
         check(rc == 2 and "busy" in err, "second writer: busy (%d %s)" % (rc, err))
         rc, r, err = search(root, "checkpoints")
@@ -625,9 +639,7 @@ def main():
         state = os.path.join(root, ".qarchive")
         stub = open(os.path.join(state, "index")).read()
         check(stub.startswith("auto index-"), "the index is a stub naming a generation: %r" % stub)
-        first = subprocess.Popen([QARCHIVE, "index", "--force", "--archive", root], stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, env=dict(os.environ, QARCHIVE_INDEX_PAUSE="4"))
-        time.sleep(1.5)
+        first = paused_writer([QARCHIVE, "index", "--force", "--archive", root], tmp)
         rc, out, err = run("index", "--archive", root)
         check(rc == 2 and "busy" in err, "writer during a rebuild: busy (%d %s)" % (rc, err))
         rc, r, err = search(root, "checkpoints")

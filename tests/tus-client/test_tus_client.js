@@ -183,7 +183,8 @@ async function main() {
 
   const file = path.join(WORK, 'talk.mp4');
   run('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25:duration=10',
-    '-f', 'lavfi', '-i', 'sine=frequency=440:duration=10', '-c:v', 'mpeg4', '-q:v', '4', '-c:a', 'aac', file]);
+    '-f', 'lavfi', '-i', 'sine=frequency=440:duration=10', '-c:v', 'mpeg4', '-q:v', '4', '-c:a', 'aac',
+    '-movflags', '+faststart', file]); /* moov first: stored byte for byte */
   const source = fs.readFileSync(file);
   check(source.length > 6 * CHUNK, `the video spans several chunks: ${source.length} bytes`);
 

@@ -822,16 +822,22 @@ static void test_update_during_rebuild(void)
 	char id[INGEST_ID_SIZE], msg[512];
 	ingest_error err;
 	CHECK(add(archive, "Before rebuild", "2025-10-10", id, &err) == INGEST_OK);
+	/* The rebuild holds the lock for 2 s after listing the archive; its
+	 * pause flag (test_pause.h) says when that has begun. */
+	char *flag = tfs_path_join(archive, "pause-flag");
 	pid_t pid = fork();
 	if (pid == 0) {
-		/* The rebuild holds the lock for 2 s after listing the archive. */
 		setenv("QARCHIVE_INDEX_PAUSE", "2", 1);
+		setenv("QARCHIVE_PAUSE_FLAG", flag, 1);
 		index_report r;
 		char e[256];
 		_exit(index_update(archive, true, NULL, &r, e, sizeof e) == INDEX_UPDATE_OK ? 0
 		                                                                            : 1);
 	}
-	nanosleep(&(struct timespec){0, 500 * 1000 * 1000}, NULL);
+	for (int i = 0; i < 6000 && access(flag, F_OK) != 0; i++)
+		nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
+	CHECK(access(flag, F_OK) == 0);
+	free(flag);
 	/* Added while the rebuild runs: in the archive at once, and indexed once
 	 * the rebuild lets go, into the generation it published. */
 	char id2[INGEST_ID_SIZE];

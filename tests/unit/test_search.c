@@ -392,6 +392,33 @@ static void test_match_all_with_vocabulary(void)
 	synonyms_free(vocab);
 }
 
+/* A question asked in a recording leads that recording's moments for a
+ * sentence query (search.c: SEARCH_ASKED_LEADS), where a passage that
+ * shares more of the words would rank first: here the 2.6 Q&A's passage
+ * on TORCH_LOGS outweighs the unit "My model keeps hitting the recompile
+ * limit ...", which then plays from its answer. Keywords (fewer than five
+ * words) keep the passage. Every read of the lead failing once in turn
+ * gives the same answer. */
+static void test_asked_question_leads(void)
+{
+	const char *sentence = "which guard keeps failing model recompiles";
+	json_t *got = NULL;
+	char err[256];
+	CHECK(run(sentence, &got, err, sizeof err) == SEARCH_OK);
+	json_t *first = json_array_get(json_object_get(got, "hits"), 0);
+	json_t *unit = json_object_get(first, "unit");
+	CHECK_STR(hit_str(first, "recording"), "2025-02-05-pytorch-2-6-release-qa");
+	CHECK_STR(hit_str(first, "type"), "unit");
+	CHECK(unit && json_number_value(json_object_get(first, "t")) ==
+	                  json_number_value(json_object_get(json_object_get(unit, "answer"), "t")));
+	json_decref(got);
+	CHECK(run("guard failing model recompiles", &got, err, sizeof err) == SEARCH_OK);
+	first = json_array_get(json_object_get(got, "hits"), 0);
+	CHECK_STR(hit_str(first, "type"), "passage");
+	json_decref(got);
+	CHECK(sweep_one_failure(sentence) > compile_reads);
+}
+
 /* Requests search_limits refuses come back as SEARCH_BAD_QUERY with the
  * reason, before the index is read. */
 static void test_refused_requests(void)
@@ -422,6 +449,7 @@ int main(void)
 	RUN(test_any_read_failing_once_is_retried);
 	RUN(test_failing_again_is_busy);
 	RUN(test_recording_moments);
+	RUN(test_asked_question_leads);
 	RUN(test_refused_requests);
 	RUN(test_not_found);
 	RUN(test_match_all_with_vocabulary);

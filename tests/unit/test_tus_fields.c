@@ -163,6 +163,18 @@ static void test_transcript_formats(void)
 	}
 }
 
+/* No date is no mistake: the media's, or today, is taken at ingest. */
+static void test_no_date(void)
+{
+	const char *no_date[] = {"title", "T", "kind", "other", NULL};
+	upload_fields f = {0};
+	char err[512];
+	tus_metadata *m;
+	CHECK(check(no_date, &f, err, sizeof err, &m) == TUS_FIELDS_OK && f.date == NULL &&
+	      f.title != NULL);
+	tus_metadata_free(m);
+}
+
 static void test_invalid(void)
 {
 	const char *no_title[] = {"kind", "webinar", "date", "2025-01-01", NULL};
@@ -173,8 +185,6 @@ static void test_invalid(void)
 	expect_invalid(no_kind, "kind: ");
 	const char *bad_kind[] = {"title", "T", "kind", "talk", "date", "2025-01-01", NULL};
 	expect_invalid(bad_kind, "kind: expected one of release-qa, webinar, tac-meeting, other");
-	const char *no_date[] = {"title", "T", "kind", "other", NULL};
-	expect_invalid(no_date, "date: ");
 	const char *bad_date[] = {"title", "T", "kind", "other", "date", "2025-02-30", NULL};
 	expect_invalid(bad_date, "date: ");
 	const char *bad_speaker[] = {BASE, "speakers", "Ann, (Host)", NULL};
@@ -218,6 +228,7 @@ int main(void)
 	RUN(test_all_fields);
 	RUN(test_minimal_and_blank);
 	RUN(test_invalid);
+	RUN(test_no_date);
 	RUN(test_transcript_formats);
 	return harness_finish();
 }

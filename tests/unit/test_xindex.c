@@ -352,6 +352,43 @@ static void test_close_discards_uncommitted(void)
 	CHECK(doc_count_at(path) == 1);
 }
 
+/* qx_db_compact: a compact copy of what was committed (not what was not),
+ * with the same documents, ids and metadata; refused inside a
+ * transaction, without a destination, and by a reader. */
+static void test_compact(void)
+{
+	char path[512], copy[512];
+	path_in_tmp(path, sizeof path, "compact-src");
+	path_in_tmp(copy, sizeof copy, "compact-copy");
+	static const char *const w[] = {"pomegranate"};
+	qx_db *db = NULL;
+	CHECK(qx_db_open(path, true, &db, NULL) == QX_OK);
+	add_doc(db, "a", w, 1, "2.6", "Ann");
+	add_doc(db, "b", w, 1, "2.7", "Bo");
+	CHECK(qx_db_set_metadata(db, "k", "v") == QX_OK);
+	CHECK(qx_db_commit(db) == QX_OK);
+	CHECK(qx_db_begin(db) == QX_OK);
+	add_doc(db, "c", w, 1, "2.7", "Bo");
+	CHECK(qx_db_compact(db, copy) == QX_INVALID);
+	CHECK(strstr(qx_db_errmsg(db), "transaction") != NULL);
+	CHECK(qx_db_cancel(db) == QX_OK);
+	CHECK(qx_db_compact(db, "") == QX_INVALID);
+	CHECK(qx_db_compact(db, copy) == QX_OK);
+	qx_db_close(db);
+
+	CHECK(doc_count_at(copy) == 2);
+	qx_db *c = NULL;
+	CHECK(qx_db_open(copy, false, &c, NULL) == QX_OK);
+	char *value = NULL;
+	CHECK(qx_db_get_metadata(c, "k", &value) == QX_OK);
+	CHECK_STR(value, "v");
+	free(value);
+	unsigned freq = 0;
+	CHECK(qx_db_term_docs(c, "XRECb", &freq) == QX_OK && freq == 1);
+	CHECK(qx_db_compact(c, copy) == QX_INVALID); /* a reader */
+	qx_db_close(c);
+}
+
 static void test_writer_lock(void)
 {
 	char path[512];
@@ -1203,6 +1240,7 @@ int main(void)
 	RUN(test_term_freq_and_spelling);
 	RUN(test_metadata_and_delete);
 	RUN(test_close_discards_uncommitted);
+	RUN(test_compact);
 	RUN(test_writer_lock);
 	RUN(test_reader_sees_commit_after_reopen);
 	RUN(test_modified_database_asks_for_retry);
