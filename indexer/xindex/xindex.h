@@ -259,9 +259,11 @@ typedef struct qx_search_params {
 	unsigned collapse_max;
 	/* Facets: for each slot, count the matching documents' values. A value
 	 * may hold several, separated by '\n'. When count_slot >= 0, matches
-	 * are grouped by that slot's value (e.g. a recording) and each group is
-	 * counted once, from its first document: the facet slots must hold the
-	 * same values in every document of a group. */
+	 * are grouped by that slot's value (e.g. a recording; a document with
+	 * none is in no group) and each group is counted once, from one of its
+	 * documents: the facet slots must hold the same values in every
+	 * document of a group. Counted with Xapian's ValueCountMatchSpy and
+	 * queries, which a remote shard (xapian-tcpsrv) runs too. */
 	const unsigned *facet_slots;
 	size_t facet_count;
 	int count_slot;
@@ -296,7 +298,12 @@ typedef struct qx_search_params {
 	 * nowhere: not in the hits, the totals or the facets. It must not
 	 * fail; when it cannot tell (out of memory), it keeps the document.
 	 * It costs a read of every match's positions (and data): set it only
-	 * for a search that needs it. NULL: every match is kept. */
+	 * for a search that needs it. NULL: every match is kept.
+	 * It is asked before the search, over every match of the query (read
+	 * as documents, as a remote shard serves them), and the matches it
+	 * drops leave the query by their unique terms (the first "Q" term, as
+	 * qx_db_replace's): a remote shard runs no code of ours. A match with
+	 * no unique term fails the search (QX_XAPIAN). */
 	bool (*accept)(const char *data, size_t len, const qx_position *positions, size_t count,
 	               void *ctx);
 	void *accept_ctx;
@@ -331,7 +338,11 @@ qx_status qx_db_search(qx_db *db, const qx_search_params *params, qx_mset **out)
  * matches are ranked by the weight they share (the prefix's terms may have
  * no within-document frequency: BM25 is not used; but the seed must have
  * some length, from other terms, for the expansion to weigh them).
- * Bounded: one eset of at most QX_SIMILAR_TERMS_MAX terms and one query. */
+ * Bounded: at most QX_SIMILAR_TERMS_MAX terms, and two queries: one
+ * finds the documents that could share enough weight, which are then read
+ * and weighed here (a remote shard runs no code of ours), the other
+ * returns the chosen ones in order, by their unique terms (the first "Q"
+ * term, as qx_db_replace's; a document without one is never a hit). */
 #define QX_SIMILAR_TERMS_MAX 32
 typedef struct qx_similar_params {
 	const char *seed;         /* a term only the seed document holds */
@@ -387,7 +398,9 @@ bool qx_mset_counted(const qx_mset *mset, unsigned *looked, unsigned *estimated)
  * this page's hits, and before collapsing) are in the group whose
  * count_slot value is `value` (a recording's id) and weigh at least
  * min_weight (as qx_mset_hit reports weights; 0 counts every match). 0 for
- * a group with no match. Counted during the search: no database read.
+ * a group with no match. With min_weight 0 it was counted during the
+ * search; above 0 it runs the search's query once more over the group
+ * (weights are the same in it), cut off at min_weight.
  * QX_INVALID for a NULL value or count, or a search without count_slot;
  * *count is 0 then. */
 qx_status qx_mset_group_count(qx_mset *mset, const char *value, double min_weight,

@@ -117,57 +117,6 @@ class Shared
 	std::vector<WeighedTerm> terms_;
 };
 
-// Keeps a match that holds at least `least` of the query's terms, and at
-// least `share` of their expansion weight: one word in common ("python"),
-// or two of the seed's least telling words, is not a similar question.
-class SharesTerms : public Xapian::MatchDecider
-{
-      public:
-	SharesTerms(const Shared &shared, unsigned least, double share)
-	    : shared_(shared), least_(least), needed_(shared.total() * share)
-	{
-	}
-	bool operator()(const Xapian::Document &doc) const override
-	{
-		unsigned count;
-		double weight = shared_.weight(doc, &count);
-		return count >= least_ && weight >= needed_;
-	}
-
-      private:
-	const Shared &shared_;
-	unsigned least_;
-	double needed_;
-};
-
-// Ranks by the shared expansion weight: the question terms are indexed
-// with no within-document frequency (so that they leave a unit's length,
-// and its BM25 weight in ordinary searches, as it was), which leaves BM25
-// nothing to rank them by. Equal weights are ranked by the document's
-// unique term, ascending (its bytes inverted, as the key sorts
-// descending), never by docid: over shards, docids interleave.
-class SharedKey : public Xapian::KeyMaker
-{
-      public:
-	explicit SharedKey(const Shared &shared) : shared_(shared)
-	{
-	}
-	std::string operator()(const Xapian::Document &doc) const override
-	{
-		unsigned count;
-		std::string key = Xapian::sortable_serialise(shared_.weight(doc, &count));
-		Xapian::TermIterator t = doc.termlist_begin();
-		t.skip_to("Q");
-		if (t != doc.termlist_end() && (*t)[0] == 'Q')
-			for (unsigned char c : *t)
-				key += char(0xff - c);
-		return key + char(0xff);
-	}
-
-      private:
-	const Shared &shared_;
-};
-
 // A term's weight as evidence that a document is like the seed: the
 // Robertson/Sparck Jones weight with the seed as the one relevant
 // document (r = R = 1), from the term's frequency over the whole
@@ -196,9 +145,70 @@ std::vector<WeighedTerm> best_terms(const Xapian::Database &db, Xapian::docid se
 	return out;
 }
 
+// The document's unique term (index_schema.h's "Q"), "" for none.
+std::string unique_term(const Xapian::Document &doc)
+{
+	Xapian::TermIterator t = doc.termlist_begin();
+	t.skip_to("Q");
+	return t != doc.termlist_end() && (*t)[0] == 'Q' ? *t : std::string();
+}
+
+// A document like the seed: the weight it shares, its unique term.
+struct Like {
+	double weight;
+	std::string id;
+};
+
+// The documents that share at least `least` of the terms and `needed` of
+// their weight, the most shared first, equal weights by unique term
+// (never by docid: over shards, docids interleave), at most `limit`.
+// Xapian's remote backend runs no MatchDecider or KeyMaker of ours, so a
+// query finds the candidates: each term weighs its expansion weight
+// (CoordWeight: 1 per term held, scaled), cut off a hair below `needed`
+// (Xapian adds the weights in its own order); each candidate is then read
+// as a document (which a remote shard serves) and weighed by Shared, as
+// before, so the choice and the order are exact.
+std::vector<Like> like_seed(const Xapian::Database &db, const Xapian::Query &filter,
+                            const std::vector<WeighedTerm> &weighed, unsigned least,
+                            double share, unsigned limit)
+{
+	std::vector<Xapian::Query> parts;
+	for (const WeighedTerm &t : weighed)
+		parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(t.first),
+		                   std::max(t.second, 0.0));
+	Shared shared(weighed);
+	double needed = shared.total() * share;
+	Xapian::Enquire enquire(db);
+	enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER,
+	                                Xapian::Query(Xapian::Query::OP_OR, parts.begin(),
+	                                              parts.end()),
+	                                filter));
+	enquire.set_weighting_scheme(Xapian::CoordWeight());
+	if (needed > 0)
+		enquire.set_cutoff(0, needed * (1 - 1e-9));
+	Xapian::MSet candidates = enquire.get_mset(0, db.get_doccount());
+	candidates.fetch();
+	std::vector<Like> out;
+	for (auto it = candidates.begin(); it != candidates.end(); ++it) {
+		Xapian::Document doc = it.get_document();
+		unsigned count;
+		double weight = shared.weight(doc, &count);
+		std::string id = unique_term(doc);
+		if (count >= least && weight >= needed && !id.empty())
+			out.push_back(Like{weight, id});
+	}
+	std::sort(out.begin(), out.end(), [](const Like &a, const Like &b) {
+		return a.weight > b.weight || (a.weight == b.weight && a.id < b.id);
+	});
+	if (out.size() > limit)
+		out.resize(limit);
+	return out;
+}
+
 // The filters as qx_db_search applies them: OR within a prefix (the
-// leading upper-case letters), AND across prefixes.
-Xapian::Query filtered(Xapian::Query query, const qx_similar_params &p)
+// leading upper-case letters), AND across prefixes, less `exclude`;
+// MatchAll when there are none.
+Xapian::Query filter_query(const qx_similar_params &p)
 {
 	std::map<std::string, std::vector<Xapian::Query>> by_prefix;
 	for (size_t i = 0; i < p.filter_count; i++) {
@@ -208,10 +218,12 @@ Xapian::Query filtered(Xapian::Query query, const qx_similar_params &p)
 			n++;
 		by_prefix[term.substr(0, n)].emplace_back(term);
 	}
+	std::vector<Xapian::Query> groups;
 	for (auto &group : by_prefix)
-		query = Xapian::Query(Xapian::Query::OP_FILTER, query,
-		                      Xapian::Query(Xapian::Query::OP_OR, group.second.begin(),
-		                                    group.second.end()));
+		groups.emplace_back(Xapian::Query::OP_OR, group.second.begin(), group.second.end());
+	Xapian::Query query = groups.empty() ? Xapian::Query::MatchAll
+	                                     : Xapian::Query(Xapian::Query::OP_AND, groups.begin(),
+	                                                     groups.end());
 	if (p.exclude && *p.exclude)
 		query = Xapian::Query(Xapian::Query::OP_AND_NOT, query, Xapian::Query(p.exclude));
 	return query;
@@ -230,19 +242,19 @@ qx_status similar(qx_db *db, const qx_similar_params &p, qx_mset &result)
 	result.stemmer = Xapian::Stem("english");
 	TextStems allowed(xdb, *seed, p, result.stemmer);
 	std::vector<WeighedTerm> weighed = best_terms(xdb, *seed, allowed, p.terms);
-	std::vector<std::string> terms;
-	for (const WeighedTerm &t : weighed)
-		terms.push_back(t.first);
-	if (terms.size() < std::max(1u, p.min_terms))
+	if (weighed.size() < std::max(1u, p.min_terms))
 		return QX_OK; // too few telling words: nothing is like it
-	result.enquire.set_query(filtered(
-	    Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()), p));
-	Shared shared(std::move(weighed));
-	SharesTerms shares(shared, std::max(1u, p.min_terms), p.min_share);
-	SharedKey key(shared);
-	result.enquire.set_weighting_scheme(Xapian::BoolWeight());
-	result.enquire.set_sort_by_key(&key, true); // the most shared first
-	result.mset = result.enquire.get_mset(0, p.limit, 0, nullptr, &shares);
+	std::vector<Like> like = like_seed(xdb, filter_query(p), weighed,
+	                                   std::max(1u, p.min_terms), p.min_share, p.limit);
+	// The hits as a match set, in that order: each by its unique term,
+	// weighing its rank (CoordWeight: the scale alone).
+	std::vector<Xapian::Query> ranked;
+	for (size_t i = 0; i < like.size(); i++)
+		ranked.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(like[i].id),
+		                    double(like.size() - i));
+	result.enquire.set_query(Xapian::Query(Xapian::Query::OP_OR, ranked.begin(), ranked.end()));
+	result.enquire.set_weighting_scheme(Xapian::CoordWeight());
+	result.mset = result.enquire.get_mset(0, p.limit);
 	return QX_OK;
 }
 
