@@ -103,9 +103,10 @@ std::vector<std::pair<std::string, unsigned>> Facets::sorted(size_t k) const
 // over every match, uncollapsed, each with its group (a collapse key with
 // room for every match): a query, so that it runs on a remote shard too,
 // and the same query, so that every match weighs what it weighs in the
-// search. (Filtering it to the group does not: Xapian then weighs the
-// query's synonyms by other estimates of their frequencies.) Run at the
-// first call, kept on the match set.
+// search. (Filtered to the group, the same query gave other weights on
+// the bundled archive, and Enquire::set_cutoff dropped matches above the
+// cut over a remote shard: Xapian 1.4.22.) Run at the first call, kept on
+// the match set.
 size_t heavy_matches(qx_mset &mset, const std::string &value, double min_weight)
 {
 	Facets &facets = *mset.spy;

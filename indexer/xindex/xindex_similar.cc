@@ -136,7 +136,7 @@ std::vector<WeighedTerm> best_terms(const Xapian::Database &db, Xapian::docid se
 	double n = db.get_doccount();
 	for (auto t = db.termlist_begin(seed); t != db.termlist_end(seed); ++t)
 		if (allowed(*t))
-			out.emplace_back(*t, expansion_weight(n, t.get_termfreq()));
+			out.emplace_back(*t, expansion_weight(n, db.get_termfreq(*t)));
 	std::sort(out.begin(), out.end(), [](const WeighedTerm &a, const WeighedTerm &b) {
 		return a.second > b.second || (a.second == b.second && a.first < b.first);
 	});
@@ -184,18 +184,30 @@ std::vector<Like> like_seed(const Xapian::Database &db, const Xapian::Query &fil
 	                                              parts.end()),
 	                                filter));
 	enquire.set_weighting_scheme(Xapian::CoordWeight());
-	if (needed > 0)
-		enquire.set_cutoff(0, needed * (1 - 1e-9));
-	Xapian::MSet candidates = enquire.get_mset(0, db.get_doccount());
-	candidates.fetch();
+	// Heaviest first, a page at a time, until the weight falls short.
+	// Not Enquire::set_cutoff: over a remote shard it dropped matches
+	// above the cut (Xapian 1.4.22, seen on the bundled archive).
+	const Xapian::doccount page = 64;
+	double floor = needed * (1 - 1e-9);
 	std::vector<Like> out;
-	for (auto it = candidates.begin(); it != candidates.end(); ++it) {
-		Xapian::Document doc = it.get_document();
-		unsigned count;
-		double weight = shared.weight(doc, &count);
-		std::string id = unique_term(doc);
-		if (count >= least && weight >= needed && !id.empty())
-			out.push_back(Like{weight, id});
+	for (Xapian::doccount first = 0;; first += page) {
+		Xapian::MSet candidates = enquire.get_mset(first, page);
+		candidates.fetch();
+		bool short_of = false;
+		for (auto it = candidates.begin(); it != candidates.end(); ++it) {
+			if (it.get_weight() < floor) {
+				short_of = true;
+				break;
+			}
+			Xapian::Document doc = it.get_document();
+			unsigned count;
+			double weight = shared.weight(doc, &count);
+			std::string id = unique_term(doc);
+			if (count >= least && weight >= needed && !id.empty())
+				out.push_back(Like{weight, id});
+		}
+		if (short_of || candidates.size() < page)
+			break;
 	}
 	std::sort(out.begin(), out.end(), [](const Like &a, const Like &b) {
 		return a.weight > b.weight || (a.weight == b.weight && a.id < b.id);
