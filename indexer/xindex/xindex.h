@@ -254,7 +254,11 @@ typedef struct qx_search_params {
 	unsigned offset; /* first hit to return */
 	unsigned limit;  /* how many */
 	/* Collapsing: at most collapse_max hits per distinct value of this slot
-	 * (-1: none). */
+	 * (-1: none). Hits of equal weight are then ranked by that value
+	 * (ascending), and within one value by the order the documents were
+	 * added: the same order whether the index is one database or shards
+	 * (where docids interleave), as each value's documents are in one
+	 * shard. Unless sort_by_value. */
 	int collapse_slot;
 	unsigned collapse_max;
 	/* Facets: for each slot, count the matching documents' values. A value

@@ -243,6 +243,10 @@ void run(const qx_search_params &params, const Xapian::Database &db, qx_mset &re
 	if (params.sort_by_value)
 		result.enquire.set_sort_by_value_then_relevance(params.sort_slot,
 		                                                params.sort_descending);
+	else if (params.collapse_slot >= 0)
+		// Equal weights by group, not by docid (xindex.h: collapse_slot).
+		result.enquire.set_sort_by_relevance_then_value(unsigned(params.collapse_slot),
+		                                                false);
 	if (params.collapse_slot >= 0)
 		result.enquire.set_collapse_key(unsigned(params.collapse_slot),
 		                                params.collapse_max ? params.collapse_max : 1);
