@@ -113,6 +113,25 @@ size_t heavy_matches(qx_mset &mset, const std::string &value, double min_weight)
 	size_t all = facets.group_matches(value);
 	if (all == 0 || min_weight <= 0)
 		return all;
+	// The match set's own hits of the group often tell: when it holds all
+	// of them, or (ranked by weight) one below min_weight: those it left
+	// out, collapsed or past the page, weigh less still. Its hits name
+	// their group when it collapsed on the group's slot.
+	if (mset.collapsed && mset.collapse_slot == facets.count_slot()) {
+		size_t held = 0, heavy = 0;
+		bool lighter = false;
+		for (auto it = mset.mset.begin(); it != mset.mset.end(); ++it) {
+			if (it.get_collapse_key() != value)
+				continue;
+			held++;
+			if (it.get_weight() >= min_weight)
+				heavy++;
+			else
+				lighter = true;
+		}
+		if (held == all || (lighter && !mset.by_value))
+			return heavy;
+	}
 	if (!facets.weighed) {
 		xindex::read_point(mset.db);
 		Xapian::Enquire again(*mset.db->db);

@@ -240,6 +240,8 @@ Xapian::Query accepted(const qx_search_params &params, const Xapian::Database &d
 void run(const qx_search_params &params, const Xapian::Database &db, qx_mset &result)
 {
 	result.collapsed = params.collapse_slot >= 0;
+	result.collapse_slot = unsigned(params.collapse_slot >= 0 ? params.collapse_slot : 0);
+	result.by_value = params.sort_by_value;
 	if (params.sort_by_value)
 		result.enquire.set_sort_by_value_then_relevance(params.sort_slot,
 		                                                params.sort_descending);
