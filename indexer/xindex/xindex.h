@@ -403,8 +403,10 @@ bool qx_mset_counted(const qx_mset *mset, unsigned *looked, unsigned *estimated)
  * count_slot value is `value` (a recording's id) and weigh at least
  * min_weight (as qx_mset_hit reports weights; 0 counts every match). 0 for
  * a group with no match. With min_weight 0 it was counted during the
- * search; above 0 it runs the search's query once more over the group
- * (weights are the same in it), cut off at min_weight.
+ * search; above 0 the page's hits tell when they hold all the group's
+ * matches or (ranked by weight, collapsed on count_slot) one lighter than
+ * min_weight; otherwise the search's query runs once more, uncollapsed,
+ * for every match's weight (kept on the mset for the next call).
  * QX_INVALID for a NULL value or count, or a search without count_slot;
  * *count is 0 then. */
 qx_status qx_mset_group_count(qx_mset *mset, const char *value, double min_weight,
