@@ -183,7 +183,7 @@ struct qx_mset {
 	std::map<unsigned, std::string> group_cache; // hit index -> collapse key
 	bool collapsed = false;                      // the search had a collapse slot
 	unsigned collapse_slot = 0;                  // which, when it had
-	bool by_value = false; // hits ranked by a value (sort_by_value), not weight
+	bool by_value = false;                       // ranked by sort_by_value, not weight
 	Xapian::doccount check_at_least = 0;        // the search's; 0: every match
 	bool words = false;  // read as words (qx_search_params.coverage_boost)
 	Xapian::Query every; // then every word required (empty: no words)

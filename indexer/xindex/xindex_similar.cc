@@ -169,8 +169,8 @@ struct Like {
 // as a document (which a remote shard serves) and weighed by Shared, as
 // before, so the choice and the order are exact.
 std::vector<Like> like_seed(const Xapian::Database &db, const Xapian::Query &filter,
-                            const std::vector<WeighedTerm> &weighed, unsigned least,
-                            double share, unsigned limit)
+                            const std::vector<WeighedTerm> &weighed, unsigned least, double share,
+                            unsigned limit)
 {
 	std::vector<Xapian::Query> parts;
 	for (const WeighedTerm &t : weighed)
@@ -179,10 +179,9 @@ std::vector<Like> like_seed(const Xapian::Database &db, const Xapian::Query &fil
 	Shared shared(weighed);
 	double needed = shared.total() * share;
 	Xapian::Enquire enquire(db);
-	enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER,
-	                                Xapian::Query(Xapian::Query::OP_OR, parts.begin(),
-	                                              parts.end()),
-	                                filter));
+	enquire.set_query(
+	    Xapian::Query(Xapian::Query::OP_FILTER,
+	                  Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end()), filter));
 	enquire.set_weighting_scheme(Xapian::CoordWeight());
 	// Heaviest first, a page at a time, until the weight falls short.
 	// Not Enquire::set_cutoff: over a remote shard it dropped matches
@@ -233,9 +232,9 @@ Xapian::Query filter_query(const qx_similar_params &p)
 	std::vector<Xapian::Query> groups;
 	for (auto &group : by_prefix)
 		groups.emplace_back(Xapian::Query::OP_OR, group.second.begin(), group.second.end());
-	Xapian::Query query = groups.empty() ? Xapian::Query::MatchAll
-	                                     : Xapian::Query(Xapian::Query::OP_AND, groups.begin(),
-	                                                     groups.end());
+	Xapian::Query query =
+	    groups.empty() ? Xapian::Query::MatchAll
+	                   : Xapian::Query(Xapian::Query::OP_AND, groups.begin(), groups.end());
 	if (p.exclude && *p.exclude)
 		query = Xapian::Query(Xapian::Query::OP_AND_NOT, query, Xapian::Query(p.exclude));
 	return query;
@@ -256,8 +255,8 @@ qx_status similar(qx_db *db, const qx_similar_params &p, qx_mset &result)
 	std::vector<WeighedTerm> weighed = best_terms(xdb, *seed, allowed, p.terms);
 	if (weighed.size() < std::max(1u, p.min_terms))
 		return QX_OK; // too few telling words: nothing is like it
-	std::vector<Like> like = like_seed(xdb, filter_query(p), weighed,
-	                                   std::max(1u, p.min_terms), p.min_share, p.limit);
+	std::vector<Like> like = like_seed(xdb, filter_query(p), weighed, std::max(1u, p.min_terms),
+	                                   p.min_share, p.limit);
 	// The hits as a match set, in that order: each by its unique term,
 	// weighing its rank (CoordWeight: the scale alone).
 	std::vector<Xapian::Query> ranked;
