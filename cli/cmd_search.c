@@ -24,7 +24,7 @@ static const char usage[] =
     "                       [--source machine|human] [--recording ID]\n"
     "                       [--limit N] [--page P] [--exact] [--questions]\n"
     "                       [--check-at-least N] [--profile] [--sort relevance|date]\n"
-    "                       [--archive DIR] QUERY...\n\n"
+    "                       [--archive DIR | --shard INDEX...] QUERY...\n\n"
     "Search the archive's transcripts, titles, agendas and notes; each hit is a\n"
     "moment: the time in the recording where the words were said.\n\n"
     "QUERY: words (a question is fine: moments holding more of them, and all of\n"
@@ -46,7 +46,10 @@ static const char usage[] =
     "              are the same either way\n"
     "  --profile   print where the search's time went to stderr\n"
     "  --sort date newest recordings first (every word required), rather than\n"
-    "              the most relevant first (--sort relevance, the default)\n\n"
+    "              the most relevant first (--sort relevance, the default)\n"
+    "  --shard INDEX  search these indexes as one instead of the archive's (repeat\n"
+    "              it; each a local index, SHARD/.qarchive/index, or tcp:HOST:PORT\n"
+    "              of xapian-tcpsrv: docs/deploy.md, \"Shards\")\n\n"
     "A hit on a question someone asked (\"unit\" in the JSON) shows it as Q and\n"
     "its answer as A, and plays from the answer.\n\n"
     "Exit status: 0 searched (even with no hits), 1 the query is not valid\n"
@@ -227,8 +230,21 @@ static synonyms *load_synonyms(qx_db *db)
 	return syn;
 }
 
+/* --shard's indexes, borrowed from argv. */
+#define SEARCH_MAX_SHARDS 64
+
+/* The archive's own index, or the shards given as one. */
+static qx_status open_index(const char *path, const char *const *shards, size_t shard_count,
+                            qx_db **db, char **open_err)
+{
+	return shard_count ? qx_db_open_shards(shards, shard_count, db, open_err)
+	                   : qx_db_open(path, false, db, open_err);
+}
+
 int cmd_search(int argc, char **argv)
 {
+	const char *shards[SEARCH_MAX_SHARDS];
+	size_t shard_count = 0;
 	search_request req = {.page = 1, .per_page = 10};
 	search_profile profile = {0};
 	const char *archive_flag = NULL;
@@ -277,6 +293,14 @@ int cmd_search(int argc, char **argv)
 			req.speaker = argv[++i];
 		} else if (strcmp(a, "--recording") == 0 && has_value) {
 			req.recording = argv[++i];
+		} else if (strcmp(a, "--shard") == 0 && has_value) {
+			if (shard_count == SEARCH_MAX_SHARDS) {
+				fprintf(stderr, "qarchive search: at most %d --shard\n",
+				        SEARCH_MAX_SHARDS);
+				sb_free(&query);
+				return EXIT_USAGE;
+			}
+			shards[shard_count++] = argv[++i];
 		} else if (strcmp(a, "--archive") == 0 && has_value) {
 			archive_flag = argv[++i];
 		} else if ((strcmp(a, "--limit") == 0 || strcmp(a, "--page") == 0) && has_value) {
@@ -313,7 +337,7 @@ int cmd_search(int argc, char **argv)
 	if (archive_resolve_dir(archive_flag, &archive) != ARCHIVE_OK ||
 	    !(path = index_path(archive)))
 		goto out;
-	qx_status qs = qx_db_open(path, false, &db, &open_err);
+	qx_status qs = open_index(path, shards, shard_count, &db, &open_err);
 	if (qs != QX_OK) {
 		if (qs == QX_NOT_FOUND)
 			fprintf(stderr,
@@ -321,7 +345,7 @@ int cmd_search(int argc, char **argv)
 			        "--archive %s`\n",
 			        archive, archive);
 		else
-			fprintf(stderr, "qarchive search: %s: %s\n", path,
+			fprintf(stderr, "qarchive search: %s: %s\n", shard_count ? shards[0] : path,
 			        open_err ? open_err : qx_status_str(qs));
 		goto out;
 	}

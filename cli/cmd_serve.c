@@ -31,7 +31,7 @@ static const char usage[] =
     "                      [--metrics-token-file FILE]\n"
     "                      [--replica-of HOST:PORT --replica-dir DIR --writer-url URL\n"
     "                       [--replica-interval SECONDS]] [--accel-redirect PREFIX]\n"
-    "                      [--trusted-proxy ADDRS] [--no-pictures]\n\n"
+    "                      [--trusted-proxy ADDRS] [--no-pictures] [--shard INDEX]...\n\n"
     "Serve the archive over HTTP: the search API, the recordings' media (with\n"
     "byte ranges), captions and chapters as WebVTT, Atom feeds, and the pages.\n"
     "New commits by `qarchive index` show without a restart. Requests are logged\n"
@@ -75,7 +75,11 @@ static const char usage[] =
     "                 client (for the sign-in throttle, the log and /metrics)\n"
     "  --no-pictures  do not make posters, storyboards and waveforms in the\n"
     "                 background (`qarchive pictures` makes them; frames at\n"
-    "                 moments are still made on request)\n\n"
+    "                 moments are still made on request)\n"
+    "  --shard INDEX  search these indexes as one (repeat it; each a local index,\n"
+    "                 e.g. SHARD/.qarchive/index, or tcp:HOST:PORT of xapian-tcpsrv)\n"
+    "                 instead of the archive's own; the server is then read-only\n"
+    "                 (see `qarchive index --shard-by`)\n\n"
     "Staff sign in at /login with accounts made by `qarchive user add`; scripts\n"
     "send `Authorization: Bearer TOKEN` with a token from `qarchive token add`.\n\n"
     "Exit status: 0 stopped by a signal, 2 usage error or cannot listen.\n";
@@ -167,6 +171,7 @@ enum {
 	OPT_REPLICA_INTERVAL,
 	OPT_ACCEL_REDIRECT,
 	OPT_NO_PICTURES,
+	OPT_SHARD,
 };
 
 static const cli_option options[] = {
@@ -190,8 +195,12 @@ static const cli_option options[] = {
     {"--replica-interval", OPT_REPLICA_INTERVAL, true, 0},
     {"--accel-redirect", OPT_ACCEL_REDIRECT, true, 0},
     {"--no-pictures", OPT_NO_PICTURES, false, 0},
+    {"--shard", OPT_SHARD, true, 0},
     {NULL, 0, false, 0},
 };
+
+/* More shards than this is a deployment for a different tool. */
+#define MAX_SHARDS 64
 
 typedef struct serve_flags {
 	http_server_config *cfg;
@@ -201,6 +210,7 @@ typedef struct serve_flags {
 	 * --replica-interval: replica.h */
 	char host_buf[256];
 	http_replica_config replica;
+	const char *shards[MAX_SHARDS]; /* borrowed from argv */
 } serve_flags;
 
 /* The token is the file's first line: a file, not an argument, so that it
@@ -317,6 +327,14 @@ static bool on_option(void *ctx, const cli_option *o, const char *value)
 		break;
 	case OPT_METRICS_TOKEN_FILE:
 		return read_metrics_token(f, value);
+	case OPT_SHARD:
+		if (cfg->shard_count == MAX_SHARDS) {
+			log_say("serve", "at most %d --shard", MAX_SHARDS);
+			return false;
+		}
+		f->shards[cfg->shard_count++] = value;
+		cfg->shards = f->shards;
+		break;
 	case OPT_REPLICA_OF:
 		if (!parse_replica_of(f, value)) {
 			log_say("serve", "--replica-of wants HOST:PORT, such as 10.0.0.5:7010");
@@ -366,6 +384,11 @@ static bool replica_options_ok(const serve_flags *f)
 	bool any = f->replica.host || f->replica.dir || cfg->writer_url || f->replica.interval;
 	if (!any)
 		return true;
+	if (cfg->shard_count) {
+		log_say("serve", "--shard and --replica-of do not go together: a replica copies "
+		                 "one index");
+		return false;
+	}
 	if (!f->replica.host || !f->replica.dir || !cfg->writer_url) {
 		log_say("serve", "--replica-of, --replica-dir and --writer-url go together");
 		return false;
@@ -456,9 +479,11 @@ int cmd_serve(int argc, char **argv)
 	log_say("serve", "%s on http://%s%s%s:%u/ with %u threads", archive,
 	        strchr(cfg.listen, ':') ? "[" : "", cfg.listen, strchr(cfg.listen, ':') ? "]" : "",
 	        cfg.port, http_server_threads(server));
+	/* Over shards the archive's own index is not what is served: they are
+	 * built and brought up to date where the archive is written. */
 	pthread_t indexer;
 	catch_up_archive = archive;
-	if (!replica && pthread_create(&indexer, NULL, catch_up, archive) == 0)
+	if (!replica && !cfg.shard_count && pthread_create(&indexer, NULL, catch_up, archive) == 0)
 		pthread_detach(indexer); /* left behind at exit: its commits are atomic */
 	int sig = 0;
 	sigwait(&stop, &sig);

@@ -5,7 +5,7 @@
 # usage: scripts/install-deps.sh run|test
 #   run:  what building and running qarchive needs, and generating the demo
 #         media (espeak-ng, ffmpeg, fonts-dejavu-core for the title cards);
-#         xapian-tools for replicas and backups (docs/deploy.md)
+#         xapian-tools for replicas, remote shards and backups (docs/deploy.md)
 #   test: that, plus what the tests need (clang/libFuzzer; Node.js, npm and
 #         Chromium for the browser tests; SQLite, scriptindex and GNU time for the
 #         index benchmark's smoke test; nginx for the scale test)
@@ -19,7 +19,7 @@ run_packages=(
   libmicrohttpd-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
   zlib1g-dev libbrotli-dev
   espeak-ng ffmpeg fonts-dejavu-core
-  xapian-tools  # xapian-replicate(-server): read replicas; xapian-check (crash tests), -compact: backups
+  xapian-tools  # xapian-replicate(-server): read replicas; xapian-tcpsrv: remote shards; xapian-check (crash tests), -compact: backups
 )
 test_packages=(
   clang libclang-rt-14-dev

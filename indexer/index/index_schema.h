@@ -49,7 +49,7 @@ enum {
  * the cues after them; turns.h), so speaker: finds what a person said;
  * the about, agenda and notes documents, and the passages of a transcript
  * that never says who speaks, carry the speakers recording.json lists. */
-#define INDEX_TERM_UNIQUE    "Q"        /* one per document: "Q<id>#<n>" */
+#define INDEX_TERM_UNIQUE    "Q"        /* one per document: "Q<id>#<n>"; the only Q term */
 #define INDEX_TERM_RECORDING "XREC"     /* + recording id */
 #define INDEX_TERM_RELEASE   "XRELEASE" /* + release, e.g. "2.6" */
 #define INDEX_TERM_KIND      "XKIND"    /* + kind, e.g. "tac-meeting" */

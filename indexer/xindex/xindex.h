@@ -71,6 +71,15 @@ typedef struct qx_mset qx_mset;
  * allocated). */
 qx_status qx_db_open(const char *path, bool writable, qx_db **out, char **errmsg) QX_NOEXCEPT;
 
+/* Open several indexes as one, read-only: each spec is a local index (a
+ * generation stub or a database directory) or "tcp:HOST:PORT", a database
+ * served by xapian-tcpsrv. Searches run over all of them with statistics
+ * merged as if one index held every document (Xapian's multi-database
+ * search); metadata is read from every shard (the first that has a key
+ * wins). As qx_db_open for *out and *errmsg. */
+qx_status qx_db_open_shards(const char *const *specs, size_t count, qx_db **out,
+                            char **errmsg) QX_NOEXCEPT;
+
 /* Close the handle. A writer's uncommitted changes are discarded, whether
  * or not qx_db_begin was called (error paths rely on it: what was not
  * committed never reaches the disk); qx_db_commit first to keep them. NULL
@@ -245,14 +254,20 @@ typedef struct qx_search_params {
 	unsigned offset; /* first hit to return */
 	unsigned limit;  /* how many */
 	/* Collapsing: at most collapse_max hits per distinct value of this slot
-	 * (-1: none). */
+	 * (-1: none). Hits of equal weight are then ranked by that value
+	 * (ascending), and within one value by the order the documents were
+	 * added: the same order whether the index is one database or shards
+	 * (where docids interleave), as each value's documents are in one
+	 * shard. Unless sort_by_value. */
 	int collapse_slot;
 	unsigned collapse_max;
 	/* Facets: for each slot, count the matching documents' values. A value
 	 * may hold several, separated by '\n'. When count_slot >= 0, matches
-	 * are grouped by that slot's value (e.g. a recording) and each group is
-	 * counted once, from its first document: the facet slots must hold the
-	 * same values in every document of a group. */
+	 * are grouped by that slot's value (e.g. a recording; a document with
+	 * none is in no group) and each group is counted once, from one of its
+	 * documents: the facet slots must hold the same values in every
+	 * document of a group. Counted with Xapian's ValueCountMatchSpy and
+	 * queries, which a remote shard (xapian-tcpsrv) runs too. */
 	const unsigned *facet_slots;
 	size_t facet_count;
 	int count_slot;
@@ -287,7 +302,12 @@ typedef struct qx_search_params {
 	 * nowhere: not in the hits, the totals or the facets. It must not
 	 * fail; when it cannot tell (out of memory), it keeps the document.
 	 * It costs a read of every match's positions (and data): set it only
-	 * for a search that needs it. NULL: every match is kept. */
+	 * for a search that needs it. NULL: every match is kept.
+	 * It is asked before the search, over every match of the query (read
+	 * as documents, as a remote shard serves them), and the matches it
+	 * drops leave the query by their unique terms (the first "Q" term, as
+	 * qx_db_replace's): a remote shard runs no code of ours. A match with
+	 * no unique term fails the search (QX_XAPIAN). */
 	bool (*accept)(const char *data, size_t len, const qx_position *positions, size_t count,
 	               void *ctx);
 	void *accept_ctx;
@@ -322,7 +342,11 @@ qx_status qx_db_search(qx_db *db, const qx_search_params *params, qx_mset **out)
  * matches are ranked by the weight they share (the prefix's terms may have
  * no within-document frequency: BM25 is not used; but the seed must have
  * some length, from other terms, for the expansion to weigh them).
- * Bounded: one eset of at most QX_SIMILAR_TERMS_MAX terms and one query. */
+ * Bounded: at most QX_SIMILAR_TERMS_MAX terms, and two queries: one
+ * finds the documents that could share enough weight, which are then read
+ * and weighed here (a remote shard runs no code of ours), the other
+ * returns the chosen ones in order, by their unique terms (the first "Q"
+ * term, as qx_db_replace's; a document without one is never a hit). */
 #define QX_SIMILAR_TERMS_MAX 32
 typedef struct qx_similar_params {
 	const char *seed;         /* a term only the seed document holds */
@@ -378,7 +402,11 @@ bool qx_mset_counted(const qx_mset *mset, unsigned *looked, unsigned *estimated)
  * this page's hits, and before collapsing) are in the group whose
  * count_slot value is `value` (a recording's id) and weigh at least
  * min_weight (as qx_mset_hit reports weights; 0 counts every match). 0 for
- * a group with no match. Counted during the search: no database read.
+ * a group with no match. With min_weight 0 it was counted during the
+ * search; above 0 the page's hits tell when they hold all the group's
+ * matches or (ranked by weight, collapsed on count_slot) one lighter than
+ * min_weight; otherwise the search's query runs once more, uncollapsed,
+ * for every match's weight (kept on the mset for the next call).
  * QX_INVALID for a NULL value or count, or a search without count_slot;
  * *count is 0 then. */
 qx_status qx_mset_group_count(qx_mset *mset, const char *value, double min_weight,
@@ -404,7 +432,10 @@ qx_status qx_mset_hit_group(qx_mset *mset, unsigned i, const char **value) QX_NO
  * data parallel") makes a hit that says one form less than 100%. Only
  * for a search with coverage_boost > 0 and no match_any; QX_INVALID
  * otherwise (*every false). A query of filters alone holds every word.
- * Runs the query's AND over the database. */
+ * Runs the query's AND over the database, filtered to the hit by its
+ * unique term (the first that starts with "Q", as qx_db_replace's are):
+ * a query, which runs on a remote shard too; a hit with none is
+ * QX_INVALID. */
 qx_status qx_mset_hit_has_every_word(qx_mset *mset, unsigned i, bool *every) QX_NOEXCEPT;
 
 /* The lowest position at which any of the query's terms occurs in the i-th

@@ -99,6 +99,8 @@ qx_status qx_db_reopen(qx_db *db, bool *changed) noexcept
 {
 	return guarded(db, false, [&] {
 		bool c = db->db->reopen();
+		if (!db->shards.empty())
+			c = xindex::reopen_shards(db) || c;
 		if (changed)
 			*changed = c;
 		return QX_OK;

@@ -1,7 +1,8 @@
 // Facets: counts of the matching documents' values in chosen slots (a
-// recording's release, kind, speakers, year), gathered while the search
-// runs, the number of distinct groups (recordings) among the matches, and
-// how many matches each group has.
+// recording's release, kind, speakers, year), the number of distinct
+// groups (recordings) among the matches, and how many matches each group
+// has: all from Xapian's own ValueCountMatchSpy and queries, which a
+// remote shard (xapian-tcpsrv) runs as a local one does.
 #include "xindex_internal.h"
 
 #include <algorithm>
@@ -12,61 +13,142 @@ namespace xindex
 
 // A value slot may hold several values separated by '\n' (a recording's
 // speakers). With a count_slot, documents are grouped by that slot's value
-// (a recording) and only a group's first document is counted: facet values
-// are the same for every document of a group, so each facet value counts
-// groups, and the rest of a group costs one value read (and its weight is
-// kept, for "N more moments in this recording").
-FacetSpy::FacetSpy(std::vector<unsigned> slots, int count_slot, Xapian::doccount check_at_least)
-    : slots_(std::move(slots)), count_slot_(count_slot), counts_(slots_.size()),
-      check_at_least_(check_at_least)
+// (a recording) and each group is counted once: facet values are the same
+// for every document of a group, so each facet value counts groups.
+Facets::Facets(std::vector<unsigned> slots, int count_slot)
+    : slots_(std::move(slots)), count_slot_(count_slot), counts_(slots_.size())
 {
+	if (grouping())
+		spies_.emplace_back(new Xapian::ValueCountMatchSpy(unsigned(count_slot_)));
+	else
+		for (unsigned slot : slots_)
+			spies_.emplace_back(new Xapian::ValueCountMatchSpy(slot));
 }
 
-void FacetSpy::operator()(const Xapian::Document &doc, double weight)
+void Facets::attach(Xapian::Enquire &enquire)
 {
-	// The matcher hands documents over in docid order; up to
-	// check_at_least it hands over every match, so the groups seen by
-	// then, over the docids covered by then, are a sample of the whole.
-	if (++seen_ == check_at_least_)
-		sample_docid_ = doc.get_docid();
-	if (count_slot_ >= 0) {
-		std::vector<double> &weights = groups_[doc.get_value(unsigned(count_slot_))];
-		weights.push_back(weight);
-		if (weights.size() > 1)
-			return;
-		if (seen_ <= check_at_least_)
-			sample_groups_++;
-	}
-	for (size_t k = 0; k < slots_.size(); k++) {
-		const std::string values = doc.get_value(slots_[k]);
-		size_t start = 0;
-		while (start < values.size()) {
-			size_t end = values.find('\n', start);
-			if (end == std::string::npos)
-				end = values.size();
-			if (end > start)
-				counts_[k][values.substr(start, end - start)]++;
-			start = end + 1;
-		}
+	for (auto &spy : spies_)
+		enquire.add_matchspy(spy.get());
+}
+
+// Count each of the '\n'-separated values once per `times`.
+void Facets::count_values(size_t k, const std::string &values, unsigned times)
+{
+	size_t start = 0;
+	while (start < values.size()) {
+		size_t end = values.find('\n', start);
+		if (end == std::string::npos)
+			end = values.size();
+		if (end > start)
+			counts_[k][values.substr(start, end - start)] += times;
+		start = end + 1;
 	}
 }
 
-size_t FacetSpy::group_count(const std::string &value, double min_weight) const
+void Facets::collect(const Xapian::Database &db)
+{
+	if (spies_.empty())
+		return;
+	// Every spy sees every match looked at, empty values or not.
+	seen_ = spies_[0]->get_total();
+	if (!grouping()) {
+		for (size_t k = 0; k < slots_.size(); k++)
+			for (auto v = spies_[k]->values_begin(); v != spies_[k]->values_end(); ++v)
+				count_values(k, *v, v.get_termfreq());
+		return;
+	}
+	// A document with no group value is in no group (ValueCountMatchSpy
+	// counts no empty value).
+	for (auto v = spies_[0]->values_begin(); v != spies_[0]->values_end(); ++v)
+		groups_[*v] = v.get_termfreq();
+	if (groups_.empty() || slots_.empty())
+		return;
+	// One document of each group, by one query (which runs on a remote
+	// shard too): the documents whose group value lies between the first
+	// and the last group's, one per group (collapsed), unweighed. Groups
+	// in between that did not match are read and left out.
+	Xapian::Enquire one(db);
+	one.set_query(Xapian::Query(Xapian::Query::OP_VALUE_RANGE, unsigned(count_slot_),
+	                            groups_.begin()->first, groups_.rbegin()->first));
+	one.set_weighting_scheme(Xapian::BoolWeight());
+	one.set_collapse_key(unsigned(count_slot_), 1);
+	Xapian::MSet each = one.get_mset(0, db.get_doccount());
+	each.fetch();
+	for (auto it = each.begin(); it != each.end(); ++it) {
+		if (!groups_.count(it.get_collapse_key()))
+			continue;
+		Xapian::Document doc = it.get_document();
+		for (size_t k = 0; k < slots_.size(); k++)
+			count_values(k, doc.get_value(slots_[k]), 1);
+	}
+}
+
+size_t Facets::group_matches(const std::string &value) const
 {
 	auto found = groups_.find(value);
-	if (found == groups_.end())
-		return 0;
-	return size_t(std::count_if(found->second.begin(), found->second.end(),
-	                            [&](double w) { return w >= min_weight; }));
+	return found == groups_.end() ? 0 : found->second;
 }
 
-std::vector<std::pair<std::string, unsigned>> FacetSpy::sorted(size_t k) const
+std::vector<std::pair<std::string, unsigned>> Facets::sorted(size_t k) const
 {
 	std::vector<std::pair<std::string, unsigned>> out(counts_[k].begin(), counts_[k].end());
 	// Stable: equal counts keep the map's order, by value.
 	std::stable_sort(out.begin(), out.end(),
 	                 [](const auto &a, const auto &b) { return a.second > b.second; });
 	return out;
+}
+
+// How many of the search's matches in group `value` weigh at least
+// min_weight. The weights come from the search's own query run once more
+// over every match, uncollapsed, each with its group (a collapse key with
+// room for every match): a query, so that it runs on a remote shard too,
+// and the same query, so that every match weighs what it weighs in the
+// search. (Filtered to the group, the same query gave other weights on
+// the bundled archive, and Enquire::set_cutoff dropped matches above the
+// cut over a remote shard: Xapian 1.4.22.) Run at the first call, kept on
+// the match set.
+size_t heavy_matches(qx_mset &mset, const std::string &value, double min_weight)
+{
+	Facets &facets = *mset.spy;
+	size_t all = facets.group_matches(value);
+	if (all == 0 || min_weight <= 0)
+		return all;
+	// The match set's own hits of the group often tell: when it holds all
+	// of them, or (ranked by weight) one below min_weight: those it left
+	// out, collapsed or past the page, weigh less still. Its hits name
+	// their group when it collapsed on the group's slot.
+	if (mset.collapsed && mset.collapse_slot == facets.count_slot()) {
+		size_t held = 0, heavy = 0;
+		bool lighter = false;
+		for (auto it = mset.mset.begin(); it != mset.mset.end(); ++it) {
+			if (it.get_collapse_key() != value)
+				continue;
+			held++;
+			if (it.get_weight() >= min_weight)
+				heavy++;
+			else
+				lighter = true;
+		}
+		if (held == all || (lighter && !mset.by_value))
+			return heavy;
+	}
+	if (!facets.weighed) {
+		xindex::read_point(mset.db);
+		Xapian::Enquire again(*mset.db->db);
+		Xapian::doccount seen = Xapian::doccount(facets.seen());
+		again.set_query(mset.enquire.get_query());
+		again.set_weighting_scheme(*mset.weight);
+		again.set_collapse_key(facets.count_slot(), seen);
+		Xapian::MSet ms = again.get_mset(0, seen);
+		for (auto it = ms.begin(); it != ms.end(); ++it)
+			facets.weights[it.get_collapse_key()].push_back(it.get_weight());
+		facets.weighed = true;
+	}
+	auto found = facets.weights.find(value);
+	if (found == facets.weights.end())
+		return 0;
+	return size_t(std::count_if(found->second.begin(), found->second.end(),
+	                            [&](double w) { return w >= min_weight; }));
 }
 
 } // namespace xindex
@@ -101,16 +183,17 @@ unsigned qx_mset_groups_estimated(const qx_mset *mset, unsigned groups_max) noex
 {
 	if (!mset || !mset->spy)
 		return 0;
-	const xindex::FacetSpy &spy = *mset->spy;
+	const xindex::Facets &spy = *mset->spy;
 	double seen = double(spy.groups());
-	if (qx_mset_counted(mset, nullptr, nullptr) || spy.sample_docid() == 0)
+	unsigned looked = 0, estimated = 0;
+	if (qx_mset_counted(mset, &looked, &estimated) || looked == 0)
 		return unsigned(std::min(seen, double(std::numeric_limits<unsigned>::max())));
-	// The first check_at_least matches cover docids 1..sample_docid: as
-	// many groups per docid in the rest. (Xapian's own estimate of the
-	// matches is no help: it adds up the terms of an OR as though they
-	// matched different documents, which the coverage boost's never do.)
-	double scaled = double(spy.sample_groups()) * double(mset->last_docid) /
-	                double(spy.sample_docid());
+	// The groups among the matches looked at, as many more per match in
+	// the rest as Xapian estimates there are. (Not a sample by docid, as
+	// before remote shards: a remote shard's matcher hands us no
+	// document.) Xapian adds up the terms of an OR as though they matched
+	// different documents, so this errs high: groups_max caps it.
+	double scaled = seen * double(estimated) / double(looked);
 	if (groups_max && scaled > groups_max)
 		scaled = groups_max;
 	if (scaled < seen)
@@ -155,7 +238,7 @@ qx_status qx_mset_group_count(qx_mset *mset, const char *value, double min_weigh
 		if (!mset->spy || !mset->spy->grouping())
 			return xindex::invalid(&mset->db->errmsg,
 			                       "the search did not group its matches (count_slot)");
-		*count = unsigned(std::min<size_t>(mset->spy->group_count(value, min_weight),
+		*count = unsigned(std::min<size_t>(xindex::heavy_matches(*mset, value, min_weight),
 		                                   std::numeric_limits<unsigned>::max()));
 		return QX_OK;
 	} catch (...) {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdlib>
 
 using xindex::mset_guarded;
@@ -68,32 +69,38 @@ qx_status qx_mset_hit_group(qx_mset *mset, unsigned i, const char **value) noexc
 namespace xindex
 {
 
-std::vector<qx_position> term_positions(const Xapian::Database &db, Xapian::docid did,
+std::vector<qx_position> term_positions(const Xapian::Document &doc,
                                         const std::vector<WeighedTerm> &terms,
                                         const Xapian::Stem &stemmer)
 {
+	// Read through the document, never by docid: in a search over shards
+	// the document a matcher hands over knows its own shard, and its docid
+	// is that shard's, not the combined database's.
 	std::vector<qx_position> out;
 	std::map<std::string, std::pair<unsigned, double>> stems; // stem -> (term, weight)
-	auto collect = [&](const std::string &term, unsigned id, double weight) {
-		for (auto p = db.positionlist_begin(did, term); p != db.positionlist_end(did, term);
-		     ++p)
+	auto collect = [&](const Xapian::TermIterator &t, unsigned id, double weight) {
+		for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p)
 			out.push_back(qx_position{*p, id, weight});
 	};
 	for (unsigned id = 0; id < terms.size(); id++) {
 		const std::string &term = terms[id].first;
-		if (term.size() > 1 && term[0] == 'Z' && std::islower((unsigned char)term[1]))
+		if (term.size() > 1 && term[0] == 'Z' && std::islower((unsigned char)term[1])) {
 			stems[term.substr(1)] = {id, terms[id].second};
-		else
-			collect(term, id, terms[id].second);
+			continue;
+		}
+		Xapian::TermIterator t = doc.termlist_begin();
+		t.skip_to(term);
+		if (t != doc.termlist_end() && *t == term)
+			collect(t, id, terms[id].second);
 	}
 	if (!stems.empty()) {
-		for (auto t = db.termlist_begin(did); t != db.termlist_end(did); ++t) {
+		for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
 			const std::string word = *t;
 			if (word.empty() || (word[0] >= 'A' && word[0] <= 'Z'))
 				continue; // prefixed: a stem, a filter, a field
 			auto stem = stems.find(stemmer(word));
 			if (stem != stems.end())
-				collect(word, stem->second.first, stem->second.second);
+				collect(t, stem->second.first, stem->second.second);
 		}
 	}
 	std::sort(out.begin(), out.end(), [](const qx_position &a, const qx_position &b) {
@@ -107,16 +114,29 @@ std::vector<qx_position> term_positions(const Xapian::Database &db, Xapian::doci
 namespace
 {
 
+// How much a word of the query weighs in a moment: its BM25 inverse
+// document frequency (as Xapian's BM25Weight computes it), so that rarer
+// words weigh more. From the term's frequency over the whole database,
+// which a search over shards adds up exactly; not MSet::get_termweight,
+// which over shards is the sum of each shard's own bound.
+double term_weight(const qx_mset &mset, const std::string &term)
+{
+	double n = mset.db->db->get_doccount(), tf = mset.mset.get_termfreq(term);
+	double tw = (n - tf + 0.5) / (tf + 0.5);
+	if (tw < 2)
+		tw = tw * 0.5 + 1; // as BM25Weight: never negative for common words
+	return std::log(tw);
+}
+
 // Every position at which one of the query's terms occurs in hit `it`, with
-// that term's weight in this match set (its largest BM25 contribution, so
-// rarer words weigh more).
+// that term's weight (term_weight).
 std::vector<qx_position> matched_positions(qx_mset *mset, const Xapian::MSetIterator &it)
 {
 	std::vector<xindex::WeighedTerm> terms;
 	for (auto t = mset->enquire.get_matching_terms_begin(it);
 	     t != mset->enquire.get_matching_terms_end(it); ++t)
-		terms.emplace_back(*t, mset->mset.get_termweight(*t));
-	return xindex::term_positions(*mset->db->db, *it, terms, mset->stemmer);
+		terms.emplace_back(*t, term_weight(*mset, *t));
+	return xindex::term_positions(it.get_document(), terms, mset->stemmer);
 }
 
 } // namespace

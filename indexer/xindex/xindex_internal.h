@@ -20,6 +20,11 @@
 struct qx_db {
 	std::unique_ptr<Xapian::Database> db; // a WritableDatabase when writable
 	bool writable = false;
+	// A handle over several shards (xindex_shards.cc): db combines them
+	// for search; each is also kept alone, since Xapian reads user
+	// metadata from the first sub-database only and ours (the recordings'
+	// summaries) is spread over all. Empty for an ordinary handle.
+	std::vector<Xapian::Database> shards;
 	// Every change a writer makes is inside a Xapian transaction, so that
 	// closing can discard it (xindex_db.cc): one is open (in_transaction)
 	// and qx_db_begin opened it (explicit_transaction), or the first
@@ -46,14 +51,21 @@ struct qx_doc {
 namespace xindex
 {
 
-// Counts facet values over every matching document (xindex_facets.cc).
-class FacetSpy : public Xapian::MatchSpy
+// Facets and groups over the matching documents (xindex_facets.cc),
+// counted by Xapian's ValueCountMatchSpy: the one match spy that Xapian's
+// remote backend (xapian-tcpsrv) runs, so that a search over remote shards
+// counts as a search over one index does. A custom MatchSpy cannot be sent
+// to a remote shard ("MatchSpy not suitable for use with remote searches").
+class Facets
 {
       public:
-	// check_at_least: the search's (0: every match), where the sample
-	// that estimates the groups ends (qx_mset_groups_estimated).
-	FacetSpy(std::vector<unsigned> slots, int count_slot, Xapian::doccount check_at_least);
-	void operator()(const Xapian::Document &doc, double) override;
+	Facets(std::vector<unsigned> slots, int count_slot);
+	// Add the spies to enquire before get_mset.
+	void attach(Xapian::Enquire &enquire);
+	// After get_mset: the counts. Grouped, each group's facet values are
+	// read from one of its documents (any: a group's documents hold the
+	// same values), found by one query over the groups' slot values.
+	void collect(const Xapian::Database &db);
 	// Values of facet k (k < facet_count()), most frequent first (then by
 	// value, for a stable order).
 	std::vector<std::pair<std::string, unsigned>> sorted(size_t k) const;
@@ -61,10 +73,15 @@ class FacetSpy : public Xapian::MatchSpy
 	{
 		return slots_.size();
 	}
-	// Whether matches are grouped (a count_slot was given).
+	// Whether matches are grouped (a count_slot was given), and by which
+	// slot.
 	bool grouping() const
 	{
 		return count_slot_ >= 0;
+	}
+	unsigned count_slot() const
+	{
+		return unsigned(count_slot_);
 	}
 	// Distinct groups among the matches (count_slot only).
 	size_t groups() const
@@ -76,31 +93,21 @@ class FacetSpy : public Xapian::MatchSpy
 	{
 		return seen_;
 	}
-	// The docid of the check_at_least-th match (0: there were fewer), and
-	// the groups among the matches up to it.
-	Xapian::docid sample_docid() const
-	{
-		return sample_docid_;
-	}
-	size_t sample_groups() const
-	{
-		return sample_groups_;
-	}
-	// Matches in group `value` weighing at least min_weight (count_slot
-	// only; 0 for a group with none).
-	size_t group_count(const std::string &value, double min_weight) const;
+	// Matches in group `value` (count_slot only; 0 for a group with none).
+	size_t group_matches(const std::string &value) const;
+	// Each group's matches by weight, once heavy_matches needed them.
+	std::map<std::string, std::vector<double>> weights;
+	bool weighed = false;
 
       private:
+	void count_values(size_t k, const std::string &values, unsigned times);
 	std::vector<unsigned> slots_;
 	int count_slot_;
+	// Grouped: one spy on count_slot; otherwise one per facet slot.
+	std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies_;
 	std::vector<std::map<std::string, unsigned>> counts_;
-	// Each group's matches, by weight: one double a match, against the
-	// document read the spy makes for each anyway.
-	std::unordered_map<std::string, std::vector<double>> groups_;
-	Xapian::doccount check_at_least_;
+	std::map<std::string, unsigned> groups_; // group -> its matches
 	size_t seen_ = 0;
-	size_t sample_groups_ = 0;
-	Xapian::docid sample_docid_ = 0;
 };
 
 // Map the exception being handled to a status, saving its message in
@@ -113,6 +120,10 @@ char *dup_string(const std::string &s);
 // Every call that reads the database calls this first: it throws the
 // failure a test armed with qx_test_fail_reads (xindex_test.h), if any.
 void read_point(qx_db *db);
+
+// Move every shard of a multi-shard handle to its latest revision
+// (xindex_shards.cc); whether any had a newer one.
+bool reopen_shards(qx_db *db);
 
 // Refuse an unusable argument: QX_INVALID, with why in *errmsg. A bad
 // argument to this noexcept API is a status, never undefined behaviour.
@@ -143,11 +154,11 @@ template <typename Fn> qx_status guarded(qx_db *db, bool need_writer, Fn &&fn) n
 // A query term and its weight.
 using WeighedTerm = std::pair<std::string, double>;
 
-// Every position at which one of terms occurs in document did, numbered by
+// Every position at which one of terms occurs in doc, numbered by
 // the term's index in terms and carrying its weight, in position order. A
 // stem ("Z" term, no positions) is found through the document's own words
 // with that stem (stemmer: the query's). xindex_hits.cc.
-std::vector<qx_position> term_positions(const Xapian::Database &db, Xapian::docid did,
+std::vector<qx_position> term_positions(const Xapian::Document &doc,
                                         const std::vector<WeighedTerm> &terms,
                                         const Xapian::Stem &stemmer);
 
@@ -163,12 +174,16 @@ struct qx_mset {
 	Xapian::MSet mset;
 	Xapian::Stem stemmer;
 	std::string suggestion;
-	std::unique_ptr<xindex::FacetSpy> spy;
+	std::unique_ptr<xindex::Facets> spy;
+	// The search's weighting, for the queries that count a group's
+	// matches above a weight (qx_mset_group_count).
+	std::unique_ptr<Xapian::Weight> weight;
 	std::map<unsigned, std::string> data_cache; // hit index -> document data
 	std::map<unsigned, std::string> group_cache; // hit index -> collapse key
 	bool collapsed = false;                      // the search had a collapse slot
+	unsigned collapse_slot = 0;                  // which, when it had
+	bool by_value = false;                       // ranked by sort_by_value, not weight
 	Xapian::doccount check_at_least = 0;        // the search's; 0: every match
-	Xapian::docid last_docid = 0;               // the database's, at the search
 	bool words = false;  // read as words (qx_search_params.coverage_boost)
 	Xapian::Query every; // then every word required (empty: no words)
 
@@ -195,6 +210,10 @@ template <typename Fn> qx_status mset_guarded(qx_mset *mset, unsigned i, Fn &&fn
 		return fail(&mset->db->errmsg);
 	}
 }
+
+// How many matches of the search in group `value` weigh at least
+// min_weight (xindex_facets.cc; qx_mset_group_count).
+size_t heavy_matches(qx_mset &mset, const std::string &value, double min_weight);
 
 } // namespace xindex
 

@@ -160,21 +160,20 @@ Xapian::Query filtered(Xapian::Query query, const qx_search_params &params)
 
 // Keeps the matches the caller accepts (qx_search_params.accept), given
 // where the query's terms are in each.
-class Acceptor : public Xapian::MatchDecider
+class Acceptor
 {
       public:
-	Acceptor(const qx_search_params &params, const Xapian::Database &db, const qx_mset &result)
-	    : params_(params), db_(db), stemmer_(result.stemmer)
+	Acceptor(const qx_search_params &params, const Xapian::Query &query,
+	         const Xapian::Stem &stemmer)
+	    : params_(params), stemmer_(stemmer)
 	{
-		const Xapian::Query query = result.enquire.get_query();
 		for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end();
 		     ++t)
 			terms_.emplace_back(*t, 0.0);
 	}
-	bool operator()(const Xapian::Document &doc) const override
+	bool operator()(const Xapian::Document &doc) const
 	{
-		std::vector<qx_position> positions =
-		    xindex::term_positions(db_, doc.get_docid(), terms_, stemmer_);
+		std::vector<qx_position> positions = xindex::term_positions(doc, terms_, stemmer_);
 		if (positions.empty())
 			return true;
 		const std::string data = doc.get_data();
@@ -184,7 +183,6 @@ class Acceptor : public Xapian::MatchDecider
 
       private:
 	const qx_search_params &params_;
-	const Xapian::Database &db_;
 	const Xapian::Stem &stemmer_;
 	std::vector<xindex::WeighedTerm> terms_;
 };
@@ -194,27 +192,71 @@ class Acceptor : public Xapian::MatchDecider
 // said three times ("model", "cuda") should not outweigh a rarer word of
 // the question said once, nor a long cue count against its words. Chosen
 // on the tuning half of tests/search-quality (RESULTS.md: k1 0.5, b 0.3).
-Xapian::BM25Weight weighting()
+Xapian::Weight *new_weighting()
 {
-	return Xapian::BM25Weight(0.5, 0, 1, 0.3, 0.5);
+	return new Xapian::BM25Weight(0.5, 0, 1, 0.3, 0.5);
+}
+
+// The document's unique term ("Q" and its id, Xapian's convention, as
+// qx_db_replace's; index_schema.h): what names one document in every
+// shard, where a docid names it in one database only.
+std::string unique_term(const Xapian::Document &doc)
+{
+	Xapian::TermIterator t = doc.termlist_begin();
+	t.skip_to("Q");
+	if (t == doc.termlist_end() || (*t)[0] != 'Q')
+		throw Xapian::InvalidArgumentError("a hit with no unique (Q) term");
+	return *t;
+}
+
+// The query less the matches the caller's accept drops. Xapian's remote
+// backend runs no MatchDecider of ours, so the decision is made here, over
+// every match (read as documents, which a remote shard serves), and the
+// dropped ones leave the query by their unique terms (AND_NOT adds no
+// weight): the hits, totals and facets of the search then count none of
+// them, as when a MatchDecider dropped them.
+Xapian::Query accepted(const qx_search_params &params, const Xapian::Database &db,
+                       const Xapian::Query &query, const qx_mset &result)
+{
+	Xapian::Enquire every(db);
+	every.set_query(query);
+	every.set_weighting_scheme(Xapian::BoolWeight());
+	Xapian::MSet all = every.get_mset(0, db.get_doccount());
+	all.fetch();
+	Acceptor accept(params, query, result.stemmer);
+	std::vector<Xapian::Query> dropped;
+	for (auto it = all.begin(); it != all.end(); ++it) {
+		Xapian::Document doc = it.get_document();
+		if (!accept(doc))
+			dropped.emplace_back(unique_term(doc));
+	}
+	if (dropped.empty())
+		return query;
+	return Xapian::Query(Xapian::Query::OP_AND_NOT, query,
+	                     Xapian::Query(Xapian::Query::OP_OR, dropped.begin(), dropped.end()));
 }
 
 // Collapsing and facets, then the match set.
 void run(const qx_search_params &params, const Xapian::Database &db, qx_mset &result)
 {
 	result.collapsed = params.collapse_slot >= 0;
+	result.collapse_slot = unsigned(params.collapse_slot >= 0 ? params.collapse_slot : 0);
+	result.by_value = params.sort_by_value;
 	if (params.sort_by_value)
 		result.enquire.set_sort_by_value_then_relevance(params.sort_slot,
 		                                                params.sort_descending);
+	else if (params.collapse_slot >= 0)
+		// Equal weights by group, not by docid (xindex.h: collapse_slot).
+		result.enquire.set_sort_by_relevance_then_value(unsigned(params.collapse_slot),
+		                                                false);
 	if (params.collapse_slot >= 0)
 		result.enquire.set_collapse_key(unsigned(params.collapse_slot),
 		                                params.collapse_max ? params.collapse_max : 1);
 	if (params.facet_count || params.count_slot >= 0) {
 		std::vector<unsigned> slots(params.facet_slots,
 		                            params.facet_slots + params.facet_count);
-		result.spy.reset(
-		    new xindex::FacetSpy(slots, params.count_slot, params.check_at_least));
-		result.enquire.add_matchspy(result.spy.get());
+		result.spy.reset(new xindex::Facets(slots, params.count_slot));
+		result.spy->attach(result.enquire);
 	}
 	// Every match by default, so that totals and facet counts are exact;
 	// with check_at_least, Xapian may stop after that many once no later
@@ -223,34 +265,12 @@ void run(const qx_search_params &params, const Xapian::Database &db, qx_mset &re
 	if (params.check_at_least && params.check_at_least < all)
 		all = params.check_at_least;
 	result.check_at_least = params.check_at_least;
-	result.last_docid = db.get_lastdocid();
-	std::unique_ptr<Acceptor> accept;
 	if (params.accept)
-		accept.reset(new Acceptor(params, db, result));
-	result.mset =
-	    result.enquire.get_mset(params.offset, params.limit, all, nullptr, accept.get());
+		result.enquire.set_query(accepted(params, db, result.enquire.get_query(), result));
+	result.mset = result.enquire.get_mset(params.offset, params.limit, all);
+	if (result.spy)
+		result.spy->collect(db);
 }
-
-} // namespace
-
-namespace
-{
-
-// Accepts one document only: the hit whose words are checked.
-class OnlyDocument : public Xapian::MatchDecider
-{
-      public:
-	explicit OnlyDocument(Xapian::docid did) : did_(did)
-	{
-	}
-	bool operator()(const Xapian::Document &doc) const override
-	{
-		return doc.get_docid() == did_;
-	}
-
-      private:
-	Xapian::docid did_;
-};
 
 } // namespace
 
@@ -269,11 +289,14 @@ qx_status qx_mset_hit_has_every_word(qx_mset *mset, unsigned i, bool *every) noe
 		if (mset->every.empty())
 			return QX_OK;
 		xindex::read_point(mset->db);
+		// The hit alone (its unique term), if it holds every word: a
+		// query, so that it runs where the document is (a remote shard
+		// runs no code of ours).
 		Xapian::Enquire check(*mset->db->db);
-		check.set_query(mset->every);
+		check.set_query(Xapian::Query(Xapian::Query::OP_FILTER, mset->every,
+		                              Xapian::Query(unique_term(it.get_document()))));
 		check.set_weighting_scheme(Xapian::BoolWeight());
-		OnlyDocument only(*it);
-		*every = !check.get_mset(0, 1, 0, nullptr, &only).empty();
+		*every = !check.get_mset(0, 1).empty();
 		return QX_OK;
 	});
 }
@@ -292,7 +315,8 @@ qx_status qx_db_search(qx_db *db, const qx_search_params *params, qx_mset **out)
 		xindex::read_point(db);
 		result.reset(new qx_mset(db));
 		result->enquire.set_query(filtered(parse(*params, *db->db, *result), *params));
-		result->enquire.set_weighting_scheme(weighting());
+		result->weight.reset(new_weighting());
+		result->enquire.set_weighting_scheme(*result->weight);
 		run(*params, *db->db, *result);
 		return QX_OK;
 	});

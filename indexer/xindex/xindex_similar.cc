@@ -1,12 +1,12 @@
-// More like this: the documents closest to one document, by Xapian's
-// relevance feedback. The seed document is the relevance set; its best
-// terms (Enquire::get_eset, among the stems of one text prefix: a unit's
-// question, not its answer) become an OR query over the documents
-// the caller's filters keep, less those with the exclude term. See
-// qx_db_similar in xindex.h.
+// More like this: the documents closest to one document, by relevance
+// feedback. The seed document's best terms (by expansion_weight, among the
+// stems of one text prefix: a unit's question, not its answer) become an
+// OR query over the documents the caller's filters keep, less those with
+// the exclude term. See qx_db_similar in xindex.h.
 #include "xindex_internal.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <memory>
 #include <set>
@@ -86,8 +86,7 @@ class TextStems : public Xapian::ExpandDecider
 class Shared
 {
       public:
-	Shared(const Xapian::Database &db, std::vector<WeighedTerm> terms)
-	    : db_(db), terms_(std::move(terms))
+	explicit Shared(std::vector<WeighedTerm> terms) : terms_(std::move(terms))
 	{
 	}
 	double total() const
@@ -97,14 +96,16 @@ class Shared
 			sum += t.second;
 		return sum;
 	}
-	double weight(Xapian::docid did, unsigned *count) const
+	// Read through the document, not its docid (which in a search over
+	// shards is its shard's, not the combined database's).
+	double weight(const Xapian::Document &doc, unsigned *count) const
 	{
 		double sum = 0;
 		*count = 0;
 		for (const WeighedTerm &t : terms_) {
-			Xapian::TermIterator it = db_.termlist_begin(did);
+			Xapian::TermIterator it = doc.termlist_begin();
 			it.skip_to(t.first);
-			if (it != db_.termlist_end(did) && *it == t.first) {
+			if (it != doc.termlist_end() && *it == t.first) {
 				++*count;
 				sum += t.second;
 			}
@@ -113,56 +114,112 @@ class Shared
 	}
 
       private:
-	const Xapian::Database &db_;
 	std::vector<WeighedTerm> terms_;
 };
 
-// Keeps a match that holds at least `least` of the query's terms, and at
-// least `share` of their expansion weight: one word in common ("python"),
-// or two of the seed's least telling words, is not a similar question.
-class SharesTerms : public Xapian::MatchDecider
+// A term's weight as evidence that a document is like the seed: the
+// Robertson/Sparck Jones weight with the seed as the one relevant
+// document (r = R = 1), from the term's frequency over the whole
+// database. Not Enquire::get_eset's, whose statistics over shards are
+// each shard's own: this one is the same however the index is split.
+double expansion_weight(double n_docs, double tf)
 {
-      public:
-	SharesTerms(const Shared &shared, unsigned least, double share)
-	    : shared_(shared), least_(least), needed_(shared.total() * share)
-	{
-	}
-	bool operator()(const Xapian::Document &doc) const override
-	{
-		unsigned count;
-		double weight = shared_.weight(doc.get_docid(), &count);
-		return count >= least_ && weight >= needed_;
-	}
+	return std::log(3 * (n_docs - tf + 0.5) / (tf - 0.5));
+}
 
-      private:
-	const Shared &shared_;
-	unsigned least_;
-	double needed_;
+// The seed's `want` best terms that `allowed` lets through, heaviest
+// first (equal weights by term).
+std::vector<WeighedTerm> best_terms(const Xapian::Database &db, Xapian::docid seed,
+                                    const TextStems &allowed, unsigned want)
+{
+	std::vector<WeighedTerm> out;
+	double n = db.get_doccount();
+	for (auto t = db.termlist_begin(seed); t != db.termlist_end(seed); ++t)
+		if (allowed(*t))
+			out.emplace_back(*t, expansion_weight(n, db.get_termfreq(*t)));
+	std::sort(out.begin(), out.end(), [](const WeighedTerm &a, const WeighedTerm &b) {
+		return a.second > b.second || (a.second == b.second && a.first < b.first);
+	});
+	if (out.size() > want)
+		out.resize(want);
+	return out;
+}
+
+// The document's unique term (index_schema.h's "Q"), "" for none.
+std::string unique_term(const Xapian::Document &doc)
+{
+	Xapian::TermIterator t = doc.termlist_begin();
+	t.skip_to("Q");
+	return t != doc.termlist_end() && (*t)[0] == 'Q' ? *t : std::string();
+}
+
+// A document like the seed: the weight it shares, its unique term.
+struct Like {
+	double weight;
+	std::string id;
 };
 
-// Ranks by the shared expansion weight: the question terms are indexed
-// with no within-document frequency (so that they leave a unit's length,
-// and its BM25 weight in ordinary searches, as it was), which leaves BM25
-// nothing to rank them by.
-class SharedKey : public Xapian::KeyMaker
+// The documents that share at least `least` of the terms and `needed` of
+// their weight, the most shared first, equal weights by unique term
+// (never by docid: over shards, docids interleave), at most `limit`.
+// Xapian's remote backend runs no MatchDecider or KeyMaker of ours, so a
+// query finds the candidates: each term weighs its expansion weight
+// (CoordWeight: 1 per term held, scaled), cut off a hair below `needed`
+// (Xapian adds the weights in its own order); each candidate is then read
+// as a document (which a remote shard serves) and weighed by Shared, as
+// before, so the choice and the order are exact.
+std::vector<Like> like_seed(const Xapian::Database &db, const Xapian::Query &filter,
+                            const std::vector<WeighedTerm> &weighed, unsigned least, double share,
+                            unsigned limit)
 {
-      public:
-	explicit SharedKey(const Shared &shared) : shared_(shared)
-	{
+	std::vector<Xapian::Query> parts;
+	for (const WeighedTerm &t : weighed)
+		parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(t.first),
+		                   std::max(t.second, 0.0));
+	Shared shared(weighed);
+	double needed = shared.total() * share;
+	Xapian::Enquire enquire(db);
+	enquire.set_query(
+	    Xapian::Query(Xapian::Query::OP_FILTER,
+	                  Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end()), filter));
+	enquire.set_weighting_scheme(Xapian::CoordWeight());
+	// Heaviest first, a page at a time, until the weight falls short.
+	// Not Enquire::set_cutoff: over a remote shard it dropped matches
+	// above the cut (Xapian 1.4.22, seen on the bundled archive).
+	const Xapian::doccount page = 64;
+	double floor = needed * (1 - 1e-9);
+	std::vector<Like> out;
+	for (Xapian::doccount first = 0;; first += page) {
+		Xapian::MSet candidates = enquire.get_mset(first, page);
+		candidates.fetch();
+		bool short_of = false;
+		for (auto it = candidates.begin(); it != candidates.end(); ++it) {
+			if (it.get_weight() < floor) {
+				short_of = true;
+				break;
+			}
+			Xapian::Document doc = it.get_document();
+			unsigned count;
+			double weight = shared.weight(doc, &count);
+			std::string id = unique_term(doc);
+			if (count >= least && weight >= needed && !id.empty())
+				out.push_back(Like{weight, id});
+		}
+		if (short_of || candidates.size() < page)
+			break;
 	}
-	std::string operator()(const Xapian::Document &doc) const override
-	{
-		unsigned count;
-		return Xapian::sortable_serialise(shared_.weight(doc.get_docid(), &count));
-	}
-
-      private:
-	const Shared &shared_;
-};
+	std::sort(out.begin(), out.end(), [](const Like &a, const Like &b) {
+		return a.weight > b.weight || (a.weight == b.weight && a.id < b.id);
+	});
+	if (out.size() > limit)
+		out.resize(limit);
+	return out;
+}
 
 // The filters as qx_db_search applies them: OR within a prefix (the
-// leading upper-case letters), AND across prefixes.
-Xapian::Query filtered(Xapian::Query query, const qx_similar_params &p)
+// leading upper-case letters), AND across prefixes, less `exclude`;
+// MatchAll when there are none.
+Xapian::Query filter_query(const qx_similar_params &p)
 {
 	std::map<std::string, std::vector<Xapian::Query>> by_prefix;
 	for (size_t i = 0; i < p.filter_count; i++) {
@@ -172,10 +229,12 @@ Xapian::Query filtered(Xapian::Query query, const qx_similar_params &p)
 			n++;
 		by_prefix[term.substr(0, n)].emplace_back(term);
 	}
+	std::vector<Xapian::Query> groups;
 	for (auto &group : by_prefix)
-		query = Xapian::Query(Xapian::Query::OP_FILTER, query,
-		                      Xapian::Query(Xapian::Query::OP_OR, group.second.begin(),
-		                                    group.second.end()));
+		groups.emplace_back(Xapian::Query::OP_OR, group.second.begin(), group.second.end());
+	Xapian::Query query =
+	    groups.empty() ? Xapian::Query::MatchAll
+	                   : Xapian::Query(Xapian::Query::OP_AND, groups.begin(), groups.end());
 	if (p.exclude && *p.exclude)
 		query = Xapian::Query(Xapian::Query::OP_AND_NOT, query, Xapian::Query(p.exclude));
 	return query;
@@ -191,25 +250,22 @@ qx_status similar(qx_db *db, const qx_similar_params &p, qx_mset &result)
 		db->errmsg = std::string("no document has ") + p.seed;
 		return QX_NOT_FOUND;
 	}
-	Xapian::RSet rset;
-	rset.add_document(*seed);
 	result.stemmer = Xapian::Stem("english");
 	TextStems allowed(xdb, *seed, p, result.stemmer);
-	Xapian::ESet eset = result.enquire.get_eset(p.terms, rset, &allowed);
-	std::vector<std::string> terms(eset.begin(), eset.end());
-	std::vector<WeighedTerm> weighed;
-	for (Xapian::ESetIterator t = eset.begin(); t != eset.end(); ++t)
-		weighed.emplace_back(*t, t.get_weight());
-	if (terms.size() < std::max(1u, p.min_terms))
+	std::vector<WeighedTerm> weighed = best_terms(xdb, *seed, allowed, p.terms);
+	if (weighed.size() < std::max(1u, p.min_terms))
 		return QX_OK; // too few telling words: nothing is like it
-	result.enquire.set_query(filtered(
-	    Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()), p));
-	Shared shared(xdb, std::move(weighed));
-	SharesTerms shares(shared, std::max(1u, p.min_terms), p.min_share);
-	SharedKey key(shared);
-	result.enquire.set_weighting_scheme(Xapian::BoolWeight());
-	result.enquire.set_sort_by_key(&key, true); // the most shared first
-	result.mset = result.enquire.get_mset(0, p.limit, 0, nullptr, &shares);
+	std::vector<Like> like = like_seed(xdb, filter_query(p), weighed, std::max(1u, p.min_terms),
+	                                   p.min_share, p.limit);
+	// The hits as a match set, in that order: each by its unique term,
+	// weighing its rank (CoordWeight: the scale alone).
+	std::vector<Xapian::Query> ranked;
+	for (size_t i = 0; i < like.size(); i++)
+		ranked.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(like[i].id),
+		                    double(like.size() - i));
+	result.enquire.set_query(Xapian::Query(Xapian::Query::OP_OR, ranked.begin(), ranked.end()));
+	result.enquire.set_weighting_scheme(Xapian::CoordWeight());
+	result.mset = result.enquire.get_mset(0, p.limit);
 	return QX_OK;
 }
 

@@ -23,6 +23,9 @@ struct http_db_pool {
 	pthread_mutex_t mutex;
 	pthread_cond_t freed;
 	char *path;
+	/* Shards searched as one instead of path (server.h), borrowed. */
+	const char *const *shards;
+	size_t shard_count;
 	slot *slots;
 	size_t size;
 };
@@ -46,6 +49,12 @@ http_db_status http_db_pool_new(const char *index_path, size_t size, http_db_poo
 	pthread_cond_init(&p->freed, NULL);
 	*out = p;
 	return HTTP_DB_OK;
+}
+
+void http_db_pool_use_shards(http_db_pool *pool, const char *const *shards, size_t count)
+{
+	pool->shards = shards;
+	pool->shard_count = count;
 }
 
 void http_db_pool_free(http_db_pool *pool)
@@ -139,7 +148,9 @@ static http_db_status slot_ready(const http_db_pool *pool, slot *s, char *err, s
 	}
 	if (!s->loan.db) {
 		char *msg = NULL;
-		qx_status qs = qx_db_open(pool->path, false, &s->loan.db, &msg);
+		qx_status qs = pool->shard_count ? qx_db_open_shards(pool->shards, pool->shard_count,
+		                                                     &s->loan.db, &msg)
+		                                 : qx_db_open(pool->path, false, &s->loan.db, &msg);
 		if (qs != QX_OK) {
 			snprintf(err, errlen, "%s", msg ? msg : qx_status_str(qs));
 			free(msg);

@@ -39,6 +39,11 @@ http_db_status http_db_pool_new(const char *index_path, size_t size, http_db_poo
 
 /* Close every handle and free the pool. All loans must have been returned.
  * NULL is a no-op. */
+/* Open these shards, searched as one (qx_db_open_shards), instead of the
+ * pool's index path. shards is borrowed for the pool's life. Before the
+ * first acquire. */
+void http_db_pool_use_shards(http_db_pool *pool, const char *const *shards, size_t count);
+
 void http_db_pool_free(http_db_pool *pool);
 
 /* Borrow a handle, waiting while all are lent out, opened or reopened on

@@ -74,6 +74,10 @@ struct http_server {
 	struct http_work_pool *work;
 	/* What operators watch (metrics.h), and who may read it: addresses
 	 * (addr_allow.h) or the bearer of metrics_token (NULL: none). Owned. */
+	/* Takes no upload, edit or delete (403 with read_only_message, a
+	 * static string): a server over shards. */
+	bool read_only;
+	const char *read_only_message;
 	struct http_metrics *metrics;
 	/* Proxies whose X-Forwarded-For names the client (server.c); NULL:
 	 * none, the socket's peer is the client. Owned. */

@@ -281,6 +281,17 @@ static bool has_dot_segment(const char *path)
 	return false;
 }
 
+/* A request that would change the archive or its index: any method but
+ * GET, HEAD and OPTIONS, except signing in and out (a session changes
+ * nothing in the archive). A read-only server refuses these. */
+static bool changes_archive(const request_state *st)
+{
+	unsigned m = http_method_bit(st->method);
+	if (m & (HTTP_METHOD_GET | HTTP_METHOD_HEAD | HTTP_METHOD_OPTIONS))
+		return false;
+	return strcmp(st->path, "/login") != 0 && strcmp(st->path, "/logout") != 0;
+}
+
 /* What a private archive (--private) still shows to everybody: the way to
  * sign in, and what that page needs; and what load balancers and the
  * monitoring system read (/metrics has its own gate, h_metrics.c). */
@@ -412,6 +423,10 @@ static void route_request(http_server *s, struct MHD_Connection *conn, request_s
 	} else if (s->private_read && !public_path(st->path)) {
 		gate_private(st);
 	}
+	if (!st->pending && st->route && s->read_only && changes_archive(st))
+		st->pending = http_reply_error(&st->reply, 403, "%s",
+		                               s->read_only_message ? s->read_only_message
+		                                                    : "this server is read-only");
 	if (!st->pending && st->route && st->route->body) {
 		st->body_begun = true;
 		st->pending = st->route->body->begin(&st->req, &st->reply, &st->body_ctx);
@@ -773,6 +788,15 @@ static http_server_status server_new(const http_server_config *cfg, bool v6, htt
 	    !http_work_pool_new(s->threads, s->threads * WORK_QUEUE_PER_THREAD, &s->work)) {
 		snprintf(err, errlen, "cannot start the server's threads");
 		return HTTP_SERVER_INTERNAL;
+	}
+	if (cfg->shard_count) {
+		/* Shards are built elsewhere (`qarchive index --shard-by`): this
+		 * server only reads them, so it takes no upload or edit. */
+		http_db_pool_use_shards(s->pool, cfg->shards, cfg->shard_count);
+		s->read_only = true;
+		s->read_only_message = "this server searches shards (serve --shard) and is "
+		                       "read-only: upload and edit on the archive's writer, then "
+		                       "rebuild the shards";
 	}
 	if (cfg->trusted_proxies) {
 		char why[128];

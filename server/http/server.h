@@ -60,6 +60,11 @@ typedef struct http_server_config {
 	/* No background pictures (pictures_queue.h): `qarchive pictures`
 	 * makes them instead. */
 	bool no_pictures;
+	/* Search these indexes as one instead of the archive's own (db_pool.h;
+	 * each a local index path or "tcp:HOST:PORT" of xapian-tcpsrv), and take
+	 * no uploads or edits. Borrowed for the server's life. 0: none. */
+	const char *const *shards;
+	size_t shard_count;
 } http_server_config;
 
 #define HTTP_DEFAULT_MAX_UPLOAD (8ull << 30) /* 8 GiB */

@@ -1095,7 +1095,7 @@ static void test_sortable(void)
 /* One question document of recording rec, as the index writes a unit's
  * question: its words weighed 3, and again under "XQ" with no
  * within-document frequency (and their stems), a seed term
- * "XUNIT<rec>#<k>", its speaker's name. */
+ * "XUNIT<rec>#<k>", its unique term, its speaker's name. */
 static void add_question(qx_db *db, const char *rec, int k, const char *words, const char *name)
 {
 	qx_doc *doc = qx_doc_new();
@@ -1110,6 +1110,10 @@ static void add_question(qx_db *db, const char *rec, int k, const char *words, c
 	CHECK(qx_doc_add_boolean_term(doc, term) == QX_OK);
 	CHECK(qx_doc_add_boolean_term(doc, "XTYPEunit") == QX_OK);
 	snprintf(term, sizeof term, "XSPEAKER%s", name);
+	CHECK(qx_doc_add_boolean_term(doc, term) == QX_OK);
+	/* Its unique term, as the index names every document: what a hit
+	 * of qx_db_similar is found by. */
+	snprintf(term, sizeof term, "Q%s#%d", rec, k);
 	CHECK(qx_doc_add_boolean_term(doc, term) == QX_OK);
 	snprintf(term, sizeof term, "XUNIT%s#%d", rec, k);
 	CHECK(qx_doc_add_boolean_term(doc, term) == QX_OK);
