@@ -26,6 +26,17 @@ typedef struct shard_plan {
 	                * NULL for one that did not load */
 } shard_plan;
 
+/* dir/name into out (PATH_MAX bytes); a path that does not fit is an
+ * error, never a shorter path naming something else. */
+static bool join_path(char *out, const char *dir, const char *name, char *err, size_t errlen)
+{
+	int n = snprintf(out, PATH_MAX, "%s/%s", dir, name);
+	if (n >= 0 && n < PATH_MAX)
+		return true;
+	snprintf(err, errlen, "%s/%s: path too long", dir, name);
+	return false;
+}
+
 bool index_shard_by_parse(const char *name, index_shard_by *by)
 {
 	if (strcmp(name, "series") == 0)
@@ -70,7 +81,8 @@ static index_update_status plan_shards(const char *archive, const archive_listin
 	for (size_t i = 0; i < ls->recording_count; i++) {
 		char dir[PATH_MAX], why[512], key[32];
 		recording rec = RECORDING_INIT;
-		snprintf(dir, sizeof dir, "%s/%s", archive, ls->recordings[i]);
+		if (!join_path(dir, archive, ls->recordings[i], err, errlen))
+			return INDEX_UPDATE_FAILED;
 		if (recording_load_dir(dir, &rec, why, sizeof why) != RECORDING_OK) {
 			if (cb && cb->problem)
 				cb->problem(why, cb->ctx);
@@ -93,7 +105,10 @@ static index_update_status plan_shards(const char *archive, const archive_listin
 	for (struct dirent *e; st == INDEX_UPDATE_OK && (e = readdir(d)) != NULL;) {
 		struct stat sb;
 		char path[PATH_MAX];
-		snprintf(path, sizeof path, "%s/%s", shards_dir, e->d_name);
+		if (!join_path(path, shards_dir, e->d_name, err, errlen)) {
+			st = INDEX_UPDATE_FAILED;
+			break;
+		}
 		if (e->d_name[0] != '.' && lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode) &&
 		    !plan_shard(plan, e->d_name, err, errlen))
 			st = INDEX_UPDATE_FAILED;
@@ -108,7 +123,8 @@ static bool set_link(const char *dir, const char *name, const char *target, char
                      size_t errlen)
 {
 	char path[PATH_MAX], now[PATH_MAX];
-	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if (!join_path(path, dir, name, err, errlen))
+		return false;
 	ssize_t n = readlink(path, now, sizeof now - 1);
 	if (n >= 0) {
 		now[n] = '\0';
@@ -139,7 +155,8 @@ static bool link_shard(const char *archive, const archive_listing *ls, const sha
 	}
 	for (size_t i = 0; i < ls->recording_count; i++) {
 		bool here = plan->key_of[i] == name;
-		snprintf(target, sizeof target, "%s/%s", archive, ls->recordings[i]);
+		if (!join_path(target, archive, ls->recordings[i], err, errlen))
+			return false;
 		if (!set_link(shard, ls->recordings[i], here ? target : NULL, err, errlen))
 			return false;
 	}
@@ -148,7 +165,10 @@ static bool link_shard(const char *archive, const archive_listing *ls, const sha
 	DIR *d = opendir(shard);
 	for (struct dirent *e; d && ok && (e = readdir(d)) != NULL;) {
 		struct stat sb;
-		snprintf(target, sizeof target, "%s/%s", shard, e->d_name);
+		if (!join_path(target, shard, e->d_name, err, errlen)) {
+			ok = false;
+			break;
+		}
 		if (e->d_name[0] != '.' && lstat(target, &sb) == 0 && S_ISLNK(sb.st_mode) &&
 		    stat(target, &sb) != 0)
 			ok = set_link(shard, e->d_name, NULL, err, errlen);
@@ -156,8 +176,9 @@ static bool link_shard(const char *archive, const archive_listing *ls, const sha
 	if (d)
 		closedir(d);
 	struct stat sb;
-	snprintf(target, sizeof target, "%s/%s", archive, INDEX_SYNONYMS_FILE);
-	return ok && set_link(shard, INDEX_SYNONYMS_FILE, stat(target, &sb) == 0 ? target : NULL,
+	if (!ok || !join_path(target, archive, INDEX_SYNONYMS_FILE, err, errlen))
+		return false;
+	return set_link(shard, INDEX_SYNONYMS_FILE, stat(target, &sb) == 0 ? target : NULL,
 	                      err, errlen);
 }
 
@@ -184,7 +205,8 @@ static index_update_status build_each(const char *archive, const archive_listing
 	for (size_t k = 0; k < plan->count; k++) {
 		char shard[PATH_MAX];
 		index_report r;
-		snprintf(shard, sizeof shard, "%s/%s", shards_dir, plan->names[k]);
+		if (!join_path(shard, shards_dir, plan->names[k], err, errlen))
+			return INDEX_UPDATE_FAILED;
 		if (!link_shard(archive, ls, plan, plan->names[k], shard, err, errlen))
 			return INDEX_UPDATE_FAILED;
 		index_update_status st = index_update(shard, force, cb, &r, err, errlen);
