@@ -191,7 +191,11 @@ std::vector<Like> like_seed(const Xapian::Database &db, const Xapian::Query &fil
 	std::vector<Like> out;
 	for (Xapian::doccount first = 0;; first += page) {
 		Xapian::MSet candidates = enquire.get_mset(first, page);
-		candidates.fetch();
+		// Only the first page is prefetched: Xapian 1.4.22's
+		// MSet::fetch() reads past its items when the MSet starts
+		// after the first match (a crash on 100 hours of talks).
+		if (first == 0)
+			candidates.fetch();
 		bool short_of = false;
 		for (auto it = candidates.begin(); it != candidates.end(); ++it) {
 			if (it.get_weight() < floor) {
