@@ -16,6 +16,7 @@ run_packages=(
   libjansson-dev
   libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev
   libsodium-dev libxapian-dev
+  libhunspell-dev hunspell-en-us  # "did you mean" leaves English words alone (indexer/english)
   libmicrohttpd-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
   zlib1g-dev libbrotli-dev
   espeak-ng ffmpeg fonts-dejavu-core

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "english.h"
 #include "spoken.h"
 #include "strbuf.h"
 #include "tokenize.h"
@@ -336,14 +337,34 @@ static qx_status spelled(const ctx *c, const char *term, char **out)
 	return st;
 }
 
-/* Rules 2 to 4 for the unknown word w: its replacement in *out, or NULL. */
+/* Is b the same word as a, inflected ("recompilation", "recompilations")?
+ * Searched as typed (--exact), a word is unknown when only another of its
+ * forms is said, and that form is worth suggesting. One starts with the
+ * other: a cheap test that needs no stemmer. */
+static bool same_word(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	return strncmp(a, b, la < lb ? la : lb) == 0;
+}
+
+/* Rules 2 to 4 for the unknown word w: its replacement in *out, or NULL.
+ * An English word the archive does not hold ("figure", "hangs") is spelled
+ * as its writer meant: rules 3 and 4 leave it alone (english.h says why),
+ * but for another form of it (same_word). */
 static qx_status replace_word(const ctx *c, const word *w, char **out)
 {
 	size_t at = 0;
 	*out = NULL;
 	qx_status st = best_split(c, w->term, true, &at);
+	bool english = st == QX_OK && !at && english_check(w->term) == ENGLISH_WORD;
 	if (st == QX_OK && !at) {
-		if ((st = spelled(c, w->term, out)) != QX_OK || *out)
+		if ((st = spelled(c, w->term, out)) != QX_OK)
+			return st;
+		if (*out && english && !same_word(w->term, *out)) {
+			free(*out);
+			*out = NULL;
+		}
+		if (*out || english)
 			return st;
 		st = best_split(c, w->term, false, &at);
 	}

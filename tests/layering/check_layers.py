@@ -31,6 +31,7 @@ LAYERS = {
                            ["index_update.h", "archive.h", "tokenize.h", "xindex.h",
                             "media_probe.h", "cue_json.h", "index_schema.h"]),
     "indexer/analysis": (["tokenize.h", "strbuf.h"], ["vtt.h", "xindex.h", "archive.h"]),
+    "indexer/english": (["english.h"], ["strbuf.h", "tokenize.h", "xindex.h", "archive.h"]),
     "indexer/xindex": (["xindex.h"], ["strbuf.h", "archive.h", "index_schema.h"]),
     "indexer/media": (["media_probe.h", "cue.h", "strbuf.h"],
                       ["index_update.h", "archive.h", "recording.h", "xindex.h"]),

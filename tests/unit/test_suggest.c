@@ -117,6 +117,17 @@ static void test_unknown_words_change(void)
 	CHECK_SUGGEST("xq", "");
 }
 
+static void test_english_words_stay(void)
+{
+	/* English words the archive never holds are spelled as meant: one
+	 * edit from a word it does hold ("grape" / "graph", "dog" / "dot"),
+	 * they would otherwise be "corrected" into nonsense. */
+	CHECK_SUGGEST("grape breaks", "");
+	CHECK_SUGGEST("dog product attention", "");
+	/* A misspelling next to them is still corrected. */
+	CHECK_SUGGEST("grape grpah", "grape graph");
+}
+
 static void test_parts_left_alone(void)
 {
 	CHECK_SUGGEST("\"grpah\" title:grpah -grpah ~grpah grpah* grpah",
@@ -156,6 +167,7 @@ int main(void)
 	make_index();
 	RUN(test_known_words_stay);
 	RUN(test_unknown_words_change);
+	RUN(test_english_words_stay);
 	RUN(test_parts_left_alone);
 	RUN(test_stems_only_when_stemmed);
 	RUN(test_long_queries_and_failures);
