@@ -35,6 +35,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -96,13 +97,18 @@ def free_port():
 
 class TcpServer:
     """xapian-tcpsrv over one shard, up once it says "Listening..." (its
-    output is read by a thread, which keeps the pipe drained)."""
+    output is read by a thread, which keeps the pipe drained).
+
+    In a process group of its own: on SIGTERM, xapian-tcpsrv signals its
+    whole process group (kill(0, SIGTERM), to take its forked connection
+    handlers down), which in ours was this script and ctest itself."""
 
     def __init__(self, path):
         self.port = free_port()
         self.proc = subprocess.Popen(
             ["xapian-tcpsrv", "--interface", "127.0.0.1", "--port", str(self.port), path],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            start_new_session=True)
         self.lines = []
         self.listening = threading.Event()
         threading.Thread(target=self.read, daemon=True).start()
@@ -118,8 +124,9 @@ class TcpServer:
         self.listening.set()  # it exited: __init__ sees that
 
     def stop(self):
+        """SIGTERM to its group (it and its connection handlers), by PID."""
         if self.proc.poll() is None:
-            self.proc.terminate()
+            os.killpg(self.proc.pid, signal.SIGTERM)
             self.proc.wait(timeout=30)
 
 
