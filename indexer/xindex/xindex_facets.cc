@@ -1,8 +1,9 @@
 // Facets: counts of the matching documents' values in chosen slots (a
 // recording's release, kind, speakers, year), the number of distinct
 // groups (recordings) among the matches, and how many matches each group
-// has: all from Xapian's own ValueCountMatchSpy and queries, which a
-// remote shard (xapian-tcpsrv) runs as a local one does.
+// has. Over local databases our own MatchSpy counts them as the search
+// runs; with a remote shard (xapian-tcpsrv), Xapian's own
+// ValueCountMatchSpy and queries do (xindex_internal.h: Facets).
 #include "xindex_internal.h"
 
 #include <algorithm>
@@ -11,22 +12,59 @@
 namespace xindex
 {
 
+// Hands each match the matcher looks at to Facets::see (local only).
+class Facets::GroupSpy : public Xapian::MatchSpy
+{
+      public:
+	explicit GroupSpy(Facets &facets) : facets_(facets)
+	{
+	}
+	void operator()(const Xapian::Document &doc, double weight) override
+	{
+		facets_.see(doc, weight);
+	}
+
+      private:
+	Facets &facets_;
+};
+
 // A value slot may hold several values separated by '\n' (a recording's
 // speakers). With a count_slot, documents are grouped by that slot's value
 // (a recording) and each group is counted once: facet values are the same
 // for every document of a group, so each facet value counts groups.
-Facets::Facets(std::vector<unsigned> slots, int count_slot)
+Facets::Facets(std::vector<unsigned> slots, int count_slot, bool local)
     : slots_(std::move(slots)), count_slot_(count_slot), counts_(slots_.size())
 {
-	if (grouping())
+	if (grouping() && local)
+		group_spy_.reset(new GroupSpy(*this));
+	else if (grouping())
 		spies_.emplace_back(new Xapian::ValueCountMatchSpy(unsigned(count_slot_)));
 	else
 		for (unsigned slot : slots_)
 			spies_.emplace_back(new Xapian::ValueCountMatchSpy(slot));
 }
 
+// One match, grouped and local: its group (none when the slot is empty,
+// as ValueCountMatchSpy counts no empty value), its weight, and the facet
+// values of a group's first match (each group is counted once).
+void Facets::see(const Xapian::Document &doc, double weight)
+{
+	seen_++;
+	const std::string group = doc.get_value(unsigned(count_slot_));
+	if (group.empty())
+		return;
+	std::vector<double> &matches = weights[group];
+	matches.push_back(weight);
+	if (matches.size() > 1)
+		return;
+	for (size_t k = 0; k < slots_.size(); k++)
+		count_values(k, doc.get_value(slots_[k]), 1);
+}
+
 void Facets::attach(Xapian::Enquire &enquire)
 {
+	if (group_spy_)
+		enquire.add_matchspy(group_spy_.get());
 	for (auto &spy : spies_)
 		enquire.add_matchspy(spy.get());
 }
@@ -47,6 +85,11 @@ void Facets::count_values(size_t k, const std::string &values, unsigned times)
 
 void Facets::collect(const Xapian::Database &db)
 {
+	if (group_spy_) {
+		for (const auto &group : weights)
+			groups_[group.first] = unsigned(group.second.size());
+		return;
+	}
 	if (spies_.empty())
 		return;
 	// Every spy sees every match looked at, empty values or not.
@@ -99,14 +142,17 @@ std::vector<std::pair<std::string, unsigned>> Facets::sorted(size_t k) const
 }
 
 // How many of the search's matches in group `value` weigh at least
-// min_weight. The weights come from the search's own query run once more
+// min_weight. Local, from the weights the spy kept of every match it saw.
+// Otherwise the weights come from the search's own query run once more
 // over every match, uncollapsed, each with its group (a collapse key with
 // room for every match): a query, so that it runs on a remote shard too,
 // and the same query, so that every match weighs what it weighs in the
 // search. (Filtered to the group, the same query gave other weights on
 // the bundled archive, and Enquire::set_cutoff dropped matches above the
 // cut over a remote shard: Xapian 1.4.22.) Run at the first call, kept on
-// the match set.
+// the match set. The two agree when the search looked at every match
+// (tests/scale compares them); past check_at_least, local counts the
+// matches looked at (as the facets do), remote the `seen` heaviest.
 size_t heavy_matches(qx_mset &mset, const std::string &value, double min_weight)
 {
 	Facets &facets = *mset.spy;
@@ -132,7 +178,7 @@ size_t heavy_matches(qx_mset &mset, const std::string &value, double min_weight)
 		if (held == all || (lighter && !mset.by_value))
 			return heavy;
 	}
-	if (!facets.weighed) {
+	if (!facets.weighed && !facets.local()) {
 		xindex::read_point(mset.db);
 		Xapian::Enquire again(*mset.db->db);
 		Xapian::doccount seen = Xapian::doccount(facets.seen());

@@ -25,6 +25,10 @@ struct qx_db {
 	// metadata from the first sub-database only and ours (the recordings'
 	// summaries) is spread over all. Empty for an ordinary handle.
 	std::vector<Xapian::Database> shards;
+	// Whether a shard is served by xapian-tcpsrv: a search then runs no
+	// code of ours in the matcher (no MatchSpy but Xapian's own, no
+	// MatchDecider) and takes the remote-capable path (Facets::local).
+	bool remote = false;
 	// Every change a writer makes is inside a Xapian transaction, so that
 	// closing can discard it (xindex_db.cc): one is open (in_transaction)
 	// and qx_db_begin opened it (explicit_transaction), or the first
@@ -51,20 +55,27 @@ struct qx_doc {
 namespace xindex
 {
 
-// Facets and groups over the matching documents (xindex_facets.cc),
-// counted by Xapian's ValueCountMatchSpy: the one match spy that Xapian's
-// remote backend (xapian-tcpsrv) runs, so that a search over remote shards
-// counts as a search over one index does. A custom MatchSpy cannot be sent
-// to a remote shard ("MatchSpy not suitable for use with remote searches").
+// Facets and groups over the matching documents (xindex_facets.cc).
+// Two ways to count, checked against each other by tests/scale
+// (compare_shards.py: remote shards against the combined index):
+// - local (no sub-database is remote): our own MatchSpy reads each match's
+//   group as the matcher hands it over, the facet values from a group's
+//   first match, and keeps each match's weight for heavy_matches: no
+//   query but the search's.
+// - remote-capable: Xapian's ValueCountMatchSpy (the one match spy that
+//   xapian-tcpsrv runs; a custom one is "not suitable for use with remote
+//   searches") counts the groups, then one query reads a document per
+//   group for its facet values, and heavy_matches runs the search again.
 class Facets
 {
       public:
-	Facets(std::vector<unsigned> slots, int count_slot);
+	Facets(std::vector<unsigned> slots, int count_slot, bool local);
 	// Add the spies to enquire before get_mset.
 	void attach(Xapian::Enquire &enquire);
 	// After get_mset: the counts. Grouped, each group's facet values are
 	// read from one of its documents (any: a group's documents hold the
-	// same values), found by one query over the groups' slot values.
+	// same values): remote-capable, found by one query over the groups'
+	// slot values.
 	void collect(const Xapian::Database &db);
 	// Values of facet k (k < facet_count()), most frequent first (then by
 	// value, for a stable order).
@@ -83,6 +94,12 @@ class Facets
 	{
 		return unsigned(count_slot_);
 	}
+	// Whether the local MatchSpy counted (and kept every seen match's
+	// weight in `weights`).
+	bool local() const
+	{
+		return bool(group_spy_);
+	}
 	// Distinct groups among the matches (count_slot only).
 	size_t groups() const
 	{
@@ -95,15 +112,20 @@ class Facets
 	}
 	// Matches in group `value` (count_slot only; 0 for a group with none).
 	size_t group_matches(const std::string &value) const;
-	// Each group's matches by weight, once heavy_matches needed them.
+	// Each group's matches by weight: of every match looked at when
+	// local(), otherwise once heavy_matches needed them (weighed).
 	std::map<std::string, std::vector<double>> weights;
 	bool weighed = false;
 
       private:
+	class GroupSpy;
+	void see(const Xapian::Document &doc, double weight);
 	void count_values(size_t k, const std::string &values, unsigned times);
 	std::vector<unsigned> slots_;
 	int count_slot_;
-	// Grouped: one spy on count_slot; otherwise one per facet slot.
+	// Grouped and local: our spy. Grouped otherwise: one ValueCountMatchSpy
+	// on count_slot. Not grouped: one ValueCountMatchSpy per facet slot.
+	std::unique_ptr<Xapian::MatchSpy> group_spy_;
 	std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies_;
 	std::vector<std::map<std::string, unsigned>> counts_;
 	std::map<std::string, unsigned> groups_; // group -> its matches
@@ -154,11 +176,12 @@ template <typename Fn> qx_status guarded(qx_db *db, bool need_writer, Fn &&fn) n
 // A query term and its weight.
 using WeighedTerm = std::pair<std::string, double>;
 
-// Every position at which one of terms occurs in doc, numbered by
+// Every position at which one of terms occurs in document did of db (a
+// docid of db itself, combined over shards), numbered by
 // the term's index in terms and carrying its weight, in position order. A
 // stem ("Z" term, no positions) is found through the document's own words
 // with that stem (stemmer: the query's). xindex_hits.cc.
-std::vector<qx_position> term_positions(const Xapian::Document &doc,
+std::vector<qx_position> term_positions(const Xapian::Database &db, Xapian::docid did,
                                         const std::vector<WeighedTerm> &terms,
                                         const Xapian::Stem &stemmer);
 

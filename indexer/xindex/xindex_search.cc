@@ -171,9 +171,12 @@ class Acceptor
 		     ++t)
 			terms_.emplace_back(*t, 0.0);
 	}
-	bool operator()(const Xapian::Document &doc) const
+	// Match did of db (db's own docid), read as doc.
+	bool operator()(const Xapian::Database &db, Xapian::docid did,
+	                const Xapian::Document &doc) const
 	{
-		std::vector<qx_position> positions = xindex::term_positions(doc, terms_, stemmer_);
+		std::vector<qx_position> positions =
+		    xindex::term_positions(db, did, terms_, stemmer_);
 		if (positions.empty())
 			return true;
 		const std::string data = doc.get_data();
@@ -227,7 +230,7 @@ Xapian::Query accepted(const qx_search_params &params, const Xapian::Database &d
 	std::vector<Xapian::Query> dropped;
 	for (auto it = all.begin(); it != all.end(); ++it) {
 		Xapian::Document doc = it.get_document();
-		if (!accept(doc))
+		if (!accept(db, *it, doc))
 			dropped.emplace_back(unique_term(doc));
 	}
 	if (dropped.empty())
@@ -255,7 +258,7 @@ void run(const qx_search_params &params, const Xapian::Database &db, qx_mset &re
 	if (params.facet_count || params.count_slot >= 0) {
 		std::vector<unsigned> slots(params.facet_slots,
 		                            params.facet_slots + params.facet_count);
-		result.spy.reset(new xindex::Facets(slots, params.count_slot));
+		result.spy.reset(new xindex::Facets(slots, params.count_slot, !result.db->remote));
 		result.spy->attach(result.enquire);
 	}
 	// Every match by default, so that totals and facet counts are exact;

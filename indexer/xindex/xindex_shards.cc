@@ -57,6 +57,7 @@ qx_status qx_db_open_shards(const char *const *specs, size_t count, qx_db **out,
 			for (size_t i = 0; i < count; i++) {
 				Xapian::Database shard = open_one(specs[i]);
 				db->shards.push_back(shard);
+				db->remote = db->remote || std::strncmp(specs[i], "tcp:", 4) == 0;
 				db->db->add_database(shard);
 			}
 			db->path = specs[0];

@@ -1190,6 +1190,43 @@ static void test_similar(void)
 	qx_db_close(db);
 }
 
+/* Many candidates: like_seed reads them 64 at a time, heaviest first, and
+ * the closest one here sorts first by its unique term but was added last,
+ * so it is only found on a later page. (Xapian 1.4.22's MSet::fetch() on
+ * a page after the first crashed in Enquire::Internal::request_doc: fixed
+ * in 536f007, read through a read-only handle as serve does.) */
+static void test_similar_pages(void)
+{
+	char path[300], rec[16];
+	path_in_tmp(path, sizeof path, "similar-pages");
+	qx_db *db = NULL;
+	CHECK(qx_db_open(path, true, &db, NULL) == QX_OK);
+	add_question(db, "s00", 0, "does compile work on python wheels", "ravi");
+	for (int i = 0; i < 150; i++) {
+		snprintf(rec, sizeof rec, "r%03d", 100 + i);
+		add_question(db, rec, 0, "which python wheels can compile use", "jonas");
+	}
+	add_question(db, "a01", 0, "can compile use python wheels", "yuki");
+	/* Enough others that the shared words are not common ones (an
+	 * expansion weighs a word most documents hold at nothing). */
+	for (int i = 0; i < 400; i++) {
+		snprintf(rec, sizeof rec, "x%03d", i);
+		add_question(db, rec, 0, "is flexattention fast on cpu", "mei");
+	}
+	CHECK(qx_db_commit(db) == QX_OK);
+	qx_db_close(db);
+	db = NULL;
+	CHECK(qx_db_open(path, false, &db, NULL) == QX_OK);
+	qx_mset *ms = NULL;
+	char buf[64];
+	CHECK(similar(db, "XUNITs00#0", "XRECs00", 2, 0, &ms) == QX_OK);
+	CHECK(qx_mset_size(ms) == 5);
+	CHECK(strcmp(hit_data(ms, 0, buf, sizeof buf), "XUNITa01#0") == 0);
+	CHECK(strcmp(hit_data(ms, 1, buf, sizeof buf), "XUNITr100#0") == 0);
+	qx_mset_free(ms);
+	qx_db_close(db);
+}
+
 /* qx_mset_hit_has_every_word: a group of alternatives is one word, held
  * when one of them is (the percentage counts every alternative); only for
  * a search read as words. */
@@ -1264,6 +1301,7 @@ int main(void)
 	RUN(test_utf8_lower);
 	RUN(test_accept);
 	RUN(test_similar);
+	RUN(test_similar_pages);
 	RUN(test_every_word);
 	char cmd[300];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp_root);
