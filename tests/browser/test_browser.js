@@ -21,7 +21,7 @@
 'use strict';
 
 const fs = require('fs');
-const { spawn } = require('child_process');
+const { spawn, spawnSync } = require('child_process');
 const path = require('path');
 const qa = require('../lib/qa_test');
 const a11y = require('./a11y');
@@ -489,7 +489,7 @@ async function main() {
       '/search?speaker=' + encodeURIComponent('Eve <b>Bold</b>'), '/nope' + encodeURIComponent(PAYLOAD)];
     for (const p of pages) {
       await page.goto(base + p);
-      await sleep(150);
+      await qa.settled(page);
       const r = await page.evaluate(() => ({
         pwned: window.__pwned,
         csp: window.__csp,
@@ -537,7 +537,9 @@ async function main() {
     const jobs = path.join(archive, '.qarchive', 'transcribe');
     const holder = spawn('flock', [path.join(jobs, LIVE + '.lock'), 'sleep', '120'], { stdio: 'ignore' });
     try {
-      await sleep(300);
+      /* Held once a non-blocking flock of the same file fails. */
+      for (let i = 0; i < 200 && spawnSync('flock', ['-n', path.join(jobs, LIVE + '.lock'), 'true']).status === 0; i++)
+        await sleep(50);
       write(path.join(jobs, LIVE + '.json'), JSON.stringify({
         state: 'running', queued_at: 2, started_at: Math.floor(Date.now() / 1000), progress: 70, message: '' }));
       check(await waitFor(page, () => {
@@ -591,7 +593,7 @@ async function main() {
       for (const [tname, url] of Object.entries(targets)) {
         await p.goto(base + url);
         if (tname.startsWith('watch') || tname === 'embed') await waitFor(p, () => { const v = document.getElementById('player'); return !v || v.readyState >= 2; }, null, 5000);
-        await sleep(300);
+        await qa.settled(p);
         await p.screenshot({ path: path.join(shots, `${vname}-${tname}.png`) });
         await a11y.audit(p, `${vname} ${tname} (${url})`);
         if (tname === 'search-did-you-mean') check(await p.locator('.suggest a').textContent() === 'checkpoints', `${vname}: the page audited offers "did you mean"`);

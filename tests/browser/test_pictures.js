@@ -173,7 +173,7 @@ async function main() {
         ['watch', '/watch/2025-09-01-lighthouse-keeping']]) {
         await page.goto(base + url);
         await pictures(page);
-        await sleep(200);
+        await qa.settled(page);
         await page.screenshot({ path: path.join(shots, `pictures-${vname}-${name}.png`), fullPage: name !== 'watch' });
         await a11y.audit(page, `${vname} ${name} with pictures`);
       }

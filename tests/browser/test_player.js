@@ -273,7 +273,7 @@ async function phone(page, base) {
    * draws at a phone's pixel ratio (153 px measured, cut at 151 drawn). */
   check(find.text * 1.1 <= find.box, 'phone: the find box\'s placeholder is whole: ' + JSON.stringify(find));
   await page.evaluate(() => document.querySelector('.transcript').scrollIntoView({ block: 'start' }));
-  await sleep(200);
+  await qa.settled(page);
   const pinned = await page.evaluate(() => {
     const r = document.getElementById('player').getBoundingClientRect();
     const t = document.querySelector('.transcript').getBoundingClientRect();
@@ -283,7 +283,7 @@ async function phone(page, base) {
     'phone: the player stays pinned at the top while scrolled down: ' + JSON.stringify(pinned));
   await page.screenshot({ path: path.join(WORK, 'screenshots', 'player-phone-pinned.png') });
   await page.evaluate(() => document.querySelector('.agenda').scrollIntoView({ block: 'end' }));
-  await sleep(200);
+  await qa.settled(page);
   await page.locator('.agenda .chapters > li').nth(2).locator('a').tap();
   const inView = await waitFor(page, () => {
     const v = document.getElementById('player'), r = v.getBoundingClientRect();

@@ -118,6 +118,18 @@ function stopServer(proc) {
   });
 }
 
+/* Resolves once `page` has drawn what it loaded: its fonts ready, its
+ * images decoded, and two animation frames after that (the first runs
+ * before the next paint, the second after it). What a test waits for
+ * before it reads the page or takes a screenshot, instead of a sleep. */
+async function settled(page) {
+  await page.evaluate(async () => {
+    await document.fonts.ready;
+    await Promise.all([...document.images].map((i) => i.decode().catch(() => null)));
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  });
+}
+
 /* Debian's chromium, headless, without the network it would reach for by
  * itself, and allowed to autoplay (the players start on a click). */
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -126,5 +138,5 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 
 module.exports = {
   argument, check, counts, report, run, loadPinned, freePort, get, sleep,
-  startServer, stopServer, CHROMIUM_ARGS,
+  startServer, stopServer, settled, CHROMIUM_ARGS,
 };

@@ -105,9 +105,6 @@ class TcpServer:
 
     def __init__(self, path):
         self.port = free_port()
-        # Its own session: on SIGTERM xapian-tcpsrv (fork mode) kills its
-        # whole process group, which would otherwise be this script's,
-        # ctest's and the shell's.
         self.proc = subprocess.Popen(
             ["xapian-tcpsrv", "--interface", "127.0.0.1", "--port", str(self.port), path],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
