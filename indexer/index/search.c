@@ -940,8 +940,7 @@ static search_status page_hits(const reader *r, const page *pg, const search_req
 	unsigned n = qx_mset_size(r->ms);
 	bool *led = calloc(n ? n : 1, sizeof *led);
 	search_status st = gs.items && hits && led ? SEARCH_OK : SEARCH_NOMEM;
-	bool sentence = is_sentence(req->query);
-	if (st == SEARCH_OK && !req->by_date && sentence)
+	if (st == SEARCH_OK && !req->by_date && r->sentence)
 		st = place_leads(r, pg, &gs, led);
 	else if (st == SEARCH_OK && !req->by_date && !match_any && !has_syntax(req->query))
 		st = place_said(r, pg, &gs, led);
@@ -1013,7 +1012,7 @@ static search_status run_once(qx_db *db, const synonyms *syn, const search_reque
 	if (qx_db_revision(db, &revision) != QX_OK)
 		revision = NULL;
 	reader r = {db, NULL, err, errlen, &f, req->questions,
-	            req->profile ? req->profile : &scratch, revision};
+	            req->profile ? req->profile : &scratch, revision, is_sentence(req->query)};
 	json_t *hits = NULL, *facets = NULL;
 	page pg = page_of(req);
 	bool match_any = false, showing = false;
