@@ -974,12 +974,15 @@ static search_status read_agreeing(const reader *r, const groups *gs, size_t k, 
 			break; /* weights fall within a recording */
 		if ((st = search_moment_place(r, i, &doc, &t, &at)) != SEARCH_OK || !doc)
 			continue;
-		if (is_timed(doc)) {
+		bool timed = is_timed(doc);
+		if (timed) {
 			const char *type = json_string_value(json_object_get(doc, "type"));
 			best = best > 0 ? best : w;
 			a[(*n)++] = (agreeing){i, w, t, w, strcmp(type, "agenda") != 0};
 		}
 		json_decref(doc);
+		if (timed && best <= 0)
+			break; /* filters alone weigh nothing: nothing to agree on */
 	}
 	for (size_t m = 0; m < *n; m++)
 		for (size_t o = 0; o < *n; o++)
