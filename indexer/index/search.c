@@ -44,6 +44,17 @@
  * half). */
 #define SEARCH_ASKED_LEADS 0.8
 
+/* A moment that several of a recording's documents place at the same time
+ * (two overlapping passages, a passage and its unit) weighs its best
+ * document's weight plus this share of the others': when every window
+ * holding its cue puts the densest run there, the run is whole, not cut
+ * by a window's edge, and among near ties it goes first. Only documents
+ * weighing at least SEARCH_AGREEING_FROM of the recording's best timed
+ * one are read for it (tests/search-quality/RESULTS.md: session 8,
+ * chosen on the tune half). */
+#define SEARCH_AGREEING_SHARE 0.05
+#define SEARCH_AGREEING_FROM 0.8
+
 /* A query of at least this many words (filters aside), with no search
  * syntax, is a sentence: a question or a pasted error, not keywords. */
 #define SEARCH_SENTENCE_WORDS 5
@@ -929,9 +940,84 @@ static search_status place_said(const reader *r, const page *pg, groups *gs, boo
 	return st;
 }
 
+/* One of a recording's timed hits read by place_agreed: its index, its
+ * weight, where its moment is, and what that moment weighs with the
+ * documents that agree on it. */
+typedef struct agreeing {
+	unsigned i;
+	double w, t, score;
+	bool said; /* a passage or unit: a window of what was said */
+} agreeing;
+
+/* Recording k's timed hits weighing at least SEARCH_AGREEING_FROM of its
+ * best one, in rank order, into a (room for cap), *n of them, each
+ * scored with the others of what was said that place its moment at the
+ * same time (an agenda item is placed at its start by its title). */
+static search_status read_agreeing(const reader *r, const groups *gs, size_t k, agreeing *a,
+                                   size_t cap, size_t *n)
+{
+	unsigned hits = qx_mset_size(r->ms);
+	double best = 0;
+	search_status st = SEARCH_OK;
+	*n = 0;
+	for (unsigned i = 0; st == SEARCH_OK && i < hits && *n < cap; i++) {
+		const char *id = NULL, *data;
+		size_t len, at;
+		double w = 0, t;
+		json_t *doc = NULL;
+		if ((st = check(r, qx_mset_hit_group(r->ms, i, &id))) != SEARCH_OK || !id ||
+		    strcmp(id, gs->items[k].id) != 0)
+			continue;
+		if ((st = check(r, qx_mset_hit(r->ms, i, &data, &len, NULL, &w))) != SEARCH_OK)
+			break;
+		if (best > 0 && w < SEARCH_AGREEING_FROM * best)
+			break; /* weights fall within a recording */
+		if ((st = search_moment_place(r, i, &doc, &t, &at)) != SEARCH_OK || !doc)
+			continue;
+		bool timed = is_timed(doc);
+		if (timed) {
+			const char *type = json_string_value(json_object_get(doc, "type"));
+			best = best > 0 ? best : w;
+			a[(*n)++] = (agreeing){i, w, t, w, strcmp(type, "agenda") != 0};
+		}
+		json_decref(doc);
+		if (timed && best <= 0)
+			break; /* filters alone weigh nothing: nothing to agree on */
+	}
+	for (size_t m = 0; m < *n; m++)
+		for (size_t o = 0; o < *n; o++)
+			if (o != m && a[o].said && a[m].said && fabs(a[o].t - a[m].t) < 0.001)
+				a[m].score += SEARCH_AGREEING_SHARE * a[o].w;
+	return st;
+}
+
+/* Each recording on the page that no rule above has led: the moment its
+ * documents agree on most (SEARCH_AGREEING_SHARE) leads, placed first and
+ * marked in led[], when that is not its best hit's moment already. */
+static search_status place_agreed(const reader *r, const page *pg, groups *gs, bool *led)
+{
+	agreeing a[2 * SEARCH_CANDIDATES_PER_RECORDING];
+	search_status st = SEARCH_OK;
+	for (size_t k = pg->first; st == SEARCH_OK && k < gs->count; k++) {
+		size_t n = 0, lead = 0;
+		if (gs->items[k].count > 0)
+			continue;
+		st = read_agreeing(r, gs, k, a, sizeof a / sizeof a[0], &n);
+		for (size_t m = 1; m < n; m++)
+			if (a[m].score > a[lead].score + 1e-9 && fabs(a[m].t - a[0].t) >= 0.001)
+				lead = m;
+		if (st == SEARCH_OK && lead > 0) {
+			led[a[lead].i] = true;
+			st = place_hit(r, a[lead].i, gs, pg);
+		}
+	}
+	return st;
+}
+
 /* The page's moments into *out: its recordings in rank order, each with its
  * moments; for a sentence query, each recording's lead first
- * (place_leads); for keywords, where the answer says them (place_said). */
+ * (place_leads); for keywords, where the answer says them (place_said);
+ * otherwise the moment its documents agree on (place_agreed). */
 static search_status page_hits(const reader *r, const page *pg, const search_request *req,
                                bool match_any, json_t **out)
 {
@@ -940,11 +1026,12 @@ static search_status page_hits(const reader *r, const page *pg, const search_req
 	unsigned n = qx_mset_size(r->ms);
 	bool *led = calloc(n ? n : 1, sizeof *led);
 	search_status st = gs.items && hits && led ? SEARCH_OK : SEARCH_NOMEM;
-	bool sentence = is_sentence(req->query);
-	if (st == SEARCH_OK && !req->by_date && sentence)
+	if (st == SEARCH_OK && !req->by_date && r->sentence)
 		st = place_leads(r, pg, &gs, led);
 	else if (st == SEARCH_OK && !req->by_date && !match_any && !has_syntax(req->query))
 		st = place_said(r, pg, &gs, led);
+	if (st == SEARCH_OK && !req->by_date)
+		st = place_agreed(r, pg, &gs, led);
 	for (unsigned i = 0; st == SEARCH_OK && i < n; i++)
 		if (!led[i])
 			st = place_hit(r, i, &gs, pg);
@@ -1013,7 +1100,7 @@ static search_status run_once(qx_db *db, const synonyms *syn, const search_reque
 	if (qx_db_revision(db, &revision) != QX_OK)
 		revision = NULL;
 	reader r = {db, NULL, err, errlen, &f, req->questions,
-	            req->profile ? req->profile : &scratch, revision};
+	            req->profile ? req->profile : &scratch, revision, is_sentence(req->query)};
 	json_t *hits = NULL, *facets = NULL;
 	page pg = page_of(req);
 	bool match_any = false, showing = false;

@@ -21,11 +21,12 @@ typedef struct reader {
 	qx_mset *ms;
 	char *err;
 	size_t errlen;
-	struct filters *f; /* the search's filters and speakers */
-	bool questions;    /* units only (search_request.questions) */
+	struct filters *f;    /* the search's filters and speakers */
+	bool questions;       /* units only (search_request.questions) */
 	search_profile *prof; /* never NULL: the caller's, or scratch */
 	const char *revision; /* the index's (qx_db_revision), for search_cache.h;
 	                       * NULL: nothing is cached */
+	bool sentence;        /* the query is a sentence (search.c: is_sentence) */
 } reader;
 
 /* Filter terms for the request's --release/--kind/--speaker/--recording, and the

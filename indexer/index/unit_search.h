@@ -16,7 +16,9 @@
  * start (UNIT_SEARCH_PLAYS_FROM_ANSWER; tests/search-quality/RESULTS.md
  * says why, and the page shows the question just before it). When the
  * query matches the answer, the hit is a moment in what was said, like a
- * passage's: "type": "passage", `t` at the densest run.
+ * passage's: "type": "passage", `t` at the densest run (for a sentence
+ * query in the answer's first seconds, the answer's start: search_moment.c,
+ * answer_opening).
  */
 #ifndef QA_UNIT_SEARCH_H
 #define QA_UNIT_SEARCH_H

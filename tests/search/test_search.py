@@ -424,6 +424,16 @@ def unit_checks(tmp):
           isinstance(a.get("end"), float) and a["end"] > 25.0 and
           (a.get("text") or "").startswith("Yes, save the artifacts"),
           "unit.answer {t, end, speaker, text}: %s" % a)
+    # A question typed as a sentence whose words are in the answer's second
+    # cue, within 5 s of its start, plays the unit from the answer's start
+    # (search_moment.c: answer_opening); keywords stay where they are said.
+    rc, r, _ = search(root, "do I need the same versions on both sides")
+    unit_hits = [h for h in (r and r["hits"] or []) if h.get("start") == 15.0]
+    check(unit_hits and unit_hits[0].get("t") == 25.0,
+          "a sentence matched in the answer's opening plays from the answer: %s" % (r and r["hits"]))
+    rc, r, _ = search(root, "same versions")
+    check(r and r["hits"] and all(h.get("t") == 30.0 for h in r["hits"]),
+          "keywords play where they are said: %s" % (r and r["hits"]))
     # The introduction is no question; the goodbye neither.
     rc, r, _ = search(root, "--questions", "introduce yourself")
     check(r is not None and r["total"] == 0, "no unit for the introduction: %s" % (r and r["hits"]))

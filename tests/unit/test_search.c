@@ -416,7 +416,8 @@ static void test_asked_question_leads(void)
 	first = json_array_get(json_object_get(got, "hits"), 0);
 	CHECK_STR(hit_str(first, "type"), "passage");
 	json_decref(got);
-	CHECK(sweep_one_failure(sentence) > compile_reads);
+	/* More reads than the same words as keywords: the lead's own. */
+	CHECK(sweep_one_failure(sentence) > sweep_one_failure("guard failing model recompiles"));
 }
 
 /* Keywords that a question names ("And what about foreach_map?") are
