@@ -119,13 +119,16 @@ function stopServer(proc) {
 }
 
 /* Resolves once `page` has drawn what it loaded: its fonts ready, its
- * images decoded, and two animation frames after that (the first runs
- * before the next paint, the second after it). What a test waits for
- * before it reads the page or takes a screenshot, instead of a sleep. */
+ * loaded images decoded, and two animation frames after that (the first
+ * runs before the next paint, the second after it). What a test waits for
+ * before it reads the page or takes a screenshot, instead of a sleep.
+ * (A lazy image not loaded yet is left out: its decode() would wait for a
+ * scroll that never comes.) */
 async function settled(page) {
   await page.evaluate(async () => {
     await document.fonts.ready;
-    await Promise.all([...document.images].map((i) => i.decode().catch(() => null)));
+    await Promise.all([...document.images].filter((i) => i.complete)
+      .map((i) => i.decode().catch(() => null)));
     await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
   });
 }
