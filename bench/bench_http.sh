@@ -231,8 +231,9 @@ EOF
 [ "$only" = search ] && { echo "wrk outputs: $tmp"; exit 0; }
 # A one-recording archive whose media.mp4 is a real (tiny) MP4 followed by a
 # ~200 MB top-level "free" box of random bytes: libavformat probes it as a
-# playable recording, and the bytes served are incompressible. Kept between
-# runs.
+# playable recording, and the bytes served are incompressible. Its index
+# (moov) is written first (+faststart), or `qarchive index` would move it
+# there and drop the free box with it. Kept between runs.
 small=$work/http-archive
 rec=2023-01-02-release-qa-0192
 # --media-only's generated one-hour archive has another recording.
@@ -243,7 +244,7 @@ if [ ! -f "$small/.complete" ]; then
 	mkdir -p "$small/$rec"
 	cp "$big/$rec/recording.json" "$big/$rec/transcript.vtt" "$small/$rec/"
 	ffmpeg -loglevel error -y -f lavfi -i testsrc=duration=2:size=160x120:rate=10 \
-		-c:v libx264 -pix_fmt yuv420p "$tmp/head.mp4"
+		-c:v libx264 -pix_fmt yuv420p -movflags +faststart "$tmp/head.mp4"
 	free_len=$((200 * 1024 * 1024))
 	{
 		cat "$tmp/head.mp4"
