@@ -23,8 +23,8 @@
 #define ENGLISH_DICTIONARY "/usr/share/hunspell/en_US"
 
 typedef enum english_status {
-	ENGLISH_WORD,       /* a correctly spelled English word */
-	ENGLISH_NOT_A_WORD, /* not one (or not ASCII letters) */
+	ENGLISH_WORD,         /* a correctly spelled English word */
+	ENGLISH_NOT_A_WORD,   /* not one (or not ASCII letters) */
 	ENGLISH_NO_DICTIONARY /* the dictionary could not be opened: nothing known */
 } english_status;
 

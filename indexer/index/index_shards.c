@@ -178,8 +178,8 @@ static bool link_shard(const char *archive, const archive_listing *ls, const sha
 	struct stat sb;
 	if (!ok || !join_path(target, archive, INDEX_SYNONYMS_FILE, err, errlen))
 		return false;
-	return set_link(shard, INDEX_SYNONYMS_FILE, stat(target, &sb) == 0 ? target : NULL,
-	                      err, errlen);
+	return set_link(shard, INDEX_SYNONYMS_FILE, stat(target, &sb) == 0 ? target : NULL, err,
+	                errlen);
 }
 
 static void report_add(index_report *sum, const index_report *r)

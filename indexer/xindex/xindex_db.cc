@@ -33,19 +33,9 @@ Xapian::WritableDatabase &writing(qx_db *db)
 
 qx_status qx_db_open(const char *path, bool writable, qx_db **out, char **errmsg) noexcept
 {
-	if (out)
-		*out = nullptr;
-	if (errmsg)
-		*errmsg = nullptr;
-	std::string message;
-	qx_status status = QX_OK;
-	qx_db *db = nullptr;
-	try {
-		if (!out || !path) {
-			status = xindex::invalid(&message,
-			                         out ? "no path given" : "no place for the handle");
-			goto refused;
-		}
+	return xindex::open_guarded(out, errmsg, [&](qx_db *&db, std::string &message) {
+		if (!path)
+			return xindex::invalid(&message, "no path given");
 		db = new qx_db;
 		db->path = path;
 		db->writable = writable;
@@ -53,21 +43,8 @@ qx_status qx_db_open(const char *path, bool writable, qx_db **out, char **errmsg
 			db->db.reset(new Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN));
 		else
 			db->db.reset(new Xapian::Database(path));
-		*out = db;
 		return QX_OK;
-	} catch (...) {
-		status = xindex::fail(&message);
-	}
-refused:
-	delete db;
-	if (errmsg) {
-		try {
-			*errmsg = xindex::dup_string(message);
-		} catch (...) {
-			*errmsg = nullptr;
-		}
-	}
-	return status;
+	});
 }
 
 void qx_db_close(qx_db *db) noexcept

@@ -155,6 +155,40 @@ inline qx_status invalid(std::string *errmsg, const char *why)
 	return QX_INVALID;
 }
 
+// The body of every call that opens a handle (qx_db_open,
+// qx_db_open_shards): fn(db, message) makes *db (a new qx_db) and returns
+// QX_OK, or a status with why in message. On QX_OK *out is the handle;
+// otherwise the half-made one is deleted and the message handed to the
+// caller in *errmsg (malloc'd, may be NULL).
+template <typename Fn> qx_status open_guarded(qx_db **out, char **errmsg, Fn &&fn) noexcept
+{
+	if (out)
+		*out = nullptr;
+	if (errmsg)
+		*errmsg = nullptr;
+	std::string message;
+	qx_status status = QX_OK;
+	qx_db *db = nullptr;
+	try {
+		status = out ? fn(db, message) : invalid(&message, "no place for the handle");
+		if (status == QX_OK) {
+			*out = db;
+			return QX_OK;
+		}
+	} catch (...) {
+		status = fail(&message);
+	}
+	delete db;
+	if (errmsg) {
+		try {
+			*errmsg = dup_string(message);
+		} catch (...) {
+			*errmsg = nullptr;
+		}
+	}
+	return status;
+}
+
 // The body of every qx_db call: clear the message, refuse a read-only
 // handle where a writer is needed, run fn, map exceptions.
 template <typename Fn> qx_status guarded(qx_db *db, bool need_writer, Fn &&fn) noexcept
@@ -201,12 +235,12 @@ struct qx_mset {
 	// The search's weighting, for the queries that count a group's
 	// matches above a weight (qx_mset_group_count).
 	std::unique_ptr<Xapian::Weight> weight;
-	std::map<unsigned, std::string> data_cache; // hit index -> document data
+	std::map<unsigned, std::string> data_cache;  // hit index -> document data
 	std::map<unsigned, std::string> group_cache; // hit index -> collapse key
 	bool collapsed = false;                      // the search had a collapse slot
 	unsigned collapse_slot = 0;                  // which, when it had
 	bool by_value = false;                       // ranked by sort_by_value, not weight
-	Xapian::doccount check_at_least = 0;        // the search's; 0: every match
+	Xapian::doccount check_at_least = 0;         // the search's; 0: every match
 	bool words = false;  // read as words (qx_search_params.coverage_boost)
 	Xapian::Query every; // then every word required (empty: no words)
 

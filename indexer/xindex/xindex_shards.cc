@@ -41,41 +41,20 @@ Xapian::Database open_one(const std::string &spec)
 qx_status qx_db_open_shards(const char *const *specs, size_t count, qx_db **out,
                             char **errmsg) noexcept
 {
-	if (out)
-		*out = nullptr;
-	if (errmsg)
-		*errmsg = nullptr;
-	std::string message;
-	qx_status status = QX_OK;
-	qx_db *db = nullptr;
-	try {
-		if (!out || !specs || count == 0) {
-			status = xindex::invalid(&message, "no shards given");
-		} else {
-			db = new qx_db;
-			db->db.reset(new Xapian::Database());
-			for (size_t i = 0; i < count; i++) {
-				Xapian::Database shard = open_one(specs[i]);
-				db->shards.push_back(shard);
-				db->remote = db->remote || std::strncmp(specs[i], "tcp:", 4) == 0;
-				db->db->add_database(shard);
-			}
-			db->path = specs[0];
-			*out = db;
-			return QX_OK;
+	return xindex::open_guarded(out, errmsg, [&](qx_db *&db, std::string &message) {
+		if (!specs || count == 0)
+			return xindex::invalid(&message, "no shards given");
+		db = new qx_db;
+		db->db.reset(new Xapian::Database());
+		for (size_t i = 0; i < count; i++) {
+			Xapian::Database shard = open_one(specs[i]);
+			db->shards.push_back(shard);
+			db->remote = db->remote || std::strncmp(specs[i], "tcp:", 4) == 0;
+			db->db->add_database(shard);
 		}
-	} catch (...) {
-		status = xindex::fail(&message);
-	}
-	delete db;
-	if (errmsg) {
-		try {
-			*errmsg = xindex::dup_string(message);
-		} catch (...) {
-			*errmsg = nullptr;
-		}
-	}
-	return status;
+		db->path = specs[0];
+		return QX_OK;
+	});
 }
 
 namespace xindex
