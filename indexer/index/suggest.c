@@ -340,7 +340,9 @@ static qx_status spelled(const ctx *c, const char *term, char **out)
 /* Is b the same word as a, inflected ("recompilation", "recompilations")?
  * Searched as typed (--exact), a word is unknown when only another of its
  * forms is said, and that form is worth suggesting. One starts with the
- * other: a cheap test that needs no stemmer. */
+ * other: a cheap test that needs no stemmer, and too loose for a stemmed
+ * search, where an unknown English word's forms are unknown too ("newly"
+ * is not "new"), so it is asked under --exact only. */
 static bool same_word(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
@@ -350,7 +352,7 @@ static bool same_word(const char *a, const char *b)
 /* Rules 2 to 4 for the unknown word w: its replacement in *out, or NULL.
  * An English word the archive does not hold ("figure", "hangs") is spelled
  * as its writer meant: rules 3 and 4 leave it alone (english.h says why),
- * but for another form of it (same_word). */
+ * but, under --exact, for another form of it (same_word). */
 static qx_status replace_word(const ctx *c, const word *w, char **out)
 {
 	size_t at = 0;
@@ -360,7 +362,7 @@ static qx_status replace_word(const ctx *c, const word *w, char **out)
 	if (st == QX_OK && !at) {
 		if ((st = spelled(c, w->term, out)) != QX_OK)
 			return st;
-		if (*out && english && !same_word(w->term, *out)) {
+		if (*out && english && (c->p->stemmed || !same_word(w->term, *out))) {
 			free(*out);
 			*out = NULL;
 		}

@@ -45,7 +45,7 @@ static void make_index(void)
 	CHECK(qx_db_open(path, true, &w, NULL) == QX_OK);
 	add_words(w, "you can raise the recompilations limit with torch compile");
 	add_words(w, "graph breaks happen when dynamo cannot trace python 3.13 code");
-	add_words(w, "pytorch ships wheels for python 3.13 do update");
+	add_words(w, "pytorch ships new wheels for python 3.13 do update");
 	add_words(w, "add safe globals before loading with weights_only");
 	add_words(w, "dot product attention and torch check compile");
 	add_words(w, "graph graph graph dot dot dot");
@@ -124,6 +124,8 @@ static void test_english_words_stay(void)
 	 * they would otherwise be "corrected" into nonsense. */
 	CHECK_SUGGEST("grape breaks", "");
 	CHECK_SUGGEST("dog product attention", "");
+	/* Nor into a word it starts with: "newly" is not "new". */
+	CHECK_SUGGEST("newly graph", "");
 	/* A misspelling next to them is still corrected. */
 	CHECK_SUGGEST("grape grpah", "grape graph");
 }
