@@ -96,9 +96,19 @@ async function lists(page, base, vname) {
   check(!r.imgs.some((i) => /lighthouse-notes/.test(i.src)), `${vname} home: no picture without media`);
   check(r.overflow <= 0, `${vname} home: no horizontal overflow (${r.overflow} px)`);
 
-  await page.goto(base + '/search?q=lighthouse');
-  r = await pictures(page);
-  const moments = r.imgs.filter((i) => /\/at\/[0-9.]+\.jpg$/.test(i.src));
+  /* At most PICTURES_AT_CONCURRENT (2) frames are made at once; a third
+   * asked meanwhile gets the poster (640 px) as a stand-in, not kept by the
+   * browser. Frames made are kept, so a later view shows each one: three
+   * moments need at most two more views. */
+  let moments = [];
+  for (let view = 0; view < 3; view++) {
+    await page.goto(base + '/search?q=lighthouse');
+    r = await pictures(page);
+    moments = r.imgs.filter((i) => /\/at\/[0-9.]+\.jpg$/.test(i.src));
+    check(moments.every((i) => i.natural === 320 || i.natural === 640),
+      `${vname} search: each moment is its frame (320 px) or the poster standing in: ${JSON.stringify(r.imgs)}`);
+    if (moments.every((i) => i.natural === 320)) break;
+  }
   check(moments.length === 3 && moments.every((i) => i.natural === 320 && i.width === '160' && i.height === '90'),
     `${vname} search: each video result shows its moment (320 px, shown 160x90): ${JSON.stringify(r.imgs)}`);
   check(r.imgs.every((i) => i.natural > 0), `${vname} search: every picture loads`);
