@@ -14,6 +14,14 @@ static const cli_option *find(const cli_args *a, const char *arg)
 	return NULL;
 }
 
+/* An argument no option matched that is an unknown option, not a plain one. */
+static bool looks_like_option(const cli_args *a, const char *arg)
+{
+	if (!a->dash_words)
+		return arg[0] == '-';
+	return arg[0] == '-' && arg[1] == '-' && arg[2] != '\0';
+}
+
 static cli_args_status unexpected(const cli_args *a, const char *arg)
 {
 	fprintf(stderr, "qarchive %s: unexpected argument '%s'\n\n%s", a->command, arg, a->usage);
@@ -39,7 +47,7 @@ cli_args_status cli_args_parse(cli_args *a, int argc, char **argv)
 		}
 		const cli_option *o = find(a, arg);
 		if (!o) {
-			if (arg[0] == '-' || a->npositionals == a->max_positionals)
+			if (looks_like_option(a, arg) || a->npositionals == a->max_positionals)
 				return unexpected(a, arg);
 			a->positionals[a->npositionals++] = arg;
 			continue;

@@ -1,6 +1,6 @@
 /* cli_args: the one option loop of the `qarchive` commands that take
  * options and a few plain arguments (add, edit, remove, user, token, index,
- * recover, list, serve). A command describes its options in a table; the
+ * recover, list, serve, search). A command describes its options in a table; the
  * loop reads argv left to right and handles --help and -h, hands each
  * option (and its value) to the command, collects the plain arguments, and
  * reports anything else as a usage error, so every command says the same
@@ -38,6 +38,10 @@ typedef struct cli_args {
 	 * them are stored in positionals (borrowed from argv); one more is an
 	 * unexpected argument. npositionals is set by cli_args_parse. */
 	const char **positionals;
+	/* Plain arguments may start with one '-' ("-cuda", "-", a query's
+	 * words); only "--name" is then read as an option (and an unknown one
+	 * is an error). */
+	bool dash_words;
 	size_t max_positionals;
 	size_t npositionals;
 } cli_args;

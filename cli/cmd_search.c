@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "archive.h"
+#include "cli_args.h"
 #include "commands.h"
 #include "index_update.h"
 #include "json_out.h"
@@ -241,103 +242,152 @@ static qx_status open_index(const char *path, const char *const *shards, size_t 
 	                   : qx_db_open(path, false, db, open_err);
 }
 
-int cmd_search(int argc, char **argv)
-{
-	const char *shards[SEARCH_MAX_SHARDS];
-	size_t shard_count = 0;
-	search_request req = {.page = 1, .per_page = 10};
-	search_profile profile = {0};
-	const char *archive_flag = NULL;
-	bool json = false;
-	strbuf query = STRBUF_INIT;
-	int rc = EXIT_USAGE;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		bool has_value = i + 1 < argc;
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			fputs(usage, stdout);
-			sb_free(&query);
-			return EXIT_OK;
-		} else if (strcmp(a, "--json") == 0) {
-			json = true;
-		} else if (strcmp(a, "--exact") == 0) {
-			req.exact = true;
-		} else if (strcmp(a, "--questions") == 0) {
-			req.questions = true;
-		} else if (strcmp(a, "--profile") == 0) {
-			req.profile = &profile;
-		} else if (strcmp(a, "--check-at-least") == 0 && has_value) {
-			unsigned n;
-			if (number_parse_unsigned(argv[++i], 0, 1000000000, &n) != NUMBER_OK) {
-				fprintf(stderr, "qarchive search: --check-at-least wants a "
-				                "number from 0 to 1000000000\n");
-				sb_free(&query);
-				return EXIT_USAGE;
-			}
-			req.check_at_least = n ? n : SEARCH_CHECK_ALL;
-		} else if (strcmp(a, "--sort") == 0 && has_value) {
-			const char *by = argv[++i];
-			if (strcmp(by, "date") != 0 && strcmp(by, "relevance") != 0) {
-				fprintf(stderr, "qarchive search: --sort takes relevance or date\n");
-				sb_free(&query);
-				return EXIT_USAGE;
-			}
-			req.by_date = strcmp(by, "date") == 0;
-		} else if (strcmp(a, "--release") == 0 && has_value) {
-			req.release = argv[++i];
-		} else if (strcmp(a, "--kind") == 0 && has_value) {
-			req.kind = argv[++i];
-		} else if (strcmp(a, "--source") == 0 && has_value) {
-			req.source = argv[++i];
-		} else if (strcmp(a, "--speaker") == 0 && has_value) {
-			req.speaker = argv[++i];
-		} else if (strcmp(a, "--recording") == 0 && has_value) {
-			req.recording = argv[++i];
-		} else if (strcmp(a, "--shard") == 0 && has_value) {
-			if (shard_count == SEARCH_MAX_SHARDS) {
-				fprintf(stderr, "qarchive search: at most %d --shard\n",
-				        SEARCH_MAX_SHARDS);
-				sb_free(&query);
-				return EXIT_USAGE;
-			}
-			shards[shard_count++] = argv[++i];
-		} else if (strcmp(a, "--archive") == 0 && has_value) {
-			archive_flag = argv[++i];
-		} else if ((strcmp(a, "--limit") == 0 || strcmp(a, "--page") == 0) && has_value) {
-			unsigned *n = a[2] == 'l' ? &req.per_page : &req.page;
-			if (number_parse_unsigned(argv[++i], 1, 1000, n) != NUMBER_OK) {
-				fprintf(stderr,
-				        "qarchive search: %s wants a number from 1 to 1000\n", a);
-				sb_free(&query);
-				return EXIT_USAGE;
-			}
-		} else if (a[0] == '-' && a[1] == '-' && a[2] != '\0') {
-			fprintf(stderr, "qarchive search: unknown option '%s'\n\n%s", a, usage);
-			sb_free(&query);
-			return EXIT_USAGE;
-		} else {
-			if ((query.len && !sb_append_char(&query, ' ')) ||
-			    !sb_append_str(&query, a)) {
-				sb_free(&query);
-				return EXIT_USAGE;
-			}
-		}
-	}
-	if (!query.len && !req.release && !req.kind && !req.source && !req.speaker &&
-	    !req.recording) {
-		fputs(usage, stderr);
-		return EXIT_USAGE;
-	}
-	req.query = query.data ? query.data : "";
+enum {
+	OPT_JSON,
+	OPT_EXACT,
+	OPT_QUESTIONS,
+	OPT_PROFILE,
+	OPT_CHECK_AT_LEAST,
+	OPT_SORT,
+	OPT_RELEASE,
+	OPT_KIND,
+	OPT_SOURCE,
+	OPT_SPEAKER,
+	OPT_RECORDING,
+	OPT_SHARD,
+	OPT_ARCHIVE,
+	OPT_LIMIT,
+	OPT_PAGE,
+};
 
+static const cli_option options[] = {
+    {"--json", OPT_JSON, false, 0},
+    {"--exact", OPT_EXACT, false, 0},
+    {"--questions", OPT_QUESTIONS, false, 0},
+    {"--profile", OPT_PROFILE, false, 0},
+    {"--check-at-least", OPT_CHECK_AT_LEAST, true, 0},
+    {"--sort", OPT_SORT, true, 0},
+    {"--release", OPT_RELEASE, true, 0},
+    {"--kind", OPT_KIND, true, 0},
+    {"--source", OPT_SOURCE, true, 0},
+    {"--speaker", OPT_SPEAKER, true, 0},
+    {"--recording", OPT_RECORDING, true, 0},
+    {"--shard", OPT_SHARD, true, 0},
+    {"--archive", OPT_ARCHIVE, true, 0},
+    {"--limit", OPT_LIMIT, true, 0},
+    {"--page", OPT_PAGE, true, 0},
+    {NULL, 0, false, 0},
+};
+
+/* What the command line asks for. */
+typedef struct search_args {
+	search_request req;
+	search_profile profile;
+	const char *archive_flag;
+	const char *shards[SEARCH_MAX_SHARDS];
+	size_t shard_count;
+	bool json;
+} search_args;
+
+/* The options whose values are numbers or a fixed choice. */
+static bool on_checked_option(search_args *s, const cli_option *o, const char *value)
+{
+	unsigned n;
+	switch (o->id) {
+	case OPT_CHECK_AT_LEAST:
+		if (number_parse_unsigned(value, 0, 1000000000, &n) != NUMBER_OK) {
+			fprintf(stderr, "qarchive search: --check-at-least wants a "
+			                "number from 0 to 1000000000\n");
+			return false;
+		}
+		s->req.check_at_least = n ? n : SEARCH_CHECK_ALL;
+		return true;
+	case OPT_SORT:
+		if (strcmp(value, "date") != 0 && strcmp(value, "relevance") != 0) {
+			fprintf(stderr, "qarchive search: --sort takes relevance or date\n");
+			return false;
+		}
+		s->req.by_date = strcmp(value, "date") == 0;
+		return true;
+	case OPT_SHARD:
+		if (s->shard_count == SEARCH_MAX_SHARDS) {
+			fprintf(stderr, "qarchive search: at most %d --shard\n", SEARCH_MAX_SHARDS);
+			return false;
+		}
+		s->shards[s->shard_count++] = value;
+		return true;
+	default: /* --limit, --page */
+		if (number_parse_unsigned(value, 1, 1000,
+		                          o->id == OPT_LIMIT ? &s->req.per_page : &s->req.page) !=
+		    NUMBER_OK) {
+			fprintf(stderr, "qarchive search: %s wants a number from 1 to 1000\n",
+			        o->name);
+			return false;
+		}
+		return true;
+	}
+}
+
+static bool on_option(void *ctx, const cli_option *o, const char *value)
+{
+	search_args *s = ctx;
+	switch (o->id) {
+	case OPT_JSON:
+		s->json = true;
+		return true;
+	case OPT_EXACT:
+		s->req.exact = true;
+		return true;
+	case OPT_QUESTIONS:
+		s->req.questions = true;
+		return true;
+	case OPT_PROFILE:
+		s->req.profile = &s->profile;
+		return true;
+	case OPT_RELEASE:
+		s->req.release = value;
+		return true;
+	case OPT_KIND:
+		s->req.kind = value;
+		return true;
+	case OPT_SOURCE:
+		s->req.source = value;
+		return true;
+	case OPT_SPEAKER:
+		s->req.speaker = value;
+		return true;
+	case OPT_RECORDING:
+		s->req.recording = value;
+		return true;
+	case OPT_ARCHIVE:
+		s->archive_flag = value;
+		return true;
+	default:
+		return on_checked_option(s, o, value);
+	}
+}
+
+/* The query: the plain arguments joined by spaces. */
+static bool join_words(const char *const *words, size_t n, strbuf *query)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((query->len && !sb_append_char(query, ' ')) || !sb_append_str(query, words[i]))
+			return false;
+	return true;
+}
+
+/* Open the index (or the shards), search, print; the exit status. */
+static int search_and_print(search_args *s)
+{
 	char *archive = NULL, *path = NULL, *open_err = NULL;
 	qx_db *db = NULL;
 	synonyms *syn = NULL;
 	json_t *result = NULL;
-	if (archive_resolve_dir(archive_flag, &archive) != ARCHIVE_OK ||
+	int rc = EXIT_USAGE;
+	if (archive_resolve_dir(s->archive_flag, &archive) != ARCHIVE_OK ||
 	    !(path = index_path(archive)))
 		goto out;
-	qx_status qs = open_index(path, shards, shard_count, &db, &open_err);
+	qx_status qs = open_index(path, s->shards, s->shard_count, &db, &open_err);
 	if (qs != QX_OK) {
 		if (qs == QX_NOT_FOUND)
 			fprintf(stderr,
@@ -345,33 +395,30 @@ int cmd_search(int argc, char **argv)
 			        "--archive %s`\n",
 			        archive, archive);
 		else
-			fprintf(stderr, "qarchive search: %s: %s\n", shard_count ? shards[0] : path,
+			fprintf(stderr, "qarchive search: %s: %s\n",
+			        s->shard_count ? s->shards[0] : path,
 			        open_err ? open_err : qx_status_str(qs));
 		goto out;
 	}
 	syn = load_synonyms(db);
 	char err[512];
-	search_status st = search_run(db, syn, &req, &result, err, sizeof err);
+	search_status st = search_run(db, syn, &s->req, &result, err, sizeof err);
 	double rendered = search_profile_now();
-	if (st == SEARCH_BAD_QUERY) {
-		fprintf(stderr, "qarchive search: %s\n", err);
-		rc = EXIT_REJECTED;
-		goto out;
-	}
 	if (st != SEARCH_OK) {
 		fprintf(stderr, "qarchive search: %s\n", err);
+		rc = st == SEARCH_BAD_QUERY ? EXIT_REJECTED : EXIT_USAGE;
 		goto out;
 	}
-	if (json) {
+	if (s->json) {
 		rc = json_out_print(result, stdout) ? EXIT_USAGE : EXIT_OK;
 		result = NULL;
 	} else {
-		print_readable(result, req.recording != NULL);
+		print_readable(result, s->req.recording != NULL);
 		rc = EXIT_OK;
 	}
-	if (req.profile) {
+	if (s->req.profile) {
 		char line[512];
-		search_profile_format(&profile, json ? "json" : "text",
+		search_profile_format(&s->profile, s->json ? "json" : "text",
 		                      search_profile_now() - rendered, line, sizeof line);
 		fprintf(stderr, "qarchive search: profile (ms): %s\n", line);
 	}
@@ -382,6 +429,41 @@ out:
 	free(open_err);
 	free(path);
 	free(archive);
+	return rc;
+}
+
+int cmd_search(int argc, char **argv)
+{
+	search_args s = {.req = {.page = 1, .per_page = 10}};
+	const char **words = calloc(argc > 0 ? (size_t)argc : 1, sizeof *words);
+	if (!words) {
+		fputs("qarchive search: out of memory\n", stderr);
+		return EXIT_USAGE;
+	}
+	cli_args a = {.command = "search",
+	              .usage = usage,
+	              .options = options,
+	              .say_needs_value = true,
+	              .dash_words = true,
+	              .on_option = on_option,
+	              .ctx = &s,
+	              .positionals = words,
+	              .max_positionals = argc > 0 ? (size_t)argc : 0};
+	cli_args_status parsed = cli_args_parse(&a, argc, argv);
+	strbuf query = STRBUF_INIT;
+	int rc = EXIT_USAGE;
+	if (parsed != CLI_ARGS_RUN) {
+		rc = cli_args_exit(parsed);
+	} else if (!join_words(words, a.npositionals, &query)) {
+		fputs("qarchive search: out of memory\n", stderr);
+	} else if (!query.len && !s.req.release && !s.req.kind && !s.req.source && !s.req.speaker &&
+	           !s.req.recording) {
+		fputs(usage, stderr);
+	} else {
+		s.req.query = query.data ? query.data : "";
+		rc = search_and_print(&s);
+	}
 	sb_free(&query);
+	free(words);
 	return rc;
 }

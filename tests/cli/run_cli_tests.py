@@ -206,6 +206,24 @@ def fixed_checks(qarchive, cases_dir, result):
     result.check("cues --format webvtt on SRT",
                  json_problems(qarchive, ["cues", "--format", "webvtt", srt], 1, False))
 
+    # search reads its options with the other commands' loop (cli_args):
+    # the same messages for the same mistakes, and a query's "-word" is a word.
+    result.check("search --help", expect(qarchive, ["search", "--help"], 0,
+                                         ("usage: qarchive search", "Exit status")))
+    result.check("search without a query", expect(qarchive, ["search"], 2, (),
+                                                  ("usage: qarchive search",), stdout_empty=True))
+    result.check("search --limit without its value",
+                 expect(qarchive, ["search", "memory", "--limit"], 2, (),
+                        ("--limit needs a value",), stdout_empty=True))
+    result.check("search unknown option", expect(qarchive, ["search", "--bogus", "memory"], 2, (),
+                                                 ("'--bogus'", "usage: qarchive search"),
+                                                 stdout_empty=True))
+    result.check("search --page 0", expect(qarchive, ["search", "--page", "0", "memory"], 2, (),
+                                           ("--page wants a number from 1 to 1000",),
+                                           stdout_empty=True))
+    result.check("search: -word is a query word, not an option",
+                 expect(qarchive, ["search", "--archive", missing, "torch", "-cuda"], 2, (),
+                        (missing,), stdout_empty=True))
     result.check("agenda --help", expect(qarchive, ["agenda", "--help"], 0,
                                          ("usage: qarchive agenda", "Exit status")))
     result.check("agenda -h", expect(qarchive, ["agenda", "-h"], 0, ("usage: qarchive agenda",)))
