@@ -261,17 +261,11 @@ static bool parse_replica_of(serve_flags *f, const char *value)
 }
 
 /* A bad number is said as it comes, before any later option is read. */
-static bool on_option(void *ctx, const cli_option *o, const char *value)
+/* The options whose values are checked: numbers, sizes, formats, paths. */
+static bool on_checked_option(serve_flags *f, const cli_option *o, const char *value)
 {
-	serve_flags *f = ctx;
 	http_server_config *cfg = f->cfg;
 	switch (o->id) {
-	case OPT_ARCHIVE:
-		f->archive = value;
-		break;
-	case OPT_LISTEN:
-		cfg->listen = value;
-		break;
 	case OPT_PORT:
 		if (number_parse_unsigned(value, 1, 65535, &cfg->port) != NUMBER_OK) {
 			log_say("serve", "--port wants 1 to 65535");
@@ -293,15 +287,6 @@ static bool on_option(void *ctx, const cli_option *o, const char *value)
 			return false;
 		}
 		break;
-	case OPT_SECURE:
-		cfg->secure_cookies = true;
-		break;
-	case OPT_PRIVATE:
-		cfg->private_read = true;
-		break;
-	case OPT_TRANSCRIBER:
-		cfg->transcriber = value;
-		break;
 	case OPT_TRANSCRIBER_TIMEOUT:
 		if (number_parse_unsigned(value, 1, 7 * 24 * 3600, &cfg->transcribe_timeout) !=
 		    NUMBER_OK) {
@@ -319,12 +304,6 @@ static bool on_option(void *ctx, const cli_option *o, const char *value)
 		log_set_format(lf);
 		break;
 	}
-	case OPT_METRICS_ALLOW:
-		cfg->metrics_allow = value;
-		break;
-	case OPT_TRUSTED_PROXY:
-		cfg->trusted_proxies = value;
-		break;
 	case OPT_METRICS_TOKEN_FILE:
 		return read_metrics_token(f, value);
 	case OPT_SHARD:
@@ -340,12 +319,6 @@ static bool on_option(void *ctx, const cli_option *o, const char *value)
 			log_say("serve", "--replica-of wants HOST:PORT, such as 10.0.0.5:7010");
 			return false;
 		}
-		break;
-	case OPT_REPLICA_DIR:
-		f->replica.dir = value;
-		break;
-	case OPT_WRITER_URL:
-		cfg->writer_url = value;
 		break;
 	case OPT_REPLICA_INTERVAL:
 		if (number_parse_unsigned(value, 1, 24 * 3600, &f->replica.interval) != NUMBER_OK) {
@@ -369,9 +342,47 @@ static bool on_option(void *ctx, const cli_option *o, const char *value)
 			return false;
 		}
 		break;
+	}
+	return true;
+}
+
+static bool on_option(void *ctx, const cli_option *o, const char *value)
+{
+	serve_flags *f = ctx;
+	http_server_config *cfg = f->cfg;
+	switch (o->id) {
+	case OPT_ARCHIVE:
+		f->archive = value;
+		break;
+	case OPT_LISTEN:
+		cfg->listen = value;
+		break;
+	case OPT_SECURE:
+		cfg->secure_cookies = true;
+		break;
+	case OPT_PRIVATE:
+		cfg->private_read = true;
+		break;
+	case OPT_TRANSCRIBER:
+		cfg->transcriber = value;
+		break;
+	case OPT_METRICS_ALLOW:
+		cfg->metrics_allow = value;
+		break;
+	case OPT_TRUSTED_PROXY:
+		cfg->trusted_proxies = value;
+		break;
+	case OPT_REPLICA_DIR:
+		f->replica.dir = value;
+		break;
+	case OPT_WRITER_URL:
+		cfg->writer_url = value;
+		break;
 	case OPT_NO_PICTURES:
 		cfg->no_pictures = true;
 		break;
+	default:
+		return on_checked_option(f, o, value);
 	}
 	return true;
 }
