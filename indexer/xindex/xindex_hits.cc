@@ -34,11 +34,10 @@ qx_status qx_mset_hit(qx_mset *mset, unsigned i, const char **data, size_t *len,
 		if (!data || !len)
 			return xindex::invalid(&mset->db->errmsg, "no place for the data");
 		xindex::read_point(mset->db);
-		Xapian::Document doc = it.get_document();
 		auto &cache = mset->data_cache;
 		auto found = cache.find(i);
 		if (found == cache.end())
-			found = cache.emplace(i, doc.get_data()).first;
+			found = cache.emplace(i, it.get_document().get_data()).first;
 		*data = found->second.data();
 		*len = found->second.size();
 		if (percent)
@@ -118,13 +117,21 @@ namespace
 // words weigh more. From the term's frequency over the whole database,
 // which a search over shards adds up exactly; not MSet::get_termweight,
 // which over shards is the sum of each shard's own bound.
-double term_weight(const qx_mset &mset, const std::string &term)
+// Kept on the match set: the frequency is read from the index (a pread
+// of its postlist table, more than a tenth of a page's moments on the
+// 100-hour archive) and is the same for every hit of one search.
+double term_weight(qx_mset &mset, const std::string &term)
 {
+	auto found = mset.term_weights.find(term);
+	if (found != mset.term_weights.end())
+		return found->second;
 	double n = mset.db->db->get_doccount(), tf = mset.mset.get_termfreq(term);
 	double tw = (n - tf + 0.5) / (tf + 0.5);
 	if (tw < 2)
 		tw = tw * 0.5 + 1; // as BM25Weight: never negative for common words
-	return std::log(tw);
+	double weight = std::log(tw);
+	mset.term_weights.emplace(term, weight);
+	return weight;
 }
 
 // Every position at which one of the query's terms occurs in hit `it`, with

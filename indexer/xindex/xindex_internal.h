@@ -237,6 +237,7 @@ struct qx_mset {
 	std::unique_ptr<Xapian::Weight> weight;
 	std::map<unsigned, std::string> data_cache;  // hit index -> document data
 	std::map<unsigned, std::string> group_cache; // hit index -> collapse key
+	std::map<std::string, double> term_weights;  // query term -> its weight in moments
 	bool collapsed = false;                      // the search had a collapse slot
 	unsigned collapse_slot = 0;                  // which, when it had
 	bool by_value = false;                       // ranked by sort_by_value, not weight
