@@ -215,9 +215,13 @@ using WeighedTerm = std::pair<std::string, double>;
 // the term's index in terms and carrying its weight, in position order. A
 // stem ("Z" term, no positions) is found through the document's own words
 // with that stem (stemmer: the query's). xindex_hits.cc.
-std::vector<qx_position> term_positions(const Xapian::Database &db, Xapian::docid did,
-                                        const std::vector<WeighedTerm> &terms,
-                                        const Xapian::Stem &stemmer);
+// words, when given, are the document's unprefixed words in termlist order
+// (its termlist read by the caller already), and stem_memo a memo of the
+// stemmer's answers: a search's hits share most of their words.
+std::vector<qx_position>
+term_positions(const Xapian::Database &db, Xapian::docid did, const std::vector<WeighedTerm> &terms,
+               const Xapian::Stem &stemmer, const std::vector<std::string> *words = nullptr,
+               std::unordered_map<std::string, std::string> *stem_memo = nullptr);
 
 // The writer of db, inside a transaction (starting one if none is open):
 // every change goes through this, so that qx_db_close can discard it.
@@ -244,6 +248,13 @@ struct qx_mset {
 	Xapian::doccount check_at_least = 0;         // the search's; 0: every match
 	bool words = false;  // read as words (qx_search_params.coverage_boost)
 	Xapian::Query every; // then every word required (empty: no words)
+	// The query's terms in query order, numbered from 1 as
+	// Enquire::get_matching_terms numbers them, and whether one is a stem:
+	// read at the first hit's positions (xindex_hits.cc).
+	std::map<std::string, unsigned> query_order;
+	bool query_order_read = false;
+	bool query_stems = false;
+	std::unordered_map<std::string, std::string> stem_memo; // word -> its stem
 
 	explicit qx_mset(qx_db *d) : db(d), enquire(*d->db)
 	{
