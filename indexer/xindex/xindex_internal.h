@@ -17,6 +17,23 @@
 #include <utility>
 #include <vector>
 
+namespace xindex
+{
+
+// Each group's facet values as a read handle's revision holds them: a
+// group's documents hold the same values (xindex.h: count_slot), so a
+// group seen by one search needs no reads of its slots by the next. The
+// local facet spy reads them at a group's first match, from value streams
+// it seeks far ahead: 10-15% of a search's CPU on the 100-hour bench
+// archive (bench/RESULTS.md, "/api/search after session 9's cuts").
+struct GroupValues {
+	std::vector<unsigned> slots; // the facet slots the values are of
+	int count_slot = -1;         // and the slot that names a group
+	std::unordered_map<std::string, std::vector<std::string>> values; // group -> one per slot
+};
+
+} // namespace xindex
+
 struct qx_db {
 	std::unique_ptr<Xapian::Database> db; // a WritableDatabase when writable
 	bool writable = false;
@@ -41,6 +58,9 @@ struct qx_db {
 	// fail as though a writer had recycled this revision.
 	unsigned fault_after = 0;
 	unsigned fault_times = 0;
+	// For the revision db reads: emptied by every qx_db_reopen, and never
+	// used by a writable handle, whose own changes would leave it stale.
+	xindex::GroupValues group_values;
 
 	Xapian::WritableDatabase &writer()
 	{
@@ -77,6 +97,9 @@ class Facets
 	// same values): remote-capable, found by one query over the groups'
 	// slot values.
 	void collect(const Xapian::Database &db);
+	// Local and grouped: take a group's facet values from known, and add
+	// those read (known is emptied first when it holds other slots').
+	void use_known(GroupValues &known);
 	// Values of facet k (k < facet_count()), most frequent first (then by
 	// value, for a stable order).
 	std::vector<std::pair<std::string, unsigned>> sorted(size_t k) const;
@@ -126,6 +149,7 @@ class Facets
 	// Grouped and local: our spy. Grouped otherwise: one ValueCountMatchSpy
 	// on count_slot. Not grouped: one ValueCountMatchSpy per facet slot.
 	std::unique_ptr<Xapian::MatchSpy> group_spy_;
+	GroupValues *known_ = nullptr; // use_known's, or none
 	std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies_;
 	std::vector<std::map<std::string, unsigned>> counts_;
 	std::map<std::string, unsigned> groups_; // group -> its matches
