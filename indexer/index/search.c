@@ -1100,7 +1100,8 @@ static search_status run_once(qx_db *db, const synonyms *syn, const search_reque
 	if (qx_db_revision(db, &revision) != QX_OK)
 		revision = NULL;
 	reader r = {db, NULL, err, errlen, &f, req->questions,
-	            req->profile ? req->profile : &scratch, revision, is_sentence(req->query)};
+	            req->profile ? req->profile : &scratch, revision, is_sentence(req->query),
+	            NULL};
 	json_t *hits = NULL, *facets = NULL;
 	page pg = page_of(req);
 	bool match_any = false, showing = false;
@@ -1119,8 +1120,12 @@ static search_status run_once(qx_db *db, const synonyms *syn, const search_reque
 	if (status == SEARCH_OK)
 		status = page_facets(&r, &facets);
 	r.prof->facets += (t0 = search_profile_now()) - t1;
-	if (status == SEARCH_OK)
+	if (status == SEARCH_OK) {
+		r.memo = search_memo_new(&r);
 		status = page_hits(&r, &pg, req, match_any, &hits);
+		search_memo_free(r.memo, qx_mset_size(r.ms));
+		r.memo = NULL;
+	}
 	r.prof->hits += (t1 = search_profile_now()) - t0;
 	if (status == SEARCH_OK) {
 		*out = json_pack(

@@ -24,30 +24,25 @@ static bool use_revision(const char *revision)
 
 json_t *search_cache_get(const char *revision, const char *key)
 {
-	json_t *copy = NULL;
+	json_t *shared = NULL;
 	if (!revision || !key)
 		return NULL;
 	pthread_mutex_lock(&lock);
 	if (cached_revision && entries && strcmp(cached_revision, revision) == 0)
-		copy = json_deep_copy(json_object_get(entries, key));
+		shared = json_incref(json_object_get(entries, key));
 	pthread_mutex_unlock(&lock);
-	return copy;
+	return shared;
 }
 
-void search_cache_put(const char *revision, const char *key, const json_t *value)
+void search_cache_put(const char *revision, const char *key, json_t *value)
 {
 	if (!revision || !key || !value)
-		return;
-	json_t *copy = json_deep_copy(value);
-	if (!copy)
 		return;
 	pthread_mutex_lock(&lock);
 	if (use_revision(revision)) {
 		if (json_object_size(entries) >= SEARCH_CACHE_MAX)
 			json_object_clear(entries);
-		json_object_set_new(entries, key, copy);
-		copy = NULL;
+		json_object_set(entries, key, value);
 	}
 	pthread_mutex_unlock(&lock);
-	json_decref(copy);
 }

@@ -10,6 +10,19 @@
 #include "search.h"
 #include "xindex.h"
 
+/* What the page's placing has learnt of hit i (search_moment.c): its data
+ * parsed, and where its moment is. place_agreed, place_said and
+ * place_leads read a hit's moment to choose a recording's lead, and
+ * place_hit reads it again to show it: each read parsed the data and read
+ * the positions anew (a third of search_run on the 100-hour archive). */
+typedef struct hit_memo {
+	json_t *doc;    /* the data parsed (search_hit_doc), or NULL: not yet */
+	bool placed;    /* search_moment_place's answer below is known */
+	json_t *moment; /* its *doc: doc, or NULL when the hit is no moment */
+	double t;
+	size_t at;
+} hit_memo;
+
 /* What every read of one attempt at a search needs: the handle, the match
  * set, and where a failure goes. Every qx_ call's status goes through
  * check(), so a QX_RETRY from any read (the search itself, or the lazy
@@ -27,6 +40,7 @@ typedef struct reader {
 	const char *revision; /* the index's (qx_db_revision), for search_cache.h;
 	                       * NULL: nothing is cached */
 	bool sentence;        /* the query is a sentence (search.c: is_sentence) */
+	hit_memo *memo;       /* one per hit of ms while the page is placed, or NULL */
 } reader;
 
 /* Filter terms for the request's --release/--kind/--speaker/--recording, and the
@@ -51,13 +65,19 @@ static inline search_status search_check(const reader *r, qx_status st)
 /* obj[key] as a number, or fallback. */
 double search_number_or(json_t *obj, const char *key, double fallback);
 
-/* Hit i's document data, parsed, into *doc (caller releases). */
+/* Hit i's document data, parsed, into *doc (caller releases; with a memo
+ * it is shared with the memo and must not be changed). */
 search_status search_hit_doc(const reader *r, unsigned i, json_t **doc);
 
+/* A memo for each hit of r->ms (NULL when out of memory: then every read
+ * is made again), and its release. */
+hit_memo *search_memo_new(const reader *r);
+void search_memo_free(hit_memo *memo, unsigned count);
+
 /* Where the moment of hit i is (search_moment.c): *t, *at (the cue, or
- * SIZE_MAX), *doc (caller releases; NULL when the hit is no moment). */
-search_status search_moment_place(const reader *r, unsigned i, json_t **doc, double *t,
-                                  size_t *at);
+ * SIZE_MAX), *doc (caller releases and must not change it; NULL when the
+ * hit is no moment). */
+search_status search_moment_place(const reader *r, unsigned i, json_t **doc, double *t, size_t *at);
 
 /* The moment of hit i of recording id (summary: its summary JSON, borrowed)
  * as a hit object in *hit; NULL when the hit is no moment of its own. */

@@ -21,6 +21,21 @@ double search_number_or(json_t *obj, const char *key, double fallback)
 	return json_is_number(v) ? json_number_value(v) : fallback;
 }
 
+hit_memo *search_memo_new(const reader *r)
+{
+	unsigned n = qx_mset_size(r->ms);
+	return calloc(n ? n : 1, sizeof(hit_memo));
+}
+
+void search_memo_free(hit_memo *memo, unsigned count)
+{
+	for (unsigned i = 0; memo && i < count; i++) {
+		json_decref(memo[i].doc);
+		json_decref(memo[i].moment);
+	}
+	free(memo);
+}
+
 /* Hit i's document data, parsed, into *doc (caller releases). */
 search_status search_hit_doc(const reader *r, unsigned i, json_t **doc)
 {
@@ -28,11 +43,18 @@ search_status search_hit_doc(const reader *r, unsigned i, json_t **doc)
 	size_t len;
 	json_error_t error;
 	*doc = NULL;
+	if (r->memo && r->memo[i].doc) {
+		*doc = json_incref(r->memo[i].doc);
+		return SEARCH_OK;
+	}
 	search_status st = search_check(r, qx_mset_hit(r->ms, i, &data, &len, NULL, NULL));
 	if (st != SEARCH_OK)
 		return st;
-	if ((*doc = json_loadb(data, len, 0, &error)) != NULL)
+	if ((*doc = json_loadb(data, len, 0, &error)) != NULL) {
+		if (r->memo)
+			r->memo[i].doc = json_incref(*doc);
 		return SEARCH_OK;
+	}
 	if (json_error_code(&error) == json_error_out_of_memory)
 		return SEARCH_NOMEM;
 	snprintf(r->err, r->errlen,
@@ -159,13 +181,31 @@ static double answer_opening(const reader *r, json_t *doc, size_t at, double t)
 	return answer >= 0 && t > answer && t <= answer + SEARCH_ANSWER_OPENING ? answer : t;
 }
 
+static search_status place(const reader *r, unsigned i, json_t **doc, double *t, size_t *at);
+
 /* Where the moment of hit i is: *t, the cue holding the first matched
  * position (passages; *at is that cue, SIZE_MAX for other documents) or
  * the document's own start (agenda items, about, notes), and in *doc the
  * hit's data (caller releases); *doc is NULL for an agenda item that
  * matched only by its recording's title (item_says_a_word). */
-search_status search_moment_place(const reader *r, unsigned i, json_t **doc, double *t,
-                                  size_t *at)
+search_status search_moment_place(const reader *r, unsigned i, json_t **doc, double *t, size_t *at)
+{
+	/* Read once per hit while the page is placed (search_internal.h). */
+	hit_memo *m = r->memo ? &r->memo[i] : NULL;
+	if (m && m->placed) {
+		*doc = json_incref(m->moment);
+		*t = m->t;
+		*at = m->at;
+		return SEARCH_OK;
+	}
+	search_status st = place(r, i, doc, t, at);
+	if (m && st == SEARCH_OK)
+		*m = (hit_memo){m->doc, true, json_incref(*doc), *t, *at};
+	return st;
+}
+
+/* search_moment_place, worked out. */
+static search_status place(const reader *r, unsigned i, json_t **doc, double *t, size_t *at)
 {
 	*at = SIZE_MAX;
 	*t = 0;
@@ -211,7 +251,7 @@ static search_status add_similar(const reader *r, json_t *doc, const char *id, j
 		return SEARCH_OK;
 	if (!json_is_integer(k) || json_integer_value(k) < 0)
 		return json_object_set_new(unit, "similar", json_array()) == 0 ? SEARCH_OK
-		                                                                : SEARCH_NOMEM;
+		                                                               : SEARCH_NOMEM;
 	/* The same for every search of this revision (search_cache.h). */
 	char key[300];
 	snprintf(key, sizeof key, "similar\x1f%s\x1f%lld", id, (long long)json_integer_value(k));
@@ -277,13 +317,13 @@ search_status search_moment(const reader *r, unsigned i, const char *id, json_t 
 	r->prof->snippets += search_profile_now() - t0;
 	if (st != SEARCH_OK)
 		goto out;
-	*hit = json_pack(
-	    "{s:s, s:O?, s:O?, s:O?, s:O?, s:O?, s:s, s:f, s:f, s:f, s:s}", "recording", id,
-	    "title", json_object_get(summary, "title"), "release",
-	    json_object_get(summary, "release"), "kind", json_object_get(summary, "kind"), "date",
-	    json_object_get(summary, "date"), "transcript", json_object_get(summary, "transcript"),
-	    "type", type ? type : "passage", "start", start, "end", end, "t",
-	    floor(t * 1000 + 0.5) / 1000, "snippet", snippet);
+	*hit = json_pack("{s:s, s:O?, s:O?, s:O?, s:O?, s:O?, s:s, s:f, s:f, s:f, s:s}",
+	                 "recording", id, "title", json_object_get(summary, "title"), "release",
+	                 json_object_get(summary, "release"), "kind",
+	                 json_object_get(summary, "kind"), "date", json_object_get(summary, "date"),
+	                 "transcript", json_object_get(summary, "transcript"), "type",
+	                 type ? type : "passage", "start", start, "end", end, "t",
+	                 floor(t * 1000 + 0.5) / 1000, "snippet", snippet);
 	if (*hit && !hit_card_fields(*hit, summary, doc, at)) {
 		json_decref(*hit);
 		*hit = NULL;

@@ -266,7 +266,9 @@ typedef struct qx_search_params {
 	 * are grouped by that slot's value (e.g. a recording; a document with
 	 * none is in no group) and each group is counted once, from one of its
 	 * documents: the facet slots must hold the same values in every
-	 * document of a group. Counted with Xapian's ValueCountMatchSpy and
+	 * document of a group. A read-only handle keeps each group's values
+	 * for the revision it reads (until qx_db_reopen), so that the next
+	 * search reads none of them again. Counted with Xapian's ValueCountMatchSpy and
 	 * queries, which a remote shard (xapian-tcpsrv) runs too. */
 	const unsigned *facet_slots;
 	size_t facet_count;

@@ -75,6 +75,8 @@ const char *qx_db_errmsg(const qx_db *db) noexcept
 qx_status qx_db_reopen(qx_db *db, bool *changed) noexcept
 {
 	return guarded(db, false, [&] {
+		// Whether or not it moves, before anything is read again.
+		db->group_values.values.clear();
 		bool c = db->db->reopen();
 		if (!db->shards.empty())
 			c = xindex::reopen_shards(db) || c;

@@ -57,8 +57,36 @@ void Facets::see(const Xapian::Document &doc, double weight)
 	matches.push_back(weight);
 	if (matches.size() > 1)
 		return;
-	for (size_t k = 0; k < slots_.size(); k++)
-		count_values(k, doc.get_value(slots_[k]), 1);
+	if (known_) {
+		auto found = known_->values.find(group);
+		if (found != known_->values.end()) {
+			for (size_t k = 0; k < slots_.size(); k++)
+				count_values(k, found->second[k], 1);
+			return;
+		}
+	}
+	std::vector<std::string> values;
+	for (size_t k = 0; k < slots_.size(); k++) {
+		values.push_back(doc.get_value(slots_[k]));
+		count_values(k, values.back(), 1);
+	}
+	// Bounded by the groups the index holds; a cap all the same.
+	if (known_ && known_->values.size() >= 1000000)
+		known_->values.clear();
+	if (known_)
+		known_->values.emplace(group, std::move(values));
+}
+
+void Facets::use_known(GroupValues &known)
+{
+	if (!local() || !grouping())
+		return;
+	if (known.slots != slots_ || known.count_slot != count_slot_) {
+		known.values.clear();
+		known.slots = slots_;
+		known.count_slot = count_slot_;
+	}
+	known_ = &known;
 }
 
 void Facets::attach(Xapian::Enquire &enquire)

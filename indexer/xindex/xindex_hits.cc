@@ -34,11 +34,10 @@ qx_status qx_mset_hit(qx_mset *mset, unsigned i, const char **data, size_t *len,
 		if (!data || !len)
 			return xindex::invalid(&mset->db->errmsg, "no place for the data");
 		xindex::read_point(mset->db);
-		Xapian::Document doc = it.get_document();
 		auto &cache = mset->data_cache;
 		auto found = cache.find(i);
 		if (found == cache.end())
-			found = cache.emplace(i, doc.get_data()).first;
+			found = cache.emplace(i, it.get_document().get_data()).first;
 		*data = found->second.data();
 		*len = found->second.size();
 		if (percent)
@@ -69,9 +68,24 @@ qx_status qx_mset_hit_group(qx_mset *mset, unsigned i, const char **value) noexc
 namespace xindex
 {
 
+// A stem term of the query ("Z" and a lower-case letter), not a prefix.
+static bool is_stem(const std::string &term)
+{
+	return term.size() > 1 && term[0] == 'Z' && std::islower((unsigned char)term[1]);
+}
+
+// A word as the document's termlist holds it, with no prefix (a stem, a
+// filter, a field).
+static bool is_word(const std::string &term)
+{
+	return !term.empty() && !(term[0] >= 'A' && term[0] <= 'Z');
+}
+
 std::vector<qx_position> term_positions(const Xapian::Database &db, Xapian::docid did,
                                         const std::vector<WeighedTerm> &terms,
-                                        const Xapian::Stem &stemmer)
+                                        const Xapian::Stem &stemmer,
+                                        const std::vector<std::string> *words,
+                                        std::unordered_map<std::string, std::string> *stem_memo)
 {
 	// By the combined database's docid (an MSet's, never a MatchDecider's
 	// document's, which is its shard's): Xapian finds the shard, local or
@@ -87,19 +101,32 @@ std::vector<qx_position> term_positions(const Xapian::Database &db, Xapian::doci
 	};
 	for (unsigned id = 0; id < terms.size(); id++) {
 		const std::string &term = terms[id].first;
-		if (term.size() > 1 && term[0] == 'Z' && std::islower((unsigned char)term[1]))
+		if (is_stem(term))
 			stems[term.substr(1)] = {id, terms[id].second};
 		else
 			collect(term, id, terms[id].second);
 	}
-	if (!stems.empty()) {
+	auto stem_of = [&](const std::string &word) -> std::string {
+		if (!stem_memo)
+			return stemmer(word);
+		auto found = stem_memo->find(word);
+		if (found == stem_memo->end())
+			found = stem_memo->emplace(word, stemmer(word)).first;
+		return found->second;
+	};
+	auto collect_stemmed = [&](const std::string &word) {
+		auto stem = stems.find(stem_of(word));
+		if (stem != stems.end())
+			collect(word, stem->second.first, stem->second.second);
+	};
+	if (!stems.empty() && words) {
+		for (const std::string &word : *words)
+			collect_stemmed(word);
+	} else if (!stems.empty()) {
 		for (auto t = db.termlist_begin(did); t != db.termlist_end(did); ++t) {
 			const std::string word = *t;
-			if (word.empty() || (word[0] >= 'A' && word[0] <= 'Z'))
-				continue; // prefixed: a stem, a filter, a field
-			auto stem = stems.find(stemmer(word));
-			if (stem != stems.end())
-				collect(word, stem->second.first, stem->second.second);
+			if (is_word(word))
+				collect_stemmed(word);
 		}
 	}
 	std::sort(out.begin(), out.end(), [](const qx_position &a, const qx_position &b) {
@@ -118,24 +145,64 @@ namespace
 // words weigh more. From the term's frequency over the whole database,
 // which a search over shards adds up exactly; not MSet::get_termweight,
 // which over shards is the sum of each shard's own bound.
-double term_weight(const qx_mset &mset, const std::string &term)
+// Kept on the match set: the frequency is read from the index (a pread
+// of its postlist table, more than a tenth of a page's moments on the
+// 100-hour archive) and is the same for every hit of one search.
+double term_weight(qx_mset &mset, const std::string &term)
 {
+	auto found = mset.term_weights.find(term);
+	if (found != mset.term_weights.end())
+		return found->second;
 	double n = mset.db->db->get_doccount(), tf = mset.mset.get_termfreq(term);
 	double tw = (n - tf + 0.5) / (tf + 0.5);
 	if (tw < 2)
 		tw = tw * 0.5 + 1; // as BM25Weight: never negative for common words
-	return std::log(tw);
+	double weight = std::log(tw);
+	mset.term_weights.emplace(term, weight);
+	return weight;
+}
+
+// The query's terms numbered as Enquire::get_matching_terms numbers them:
+// in query order, a term's first place counts.
+void read_query_order(qx_mset &mset)
+{
+	if (mset.query_order_read)
+		return;
+	const Xapian::Query &query = mset.enquire.get_query();
+	unsigned index = 1;
+	for (auto t = query.get_terms_begin(); t != query.get_terms_end(); ++t) {
+		if (mset.query_order.emplace(*t, index).second)
+			index++;
+		mset.query_stems = mset.query_stems || xindex::is_stem(*t);
+	}
+	mset.query_order_read = true;
 }
 
 // Every position at which one of the query's terms occurs in hit `it`, with
-// that term's weight (term_weight).
+// that term's weight (term_weight). The document's termlist is read once
+// for both what Enquire::get_matching_terms gives (the query's terms it
+// holds, in query order) and the words whose stem the query holds
+// (term_positions), which read it a second time.
 std::vector<qx_position> matched_positions(qx_mset *mset, const Xapian::MSetIterator &it)
 {
+	const Xapian::Database &db = *mset->db->db;
+	read_query_order(*mset);
+	std::vector<std::string> matching, words;
+	for (auto t = db.termlist_begin(*it); t != db.termlist_end(*it); ++t) {
+		std::string term = *t;
+		if (mset->query_order.count(term))
+			matching.push_back(term);
+		if (mset->query_stems && xindex::is_word(term))
+			words.push_back(std::move(term));
+	}
+	std::sort(matching.begin(), matching.end(),
+	          [&](const std::string &a, const std::string &b) {
+		          return mset->query_order.at(a) < mset->query_order.at(b);
+	          });
 	std::vector<xindex::WeighedTerm> terms;
-	for (auto t = mset->enquire.get_matching_terms_begin(it);
-	     t != mset->enquire.get_matching_terms_end(it); ++t)
-		terms.emplace_back(*t, term_weight(*mset, *t));
-	return xindex::term_positions(*mset->db->db, *it, terms, mset->stemmer);
+	for (const std::string &term : matching)
+		terms.emplace_back(term, term_weight(*mset, term));
+	return xindex::term_positions(db, *it, terms, mset->stemmer, &words, &mset->stem_memo);
 }
 
 } // namespace

@@ -17,6 +17,23 @@
 #include <utility>
 #include <vector>
 
+namespace xindex
+{
+
+// Each group's facet values as a read handle's revision holds them: a
+// group's documents hold the same values (xindex.h: count_slot), so a
+// group seen by one search needs no reads of its slots by the next. The
+// local facet spy reads them at a group's first match, from value streams
+// it seeks far ahead: 10-15% of a search's CPU on the 100-hour bench
+// archive (bench/RESULTS.md, "/api/search after session 9's cuts").
+struct GroupValues {
+	std::vector<unsigned> slots; // the facet slots the values are of
+	int count_slot = -1;         // and the slot that names a group
+	std::unordered_map<std::string, std::vector<std::string>> values; // group -> one per slot
+};
+
+} // namespace xindex
+
 struct qx_db {
 	std::unique_ptr<Xapian::Database> db; // a WritableDatabase when writable
 	bool writable = false;
@@ -41,6 +58,9 @@ struct qx_db {
 	// fail as though a writer had recycled this revision.
 	unsigned fault_after = 0;
 	unsigned fault_times = 0;
+	// For the revision db reads: emptied by every qx_db_reopen, and never
+	// used by a writable handle, whose own changes would leave it stale.
+	xindex::GroupValues group_values;
 
 	Xapian::WritableDatabase &writer()
 	{
@@ -77,6 +97,9 @@ class Facets
 	// same values): remote-capable, found by one query over the groups'
 	// slot values.
 	void collect(const Xapian::Database &db);
+	// Local and grouped: take a group's facet values from known, and add
+	// those read (known is emptied first when it holds other slots').
+	void use_known(GroupValues &known);
 	// Values of facet k (k < facet_count()), most frequent first (then by
 	// value, for a stable order).
 	std::vector<std::pair<std::string, unsigned>> sorted(size_t k) const;
@@ -126,6 +149,7 @@ class Facets
 	// Grouped and local: our spy. Grouped otherwise: one ValueCountMatchSpy
 	// on count_slot. Not grouped: one ValueCountMatchSpy per facet slot.
 	std::unique_ptr<Xapian::MatchSpy> group_spy_;
+	GroupValues *known_ = nullptr; // use_known's, or none
 	std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies_;
 	std::vector<std::map<std::string, unsigned>> counts_;
 	std::map<std::string, unsigned> groups_; // group -> its matches
@@ -215,9 +239,13 @@ using WeighedTerm = std::pair<std::string, double>;
 // the term's index in terms and carrying its weight, in position order. A
 // stem ("Z" term, no positions) is found through the document's own words
 // with that stem (stemmer: the query's). xindex_hits.cc.
-std::vector<qx_position> term_positions(const Xapian::Database &db, Xapian::docid did,
-                                        const std::vector<WeighedTerm> &terms,
-                                        const Xapian::Stem &stemmer);
+// words, when given, are the document's unprefixed words in termlist order
+// (its termlist read by the caller already), and stem_memo a memo of the
+// stemmer's answers: a search's hits share most of their words.
+std::vector<qx_position>
+term_positions(const Xapian::Database &db, Xapian::docid did, const std::vector<WeighedTerm> &terms,
+               const Xapian::Stem &stemmer, const std::vector<std::string> *words = nullptr,
+               std::unordered_map<std::string, std::string> *stem_memo = nullptr);
 
 // The writer of db, inside a transaction (starting one if none is open):
 // every change goes through this, so that qx_db_close can discard it.
@@ -237,12 +265,20 @@ struct qx_mset {
 	std::unique_ptr<Xapian::Weight> weight;
 	std::map<unsigned, std::string> data_cache;  // hit index -> document data
 	std::map<unsigned, std::string> group_cache; // hit index -> collapse key
+	std::map<std::string, double> term_weights;  // query term -> its weight in moments
 	bool collapsed = false;                      // the search had a collapse slot
 	unsigned collapse_slot = 0;                  // which, when it had
 	bool by_value = false;                       // ranked by sort_by_value, not weight
 	Xapian::doccount check_at_least = 0;         // the search's; 0: every match
 	bool words = false;  // read as words (qx_search_params.coverage_boost)
 	Xapian::Query every; // then every word required (empty: no words)
+	// The query's terms in query order, numbered from 1 as
+	// Enquire::get_matching_terms numbers them, and whether one is a stem:
+	// read at the first hit's positions (xindex_hits.cc).
+	std::map<std::string, unsigned> query_order;
+	bool query_order_read = false;
+	bool query_stems = false;
+	std::unordered_map<std::string, std::string> stem_memo; // word -> its stem
 
 	explicit qx_mset(qx_db *d) : db(d), enquire(*d->db)
 	{

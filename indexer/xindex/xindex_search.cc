@@ -259,6 +259,8 @@ void run(const qx_search_params &params, const Xapian::Database &db, qx_mset &re
 		std::vector<unsigned> slots(params.facet_slots,
 		                            params.facet_slots + params.facet_count);
 		result.spy.reset(new xindex::Facets(slots, params.count_slot, !result.db->remote));
+		if (!result.db->writable)
+			result.spy->use_known(result.db->group_values);
 		result.spy->attach(result.enquire);
 	}
 	// Every match by default, so that totals and facet counts are exact;
