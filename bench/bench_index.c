@@ -155,10 +155,10 @@ static size_t dump_recording(FILE *out, const recording *rec, const cue_list *cu
 				sb_append_str(&voice, c->voice);
 				words += count_words(c->voice);
 			}
-			json_array_append_new(list, json_pack("{s:f, s:f, s:i, s:s, s:s?}", "s",
-			                                      c->start, "e", c->end, "p",
-			                                      (json_int_t)pos, "text", c->plain,
-			                                      "v", c->voice));
+			json_array_append_new(list,
+			                      json_pack("{s:f, s:f, s:i, s:s, s:s?}", "s", c->start,
+			                                "e", c->end, "p", (json_int_t)pos, "text",
+			                                c->plain, "v", c->voice));
 			pos += (unsigned)w;
 			words += w;
 			last = k;
@@ -189,9 +189,9 @@ static size_t dump_recording(FILE *out, const recording *rec, const cue_list *cu
 	for (size_t i = 0; i < m->speaker_count; i++)
 		dump_field(out, "aboutspk", m->speakers[i].name);
 	dump_field(out, "desc", m->description);
-	json_t *data = json_pack("{s:s, s:s, s:f, s:f, s:s++}", "r", rec->id, "type", "about",
-	                         "start", 0.0, "end", 0.0, "text", m->title, ". ",
-	                         m->description ? m->description : "");
+	json_t *data =
+	    json_pack("{s:s, s:s, s:f, s:f, s:s++}", "r", rec->id, "type", "about", "start", 0.0,
+	              "end", 0.0, "text", m->title, ". ", m->description ? m->description : "");
 	char *json = json_dumps(data, JSON_COMPACT | JSON_REAL_PRECISION(10));
 	dump_field(out, "data", json);
 	fputc('\n', out);
@@ -296,7 +296,8 @@ static int cmd_fts5_load(const char *dump, const char *path)
 					sqlite3_bind_text(ins, i + 1, f[i].data ? f[i].data : "",
 					                  (int)f[i].len, SQLITE_STATIC);
 				if (sqlite3_step(ins) != SQLITE_DONE) {
-					fprintf(stderr, "bench_index: insert: %s\n", sqlite3_errmsg(db));
+					fprintf(stderr, "bench_index: insert: %s\n",
+					        sqlite3_errmsg(db));
 					return 2;
 				}
 				sqlite3_reset(ins);
@@ -463,7 +464,7 @@ static long run_xapian(ctx *c, const bench_query *q, bool main_query, bool bare)
 	p.collapse_slot = -1;
 	p.count_slot = -1;
 	p.check_at_least = bare ? 10 : 0; /* 10: Xapian's default for a top 10 */
-	if (main_query) { /* the one Enquire run_once() in indexer/search.c makes */
+	if (main_query) {                 /* the one Enquire run_once() in indexer/search.c makes */
 		p.limit = 10 * SEARCH_MOMENTS_PER_RECORDING;
 		p.collapse_slot = INDEX_SLOT_RECORDING;
 		p.collapse_max = SEARCH_MOMENTS_PER_RECORDING;
@@ -549,10 +550,11 @@ static int cmd_query(const char *archive, const char *fts_path, int reps)
 	                       -1, &c.fts_qf, NULL) != SQLITE_OK)
 		die(fts_path, sqlite3_errmsg(c.fts));
 	sqlite3_stmt *fts_kind = NULL;
-	if (sqlite3_prepare_v2(c.fts,
-	                       "SELECT rowid, data FROM p WHERE p MATCH ?1 AND kind = 'tac-meeting' "
-	                       "ORDER BY bm25(p, 1.0, 2.0, 5.0) LIMIT 10",
-	                       -1, &fts_kind, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+	        c.fts,
+	        "SELECT rowid, data FROM p WHERE p MATCH ?1 AND kind = 'tac-meeting' "
+	        "ORDER BY bm25(p, 1.0, 2.0, 5.0) LIMIT 10",
+	        -1, &fts_kind, NULL) != SQLITE_OK)
 		die(fts_path, sqlite3_errmsg(c.fts));
 
 	double *samples = calloc((size_t)reps * NQ * S_N, sizeof *samples);
@@ -560,7 +562,7 @@ static int cmd_query(const char *archive, const char *fts_path, int reps)
 	double sum_med[S_N] = {0}, log_ratio = 0, worst_ratio = 0;
 	if (!samples)
 		die("samples", "out of memory");
-#define SAMPLE(q, s, r) samples[((q) * S_N + (s)) * (size_t)reps + (r)]
+#define SAMPLE(q, s, r) samples[((q)*S_N + (s)) * (size_t)reps + (r)]
 	for (size_t q = 0; q < NQ; q++) {
 		const bench_query *bq = &queries[q];
 		sqlite3_stmt *saved = c.fts_q;
@@ -685,8 +687,8 @@ static void *engine_thread(void *arg)
 }
 
 /* q/s of `bare` or ours on `threads` threads for secs seconds. */
-static double engine_rate(const char *archive, bench_query *qs, size_t nq, bool bare,
-                          double secs, unsigned threads)
+static double engine_rate(const char *archive, bench_query *qs, size_t nq, bool bare, double secs,
+                          unsigned threads)
 {
 	engine_run runs[64];
 	pthread_t tid[64];
@@ -746,7 +748,8 @@ static int cmd_engine(const char *archive, int reps, double secs, char **words, 
 		double m = median(pooled, (size_t)reps * nq);
 		printf(" %s %.3f %.3f", b ? "bare" : "ours", m, p99(pooled, (size_t)reps * nq));
 	}
-	printf("\nrate 1 ours %.1f bare %.1f\n", 1e3 * (double)nq / sum[0], 1e3 * (double)nq / sum[1]);
+	printf("\nrate 1 ours %.1f bare %.1f\n", 1e3 * (double)nq / sum[0],
+	       1e3 * (double)nq / sum[1]);
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned threads = cores < 1 ? 1 : cores > 64 ? 64 : (unsigned)cores;
 	double ours = engine_rate(archive, qs, nq, false, secs, threads);
@@ -764,7 +767,8 @@ int main(int argc, char **argv)
 {
 	if (argc >= 6 && !strcmp(argv[1], "engine"))
 		return cmd_engine(argv[2], atoi(argv[3]) > 0 ? atoi(argv[3]) : 1,
-		                  atof(argv[4]) > 0 ? atof(argv[4]) : 1, argv + 5, (size_t)argc - 5);
+		                  atof(argv[4]) > 0 ? atof(argv[4]) : 1, argv + 5,
+		                  (size_t)argc - 5);
 	if (argc == 4 && !strcmp(argv[1], "passages"))
 		return cmd_passages(argv[2], argv[3]);
 	if (argc == 4 && !strcmp(argv[1], "fts5-load"))

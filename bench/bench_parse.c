@@ -64,19 +64,21 @@ static char *generate(int srt, size_t target, size_t *len)
 		unsigned ms = (unsigned)(i * 400);
 		unsigned end = ms + 390;
 		if (srt)
-			snprintf(line, sizeof line,
-			         "%zu\n%02u:%02u:%02u,%03u --> %02u:%02u:%02u,%03u\n"
-			         "<i>So</i> torch.compile &amp; FSDP2 with bfloat16 in release %zu,\n"
-			         "and max-autotune picks the kernel for us.\n\n",
-			         i + 1, ms / 3600000, ms / 60000 % 60, ms / 1000 % 60, ms % 1000,
-			         end / 3600000, end / 60000 % 60, end / 1000 % 60, end % 1000, i % 10);
+			snprintf(
+			    line, sizeof line,
+			    "%zu\n%02u:%02u:%02u,%03u --> %02u:%02u:%02u,%03u\n"
+			    "<i>So</i> torch.compile &amp; FSDP2 with bfloat16 in release %zu,\n"
+			    "and max-autotune picks the kernel for us.\n\n",
+			    i + 1, ms / 3600000, ms / 60000 % 60, ms / 1000 % 60, ms % 1000,
+			    end / 3600000, end / 60000 % 60, end / 1000 % 60, end % 1000, i % 10);
 		else
-			snprintf(line, sizeof line,
-			         "%02u:%02u:%02u.%03u --> %02u:%02u:%02u.%03u align:start\n"
-			         "<v %s>So torch.compile &amp; FSDP2 with bfloat16 in release %zu,\n"
-			         "and max-autotune picks the kernel for us.</v>\n\n",
-			         ms / 3600000, ms / 60000 % 60, ms / 1000 % 60, ms % 1000, end / 3600000,
-			         end / 60000 % 60, end / 1000 % 60, end % 1000, speakers[i % 4], i % 10);
+			snprintf(
+			    line, sizeof line,
+			    "%02u:%02u:%02u.%03u --> %02u:%02u:%02u.%03u align:start\n"
+			    "<v %s>So torch.compile &amp; FSDP2 with bfloat16 in release %zu,\n"
+			    "and max-autotune picks the kernel for us.</v>\n\n",
+			    ms / 3600000, ms / 60000 % 60, ms / 1000 % 60, ms % 1000, end / 3600000,
+			    end / 60000 % 60, end / 1000 % 60, end % 1000, speakers[i % 4], i % 10);
 		if (!sb_append_str(&sb, line)) {
 			sb_free(&sb);
 			return NULL;
@@ -140,7 +142,8 @@ static void bench_format(const char *name, int srt, size_t megabytes, int runs)
 	long rss_after = peak_rss_kb();
 	(void)sink;
 	double mb = (double)len / (1 << 20), slice_mb = (double)slice_len / (1 << 20);
-	double t_full = median(full, runs), t_slice = median(slice, runs), t_ref = median(ref, runs);
+	double t_full = median(full, runs), t_slice = median(slice, runs),
+	       t_ref = median(ref, runs);
 	printf("%-6s %7.1f MB %9zu cues  median %7.3f s  %7.1f MB/s  (reference pass %8.1f MB/s, "
 	       "parser/reference time %5.1fx)\n",
 	       name, mb, cues, t_full, mb / t_full, mb / t_ref, t_full / t_ref);

@@ -6,7 +6,8 @@
  * usage: bench_pictures ARCHIVE ID [MOMENTS]
  * Prints one line: make_seconds=… make_cpu=… set_bytes=… sprites=…
  * media_seconds=… moment_ms_mean=… moment_ms_max=… moment_cpu_ms=… (wall
- * and CPU time: on a shared machine the CPU time is the steadier) (bench/bench_pictures.sh runs it). */
+ * and CPU time: on a shared machine the CPU time is the steadier) (bench/bench_pictures.sh runs
+ * it). */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>

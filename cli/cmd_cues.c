@@ -15,7 +15,8 @@
 static const char usage[] =
     "usage: qarchive cues [--format vtt|srt|sbv|text] [--stream N] FILE\n\n"
     "Parse a transcript and print its cues as JSON:\n"
-    "  {\"valid\": true|false, \"format\": \"webvtt\"|\"srt\"|\"sbv\"|\"text\", \"cues\": [{\"id\",\n"
+    "  {\"valid\": true|false, \"format\": \"webvtt\"|\"srt\"|\"sbv\"|\"text\", \"cues\": "
+    "[{\"id\",\n"
     "   \"start\", \"end\", \"text\", \"plain\", \"voice\", \"settings\", \"words\"}],\n"
     "   \"error\": \"line N: ...\"}\n\n"
     "The format is sniffed from the content (a WebVTT file starts with WEBVTT; an\n"
@@ -78,9 +79,10 @@ int cmd_cues(int argc, char **argv)
 			else if (strcmp(f, "text") == 0 || strcmp(f, "txt") == 0)
 				format = TRANSCRIPT_TEXT;
 			else {
-				fprintf(stderr,
-				        "qarchive cues: unknown format '%s' (vtt, srt, sbv or text)\n",
-				        f);
+				fprintf(
+				    stderr,
+				    "qarchive cues: unknown format '%s' (vtt, srt, sbv or text)\n",
+				    f);
 				return EXIT_USAGE;
 			}
 		} else if (strcmp(argv[i], "--stream") == 0 && i + 1 < argc) {

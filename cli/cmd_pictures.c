@@ -83,7 +83,8 @@ int cmd_pictures(int argc, char **argv)
 	    {NULL, 0, false, 0},
 	};
 	const char *given[NOPTS] = {NULL};
-	cli_args_status parsed = cli_args_parse_simple("pictures", usage, options, argc, argv, given);
+	cli_args_status parsed =
+	    cli_args_parse_simple("pictures", usage, options, argc, argv, given);
 	if (parsed != CLI_ARGS_RUN)
 		return cli_args_exit(parsed);
 	if (given[OPT_ID] && !recording_id_valid(given[OPT_ID])) {

@@ -35,11 +35,10 @@ static json_t *units_json(const qa_units *u, const cue_list *cues, const char *s
 	for (size_t i = 0; list && i < u->count; i++) {
 		const qa_unit *x = &u->items[i];
 		const char *first = cues->items[x->answer_first].plain;
-		json_t *o = json_pack("{s:{s:f, s:s, s:s?}, s:{s:f, s:f, s:s?, s:s}}", "question", "t",
-		                      x->question_t, "text", x->question, "speaker",
-		                      x->question_speaker, "answer", "t", x->answer_t, "end",
-		                      x->answer_end, "speaker", x->answer_speaker, "text",
-		                      first ? first : "");
+		json_t *o = json_pack(
+		    "{s:{s:f, s:s, s:s?}, s:{s:f, s:f, s:s?, s:s}}", "question", "t", x->question_t,
+		    "text", x->question, "speaker", x->question_speaker, "answer", "t", x->answer_t,
+		    "end", x->answer_end, "speaker", x->answer_speaker, "text", first ? first : "");
 		if (!o || json_array_append_new(list, o) != 0) {
 			json_decref(list);
 			return NULL;
@@ -78,9 +77,14 @@ static int read_input(const char *path, transcript *t, qa_md *md)
 int cmd_units(int argc, char **argv)
 {
 	const char *given[1] = {NULL}, *paths[1] = {NULL};
-	cli_args a = {.command = "units", .usage = usage, .options = options,
-	              .say_needs_value = true, .on_option = cli_args_keep_value,
-	              .ctx = given, .positionals = paths, .max_positionals = 1};
+	cli_args a = {.command = "units",
+	              .usage = usage,
+	              .options = options,
+	              .say_needs_value = true,
+	              .on_option = cli_args_keep_value,
+	              .ctx = given,
+	              .positionals = paths,
+	              .max_positionals = 1};
 	cli_args_status cs = cli_args_parse(&a, argc, argv);
 	if (cs != CLI_ARGS_RUN)
 		return cli_args_exit(cs);
@@ -96,8 +100,9 @@ int cmd_units(int argc, char **argv)
 	if (rc == EXIT_OK && given[OPT_QA])
 		rc = read_input(given[OPT_QA], NULL, &md);
 	if (rc == EXIT_OK) {
-		qa_units_status st = given[OPT_QA] ? qa_units_from_md(&t.cues, &md, &u, err, sizeof err)
-		                                   : qa_units_detect(&t.cues, &u);
+		qa_units_status st = given[OPT_QA]
+		                         ? qa_units_from_md(&t.cues, &md, &u, err, sizeof err)
+		                         : qa_units_detect(&t.cues, &u);
 		if (st != QA_UNITS_OK) {
 			fprintf(stderr, "qarchive units: %s: %s\n",
 			        st == QA_UNITS_INVALID ? given[OPT_QA] : paths[0],

@@ -27,7 +27,7 @@ static const char fold_table[] =
     /* U+00C0..U+00DF */ "aaaaaaAceeeeiiiidnooooo.ouuuuyTS"
                          /* U+00E0..U+00FF */ "aaaaaaAceeeeiiiidnooooo.ouuuuyTy"
                          /* U+0100..U+017F */ "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiJJ"
-                                              "jjkkkllllllllll"
+                         "jjkkkllllllllll"
                          "nnnnnnnnnooooooOOrrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
 _Static_assert(sizeof fold_table == FOLD_LAST - FOLD_FIRST + 2, "one entry per code point");
 

@@ -117,7 +117,8 @@ static void inline_plain(const char *p, const char *end, char **o)
 		}
 		/* '_' marks emphasis at a word's edge; inside a word it is part
 		 * of it (cache_size_limit). */
-		if (c == '_' && !(p > start && word_char(p[-1]) && p + 1 < end && word_char(p[1]))) {
+		if (c == '_' &&
+		    !(p > start && word_char(p[-1]) && p + 1 < end && word_char(p[1]))) {
 			p++;
 			continue;
 		}

@@ -26,6 +26,7 @@ void test_pause(const char *seconds_variable)
 	do {
 		nanosleep(&step, NULL);
 		clock_gettime(CLOCK_MONOTONIC, &now);
-	} while (access(flag, F_OK) == 0 &&
-	         (now.tv_sec < end.tv_sec || (now.tv_sec == end.tv_sec && now.tv_nsec < end.tv_nsec)));
+	} while (
+	    access(flag, F_OK) == 0 &&
+	    (now.tv_sec < end.tv_sec || (now.tv_sec == end.tv_sec && now.tv_nsec < end.tv_nsec)));
 }

@@ -9,10 +9,10 @@
  * to the closing words: "approved" or "agreed" alone is as often a report
  * or a person's assent. */
 static const char *const stated[] = {
-    "is approved",   "are approved",  "'s approved",   ", approved.",  "is agreed",
-    "are agreed",    "'s agreed",     "motion passes", "motion carries", "motion is carried",
-    "we voted to",   "the vote passed", "tac approved", "tac voted",   "we decided",
-    "we've decided", "it was decided", "as an action item", "action item for", "action item:",
+    "is approved",   "are approved",    "'s approved",       ", approved.",     "is agreed",
+    "are agreed",    "'s agreed",       "motion passes",     "motion carries",  "motion is carried",
+    "we voted to",   "the vote passed", "tac approved",      "tac voted",       "we decided",
+    "we've decided", "it was decided",  "as an action item", "action item for", "action item:",
 };
 
 /* text on one line (a run of spaces and line breaks as one space: a cue
@@ -62,8 +62,8 @@ json_t *decisions_json(const cue_list *cues, double start, double end)
 		if (json_array_size(list) >= DECISIONS_PER_ITEM_MAX)
 			break;
 		char *text = folded(c->plain, false);
-		if (!text || json_array_append_new(list, json_pack("{s:f, s:s}", "t", c->start,
-		                                                   "text", text)) != 0) {
+		if (!text || json_array_append_new(
+		                 list, json_pack("{s:f, s:s}", "t", c->start, "text", text)) != 0) {
 			free(text);
 			json_decref(list);
 			return NULL;

@@ -62,8 +62,8 @@ typedef struct inputs {
 	const char *transcript_source; /* "file", "media" or NULL */
 	media_info media;
 	bool has_media;
-	agenda agenda; /* agenda.md merged with the media's chapters */
-	char *notes;   /* normalized notes.md text, or NULL */
+	agenda agenda;  /* agenda.md merged with the media's chapters */
+	char *notes;    /* normalized notes.md text, or NULL */
 	qa_units units; /* from qa.md, else detected (qa_units.h) */
 } inputs;
 
@@ -203,7 +203,8 @@ static index_build_status load_inputs(const recording *rec, inputs *in, char *er
 }
 
 /* Index text; words also feed spelling. */
-void index_build_text(builder *b, const char *prefix, const char *text, unsigned wdf, text_mode mode)
+void index_build_text(builder *b, const char *prefix, const char *text, unsigned wdf,
+                      text_mode mode)
 {
 	if (b->failed || !text || !*text)
 		return;
@@ -272,7 +273,7 @@ static void add_listed_speakers(builder *b, const recording *rec)
 {
 	for (size_t i = 0; i < rec->meta.speaker_count; i++)
 		index_build_speaker_terms(b, rec->meta.speakers[i].name,
-		                  strlen(rec->meta.speakers[i].name));
+		                          strlen(rec->meta.speakers[i].name));
 }
 
 /* Who made the transcript whose cues are indexed: "machine" (speech
@@ -320,9 +321,9 @@ static void add_recording_terms(builder *b, const recording *rec)
 }
 
 /* Finish a document: type term, data, unique id; add it. */
-index_build_status index_build_commit(builder *b, const recording *rec, const char *type, unsigned n,
-                                     json_t *data, index_build_counts *counts, char *err,
-                                     size_t errlen)
+index_build_status index_build_commit(builder *b, const recording *rec, const char *type,
+                                      unsigned n, json_t *data, index_build_counts *counts,
+                                      char *err, size_t errlen)
 {
 	index_build_status st = INDEX_BUILD_OK;
 	char term[512];
@@ -553,7 +554,8 @@ static index_build_status add_windows(qx_db *db, const recording *rec, const cue
 			size_t words_before = b.words;
 			index_build_text(&b, "", c->plain, INDEX_WEIGHT_TEXT, TEXT_CONTINUED);
 			if (c->voice && *c->voice)
-				index_build_text(&b, "", c->voice, INDEX_WEIGHT_SPEAKER, TEXT_UNPLACED);
+				index_build_text(&b, "", c->voice, INDEX_WEIGHT_SPEAKER,
+				                 TEXT_UNPLACED);
 			add_cue_speaker(&b, t, first, k);
 			/* A turn that states a decision ("then that's approved")
 			 * hands nothing over: its moment is the decision itself,
@@ -561,8 +563,8 @@ static index_build_status add_windows(qx_db *db, const recording *rec, const cue
 			double answer = t->answers ? t->answers[k] : -1;
 			if (answer >= 0 && decisions_stated(c->plain))
 				answer = -1;
-			json_array_append_new(list, index_build_cue_json(c, p, t->who ? &t->who[k] : NULL,
-			                                                 answer));
+			json_array_append_new(
+			    list, index_build_cue_json(c, p, t->who ? &t->who[k] : NULL, answer));
 			if (counts && (k > first || first == 0)) {
 				counts->cues++;
 				counts->words += b.words - words_before;
@@ -620,12 +622,11 @@ static json_t *questions_json(const qa_units *units)
 	json_t *list = json_array();
 	for (size_t i = 0; list && i < units->count; i++) {
 		const qa_unit *u = &units->items[i];
-		if (json_array_append_new(list, json_pack("{s:f, s:s, s:s?, s:f, s:f, s:s}", "t",
-		                                          u->question_t, "text", u->question,
-		                                          "speaker", u->question_speaker,
-		                                          "answer_t", u->answer_t, "end",
-		                                          u->answer_end, "kind",
-		                                          qa_unit_kind_str(u->kind))) != 0) {
+		if (json_array_append_new(
+		        list, json_pack("{s:f, s:s, s:s?, s:f, s:f, s:s}", "t", u->question_t,
+		                        "text", u->question, "speaker", u->question_speaker,
+		                        "answer_t", u->answer_t, "end", u->answer_end, "kind",
+		                        qa_unit_kind_str(u->kind))) != 0) {
 			json_decref(list);
 			return NULL;
 		}
@@ -706,8 +707,8 @@ static index_build_status write_docs(qx_db *db, const recording *rec, const inpu
 	if ((st = add_passages(db, rec, in->cues, facet, source, spelled, &n, &voiced, counts, err,
 	                       errlen)) != INDEX_BUILD_OK)
 		return st;
-	if ((st = index_build_units(db, rec, in->cues, &in->units, voiced, facet, source, &n, counts,
-	                            err, errlen)) != INDEX_BUILD_OK)
+	if ((st = index_build_units(db, rec, in->cues, &in->units, voiced, facet, source, &n,
+	                            counts, err, errlen)) != INDEX_BUILD_OK)
 		return st;
 
 	/* About: title (also under title:), speakers, description; the
@@ -720,10 +721,10 @@ static index_build_status write_docs(qx_db *db, const recording *rec, const inpu
 		index_build_text(&b, "", m->speakers[i].name, INDEX_WEIGHT_SPEAKER, TEXT_SEPARATE);
 	index_build_text(&b, "", m->description, INDEX_WEIGHT_TEXT, TEXT_SEPARATE);
 	st = index_build_commit(&b, rec, "about", n++,
-	                json_pack("{s:s, s:s, s:f, s:f, s:s++}", "r", rec->id, "type", "about",
-	                          "start", 0.0, "end", 0.0, "text", m->title, ". ",
-	                          m->description ? m->description : ""),
-	                counts, err, errlen);
+	                        json_pack("{s:s, s:s, s:f, s:f, s:s++}", "r", rec->id, "type",
+	                                  "about", "start", 0.0, "end", 0.0, "text", m->title, ". ",
+	                                  m->description ? m->description : ""),
+	                        counts, err, errlen);
 	qx_doc_free(b.doc);
 	if (st != INDEX_BUILD_OK)
 		return st;
@@ -748,11 +749,11 @@ static index_build_status write_docs(qx_db *db, const recording *rec, const inpu
 		 * the Helion Q&A's item "How the autotuner searches". Unplaced,
 		 * so phrases and moments come from the item's own words. */
 		index_build_text(&b, "", rec->meta.title, INDEX_WEIGHT_TEXT, TEXT_UNPLACED);
-		st =
-		    index_build_commit(&b, rec, "agenda", n++,
-		               json_pack("{s:s, s:s, s:f, s:f, s:s}", "r", rec->id, "type",
-		                         "agenda", "start", e->start, "end", end, "text", e->title),
-		               counts, err, errlen);
+		st = index_build_commit(&b, rec, "agenda", n++,
+		                        json_pack("{s:s, s:s, s:f, s:f, s:s}", "r", rec->id, "type",
+		                                  "agenda", "start", e->start, "end", end, "text",
+		                                  e->title),
+		                        counts, err, errlen);
 		qx_doc_free(b.doc);
 		if (st != INDEX_BUILD_OK)
 			return st;
@@ -773,9 +774,10 @@ static index_build_status write_docs(qx_db *db, const recording *rec, const inpu
 		}
 		index_build_text(&b, "", notes.data, INDEX_WEIGHT_TEXT, TEXT_SEPARATE);
 		st = index_build_commit(&b, rec, "notes", n++,
-		                json_pack("{s:s, s:s, s:f, s:f, s:s}", "r", rec->id, "type",
-		                          "notes", "start", 0.0, "end", 0.0, "text", notes.data),
-		                counts, err, errlen);
+		                        json_pack("{s:s, s:s, s:f, s:f, s:s}", "r", rec->id, "type",
+		                                  "notes", "start", 0.0, "end", 0.0, "text",
+		                                  notes.data),
+		                        counts, err, errlen);
 		qx_doc_free(b.doc);
 		sb_free(&notes);
 		if (st != INDEX_BUILD_OK)
@@ -837,10 +839,10 @@ static index_build_status write_spelling(qx_db *db, const word_count *words, con
 	return INDEX_BUILD_OK;
 }
 
-index_build_status index_build_spelling(qx_db *db, word_count **spelling, char *err,
-                                        size_t errlen)
+index_build_status index_build_spelling(qx_db *db, word_count **spelling, char *err, size_t errlen)
 {
-	index_build_status st = write_spelling(db, *spelling, "the spelling dictionary", err, errlen);
+	index_build_status st =
+	    write_spelling(db, *spelling, "the spelling dictionary", err, errlen);
 	if (st != INDEX_BUILD_OK)
 		return st;
 	word_count *empty = word_count_new();

@@ -51,8 +51,7 @@ index_build_status index_build_recording(qx_db *db, const recording *rec, const 
  * once with its count, and start *spelling again empty. Returns
  * INDEX_BUILD_OK, or INDEX_BUILD_INDEX / _DAMAGED / _NOMEM with err saying
  * why (the run must not be committed then). */
-index_build_status index_build_spelling(qx_db *db, word_count **spelling, char *err,
-                                        size_t errlen);
+index_build_status index_build_spelling(qx_db *db, word_count **spelling, char *err, size_t errlen);
 
 /* Remove a recording's documents and summary (db: a writer). Returns
  * INDEX_BUILD_OK, or INDEX_BUILD_INDEX / INDEX_BUILD_DAMAGED with err

@@ -37,7 +37,8 @@ typedef enum text_mode {
 
 /* Index text under prefix ("" for the free text) with wdf per occurrence;
  * words also feed spelling when b->spelling. */
-void index_build_text(builder *b, const char *prefix, const char *text, unsigned wdf, text_mode mode);
+void index_build_text(builder *b, const char *prefix, const char *text, unsigned wdf,
+                      text_mode mode);
 
 /* The speaker: terms of a speaker named name[0..len) (speaker_terms.h). */
 void index_build_speaker_terms(builder *b, const char *name, size_t len);
@@ -51,8 +52,9 @@ bool index_build_start(builder *b, qx_db *db, const recording *rec, word_count *
                        bool listed, const char *facet, const char *source);
 
 /* Finish a document: type term, data (taken), unique id n; add it. */
-index_build_status index_build_commit(builder *b, const recording *rec, const char *type, unsigned n,
-                              json_t *data, index_build_counts *counts, char *err, size_t errlen);
+index_build_status index_build_commit(builder *b, const recording *rec, const char *type,
+                                      unsigned n, json_t *data, index_build_counts *counts,
+                                      char *err, size_t errlen);
 
 /* A cue as a passage's (or unit's) data lists it (index_build.c). */
 json_t *index_build_cue_json(const cue *c, unsigned p, const turns_speaker *who, double answer);
@@ -61,7 +63,7 @@ json_t *index_build_cue_json(const cue *c, unsigned p, const turns_speaker *who,
  * *n on (index_schema.h); `voiced`: the transcript says who speaks. */
 index_build_status index_build_units(qx_db *db, const recording *rec, const cue_list *cues,
                                      const qa_units *units, bool voiced, const char *facet,
-                                     const char *source, unsigned *n,
-                                     index_build_counts *counts, char *err, size_t errlen);
+                                     const char *source, unsigned *n, index_build_counts *counts,
+                                     char *err, size_t errlen);
 
 #endif

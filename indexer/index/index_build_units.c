@@ -15,7 +15,8 @@ static char *first_sentence(const char *text)
 {
 	size_t n = strlen(text), end = n;
 	for (size_t i = 0; i + 1 < n; i++)
-		if (strchr(".?!", text[i]) && text[i + 1] == ' ' && i + 1 >= INDEX_UNIT_SUMMARY_MIN) {
+		if (strchr(".?!", text[i]) && text[i + 1] == ' ' &&
+		    i + 1 >= INDEX_UNIT_SUMMARY_MIN) {
 			end = i + 1;
 			break;
 		}
@@ -81,24 +82,25 @@ static size_t add_unit_text(builder *b, const cue_list *cues, const qa_unit *u, 
 	return asked;
 }
 
-static json_t *unit_data(const recording *rec, const cue_list *cues, const qa_unit *u,
-                         size_t k, json_t *list, size_t asked)
+static json_t *unit_data(const recording *rec, const cue_list *cues, const qa_unit *u, size_t k,
+                         json_t *list, size_t asked)
 {
 	const char *said = cues->items[u->answer_first].plain;
 	char *first = first_sentence(said ? said : "");
-	json_t *data = first ? json_pack("{s:s, s:s, s:f, s:f, s:o, s:I, s:I, s:{s:s, s:f, s:s?}, "
-	                                 "s:{s:f, s:f, s:s?, s:s}}",
-	                                 "r", rec->id, "type", "unit", "start", u->question_t,
-	                                 "end", u->answer_end, "cues", list, "question_cues",
-	                                 (json_int_t)asked, "k", (json_int_t)k, "question", "text",
-	                                 u->question, "t", u->question_t, "speaker",
-	                                 u->question_speaker, "answer", "t", u->answer_t, "end",
-	                                 u->answer_end, "speaker", u->answer_speaker, "text", first)
-	                     : NULL;
+	json_t *data =
+	    first ? json_pack("{s:s, s:s, s:f, s:f, s:o, s:I, s:I, s:{s:s, s:f, s:s?}, "
+	                      "s:{s:f, s:f, s:s?, s:s}}",
+	                      "r", rec->id, "type", "unit", "start", u->question_t, "end",
+	                      u->answer_end, "cues", list, "question_cues", (json_int_t)asked, "k",
+	                      (json_int_t)k, "question", "text", u->question, "t", u->question_t,
+	                      "speaker", u->question_speaker, "answer", "t", u->answer_t, "end",
+	                      u->answer_end, "speaker", u->answer_speaker, "text", first)
+	          : NULL;
 	if (!first)
 		json_decref(list);
 	free(first);
-	if (data && json_object_set_new(data, "kind", json_string(qa_unit_kind_str(u->kind))) != 0) {
+	if (data &&
+	    json_object_set_new(data, "kind", json_string(qa_unit_kind_str(u->kind))) != 0) {
 		json_decref(data);
 		return NULL;
 	}

@@ -361,7 +361,8 @@ static index_update_status run_spelling(update_run *r)
 	index_build_status bs = index_build_spelling(r->db, &r->spelling, message, sizeof message);
 	if (bs == INDEX_BUILD_OK)
 		return INDEX_UPDATE_OK;
-	return index_writer_report(index_writer_from_build(bs), r->path, message, r->err, r->errlen);
+	return index_writer_report(index_writer_from_build(bs), r->path, message, r->err,
+	                           r->errlen);
 }
 
 /* Bring the archive's recording `name` up to date, and count it. */

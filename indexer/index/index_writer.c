@@ -153,11 +153,13 @@ static bool make_faststart(const char *dir, const char *media_path)
 	}
 	free(tmp);
 	if (done)
-		log_say("index", "%s: moved its index (moov) to the front, for playing from any "
-		                 "point (+faststart)", media_path);
+		log_say("index",
+		        "%s: moved its index (moov) to the front, for playing from any "
+		        "point (+faststart)",
+		        media_path);
 	else
 		log_warn("index", "%s: kept as it is, with its index (moov) at the end: %s",
-		        media_path, why);
+		         media_path, why);
 	return done;
 }
 
@@ -198,8 +200,8 @@ index_update_status index_writer_refresh(qx_db *db, const char *archive_dir, con
 	           archive_fingerprint(dir, fingerprint, message, msglen) != ARCHIVE_OK) {
 		status = INDEX_UPDATE_SOME_FAILED;
 	} else {
-		status = index_writer_from_build(
-		    index_build_recording(db, &rec, fingerprint, spelling, counts, message, msglen));
+		status = index_writer_from_build(index_build_recording(
+		    db, &rec, fingerprint, spelling, counts, message, msglen));
 		if (status == INDEX_UPDATE_OK)
 			*outcome = INDEX_WRITER_INDEXED;
 	}

@@ -64,11 +64,11 @@ typedef enum index_writer_outcome {
 /* Bring recording `name` of archive_dir up to date in db (a writer in a
  * transaction or a new generation): load it, fingerprint it, and unless
  * its fingerprint equals `known` (NULL: always), rebuild its documents.
- * counts (may be NULL) is incremented; `spelling` as index_build_recording. Returns INDEX_UPDATE_OK with
- * *outcome set; INDEX_UPDATE_SOME_FAILED when the recording is bad
- * (message names the file and line; its documents are left as they were);
- * INDEX_UPDATE_FAILED, INDEX_UPDATE_DAMAGED or INDEX_UPDATE_NOMEM when the
- * index itself failed (message says why; the run must not be committed). */
+ * counts (may be NULL) is incremented; `spelling` as index_build_recording. Returns INDEX_UPDATE_OK
+ * with *outcome set; INDEX_UPDATE_SOME_FAILED when the recording is bad (message names the file and
+ * line; its documents are left as they were); INDEX_UPDATE_FAILED, INDEX_UPDATE_DAMAGED or
+ * INDEX_UPDATE_NOMEM when the index itself failed (message says why; the run must not be
+ * committed). */
 index_update_status index_writer_refresh(qx_db *db, const char *archive_dir, const char *name,
                                          const char *known, word_count *spelling,
                                          index_writer_outcome *outcome, index_build_counts *counts,

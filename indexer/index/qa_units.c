@@ -121,8 +121,8 @@ static bool cue_has_question_mark(const cue_list *cues, size_t k)
 static bool cue_announces(const cue_list *cues, size_t k)
 {
 	static const char *const phrases[] = {
-	    "question",   "asks",     "asked",    "writes",   "quote",    "follow-up",
-	    "follow up",  "from the chat", "first one", "next one", "last one", "one more",
+	    "question",  "asks",          "asked",     "writes",   "quote",    "follow-up",
+	    "follow up", "from the chat", "first one", "next one", "last one", "one more",
 	};
 	const char *t = plain(cues, k);
 	for (size_t i = 0; i < sizeof phrases / sizeof phrases[0]; i++)
@@ -179,8 +179,7 @@ static bool split_turns(const cue_list *cues, const turns_speaker *who, turn **o
 		return false;
 	for (size_t k = 0; k < cues->count; k++) {
 		turn t = {k, k, who[k].name, who[k].len};
-		if (*count && (same_name(&ts[*count - 1], &t) ||
-		               (!t.name && !ts[*count - 1].name)))
+		if (*count && (same_name(&ts[*count - 1], &t) || (!t.name && !ts[*count - 1].name)))
 			ts[*count - 1].last = k;
 		else
 			ts[(*count)++] = t;
@@ -312,7 +311,8 @@ qa_units_status qa_units_detect(const cue_list *cues, qa_units *out)
 	for (size_t i = 0; host && i + 1 < n; i++)
 		asks[i] = is_question(cues, ts, i, host);
 	for (size_t i = 0; i + 1 < n; i++)
-		if (asks[i] && !add_unit(cues, ts, i, answer_until(cues, ts, n, i, host, asks), out))
+		if (asks[i] &&
+		    !add_unit(cues, ts, i, answer_until(cues, ts, n, i, host, asks), out))
 			goto out;
 	st = QA_UNITS_OK;
 out:

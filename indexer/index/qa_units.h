@@ -15,8 +15,8 @@
  *   reads one out, or names a topic ("Let's talk about Intel GPUs") and
  *   someone answers; except an introduction (the answer names its own
  *   speaker: "Hi, I'm Tomas Okafor"), the welcome (the first turn, when it
- *   asks nothing), a goodbye (a turn that thanks and asks nothing), and a short remark between two turns of one speaker
- *   that asks nothing ("Which is where most people's pain is.");
+ *   asks nothing), a goodbye (a turn that thanks and asks nothing), and a short remark between two
+ * turns of one speaker that asks nothing ("Which is where most people's pain is.");
  * - anyone else's short turn with a question mark, answered by another
  *   speaker, is a question too (turns.h: TURNS_QUESTION_CUES);
  * - the question starts at the cue that announces it ("someone asks",

@@ -109,8 +109,8 @@ qa_units_status qa_units_from_md(const cue_list *cues, const qa_md *md, qa_units
 	for (size_t i = 0; i < md->count && st == QA_UNITS_OK; i++) {
 		const qa_md_unit *m = &md->units[i];
 		if (q >= cues->count) {
-			snprintf(err, errlen, "line %zu: the question is after the transcript's end",
-			         m->line);
+			snprintf(err, errlen,
+			         "line %zu: the question is after the transcript's end", m->line);
 			st = QA_UNITS_INVALID;
 			break;
 		}

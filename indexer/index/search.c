@@ -53,7 +53,7 @@
  * one are read for it (tests/search-quality/RESULTS.md: session 8,
  * chosen on the tune half). */
 #define SEARCH_AGREEING_SHARE 0.05
-#define SEARCH_AGREEING_FROM 0.8
+#define SEARCH_AGREEING_FROM  0.8
 
 /* A query of at least this many words (filters aside), with no search
  * syntax, is a sentence: a question or a pasted error, not keywords. */
@@ -188,7 +188,8 @@ static bool filters_add(filters *f, const char *prefix, const char *value)
 		return true;
 	bool speaker = strcmp(prefix, INDEX_TERM_SPEAKER) == 0;
 	/* A recording id and a document type as the index holds them. */
-	bool id = strcmp(prefix, INDEX_TERM_RECORDING) == 0 || strcmp(prefix, INDEX_TERM_DOCTYPE) == 0;
+	bool id =
+	    strcmp(prefix, INDEX_TERM_RECORDING) == 0 || strcmp(prefix, INDEX_TERM_DOCTYPE) == 0;
 	char *v = speaker ? speaker_value(value, f)
 	          : id    ? strdup(value)
 	                  : filter_value(value, NULL);
@@ -1099,8 +1100,15 @@ static search_status run_once(qx_db *db, const synonyms *syn, const search_reque
 	/* Without it nothing is cached, and the search is as good. */
 	if (qx_db_revision(db, &revision) != QX_OK)
 		revision = NULL;
-	reader r = {db, NULL, err, errlen, &f, req->questions,
-	            req->profile ? req->profile : &scratch, revision, is_sentence(req->query),
+	reader r = {db,
+	            NULL,
+	            err,
+	            errlen,
+	            &f,
+	            req->questions,
+	            req->profile ? req->profile : &scratch,
+	            revision,
+	            is_sentence(req->query),
 	            NULL};
 	json_t *hits = NULL, *facets = NULL;
 	page pg = page_of(req);

@@ -35,8 +35,7 @@
  * index handle ready). moments includes positions and snippets; hits
  * includes summaries and moments. */
 typedef struct search_profile {
-	double open, query, facets, hits, summaries, moments, positions, snippets, not_found,
-	    total;
+	double open, query, facets, hits, summaries, moments, positions, snippets, not_found, total;
 } search_profile;
 
 /* p as a Server-Timing header value (RFC: name;dur=ms, ...), with `render`

@@ -12,17 +12,16 @@
  * like it (read off the bundled archive's pairs). Not search's stopwords:
  * these are dropped only here, and "version" or "build" are never here. */
 static const char *const frame_words[] = {
-    "a",      "about",    "actually", "an",     "and",      "are",   "as",     "ask",
-    "asks",   "at",       "be",       "but",    "by",       "called", "can",   "chat",
-    "could",  "did",      "different", "do",    "does",     "first", "fit",    "for",
-    "from",   "get",      "go",       "good",   "has",      "have",  "help",   "how",
-    "i",      "if",       "in",       "is",     "it",       "its",   "just",   "know",
-    "last",   "let",      "like",     "look",   "me",       "mean",  "my",     "need",
-    "next",   "of",       "on",       "one",    "or",       "people", "problem", "question",
-    "quick",  "really",   "right",    "s",      "should",   "so",    "solve",  "something",
-    "start",  "that",     "the",      "there",  "thing",    "this",  "to",     "up",
-    "us",     "use",      "using",    "we",     "what",     "when",  "where",  "which",
-    "who",    "why",      "will",     "with",   "work",     "you",   "your",
+    "a",         "about",    "actually", "an",     "and",    "are",   "as",     "ask",   "asks",
+    "at",        "be",       "but",      "by",     "called", "can",   "chat",   "could", "did",
+    "different", "do",       "does",     "first",  "fit",    "for",   "from",   "get",   "go",
+    "good",      "has",      "have",     "help",   "how",    "i",     "if",     "in",    "is",
+    "it",        "its",      "just",     "know",   "last",   "let",   "like",   "look",  "me",
+    "mean",      "my",       "need",     "next",   "of",     "on",    "one",    "or",    "people",
+    "problem",   "question", "quick",    "really", "right",  "s",     "should", "so",    "solve",
+    "something", "start",    "that",     "the",    "there",  "thing", "this",   "to",    "up",
+    "us",        "use",      "using",    "we",     "what",   "when",  "where",  "which", "who",
+    "why",       "will",     "with",     "work",   "you",    "your",
 };
 
 /* The recording's summary (INDEX_META_RECORDING), parsed into *summary;
@@ -71,8 +70,8 @@ static qx_status add_hit(qx_db *db, qx_mset *ms, unsigned i, json_t *list)
 /* qx_db_similar over the questions of kind `kind` in every recording but
  * id, seeded by id's unit k; `terms`, `min_terms`, `min_share`, `limit` as
  * qx_similar_params'. */
-static qx_status run_similar(qx_db *db, const char *id, size_t k, const char *kind,
-                             unsigned terms, double min_share, unsigned limit, qx_mset **ms)
+static qx_status run_similar(qx_db *db, const char *id, size_t k, const char *kind, unsigned terms,
+                             double min_share, unsigned limit, qx_mset **ms)
 {
 	char seed[512], type[64], kinds[64], exclude[300];
 	snprintf(seed, sizeof seed, "%s%s#%zu", INDEX_TERM_UNIT, id, k);
@@ -81,13 +80,18 @@ static qx_status run_similar(qx_db *db, const char *id, size_t k, const char *ki
 	         kind && strcmp(kind, "agenda") == 0 ? "agenda" : "question");
 	snprintf(exclude, sizeof exclude, "%s%s", INDEX_TERM_RECORDING, id);
 	const char *filters[] = {type, kinds};
-	qx_similar_params p = {.seed = seed, .prefix = INDEX_PREFIX_QUESTION,
+	qx_similar_params p = {.seed = seed,
+	                       .prefix = INDEX_PREFIX_QUESTION,
 	                       .stopwords = frame_words,
 	                       .stopword_count = sizeof frame_words / sizeof frame_words[0],
 	                       .names_prefix = INDEX_TERM_SPEAKER,
-	                       .filters = filters, .filter_count = 2, .exclude = exclude,
-	                       .terms = terms, .min_terms = SIMILAR_UNITS_MIN_TERMS,
-	                       .min_share = min_share, .limit = limit};
+	                       .filters = filters,
+	                       .filter_count = 2,
+	                       .exclude = exclude,
+	                       .terms = terms,
+	                       .min_terms = SIMILAR_UNITS_MIN_TERMS,
+	                       .min_share = min_share,
+	                       .limit = limit};
 	qx_status st = qx_db_similar(db, &p, ms);
 	if (st == QX_NOT_FOUND) {
 		*ms = NULL;
@@ -156,8 +160,8 @@ static qx_status own_list(qx_db *db, const char *rec, size_t k, const char *kind
 
 /* Does unit k of rec list unit target_k of target as similar (its own
  * list, before the links back)? */
-static qx_status lists(qx_db *db, const char *rec, size_t k, const char *kind,
-                       const char *target, size_t target_k, json_t *cache, bool *found)
+static qx_status lists(qx_db *db, const char *rec, size_t k, const char *kind, const char *target,
+                       size_t target_k, json_t *cache, bool *found)
 {
 	json_t *own;
 	char want[320];
@@ -188,10 +192,10 @@ static qx_status add_links_back(qx_db *db, const char *id, size_t k, const char 
                                 json_t *cache, json_t *list)
 {
 	qx_mset *ms = NULL;
-	qx_status st = run_similar(db, id, k, kind, QX_SIMILAR_TERMS_MAX, 0,
-	                           SIMILAR_UNITS_CANDIDATES, &ms);
-	for (unsigned i = 0; st == QX_OK && i < qx_mset_size(ms) &&
-	                     json_array_size(list) < SIMILAR_UNITS_MAX;
+	qx_status st =
+	    run_similar(db, id, k, kind, QX_SIMILAR_TERMS_MAX, 0, SIMILAR_UNITS_CANDIDATES, &ms);
+	for (unsigned i = 0;
+	     st == QX_OK && i < qx_mset_size(ms) && json_array_size(list) < SIMILAR_UNITS_MAX;
 	     i++) {
 		json_t *doc;
 		const char *r;

@@ -39,13 +39,13 @@
 #include "search.h"
 #include "xindex.h"
 
-#define SIMILAR_UNITS_MAX       3
+#define SIMILAR_UNITS_MAX 3
 /* The units that share most of a unit's question words, checked for
  * whether their own list holds it (the links back, below). */
 #define SIMILAR_UNITS_CANDIDATES 8
-#define SIMILAR_UNITS_TERMS     5
-#define SIMILAR_UNITS_MIN_TERMS 2
-#define SIMILAR_UNITS_MIN_SHARE 0.4
+#define SIMILAR_UNITS_TERMS      5
+#define SIMILAR_UNITS_MIN_TERMS  2
+#define SIMILAR_UNITS_MIN_SHARE  0.4
 
 /* The units like unit k (numbered from 0 in the order asked) of recording
  * id, of the same `kind` (its "kind": "question" or "agenda", qa_units.h:

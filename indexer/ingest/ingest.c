@@ -57,12 +57,11 @@ static void staged_free(staged *s)
  * with today's and then, when the media names the day it was made, again
  * with that one: its other fields' errors still come first, as they
  * would with a date. */
-static ingest_status check_metadata_and_media(const ingest_input *in, staged *s,
-                                              ingest_error *err)
+static ingest_status check_metadata_and_media(const ingest_input *in, staged *s, ingest_error *err)
 {
 	bool media = ingest_file_given(&in->media);
-	bool undated = media && json_is_object(in->metadata) &&
-	               !json_object_get(in->metadata, "date");
+	bool undated =
+	    media && json_is_object(in->metadata) && !json_object_get(in->metadata, "date");
 	json_t *dated = undated ? json_copy((json_t *)in->metadata) : NULL;
 	char day[11] = "", today[11] = "";
 	time_t now = time(NULL);
@@ -76,7 +75,8 @@ static ingest_status check_metadata_and_media(const ingest_input *in, staged *s,
 	memcpy(day, today, sizeof day);
 	ingest_status st = ingest_check_metadata(dated ? dated : in->metadata, &s->meta, err);
 	if (st == INGEST_OK && media && !in->media.path)
-		st = ingest_fail(err, INGEST_BAD_INPUT, "media", "must be given as a file, not as text");
+		st = ingest_fail(err, INGEST_BAD_INPUT, "media",
+		                 "must be given as a file, not as text");
 	else if (st == INGEST_OK && media)
 		st = ingest_check_media(in->media.path, in->media.name,
 		                        !ingest_file_given(&in->transcript), s->media_ext,
@@ -192,8 +192,7 @@ static bool staging_add_faststart(staging *g, const ingest_input *in)
 {
 	bool needed = false;
 	char why[300] = "";
-	if (media_faststart_needed(in->media.path, &needed, why, sizeof why) != MEDIA_OK ||
-	    !needed)
+	if (media_faststart_needed(in->media.path, &needed, why, sizeof why) != MEDIA_OK || !needed)
 		return false;
 	char *dst = path_join(g->path, g->media_name);
 	media_status ms =
@@ -301,8 +300,8 @@ static ingest_status staging_publish(staging *g, const char *archive_dir,
 			goto out;
 		}
 		if (publish && publish->intend && (e = publish->intend(publish->ctx, id)) != 0) {
-			st = ingest_fail_errno(err, e, "", "cannot record the upload's new id %s:",
-			                       id);
+			st = ingest_fail_errno(err, e, "",
+			                       "cannot record the upload's new id %s:", id);
 			goto out;
 		}
 		e = fs_rename_noreplace(g->tmp_fd, g->name, archive_fd, id);
@@ -401,8 +400,8 @@ bool ingest_origin_matches(const char *archive_dir, const char *id, const char *
 {
 	if (!recording_id_valid(id))
 		return false;
-	char *dir = path_join(archive_dir, id), *path = dir ? path_join(dir, INGEST_ORIGIN_FILE)
-	                                                   : NULL;
+	char *dir = path_join(archive_dir, id),
+	     *path = dir ? path_join(dir, INGEST_ORIGIN_FILE) : NULL;
 	char text[256];
 	size_t len = 0;
 	bool same = path && file_read_head(path, text, sizeof text, &len) == 0 &&

@@ -133,9 +133,9 @@ typedef struct ingest_publish {
 #define INGEST_ORIGIN_FILE ".qarchive-origin"
 
 typedef struct ingest_options {
-	bool copy;              /* copy path inputs instead of moving them (the CLI) */
-	bool no_index;          /* leave indexing to the caller (index_update_recording) */
-	unsigned index_wait_ms; /* how long to wait for a busy index */
+	bool copy;                     /* copy path inputs instead of moving them (the CLI) */
+	bool no_index;                 /* leave indexing to the caller (index_update_recording) */
+	unsigned index_wait_ms;        /* how long to wait for a busy index */
 	const ingest_publish *publish; /* borrowed, may be NULL: see above */
 } ingest_options;
 

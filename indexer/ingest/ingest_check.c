@@ -483,7 +483,8 @@ static ingest_status check_vtt_timings_raw(const char *data, size_t len, ingest_
 {
 	transcript raw = TRANSCRIPT_INIT;
 	transcript_status ts = vtt_parse(data, len, &raw);
-	ingest_status st = ts == TRANSCRIPT_NOMEM ? ingest_fail(err, INGEST_NOMEM, "", "out of memory")
+	ingest_status st = ts == TRANSCRIPT_NOMEM
+	                       ? ingest_fail(err, INGEST_NOMEM, "", "out of memory")
 	                   : ts != TRANSCRIPT_OK
 	                       ? ingest_fail(err, INGEST_BAD_INPUT, "transcript", "%s", raw.error)
 	                       : check_vtt_timings(data, len, &raw.cues, err);
@@ -640,16 +641,15 @@ ingest_status ingest_check_qa(const char *data, size_t len, ingest_error *err)
 	return st;
 }
 
-ingest_status ingest_check_qa_fits(const char *qa, size_t qa_len, const char *text,
-                                   size_t text_len, const char *name, ingest_error *err)
+ingest_status ingest_check_qa_fits(const char *qa, size_t qa_len, const char *text, size_t text_len,
+                                   const char *name, ingest_error *err)
 {
 	transcript t = TRANSCRIPT_INIT;
 	qa_md md = QA_MD_INIT;
 	qa_units units = QA_UNITS_INIT;
 	char why[300] = "";
 	ingest_status st = INGEST_OK;
-	if (transcript_parse(text, text_len, TRANSCRIPT_UNKNOWN, name, &t) !=
-	        TRANSCRIPT_OK ||
+	if (transcript_parse(text, text_len, TRANSCRIPT_UNKNOWN, name, &t) != TRANSCRIPT_OK ||
 	    qa_md_parse(qa, qa_len, &md) != QA_MD_OK)
 		goto out; /* their own checks name what is wrong with either */
 	qa_units_status us = qa_units_from_md(&t.cues, &md, &units, why, sizeof why);

@@ -94,8 +94,8 @@ ingest_status ingest_check_qa(const char *data, size_t len, ingest_error *err);
  * `name`: a hint for its format)? Every question inside it, each with a cue for its answer
  * (qa_units.h): else "qa: line N: ...". Either that does not parse is
  * left to its own check (INGEST_OK here). */
-ingest_status ingest_check_qa_fits(const char *qa, size_t qa_len, const char *text,
-                                   size_t text_len, const char *name, ingest_error *err);
+ingest_status ingest_check_qa_fits(const char *qa, size_t qa_len, const char *text, size_t text_len,
+                                   const char *name, ingest_error *err);
 
 /* Notes must be UTF-8 text without NUL (the line of the first bad byte is
  * named). */

@@ -124,8 +124,8 @@ static ingest_status finish(const char *archive_dir, const char *id, folder *f,
 
 /* recording.json with `fields` merged in and validated: its new text in
  * *text (caller frees), *len bytes. Nothing is written. */
-static ingest_status metadata_text(const folder *f, const json_t *fields, char **text,
-                                   size_t *len, ingest_error *err)
+static ingest_status metadata_text(const folder *f, const json_t *fields, char **text, size_t *len,
+                                   ingest_error *err)
 {
 	recording_meta meta = RECORDING_META_INIT;
 	json_t *merged = NULL;
@@ -223,8 +223,8 @@ static ingest_status write_transcript(folder *f, const char *data, size_t len, c
  * every question inside it, each with a cue for its answer)? A recording
  * without a transcript file (pending, or its media's subtitles) is not
  * checked here: indexing it says what does not fit. */
-static ingest_status qa_fits(const char *archive_dir, const char *id, const char *data,
-                             size_t len, ingest_error *err)
+static ingest_status qa_fits(const char *archive_dir, const char *id, const char *data, size_t len,
+                             ingest_error *err)
 {
 	recording rec = RECORDING_INIT;
 	char *text = NULL, *dir = path_join(archive_dir, id), why[300] = "";
@@ -317,8 +317,8 @@ static void staged_edit_free(staged_edit *s)
 
 /* qa.md checked against the transcript the edit leaves: the one staged
  * with it, else the recording's own (qa_fits). */
-static ingest_status stage_qa(const char *archive_dir, const char *id,
-                              const recording_changes *c, staged_edit *s, ingest_error *err)
+static ingest_status stage_qa(const char *archive_dir, const char *id, const recording_changes *c,
+                              staged_edit *s, ingest_error *err)
 {
 	if (!ingest_file_given(c->qa))
 		return INGEST_OK;
@@ -328,9 +328,9 @@ static ingest_status stage_qa(const char *archive_dir, const char *id,
 	if (st != INGEST_OK)
 		return st;
 	if (s->transcript)
-		return ingest_check_qa_fits(s->qa, s->qa_len, s->transcript, s->transcript_len,
-		                            c->transcript->name ? c->transcript->name : "transcript",
-		                            err);
+		return ingest_check_qa_fits(
+		    s->qa, s->qa_len, s->transcript, s->transcript_len,
+		    c->transcript->name ? c->transcript->name : "transcript", err);
 	return qa_fits(archive_dir, id, s->qa, s->qa_len, err);
 }
 
@@ -354,17 +354,18 @@ static ingest_status stage_edit(folder *f, const char *archive_dir, const char *
 	if (c->fields)
 		st = metadata_text(f, c->fields, &s->json, &s->json_len, err);
 	if (st == INGEST_OK && ingest_file_given(c->transcript) &&
-	    (st = ingest_read_text(c->transcript, "transcript", &s->transcript,
-	                           &s->transcript_len, err)) == INGEST_OK)
+	    (st = ingest_read_text(c->transcript, "transcript", &s->transcript, &s->transcript_len,
+	                           err)) == INGEST_OK)
 		st = ingest_check_transcript(s->transcript, s->transcript_len, c->transcript->name,
 		                             &s->transcript_ext, err);
 	if (st == INGEST_OK && c->remove_transcript && !ingest_file_given(c->transcript))
 		st = check_media_subtitles(f, err);
 	if (st == INGEST_OK && c->agenda_set)
-		st = stage_text(c->agenda, "agenda", ingest_check_agenda, &s->agenda, &s->agenda_len,
-		                err);
+		st = stage_text(c->agenda, "agenda", ingest_check_agenda, &s->agenda,
+		                &s->agenda_len, err);
 	if (st == INGEST_OK && c->notes_set)
-		st = stage_text(c->notes, "notes", ingest_check_notes, &s->notes, &s->notes_len, err);
+		st = stage_text(c->notes, "notes", ingest_check_notes, &s->notes, &s->notes_len,
+		                err);
 	if (st == INGEST_OK && c->qa_set)
 		st = stage_qa(archive_dir, id, c, s, err);
 	return st;
@@ -465,9 +466,8 @@ ingest_status recording_replace_notes(const char *archive_dir, const char *id,
 	return recording_edit_apply(archive_dir, id, &c, options, err);
 }
 
-ingest_status recording_replace_qa(const char *archive_dir, const char *id,
-                                   const ingest_file *file, const ingest_options *options,
-                                   ingest_error *err)
+ingest_status recording_replace_qa(const char *archive_dir, const char *id, const ingest_file *file,
+                                   const ingest_options *options, ingest_error *err)
 {
 	recording_changes c = {.qa_set = true, .qa = file};
 	return recording_edit_apply(archive_dir, id, &c, options, err);

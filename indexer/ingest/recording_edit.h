@@ -59,9 +59,8 @@ ingest_status recording_replace_agenda(const char *archive_dir, const char *id,
  * detected again). It must parse ("qa: line N: ...") and, when the
  * recording has a transcript file, fit it (a question past its end, or
  * one with no cue left for its answer: qa_units.h). */
-ingest_status recording_replace_qa(const char *archive_dir, const char *id,
-                                   const ingest_file *file, const ingest_options *options,
-                                   ingest_error *err);
+ingest_status recording_replace_qa(const char *archive_dir, const char *id, const ingest_file *file,
+                                   const ingest_options *options, ingest_error *err);
 
 /* Replace notes.md with `file` (a path or text; NULL or empty removes it). */
 ingest_status recording_replace_notes(const char *archive_dir, const char *id,

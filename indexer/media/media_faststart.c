@@ -24,7 +24,7 @@
 
 /* The remux's time limit: a stream copy runs at disk speed, so a minute
  * plus a second per 10 MB is far more than it needs. */
-#define COPY_BASE_SECONDS 60
+#define COPY_BASE_SECONDS     60
 #define COPY_BYTES_PER_SECOND (10 * 1000 * 1000)
 
 static bool pread_all(int fd, unsigned char *buf, size_t n, off_t at)
@@ -109,8 +109,7 @@ static const char *muxer_for(const char *dst)
 
 /* The stream's parameters, metadata, disposition and side data onto a new
  * stream of out; MEDIA_INVALID when the muxer cannot carry its codec. */
-static media_status copy_stream(AVFormatContext *out, const AVStream *in, char *err,
-                                size_t errlen)
+static media_status copy_stream(AVFormatContext *out, const AVStream *in, char *err, size_t errlen)
 {
 	const AVCodecParameters *par = in->codecpar;
 	if (avformat_query_codec(out->oformat, par->codec_id, FF_COMPLIANCE_NORMAL) != 1) {
@@ -161,8 +160,7 @@ static media_status copy_chapters(AVFormatContext *out, const AVFormatContext *i
 
 /* Every packet of in into out, as it is (timestamps into the output
  * stream's time base, which the muxer may have changed). */
-static media_status copy_packets(media_input *in, AVFormatContext *out, char *err,
-                                 size_t errlen)
+static media_status copy_packets(media_input *in, AVFormatContext *out, char *err, size_t errlen)
 {
 	AVPacket *pkt = av_packet_alloc();
 	if (!pkt)
@@ -212,7 +210,8 @@ static media_status same_media(const char *src, const char *dst, char *err, size
 		           b.stream_count, b.duration, a.stream_count, a.duration);
 		st = MEDIA_INVALID;
 	} else if (st != MEDIA_OK) {
-		errmsg_set(err, errlen, "the copy does not probe: %s", b.error[0] ? b.error : a.error);
+		errmsg_set(err, errlen, "the copy does not probe: %s",
+		           b.error[0] ? b.error : a.error);
 	}
 	media_info_free(&a);
 	media_info_free(&b);

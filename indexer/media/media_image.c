@@ -66,8 +66,8 @@ static bool full_range(const AVFrame *f)
 	}
 }
 
-bool media_image_scale_into(struct SwsContext **sws, const AVFrame *src, AVFrame *dst, int x,
-                            int y, int w, int h)
+bool media_image_scale_into(struct SwsContext **sws, const AVFrame *src, AVFrame *dst, int x, int y,
+                            int w, int h)
 {
 	/* The canvas is YUVJ420P, but libswscale is asked for YUV420P with a
 	 * full-range output: it rewrites the deprecated J formats internally,

@@ -181,8 +181,7 @@ static media_status open_common(media_input *in, char *err, size_t errlen)
 	if (av_dict_set_int(&opts, "probesize", MEDIA_PROBESIZE, 0) < 0 ||
 	    av_dict_set_int(&opts, "analyzeduration", (int64_t)MEDIA_ANALYZE_SECONDS * 1000000, 0) <
 	        0 ||
-	    av_dict_set(&opts, "protocol_whitelist", "none", 0) < 0 ||
-	    !media_demuxer_whitelist() ||
+	    av_dict_set(&opts, "protocol_whitelist", "none", 0) < 0 || !media_demuxer_whitelist() ||
 	    av_dict_set(&opts, "format_whitelist", media_demuxer_whitelist(), 0) < 0) {
 		snprintf(err, errlen, "out of memory");
 		goto out;

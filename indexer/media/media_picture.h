@@ -30,7 +30,10 @@ typedef struct media_jpeg {
 	int width, height;
 } media_jpeg;
 
-#define MEDIA_JPEG_INIT {NULL, 0, 0, 0}
+#define MEDIA_JPEG_INIT                                                                            \
+	{                                                                                          \
+		NULL, 0, 0, 0                                                                      \
+	}
 
 void media_jpeg_free(media_jpeg *img);
 

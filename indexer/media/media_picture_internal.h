@@ -22,13 +22,12 @@ AVFrame *media_image_new(int width, int height, int r, int g, int b);
 /* Scale src into the w x h rectangle of dst at (x, y) (all even), with
  * *sws reused across calls (free with sws_freeContext). false when
  * libswscale cannot (out of memory, a format it does not take). */
-bool media_image_scale_into(struct SwsContext **sws, const AVFrame *src, AVFrame *dst, int x,
-                            int y, int w, int h);
+bool media_image_scale_into(struct SwsContext **sws, const AVFrame *src, AVFrame *dst, int x, int y,
+                            int w, int h);
 
 /* Encode img (from media_image_new) as JPEG into *out (freed first).
  * Returns MEDIA_OK or MEDIA_NOMEM / MEDIA_INVALID with a message. */
 media_status media_image_jpeg(const AVFrame *img, media_jpeg *out, char *err, size_t errlen);
-
 
 /* --- media_video.c: frames of the first video stream, at given times --- */
 
@@ -40,13 +39,13 @@ typedef struct media_video {
 	AVFrame *next;  /* scratch for the one being decoded */
 	int stream;
 	AVRational tb;
-	int64_t origin;  /* the file's start time in tb: what "0 s" means */
-	int64_t pts;     /* the current frame's time in tb */
+	int64_t origin; /* the file's start time in tb: what "0 s" means */
+	int64_t pts;    /* the current frame's time in tb */
 	bool has_frame;
-	bool no_video;   /* media_video_open failed for want of a video stream */
-	bool eof;        /* the decoder gave its last frame since the last seek */
+	bool no_video;     /* media_video_open failed for want of a video stream */
+	bool eof;          /* the decoder gave its last frame since the last seek */
 	int width, height; /* display size: the sample aspect ratio applied */
-	double duration; /* seconds, 0 when unknown */
+	double duration;   /* seconds, 0 when unknown */
 } media_video;
 
 /* Open path's first video stream for decoding. MEDIA_INVALID "no video
@@ -59,13 +58,13 @@ media_status media_video_open(media_video *v, const char *path, char *err, size_
  * stream: the last frame when last_ok, else MEDIA_INVALID "no frame at
  * N s". */
 media_status media_video_seek_frame(media_video *v, double seconds, bool last_ok, char *err,
-                                     size_t errlen);
+                                    size_t errlen);
 
 /* Make v->frame a frame near `seconds`, no earlier than not_before: the
  * key frame the seek lands on when it is late enough (one frame decoded:
  * what a storyboard needs), else as media_video_seek_frame. */
-media_status media_video_near_frame(media_video *v, double seconds, double not_before,
-                                    char *err, size_t errlen);
+media_status media_video_near_frame(media_video *v, double seconds, double not_before, char *err,
+                                    size_t errlen);
 
 void media_video_close(media_video *v);
 

@@ -45,8 +45,8 @@ typedef struct board {
 
 /* Encode the sheet of sprite `index`, cut to the rows it holds, and hand
  * it on. */
-static media_status flush_sheet(board *b, size_t index, size_t tiles_in_it,
-                                media_sprite_fn sprite, void *arg)
+static media_status flush_sheet(board *b, size_t index, size_t tiles_in_it, media_sprite_fn sprite,
+                                void *arg)
 {
 	int rows = (int)((tiles_in_it + (size_t)b->sb->columns - 1) / (size_t)b->sb->columns);
 	int full_height = b->sheet->height;
@@ -95,7 +95,8 @@ static media_status draw_tiles(board *b, media_sprite_fn sprite, void *sprite_ar
 		}
 		bool last = k + 1 == sb->tiles;
 		if ((in_sheet + 1 == per_sheet || last) &&
-		    (st = flush_sheet(b, k / per_sheet, in_sheet + 1, sprite, sprite_arg)) != MEDIA_OK)
+		    (st = flush_sheet(b, k / per_sheet, in_sheet + 1, sprite, sprite_arg)) !=
+		        MEDIA_OK)
 			return st;
 		if (progress && !progress(progress_arg, (double)(k + 1) / (double)sb->tiles)) {
 			snprintf(b->err, b->errlen, "stopped");
@@ -117,8 +118,8 @@ media_status media_storyboard_make(const char *path, const media_storyboard *sb,
 	double hours = (double)sb->tiles * sb->interval / 3600;
 	media_input_extend(&b.v.in, MEDIA_DEADLINE_SECONDS +
 	                                (int)((hours + 1) * MEDIA_PICTURE_SECONDS_PER_HOUR));
-	if (!(b.sheet = media_image_new(sb->columns * sb->tile_width, sb->rows * sb->tile_height,
-	                                0, 0, 0))) {
+	if (!(b.sheet = media_image_new(sb->columns * sb->tile_width, sb->rows * sb->tile_height, 0,
+	                                0, 0))) {
 		snprintf(err, errlen, "out of memory");
 		st = MEDIA_NOMEM;
 		goto out;

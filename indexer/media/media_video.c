@@ -47,7 +47,8 @@ static media_status open_decoder(media_video *v, char *err, size_t errlen)
 	if (ret < 0)
 		return media_input_error(&v->in, ret, "cannot open the video decoder", err, errlen);
 	for (unsigned i = 0; i < v->in.fmt->nb_streams; i++)
-		v->in.fmt->streams[i]->discard = (int)i == index ? AVDISCARD_DEFAULT : AVDISCARD_ALL;
+		v->in.fmt->streams[i]->discard =
+		    (int)i == index ? AVDISCARD_DEFAULT : AVDISCARD_ALL;
 	v->tb = st->time_base;
 	/* ffmpeg -ss counts from the file's start time (ffmpeg_opt.c adds
 	 * ic->start_time to the seek target). */
@@ -136,7 +137,7 @@ static media_status seek_to(media_video *v, int64_t target, char *err, size_t er
 }
 
 media_status media_video_seek_frame(media_video *v, double seconds, bool last_ok, char *err,
-                                     size_t errlen)
+                                    size_t errlen)
 {
 	int64_t target = v->origin + (int64_t)llround(seconds / av_q2d(v->tb));
 	int64_t ahead = (int64_t)(DECODE_AHEAD_SECONDS / av_q2d(v->tb));
@@ -169,8 +170,8 @@ media_status media_video_seek_frame(media_video *v, double seconds, bool last_ok
 	return MEDIA_INVALID;
 }
 
-media_status media_video_near_frame(media_video *v, double seconds, double not_before,
-                                    char *err, size_t errlen)
+media_status media_video_near_frame(media_video *v, double seconds, double not_before, char *err,
+                                    size_t errlen)
 {
 	int64_t target = v->origin + (int64_t)llround(seconds / av_q2d(v->tb));
 	int64_t floor = v->origin + (int64_t)llround(not_before / av_q2d(v->tb));

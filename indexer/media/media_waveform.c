@@ -46,9 +46,9 @@ static media_status open_audio(wave *w)
 	const AVCodec *codec = NULL;
 	int index = av_find_best_stream(w->in.fmt, AVMEDIA_TYPE_AUDIO, -1, -1, &codec, 0);
 	if (index < 0 || !codec) {
-		snprintf(w->err, w->errlen, index == AVERROR_STREAM_NOT_FOUND
-		                                ? "no audio stream"
-		                                : "no decoder for the audio stream");
+		snprintf(w->err, w->errlen,
+		         index == AVERROR_STREAM_NOT_FOUND ? "no audio stream"
+		                                           : "no decoder for the audio stream");
 		return MEDIA_INVALID;
 	}
 	w->stream = index;
@@ -65,7 +65,8 @@ static media_status open_audio(wave *w)
 		return media_input_error(&w->in, ret, "cannot open the audio decoder", w->err,
 		                         w->errlen);
 	for (unsigned i = 0; i < w->in.fmt->nb_streams; i++)
-		w->in.fmt->streams[i]->discard = (int)i == index ? AVDISCARD_DEFAULT : AVDISCARD_ALL;
+		w->in.fmt->streams[i]->discard =
+		    (int)i == index ? AVDISCARD_DEFAULT : AVDISCARD_ALL;
 	if (w->in.fmt->duration > 0)
 		w->duration = (double)w->in.fmt->duration / AV_TIME_BASE;
 	return MEDIA_OK;
@@ -147,8 +148,9 @@ static media_status decode_all(wave *w, media_progress_fn progress, void *arg)
 			 * format's resampler and skips the others' frames: a
 			 * waveform only needs the peaks. */
 			const AVFrame *f = w->frame;
-			if (w->swr && (f->format != w->swr_format || f->sample_rate != w->swr_rate ||
-			               f->ch_layout.nb_channels != w->swr_channels))
+			if (w->swr &&
+			    (f->format != w->swr_format || f->sample_rate != w->swr_rate ||
+			     f->ch_layout.nb_channels != w->swr_channels))
 				st = MEDIA_OK;
 			else
 				st = mix(w, f);
@@ -182,7 +184,8 @@ static media_status decode_all(wave *w, media_progress_fn progress, void *arg)
 		if (progress && w->count >= w->next_report) {
 			/* Every minute of audio. */
 			w->next_report = w->count + BUCKET_RATE * 60;
-			double done = w->duration > 0 ? (double)w->count / BUCKET_RATE / w->duration : 0;
+			double done =
+			    w->duration > 0 ? (double)w->count / BUCKET_RATE / w->duration : 0;
 			if (!progress(arg, fmin(done, 1))) {
 				snprintf(w->err, w->errlen, "stopped");
 				return MEDIA_TIMEOUT;

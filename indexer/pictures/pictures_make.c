@@ -25,10 +25,10 @@
 typedef struct job {
 	const pictures_make_config *cfg;
 	const char *id;
-	char *dir;  /* .qarchive/pictures */
-	char *next; /* .qarchive/pictures/.new-<id> */
+	char *dir;     /* .qarchive/pictures */
+	char *next;    /* .qarchive/pictures/.new-<id> */
 	char *id_path; /* .qarchive/pictures/<id>: the published set */
-	int dirfd;  /* next, open */
+	int dirfd;     /* next, open */
 	char source[80];
 	int percent; /* last told */
 	time_t written;
@@ -73,8 +73,8 @@ static bool told(void *arg, double done)
 		time_t now = time(NULL);
 		if (now != j->written) {
 			j->written = now;
-			pictures_job_write(j->cfg->archive_dir, j->id, PICTURES_STATE_RUNNING, percent,
-			                   j->source, NULL);
+			pictures_job_write(j->cfg->archive_dir, j->id, PICTURES_STATE_RUNNING,
+			                   percent, j->source, NULL);
 		}
 	}
 	return !(j->cfg->stop && atomic_load(j->cfg->stop));
@@ -132,7 +132,8 @@ static pictures_status make_video(job *j, const char *media, const media_video_i
 	part p = {j, 5};
 	ms = media_storyboard_make(media, &sb, store_sprite, j, told, &p, j->err, j->errlen);
 	if (ms != MEDIA_OK)
-		return j->cfg->stop && atomic_load(j->cfg->stop) ? PICTURES_STOPPED : from_media(ms);
+		return j->cfg->stop && atomic_load(j->cfg->stop) ? PICTURES_STOPPED
+		                                                 : from_media(ms);
 	json_object_set_new(info, "storyboard",
 	                    json_pack("{s:f, s:i, s:i, s:i, s:i, s:I}", "interval", sb.interval,
 	                              "width", sb.tile_width, "height", sb.tile_height, "columns",
@@ -149,7 +150,8 @@ static pictures_status make_audio(job *j, const char *media, json_t *info)
 	media_status ms = media_waveform_jpeg(media, PICTURES_POSTER_WIDTH, PICTURES_POSTER_HEIGHT,
 	                                      &wave, told, &p, j->err, j->errlen);
 	if (ms != MEDIA_OK)
-		return j->cfg->stop && atomic_load(j->cfg->stop) ? PICTURES_STOPPED : from_media(ms);
+		return j->cfg->stop && atomic_load(j->cfg->stop) ? PICTURES_STOPPED
+		                                                 : from_media(ms);
 	bool ok = write_file(j, "poster.jpg", wave.data, wave.len);
 	json_object_set_new(info, "poster_width", json_integer(wave.width));
 	json_object_set_new(info, "poster_height", json_integer(wave.height));
@@ -168,8 +170,8 @@ static pictures_status build_set(job *j, const char *media)
 	                         vi.has_video ? "video" : "audio", "duration", vi.duration);
 	if (!info)
 		return PICTURES_NOMEM;
-	pictures_status st = vi.has_video ? make_video(j, media, &vi, info)
-	                                  : make_audio(j, media, info);
+	pictures_status st =
+	    vi.has_video ? make_video(j, media, &vi, info) : make_audio(j, media, info);
 	if (st == PICTURES_OK && mkdirat(j->dirfd, "at", 0755) != 0) {
 		errmsg_set_errno(j->err, j->errlen, "at", errno);
 		st = PICTURES_IO;
@@ -241,8 +243,8 @@ static pictures_status prepare(job *j, int *lock)
 		goto out;
 	}
 	if (fs_lock(fd) != 0) {
-		errmsg_set(j->err, j->errlen, "the pictures of %s are being made by another process",
-		           j->id);
+		errmsg_set(j->err, j->errlen,
+		           "the pictures of %s are being made by another process", j->id);
 		st = PICTURES_BUSY;
 		goto out;
 	}

@@ -55,7 +55,8 @@ size_t pictures_prune(const char *archive_dir, char *const *ids, size_t n)
 		snprintf(lock, sizeof lock, "%s.lock", id);
 		int fd = openat(dirfd, lock, O_RDONLY | O_CLOEXEC);
 		bool busy = fd >= 0 && fs_lock(fd) != 0;
-		if (!busy && fs_remove_tree_at(dirfd, e->d_name) == 0 && strchr(e->d_name, '.') == NULL)
+		if (!busy && fs_remove_tree_at(dirfd, e->d_name) == 0 &&
+		    strchr(e->d_name, '.') == NULL)
 			removed++;
 		if (fd >= 0)
 			close(fd);

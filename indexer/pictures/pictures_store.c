@@ -178,9 +178,9 @@ pictures_status pictures_job_write(const char *archive_dir, const char *id, pict
 		free(path);
 		return st;
 	}
-	json_t *o = json_pack("{s:s, s:i, s:s, s:s}", "state",
-	                      state == PICTURES_STATE_RUNNING ? "running" : "failed", "progress",
-	                      progress, "source", source ? source : "", "error", error ? error : "");
+	json_t *o = json_pack(
+	    "{s:s, s:i, s:s, s:s}", "state", state == PICTURES_STATE_RUNNING ? "running" : "failed",
+	    "progress", progress, "source", source ? source : "", "error", error ? error : "");
 	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	if (!text)
 		st = PICTURES_NOMEM;

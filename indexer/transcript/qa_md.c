@@ -172,8 +172,12 @@ static qa_md_status push(qa_md *q, double t, span question, span qwho, span answ
 		q->units = grown;
 		q->cap = cap;
 	}
-	qa_md_unit u = {t, copy(question), qwho.len ? copy(qwho) : NULL, copy(answer),
-	                awho.len ? copy(awho) : NULL, line};
+	qa_md_unit u = {t,
+	                copy(question),
+	                qwho.len ? copy(qwho) : NULL,
+	                copy(answer),
+	                awho.len ? copy(awho) : NULL,
+	                line};
 	if (!u.question || !u.answer || (qwho.len && !u.question_speaker) ||
 	    (awho.len && !u.answer_speaker)) {
 		unit_free(&u);
@@ -206,7 +210,8 @@ static qa_md_status parse_line(qa_md *q, span x, size_t line)
 	}
 	const char *split = answer_split(question, &awho, &answer);
 	if (!split)
-		return reject(q, line, "the question needs \" / A: \" and the answer's first words");
+		return reject(q, line,
+		              "the question needs \" / A: \" and the answer's first words");
 	question = trim((span){question.s, (size_t)(split - question.s)});
 	if (question.len == 0)
 		return reject(q, line, "the question is empty");

@@ -12,13 +12,12 @@
  * of these is text ("Note: the build is green", "Step 2: install"). The
  * list is the labels seen in talk and meeting subtitles. */
 static const char *const label_words[] = {
-    "action",  "agenda",   "attendees",   "answer",  "bonus",   "caution",    "chapter",  "conclusion",
-    "day",     "decision", "edit",    "error",   "example",    "exercise", "figure",
-    "fyi",     "hint",     "important", "info",  "item",       "lesson",   "note",
-    "notes",   "part",     "ps",      "question", "re",        "reminder", "result",
-    "rule",    "section",  "slide",   "source",  "step",       "subject",  "summary",
-    "table",   "tip",      "title",   "todo",    "topic",      "update",   "warning",
-    "week",
+    "action", "agenda",    "attendees", "answer",   "bonus",   "caution",  "chapter", "conclusion",
+    "day",    "decision",  "edit",      "error",    "example", "exercise", "figure",  "fyi",
+    "hint",   "important", "info",      "item",     "lesson",  "note",     "notes",   "part",
+    "ps",     "question",  "re",        "reminder", "result",  "rule",     "section", "slide",
+    "source", "step",      "subject",   "summary",  "table",   "tip",      "title",   "todo",
+    "topic",  "update",    "warning",   "week",
 };
 
 static bool is_label(const char *word, size_t len)
@@ -110,7 +109,8 @@ static bool take_prefix(cue *c, size_t name_at, size_t name_len, size_t text_at)
 		return false;
 	}
 	for (size_t i = 0; i < c->word_count; i++)
-		c->words[i].offset = c->words[i].offset > text_at ? c->words[i].offset - text_at : 0;
+		c->words[i].offset =
+		    c->words[i].offset > text_at ? c->words[i].offset - text_at : 0;
 	free(c->plain);
 	c->plain = plain;
 	c->voice = voice;

@@ -9,7 +9,7 @@
 #include "text_decode.h"
 
 /* How fast people speak, for the last cue's length: 150 words a minute. */
-#define WORDS_PER_SECOND 2.5
+#define WORDS_PER_SECOND     2.5
 #define LAST_CUE_MIN_SECONDS 2.0
 /* How far into a file the sniffer looks for times. */
 #define SNIFF_LINES 40
@@ -218,10 +218,11 @@ static transcript_status read_lines(const strbuf *text, reader *r, transcript *o
 				char a[32], b[32];
 				clock_format(l.t, a, sizeof a);
 				clock_format(before, b, sizeof b);
-				return transcript_reject(out, number,
-				                         "the time %s comes after %s (line %zu): times "
-				                         "must not go backwards",
-				                         a, b, stamp_line);
+				return transcript_reject(
+				    out, number,
+				    "the time %s comes after %s (line %zu): times "
+				    "must not go backwards",
+				    a, b, stamp_line);
 			}
 			stamp_line = number;
 			if (!add_segment(r, l.t))
@@ -266,8 +267,8 @@ static transcript_status add_cue(transcript *out, const utterance *u, double sta
 
 /* The cues of segment s: utterances [first, next) share its span, by
  * their words. */
-static transcript_status add_segment_cues(transcript *out, const reader *r, size_t s,
-                                          size_t first, size_t next)
+static transcript_status add_segment_cues(transcript *out, const reader *r, size_t s, size_t first,
+                                          size_t next)
 {
 	size_t words = 0, before = 0;
 	for (size_t i = first; i < next; i++)
@@ -280,9 +281,10 @@ static transcript_status add_segment_cues(transcript *out, const reader *r, size
 		/* Without words (a line of punctuation) the lines share it evenly. */
 		double from = words ? (double)before / words : (double)(i - first) / (next - first);
 		before += r->u[i].words;
-		double to = words ? (double)before / words : (double)(i - first + 1) / (next - first);
-		transcript_status st =
-		    add_cue(out, &r->u[i], start + (end - start) * from, start + (end - start) * to);
+		double to =
+		    words ? (double)before / words : (double)(i - first + 1) / (next - first);
+		transcript_status st = add_cue(out, &r->u[i], start + (end - start) * from,
+		                               start + (end - start) * to);
 		if (st != TRANSCRIPT_OK)
 			return st;
 	}

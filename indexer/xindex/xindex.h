@@ -351,11 +351,11 @@ qx_status qx_db_search(qx_db *db, const qx_search_params *params, qx_mset **out)
  * term, as qx_db_replace's; a document without one is never a hit). */
 #define QX_SIMILAR_TERMS_MAX 32
 typedef struct qx_similar_params {
-	const char *seed;         /* a term only the seed document holds */
-	const char *prefix;       /* the text prefix ("" for unprefixed text) */
+	const char *seed;             /* a term only the seed document holds */
+	const char *prefix;           /* the text prefix ("" for unprefixed text) */
 	const char *const *stopwords; /* lower-case words never picked */
 	size_t stopword_count;
-	const char *names_prefix; /* + a lower-case word: a name; NULL: none */
+	const char *names_prefix;   /* + a lower-case word: a name; NULL: none */
 	const char *const *filters; /* required terms */
 	size_t filter_count;
 	const char *exclude; /* documents holding it are left out; NULL: none */

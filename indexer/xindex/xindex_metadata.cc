@@ -40,8 +40,8 @@ static qx_status each_in_shards(qx_db *db, const std::string &prefix,
 {
 	std::map<std::string, std::string> merged;
 	for (auto &shard : db->shards)
-		for (auto it = shard.metadata_keys_begin(prefix); it != shard.metadata_keys_end(prefix);
-		     ++it)
+		for (auto it = shard.metadata_keys_begin(prefix);
+		     it != shard.metadata_keys_end(prefix); ++it)
 			if (!merged.count(*it))
 				merged.emplace(*it, shard.get_metadata(*it));
 	for (const auto &kv : merged)

@@ -60,7 +60,8 @@ class TextStems : public Xapian::ExpandDecider
 		const std::string words(p.prefix);
 		for (auto t = db.termlist_begin(seed); t != db.termlist_end(seed); ++t) {
 			const std::string term = *t;
-			if (term.compare(0, words.size(), words) != 0 || term.size() == words.size() ||
+			if (term.compare(0, words.size(), words) != 0 ||
+			    term.size() == words.size() ||
 			    (term[words.size()] >= 'A' && term[words.size()] <= 'Z'))
 				continue;
 			const std::string word = term.substr(words.size());

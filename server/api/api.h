@@ -15,12 +15,12 @@ unsigned http_handle_api_search(http_request *req, http_reply *out);     /* h_ap
 unsigned http_handle_api_recordings(http_request *req, http_reply *out); /* h_api_recordings.c */
 unsigned http_handle_api_recording(http_request *req, http_reply *out);  /* h_api_recording.c */
 unsigned http_handle_pictures(http_request *req, http_reply *out);
-unsigned http_handle_media(http_request *req, http_reply *out);          /* h_media.c */
-unsigned http_handle_captions(http_request *req, http_reply *out);       /* h_captions.c */
-unsigned http_handle_chapters(http_request *req, http_reply *out);       /* h_chapters.c */
-unsigned http_handle_feed(http_request *req, http_reply *out);           /* h_feed.c */
-unsigned http_handle_opensearch(http_request *req, http_reply *out);     /* h_opensearch.c */
-unsigned http_handle_oembed(http_request *req, http_reply *out);         /* h_oembed.c */
+unsigned http_handle_media(http_request *req, http_reply *out);      /* h_media.c */
+unsigned http_handle_captions(http_request *req, http_reply *out);   /* h_captions.c */
+unsigned http_handle_chapters(http_request *req, http_reply *out);   /* h_chapters.c */
+unsigned http_handle_feed(http_request *req, http_reply *out);       /* h_feed.c */
+unsigned http_handle_opensearch(http_request *req, http_reply *out); /* h_opensearch.c */
+unsigned http_handle_oembed(http_request *req, http_reply *out);     /* h_oembed.c */
 
 /* Resumable uploads, tus 1.0 (h_tus.c): OPTIONS and POST /api/uploads,
  * HEAD, PATCH and DELETE /api/uploads/<id>. POST, PATCH and DELETE are

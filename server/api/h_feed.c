@@ -243,7 +243,8 @@ static unsigned newest_questions(http_request *req, http_reply *out, feed *f)
 	          n ? json_string_value(json_object_get(json_array_get(list, 0), "date")) : NULL);
 	for (size_t i = 0; i < n && written < FEED_QUESTIONS; i++) {
 		json_t *r = json_array_get(list, i), *qs = json_object_get(r, "questions");
-		for (size_t k = 0; k < json_array_size(qs) && written < FEED_QUESTIONS; k++, written++)
+		for (size_t k = 0; k < json_array_size(qs) && written < FEED_QUESTIONS;
+		     k++, written++)
 			question_entry(f, r, json_array_get(qs, k));
 	}
 	put(f, "</feed>\n");

@@ -54,8 +54,8 @@ static unsigned validate(http_request *req, http_reply *out, const struct stat *
 }
 
 /* The picture file at path (borrowed; NULL: out of memory), whole. */
-static unsigned send_file(http_request *req, http_reply *out, const char *path,
-                          const char *type, bool validators)
+static unsigned send_file(http_request *req, http_reply *out, const char *path, const char *type,
+                          bool validators)
 {
 	if (!path)
 		return http_reply_error(out, 500, "out of memory");
@@ -67,8 +67,7 @@ static unsigned send_file(http_request *req, http_reply *out, const char *path,
 		return http_reply_error(out, 404, "no such picture (yet)");
 	}
 	unsigned status = validators ? validate(req, out, &st) : 0;
-	if (!validators &&
-	    !http_reply_header_add(out, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store"))
+	if (!validators && !http_reply_header_add(out, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store"))
 		status = http_reply_error(out, 500, "out of memory");
 	if (status) {
 		close(fd);
@@ -105,11 +104,11 @@ static unsigned send_storyboard(http_request *req, http_reply *out, const char *
 		if (json_array_append_new(sprites, json_string(url)) != 0)
 			json_decref(sprites), sprites = NULL;
 	}
-	json_t *o = sprites ? json_pack("{s:f, s:i, s:i, s:i, s:i, s:o}", "interval",
-	                                info.sb_interval, "width", info.sb_width, "height",
-	                                info.sb_height, "columns", info.sb_columns, "rows",
-	                                info.sb_rows, "sprites", sprites)
-	                    : NULL;
+	json_t *o = sprites
+	                ? json_pack("{s:f, s:i, s:i, s:i, s:i, s:o}", "interval", info.sb_interval,
+	                            "width", info.sb_width, "height", info.sb_height, "columns",
+	                            info.sb_columns, "rows", info.sb_rows, "sprites", sprites)
+	                : NULL;
 	out->body = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
 	if (!out->body)
@@ -123,8 +122,7 @@ static unsigned send_storyboard(http_request *req, http_reply *out, const char *
  * made already are at the cap, the poster stands in (not kept by the
  * browser, so the next view asks again) rather than an error that would
  * leave a hole in a page of results. */
-static unsigned send_moment(http_request *req, http_reply *out, const char *id,
-                            const char *spec)
+static unsigned send_moment(http_request *req, http_reply *out, const char *id, const char *spec)
 {
 	size_t n = strlen(spec);
 	char num[32];
@@ -134,17 +132,19 @@ static unsigned send_moment(http_request *req, http_reply *out, const char *id,
 	memcpy(num, spec, n - 4);
 	num[n - 4] = '\0';
 	if (number_parse_decimal(num, 0, MAX_SECONDS, &t) != NUMBER_OK)
-		return http_reply_error(out, 404, "no picture at \"%s\": a moment is seconds, "
-		                                  "such as 12 or 12.5", num);
+		return http_reply_error(out, 404,
+		                        "no picture at \"%s\": a moment is seconds, "
+		                        "such as 12 or 12.5",
+		                        num);
 	recording rec = RECORDING_INIT;
 	unsigned status = http_recording_load(req, out, id, &rec);
 	if (status)
 		return status;
 	char *path = NULL, err[300] = "";
 	const char *archive = req->server->archive_dir;
-	pictures_status st = rec.media_path ? pictures_at(archive, id, rec.media_path, t, &path,
-	                                                  err, sizeof err)
-	                                    : PICTURES_NONE;
+	pictures_status st =
+	    rec.media_path ? pictures_at(archive, id, rec.media_path, t, &path, err, sizeof err)
+	                   : PICTURES_NONE;
 	recording_free(&rec);
 	switch (st) {
 	case PICTURES_OK:

@@ -15,19 +15,17 @@
  * Every request but OPTIONS needs staff credentials (auth_gate.h) and
  * `Tus-Resumable: 1.0.0`. An upload belongs to the principal that created
  * it (that API token, or that signed-in user): for anyone else HEAD,
- * PATCH and DELETE answer 404 as for an upload that does not exist. When the last byte is in, the upload becomes a
- * recording exactly as a POST /api/recordings would (upload_commit.h), and
- * the PATCH's 204 (and any later HEAD) carries `Qarchive-Recording-Id` and
- * `Qarchive-Recording-Url`; a 400 from the ingest is answered as it is,
- * and the upload is over.
+ * PATCH and DELETE answer 404 as for an upload that does not exist. When the last byte is in, the
+ * upload becomes a recording exactly as a POST /api/recordings would (upload_commit.h), and the
+ * PATCH's 204 (and any later HEAD) carries `Qarchive-Recording-Id` and `Qarchive-Recording-Url`; a
+ * 400 from the ingest is answered as it is, and the upload is over.
  *
  * Upload-Metadata carries the recording's fields, each value Base64 as tus
- * says: title, kind (required), date (else the media's, or today), release, speakers (comma-separated
- * or one per line, "Name (role)"), description, filename (the media's
- * original name), and optional inline texts: transcript (WebVTT, SRT, SBV, text),
- * agenda, notes. They are checked when the upload is created
- * (tus_fields.h), so a client learns of a mistake before it sends the
- * media. Other keys are ignored.
+ * says: title, kind (required), date (else the media's, or today), release, speakers
+ * (comma-separated or one per line, "Name (role)"), description, filename (the media's original
+ * name), and optional inline texts: transcript (WebVTT, SRT, SBV, text), agenda, notes. They are
+ * checked when the upload is created (tus_fields.h), so a client learns of a mistake before it
+ * sends the media. Other keys are ignored.
  *
  * Size: headers count against a connection's memory (MEMORY_LIMIT in
  * server.c, 64 KiB, which MHD zeroes between requests), so the header is
@@ -192,7 +190,8 @@ static void settle(http_request *req, tus_store *s, const char *id)
 	char origin[8 + TUS_ID_LEN];
 	origin_of(id, origin);
 	if (tus_store_info_file(s, id, &raw) == TUS_OK && raw.state == TUS_STATE_UPLOADING &&
-	    raw.committing && ingest_origin_matches(req->server->archive_dir, raw.committing, origin))
+	    raw.committing &&
+	    ingest_origin_matches(req->server->archive_dir, raw.committing, origin))
 		tus_store_finish_committed(s, id, raw.committing);
 	tus_info_clear(&raw);
 }
@@ -228,7 +227,8 @@ static unsigned io_error(http_reply *out, const char *log_message, int errnum)
 {
 	log_say("serve", "the upload store: %s", log_message);
 	if (!errnum)
-		return http_reply_error(out, 500, "the upload store failed; the server's log says why");
+		return http_reply_error(out, 500,
+		                        "the upload store failed; the server's log says why");
 	char why[ERRMSG_WHY_SIZE];
 	return http_reply_error(out, http_store_error_status(errnum),
 	                        "the upload could not be stored: %s",
@@ -267,9 +267,8 @@ static unsigned open_store(http_request *req, http_reply *out, tus_store **s)
 	if (rc == TUS_OK)
 		return 0;
 	int errnum = errno;
-	unsigned status = rc == TUS_NOMEM
-	                      ? http_reply_error(out, 500, "out of memory")
-	                      : io_error(out, err ? err : tus_status_str(rc), errnum);
+	unsigned status = rc == TUS_NOMEM ? http_reply_error(out, 500, "out of memory")
+	                                  : io_error(out, err ? err : tus_status_str(rc), errnum);
 	free(err);
 	return status;
 }
@@ -326,9 +325,10 @@ static unsigned metadata_check(const char *metadata, http_reply *out)
 	 * the client's mistake (and would not go into the upload's JSON info). */
 	for (const unsigned char *b = (const unsigned char *)metadata; *b; b++)
 		if ((*b < 0x20 && *b != '\t') || *b > 0x7e)
-			return http_reply_error(out, 400,
-			                        "Upload-Metadata: a byte that is not printable ASCII "
-			                        "(keys and Base64 values are ASCII)");
+			return http_reply_error(
+			    out, 400,
+			    "Upload-Metadata: a byte that is not printable ASCII "
+			    "(keys and Base64 values are ASCII)");
 	tus_metadata *m = NULL;
 	char *err = NULL;
 	tus_metadata_status ms = tus_metadata_parse(metadata, &m, &err);
@@ -386,14 +386,16 @@ static unsigned create_check(http_request *req, http_reply *out, create_ctx *c)
 		    strlen(header), TUS_METADATA_MAX);
 	if (!(c->metadata = strdup(header ? header : "")))
 		return http_reply_error(out, 500, "out of memory");
-	c->metadata_in_body = media_type_is(http_header(req, "Content-Type"), TUS_METADATA_BODY_TYPE);
+	c->metadata_in_body =
+	    media_type_is(http_header(req, "Content-Type"), TUS_METADATA_BODY_TYPE);
 	if (!c->metadata_in_body)
 		return metadata_check(c->metadata, out);
 	if (req->body_length > (int64_t)TUS_METADATA_BODY_MAX)
-		return http_reply_error(out, 413,
-		                        "the metadata body is %lld bytes; at most %u are taken. Send "
-		                        "a transcript this long as a file with POST /api/recordings",
-		                        (long long)req->body_length, TUS_METADATA_BODY_MAX);
+		return http_reply_error(
+		    out, 413,
+		    "the metadata body is %lld bytes; at most %u are taken. Send "
+		    "a transcript this long as a file with POST /api/recordings",
+		    (long long)req->body_length, TUS_METADATA_BODY_MAX);
 	return 0;
 }
 
@@ -417,22 +419,26 @@ static unsigned create_body(http_request *req, void *ctx, const char *data, size
 	(void)req;
 	create_ctx *c = ctx;
 	if (!c->metadata_in_body)
-		return tus_answer(out, http_reply_error(out, 400,
-		                                        "no body here but metadata (Content-Type: "
-		                                        TUS_METADATA_BODY_TYPE "): send the bytes "
-		                                        "with PATCH (tus creation-with-upload is not "
-		                                        "supported)"));
+		return tus_answer(
+		    out, http_reply_error(
+		             out, 400,
+		             "no body here but metadata (Content-Type: " TUS_METADATA_BODY_TYPE
+		             "): send the bytes "
+		             "with PATCH (tus creation-with-upload is not "
+		             "supported)"));
 	if (c->body.len + len > TUS_METADATA_BODY_MAX)
-		return tus_answer(out, http_reply_error(out, 413,
-		                                        "the metadata body is over %u bytes. Send a "
-		                                        "transcript this long as a file with POST "
-		                                        "/api/recordings",
-		                                        TUS_METADATA_BODY_MAX));
+		return tus_answer(out,
+		                  http_reply_error(out, 413,
+		                                   "the metadata body is over %u bytes. Send a "
+		                                   "transcript this long as a file with POST "
+		                                   "/api/recordings",
+		                                   TUS_METADATA_BODY_MAX));
 	/* Held as a C string: a NUL would hide what follows it. */
 	if (memchr(data, '\0', len))
-		return tus_answer(out, http_reply_error(out, 400,
-		                                        "Upload-Metadata: a byte that is not printable "
-		                                        "ASCII (keys and Base64 values are ASCII)"));
+		return tus_answer(out,
+		                  http_reply_error(out, 400,
+		                                   "Upload-Metadata: a byte that is not printable "
+		                                   "ASCII (keys and Base64 values are ASCII)"));
 	if (!sb_append(&c->body, data, len))
 		return tus_answer(out, http_reply_error(out, 500, "out of memory"));
 	return 0;
@@ -444,14 +450,14 @@ const http_body_ops http_tus_create_body = {create_begin, create_body, create_fr
  * body's trailing line end (a file saved by an editor) is not a pair. */
 static unsigned metadata_join(create_ctx *c, http_reply *out)
 {
-	while (c->body.len && (c->body.data[c->body.len - 1] == '\n' ||
-	                       c->body.data[c->body.len - 1] == '\r'))
+	while (c->body.len &&
+	       (c->body.data[c->body.len - 1] == '\n' || c->body.data[c->body.len - 1] == '\r'))
 		c->body.len--;
 	if (c->body.len == 0)
 		return metadata_check(c->metadata, out);
 	strbuf all = STRBUF_INIT;
-	if ((c->metadata[0] && (!sb_append(&all, c->metadata, strlen(c->metadata)) ||
-	                        !sb_append_char(&all, ','))) ||
+	if ((c->metadata[0] &&
+	     (!sb_append(&all, c->metadata, strlen(c->metadata)) || !sb_append_char(&all, ','))) ||
 	    !sb_append(&all, c->body.data, c->body.len)) {
 		sb_free(&all);
 		return http_reply_error(out, 500, "out of memory");

@@ -13,7 +13,7 @@
 typedef struct slot {
 	http_db loan; /* what the borrower sees; loan.syn points at syn */
 	synonyms *syn;
-	char *syn_text; /* the synonyms text syn was parsed from */
+	char *syn_text;    /* the synonyms text syn was parsed from */
 	index_stamp stamp; /* the index as loan.db last saw it (index_generation.h) */
 	bool stamped;      /* stamp is known */
 	bool busy;
@@ -148,9 +148,10 @@ static http_db_status slot_ready(const http_db_pool *pool, slot *s, char *err, s
 	}
 	if (!s->loan.db) {
 		char *msg = NULL;
-		qx_status qs = pool->shard_count ? qx_db_open_shards(pool->shards, pool->shard_count,
-		                                                     &s->loan.db, &msg)
-		                                 : qx_db_open(pool->path, false, &s->loan.db, &msg);
+		qx_status qs =
+		    pool->shard_count
+		        ? qx_db_open_shards(pool->shards, pool->shard_count, &s->loan.db, &msg)
+		        : qx_db_open(pool->path, false, &s->loan.db, &msg);
 		if (qs != QX_OK) {
 			snprintf(err, errlen, "%s", msg ? msg : qx_status_str(qs));
 			free(msg);

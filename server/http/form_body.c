@@ -151,7 +151,8 @@ static enum MHD_Result write_file(form_body *f, const char *data, size_t size)
 		if (w < 0) {
 			int errnum = errno;
 			char why[ERRMSG_WHY_SIZE];
-			return fail(f, http_store_error_status(errnum), "cannot store the upload: %s",
+			return fail(f, http_store_error_status(errnum),
+			            "cannot store the upload: %s",
 			            errmsg_strerror(errnum, why, sizeof why));
 		}
 		data += w;

@@ -51,8 +51,7 @@ unsigned http_recording_summary(http_request *req, http_reply *out, const char *
 	return 0;
 }
 
-unsigned http_recording_similar(http_request *req, http_reply *out, const char *id,
-                                json_t *summary)
+unsigned http_recording_similar(http_request *req, http_reply *out, const char *id, json_t *summary)
 {
 	char err[512] = "";
 	json_t *questions = json_object_get(summary, "questions");

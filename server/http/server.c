@@ -104,7 +104,7 @@ typedef struct request_state {
 	char remote[INET6_ADDRSTRLEN];
 	time_t received;
 	struct timespec started; /* CLOCK_MONOTONIC, for the time taken */
-	unsigned status; /* 0 until answered */
+	unsigned status;         /* 0 until answered */
 	uint64_t bytes;
 	bool answered;
 	/* The connection's deadlines (conn_watch.h); NULL if unwatched. */
@@ -314,11 +314,10 @@ static void gate_private(request_state *st)
 	if (strncmp(st->path, "/api/uploads", 12) == 0)
 		/* tus: every response but OPTIONS's names the protocol version. */
 		http_reply_header_add(&st->reply, "Tus-Resumable", "1.0.0");
-	bool page = st->req.format == HTTP_FORMAT_HTML && (st->route->methods & HTTP_METHOD_GET) &&
-	            strncmp(st->path, "/media/", 7) != 0 &&
-	            strncmp(st->path, "/pictures/", 10) != 0 &&
-	            strncmp(st->path, "/captions/", 10) != 0 &&
-	            strncmp(st->path, "/chapters/", 10) != 0;
+	bool page =
+	    st->req.format == HTTP_FORMAT_HTML && (st->route->methods & HTTP_METHOD_GET) &&
+	    strncmp(st->path, "/media/", 7) != 0 && strncmp(st->path, "/pictures/", 10) != 0 &&
+	    strncmp(st->path, "/captions/", 10) != 0 && strncmp(st->path, "/chapters/", 10) != 0;
 	if (status == 401 && page) {
 		http_reply_free(&st->reply);
 		strbuf location = STRBUF_INIT;
@@ -800,7 +799,8 @@ static http_server_status server_new(const http_server_config *cfg, bool v6, htt
 	}
 	if (cfg->trusted_proxies) {
 		char why[128];
-		if (!(s->trusted_proxies = addr_allow_parse(cfg->trusted_proxies, why, sizeof why))) {
+		if (!(s->trusted_proxies =
+		          addr_allow_parse(cfg->trusted_proxies, why, sizeof why))) {
 			snprintf(err, errlen, "--trusted-proxy: %s", why);
 			return HTTP_SERVER_BAD_ADDRESS;
 		}
@@ -820,8 +820,8 @@ static http_server_status server_new(const http_server_config *cfg, bool v6, htt
 			return HTTP_SERVER_INTERNAL;
 	}
 	if (!cfg->no_pictures) {
-		pictures_queue_status ps = pictures_queue_start(cfg->archive_dir, &s->pictures, err,
-		                                                errlen);
+		pictures_queue_status ps =
+		    pictures_queue_start(cfg->archive_dir, &s->pictures, err, errlen);
 		if (ps == PICTURES_QUEUE_NOMEM)
 			return HTTP_SERVER_NOMEM;
 		if (ps != PICTURES_QUEUE_OK)

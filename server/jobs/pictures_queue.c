@@ -30,7 +30,8 @@ static void sweep(pictures_queue *q)
 		if (st == PICTURES_OK)
 			log_say("serve", "pictures of %s made", id);
 		else if (st == PICTURES_FAILED || st == PICTURES_IO || st == PICTURES_NOMEM)
-			log_say("serve", "pictures of %s: %s", id, err[0] ? err : pictures_status_str(st));
+			log_say("serve", "pictures of %s: %s", id,
+			        err[0] ? err : pictures_status_str(st));
 	}
 	/* And the pictures of recordings deleted since. */
 	size_t gone = job_signal_stopping(&q->signal)
@@ -52,8 +53,8 @@ static void *work(void *arg)
 	return NULL;
 }
 
-pictures_queue_status pictures_queue_start(const char *archive_dir, pictures_queue **out,
-                                           char *err, size_t errlen)
+pictures_queue_status pictures_queue_start(const char *archive_dir, pictures_queue **out, char *err,
+                                           size_t errlen)
 {
 	*out = NULL;
 	pictures_queue *q = calloc(1, sizeof *q);

@@ -3,8 +3,8 @@
  * recordings and makes the pictures each lacks (or whose media changed),
  * one at a time; an upload wakes it, and it looks again every
  * PICTURES_QUEUE_POLL_SECONDS for recordings added another way (`qarchive
- * add`), and removes the pictures of recordings deleted since. A request never waits for it: until a recording's pictures are
- * made, its pages show none. No libmicrohttpd here.
+ * add`), and removes the pictures of recordings deleted since. A request never waits for it: until
+ * a recording's pictures are made, its pages show none. No libmicrohttpd here.
  */
 #ifndef QA_PICTURES_QUEUE_H
 #define QA_PICTURES_QUEUE_H
@@ -24,8 +24,8 @@ typedef enum pictures_queue_status {
 
 /* Start the worker over archive_dir (copied). *out is the queue (stop and
  * free it with pictures_queue_stop), NULL on failure. */
-pictures_queue_status pictures_queue_start(const char *archive_dir, pictures_queue **out,
-                                           char *err, size_t errlen);
+pictures_queue_status pictures_queue_start(const char *archive_dir, pictures_queue **out, char *err,
+                                           size_t errlen);
 
 /* Something changed (an upload): look at the archive again now.
  * Thread-safe; NULL is a no-op. */

@@ -31,13 +31,15 @@ static bool unit_line(strbuf *sb, json_t *q)
 bool http_edit_units_section(strbuf *sb, const edit_units *u, const http_form_error *err)
 {
 	size_t n = json_array_size(u->questions);
-	const char *kind = json_string_value(json_object_get(json_array_get(u->questions, 0), "kind"));
+	const char *kind =
+	    json_string_value(json_object_get(json_array_get(u->questions, 0), "kind"));
 	bool agenda = kind && strcmp(kind, "agenda") == 0; /* a TAC meeting's: all or none */
 	bool ok = sb_append_str(sb, "<fieldset id=\"units\">\n<legend>Questions and "
 	                            "answers</legend>\n");
 	if (ok && u->questions)
 		ok = sb_append_str(sb, "<p class=\"units-source\">") &&
-		     sb_append_str(sb, n == 0        ? "None found yet (no transcript, or no one in it asks)."
+		     sb_append_str(sb, n == 0
+		                           ? "None found yet (no transcript, or no one in it asks)."
 		                       : u->from_qa ? "From qa.md:"
 		                       : agenda     ? "Its agenda items (a TAC meeting; no qa.md):"
 		                                    : "Detected in the transcript (no qa.md):") &&

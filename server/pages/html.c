@@ -56,8 +56,9 @@ static bool header_account(strbuf *sb, const http_page *page)
 			ok = sb_append_str(sb, "?next=") && http_escape_url(sb, path);
 		return ok && sb_append_str(sb, "\">Sign in</a></nav>\n");
 	}
-	ok = ok && sb_append_str(sb, "<a class=\"staff-link\" href=\"/upload\">Upload</a>"
-	                             "<span class=\"signed-in\">Signed in as <strong>") &&
+	ok = ok &&
+	     sb_append_str(sb, "<a class=\"staff-link\" href=\"/upload\">Upload</a>"
+	                       "<span class=\"signed-in\">Signed in as <strong>") &&
 	     http_escape_html(sb, user) && sb_append_str(sb, "</strong></span>");
 	if (ok && csrf[0])
 		ok = sb_append_str(sb, "<span aria-hidden=\"true\">·</span><form method=\"post\" "
@@ -281,7 +282,8 @@ static bool shift_headings(cmark_node *doc, int shift)
 		cmark_event_type ev;
 		while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 			cmark_node *node = cmark_iter_get_node(it);
-			if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(node) != CMARK_NODE_HEADING)
+			if (ev != CMARK_EVENT_ENTER ||
+			    cmark_node_get_type(node) != CMARK_NODE_HEADING)
 				continue;
 			int level = cmark_node_get_heading_level(node);
 			if (pass == 0) {
@@ -341,9 +343,10 @@ bool http_html_markdown(strbuf *sb, const char *markdown, int shift)
 		cmark_parser_feed(parser, markdown, strlen(markdown));
 		doc = cmark_parser_finish(parser);
 	}
-	char *html = doc && shift_headings(doc, shift)
-	                 ? cmark_render_html(doc, options, cmark_parser_get_syntax_extensions(parser))
-	                 : NULL;
+	char *html =
+	    doc && shift_headings(doc, shift)
+	        ? cmark_render_html(doc, options, cmark_parser_get_syntax_extensions(parser))
+	        : NULL;
 	ok = html && append_labelled(sb, html);
 	free(html);
 	if (doc)

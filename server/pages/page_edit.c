@@ -64,8 +64,7 @@ static unsigned edit_form(http_reply *out, unsigned status, const char *id, cons
 	bool ok =
 	    http_html_begin(&sb, &page) && sb_append_str(&sb, "<h1>Edit <q>") &&
 	    http_escape_html(&sb, v->title && v->title[0] ? v->title : id) &&
-	    sb_append_str(&sb, "</q></h1>\n") &&
-	    http_form_error_box(&sb, err, note) &&
+	    sb_append_str(&sb, "</q></h1>\n") && http_form_error_box(&sb, err, note) &&
 	    sb_append_str(&sb, "<form class=\"staff-form\" id=\"edit-form\" method=\"post\" "
 	                       "action=\"/edit/") &&
 	    http_escape_url(&sb, id) &&

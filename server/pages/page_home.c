@@ -95,8 +95,8 @@ static void talk_length(char *out, size_t size, double seconds)
 		snprintf(out, size, ", %ld minute%s of talk", minutes < 1 ? 1 : minutes,
 		         minutes > 1 ? "s" : "");
 	else if (hours < 10 && minutes % 60)
-		snprintf(out, size, ", %ld hour%s %ld minute%s of talk", hours, hours > 1 ? "s" : "",
-		         minutes % 60, minutes % 60 > 1 ? "s" : "");
+		snprintf(out, size, ", %ld hour%s %ld minute%s of talk", hours,
+		         hours > 1 ? "s" : "", minutes % 60, minutes % 60 > 1 ? "s" : "");
 	else
 		snprintf(out, size, ", %ld hour%s of talk", (minutes + 30) / 60,
 		         (minutes + 30) / 60 > 1 ? "s" : "");

@@ -49,8 +49,8 @@ typedef struct state {
 	const char *recording;       /* one recording's moments (its id), or NULL */
 	const char *recording_title; /* its title, for the filter's chip */
 	unsigned page;
-	bool questions;   /* type=questions: questions asked and their answers only */
-	const char *user; /* signed-in staff, for the header; NULL for visitors */
+	bool questions;          /* type=questions: questions asked and their answers only */
+	const char *user;        /* signed-in staff, for the header; NULL for visitors */
 	const http_request *req; /* for the header (html.h) */
 	const char *year;        /* ?year=2025, or NULL */
 	bool by_date;            /* sort=date: newest first */
@@ -132,8 +132,12 @@ static bool search_form(strbuf *sb, const state *s)
 	          sb_append_str(sb, "\" placeholder=\"Search what was said\">\n<button "
 	                            "type=\"submit\">Search</button></div>\n");
 	const char *names[] = {"release", "kind", "speaker", "recording", "source", "year", "sort"};
-	const char *values[] = {s->release,   s->kind, s->speaker,
-	                        s->recording, s->source, s->year,
+	const char *values[] = {s->release,
+	                        s->kind,
+	                        s->speaker,
+	                        s->recording,
+	                        s->source,
+	                        s->year,
 	                        s->by_date ? "date" : NULL};
 	for (int i = 0; ok && i < 7; i++)
 		if (values[i])
@@ -167,12 +171,9 @@ static bool filter_chips(strbuf *sb, const state *s)
 		return true;
 	bool ok = sb_append_str(sb, "<p class=\"chips\">Only ");
 	const char *fields[] = {"release", "kind", "speaker", "recording", "source", "year"};
-	const char *values[] = {s->release,
-	                        s->kind,
-	                        s->speaker,
-	                        s->recording_title ? s->recording_title : s->recording,
-	                        s->source,
-	                        s->year};
+	const char *values[] = {s->release, s->kind,
+	                        s->speaker, s->recording_title ? s->recording_title : s->recording,
+	                        s->source,  s->year};
 	for (int i = 0; ok && i < 6; i++) {
 		if (!values[i])
 			continue;
@@ -293,8 +294,9 @@ static bool agenda_unit_item(strbuf *sb, const state *s, json_t *hit, json_t *un
 	          timecode_clock(sb, json_number_value(json_object_get(a, "end"))) &&
 	          sb_append_str(sb, "</p>");
 	if (ok && decided)
-		ok = sb_append_str(sb, "<p class=\"decided\"><span class=\"tag\">Decided</span> ") &&
-		     http_escape_html(sb, str(decided, "text")) && sb_append_str(sb, "</p>");
+		ok =
+		    sb_append_str(sb, "<p class=\"decided\"><span class=\"tag\">Decided</span> ") &&
+		    http_escape_html(sb, str(decided, "text")) && sb_append_str(sb, "</p>");
 	return ok && sb_append_str(sb, "</li>\n");
 }
 
@@ -314,8 +316,8 @@ static bool unit_item(strbuf *sb, const state *s, json_t *hit, json_t *unit)
 	if (kind && strcmp(kind, "agenda") == 0)
 		return agenda_unit_item(sb, s, hit, unit);
 	bool ok = sb_append_str(sb, "<li class=\"unit\"><a class=\"moment\" href=\"") &&
-	          unit_href(sb, s, id, qt, a) &&
-	          sb_append_str(sb, "\"><span class=\"ts\">") && timecode_clock(sb, qt) &&
+	          unit_href(sb, s, id, qt, a) && sb_append_str(sb, "\"><span class=\"ts\">") &&
+	          timecode_clock(sb, qt) &&
 	          sb_append_str(sb, "</span> <span class=\"snippet\"><span class=\"tag\">Q</span> "
 	                            "(asked at ") &&
 	          timecode_clock(sb, qt);
@@ -490,18 +492,17 @@ static bool facets_aside(strbuf *sb, const state *s, json_t *result)
 	json_t *facets = json_object_get(result, "facets");
 	char note[160] = "";
 	if (json_is_true(json_object_get(result, "facets_are_estimates")))
-		snprintf(note, sizeof note,
-		         "<p class=\"facet-note\">Estimated: counted over the first %lld "
-		         "matching passages.</p>\n",
-		         (long long)json_integer_value(json_object_get(result, "facets_counted_over")));
+		snprintf(
+		    note, sizeof note,
+		    "<p class=\"facet-note\">Estimated: counted over the first %lld "
+		    "matching passages.</p>\n",
+		    (long long)json_integer_value(json_object_get(result, "facets_counted_over")));
 	return sb_append_str(sb, "<aside class=\"facets\" aria-labelledby=\"facets-h\">\n"
 	                         "<h2 id=\"facets-h\">Narrow down</h2>\n") &&
-	       sb_append_str(sb, note) &&
-	       facet_list(sb, s, facets, "release", "Release", 12) &&
+	       sb_append_str(sb, note) && facet_list(sb, s, facets, "release", "Release", 12) &&
 	       facet_list(sb, s, facets, "kind", "Kind", 12) &&
 	       facet_list(sb, s, facets, "speaker", "Speaker", 8) &&
-	       facet_list(sb, s, facets, "year", "Year", 8) &&
-	       sb_append_str(sb, "</aside>\n");
+	       facet_list(sb, s, facets, "year", "Year", 8) && sb_append_str(sb, "</aside>\n");
 }
 
 /* "Not found: debug": the words of the query the archive never holds
@@ -695,12 +696,11 @@ static unsigned start_page(http_request *req, http_reply *out, const state *s)
 		return st;
 	strbuf sb = STRBUF_INIT;
 	http_page page = {.title = "Search", .page = "search", .user = s->user, .req = req};
-	bool ok = http_html_begin(&sb, &page) &&
-	          sb_append_str(&sb, "<h1>Search the archive</h1>\n") && search_form(&sb, s) &&
-	          sb_append_str(&sb, "<div class=\"start\">\n") &&
-	          sb_append_str(&sb, examples_html) && newest_list(&sb, list, 6) &&
-	          sb_append_str(&sb, "</div>\n") && sb_append_str(&sb, help_html) &&
-	          http_html_end(&sb);
+	bool ok =
+	    http_html_begin(&sb, &page) && sb_append_str(&sb, "<h1>Search the archive</h1>\n") &&
+	    search_form(&sb, s) && sb_append_str(&sb, "<div class=\"start\">\n") &&
+	    sb_append_str(&sb, examples_html) && newest_list(&sb, list, 6) &&
+	    sb_append_str(&sb, "</div>\n") && sb_append_str(&sb, help_html) && http_html_end(&sb);
 	json_decref(list);
 	return http_html_reply(out, 200, &sb, ok);
 }

@@ -117,7 +117,8 @@ static unsigned upload(http_request *req, http_reply *out, unsigned st, const ht
 		http_reply_free(out);
 		http_form_error err = {NULL, "The form had expired. Check it and press Upload "
 		                             "again."};
-		return upload_form(out, 403, who->name, who->csrf, v, &err, true, form_text(form, "qa"));
+		return upload_form(out, 403, who->name, who->csrf, v, &err, true,
+		                   form_text(form, "qa"));
 	}
 	if (st)
 		return st;

@@ -58,13 +58,13 @@ typedef struct watch {
 	const char *q; /* NULL when absent or empty */
 	bool has_t, has_end;
 	double t, end;
-	bool has_answer;                /* ?answer=FROM-TO: a unit's answer, marked */
+	bool has_answer;               /* ?answer=FROM-TO: a unit's answer, marked */
 	double answer_from, answer_to; /* when has_answer (answer_span.h) */
-	bool machine;       /* the transcript is speech recognition's */
-	bool has_job;       /* no transcript, and a transcription job */
-	bool has_media;     /* a media file to play and download */
-	transcribe_job job; /* when has_job */
-	pictures_info pics; /* its poster and storyboard, when made */
+	bool machine;                  /* the transcript is speech recognition's */
+	bool has_job;                  /* no transcript, and a transcription job */
+	bool has_media;                /* a media file to play and download */
+	transcribe_job job;            /* when has_job */
+	pictures_info pics;            /* its poster and storyboard, when made */
 } watch;
 
 /* /watch/<id>?t=N[&q=...], escaped for an attribute. */
@@ -304,8 +304,8 @@ static bool answer_note(strbuf *sb, const watch *w)
 	if (!w->has_answer)
 		return true;
 	return sb_append_str(sb, "<p class=\"answer-note\" data-answer-start=\"") &&
-	       timecode_seconds(sb, w->answer_from) &&
-	       sb_append_str(sb, "\" data-answer-end=\"") && timecode_seconds(sb, w->answer_to) &&
+	       timecode_seconds(sb, w->answer_from) && sb_append_str(sb, "\" data-answer-end=\"") &&
+	       timecode_seconds(sb, w->answer_to) &&
 	       sb_append_str(sb, "\"><span class=\"tag\">A</span> The answer, <a href=\"") &&
 	       moment_href(sb, w, w->answer_from) && sb_append_str(sb, "\" data-t=\"") &&
 	       timecode_seconds(sb, w->answer_from) && sb_append_str(sb, "\">") &&
@@ -384,10 +384,9 @@ static bool transcript_section(strbuf *sb, const watch *w, const http_transcript
 		              answer_span_holds(w->answer_from, w->answer_to, c->start, c->end);
 		ok = sb_append_str(sb, answer ? "<li class=\"cue answer\" id=\"cue-"
 		                              : "<li class=\"cue\" id=\"cue-") &&
-		     sb_append_str(sb, num) &&
-		     sb_append_str(sb, "\" data-start=\"") && timecode_seconds(sb, c->start) &&
-		     sb_append_str(sb, "\" data-end=\"") && timecode_seconds(sb, c->end) &&
-		     sb_append_char(sb, '"') &&
+		     sb_append_str(sb, num) && sb_append_str(sb, "\" data-start=\"") &&
+		     timecode_seconds(sb, c->start) && sb_append_str(sb, "\" data-end=\"") &&
+		     timecode_seconds(sb, c->end) && sb_append_char(sb, '"') &&
 		     (i != current || sb_append_str(sb, " aria-current=\"true\"")) &&
 		     sb_append_str(sb, "><a class=\"ts\" href=\"") &&
 		     moment_href(sb, w, c->start) && sb_append_str(sb, "\" data-t=\"") &&

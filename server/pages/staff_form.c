@@ -162,8 +162,7 @@ bool http_form_details(strbuf *sb, const http_recording_form *v, const http_form
 	                  " autocomplete=\"off\" placeholder=\"2.9, helion\"", err) &&
 	       (v->date_optional
 	            ? text_input(sb, "date", "Date (optional)", "date",
-	                         "Empty: the media file's own, else today.",
-	                         v->date, NULL, err)
+	                         "Empty: the media file's own, else today.", v->date, NULL, err)
 	            : text_input(sb, "date", "Date", "date", NULL, v->date, " required", err)) &&
 	       sb_append_str(sb, "</div>\n") &&
 	       http_form_textarea(sb, "speakers", "Speakers (optional)",

@@ -13,9 +13,9 @@
 struct tus_append {
 	tus_store *store; /* borrowed: the store outlives its appends */
 	char id[TUS_ID_LEN + 1];
-	char *path; /* owned: the data file */
+	char *path;        /* owned: the data file */
 	char *commit_path; /* owned: <id>.commit once made, else NULL */
-	int fd;     /* the data file, locked */
+	int fd;            /* the data file, locked */
 	uint64_t offset;
 	tus_info info;
 };

@@ -13,9 +13,9 @@
 #include "transcript.h"
 
 /* The keys we read, in the order they are checked. */
-static const char *const keys[] = {"title",       "kind",     "date",       "release", "speakers",
-                                   "description", "filename", "transcript", "agenda",  "notes",
-                                   "qa"};
+static const char *const keys[] = {"title",    "kind",        "date",     "release",
+                                   "speakers", "description", "filename", "transcript",
+                                   "agenda",   "notes",       "qa"};
 
 static bool blank(const char *s)
 {

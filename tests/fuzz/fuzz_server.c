@@ -476,8 +476,9 @@ static int connect_server(void)
 		if (fd >= 0)
 			close(fd);
 		if ((e != EADDRNOTAVAIL && e != EINTR) || attempt == 600) {
-			fprintf(stderr, "fuzz_server: cannot connect to the server on port %u: %s\n",
-			        port, strerror(e));
+			fprintf(stderr,
+			        "fuzz_server: cannot connect to the server on port %u: %s\n", port,
+			        strerror(e));
 			abort();
 		}
 		nanosleep(&(struct timespec){0, 100 * 1000 * 1000}, NULL);

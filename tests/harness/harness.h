@@ -19,9 +19,9 @@ void harness_run(void (*test)(void), const char *name);
 /* Prints "N passed, N failed" and returns the exit status (0 if none failed). */
 int harness_finish(void);
 
-#define CHECK(expr) harness_check((expr), #expr, __FILE__, __LINE__)
+#define CHECK(expr)          harness_check((expr), #expr, __FILE__, __LINE__)
 #define CHECK_STR(got, want) harness_check_str((got), (want), #got, __FILE__, __LINE__)
 #define CHECK_NUM(got, want) harness_check_num((got), (want), 1e-9, #got, __FILE__, __LINE__)
-#define RUN(test) harness_run(test, #test)
+#define RUN(test)            harness_run(test, #test)
 
 #endif

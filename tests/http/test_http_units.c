@@ -150,16 +150,17 @@ static void test_path_decode(void)
 /* replica_gate.h: a replica answers reads and refuses the rest. */
 static void test_replica_gate(void)
 {
-	const char *reads[] = {"/", "/search", "/api/search", "/api/recordings",
-	                       "/api/recordings/x", "/media/x", "/watch/x", "/healthz",
-	                       "/uploads", "/uploadsx", "/loginx", "/editor"};
+	const char *reads[] = {
+	    "/",        "/search",  "/api/search", "/api/recordings", "/api/recordings/x",
+	    "/media/x", "/watch/x", "/healthz",    "/uploads",        "/uploadsx",
+	    "/loginx",  "/editor"};
 	for (size_t i = 0; i < sizeof reads / sizeof reads[0]; i++) {
 		CHECK(!http_replica_refuses("GET", reads[i]));
 		CHECK(!http_replica_refuses("HEAD", reads[i]));
 		CHECK(http_replica_refuses("POST", reads[i]));
 	}
-	const char *staff[] = {"/login", "/logout", "/upload", "/edit/x", "/delete/x",
-	                       "/api/uploads", "/api/uploads/abc", "/upload/"};
+	const char *staff[] = {"/login",    "/logout",      "/upload",          "/edit/x",
+	                       "/delete/x", "/api/uploads", "/api/uploads/abc", "/upload/"};
 	for (size_t i = 0; i < sizeof staff / sizeof staff[0]; i++)
 		CHECK(http_replica_refuses("GET", staff[i]));
 	CHECK(http_replica_refuses("PATCH", "/api/uploads/abc"));
@@ -263,7 +264,12 @@ static void test_transcript_write(void)
 {
 	cue items[4] = {
 	    {.id = "", .start = 0.5, .end = 2, .text = "", .plain = "a\n\n\nb\r\n", .voice = "Ann"},
-	    {.id = "", .start = 3661.25, .end = 3662, .text = "", .plain = "same turn", .voice = "Ann"},
+	    {.id = "",
+	     .start = 3661.25,
+	     .end = 3662,
+	     .text = "",
+	     .plain = "same turn",
+	     .voice = "Ann"},
 	    {.id = "", .start = 4000, .end = 4001, .text = "", .plain = "", .voice = NULL},
 	    {.id = "", .start = -1, .end = 5, .text = "", .plain = "x", .voice = "Bo"},
 	};
@@ -382,8 +388,8 @@ static void test_markdown(void)
 	sb_clear(&sb);
 	/* The rest of a line after a bare URL is still markdown (our own
 	 * autolinker used to give up there). */
-	CHECK(http_html_markdown(&sb, "Docs: https://a.example/x and **bold**, see www.b.example.\n",
-	                         0));
+	CHECK(http_html_markdown(
+	    &sb, "Docs: https://a.example/x and **bold**, see www.b.example.\n", 0));
 	CHECK_STR(sb.data, "<p>Docs: <a href=\"https://a.example/x\">https://a.example/x</a> and "
 	                   "<strong>bold</strong>, see <a href=\"http://www.b.example\">"
 	                   "www.b.example</a>.</p>\n");

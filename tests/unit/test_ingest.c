@@ -300,7 +300,8 @@ static void test_ingest_rejects(void)
 	in.transcript.text = "Just some words.\n";
 	in.transcript.text_len = strlen(in.transcript.text);
 	expect_rejected(archive, &in, INGEST_BAD_INPUT, "transcript",
-	                "transcript: line 1: not a WebVTT, SRT, SBV or timestamped text transcript", __LINE__);
+	                "transcript: line 1: not a WebVTT, SRT, SBV or timestamped text transcript",
+	                __LINE__);
 	in.transcript.text = "WEBVTT\n\nNOTE nothing else\n";
 	in.transcript.text_len = strlen(in.transcript.text);
 	expect_rejected(archive, &in, INGEST_BAD_INPUT, "transcript", "transcript: no cues",
@@ -567,7 +568,8 @@ static void test_edit_qa(void)
 	json_t *s = summary(archive, id);
 	json_t *q = json_array_get(json_object_get(s, "questions"), 0);
 	CHECK(json_array_size(json_object_get(s, "questions")) == 1 &&
-	      strcmp(str(q, "text"), "Why a roundtable?") == 0 && strcmp(str(q, "kind"), "question") == 0);
+	      strcmp(str(q, "text"), "Why a roundtable?") == 0 &&
+	      strcmp(str(q, "kind"), "question") == 0);
 	json_decref(s);
 	/* Does not parse: its line; past the transcript's end: its line too. */
 	qa.text = "- 0:01 Q: no answer\n";
@@ -593,7 +595,8 @@ static void test_edit_qa(void)
 	char id2[INGEST_ID_SIZE];
 	int before = count_entries(archive, true);
 	CHECK(ingest_recording(archive, &in, id2, sizeof id2, &err) == INGEST_BAD_INPUT);
-	CHECK(strncmp(err.message, "qa: line 1: ", 12) == 0 && count_entries(archive, true) == before);
+	CHECK(strncmp(err.message, "qa: line 1: ", 12) == 0 &&
+	      count_entries(archive, true) == before);
 	in.qa.text = "- 0:01 Q: Why a roundtable? / A: Welcome\n";
 	in.qa.text_len = strlen(in.qa.text);
 	CHECK(ingest_recording(archive, &in, id2, sizeof id2, &err) == INGEST_OK);

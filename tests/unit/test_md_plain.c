@@ -20,7 +20,8 @@ static void test_blocks(void)
 	expect("> quoted\n>> twice\n", "quoted\ntwice\n");
 	expect("1. first\n12) twelfth\n* star\n+ plus\n", "first\ntwelfth\nstar\nplus\n");
 	expect("- [x] merged\n- [ ] review\n", "merged\nreview\n");
-	expect("| Item | Owner |\n|---|:---:|\n| CI | Ben |\n", "  Item   Owner  \n\n  CI   Ben  \n");
+	expect("| Item | Owner |\n|---|:---:|\n| CI | Ben |\n",
+	       "  Item   Owner  \n\n  CI   Ben  \n");
 	expect("```c\nint x;\n```\n", "\nint x;\n\n");
 	/* Not a heading without the space; seven '#'s are text. */
 	expect("#hashtag\n####### seven\n", "#hashtag\n####### seven\n");

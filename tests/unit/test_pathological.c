@@ -451,15 +451,16 @@ static void youtube_rolling_cues(size_t scale)
 	for (size_t i = 0; i < n; i++) {
 		char cue[400];
 		size_t s = i * 2;
-		snprintf(cue, sizeof cue,
-		         "%02zu:%02zu:%02zu.000 --> %02zu:%02zu:%02zu.990 align:start position:0%%\n"
-		         "line %zu said\nline<%02zu:%02zu:%02zu.500><c> %zu</c><%02zu:%02zu:%02zu.700>"
-		         "<c> said</c>\n\n%02zu:%02zu:%02zu.990 --> %02zu:%02zu:%02zu.999 "
-		         "align:start position:0%%\nline %zu said\n \n\n",
-		         s / 3600, s / 60 % 60, s % 60, (s + 1) / 3600, (s + 1) / 60 % 60,
-		         (s + 1) % 60, i ? i - 1 : 0, s / 3600, s / 60 % 60, s % 60, i, s / 3600,
-		         s / 60 % 60, s % 60, (s + 1) / 3600, (s + 1) / 60 % 60, (s + 1) % 60,
-		         (s + 1) / 3600, (s + 1) / 60 % 60, (s + 1) % 60, i);
+		snprintf(
+		    cue, sizeof cue,
+		    "%02zu:%02zu:%02zu.000 --> %02zu:%02zu:%02zu.990 align:start position:0%%\n"
+		    "line %zu said\nline<%02zu:%02zu:%02zu.500><c> %zu</c><%02zu:%02zu:%02zu.700>"
+		    "<c> said</c>\n\n%02zu:%02zu:%02zu.990 --> %02zu:%02zu:%02zu.999 "
+		    "align:start position:0%%\nline %zu said\n \n\n",
+		    s / 3600, s / 60 % 60, s % 60, (s + 1) / 3600, (s + 1) / 60 % 60, (s + 1) % 60,
+		    i ? i - 1 : 0, s / 3600, s / 60 % 60, s % 60, i, s / 3600, s / 60 % 60, s % 60,
+		    (s + 1) / 3600, (s + 1) / 60 % 60, (s + 1) % 60, (s + 1) / 3600,
+		    (s + 1) / 60 % 60, (s + 1) % 60, i);
 		add(&in, cue);
 	}
 	transcript t;
@@ -528,8 +529,9 @@ static void sbv_many_cues(size_t scale)
 	strbuf in = STRBUF_INIT;
 	for (size_t i = 0; i < n; i++) {
 		char cue[120];
-		snprintf(cue, sizeof cue, "%zu:%02zu:%02zu.000,%zu:%02zu:%02zu.500\n>> ANNA: cue %zu\n\n",
-		         i / 3600, i / 60 % 60, i % 60, i / 3600, i / 60 % 60, i % 60, i);
+		snprintf(cue, sizeof cue,
+		         "%zu:%02zu:%02zu.000,%zu:%02zu:%02zu.500\n>> ANNA: cue %zu\n\n", i / 3600,
+		         i / 60 % 60, i % 60, i / 3600, i / 60 % 60, i % 60, i);
 		add(&in, cue);
 	}
 	transcript t;

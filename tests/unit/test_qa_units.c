@@ -18,24 +18,24 @@
 static cue panel[] = {
     CUE(0, "Ann", "Welcome to the Q and A."),
     CUE(5, "Ann", "Bo, do you want to go first?"),
-    CUE(10, "Bo", "Sure. Hi, I'm Bo Lind."),           /* an introduction */
+    CUE(10, "Bo", "Sure. Hi, I'm Bo Lind."), /* an introduction */
     CUE(15, "Cy", "And I'm Cy Park."),
-    CUE(20, "Ann", "Great, thanks for joining."),      /* 4: reaction ... */
+    CUE(20, "Ann", "Great, thanks for joining."), /* 4: reaction ... */
     CUE(25, "Ann", "Let's start with packaging."),
     CUE(30, "Ann", "The notes mention a new index."),
-    CUE(35, "Ann", "Bo, what changed there?"),         /* 7: asks */
-    CUE(40, "Bo", "The index moved."),                 /* 8: answer */
+    CUE(35, "Ann", "Bo, what changed there?"), /* 7: asks */
+    CUE(40, "Bo", "The index moved."),         /* 8: answer */
     CUE(45, "Bo", "So update your pip config."),
-    CUE(50, "Ann", "Which is the painful part."),      /* a remark: Bo goes on */
+    CUE(50, "Ann", "Which is the painful part."), /* a remark: Bo goes on */
     CUE(55, "Bo", "Yes, it is."),
-    CUE(60, "Ann", "Here's one from the chat."),       /* 12: announces */
+    CUE(60, "Ann", "Here's one from the chat."), /* 12: announces */
     CUE(65, "Ann", "Does it work on Windows?"),
-    CUE(70, "Cy", "Not yet."),                         /* 14 */
+    CUE(70, "Cy", "Not yet."),                                               /* 14 */
     CUE(75, "Ann", "Let's talk about Intel GPUs, which got a lot of work."), /* 15: a topic */
     CUE(80, "Cy", "Installation got simpler."),
-    CUE(85, "Cy", "Does that help? I think so."),      /* a panelist's own '?' */
-    CUE(90, "Bo", "It does."),                         /* 18: answered by Bo */
-    CUE(95, "Ann", "That's time. Thank you both."),    /* a goodbye */
+    CUE(85, "Cy", "Does that help? I think so."),   /* a panelist's own '?' */
+    CUE(90, "Bo", "It does."),                      /* 18: answered by Bo */
+    CUE(95, "Ann", "That's time. Thank you both."), /* a goodbye */
     CUE(100, "Bo", "Bye all."),
 };
 

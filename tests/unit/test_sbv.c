@@ -8,19 +8,18 @@
 
 /* Shaped like a real export: timing line, text lines, a blank line;
  * ">> NAME:" where the speaker changes; a cue of two lines. */
-static const char office_hours[] =
-    "0:00:00.400,0:00:03.900\r\n"
-    ">> ANNA: Welcome to the community office hours.\r\n"
-    "\r\n"
-    "0:00:03.900,0:00:07.600\r\n"
-    "Today we walk through the changes to\r\n"
-    "the distributed checkpoint format.\r\n"
-    "\r\n"
-    "0:00:07.600,0:00:11.200\r\n"
-    ">> RAJ: How large can a single shard get?\r\n"
-    "\r\n"
-    "1:02:03.050,1:02:05.000\r\n"
-    "An hour later.\r\n";
+static const char office_hours[] = "0:00:00.400,0:00:03.900\r\n"
+                                   ">> ANNA: Welcome to the community office hours.\r\n"
+                                   "\r\n"
+                                   "0:00:03.900,0:00:07.600\r\n"
+                                   "Today we walk through the changes to\r\n"
+                                   "the distributed checkpoint format.\r\n"
+                                   "\r\n"
+                                   "0:00:07.600,0:00:11.200\r\n"
+                                   ">> RAJ: How large can a single shard get?\r\n"
+                                   "\r\n"
+                                   "1:02:03.050,1:02:05.000\r\n"
+                                   "An hour later.\r\n";
 
 static transcript_status parse(const char *s, transcript *t)
 {
@@ -42,8 +41,9 @@ static void test_realistic_file(void)
 		CHECK_STR(t.cues.items[0].plain, "Welcome to the community office hours.");
 		CHECK_STR(t.cues.items[0].text, ">> ANNA: Welcome to the community office hours.");
 		CHECK(t.cues.items[1].voice == NULL);
-		CHECK_STR(t.cues.items[1].plain,
-		          "Today we walk through the changes to\nthe distributed checkpoint format.");
+		CHECK_STR(
+		    t.cues.items[1].plain,
+		    "Today we walk through the changes to\nthe distributed checkpoint format.");
 		CHECK_NUM((double)t.cues.items[1].line, 4);
 		CHECK_STR(t.cues.items[2].voice, "RAJ");
 		CHECK(t.cues.items[3].start > 3723.049 && t.cues.items[3].start < 3723.051);
@@ -79,8 +79,9 @@ static size_t rejected_line(const char *s)
 
 static void test_rejected(void)
 {
-	CHECK_NUM((double)rejected_line("0:00:01.000,0:00:02.000\nok\n\n0:00:03.000 0:00:04.000\nx\n"),
-	          4);
+	CHECK_NUM(
+	    (double)rejected_line("0:00:01.000,0:00:02.000\nok\n\n0:00:03.000 0:00:04.000\nx\n"),
+	    4);
 	CHECK_NUM((double)rejected_line("0:00:05.000,0:00:02.000\nbackwards\n"), 1);
 	CHECK_NUM((double)rejected_line("0:00:01.000,0:00:02.000\nok\n\nstray text\n"), 4);
 	CHECK_NUM((double)rejected_line("0:00:01.000,0:00:02.000\n\n0:00:01.000,0:61:02.000\nx\n"),

@@ -110,7 +110,7 @@ static void test_apply(void)
 	CHECK_STR(l.items[0].voice, "Priya Raman");
 	CHECK_STR(l.items[0].plain, "First item.");
 	CHECK_STR(l.items[0].text, "Priya Raman: First item."); /* as written */
-	CHECK_NUM((double)l.items[0].words[0].offset, 6);        /* moved with the text */
+	CHECK_NUM((double)l.items[0].words[0].offset, 6);       /* moved with the text */
 	CHECK(l.items[1].voice == NULL);
 	CHECK_STR(l.items[1].plain, "Note: not a name.");
 	CHECK_STR(l.items[2].voice, "Someone Else");

@@ -113,7 +113,7 @@ static void test_sniff(void)
 	    "Priya Raman  0:00\nhello\n\nTom  0:10\nbye\n",
 	    "Title\nAttendees\n00:00:00\nA: x\n00:05:00\nB: y\n",
 	    "\357\273\2770:00\r\nhello\r\n0:04\r\nworld\r\n", /* a BOM, in octal */
-	    "0:00\nhello\n", /* a short file: one time is enough */
+	    "0:00\nhello\n",                                  /* a short file: one time is enough */
 	    /* One near the top: the next may be past a long paragraph. */
 	    "Priya Raman  0:00\nA long paragraph.\nmore\nmore\nmore\n",
 	    "Sync\nAttendees: A, B\n00:00:00\nA: x\nmore\nmore\nmore\nmore\n",
@@ -146,7 +146,7 @@ static void test_clock(void)
 	CHECK(clock("01:02:03.5", false, 3723.5));
 	CHECK(clock("0:00:01.250", true, 1.25));
 	CHECK(clock("75:00", false, 4500)); /* Otter past an hour without hours */
-	CHECK(!clock("0:00:01", true, 1));   /* SBV needs the fraction */
+	CHECK(!clock("0:00:01", true, 1));  /* SBV needs the fraction */
 	CHECK(!clock("1:2", false, 62));
 	CHECK(!clock("1:60", false, 120));
 	CHECK(!clock("12", false, 12));

@@ -119,11 +119,12 @@ static void test_zoom(void)
 static void test_teams(void)
 {
 	transcript t;
-	CHECK(parse("WEBVTT\r\n\r\n3f1c9a2e-6b1d-4c55-9e0a-2d7b8c4f1a90/12-0\r\n"
-	            "00:00:03.120 --> 00:00:06.480\r\n<v Priya Raman>Thanks for joining.</v>\r\n\r\n"
-	            "3f1c9a2e-6b1d-4c55-9e0a-2d7b8c4f1a90/13-0\r\n00:00:06.480 --> 00:00:09.950\r\n"
-	            "<v Tomás Ferreira>Summary: two packages.</v>\r\n",
-	            &t) == TRANSCRIPT_OK);
+	CHECK(
+	    parse("WEBVTT\r\n\r\n3f1c9a2e-6b1d-4c55-9e0a-2d7b8c4f1a90/12-0\r\n"
+	          "00:00:03.120 --> 00:00:06.480\r\n<v Priya Raman>Thanks for joining.</v>\r\n\r\n"
+	          "3f1c9a2e-6b1d-4c55-9e0a-2d7b8c4f1a90/13-0\r\n00:00:06.480 --> 00:00:09.950\r\n"
+	          "<v Tomás Ferreira>Summary: two packages.</v>\r\n",
+	          &t) == TRANSCRIPT_OK);
 	CHECK(t.cues.count == 2);
 	if (t.cues.count == 2) {
 		CHECK_STR(CUE(t, 0).id, "3f1c9a2e-6b1d-4c55-9e0a-2d7b8c4f1a90/12-0");

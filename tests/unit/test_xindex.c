@@ -701,7 +701,8 @@ static void test_estimated_counts(void)
 	for (unsigned i = 0; i < qx_mset_size(all); i++) {
 		const char *a = NULL, *b = NULL, *data;
 		size_t len;
-		CHECK(qx_mset_hit_group(all, i, &a) == QX_OK && qx_mset_hit_group(some, i, &b) == QX_OK);
+		CHECK(qx_mset_hit_group(all, i, &a) == QX_OK &&
+		      qx_mset_hit_group(some, i, &b) == QX_OK);
 		CHECK(a && b && strcmp(a, b) == 0 && a[0] == 'r');
 		CHECK(qx_mset_hit(all, i, &data, &len, NULL, NULL) == QX_OK);
 	}
@@ -1127,10 +1128,17 @@ static qx_status similar(qx_db *db, const char *seed, const char *exclude, unsig
 {
 	static const char *const filters[] = {"XTYPEunit"};
 	static const char *const stop[] = {"does", "on"};
-	qx_similar_params p = {.seed = seed, .prefix = "XQ", .stopwords = stop,
-	                       .stopword_count = 2, .names_prefix = "XSPEAKER",
-	                       .filters = filters, .filter_count = 1, .exclude = exclude,
-	                       .terms = 4, .min_terms = min_terms, .min_share = min_share,
+	qx_similar_params p = {.seed = seed,
+	                       .prefix = "XQ",
+	                       .stopwords = stop,
+	                       .stopword_count = 2,
+	                       .names_prefix = "XSPEAKER",
+	                       .filters = filters,
+	                       .filter_count = 1,
+	                       .exclude = exclude,
+	                       .terms = 4,
+	                       .min_terms = min_terms,
+	                       .min_share = min_share,
 	                       .limit = 5};
 	return qx_db_similar(db, &p, ms);
 }
