@@ -8,7 +8,8 @@
 #         xapian-tools for replicas, remote shards and backups (docs/deploy.md)
 #   test: that, plus what the tests need (clang/libFuzzer; Node.js, npm and
 #         Chromium for the browser tests; SQLite, scriptindex and GNU time for the
-#         index benchmark's smoke test; nginx for the scale test)
+#         index benchmark's smoke test; nginx for the scale test; clang-format
+#         for the format test)
 set -euo pipefail
 
 run_packages=(
@@ -24,6 +25,7 @@ run_packages=(
 )
 test_packages=(
   clang libclang-rt-14-dev
+  clang-format  # the format test: every C file as clang-format 14 writes it (tests/style)
   nodejs npm chromium
   libsqlite3-dev xapian-omega time
   nginx  # the scale test: replicas behind deploy/qarchive-routes.conf
