@@ -17,6 +17,7 @@
 #include "not_found.h"
 #include "search_internal.h"
 #include "search_cache.h"
+#include "query_fields.h"
 #include "search_limits.h"
 #include "unit_search.h"
 
@@ -1200,17 +1201,31 @@ search_status search_run(qx_db *db, const synonyms *syn, const search_request *r
 	if (status != SEARCH_OK)
 		return status;
 	double t0 = search_profile_now();
-	status = run_once(db, syn, req, out, err, errlen);
+	/* "Speaker:maya" is the filter speaker:maya (query_fields.h). */
+	const char *names[sizeof fields / sizeof fields[0]];
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+		names[i] = fields[i].name;
+	search_request typed = *req;
+	char *query = query_fields_lowercase(req->query, names, sizeof names / sizeof names[0]);
+	if (!query) {
+		snprintf(err, errlen, "out of memory");
+		return SEARCH_NOMEM;
+	}
+	typed.query = query;
+	status = run_once(db, syn, &typed, out, err, errlen);
 	/* A writer committed often enough to recycle the revision this reader
 	 * was on, noticed by the search or by any later read of its hits: move
 	 * to the newest revision and run the whole search again, once. */
 	if (status == SEARCH_BUSY) {
 		qx_status st = qx_db_reopen(db, NULL);
-		if (st != QX_OK)
+		if (st != QX_OK) {
+			free(query);
 			return search_from_qx(st, db, err, errlen);
+		}
 		err[0] = '\0';
-		status = run_once(db, syn, req, out, err, errlen);
+		status = run_once(db, syn, &typed, out, err, errlen);
 	}
+	free(query);
 	if (req->profile)
 		req->profile->total += search_profile_now() - t0;
 	return status;

@@ -20,6 +20,7 @@
 #include "harness.h"
 #include "index_update.h"
 #include "not_found.h"
+#include "query_fields.h"
 #include "vocabulary.h"
 #include "search.h"
 #include "test_fs.h"
@@ -463,6 +464,39 @@ static void test_refused_requests(void)
 	CHECK(strstr(err, "wildcards") != NULL);
 }
 
+/* Field names as people type them: "Speaker:maya" is speaker:maya, not
+ * two words; inside quotes and inside a word it is left alone. */
+static void test_field_names_ignore_case(void)
+{
+	static const char *const names[] = {"release", "speaker", "title"};
+	char *got = query_fields_lowercase("Speaker:Maya RELEASE:2.6 (Title:x OR -SPEAKER:\"A B\") "
+	                                   "\"Speaker:maya\" xSpeaker:y Speakers:z Kind:k",
+	                                   names, 3);
+	CHECK_STR(got, "speaker:Maya release:2.6 (title:x OR -speaker:\"A B\") "
+	               "\"Speaker:maya\" xSpeaker:y Speakers:z Kind:k");
+	free(got);
+
+	json_t *typed = NULL, *lower = NULL;
+	char err[256];
+	CHECK(run("Speaker:Maya weights_only", &typed, err, sizeof err) == SEARCH_OK);
+	CHECK(run("speaker:maya weights_only", &lower, err, sizeof err) == SEARCH_OK);
+	CHECK(json_array_size(json_object_get(lower, "hits")) > 0);
+	CHECK(json_equal(json_object_get(typed, "hits"), json_object_get(lower, "hits")));
+	CHECK(json_equal(json_object_get(typed, "total"), json_object_get(lower, "total")));
+	json_decref(typed);
+	json_decref(lower);
+	CHECK(run("RELEASE:2.7 compile", &typed, err, sizeof err) == SEARCH_OK);
+	json_t *hit;
+	size_t i;
+	json_array_foreach(json_object_get(typed, "hits"), i, hit)
+	{
+		CHECK_STR(json_string_value(json_object_get(hit, "recording")),
+		          "2025-04-30-pytorch-2-7-release-qa");
+	}
+	CHECK(json_array_size(json_object_get(typed, "hits")) > 0);
+	json_decref(typed);
+}
+
 int main(void)
 {
 	make_index();
@@ -475,6 +509,7 @@ int main(void)
 	RUN(test_refused_requests);
 	RUN(test_not_found);
 	RUN(test_match_all_with_vocabulary);
+	RUN(test_field_names_ignore_case);
 	qx_db_close(reader);
 	tfs_rm_rf(archive);
 	free(archive);
