@@ -81,8 +81,14 @@ int cmd_list(int argc, char **argv)
 		goto out;
 	}
 	qx_status st = qx_db_open(path, false, &db, &err);
+	json_t *shared = NULL;
 	if (st == QX_OK)
-		st = recordings_list_newest(db, &sorted);
+		st = recordings_list_newest(db, &shared);
+	/* The list is shared (recordings_list.h): each summary gets its
+	 * transcription job below, so this is a copy of it. */
+	if (st == QX_OK && !(sorted = json_deep_copy(shared)))
+		st = QX_NOMEM;
+	json_decref(shared);
 	if (st != QX_OK) {
 		const char *why = db ? qx_db_errmsg(db) : err;
 		char damaged[512];

@@ -5,6 +5,10 @@
 #include <string.h>
 
 #include "index_schema.h"
+#include "search_cache.h"
+
+/* Its key in search_cache: no recording id holds a control byte. */
+#define RECORDINGS_LIST_KEY "recordings\x1fnewest"
 
 typedef struct collected {
 	json_t *all;
@@ -85,15 +89,19 @@ static json_t *sorted(json_t *all)
 	return out;
 }
 
-qx_status recordings_list_newest(qx_db *db, json_t **list)
+/* Read and sort every summary; *retried says whether db was reopened on
+ * the way (the revision read before no longer names what was read). */
+static qx_status read_newest(qx_db *db, json_t **list, bool *retried)
 {
 	*list = NULL;
+	*retried = false;
 	collected c = {json_array(), false};
 	if (!c.all)
 		return QX_NOMEM;
 	qx_status qs = qx_db_each_metadata(db, INDEX_META_RECORDING, collect, &c);
 	if (qs == QX_RETRY) {
 		/* A commit landed between the handle's last reopen and this read. */
+		*retried = true;
 		json_array_clear(c.all);
 		qs = qx_db_reopen(db, NULL);
 		if (qs == QX_OK)
@@ -104,5 +112,26 @@ qx_status recordings_list_newest(qx_db *db, json_t **list)
 	if (qs == QX_OK && !(*list = sorted(c.all)))
 		qs = QX_NOMEM;
 	json_decref(c.all);
+	return qs;
+}
+
+qx_status recordings_list_newest(qx_db *db, json_t **list)
+{
+	/* The same for every request on one revision (search_cache.h): the
+	 * home and watch pages and the feeds ask for it on every view, and
+	 * reading it parses every recording's summary. */
+	char *revision = NULL;
+	if (qx_db_revision(db, &revision) != QX_OK)
+		revision = NULL;
+	*list = search_cache_get(revision, RECORDINGS_LIST_KEY);
+	if (*list) {
+		free(revision);
+		return QX_OK;
+	}
+	bool retried;
+	qx_status qs = read_newest(db, list, &retried);
+	if (qs == QX_OK && !retried)
+		search_cache_put(revision, RECORDINGS_LIST_KEY, *list);
+	free(revision);
 	return qs;
 }

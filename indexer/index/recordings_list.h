@@ -21,6 +21,10 @@
  * not a JSON object is left out. When a commit lands during the read
  * (QX_RETRY), db is reopened and the read done once more.
  *
+ * The list is kept for db's revision and shared (search_cache.h): the
+ * next call on the same revision reads nothing, and nobody may change
+ * the list or its summaries.
+ *
  * Returns QX_OK with *list a JSON array (caller releases with json_decref);
  * otherwise *list is NULL and the status is the read's (QX_RETRY again,
  * QX_CORRUPT for a damaged index, ...; the detail in qx_db_errmsg(db)), or

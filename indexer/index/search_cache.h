@@ -1,8 +1,9 @@
 /* search_cache: what every search reads again although it depends only on
  * the index, never on the query: a recording's summary (metadata, parsed
  * from JSON) and a question's similar questions (an eset and a query each:
- * similar_units.h), kept for the index revision a search reads
- * (qx_db_revision).
+ * similar_units.h), and the recordings newest first that the home and
+ * watch pages and the feeds list (recordings_list.h), kept for the index
+ * revision a search reads (qx_db_revision).
  *
  * One cache for the process, for one revision at a time: a search on
  * another revision (a commit, a rebuild) empties it first, so an entry is

@@ -21,6 +21,7 @@
 #include "index_update.h"
 #include "not_found.h"
 #include "query_fields.h"
+#include "recordings_list.h"
 #include "vocabulary.h"
 #include "search.h"
 #include "test_fs.h"
@@ -497,6 +498,35 @@ static void test_field_names_ignore_case(void)
 	json_decref(typed);
 }
 
+/* The recordings, newest first, are read once per revision and shared;
+ * a commit (here: a recording removed) gives the next call the new list.
+ * Runs last: it changes the fixture. */
+static void test_recordings_list_kept_per_revision(void)
+{
+	json_t *first = NULL, *again = NULL, *after = NULL;
+	CHECK(recordings_list_newest(reader, &first) == QX_OK);
+	CHECK(json_array_size(first) == 3);
+	CHECK_STR(json_string_value(json_object_get(json_array_get(first, 0), "id")),
+	          "2025-04-30-pytorch-2-7-release-qa");
+	CHECK(recordings_list_newest(reader, &again) == QX_OK);
+	CHECK(again == first);
+
+	char cmd[1024], err[512];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s/2025-04-30-pytorch-2-7-release-qa'", archive);
+	CHECK(system(cmd) == 0);
+	index_report report;
+	CHECK(index_update(archive, false, NULL, &report, err, sizeof err) == INDEX_UPDATE_OK);
+	CHECK(qx_db_reopen(reader, NULL) == QX_OK);
+	CHECK(recordings_list_newest(reader, &after) == QX_OK);
+	CHECK(after != first);
+	CHECK(json_array_size(after) == 2);
+	CHECK_STR(json_string_value(json_object_get(json_array_get(after, 0), "id")),
+	          "2025-03-11-tac-meeting");
+	json_decref(first);
+	json_decref(again);
+	json_decref(after);
+}
+
 int main(void)
 {
 	make_index();
@@ -510,6 +540,7 @@ int main(void)
 	RUN(test_not_found);
 	RUN(test_match_all_with_vocabulary);
 	RUN(test_field_names_ignore_case);
+	RUN(test_recordings_list_kept_per_revision);
 	qx_db_close(reader);
 	tfs_rm_rf(archive);
 	free(archive);
