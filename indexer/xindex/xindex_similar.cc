@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <memory>
 #include <set>
@@ -87,8 +88,11 @@ class TextStems : public Xapian::ExpandDecider
 class Shared
 {
       public:
+	// Kept in term order, so that one pass over a document's termlist
+	// (sorted too) finds them all.
 	explicit Shared(std::vector<WeighedTerm> terms) : terms_(std::move(terms))
 	{
+		std::sort(terms_.begin(), terms_.end());
 	}
 	double total() const
 	{
@@ -103,10 +107,12 @@ class Shared
 	{
 		double sum = 0;
 		*count = 0;
+		Xapian::TermIterator it = doc.termlist_begin(), end = doc.termlist_end();
 		for (const WeighedTerm &t : terms_) {
-			Xapian::TermIterator it = doc.termlist_begin();
 			it.skip_to(t.first);
-			if (it != doc.termlist_end() && *it == t.first) {
+			if (it == end)
+				break;
+			if (*it == t.first) {
 				++*count;
 				sum += t.second;
 			}
@@ -160,6 +166,33 @@ struct Like {
 	std::string id;
 };
 
+// Add like to out (the best, at most limit, most shared first, equal
+// weights by unique term), dropping what falls past limit.
+void keep_best(std::vector<Like> &out, Like like, unsigned limit)
+{
+	auto before = [](const Like &a, const Like &b) {
+		return a.weight > b.weight || (a.weight == b.weight && a.id < b.id);
+	};
+	out.insert(std::upper_bound(out.begin(), out.end(), like, before), std::move(like));
+	if (out.size() > limit)
+		out.resize(limit);
+}
+
+// The weight a candidate must reach to enter a full out, a hair below
+// its last (Xapian adds a candidate's weights in its own order); -inf
+// while out has room. Candidates come heaviest first, and a document's
+// shared weight is never above its weight in the query (which counts
+// negative expansion weights as 0): past this, none can enter, and
+// reading every match above `needed` cost a watch page of the 1,000-hour
+// archive 100 s.
+double last_kept(const std::vector<Like> &out, unsigned limit)
+{
+	if (limit == 0 || out.size() < limit)
+		return -std::numeric_limits<double>::infinity();
+	double w = out.back().weight;
+	return w - std::abs(w) * 1e-9;
+}
+
 // The documents that share at least `least` of the terms and `needed` of
 // their weight, the most shared first, equal weights by unique term
 // (never by docid: over shards, docids interleave), at most `limit`.
@@ -189,7 +222,7 @@ std::vector<Like> like_seed(const Xapian::Database &db, const Xapian::Query &fil
 	// above the cut (Xapian 1.4.22, seen on the bundled archive).
 	const Xapian::doccount page = 64;
 	double floor = needed * (1 - 1e-9);
-	std::vector<Like> out;
+	std::vector<Like> out; // the best `limit` so far, in their final order
 	for (Xapian::doccount first = 0;; first += page) {
 		Xapian::MSet candidates = enquire.get_mset(first, page);
 		// Only the first page is prefetched: Xapian 1.4.22's
@@ -199,7 +232,7 @@ std::vector<Like> like_seed(const Xapian::Database &db, const Xapian::Query &fil
 			candidates.fetch();
 		bool short_of = false;
 		for (auto it = candidates.begin(); it != candidates.end(); ++it) {
-			if (it.get_weight() < floor) {
+			if (it.get_weight() < floor || it.get_weight() < last_kept(out, limit)) {
 				short_of = true;
 				break;
 			}
@@ -208,16 +241,11 @@ std::vector<Like> like_seed(const Xapian::Database &db, const Xapian::Query &fil
 			double weight = shared.weight(doc, &count);
 			std::string id = unique_term(doc);
 			if (count >= least && weight >= needed && !id.empty())
-				out.push_back(Like{weight, id});
+				keep_best(out, Like{weight, id}, limit);
 		}
 		if (short_of || candidates.size() < page)
 			break;
 	}
-	std::sort(out.begin(), out.end(), [](const Like &a, const Like &b) {
-		return a.weight > b.weight || (a.weight == b.weight && a.id < b.id);
-	});
-	if (out.size() > limit)
-		out.resize(limit);
 	return out;
 }
 
