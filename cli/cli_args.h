@@ -38,12 +38,12 @@ typedef struct cli_args {
 	 * them are stored in positionals (borrowed from argv); one more is an
 	 * unexpected argument. npositionals is set by cli_args_parse. */
 	const char **positionals;
+	size_t max_positionals;
+	size_t npositionals;
 	/* Plain arguments may start with one '-' ("-cuda", "-", a query's
 	 * words); only "--name" is then read as an option (and an unknown one
 	 * is an error). */
 	bool dash_words;
-	size_t max_positionals;
-	size_t npositionals;
 } cli_args;
 
 typedef enum cli_args_status {
