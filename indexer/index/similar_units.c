@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "index_schema.h"
+#include "search_cache.h"
 #include "search_internal.h"
 
 /* The frame of a question, not what it is about: a question that shares
@@ -246,19 +247,54 @@ search_status similar_units_find(qx_db *db, const char *id, size_t k, const char
 	return find_cached(db, id, k, kind, NULL, out, err, errlen);
 }
 
-search_status similar_units_add(qx_db *db, const char *id, json_t *questions, char *err,
-                                size_t errlen)
+/* Every unit's list, links back included, for questions (a recording's
+ * summary's "questions"), as a new array of arrays in *lists. */
+static search_status add_all(qx_db *db, const char *id, json_t *questions, json_t **lists,
+                             char *err, size_t errlen)
 {
 	/* One cache for the recording: its units' candidates overlap. */
 	json_t *cache = json_object();
-	search_status st = cache ? SEARCH_OK : SEARCH_NOMEM;
+	*lists = json_array();
+	search_status st = cache && *lists ? SEARCH_OK : SEARCH_NOMEM;
 	for (size_t k = 0; st == SEARCH_OK && k < json_array_size(questions); k++) {
 		json_t *q = json_array_get(questions, k), *similar;
 		const char *kind = json_string_value(json_object_get(q, "kind"));
 		st = find_cached(db, id, k, kind, cache, &similar, err, errlen);
-		if (st == SEARCH_OK && json_object_set_new(q, "similar", similar) != 0)
+		if (st == SEARCH_OK && json_array_append_new(*lists, similar) != 0)
 			st = SEARCH_NOMEM;
 	}
 	json_decref(cache);
+	if (st != SEARCH_OK) {
+		json_decref(*lists);
+		*lists = NULL;
+	}
+	return st;
+}
+
+search_status similar_units_add(qx_db *db, const char *id, json_t *questions, char *err,
+                                size_t errlen)
+{
+	/* The same on every view of this revision (search_cache.h): a
+	 * recording's lists cost up to 2 + SIMILAR_UNITS_CANDIDATES queries a
+	 * unit, 0.4-1.2 s a watch page on 1,000 hours (bench/RESULTS.md). */
+	char *revision = NULL, key[300];
+	if (qx_db_revision(db, &revision) != QX_OK)
+		revision = NULL;
+	snprintf(key, sizeof key, "similar-all\x1f%s", id);
+	json_t *lists = search_cache_get(revision, key);
+	search_status st = SEARCH_OK;
+	if (json_array_size(lists) != json_array_size(questions)) {
+		json_decref(lists); /* a summary of another revision, or none kept */
+		st = add_all(db, id, questions, &lists, err, errlen);
+		if (st == SEARCH_OK)
+			search_cache_put(revision, key, lists);
+	}
+	free(revision);
+	/* Shared, not copied: nobody changes a unit's "similar" (search_cache.h). */
+	for (size_t k = 0; st == SEARCH_OK && k < json_array_size(questions); k++)
+		if (json_object_set(json_array_get(questions, k), "similar",
+		                    json_array_get(lists, k)) != 0)
+			st = SEARCH_NOMEM;
+	json_decref(lists);
 	return st;
 }

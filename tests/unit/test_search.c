@@ -18,12 +18,14 @@
 #include <jansson.h>
 
 #include "harness.h"
+#include "index_schema.h"
 #include "index_update.h"
 #include "not_found.h"
 #include "query_fields.h"
 #include "recordings_list.h"
 #include "vocabulary.h"
 #include "search.h"
+#include "similar_units.h"
 #include "test_fs.h"
 #include "xindex.h"
 #include "xindex_test.h"
@@ -498,21 +500,65 @@ static void test_field_names_ignore_case(void)
 	json_decref(typed);
 }
 
-/* The recordings, newest first, are read once per revision and shared;
- * a commit (here: a recording removed) gives the next call the new list.
- * Runs last: it changes the fixture. */
-static void test_recordings_list_kept_per_revision(void)
+/* Recording id's summary's questions, each given its "similar"
+ * (similar_units_add, as the watch page and the API do), or NULL. */
+static json_t *questions_with_similar(const char *id)
 {
+	char key[320], err[256], *text = NULL;
+	snprintf(key, sizeof key, "%s%s", INDEX_META_RECORDING, id);
+	if (qx_db_get_metadata(reader, key, &text) != QX_OK)
+		return NULL;
+	json_t *summary = json_loads(text, 0, NULL);
+	free(text);
+	json_t *questions = json_incref(json_object_get(summary, "questions"));
+	json_decref(summary);
+	if (similar_units_add(reader, id, questions, err, sizeof err) != SEARCH_OK) {
+		fprintf(stderr, "similar_units_add: %s\n", err);
+		json_decref(questions);
+		return NULL;
+	}
+	return questions;
+}
+
+/* How many of questions' similar lists name recording rec. */
+static size_t similar_from(json_t *questions, const char *rec)
+{
+	size_t n = 0, i, j;
+	json_t *q, *other;
+	json_array_foreach(questions, i, q)
+	{
+		json_array_foreach(json_object_get(q, "similar"), j, other)
+		{
+			n += strcmp(json_string_value(json_object_get(other, "recording")), rec) ==
+			     0;
+		}
+	}
+	return n;
+}
+
+/* The recordings newest first, and a recording's similar questions, are
+ * read once per revision and shared; a commit (here: a recording
+ * removed) gives the next call the new list. Runs last: it changes the
+ * fixture. */
+static void test_kept_per_revision(void)
+{
+	static const char six[] = "2025-02-05-pytorch-2-6-release-qa",
+	                  seven[] = "2025-04-30-pytorch-2-7-release-qa";
 	json_t *first = NULL, *again = NULL, *after = NULL;
 	CHECK(recordings_list_newest(reader, &first) == QX_OK);
 	CHECK(json_array_size(first) == 3);
-	CHECK_STR(json_string_value(json_object_get(json_array_get(first, 0), "id")),
-	          "2025-04-30-pytorch-2-7-release-qa");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(first, 0), "id")), seven);
 	CHECK(recordings_list_newest(reader, &again) == QX_OK);
 	CHECK(again == first);
+	json_t *similar = questions_with_similar(six), *similar_again = questions_with_similar(six);
+	CHECK(similar && similar_again && json_array_size(similar) > 0);
+	CHECK(similar_from(similar, seven) > 0); /* 2.6's questions asked again in 2.7 */
+	CHECK(json_equal(similar, similar_again));
+	CHECK(json_object_get(json_array_get(similar, 0), "similar") ==
+	      json_object_get(json_array_get(similar_again, 0), "similar"));
 
 	char cmd[1024], err[512];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s/2025-04-30-pytorch-2-7-release-qa'", archive);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s/%s'", archive, seven);
 	CHECK(system(cmd) == 0);
 	index_report report;
 	CHECK(index_update(archive, false, NULL, &report, err, sizeof err) == INDEX_UPDATE_OK);
@@ -522,6 +568,11 @@ static void test_recordings_list_kept_per_revision(void)
 	CHECK(json_array_size(after) == 2);
 	CHECK_STR(json_string_value(json_object_get(json_array_get(after, 0), "id")),
 	          "2025-03-11-tac-meeting");
+	json_t *similar_after = questions_with_similar(six);
+	CHECK(similar_after && similar_from(similar_after, seven) == 0);
+	json_decref(similar);
+	json_decref(similar_again);
+	json_decref(similar_after);
 	json_decref(first);
 	json_decref(again);
 	json_decref(after);
@@ -540,7 +591,7 @@ int main(void)
 	RUN(test_not_found);
 	RUN(test_match_all_with_vocabulary);
 	RUN(test_field_names_ignore_case);
-	RUN(test_recordings_list_kept_per_revision);
+	RUN(test_kept_per_revision);
 	qx_db_close(reader);
 	tfs_rm_rf(archive);
 	free(archive);
