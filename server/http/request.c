@@ -9,6 +9,7 @@
 #include <microhttpd.h>
 
 #include "index_update.h"
+#include "number.h"
 #include "replica.h"
 
 void http_reply_free(http_reply *r)
@@ -29,6 +30,12 @@ void http_reply_free(http_reply *r)
 const char *http_query(const http_request *req, const char *name)
 {
 	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+bool http_query_count(const http_request *req, const char *name, unsigned max, unsigned *out)
+{
+	const char *s = http_query(req, name);
+	return !s || number_parse_unsigned(s, 1, max, out) == NUMBER_OK;
 }
 
 const char *http_header(const http_request *req, const char *name)

@@ -141,6 +141,11 @@ void http_reply_free(http_reply *r);
  * absent (or given without '='). Borrowed for the request. */
 const char *http_query(const http_request *req, const char *name);
 
+/* An optional count argument (page=, limit=): true when absent (*out keeps
+ * its default) or a whole number from 1 to max (then in *out); false
+ * otherwise, for the handler to answer 400. */
+bool http_query_count(const http_request *req, const char *name, unsigned max, unsigned *out);
+
 /* A request header (case-insensitive name); NULL when absent. */
 const char *http_header(const http_request *req, const char *name);
 

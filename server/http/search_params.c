@@ -14,12 +14,6 @@ static const char *nonempty(const char *s)
 	return s && s[0] ? s : NULL;
 }
 
-/* An optional parameter from 1 to max: absent keeps *out's default. */
-static bool parse_count(const char *s, unsigned max, unsigned *out)
-{
-	return !s || number_parse_unsigned(s, 1, max, out) == NUMBER_OK;
-}
-
 bool http_search_params(const http_request *req, search_request *sr, char *err, size_t errlen)
 {
 	*sr = (search_request){.query = http_query(req, "q"),
@@ -34,11 +28,11 @@ bool http_search_params(const http_request *req, search_request *sr, char *err, 
 	                       .exact = false};
 	if (!sr->query)
 		sr->query = "";
-	if (!parse_count(http_query(req, "page"), HTTP_SEARCH_MAX_PAGE, &sr->page)) {
+	if (!http_query_count(req, "page", HTTP_SEARCH_MAX_PAGE, &sr->page)) {
 		snprintf(err, errlen, "page: expected a number from 1 to %d", HTTP_SEARCH_MAX_PAGE);
 		return false;
 	}
-	if (!parse_count(http_query(req, "limit"), HTTP_SEARCH_MAX_LIMIT, &sr->per_page)) {
+	if (!http_query_count(req, "limit", HTTP_SEARCH_MAX_LIMIT, &sr->per_page)) {
 		snprintf(err, errlen, "limit: expected a number from 1 to %d",
 		         HTTP_SEARCH_MAX_LIMIT);
 		return false;

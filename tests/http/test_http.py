@@ -207,6 +207,35 @@ def test_api(srv, archive):
     rc, out, _ = run("list", "--json", "--archive", archive)
     check(sorted(json.loads(out), key=lambda r: r["id"]) == sorted(j["recordings"], key=lambda r: r["id"]),
           "recordings are list --json's summaries")
+    whole = j["recordings"] if j else []
+    check(j is not None and j["page"] == 1 and j["limit"] == 100 and j["next"] is None,
+          "recordings: one page of at most 100 by default: %s" % j)
+
+    # A page at a time: "next" (and the Link header) leads through them
+    # all, in the same order; past the last, an empty page.
+    paged, path, pages = [], "/api/recordings?limit=2", 0
+    while path and pages < 10:
+        st, h, j = srv.json(path)
+        pages += 1
+        if st != 200 or not j:
+            check(False, "recordings page %s: %s" % (path, st))
+            break
+        paged += j["recordings"]
+        check(j["total"] == 5 and len(j["recordings"]) <= 2, "recordings page %s: %d of %s" %
+              (path, len(j["recordings"]), j["total"]))
+        link = h.get("link")
+        check((link == '<%s>; rel="next"' % j["next"]) if j["next"] else link is None,
+              "recordings page %s: Link %r beside next %r" % (path, link, j["next"]))
+        path = j["next"]
+    check(pages == 3 and paged == whole, "recordings two at a time: %d pages, %s" %
+          (pages, [r["id"] for r in paged]))
+    st, h, j = srv.json("/api/recordings?limit=2&page=4")
+    check(st == 200 and j and j["recordings"] == [] and j["next"] is None and j["total"] == 5,
+          "a page past the last is empty: %s %s" % (st, j))
+    for bad in ["limit=0", "limit=1001", "limit=x", "page=0", "page=-2", "page=1.5"]:
+        st, h, j = srv.json("/api/recordings?" + bad)
+        check(st == 400 and isinstance(j, dict) and isinstance(j.get("error"), str),
+              "400 JSON for /api/recordings?%s: %s %s" % (bad, st, j))
 
     st, h, j = srv.json("/api/recordings/2025-03-11-tac")
     check(st == 200 and j["id"] == "2025-03-11-tac" and j["transcript_format"] == "srt" and
