@@ -107,6 +107,8 @@ stop() {
 
 # wrk's summary → "req/s p50 p90 p99 transfer errors" (latencies in ms,
 # transfer as wrk prints it, errors = non-2xx/3xx responses + socket errors).
+# req/s counts the 2xx/3xx answers only: wrk's own figure counts a 503
+# from a full work queue as a request served.
 parse_wrk() {
 	awk '
 	function ms(v) {
@@ -117,10 +119,14 @@ parse_wrk() {
 		return v + 0
 	}
 	/^ +50%/ { p50 = ms($2) } /^ +90%/ { p90 = ms($2) } /^ +99%/ { p99 = ms($2) }
+	/ requests in / { n = $1; secs = $4; sub(/s,?$/, "", secs) }
 	/^Requests\/sec:/ { rps = $2 } /^Transfer\/sec:/ { tr = $2 }
-	/Non-2xx or 3xx responses:/ { err += $NF }
+	/Non-2xx or 3xx responses:/ { bad += $NF; err += $NF }
 	/Socket errors:/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) err += $i + 0 }
-	END { printf "%s %.2f %.2f %.2f %s %d\n", rps, p50, p90, p99, tr, err }' "$1"
+	END {
+		if (secs > 0) rps = sprintf("%.2f", (n - bad) / secs)
+		printf "%s %.2f %.2f %.2f %s %d\n", rps, p50, p90, p99, tr, err
+	}' "$1"
 }
 # run_wrk LOG CONNS URL [wrk args...]: wrk -t min(2,CONNS).
 run_wrk() {
