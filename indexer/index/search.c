@@ -491,28 +491,52 @@ static search_status follow_suggestion(reader *r, const synonyms *syn, const sea
 	return st;
 }
 
-/* Where qx_mset_each_facet puts one facet's values. */
+/* Where qx_mset_each_facet puts one facet's values, each count times
+ * scale (facet_scale). */
 typedef struct facet_sink {
 	json_t *values;
+	double scale;
 	bool nomem;
 } facet_sink;
 
 static bool add_facet(const char *value, unsigned count, void *ctx)
 {
 	facet_sink *sink = ctx;
-	if (json_object_set_new(sink->values, value, json_integer(count)) == 0)
+	double scaled = (double)count * sink->scale + 0.5;
+	json_int_t n = count == 0 ? 0 : scaled < 1 ? 1 : (json_int_t)scaled;
+	if (json_object_set_new(sink->values, value, json_integer(n)) == 0)
 		return true;
 	sink->nomem = true;
 	return false;
+}
+
+/* 1 when every match was counted. Otherwise the facets count the
+ * recordings among a sample of the matches (qx_mset_counted: the first
+ * check_at_least in document order, which a build scatters over the
+ * archive), and each count is scaled by the estimated total over the
+ * sample's recordings, so that "2.7 (about 200)" reads beside "about
+ * 1,000 recordings" (the same estimate add_totals gives). */
+static search_status facet_scale(const reader *r, double *scale)
+{
+	*scale = 1;
+	if (qx_mset_counted(r->ms, NULL, NULL))
+		return SEARCH_OK;
+	unsigned recordings = 0, counted = qx_mset_groups_counted(r->ms);
+	search_status st =
+	    check(r, qx_db_term_docs(r->db, INDEX_TERM_DOCTYPE "about", &recordings));
+	if (st == SEARCH_OK && counted > 0)
+		*scale = (double)qx_mset_groups_estimated(r->ms, recordings) / counted;
+	return st;
 }
 
 /* {"release": {value: recordings}, "kind": ..., ...} into *out. */
 static search_status page_facets(const reader *r, json_t **out)
 {
 	json_t *facets = json_object();
-	search_status st = facets ? SEARCH_OK : SEARCH_NOMEM;
+	double scale = 1;
+	search_status st = facets ? facet_scale(r, &scale) : SEARCH_NOMEM;
 	for (size_t k = 0; st == SEARCH_OK && k < sizeof facet_slots / sizeof facet_slots[0]; k++) {
-		facet_sink sink = {json_object(), false};
+		facet_sink sink = {json_object(), scale, false};
 		if (!sink.values || json_object_set_new(facets, facet_names[k], sink.values) != 0) {
 			st = SEARCH_NOMEM;
 			break;

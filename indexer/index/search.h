@@ -146,13 +146,17 @@ qx_search_params search_base_params(const char *query, bool exact);
  * large N can be a little more than the list holds.
  *
  * Past check_at_least matches, Xapian stops as soon as no further match can
- * reach the page: the hits are the same, but "total" is then an estimate
- * (the recordings among the matches looked at, scaled by Xapian's estimate
- * of all the matches over those: "total_is_estimate" true) and the facets
- * count the recordings among the matches looked at ("facets_are_estimates"
- * true, over "facets_counted_over" matching documents); "recording_moments"
- * and "recording_matches" count what was looked at too. A small match set
- * is always counted whole: both false.
+ * reach the page: the hits are the same, but "total" and the facets are
+ * then estimates ("total_is_estimate", "facets_are_estimates" true) made
+ * from a sample: the first "facets_counted_over" (check_at_least) matches
+ * in document order, which a build scatters over the archive
+ * (index_update.c). The total is the sample's recordings over the share of
+ * the documents the sample spans; each facet count is the value's
+ * recordings in the sample, scaled to that total. (Over a remote shard:
+ * the recordings among the matches looked at, scaled by Xapian's estimate
+ * of all the matches.) "recording_moments" and "recording_matches" count
+ * what was looked at. A small match set is always counted whole: both
+ * false.
  *
  * The request is checked before the index is read (search_limits.h): a
  * query or filter that is not UTF-8 or is too long, or a query with too

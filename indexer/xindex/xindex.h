@@ -387,18 +387,27 @@ unsigned qx_mset_total(const qx_mset *mset) QX_NOEXCEPT;
 unsigned qx_mset_groups(const qx_mset *mset) QX_NOEXCEPT;
 
 /* qx_mset_groups over all the matches: the same when every match was
- * looked at; otherwise an estimate, the groups among the matches looked at
- * scaled by Xapian's estimate of all matches over those it looked at, at
+ * looked at; otherwise an estimate, the groups among the matches counted
+ * (qx_mset_counted) scaled by Xapian's estimate of all matches over those it looked at, at
  * most groups_max (the groups there are; 0: no cap) and never fewer than
  * the groups seen. */
 unsigned qx_mset_groups_estimated(const qx_mset *mset, unsigned groups_max) QX_NOEXCEPT;
 
 /* Whether the facets and groups of a search cover every match (true) or
- * only those Xapian looked at before it could stop (check_at_least).
+ * only those Xapian looked at before it could stop (check_at_least). Over
+ * local databases they are then the first check_at_least matches in
+ * document order (past those Xapian looks only at matches heavy enough
+ * for the page, which would skew them), and qx_mset_each_facet and
+ * qx_mset_groups_estimated count those.
  * *looked (may be NULL): how many matches they were counted over;
  * *estimated (may be NULL): Xapian's estimate of all matches, uncollapsed.
  * false for NULL. */
 bool qx_mset_counted(const qx_mset *mset, unsigned *looked, unsigned *estimated) QX_NOEXCEPT;
+
+/* The groups among the matches the facets were counted over (those of
+ * qx_mset_counted's *looked): qx_mset_groups, or the sample's when a
+ * local search stopped early. 0 without count_slot. */
+unsigned qx_mset_groups_counted(const qx_mset *mset) QX_NOEXCEPT;
 
 /* With count_slot >= 0: in *count, how many of all the matches (not only
  * this page's hits, and before collapsing) are in the group whose

@@ -33,7 +33,8 @@ class Facets::GroupSpy : public Xapian::MatchSpy
 // (a recording) and each group is counted once: facet values are the same
 // for every document of a group, so each facet value counts groups.
 Facets::Facets(std::vector<unsigned> slots, int count_slot, bool local)
-    : slots_(std::move(slots)), count_slot_(count_slot), counts_(slots_.size())
+    : slots_(std::move(slots)), count_slot_(count_slot), counts_(slots_.size()),
+      sample_counts_(slots_.size())
 {
 	if (grouping() && local)
 		group_spy_.reset(new GroupSpy(*this));
@@ -49,7 +50,8 @@ Facets::Facets(std::vector<unsigned> slots, int count_slot, bool local)
 // values of a group's first match (each group is counted once).
 void Facets::see(const Xapian::Document &doc, double weight)
 {
-	seen_++;
+	if (++seen_ <= sample_size_)
+		sample_last_ = doc.get_docid();
 	const std::string group = doc.get_value(unsigned(count_slot_));
 	if (group.empty())
 		return;
@@ -60,21 +62,33 @@ void Facets::see(const Xapian::Document &doc, double weight)
 	if (known_) {
 		auto found = known_->values.find(group);
 		if (found != known_->values.end()) {
-			for (size_t k = 0; k < slots_.size(); k++)
-				count_values(k, found->second[k], 1);
+			count_group(found->second);
 			return;
 		}
 	}
 	std::vector<std::string> values;
-	for (size_t k = 0; k < slots_.size(); k++) {
+	for (size_t k = 0; k < slots_.size(); k++)
 		values.push_back(doc.get_value(slots_[k]));
-		count_values(k, values.back(), 1);
-	}
+	count_group(values);
 	// Bounded by the groups the index holds; a cap all the same.
 	if (known_ && known_->values.size() >= 1000000)
 		known_->values.clear();
 	if (known_)
 		known_->values.emplace(group, std::move(values));
+}
+
+// A group's first match: its facet values count once, in the sample too
+// while the sample fills (sample_first).
+void Facets::count_group(const std::vector<std::string> &values)
+{
+	bool in_sample = sample_size_ && seen_ <= sample_size_;
+	if (in_sample)
+		sample_groups_++;
+	for (size_t k = 0; k < slots_.size(); k++) {
+		count_values(counts_[k], values[k], 1);
+		if (in_sample)
+			count_values(sample_counts_[k], values[k], 1);
+	}
 }
 
 void Facets::use_known(GroupValues &known)
@@ -98,7 +112,8 @@ void Facets::attach(Xapian::Enquire &enquire)
 }
 
 // Count each of the '\n'-separated values once per `times`.
-void Facets::count_values(size_t k, const std::string &values, unsigned times)
+void Facets::count_values(std::map<std::string, unsigned> &into, const std::string &values,
+                          unsigned times)
 {
 	size_t start = 0;
 	while (start < values.size()) {
@@ -106,13 +121,14 @@ void Facets::count_values(size_t k, const std::string &values, unsigned times)
 		if (end == std::string::npos)
 			end = values.size();
 		if (end > start)
-			counts_[k][values.substr(start, end - start)] += times;
+			into[values.substr(start, end - start)] += times;
 		start = end + 1;
 	}
 }
 
 void Facets::collect(const Xapian::Database &db)
 {
+	last_docid_ = db.get_lastdocid();
 	if (group_spy_) {
 		for (const auto &group : weights)
 			groups_[group.first] = unsigned(group.second.size());
@@ -125,7 +141,7 @@ void Facets::collect(const Xapian::Database &db)
 	if (!grouping()) {
 		for (size_t k = 0; k < slots_.size(); k++)
 			for (auto v = spies_[k]->values_begin(); v != spies_[k]->values_end(); ++v)
-				count_values(k, *v, v.get_termfreq());
+				count_values(counts_[k], *v, v.get_termfreq());
 		return;
 	}
 	// A document with no group value is in no group (ValueCountMatchSpy
@@ -150,7 +166,7 @@ void Facets::collect(const Xapian::Database &db)
 			continue;
 		Xapian::Document doc = it.get_document();
 		for (size_t k = 0; k < slots_.size(); k++)
-			count_values(k, doc.get_value(slots_[k]), 1);
+			count_values(counts_[k], doc.get_value(slots_[k]), 1);
 	}
 }
 
@@ -160,9 +176,11 @@ size_t Facets::group_matches(const std::string &value) const
 	return found == groups_.end() ? 0 : found->second;
 }
 
-std::vector<std::pair<std::string, unsigned>> Facets::sorted(size_t k) const
+std::vector<std::pair<std::string, unsigned>> Facets::sorted(size_t k, bool sample) const
 {
-	std::vector<std::pair<std::string, unsigned>> out(counts_[k].begin(), counts_[k].end());
+	const std::map<std::string, unsigned> &from =
+	    sample && sampled() ? sample_counts_[k] : counts_[k];
+	std::vector<std::pair<std::string, unsigned>> out(from.begin(), from.end());
 	// Stable: equal counts keep the map's order, by value.
 	std::stable_sort(out.begin(), out.end(),
 	                 [](const auto &a, const auto &b) { return a.second > b.second; });
@@ -242,15 +260,33 @@ bool qx_mset_counted(const qx_mset *mset, unsigned *looked, unsigned *estimated)
 		return false;
 	const Xapian::MSet &ms = mset->mset;
 	size_t seen = mset->spy ? mset->spy->seen() : 0;
-	if (looked)
-		*looked = unsigned(std::min<size_t>(seen, std::numeric_limits<unsigned>::max()));
 	if (estimated)
 		*estimated = ms.get_uncollapsed_matches_estimated();
 	// Every match was looked at when the search asked for all of them,
 	// when there were fewer than it asked for (Xapian hands over at least
-	// check_at_least when there are that many), or when Xapian says so.
-	return mset->check_at_least == 0 || seen < mset->check_at_least ||
-	       ms.get_uncollapsed_matches_lower_bound() == ms.get_uncollapsed_matches_upper_bound();
+	// check_at_least when there are that many), or when Xapian knows how
+	// many match and that many were looked at. (Knowing is not enough: for
+	// two words always said together Xapian knows there are 13,315
+	// matches, and stops after 2,530 all the same.)
+	Xapian::doccount lower = ms.get_uncollapsed_matches_lower_bound();
+	bool all = mset->check_at_least == 0 || seen < mset->check_at_least ||
+	           (lower == ms.get_uncollapsed_matches_upper_bound() && seen >= lower);
+	// Otherwise the estimates come from the sample (Facets::sample_first).
+	if (!all && mset->spy && mset->spy->sampled())
+		seen = mset->spy->sample_size();
+	if (looked)
+		*looked = unsigned(std::min<size_t>(seen, std::numeric_limits<unsigned>::max()));
+	return all;
+}
+
+unsigned qx_mset_groups_counted(const qx_mset *mset) noexcept
+{
+	if (!mset || !mset->spy)
+		return 0;
+	const xindex::Facets &spy = *mset->spy;
+	size_t n = !qx_mset_counted(mset, nullptr, nullptr) && spy.sampled() ? spy.sample_groups()
+	                                                                     : spy.groups();
+	return unsigned(std::min<size_t>(n, std::numeric_limits<unsigned>::max()));
 }
 
 unsigned qx_mset_groups_estimated(const qx_mset *mset, unsigned groups_max) noexcept
@@ -262,12 +298,20 @@ unsigned qx_mset_groups_estimated(const qx_mset *mset, unsigned groups_max) noex
 	unsigned looked = 0, estimated = 0;
 	if (qx_mset_counted(mset, &looked, &estimated) || looked == 0)
 		return unsigned(std::min(seen, double(std::numeric_limits<unsigned>::max())));
-	// The groups among the matches looked at, as many more per match in
-	// the rest as Xapian estimates there are. (Not a sample by docid, as
-	// before remote shards: a remote shard's matcher hands us no
-	// document.) Xapian adds up the terms of an OR as though they matched
-	// different documents, so this errs high: groups_max caps it.
-	double scaled = seen * double(estimated) / double(looked);
+	// Locally, from the sample (the first matches in document order);
+	// otherwise the groups among the matches looked at, as many more per
+	// match in the rest as Xapian estimates there are (Xapian adds up the
+	// terms of an OR as though they matched different documents, so this
+	// errs high). groups_max caps it; it is never fewer than the groups
+	// seen.
+	double scaled;
+	if (spy.sampled() && spy.sample_span() > 0)
+		// The sample's groups over the share of the documents it spans:
+		// Xapian's estimate of all matches is no help for a phrase (it
+		// guessed a third of `"graph break"`'s on 1,000 hours).
+		scaled = double(spy.sample_groups()) / spy.sample_span();
+	else
+		scaled = seen * double(estimated) / double(looked);
 	if (groups_max && scaled > groups_max)
 		scaled = groups_max;
 	if (scaled < seen)
@@ -288,7 +332,8 @@ qx_status qx_mset_each_facet(qx_mset *mset, size_t k,
 		if (!mset->spy || k >= mset->spy->facet_count())
 			return xindex::invalid(&mset->db->errmsg,
 			                       "no such facet: the search had fewer facet slots");
-		for (const auto &entry : mset->spy->sorted(k))
+		bool sample = !qx_mset_counted(mset, nullptr, nullptr);
+		for (const auto &entry : mset->spy->sorted(k, sample))
 			if (!fn(entry.first.c_str(), entry.second, ctx))
 				break;
 		return QX_OK;

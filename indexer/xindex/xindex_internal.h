@@ -100,9 +100,43 @@ class Facets
 	// Local and grouped: take a group's facet values from known, and add
 	// those read (known is emptied first when it holds other slots').
 	void use_known(GroupValues &known);
+	// Local and grouped: also count the facets and groups of the first n
+	// matches looked at apart (sampled()), for a search that may stop
+	// counting past n (check_at_least). Until n matches are in, Xapian
+	// raises no weight bound, so those n are every match in document
+	// order, a sample of the archive (index_update.c writes recordings
+	// in a scattered order); after them it looks only at matches that
+	// can still reach the page, which are the heavier ones.
+	void sample_first(size_t n)
+	{
+		sample_size_ = local() && grouping() ? n : 0;
+	}
+	// Whether the first matches were counted apart, and more came after.
+	bool sampled() const
+	{
+		return sample_size_ && seen_ > sample_size_;
+	}
+	size_t sample_size() const
+	{
+		return sample_size_;
+	}
+	// Distinct groups among the sample's matches.
+	size_t sample_groups() const
+	{
+		return sample_groups_;
+	}
+	// The share of the database's documents (by number) the sample
+	// spans: its last match's docid over the last docid there is. A build
+	// scatters the recordings over the docids, so this is about the share
+	// of the recordings it spans; 0 when unknown.
+	double sample_span() const
+	{
+		return last_docid_ ? double(sample_last_) / double(last_docid_) : 0;
+	}
 	// Values of facet k (k < facet_count()), most frequent first (then by
-	// value, for a stable order).
-	std::vector<std::pair<std::string, unsigned>> sorted(size_t k) const;
+	// value, for a stable order): over the sample's matches when
+	// `sample` (and sampled()), else over every match looked at.
+	std::vector<std::pair<std::string, unsigned>> sorted(size_t k, bool sample = false) const;
 	size_t facet_count() const
 	{
 		return slots_.size();
@@ -143,7 +177,9 @@ class Facets
       private:
 	class GroupSpy;
 	void see(const Xapian::Document &doc, double weight);
-	void count_values(size_t k, const std::string &values, unsigned times);
+	void count_values(std::map<std::string, unsigned> &into, const std::string &values,
+	                  unsigned times);
+	void count_group(const std::vector<std::string> &values);
 	std::vector<unsigned> slots_;
 	int count_slot_;
 	// Grouped and local: our spy. Grouped otherwise: one ValueCountMatchSpy
@@ -154,6 +190,9 @@ class Facets
 	std::vector<std::map<std::string, unsigned>> counts_;
 	std::map<std::string, unsigned> groups_; // group -> its matches
 	size_t seen_ = 0;
+	size_t sample_size_ = 0, sample_groups_ = 0;
+	Xapian::docid sample_last_ = 0, last_docid_ = 0;
+	std::vector<std::map<std::string, unsigned>> sample_counts_;
 };
 
 // Map the exception being handled to a status, saving its message in

@@ -261,6 +261,7 @@ void run(const qx_search_params &params, const Xapian::Database &db, qx_mset &re
 		result.spy.reset(new xindex::Facets(slots, params.count_slot, !result.db->remote));
 		if (!result.db->writable)
 			result.spy->use_known(result.db->group_values);
+		result.spy->sample_first(params.check_at_least);
 		result.spy->attach(result.enquire);
 	}
 	// Every match by default, so that totals and facet counts are exact;

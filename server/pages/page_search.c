@@ -494,7 +494,7 @@ static bool facets_aside(strbuf *sb, const state *s, json_t *result)
 	if (json_is_true(json_object_get(result, "facets_are_estimates")))
 		snprintf(
 		    note, sizeof note,
-		    "<p class=\"facet-note\">Estimated: counted over the first %lld "
+		    "<p class=\"facet-note\">Estimated from a sample of %lld "
 		    "matching passages.</p>\n",
 		    (long long)json_integer_value(json_object_get(result, "facets_counted_over")));
 	return sb_append_str(sb, "<aside class=\"facets\" aria-labelledby=\"facets-h\">\n"
