@@ -138,6 +138,19 @@ static ptrdiff_t stored_find(const stored *s, const char *id)
 	return -1;
 }
 
+/* Set metadata key to value unless it holds that already: a run that
+ * changes nothing then commits nothing, and the index keeps its revision
+ * (what a server caches per revision survives `qarchive serve`'s
+ * catch-up at every start, and replicas have nothing to copy). */
+static qx_status set_if_changed(qx_db *db, const char *key, const char *value)
+{
+	char *now = NULL;
+	qx_status st = qx_db_get_metadata(db, key, &now);
+	bool same = st == QX_OK && strcmp(now, value) == 0;
+	free(now);
+	return same ? QX_OK : qx_db_set_metadata(db, key, value);
+}
+
 /* Validate the archive's synonyms.txt and store its text in the index
  * (an empty value when there is none). A bad file is reported and the
  * previous synonyms kept. */
@@ -151,7 +164,7 @@ static qx_status store_synonyms(qx_db *db, const char *archive_dir, const index_
 	size_t len = 0;
 	qx_status st = QX_OK;
 	if (file_read_all(path, &data, &len) != 0) {
-		st = qx_db_set_metadata(db, INDEX_META_SYNONYMS, "");
+		st = set_if_changed(db, INDEX_META_SYNONYMS, "");
 		goto out;
 	}
 	synonyms *syn = NULL;
@@ -164,7 +177,7 @@ static qx_status store_synonyms(qx_db *db, const char *archive_dir, const index_
 		goto out;
 	}
 	synonyms_free(syn);
-	st = qx_db_set_metadata(db, INDEX_META_SYNONYMS, data);
+	st = set_if_changed(db, INDEX_META_SYNONYMS, data);
 out:
 	free(data);
 	free(path);
@@ -538,7 +551,7 @@ static index_update_status run_finish(update_run *r)
 		return st;
 	qx_status qs = store_synonyms(r->db, r->archive_dir, r->cb, r->report);
 	if (qs == QX_OK)
-		qs = qx_db_set_metadata(r->db, INDEX_META_SCHEMA, INDEX_SCHEMA_VERSION);
+		qs = set_if_changed(r->db, INDEX_META_SCHEMA, INDEX_SCHEMA_VERSION);
 	crash_point("index-update-uncommitted");
 	if (qs == QX_OK)
 		qs = qx_db_commit(r->db);
