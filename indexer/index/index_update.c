@@ -469,8 +469,9 @@ static index_update_status run_recordings(update_run *r)
 	 * and the estimated facets keep the archive's proportions (in date
 	 * order, 1,000 hours of recordings spread evenly over four years
 	 * counted "2023: 221, 2024: 41, 2025: 29, 2026: 20" for `memory`).
-	 * An update in place adds its new recordings after the rest, by name. */
-	if (r->full_build || r->known.count == 0)
+	 * An update in place adds its new recordings after the rest, by name.
+	 * (An empty archive's list is NULL, which qsort must not be given.) */
+	if ((r->full_build || r->known.count == 0) && r->listing.recording_count > 1)
 		qsort(r->listing.recordings, r->listing.recording_count,
 		      sizeof *r->listing.recordings, by_scatter);
 
