@@ -265,9 +265,10 @@ bool qx_mset_counted(const qx_mset *mset, unsigned *looked, unsigned *estimated)
 	// Every match was looked at when the search asked for all of them,
 	// when there were fewer than it asked for (Xapian hands over at least
 	// check_at_least when there are that many), or when Xapian knows how
-	// many match and that many were looked at. (Knowing is not enough: for
-	// two words always said together Xapian knows there are 13,315
-	// matches, and stops after 2,530 all the same.)
+	// many match and that many were looked at. (Knowing is not enough:
+	// `nccl timeout`, where no document says "timeout", matches what
+	// "nccl" does, so Xapian knows there are 13,315, and stops after 2,530
+	// all the same.)
 	Xapian::doccount lower = ms.get_uncollapsed_matches_lower_bound();
 	bool all = mset->check_at_least == 0 || seen < mset->check_at_least ||
 	           (lower == ms.get_uncollapsed_matches_upper_bound() && seen >= lower);
