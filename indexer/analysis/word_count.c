@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "str_hash.h"
+
 /* Open addressing with linear probing, kept at most half full. */
 typedef struct slot {
 	char *word; /* owned; NULL for an empty slot */
@@ -15,25 +17,6 @@ struct word_count {
 	size_t cap; /* a power of two */
 	size_t used;
 };
-
-/* FNV-1a, then MurmurHash3's 64-bit finaliser. The slot is the hash's
- * low bits, and FNV-1a's low k bits depend only on the low k bits of each
- * byte: words that differ only in digits ("w1" ... "w999999", a
- * transcript of 10^6 cues, issue #16) share long runs of probes: a
- * profile of indexing one stood in this table's probing loop. The
- * finaliser mixes every bit into the low ones. */
-static uint64_t hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
-}
 
 word_count *word_count_new(void)
 {
@@ -61,7 +44,8 @@ void word_count_free(word_count *wc)
 
 static slot *find(slot *slots, size_t cap, const char *word)
 {
-	size_t i = (size_t)hash(word) & (cap - 1);
+	/* The slot is the hash's low bits (str_hash mixes every bit into them). */
+	size_t i = (size_t)str_hash(word) & (cap - 1);
 	while (slots[i].word && strcmp(slots[i].word, word) != 0)
 		i = (i + 1) & (cap - 1);
 	return &slots[i];

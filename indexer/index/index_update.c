@@ -20,6 +20,7 @@
 #include "index_schema.h"
 #include "index_writer.h"
 #include "path.h"
+#include "str_hash.h"
 #include "synonyms.h"
 #include "word_count.h"
 #include "xindex.h"
@@ -426,27 +427,11 @@ static index_update_status run_recording(update_run *r, const char *name)
 
 /* Every recording of the archive, then those the index holds that the
  * archive no longer has. */
-/* A fixed pseudo-random position for a recording (by_scatter): FNV-1a
- * of its name, then MurmurHash3's finalizer, without which names that
- * differ only at the end (the same day's recordings) keep their order in
- * the hash's high bits. */
-static uint64_t scatter_key(const char *id)
-{
-	uint64_t h = 14695981039346656037ull;
-	for (const unsigned char *p = (const unsigned char *)id; *p; p++)
-		h = (h ^ *p) * 1099511628211ull;
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ull;
-	h ^= h >> 33;
-	return h;
-}
-
+/* Recordings in a fixed pseudo-random order (run_recordings). */
 static int by_scatter(const void *a, const void *b)
 {
 	const char *x = *(char *const *)a, *y = *(char *const *)b;
-	uint64_t hx = scatter_key(x), hy = scatter_key(y);
+	uint64_t hx = str_hash(x), hy = str_hash(y);
 	return hx < hy ? -1 : hx > hy ? 1 : strcmp(x, y);
 }
 
