@@ -491,6 +491,15 @@ static search_status follow_suggestion(reader *r, const synonyms *syn, const sea
 	return st;
 }
 
+/* How many recordings match (count_total). */
+typedef struct search_total {
+	unsigned recordings;
+	unsigned looked; /* the matches the facets were counted over */
+	bool exact;
+} search_total;
+
+static search_status count_total(const reader *r, search_total *total);
+
 /* Where qx_mset_each_facet puts one facet's values, each count times
  * scale (facet_scale). */
 typedef struct facet_sink {
@@ -515,26 +524,19 @@ static bool add_facet(const char *value, unsigned count, void *ctx)
  * check_at_least in document order, which a build scatters over the
  * archive), and each count is scaled by the estimated total over the
  * sample's recordings, so that "2.7 (about 200)" reads beside "about
- * 1,000 recordings" (the same estimate add_totals gives). */
-static search_status facet_scale(const reader *r, double *scale)
+ * 1,000 recordings". */
+static double facet_scale(const reader *r, const search_total *total)
 {
-	*scale = 1;
-	if (qx_mset_counted(r->ms, NULL, NULL))
-		return SEARCH_OK;
-	unsigned recordings = 0, counted = qx_mset_groups_counted(r->ms);
-	search_status st =
-	    check(r, qx_db_term_docs(r->db, INDEX_TERM_DOCTYPE "about", &recordings));
-	if (st == SEARCH_OK && counted > 0)
-		*scale = (double)qx_mset_groups_estimated(r->ms, recordings) / counted;
-	return st;
+	unsigned counted = qx_mset_groups_counted(r->ms);
+	return total->exact || counted == 0 ? 1 : (double)total->recordings / counted;
 }
 
 /* {"release": {value: recordings}, "kind": ..., ...} into *out. */
-static search_status page_facets(const reader *r, json_t **out)
+static search_status page_facets(const reader *r, const search_total *total, json_t **out)
 {
 	json_t *facets = json_object();
-	double scale = 1;
-	search_status st = facets ? facet_scale(r, &scale) : SEARCH_NOMEM;
+	double scale = facet_scale(r, total);
+	search_status st = facets ? SEARCH_OK : SEARCH_NOMEM;
 	for (size_t k = 0; st == SEARCH_OK && k < sizeof facet_slots / sizeof facet_slots[0]; k++) {
 		facet_sink sink = {json_object(), scale, false};
 		if (!sink.values || json_object_set_new(facets, facet_names[k], sink.values) != 0) {
@@ -1090,25 +1092,31 @@ static search_status add_not_found(const reader *r, const synonyms *syn, const s
 	return st;
 }
 
-/* "total" (search.h), and whether it and the facets are estimates: when
- * Xapian stopped before it looked at every match, the recordings among
- * those it looked at, scaled up, and never more than the archive holds
- * (one "about" document each). */
-static search_status add_totals(const reader *r, json_t *answer)
+/* The recordings that match, and whether that is an estimate: when Xapian
+ * stopped before it looked at every match, qx_mset_groups_estimated, never
+ * more than the archive holds (one "about" document each). Counted once a
+ * search: the facets are scaled by it (facet_scale). */
+static search_status count_total(const reader *r, search_total *total)
 {
-	unsigned looked = 0, recordings = 0;
-	bool exact = qx_mset_counted(r->ms, &looked, NULL);
-	search_status st = SEARCH_OK;
-	if (!exact)
-		st = check(r, qx_db_term_docs(r->db, INDEX_TERM_DOCTYPE "about", &recordings));
-	if (st != SEARCH_OK)
-		return st;
-	json_int_t total = exact ? (json_int_t)qx_mset_groups(r->ms)
-	                         : (json_int_t)qx_mset_groups_estimated(r->ms, recordings);
-	if (json_object_set_new(answer, "total", json_integer(total)) != 0 ||
-	    json_object_set_new(answer, "total_is_estimate", json_boolean(!exact)) != 0 ||
-	    json_object_set_new(answer, "facets_are_estimates", json_boolean(!exact)) != 0 ||
-	    json_object_set_new(answer, "facets_counted_over", json_integer(looked)) != 0)
+	unsigned recordings = 0;
+	total->exact = qx_mset_counted(r->ms, &total->looked, NULL);
+	if (total->exact) {
+		total->recordings = qx_mset_groups(r->ms);
+		return SEARCH_OK;
+	}
+	search_status st =
+	    check(r, qx_db_term_docs(r->db, INDEX_TERM_DOCTYPE "about", &recordings));
+	total->recordings = qx_mset_groups_estimated(r->ms, recordings);
+	return st;
+}
+
+/* "total" (search.h), and whether it and the facets are estimates. */
+static search_status add_totals(const search_total *total, json_t *answer)
+{
+	if (json_object_set_new(answer, "total", json_integer(total->recordings)) != 0 ||
+	    json_object_set_new(answer, "total_is_estimate", json_boolean(!total->exact)) != 0 ||
+	    json_object_set_new(answer, "facets_are_estimates", json_boolean(!total->exact)) != 0 ||
+	    json_object_set_new(answer, "facets_counted_over", json_integer(total->looked)) != 0)
 		return SEARCH_NOMEM;
 	return SEARCH_OK;
 }
@@ -1150,8 +1158,11 @@ static search_status run_once(qx_db *db, const synonyms *syn, const search_reque
 	if (status == SEARCH_OK && suggestion && (qx_mset_groups(r.ms) == 0 || match_any))
 		status = follow_suggestion(&r, syn, req, suggestion, pg.want, &match_any, &showing);
 	r.prof->query += (t1 = search_profile_now()) - t0;
+	search_total total = {0, 0, true};
 	if (status == SEARCH_OK)
-		status = page_facets(&r, &facets);
+		status = count_total(&r, &total);
+	if (status == SEARCH_OK)
+		status = page_facets(&r, &total, &facets);
 	r.prof->facets += (t0 = search_profile_now()) - t1;
 	if (status == SEARCH_OK) {
 		r.memo = search_memo_new(&r);
@@ -1172,7 +1183,7 @@ static search_status run_once(qx_db *db, const synonyms *syn, const search_reque
 			status = SEARCH_NOMEM;
 	}
 	if (status == SEARCH_OK)
-		status = add_totals(&r, *out);
+		status = add_totals(&total, *out);
 	if (status == SEARCH_OK)
 		status = add_not_found(&r, syn, req, *out);
 	r.prof->not_found += search_profile_now() - t1;
