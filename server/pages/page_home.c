@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "count_text.h"
 #include "escape.h"
 #include "pages.h"
 #include "html.h"
@@ -97,9 +98,11 @@ static void talk_length(char *out, size_t size, double seconds)
 	else if (hours < 10 && minutes % 60)
 		snprintf(out, size, ", %ld hour%s %ld minute%s of talk", hours,
 		         hours > 1 ? "s" : "", minutes % 60, minutes % 60 > 1 ? "s" : "");
-	else
-		snprintf(out, size, ", %ld hour%s of talk", (minutes + 30) / 60,
+	else {
+		char n[COUNT_TEXT_SIZE];
+		snprintf(out, size, ", %s hour%s of talk", count_text((minutes + 30) / 60, n),
 		         (minutes + 30) / 60 > 1 ? "s" : "");
+	}
 }
 
 unsigned http_handle_home(http_request *req, http_reply *out)
@@ -120,9 +123,10 @@ unsigned http_handle_home(http_request *req, http_reply *out)
 	bool staff = http_session_user(req, user, csrf);
 	http_page page = {
 	    .title = "The archive", .page = "home", .user = staff ? user : NULL, .req = req};
-	char talk[64], stats[128];
+	char talk[64], stats[128], recordings[COUNT_TEXT_SIZE];
 	talk_length(talk, sizeof talk, seconds);
-	snprintf(stats, sizeof stats, "%zu recording%s%s.", n, n == 1 ? "" : "s", talk);
+	snprintf(stats, sizeof stats, "%s recording%s%s.", count_text((long long)n, recordings),
+	         n == 1 ? "" : "s", talk);
 	bool ok = http_html_begin(&sb, &page) &&
 	          sb_append_str(&sb, "<section class=\"hero\" aria-labelledby=\"hero-h\">\n"
 	                             "<h1 id=\"hero-h\">Find the moment it was said</h1>\n"

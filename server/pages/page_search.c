@@ -24,6 +24,7 @@
 #include <strings.h>
 
 #include "answer_span.h"
+#include "count_text.h"
 #include "escape.h"
 #include "pages.h"
 #include "recording_files.h"
@@ -233,8 +234,8 @@ static bool facet_list(strbuf *sb, const state *s, json_t *facets, const char *f
 			next.year = v;
 		else
 			next.speaker = v;
-		char n[32];
-		snprintf(n, sizeof n, "%lld", (long long)json_integer_value(count));
+		char n[COUNT_TEXT_SIZE];
+		count_text((long long)json_integer_value(count), n);
 		ok = ok && sb_append_str(sb, "<li><a href=\"") && href(sb, &next, 1) &&
 		     sb_append_str(sb, on ? "\" aria-current=\"true\" class=\"on\">" : "\">") &&
 		     facet_label(sb, field, value) &&
@@ -382,8 +383,9 @@ static bool more_moments(strbuf *sb, const state *s, json_t *first, size_t shown
 		return true;
 	state one = *s;
 	one.recording = str(first, "recording");
-	char n[64];
-	snprintf(n, sizeof n, "%lld more moment%s", (long long)(good - (json_int_t)shown),
+	char n[64], more[COUNT_TEXT_SIZE];
+	snprintf(n, sizeof n, "%s more moment%s",
+	         count_text((long long)(good - (json_int_t)shown), more),
 	         good - (json_int_t)shown == 1 ? "" : "s");
 	return sb_append_str(sb, "<p class=\"more\"><a href=\"") && href(sb, &one, 1) &&
 	       sb_append_str(sb, "\">") && sb_append_str(sb, n) &&
@@ -490,13 +492,14 @@ static bool suggestion_line(strbuf *sb, const state *s, const char *suggestion)
 static bool facets_aside(strbuf *sb, const state *s, json_t *result)
 {
 	json_t *facets = json_object_get(result, "facets");
-	char note[160] = "";
+	char note[160] = "", sample[COUNT_TEXT_SIZE];
 	if (json_is_true(json_object_get(result, "facets_are_estimates")))
-		snprintf(
-		    note, sizeof note,
-		    "<p class=\"facet-note\">Estimated from a sample of %lld "
-		    "matching passages.</p>\n",
-		    (long long)json_integer_value(json_object_get(result, "facets_counted_over")));
+		snprintf(note, sizeof note,
+		         "<p class=\"facet-note\">Estimated from a sample of %s "
+		         "matching passages.</p>\n",
+		         count_text((long long)json_integer_value(
+		                        json_object_get(result, "facets_counted_over")),
+		                    sample));
 	return sb_append_str(sb, "<aside class=\"facets\" aria-labelledby=\"facets-h\">\n"
 	                         "<h2 id=\"facets-h\">Narrow down</h2>\n") &&
 	       sb_append_str(sb, note) && facet_list(sb, s, facets, "release", "Release", 12) &&
@@ -536,18 +539,22 @@ static bool count_line(strbuf *sb, const state *s, json_t *result, unsigned page
 	        ? json_integer_value(json_object_get(json_array_get(hits, 0), "recording_matches"))
 	        : (json_int_t)json_array_size(hits);
 	const char *match = str(result, "match");
-	char count[160];
+	char count[160], n[COUNT_TEXT_SIZE];
 	if (s->recording)
-		snprintf(count, sizeof count, "%lld moment%s in this recording match%s",
-		         (long long)moments, moments == 1 ? "" : "s", moments == 1 ? "es" : "");
+		snprintf(count, sizeof count, "%s moment%s in this recording match%s",
+		         count_text((long long)moments, n), moments == 1 ? "" : "s",
+		         moments == 1 ? "es" : "");
 	else
-		snprintf(count, sizeof count, "%s%lld recording%s match%s",
+		snprintf(count, sizeof count, "%s%s recording%s match%s",
 		         json_is_true(json_object_get(result, "total_is_estimate")) ? "About " : "",
-		         (long long)total, total == 1 ? "" : "s", total == 1 ? "es" : "");
+		         count_text((long long)total, n), total == 1 ? "" : "s",
+		         total == 1 ? "es" : "");
 	bool ok =
 	    sb_append_str(sb, "<p class=\"count\" role=\"status\">") && sb_append_str(sb, count);
 	if (ok && pages > 1) {
-		snprintf(count, sizeof count, " · page %u of %u", s->page, pages);
+		char of[COUNT_TEXT_SIZE];
+		snprintf(count, sizeof count, " · page %s of %s", count_text(s->page, n),
+		         count_text(pages, of));
 		ok = sb_append_str(sb, count);
 	}
 	ok = ok && sb_append_str(sb, ".");
