@@ -42,6 +42,14 @@
  *       Prints lines of "key values..." (see cmd_engine).
  *       BENCH_CHECK_AT_LEAST=N in the environment runs search_run (here
  *       and in query) with check_at_least N instead (0: every match).
+ *
+ *   bench_index shapes ARCHIVE REPS QUERY...
+ *       What the shape of a page's query costs (issue 18): each query
+ *       (synonyms applied, words weighed as search_run weighs them) run
+ *       as the page runs it (80 hits, 8 a recording, facets over 2,000
+ *       matches) and as simpler queries (query_shape below), each the
+ *       median of REPS runs, ms. Prints "shape N NAME" lines, then
+ *       "query Q MS..." in the shapes' order.
  */
 #include <math.h>
 #include <pthread.h>
@@ -763,8 +771,125 @@ static int cmd_engine(const char *archive, int reps, double secs, char **words, 
 	return 0;
 }
 
+/* ---- shapes ---------------------------------------------------------------- */
+
+/* One shape of query: what a page's query costs against simpler ones. */
+typedef struct query_shape {
+	const char *name;
+	unsigned limit;     /* hits asked for */
+	unsigned per_group; /* collapse_max per recording; 0: no collapsing */
+	unsigned check;     /* check_at_least */
+	bool facets;        /* the facet spy and the recordings' count */
+	bool filtered;      /* only the recordings the collapsed top 10 holds */
+} query_shape;
+
+static const query_shape shapes[] = {
+    {"page: 80 hits, 8 a recording, check 2000, facets", 10 * SEARCH_CANDIDATES_PER_RECORDING,
+     SEARCH_CANDIDATES_PER_RECORDING, SEARCH_CHECK_AT_LEAST, true, false},
+    {"top 10 recordings, 1 a recording, check 2000, facets", 10, 1, 2000, true, false},
+    {"top 10 recordings, 1 a recording, check 500, facets", 10, 1, 500, true, false},
+    {"top 10 recordings, 1 a recording, no facets", 10, 1, 10, false, false},
+    {"80 hits, 8 a recording, no facets", 80, 8, 80, false, false},
+    {"bare: 10 hits, no collapsing, no facets", 10, 0, 10, false, false},
+    {"80 hits, 8 a recording, filtered to the top 10's recordings", 80, 8, 80, false, true},
+};
+
+#define SHAPE_GROUPS 10
+
+/* The recordings of the collapsed top 10 as filter terms, into terms. */
+static size_t top_recordings(ctx *c, const char *query, char terms[][INDEX_TERM_MAX + 1])
+{
+	qx_search_params p = search_base_params(query, false);
+	p.limit = SHAPE_GROUPS;
+	p.collapse_slot = INDEX_SLOT_RECORDING;
+	p.collapse_max = 1;
+	p.count_slot = -1;
+	p.check_at_least = SHAPE_GROUPS;
+	p.coverage_boost = SEARCH_COVERAGE_BOOST;
+	qx_mset *ms = NULL;
+	if (qx_db_search(c->db, &p, &ms) != QX_OK)
+		die(query, qx_db_errmsg(c->db));
+	size_t n = 0;
+	for (unsigned i = 0; i < qx_mset_size(ms) && n < SHAPE_GROUPS; i++) {
+		const char *id;
+		if (qx_mset_hit_group(ms, i, &id) != QX_OK)
+			die(query, qx_db_errmsg(c->db));
+		snprintf(terms[n++], INDEX_TERM_MAX + 1, "%s%s", INDEX_TERM_RECORDING, id);
+	}
+	qx_mset_free(ms);
+	return n;
+}
+
+/* One run of shape s over query (synonyms applied): its ms. */
+static double shape_once(ctx *c, const char *query, const query_shape *s,
+                         const char *const *filters, size_t filter_count)
+{
+	qx_search_params p = search_base_params(query, false);
+	p.limit = s->limit;
+	p.collapse_slot = s->per_group ? INDEX_SLOT_RECORDING : -1;
+	p.collapse_max = s->per_group;
+	p.count_slot = s->facets ? INDEX_SLOT_RECORDING : -1;
+	if (s->facets) {
+		p.facet_slots = facet_slots;
+		p.facet_count = sizeof facet_slots / sizeof facet_slots[0];
+	}
+	p.check_at_least = s->check;
+	p.coverage_boost = SEARCH_COVERAGE_BOOST; /* as search_run for words */
+	if (s->filtered) {
+		p.filters = filters;
+		p.filter_count = filter_count;
+	}
+	double t0 = now();
+	qx_mset *ms = NULL;
+	if (qx_db_search(c->db, &p, &ms) != QX_OK)
+		die(query, qx_db_errmsg(c->db));
+	double ms_taken = (now() - t0) * 1e3;
+	qx_mset_free(ms);
+	return ms_taken;
+}
+
+/* Each query in each shape: 3 warm-up runs, then the median of reps. */
+static int cmd_shapes(const char *archive, int reps, char **words, size_t nq)
+{
+	ctx c = {0};
+	ctx_open(&c, archive);
+	size_t ns = sizeof shapes / sizeof shapes[0];
+	double *v = calloc((size_t)reps, sizeof *v);
+	char terms[SHAPE_GROUPS][INDEX_TERM_MAX + 1];
+	const char *filters[SHAPE_GROUPS];
+	if (!v)
+		die("shapes", "out of memory");
+	for (size_t s = 0; s < ns; s++)
+		printf("shape %zu %s\n", s + 1, shapes[s].name);
+	for (size_t q = 0; q < nq; q++) {
+		char *query = NULL;
+		if (!synonyms_rewrite_query(c.syn, words[q], &query))
+			die(words[q], "out of memory");
+		size_t nf = top_recordings(&c, query, terms);
+		for (size_t i = 0; i < nf; i++)
+			filters[i] = terms[i];
+		printf("query %s", words[q]);
+		for (size_t s = 0; s < ns; s++) {
+			for (int r = 0; r < 3; r++)
+				shape_once(&c, query, &shapes[s], filters, nf);
+			for (int r = 0; r < reps; r++)
+				v[r] = shape_once(&c, query, &shapes[s], filters, nf);
+			printf(" %.3f", median(v, (size_t)reps));
+		}
+		printf("\n");
+		free(query);
+	}
+	free(v);
+	synonyms_free(c.syn);
+	qx_db_close(c.db);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc >= 5 && !strcmp(argv[1], "shapes"))
+		return cmd_shapes(argv[2], atoi(argv[3]) > 0 ? atoi(argv[3]) : 1, argv + 4,
+		                  (size_t)argc - 4);
 	if (argc >= 6 && !strcmp(argv[1], "engine"))
 		return cmd_engine(argv[2], atoi(argv[3]) > 0 ? atoi(argv[3]) : 1,
 		                  atof(argv[4]) > 0 ? atof(argv[4]) : 1, argv + 5,
@@ -777,6 +902,7 @@ int main(int argc, char **argv)
 		return cmd_query(argv[2], argv[3], atoi(argv[4]) > 0 ? atoi(argv[4]) : 1);
 	fprintf(stderr, "usage: bench_index passages ARCHIVE OUT.dump\n"
 	                "       bench_index engine ARCHIVE REPS SECS QUERY...\n"
+	                "       bench_index shapes ARCHIVE REPS QUERY...\n"
 	                "       bench_index fts5-load DUMP DB\n"
 	                "       bench_index query ARCHIVE FTS5DB REPS\n");
 	return 2;

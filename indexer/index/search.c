@@ -21,16 +21,6 @@
 #include "search_limits.h"
 #include "unit_search.h"
 
-/* Documents of one recording read to choose its moments from: more than
- * it shows, because its "about", notes and agenda items that matched by
- * the recording's title must not crowd out what was said (a title word
- * said in the talk must still find the moment it was said). */
-#define SEARCH_CANDIDATES_PER_RECORDING 8
-
-/* Chosen on the tuning half of tests/search-quality: how much more a
- * moment holding every word of a plain query weighs than its BM25 sum. */
-#define SEARCH_COVERAGE_BOOST 1.0
-
 /* A good moment weighs at least this much of its recording's best one.
  * A moment holding every word of a plain query gets the coverage boost
  * on top of its BM25 sum (twice the weight, at 1.0), so half the best

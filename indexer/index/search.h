@@ -21,6 +21,16 @@
 
 #define SEARCH_MOMENTS_PER_RECORDING 3
 
+/* Documents of one recording read to choose its moments from: more than
+ * it shows, because its "about", notes and agenda items that matched by
+ * the recording's title must not crowd out what was said (a title word
+ * said in the talk must still find the moment it was said). */
+#define SEARCH_CANDIDATES_PER_RECORDING 8
+
+/* Chosen on the tuning half of tests/search-quality: how much more a
+ * moment holding every word of a plain query weighs than its BM25 sum. */
+#define SEARCH_COVERAGE_BOOST 1.0
+
 /* Matches a search looks at before it may stop (search_request's
  * check_at_least): past this many, the total and the facets are estimates
  * ("total_is_estimate") and the hits are the same as when every match is
