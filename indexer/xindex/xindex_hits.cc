@@ -1,6 +1,6 @@
 // Reading a match set: its size and totals, each hit's data, weight and
-// first matched position, snippets of text with the query's terms marked,
-// and the spelling suggestion.
+// first matched position, and the spelling suggestion (snippets:
+// xindex_snippet.cc).
 #include "xindex_internal.h"
 
 #include <algorithm>
@@ -245,29 +245,6 @@ qx_status qx_mset_positions(qx_mset *mset, unsigned i, qx_position **out, size_t
 		*count = all.size();
 		return QX_OK;
 	});
-}
-
-qx_status qx_mset_snippet(qx_mset *mset, const char *text, size_t length, char **out) noexcept
-{
-	if (out)
-		*out = nullptr;
-	if (!mset)
-		return QX_INVALID;
-	try {
-		mset->db->errmsg.clear();
-		if (!text || !out)
-			return xindex::invalid(&mset->db->errmsg,
-			                       "no text, or no place for the snippet");
-		xindex::read_point(mset->db);
-		std::string snippet = mset->mset.snippet(text, length, mset->stemmer,
-		                                         Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
-		                                             Xapian::MSet::SNIPPET_EXHAUSTIVE,
-		                                         "<mark>", "</mark>", "…");
-		*out = xindex::dup_string(snippet);
-		return QX_OK;
-	} catch (...) {
-		return xindex::fail(&mset->db->errmsg);
-	}
 }
 
 const char *qx_mset_suggestion(const qx_mset *mset) noexcept

@@ -12,6 +12,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -290,6 +291,24 @@ term_positions(const Xapian::Database &db, Xapian::docid did, const std::vector<
 // every change goes through this, so that qx_db_close can discard it.
 Xapian::WritableDatabase &writing(qx_db *db);
 
+// A query's words as Xapian's snippet code reads them (1.4.22,
+// queryparser/termgenerator_internal.cc: check_query), for the snippets of
+// a query whose exact phrases differ in length, which that code marks
+// wrongly (xindex_snippet.cc says how and what is done instead).
+struct SnippetWords {
+	std::vector<std::vector<std::string>> phrases; // the exact phrases, longest first
+	std::set<std::string> loose;                   // terms outside them (stems as "Z...")
+	std::set<std::string> phrase_words;            // the phrases' terms
+	std::vector<Xapian::Query> wildcards;          // as in the query
+	// Match sets for MSet::snippet, which reads the query and the term
+	// weights of the match set it is called on: to choose the window, one
+	// per length of phrase, of the loose terms, the wildcards and the
+	// phrases of that length, which Xapian reads right (made when first
+	// needed); to mark it, one of every term and wildcard loose.
+	std::map<size_t, Xapian::MSet> choose_msets;
+	Xapian::MSet loose_mset;
+};
+
 } // namespace xindex
 
 struct qx_mset {
@@ -318,6 +337,10 @@ struct qx_mset {
 	bool query_order_read = false;
 	bool query_stems = false;
 	std::unordered_map<std::string, std::string> stem_memo; // word -> its stem
+	// Read from the query at the first snippet (xindex_snippet.cc); null
+	// when Xapian's own snippet marks the query right.
+	std::unique_ptr<xindex::SnippetWords> snippet_words;
+	bool snippet_words_read = false;
 
 	explicit qx_mset(qx_db *d) : db(d), enquire(*d->db)
 	{

@@ -609,6 +609,17 @@ def main():
         rc, r, _ = search(root, "bfloat16")
         snip = r["hits"][0]["snippet"] if r and r["hits"] else ""
         check("<mark>" in snip and "bfloat16" in snip.lower(), "snippet marks the word: " + snip)
+        # An identifier is marked whole, written or spoken (the query's phrases
+        # differ in length: Xapian 1.4 marked "torch <mark>dot compile</mark>"),
+        # and words as before.
+        for q, t, want in [("torch.compile", 220.0, "<mark>torch dot compile</mark>"),
+                           ("torch._dynamo.config.cache_size_limit", 15.0,
+                            "<mark>torch._dynamo.config.cache_size_limit</mark>"),
+                           ("max-autotune", 155.0, "with <mark>max-autotune</mark> enabled"),
+                           ("bfloat16 training", 155.0, "<mark>bfloat16</mark> <mark>training</mark>")]:
+            rc, r, _ = search(root, q)
+            snips = [h["snippet"] for h in moments(r, "2025-01-10-alpha") if h["t"] == t] if r else []
+            check(snips and want in snips[0], "%s: %s in the snippet: %s" % (q, want, snips))
         # Filters: flags and field syntax; facets count recordings.
         rc, r, _ = search(root, "--kind", "tac-meeting", "cloud")
         check(r and [h["recording"] for h in r["hits"]] and all(h["recording"] == "2025-03-11-tac" for h in r["hits"]),

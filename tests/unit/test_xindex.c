@@ -1275,6 +1275,57 @@ static void test_every_word(void)
 	qx_db_close(db);
 }
 
+/* The snippet of text for a search of query on db. */
+static void check_snippet(qx_db *db, const char *query, const char *text, const char *want)
+{
+	qx_mset *ms = search(db, query, NULL, 0);
+	char *snippet = NULL;
+	CHECK(ms && qx_mset_snippet(ms, text, 240, &snippet) == QX_OK);
+	CHECK_STR(snippet ? snippet : "(none)", want);
+	free(snippet);
+	qx_mset_free(ms);
+}
+
+/* An identifier is marked whole, written or spoken, when the query holds
+ * phrases of different lengths (the vocabulary's groups): Xapian 1.4's own
+ * snippets marked "torch <mark>dot compile</mark>" and not torch.compile.
+ * Words and a phrase alone are marked as Xapian marks them. */
+static void test_snippet_phrases(void)
+{
+	char path[512];
+	path_in_tmp(path, sizeof path, "snippets");
+	build_index(path);
+	qx_db *db = NULL;
+	CHECK(qx_db_open(path, false, &db, NULL) == QX_OK);
+	const char *compile = "torch.compile OR \"torch dot compile\" OR \"torch compile\"";
+	check_snippet(db, compile, "In 2.6 you can run torch dot compile on 3.13.",
+	              "In 2.6 you can run <mark>torch dot compile</mark> on 3.13.");
+	check_snippet(db, compile, "Should I use torch.export or torch.compile for deployment?",
+	              "Should I use torch.export or <mark>torch.compile</mark> for deployment?");
+	check_snippet(db, compile, "Torch is a word, and compile is another.",
+	              "Torch is a word, and compile is another.");
+	check_snippet(
+	    db, "torch._dynamo.config OR \"torch dot underscore dynamo dot config\" OR models",
+	    "Raise torch._dynamo.config.cache_size_limit, that's torch dot underscore "
+	    "dynamo dot config, for these models?",
+	    "Raise <mark>torch._dynamo.config</mark>.cache_size_limit, that's <mark>torch "
+	    "dot underscore dynamo dot config</mark>, for these <mark>models</mark>?");
+	check_snippet(
+	    db,
+	    "max-autotune-no-cudagraphs OR \"max dash autotune dash no dash cudagraphs\" "
+	    "OR models",
+	    "Try max-autotune-no-cudagraphs, said max dash autotune dash no dash cudagraphs.",
+	    "Try <mark>max-autotune-no-cudagraphs</mark>, said <mark>max dash autotune dash "
+	    "no dash cudagraphs</mark>.");
+	/* Unchanged: words (stemmed), and a phrase of one length. */
+	check_snippet(
+	    db, "faster models", "torch compile makes models <faster> & better",
+	    "torch compile makes <mark>models</mark> &lt;<mark>faster</mark>&gt; &amp; better");
+	check_snippet(db, "\"torch compile\"", "Run torch.compile, not torch alone.",
+	              "Run <mark>torch.compile</mark>, not torch alone.");
+	qx_db_close(db);
+}
+
 int main(void)
 {
 	const char *base = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
@@ -1311,6 +1362,7 @@ int main(void)
 	RUN(test_similar);
 	RUN(test_similar_pages);
 	RUN(test_every_word);
+	RUN(test_snippet_phrases);
 	char cmd[300];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp_root);
 	if (system(cmd) != 0)
