@@ -12,6 +12,7 @@
 #include "search_cache.h"
 #include "md_plain.h"
 #include "search_internal.h"
+#include "snippet_parts.h"
 #include "similar_units.h"
 #include "unit_search.h"
 
@@ -282,6 +283,18 @@ static bool hit_card_fields(json_t *hit, json_t *summary, json_t *doc, size_t at
 	return !json_is_string(voice) || json_object_set(hit, "speaker", voice) == 0;
 }
 
+/* *snippet with the words that matched by a piece marked too
+ * (snippet_parts.h); false when out of memory. */
+static bool mark_parts(const reader *r, char **snippet)
+{
+	char *marked = NULL;
+	if (!snippet_mark_parts(r->ms, *snippet, &marked))
+		return false;
+	free(*snippet);
+	*snippet = marked;
+	return true;
+}
+
 /* The moment of hit i, in *hit: where it is (moment_place) with a
  * snippet; NULL when the hit is no moment of its own. */
 search_status search_moment(const reader *r, unsigned i, const char *id, json_t *summary,
@@ -314,6 +327,8 @@ search_status search_moment(const reader *r, unsigned i, const char *id, json_t 
 	}
 	double t0 = search_profile_now();
 	st = search_check(r, qx_mset_snippet(r->ms, flat, 240, &snippet));
+	if (st == SEARCH_OK && !mark_parts(r, &snippet))
+		st = SEARCH_NOMEM;
 	r->prof->snippets += search_profile_now() - t0;
 	if (st != SEARCH_OK)
 		goto out;

@@ -468,6 +468,13 @@ qx_status qx_mset_positions(qx_mset *mset, unsigned i, qx_position **out,
  * free(); NULL on failure. Reads the database (term statistics). */
 qx_status qx_mset_snippet(qx_mset *mset, const char *text, size_t length, char **out) QX_NOEXCEPT;
 
+/* Is word (a term as tokenize.h makes it: lower case) a word the query
+ * searches on its own, not only inside a phrase: one of its terms, or its
+ * stem is (as the query stems)? What a snippet may mark where Xapian's
+ * own words differ from the index's (a piece of FSDP2 or _dynamo). False
+ * on failure. */
+bool qx_mset_is_loose_word(qx_mset *mset, const char *word) QX_NOEXCEPT;
+
 /* The spelling suggestion (a corrected query), or "" for none (or NULL).
  * Borrowed, valid until qx_mset_free. */
 const char *qx_mset_suggestion(const qx_mset *mset) QX_NOEXCEPT;

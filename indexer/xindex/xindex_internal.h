@@ -341,6 +341,9 @@ struct qx_mset {
 	// when Xapian's own snippet marks the query right.
 	std::unique_ptr<xindex::SnippetWords> snippet_words;
 	bool snippet_words_read = false;
+	// The query's words outside phrases (qx_mset_is_loose_word), read at
+	// the first call.
+	std::unique_ptr<xindex::SnippetWords> loose_words;
 
 	explicit qx_mset(qx_db *d) : db(d), enquire(*d->db)
 	{

@@ -378,3 +378,20 @@ qx_status qx_mset_snippet(qx_mset *mset, const char *text, size_t length, char *
 		return xindex::fail(&mset->db->errmsg);
 	}
 }
+
+bool qx_mset_is_loose_word(qx_mset *mset, const char *word) noexcept
+{
+	if (!mset || !word)
+		return false;
+	try {
+		if (!mset->loose_words) {
+			std::unique_ptr<xindex::SnippetWords> words(new xindex::SnippetWords);
+			read_words(mset->enquire.get_query(), *words);
+			mset->loose_words = std::move(words);
+		}
+		const std::set<std::string> &loose = mset->loose_words->loose;
+		return loose.count(word) || loose.count("Z" + mset->stemmer(word));
+	} catch (...) {
+		return false;
+	}
+}

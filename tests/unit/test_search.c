@@ -26,6 +26,7 @@
 #include "vocabulary.h"
 #include "search.h"
 #include "similar_units.h"
+#include "snippet_parts.h"
 #include "test_fs.h"
 #include "xindex.h"
 #include "xindex_test.h"
@@ -578,6 +579,40 @@ static void test_kept_per_revision(void)
 	json_decref(after);
 }
 
+/* A snippet's words that matched by a piece (FSDP2 for fsdp, _dynamo for
+ * dynamo) are marked whole; Xapian's marks, entities and other words stay
+ * as they were. */
+static void check_parts(qx_mset *ms, const char *html, const char *want)
+{
+	char *out = NULL;
+	CHECK(snippet_mark_parts(ms, html, &out));
+	CHECK_STR(out, want);
+	free(out);
+}
+
+static void test_snippet_parts(void)
+{
+	qx_search_params p = search_base_params("fsdp OR dynamo", false);
+	p.limit = 10;
+	qx_mset *ms = NULL;
+	CHECK(qx_db_search(reader, &p, &ms) == QX_OK);
+	check_parts(ms, "Compose FSDP2 with torch._dynamo &amp; AT&amp;T",
+	            "Compose <mark>FSDP2</mark> with torch.<mark>_dynamo</mark> &amp; AT&amp;T");
+	check_parts(ms, "<mark>FSDP</mark> and FSDP2, <mark>dynamo</mark>",
+	            "<mark>FSDP</mark> and <mark>FSDP2</mark>, <mark>dynamo</mark>");
+	check_parts(ms,
+	            "\xc3\x9c"
+	            "ber FSDP2\xe2\x80\xa6",
+	            "\xc3\x9c"
+	            "ber <mark>FSDP2</mark>\xe2\x80\xa6");
+	check_parts(ms, "FlexAttention and &lt;fsdp2&gt;",
+	            "FlexAttention and &lt;<mark>fsdp2</mark>&gt;");
+	check_parts(ms, "", "");
+	/* A piece of no word the query searches, and an unclosed mark. */
+	check_parts(ms, "cache_size_limit <mark>FSDP", "cache_size_limit <mark>FSDP");
+	qx_mset_free(ms);
+}
+
 int main(void)
 {
 	make_index();
@@ -592,6 +627,7 @@ int main(void)
 	RUN(test_match_all_with_vocabulary);
 	RUN(test_field_names_ignore_case);
 	RUN(test_kept_per_revision);
+	RUN(test_snippet_parts);
 	qx_db_close(reader);
 	tfs_rm_rf(archive);
 	free(archive);
