@@ -295,6 +295,31 @@ static bool mark_parts(const reader *r, char **snippet)
 	return true;
 }
 
+/* A question asked: its answer's first sentence with the query's words
+ * marked, as the question's are (hit.unit.answer.snippet), on a copy of
+ * the answer (the document's own may serve another hit). */
+static search_status answer_snippet(const reader *r, json_t *hit)
+{
+	json_t *unit = json_object_get(hit, "unit");
+	json_t *answer = json_object_get(unit, "answer");
+	const char *text = json_string_value(json_object_get(answer, "text"));
+	if (!text || !text[0])
+		return SEARCH_OK;
+	char *snippet = NULL;
+	double t0 = search_profile_now();
+	search_status st = search_check(r, qx_mset_snippet(r->ms, text, 240, &snippet));
+	if (st == SEARCH_OK && !mark_parts(r, &snippet))
+		st = SEARCH_NOMEM;
+	r->prof->snippets += search_profile_now() - t0;
+	json_t *copy = st == SEARCH_OK ? json_copy(answer) : NULL;
+	if (st == SEARCH_OK &&
+	    (!copy || json_object_set_new(copy, "snippet", json_string(snippet)) != 0 ||
+	     json_object_set_new(unit, "answer", copy) != 0))
+		st = SEARCH_NOMEM;
+	free(snippet);
+	return st;
+}
+
 /* The moment of hit i, in *hit: where it is (moment_place) with a
  * snippet; NULL when the hit is no moment of its own. */
 search_status search_moment(const reader *r, unsigned i, const char *id, json_t *summary,
@@ -345,7 +370,7 @@ search_status search_moment(const reader *r, unsigned i, const char *id, json_t 
 	}
 	if (!*hit || (unit_search_is_unit(doc) && !unit_search_finish(doc, at, r->questions, *hit)))
 		st = SEARCH_NOMEM;
-	else if (unit_search_is_unit(doc))
+	else if (unit_search_is_unit(doc) && (st = answer_snippet(r, *hit)) == SEARCH_OK)
 		st = add_similar(r, doc, id, *hit);
 out:
 	if (st != SEARCH_OK) {

@@ -336,13 +336,18 @@ static bool unit_item(strbuf *sb, const state *s, json_t *hit, json_t *unit)
 	     sb_append_str(sb, "</span> <span class=\"snippet\"><span class=\"tag\">A</span> (");
 	if (ok && answerer)
 		ok = http_escape_html(sb, answerer) && sb_append_str(sb, ", ");
-	/* Its first sentence: "…" says there is more, after a full stop too. */
-	const char *said = str(a, "text");
-	size_t n = said ? strlen(said) : 0;
+	/* Its first sentence, its words marked (escaped by Xapian, as the
+	 * question); "…" says there is more, after a full stop too. */
+	const char *said = str(a, "text"), *marked = str(a, "snippet");
+	size_t n = said ? strlen(said) : 0, m = marked ? strlen(marked) : 0;
 	bool stop = n && strchr(".?!", said[n - 1]);
+	/* A sentence longer than a snippet ends in the snippet's own "…". */
+	bool cut = m >= 3 && strcmp(marked + m - 3, "\u2026") == 0;
+	const char *more = cut ? "" : stop ? " …" : "…";
 	return ok && timecode_clock(sb, at) && sb_append_str(sb, "\u2013") &&
-	       timecode_clock(sb, end) && sb_append_str(sb, "): ") && http_escape_html(sb, said) &&
-	       sb_append_str(sb, stop ? " …</span></a></li>\n" : "…</span></a></li>\n");
+	       timecode_clock(sb, end) && sb_append_str(sb, "): ") &&
+	       (m ? sb_append_str(sb, marked) : http_escape_html(sb, said)) &&
+	       sb_append_str(sb, more) && sb_append_str(sb, "</span></a></li>\n");
 }
 
 static bool moment_item(strbuf *sb, const state *s, json_t *hit)

@@ -613,6 +613,29 @@ static void test_snippet_parts(void)
 	qx_mset_free(ms);
 }
 
+/* A question's card shows its answer's first sentence with the query's
+ * words marked too ("unit": {"answer": {"snippet"}}), escaped. */
+static void test_answer_marked(void)
+{
+	json_t *result = NULL, *hit;
+	char err[256];
+	size_t i, marked = 0;
+	CHECK(run("torch.compile", &result, err, sizeof err) == SEARCH_OK);
+	json_array_foreach(json_object_get(result, "hits"), i, hit)
+	{
+		json_t *answer = json_object_get(json_object_get(hit, "unit"), "answer");
+		const char *text = json_string_value(json_object_get(answer, "text"));
+		const char *snippet = json_string_value(json_object_get(answer, "snippet"));
+		if (!text)
+			continue;
+		CHECK(snippet != NULL);
+		if (snippet && strstr(text, "torch.compile"))
+			marked += strstr(snippet, "<mark>torch.compile</mark>") != NULL;
+	}
+	CHECK(marked >= 1);
+	json_decref(result);
+}
+
 int main(void)
 {
 	make_index();
@@ -628,6 +651,7 @@ int main(void)
 	RUN(test_field_names_ignore_case);
 	RUN(test_kept_per_revision);
 	RUN(test_snippet_parts);
+	RUN(test_answer_marked);
 	qx_db_close(reader);
 	tfs_rm_rf(archive);
 	free(archive);
