@@ -142,10 +142,14 @@ def test_flood_one_address(a):
         # (PER_IP_LIMIT in server.c): connections over it are refused by
         # libmicrohttpd with a reset before any request is read. That is
         # the cap doing its job; everything it let in must be 401 or 429.
-        # The refusal shows as a reset, or as a broken pipe when the client
-        # was still writing its request when the connection was closed.
+        # The refusal shows as a reset, as a broken pipe when the client
+        # was still writing its request when the connection was closed, or,
+        # when the whole request was sent before the close (no unread bytes,
+        # so the kernel sends FIN, not RST), as http.client's "Remote end
+        # closed connection without response" (seen once in CI, load 2).
+        refused = ("reset", "broken pipe", "remote end closed connection without response")
         resets = [x for x in statuses
-                  if isinstance(x, str) and ("reset" in x.lower() or "broken pipe" in x.lower())]
+                  if isinstance(x, str) and any(r in x.lower() for r in refused)]
         check(checked + statuses.count(429) + len(resets) == len(statuses),
               "one-address flood: every answer is 401 or 429 (or a reset by the "
               "per-address cap): %s" % sorted(set(map(str, statuses))))
