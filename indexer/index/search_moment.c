@@ -295,9 +295,9 @@ static bool mark_parts(const reader *r, char **snippet)
 	return true;
 }
 
-/* A question asked: its answer's first sentence with the query's words
- * marked, as the question's are (hit.unit.answer.snippet), on a copy of
- * the answer (the document's own may serve another hit). */
+/* A question asked: its answer's first sentence, whole, with the query's
+ * words marked as the question's are (hit.unit.answer.snippet), on a copy
+ * of the answer (the document's own may serve another hit). */
 static search_status answer_snippet(const reader *r, json_t *hit)
 {
 	json_t *unit = json_object_get(hit, "unit");
@@ -307,7 +307,7 @@ static search_status answer_snippet(const reader *r, json_t *hit)
 		return SEARCH_OK;
 	char *snippet = NULL;
 	double t0 = search_profile_now();
-	search_status st = search_check(r, qx_mset_snippet(r->ms, text, 240, &snippet));
+	search_status st = search_check(r, qx_mset_mark(r->ms, text, &snippet));
 	if (st == SEARCH_OK && !mark_parts(r, &snippet))
 		st = SEARCH_NOMEM;
 	r->prof->snippets += search_profile_now() - t0;

@@ -62,15 +62,18 @@ static bool unescape_run(const char *html, size_t start, size_t end, plain_run *
 	return true;
 }
 
-/* Does one of the pieces after tokens[w] (its word) match on its own? */
+/* Does tokens[w] (a word) have pieces (the tokens after it at its
+ * position), one of which the query searches on its own, while the word
+ * itself it does not (Xapian marked that already)? Most words have no
+ * pieces: they are passed over without asking the query. */
 static bool piece_matches(qx_mset *ms, const token_list *tokens, size_t w)
 {
-	for (size_t k = w + 1; k < tokens->count && tokens->items[k].pos == tokens->items[w].pos;
-	     k++)
-		if ((tokens->items[k].flags & TOKEN_SUBPART) &&
-		    qx_mset_is_loose_word(ms, tokens->items[k].term))
-			return true;
-	return false;
+	bool found = false;
+	for (size_t k = w + 1;
+	     !found && k < tokens->count && tokens->items[k].pos == tokens->items[w].pos; k++)
+		found = (tokens->items[k].flags & TOKEN_SUBPART) &&
+		        qx_mset_is_loose_word(ms, tokens->items[k].term);
+	return found && !qx_mset_is_loose_word(ms, tokens->items[w].term);
 }
 
 /* html[start..end), text outside the marks, onto out with the words that
@@ -86,8 +89,7 @@ static bool mark_run(qx_mset *ms, const char *html, size_t start, size_t end, pl
 	bool ok = true;
 	for (size_t w = 0; ok && w < tokens.count; w++) {
 		const token *t = &tokens.items[w];
-		if (!(t->flags & TOKEN_WORD) || qx_mset_is_loose_word(ms, t->term) ||
-		    !piece_matches(ms, &tokens, w))
+		if (!(t->flags & TOKEN_WORD) || !piece_matches(ms, &tokens, w))
 			continue;
 		size_t from = run->from[t->start], to = run->from[t->end];
 		ok = sb_append(out, html + copied, from - copied) &&

@@ -468,6 +468,12 @@ qx_status qx_mset_positions(qx_mset *mset, unsigned i, qx_position **out,
  * free(); NULL on failure. Reads the database (term statistics). */
 qx_status qx_mset_snippet(qx_mset *mset, const char *text, size_t length, char **out) QX_NOEXCEPT;
 
+/* The whole of text, HTML escaped, with the query's terms marked as
+ * qx_mset_snippet marks them, but no window chosen and no "…": for a short
+ * text shown whole (a question's answer, its first sentence). Cheaper than
+ * a snippet: no term's frequency is read. Caller frees *out. */
+qx_status qx_mset_mark(qx_mset *mset, const char *text, char **out) QX_NOEXCEPT;
+
 /* Is word (a term as tokenize.h makes it: lower case) a word the query
  * searches on its own, not only inside a phrase: one of its terms, or its
  * stem is (as the query stems)? What a snippet may mark where Xapian's

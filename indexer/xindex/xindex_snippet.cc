@@ -350,7 +350,43 @@ std::string best_snippet(qx_mset &mset, xindex::SnippetWords &words, const std::
 	              mset.stemmer);
 }
 
+// text whole, its words marked: no window to choose, so neither the
+// background model nor the exhaustive search (flags 0), which read every
+// word's frequency from the database.
+std::string marked_whole(qx_mset &mset, const std::string &text)
+{
+	xindex::SnippetWords *words = mset.snippet_words.get();
+	if (!words)
+		return mset.mset.snippet(text, text.size(), mset.stemmer, 0, HI_START, HI_END, "");
+	std::string marked =
+	    words->loose_mset.snippet(text, text.size(), mset.stemmer, 0, HI_START, HI_END, "");
+	return mark_phrases(*words, marked, mset.stemmer).snippet;
+}
+
 } // namespace
+
+qx_status qx_mset_mark(qx_mset *mset, const char *text, char **out) noexcept
+{
+	if (out)
+		*out = nullptr;
+	if (!mset)
+		return QX_INVALID;
+	try {
+		mset->db->errmsg.clear();
+		if (!text || !out)
+			return xindex::invalid(&mset->db->errmsg,
+			                       "no text, or no place for it marked");
+		xindex::read_point(mset->db);
+		if (!mset->snippet_words_read) {
+			mset->snippet_words = read_snippet_words(*mset);
+			mset->snippet_words_read = true;
+		}
+		*out = xindex::dup_string(marked_whole(*mset, text));
+		return QX_OK;
+	} catch (...) {
+		return xindex::fail(&mset->db->errmsg);
+	}
+}
 
 qx_status qx_mset_snippet(qx_mset *mset, const char *text, size_t length, char **out) noexcept
 {
