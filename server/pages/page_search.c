@@ -341,7 +341,7 @@ static bool unit_item(strbuf *sb, const state *s, json_t *hit, json_t *unit)
 	const char *said = str(a, "text"), *marked = str(a, "snippet");
 	size_t n = said ? strlen(said) : 0, m = marked ? strlen(marked) : 0;
 	bool stop = n && strchr(".?!", said[n - 1]);
-	/* A sentence longer than a snippet ends in the snippet's own "…". */
+	/* A sentence that ends in "…" itself needs no other. */
 	bool cut = m >= 3 && strcmp(marked + m - 3, "\u2026") == 0;
 	const char *more = cut ? "" : stop ? " …" : "…";
 	return ok && timecode_clock(sb, at) && sb_append_str(sb, "\u2013") &&
