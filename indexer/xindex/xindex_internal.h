@@ -292,10 +292,11 @@ term_positions(const Xapian::Database &db, Xapian::docid did, const std::vector<
 Xapian::WritableDatabase &writing(qx_db *db);
 
 // A query's words as Xapian's snippet code reads them (1.4.22,
-// queryparser/termgenerator_internal.cc: check_query), for the snippets of
-// a query whose exact phrases differ in length, which that code marks
+// queryparser/termgenerator_internal.cc: check_query), for its snippets:
+// a query whose exact phrases differ in length (mixed) that code marks
 // wrongly (xindex_snippet.cc says how and what is done instead).
 struct SnippetWords {
+	bool mixed = false;                            // phrases of more than one length
 	std::vector<std::vector<std::string>> phrases; // the exact phrases, longest first
 	std::set<std::string> loose;                   // terms outside them (stems as "Z...")
 	std::set<std::string> phrase_words;            // the phrases' terms
@@ -337,13 +338,9 @@ struct qx_mset {
 	bool query_order_read = false;
 	bool query_stems = false;
 	std::unordered_map<std::string, std::string> stem_memo; // word -> its stem
-	// Read from the query at the first snippet (xindex_snippet.cc); null
-	// when Xapian's own snippet marks the query right.
+	// Read from the query at the first snippet or qx_mset_is_loose_word
+	// (xindex_snippet.cc: query_words).
 	std::unique_ptr<xindex::SnippetWords> snippet_words;
-	bool snippet_words_read = false;
-	// The query's words outside phrases (qx_mset_is_loose_word), read at
-	// the first call.
-	std::unique_ptr<xindex::SnippetWords> loose_words;
 
 	explicit qx_mset(qx_db *d) : db(d), enquire(*d->db)
 	{

@@ -102,10 +102,14 @@ std::vector<Xapian::Query> loose_parts(const xindex::SnippetWords &words)
 	return parts;
 }
 
-// The query's words when its exact phrases differ in length (else null:
-// Xapian marks it right), with the match sets its snippets are made from.
-std::unique_ptr<xindex::SnippetWords> read_snippet_words(qx_mset &mset)
+// The query's words, read once per match set (its snippets and
+// qx_mset_is_loose_word share them); for a query whose exact phrases
+// differ in length (`mixed`: Xapian marks it wrongly), with the match set
+// its snippets are marked from.
+xindex::SnippetWords &query_words(qx_mset &mset)
 {
+	if (mset.snippet_words)
+		return *mset.snippet_words;
 	std::unique_ptr<xindex::SnippetWords> words(new xindex::SnippetWords);
 	read_words(mset.enquire.get_query(), *words);
 	auto &phrases = words->phrases;
@@ -113,13 +117,15 @@ std::unique_ptr<xindex::SnippetWords> read_snippet_words(qx_mset &mset)
 		return a.size() > b.size();
 	};
 	std::stable_sort(phrases.begin(), phrases.end(), longer);
-	if (phrases.empty() || phrases.front().size() == phrases.back().size())
-		return nullptr;
-	std::vector<Xapian::Query> loose = loose_parts(*words);
-	for (const std::string &term : words->phrase_words)
-		loose.emplace_back(term);
-	words->loose_mset = snippet_mset(mset, loose);
-	return words;
+	words->mixed = !phrases.empty() && phrases.front().size() != phrases.back().size();
+	if (words->mixed) {
+		std::vector<Xapian::Query> loose = loose_parts(*words);
+		for (const std::string &term : words->phrase_words)
+			loose.emplace_back(term);
+		words->loose_mset = snippet_mset(mset, loose);
+	}
+	mset.snippet_words = std::move(words);
+	return *mset.snippet_words;
 }
 
 // The match set that chooses windows by the phrases of `length` words.
@@ -355,17 +361,27 @@ std::string best_snippet(qx_mset &mset, xindex::SnippetWords &words, const std::
 // word's frequency from the database.
 std::string marked_whole(qx_mset &mset, const std::string &text)
 {
-	xindex::SnippetWords *words = mset.snippet_words.get();
-	if (!words)
+	xindex::SnippetWords &words = query_words(mset);
+	if (!words.mixed)
 		return mset.mset.snippet(text, text.size(), mset.stemmer, 0, HI_START, HI_END, "");
 	std::string marked =
-	    words->loose_mset.snippet(text, text.size(), mset.stemmer, 0, HI_START, HI_END, "");
-	return mark_phrases(*words, marked, mset.stemmer).snippet;
+	    words.loose_mset.snippet(text, text.size(), mset.stemmer, 0, HI_START, HI_END, "");
+	return mark_phrases(words, marked, mset.stemmer).snippet;
 }
 
-} // namespace
+// A window of text (about length bytes) with its words marked.
+std::string snippet_of(qx_mset &mset, const std::string &text, size_t length)
+{
+	xindex::SnippetWords &words = query_words(mset);
+	if (!words.mixed)
+		return mset.mset.snippet(text, length, mset.stemmer, FLAGS, HI_START, HI_END, OMIT);
+	return best_snippet(mset, words, text, length);
+}
 
-qx_status qx_mset_mark(qx_mset *mset, const char *text, char **out) noexcept
+// The body of qx_mset_mark and qx_mset_snippet: text made into *out by
+// make, failures mapped as every call's.
+template <typename Make>
+qx_status marked_text(qx_mset *mset, const char *text, char **out, Make &&make) noexcept
 {
 	if (out)
 		*out = nullptr;
@@ -377,42 +393,25 @@ qx_status qx_mset_mark(qx_mset *mset, const char *text, char **out) noexcept
 			return xindex::invalid(&mset->db->errmsg,
 			                       "no text, or no place for it marked");
 		xindex::read_point(mset->db);
-		if (!mset->snippet_words_read) {
-			mset->snippet_words = read_snippet_words(*mset);
-			mset->snippet_words_read = true;
-		}
-		*out = xindex::dup_string(marked_whole(*mset, text));
+		*out = xindex::dup_string(make(std::string(text)));
 		return QX_OK;
 	} catch (...) {
 		return xindex::fail(&mset->db->errmsg);
 	}
 }
 
+} // namespace
+
+qx_status qx_mset_mark(qx_mset *mset, const char *text, char **out) noexcept
+{
+	return marked_text(mset, text, out,
+	                   [&](const std::string &t) { return marked_whole(*mset, t); });
+}
+
 qx_status qx_mset_snippet(qx_mset *mset, const char *text, size_t length, char **out) noexcept
 {
-	if (out)
-		*out = nullptr;
-	if (!mset)
-		return QX_INVALID;
-	try {
-		mset->db->errmsg.clear();
-		if (!text || !out)
-			return xindex::invalid(&mset->db->errmsg,
-			                       "no text, or no place for the snippet");
-		xindex::read_point(mset->db);
-		if (!mset->snippet_words_read) {
-			mset->snippet_words = read_snippet_words(*mset);
-			mset->snippet_words_read = true;
-		}
-		xindex::SnippetWords *words = mset->snippet_words.get();
-		std::string snippet = words ? best_snippet(*mset, *words, text, length)
-		                            : mset->mset.snippet(text, length, mset->stemmer, FLAGS,
-		                                                 HI_START, HI_END, OMIT);
-		*out = xindex::dup_string(snippet);
-		return QX_OK;
-	} catch (...) {
-		return xindex::fail(&mset->db->errmsg);
-	}
+	return marked_text(mset, text, out,
+	                   [&](const std::string &t) { return snippet_of(*mset, t, length); });
 }
 
 bool qx_mset_is_loose_word(qx_mset *mset, const char *word) noexcept
@@ -420,12 +419,7 @@ bool qx_mset_is_loose_word(qx_mset *mset, const char *word) noexcept
 	if (!mset || !word)
 		return false;
 	try {
-		if (!mset->loose_words) {
-			std::unique_ptr<xindex::SnippetWords> words(new xindex::SnippetWords);
-			read_words(mset->enquire.get_query(), *words);
-			mset->loose_words = std::move(words);
-		}
-		const std::set<std::string> &loose = mset->loose_words->loose;
+		const std::set<std::string> &loose = query_words(*mset).loose;
 		return loose.count(word) || loose.count("Z" + mset->stemmer(word));
 	} catch (...) {
 		return false;
